@@ -1,0 +1,40 @@
+import type { TraceLimits } from './model';
+
+/** What to run. Paths may be relative to `cwd`. */
+export type RunTarget =
+  | { kind: 'script'; path: string }
+  | { kind: 'module'; module: string }
+  /** A pytest node id such as `tests/test_x.py::test_name` (or just a test file). */
+  | { kind: 'pytest'; nodeId: string };
+
+export type EngineName = 'logpoint' | 'step';
+
+/** One DAP message as seen by the client, for logs (OutputChannel at trace level, `--verbose`). */
+export type DapLogger = (direction: 'send' | 'recv' | 'info', text: string) => void;
+
+export interface InterpreterOptions {
+  /** Explicit interpreter; when set, no other candidate is tried. */
+  python?: string;
+  /** A folder holding a `debugpy` package (or the package folder itself), e.g. the one bundled with
+   * the ms-python.debugpy extension (`bundled/libs`). Used when the interpreter lacks debugpy. */
+  debugpyPath?: string;
+  /** Environment to search PATH / TRACEFIX_PYTHON in (defaults to process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RecordOptions extends InterpreterOptions {
+  target: RunTarget;
+  args?: string[];
+  /** Working directory of the program (absolute). */
+  cwd: string;
+  /** Folder whose .py files are user code; defaults to cwd (or the script's folder if outside cwd). */
+  root?: string;
+  engine?: EngineName;
+  limits?: Partial<TraceLimits>;
+  /** Text fed to the program's stdin; without it stdin is at EOF. */
+  stdin?: string;
+  /** Extra environment variables for the program. */
+  programEnv?: Record<string, string>;
+  log?: DapLogger;
+  signal?: AbortSignal;
+}
