@@ -1,0 +1,161 @@
+// The inline view of a trace, per file and line, independent of any editor: what text goes after each
+// executed line, which lines ran, which lines of code that ran around them never did, and where the
+// exception surfaced. The extension turns this into VS Code decorations; tests assert on it directly.
+
+import type { EventKind, ExceptionInfo, Trace, TraceEvent } from '../trace/model';
+import { analyzePython, blockAt, type PySource } from './pySource';
+import { fitLine, type History } from './valueHistory';
+
+export interface LineDecoration {
+  /** 1-based line. */
+  line: number;
+  /** Summary shown after the line, already fitted to the width (may be empty: ran, changed nothing). */
+  text: string;
+  /** How many recorded executions of the line (line events, or calls for a def line). */
+  executions: number;
+  /** An exception left a frame at this line. */
+  raised: boolean;
+}
+
+export interface ExceptionMark {
+  line: number;
+  /** `✗ AssertionError: message`, fitted to the width. */
+  text: string;
+  type: string;
+  message: string;
+}
+
+export interface FileDecorations {
+  /** Relative to program.root, forward slashes (as in the trace). */
+  file: string;
+  lines: LineDecoration[];
+  /** Every line carrying at least one event, ascending. */
+  executed: number[];
+  /** Code lines in scopes that ran but never executed themselves, ascending (see `neverExecuted`). */
+  neverExecuted: number[];
+  /** Where the trace's exception surfaced in this file, if it did. */
+  exception?: ExceptionMark;
+}
+
+export interface DecorationOptions {
+  /** Maximum characters of one line's summary (default 80). */
+  maxWidth?: number;
+}
+
+export const RETURN_NAME = '__return__';
+export const YIELD_NAME = '__yield__';
+const EXCEPTION_MARK = '✗';
+
+/** Events grouped by file, then by line, in execution order. */
+export function eventsByLine(trace: Trace): Map<string, Map<number, TraceEvent[]>> {
+  const files = new Map<string, Map<number, TraceEvent[]>>();
+  for (const e of trace.events) {
+    let lines = files.get(e.file);
+    if (!lines) files.set(e.file, (lines = new Map<number, TraceEvent[]>()));
+    const list = lines.get(e.line);
+    if (list) list.push(e);
+    else lines.set(e.line, [e]);
+  }
+  return files;
+}
+
+/** `exceptionText` replaces the `✗ Type` part on the line where the trace's exception surfaced. */
+function summarize(events: readonly TraceEvent[], width: number, exceptionText?: string): LineDecoration {
+  const histories = new Map<string, History>();
+  const push = (name: string, value: string) => {
+    const h = histories.get(name);
+    if (h) h.values.push(value);
+    else histories.set(name, { name, values: [value] });
+  };
+  const raised: string[] = [];
+  let lineRuns = 0;
+  let calls = 0;
+  for (const e of events) {
+    if (e.kind === 'line') lineRuns++;
+    if (e.kind === 'call') calls++;
+    if (e.kind === 'line' || e.kind === 'call') {
+      for (const [name, value] of Object.entries(e.changed)) push(name, value);
+    } else if ((e.kind === 'return' || e.kind === 'yield') && e.value !== undefined) {
+      push(e.kind === 'return' ? RETURN_NAME : YIELD_NAME, e.value);
+    } else if (e.kind === 'exception' && e.exception && !raised.includes(e.exception.type)) {
+      raised.push(e.exception.type);
+    }
+  }
+  // Return values last, whatever order the names first appeared in.
+  const ordered = [...histories.values()].sort((a, b) => rank(a.name) - rank(b.name));
+  const tail = exceptionText ? [exceptionText] : raised.map((t) => `${EXCEPTION_MARK} ${t}`);
+  const executions = lineRuns || calls || events.length;
+  let text = fitLine(ordered, tail, width);
+  if (text === '' && executions > 1) text = `×${executions}`;
+  return { line: events[0]!.line, text, executions, raised: raised.length > 0 || exceptionText !== undefined };
+}
+
+function rank(name: string): number {
+  return name === RETURN_NAME || name === YIELD_NAME ? 1 : 0;
+}
+
+/**
+ * Never-executed lines, heuristically: a scope "ran" when some non-call event lies on a line whose
+ * innermost def / class is that scope (module code: a line outside every block), or a call event sits
+ * on its header (call events sit on the def line, which belongs to the enclosing scope, so they do not
+ * make that scope count as run). In every scope that ran, each statement CPython reports line events
+ * for (see `analyzePython`) with no event on any of its physical lines is never-executed, all its lines
+ * listed. Scopes that never ran (functions nobody called) are not dimmed: that is not news. Callers
+ * skip partial traces (limits or cancellation cut them), where "did not run" may mean "not yet".
+ */
+export function neverExecuted(src: PySource, kinds: ReadonlyMap<number, ReadonlySet<EventKind>>): number[] {
+  const ran = new Set<unknown>();
+  for (const [line, ks] of kinds) {
+    if ([...ks].some((k) => k !== 'call')) ran.add(blockAt(src, line) ?? 'module');
+  }
+  for (const b of src.blocks) if (kinds.get(b.header)?.has('call') || kinds.get(b.start)?.has('call')) ran.add(b);
+  const out: number[] = [];
+  for (const s of src.statements) {
+    if (!s.code || !ran.has(s.scope ?? 'module')) continue;
+    let hit = false;
+    for (let l = s.start; l <= s.end && !hit; l++) hit = kinds.has(l);
+    if (!hit) for (let l = s.start; l <= s.end; l++) out.push(l);
+  }
+  return out;
+}
+
+/** The decoration model of every file of the trace that has events. */
+export function buildDecorations(trace: Trace, options: DecorationOptions = {}): FileDecorations[] {
+  const width = options.maxWidth ?? 80;
+  const sources = new Map(trace.sources.map((s) => [s.path, s.text]));
+  const exc = trace.outcome.exception;
+  const out: FileDecorations[] = [];
+  for (const [file, lines] of eventsByLine(trace)) {
+    const mark = exc && exc.file === file && exc.line !== undefined ? exceptionMark(exc, width) : undefined;
+    const decorations = [...lines.values()]
+      .map((events) => summarize(events, width, events[0]!.line === mark?.line ? mark.text : undefined))
+      .sort((a, b) => a.line - b.line);
+    if (mark && !lines.has(mark.line)) {
+      decorations.push({ line: mark.line, text: mark.text, executions: 0, raised: true });
+      decorations.sort((a, b) => a.line - b.line);
+    }
+    const executed = [...lines.keys()].sort((a, b) => a - b);
+    const kinds = new Map([...lines].map(([line, events]) => [line, new Set(events.map((e) => e.kind))]));
+    const text = sources.get(file);
+    const never =
+      text === undefined || trace.outcome.partial ? [] : neverExecuted(analyzePython(text), kinds);
+    const fd: FileDecorations = { file, lines: decorations, executed, neverExecuted: never };
+    if (mark) fd.exception = mark;
+    out.push(fd);
+  }
+  return out.sort((a, b) => a.file.localeCompare(b.file));
+}
+
+function exceptionMark(exc: ExceptionInfo & { line?: number }, width: number): ExceptionMark {
+  const head = `${EXCEPTION_MARK} ${exc.type}`;
+  const full = exc.message ? `${head}: ${oneLine(exc.message)}` : head;
+  return { line: exc.line ?? 0, text: fitText(full, Math.max(width / 2, 24)), type: exc.type, message: exc.message };
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ⏎ ').trim();
+}
+
+function fitText(text: string, width: number): string {
+  return text.length <= width ? text : text.slice(0, Math.max(0, width - 1)) + '…';
+}
