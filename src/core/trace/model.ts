@@ -29,8 +29,8 @@ export type OutcomeStatus =
   | 'completed' // the program ran to its end (any exit code)
   | 'exception' // an uncaught exception ended it (or failed the pytest test)
   | 'step-limit' // recording stopped at limits.maxSteps; the program was terminated
-  | 'timeout' // the wall-clock limit ended it; the trace is partial
-  | 'aborted'; // cancelled by the caller (AbortSignal); the trace is partial
+  | 'timeout'; // the wall-clock limit ended it; the trace is partial
+// A cancelled recording (AbortSignal) rejects with CancelledError instead of returning a trace.
 
 export interface ExceptionInfo {
   type: string;

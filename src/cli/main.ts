@@ -1,0 +1,98 @@
+// `tracefix` command line: argument parsing and printing only; the work is in src/core.
+import { readFileSync } from 'node:fs';
+import { errorMessage, isUserError } from '../core/errors';
+import { renderNext } from '../core/render/next';
+import { recordTrace } from '../core/trace/record';
+import type { RecordOptions } from '../core/trace/options';
+import { TRACE_OPTIONS, parse, splitDashDash, traceArgs, type CommonTraceArgs } from './args';
+import { HELP, TRACE_HELP } from './help';
+
+/** Exit codes: 0 ok; 1 the command ran but found no verified fix; 2 user error; 3 internal error. */
+export const EXIT = { ok: 0, notFixed: 1, userError: 2, internal: 3 } as const;
+
+export function recordOptions(a: CommonTraceArgs, signal?: AbortSignal): RecordOptions {
+  return {
+    target: a.target,
+    args: a.programArgs,
+    cwd: a.cwd,
+    root: a.root,
+    python: a.python,
+    debugpyPath: a.debugpyPath,
+    engine: a.engine,
+    limits: { maxSteps: a.maxSteps, timeoutMs: a.timeoutMs, reprLength: a.reprLength },
+    stdin: a.stdinFile !== undefined ? readFileSync(a.stdinFile, 'utf8') : undefined,
+    log: a.verbose ? (dir, text) => process.stderr.write(`[dap ${dir}] ${text.slice(0, 2000)}\n`) : undefined,
+    signal,
+  };
+}
+
+async function traceCommand(argv: string[], signal: AbortSignal): Promise<number> {
+  const [own, programArgs] = splitDashDash(argv);
+  const { values, positionals } = parse(own, { ...TRACE_OPTIONS, format: { type: 'string' }, out: { type: 'string' } });
+  if (values.help) {
+    process.stdout.write(TRACE_HELP);
+    return EXIT.ok;
+  }
+  const a = traceArgs(values, positionals, programArgs);
+  const format = values.format ?? 'next';
+  if (format !== 'next' && format !== 'json') throw new (await import('../core/errors')).UserError('bad-argument', `--format must be next or json (got ${format}).`);
+  const trace = await recordTrace(recordOptions(a, signal));
+  const text = format === 'json' ? `${JSON.stringify(trace, null, 1)}\n` : renderNext(trace, { budget: a.budget }).text;
+  if (values.out) (await import('node:fs')).writeFileSync(values.out, text);
+  else process.stdout.write(text);
+  const o = trace.outcome;
+  if (o.status !== 'completed' || o.message) {
+    const what = o.exception ? `${o.exception.repr} at ${o.exception.file ?? '?'}:${o.exception.line ?? '?'}` : o.message ?? o.status;
+    process.stderr.write(`tracefix: ${o.status}: ${what} (${o.eventCount} events, ${o.durationMs} ms)\n`);
+  }
+  return EXIT.ok;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case 'trace':
+        return await traceCommand(rest, controller.signal);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(HELP);
+        return command === undefined ? EXIT.userError : EXIT.ok;
+      case '--version':
+        process.stdout.write(`${VERSION}\n`);
+        return EXIT.ok;
+      default:
+        process.stderr.write(`tracefix: unknown command '${command}'. Run \`tracefix --help\`.\n`);
+        return EXIT.userError;
+    }
+  } catch (e) {
+    if (isUserError(e)) {
+      process.stderr.write(`tracefix: ${e.message}${e.hint ? ` ${e.hint}` : ''}\n`);
+      return e.code === 'cancelled' ? 130 : EXIT.userError;
+    }
+    process.stderr.write(`tracefix: internal error: ${errorMessage(e)}\n`);
+    if (process.env.TRACEFIX_DEBUG) console.error(e);
+    return EXIT.internal;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+declare const __VERSION__: string | undefined;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  }, (e: unknown) => {
+    process.stderr.write(`tracefix: internal error: ${errorMessage(e)}\n`);
+    process.exitCode = EXIT.internal;
+  });
+}

@@ -1,0 +1,76 @@
+// Starts `<python> -m debugpy.adapter` on stdio and guarantees that it, the launcher and the
+// debuggee are gone afterwards. debugpy's launcher puts the debuggee in its own process group, so
+// both groups are killed: the adapter's (we spawn it detached) and the debuggee's (pid from the
+// DAP `process` event).
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { DapClient } from './client';
+import type { Interpreter } from './python';
+import type { DapLogger } from '../trace/options';
+import { InternalError } from '../errors';
+
+export interface AdapterHandle {
+  client: DapClient;
+  process: ChildProcess;
+  /** The debuggee's pid once the adapter reported it. */
+  debuggeePid?: number;
+  /** stderr of the adapter, for error messages. */
+  stderr(): string;
+  /** Ends everything; safe to call many times; resolves when the adapter process has exited. */
+  dispose(): Promise<void>;
+}
+
+export function startAdapter(interp: Interpreter, env: NodeJS.ProcessEnv, log?: DapLogger): AdapterHandle {
+  const childEnv = { ...env };
+  if (interp.extraPythonPath) {
+    childEnv.PYTHONPATH = [interp.extraPythonPath, env.PYTHONPATH].filter(Boolean).join(path.delimiter);
+  }
+  const proc = spawn(interp.python, ['-m', 'debugpy.adapter'], {
+    env: childEnv,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: process.platform !== 'win32',
+  });
+  let stderr = '';
+  proc.stderr?.on('data', (d: Buffer) => {
+    if (stderr.length < 64_000) stderr += d.toString('utf8');
+  });
+  if (!proc.stdout || !proc.stdin) throw new InternalError('Could not open pipes to the debug adapter.');
+  // A write after the adapter died must not crash the host.
+  proc.stdin.on('error', () => undefined);
+  const client = new DapClient(proc.stdout, proc.stdin, log);
+  const exited = new Promise<void>((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) resolve();
+    proc.once('exit', () => resolve());
+    proc.once('error', () => resolve());
+  });
+  const handle: AdapterHandle = {
+    client,
+    process: proc,
+    stderr: () => stderr,
+    dispose: async () => {
+      client.close();
+      killGroup(handle.debuggeePid);
+      killGroup(proc.pid);
+      proc.stdin?.destroy();
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 2000);
+      await exited;
+      clearTimeout(timer);
+      killGroup(handle.debuggeePid);
+    },
+  };
+  client.on('process', (body) => {
+    if (body.systemProcessId) handle.debuggeePid = body.systemProcessId;
+  });
+  return handle;
+}
+
+function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  for (const target of process.platform === 'win32' ? [pid] : [-pid, pid]) {
+    try {
+      process.kill(target, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}

@@ -1,0 +1,157 @@
+// Resolves what to run into a debugpy launch configuration, the user-code root and its files,
+// and checks up front what would otherwise only fail inside the debuggee (missing file, syntax error).
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { UserError } from '../errors';
+import type { Interpreter } from '../dap/python';
+import type { RunTarget } from './options';
+import type { TargetKind } from './model';
+
+export interface ResolvedTarget {
+  kind: TargetKind;
+  label: string;
+  /** Fields merged into the debugpy launch request. */
+  launch: { program?: string; module?: string; args: string[] };
+  root: string;
+  cwd: string;
+  /** The file the user pointed at (script or test file), if any. */
+  mainFile?: string;
+}
+
+const EXCLUDED = new Set(['site-packages', 'dist-packages', '__pycache__', '.venv', 'venv', '.tox', 'node_modules', '.git', '.hg', '.mypy_cache', '.pytest_cache', 'build', 'dist']);
+export const MAX_USER_FILES = 3000;
+
+export function resolveTarget(target: RunTarget, cwdIn: string, args: string[], rootIn?: string): ResolvedTarget {
+  const cwd = realpath(path.resolve(cwdIn));
+  if (!isDir(cwd)) throw new UserError('file-not-found', `Working directory not found: ${cwdIn}`);
+  switch (target.kind) {
+    case 'script': {
+      const file = path.resolve(cwd, target.path);
+      if (!existsSync(file) || !statSync(file).isFile()) throw new UserError('file-not-found', `File not found: ${target.path}`);
+      const real = realpath(file);
+      const root = rootIn ? realpath(path.resolve(cwd, rootIn)) : inside(real, cwd) ? cwd : path.dirname(real);
+      return { kind: 'script', label: target.path, launch: { program: real, args }, root, cwd, mainFile: real };
+    }
+    case 'module': {
+      if (!/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/.test(target.module)) {
+        throw new UserError('bad-argument', `Not a Python module name: ${target.module}`);
+      }
+      const root = rootIn ? realpath(path.resolve(cwd, rootIn)) : cwd;
+      return { kind: 'module', label: `-m ${target.module}`, launch: { module: target.module, args }, root, cwd };
+    }
+    case 'pytest': {
+      const filePart = target.nodeId.split('::')[0] ?? '';
+      const file = path.resolve(cwd, filePart);
+      if (!filePart || !existsSync(file)) throw new UserError('file-not-found', `Test file not found: ${filePart || target.nodeId}`);
+      const real = realpath(file);
+      const root = rootIn ? realpath(path.resolve(cwd, rootIn)) : inside(real, cwd) ? cwd : path.dirname(real);
+      // -p no:cacheprovider: never write .pytest_cache into the user's tree; -q: short report.
+      const pytestArgs = [target.nodeId, '-q', '-p', 'no:cacheprovider', ...args];
+      return { kind: 'pytest', label: target.nodeId, launch: { module: 'pytest', args: pytestArgs }, root, cwd, mainFile: isDir(real) ? undefined : real };
+    }
+  }
+}
+
+/** Every .py file under root that can hold user code (bounded). */
+export function listUserFiles(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    if (out.length >= MAX_USER_FILES || depth > 12) return;
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      if (out.length >= MAX_USER_FILES) return;
+      if (e.isDirectory()) {
+        if (EXCLUDED.has(e.name) || e.name.startsWith('.')) continue;
+        walk(path.join(dir, e.name), depth + 1);
+      } else if (e.isFile() && e.name.endsWith('.py')) {
+        out.push(path.join(dir, e.name));
+      }
+    }
+  };
+  walk(root, 0);
+  return out;
+}
+
+const PREFLIGHT = `
+import json, sys, importlib.util
+req = json.loads(sys.argv[1])
+out = {}
+for f in req.get("compile", []):
+    try:
+        with open(f, "rb") as fh:
+            compile(fh.read(), f, "exec", dont_inherit=True)
+    except SyntaxError as e:
+        out["syntaxError"] = {"file": e.filename or f, "line": e.lineno or 0, "msg": e.msg}
+        break
+if req.get("module"):
+    sys.path.insert(0, req["cwd"])
+    try:
+        if importlib.util.find_spec(req["module"]) is None:
+            out["moduleMissing"] = True
+    except Exception as e:
+        out["moduleMissing"] = True
+if req.get("pytest"):
+    try:
+        import pytest
+    except Exception:
+        out["pytestMissing"] = True
+print(json.dumps(out))
+`;
+
+/** Fails with a clear UserError for what cannot produce a trace: syntax error, missing module or pytest. */
+export async function preflight(interp: Interpreter, t: ResolvedTarget, env: NodeJS.ProcessEnv): Promise<void> {
+  const req = {
+    compile: t.mainFile ? [t.mainFile] : [],
+    module: t.kind === 'module' ? t.launch.module : undefined,
+    pytest: t.kind === 'pytest',
+    cwd: t.cwd,
+  };
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(interp.python, ['-c', PREFLIGHT, JSON.stringify(req)], { cwd: t.cwd, env, timeout: 20_000 }, (err, out, errOut) => {
+      if (err) reject(new UserError('no-python', `Could not run ${interp.python}: ${errOut.trim() || err.message}`));
+      else resolve(out);
+    });
+  });
+  const r = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as {
+    syntaxError?: { file: string; line: number; msg: string };
+    moduleMissing?: boolean;
+    pytestMissing?: boolean;
+  };
+  if (r.syntaxError) {
+    const rel = path.relative(t.cwd, r.syntaxError.file) || r.syntaxError.file;
+    throw new UserError('syntax-error', `${rel}:${r.syntaxError.line}: SyntaxError: ${r.syntaxError.msg}`);
+  }
+  if (r.moduleMissing) throw new UserError('file-not-found', `No module named ${t.launch.module} (searched from ${t.cwd}).`);
+  if (r.pytestMissing) {
+    throw new UserError('no-debugpy', `pytest is not installed for ${interp.python}.`,
+      'Install it: `sudo apt-get install python3-pytest` (Debian/Ubuntu system python) or `<python> -m pip install pytest`.');
+  }
+}
+
+function realpath(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function inside(file: string, dir: string): boolean {
+  const rel = path.relative(dir, file);
+  return !!rel && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
