@@ -1,0 +1,264 @@
+// ModelProvider for OpenAI and any OpenAI-compatible server (Ollama, vLLM, llama.cpp, LM Studio…)
+// through the `openai` package. The client's own retries and timeout are switched off: we retry
+// here (so Retry-After and the delays are under our control and testable) and time out on
+// *silence* rather than total duration, because a long streamed answer from a local model is fine
+// as long as it keeps arriving.
+import OpenAI from 'openai';
+import { UserError } from '../errors';
+import { classifyOpenAIError, type EndpointContext } from './openaiErrors';
+import type { ChatRequest, ChatResult, ChatUsage, CompleteOptions, FinishReason, ModelProvider } from './provider';
+
+export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+export interface RetryPolicy {
+  /** Retries after the first attempt (so at most maxRetries + 1 requests). */
+  maxRetries: number;
+  /** Back-off before retry n (0-based) is min(maxDelayMs, baseDelayMs * 2^n) unless the server sent Retry-After. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A Retry-After longer than this ends the retries at once (the error says how long to wait). */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 1000, maxDelayMs: 20_000, maxRetryAfterMs: 60_000 };
+
+export interface OpenAIProviderOptions {
+  model: string;
+  /** Default https://api.openai.com/v1. For local servers usually `http://localhost:PORT/v1`. */
+  baseURL?: string;
+  /** May be empty for local servers (a placeholder is sent, as the client requires one). */
+  apiKey?: string;
+  /** Stream the answer (default true); onDelta only fires when streaming. */
+  stream?: boolean;
+  /** Give up when nothing arrives for this long: no response, or no new chunk mid-stream. Default 120 s. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Which request field carries ChatRequest.maxTokens. Default: `max_completion_tokens` for
+   * api.openai.com (its newer models reject `max_tokens`), `max_tokens` elsewhere. */
+  maxTokensParam?: 'max_tokens' | 'max_completion_tokens';
+  /** Ask for usage in the stream (`stream_options.include_usage`). Default true. */
+  streamUsage?: boolean;
+  headers?: Record<string, string>;
+  id?: string;
+  label?: string;
+  /** Progress lines such as retries, for an output channel / --verbose. */
+  log?: (line: string) => void;
+  /** Waits between retries; replaceable so tests can observe the delays without waiting them. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+const NO_KEY = 'no-key-required';
+
+/** Resolves after `ms`, or early (without rejecting) when the signal aborts. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+function hostOf(baseURL: string): string {
+  try {
+    return new URL(baseURL).host;
+  } catch {
+    return baseURL;
+  }
+}
+
+function makeClient(opts: Pick<OpenAIProviderOptions, 'baseURL' | 'apiKey' | 'headers'>): OpenAI {
+  return new OpenAI({
+    apiKey: opts.apiKey ? opts.apiKey : NO_KEY,
+    baseURL: opts.baseURL ?? OPENAI_BASE_URL,
+    maxRetries: 0,
+    // Our idle timer governs; this only bounds a request that somehow escapes it.
+    timeout: 24 * 60 * 60 * 1000,
+    defaultHeaders: opts.headers,
+    // Failures are reported through UserError; the SDK's own console logging would only add noise.
+    logLevel: 'off',
+  });
+}
+
+function mapFinish(reason: string | null | undefined): FinishReason {
+  switch (reason) {
+    case 'stop':
+      return 'stop';
+    case 'length':
+      return 'length';
+    case 'content_filter':
+      return 'content-filter';
+    default:
+      return 'other';
+  }
+}
+
+function mapUsage(u: { prompt_tokens?: number; completion_tokens?: number } | null | undefined): ChatUsage | undefined {
+  if (!u || typeof u.prompt_tokens !== 'number') return undefined;
+  return { promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens ?? 0 };
+}
+
+type AttemptResult = Omit<ChatResult, 'latencyMs'>;
+
+export class OpenAIProvider implements ModelProvider {
+  readonly id: string;
+  readonly label: string;
+  private readonly client: OpenAI;
+  private readonly ctx: EndpointContext;
+  private readonly retry: RetryPolicy;
+  private readonly timeoutMs: number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+
+  constructor(private readonly opts: OpenAIProviderOptions) {
+    const baseURL = opts.baseURL ?? OPENAI_BASE_URL;
+    const host = hostOf(baseURL);
+    const official = host === 'api.openai.com';
+    this.id = opts.id ?? (official ? `openai:${opts.model}` : `openai-compatible:${host}:${opts.model}`);
+    this.label = opts.label ?? (official ? `${opts.model} (OpenAI)` : `${opts.model} (${host})`);
+    this.client = makeClient(opts);
+    this.ctx = { model: opts.model, baseURL };
+    this.retry = { ...DEFAULT_RETRY, ...opts.retry };
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.sleep = opts.sleep ?? abortableSleep;
+  }
+
+  async complete(req: ChatRequest, opts: CompleteOptions = {}): Promise<ChatResult> {
+    const started = Date.now();
+    const { signal } = opts;
+    const finish = (r: AttemptResult): ChatResult => ({ ...r, latencyMs: Date.now() - started });
+    // Once text has reached onDelta a retry would repeat it, so from then on failures are final.
+    const progress = { emitted: false };
+    for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted) return finish({ text: '', finishReason: 'cancelled' });
+      try {
+        return finish(await this.attempt(req, opts, progress));
+      } catch (e) {
+        const c = classifyOpenAIError(e, this.ctx);
+        if (!c.retryable || progress.emitted || attempt >= this.retry.maxRetries) throw c.error;
+        if (c.retryAfterMs !== undefined && c.retryAfterMs > this.retry.maxRetryAfterMs) {
+          throw new UserError(c.error.code, `${c.error.message} (the server asks to wait ${Math.ceil(c.retryAfterMs / 1000)} s)`, c.error.hint);
+        }
+        const delay = c.retryAfterMs ?? Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
+        this.opts.log?.(`${c.error.message} — retrying in ${delay} ms (attempt ${attempt + 2} of ${this.retry.maxRetries + 1})`);
+        await this.sleep(delay, signal);
+      }
+    }
+  }
+
+  private body(req: ChatRequest): OpenAI.Chat.ChatCompletionCreateParamsNonStreaming {
+    const body: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming = {
+      model: this.opts.model,
+      messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
+    };
+    if (req.temperature !== undefined) body.temperature = req.temperature;
+    if (req.maxTokens !== undefined) {
+      const param = this.opts.maxTokensParam ?? (hostOf(this.ctx.baseURL) === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens');
+      body[param] = req.maxTokens;
+    }
+    return body;
+  }
+
+  private async attempt(req: ChatRequest, opts: CompleteOptions, progress: { emitted: boolean }): Promise<AttemptResult> {
+    const { signal, onDelta } = opts;
+    const controller = new AbortController();
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, this.timeoutMs);
+    };
+    const onAbort = (): void => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let text = '';
+    const interrupted = (): AttemptResult | undefined => {
+      if (signal?.aborted) return { text, finishReason: 'cancelled' };
+      if (timedOut) {
+        throw new UserError(
+          'model-timeout',
+          `The model endpoint ${this.ctx.baseURL} sent nothing for ${Math.round(this.timeoutMs / 1000)} s${text ? ' in the middle of its answer' : ''}.`,
+          'Try again, raise the model timeout, or use a faster model.',
+        );
+      }
+      return undefined;
+    };
+    arm();
+    try {
+      const requestOptions = { signal: controller.signal, maxRetries: 0 };
+      if (this.opts.stream === false) {
+        const res = await this.client.chat.completions.create({ ...this.body(req), stream: false }, requestOptions);
+        const choice = (res as Partial<OpenAI.Chat.ChatCompletion>).choices?.[0];
+        if (!choice) throw new SyntaxError('no choices in the response');
+        text = choice.message?.content ?? '';
+        return { text, finishReason: mapFinish(choice.finish_reason), usage: mapUsage(res.usage), model: res.model };
+      }
+      const stream = await this.client.chat.completions.create(
+        { ...this.body(req), stream: true, ...(this.opts.streamUsage === false ? {} : { stream_options: { include_usage: true } }) },
+        requestOptions,
+      );
+      arm();
+      let reason: string | null = null;
+      let usage: ChatUsage | undefined;
+      let model: string | undefined;
+      for await (const chunk of stream) {
+        arm();
+        model ??= chunk.model;
+        usage = mapUsage(chunk.usage) ?? usage;
+        const choice = chunk.choices?.[0];
+        const delta = choice?.delta?.content;
+        if (delta) {
+          text += delta;
+          progress.emitted = true;
+          onDelta?.(delta);
+        }
+        if (choice?.finish_reason) reason = choice.finish_reason;
+      }
+      // The client ends the iteration quietly on abort, so check why it ended.
+      const stop = interrupted();
+      if (stop) return stop;
+      if (reason === null) {
+        throw new UserError(
+          'model-incomplete',
+          `The answer from ${this.ctx.baseURL} broke off after ${text.length} characters (the stream ended without a finish reason).`,
+          'Try again.',
+        );
+      }
+      return { text, finishReason: mapFinish(reason), usage, model };
+    } catch (e) {
+      const stop = interrupted();
+      if (stop) return stop;
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+}
+
+export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvider {
+  return new OpenAIProvider(options);
+}
+
+/** Model ids the endpoint offers (GET {baseURL}/models), for pickers and "model not found" hints. */
+export async function listOpenAIModels(
+  options: Pick<OpenAIProviderOptions, 'baseURL' | 'apiKey' | 'headers' | 'timeoutMs'>,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const client = makeClient(options);
+  const ctx = { model: '', baseURL: options.baseURL ?? OPENAI_BASE_URL };
+  try {
+    const ids: string[] = [];
+    const page = await client.models.list({ signal, timeout: options.timeoutMs ?? 30_000 });
+    for await (const m of page) ids.push(m.id);
+    return ids.sort();
+  } catch (e) {
+    throw classifyOpenAIError(e, ctx).error;
+  }
+}
