@@ -1,6 +1,6 @@
 // `tracefix` command line: argument parsing and printing only; the work is in src/core.
-import { readFileSync } from 'node:fs';
-import { errorMessage, isUserError } from '../core/errors';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { UserError, errorMessage, isUserError } from '../core/errors';
 import { renderNext } from '../core/render/next';
 import { recordTrace } from '../core/trace/record';
 import type { RecordOptions } from '../core/trace/options';
@@ -35,10 +35,10 @@ async function traceCommand(argv: string[], signal: AbortSignal): Promise<number
   }
   const a = traceArgs(values, positionals, programArgs);
   const format = values.format ?? 'next';
-  if (format !== 'next' && format !== 'json') throw new (await import('../core/errors')).UserError('bad-argument', `--format must be next or json (got ${format}).`);
+  if (format !== 'next' && format !== 'json') throw new UserError('bad-argument', `--format must be next or json (got ${format}).`);
   const trace = await recordTrace(recordOptions(a, signal));
   const text = format === 'json' ? `${JSON.stringify(trace, null, 1)}\n` : renderNext(trace, { budget: a.budget }).text;
-  if (values.out) (await import('node:fs')).writeFileSync(values.out, text);
+  if (values.out) writeFileSync(values.out, text);
   else process.stdout.write(text);
   const o = trace.outcome;
   if (o.status !== 'completed' || o.message) {

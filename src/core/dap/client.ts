@@ -59,7 +59,7 @@ export class DapClient {
   private closedError: Error | undefined;
 
   constructor(
-    private readonly input: Readable,
+    input: Readable,
     private readonly output: Writable,
     private readonly log?: DapLogger,
     private readonly defaultTimeoutMs = 10_000,
