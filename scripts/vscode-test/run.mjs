@@ -123,7 +123,7 @@ async function runInHostPhase(entry, browser, indexJs) {
   });
 
   const started = Date.now();
-  await page.goto(workbenchUrl(server, { workspace: run.workspace, extensionDir, testsIndex: indexJs }));
+  await page.goto(workbenchUrl(server, { workspace: run.workspace, extensionDirs: [extensionDir], testsIndex: indexJs }));
   let timer;
   const timeout = new Promise((r) => { timer = setTimeout(() => r({ code: 'timeout' }), timeoutMs); });
   const { code } = await Promise.race([exited, timeout]);
@@ -177,7 +177,7 @@ async function main() {
       log,
       // Each UI file gets its own server and workspace copy; it may ask for Workspace Trust.
       serve: (label, { workspaceTrust } = {}) => serve(label, entry, workspaceTrust ?? opts['workspace-trust']),
-      url: (server, run) => workbenchUrl(server, { workspace: run.workspace, extensionDir }),
+      url: (server, run, extra = []) => workbenchUrl(server, { workspace: run.workspace, extensionDirs: [extensionDir, ...extra] }),
     }));
   }
   log(`total wall time ${((Date.now() - t0) / 1000).toFixed(1)} s`);

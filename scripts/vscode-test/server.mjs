@@ -109,10 +109,11 @@ export async function launchBrowser() {
  * extensionDevelopmentPath / extensionTestsPath from it (code-server has no CLI flag for them).
  * Paths are on the server, addressed through the remote authority the browser sees.
  */
-export function workbenchUrl(server, { workspace, extensionDir, testsIndex }) {
+export function workbenchUrl(server, { workspace, extensionDirs, testsIndex }) {
   const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
   const payload = [
-    ['extensionDevelopmentPath', remote(extensionDir)],
+    // The workbench accepts several; UI checks use that to load a fixture extension alongside.
+    ...extensionDirs.map((dir) => ['extensionDevelopmentPath', remote(dir)]),
     ...(testsIndex ? [['extensionTestsPath', remote(testsIndex)]] : []),
     ['skipWelcome', 'true'],
   ];

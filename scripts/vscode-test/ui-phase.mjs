@@ -2,16 +2,17 @@
 // profile) and one workbench page, opened with extensionDevelopmentPath but no extensionTestsPath.
 // A UI file exports
 //   export const checks = [{ name: 'opens a file', run: async (wb) => { ... } }];
-//   export const options = { workspaceTrust: false };   // optional
+//   export const options = { workspaceTrust: false, extraExtensions: ['/abs/dir'] };   // optional
 // where `wb` is a Workbench from test/vscode/ui/workbench.mjs. A check fails by throwing; its
 // failure screenshot lands in test-output/vscode-ui/.
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export async function runUiPhase({ repo, browser, grep, timeoutMs, log, serve, url }) {
   const uiDir = join(repo, 'test/vscode/ui');
   const outputDir = join(repo, 'test-output/vscode-ui');
+  rmSync(outputDir, { recursive: true, force: true });
   mkdirSync(outputDir, { recursive: true });
   const files = existsSync(uiDir) ? readdirSync(uiDir).filter((f) => f.endsWith('.ui.mjs')).sort() : [];
   const result = { passed: 0, failed: 0, pending: 0 };
@@ -35,7 +36,7 @@ export async function runUiPhase({ repo, browser, grep, timeoutMs, log, serve, u
       page.setDefaultTimeout(30_000);
       const wb = new Workbench(page, { workspace: run.workspace, outputDir, prefix: label, log: (m) => console.log(`[ui] ${m}`) });
       try {
-        await wb.open(url(server, run));
+        await wb.open(url(server, run, mod.options?.extraExtensions ?? []));
         log(`UI ${label}: workbench ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
       } catch (e) {
         await wb.screenshot('open-failed').catch(() => {});
