@@ -79,22 +79,28 @@ export class DapClient {
     const seq = this.seq++;
     const message = { seq, type: 'request', command, arguments: args };
     return new Promise<DapRequests[C][1]>((resolve, reject) => {
-      const entry: Pending = { command, resolve: resolve as (b: unknown) => void, reject };
+      const onAbort = () => {
+        if (this.pending.delete(seq)) {
+          clearTimeout(entry.timer);
+          reject(new CancelledError());
+        }
+      };
+      const settle = () => opts.signal?.removeEventListener('abort', onAbort);
+      const entry: Pending = {
+        command,
+        resolve: (b) => { settle(); (resolve as (b: unknown) => void)(b); },
+        reject: (e) => { settle(); reject(e); },
+      };
       const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
       if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
         entry.timer = setTimeout(() => {
           this.pending.delete(seq);
-          reject(new InternalError(`DAP request '${command}' timed out after ${timeoutMs} ms`));
+          entry.reject(new InternalError(`DAP request '${command}' timed out after ${timeoutMs} ms`));
         }, timeoutMs);
       }
       if (opts.signal) {
         if (opts.signal.aborted) return reject(new CancelledError());
-        opts.signal.addEventListener('abort', () => {
-          if (this.pending.delete(seq)) {
-            clearTimeout(entry.timer);
-            reject(new CancelledError());
-          }
-        }, { once: true });
+        opts.signal.addEventListener('abort', onAbort, { once: true });
       }
       this.pending.set(seq, entry);
       this.log?.('send', JSON.stringify(message));

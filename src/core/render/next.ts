@@ -12,13 +12,15 @@ export interface NextOptions {
   budget?: number;
   /** Only these files (relative paths); default: every traced file. */
   files?: string[];
+  /** Most leading entries a line keeps before `...;` even when the budget allows more (default 10). */
+  maxPerLine?: number;
 }
 
 export interface NextRendering {
   text: string;
   tokens: number;
   budget: number;
-  /** Entries kept at the start of each line's history (Infinity when nothing was elided). */
+  /** Entries kept at the start of each line's history before `...;`. */
   keptPerLine: number;
   /** Longest value shown, in characters (Infinity when values were not shortened). */
   valueWidth: number;
@@ -127,17 +129,18 @@ export function fileOrder(trace: Trace): string[] {
 
 export function renderNext(trace: Trace, opts: NextOptions = {}): NextRendering {
   const budget = opts.budget ?? DEFAULT_BUDGET;
-  const render = (keep: number, width: number) => renderWith(trace, keep, width, opts.files);
+  const cap = opts.maxPerLine ?? 10;
+  const render = (keep: number, width: number) => renderWith(trace, Math.min(keep, cap), width, opts.files);
   const full = render(Infinity, Infinity);
   const fullTokens = countTokens(full);
   if (fullTokens <= budget) {
-    return { text: full, tokens: fullTokens, budget, keptPerLine: Infinity, valueWidth: Infinity, overBudget: false };
+    return { text: full, tokens: fullTokens, budget, keptPerLine: cap, valueWidth: Infinity, overBudget: false };
   }
   const maxEntries = Math.max(1, ...[...collectEntries(trace).values()].flatMap((m) => [...m.values()].map((l) => l.length)));
   for (const width of [Infinity, 60, 30, 12]) {
     // Largest number of leading entries per line that fits (binary search; fewer entries = fewer tokens).
     let lo = 1;
-    let hi = maxEntries;
+    let hi = Math.min(maxEntries, cap);
     let best: { text: string; tokens: number; keep: number } | undefined;
     while (lo <= hi) {
       const mid = Math.floor((lo + hi) / 2);

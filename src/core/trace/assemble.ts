@@ -6,7 +6,8 @@ import type { ExceptionInfo, OutputChunk, TraceEvent } from './model';
 
 export type RawRecord =
   | ['F', number, string]
-  | ['C', number, number, number, number, string, number, Record<string, string>]
+  /** scope: 'f' function, 'm' module body, 'c' class body. */
+  | ['C', number, number, number, number, string, number, Record<string, string>, 'f' | 'm' | 'c']
   | ['L', number, number, Record<string, string>, string[]]
   | ['R', number, number, 'r' | 'y' | 'e', string | null, Record<string, string>, string[]]
   | ['X', string, string, string]
@@ -18,6 +19,8 @@ interface FrameState {
   parentCallId: number;
   file: string;
   function: string;
+  /** A function call (not a module or class body, whose "return" is not a value anyone sees). */
+  isFunction: boolean;
   depth: number;
   callIndex: number;
   locals: Record<string, string>;
@@ -56,17 +59,17 @@ export class TraceAssembler {
         this.files[r[1]] = r[2];
         return;
       case 'C': {
-        const [, callId, parentCallId, fileIdx, line, fn, depth, bindings] = r;
+        const [, callId, parentCallId, fileIdx, line, fn, depth, bindings, scope] = r;
         const file = this.files[fileIdx] ?? '?';
         const key = `${file}:${fn}`;
         const callIndex = (this.callCounts.get(key) ?? 0) + 1;
         this.callCounts.set(key, callIndex);
         const frame: FrameState = {
-          callId, parentCallId, file, function: fn, depth, callIndex, locals: { ...bindings },
+          callId, parentCallId, file, function: fn, isFunction: scope === 'f', depth, callIndex, locals: { ...bindings },
           pendingLine: null, pendingAfterYield: false,
         };
         this.frames.set(callId, frame);
-        const shown = fn !== '<module>' && Object.keys(bindings).length > 0;
+        const shown = frame.isFunction && Object.keys(bindings).length > 0;
         this.emit(frame, 'call', line, bindings, undefined, shown);
         return;
       }
@@ -89,7 +92,7 @@ export class TraceAssembler {
           this.pendingExceptions.push(ev);
           if (this.lastException) ev.exception = { ...this.lastException };
         } else {
-          const shown = frame.function !== '<module>' && !COMPREHENSIONS.has(frame.function);
+          const shown = frame.isFunction && !COMPREHENSIONS.has(frame.function);
           const ev = this.emit(frame, kind === 'y' ? 'yield' : 'return', line, {}, undefined, shown);
           ev.value = value ?? 'None';
         }

@@ -220,10 +220,12 @@ class Session {
     if (stop.reason === 'exception') {
       const frameId = await this.topFrameId(threadId);
       const info = await this.client.request('exceptionInfo', { threadId }).catch(() => undefined);
+      const before = this.asm.lastException;
+      // pydevd exposes the exception as `__exception__` in the frame for some stops (uncaught), not all.
       const records = await this.evaluate("__tfx_exc(__exception__ if '__exception__' in locals() else None)", frameId).catch(() => '');
       this.ingestEvaluated(records);
       const where = await this.userFrame(threadId);
-      const ex = this.asm.lastException ?? fromDap(info);
+      const ex = this.asm.lastException !== before && this.asm.lastException ? this.asm.lastException : fromDap(info);
       this.lastDapException = { ...ex, ...where };
       this.asm.noteException(this.lastDapException);
     } else if (this.stepping) {
@@ -275,9 +277,28 @@ class Session {
 }
 
 function fromDap(info: DP.ExceptionInfoResponse['body'] | undefined): ExceptionInfo {
-  const type = (info?.exceptionId ?? 'Exception').split('.').pop() ?? 'Exception';
-  const message = info?.description ?? '';
-  return { type, message, repr: `${type}(${message ? pyString(message) : ''})` };
+  // debugpy may append a note to the id ("AssertionError       (note: …)") and qualify it ("builtins.X").
+  const id = (info?.exceptionId ?? 'Exception').trim().split(/\s/)[0] ?? 'Exception';
+  const type = id.split('.').pop() || 'Exception';
+  const message = info?.description ?? info?.details?.message ?? '';
+  return { type, message, repr: `${type}(${message ? pyStrRepr(message) : ''})` };
+}
+
+/** Python's repr() of a str: single quotes unless the text has ' and no ". */
+export function pyStrRepr(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = q;
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === q) out += `\\${q}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return out + q;
 }
 
 /** A Python string literal for any text (JSON string syntax is valid Python for these escapes). */

@@ -179,7 +179,8 @@ def _diff(frame, st):
     new = {}
     changed = {}
     limit = _CFG['repr']
-    module_scope = frame.f_code.co_name == '<module>'
+    # Module and class bodies (no CO_NEWLOCALS): their function/class bindings are definitions, not state.
+    module_scope = not (frame.f_code.co_flags & 0x2)
     try:
         loc = frame.f_locals
     except Exception:
@@ -222,7 +223,8 @@ def _register(frame, bindings_out):
     fidx = _file_index(code.co_filename)
     changed, _ = _diff(frame, st)
     bindings_out.update(changed)
-    _buf.append(('C', st[0], pst[0] if pst else 0, fidx, code.co_firstlineno, code.co_name, st[1], changed))
+    scope = 'f' if code.co_flags & 0x2 else 'm' if code.co_name == '<module>' else 'c'
+    _buf.append(('C', st[0], pst[0] if pst else 0, fidx, code.co_firstlineno, code.co_name, st[1], changed, scope))
     _count()
     return st
 

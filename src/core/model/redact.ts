@@ -1,0 +1,295 @@
+// Removes secrets from prompt text before it leaves the machine. Applied to every message of the
+// final prompt (source, NExT trace comments, reprs, tracebacks, commands).
+//
+// Rules (each replacement counts once in `count`):
+// 1. PEM private-key blocks, JWTs (`eyJ….….…`), `Bearer`/`Basic` credentials and well-known key
+//    formats (OpenAI/Anthropic `sk-…`, GitHub `ghp_…`/`github_pat_…`, AWS `AKIA…`, Slack `xox?-…`,
+//    Google `AIza…`, Stripe `sk_live_…`, Hugging Face `hf_…`, GitLab `glpat-…`, npm `npm_…`) are
+//    replaced wherever they appear.
+// 2. Values bound to a *secret name* — assignment, keyword argument, NExT `name=value;`, attribute
+//    (`self.api_key = …`), dict key (`{'api_key': …}`), env line (`API_KEY=…`), CLI flag
+//    (`--password …`), comparison (`password == '…'`). Names are split into lower-case segments
+//    (snake_case, camelCase, kebab-case) and are secret when a segment is one of password, passwd,
+//    passphrase, secret(s), credential(s), creds, apikey, authtoken, accesstoken, privatekey,
+//    secretkey, clientsecret, authorization, jwt; or is `auth`/`oauth` at the end or before
+//    header/token/key/…; or a qualifier (api, access, secret, private, client, refresh, session,
+//    bearer, signing, github, …) is followed by key/token. So `api_key`, `auth_token`,
+//    `AWS_SECRET_ACCESS_KEY`, `clientSecret`, `X-Api-Key` are secret names; `tokens`, `max_tokens`,
+//    `next_token`, `sort_key`, `keys`, `author` are not.
+//    The bare names `token` and `key` are *weak*: their value is redacted only when it looks like a
+//    credential (8+ characters, no spaces, letters and digits), so a tokenizer's `token='while'` or
+//    a dict loop's `key='name'` survive.
+//    String literals keep their quotes (`api_key = '<redacted>'`); tuples/dicts/lists keep their
+//    shape with every string inside redacted (`auth=('<redacted>', '<redacted>')`); None/True/False,
+//    empty strings, variable names, attribute paths and calls (`password=args.password`,
+//    `token=os.environ['T']`) are left alone because they are code, not secrets.
+// 3. Long random-looking tokens (20+ characters without word separators, letters and at least two
+//    digits, not hexadecimal, high character entropy) — API keys nobody told us the format of.
+//    Hex strings (hashes, ids) and identifiers made of words are kept.
+
+export const REDACTED = '<redacted>';
+
+export interface RedactResult {
+  text: string;
+  count: number;
+}
+
+const STRONG_SEGMENTS = new Set([
+  'password', 'passwords', 'passwd', 'passphrase', 'secret', 'secrets', 'credential', 'credentials', 'creds',
+  'apikey', 'apikeys', 'authtoken', 'accesstoken', 'refreshtoken', 'privatekey', 'secretkey', 'clientsecret',
+  'authorization', 'jwt',
+]);
+const AUTH_SEGMENTS = new Set(['auth', 'oauth']);
+const AUTH_FOLLOWERS = new Set(['header', 'headers', 'token', 'tokens', 'key', 'keys', 'string', 'value', 'data', 'info', 'pass']);
+const KEY_QUALIFIERS = new Set([
+  'api', 'access', 'secret', 'private', 'signing', 'encryption', 'master', 'client', 'auth', 'oauth', 'refresh',
+  'bearer', 'session', 'id', 'csrf', 'xsrf', 'github', 'gh', 'gitlab', 'slack', 'bot', 'personal', 'app', 'service',
+  'hf', 'openai', 'anthropic', 'aws', 'stripe', 'deploy', 'webhook', 'license', 'admin', 'root',
+]);
+const KEY_NOUNS = new Set(['key', 'keys', 'token', 'tokens']);
+const WEAK_NAMES = new Set(['token', 'key']);
+
+/** Lower-case words of an identifier: `AWS_SECRET_ACCESS_KEY`, `apiKey`, `x-api-key` → [aws, secret, …]. */
+export function nameSegments(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+/** 'strong': any value is redacted; 'weak': only credential-looking values; false: not a secret name. */
+export function secretNameKind(name: string): 'strong' | 'weak' | false {
+  const segs = nameSegments(name);
+  if (segs.length === 1 && WEAK_NAMES.has(segs[0] ?? '')) return 'weak';
+  for (let i = 0; i < segs.length; i++) {
+    const s = segs[i] ?? '';
+    const next = segs[i + 1];
+    if (STRONG_SEGMENTS.has(s)) return 'strong';
+    if (AUTH_SEGMENTS.has(s) && (next === undefined || AUTH_FOLLOWERS.has(next))) return 'strong';
+    if (KEY_QUALIFIERS.has(s) && next !== undefined && KEY_NOUNS.has(next)) return 'strong';
+  }
+  return false;
+}
+
+function credentialLooking(value: string): boolean {
+  return value.length >= 8 && !/\s/.test(value) && /[A-Za-z]/.test(value) && /\d/.test(value);
+}
+
+interface Span {
+  start: number;
+  end: number;
+  replacement: string;
+}
+
+const QUOTE_START = /^[rRbBuUfF]{0,2}('''|"""|'|")/;
+
+/** A Python-ish string literal at `i`: its content span. Unterminated single-line strings end at the line end. */
+function scanString(text: string, i: number): { contentStart: number; contentEnd: number; end: number } | undefined {
+  const m = QUOTE_START.exec(text.slice(i, i + 5));
+  if (!m) return undefined;
+  const quote = m[1] ?? '"';
+  const contentStart = i + m[0].length;
+  let j = contentStart;
+  while (j < text.length) {
+    const c = text[j];
+    if (c === '\\') {
+      j += 2;
+      continue;
+    }
+    if (quote.length === 1 && c === '\n') return { contentStart, contentEnd: j, end: j };
+    if (text.startsWith(quote, j)) return { contentStart, contentEnd: j, end: j + quote.length };
+    j++;
+  }
+  return { contentStart, contentEnd: text.length, end: text.length };
+}
+
+const OPEN = '([{';
+const CLOSE = ')]}';
+const GROUP_LIMIT = 4000;
+
+/** Redact every string literal inside a bracketed value; returns the spans and where the group ends. */
+function scanGroup(text: string, i: number, spans: Span[]): number {
+  let depth = 0;
+  let j = i;
+  const found: Span[] = [];
+  const limit = Math.min(text.length, i + GROUP_LIMIT);
+  while (j < limit) {
+    const c = text[j] ?? '';
+    if (OPEN.includes(c)) depth++;
+    else if (CLOSE.includes(c)) {
+      depth--;
+      if (depth === 0) {
+        spans.push(...found);
+        return j + 1;
+      }
+    } else if (c === '"' || c === "'") {
+      const s = scanString(text, j);
+      if (s) {
+        if (s.contentEnd > s.contentStart) found.push({ start: s.contentStart, end: s.contentEnd, replacement: REDACTED });
+        j = s.end;
+        continue;
+      }
+    } else if (c === '#' || (c === '\n' && depth === 0)) break;
+    j++;
+  }
+  // Unbalanced (a truncated repr): redact the strings up to the end of this line.
+  const eol = text.indexOf('\n', i);
+  const stop = eol < 0 ? text.length : eol;
+  spans.push(...found.filter((s) => s.end <= stop));
+  return stop;
+}
+
+const NAME = /(['"])([A-Za-z_][\w.-]*)\1|(--?)?\b([A-Za-z_][\w-]*)/g;
+const ANNOTATION = /^\s*:\s*[A-Za-z_][\w.]*(?:\[[^\]\n]*\])?(?:\s*\|\s*[A-Za-z_][\w.]*(?:\[[^\]\n]*\])?)*\s*(?==[^=])/;
+const SEPARATOR = /^\s*(==|!=|=|:)(?!=)\s*/;
+const BARE_VALUE = /^[^\s,;)\]}'"]+/;
+const LITERALS = new Set(['None', 'True', 'False', 'null', 'true', 'false', 'nil', 'undefined']);
+
+function redactNamedValues(text: string): { text: string; count: number } {
+  const spans: Span[] = [];
+  NAME.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = NAME.exec(text))) {
+    const name = m[2] ?? m[4] ?? '';
+    const kind = secretNameKind(name);
+    if (!kind) continue;
+    const quotedName = m[2] !== undefined;
+    const flag = m[3] !== undefined;
+    let i = m.index + m[0].length;
+    if (quotedName && text[i] === ']') i++;
+    if (!quotedName && !flag) {
+      const ann = ANNOTATION.exec(text.slice(i, i + 200));
+      if (ann) i += ann[0].length;
+    }
+    const sep = SEPARATOR.exec(text.slice(i, i + 200)) ?? (flag ? /^[ \t]+/.exec(text.slice(i, i + 50)) : null);
+    if (!sep) continue;
+    i += sep[0].length;
+    const after = text.slice(i, i + 3);
+    if (after.startsWith('<re') && text.startsWith(REDACTED, i)) continue;
+    const c = text[i] ?? '';
+    const str = /['"]/.test(after.replace(/^[rRbBuUfF]{1,2}/, '').charAt(0)) ? scanString(text, i) : undefined;
+    if (str) {
+      const value = text.slice(str.contentStart, str.contentEnd);
+      if (value.length > 0 && value !== REDACTED && (kind === 'strong' || credentialLooking(value))) {
+        spans.push({ start: str.contentStart, end: str.contentEnd, replacement: REDACTED });
+      }
+      NAME.lastIndex = str.end;
+      continue;
+    }
+    if (OPEN.includes(c) && c !== '') {
+      if (kind === 'strong') NAME.lastIndex = scanGroup(text, i, spans);
+      continue;
+    }
+    const bare = BARE_VALUE.exec(text.slice(i, i + 500));
+    if (!bare) continue;
+    const value = bare[0];
+    const nextChar = text[i + value.length] ?? '';
+    if (LITERALS.has(value) || value.startsWith('=') || value.startsWith('-') || nextChar === '(' || nextChar === '[') continue;
+    const identifier = /^[A-Za-z_]\w*$/.test(value);
+    const dotted = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/.test(value);
+    const envName = /^[A-Z][A-Z0-9_-]*$/.test(name) && !quotedName;
+    if (dotted || (identifier && !/\d/.test(value) && !envName)) continue;
+    if (kind === 'weak' && !credentialLooking(value)) continue;
+    spans.push({ start: i, end: i + value.length, replacement: REDACTED });
+    NAME.lastIndex = i + value.length;
+  }
+  return applySpans(text, spans);
+}
+
+function applySpans(text: string, spans: Span[]): { text: string; count: number } {
+  spans.sort((a, b) => a.start - b.start);
+  let out = '';
+  let pos = 0;
+  let count = 0;
+  for (const s of spans) {
+    if (s.start < pos) continue; // overlapping: the earlier span already covers it
+    out += text.slice(pos, s.start) + s.replacement;
+    pos = s.end;
+    count++;
+  }
+  return { text: out + text.slice(pos), count };
+}
+
+const PEM = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY( BLOCK)?-----(?:(?:[A-Za-z0-9+/=\s:,-]|\\[nr])*?-----END \1PRIVATE KEY\2-----|(?:[A-Za-z0-9+/=]|\\[nr]|[ \t]*\r?\n)*)/g;
+
+const PATTERNS: { re: RegExp; keep?: (groups: string[]) => string; valid?: (s: string) => boolean }[] = [
+  { re: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g },
+  { re: /\bsk-(?:proj-|ant-|svcacct-|admin-|live-|test-)?[A-Za-z0-9_-]{20,}/g, valid: (s) => /\d/.test(s) && /[A-Za-z0-9]{10}/.test(s.slice(3)) },
+  { re: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}/g },
+  { re: /\bgithub_pat_[A-Za-z0-9_]{30,}/g },
+  { re: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/g },
+  { re: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
+  { re: /\bAIza[0-9A-Za-z_-]{35}/g },
+  { re: /\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}/g },
+  { re: /\bhf_[A-Za-z0-9]{30,}/g },
+  { re: /\bglpat-[A-Za-z0-9_-]{20,}/g },
+  { re: /\bnpm_[A-Za-z0-9]{36}\b/g },
+  // `Bearer <token>` / `Basic <base64>`: keep the scheme word so the text still reads as a header.
+  { re: /\b(Bearer|Basic)([ \t]+)([A-Za-z0-9._~+/-]{8,}=*)/gi, keep: (m) => `${m[1] ?? ''}${m[2] ?? ''}`, valid: (s) => /\d/.test(s) || /[+/=]/.test(s) },
+];
+
+function entropy(s: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+/** A run of key characters that reads as random rather than as words, paths, hashes or numbers. */
+export function looksLikeRandomToken(token: string): boolean {
+  const core = token.replace(/=+$/, '');
+  if (core.length < 20) return false;
+  // Identifiers and paths are short words between separators; keys have long unbroken runs.
+  // (`/` and `+` are base64 characters, so they do not split.)
+  const longest = core.split(/[_.-]/).reduce((a, b) => (b.length > a.length ? b : a), '');
+  if (longest.length < 20) return false;
+  if (/^[0-9a-fA-F+/]+$/.test(longest) || /^[\d+/]+$/.test(longest)) return false;
+  const digits = (longest.match(/\d/g) ?? []).length;
+  const letters = longest.match(/[A-Za-z]/g) ?? [];
+  const mixedCase = /[a-z]/.test(longest) && /[A-Z]/.test(longest);
+  if (letters.length < 4 || (digits === 0 && !mixedCase)) return false;
+  // Identifiers are made of words: about 40% of their letters are vowels, digits are few and a
+  // capital is followed by lower case. Random keys draw vowels at about 23% (6 of 26), digits at
+  // 16-28%, and half their capitals are followed by another capital or a digit.
+  const vowels = letters.filter((ch) => 'aeiouyAEIOUY'.includes(ch)).length;
+  const capsBeforeNonLower = (longest.match(/[A-Z](?=[A-Z0-9])/g) ?? []).length;
+  if (vowels / letters.length >= 0.3 && digits / longest.length < 0.2 && capsBeforeNonLower / longest.length < 0.15) return false;
+  // Normalised by the best a string of this length could reach (capped at a 64-symbol alphabet).
+  const ideal = Math.log2(Math.min(longest.length, 64));
+  return entropy(longest) / ideal >= 0.75;
+}
+
+const CANDIDATE = /[A-Za-z0-9+/_-]{20,}={0,2}/g;
+
+/** Redacts secrets (see the rules at the top of this file). */
+export function redact(text: string): RedactResult {
+  let count = 0;
+  let out = text.replace(PEM, () => {
+    count++;
+    return REDACTED;
+  });
+  const named = redactNamedValues(out);
+  out = named.text;
+  count += named.count;
+  for (const p of PATTERNS) {
+    out = out.replace(p.re, (...args: unknown[]) => {
+      const match = args[0] as string;
+      const groups = args.slice(0, -2) as string[];
+      if (p.valid && !p.valid(match)) return match;
+      count++;
+      return p.keep ? `${p.keep(groups)}${REDACTED}` : REDACTED;
+    });
+  }
+  out = out.replace(CANDIDATE, (tok) => {
+    if (!looksLikeRandomToken(tok)) return tok;
+    count++;
+    return REDACTED;
+  });
+  return { text: out, count };
+}

@@ -1,0 +1,58 @@
+// Reads the `tracefix.*` settings into the shapes the core takes. Every core limit has a setting.
+import * as vscode from 'vscode';
+import type { EngineName } from '../core/trace/options';
+import type { TraceLimits } from '../core/trace/model';
+import { DEFAULT_LIMITS } from '../core/trace/model';
+
+export const SECTION = 'tracefix';
+
+/** `tracefix.launch` as an object: what to run instead of the file / test at the cursor. */
+export interface LaunchSetting {
+  program?: string;
+  module?: string;
+  /** A pytest node id (`tests/test_x.py::test_y`) or test file. */
+  pytest?: string;
+  args?: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+}
+
+export interface TracefixSettings {
+  pythonPath: string | undefined;
+  /** A launch.json configuration name, or an explicit target. */
+  launch: string | LaunchSetting | undefined;
+  limits: TraceLimits;
+  engine: EngineName;
+  /** Token budget of the NExT text given to the model (used by the explain step). */
+  budget: number;
+  inlineMaxLength: number;
+  dimNeverExecuted: boolean;
+}
+
+function positive(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+export function readSettings(scope?: vscode.ConfigurationScope): TracefixSettings {
+  const c = vscode.workspace.getConfiguration(SECTION, scope);
+  const pythonPath = c.get<string>('pythonPath')?.trim();
+  const launch = c.get<string | LaunchSetting | null>('launch');
+  return {
+    pythonPath: pythonPath ? pythonPath : undefined,
+    launch: launch === null || launch === '' || launch === undefined ? undefined : launch,
+    limits: {
+      maxSteps: Math.floor(positive(c.get('maxSteps'), DEFAULT_LIMITS.maxSteps)),
+      timeoutMs: Math.round(positive(c.get('timeoutSeconds'), DEFAULT_LIMITS.timeoutMs / 1000) * 1000),
+      reprLength: Math.floor(positive(c.get('reprLength'), DEFAULT_LIMITS.reprLength)),
+    },
+    engine: c.get<string>('engine') === 'step' ? 'step' : 'logpoint',
+    budget: Math.floor(positive(c.get('budget'), 6000)),
+    inlineMaxLength: Math.floor(positive(c.get('inline.maxLength'), 80)),
+    dimNeverExecuted: c.get<boolean>('inline.dimNeverExecuted') ?? true,
+  };
+}
+
+/** Settings whose change requires the decoration types to be rebuilt / the view re-rendered. */
+export function affectsDecorations(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration(`${SECTION}.inline`);
+}
