@@ -111,27 +111,29 @@ const GROUP_LIMIT = 4000;
 
 /** Redact every string literal inside a bracketed value; returns the spans and where the group ends. */
 function scanGroup(text: string, i: number, spans: Span[]): number {
-  let depth = 0;
+  const stack: string[] = [];
   let j = i;
   const found: Span[] = [];
   const limit = Math.min(text.length, i + GROUP_LIMIT);
   while (j < limit) {
     const c = text[j] ?? '';
-    if (OPEN.includes(c)) depth++;
+    if (OPEN.includes(c)) stack.push(c);
     else if (CLOSE.includes(c)) {
-      depth--;
-      if (depth === 0) {
+      stack.pop();
+      if (stack.length === 0) {
         spans.push(...found);
         return j + 1;
       }
     } else if (c === '"' || c === "'") {
       const s = scanString(text, j);
       if (s) {
-        if (s.contentEnd > s.contentStart) found.push({ start: s.contentStart, end: s.contentEnd, replacement: REDACTED });
+        // Dict keys stay readable; only values are redacted.
+        const isKey = stack[stack.length - 1] === '{' && /^\s*:/.test(text.slice(s.end, s.end + 20));
+        if (s.contentEnd > s.contentStart && !isKey) found.push({ start: s.contentStart, end: s.contentEnd, replacement: REDACTED });
         j = s.end;
         continue;
       }
-    } else if (c === '#' || (c === '\n' && depth === 0)) break;
+    } else if (c === '#' || (c === '\n' && stack.length === 0)) break;
     j++;
   }
   // Unbalanced (a truncated repr): redact the strings up to the end of this line.
@@ -144,7 +146,7 @@ function scanGroup(text: string, i: number, spans: Span[]): number {
 const NAME = /(['"])([A-Za-z_][\w.-]*)\1|(--?)?\b([A-Za-z_][\w-]*)/g;
 const ANNOTATION = /^\s*:\s*[A-Za-z_][\w.]*(?:\[[^\]\n]*\])?(?:\s*\|\s*[A-Za-z_][\w.]*(?:\[[^\]\n]*\])?)*\s*(?==[^=])/;
 const SEPARATOR = /^\s*(==|!=|=|:)(?!=)\s*/;
-const BARE_VALUE = /^[^\s,;)\]}'"]+/;
+const BARE_VALUE = /^[^\s,;()[\]{}'"]+/;
 const LITERALS = new Set(['None', 'True', 'False', 'null', 'true', 'false', 'nil', 'undefined']);
 
 function redactNamedValues(text: string): { text: string; count: number } {
@@ -190,7 +192,8 @@ function redactNamedValues(text: string): { text: string; count: number } {
     const identifier = /^[A-Za-z_]\w*$/.test(value);
     const dotted = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/.test(value);
     const envName = /^[A-Z][A-Z0-9_-]*$/.test(name) && !quotedName;
-    if (dotted || (identifier && !/\d/.test(value) && !envName)) continue;
+    // Command-line flags and env lines carry values, not code.
+    if (!flag && (dotted || (identifier && !/\d/.test(value) && !envName))) continue;
     if (kind === 'weak' && !credentialLooking(value)) continue;
     spans.push({ start: i, end: i + value.length, replacement: REDACTED });
     NAME.lastIndex = i + value.length;
@@ -254,6 +257,10 @@ export function looksLikeRandomToken(token: string): boolean {
   const letters = longest.match(/[A-Za-z]/g) ?? [];
   const mixedCase = /[a-z]/.test(longest) && /[A-Z]/.test(longest);
   if (letters.length < 4 || (digits === 0 && !mixedCase)) return false;
+  // Test data such as `abcdef…0123…` counts up; random text does not.
+  let ascending = 0;
+  for (let i = 1; i < longest.length; i++) if (longest.charCodeAt(i) - longest.charCodeAt(i - 1) === 1) ascending++;
+  if (ascending / longest.length > 0.5) return false;
   // Identifiers are made of words: about 40% of their letters are vowels, digits are few and a
   // capital is followed by lower case. Random keys draw vowels at about 23% (6 of 26), digits at
   // 16-28%, and half their capitals are followed by another capital or a digit.
@@ -292,4 +299,36 @@ export function redact(text: string): RedactResult {
     return REDACTED;
   });
   return { text: out, count };
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Undoes redaction in code the model sends back: a model that saw `api_key = '<redacted>'` echoes
+ * the placeholder, and writing that into the user's file would destroy the real value. Each line of
+ * `modelText` holding the placeholder is matched (indentation aside) against the lines of
+ * `originalText`, the placeholder standing for any text; when all matches agree, the original
+ * content is put back. `unresolved` counts lines that still hold a placeholder.
+ */
+export function restoreRedacted(modelText: string, originalText: string): { text: string; unresolved: number } {
+  if (!modelText.includes(REDACTED)) return { text: modelText, unresolved: 0 };
+  const originals = originalText.split(/\r?\n/).map((l) => l.trim());
+  let unresolved = 0;
+  const lines = modelText.split('\n').map((line) => {
+    if (!line.includes(REDACTED)) return line;
+    const indent = /^\s*/.exec(line)?.[0] ?? '';
+    const body = line.slice(indent.length).replace(/\s+$/, '');
+    const pattern = new RegExp(`^${body.split(REDACTED).map(escapeRegExp).join('(.+?)')}$`);
+    const restored = new Set<string>();
+    for (const o of originals) if (pattern.test(o)) restored.add(o);
+    if (restored.size !== 1) {
+      unresolved++;
+      return line;
+    }
+    const [only] = restored;
+    return indent + (only ?? body) + line.slice(indent.length + body.length);
+  });
+  return { text: lines.join('\n'), unresolved };
 }
