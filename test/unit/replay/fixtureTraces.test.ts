@@ -1,0 +1,70 @@
+// The hand-made fixture traces must follow src/core/trace/model.ts exactly, or the replay tests
+// built on them prove nothing: indices, frames, depths, parents, call numbers, state changes, sources.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TRACE_SCHEMA_VERSION, isTrace, type TraceEvent } from '../../../src/core/trace/model';
+import { FIXTURES, FIXTURE_SRC, loadFixture } from './fixtures';
+
+describe.each(FIXTURES)('fixture trace %s', (name) => {
+  const trace = loadFixture(name);
+  const ev = trace.events;
+
+  it('is a trace of the current schema with consistent indices and counts', () => {
+    expect(isTrace(trace)).toBe(true);
+    expect(trace.version).toBe(TRACE_SCHEMA_VERSION);
+    ev.forEach((e, i) => expect(e.index).toBe(i));
+    expect(trace.outcome.eventCount).toBe(ev.length);
+    for (const o of trace.output) expect(o.afterEvent).toBeGreaterThanOrEqual(0);
+    for (const o of trace.output) expect(o.afterEvent).toBeLessThanOrEqual(ev.length);
+  });
+
+  it('keeps each frame consistent: one function, depth, parent and call number; entered by a call', () => {
+    const byCall = new Map<number, TraceEvent[]>();
+    for (const e of ev) byCall.set(e.callId, [...(byCall.get(e.callId) ?? []), e]);
+    const callCounts = new Map<string, number>();
+    for (const [callId, list] of byCall) {
+      const first = list[0] as TraceEvent;
+      expect(first.kind, `frame ${callId} starts with a call`).toBe('call');
+      const count = (callCounts.get(`${first.file}:${first.function}`) ?? 0) + 1;
+      callCounts.set(`${first.file}:${first.function}`, count);
+      for (const e of list) {
+        expect([e.function, e.file, e.depth, e.callIndex, e.parentCallId]).toEqual([first.function, first.file, first.depth, count, first.parentCallId]);
+      }
+      const endIdx = list.findIndex((e) => e.kind === 'return' || e.kind === 'exception');
+      expect(endIdx === -1 || endIdx === list.length - 1, `frame ${callId} has nothing after it ended`).toBe(true);
+      if (first.parentCallId === undefined) expect(first.depth).toBe(0);
+      else {
+        const parent = byCall.get(first.parentCallId)?.[0];
+        expect(parent, `parent of ${callId}`).toBeDefined();
+        expect(first.depth).toBe((parent as TraceEvent).depth + 1);
+        expect((parent as TraceEvent).index).toBeLessThan(first.index);
+      }
+      // Everything between a frame's first and last event is the frame itself or deeper.
+      const last = list[list.length - 1] as TraceEvent;
+      for (let i = first.index; i <= last.index; i++) expect((ev[i] as TraceEvent).depth).toBeGreaterThanOrEqual(first.depth);
+    }
+  });
+
+  it('records changed/deleted as the difference from the frame\'s previous state', () => {
+    const state = new Map<number, Record<string, string>>();
+    for (const e of ev) {
+      const before = e.kind === 'call' ? {} : (state.get(e.callId) ?? {});
+      const changed = Object.fromEntries(Object.entries(e.locals).filter(([k, v]) => before[k] !== v));
+      expect(e.changed, `event ${e.index}`).toEqual(changed);
+      expect(e.deleted ?? [], `event ${e.index}`).toEqual(Object.keys(before).filter((k) => !(k in e.locals)));
+      state.set(e.callId, e.locals);
+      if (e.kind === 'return') expect(typeof e.value).toBe('string');
+      if (e.kind === 'exception') expect(e.exception?.type).toMatch(/Error$/);
+    }
+  });
+
+  it('carries the sources that are kept in test/fixtures/traces/src', () => {
+    const files = new Set(ev.map((e) => e.file));
+    expect(new Set(trace.sources.map((s) => s.path))).toEqual(files);
+    for (const s of trace.sources) expect(s.text).toBe(readFileSync(path.join(FIXTURE_SRC, s.path), 'utf8'));
+    const lineCount = (trace.sources[0]?.text ?? '').split('\n').length;
+    for (const e of ev) expect(e.line).toBeGreaterThanOrEqual(1);
+    for (const e of ev) expect(e.line).toBeLessThanOrEqual(lineCount);
+  });
+});
