@@ -140,12 +140,11 @@ class Session {
       const installed = await this.evaluate(expr, frameId);
       const info = JSON.parse(installed) as { lines: Record<string, number[]> };
       if (this.engine === 'logpoint') {
-        for (const [file, lines] of Object.entries(info.lines)) {
-          if (lines.length === 0) continue;
-          await client.request('setBreakpoints', {
+        // Sent together: one round trip for all files instead of one per file.
+        await Promise.all(Object.entries(info.lines).filter(([, lines]) => lines.length > 0).map(([file, lines]) =>
+          client.request('setBreakpoints', {
             source: { path: file }, lines, breakpoints: lines.map((line) => ({ line, logMessage: '{__tfx_hit()}' })),
-          }, { signal });
-        }
+          })));
         await client.request('continue', { threadId: this.threadId }, { signal });
       } else {
         this.stepping = true;

@@ -1,0 +1,39 @@
+// Both engines must produce exactly the golden NExT text for every fixture.
+// Regenerate after an intended change: UPDATE_GOLDEN=1 npx vitest run test/integration/trace/golden.test.ts
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderNext } from '../../../src/core/render/next';
+import { recordTrace } from '../../../src/core/trace/record';
+import type { RunTarget } from '../../../src/core/trace/options';
+import { PROGRAMS } from '../../support/python';
+
+const CASES: { name: string; target: RunTarget; stdin?: string }[] = [
+  { name: 'loop', target: { kind: 'script', path: 'loop.py' } },
+  { name: 'nested_calls', target: { kind: 'script', path: 'nested_calls.py' } },
+  { name: 'recursion', target: { kind: 'script', path: 'recursion.py' } },
+  { name: 'generator', target: { kind: 'script', path: 'generator.py' } },
+  { name: 'comprehension', target: { kind: 'script', path: 'comprehension.py' } },
+  { name: 'classes', target: { kind: 'script', path: 'classes.py' } },
+  { name: 'mutable_default', target: { kind: 'script', path: 'mutable_default.py' } },
+  { name: 'exceptions', target: { kind: 'script', path: 'exceptions.py' } },
+  { name: 'unicode_values', target: { kind: 'script', path: 'unicode_values.py' } },
+  { name: 'big_list', target: { kind: 'script', path: 'big_list.py' } },
+  { name: 'reads_stdin', target: { kind: 'script', path: 'reads_stdin.py' }, stdin: 'a\nb\n' },
+  { name: 'print_order', target: { kind: 'script', path: 'print_order.py' } },
+  { name: 'pytest_stats', target: { kind: 'pytest', nodeId: 'tests/test_stats.py::test_mean' } },
+];
+
+describe.each(CASES)('golden NExT: $name', ({ name, target, stdin }) => {
+  const golden = path.join(PROGRAMS, 'golden', `${name}.txt`);
+  for (const engine of ['logpoint', 'step'] as const) {
+    it(`${engine} engine`, async () => {
+      const trace = await recordTrace({ target, cwd: PROGRAMS, engine, stdin });
+      const text = renderNext(trace).text;
+      if (process.env.UPDATE_GOLDEN && engine === 'logpoint') writeFileSync(golden, text);
+      expect(existsSync(golden), `missing golden file ${golden}`).toBe(true);
+      expect(text).toBe(readFileSync(golden, 'utf8'));
+      expect(trace.engine).toBe(engine);
+    });
+  }
+});
