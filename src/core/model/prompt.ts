@@ -1,0 +1,204 @@
+// Builds the repair prompt in the NExT layout: task, failing command and failure, the buggy code,
+// the NExT-rendered trace of the failing run, earlier failed attempts; then asks for a rationale
+// that cites trace steps, a `Summary:` line and the fixed code. Every message is redacted.
+import type { ChatMessage, ChatRequest } from './provider';
+import { docstringOf, findDefs, scanPython } from './pyStructure';
+import { redact } from './redact';
+
+export interface PromptFile {
+  /** As the user knows it (relative to the project root); the model is asked to name files so. */
+  path: string;
+  text: string;
+}
+
+export interface PreviousAttempt {
+  /** What the attempt changed (its Summary line or a short diff). */
+  patchSummary: string;
+  /** How verification failed (assertion / traceback / test output). */
+  failure: string;
+  /** NExT trace of the patched program's failing run, if recorded. */
+  nextTrace?: string;
+}
+
+export interface PromptInput {
+  /** What the code should do: docstring, test name and assertion (see extractTask). */
+  task?: string;
+  /** The buggy code. */
+  files: PromptFile[];
+  /** The failing test or command, e.g. `pytest tests/test_stats.py::test_median`. */
+  command: string;
+  /** Failure output: assertion message / traceback. */
+  error?: string;
+  /** Already-rendered NExT text; absent for the no-trace ablation. */
+  nextTrace?: string;
+  /** Earlier rounds that did not pass, oldest first. */
+  previousAttempts?: PreviousAttempt[];
+}
+
+export interface PromptOptions {
+  maxTokens?: number;
+  temperature?: number;
+  /** Default true. Only switch off for tests of the prompt layout itself. */
+  redact?: boolean;
+}
+
+export interface BuiltPrompt {
+  request: ChatRequest;
+  /** Number of secrets replaced across all messages. */
+  redactions: number;
+}
+
+const FORMAT_RULES = `Answer in exactly this order:
+1. Rationale: {RATIONALE}
+2. One line starting with "Summary: " that states the fix in one sentence.
+3. The fix: for each file you change, one fenced code block whose opening fence names the file, for example
+\`\`\`python path/to/file.py
+In it put the complete new code of every function or class you change (not the unchanged ones). Instead you may give a unified diff in a \`\`\`diff block with "--- a/path" and "+++ b/path" headers.
+
+Do not copy trace comments ("# (k) ...") into the code. Keep the fix minimal and do not edit the tests unless the task says they are wrong. Some values were replaced by <redacted> for privacy; leave such literals unchanged.`;
+
+const TRACE_EXPLAINED = `The execution trace is in NExT format: the program source with, after each executed line, a comment listing the values that line produced, in execution order, e.g.
+    total = total + x  # (3) total=1; (6) total=3
+(k) is the global step number; a line run several times (loops, repeated calls) lists several steps. "__return__=v" is the value a function returned, "__exception__ = E(...)" an exception raised there. Values are Python reprs and may be shortened.`;
+
+export function systemPrompt(withTrace: boolean): string {
+  const intro = withTrace
+    ? 'You are an expert Python debugger. You get a buggy program, the command that fails, the failure and an execution trace of the failing run. Find the root cause from what the program actually did, then fix it.'
+    : 'You are an expert Python debugger. You get a buggy program, the command that fails and the failure. Find the root cause, then fix it.';
+  const rationale = withTrace
+    ? 'walk through the trace, citing step numbers like (7). Say at which step the actual values first differ from what the task expects, and why the code produces them.'
+    : 'walk through what the code does on the failing input. Say where the actual values first differ from what the task expects, and why.';
+  return [intro, withTrace ? TRACE_EXPLAINED : '', FORMAT_RULES.replace('{RATIONALE}', rationale)].filter(Boolean).join('\n\n');
+}
+
+/** A fence longer than any backtick run inside `text`, so code containing ``` stays intact. */
+export function fenceFor(text: string): string {
+  const longest = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
+  return '`'.repeat(longest + 1);
+}
+
+function block(text: string, info = ''): string {
+  const fence = fenceFor(text);
+  const body = text.replace(/\r\n?/g, '\n').replace(/\n+$/, '');
+  return `${fence}${info}\n${body}\n${fence}`;
+}
+
+function language(path: string): string {
+  return /\.pyi?$/.test(path) ? 'python' : '';
+}
+
+export function buildUserPrompt(input: PromptInput): string {
+  const parts: string[] = [];
+  if (input.task?.trim()) parts.push(`## Task\n${input.task.trim()}`);
+  parts.push(`## Failing command\n${block(input.command, 'sh')}`);
+  if (input.error?.trim()) parts.push(`## Failure\n${block(input.error.trim(), 'text')}`);
+  const code = input.files.map((f) => `### ${f.path}\n${block(f.text, `${language(f.path)} ${f.path}`.trim())}`);
+  parts.push(`## Code\n${code.join('\n\n')}`);
+  if (input.nextTrace?.trim()) parts.push(`## Execution trace of the failing run (NExT format)\n${block(input.nextTrace, 'python')}`);
+  const attempts = input.previousAttempts ?? [];
+  if (attempts.length) {
+    const rounds = attempts.map((a, i) => {
+      const lines = [`### Attempt ${i + 1}`, `Change:\n${block(a.patchSummary.trim(), 'text')}`, `Result: still failing:\n${block(a.failure.trim(), 'text')}`];
+      if (a.nextTrace?.trim()) lines.push(`Trace of the patched run:\n${block(a.nextTrace, 'python')}`);
+      return lines.join('\n');
+    });
+    parts.push(`## Earlier attempts that did not fix it\nThe code above is the original; these changes were tried on it and failed. Do not repeat them.\n\n${rounds.join('\n\n')}`);
+  }
+  parts.push(
+    input.nextTrace?.trim()
+      ? 'Now give the rationale (cite trace steps), the Summary line and the fix.'
+      : 'Now give the rationale, the Summary line and the fix.',
+  );
+  return parts.join('\n\n');
+}
+
+/** The chat request for one repair round, redacted. */
+export function buildPrompt(input: PromptInput, options: PromptOptions = {}): BuiltPrompt {
+  const withTrace = Boolean(input.nextTrace?.trim()) || (input.previousAttempts ?? []).some((a) => a.nextTrace?.trim());
+  const messages: ChatMessage[] = [
+    { role: 'system', content: systemPrompt(withTrace) },
+    { role: 'user', content: buildUserPrompt(input) },
+  ];
+  let redactions = 0;
+  if (options.redact !== false) {
+    for (const m of messages) {
+      const r = redact(m.content);
+      m.content = r.text;
+      redactions += r.count;
+    }
+  }
+  const request: ChatRequest = { messages };
+  if (options.maxTokens !== undefined) request.maxTokens = options.maxTokens;
+  if (options.temperature !== undefined) request.temperature = options.temperature;
+  return { request, redactions };
+}
+
+export interface TaskSource {
+  files: PromptFile[];
+  /** Test function name or pytest node id (`tests/test_x.py::TestC::test_y[1-2]`). */
+  testName?: string;
+  /** The function under test; inferred from the test's assertions when absent. */
+  functionName?: string;
+}
+
+const MAX_ASSERTS = 3;
+
+/** Logical lines of a def's body that assert something (`assert …`, `self.assertEqual(…)`, `pytest.raises`). */
+function assertionLines(lines: string[], start: number, end: number): string[] {
+  const scanned = scanPython(lines);
+  const out: string[] = [];
+  for (let i = start; i < end && out.length < MAX_ASSERTS; i++) {
+    const l = scanned[i];
+    if (!l?.start || !/^\s*(?:assert\b|self\.assert\w*\(|with\s+pytest\.raises\b)/.test(l.text)) continue;
+    let j = i + 1;
+    while (j < end && !scanned[j]?.start) j++;
+    out.push(lines.slice(i, j).map((s) => s.trim().replace(/\\$/, '').trim()).join(' ').replace(/\s+#.*$/, ''));
+  }
+  return out;
+}
+
+/**
+ * A task statement from the source: the function under test's signature and docstring, the test's
+ * name and its first assertions. Undefined when nothing useful is found.
+ */
+export function extractTask(src: TaskSource): string | undefined {
+  const parsed = src.files.map((f) => {
+    const lines = f.text.replace(/\r\n?/g, '\n').split('\n');
+    return { path: f.path, lines, defs: findDefs(lines) };
+  });
+  const out: string[] = [];
+  let asserts: string[] = [];
+  const testName = src.testName?.split('::').pop()?.replace(/\[.*\]$/, '');
+  if (testName) {
+    for (const f of parsed) {
+      const def = f.defs.find((d) => d.kind === 'def' && d.name === testName);
+      if (!def) continue;
+      asserts = assertionLines(f.lines, def.defLine + 1, def.end);
+      out.push(`Failing test: ${testName} (${f.path})`);
+      if (asserts.length) out.push(...asserts.map((a) => `    ${a}`));
+      break;
+    }
+  }
+  let target = src.functionName;
+  if (!target && asserts.length) {
+    const called = asserts.flatMap((a) => Array.from(a.matchAll(/([A-Za-z_]\w*)\s*\(/g), (m) => m[1] ?? ''));
+    target = called.find((name) => !name.startsWith('test') && parsed.some((f) => f.defs.some((d) => d.name === name)));
+  }
+  if (target) {
+    const simple = target.split('.').pop() ?? target;
+    for (const f of parsed) {
+      const def = f.defs.find((d) => d.qualname === target) ?? f.defs.find((d) => d.name === simple && !d.name.startsWith('test'));
+      if (!def) continue;
+      const scanned = scanPython(f.lines);
+      let headerEnd = def.defLine + 1;
+      while (headerEnd < def.end && !scanned[headerEnd]?.start) headerEnd++;
+      const signature = f.lines.slice(def.defLine, headerEnd).map((s) => s.trim()).join(' ').replace(/:\s*(?:#.*)?$/, '').replace(/^(async\s+)?def\s+/, '$1');
+      const doc = docstringOf(f.lines, def, scanned);
+      const head = [`Function under test: ${signature} (${f.path})`];
+      if (doc) head.push(doc.split('\n').map((l) => `    ${l}`.trimEnd()).join('\n'));
+      out.unshift(...head);
+      break;
+    }
+  }
+  return out.length ? out.join('\n') : undefined;
+}
