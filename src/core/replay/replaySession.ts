@@ -65,6 +65,7 @@ export class ReplaySession extends LoggingDebugSession {
   /** Output chunks already shown (output is shown once, as the replay first passes it). */
   private outputShown = 0;
   private nextBreakpointId = 1;
+  private readonly notedSources = new Set<string>();
   /** setBreakpoints received before the recording was loaded, replayed after launch. */
   private readonly early: DebugProtocol.SetBreakpointsArguments[] = [];
 
@@ -140,7 +141,7 @@ export class ReplaySession extends LoggingDebugSession {
   private applyBreakpoints(args: DebugProtocol.SetBreakpointsArguments): DebugProtocol.Breakpoint[] {
     const timeline = this.timeline;
     const file = this.sources?.fileFor(args.source);
-    const lines = (args.breakpoints ?? []).map((b) => this.convertClientLineToDebugger(b.line));
+    const lines = (args.breakpoints ?? args.lines?.map((line) => ({ line })) ?? []).map((b) => this.convertClientLineToDebugger(b.line));
     const results = timeline !== undefined && file !== undefined ? timeline.setBreakpoints(file, lines) : lines.map((line) => ({ line, verified: false }));
     return results.map((r) => {
       const bp: DebugProtocol.Breakpoint = new Breakpoint(r.verified, this.convertDebuggerLineToClient(r.line));
@@ -182,6 +183,10 @@ export class ReplaySession extends LoggingDebugSession {
 
   private source(file: string): Source {
     const r = this.sources?.resolve(file);
+    if (r?.origin !== undefined && !this.notedSources.has(file)) {
+      this.notedSources.add(file);
+      this.sendEvent(new OutputEvent(`${file}: showing the ${r.origin}.\n`, 'console'));
+    }
     if (r?.sourceReference !== undefined) return new Source(file, undefined, r.sourceReference, r.origin);
     return new Source(path.basename(file), r?.path ?? file);
   }
@@ -338,7 +343,7 @@ export class ReplaySession extends LoggingDebugSession {
     const e = timeline.events[stop.index];
     if (e === undefined) return;
     const reason: StopReasonOut = reasonOverride ?? stop.reason;
-    const description = reason === 'end' ? 'End of recording' : timeline.describe(stop.index);
+    const description = reason === 'end' ? this.endDescription() : timeline.describe(stop.index);
     const stopped: DebugProtocol.StoppedEvent = new StoppedEvent(reason, THREAD_ID);
     if (reason === 'end') stopped.body.description = description;
     if (reason === 'exception') stopped.body.text = timeline.exceptionAt(stop.index)?.type;
@@ -358,6 +363,11 @@ export class ReplaySession extends LoggingDebugSession {
     };
     if (r?.path !== undefined) position.path = r.path;
     this.sendEvent(new Event(POSITION_EVENT, position));
+  }
+
+  private endDescription(): string {
+    const outcome = this.trace?.outcome;
+    return outcome?.partial === true ? `End of recording (the recording stopped early: ${outcome.status})` : 'End of recording';
   }
 
   private showOutputUpTo(index: number): void {
