@@ -46,10 +46,16 @@ async function cleanup() {
     try { await fn(); } catch (e) { log(`cleanup: ${e instanceof Error ? e.message : e}`); }
   }
 }
+let interrupted = false;
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
+    if (interrupted) return;
+    interrupted = true;
     log(`${sig}: stopping code-server and the browser`);
-    void cleanup().finally(() => process.exit(130));
+    void cleanup().finally(() => {
+      console.log('0 passed, 1 failed');
+      process.exit(130);
+    });
   });
 }
 
@@ -102,8 +108,11 @@ async function runInHostPhase(entry, browser, indexJs) {
   page.on('crash', () => resolveExit({ code: 'page crashed' }));
 
   const hostLog = [];
+  let phaseOver = false;
   await page.exposeFunction('codeAutomationLog', (level, message) => {
     hostLog.push(`[${level}] ${message}`);
+    // After the result, only teardown chatter follows (kept in host.log).
+    if (phaseOver) return;
     // Expected noise: no extension gallery is reachable (kept in host.log).
     if (String(message).includes('ENOTFOUND open-vsx.org')) return;
     for (const line of String(message).split('\n')) {
@@ -128,6 +137,7 @@ async function runInHostPhase(entry, browser, indexJs) {
   const timeout = new Promise((r) => { timer = setTimeout(() => r({ code: 'timeout' }), timeoutMs); });
   const { code } = await Promise.race([exited, timeout]);
   clearTimeout(timer);
+  phaseOver = true;
   writeFileSync(join(outDir, 'browser-console.log'), browserLog.join('\n') + '\n');
   writeFileSync(join(outDir, 'host.log'), hostLog.join('\n') + '\n');
   log(`in-host phase ended with ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -190,9 +200,13 @@ let exitCode = 1;
 try {
   exitCode = await main();
 } catch (e) {
-  console.error(`[test:vscode] ${e instanceof Error ? e.stack : e}`);
-  console.log('0 passed, 1 failed');
-} finally {
-  await cleanup();
+  // After a signal, the failures are the teardown's doing; the handler reports and exits.
+  if (!interrupted) {
+    console.error(`[test:vscode] ${e instanceof Error ? e.stack : e}`);
+    console.log('0 passed, 1 failed');
+  }
 }
-process.exit(exitCode);
+if (!interrupted) {
+  await cleanup();
+  process.exit(exitCode);
+}

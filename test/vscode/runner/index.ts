@@ -6,7 +6,9 @@
 // page's `codeAutomationLog`, which run.mjs forwards to stdout and parses for the summary line.
 import Mocha from 'mocha';
 import * as fs from 'node:fs';
+import { findSourceMap } from 'node:module';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Written by run.mjs next to this bundle. */
 interface RunnerConfig {
@@ -38,8 +40,26 @@ function fullTitle(test: Mocha.Runnable): string {
   return test.titlePath().join(' › ');
 }
 
+/** The repo: this bundle is out/vscode-tests/index.js. */
+const repoRoot = path.resolve(__dirname, '../..');
+
+/**
+ * Rewrites `file.js:line:col` frames to TypeScript positions. The extension host installs its own
+ * Error.prepareStackTrace, so Node never applies the maps itself; it still parses them for modules
+ * loaded after process.setSourceMapsEnabled(true), and findSourceMap() exposes them.
+ */
+function mapStack(stack: string): string {
+  return stack.replace(/((?:\/|out\/)[^\s():]+\.js):(\d+):(\d+)/g, (frame, file: string, line: string, col: string) => {
+    const map = findSourceMap(path.isAbsolute(file) ? file : path.join(repoRoot, file));
+    const entry = map?.findEntry(Number(line) - 1, Number(col) - 1);
+    if (!entry || !('originalSource' in entry)) return frame;
+    const source = entry.originalSource.startsWith('file:') ? fileURLToPath(entry.originalSource) : entry.originalSource;
+    return `${path.relative(repoRoot, source)}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+  });
+}
+
 function errorText(err: unknown): string {
-  if (err instanceof Error) return err.stack ?? `${err.name}: ${err.message}`;
+  if (err instanceof Error) return mapStack(err.stack ?? `${err.name}: ${err.message}`);
   return String(err);
 }
 

@@ -1,6 +1,7 @@
 // Playwright helpers for driving the code-server 4.100.3 workbench (VS Code 1.100.3) in the UI
 // smoke phase. Selectors are Monaco's and change between VS Code versions: the version is pinned in
 // scripts/vscode-test/install-code-server.sh for that reason.
+/* global document, getComputedStyle, NodeFilter -- used inside page.evaluate(), i.e. in the browser */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -41,7 +42,7 @@ export class Workbench {
     return path;
   }
 
-  async #quickInput(key, text) {
+  async #quickInput(key) {
     await this.page.keyboard.press('Escape');
     await this.page.keyboard.press(key);
     const input = this.page.locator(`${QUICK_INPUT} .quick-input-box input`);
