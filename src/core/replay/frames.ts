@@ -36,6 +36,7 @@ export interface FrameView {
 
 export class FrameIndex {
   private readonly frames = new Map<number, FrameRecord>();
+  private readonly callCounts = new Map<string, number>();
 
   constructor(private readonly events: readonly TraceEvent[]) {
     events.forEach((e, i) => {
@@ -44,6 +45,8 @@ export class FrameIndex {
         f = { callId: e.callId, function: e.function, file: e.file, depth: e.depth, callIndex: e.callIndex, events: [] };
         if (e.parentCallId !== undefined) f.parentCallId = e.parentCallId;
         this.frames.set(e.callId, f);
+        const key = `${e.file}\0${e.function}`;
+        this.callCounts.set(key, (this.callCounts.get(key) ?? 0) + 1);
       }
       f.events.push(i);
     });
@@ -64,9 +67,7 @@ export class FrameIndex {
 
   /** How many calls of `fn` in `file` the recording holds (to decide whether to label call numbers). */
   callsOf(file: string, fn: string): number {
-    let n = 0;
-    for (const f of this.frames.values()) if (f.file === file && f.function === fn) n++;
-    return n;
+    return this.callCounts.get(`${file}\0${fn}`) ?? 0;
   }
 
   /** The frame's last event index at or before `pos`, if any. */
