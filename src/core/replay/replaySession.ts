@@ -67,7 +67,7 @@ export class ReplaySession extends LoggingDebugSession {
   private nextBreakpointId = 1;
   private readonly notedSources = new Set<string>();
   /** setBreakpoints received before the recording was loaded, replayed after launch. */
-  private readonly early: DebugProtocol.SetBreakpointsArguments[] = [];
+  private readonly early: Array<{ args: DebugProtocol.SetBreakpointsArguments; ids: number[] }> = [];
 
   constructor() {
     super();
@@ -110,7 +110,7 @@ export class ReplaySession extends LoggingDebugSession {
     this.sendResponse(response);
     this.launched = true;
     for (const early of this.early.splice(0)) {
-      for (const bp of this.applyBreakpoints(early)) this.sendEvent(new BreakpointEvent('changed', bp));
+      for (const bp of this.applyBreakpoints(early.args, early.ids)) this.sendEvent(new BreakpointEvent('changed', bp));
     }
     this.sendEvent(new InitializedEvent());
     this.maybeStart();
@@ -130,22 +130,24 @@ export class ReplaySession extends LoggingDebugSession {
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
     if (!this.launched) {
-      this.early.push(args);
-      response.body = { breakpoints: (args.breakpoints ?? []).map((b) => ({ verified: false, line: b.line, message: 'the recording is not loaded yet' })) };
+      // Only a client that ignores `initialized` gets here; the ids let the later `changed` events match.
+      const breakpoints = (args.breakpoints ?? []).map((b) => ({ id: this.nextBreakpointId++, verified: false, line: b.line, message: 'the recording is not loaded yet' }));
+      this.early.push({ args, ids: breakpoints.map((b) => b.id) });
+      response.body = { breakpoints };
     } else {
       response.body = { breakpoints: this.applyBreakpoints(args) };
     }
     this.sendResponse(response);
   }
 
-  private applyBreakpoints(args: DebugProtocol.SetBreakpointsArguments): DebugProtocol.Breakpoint[] {
+  private applyBreakpoints(args: DebugProtocol.SetBreakpointsArguments, ids: number[] = []): DebugProtocol.Breakpoint[] {
     const timeline = this.timeline;
     const file = this.sources?.fileFor(args.source);
     const lines = (args.breakpoints ?? args.lines?.map((line) => ({ line })) ?? []).map((b) => this.convertClientLineToDebugger(b.line));
     const results = timeline !== undefined && file !== undefined ? timeline.setBreakpoints(file, lines) : lines.map((line) => ({ line, verified: false }));
-    return results.map((r) => {
+    return results.map((r, i) => {
       const bp: DebugProtocol.Breakpoint = new Breakpoint(r.verified, this.convertDebuggerLineToClient(r.line));
-      bp.id = this.nextBreakpointId++;
+      bp.id = ids[i] ?? this.nextBreakpointId++;
       if (!r.verified) bp.message = file === undefined ? 'not a file of this recording' : NEVER_EXECUTED;
       return bp;
     });

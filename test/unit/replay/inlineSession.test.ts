@@ -77,3 +77,24 @@ describe('createReplaySession (in-process)', () => {
     expect(launch.message).toMatch(/not a Tracefix trace/);
   });
 });
+
+describe('createReplaySession breakpoints before launch', () => {
+  it('answers them unverified and verifies them with changed events once the recording is loaded', async () => {
+    client = new InlineClient();
+    await client.request('initialize', { adapterID: 'tracefix-replay', pathFormat: 'path' });
+    const early = await client.request<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', {
+      source: { path: `${FIXTURE_SRC}/factorial.py` },
+      breakpoints: [{ line: 4 }, { line: 6 }],
+    });
+    expect(early.body.breakpoints.map((b) => b.verified)).toEqual([false, false]);
+    await client.request('launch', { traceObject: loadFixture('factorial'), sourceRoot: FIXTURE_SRC });
+    const changed = client.events.filter((e) => e.event === 'breakpoint').map((e) => (e as DebugProtocol.BreakpointEvent).body.breakpoint);
+    expect(changed.map((b) => [b.id, b.verified, b.message])).toEqual([
+      [early.body.breakpoints[0]?.id, true, undefined],
+      [early.body.breakpoints[1]?.id, false, 'never executed in this recording'],
+    ]);
+    await client.request('configurationDone');
+    await client.request('continue', { threadId: 1 });
+    expect(client.lastStopped()?.body.reason).toBe('breakpoint');
+  });
+});
