@@ -84,6 +84,7 @@ async function serve(label, entry, workspaceTrust = opts['workspace-trust']) {
       TRACEFIX_TEST_REPO: repo,
       TRACEFIX_TEST_EXTENSION_DIR: extensionDir,
       TRACEFIX_TEST_OUTPUT: outDir,
+      TRACEFIX_TEST_WORKSPACE_TRUST: workspaceTrust ? '1' : '0',
     },
   });
   const teardown = async () => { await server.stop(); await release(removeDir); };

@@ -2,6 +2,7 @@
 // extension under development loaded. run.mjs (code-server) sets TRACEFIX_TEST_*; under
 // @vscode/test-cli (desktop VS Code) they are absent and the desktop expectations apply.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -44,6 +45,13 @@ describe('harness: VS Code extension host', () => {
     assert.ok(findPythonFile(root), `a .py file in ${root}`);
   });
 
+  it('applies the Workspace Trust mode the runner was asked for', () => {
+    // Default: --disable-workspace-trust (trusted). With `run.mjs --workspace-trust` the feature
+    // is on and, with the startup prompt off, the folder opens in Restricted Mode.
+    const trustFeatureOn = process.env.TRACEFIX_TEST_WORKSPACE_TRUST === '1';
+    assert.equal(vscode.workspace.isTrusted, !trustFeatureOn);
+  });
+
   it('opens a Python file of the workspace as a python document', async () => {
     const file = findPythonFile(workspaceRoot())!;
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
@@ -51,6 +59,16 @@ describe('harness: VS Code extension host', () => {
     assert.equal(doc.languageId, 'python');
     assert.equal(doc.getText(), fs.readFileSync(file, 'utf8'));
     assert.equal(editor.document.uri.fsPath, file);
+  });
+
+  it('can start the debugpy-capable Python from the extension host', function () {
+    // CI machines: /usr/bin/python3 has debugpy (the pyenv python first on PATH does not).
+    if (!viaCodeServer) this.skip();
+    const out = execFileSync('/usr/bin/python3', ['-c', 'import debugpy, sys; print(debugpy.__version__, sys.version_info[0])'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    assert.match(out.trim(), /^\d+\.\d+\S* 3$/);
   });
 
   it('loaded the extension under development', () => {
