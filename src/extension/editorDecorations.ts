@@ -1,0 +1,221 @@
+// Paints the trace into editors. Decoration types are created once and rebuilt only when the
+// `tracefix.inline` settings change (the Error Lens pattern); per-line text travels in each
+// decoration's renderOptions. Stale files (edited since the recording) show faded text only on lines
+// whose text is unchanged, at their new position. The exception line also gets a Diagnostic.
+import * as vscode from 'vscode';
+import type { TracedFile, TraceStore } from './traceStore';
+import type { TracefixSettings } from './settings';
+
+export type AppliedKind = 'trace' | 'exception' | 'stale';
+
+export interface AppliedLine {
+  /** 1-based line in the document as it is now. */
+  line: number;
+  text: string;
+  kind: AppliedKind;
+}
+
+/** What was last set on the editors of one document (read by the test API). */
+export interface AppliedDecorations {
+  uri: string;
+  stale: boolean;
+  lines: AppliedLine[];
+  neverExecuted: number[];
+  exceptionLine?: number;
+  at: number;
+}
+
+interface Types {
+  trace: vscode.TextEditorDecorationType;
+  exception: vscode.TextEditorDecorationType;
+  stale: vscode.TextEditorDecorationType;
+  never: vscode.TextEditorDecorationType;
+  step: vscode.TextEditorDecorationType;
+}
+
+const AFTER_MARGIN = '0 0 0 2.5em';
+
+function createTypes(): Types {
+  const after = (color: string, fontStyle?: string): vscode.ThemableDecorationAttachmentRenderOptions => ({
+    color: new vscode.ThemeColor(color),
+    margin: AFTER_MARGIN,
+    ...(fontStyle ? { fontStyle } : {}),
+  });
+  return {
+    trace: vscode.window.createTextEditorDecorationType({
+      after: after('tracefix.traceForeground'),
+      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+    }),
+    exception: vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: new vscode.ThemeColor('tracefix.exceptionBackground'),
+      after: after('tracefix.exceptionForeground'),
+      overviewRulerColor: new vscode.ThemeColor('tracefix.exceptionForeground'),
+      overviewRulerLane: vscode.OverviewRulerLane.Right,
+      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+    }),
+    stale: vscode.window.createTextEditorDecorationType({
+      after: after('tracefix.staleForeground', 'italic'),
+      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+    }),
+    never: vscode.window.createTextEditorDecorationType({ isWholeLine: true, opacity: '0.5' }),
+    step: vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: new vscode.ThemeColor('tracefix.currentStepBackground'),
+      overviewRulerColor: new vscode.ThemeColor('tracefix.currentStepBackground'),
+      overviewRulerLane: vscode.OverviewRulerLane.Center,
+    }),
+  };
+}
+
+export class EditorDecorations implements vscode.Disposable {
+  private types: Types = createTypes();
+  private readonly applied = new Map<string, AppliedDecorations>();
+  private readonly appliedEmitter = new vscode.EventEmitter<AppliedDecorations>();
+  readonly onDidApply = this.appliedEmitter.event;
+  readonly diagnostics = vscode.languages.createDiagnosticCollection('tracefix');
+  /** The timeline's step: file and recorded line. */
+  private step: { fsPath: string; line: number } | undefined;
+  private readonly disposables: vscode.Disposable[] = [this.appliedEmitter, this.diagnostics];
+
+  constructor(
+    private readonly store: TraceStore,
+    private readonly settings: () => TracefixSettings,
+  ) {
+    this.disposables.push(
+      vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.apply(e))),
+      store.onDidChange((uri) => this.refresh(uri)),
+    );
+  }
+
+  /** Recreates the decoration types (configuration change) and repaints everything. */
+  rebuildTypes(): void {
+    for (const t of Object.values(this.types)) t.dispose();
+    this.types = createTypes();
+    this.refresh(undefined);
+  }
+
+  refresh(uri: vscode.Uri | undefined): void {
+    for (const e of vscode.window.visibleTextEditors) {
+      if (!uri || e.document.uri.toString() === uri.toString()) this.apply(e);
+    }
+    this.publishDiagnostics(uri);
+  }
+
+  lastApplied(uri: vscode.Uri): AppliedDecorations | undefined {
+    return this.applied.get(uri.toString());
+  }
+
+  /** Highlights the recorded `line` of `fsPath` (a timeline step), or nothing. */
+  setStep(step: { fsPath: string; line: number } | undefined): void {
+    this.step = step;
+    for (const e of vscode.window.visibleTextEditors) this.applyStep(e);
+  }
+
+  /** The step highlight as painted: document uri and current 1-based line. */
+  stepHighlight(): { uri: string; line: number } | undefined {
+    for (const e of vscode.window.visibleTextEditors) {
+      const line = this.stepLine(e.document);
+      if (line !== undefined) return { uri: e.document.uri.toString(), line };
+    }
+    return undefined;
+  }
+
+  private stepLine(doc: vscode.TextDocument): number | undefined {
+    if (!this.step) return undefined;
+    const m = this.store.lineMap(doc);
+    if (!m || m.file.fsPath !== this.step.fsPath) return undefined;
+    return m.map.toCurrent(this.step.line);
+  }
+
+  private applyStep(editor: vscode.TextEditor): void {
+    const line = this.stepLine(editor.document);
+    editor.setDecorations(this.types.step, line === undefined ? [] : [editor.document.lineAt(line - 1).range]);
+  }
+
+  apply(editor: vscode.TextEditor): void {
+    const doc = editor.document;
+    const m = this.store.lineMap(doc);
+    const lines: AppliedLine[] = [];
+    const trace: vscode.DecorationOptions[] = [];
+    const exception: vscode.DecorationOptions[] = [];
+    const stale: vscode.DecorationOptions[] = [];
+    const never: vscode.Range[] = [];
+    let exceptionLine: number | undefined;
+    if (m) {
+      const { file, map } = m;
+      const isStale = !map.identity;
+      const at = (line: number) => {
+        const l = doc.lineAt(line - 1);
+        return new vscode.Range(l.range.end, l.range.end);
+      };
+      for (const d of file.model.lines) {
+        const line = map.toCurrent(d.line);
+        if (line === undefined || line > doc.lineCount) continue;
+        const isException = file.model.exception?.line === d.line;
+        if (isException) exceptionLine = line;
+        if (!d.text && !(isException && !isStale)) continue;
+        const kind: AppliedKind = isStale ? 'stale' : isException ? 'exception' : 'trace';
+        const options: vscode.DecorationOptions = { range: at(line), renderOptions: { after: { contentText: d.text } } };
+        (kind === 'stale' ? stale : kind === 'exception' ? exception : trace).push(options);
+        lines.push({ line, text: d.text, kind });
+      }
+      if (!isStale && this.settings().dimNeverExecuted) {
+        for (const l of file.model.neverExecuted) if (l <= doc.lineCount) never.push(doc.lineAt(l - 1).range);
+      }
+      const record: AppliedDecorations = {
+        uri: doc.uri.toString(),
+        stale: isStale,
+        lines,
+        neverExecuted: never.map((r) => r.start.line + 1),
+        at: Date.now(),
+      };
+      if (exceptionLine !== undefined) record.exceptionLine = exceptionLine;
+      this.applied.set(record.uri, record);
+    } else {
+      this.applied.delete(doc.uri.toString());
+    }
+    editor.setDecorations(this.types.trace, trace);
+    editor.setDecorations(this.types.exception, exception);
+    editor.setDecorations(this.types.stale, stale);
+    editor.setDecorations(this.types.never, never);
+    this.applyStep(editor);
+    const record = this.applied.get(doc.uri.toString());
+    if (record) this.appliedEmitter.fire(record);
+  }
+
+  private publishDiagnostics(uri: vscode.Uri | undefined): void {
+    if (!uri) this.diagnostics.clear();
+    for (const file of this.store.files()) {
+      const fileUri = vscode.Uri.file(file.fsPath);
+      if (uri && fileUri.toString() !== uri.toString()) continue;
+      const d = this.diagnosticFor(file);
+      this.diagnostics.set(fileUri, d ? [d] : []);
+    }
+  }
+
+  private diagnosticFor(file: TracedFile): vscode.Diagnostic | undefined {
+    const exc = file.model.exception;
+    if (!exc) return undefined;
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file.fsPath);
+    let range: vscode.Range;
+    if (doc) {
+      const line = this.store.lineMap(doc)?.map.toCurrent(exc.line);
+      if (line === undefined || line > doc.lineCount) return undefined;
+      const l = doc.lineAt(line - 1);
+      range = new vscode.Range(line - 1, l.firstNonWhitespaceCharacterIndex, line - 1, l.range.end.character);
+    } else {
+      const text = file.recordedText.split(/\r\n|\r|\n/)[exc.line - 1] ?? '';
+      range = new vscode.Range(exc.line - 1, text.length - text.trimStart().length, exc.line - 1, text.length);
+    }
+    const message = exc.message ? `${exc.type}: ${exc.message}` : exc.type;
+    const d = new vscode.Diagnostic(range, `${message} (in the recorded run)`, vscode.DiagnosticSeverity.Error);
+    d.source = 'Tracefix';
+    return d;
+  }
+
+  dispose(): void {
+    for (const t of Object.values(this.types)) t.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

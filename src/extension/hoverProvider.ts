@@ -1,0 +1,31 @@
+// Hover on a traced line: the table of its recorded executions (core/render/hover), with command links
+// trusted for Tracefix's own commands only. On a stale file only unchanged lines answer, at their
+// new position, with a note saying the values are from before the edit.
+import * as vscode from 'vscode';
+import { buildHover, DEFAULT_HOVER_COMMANDS } from '../core/render/hover';
+import type { TraceStore } from './traceStore';
+
+export const STALE_NOTE = '$(warning) *This file changed since the trace was recorded: values are from the recorded run.*';
+
+export class TraceHoverProvider implements vscode.HoverProvider {
+  constructor(private readonly store: TraceStore) {}
+
+  /** The hover Markdown of the document's 1-based `line`, as the provider would show it. */
+  markdown(doc: vscode.TextDocument, line: number): string | undefined {
+    const trace = this.store.trace;
+    const m = this.store.lineMap(doc);
+    if (!trace || !m) return undefined;
+    const original = m.map.toOriginal(line);
+    if (original === undefined) return undefined;
+    const hover = buildHover(trace, m.file.rel, original, m.map.identity ? {} : { note: STALE_NOTE });
+    return hover?.markdown;
+  }
+
+  provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const text = this.markdown(doc, position.line + 1);
+    if (!text) return undefined;
+    const md = new vscode.MarkdownString(text, true);
+    md.isTrusted = { enabledCommands: Object.values(DEFAULT_HOVER_COMMANDS) };
+    return new vscode.Hover(md, doc.lineAt(position.line).range);
+  }
+}
