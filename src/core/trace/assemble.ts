@@ -12,7 +12,8 @@ export type RawRecord =
   | ['R', number, number, 'r' | 'y' | 'e', string | null, Record<string, string>, string[]]
   | ['X', string, string, string]
   | ['O', 1 | 2, string]
-  | ['E', 'limit' | 'exit', number];
+  /** End of recording: why, events counted by the helper, ms from injection to the end (in the debuggee). */
+  | ['E', 'limit' | 'exit', number, number];
 
 interface FrameState {
   callId: number;
@@ -38,6 +39,8 @@ export class TraceAssembler {
   readonly output: OutputChunk[] = [];
   readonly files: string[] = [];
   end: 'limit' | 'exit' | undefined;
+  /** Time the debuggee spent between the helper's injection and the end of recording. */
+  recordingMs: number | undefined;
   private readonly frames = new Map<number, FrameState>();
   private readonly callCounts = new Map<string, number>();
   private pendingExceptions: TraceEvent[] = [];
@@ -116,6 +119,7 @@ export class TraceAssembler {
       }
       case 'E':
         this.end = r[1];
+        this.recordingMs = r[3];
         return;
     }
   }

@@ -51,6 +51,8 @@ export interface TraceOutcome {
   durationMs: number;
   /** Launch of the adapter to the first recorded event. */
   startupMs: number;
+  /** Time the program ran under recording, measured inside the debuggee (absent when cut off by a timeout). */
+  recordingMs?: number;
   eventCount: number;
   /** True when limits cut the recording short. */
   partial: boolean;

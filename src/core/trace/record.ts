@@ -181,6 +181,7 @@ class Session {
       eventCount: asm.events.length,
       partial,
     };
+    if (asm.recordingMs !== undefined) outcome.recordingMs = asm.recordingMs;
     if (status === 'exception' && this.lastDapException) outcome.exception = this.lastDapException;
     if (this.target.kind === 'pytest' && !partial) outcome.testPassed = this.exitCode === 0;
     if (status === 'step-limit') outcome.message = `Stopped after ${this.limits.maxSteps} steps (limit); the trace is partial.`;

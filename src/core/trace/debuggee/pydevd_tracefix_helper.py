@@ -18,7 +18,7 @@ _buf = []
 _files = {}          # co_filename -> index, or -1 for non-user files
 _frames = {}         # id(frame) -> [fid, depth, last_state]
 _resume = {}         # id(frame) -> f_lasti expected at a "return" stop (stepping engine)
-_state = {'fid': 0, 'n': 0, 'done': False, 'pending_exc': 0, 'last_flush': 0.0, 'out': 0}
+_state = {'fid': 0, 'n': 0, 'done': False, 'pending_exc': 0, 'last_flush': 0.0, 'out': 0, 't0': 0.0}
 _RESUME = dis.opmap.get('RESUME', -1)
 _RETURNS = {dis.opmap[n] for n in ('RETURN_VALUE', 'RETURN_CONST') if n in dis.opmap}
 _YIELDS = {dis.opmap[n] for n in ('YIELD_VALUE',) if n in dis.opmap}
@@ -239,7 +239,7 @@ def _finish(reason):
     _state['done'] = True
     sys.setprofile(None)
     threading.setprofile(None)
-    _buf.append(('E', reason, _state['n']))
+    _buf.append(('E', reason, _state['n'], round((time.perf_counter() - (_state['t0'] or time.perf_counter())) * 1000, 1)))
 
 
 def _user_frame():
@@ -293,6 +293,8 @@ def hit():
     """Logpoint on every executable user line."""
     if _state['done']:
         return ''
+    if not _state['t0']:
+        _state['t0'] = time.perf_counter()
     f = _user_frame()
     if f is not None and not _at_call(f):
         _record_line(f)
@@ -301,6 +303,8 @@ def hit():
 
 def step():
     """Stepping engine: called by `evaluate` at each stop, in the stopped frame's context."""
+    if not _state['t0']:
+        _state['t0'] = time.perf_counter()
     if not _state['done']:
         f = _user_frame()
         if f is not None and not _at_call(f) and not _at_return(f):
@@ -442,6 +446,7 @@ def install(cfg):
     _CFG.update(root=os.path.realpath(cfg['root']), repr=cfg['repr'], max=cfg['maxSteps'], batch=cfg['batch'],
                 stepping=cfg.get('stepping', False))
     _state['last_flush'] = time.perf_counter()
+    _state['t0'] = 0.0  # set when the program resumes (first hit), so set-up is not counted
     builtins.__tfx_hit = hit
     builtins.__tfx_step = step
     builtins.__tfx_exc = exception_stop
