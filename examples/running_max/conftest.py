@@ -1,0 +1,1 @@
+# Lets the tests import running_max from this folder.
