@@ -1,0 +1,180 @@
+// The explain-and-fix loop: trace the failing run → NExT text → prompt → model (streamed) →
+// parse the answer → minimal patch against the files as traced → verify it in a temporary copy.
+// When verification fails and rounds remain, the PATCHED program is traced (in a temporary copy)
+// and the model is asked again with that trace and the failure as an earlier attempt.
+import { CancelledError, InternalError, UserError, errorMessage, throwIfAborted } from '../errors';
+import { parseAnswer, type ParsedAnswer } from '../model/parseAnswer';
+import { buildPrompt, type PreviousAttempt } from '../model/prompt';
+import { DEFAULT_BUDGET, renderNext } from '../render/next';
+import { recordTrace } from '../trace/record';
+import { recordOptionsInCopy, resolveRun } from '../verify/targetInCopy';
+import { verifyPatch, type VerifyResult } from '../verify/verify';
+import { copyWorkspace } from '../verify/workspaceCopy';
+import { makePatch, type ProposedPatch } from './patchAdapter';
+import { RationaleStream } from './rationaleStream';
+import { commandOf, promptFiles, taskOf, traceErrorText, traceFailure, tracePassed } from './traceContext';
+import type { FixEvent, FixOptions, FixResult, FixRound } from './types';
+
+export const DEFAULT_MAX_ROUNDS = 3;
+/** The quoted diff of an earlier attempt is cut beyond this. */
+const MAX_ATTEMPT_DIFF_CHARS = 4000;
+const MAX_ATTEMPT_OUTPUT_LINES = 25;
+
+export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
+  const { recordOptions: rec, provider, signal } = opts;
+  const maxRounds = opts.maxRounds ?? DEFAULT_MAX_ROUNDS;
+  if (!Number.isInteger(maxRounds) || maxRounds < 1) throw new UserError('bad-argument', `Rounds must be a whole number of at least 1 (got ${maxRounds}).`);
+  const useTrace = opts.useTrace !== false;
+  const budget = opts.budget ?? DEFAULT_BUDGET;
+  const emit = (e: FixEvent): void => opts.onEvent?.(e);
+  const command = commandOf(rec);
+
+  let trace = opts.trace;
+  if (!trace) {
+    emit({ type: 'trace-start', round: 1, patched: false });
+    trace = await recordTrace({ ...rec, signal });
+  }
+  const next = useTrace ? renderNext(trace, { budget }) : undefined;
+  emit({ type: 'trace-done', round: 1, patched: false, trace, nextTokens: next?.tokens ?? 0 });
+  if (tracePassed(trace)) {
+    throw new UserError('bad-argument', `Nothing to fix: \`${command}\` passes (exit code 0).`,
+      'A fix is verified by the command failing before and passing after: point --test at a failing test, or make the script assert what it should do.');
+  }
+  const files = promptFiles(trace);
+  if (files.length === 0) {
+    throw new UserError('no-trace', `\`${command}\` executed none of your code (nothing under ${trace.program.root} ran), so there is nothing to explain.`,
+      'Check --root, or that the test / script reaches your code.');
+  }
+  const task = taskOf(trace, files);
+  const error = traceErrorText(trace);
+  const maxStep = trace.events.reduce((m, e) => Math.max(m, e.step ?? 0), 0);
+
+  const attempts: PreviousAttempt[] = [];
+  const rounds: FixRound[] = [];
+  let lastPatch: ProposedPatch | null = null;
+  for (let index = 1; index <= maxRounds; index++) {
+    throwIfAborted(signal);
+    const built = buildPrompt(
+      { task, files, command, error, nextTrace: next?.text, previousAttempts: attempts },
+      { maxTokens: opts.maxTokens, temperature: opts.temperature },
+    );
+    emit({ type: 'model-start', round: index, provider: provider.id, messages: built.request.messages });
+    const stream = new RationaleStream();
+    const res = await provider.complete(built.request, {
+      signal,
+      onDelta: (d) => {
+        const text = stream.push(d);
+        if (text) emit({ type: 'rationale-delta', round: index, text });
+      },
+    });
+    if (res.finishReason === 'cancelled' || signal?.aborted) throw new CancelledError();
+    const tail = stream.flush();
+    if (tail) emit({ type: 'rationale-delta', round: index, text: tail });
+    const parsed = parseAnswer(res.text, files, { finishReason: res.finishReason, maxStep });
+    emit({ type: 'answer', round: index, text: res.text, finishReason: res.finishReason, state: parsed.state, problems: parsed.problems });
+
+    let patch: ProposedPatch | null = null;
+    let verification: VerifyResult | null = null;
+    if (parsed.state === 'ok' && parsed.files) {
+      patch = makePatch(files, parsed.files);
+      lastPatch = patch;
+      emit({ type: 'verify-start', round: index, command });
+      verification = await verifyPatch({
+        ...rec, signal, timeoutMs: opts.verifyTimeoutMs,
+        files: patch.files.map((f) => ({ path: f.path, text: f.newText })),
+      });
+      emit({ type: 'verify-done', round: index, verification });
+    }
+    const round: FixRound = {
+      index,
+      prompt: built.request.messages,
+      redactions: built.redactions,
+      answer: { text: res.text, finishReason: res.finishReason, latencyMs: res.latencyMs, usage: res.usage, model: res.model },
+      rationale: parsed.rationale,
+      summary: parsed.summary,
+      steps: parsed.steps,
+      state: parsed.state,
+      problems: parsed.problems,
+      patch,
+      verification,
+      failure: verification ? verification.failure : unusableAnswer(parsed),
+    };
+    rounds.push(round);
+    emit({ type: 'round-done', round });
+    if (verification?.passed) return { rounds, fixed: true, patch, trace, command, failure: traceFailure(trace) };
+    if (index < maxRounds) {
+      const attempt = await attemptOf(round, { opts, useTrace, budget, index: index + 1, emit });
+      // Only the newest attempt keeps its trace: older ones would crowd the prompt.
+      for (const a of attempts) delete a.nextTrace;
+      attempts.push(attempt);
+    }
+  }
+  return { rounds, fixed: false, patch: lastPatch, trace, command, failure: traceFailure(trace) };
+}
+
+/** Why a round's answer gave nothing to verify. */
+export function unusableAnswer(parsed: ParsedAnswer): string {
+  const why = parsed.problems[parsed.problems.length - 1] ?? '';
+  switch (parsed.state) {
+    case 'incomplete':
+      return `model answer incomplete${why ? `: ${why}` : ''}`;
+    case 'no-code':
+      return `the answer has no usable code${why ? `: ${why}` : ''}`;
+    case 'unparseable':
+      return `the answer's code could not be applied${why ? `: ${why}` : ''}`;
+    case 'ok':
+      return '';
+  }
+}
+
+interface AttemptContext {
+  opts: FixOptions;
+  useTrace: boolean;
+  budget: number;
+  /** The round the attempt is shown in. */
+  index: number;
+  emit: (e: FixEvent) => void;
+}
+
+/** The failed round as the next prompt shows it; with a trace of the patched program when tracing is on. */
+async function attemptOf(round: FixRound, ctx: AttemptContext): Promise<PreviousAttempt> {
+  if (!round.patch) {
+    return { patchSummary: 'No change could be taken from the answer.', failure: [round.failure, ...round.problems.slice(0, -1)].join('\n') };
+  }
+  let diff = round.patch.diff;
+  if (diff.length > MAX_ATTEMPT_DIFF_CHARS) diff = `${diff.slice(0, MAX_ATTEMPT_DIFF_CHARS)}\n[… diff cut …]`;
+  const patchSummary = round.summary ? `${round.summary}\n\n${diff}` : diff;
+  const v = round.verification;
+  const outputTail = v ? v.output.replace(/\r\n?/g, '\n').trimEnd().split('\n').slice(-MAX_ATTEMPT_OUTPUT_LINES).join('\n') : '';
+  const failure = outputTail && !outputTail.includes(round.failure) ? `${round.failure}\n\n${outputTail}` : outputTail || round.failure;
+  const attempt: PreviousAttempt = { patchSummary, failure };
+  if (ctx.useTrace) {
+    const traced = await tracePatched(round.patch, ctx);
+    if (traced) attempt.nextTrace = traced;
+  }
+  return attempt;
+}
+
+/** NExT text of the program with the patch applied, traced in a temporary copy; undefined when that fails. */
+async function tracePatched(patch: ProposedPatch, ctx: AttemptContext): Promise<string | undefined> {
+  const rec = ctx.opts.recordOptions;
+  ctx.emit({ type: 'trace-start', round: ctx.index, patched: true });
+  let copy;
+  try {
+    copy = copyWorkspace(resolveRun(rec).root, patch.files.map((f) => ({ path: f.path, text: f.newText })));
+    const trace = await recordTrace({ ...recordOptionsInCopy(rec, copy), signal: ctx.opts.signal });
+    // Half the budget: the prompt also carries the original trace.
+    const next = renderNext(trace, { budget: Math.max(1000, Math.floor(ctx.budget / 2)) });
+    ctx.emit({ type: 'trace-done', round: ctx.index, patched: true, trace, nextTokens: next.tokens });
+    return next.text;
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
+    // A patch that breaks the program (syntax error, import error) cannot be traced; the failure
+    // from verification already says why, so the round goes on without this trace.
+    const message = e instanceof UserError || e instanceof InternalError ? e.message : errorMessage(e);
+    ctx.emit({ type: 'trace-failed', round: ctx.index, message });
+    return undefined;
+  } finally {
+    copy?.dispose();
+  }
+}

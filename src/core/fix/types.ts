@@ -1,0 +1,78 @@
+// Types of the explain-and-fix pipeline: its options, the events a UI follows, and the result.
+import type { ChatMessage, ChatResult, FinishReason, ModelProvider } from '../model/provider';
+import type { AnswerState } from '../model/parseAnswer';
+import type { Trace } from '../trace/model';
+import type { RecordOptions } from '../trace/options';
+import type { VerifyResult } from '../verify/verify';
+import type { ProposedPatch } from './patchAdapter';
+
+export interface FixOptions {
+  /** What to run and trace (the same options as `tracefix trace`). */
+  recordOptions: RecordOptions;
+  provider: ModelProvider;
+  /** Token budget of the NExT trace in the prompt (default 6000). */
+  budget?: number;
+  /** Model rounds at most (default 3). */
+  maxRounds?: number;
+  /** false: the no-trace ablation — the prompt carries code and failure only, and failed
+   * attempts are not traced either. Default true. */
+  useTrace?: boolean;
+  /** A trace of the failing run that was already recorded (e.g. shown in the editor); else one is recorded. */
+  trace?: Trace;
+  /** Wall-clock limit of each verification run (default 30 s). */
+  verifyTimeoutMs?: number;
+  maxTokens?: number;
+  temperature?: number;
+  onEvent?: (event: FixEvent) => void;
+  signal?: AbortSignal;
+}
+
+export type FixEvent =
+  | { type: 'trace-start'; round: number; /** true when tracing a candidate patch in a temp copy */ patched: boolean }
+  | { type: 'trace-done'; round: number; patched: boolean; trace: Trace; nextTokens: number }
+  /** Tracing a candidate patch failed (e.g. the patch broke the syntax); the round goes on without it. */
+  | { type: 'trace-failed'; round: number; message: string }
+  | { type: 'model-start'; round: number; provider: string; messages: ChatMessage[] }
+  /** Streamed answer text up to where the code starts (the rationale and Summary line). */
+  | { type: 'rationale-delta'; round: number; text: string }
+  | { type: 'answer'; round: number; text: string; finishReason: FinishReason; state: AnswerState; problems: string[] }
+  | { type: 'verify-start'; round: number; command: string }
+  | { type: 'verify-done'; round: number; verification: VerifyResult }
+  | { type: 'round-done'; round: FixRound };
+
+export interface FixRound {
+  /** 1-based. */
+  index: number;
+  /** The messages the model saw, exactly as sent (redacted). */
+  prompt: ChatMessage[];
+  /** Secrets replaced in this prompt. */
+  redactions: number;
+  answer: { text: string; finishReason: FinishReason; latencyMs: number; usage?: ChatResult['usage']; model?: string };
+  rationale: string;
+  summary: string;
+  /** Trace steps the rationale cites. */
+  steps: number[];
+  state: AnswerState;
+  /** What could not be used in the answer, or why it gave no patch. */
+  problems: string[];
+  /** Against the file texts at trace time; null when the answer gave no usable code. */
+  patch: ProposedPatch | null;
+  /** null when there was no patch to verify. */
+  verification: VerifyResult | null;
+  /** '' when verified; else one line on why this round did not fix it. */
+  failure: string;
+}
+
+export interface FixResult {
+  rounds: FixRound[];
+  /** A round's patch passed verification. */
+  fixed: boolean;
+  /** The verified patch when fixed, else the last patch proposed (unverified), else null. */
+  patch: ProposedPatch | null;
+  /** The trace of the original failing run the prompts were built from. */
+  trace: Trace;
+  /** How the run was invoked, for display: `python -m pytest tests/test_x.py::test_y`. */
+  command: string;
+  /** One line on the original failure. */
+  failure: string;
+}
