@@ -68,6 +68,10 @@ function createTypes(): Types {
   };
 }
 
+function disposeTypes(t: Types): void {
+  for (const type of [t.trace, t.exception, t.stale, t.never, t.step]) type.dispose();
+}
+
 export class EditorDecorations implements vscode.Disposable {
   private types: Types = createTypes();
   private readonly applied = new Map<string, AppliedDecorations>();
@@ -90,7 +94,7 @@ export class EditorDecorations implements vscode.Disposable {
 
   /** Recreates the decoration types (configuration change) and repaints everything. */
   rebuildTypes(): void {
-    for (const t of Object.values(this.types)) t.dispose();
+    disposeTypes(this.types);
     this.types = createTypes();
     this.refresh(undefined);
   }
@@ -215,7 +219,7 @@ export class EditorDecorations implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of Object.values(this.types)) t.dispose();
+    disposeTypes(this.types);
     for (const d of this.disposables) d.dispose();
   }
 }

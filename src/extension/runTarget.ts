@@ -9,7 +9,7 @@ import { UserError } from '../core/errors';
 import { analyzePython, isPytestFile, pytestFunctionAt } from '../core/render/pySource';
 import { isTestInvocation } from './codeLens';
 import { isPythonLaunchConfig, planForFile, planFromLaunchConfig, planFromSetting, splitArgs, type RunPlan, type VariableContext } from './runPlan';
-import { readSettings, type LaunchSetting } from './settings';
+import { readSettings } from './settings';
 
 /** The remembered choice (workspaceState). Paths are relative to the workspace folder. */
 export type StoredTarget =
@@ -60,7 +60,7 @@ export class TargetResolver implements vscode.Disposable {
     if (picked) return { ...this.fromStored(picked, ctx), origin: 'picked' };
     const launch = readSettings(vscode.Uri.file(folder)).launch;
     if (typeof launch === 'string') return this.fromLaunchName(launch, ctx);
-    if (launch) return planFromSetting(launch as LaunchSetting, ctx);
+    if (launch) return planFromSetting(launch, ctx);
     if (!editor || editor.document.uri.scheme !== 'file' || editor.document.languageId !== 'python') {
       throw new UserError('bad-argument', 'Open a Python file (or choose a target) to trace.');
     }

@@ -1,0 +1,22 @@
+// Entry point: everything lives in one TracefixContext, disposed with the extension.
+import type * as vscode from 'vscode';
+import { TracefixContext } from './context';
+import { createTestApi, type TracefixTestApi } from './testApi';
+
+export interface TracefixExtensionExports {
+  /** For Tracefix's own test suites only. */
+  _test: TracefixTestApi;
+}
+
+export function activate(extension: vscode.ExtensionContext): TracefixExtensionExports {
+  const ctx = new TracefixContext(extension);
+  extension.subscriptions.push(ctx);
+  // Model-backed steps (ask the model → verify the patch → offer a code action) register here:
+  //   extension.subscriptions.push(ctx.explainSteps.register(new ModelExplainStep(ctx)));
+  ctx.log.info(`Tracefix ${String((extension.extension.packageJSON as { version?: string }).version)} activated`);
+  return { _test: createTestApi(ctx) };
+}
+
+export function deactivate(): void {
+  // The context is in extension.subscriptions: VS Code disposes it (aborting any recording).
+}

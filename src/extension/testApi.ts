@@ -1,0 +1,54 @@
+// What activate() returns under `_test`: read-only views of what the extension did, for the in-host
+// suites and the benchmark. Not a public API; nothing in it changes behaviour except the two
+// "as the user would" entry points (cancelRunning ≙ the Cancel button, selectStep ≙ a timeline click).
+import * as vscode from 'vscode';
+import type { Trace } from '../core/trace/model';
+import type { TracefixContext } from './context';
+import type { AppliedDecorations } from './editorDecorations';
+import type { ExplainStep } from './explain';
+import type { ShownNotification } from './notify';
+import type { RunPlan } from './runPlan';
+import type { LastRun } from './traceCommand';
+
+export interface TracefixTestApi {
+  lastTrace(): Trace | undefined;
+  lastRun(): LastRun | undefined;
+  onDidFinishRun: vscode.Event<LastRun>;
+  onDidStartRecording: vscode.Event<RunPlan>;
+  isRecording(): boolean;
+  /** Same path as the progress notification's Cancel button. */
+  cancelRunning(): Promise<boolean>;
+  lastDecorations(uri: vscode.Uri): AppliedDecorations | undefined;
+  onDidApplyDecorations: vscode.Event<AppliedDecorations>;
+  /** The hover Markdown the provider gives for 1-based `line`. */
+  hoverMarkdown(uri: vscode.Uri, line: number): Promise<string | undefined>;
+  diagnostics(uri: vscode.Uri): { line: number; message: string }[];
+  notifications(): readonly ShownNotification[];
+  clearNotifications(): void;
+  timeline(): { open: boolean; selected?: number; rows: number };
+  /** Same path as clicking a row of the timeline. */
+  selectStep(index: number): Promise<void>;
+  stepHighlight(): { uri: string; line: number } | undefined;
+  registerExplainStep(step: ExplainStep): vscode.Disposable;
+}
+
+export function createTestApi(ctx: TracefixContext): TracefixTestApi {
+  return {
+    lastTrace: () => ctx.store.trace,
+    lastRun: () => ctx.lastRun,
+    onDidFinishRun: ctx.onDidFinishRun,
+    onDidStartRecording: ctx.onDidStartRecording,
+    isRecording: () => ctx.isRecording,
+    cancelRunning: () => ctx.cancelRunning(),
+    lastDecorations: (uri) => ctx.decorations.lastApplied(uri),
+    onDidApplyDecorations: ctx.decorations.onDidApply,
+    hoverMarkdown: async (uri, line) => ctx.hover.markdown(await vscode.workspace.openTextDocument(uri), line),
+    diagnostics: (uri) => ctx.decorations.diagnostics.get(uri)?.map((d) => ({ line: d.range.start.line + 1, message: d.message })) ?? [],
+    notifications: () => ctx.notifier.history,
+    clearNotifications: () => ctx.notifier.clear(),
+    timeline: () => ctx.timeline.state(),
+    selectStep: (index) => ctx.timeline.select(index),
+    stepHighlight: () => ctx.decorations.stepHighlight(),
+    registerExplainStep: (step) => ctx.explainSteps.register(step),
+  };
+}

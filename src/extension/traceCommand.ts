@@ -1,0 +1,170 @@
+// Explain & Fix / Trace Only: decide what to run, record it under a cancellable progress
+// notification, paint it, and for Explain & Fix open the timeline and run the explain pipeline.
+// Every failure ends in exactly one notification that says what to do.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CancelledError, errorMessage, isUserError, type UserError } from '../core/errors';
+import type { Trace } from '../core/trace/model';
+import { recordTrace } from '../core/trace/record';
+import type { TracefixContext } from './context';
+import { chooseInterpreter } from './interpreter';
+import { substitute, type RunPlan } from './runPlan';
+import { readSettings } from './settings';
+
+export type RunMode = 'explain' | 'trace';
+
+export interface LastRun {
+  mode: RunMode;
+  status: 'ok' | 'cancelled' | 'error' | 'untrusted';
+  plan?: RunPlan;
+  error?: { code?: string; message: string };
+  /** Command invoked → trace stored and painted. */
+  durationMs?: number;
+}
+
+const TRUST_ITEM = 'Manage Workspace Trust';
+const SETTINGS_ITEM = 'Open Settings';
+const LOG_ITEM = 'Show Log';
+
+export async function runTraceCommand(ctx: TracefixContext, mode: RunMode, arg: unknown): Promise<LastRun> {
+  const started = Date.now();
+  if (!vscode.workspace.isTrusted) {
+    void ctx.notifier
+      .show('warning', 'Tracefix runs your program to record it, and this workspace is in Restricted Mode, so Tracefix runs nothing here. Trust the workspace to trace.', TRUST_ITEM)
+      .then((c) => c === TRUST_ITEM && vscode.commands.executeCommand('workbench.trust.manage'));
+    return ctx.finishRun({ mode, status: 'untrusted' });
+  }
+  await ctx.cancelRunning();
+  let plan: RunPlan | undefined;
+  try {
+    const resolved = ctx.targets.resolve(arg);
+    plan = resolved;
+    const trace = await record(ctx, resolved);
+    ctx.store.set(trace, resolved);
+    const run: LastRun = { mode, status: 'ok', plan: resolved, durationMs: Date.now() - started };
+    ctx.log.info(`painted ${trace.sources.length} file(s) ${run.durationMs} ms after the command`);
+    report(ctx, trace);
+    if (mode === 'explain') await explain(ctx, trace, resolved);
+    return ctx.finishRun(run);
+  } catch (e) {
+    const run: LastRun = { mode, status: e instanceof CancelledError ? 'cancelled' : 'error', error: { message: errorMessage(e) } };
+    if (plan) run.plan = plan;
+    if (isUserError(e)) run.error!.code = e.code;
+    if (e instanceof CancelledError) {
+      ctx.log.info('recording cancelled');
+      vscode.window.setStatusBarMessage('Tracefix: recording cancelled', 5000);
+    } else {
+      showError(ctx, e);
+    }
+    return ctx.finishRun(run);
+  }
+}
+
+async function record(ctx: TracefixContext, plan: RunPlan): Promise<Trace> {
+  const folder = vscode.Uri.file(plan.root);
+  const settings = readSettings(folder);
+  await saveDirtyPython(plan.root);
+  const settingPython = settings.pythonPath ? substitute(expandHome(settings.pythonPath), { workspaceFolder: plan.root, env: process.env, userHome: os.homedir() }) : undefined;
+  const interp = await chooseInterpreter({ launchPython: plan.python, settingPython, folder, log: ctx.log });
+  ctx.log.info(`recording ${plan.label} (${plan.origin}) in ${plan.cwd}; python: ${interp.python ?? 'from PATH'} (${interp.source})${interp.debugpyPath ? `; fallback debugpy: ${interp.debugpyPath}` : ''}`);
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Tracefix: recording ${plan.label}`, cancellable: true },
+    async (_progress, token) => {
+      const controller = new AbortController();
+      const sub = token.onCancellationRequested(() => controller.abort());
+      const done = ctx.beginRecording(plan, controller);
+      try {
+        return await recordTrace({
+          target: plan.target,
+          args: plan.args,
+          cwd: plan.cwd,
+          root: plan.root,
+          engine: settings.engine,
+          limits: settings.limits,
+          ...(interp.python ? { python: interp.python } : {}),
+          ...(interp.debugpyPath ? { debugpyPath: interp.debugpyPath } : {}),
+          ...(plan.env ? { programEnv: plan.env } : {}),
+          log: (direction, text) => ctx.log.trace(`${direction} ${text}`),
+          signal: controller.signal,
+        });
+      } finally {
+        sub.dispose();
+        done();
+      }
+    },
+  );
+}
+
+/** The recorder reads files from disk: unsaved edits in the workspace would not be what runs. */
+async function saveDirtyPython(root: string): Promise<void> {
+  const dirty = vscode.workspace.textDocuments.filter(
+    (d) => d.isDirty && d.uri.scheme === 'file' && d.languageId === 'python' && !path.relative(root, d.uri.fsPath).startsWith('..'),
+  );
+  await Promise.all(dirty.map((d) => d.save()));
+}
+
+function expandHome(p: string): string {
+  return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
+}
+
+function report(ctx: TracefixContext, trace: Trace): void {
+  const o = trace.outcome;
+  const where = o.exception?.file ? ` at ${o.exception.file}:${o.exception.line ?? '?'}` : '';
+  const what = o.exception ? `${o.exception.type}${where}` : o.testPassed === true ? 'test passed' : `exit ${o.exitCode ?? '?'}`;
+  const text = `${trace.events.length} events · ${what}${o.partial ? ` · partial (${o.status})` : ''}`;
+  ctx.log.info(`trace: ${text}; ${trace.engine} engine, ${o.durationMs} ms, python ${trace.interpreter.version} (${trace.interpreter.path}), debugpy ${trace.interpreter.debugpyVersion}`);
+  for (const chunk of trace.output) ctx.log.info(`[${chunk.stream}] ${chunk.text.replace(/\n$/, '')}`);
+  vscode.window.setStatusBarMessage(`Tracefix: ${text}`, 10_000);
+}
+
+/** Opens the timeline at the exception (or the last event) and runs the registered explain steps. */
+async function explain(ctx: TracefixContext, trace: Trace, plan: RunPlan): Promise<void> {
+  const exc = trace.outcome.exception;
+  const at = exc ? trace.events.findIndex((e) => e.kind === 'exception' && e.file === exc.file && e.line === exc.line) : -1;
+  await ctx.timeline.show(at >= 0 ? at : trace.events.length - 1);
+  if (ctx.explainSteps.isEmpty) {
+    ctx.log.info('explain: no explain step is registered in this build; the trace, inline values and timeline are shown');
+    return;
+  }
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Tracefix: explaining', cancellable: true },
+    async (progress, token) => {
+      const controller = new AbortController();
+      const sub = token.onCancellationRequested(() => controller.abort());
+      try {
+        await ctx.explainSteps.run({ trace, plan, settings: readSettings(vscode.Uri.file(plan.root)), secrets: ctx.secrets, log: ctx.log, signal: controller.signal, progress });
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+}
+
+function showError(ctx: TracefixContext, e: unknown): void {
+  if (!isUserError(e)) {
+    ctx.log.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    void ctx.notifier.show('error', `Tracefix failed: ${errorMessage(e)}`, LOG_ITEM).then((c) => c === LOG_ITEM && ctx.log.show());
+    return;
+  }
+  ctx.log.warn(`${e.code}: ${e.message}${e.hint ? ` (${e.hint})` : ''}`);
+  const fix = interpreterAdvice(e);
+  if (fix) {
+    void ctx.notifier.show('error', `${e.message} ${fix}`, SETTINGS_ITEM).then((c) => {
+      if (c === SETTINGS_ITEM) void vscode.commands.executeCommand('workbench.action.openSettings', 'tracefix.pythonPath');
+    });
+    return;
+  }
+  void ctx.notifier.show('error', e.hint ? `${e.message} ${e.hint}` : e.message);
+}
+
+/** Editor wording for interpreter problems (the core's hints speak of CLI flags). */
+function interpreterAdvice(e: UserError): string | undefined {
+  if (e.code === 'no-debugpy') {
+    return 'Install debugpy for that interpreter (`python -m pip install debugpy`, or `sudo apt-get install python3-debugpy` for the system Python), install the Python Debugger extension (ms-python.debugpy), or set `tracefix.pythonPath` to an interpreter that has debugpy.';
+  }
+  if (e.code === 'no-python') {
+    return 'Set `tracefix.pythonPath` to a Python 3 interpreter, or select one with the Python extension.';
+  }
+  return undefined;
+}
