@@ -10,7 +10,8 @@
 //   --timeout <s>           overall bound per phase (default 360, bench 900)
 //   --bundle-only           only bundle out/vscode-tests (for @vscode/test-cli, see .vscode-test.mjs)
 //   --keep                  keep the temp run dirs
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -173,7 +174,9 @@ async function main() {
   if (extensionDir === repo) ensureExtensionBuilt(repo, log);
   else log(`extension under development: ${extensionDir}`);
 
-  const browser = await launchBrowser();
+  const browserHome = mkdtempSync(join(tmpdir(), 'tracefix-chromium-'));
+  cleanups.push(() => rmSync(browserHome, { recursive: true, force: true }));
+  const browser = await launchBrowser(browserHome);
   cleanups.push(() => browser.close());
   const total = { passed: 0, failed: 0, pending: 0 };
   const add = (r) => { total.passed += r.passed; total.failed += r.failed; total.pending += r.pending ?? 0; };

@@ -95,12 +95,14 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-export async function launchBrowser() {
+/** `home`: a throwaway dir; Chromium's crash reporter otherwise writes into ~/.config/chromium. */
+export async function launchBrowser(home) {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: process.env.TRACEFIX_CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: CHROMIUM_ARGS,
+    env: { ...process.env, HOME: home, XDG_CONFIG_HOME: `${home}/config`, XDG_CACHE_HOME: `${home}/cache` },
   });
 }
 
