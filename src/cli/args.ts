@@ -59,7 +59,7 @@ export function positiveInt(name: string, v: string | undefined): number | undef
 }
 
 export function traceArgs(values: Record<string, string | boolean | undefined>, positionals: string[], programArgs: string[]): CommonTraceArgs {
-  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const str = (k: string) => (typeof values[k] === 'string' ? (values[k]) : undefined);
   const test = str('test');
   const module = str('module');
   const script = positionals[0];

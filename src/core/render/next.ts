@@ -45,7 +45,7 @@ export function collectEntries(trace: Trace): Map<string, Map<number, Entry[]>> 
     let line = ev.line;
     if (ev.kind === 'call') line = defLine(sourceLines.get(ev.file), ev.line);
     let lines = byFile.get(ev.file);
-    if (!lines) byFile.set(ev.file, (lines = new Map()));
+    if (!lines) byFile.set(ev.file, (lines = new Map<number, Entry[]>()));
     let list = lines.get(line);
     if (!list) lines.set(line, (list = []));
     list.push(entry);
