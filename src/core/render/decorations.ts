@@ -149,7 +149,7 @@ export function buildDecorations(trace: Trace, options: DecorationOptions = {}):
 function exceptionMark(exc: ExceptionInfo & { line?: number }, width: number): ExceptionMark {
   const head = `${EXCEPTION_MARK} ${exc.type}`;
   const full = exc.message ? `${head}: ${oneLine(exc.message)}` : head;
-  return { line: exc.line ?? 0, text: fitText(full, Math.max(width / 2, 24)), type: exc.type, message: exc.message };
+  return { line: exc.line ?? 0, text: fitText(full, width), type: exc.type, message: exc.message };
 }
 
 function oneLine(text: string): string {

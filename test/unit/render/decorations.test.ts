@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDecorations, neverExecuted } from '../../../src/core/render/decorations';
 import { analyzePython } from '../../../src/core/render/pySource';
-import type { EventKind } from '../../../src/core/trace/model';
+import type { EventKind, Trace } from '../../../src/core/trace/model';
 import { calcTrace, loopTrace, zerosTrace } from './sampleTraces';
 
 describe('buildDecorations', () => {
@@ -34,8 +34,8 @@ describe('buildDecorations', () => {
 
   it('fits every summary to the width', () => {
     for (const fd of buildDecorations(zerosTrace(), { maxWidth: 16 })) {
-      for (const l of fd.lines) expect(l.text.length).toBeLessThanOrEqual(24); // exception text keeps ≥ 24
-      for (const l of fd.lines.filter((x) => !x.raised)) expect(l.text.length).toBeLessThanOrEqual(16);
+      for (const l of fd.lines) expect(l.text.length).toBeLessThanOrEqual(16);
+      expect(fd.exception?.text).toBe('✗ AssertionErro…');
     }
   });
 
@@ -96,3 +96,22 @@ describe('neverExecuted', () => {
 function kinds(spec: Record<number, EventKind[]>): Map<number, Set<EventKind>> {
   return new Map(Object.entries(spec).map(([line, ks]) => [Number(line), new Set(ks)]));
 }
+
+describe('buildDecorations on a recorded fixture trace', () => {
+  it('reads test/fixtures/traces/average_bug.json the way the editor shows it', async () => {
+    const { readFileSync } = await import('node:fs');
+    const trace = JSON.parse(readFileSync(new URL('../../fixtures/traces/average_bug.json', import.meta.url), 'utf8')) as Trace;
+    const [file] = buildDecorations(trace);
+    const text = (line: number) => file!.lines.find((l) => l.line === line)?.text;
+    expect(file!.file).toBe('average_bug.py');
+    expect(text(1)).toBe('average = <function average at 0x7f0000000000>; values = [3, 5, 8]');
+    expect(text(3)).toBe('i = 0 → 1 → 2 → 3');
+    expect(text(4)).toBe('total = 3 → 8 → 16; ✗ IndexError: list index out of range');
+    expect(file!.exception?.line).toBe(4);
+    // The exception left main() at line 10 and the module at line 14.
+    expect(text(10)).toBe('✗ IndexError');
+    expect(text(14)).toBe('✗ IndexError');
+    // `return total / len(values)` never ran: the loop raised first.
+    expect(file!.neverExecuted).toEqual([5, 11]);
+  });
+});
