@@ -48,6 +48,9 @@ interface Fence {
   before: string;
 }
 
+/** A comment standing for omitted code: `# ...`, `# rest unchanged`, `# existing code`. */
+const ELISION = /^\s*#\s*(?:\.{3}|…|.*\b(?:unchanged|rest of (?:the )?(?:code|file|function)|remains? the same|same as before|existing code)\b).*$/i;
+
 const CODE_LANGS = new Set(['', 'python', 'py', 'python3', 'py3', 'diff', 'patch', 'udiff']);
 
 function extractFences(ls: string[]): Fence[] {
@@ -279,6 +282,19 @@ export function parseAnswer(answer: string, files: AnswerFile[], options: ParseO
     const originalLf = toLf(target.file.text);
     const now = current.get(path) ?? originalLf;
     body = stripTraceComments(body, originalLf);
+    const elided = ELISION.exec(body.split('\n').find((l) => ELISION.test(l) && !originalLf.includes(l.trim())) ?? '');
+    if (elided) {
+      problems.push(`The code for ${path} leaves parts out ("${elided[0].trim()}"); only complete functions can be applied.`);
+      fix(f);
+      failed = true;
+      continue;
+    }
+    const blockDefs = findDefs(dedent(body).split('\n')).filter((d) => d.parent === undefined);
+    const fileDefs = new Set(findDefs(now.split('\n')).map((d) => d.name));
+    if (blockDefs.length && blockDefs.every((d) => /^test/.test(d.name) && !fileDefs.has(d.name))) {
+      problems.push(`Ignored a block of tests (${blockDefs.map((d) => d.name).join(', ')}) that are not in ${path}.`);
+      continue;
+    }
     if (isWholeFile(dedent(body), now)) {
       fix(f);
       current.set(path, dedent(body));

@@ -281,3 +281,20 @@ describe('helpers', () => {
     expect(matchFile('util.py', fs)).toBeUndefined();
   });
 });
+
+describe('parseAnswer: refusing unsafe code', () => {
+  it('refuses code that elides parts with "# ... unchanged" comments', () => {
+    const answer = 'Summary: x\n```python\ndef median(xs):\n    # ... rest unchanged\n    return xs[len(xs) // 2]\n```';
+    const r = parseAnswer(answer, files);
+    expect(r.state).toBe('unparseable');
+    expect(r.problems.join(' ')).toMatch(/leaves parts out/);
+  });
+
+  it('does not put new tests into the code under test', () => {
+    const answer = `Summary: x\n\`\`\`python\n${fixedMedian}\n\`\`\`\n\`\`\`python\ndef test_median_even():\n    assert median([1, 2, 3, 4]) == 2.5\n\`\`\``;
+    const r = parseAnswer(answer, files);
+    expect(r.state).toBe('ok');
+    expect(r.files?.[0]?.newText).toBe(expectedStats);
+    expect(r.problems.join(' ')).toMatch(/Ignored a block of tests/);
+  });
+});
