@@ -4,9 +4,11 @@ Usage:
   tracefix trace <script.py> [options] [-- program args…]
   tracefix trace --test tests/test_x.py::test_name [options]
   tracefix trace --module pkg.mod [options] [-- program args…]
+  tracefix fix <script.py> | --test NODEID | --module NAME [options] [-- program args…]
 
 Commands:
   trace   Run the program under debugpy and print its NExT-annotated source (or --format json).
+  fix     Trace the failing run, ask a model for a trace-grounded explanation and patch, and verify it.
 
 Run \`tracefix <command> --help\` for the options of a command.
 Exit codes: 0 success, 1 no verified fix (fix), 2 usage or environment error, 3 internal error.
@@ -34,4 +36,33 @@ Options:
   --timeout SECONDS     wall-clock limit (default 20)
   --repr-length N       longest value repr in characters (default 120)
   -v, --verbose         log the DAP conversation to stderr
+`;
+
+export const FIX_HELP = `Usage: tracefix fix (<script.py> | --test NODEID | --module NAME) [options] [-- args…]
+
+Records the failing run (as \`tracefix trace\`), asks a model for a rationale grounded in the NExT trace
+and a patch, and verifies the patch by running the same command without tracing in a temporary copy
+of your folder. When verification fails, the patched program is traced and the model asked again.
+Prints the rationale (streamed), a unified diff and "verified: …" or "not verified: <failure>".
+Your files are only written with --apply, and only for a verified patch.
+Exit 0 verified fix found, 1 no verified fix, 2 usage / configuration / model error, 3 internal error.
+
+Model (OpenAI or any OpenAI-compatible server):
+  OPENAI_API_KEY        API key (may be omitted for a local server given with --base-url)
+  --base-url URL        server base URL, e.g. http://localhost:11434/v1 (default $TRACEFIX_BASE_URL,
+                        else https://api.openai.com/v1)
+  --model NAME          model name (default $TRACEFIX_MODEL, else gpt-4o-mini)
+
+Options:
+  --test NODEID         fix a failing pytest test (tests/test_x.py::test_name)
+  -m, --module NAME     fix a module run as python -m NAME
+  --rounds N            model rounds at most (default 3)
+  --apply               write a verified patch into your files, keeping FILE.orig
+  --no-backup           with --apply: do not keep FILE.orig
+  --json                print the result as JSON (rounds, prompts, rationale, diff, verification)
+  --show-prompt         print the exact (redacted) prompt sent to the model in each round
+  --no-trace            ablation: prompt without the execution trace
+  --budget TOKENS       token budget of the NExT trace in the prompt (default 6000)
+  --python PATH, --debugpy-path DIR, --engine, --cwd DIR, --root DIR, --stdin FILE,
+  --max-steps N, --timeout SECONDS, --repr-length N, -v/--verbose: as for \`tracefix trace\`
 `;

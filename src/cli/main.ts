@@ -5,6 +5,7 @@ import { renderNext } from '../core/render/next';
 import { recordTrace } from '../core/trace/record';
 import type { RecordOptions } from '../core/trace/options';
 import { TRACE_OPTIONS, parse, splitDashDash, traceArgs, type CommonTraceArgs } from './args';
+import { fixCommand } from './fixCommand';
 import { HELP, TRACE_HELP } from './help';
 
 /** Exit codes: 0 ok; 1 the command ran but found no verified fix; 2 user error; 3 internal error. */
@@ -58,6 +59,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'trace':
         return await traceCommand(rest, controller.signal);
+      case 'fix':
+        return await fixCommand(rest, controller.signal);
       case undefined:
       case '-h':
       case '--help':

@@ -1,6 +1,6 @@
 // Public surface of the explain-and-fix pipeline (CLI, extension, demo).
 export { explainAndFix, unusableAnswer, DEFAULT_MAX_ROUNDS } from './explainAndFix';
-export { applyPatch, makePatch, patchStats, patchStillApplies, type AppliedFile, type FilePatch, type PatchHunk, type ProposedPatch } from './patchAdapter';
+export { applyPatch, makePatch, patchStats, type FilePatch, type ProposedPatch } from './patchAdapter';
 export { RationaleStream } from './rationaleStream';
 export { traceFailure, tracePassed, traceErrorText, promptFiles, taskOf } from './traceContext';
 export type { FixEvent, FixOptions, FixResult, FixRound } from './types';

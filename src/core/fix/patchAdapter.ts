@@ -1,28 +1,21 @@
-// The patch a round proposes: per file, the text at trace time, the new text, minimal hunks and a
-// unified diff; and writing a verified patch into the user's tree with a guard against files that
-// changed since the trace and a `.orig` backup.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+// The patch a round proposes, built on src/core/patch: per file the text at trace time, the new text,
+// minimal hunks and a unified diff; and writing a verified patch into the user's tree (all files
+// checked against the traced text before any is written; `.orig` backups).
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { formatPatch, structuredPatch } from 'diff';
 import { UserError } from '../errors';
+import { writePatchedFile, type WritePatchedFileResult } from '../patch/applyFile';
+import { assertUnchanged, hashText } from '../patch/guard';
+import { diffFile, type FilePatch as HunksPatch } from '../patch/hunks';
 
-export interface PatchHunk {
-  oldStart: number;
-  oldLines: number;
-  newStart: number;
-  newLines: number;
-  /** Lines with their ' ', '-', '+' prefix (and '\ No newline at end of file' markers). */
-  lines: string[];
-}
-
-export interface FilePatch {
+export interface FilePatch extends HunksPatch {
   /** Relative to the root, forward slashes. */
   path: string;
+  /** The file as traced (what the hunks apply to). */
   oldText: string;
   newText: string;
-  hunks: PatchHunk[];
-  /** Unified diff of this file (`--- a/path` / `+++ b/path`). */
-  diff: string;
+  /** hashText(oldText), checked before writing. */
+  baseHash: string;
 }
 
 export interface ProposedPatch {
@@ -31,41 +24,21 @@ export interface ProposedPatch {
   diff: string;
 }
 
-const CONTEXT = 3;
-
 /** Builds the patch from the files as traced and the model's new texts (unchanged files dropped). */
 export function makePatch(original: { path: string; text: string }[], changed: { path: string; newText: string }[]): ProposedPatch {
   const byPath = new Map(original.map((f) => [f.path, f.text]));
   const files: FilePatch[] = [];
   for (const c of changed) {
     const oldText = byPath.get(c.path) ?? '';
-    if (oldText === c.newText) continue;
-    const sp = structuredPatch(`a/${c.path}`, `b/${c.path}`, oldText, c.newText, undefined, undefined, { context: CONTEXT });
-    const diff = formatPatch(sp, { includeIndex: false, includeUnderline: false, includeFileHeaders: true });
-    files.push({
-      path: c.path,
-      oldText,
-      newText: c.newText,
-      hunks: sp.hunks.map((h) => ({ oldStart: h.oldStart, oldLines: h.oldLines, newStart: h.newStart, newLines: h.newLines, lines: [...h.lines] })),
-      diff,
-    });
+    const fp = diffFile(c.path, oldText, c.newText);
+    if (fp.hunks.length === 0) continue;
+    files.push({ ...fp, path: c.path, oldText, newText: c.newText, baseHash: hashText(oldText) });
   }
-  return { files, diff: files.map((f) => f.diff).join('') };
+  return { files, diff: files.map((f) => f.unifiedDiff).join('') };
 }
 
-/** Lines added and removed, for a one-line description. */
 export function patchStats(p: ProposedPatch): { added: number; removed: number } {
-  let added = 0;
-  let removed = 0;
-  for (const f of p.files) {
-    for (const h of f.hunks) {
-      for (const l of h.lines) {
-        if (l.startsWith('+')) added++;
-        else if (l.startsWith('-')) removed++;
-      }
-    }
-  }
-  return { added, removed };
+  return p.files.reduce((s, f) => ({ added: s.added + f.added, removed: s.removed + f.removed }), { added: 0, removed: 0 });
 }
 
 export interface ApplyOptions {
@@ -73,54 +46,31 @@ export interface ApplyOptions {
   backup?: boolean;
 }
 
-export interface AppliedFile {
-  path: string;
-  absolutePath: string;
-  backupPath?: string;
+function resolveInside(root: string, rel: string): string {
+  const abs = path.resolve(root, rel);
+  const r = path.relative(root, abs);
+  if (!r || r.startsWith('..') || path.isAbsolute(r)) throw new UserError('bad-argument', `The patch names a file outside ${root}: ${rel}`);
+  return abs;
 }
 
 /**
- * Writes the patch into `root`. Every file must still hold the text the patch was made against
- * (else UserError 'patch-conflict' and nothing is written). Each file is written through a
- * temporary sibling and renamed, so a crash never leaves half a file.
+ * Writes the patch into `root`. Every file must still hold the text the patch was made against,
+ * else UserError 'patch-conflict' and nothing is written.
  */
-export function applyPatch(root: string, patch: ProposedPatch, options: ApplyOptions = {}): AppliedFile[] {
-  const backup = options.backup !== false;
-  const targets = patch.files.map((f) => {
-    const abs = path.resolve(root, f.path);
-    const rel = path.relative(root, abs);
-    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) throw new UserError('bad-argument', `The patch names a file outside ${root}: ${f.path}`);
-    let current: string | undefined;
+export async function applyPatch(root: string, patch: ProposedPatch, options: ApplyOptions = {}): Promise<WritePatchedFileResult[]> {
+  const targets = patch.files.map((f) => ({ f, abs: resolveInside(root, f.path) }));
+  for (const { f, abs } of targets) {
+    let current: string;
     try {
-      current = readFileSync(abs, 'utf8');
+      current = await readFile(abs, 'utf8');
     } catch {
-      current = undefined;
+      throw new UserError('file-not-found', `${f.path} no longer exists; the patch was not applied.`);
     }
-    if (current !== f.oldText && !(current === undefined && f.oldText === '')) {
-      throw new UserError('patch-conflict', `${f.path} changed since it was traced; the patch was not applied.`, 'Run `tracefix fix` again on the current code.');
-    }
-    return { f, abs, existed: current !== undefined };
-  });
-  const applied: AppliedFile[] = [];
-  for (const { f, abs, existed } of targets) {
-    let backupPath: string | undefined;
-    if (backup && existed) {
-      backupPath = `${abs}.orig`;
-      writeFileSync(backupPath, f.oldText);
-    }
-    const tmp = `${abs}.tracefix-${process.pid}.tmp`;
-    writeFileSync(tmp, f.newText);
-    renameSync(tmp, abs);
-    applied.push({ path: f.path, absolutePath: abs, backupPath });
+    assertUnchanged(f.path, current, f.baseHash);
   }
-  return applied;
-}
-
-/** True when every file of the patch still has the content it was made against. */
-export function patchStillApplies(root: string, patch: ProposedPatch): boolean {
-  return patch.files.every((f) => {
-    const abs = path.resolve(root, f.path);
-    if (!existsSync(abs)) return f.oldText === '';
-    return readFileSync(abs, 'utf8') === f.oldText;
-  });
+  const written: WritePatchedFileResult[] = [];
+  for (const { f, abs } of targets) {
+    written.push(await writePatchedFile(abs, f.newText, { backup: options.backup !== false, expectedHash: f.baseHash, displayPath: f.path }));
+  }
+  return written;
 }
