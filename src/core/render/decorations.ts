@@ -75,7 +75,7 @@ function summarize(events: readonly TraceEvent[], width: number, exceptionText?:
     if (e.kind === 'call') calls++;
     if (e.kind === 'line' || e.kind === 'call') {
       for (const [name, value] of Object.entries(e.changed)) push(name, value);
-    } else if ((e.kind === 'return' || e.kind === 'yield') && e.value !== undefined) {
+    } else if ((e.kind === 'return' || e.kind === 'yield') && e.value !== undefined && !isModule(e)) {
       push(e.kind === 'return' ? RETURN_NAME : YIELD_NAME, e.value);
     } else if (e.kind === 'exception' && e.exception && !raised.includes(e.exception.type)) {
       raised.push(e.exception.type);
@@ -88,6 +88,11 @@ function summarize(events: readonly TraceEvent[], width: number, exceptionText?:
   let text = fitLine(ordered, tail, width);
   if (text === '' && executions > 1) text = `×${executions}`;
   return { line: events[0]!.line, text, executions, raised: raised.length > 0 || exceptionText !== undefined };
+}
+
+/** A module's (or class body's) frame "returns" None: not a value anyone asked for. */
+export function isModule(e: TraceEvent): boolean {
+  return e.function === '<module>';
 }
 
 function rank(name: string): number {

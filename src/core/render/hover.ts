@@ -3,7 +3,7 @@
 // command ids are parameters so this stays free of the editor; the extension trusts exactly those.
 
 import type { Trace, TraceEvent } from '../trace/model';
-import { RETURN_NAME, YIELD_NAME } from './decorations';
+import { isModule, RETURN_NAME, YIELD_NAME } from './decorations';
 
 export interface HoverCommands {
   /** Shows the step in the timeline; argument `{ eventIndex }`. */
@@ -75,7 +75,7 @@ export function hoverRows(trace: Trace, file: string, line: number): HoverRow[] 
   for (const e of trace.events) {
     if (e.file !== file || e.line !== line) continue;
     const changed: [string, string][] = Object.entries(e.changed);
-    if ((e.kind === 'return' || e.kind === 'yield') && e.value !== undefined) {
+    if ((e.kind === 'return' || e.kind === 'yield') && e.value !== undefined && !isModule(e)) {
       changed.push([e.kind === 'return' ? RETURN_NAME : YIELD_NAME, e.value]);
     }
     const row: HoverRow = {
