@@ -53,6 +53,9 @@ describe('tracefix: cancellation', function () {
       const p = processesRunning('spin_forever.py');
       return p.length > 0 ? p : undefined;
     }, 'the traced python process');
+    // Let it get well into its loop, so Cancel stops a program that is being recorded.
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.deepEqual(processesRunning('spin_forever.py'), pids, 'still running before Cancel');
     assert.equal(await api.cancelRunning(), true);
     const r = await result;
     assert.equal(r.status, 'cancelled');
