@@ -82,7 +82,7 @@ describe('explainAndFix', () => {
     expect(second).toContain('+    return total / (len(xs) + 0.5)');
     expect(second).toContain('assert 3.4285714285714284 == 4');
     // The NExT trace of the PATCHED run: the patched line with the value it produced.
-    expect(second).toMatch(/Trace of the patched run:\n```python\n[\s\S]*return total \/ \(len\(xs\) \+ 0\.5\)  # \(8\) __return__=3\.4285714285714284/);
+    expect(second).toMatch(/Trace of the patched run:\n```python\n[\s\S]*return total \/ \(len\(xs\) \+ 0\.5\) {2}# \(8\) __return__=3\.4285714285714284/);
     // The original trace is still there, and the prompt names no temporary paths.
     expect(second).toContain('return total / (len(xs) + 1)  # (8) __return__=3.0');
     expect(second).not.toContain('tracefix-verify-');
