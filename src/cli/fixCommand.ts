@@ -88,7 +88,10 @@ function humanPrinter(out: NodeJS.WritableStream, err: NodeJS.WritableStream, sh
       case 'round-done': {
         const r = e.round;
         if (r.summary && !streamed.includes(r.summary)) out.write(`Summary: ${r.summary}\n`);
-        if (r.patch) out.write(`${streamed.endsWith('\n\n') ? '' : '\n'}${r.patch.diff.replace(/\n*$/, '\n')}\n`);
+        if (r.patch) {
+          out.write(`${streamed.endsWith('\n\n') ? '' : '\n'}${r.patch.diff.replace(/\n*$/, '\n')}\n`);
+          for (const p of r.problems) err.write(`tracefix: note: ${p}\n`);
+        }
         out.write(`${verdict(kind, r)}\n`);
         break;
       }

@@ -6,6 +6,7 @@ import { CancelledError, InternalError, UserError, errorMessage, throwIfAborted 
 import { parseAnswer, type ParsedAnswer } from '../model/parseAnswer';
 import { buildPrompt, type PreviousAttempt } from '../model/prompt';
 import { DEFAULT_BUDGET, renderNext } from '../render/next';
+import type { RecordOptions } from '../trace/options';
 import { recordTrace } from '../trace/record';
 import { recordOptionsInCopy, resolveRun } from '../verify/targetInCopy';
 import { verifyPatch, type VerifyResult } from '../verify/verify';
@@ -21,7 +22,8 @@ const MAX_ATTEMPT_DIFF_CHARS = 4000;
 const MAX_ATTEMPT_OUTPUT_LINES = 25;
 
 export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
-  const { recordOptions: rec, provider, signal } = opts;
+  const { provider, signal } = opts;
+  let rec = opts.recordOptions;
   const maxRounds = opts.maxRounds ?? DEFAULT_MAX_ROUNDS;
   if (!Number.isInteger(maxRounds) || maxRounds < 1) throw new UserError('bad-argument', `Rounds must be a whole number of at least 1 (got ${maxRounds}).`);
   const useTrace = opts.useTrace !== false;
@@ -36,6 +38,9 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
   }
   const next = useTrace ? renderNext(trace, { budget }) : undefined;
   emit({ type: 'trace-done', round: 1, patched: false, trace, nextTokens: next?.tokens ?? 0 });
+  // Verify and re-trace with the interpreter that recorded the failure (it may come from an
+  // editor-side choice when the trace was passed in).
+  rec = { ...rec, python: rec.python ?? trace.interpreter.path };
   if (tracePassed(trace)) {
     throw new UserError('bad-argument', `Nothing to fix: \`${command}\` passes (exit code 0).`,
       'A fix is verified by the command failing before and passing after: point --test at a failing test, or make the script assert what it should do.');
@@ -75,9 +80,13 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
 
     let patch: ProposedPatch | null = null;
     let verification: VerifyResult | null = null;
+    const problems = [...parsed.problems];
     if (parsed.state === 'ok' && parsed.files) {
       patch = makePatch(files, parsed.files);
       lastPatch = patch;
+      const testFile = rec.target.kind === 'pytest' ? trace.program.target.split('::')[0]?.replace(/\\/g, '/').replace(/^\.\//, '') : undefined;
+      // A "fix" that edits the failing test can pass verification without fixing anything.
+      if (testFile && patch.files.some((f) => f.path === testFile)) problems.push(`The patch edits the failing test itself (${testFile}); review it before applying.`);
       emit({ type: 'verify-start', round: index, command });
       verification = await verifyPatch({
         ...rec, signal, timeoutMs: opts.verifyTimeoutMs,
@@ -94,7 +103,7 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
       summary: parsed.summary,
       steps: parsed.steps,
       state: parsed.state,
-      problems: parsed.problems,
+      problems,
       patch,
       verification,
       failure: verification ? verification.failure : unusableAnswer(parsed),
@@ -103,7 +112,7 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
     emit({ type: 'round-done', round });
     if (verification?.passed) return { rounds, fixed: true, patch, trace, command, failure: traceFailure(trace) };
     if (index < maxRounds) {
-      const attempt = await attemptOf(round, { opts, useTrace, budget, index: index + 1, emit });
+      const attempt = await attemptOf(round, { rec, signal, useTrace, budget, index: index + 1, emit });
       // Only the newest attempt keeps its trace: older ones would crowd the prompt.
       for (const a of attempts) delete a.nextTrace;
       attempts.push(attempt);
@@ -128,7 +137,8 @@ export function unusableAnswer(parsed: ParsedAnswer): string {
 }
 
 interface AttemptContext {
-  opts: FixOptions;
+  rec: RecordOptions;
+  signal?: AbortSignal;
   useTrace: boolean;
   budget: number;
   /** The round the attempt is shown in. */
@@ -157,12 +167,12 @@ async function attemptOf(round: FixRound, ctx: AttemptContext): Promise<Previous
 
 /** NExT text of the program with the patch applied, traced in a temporary copy; undefined when that fails. */
 async function tracePatched(patch: ProposedPatch, ctx: AttemptContext): Promise<string | undefined> {
-  const rec = ctx.opts.recordOptions;
+  const rec = ctx.rec;
   ctx.emit({ type: 'trace-start', round: ctx.index, patched: true });
   let copy;
   try {
     copy = copyWorkspace(resolveRun(rec).root, patch.files.map((f) => ({ path: f.path, text: f.newText })));
-    const trace = await recordTrace({ ...recordOptionsInCopy(rec, copy), signal: ctx.opts.signal });
+    const trace = await recordTrace({ ...recordOptionsInCopy(rec, copy), signal: ctx.signal });
     // Half the budget: the prompt also carries the original trace.
     const next = renderNext(trace, { budget: Math.max(1000, Math.floor(ctx.budget / 2)) });
     ctx.emit({ type: 'trace-done', round: ctx.index, patched: true, trace, nextTokens: next.tokens });

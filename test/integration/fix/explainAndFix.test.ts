@@ -8,6 +8,7 @@ import { UserError } from '../../../src/core/errors';
 import { explainAndFix, type FixEvent } from '../../../src/core/fix';
 import { createOpenAIProvider } from '../../../src/core/model/openaiProvider';
 import type { RecordOptions } from '../../../src/core/trace/options';
+import { recordTrace } from '../../../src/core/trace/record';
 import { startOpenAIServer, steps, type OpenAIServer, type ScriptStep } from '../../support/openaiServer';
 import { NO_CODE, RIGHT_FIX, WRONG_FIX } from './answers';
 
@@ -128,6 +129,25 @@ describe('explainAndFix', () => {
     expect(result.command).toBe('python average.py');
     expect(result.failure).toBe('AssertionError: expected 4, got 3.0');
     expect(userMessage(s, 0)).toContain('Function under test: average(xs) (average.py)');
+  });
+
+  it('uses a trace recorded beforehand (as the editor passes it) instead of recording again', async () => {
+    const recordOptions: RecordOptions = { target: { kind: 'pytest', nodeId: 'tests/test_average.py::test_average' }, cwd: user };
+    const trace = await recordTrace(recordOptions);
+    server = await startOpenAIServer([steps.answer(RIGHT_FIX)]);
+    const provider = createOpenAIProvider({ model: 'test-model', baseURL: server.url, apiKey: '', retry: { maxRetries: 0 } });
+    const events: FixEvent[] = [];
+    const result = await explainAndFix({ recordOptions, provider, trace, onEvent: (e) => events.push(e) });
+    expect(result.fixed).toBe(true);
+    expect(result.trace).toBe(trace);
+    expect(events[0]?.type).toBe('trace-done');
+    expect(events.some((e) => e.type === 'trace-start')).toBe(false);
+  });
+
+  it('flags a patch that edits the failing test', async () => {
+    const cheat = '```python tests/test_average.py\ndef test_average():\n    assert average([2, 4, 6]) == 3\n```\n';
+    const { result } = await run([steps.answer(`The test expects the wrong value.\nSummary: expect 3.\n\n${cheat}`)], {}, { maxRounds: 1 });
+    expect(result.rounds[0]?.problems).toContain('The patch edits the failing test itself (tests/test_average.py); review it before applying.');
   });
 
   it('refuses to "fix" a run that already passes, before asking the model', async () => {
