@@ -26,12 +26,13 @@
       const row = el('div', `row kind-${r.kind}`);
       row.setAttribute('role', 'option');
       row.dataset.index = String(r.i);
+      row.title = `${r.file}:${r.line} ${r.fn} — ${r.text}`;
       row.id = `row-${r.i}`;
       row.append(
         el('span', 'k', r.k === null ? '·' : r.k),
         el('span', 'where', `${r.file}:${r.line}`),
         el('span', 'fn', `${'  '.repeat(Math.min(r.depth, 12))}${r.fn}${r.call > 1 ? ` #${r.call}` : ''}`),
-        el('span', 'text', r.kind === 'line' || r.kind === 'call' ? r.text : `${r.kind} ${r.text}`.trim()),
+        el('span', 'text', r.text),
       );
       frag.append(row);
     }

@@ -4,6 +4,7 @@
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Trace, TraceEvent } from '../core/trace/model';
+import { isModule } from '../core/render/decorations';
 import { clip } from '../core/render/valueHistory';
 import type { EditorDecorations } from './editorDecorations';
 import type { TraceStore } from './traceStore';
@@ -27,10 +28,12 @@ const ROW_TEXT = 100;
 
 export function rowOf(e: TraceEvent): TimelineRow {
   const parts = Object.entries(e.changed).map(([n, v]) => `${n} = ${v}`);
+  if (e.kind === 'call') parts.unshift('call');
   if (e.deleted?.length) parts.push(`del ${e.deleted.join(', ')}`);
-  if (e.value !== undefined) parts.push(`${e.kind === 'yield' ? 'yield' : 'return'} ${e.value}`);
+  if (e.kind === 'return' || e.kind === 'yield') parts.push(e.value === undefined || isModule(e) ? e.kind : `${e.kind} ${e.value}`);
   if (e.exception) parts.push(`✗ ${e.exception.type}: ${e.exception.message}`);
-  return { i: e.index, k: e.step, kind: e.kind, file: e.file, line: e.line, fn: e.function, call: e.callIndex, depth: e.depth, text: clip(parts.join(', '), ROW_TEXT) };
+  const text = parts.join(e.kind === 'call' ? ' ' : ', ').replace(/\s*\n\s*/g, ' ⏎ ');
+  return { i: e.index, k: e.step, kind: e.kind, file: e.file, line: e.line, fn: e.function, call: e.callIndex, depth: e.depth, text: clip(text, ROW_TEXT) };
 }
 
 export class TimelinePanel implements vscode.Disposable {

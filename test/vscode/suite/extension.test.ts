@@ -66,7 +66,7 @@ describe('tracefix: activation and contributions', () => {
 
   it('shows Explain & Fix / Trace lenses above each pytest test function only', async () => {
     await tracefix();
-    const uri = wsUri('test_stats.py');
+    const uri = wsUri('test_calc.py');
     await vscode.workspace.openTextDocument(uri);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
     const ours = lenses.filter((l) => l.command?.command.startsWith('tracefix.'));

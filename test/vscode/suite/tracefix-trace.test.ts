@@ -95,7 +95,7 @@ describe('tracefix: Explain & Fix on the pytest test at the cursor', function ()
     const api = await tracefix();
     // A stand-in for the model step, recording that the pipeline hands it the trace (no answer is made up).
     registration = api.registerExplainStep({ id: 'test.observer', title: 'Observing', run: (input) => Promise.resolve(void explained.push(input)) });
-    await openAt('test_stats.py', 9);
+    await openAt('test_calc.py', 9);
     assertOk(await run('tracefix.explainAndFix'));
   });
   after(async () => {
@@ -107,17 +107,17 @@ describe('tracefix: Explain & Fix on the pytest test at the cursor', function ()
   it('runs the test under the cursor with pytest', async () => {
     const api = await tracefix();
     const r = api.lastRun()!;
-    assert.deepEqual(r.plan?.target, { kind: 'pytest', nodeId: 'test_stats.py::test_spread' });
+    assert.deepEqual(r.plan?.target, { kind: 'pytest', nodeId: 'test_calc.py::test_spread' });
     assert.equal(r.plan?.origin, 'test-at-cursor');
     const trace = api.lastTrace()!;
     assert.equal(trace.outcome.testPassed, false);
     assert.equal(trace.outcome.exception?.type, 'AssertionError');
-    assert.deepEqual([trace.outcome.exception?.file, trace.outcome.exception?.line], ['test_stats.py', 10]);
+    assert.deepEqual([trace.outcome.exception?.file, trace.outcome.exception?.line], ['test_calc.py', 10]);
   });
 
   it('marks the failing assert and paints the test', async () => {
     const api = await tracefix();
-    const uri = wsUri('test_stats.py');
+    const uri = wsUri('test_calc.py');
     assert.equal(textAt(api, uri, 9), 'data = [3, 5, 8]');
     const d = api.lastDecorations(uri)!;
     assert.equal(d.exceptionLine, 10);
@@ -132,8 +132,8 @@ describe('tracefix: Explain & Fix on the pytest test at the cursor', function ()
     assert.equal(t.open, true);
     assert.equal(t.rows, trace.events.length);
     const e = trace.events[t.selected!]!;
-    assert.deepEqual([e.kind, e.file, e.line], ['exception', 'test_stats.py', 10]);
-    assert.deepEqual(api.stepHighlight(), { uri: wsUri('test_stats.py').toString(), line: 10 });
+    assert.deepEqual([e.kind, e.file, e.line], ['exception', 'test_calc.py', 10]);
+    assert.deepEqual(api.stepHighlight(), { uri: wsUri('test_calc.py').toString(), line: 10 });
   });
 
   it('paints the module under test with the loop values and dims the branch that never ran', async () => {
@@ -171,13 +171,13 @@ describe('tracefix: Explain & Fix on the pytest test at the cursor', function ()
     const ret = trace.events.find((e) => e.kind === 'return' && e.function === 'spread')!;
     await vscode.commands.executeCommand('tracefix.goToCaller', { eventIndex: ret.index });
     const editor = vscode.window.activeTextEditor!;
-    assert.equal(editor.document.uri.toString(), wsUri('test_stats.py').toString());
+    assert.equal(editor.document.uri.toString(), wsUri('test_calc.py').toString());
     assert.equal(editor.selection.active.line + 1, 10);
   });
 
   it('hands the trace to the registered explain steps', () => {
     assert.equal(explained.length, 1);
-    assert.equal(explained[0]!.trace.program.target, 'test_stats.py::test_spread');
+    assert.equal(explained[0]!.trace.program.target, 'test_calc.py::test_spread');
     assert.equal(explained[0]!.plan.origin, 'test-at-cursor');
     assert.equal(explained[0]!.settings.budget, 6000);
   });
@@ -193,9 +193,9 @@ describe('tracefix: run targets', function () {
 
   it('runs the test a CodeLens names, wherever the cursor is', async () => {
     await openAt('collatz.py', 1);
-    const r = await run('tracefix.traceOnly', { uri: wsUri('test_stats.py'), testId: 'test_mean' });
+    const r = await run('tracefix.traceOnly', { uri: wsUri('test_calc.py'), testId: 'test_mean' });
     assertOk(r);
-    assert.deepEqual(r.plan?.target, { kind: 'pytest', nodeId: 'test_stats.py::test_mean' });
+    assert.deepEqual(r.plan?.target, { kind: 'pytest', nodeId: 'test_calc.py::test_mean' });
     assert.equal((await tracefix()).lastTrace()?.outcome.testPassed, true);
   });
 
@@ -205,7 +205,7 @@ describe('tracefix: run targets', function () {
     const r = await run('tracefix.traceOnly');
     assertOk(r);
     assert.equal(r.plan?.origin, 'launch');
-    assert.deepEqual(r.plan?.target, { kind: 'pytest', nodeId: 'test_stats.py::test_spread' });
+    assert.deepEqual(r.plan?.target, { kind: 'pytest', nodeId: 'test_calc.py::test_spread' });
     assert.deepEqual(r.plan?.args, ['-q']);
   });
 
