@@ -55,13 +55,19 @@ export function pytestSummaryLine(output: string): string | undefined {
   return undefined;
 }
 
-/** The first `E   …` explanation line pytest prints under a failing test. */
+const EXCEPTION_LINE = /^(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt)(?::|$)/;
+
+/** pytest's `E   …` explanation: the first exception line among them (`SyntaxError: …` under a
+ * collection error), else the first one (`assert 3.0 == 4`). */
 export function pytestErrorLine(output: string): string | undefined {
+  let first: string | undefined;
   for (const l of lines(output)) {
     const m = /^E {2,}(\S.*)$/.exec(l);
-    if (m?.[1]) return clip(m[1]);
+    if (!m?.[1]) continue;
+    if (EXCEPTION_LINE.test(m[1])) return clip(m[1]);
+    first ??= m[1];
   }
-  return undefined;
+  return first === undefined ? undefined : clip(first);
 }
 
 function lastNonEmpty(output: string): string | undefined {
@@ -84,9 +90,10 @@ export function summarizeFailure(f: FailureFacts): string {
   const code = f.exitCode === null ? `killed by ${f.signal ?? 'a signal'}` : `exit code ${f.exitCode}`;
   if (f.kind === 'pytest') {
     if (f.exitCode === PYTEST_EXIT.noTests) return 'no tests ran (pytest exit code 5): the test id selects no test';
-    if (f.exitCode === PYTEST_EXIT.usage) return `pytest usage error: ${pytestUsageLine(f.output) ?? lastNonEmpty(f.output) ?? code}`;
     const summary = pytestSummaryLine(f.output);
     const detail = pytestErrorLine(f.output);
+    // Exit 4 also follows a collection error ("not found" for the node id): report the error.
+    if (f.exitCode === PYTEST_EXIT.usage && !summary && !detail) return `pytest usage error: ${pytestUsageLine(f.output) ?? lastNonEmpty(f.output) ?? code}`;
     // `FAILED x - AssertionError` (no message) says less than the E line under it.
     if (summary && (summary.includes(' - ') && !/ - \w+Error$/.test(summary))) return summary;
     if (detail) return summary ? `${summary.replace(/ - .*$/, '')} - ${detail}` : detail;
@@ -96,6 +103,8 @@ export function summarizeFailure(f: FailureFacts): string {
   const exc = lastTracebackException(f.output);
   if (exc) return exc;
   const last = lastNonEmpty(f.output);
+  // A syntax error in the script itself is reported without a "Traceback" header.
+  if (last && EXCEPTION_LINE.test(last)) return last;
   return last ? `${code}: ${last}` : `${code} (no output)`;
 }
 

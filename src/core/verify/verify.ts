@@ -58,13 +58,15 @@ export async function verifyPatch(opts: VerifyOptions): Promise<VerifyResult> {
       python: interp.python, argv, cwd: t.cwd, env, stdin: opts.stdin, timeoutMs,
       maxOutputChars: opts.maxOutputChars, signal: opts.signal,
     });
-    const facts = { kind: t.resolved.kind, exitCode: run.exitCode, signal: run.signal, timedOut: run.timedOut, timeoutMs, output: run.output };
+    // Name the user's files, not the temporary copy, in what the user and the model read.
+    const output = run.output.split(copy.root).join(copy.originalRoot);
+    const facts = { kind: t.resolved.kind, exitCode: run.exitCode, signal: run.signal, timedOut: run.timedOut, timeoutMs, output };
     const passed = runPassed(facts);
     return {
       passed,
       exitCode: run.exitCode,
       timedOut: run.timedOut,
-      output: run.output,
+      output,
       failure: passed ? '' : summarizeFailure(facts),
       command: displayCommand(opts, args),
       durationMs: run.durationMs,

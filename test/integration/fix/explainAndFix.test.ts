@@ -1,6 +1,6 @@
 // The explain-and-fix loop in-process: real debugpy traces, the real OpenAI client against the
 // scripted server on 127.0.0.1, real verification runs.
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -88,6 +88,22 @@ describe('explainAndFix', () => {
     expect(second).toContain('return total / (len(xs) + 1)  # (8) __return__=3.0');
     expect(second).not.toContain('tracefix-verify-');
     expect(userMessage(s, 0)).not.toContain('Earlier attempts');
+  });
+
+  it('a patch that breaks the syntax: verification fails, the patched run cannot be traced, round 2 still happens', async () => {
+    const broken = RIGHT_FIX.replace('return total / len(xs)', 'return total / len(xs]').replace('Summary: Divide by', 'Summary: Also divide by');
+    const { result, events, server: s } = await run([steps.answer(broken), steps.answer(RIGHT_FIX)], { target: { kind: 'script', path: 'average.py' } });
+    expect(result.fixed).toBe(true);
+    expect(result.rounds[0]?.verification?.passed).toBe(false);
+    expect(result.rounds[0]?.failure).toBe("SyntaxError: closing parenthesis ']' does not match opening parenthesis '('");
+    const failed = events.find((e) => e.type === 'trace-failed');
+    expect(failed?.type === 'trace-failed' ? failed.message : '').toMatch(/average\.py:6: SyntaxError/);
+    const second = userMessage(s, 1);
+    expect(second).toContain('Also divide by');
+    expect(second).not.toContain('Trace of the patched run');
+    // The failure quotes the user's path, not the temporary copy.
+    expect(second).toContain(`File "${realpathSync(user)}/average.py", line 6`);
+    expect(second).not.toContain('tracefix-verify-');
   });
 
   it('answers without usable code use up the rounds: not fixed, no patch, the next prompt says why', async () => {

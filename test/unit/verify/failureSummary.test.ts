@@ -62,6 +62,24 @@ describe('failure summary', () => {
     expect(summarizeFailure(facts({ kind: 'pytest', output: '>   assert x\nE   assert False\n' }))).toBe('assert False');
   });
 
+  it('reports a collection error (pytest exit 4 for a node id it could not collect) by its exception', () => {
+    const out = [
+      '____________________ ERROR collecting tests/test_average.py ____________________',
+      'tests/test_average.py:1: in <module>',
+      '    from average import average',
+      'E     File "/p/average.py", line 6',
+      'E       return total / len(xs]',
+      'E                            ^',
+      "E   SyntaxError: closing parenthesis ']' does not match opening parenthesis '('",
+      '=========================== short test summary info ============================',
+      'ERROR tests/test_average.py',
+      '1 error in 0.06s',
+      'ERROR: not found: /p/tests/test_average.py::test_average',
+      "(no name '/p/tests/test_average.py::test_average' in any of [<Module tests/test_average.py>])",
+    ].join('\n');
+    expect(summarizeFailure(facts({ kind: 'pytest', exitCode: 4, output: out }))).toBe("ERROR tests/test_average.py - SyntaxError: closing parenthesis ']' does not match opening parenthesis '('");
+  });
+
   it('says so when pytest ran no tests (exit 5), which is not a pass', () => {
     const f = facts({ kind: 'pytest', exitCode: 5, output: '\nno tests ran in 0.00s\n' });
     expect(runPassed(f)).toBe(false);
@@ -77,6 +95,11 @@ describe('failure summary', () => {
     expect(summarizeFailure(facts({ timedOut: true, exitCode: null, timeoutMs: 1500 }))).toBe('timed out after 1.5 s');
     expect(summarizeFailure(facts({ timedOut: true, exitCode: null, timeoutMs: 30_000 }))).toBe('timed out after 30 s');
     expect(runPassed({ timedOut: true, exitCode: 0 })).toBe(false);
+  });
+
+  it('takes the exception line of a script syntax error (no Traceback header)', () => {
+    const out = '  File "/p/average.py", line 6\n    return total / len(xs]\n                         ^\nSyntaxError: closing parenthesis \']\' does not match opening parenthesis \'(\'\n';
+    expect(summarizeFailure(facts({ output: out }))).toBe("SyntaxError: closing parenthesis ']' does not match opening parenthesis '('");
   });
 
   it('without a traceback gives the exit code and the last line of output', () => {
