@@ -7,6 +7,7 @@
   const list = /** @type {HTMLElement} */ (document.getElementById('steps'));
   const detail = /** @type {HTMLElement} */ (document.getElementById('detail'));
   const summary = /** @type {HTMLElement} */ (document.getElementById('summary'));
+  const recordedWith = /** @type {HTMLElement} */ (document.getElementById('recorded-with'));
   /** @type {{i:number,k:number|null,kind:string,file:string,line:number,fn:string,call:number,depth:number,text:string}[]} */
   let rows = [];
   /** @type {number|undefined} */
@@ -116,6 +117,7 @@
       rows = m.rows;
       selected = m.selected;
       summary.textContent = m.summary;
+      recordedWith.textContent = m.recordedWith;
       detail.textContent = '';
       render();
     } else if (m.type === 'select') {
@@ -126,6 +128,7 @@
       rows = [];
       selected = undefined;
       summary.textContent = 'No trace recorded yet.';
+      recordedWith.textContent = '';
       detail.textContent = '';
       render();
     }

@@ -129,7 +129,9 @@ export class TimelinePanel implements vscode.Disposable {
     }
     const o = trace.outcome;
     const summary = `${trace.program.target} · ${o.status}${o.exception ? ` · ${o.exception.type}` : ''} · ${trace.events.length} events${o.partial ? ' (partial)' : ''}`;
-    void this.panel.webview.postMessage({ type: 'trace', summary, rows: trace.events.map(rowOf), selected: this.selected });
+    const i = trace.interpreter;
+    const recordedWith = `Python ${i.version} (${i.path}) · debugpy ${i.debugpyVersion} (${i.debugpyPath}) · ${trace.engine} engine`;
+    void this.panel.webview.postMessage({ type: 'trace', summary, recordedWith, rows: trace.events.map(rowOf), selected: this.selected });
     if (this.selected !== undefined) {
       const e = trace.events[this.selected];
       if (e) void this.panel.webview.postMessage({ type: 'select', index: this.selected, detail: detailOf(trace, e) });
@@ -150,7 +152,7 @@ export class TimelinePanel implements vscode.Disposable {
 <title>Tracefix Timeline</title>
 </head>
 <body>
-<header id="summary">No trace recorded yet.</header>
+<header><div id="summary">No trace recorded yet.</div><div id="recorded-with"></div></header>
 <main>
   <div id="steps" role="listbox" tabindex="0" aria-label="Recorded steps (use ← and → to move)"></div>
   <section id="detail" aria-live="polite"></section>
