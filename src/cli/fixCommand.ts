@@ -3,11 +3,11 @@
 // and the verdict; with --apply write a verified patch (keeping .orig backups).
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
-import { applyPatch, explainAndFix, type FixEvent, type FixResult, type FixRound } from '../core/fix';
+import { applyPatch, buildFixPrompt, explainAndFix, type FixEvent, type FixResult, type FixRound } from '../core/fix';
 import { createOpenAIProvider, OPENAI_BASE_URL } from '../core/model/openaiProvider';
 import type { ChatMessage } from '../core/model/provider';
 import type { WritePatchedFileResult } from '../core/patch/applyFile';
-import { TRACE_OPTIONS, parse, positiveInt, splitDashDash, traceArgs } from './args';
+import { TRACE_OPTIONS, parse, positiveInt, splitDashDash, traceArgs, type CommonTraceArgs } from './args';
 import { FIX_HELP } from './help';
 import { EXIT, recordOptions } from './main';
 
@@ -23,6 +23,7 @@ const FIX_OPTIONS = {
   json: { type: 'boolean' },
   'show-prompt': { type: 'boolean' },
   'no-trace': { type: 'boolean' },
+  'prompt-only': { type: 'boolean' },
 } as const;
 
 export interface ModelConfig {
@@ -142,6 +143,7 @@ export async function fixCommand(argv: string[], signal: AbortSignal, io: FixCom
   const a = traceArgs(values, positionals, programArgs);
   const rounds = positiveInt('rounds', values.rounds);
   if (rounds !== undefined && !Number.isInteger(rounds)) throw new UserError('bad-argument', `--rounds must be a whole number (got ${values.rounds}).`);
+  if (values['prompt-only']) return promptOnly(values, a, signal, io);
   const cfg = modelConfig({ model: values.model, baseURL: values['base-url'] }, io.env);
   const provider = createOpenAIProvider({
     model: cfg.model, baseURL: cfg.baseURL, apiKey: cfg.apiKey,
@@ -181,6 +183,24 @@ export async function fixCommand(argv: string[], signal: AbortSignal, io: FixCom
   }
   if (json) io.stdout.write(`${JSON.stringify(jsonResult(res, applied, cfg, res.trace.program.root), null, 1)}\n`);
   return res.fixed ? EXIT.ok : EXIT.notFixed;
+}
+
+/** `--prompt-only`: trace and print the exact round-1 prompt; no model is configured or called. */
+async function promptOnly(values: { json?: boolean; 'no-trace'?: boolean }, a: CommonTraceArgs, signal: AbortSignal, io: FixCommandIO): Promise<number> {
+  const json = values.json === true;
+  const p = await buildFixPrompt({
+    recordOptions: recordOptions(a, signal),
+    budget: a.budget,
+    useTrace: values['no-trace'] !== true,
+    signal,
+    onEvent: json ? undefined : (e) => {
+      if (e.type === 'trace-start') io.stderr.write('tracefix: tracing the failing run…\n');
+      if (e.type === 'trace-done') io.stderr.write(`tracefix: recorded ${e.trace.outcome.eventCount} events${e.nextTokens ? ` (NExT trace: ${e.nextTokens} tokens)` : ''}\n`);
+    },
+  });
+  if (json) io.stdout.write(`${JSON.stringify({ command: p.command, prompt: p.messages, redactions: p.redactions }, null, 1)}\n`);
+  else io.stdout.write(formatPrompt(p.messages, 1));
+  return EXIT.ok;
 }
 
 /** Model errors with CLI-specific advice on where the settings come from. */

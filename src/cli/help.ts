@@ -61,6 +61,7 @@ Options:
   --no-backup           with --apply: do not keep FILE.orig
   --json                print the result as JSON (rounds, prompts, rationale, diff, verification)
   --show-prompt         print the exact (redacted) prompt sent to the model in each round
+  --prompt-only         trace and print the round-1 prompt, without calling a model (no key needed)
   --no-trace            ablation: prompt without the execution trace
   --budget TOKENS       token budget of the NExT trace in the prompt (default 6000)
   --python PATH, --debugpy-path DIR, --engine, --cwd DIR, --root DIR, --stdin FILE,

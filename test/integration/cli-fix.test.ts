@@ -160,6 +160,18 @@ describe('tracefix fix', () => {
     expect(current()).toBe(ORIGINAL);
   });
 
+  it('--prompt-only prints the round-1 prompt without a model configured', async () => {
+    server = await startOpenAIServer([steps.answer(RIGHT_FIX)]);
+    const shown = await tracefix(['fix', '--test', TEST_ID, '--prompt-only'], {});
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^===== prompt \(round 1\) =====\n----- system -----\n/);
+    expect(shown.stdout).toContain('return total / (len(xs) + 1)  # (8) __return__=3.0');
+    // The same prompt as a real round 1 sends.
+    const real = await tracefix(['fix', '--test', TEST_ID], { TRACEFIX_BASE_URL: server.url });
+    expect(real.code).toBe(0);
+    expect(shown.stdout).toContain(`----- user -----\n${userMessage(server, 0).replace(/\n+$/, '')}\n===== end of prompt =====`);
+  });
+
   it('bad arguments exit 2; fix --help exits 0', async () => {
     const help = await tracefix(['fix', '--help'], {});
     expect(help.code).toBe(0);

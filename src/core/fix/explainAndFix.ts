@@ -4,8 +4,10 @@
 // and the model is asked again with that trace and the failure as an earlier attempt.
 import { CancelledError, InternalError, UserError, errorMessage, throwIfAborted } from '../errors';
 import { parseAnswer, type ParsedAnswer } from '../model/parseAnswer';
-import { buildPrompt, type PreviousAttempt } from '../model/prompt';
+import { buildPrompt, type PreviousAttempt, type PromptInput } from '../model/prompt';
+import type { ChatMessage } from '../model/provider';
 import { DEFAULT_BUDGET, renderNext } from '../render/next';
+import type { Trace } from '../trace/model';
 import type { RecordOptions } from '../trace/options';
 import { recordTrace } from '../trace/record';
 import { recordOptionsInCopy, resolveRun } from '../verify/targetInCopy';
@@ -21,26 +23,31 @@ export const DEFAULT_MAX_ROUNDS = 3;
 const MAX_ATTEMPT_DIFF_CHARS = 4000;
 const MAX_ATTEMPT_OUTPUT_LINES = 25;
 
-export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
-  const { provider, signal } = opts;
-  let rec = opts.recordOptions;
-  const maxRounds = opts.maxRounds ?? DEFAULT_MAX_ROUNDS;
-  if (!Number.isInteger(maxRounds) || maxRounds < 1) throw new UserError('bad-argument', `Rounds must be a whole number of at least 1 (got ${maxRounds}).`);
-  const useTrace = opts.useTrace !== false;
-  const budget = opts.budget ?? DEFAULT_BUDGET;
-  const emit = (e: FixEvent): void => opts.onEvent?.(e);
-  const command = commandOf(rec);
+/** Options of the first step alone (no model needed): tracing and the round-1 prompt. */
+export type PrepareOptions = Omit<FixOptions, 'provider' | 'maxRounds' | 'verifyTimeoutMs'>;
 
+interface Prepared {
+  trace: Trace;
+  /** The record options with the interpreter that recorded the failure pinned. */
+  rec: RecordOptions;
+  command: string;
+  input: PromptInput;
+  maxStep: number;
+}
+
+/** Records (or takes) the failing run's trace and gathers what every round's prompt shows. */
+async function prepare(opts: PrepareOptions, emit: (e: FixEvent) => void): Promise<Prepared> {
+  const command = commandOf(opts.recordOptions);
   let trace = opts.trace;
   if (!trace) {
     emit({ type: 'trace-start', round: 1, patched: false });
-    trace = await recordTrace({ ...rec, signal });
+    trace = await recordTrace({ ...opts.recordOptions, signal: opts.signal });
   }
-  const next = useTrace ? renderNext(trace, { budget }) : undefined;
+  const next = opts.useTrace !== false ? renderNext(trace, { budget: opts.budget ?? DEFAULT_BUDGET }) : undefined;
   emit({ type: 'trace-done', round: 1, patched: false, trace, nextTokens: next?.tokens ?? 0 });
   // Verify and re-trace with the interpreter that recorded the failure (it may come from an
   // editor-side choice when the trace was passed in).
-  rec = { ...rec, python: rec.python ?? trace.interpreter.path };
+  const rec = { ...opts.recordOptions, python: opts.recordOptions.python ?? trace.interpreter.path };
   if (tracePassed(trace)) {
     throw new UserError('bad-argument', `Nothing to fix: \`${command}\` passes (exit code 0).`,
       'A fix is verified by the command failing before and passing after: point --test at a failing test, or make the script assert what it should do.');
@@ -50,19 +57,34 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
     throw new UserError('no-trace', `\`${command}\` executed none of your code (nothing under ${trace.program.root} ran), so there is nothing to explain.`,
       'Check --root, or that the test / script reaches your code.');
   }
-  const task = taskOf(trace, files);
-  const error = traceErrorText(trace);
+  const input: PromptInput = { task: taskOf(trace, files), files, command, error: traceErrorText(trace), nextTrace: next?.text };
   const maxStep = trace.events.reduce((m, e) => Math.max(m, e.step ?? 0), 0);
+  return { trace, rec, command, input, maxStep };
+}
+
+/** The exact (redacted) round-1 prompt, without calling a model (`tracefix fix --prompt-only`). */
+export async function buildFixPrompt(opts: PrepareOptions): Promise<{ messages: ChatMessage[]; redactions: number; trace: Trace; command: string }> {
+  const p = await prepare(opts, (e) => opts.onEvent?.(e));
+  const built = buildPrompt(p.input, { maxTokens: opts.maxTokens, temperature: opts.temperature });
+  return { messages: built.request.messages, redactions: built.redactions, trace: p.trace, command: p.command };
+}
+
+export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
+  const { provider, signal } = opts;
+  const maxRounds = opts.maxRounds ?? DEFAULT_MAX_ROUNDS;
+  if (!Number.isInteger(maxRounds) || maxRounds < 1) throw new UserError('bad-argument', `Rounds must be a whole number of at least 1 (got ${maxRounds}).`);
+  const useTrace = opts.useTrace !== false;
+  const budget = opts.budget ?? DEFAULT_BUDGET;
+  const emit = (e: FixEvent): void => opts.onEvent?.(e);
+  const { trace, rec, command, input, maxStep } = await prepare(opts, emit);
+  const files = input.files;
 
   const attempts: PreviousAttempt[] = [];
   const rounds: FixRound[] = [];
   let lastPatch: ProposedPatch | null = null;
   for (let index = 1; index <= maxRounds; index++) {
     throwIfAborted(signal);
-    const built = buildPrompt(
-      { task, files, command, error, nextTrace: next?.text, previousAttempts: attempts },
-      { maxTokens: opts.maxTokens, temperature: opts.temperature },
-    );
+    const built = buildPrompt({ ...input, previousAttempts: attempts }, { maxTokens: opts.maxTokens, temperature: opts.temperature });
     emit({ type: 'model-start', round: index, provider: provider.id, messages: built.request.messages });
     const stream = new RationaleStream();
     const res = await provider.complete(built.request, {
