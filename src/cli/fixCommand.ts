@@ -161,6 +161,8 @@ export async function fixCommand(argv: string[], signal: AbortSignal, io: FixCom
       budget: a.budget,
       maxRounds,
       useTrace: values['no-trace'] !== true,
+      // --timeout bounds each verification run too (default 30 s there: plain runs are faster).
+      verifyTimeoutMs: a.timeoutMs,
       signal,
       onEvent: json ? undefined : humanPrinter(io.stdout, io.stderr, values['show-prompt'] === true, maxRounds, kind, provider.label),
     });

@@ -66,4 +66,5 @@ Options:
   --budget TOKENS       token budget of the NExT trace in the prompt (default 6000)
   --python PATH, --debugpy-path DIR, --engine, --cwd DIR, --root DIR, --stdin FILE,
   --max-steps N, --timeout SECONDS, --repr-length N, -v/--verbose: as for \`tracefix trace\`
+                        (--timeout also limits each verification run; default there 30 s)
 `;
