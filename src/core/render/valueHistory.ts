@@ -12,6 +12,8 @@ export interface HistoryStyle {
   head: number;
   /** Longest shown value; longer ones are cut with `…`. Infinity = no cut. */
   valueWidth: number;
+  /** Leave out the `(×n)` count (the tersest style, when nothing else fits). */
+  noCount?: boolean;
 }
 
 export const ARROW = ' → ';
@@ -47,7 +49,7 @@ export function formatHistory(h: History, style: HistoryStyle): string {
   }
   const count = h.values.length;
   const elided = distinct.length > style.head + 1 || distinct.length < count;
-  return `${h.name} = ${body}${elided && count > 1 ? ` (×${count})` : ''}`;
+  return `${h.name} = ${body}${elided && count > 1 && !style.noCount ? ` (×${count})` : ''}`;
 }
 
 const STYLES: HistoryStyle[] = [
@@ -58,6 +60,7 @@ const STYLES: HistoryStyle[] = [
   { head: 1, valueWidth: 12 },
   { head: 0, valueWidth: 12 },
   { head: 0, valueWidth: 6 },
+  { head: 0, valueWidth: 6, noCount: true },
 ];
 
 /**

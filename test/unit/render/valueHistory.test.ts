@@ -44,6 +44,7 @@ describe('fitLine', () => {
     expect(fitLine([i], [], 80)).toBe('i = 0 → 1 → 2 … 9 (×10)');
     expect(fitLine([i], [], 20)).toBe('i = 0 → 1 … 9 (×10)');
     expect(fitLine([i], [], 18)).toBe('i = 0 … 9 (×10)');
+    expect(fitLine([{ name: 'totals', values: ['[3]', '[3, 8]', '[3, 8, 16]'] }], [], 20)).toBe('totals = … [3, 8…');
     expect(fitLine([i], ['✗ ValueError'], 80)).toBe('i = 0 → 1 → 2 … 9 (×10); ✗ ValueError');
   });
 

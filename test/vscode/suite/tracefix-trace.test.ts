@@ -175,11 +175,68 @@ describe('tracefix: Explain & Fix on the pytest test at the cursor', function ()
     assert.equal(editor.selection.active.line + 1, 10);
   });
 
+  it('replays the recording in the debugger from a chosen step', async () => {
+    const api = await tracefix();
+    const trace = api.lastTrace()!;
+    const high = trace.events.find((e) => e.file === 'stats.py' && e.line === 18 && e.changed.high === '8')!;
+    const stopped = new Promise<vscode.DebugSession>((resolve) => {
+      const sub = vscode.debug.onDidStartDebugSession((s) => {
+        if (s.type !== 'tracefix-replay') return;
+        sub.dispose();
+        resolve(s);
+      });
+    });
+    await vscode.commands.executeCommand('tracefix.replayFromStep', { eventIndex: high.index });
+    const session = await stopped;
+    try {
+      const stack = (await session.customRequest('stackTrace', { threadId: 1 })) as { stackFrames: { name: string; line: number; source?: { path?: string } }[] };
+      const top = stack.stackFrames[0]!;
+      assert.equal(top.line, 18);
+      assert.match(top.source?.path ?? '', /stats\.py$/);
+      const frames = stack.stackFrames.map((f) => f.name).join(' < ');
+      assert.match(frames, /spread.*test_spread/);
+    } finally {
+      await vscode.debug.stopDebugging(session);
+    }
+  });
+
   it('hands the trace to the registered explain steps', () => {
     assert.equal(explained.length, 1);
     assert.equal(explained[0]!.trace.program.target, 'test_calc.py::test_spread');
     assert.equal(explained[0]!.plan.origin, 'test-at-cursor');
     assert.equal(explained[0]!.settings.budget, 6000);
+  });
+});
+
+describe('tracefix: settings', function () {
+  this.timeout(90_000);
+  after(async () => {
+    await vscode.workspace.getConfiguration('tracefix').update('inline.maxLength', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('tracefix').update('inline.dimNeverExecuted', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('tracefix.clearTrace');
+    await closeAll();
+  });
+
+  it('repaints with the new width and dimming when the inline settings change', async () => {
+    const api = await tracefix();
+    await closeAll();
+    await openAt('report.py', 1);
+    assertOk(await run('tracefix.traceOnly'));
+    const uri = wsUri('report.py');
+    assert.equal(textAt(api, uri, 6), 'totals = [3] → [3, 8] → [3, 8, 16]');
+    await vscode.workspace.getConfiguration('tracefix').update('inline.maxLength', 20, vscode.ConfigurationTarget.Workspace);
+    await waitFor(() => textAt(api, uri, 6) !== 'totals = [3] → [3, 8] → [3, 8, 16]', 'repaint at 20 characters');
+    const narrow = api.lastDecorations(uri)!.lines;
+    assert.ok(narrow.every((l) => l.text.length <= 20), JSON.stringify(narrow));
+    assert.equal(textAt(api, uri, 6), 'totals = … [3, 8…');
+
+    const stats = wsUri('stats.py');
+    await openAt('test_calc.py', 9);
+    assertOk(await run('tracefix.traceOnly'));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(stats), { viewColumn: vscode.ViewColumn.Two, preserveFocus: true });
+    await waitFor(() => api.lastDecorations(stats)?.neverExecuted.length === 1 && true, 'stats.py dimmed line');
+    await vscode.workspace.getConfiguration('tracefix').update('inline.dimNeverExecuted', false, vscode.ConfigurationTarget.Workspace);
+    await waitFor(() => api.lastDecorations(stats)?.neverExecuted.length === 0 && true, 'no dimming');
   });
 });
 
