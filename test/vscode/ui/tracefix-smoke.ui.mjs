@@ -62,6 +62,36 @@ export const checks = [
     },
   },
   {
+    name: 'Choose Target… pins the test at the cursor for runs from any file',
+    async run(wb) {
+      await wb.quickOpen('test_calc.py');
+      await wb.goToLine(5, 5);
+      await wb.runCommand('Tracefix: Choose Target…');
+      const rows = wb.page.locator('.quick-input-widget .monaco-list-row');
+      await rows.first().waitFor({ state: 'visible', timeout: 15_000 });
+      const labels = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+      assert.match(labels[0] ?? '', /Automatic/);
+      assert.ok(labels.some((l) => l.includes('test_calc.py::test_mean')), JSON.stringify(labels));
+      assert.ok(labels.some((l) => l.includes('Report script')), 'launch.json configurations are offered');
+      await wb.screenshot('choose-target');
+      await wb.page.keyboard.press('ArrowDown');
+      await wb.page.keyboard.press('Enter');
+      const status = wb.page.locator('.statusbar-item', { hasText: 'test_calc.py::test_mean' });
+      await status.waitFor({ state: 'visible', timeout: 10_000 });
+      // From another file, Trace Only now runs the pinned test.
+      await wb.quickOpen('collatz.py');
+      await wb.runCommand('Tracefix: Trace Only');
+      await wb.page.locator('.statusbar', { hasText: /Tracefix: \d+ events · test passed/ }).waitFor({ timeout: 60_000 });
+      await wb.quickOpen('stats.py');
+      assert.deepEqual(await wb.waitForAfterText(7, /total = 2 → 6 → 12/, TIMEOUT), ['total = 2 → 6 → 12'], 'mean() ran for test_mean');
+      // Back to automatic.
+      await wb.runCommand('Tracefix: Choose Target…');
+      await rows.first().waitFor({ state: 'visible', timeout: 15_000 });
+      await wb.page.keyboard.press('Enter');
+      await status.waitFor({ state: 'hidden', timeout: 10_000 });
+    },
+  },
+  {
     name: 'Cancel on the progress notification stops a recording',
     async run(wb) {
       await wb.quickOpen('spin_forever.py');
