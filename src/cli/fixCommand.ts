@@ -9,7 +9,7 @@ import type { ChatMessage } from '../core/model/provider';
 import type { WritePatchedFileResult } from '../core/patch/applyFile';
 import { TRACE_OPTIONS, parse, positiveInt, splitDashDash, traceArgs, type CommonTraceArgs } from './args';
 import { FIX_HELP } from './help';
-import { EXIT, recordOptions } from './main';
+import { EXIT, recordOptions } from './common';
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
 

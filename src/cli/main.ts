@@ -1,31 +1,12 @@
 // `tracefix` command line: argument parsing and printing only; the work is in src/core.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { EXIT, recordOptions } from './common';
 import { UserError, errorMessage, isUserError } from '../core/errors';
 import { renderNext } from '../core/render/next';
 import { recordTrace } from '../core/trace/record';
-import type { RecordOptions } from '../core/trace/options';
-import { TRACE_OPTIONS, parse, splitDashDash, traceArgs, type CommonTraceArgs } from './args';
+import { TRACE_OPTIONS, parse, splitDashDash, traceArgs } from './args';
 import { fixCommand } from './fixCommand';
 import { HELP, TRACE_HELP } from './help';
-
-/** Exit codes: 0 ok; 1 the command ran but found no verified fix; 2 user error; 3 internal error. */
-export const EXIT = { ok: 0, notFixed: 1, userError: 2, internal: 3 } as const;
-
-export function recordOptions(a: CommonTraceArgs, signal?: AbortSignal): RecordOptions {
-  return {
-    target: a.target,
-    args: a.programArgs,
-    cwd: a.cwd,
-    root: a.root,
-    python: a.python,
-    debugpyPath: a.debugpyPath,
-    engine: a.engine,
-    limits: { maxSteps: a.maxSteps, timeoutMs: a.timeoutMs, reprLength: a.reprLength },
-    stdin: a.stdinFile !== undefined ? readFileSync(a.stdinFile, 'utf8') : undefined,
-    log: a.verbose ? (dir, text) => process.stderr.write(`[dap ${dir}] ${text.slice(0, 2000)}\n`) : undefined,
-    signal,
-  };
-}
 
 async function traceCommand(argv: string[], signal: AbortSignal): Promise<number> {
   const [own, programArgs] = splitDashDash(argv);
