@@ -3,7 +3,7 @@
 // decoration's renderOptions. Stale files (edited since the recording) show faded text only on lines
 // whose text is unchanged, at their new position. The exception line also gets a Diagnostic.
 import * as vscode from 'vscode';
-import type { TracedFile, TraceStore } from './traceStore';
+import { canonical, type TracedFile, type TraceStore } from './traceStore';
 import type { TracefixSettings } from './settings';
 
 export type AppliedKind = 'trace' | 'exception' | 'stale';
@@ -201,7 +201,7 @@ export class EditorDecorations implements vscode.Disposable {
   private diagnosticFor(file: TracedFile): vscode.Diagnostic | undefined {
     const exc = file.model.exception;
     if (!exc) return undefined;
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file.fsPath);
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && canonical(d.uri.fsPath) === canonical(file.fsPath));
     let range: vscode.Range;
     if (doc) {
       const line = this.store.lineMap(doc)?.map.toCurrent(exc.line);
