@@ -58,7 +58,6 @@
   function select(index) {
     if (index < 0 || index >= rows.length) return;
     selected = rows[index].i;
-    vscode.setState({ selected });
     highlight();
     vscode.postMessage({ type: 'select', index: selected });
   }

@@ -122,7 +122,9 @@ export function planForFile(file: string, workspaceFolder: string, testId?: stri
     const nodeId = pytestNodeId(cwd, file, testId);
     return { target: { kind: 'pytest', nodeId }, args: [], cwd, root: workspaceFolder, label: nodeId, origin: origin ?? (testId ? 'test-at-cursor' : 'test-file') };
   }
-  return { target: { kind: 'script', path: file }, args: [], cwd, root: workspaceFolder, label: rel, origin: origin ?? 'file' };
+  // Relative to cwd when inside it: that is how the trace (and the timeline) name the program.
+  const scriptPath = rel.startsWith('../') || path.isAbsolute(rel) ? file : rel;
+  return { target: { kind: 'script', path: scriptPath }, args: [], cwd, root: workspaceFolder, label: rel, origin: origin ?? 'file' };
 }
 
 function targetFrom(program: string | undefined, module: string | undefined, args: string[], cwd: string, what: string): { target: RunTarget; args: string[]; label: string } {

@@ -80,7 +80,7 @@ export class TargetResolver implements vscode.Disposable {
     const root = ctx.workspaceFolder;
     switch (t.kind) {
       case 'script':
-        return { target: { kind: 'script', path: path.resolve(root, t.file) }, args: t.args, cwd: root, root, label: t.file, origin: 'picked' };
+        return { target: { kind: 'script', path: t.file }, args: t.args, cwd: root, root, label: t.file, origin: 'picked' };
       case 'pytest':
         return { target: { kind: 'pytest', nodeId: t.nodeId }, args: [], cwd: root, root, label: t.nodeId, origin: 'picked' };
       case 'module':

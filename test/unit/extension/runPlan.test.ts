@@ -38,7 +38,9 @@ describe('planForFile', () => {
   });
 
   it('runs any other file as a script', () => {
-    expect(planForFile('/ws/pkg/app.py', '/ws')).toMatchObject({ target: { kind: 'script', path: '/ws/pkg/app.py' }, label: 'pkg/app.py', origin: 'file' });
+    expect(planForFile('/ws/pkg/app.py', '/ws')).toMatchObject({ target: { kind: 'script', path: 'pkg/app.py' }, label: 'pkg/app.py', origin: 'file' });
+    // Outside the folder: the absolute path.
+    expect(planForFile('/elsewhere/app.py', '/ws').target).toEqual({ kind: 'script', path: '/elsewhere/app.py' });
   });
 
   it('writes node ids relative to cwd with forward slashes', () => {

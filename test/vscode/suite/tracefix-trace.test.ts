@@ -256,6 +256,15 @@ describe('tracefix: run targets', function () {
     assert.equal((await tracefix()).lastTrace()?.outcome.testPassed, true);
   });
 
+  it('runs the file an explorer menu names, not the one in the editor', async () => {
+    await openAt('report.py', 3);
+    const r = await run('tracefix.traceOnly', wsUri('collatz.py'));
+    assertOk(r);
+    assert.equal(r.plan?.origin, 'explicit');
+    assert.equal(r.plan?.label, 'collatz.py');
+    assert.equal((await tracefix()).lastTrace()?.program.target, 'collatz.py');
+  });
+
   it('runs a launch.json configuration named by tracefix.launch', async () => {
     await vscode.workspace.getConfiguration('tracefix').update('launch', 'Spread test', vscode.ConfigurationTarget.Workspace);
     await openAt('collatz.py', 1);

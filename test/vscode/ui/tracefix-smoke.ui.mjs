@@ -10,11 +10,20 @@ function timelineFrame(wb) {
   return wb.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 }
 
+/**
+ * Opens a Python file and waits for Tracefix's Explain & Fix button in the editor title: proof that
+ * the workbench knows the extension's contributions (the palette lists only what it knew when typed).
+ */
+export async function tracefixReady(wb, file = 'collatz.py') {
+  await wb.quickOpen(file);
+  await wb.page.locator('.editor-actions .action-label[aria-label^="Explain & Fix"]').first().waitFor({ state: 'visible', timeout: 60_000 });
+}
+
 export const checks = [
   {
     name: 'Explain & Fix from the palette paints the failing test',
     async run(wb) {
-      await wb.quickOpen('test_calc.py');
+      await tracefixReady(wb, 'test_calc.py');
       await wb.goToLine(9, 5);
       await wb.runCommand('Tracefix: Explain & Fix');
       assert.deepEqual(await wb.waitForAfterText(9, /data = \[3, 5, 8\]/, TIMEOUT), ['data = [3, 5, 8]']);
@@ -92,9 +101,22 @@ export const checks = [
     },
   },
   {
+    name: 'Set Model API Key stores the key from a password box',
+    async run(wb) {
+      await tracefixReady(wb);
+      await wb.runCommand('Tracefix: Set Model API Key');
+      const input = wb.page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ state: 'visible' });
+      assert.equal(await input.getAttribute('type'), 'password');
+      await input.fill('sk-test-not-a-real-key');
+      await wb.page.keyboard.press('Enter');
+      await wb.page.locator('.notification-toast', { hasText: 'model API key is stored in secret storage' }).waitFor({ timeout: 10_000 });
+    },
+  },
+  {
     name: 'Cancel on the progress notification stops a recording',
     async run(wb) {
-      await wb.quickOpen('spin_forever.py');
+      await tracefixReady(wb, 'spin_forever.py');
       await wb.runCommand('Tracefix: Trace Only');
       const toast = wb.page.locator('.notification-toast', { hasText: 'Tracefix: recording spin_forever.py' });
       await toast.waitFor({ state: 'visible', timeout: 30_000 });

@@ -1,5 +1,6 @@
 // Restricted Mode (Workspace Trust on, folder not trusted): Tracefix runs nothing and says why.
 import assert from 'node:assert/strict';
+import { tracefixReady } from './tracefix-smoke.ui.mjs';
 
 export const options = { workspaceTrust: true };
 
@@ -7,7 +8,7 @@ export const checks = [
   {
     name: 'Trace Only in an untrusted workspace explains that nothing runs',
     async run(wb) {
-      await wb.quickOpen('collatz.py');
+      await tracefixReady(wb, 'collatz.py');
       await wb.runCommand('Tracefix: Trace Only');
       const toast = wb.page.locator('.notification-toast', { hasText: 'Restricted Mode' });
       await toast.waitFor({ state: 'visible', timeout: 30_000 });
