@@ -52,7 +52,8 @@
     row.classList.add('selected');
     row.setAttribute('aria-selected', 'true');
     list.setAttribute('aria-activedescendant', row.id);
-    row.scrollIntoView({ block: 'nearest' });
+    // After layout: right after a render the list may not have its size yet.
+    requestAnimationFrame(() => row.scrollIntoView({ block: 'nearest' }));
   }
 
   function select(index) {

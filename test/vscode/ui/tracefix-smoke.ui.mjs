@@ -57,6 +57,9 @@ export const checks = [
       const selected = frame.locator('.row.selected');
       await selected.waitFor({ state: 'visible', timeout: 30_000 });
       assert.match(await selected.innerText(), /test_calc\.py:10/);
+      // The selected step is scrolled into the list's view.
+      const [rowBox, listBox] = [await selected.boundingBox(), await frame.locator('#steps').boundingBox()];
+      assert.ok(rowBox && listBox && rowBox.y >= listBox.y && rowBox.y + rowBox.height <= listBox.y + listBox.height + 1, JSON.stringify({ rowBox, listBox }));
       assert.match(await frame.locator('#detail').innerText(), /AssertionError/);
       // Click the first step of the loop, then walk with → .
       await frame.locator('.row', { hasText: 'v = 3' }).first().click();
