@@ -1,18 +1,10 @@
 // Bundles the extension (vscode external), the CLI and the stand-alone replay adapter with esbuild.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import { nodeBundle } from './esbuild-options.mjs';
 
 const watch = process.argv.includes('--watch');
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: true,
-  logLevel: 'warning',
-  // The debuggee helper is Python source read at run time from the bundle's side.
-  loader: { '.py': 'text' },
-};
+const common = nodeBundle;
 const entries = [
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import { join, relative } from 'node:path';
+import { nodeBundle } from '../esbuild-options.mjs';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 
@@ -69,17 +70,7 @@ export async function bundleTests(repo, { bench = false, grep, timeoutMs }) {
   const srcDir = join(repo, 'test/vscode', suiteDir);
   const suites = bench ? findTs(srcDir, '.ts') : findTs(srcDir, '.test.ts');
   if (suites.length === 0) throw new Error(`no test files in ${relative(repo, srcDir)}/`);
-  const common = {
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    sourcemap: true,
-    logLevel: 'warning',
-    external: ['vscode'],
-    loader: { '.py': 'text' },
-    absWorkingDir: repo,
-  };
+  const common = { ...nodeBundle, external: ['vscode'], absWorkingDir: repo };
   await Promise.all([
     esbuild.build({
       ...common,

@@ -5,6 +5,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
+import { nodeBundle } from '../../scripts/esbuild-options.mjs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startOpenAIServer, steps, type OpenAIServer, type ScriptStep } from '../support/openaiServer';
 import { NO_CODE, RIGHT_FIX, WRONG_FIX } from './fix/answers';
@@ -22,8 +23,7 @@ beforeAll(async () => {
   buildDir = mkdtempSync(path.join(os.tmpdir(), 'tfx-cli-build-'));
   cli = path.join(buildDir, 'cli.js');
   await esbuild.build({
-    absWorkingDir: ROOT, entryPoints: ['src/cli/main.ts'], outfile: cli, bundle: true, platform: 'node',
-    target: 'node20', format: 'cjs', loader: { '.py': 'text' }, logLevel: 'warning',
+    ...nodeBundle, absWorkingDir: ROOT, entryPoints: ['src/cli/main.ts'], outfile: cli,
   });
 });
 afterAll(() => rmSync(buildDir, { recursive: true, force: true }));

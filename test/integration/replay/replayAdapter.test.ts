@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as esbuild from 'esbuild';
+import { nodeBundle } from '../../../scripts/esbuild-options.mjs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Trace } from '../../../src/core/trace/model';
 import { FIXTURE_SRC, fixturePath, loadFixture } from '../../unit/replay/fixtures';
@@ -24,15 +25,11 @@ beforeAll(async () => {
   mkdirSync(path.dirname(ADAPTER), { recursive: true });
   const tmp = `${ADAPTER}.${process.pid}.tmp.js`;
   await esbuild.build({
+    ...nodeBundle,
     absWorkingDir: ROOT,
     entryPoints: ['src/core/replay/adapterMain.ts'],
     outfile: tmp,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
     sourcemap: 'inline',
-    logLevel: 'warning',
   });
   renameSync(tmp, ADAPTER);
 });
