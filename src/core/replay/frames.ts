@@ -73,35 +73,13 @@ export class FrameIndex {
   /** The frame's last event index at or before `pos`, if any. */
   lastAtOrBefore(callId: number, pos: number): number | undefined {
     const ev = this.frames.get(callId)?.events ?? [];
-    let lo = 0;
-    let hi = ev.length - 1;
-    let found: number | undefined;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const v = ev[mid] as number;
-      if (v <= pos) {
-        found = v;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return found;
+    return ev[firstGreater(ev, pos) - 1];
   }
 
   /** The frame's first event index after `pos`, if any. */
   firstAfter(callId: number, pos: number): number | undefined {
     const ev = this.frames.get(callId)?.events ?? [];
-    let lo = 0;
-    let hi = ev.length - 1;
-    let found: number | undefined;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const v = ev[mid] as number;
-      if (v > pos) {
-        found = v;
-        hi = mid - 1;
-      } else lo = mid + 1;
-    }
-    return found;
+    return ev[firstGreater(ev, pos)];
   }
 
   /**
@@ -158,4 +136,16 @@ export class FrameIndex {
     if (next === undefined) view.lineApproximate = true;
     return view;
   }
+}
+
+/** Index of the first element of the ascending array `sorted` greater than `pos` (length if none). */
+function firstGreater(sorted: number[], pos: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
