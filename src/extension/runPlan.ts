@@ -44,9 +44,11 @@ export interface PythonLaunchConfig {
   python?: string;
 }
 
-export interface LaunchSettingObject {
+/** `tracefix.launch` as an object: what to run instead of the file / test at the cursor. */
+export interface LaunchSetting {
   program?: string;
   module?: string;
+  /** A pytest node id (`tests/test_x.py::test_y`) or test file. */
   pytest?: string;
   args?: string[];
   cwd?: string;
@@ -154,7 +156,7 @@ export function planFromLaunchConfig(cfg: PythonLaunchConfig, ctx: VariableConte
   return plan;
 }
 
-export function planFromSetting(s: LaunchSettingObject, ctx: VariableContext): RunPlan {
+export function planFromSetting(s: LaunchSetting, ctx: VariableContext): RunPlan {
   const sub = (v: string) => substitute(v, ctx);
   const cwd = s.cwd ? path.resolve(ctx.workspaceFolder, sub(s.cwd)) : ctx.workspaceFolder;
   const args = (s.args ?? []).map(sub);

@@ -3,19 +3,11 @@ import * as vscode from 'vscode';
 import type { EngineName } from '../core/trace/options';
 import type { TraceLimits } from '../core/trace/model';
 import { DEFAULT_LIMITS } from '../core/trace/model';
+import type { LaunchSetting } from './runPlan';
 
 export const SECTION = 'tracefix';
 
-/** `tracefix.launch` as an object: what to run instead of the file / test at the cursor. */
-export interface LaunchSetting {
-  program?: string;
-  module?: string;
-  /** A pytest node id (`tests/test_x.py::test_y`) or test file. */
-  pytest?: string;
-  args?: string[];
-  cwd?: string;
-  env?: Record<string, string>;
-}
+export type { LaunchSetting } from './runPlan';
 
 export interface TracefixSettings {
   pythonPath: string | undefined;
