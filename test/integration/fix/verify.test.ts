@@ -6,24 +6,13 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CancelledError } from '../../../src/core/errors';
 import { verifyPatch } from '../../../src/core/verify';
+import { snapshot } from '../../support/files';
 
 const FIXTURE = path.resolve(__dirname, '../../fixtures/fix/average');
 const FIXED = readFileSync(path.join(FIXTURE, 'average.py'), 'utf8').replace('(len(xs) + 1)', 'len(xs)');
 
 let user: string;
 
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** Running (a zombie waiting for init to reap it counts as gone: it was killed). */
 function alive(pid: number): boolean {

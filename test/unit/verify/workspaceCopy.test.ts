@@ -5,23 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors';
 import { copyWorkspace } from '../../../src/core/verify/workspaceCopy';
 import { recordOptionsInCopy, targetInCopy } from '../../../src/core/verify/targetInCopy';
+import { snapshot } from '../../support/files';
 
 let user: string;
 
-/** Every file under dir with its content, for "untouched" comparisons. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile()) out[path.relative(dir, p)] = readFileSync(p, 'utf8');
-      else if (e.isSymbolicLink()) out[path.relative(dir, p)] = `-> ${p}`;
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function write(rel: string, text: string) {
   const p = path.join(user, rel);
