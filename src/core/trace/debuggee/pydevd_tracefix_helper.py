@@ -18,7 +18,7 @@ _buf = []
 _files = {}          # co_filename -> index, or -1 for non-user files
 _frames = {}         # id(frame) -> [fid, depth, last_state]
 _resume = {}         # id(frame) -> f_lasti expected at a "return" stop (stepping engine)
-_state = {'fid': 0, 'n': 0, 'done': False, 'pending_exc': 0, 'last_flush': 0.0, 'out': 0, 't0': 0.0}
+_state = {'fid': 0, 'n': 0, 'done': False, 'pending_exc': 0, 'last_flush': 0.0, 'out': 0, 't0': 0.0, 'files': 0}
 _RESUME = dis.opmap.get('RESUME', -1)
 _RETURNS = {dis.opmap[n] for n in ('RETURN_VALUE', 'RETURN_CONST') if n in dis.opmap}
 _YIELDS = {dis.opmap[n] for n in ('YIELD_VALUE',) if n in dis.opmap}
@@ -45,7 +45,8 @@ def _file_index(fn):
     idx = _files.get(fn)
     if idx is None:
         if _is_user_file(fn):
-            idx = len([v for v in _files.values() if v >= 0])
+            idx = _state['files']
+            _state['files'] += 1
             _buf.append(('F', idx, os.path.relpath(os.path.realpath(fn), _CFG['root']).replace(os.sep, '/')))
         else:
             idx = -1
