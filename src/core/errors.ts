@@ -4,6 +4,7 @@
 export type UserErrorCode =
   | 'no-python'
   | 'no-debugpy'
+  | 'no-pytest'
   | 'file-not-found'
   | 'syntax-error'
   | 'bad-argument'

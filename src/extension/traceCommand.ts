@@ -163,6 +163,9 @@ function interpreterAdvice(e: UserError): string | undefined {
   if (e.code === 'no-debugpy') {
     return 'Install debugpy for that interpreter (`python -m pip install debugpy`, or `sudo apt-get install python3-debugpy` for the system Python), install the Python Debugger extension (ms-python.debugpy), or set `tracefix.pythonPath` to an interpreter that has debugpy.';
   }
+  if (e.code === 'no-pytest') {
+    return 'Install pytest for that interpreter (`python -m pip install pytest`, or `sudo apt-get install python3-pytest` for the system Python), or set `tracefix.pythonPath` to an interpreter that has it.';
+  }
   if (e.code === 'no-python') {
     return 'Set `tracefix.pythonPath` to a Python 3 interpreter, or select one with the Python extension.';
   }

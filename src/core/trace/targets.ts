@@ -130,7 +130,7 @@ export async function preflight(interp: Interpreter, t: ResolvedTarget, env: Nod
   }
   if (r.moduleMissing) throw new UserError('file-not-found', `No module named ${t.launch.module} (searched from ${t.cwd}).`);
   if (r.pytestMissing) {
-    throw new UserError('no-debugpy', `pytest is not installed for ${interp.python}.`,
+    throw new UserError('no-pytest', `pytest is not installed for ${interp.python}.`,
       'Install it: `sudo apt-get install python3-pytest` (Debian/Ubuntu system python) or `<python> -m pip install pytest`.');
   }
 }
