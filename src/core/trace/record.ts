@@ -133,7 +133,7 @@ class Session {
       const files = listUserFiles(target.root);
       const cfg = {
         root: target.root, repr: limits.reprLength, maxSteps: limits.maxSteps, batch: BATCH,
-        stepping: this.engine === 'step', speedUp: this.engine === 'step', files,
+        stepping: this.engine === 'step', speedUp: true, files,
         stdin: opts.stdin ?? null,
       };
       const expr = `(exec(compile(${pyString(helperSource)}, 'pydevd_tracefix_helper.py', 'exec'), {'__name__': 'pydevd_tracefix_helper'}), __tfx_install(__import__('json').loads(${pyString(JSON.stringify(cfg))})))[1]`;
