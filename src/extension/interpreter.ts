@@ -1,6 +1,6 @@
 // Which Python runs the trace and where debugpy comes from. Interpreter: the launch configuration's
-// `python`, else `tracefix.pythonPath`, else the Python extension's active environment, else the
-// core's PATH search. debugpy: the interpreter's own, else the copy bundled with the Python Debugger
+// `python`, else the Python extension's selected interpreter (the one the user picked for this
+// workspace), else `tracefix.pythonPath`, else the core's PATH search. debugpy: the interpreter's own, else the copy bundled with the Python Debugger
 // extension (handed to the core as `debugpyPath`, used only when the interpreter lacks debugpy).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -48,8 +48,8 @@ export async function chooseInterpreter(opts: {
   const debugpyPath = bundledDebugpy();
   const withDebugpy = (c: InterpreterChoice): InterpreterChoice => (debugpyPath ? { ...c, debugpyPath } : c);
   if (opts.launchPython) return withDebugpy({ python: opts.launchPython, source: 'launch' });
-  if (opts.settingPython) return withDebugpy({ python: opts.settingPython, source: 'setting' });
   const fromExt = await fromPythonExtension(opts.folder, opts.log);
   if (fromExt) return withDebugpy({ python: fromExt, source: 'python-extension' });
+  if (opts.settingPython) return withDebugpy({ python: opts.settingPython, source: 'setting' });
   return withDebugpy({ source: 'path' });
 }
