@@ -8,6 +8,7 @@
   const detail = /** @type {HTMLElement} */ (document.getElementById('detail'));
   const summary = /** @type {HTMLElement} */ (document.getElementById('summary'));
   const recordedWith = /** @type {HTMLElement} */ (document.getElementById('recorded-with'));
+  const replay = /** @type {HTMLButtonElement} */ (document.getElementById('replay'));
   /** @type {{i:number,k:number|null,kind:string,file:string,line:number,fn:string,call:number,depth:number,text:string}[]} */
   let rows = [];
   /** @type {number|undefined} */
@@ -103,6 +104,8 @@
     list.focus();
   });
 
+  replay.addEventListener('click', () => vscode.postMessage({ type: 'replay' }));
+
   list.addEventListener('keydown', (ev) => {
     const p = position();
     const moves = { ArrowLeft: p - 1, ArrowUp: p - 1, ArrowRight: p + 1, ArrowDown: p + 1, Home: 0, End: rows.length - 1 };
@@ -119,6 +122,7 @@
       summary.textContent = m.summary;
       recordedWith.textContent = m.recordedWith;
       detail.textContent = '';
+      replay.disabled = rows.length === 0;
       render();
     } else if (m.type === 'select') {
       selected = m.index;
@@ -130,6 +134,7 @@
       summary.textContent = 'No trace recorded yet.';
       recordedWith.textContent = '';
       detail.textContent = '';
+      replay.disabled = true;
       render();
     }
   });

@@ -9,6 +9,7 @@ import { API_KEY_SECRET, ExplainPipeline } from './explain';
 import { TraceHoverProvider } from './hoverProvider';
 import { Notifier } from './notify';
 import { ReplayLauncher } from './replay';
+import { ReplayFollower } from './replayFollow';
 import type { RunPlan } from './runPlan';
 import { TargetResolver } from './runTarget';
 import { affectsDecorations, readSettings } from './settings';
@@ -30,7 +31,7 @@ export class TracefixContext implements vscode.Disposable {
   readonly hover: TraceHoverProvider;
   readonly timeline: TimelinePanel;
   readonly targets: TargetResolver;
-  readonly replay = new ReplayLauncher();
+  readonly replay: ReplayLauncher;
   readonly explainSteps = new ExplainPipeline();
   readonly secrets: vscode.SecretStorage;
   private active: ActiveRecording | undefined;
@@ -49,6 +50,7 @@ export class TracefixContext implements vscode.Disposable {
     this.hover = new TraceHoverProvider(this.store);
     this.timeline = new TimelinePanel(extension.extensionUri, this.store, this.decorations);
     this.targets = new TargetResolver(extension.workspaceState);
+    this.replay = new ReplayLauncher(this.store, this.notifier, this.log);
     this.disposables.push(
       this.log,
       this.notifier,
@@ -57,6 +59,7 @@ export class TracefixContext implements vscode.Disposable {
       this.timeline,
       this.targets,
       this.replay,
+      new ReplayFollower(this.replay, this.store, this.timeline, this.log),
       this.recordingStarted,
       this.runFinished,
       vscode.languages.registerHoverProvider({ language: 'python', scheme: 'file' }, this.hover),
@@ -85,6 +88,8 @@ export class TracefixContext implements vscode.Disposable {
     reg('tracefix.showTimeline', (arg) => this.showTimeline(eventIndexOf(arg)));
     reg('tracefix.goToCaller', (arg) => this.goToCaller(eventIndexOf(arg)));
     reg('tracefix.replayFromStep', (arg) => this.replayFrom(eventIndexOf(arg)));
+    reg('tracefix.replayTrace', (arg) => this.replay.replayTraceCommand(arg));
+    reg('tracefix.saveTrace', (arg) => this.replay.saveTraceCommand(arg));
     reg('tracefix.setApiKey', () => this.setApiKey());
     reg('tracefix.showLog', () => this.log.show());
   }

@@ -22,7 +22,7 @@ export interface TimelineRow {
   text: string;
 }
 
-type FromWebview = { type: 'ready' } | { type: 'select'; index: number };
+type FromWebview = { type: 'ready' } | { type: 'select'; index: number } | { type: 'replay' };
 
 const ROW_TEXT = 100;
 
@@ -89,14 +89,19 @@ export class TimelinePanel implements vscode.Disposable {
     if (eventIndex !== undefined) await this.select(eventIndex);
   }
 
-  /** Selects an event: editor highlight + full locals in the panel. */
-  async select(index: number): Promise<void> {
+  /** Selects an event: editor highlight + full locals in the panel (`reveal: false`: leave the editors' scroll alone). */
+  async select(index: number, opts: { reveal?: boolean } = {}): Promise<void> {
     const trace = this.store.trace;
     const e = trace?.events[index];
     if (!trace || !e) return;
     this.selected = index;
     void this.panel?.webview.postMessage({ type: 'select', index, detail: detailOf(trace, e) });
     this.selectedEmitter.fire(index);
+    if (opts.reveal === false) {
+      const file = this.store.fileByRel(e.file);
+      this.decorations.setStep(file ? { fsPath: file.fsPath, line: e.line } : undefined);
+      return;
+    }
     await this.reveal(e);
   }
 
@@ -117,6 +122,8 @@ export class TimelinePanel implements vscode.Disposable {
       this.postTrace();
     } else if (m.type === 'select' && Number.isInteger(m.index)) {
       void this.select(m.index);
+    } else if (m.type === 'replay') {
+      void vscode.commands.executeCommand('tracefix.replayFromStep', { eventIndex: this.selected ?? 0 });
     }
   }
 
@@ -152,7 +159,8 @@ export class TimelinePanel implements vscode.Disposable {
 <title>Tracefix Timeline</title>
 </head>
 <body>
-<header><div id="summary">No trace recorded yet.</div><div id="recorded-with"></div></header>
+<header><div id="summary">No trace recorded yet.</div><div id="recorded-with"></div>
+<button id="replay" disabled title="Replay the recording in the debugger from the selected step (Step Back works)">Replay</button></header>
 <main>
   <div id="steps" role="listbox" tabindex="0" aria-label="Recorded steps (use ← and → to move)"></div>
   <section id="detail" aria-live="polite"></section>
