@@ -1,6 +1,7 @@
 // Entry point: everything lives in one TracefixContext, disposed with the extension.
 import type * as vscode from 'vscode';
 import { TracefixContext } from './context';
+import { registerExplainFeature } from './explain/feature';
 import { createTestApi, type TracefixTestApi } from './testApi';
 
 export interface TracefixExtensionExports {
@@ -11,8 +12,8 @@ export interface TracefixExtensionExports {
 export function activate(extension: vscode.ExtensionContext): TracefixExtensionExports {
   const ctx = new TracefixContext(extension);
   extension.subscriptions.push(ctx);
-  // Model-backed steps (ask the model → verify the patch → offer a code action) register here:
-  //   extension.subscriptions.push(ctx.explainSteps.register(new ModelExplainStep(ctx)));
+  // The model step (ask → verify → offer a code action), its panel, code actions and commands.
+  extension.subscriptions.push(registerExplainFeature(ctx));
   ctx.log.info(`Tracefix ${String((extension.extension.packageJSON as { version?: string }).version)} activated`);
   return { _test: createTestApi(ctx) };
 }

@@ -19,7 +19,16 @@ export interface TracefixSettings {
   budget: number;
   inlineMaxLength: number;
   dimNeverExecuted: boolean;
+  /** Which model Explain & Fix asks: an OpenAI(-compatible) endpoint or a VS Code language model. */
+  provider: ModelProviderSetting;
+  /** Model name (OpenAI) or id/family (vscode-lm); undefined = the provider's default. */
+  model: string | undefined;
+  /** OpenAI-compatible base URL; undefined = api.openai.com. */
+  baseUrl: string | undefined;
+  maxRounds: number;
 }
+
+export type ModelProviderSetting = 'openai' | 'vscode-lm';
 
 function positive(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
@@ -41,6 +50,10 @@ export function readSettings(scope?: vscode.ConfigurationScope): TracefixSetting
     budget: Math.floor(positive(c.get('budget'), 6000)),
     inlineMaxLength: Math.floor(positive(c.get('inline.maxLength'), 80)),
     dimNeverExecuted: c.get<boolean>('inline.dimNeverExecuted') ?? true,
+    provider: c.get<string>('provider') === 'vscode-lm' ? 'vscode-lm' : 'openai',
+    model: c.get<string>('model')?.trim() || undefined,
+    baseUrl: c.get<string>('baseUrl')?.trim() || undefined,
+    maxRounds: Math.max(1, Math.floor(positive(c.get('maxRounds'), 3))),
   };
 }
 

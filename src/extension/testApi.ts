@@ -6,6 +6,8 @@ import type { Trace } from '../core/trace/model';
 import type { TracefixContext } from './context';
 import type { AppliedDecorations } from './editorDecorations';
 import type { ExplainStep } from './explain';
+import { explainFeatureOf, type ExplainSnapshot } from './explain/feature';
+import type { PanelAction } from './explain/panel';
 import type { ShownNotification } from './notify';
 import type { RunPlan } from './runPlan';
 import type { LastRun } from './traceCommand';
@@ -30,6 +32,10 @@ export interface TracefixTestApi {
   selectStep(index: number): Promise<void>;
   stepHighlight(): { uri: string; line: number } | undefined;
   registerExplainStep(step: ExplainStep): vscode.Disposable;
+  /** Explain & Fix: the session's view, streamed rationale, error and what the panel rendered. */
+  explanation(): ExplainSnapshot | undefined;
+  /** Same path as clicking a step link or a button in the Explanation panel. */
+  explanationAction(action: PanelAction): Promise<void>;
 }
 
 export function createTestApi(ctx: TracefixContext): TracefixTestApi {
@@ -50,5 +56,7 @@ export function createTestApi(ctx: TracefixContext): TracefixTestApi {
     selectStep: (index) => ctx.timeline.select(index),
     stepHighlight: () => ctx.decorations.stepHighlight(),
     registerExplainStep: (step) => ctx.explainSteps.register(step),
+    explanation: () => explainFeatureOf(ctx)?.snapshot(),
+    explanationAction: (action) => explainFeatureOf(ctx)?.panel.act(action) ?? Promise.resolve(),
   };
 }

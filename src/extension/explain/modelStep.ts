@@ -1,0 +1,125 @@
+// The explain step that asks the model: runs the core's multi-round explainAndFix on the trace the
+// editor already recorded, feeding a FixSession the panel and code actions follow. Model problems end
+// in exactly one notification saying what to do (a missing or rejected key offers "Set API Key");
+// cancelling rethrows so the run is reported as cancelled.
+import * as vscode from 'vscode';
+import { CancelledError, errorMessage, isUserError } from '../../core/errors';
+import { explainAndFix, type FixEvent } from '../../core/fix';
+import type { ExplainInput, ExplainStep } from '../explain';
+import type { Notifier } from '../notify';
+import { createProvider } from './providers';
+import { fixSummary, FixSession, verificationLabel } from './session';
+
+export const MODEL_STEP_ID = 'tracefix.model';
+export const FIX_RESULT_KEY = 'tracefix.fixResult';
+
+const SET_KEY = 'Set API Key';
+const OPEN_SETTINGS = 'Open Settings';
+const SHOW_LOG = 'Show Log';
+const APPLY = 'Apply Fix';
+const PREVIEW = 'Preview Fix';
+
+export interface ModelStepHost {
+  notifier: Notifier;
+  log: vscode.LogOutputChannel;
+  /** Makes `session` current (panel, code actions) and shows the panel. */
+  begin(session: FixSession): void;
+}
+
+export class ModelExplainStep implements ExplainStep {
+  readonly id = MODEL_STEP_ID;
+  readonly title = 'Asking the model…';
+
+  constructor(private readonly host: ModelStepHost) {}
+
+  async run(input: ExplainInput): Promise<void> {
+    const { trace, plan, settings, signal, progress, log } = input;
+    const session = new FixSession(trace, plan.root, settings.maxRounds);
+    this.host.begin(session);
+    try {
+      const provider = await createProvider(settings, input.secrets, log);
+      session.providerLabel = provider.label;
+      log.info(`explain: asking ${provider.label} (${provider.id}), up to ${settings.maxRounds} round(s)`);
+      const result = await explainAndFix({
+        recordOptions: {
+          target: plan.target,
+          args: plan.args,
+          cwd: plan.cwd,
+          root: plan.root,
+          engine: settings.engine,
+          limits: settings.limits,
+          // The interpreter that recorded the failure also verifies and re-traces.
+          python: trace.interpreter.path,
+          ...(plan.env ? { programEnv: plan.env } : {}),
+        },
+        provider,
+        budget: settings.budget,
+        maxRounds: settings.maxRounds,
+        useTrace: true,
+        trace,
+        signal,
+        onEvent: (e) => {
+          session.onEvent(e);
+          const text = progressText(e, settings.maxRounds, provider.label);
+          if (text) progress.report({ message: text });
+          if (e.type === 'round-done') log.info(`explain: round ${e.round.index}: ${e.round.state}; ${e.round.verification?.passed ? 'verified' : `not verified: ${e.round.failure}`}`);
+        },
+      });
+      session.finish(result);
+      input.results.set(FIX_RESULT_KEY, result);
+      this.announce(session);
+    } catch (e) {
+      session.fail(e);
+      if (e instanceof CancelledError) throw e;
+      this.report(e);
+    }
+  }
+
+  private announce(session: FixSession): void {
+    const round = session.offeredRound();
+    if (!round) {
+      void this.host.notifier.show('warning', `Tracefix: the model gave no usable fix in ${session.rounds.length} round(s); see the Explanation panel.`);
+      return;
+    }
+    const verified = round.verification?.passed === true;
+    const message = `Tracefix: ${verified ? 'verified fix' : 'unverified fix'} — ${fixSummary(round)} (${verificationLabel(round, session.trace.program.kind)}).`;
+    void this.host.notifier.show(verified ? 'info' : 'warning', message, APPLY, PREVIEW).then((c) => {
+      if (c === APPLY) void vscode.commands.executeCommand('tracefix.applyFix', { session: session.id, round: round.index });
+      if (c === PREVIEW) void vscode.commands.executeCommand('tracefix.previewFix', { session: session.id, round: round.index });
+    });
+  }
+
+  private report(e: unknown): void {
+    const log = this.host.log;
+    if (!isUserError(e)) {
+      log.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+      void this.host.notifier.show('error', `Tracefix could not get a fix: ${errorMessage(e)}`, SHOW_LOG).then((c) => c === SHOW_LOG && log.show());
+      return;
+    }
+    log.warn(`explain: ${e.code}: ${e.message}${e.hint ? ` (${e.hint})` : ''}`);
+    const text = e.hint ? `${e.message} ${e.hint}` : e.message;
+    if (e.code === 'model-auth') {
+      void this.host.notifier.show('error', text, SET_KEY, OPEN_SETTINGS).then((c) => {
+        if (c === SET_KEY) void vscode.commands.executeCommand('tracefix.setApiKey');
+        if (c === OPEN_SETTINGS) void vscode.commands.executeCommand('workbench.action.openSettings', 'tracefix.baseUrl');
+      });
+    } else if (e.code === 'model-not-found' || e.code === 'model-unavailable' || e.code === 'model-context-length') {
+      void this.host.notifier.show('error', text, OPEN_SETTINGS).then((c) => c === OPEN_SETTINGS && vscode.commands.executeCommand('workbench.action.openSettings', 'tracefix.'));
+    } else {
+      void this.host.notifier.show('error', text);
+    }
+  }
+}
+
+function progressText(e: FixEvent, maxRounds: number, label: string): string | undefined {
+  switch (e.type) {
+    case 'model-start':
+      return `Round ${e.round} of ${maxRounds}: asking ${label}…`;
+    case 'verify-start':
+      return `Round ${e.round}: verifying the fix (${e.command})…`;
+    case 'trace-start':
+      return e.patched ? `Round ${e.round}: tracing the patched program…` : undefined;
+    default:
+      return undefined;
+  }
+}
