@@ -5,10 +5,12 @@ Usage:
   tracefix trace --test tests/test_x.py::test_name [options]
   tracefix trace --module pkg.mod [options] [-- program args…]
   tracefix fix <script.py> | --test NODEID | --module NAME [options] [-- program args…]
+  tracefix bench --dataset humanevalfix|humanevalfix-plus|mbpp [options]
 
 Commands:
   trace   Run the program under debugpy and print its NExT-annotated source (or --format json).
   fix     Trace the failing run, ask a model for a trace-grounded explanation and patch, and verify it.
+  bench   Run the whole pipeline on a program-repair benchmark and report fix rates and costs.
 
 Run \`tracefix <command> --help\` for the options of a command.
 Exit codes: 0 success, 1 no verified fix (fix), 2 usage or environment error, 3 internal error.
@@ -67,4 +69,38 @@ Options:
   --python PATH, --debugpy-path DIR, --engine, --cwd DIR, --root DIR, --stdin FILE,
   --max-steps N, --timeout SECONDS, --repr-length N, -v/--verbose: as for \`tracefix trace\`
                         (--timeout also limits each verification run; default there 30 s)
+`;
+
+export const BENCH_HELP = `Usage: tracefix bench [--dataset humanevalfix|humanevalfix-plus|mbpp] [options]
+
+Runs the real pipeline on each task of a benchmark: the task's program and test are written to a
+temporary folder, the failing test is traced (per-task step limit and timeout: non-terminating
+programs end with a partial trace), the NExT prompt is built, the model answers, the patch is applied
+and verified by running the dataset's tests in a sandboxed copy (per-task timeout). Prints progress
+on stderr, a summary table on stdout; --out writes the full report (summary + one entry per task).
+Data: the benchmarks folder beside the checkout (../shared/benchmarks), else --data / $TRACEFIX_BENCH_DATA.
+  humanevalfix       program = prompt + buggy_solution, judged by its test + check(entry_point)
+  humanevalfix-plus  the same buggy programs and test; a fix must also pass HumanEval+'s tests
+  mbpp               no buggy programs in the data: each task is a stub of the reference program
+                     (bodies raise NotImplementedError) to complete from its failing test_list
+
+Model (as for \`tracefix fix\`): OPENAI_API_KEY, --base-url URL / $TRACEFIX_BASE_URL, --model NAME.
+  --model oracle        test-only provider answering with the dataset's solution in varied answer
+                        formats: checks the pipeline on every program, says nothing about a model
+
+Options:
+  --dataset NAME        humanevalfix (default), humanevalfix-plus or mbpp
+  --data DIR            the benchmarks folder (holding humanevalfix/, humanevalplus/, mbpp/)
+  --limit N             the first N tasks only
+  --task ID             only this task (repeatable), e.g. --task Python/10
+  -j, --jobs N          tasks run at once (default 2)
+  --rounds N            model rounds per task (default 1: pass@1)
+  --no-trace            ablation: prompts without the execution trace
+  --ablation            both: with and without the trace on the same tasks and model
+  --out FILE            write the JSON report to FILE
+  --budget TOKENS       token budget of the NExT trace in the prompt (default 6000)
+  --max-steps N         step limit of each recording (default 20000)
+  --timeout SECONDS     wall-clock limit of each recording (default 15)
+  --verify-timeout SECONDS  limit of each verification run (default 20; HumanEval+ judging: 60)
+  --python PATH         interpreter with debugpy (default as for \`tracefix trace\`)
 `;

@@ -5,6 +5,7 @@ import { UserError, errorMessage, isUserError } from '../core/errors';
 import { renderNext } from '../core/render/next';
 import { recordTrace } from '../core/trace/record';
 import { TRACE_OPTIONS, parse, splitDashDash, traceArgs } from './args';
+import { benchCommand } from './benchCommand';
 import { fixCommand } from './fixCommand';
 import { HELP, TRACE_HELP } from './help';
 
@@ -42,6 +43,8 @@ export async function main(argv: string[]): Promise<number> {
         return await traceCommand(rest, controller.signal);
       case 'fix':
         return await fixCommand(rest, controller.signal);
+      case 'bench':
+        return await benchCommand(rest, controller.signal);
       case undefined:
       case '-h':
       case '--help':

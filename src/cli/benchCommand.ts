@@ -1,0 +1,95 @@
+// `tracefix bench`: the whole pipeline (trace → NExT prompt → model → patch → verify) on
+// HumanEvalFix, HumanEvalFix-Plus or MBPP; progress on stderr, a summary table on stdout and the
+// full report as JSON with --out.
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { UserError } from '../core/errors';
+import { BenchProgress, DATASETS, defaultDataDir, ORACLE_LABEL, ORACLE_MODEL, runBench, summaryTable, type DatasetName } from '../core/bench';
+import { createOpenAIProvider } from '../core/model/openaiProvider';
+import { parse, positiveInt } from './args';
+import { EXIT } from './common';
+import { modelConfig } from './fixCommand';
+import { BENCH_HELP } from './help';
+
+const BENCH_OPTIONS = {
+  dataset: { type: 'string' },
+  data: { type: 'string' },
+  limit: { type: 'string' },
+  task: { type: 'string', multiple: true },
+  jobs: { type: 'string', short: 'j' },
+  model: { type: 'string' },
+  'base-url': { type: 'string' },
+  'no-trace': { type: 'boolean' },
+  ablation: { type: 'boolean' },
+  rounds: { type: 'string' },
+  out: { type: 'string' },
+  budget: { type: 'string' },
+  'max-steps': { type: 'string' },
+  timeout: { type: 'string' },
+  'verify-timeout': { type: 'string' },
+  python: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export interface BenchCommandIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+function wholeNumber(name: string, v: string | undefined): number | undefined {
+  const n = positiveInt(name, v);
+  if (n !== undefined && !Number.isInteger(n)) throw new UserError('bad-argument', `--${name} must be a whole number (got ${v}).`);
+  return n;
+}
+
+export async function benchCommand(argv: string[], signal: AbortSignal, io: BenchCommandIO = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  const { values, positionals } = parse(argv, BENCH_OPTIONS);
+  if (values.help) {
+    io.stdout.write(BENCH_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length) throw new UserError('bad-argument', `Unexpected argument: ${positionals[0]}`, 'Run `tracefix bench --help` for usage.');
+  const dataset = (values.dataset ?? 'humanevalfix') as DatasetName;
+  if (!DATASETS.includes(dataset)) throw new UserError('bad-argument', `--dataset must be one of ${DATASETS.join(', ')} (got ${values.dataset}).`);
+  const dataDir = values.data ? path.resolve(values.data) : defaultDataDir(io.env);
+  if (!dataDir) throw new UserError('file-not-found', 'Benchmark data not found (looked for shared/benchmarks beside the checkout).', 'Point --data (or TRACEFIX_BENCH_DATA) at the benchmarks folder.');
+  if (values['no-trace'] && values.ablation) throw new UserError('bad-argument', 'Give --no-trace (prompts without trace only) or --ablation (both), not both.');
+  const arms: ('trace' | 'noTrace')[] = values.ablation ? ['trace', 'noTrace'] : values['no-trace'] ? ['noTrace'] : ['trace'];
+
+  // Only an explicit --model oracle selects the test-only provider (never an environment default).
+  const oracle = values.model === ORACLE_MODEL;
+  let provider;
+  let model: { name: string; baseURL: string | null } = { name: ORACLE_MODEL, baseURL: null };
+  if (!oracle) {
+    const cfg = modelConfig({ model: values.model, baseURL: values['base-url'] }, io.env);
+    provider = createOpenAIProvider({ model: cfg.model, baseURL: cfg.baseURL, apiKey: cfg.apiKey });
+    model = { name: cfg.model, baseURL: cfg.baseURL };
+  }
+  const timeout = positiveInt('timeout', values.timeout);
+  const verifyTimeout = positiveInt('verify-timeout', values['verify-timeout']);
+  const prefix = oracle ? `tracefix bench [${ORACLE_LABEL}]` : 'tracefix bench';
+  const progress = new BenchProgress(io.stderr, prefix);
+  if (oracle) io.stderr.write(`${prefix}: the model is the ${ORACLE_LABEL} provider: it answers with the dataset's solution, so this measures the pipeline, not a model.\n`);
+  const report = await runBench({
+    dataset, dataDir, provider, model, arms, signal,
+    limit: wholeNumber('limit', values.limit),
+    ids: values.task,
+    jobs: wholeNumber('jobs', values.jobs),
+    rounds: wholeNumber('rounds', values.rounds),
+    budget: wholeNumber('budget', values.budget),
+    maxSteps: wholeNumber('max-steps', values['max-steps']),
+    traceTimeoutMs: timeout === undefined ? undefined : timeout * 1000,
+    verifyTimeoutMs: verifyTimeout === undefined ? undefined : verifyTimeout * 1000,
+    python: values.python,
+    onStart: (n) => progress.start(n),
+    onTaskDone: (r, done, total) => progress.task(r, done, total),
+  });
+  progress.finish();
+  io.stdout.write(summaryTable(report));
+  if (values.out) {
+    writeFileSync(values.out, `${JSON.stringify(report, null, 1)}\n`);
+    io.stderr.write(`${prefix}: report written to ${values.out}\n`);
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,173 @@
+// Runs the real pipeline on one benchmark task: write the task's folder (solution.py and
+// test_solution.py) in a temp dir, trace the failing test (bounded by a step limit and a timeout,
+// so non-terminating programs end with a partial trace), then per arm (with / without the trace in
+// the prompt) ask the model, patch, and verify in a sandboxed copy; HumanEval+ tasks are then
+// judged by their stronger tests. The folder is removed afterwards.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { countTokens } from 'gpt-tokenizer';
+import { CancelledError, UserError, errorMessage } from '../errors';
+import { explainAndFix, type FixResult } from '../fix';
+import type { ModelProvider } from '../model/provider';
+import type { Trace } from '../trace/model';
+import type { RecordOptions } from '../trace/options';
+import { recordTrace } from '../trace/record';
+import { runProgram } from '../verify/runProgram';
+import { summarizeFailure } from '../verify/failureSummary';
+import { copyWorkspace } from '../verify/workspaceCopy';
+import { PROGRAM_FILE, TEST_FILE, type ArmResult, type BenchTask, type FailureCause, type TaskResult } from './types';
+
+export const JUDGE_FILE = '_judge_solution.py';
+
+export interface TaskRunOptions {
+  /** Interpreter with debugpy (resolved once for the run). */
+  python: string;
+  arms: ('trace' | 'noTrace')[];
+  maxRounds: number;
+  budget: number;
+  maxSteps: number;
+  traceTimeoutMs: number;
+  verifyTimeoutMs: number;
+  judgeTimeoutMs: number;
+  /** The model for one task (the oracle answers per task; a real endpoint is shared). */
+  providerFor: (task: BenchTask) => ModelProvider;
+  /** Parent of the task folders (default: the OS temp dir). */
+  workDir?: string;
+  signal?: AbortSignal;
+}
+
+/** Writes the task's folder: `<tmp>/<name>/solution.py` and `test_solution.py`. */
+export function materializeTask(task: BenchTask, workDir = os.tmpdir()): { dir: string; dispose: () => void } {
+  mkdirSync(workDir, { recursive: true });
+  const tmp = mkdtempSync(path.join(workDir, 'tracefix-bench-'));
+  const dir = path.join(tmp, task.id.replace(/[^\w.-]+/g, '_'));
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, PROGRAM_FILE), task.program);
+  writeFileSync(path.join(dir, TEST_FILE), task.test);
+  return { dir, dispose: () => rmSync(tmp, { recursive: true, force: true, maxRetries: 3 }) };
+}
+
+function emptyArm(cause: FailureCause, error: string): ArmResult {
+  return { fixed: false, rounds: 0, fixedRound: null, promptTokens: null, promptTokensReported: null, modelLatencyMs: null, failureCause: cause, error };
+}
+
+function causeOfError(e: unknown): FailureCause {
+  if (e instanceof CancelledError) return 'cancelled';
+  if (e instanceof UserError) {
+    if (e.code.startsWith('model-')) return 'model-error';
+    if (e.message.startsWith('Nothing to fix')) return 'nothing-to-fix';
+    if (e.code === 'no-trace') return 'trace-failed';
+  }
+  return 'internal';
+}
+
+/** Runs HumanEval+'s judging script against the patched program in a throw-away copy. */
+async function judge(task: BenchTask, dir: string, res: FixResult, opts: TaskRunOptions): Promise<{ passed: boolean; failure: string }> {
+  const files = (res.patch?.files ?? []).map((f) => ({ path: f.path, text: f.newText }));
+  const copy = copyWorkspace(dir, [...files, { path: JUDGE_FILE, text: task.judge ?? '' }]);
+  try {
+    const run = await runProgram({
+      python: opts.python, argv: [JUDGE_FILE], cwd: copy.root, timeoutMs: opts.judgeTimeoutMs, signal: opts.signal,
+      env: { ...process.env, PYTHONHASHSEED: '0', PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' },
+      maxOutputChars: 8000,
+    });
+    const passed = !run.timedOut && run.exitCode === 0;
+    const failure = passed ? '' : summarizeFailure({ kind: 'script', exitCode: run.exitCode, signal: run.signal, timedOut: run.timedOut, timeoutMs: opts.judgeTimeoutMs, output: run.output });
+    return { passed, failure };
+  } finally {
+    copy.dispose();
+  }
+}
+
+async function runArm(task: BenchTask, dir: string, rec: RecordOptions, trace: Trace, useTrace: boolean, opts: TaskRunOptions, onNextTokens: (n: number) => void): Promise<ArmResult> {
+  let res: FixResult;
+  let promptTokens: number | null = null;
+  try {
+    res = await explainAndFix({
+      recordOptions: rec, trace, provider: opts.providerFor(task), budget: opts.budget, maxRounds: opts.maxRounds,
+      useTrace, verifyTimeoutMs: opts.verifyTimeoutMs, signal: opts.signal,
+      onEvent: (e) => {
+        if (e.type === 'trace-done' && !e.patched && useTrace) onNextTokens(e.nextTokens);
+        if (e.type === 'model-start' && e.round === 1) promptTokens = e.messages.reduce((n, m) => n + countTokens(m.content), 0);
+      },
+    });
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
+    return { ...emptyArm(causeOfError(e), errorMessage(e)), promptTokens };
+  }
+  const rounds = res.rounds;
+  const fixedRound = res.fixed ? rounds.findIndex((r) => r.verification?.passed) + 1 : null;
+  const arm: ArmResult = {
+    fixed: res.fixed,
+    rounds: rounds.length,
+    fixedRound,
+    promptTokens,
+    promptTokensReported: rounds[0]?.answer.usage?.promptTokens ?? null,
+    modelLatencyMs: rounds.reduce((n, r) => n + r.answer.latencyMs, 0),
+    failureCause: null,
+    error: null,
+  };
+  const last = rounds[rounds.length - 1];
+  if (!res.fixed) {
+    arm.failureCause = !last?.patch ? 'no-usable-patch' : last.verification?.timedOut ? 'verify-timeout' : 'tests-fail';
+    arm.error = last?.failure || null;
+    return arm;
+  }
+  if (task.judge) {
+    const j = await judge(task, dir, res, opts);
+    if (!j.passed) {
+      arm.fixed = false;
+      arm.fixedRound = null;
+      arm.failureCause = 'judge-fail';
+      arm.error = j.failure;
+    }
+  }
+  return arm;
+}
+
+export async function runTask(task: BenchTask, opts: TaskRunOptions): Promise<TaskResult> {
+  const started = Date.now();
+  const { dir, dispose } = materializeTask(task, opts.workDir);
+  const result: TaskResult = {
+    id: task.id, bugType: task.bugType, symptom: task.symptom,
+    traced: false, traceStatus: null, traceEvents: 0, traceMs: null, traceTokens: null,
+    fixed: false, rounds: 0, fixedRound: null, promptTokens: null, promptTokensReported: null, modelLatencyMs: null,
+    failureCause: null, error: null, totalMs: 0,
+  };
+  try {
+    const rec: RecordOptions = {
+      target: { kind: 'script', path: TEST_FILE }, cwd: dir, root: dir, python: opts.python,
+      limits: { maxSteps: opts.maxSteps, timeoutMs: opts.traceTimeoutMs }, signal: opts.signal,
+    };
+    let trace: Trace;
+    try {
+      trace = await recordTrace(rec);
+    } catch (e) {
+      if (e instanceof CancelledError) throw e;
+      const arm = emptyArm('trace-failed', errorMessage(e));
+      Object.assign(result, arm);
+      if (opts.arms.length > 1) result.noTrace = arm;
+      return result;
+    }
+    result.traced = trace.events.length > 0;
+    result.traceStatus = trace.outcome.status;
+    result.traceEvents = trace.outcome.eventCount;
+    result.traceMs = trace.outcome.durationMs;
+    const arms: Partial<Record<'trace' | 'noTrace', ArmResult>> = {};
+    for (const arm of opts.arms) {
+      // The NExT text's size as the prompt carried it.
+      arms[arm] = await runArm(task, dir, rec, trace, arm === 'trace', opts, (n) => (result.traceTokens = n));
+    }
+    const main = arms.trace ?? arms.noTrace;
+    if (main) {
+      const { fixed, rounds, fixedRound, promptTokens, promptTokensReported, modelLatencyMs, failureCause, error } = main;
+      Object.assign(result, { fixed, rounds, fixedRound, promptTokens, promptTokensReported, modelLatencyMs, failureCause, error });
+    }
+    if (arms.trace && arms.noTrace) result.noTrace = arms.noTrace;
+    return result;
+  } finally {
+    result.totalMs = Date.now() - started;
+    dispose();
+  }
+}
