@@ -2,7 +2,7 @@
 // bundle the mocha suites, make throwaway run dirs with a fresh copy of the fixture workspace.
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import { nodeBundle } from '../esbuild-options.mjs';
@@ -110,6 +110,16 @@ export function makeRunDir(repo, label) {
   for (const d of ['home', 'config', 'data', 'cache', 'tmp', 'user-data', 'extensions']) {
     dirs[d] = join(root, d);
     mkdirSync(dirs[d], { recursive: true });
+  }
+  // Stand-ins for the Python and Python Debugger extensions (see test/vscode/extensions/README.md).
+  const standIns = join(repo, 'test/vscode/extensions');
+  if (existsSync(standIns)) {
+    for (const id of readdirSync(standIns)) {
+      const pkgFile = join(standIns, id, 'package.json');
+      if (!existsSync(pkgFile)) continue;
+      const { version } = JSON.parse(readFileSync(pkgFile, 'utf8'));
+      cpSync(join(standIns, id), join(dirs.extensions, `${id}-${version}`), { recursive: true });
+    }
   }
   mkdirSync(join(dirs['user-data'], 'User'), { recursive: true });
   writeFileSync(join(dirs['user-data'], 'User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));

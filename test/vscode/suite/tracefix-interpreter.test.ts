@@ -37,7 +37,9 @@ describe('tracefix: interpreter problems', function () {
   });
 
   it('shows one notification when the interpreter has no debugpy and nothing bundles one', async function () {
-    if (vscode.extensions.getExtension('ms-python.debugpy')) this.skip(); // its bundled debugpy would be used
+    // A real Python Debugger extension's bundled debugpy would be used (the test stand-in has none).
+    const debugpyExt = vscode.extensions.getExtension('ms-python.debugpy');
+    if (debugpyExt && fs.existsSync(path.join(debugpyExt.extensionPath, 'bundled', 'libs', 'debugpy'))) this.skip();
     const python = pythonWithoutDebugpy(tmp);
     assert.throws(() => execFileSync(python, ['-c', 'import debugpy'], { stdio: 'pipe' }), 'precondition: no debugpy');
     await setSetting('pythonPath', python);
