@@ -100,7 +100,7 @@ Options:
   --out FILE            write the JSON report to FILE
   --budget TOKENS       token budget of the NExT trace in the prompt (default 6000)
   --max-steps N         step limit of each recording (default 20000)
-  --timeout SECONDS     wall-clock limit of each recording (default 15)
+  --timeout SECONDS     wall-clock limit of each recording (default 10)
   --verify-timeout SECONDS  limit of each verification run (default 20; HumanEval+ judging: 60)
   --python PATH         interpreter with debugpy (default as for \`tracefix trace\`)
 `;

@@ -36,7 +36,7 @@ export interface BenchOptions {
   signal?: AbortSignal;
 }
 
-export const BENCH_DEFAULTS = { jobs: 2, rounds: 1, maxSteps: 20_000, traceTimeoutMs: 15_000, verifyTimeoutMs: 20_000, judgeTimeoutMs: 60_000 } as const;
+export const BENCH_DEFAULTS = { jobs: 2, rounds: 1, maxSteps: 20_000, traceTimeoutMs: 10_000, verifyTimeoutMs: 20_000, judgeTimeoutMs: 60_000 } as const;
 
 export function notesFor(dataset: DatasetName, oracle: boolean): string[] {
   const notes: string[] = [];

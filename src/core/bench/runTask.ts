@@ -131,18 +131,25 @@ export async function runTask(task: BenchTask, opts: TaskRunOptions): Promise<Ta
   const { dir, dispose } = materializeTask(task, opts.workDir);
   const result: TaskResult = {
     id: task.id, bugType: task.bugType, symptom: task.symptom,
-    traced: false, traceStatus: null, traceEvents: 0, traceMs: null, traceTokens: null,
+    traced: false, traceStatus: null, traceEngine: null, traceEvents: 0, traceMs: null, traceTokens: null,
     fixed: false, rounds: 0, fixedRound: null, promptTokens: null, promptTokensReported: null, modelLatencyMs: null,
     failureCause: null, error: null, totalMs: 0,
   };
   try {
-    const rec: RecordOptions = {
+    let rec: RecordOptions = {
       target: { kind: 'script', path: TEST_FILE }, cwd: dir, root: dir, python: opts.python,
       limits: { maxSteps: opts.maxSteps, timeoutMs: opts.traceTimeoutMs }, signal: opts.signal,
     };
     let trace: Trace;
     try {
       trace = await recordTrace(rec);
+      if (trace.events.length === 0 && trace.outcome.status === 'timeout') {
+        // The logpoint engine sends records in batches; a program stuck inside one line (e.g. a
+        // huge `eval`, HumanEvalFix Python/160) times out before the first batch leaves. The
+        // stepping engine delivers each step as it happens, so it keeps the partial trace.
+        rec = { ...rec, engine: 'step' };
+        trace = await recordTrace(rec);
+      }
     } catch (e) {
       if (e instanceof CancelledError) throw e;
       const arm = emptyArm('trace-failed', errorMessage(e));
@@ -152,6 +159,7 @@ export async function runTask(task: BenchTask, opts: TaskRunOptions): Promise<Ta
     }
     result.traced = trace.events.length > 0;
     result.traceStatus = trace.outcome.status;
+    result.traceEngine = trace.engine;
     result.traceEvents = trace.outcome.eventCount;
     result.traceMs = trace.outcome.durationMs;
     const arms: Partial<Record<'trace' | 'noTrace', ArmResult>> = {};

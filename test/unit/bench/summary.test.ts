@@ -6,7 +6,7 @@ import type { ArmResult, BenchReport, TaskResult } from '../../../src/core/bench
 
 function task(id: string, bugType: string, arm: Partial<ArmResult>, extra: Partial<TaskResult> = {}): TaskResult {
   return {
-    id, bugType, symptom: 'incorrect output', traced: true, traceStatus: 'exception', traceEvents: 10, traceMs: 100, traceTokens: 50,
+    id, bugType, symptom: 'incorrect output', traced: true, traceStatus: 'exception', traceEngine: 'logpoint', traceEvents: 10, traceMs: 100, traceTokens: 50,
     fixed: false, rounds: 1, fixedRound: null, promptTokens: 1000, promptTokensReported: null, modelLatencyMs: 10,
     failureCause: null, error: null, totalMs: 200, ...arm, ...extra,
   };
