@@ -50,6 +50,8 @@ export class ModelExplainStep implements ExplainStep {
           limits: settings.limits,
           // The interpreter that recorded the failure also verifies and re-traces.
           python: trace.interpreter.path,
+          // Re-tracing a patched program needs debugpy even when it came from the bundled fallback.
+          ...(trace.interpreter.debugpyPath ? { debugpyPath: trace.interpreter.debugpyPath } : {}),
           ...(plan.env ? { programEnv: plan.env } : {}),
         },
         provider,
