@@ -41,7 +41,7 @@ export class ExplainFeature implements vscode.Disposable {
     const reg = (id: string, fn: (arg?: unknown) => unknown) => this.disposables.push(vscode.commands.registerCommand(id, fn));
     this.disposables.push(
       this.panel,
-      ctx.explainSteps.register(new ModelExplainStep({ notifier: ctx.notifier, log: ctx.log, begin: (s) => this.begin(s) })),
+      ctx.explainSteps.register(new ModelExplainStep({ notifier: ctx.notifier, log: ctx.log, begin: (s) => this.begin(s), showPanel: () => this.panel.show(this.session) })),
       vscode.workspace.registerTextDocumentContentProvider(FIX_SCHEME, new FixDocuments(current)),
       vscode.workspace.registerTextDocumentContentProvider(PROMPT_SCHEME, new FixDocuments(current)),
       vscode.languages.registerCodeActionsProvider({ language: 'python', scheme: 'file' }, new FixCodeActions(current), { providedCodeActionKinds: FixCodeActions.kinds }),
@@ -62,7 +62,7 @@ export class ExplainFeature implements vscode.Disposable {
   private begin(session: FixSession): void {
     this.session?.dispose();
     this.session = session;
-    this.panel.show(session);
+    if (this.panel.isOpen) this.panel.show(session);
   }
 
   /** The session and round an argument names (default: the fix on offer); undefined after telling the user why. */

@@ -22,8 +22,10 @@ const PREVIEW = 'Preview Fix';
 export interface ModelStepHost {
   notifier: Notifier;
   log: vscode.LogOutputChannel;
-  /** Makes `session` current (panel, code actions) and shows the panel. */
+  /** Makes `session` current (panel, code actions, commands). */
   begin(session: FixSession): void;
+  /** Opens the Explanation panel on the current session. */
+  showPanel(): void;
 }
 
 export class ModelExplainStep implements ExplainStep {
@@ -39,6 +41,8 @@ export class ModelExplainStep implements ExplainStep {
     try {
       const provider = await createProvider(settings, input.secrets, log);
       session.providerLabel = provider.label;
+      // Only once a model is there to ask: a missing key or model is one notification, not an empty panel.
+      this.host.showPanel();
       log.info(`explain: asking ${provider.label} (${provider.id}), up to ${settings.maxRounds} round(s)`);
       const result = await explainAndFix({
         recordOptions: {
