@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { countTokens } from 'gpt-tokenizer';
-import { CancelledError, UserError, errorMessage } from '../errors';
+import { CancelledError, InternalError, UserError, errorMessage } from '../errors';
 import { explainAndFix, type FixResult } from '../fix';
 import type { ModelProvider } from '../model/provider';
 import type { Trace } from '../trace/model';
@@ -126,6 +126,23 @@ async function runArm(task: BenchTask, dir: string, rec: RecordOptions, trace: T
   return arm;
 }
 
+/**
+ * The logpoint engine sends records in batches; a program stuck inside one line (a huge `eval`,
+ * HumanEvalFix Python/160) times out before the first batch leaves, or its adapter stops answering.
+ * The stepping engine delivers each step as it happens, so it keeps the partial trace.
+ */
+async function recordWithFallback(rec: RecordOptions, useStep: (r: RecordOptions) => void): Promise<Trace> {
+  try {
+    const trace = await recordTrace(rec);
+    if (trace.events.length > 0 || trace.outcome.status !== 'timeout') return trace;
+  } catch (e) {
+    if (!(e instanceof InternalError)) throw e;
+  }
+  const step: RecordOptions = { ...rec, engine: 'step' };
+  useStep(step);
+  return recordTrace(step);
+}
+
 export async function runTask(task: BenchTask, opts: TaskRunOptions): Promise<TaskResult> {
   const started = Date.now();
   const { dir, dispose } = materializeTask(task, opts.workDir);
@@ -142,14 +159,7 @@ export async function runTask(task: BenchTask, opts: TaskRunOptions): Promise<Ta
     };
     let trace: Trace;
     try {
-      trace = await recordTrace(rec);
-      if (trace.events.length === 0 && trace.outcome.status === 'timeout') {
-        // The logpoint engine sends records in batches; a program stuck inside one line (e.g. a
-        // huge `eval`, HumanEvalFix Python/160) times out before the first batch leaves. The
-        // stepping engine delivers each step as it happens, so it keeps the partial trace.
-        rec = { ...rec, engine: 'step' };
-        trace = await recordTrace(rec);
-      }
+      trace = await recordWithFallback(rec, (r) => (rec = r));
     } catch (e) {
       if (e instanceof CancelledError) throw e;
       const arm = emptyArm('trace-failed', errorMessage(e));
