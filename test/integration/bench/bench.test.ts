@@ -1,6 +1,9 @@
 // The bench harness end to end on real HumanEvalFix / HumanEval+ / MBPP tasks: real debugpy traces,
 // real verification runs, the test-only oracle provider (in-process). The loopback-server run of
 // the CLI is in cli-bench.test.ts.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultDataDir, runBench } from '../../../src/core/bench';
 import { processesMentioning } from '../../support/python';
@@ -11,9 +14,10 @@ describe('tracefix bench with the oracle (test-only) provider', () => {
   it('5 HumanEvalFix tasks incl. the infinite loops and the stack overflow: all traced (partial at the limits), all verified', async () => {
     const ids = ['Python/0', 'Python/10', 'Python/44', 'Python/76', 'Python/156'];
     const done: string[] = [];
+    const workDir = mkdtempSync(path.join(os.tmpdir(), 'tfx-bench-work-'));
     const report = await runBench({
       dataset: 'humanevalfix', dataDir: DATA, model: { name: 'oracle', baseURL: null }, ids, jobs: 2,
-      maxSteps: 5000, traceTimeoutMs: 15_000, onTaskDone: (r) => done.push(r.id),
+      maxSteps: 5000, traceTimeoutMs: 15_000, workDir, onTaskDone: (r) => done.push(r.id),
     });
     expect(done.sort()).toEqual([...ids].sort());
     expect(report.model).toMatchObject({ name: 'oracle', label: 'oracle (test-only)', testOnly: true });
@@ -37,7 +41,10 @@ describe('tracefix bench with the oracle (test-only) provider', () => {
     expect(s.arms.trace).toMatchObject({ passAt1: 1, fixRate: 1, fixed: 5, failures: {} });
     expect(s.arms.trace?.byBugType['missing logic']).toEqual({ tasks: 3, fixed: 3, rate: 1 }); // Python/0, 10 and 156
     expect(s.traceMs.median).toBeGreaterThan(0);
-    expect(processesMentioning('tracefix-bench-')).toEqual([]);
+    // Every debuggee and verification run of these tasks has ended, and their folders are gone.
+    expect(processesMentioning(workDir)).toEqual([]);
+    expect(readdirSync(workDir)).toEqual([]);
+    rmSync(workDir, { recursive: true, force: true });
   });
 
   it('a program stuck inside one line (Python/160: a huge eval) is re-recorded with the stepping engine: partial trace, fixed', async () => {
