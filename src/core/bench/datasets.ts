@@ -2,7 +2,7 @@
 // - HumanEvalFix: program = prompt + buggy_solution, test = `test` + check(entry_point);
 //   reference = prompt + canonical_solution.
 // - HumanEvalFix-Plus: the same buggy programs and visible test; a fix is judged by HumanEval+'s
-//   OriginFmt `check` (task Python/N ↔ HumanEval/N).
+//   OriginFmt `check` (task Python/N ↔ HumanEval/N); reference = HumanEval+'s prompt + canonical_solution.
 // - MBPP (sanitized): the data holds no buggy programs, so each task is posed as a stub to complete:
 //   `solution.py` keeps the reference's imports and signatures, each function body raising
 //   NotImplementedError with the task statement as docstring; the `test_list` assertions fail on it.
@@ -95,6 +95,8 @@ export function loadHumanEvalFix(dataDir: string): BenchTask[] {
 
 interface HumanEvalPlusRecord {
   task_id: string;
+  prompt: string;
+  canonical_solution: string;
   entry_point: string;
   test: string;
 }
@@ -107,7 +109,10 @@ export function loadHumanEvalFixPlus(dataDir: string): BenchTask[] {
     const n = t.id.split('/')[1];
     const p = plus.get(`HumanEval/${n}`);
     if (!p || p.entry_point !== t.entryPoint) throw new UserError('bad-argument', `${file}: no HumanEval/${n} record matching ${t.id} (entry point ${t.entryPoint}).`);
-    return { ...t, dataset: 'humanevalfix-plus', judge: humanEvalPlusJudgeScript(p.task_id, p.test, p.entry_point) };
+    // HumanEval+ corrected some of HumanEval's canonical solutions (bools as ints, empty inputs,
+    // exponential recursion); HumanEvalPack kept the originals, which fail the stronger tests.
+    const reference = typeof p.prompt === 'string' && typeof p.canonical_solution === 'string' ? p.prompt + p.canonical_solution : t.reference;
+    return { ...t, dataset: 'humanevalfix-plus', reference, judge: humanEvalPlusJudgeScript(p.task_id, p.test, p.entry_point) };
   });
 }
 

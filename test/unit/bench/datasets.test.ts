@@ -48,5 +48,8 @@ describe('benchmark datasets', () => {
       expect(t.judge, t.id).toContain(`# HumanEval/${t.id.split('/')[1]}: HumanEval+ tests`);
       expect(t.judge).toMatch(new RegExp(`\\ncheck\\(${t.entryPoint}\\)\\n$`));
     });
+    // The oracle answers with HumanEval+'s corrected solution (HumanEval's counts bools as ints).
+    expect(plus[22]?.reference).not.toBe(base[22]?.reference);
+    expect(plus[22]?.reference).toContain('def filter_integers');
   });
 });
