@@ -19,6 +19,7 @@ import { copyWorkspace } from '../verify/workspaceCopy';
 import { PROGRAM_FILE, TEST_FILE, type ArmResult, type BenchTask, type FailureCause, type TaskResult } from './types';
 
 export const JUDGE_FILE = '_judge_solution.py';
+const FATAL_MODEL_ERRORS = new Set<string>(['model-auth', 'model-not-found']);
 
 export interface TaskRunOptions {
   /** Interpreter with debugpy (resolved once for the run). */
@@ -94,6 +95,8 @@ async function runArm(task: BenchTask, dir: string, rec: RecordOptions, trace: T
     });
   } catch (e) {
     if (e instanceof CancelledError) throw e;
+    // A wrong key or model fails every task alike: end the run instead of reporting it N times.
+    if (e instanceof UserError && FATAL_MODEL_ERRORS.has(e.code)) throw e;
     return { ...emptyArm(causeOfError(e), errorMessage(e)), promptTokens };
   }
   const rounds = res.rounds;

@@ -55,7 +55,7 @@ describe('tracefix bench (CLI) through the loopback OpenAI-compatible server', (
       steps.answer(oracleAnswer(t1, 'fenced-plain', undefined)), // Python/1 without trace: fixed
       steps.answer(oracleAnswer(t2, 'unified-diff', 2)), // Python/2 with trace: fixed
       steps.answer(oracleAnswer(t2, 'crlf', undefined)), // Python/2 without trace: fixed
-      steps.unauthorized(), // Python/3 with trace: model error
+      steps.contextLength(), // Python/3 with trace: model error (this task only)
       steps.answer(oracleAnswer(t3, 'fenced-tagged', undefined)), // Python/3 without trace: fixed
       steps.answer(oracleAnswer(t4, 'crlf', 5)), // Python/4 with trace: fixed
       steps.answer(oracleAnswer(t4, 'fenced-tagged', undefined), { finishReason: 'length' }), // cut off: no usable patch
@@ -78,7 +78,7 @@ describe('tracefix bench (CLI) through the loopback OpenAI-compatible server', (
       const [r0, r1, , r3, r4] = report.tasks;
       expect(r1).toMatchObject({ failureCause: 'no-usable-patch', rounds: 1 });
       expect(r3).toMatchObject({ failureCause: 'model-error', rounds: 0 });
-      expect(r3?.error).toMatch(/API key|401|Incorrect/i);
+      expect(r3?.error).toMatch(/context/i);
       expect(r4?.noTrace?.failureCause).toBe('no-usable-patch');
       expect(['tests-fail', 'no-usable-patch']).toContain(r0?.noTrace?.failureCause);
       expect(r0?.promptTokensReported).toBe(10); // the server's usage
@@ -113,6 +113,16 @@ describe('tracefix bench (CLI) through the loopback OpenAI-compatible server', (
     const bad = await tracefix(['bench', '--dataset', 'nope', '--model', 'oracle'], {});
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--dataset must be one of humanevalfix, humanevalfix-plus, mbpp');
+    // A rejected key would fail every task: the run stops at the first answer with exit 2.
+    const server = await startOpenAIServer([steps.unauthorized(), steps.unauthorized()]);
+    try {
+      const denied = await tracefix(['bench', '--limit', '3', '--jobs', '1', '--model', 'test-model'], { TRACEFIX_BASE_URL: server.url, TRACEFIX_BENCH_DATA: DATA });
+      expect(denied.code).toBe(2);
+      expect(denied.stderr).toMatch(/tracefix: .*(API key|401)/i);
+      expect(server.completions()).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
     const noModel = await tracefix(['bench', '--limit', '1'], {});
     expect(noModel.code).toBe(2);
     expect(noModel.stderr).toContain('No model configured');
