@@ -9,10 +9,10 @@ import { PROGRAMS, processesMentioning } from '../../support/python';
 
 const script = (p: string) => ({ kind: 'script' as const, path: p });
 
-async function noProcessesLeft(needle: string): Promise<void> {
+async function noProcessesLeft(needle: string, parentPid?: number): Promise<void> {
   // Reaping is asynchronous for the grandchildren; give the kernel a moment.
-  for (let i = 0; i < 20 && processesMentioning(needle).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
-  expect(processesMentioning(needle)).toEqual([]);
+  for (let i = 0; i < 20 && processesMentioning(needle, parentPid).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  expect(processesMentioning(needle, parentPid)).toEqual([]);
 }
 
 describe('limits and hygiene', () => {
@@ -41,7 +41,8 @@ describe('limits and hygiene', () => {
     setTimeout(() => ac.abort(), 2500);
     await expect(p).rejects.toBeInstanceOf(CancelledError);
     await noProcessesLeft(path.join(PROGRAMS, 'infinite_loop.py'));
-    await noProcessesLeft('debugpy.adapter');
+    // Only this worker's adapters: other test files record in parallel.
+    await noProcessesLeft('debugpy.adapter', process.pid);
   });
 
   it('a 1,000,000-element list is recorded as a bounded repr', async () => {
