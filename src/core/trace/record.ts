@@ -145,10 +145,10 @@ class Session {
           client.request('setBreakpoints', {
             source: { path: file }, lines, breakpoints: lines.map((line) => ({ line, logMessage: '{__tfx_hit()}' })),
           })));
-        await client.request('continue', { threadId: this.threadId }, { signal });
+        this.resume(client.request('continue', { threadId: this.threadId }, { timeoutMs: 0 }));
       } else {
         this.stepping = true;
-        await client.request('stepIn', { threadId: this.threadId }, { signal });
+        this.resume(client.request('stepIn', { threadId: this.threadId }, { timeoutMs: 0 }));
       }
       await this.finished;
     } catch (e) {
@@ -239,6 +239,14 @@ class Session {
     }
     if (this.asm.end === 'limit') return;
     await (this.stepping ? this.client.request('stepIn', { threadId }) : this.client.request('continue', { threadId }));
+  }
+
+  /** The answer to a resume may never come: a program stuck in one long C call holds the GIL that
+   * pydevd's threads need to reply. The wall-clock limit ends that case; only a refusal is an error. */
+  private resume(request: Promise<unknown>): void {
+    request.catch((e: unknown) => {
+      if (!this.client.closed) this.fail(e instanceof Error ? e : new InternalError(String(e)));
+    });
   }
 
   private ingestEvaluated(text: string): void {

@@ -35,6 +35,23 @@ describe('limits and hygiene', () => {
     await noProcessesLeft(path.join(dir, 'slow.py'));
   });
 
+  it('records made just before the program blocks (sleep, I/O) are delivered by the timeout', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tfx-'));
+    writeFileSync(path.join(dir, 'blocked.py'), 'x = 1\ny = 2\nimport time\ntime.sleep(60)\n');
+    const t = await recordTrace({ target: script('blocked.py'), cwd: dir, limits: { timeoutMs: 3000 } });
+    expect(t.outcome.status).toBe('timeout');
+    expect(t.events.filter((e) => e.kind === 'line').map((e) => [e.line, e.changed])).toEqual([[1, { x: '1' }], [2, { y: '2' }], [3, {}], [4, {}]]);
+    await noProcessesLeft(path.join(dir, 'blocked.py'));
+  });
+
+  it('a program stuck in one long C call (holding the GIL) still ends at the timeout with a partial trace', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tfx-'));
+    writeFileSync(path.join(dir, 'hog.py'), 'x = 1\ntotal = sum(range(10**10))\n');
+    const t = await recordTrace({ target: script('hog.py'), cwd: dir, limits: { timeoutMs: 3000 } });
+    expect(t.outcome).toMatchObject({ status: 'timeout', partial: true, exitCode: null });
+    await noProcessesLeft(path.join(dir, 'hog.py'));
+  });
+
   it('aborting rejects with CancelledError and kills the debuggee and the adapter', async () => {
     const ac = new AbortController();
     const p = recordTrace({ target: script('infinite_loop.py'), cwd: PROGRAMS, limits: { maxSteps: 1e9, timeoutMs: 60_000 }, signal: ac.signal });

@@ -18,7 +18,7 @@ _buf = []
 _files = {}          # co_filename -> index, or -1 for non-user files
 _frames = {}         # id(frame) -> [fid, depth, last_state]
 _resume = {}         # id(frame) -> f_lasti expected at a "return" stop (stepping engine)
-_state = {'fid': 0, 'n': 0, 'done': False, 'pending_exc': 0, 'last_flush': 0.0, 'out': 0, 't0': 0.0, 'files': 0}
+_state = {'fid': 0, 'n': 0, 'done': False, 'pending_exc': 0, 'last_flush': 0.0, 'out': 0, 't0': 0.0, 'files': 0, 'last_hit': 0.0}
 _RESUME = dis.opmap.get('RESUME', -1)
 _RETURNS = {dis.opmap[n] for n in ('RETURN_VALUE', 'RETURN_CONST') if n in dis.opmap}
 _YIELDS = {dis.opmap[n] for n in ('YIELD_VALUE',) if n in dis.opmap}
@@ -277,16 +277,46 @@ def _exc_record(exc):
     _buf.append(('X', type(exc).__name__, _brepr(str(exc), _CFG['repr']), _brepr(exc, _CFG['repr'])))
 
 
+_lock = threading.Lock()
+
+
 def _batch(force=False):
     if not _buf:
         return ''
     now = time.perf_counter()
     if not force and len(_buf) < _CFG['batch'] and now - _state['last_flush'] < 0.2:
         return ''
-    _state['last_flush'] = now
-    data = json.dumps(_buf, separators=(',', ':'))
-    del _buf[:]
+    with _lock:
+        _state['last_flush'] = now
+        data = json.dumps(_buf, separators=(',', ':'))
+        del _buf[:]
     return _MARK + data
+
+
+def _send(text):
+    import pydevd
+    db = pydevd.get_global_debugger()
+    db.writer.add_command(db.cmd_factory.make_io_message(text + os.linesep, '1'))
+
+
+def _idle_flusher():
+    """Sends what is buffered when no line has run for a while (the program sleeps, waits, or is stuck
+    inside one long C call), so that a timeout still finds those records delivered. Only when idle:
+    a logpoint's own batch is queued right after it returns, so the two never overtake each other."""
+    while not _state['done']:
+        time.sleep(0.25)
+        if not _buf or time.perf_counter() - _state['last_hit'] < 0.25:
+            continue
+        with _lock:
+            if _state['done'] or not _buf:
+                continue
+            data = json.dumps(_buf, separators=(',', ':'))
+            del _buf[:]
+            _state['last_flush'] = time.perf_counter()
+            try:
+                _send(_MARK + data)
+            except Exception:
+                return
 
 
 # ---------------------------------------------------------------- entry points
@@ -294,8 +324,9 @@ def hit():
     """Logpoint on every executable user line."""
     if _state['done']:
         return ''
+    _state['last_hit'] = now = time.perf_counter()
     if not _state['t0']:
-        _state['t0'] = time.perf_counter()
+        _state['t0'] = now
     f = _user_frame()
     if f is not None and not _at_call(f):
         _record_line(f)
@@ -304,8 +335,9 @@ def hit():
 
 def step():
     """Stepping engine: called by `evaluate` at each stop, in the stopped frame's context."""
+    _state['last_hit'] = time.perf_counter()
     if not _state['t0']:
-        _state['t0'] = time.perf_counter()
+        _state['t0'] = _state['last_hit']
     if not _state['done']:
         f = _user_frame()
         if f is not None and not _at_call(f) and not _at_return(f):
@@ -381,7 +413,7 @@ def _final_flush():
         import pydevd
         db = pydevd.get_global_debugger()
         if text:
-            db.writer.add_command(db.cmd_factory.make_io_message(text + os.linesep, '1'))
+            _send(text)
         # Once the last batch has left, pydevd's shutdown need not wait 0.5 s for its daemon threads
         # (the reader is blocked on the socket and never finishes early): wait for the writer to drain,
         # then shorten that wait. This is most of the time between the program's end and its exit.
@@ -483,6 +515,8 @@ def install(cfg):
         _record_line(f)
     sys.setprofile(_profile)
     threading.setprofile(_profile)
+    flusher = threading.Thread(target=_idle_flusher, name='pydevd.tracefix.flusher', daemon=True)
+    flusher.start()
     return json.dumps({'lines': executable_lines(cfg['files']), 'pid': os.getpid(), 'version': sys.version.split()[0]})
 
 
