@@ -37,4 +37,9 @@ export interface RecordOptions extends InterpreterOptions {
   programEnv?: Record<string, string>;
   log?: DapLogger;
   signal?: AbortSignal;
+  /** Wraps the command that starts the debug adapter (and so the program), e.g. in a bubblewrap
+   * sandbox when the program is model-written code in a temporary copy. */
+  spawnWrapper?: SpawnWrapper;
 }
+
+export type SpawnWrapper = (command: string, args: string[]) => { command: string; args: string[] };

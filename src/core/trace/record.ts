@@ -29,7 +29,7 @@ export async function recordTrace(opts: RecordOptions): Promise<Trace> {
   if (signal?.aborted) throw new CancelledError();
   const engine = opts.engine ?? 'logpoint';
   const started = Date.now();
-  const adapter = startAdapter(interp, env, opts.log);
+  const adapter = startAdapter(interp, env, opts.log, opts.spawnWrapper);
   const session = new Session(adapter, target, limits, engine, opts);
   try {
     const outcome = await session.run(started);
