@@ -1,7 +1,8 @@
 // Maps whatever the `openai` client (or the network under it) throws to a UserError the user can act
 // on, and says whether the request is worth retrying.
-import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import type { APIError } from 'openai';
 import { UserError } from '../errors';
+import { loadedOpenAI } from './openaiSdk';
 
 export interface EndpointContext {
   model: string;
@@ -53,10 +54,12 @@ function causeCode(e: unknown): string | undefined {
 export function classifyOpenAIError(e: unknown, ctx: EndpointContext): ClassifiedError {
   const where = ctx.baseURL;
   if (e instanceof UserError) return { retryable: false, error: e };
-  if (e instanceof APIConnectionTimeoutError) {
+  // The SDK is loaded lazily; before it is, nothing thrown can be one of its errors.
+  const { APIConnectionError, APIConnectionTimeoutError, APIError } = loadedOpenAI() ?? {};
+  if (APIConnectionTimeoutError && e instanceof APIConnectionTimeoutError) {
     return { retryable: false, error: new UserError('model-timeout', `The model endpoint ${where} did not answer in time.`) };
   }
-  if (e instanceof APIConnectionError) {
+  if (APIConnectionError && e instanceof APIConnectionError) {
     const code = causeCode(e);
     if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
       const what = code === 'ECONNREFUSED' ? 'connection refused' : 'host not found';
@@ -67,7 +70,7 @@ export function classifyOpenAIError(e: unknown, ctx: EndpointContext): Classifie
     }
     return { retryable: true, error: new UserError('model-unavailable', `The connection to the model endpoint ${where} failed${code ? ` (${code})` : ''}: ${e.message}`) };
   }
-  if (e instanceof APIError) {
+  if (APIError && e instanceof APIError) {
     const api = e as APIError<number | undefined, Headers | undefined, object | undefined>;
     const status = api.status;
     const msg = serverMessage(api);

@@ -3,9 +3,10 @@
 // here (so Retry-After and the delays are under our control and testable) and time out on
 // *silence* rather than total duration, because a long streamed answer from a local model is fine
 // as long as it keeps arriving.
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { UserError } from '../errors';
 import { classifyOpenAIError, type EndpointContext } from './openaiErrors';
+import { loadOpenAI } from './openaiSdk';
 import type { ChatRequest, ChatResult, ChatUsage, CompleteOptions, FinishReason, ModelProvider } from './provider';
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -73,7 +74,8 @@ function hostOf(baseURL: string): string {
 }
 
 function makeClient(opts: Pick<OpenAIProviderOptions, 'baseURL' | 'apiKey' | 'headers'>): OpenAI {
-  return new OpenAI({
+  const { OpenAI: Client } = loadOpenAI();
+  return new Client({
     apiKey: opts.apiKey ? opts.apiKey : NO_KEY,
     baseURL: opts.baseURL ?? OPENAI_BASE_URL,
     maxRetries: 0,
