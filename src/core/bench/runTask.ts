@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { countTokens } from 'gpt-tokenizer';
+import { countTokens } from '../render/tokens';
 import { CancelledError, InternalError, UserError, errorMessage } from '../errors';
 import { explainAndFix, type FixResult } from '../fix';
 import type { ModelProvider } from '../model/provider';

@@ -2,7 +2,7 @@
 // inline comments `# (k) name=value;` in execution order, `__return__=…`, `__exception__ = …`, and
 // lines executed many times keeping their first entries and the last, eliding the middle with `...;`
 // until the whole text fits a token budget (counted with a real BPE tokenizer).
-import { countTokens } from 'gpt-tokenizer';
+import { countTokens } from './tokens';
 import type { Trace, TraceEvent } from '../trace/model';
 
 export const DEFAULT_BUDGET = 6000;
