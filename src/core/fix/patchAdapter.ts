@@ -1,12 +1,13 @@
 // The patch a round proposes, built on src/core/patch: per file the text at trace time, the new text,
-// minimal hunks and a unified diff; and writing a verified patch into the user's tree (all files
-// checked against the traced text before any is written; `.orig` backups).
+// minimal hunks and a unified diff; and writing a verified patch into the user's tree byte for byte
+// (all files checked against the traced text before any is written; `.orig` backups never replaced).
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 import { writePatchedFile, type WritePatchedFileResult } from '../patch/applyFile';
 import { assertUnchanged, hashText } from '../patch/guard';
 import { diffFile, type FilePatch as HunksPatch } from '../patch/hunks';
+import { matchSource, patchSourceBytes } from '../patch/sourceBytes';
 
 export interface FilePatch extends HunksPatch {
   /** Relative to the root, forward slashes. */
@@ -30,9 +31,11 @@ export function makePatch(original: { path: string; text: string }[], changed: {
   const files: FilePatch[] = [];
   for (const c of changed) {
     const oldText = byPath.get(c.path) ?? '';
-    const fp = diffFile(c.path, oldText, c.newText);
+    // A byte order mark the model did not echo is not a change (it is invisible in the prompt).
+    const newText = oldText.startsWith('\ufeff') && !c.newText.startsWith('\ufeff') ? `\ufeff${c.newText}` : c.newText;
+    const fp = diffFile(c.path, oldText, newText);
     if (fp.hunks.length === 0) continue;
-    files.push({ ...fp, path: c.path, oldText, newText: c.newText, baseHash: hashText(oldText) });
+    files.push({ ...fp, path: c.path, oldText, newText, baseHash: hashText(oldText) });
   }
   return { files, diff: files.map((f) => f.unifiedDiff).join('') };
 }
@@ -54,23 +57,26 @@ function resolveInside(root: string, rel: string): string {
 }
 
 /**
- * Writes the patch into `root`. Every file must still hold the text the patch was made against,
- * else UserError 'patch-conflict' and nothing is written.
+ * Writes the patch into `root`, byte for byte (only the changed lines are re-encoded; encoding, BOM
+ * and line ends stay). Every file must still hold the text the patch was made against, else
+ * UserError 'patch-conflict' and nothing is written.
  */
 export async function applyPatch(root: string, patch: ProposedPatch, options: ApplyOptions = {}): Promise<WritePatchedFileResult[]> {
   const targets = patch.files.map((f) => ({ f, abs: resolveInside(root, f.path) }));
   for (const { f, abs } of targets) {
-    let current: string;
+    let bytes: Buffer;
     try {
-      current = await readFile(abs, 'utf8');
+      bytes = await readFile(abs);
     } catch {
       throw new UserError('file-not-found', `${f.path} no longer exists; the patch was not applied.`);
     }
-    assertUnchanged(f.path, current, f.baseHash);
+    // Checks every file (and that each change can be encoded) before any is written.
+    if (!matchSource(bytes, f.oldText) || hashText(f.oldText) !== f.baseHash) assertUnchanged(f.path, '', f.baseHash);
+    patchSourceBytes(bytes, f.oldText, f.newText, f.path);
   }
   const written: WritePatchedFileResult[] = [];
   for (const { f, abs } of targets) {
-    written.push(await writePatchedFile(abs, f.newText, { backup: options.backup !== false, expectedHash: f.baseHash, displayPath: f.path }));
+    written.push(await writePatchedFile(abs, f.newText, { backup: options.backup !== false, baseText: f.oldText, expectedHash: f.baseHash, displayPath: f.path }));
   }
   return written;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, stat, writeFile, chmod } from 'node:fs/promises';
+import { chmod, lstat, mkdtemp, readFile, readdir, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ describe('writePatchedFile', () => {
     await writeFile(file, before);
     await chmod(file, 0o640);
     const r = await writePatchedFile(file, after, { expectedHash: hashText(before) });
-    expect(r).toEqual({ path: file, backupPath: `${file}.orig`, changed: true });
+    expect(r).toMatchObject({ path: file, backupPath: `${file}.orig`, changed: true });
     expect(await readFile(file, 'utf8')).toBe(after);
     expect(await readFile(`${file}.orig`, 'utf8')).toBe(before);
     expect((await stat(file)).mode & 0o777).toBe(0o640);
@@ -34,8 +34,8 @@ describe('writePatchedFile', () => {
   it('can skip the backup, and writes nothing when the text is already there', async () => {
     const file = path.join(dir, 'g.py');
     await writeFile(file, before);
-    expect(await writePatchedFile(file, after, { backup: false })).toEqual({ path: file, backupPath: undefined, changed: true });
-    expect(await writePatchedFile(file, after)).toEqual({ path: file, changed: false });
+    expect(await writePatchedFile(file, after, { backup: false })).toMatchObject({ path: file, backupPath: undefined, changed: true });
+    expect(await writePatchedFile(file, after)).toMatchObject({ path: file, changed: false });
     expect(await readdir(dir)).toEqual(['g.py']);
   });
 
@@ -52,5 +52,32 @@ describe('writePatchedFile', () => {
   it('a missing file is file-not-found', async () => {
     const err = await writePatchedFile(path.join(dir, 'nope.py'), after).catch((e: unknown) => e);
     expect((err as UserError).code).toBe('file-not-found');
+  });
+
+  it('never replaces an existing backup: the next free .orig.N gets the original bytes', async () => {
+    const file = path.join(dir, 'k.py');
+    const latin1 = Buffer.from('# -*- coding: latin-1 -*-\nname = "caf\xe9"\ndef f():\n    return 1\n', 'latin1');
+    await writeFile(file, latin1);
+    await writeFile(`${file}.orig`, 'an older backup\n');
+    await writeFile(`${file}.orig.1`, 'another one\n');
+    const r = await writePatchedFile(file, '# -*- coding: latin-1 -*-\nname = "caf\xe9"\ndef f():\n    return 2\n', { baseText: latin1.toString('utf8') });
+    expect(r.backupPath).toBe(`${file}.orig.2`);
+    expect(await readFile(`${file}.orig`, 'utf8')).toBe('an older backup\n');
+    expect(await readFile(`${file}.orig.1`, 'utf8')).toBe('another one\n');
+    expect((await readFile(`${file}.orig.2`)).equals(latin1)).toBe(true);
+    expect((await readFile(file)).equals(Buffer.from(latin1.toString('latin1').replace('return 1', 'return 2'), 'latin1'))).toBe(true);
+    expect(r.encoding?.name).toBe('iso-8859-1');
+  });
+
+  it('writes through a symlink: the link stays a link and its target gets the fix', async () => {
+    const real = path.join(dir, 'real.py');
+    const link = path.join(dir, 'link.py');
+    await writeFile(real, before);
+    await symlink('real.py', link);
+    const r = await writePatchedFile(link, after, { backup: false });
+    expect(r.changed).toBe(true);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readlink(link)).toBe('real.py');
+    expect(await readFile(real, 'utf8')).toBe(after);
   });
 });
