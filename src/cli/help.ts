@@ -6,6 +6,7 @@ Usage:
   tracefix trace --module pkg.mod [options] [-- program args…]
   tracefix fix <script.py> | --test NODEID | --module NAME [options] [-- program args…]
   tracefix bench --dataset humanevalfix|humanevalfix-plus|mbpp [options]
+  tracefix --version | --help
 
 Commands:
   trace   Run the program under debugpy and print its NExT-annotated source (or --format json).

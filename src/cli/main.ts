@@ -8,6 +8,8 @@ import { TRACE_OPTIONS, parse, splitDashDash, traceArgs } from './args';
 import { benchCommand } from './benchCommand';
 import { fixCommand } from './fixCommand';
 import { HELP, TRACE_HELP } from './help';
+// Only `version` is bundled: esbuild keeps just the JSON fields that are imported by name.
+import { version as VERSION } from '../../package.json';
 
 async function traceCommand(argv: string[], signal: AbortSignal): Promise<number> {
   const [own, programArgs] = splitDashDash(argv);
@@ -52,6 +54,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(HELP);
         return command === undefined ? EXIT.userError : EXIT.ok;
       case '--version':
+      case '-V':
         process.stdout.write(`${VERSION}\n`);
         return EXIT.ok;
       default:
@@ -72,8 +75,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-declare const __VERSION__: string | undefined;
-const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => {
