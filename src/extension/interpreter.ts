@@ -1,7 +1,8 @@
 // Which Python runs the trace and where debugpy comes from. Interpreter: the launch configuration's
 // `python`, else the Python extension's selected interpreter (the one the user picked for this
-// workspace), else `tracefix.pythonPath`, else the core's PATH search. debugpy: the interpreter's own, else the copy bundled with the Python Debugger
-// extension (handed to the core as `debugpyPath`, used only when the interpreter lacks debugpy).
+// workspace), else `tracefix.pythonPath`, else the core's PATH search. debugpy: the interpreter's own,
+// else the copy bundled with the Python Debugger extension (handed to the core as `debugpyPath`),
+// else Tracefix's own copy in <this extension>/bundled/libs (the core finds it next to dist/).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';

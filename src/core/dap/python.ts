@@ -1,8 +1,10 @@
-// Finds a Python interpreter that can run debugpy: --python, else TRACEFIX_PYTHON, else every
-// python3 / python on PATH in order (a pyenv shim first on PATH may lack debugpy while the system
-// python3 has it), falling back to a debugpy folder (e.g. the ms-python.debugpy extension's bundled copy).
+// Finds a Python interpreter and the debugpy it runs. Interpreter: --python, else TRACEFIX_PYTHON,
+// else every python3 / python on PATH in order (a pyenv shim first on PATH may lack debugpy while the
+// system python3 has it). debugpy, in this order: the interpreter's own; the folder given as
+// `debugpyPath` (--debugpy-path, or the Python Debugger extension's bundled/libs); Tracefix's own
+// bundled copy (bundled/libs next to dist/, installed at package time by scripts/bundle-debugpy.mjs).
 import { execFile } from 'node:child_process';
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 import type { InterpreterOptions } from '../trace/options';
@@ -15,6 +17,16 @@ export interface Interpreter {
   debugpyPath: string;
   /** PYTHONPATH entry needed to import debugpy ('' when the interpreter has it). */
   extraPythonPath: string;
+  /** Where debugpy came from: the interpreter itself, `debugpyPath`, or Tracefix's bundled copy. */
+  debugpySource?: DebugpySource;
+}
+
+export type DebugpySource = 'interpreter' | 'debugpy-path' | 'bundled';
+
+export interface FindInterpreterOptions extends InterpreterOptions {
+  /** Tracefix's own debugpy folder. Default: bundled/libs next to the running code (defaultBundledDebugpy);
+   * null: none (tests of the other sources). */
+  bundledDebugpyPath?: string | null;
 }
 
 const PROBE = `
@@ -97,59 +109,138 @@ export function pathCandidates(env: NodeJS.ProcessEnv): string[] {
   return out;
 }
 
+/**
+ * Tracefix's bundled debugpy (`bundled/libs`): next to `dist/` in the VSIX, the npm package and a built
+ * checkout, or three levels above src/core/dap when the sources run directly (tests).
+ */
+export function defaultBundledDebugpy(from: string = __dirname): string | undefined {
+  for (const up of ['..', path.join('..', '..', '..')]) {
+    const libs = path.resolve(from, up, 'bundled', 'libs');
+    if (existsSync(path.join(libs, 'debugpy', '__init__.py'))) return libs;
+  }
+  return undefined;
+}
+
+/** `Requires-Python` of the debugpy wheel installed in `root` (pip --target keeps its dist-info). */
+export function debugpyRequiresPython(root: string): string | undefined {
+  try {
+    const distInfo = readdirSync(root).find((d) => /^debugpy-.+\.dist-info$/.test(d));
+    if (!distInfo) return undefined;
+    return /^Requires-Python:\s*(.+?)\s*$/m.exec(readFileSync(path.join(root, distInfo, 'METADATA'), 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+function versionParts(v: string): number[] {
+  return v.split('.').map((p) => Number.parseInt(p, 10)).map((n) => (Number.isFinite(n) ? n : 0));
+}
+
+function compareVersions(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Whether Python `version` (e.g. 3.12.1) meets a Requires-Python such as `>=3.10` or `>=3.8, !=3.9.*`.
+ * Clauses it cannot read are taken as met: the probe that follows is the real test. */
+export function satisfiesRequiresPython(version: string, spec: string): boolean {
+  const have = versionParts(version);
+  for (const clause of spec.split(',').map((c) => c.trim()).filter(Boolean)) {
+    const m = /^(>=|<=|==|!=|~=|>|<)\s*([0-9][0-9.]*)(\.\*)?$/.exec(clause);
+    if (!m) continue;
+    const [, op, raw = '', wildcard] = m;
+    const want = versionParts(raw);
+    const cmp = compareVersions(wildcard ? have.slice(0, want.length) : have, want);
+    const ok = op === '>=' ? cmp >= 0 : op === '<=' ? cmp <= 0 : op === '>' ? cmp > 0 : op === '<' ? cmp < 0
+      : op === '==' ? cmp === 0 : op === '!=' ? cmp !== 0
+      // ~=X.Y: >= X.Y and == X.*
+      : cmp >= 0 && compareVersions(have.slice(0, want.length - 1), want.slice(0, -1)) === 0;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+interface DebugpyFolder {
+  root: string;
+  source: Exclude<DebugpySource, 'interpreter'>;
+  requiresPython?: string;
+}
+
 const cache = new Map<string, Promise<Interpreter>>();
 
-export function findInterpreter(opts: InterpreterOptions = {}): Promise<Interpreter> {
+export function findInterpreter(opts: FindInterpreterOptions = {}): Promise<Interpreter> {
   const env = opts.env ?? process.env;
-  const key = JSON.stringify([opts.python, opts.debugpyPath, env.TRACEFIX_PYTHON, env.PATH]);
+  const bundled = opts.bundledDebugpyPath === undefined ? defaultBundledDebugpy() : opts.bundledDebugpyPath ?? undefined;
+  const key = JSON.stringify([opts.python, opts.debugpyPath, bundled, env.TRACEFIX_PYTHON, env.PATH]);
   let p = cache.get(key);
   if (!p) {
-    p = discover(opts, env);
+    p = discover(opts, env, bundled);
     cache.set(key, p);
     p.catch(() => cache.delete(key));
   }
   return p;
 }
 
-async function discover(opts: InterpreterOptions, env: NodeJS.ProcessEnv): Promise<Interpreter> {
+function fallbackFolders(opts: InterpreterOptions, bundled: string | undefined): DebugpyFolder[] {
+  const folders: DebugpyFolder[] = [];
+  if (opts.debugpyPath) {
+    const root = debugpyImportRoot(opts.debugpyPath);
+    if (!root) {
+      throw new UserError('no-debugpy', `No debugpy package found in ${opts.debugpyPath}.`,
+        'Give the folder that contains the `debugpy` package (e.g. <ms-python.debugpy extension>/bundled/libs).');
+    }
+    folders.push({ root, source: 'debugpy-path', requiresPython: debugpyRequiresPython(root) });
+  }
+  const bundledRoot = bundled ? debugpyImportRoot(bundled) : undefined;
+  if (bundledRoot && !folders.some((f) => f.root === bundledRoot)) {
+    folders.push({ root: bundledRoot, source: 'bundled', requiresPython: debugpyRequiresPython(bundledRoot) });
+  }
+  return folders;
+}
+
+async function discover(opts: InterpreterOptions, env: NodeJS.ProcessEnv, bundled: string | undefined): Promise<Interpreter> {
   const explicit = opts.python ?? (env.TRACEFIX_PYTHON || undefined);
   const candidates = explicit ? [explicit] : pathCandidates(env);
   const from = opts.python ? '--python' : explicit ? 'TRACEFIX_PYTHON' : 'PATH';
   if (candidates.length === 0) {
     throw new UserError('no-python', 'No Python interpreter found: neither python3 nor python is on PATH.',
-      'Install Python 3 (`sudo apt-get install python3 python3-debugpy`) or pass --python /path/to/python.');
+      'Install Python 3 (`sudo apt-get install python3`) or pass --python /path/to/python.');
   }
-  let extra: string | undefined;
-  if (opts.debugpyPath) {
-    extra = debugpyImportRoot(opts.debugpyPath);
-    if (!extra) {
-      throw new UserError('no-debugpy', `No debugpy package found in ${opts.debugpyPath}.`,
-        'Give the folder that contains the `debugpy` package (e.g. <ms-python.debugpy extension>/bundled/libs).');
-    }
-  }
-  const found: ProbeResult[] = [];
+  const folders = fallbackFolders(opts, bundled);
+  // 1. An interpreter with its own debugpy, in candidate order.
+  const runnable: { python: string; version: string }[] = [];
   for (const python of candidates) {
     const r = await probe(python, env);
     if (!r) continue;
-    found.push(r);
+    runnable.push({ python, version: r.version });
     if (r.debugpy) {
-      return { python, version: r.version, debugpyVersion: r.debugpy.version, debugpyPath: r.debugpy.path, extraPythonPath: '' };
+      return { python, version: r.version, debugpyVersion: r.debugpy.version, debugpyPath: r.debugpy.path, extraPythonPath: '', debugpySource: 'interpreter' };
     }
   }
-  if (found.length === 0) {
+  if (runnable.length === 0) {
     throw new UserError('no-python', explicit
       ? `The Python interpreter from ${from} (${explicit}) could not be run.`
       : 'No working Python interpreter found on PATH.', 'Install Python 3 or pass --python /path/to/python.');
   }
-  if (extra) {
-    for (const python of candidates) {
-      const r = await probe(python, env, extra);
+  // 2. The given debugpy folder, then 3. Tracefix's bundled copy, each with the first interpreter it supports.
+  const unsupported: string[] = [];
+  for (const folder of folders) {
+    for (const { python, version } of runnable) {
+      if (folder.requiresPython && !satisfiesRequiresPython(version, folder.requiresPython)) {
+        unsupported.push(`${folder.source === 'bundled' ? "Tracefix's bundled debugpy" : `the debugpy in ${folder.root}`} needs Python ${folder.requiresPython} (${python} is ${version})`);
+        continue;
+      }
+      const r = await probe(python, env, folder.root);
       if (r?.debugpy) {
-        return { python, version: r.version, debugpyVersion: r.debugpy.version, debugpyPath: r.debugpy.path, extraPythonPath: extra };
+        return { python, version: r.version, debugpyVersion: r.debugpy.version, debugpyPath: r.debugpy.path, extraPythonPath: folder.root, debugpySource: folder.source };
       }
     }
   }
   const tried = candidates.join(', ');
-  throw new UserError('no-debugpy', `debugpy is not installed for ${explicit ? explicit : `any Python on PATH (tried ${tried})`}.`,
+  const why = unsupported.length ? `; ${unsupported.join('; ')}` : '';
+  throw new UserError('no-debugpy', `debugpy is not installed for ${explicit ? explicit : `any Python on PATH (tried ${tried})`}${why}.`,
     DEBUGPY_INSTALL_HINT);
 }

@@ -1,0 +1,11 @@
+export interface BundledDebugpyInfo {
+  version: string;
+  tags: string[];
+  requiresPython: string | undefined;
+  distInfo: string;
+  path: string;
+}
+export declare const DEBUGPY_SPEC: string;
+export declare const BUNDLED_LIBS: string;
+export declare function bundledDebugpyInfo(libs?: string): BundledDebugpyInfo | undefined;
+export declare function ensureBundledDebugpy(opts?: { force?: boolean; log?: (message: string) => void }): BundledDebugpyInfo;
