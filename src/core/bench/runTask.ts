@@ -66,7 +66,7 @@ function causeOfError(e: unknown): FailureCause {
 /** Runs HumanEval+'s judging script against the patched program in a throw-away copy. */
 async function judge(task: BenchTask, dir: string, res: FixResult, opts: TaskRunOptions): Promise<{ passed: boolean; failure: string }> {
   const files = (res.patch?.files ?? []).map((f) => ({ path: f.path, text: f.newText }));
-  const copy = copyWorkspace(dir, [...files, { path: JUDGE_FILE, text: task.judge ?? '' }]);
+  const copy = await copyWorkspace(dir, [...files, { path: JUDGE_FILE, text: task.judge ?? '' }]);
   try {
     const run = await runProgram({
       python: opts.python, argv: [JUDGE_FILE], cwd: copy.root, timeoutMs: opts.judgeTimeoutMs, signal: opts.signal,

@@ -10,9 +10,11 @@ import { DEFAULT_BUDGET, renderNext } from '../render/next';
 import type { Trace } from '../trace/model';
 import type { RecordOptions } from '../trace/options';
 import { recordTrace } from '../trace/record';
-import { recordOptionsInCopy, resolveRun } from '../verify/targetInCopy';
-import { verifyPatch, type VerifyResult } from '../verify/verify';
-import { copyWorkspace } from '../verify/workspaceCopy';
+import { probeSandbox } from '../verify/sandbox';
+import { copyForRun, recordOptionsInCopy, targetInCopy } from '../verify/targetInCopy';
+import { failingTestFile, testFilesIn } from '../verify/testEdits';
+import { NO_SANDBOX_HINT, pythonPathInCopy, sandboxForCopy, verifyPatch, type VerifyResult } from '../verify/verify';
+import { failingLineAfterPatch, originalFailure } from './failingLine';
 import { makePatch, type ProposedPatch } from './patchAdapter';
 import { RationaleStream } from './rationaleStream';
 import { commandOf, promptFiles, taskOf, traceErrorText, traceFailure, tracePassed } from './traceContext';
@@ -58,7 +60,10 @@ async function prepare(opts: PrepareOptions, emit: (e: FixEvent) => void): Promi
       'Check --root, or that the test / script reaches your code.');
   }
   const input: PromptInput = { task: taskOf(trace, files), files, command, error: traceErrorText(trace), nextTrace: next?.text };
-  const maxStep = trace.events.reduce((m, e) => Math.max(m, e.step ?? 0), 0);
+  let maxStep = 0;
+  trace.events.forEach((e) => {
+    maxStep = Math.max(maxStep, e.step ?? 0);
+  });
   return { trace, rec, command, input, maxStep };
 }
 
@@ -69,15 +74,27 @@ export async function buildFixPrompt(opts: PrepareOptions): Promise<{ messages: 
   return { messages: built.request.messages, redactions: built.redactions, trace: p.trace, command: p.command };
 }
 
+/** Throws UserError('untrusted') when patched code must run sandboxed (the default) and no sandbox is available. */
+export async function assertCanRunPatchedCode(opts: Pick<FixOptions, 'sandbox' | 'verify' | 'recordOptions'>): Promise<void> {
+  if (opts.verify === false || opts.sandbox === false) return;
+  const status = await probeSandbox(opts.recordOptions.env ?? process.env);
+  if (!status.available) throw new UserError('untrusted', `Not running model-written code: ${status.reason}.`, NO_SANDBOX_HINT);
+}
+
 export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
   const { provider, signal } = opts;
   const maxRounds = opts.maxRounds ?? DEFAULT_MAX_ROUNDS;
   if (!Number.isInteger(maxRounds) || maxRounds < 1) throw new UserError('bad-argument', `Rounds must be a whole number of at least 1 (got ${maxRounds}).`);
+  // Before tracing or asking the model: the patches could not be run anyway.
+  await assertCanRunPatchedCode(opts);
   const useTrace = opts.useTrace !== false;
   const budget = opts.budget ?? DEFAULT_BUDGET;
   const emit = (e: FixEvent): void => opts.onEvent?.(e);
   const { trace, rec, command, input, maxStep } = await prepare(opts, emit);
   const files = input.files;
+  const testFile = failingTestFile(trace.program);
+  const failure = originalFailure(trace);
+  const run: RunPolicy = { verify: opts.verify !== false, sandbox: opts.sandbox !== false };
 
   const attempts: PreviousAttempt[] = [];
   const rounds: FixRound[] = [];
@@ -102,19 +119,26 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
 
     let patch: ProposedPatch | null = null;
     let verification: VerifyResult | null = null;
+    let changesTests: string[] = [];
+    let notRun = '';
     const problems = [...parsed.problems];
     if (parsed.state === 'ok' && parsed.files) {
       patch = makePatch(files, parsed.files);
-      lastPatch = patch;
-      const testFile = rec.target.kind === 'pytest' ? trace.program.target.split('::')[0]?.replace(/\\/g, '/').replace(/^\.\//, '') : undefined;
-      // A "fix" that edits the failing test can pass verification without fixing anything.
-      if (testFile && patch.files.some((f) => f.path === testFile)) problems.push(`The patch edits the failing test itself (${testFile}); review it before applying.`);
-      emit({ type: 'verify-start', round: index, command });
-      verification = await verifyPatch({
-        ...rec, signal, timeoutMs: opts.verifyTimeoutMs,
-        files: patch.files.map((f) => ({ path: f.path, text: f.newText })),
-      });
-      emit({ type: 'verify-done', round: index, verification });
+      // A "fix" that edits the tests can make any test pass without fixing anything.
+      changesTests = testFilesIn(patch.files.map((f) => f.path), testFile);
+      const testsBlocked = changesTests.length > 0 && !opts.allowTestEdits;
+      if (testsBlocked) notRun = `changes the tests (${changesTests.join(', ')}), so it is neither verified nor offered as the fix`;
+      else if (!run.verify) notRun = 'not run: running model-written code without a sandbox was declined';
+      if (!testsBlocked) lastPatch = patch;
+      if (!notRun) {
+        emit({ type: 'verify-start', round: index, command });
+        verification = await verifyPatch({
+          ...rec, signal, timeoutMs: opts.verifyTimeoutMs, sandbox: run.sandbox,
+          files: patch.files.map((f) => ({ path: f.path, text: f.newText })),
+          failingLine: failingLineAfterPatch(failure, patch),
+        });
+        emit({ type: 'verify-done', round: index, verification });
+      }
     }
     const round: FixRound = {
       index,
@@ -127,14 +151,15 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
       state: parsed.state,
       problems,
       patch,
+      changesTests,
       verification,
-      failure: verification ? verification.failure : unusableAnswer(parsed),
+      failure: verification ? verification.failure : notRun || unusableAnswer(parsed),
     };
     rounds.push(round);
     emit({ type: 'round-done', round });
     if (verification?.passed) return { rounds, fixed: true, patch, trace, command, failure: traceFailure(trace) };
     if (index < maxRounds) {
-      const attempt = await attemptOf(round, { rec, signal, useTrace, budget, index: index + 1, emit });
+      const attempt = await attemptOf(round, { rec, signal, useTrace: useTrace && round.verification !== null, budget, index: index + 1, emit, run, interpreter: trace.interpreter });
       // Only the newest attempt keeps its trace: older ones would crowd the prompt.
       for (const a of attempts) delete a.nextTrace;
       attempts.push(attempt);
@@ -158,8 +183,17 @@ export function unusableAnswer(parsed: ParsedAnswer): string {
   }
 }
 
+interface RunPolicy {
+  /** false: no model-written code runs at all (patches stay unverified). */
+  verify: boolean;
+  sandbox: boolean;
+}
+
 interface AttemptContext {
   rec: RecordOptions;
+  run: RunPolicy;
+  /** The interpreter that recorded the failure. */
+  interpreter: Trace['interpreter'];
   signal?: AbortSignal;
   useTrace: boolean;
   budget: number;
@@ -178,7 +212,9 @@ async function attemptOf(round: FixRound, ctx: AttemptContext): Promise<Previous
   const patchSummary = round.summary ? `${round.summary}\n\n${diff}` : diff;
   const v = round.verification;
   const outputTail = v ? v.output.replace(/\r\n?/g, '\n').trimEnd().split('\n').slice(-MAX_ATTEMPT_OUTPUT_LINES).join('\n') : '';
-  const failure = outputTail && !outputTail.includes(round.failure) ? `${round.failure}\n\n${outputTail}` : outputTail || round.failure;
+  const failure = round.changesTests.length && !v
+    ? `The patch changed the tests (${round.changesTests.join(', ')}), which is not allowed: fix the code under test and leave the tests as they are.`
+    : outputTail && !outputTail.includes(round.failure) ? `${round.failure}\n\n${outputTail}` : outputTail || round.failure;
   const attempt: PreviousAttempt = { patchSummary, failure };
   if (ctx.useTrace) {
     const traced = await tracePatched(round.patch, ctx);
@@ -193,8 +229,22 @@ async function tracePatched(patch: ProposedPatch, ctx: AttemptContext): Promise<
   ctx.emit({ type: 'trace-start', round: ctx.index, patched: true });
   let copy;
   try {
-    copy = copyWorkspace(resolveRun(rec).root, patch.files.map((f) => ({ path: f.path, text: f.newText })));
-    const trace = await recordTrace({ ...recordOptionsInCopy(rec, copy), signal: ctx.signal });
+    copy = await copyForRun(rec, patch.files.map((f) => ({ path: f.path, text: f.newText })), { signal: ctx.signal });
+    const inCopy = recordOptionsInCopy(rec, copy);
+    const t = targetInCopy(rec, copy);
+    const python = rec.python ?? ctx.interpreter.path;
+    const pythonPath = await pythonPathInCopy(copy, {
+      first: t.pythonPath ? [t.pythonPath] : [], python, env: { ...(rec.env ?? process.env), ...rec.programEnv }, originalCwd: t.resolved.cwd,
+    });
+    // The adapter and the debuggee both run inside the sandbox; the debugpy folder stays readable.
+    const spawnWrapper = await sandboxForCopy(copy, {
+      sandbox: ctx.run.sandbox, python, env: rec.env ?? process.env, cwd: inCopy.cwd, originalCwd: t.resolved.cwd,
+      readOnly: [rec.debugpyPath ?? '', ctx.interpreter.debugpyPath].filter(Boolean),
+    });
+    const trace = await recordTrace({
+      ...inCopy, signal: ctx.signal, spawnWrapper,
+      programEnv: { ...inCopy.programEnv, ...(pythonPath ? { PYTHONPATH: pythonPath } : {}) },
+    });
     // Half the budget: the prompt also carries the original trace.
     const next = renderNext(trace, { budget: Math.max(1000, Math.floor(ctx.budget / 2)) });
     ctx.emit({ type: 'trace-done', round: ctx.index, patched: true, trace, nextTokens: next.tokens });

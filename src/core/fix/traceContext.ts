@@ -83,11 +83,11 @@ export function taskOf(trace: Trace, files: PromptFile[]): string | undefined {
 function functionUnderSuspicion(trace: Trace): string | undefined {
   const events = trace.events;
   for (let i = events.length - 1; i >= 0; i--) {
-    const ev = events[i];
+    const ev = events.at(i);
     if (ev?.kind === 'exception' && ev.function !== '<module>') return ev.function;
   }
   for (let i = events.length - 1; i >= 0; i--) {
-    const ev = events[i];
+    const ev = events.at(i);
     if (ev?.kind === 'call' && ev.function !== '<module>' && !ev.function.startsWith('<')) return ev.function;
   }
   return undefined;

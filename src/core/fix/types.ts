@@ -21,6 +21,14 @@ export interface FixOptions {
   trace?: Trace;
   /** Wall-clock limit of each verification run (default 30 s). */
   verifyTimeoutMs?: number;
+  /** Verify (and offer) patches that change test code (the failing test's file, conftest.py,
+   * test_*.py, *_test.py, tests/). Default false: such a patch is reported as "changes the tests". */
+  allowTestEdits?: boolean;
+  /** Run patched code (verification, re-tracing) inside the sandbox. Default true: UserError
+   * 'untrusted' up front when no sandbox is available. false: the user allowed running it unsandboxed. */
+  sandbox?: boolean;
+  /** false: no model-written code runs at all; patches are offered unverified. Default true. */
+  verify?: boolean;
   maxTokens?: number;
   temperature?: number;
   onEvent?: (event: FixEvent) => void;
@@ -57,6 +65,9 @@ export interface FixRound {
   problems: string[];
   /** Against the file texts at trace time; null when the answer gave no usable code. */
   patch: ProposedPatch | null;
+  /** The patch's files that are test code; unless test edits are allowed, such a patch is not
+   * verified and never offered as the fix. */
+  changesTests: string[];
   /** null when there was no patch to verify. */
   verification: VerifyResult | null;
   /** '' when verified; else one line on why this round did not fix it. */
@@ -67,7 +78,8 @@ export interface FixResult {
   rounds: FixRound[];
   /** A round's patch passed verification. */
   fixed: boolean;
-  /** The verified patch when fixed, else the last patch proposed (unverified), else null. */
+  /** The verified patch when fixed, else the last patch proposed that leaves the tests alone
+   * (unverified), else null. */
   patch: ProposedPatch | null;
   /** The trace of the original failing run the prompts were built from. */
   trace: Trace;

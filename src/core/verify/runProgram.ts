@@ -3,6 +3,7 @@
 // an AbortSignal, and stdout+stderr interleaved into one bounded text.
 import { spawn } from 'node:child_process';
 import { CancelledError, UserError } from '../errors';
+import type { SpawnWrapper } from '../trace/options';
 
 export interface RunProgramOptions {
   python: string;
@@ -16,6 +17,8 @@ export interface RunProgramOptions {
   /** Characters of output kept (head and tail; the middle is elided). Default 64 000. */
   maxOutputChars?: number;
   signal?: AbortSignal;
+  /** Wraps the command, e.g. in a bubblewrap sandbox (sandbox.ts). */
+  wrap?: SpawnWrapper;
 }
 
 export interface ProgramRun {
@@ -95,7 +98,8 @@ export function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
   const started = Date.now();
   const out = new BoundedText(opts.maxOutputChars ?? DEFAULT_MAX_OUTPUT);
   return new Promise<ProgramRun>((resolve, reject) => {
-    const child = spawn(opts.python, opts.argv, {
+    const cmd = opts.wrap ? opts.wrap(opts.python, opts.argv) : { command: opts.python, args: opts.argv };
+    const child = spawn(cmd.command, cmd.args, {
       cwd: opts.cwd,
       env: opts.env,
       stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -147,8 +151,8 @@ export function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       reject(e.code === 'ENOENT'
-        ? new UserError('no-python', `Python interpreter not found: ${opts.python}`)
-        : new UserError('no-python', `Could not run ${opts.python}: ${e.message}`));
+        ? new UserError('no-python', cmd.command === opts.python ? `Python interpreter not found: ${opts.python}` : `${cmd.command} not found (needed to run ${opts.python})`)
+        : new UserError('no-python', `Could not run ${cmd.command}: ${e.message}`));
     });
     child.on('exit', (code, sig) => {
       exited = { code, signal: sig };

@@ -1,9 +1,12 @@
 // Points a run (script, module or pytest node id, its cwd and root) at a workspace copy, so the
-// same command runs — or is traced — against the patched files instead of the user's.
+// same command runs — or is traced — against the patched files instead of the user's. The working
+// directory is always inside the copy: a program that writes relative to its cwd writes there.
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { UserError } from '../errors';
 import { resolveTarget, type ResolvedTarget } from '../trace/targets';
 import type { RecordOptions, RunTarget } from '../trace/options';
-import { isInside, type WorkspaceCopy } from './workspaceCopy';
+import { copyWorkspace, isInside, type CopyLimits, type PatchedFile, type WorkspaceCopy } from './workspaceCopy';
 
 export interface TargetInCopy {
   target: RunTarget;
@@ -20,11 +23,35 @@ export function resolveRun(opts: Pick<RecordOptions, 'target' | 'cwd' | 'args' |
   return resolveTarget(opts.target, opts.cwd, opts.args ?? [], opts.root);
 }
 
+/** What to copy for a run: the root; the cwd instead when it holds the root (`--root src` run from
+ * the project); both when neither holds the other. */
+export function foldersToCopy(resolved: Pick<ResolvedTarget, 'root' | 'cwd'>): { base: string; extra: string[] } {
+  const { root, cwd } = resolved;
+  if (isInside(cwd, root)) return { base: root, extra: [] };
+  if (isInside(root, cwd)) {
+    if (cwd === path.parse(cwd).root || cwd === os.homedir()) {
+      throw new UserError('bad-argument', `The working directory ${cwd} holds the root ${root} but is too broad to copy for verification.`,
+        'Run from the project folder (or pass --cwd inside it).');
+    }
+    return { base: cwd, extra: [] };
+  }
+  return { base: root, extra: [cwd] };
+}
+
+/** Copies what the run needs (foldersToCopy) with `files` (relative to the root) patched in. */
+export async function copyForRun(opts: Pick<RecordOptions, 'target' | 'cwd' | 'args' | 'root'>, files: PatchedFile[], options: { limits?: Partial<CopyLimits>; signal?: AbortSignal } = {}): Promise<WorkspaceCopy> {
+  const resolved = resolveRun(opts);
+  const { base, extra } = foldersToCopy(resolved);
+  const rel = (p: string) => path.relative(base, path.resolve(resolved.root, p.split(/[\\/]/).join(path.sep))).split(path.sep).join('/');
+  const patched = base === resolved.root ? files : files.map((f) => ({ ...f, path: rel(f.path) }));
+  return copyWorkspace(base, patched, { ...options, extraFolders: extra });
+}
+
 export function targetInCopy(opts: Pick<RecordOptions, 'target' | 'cwd' | 'args' | 'root'>, copy: WorkspaceCopy): TargetInCopy {
   const resolved = resolveRun(opts);
-  const cwdInside = isInside(resolved.cwd, copy.originalRoot);
-  // A cwd outside the root is not copied: the program runs there as it did when traced.
-  const cwd = cwdInside ? copy.map(resolved.cwd) : resolved.cwd;
+  const cwdInsideRoot = isInside(resolved.cwd, resolved.root);
+  const cwd = copy.map(resolved.cwd);
+  const root = copy.map(resolved.root);
   let target: RunTarget;
   switch (opts.target.kind) {
     case 'script':
@@ -36,13 +63,14 @@ export function targetInCopy(opts: Pick<RecordOptions, 'target' | 'cwd' | 'args'
     case 'pytest': {
       const [file = '', ...rest] = opts.target.nodeId.split('::');
       const abs = path.resolve(resolved.cwd, file);
-      // Relative ids keep working from the mapped cwd; otherwise name the copied file absolutely.
-      const mappedFile = cwdInside && !path.isAbsolute(file) ? file : copy.map(abs);
-      target = { kind: 'pytest', nodeId: [mappedFile, ...rest].join('::') };
+      // A relative id stays as given when it still names the copied file from the copied cwd.
+      const mapped = copy.map(abs);
+      const keepRelative = !path.isAbsolute(file) && path.relative(cwd, mapped) === path.relative(resolved.cwd, abs);
+      target = { kind: 'pytest', nodeId: [keepRelative ? file : mapped, ...rest].join('::') };
       break;
     }
   }
-  return { target, cwd, root: copy.root, pythonPath: cwdInside ? '' : copy.root, resolved };
+  return { target, cwd, root, pythonPath: cwdInsideRoot ? '' : root, resolved };
 }
 
 /** RecordOptions that trace the same run inside the copy. */

@@ -1,13 +1,21 @@
 // Verifies a candidate patch: the same run (pytest node id, script or module, with its args and
-// interpreter) without tracing, against a temporary copy of the root with the patched files written
-// into it. The user's tree is never written; the copy is removed afterwards.
+// interpreter) without tracing, against a temporary copy of the folder with the patched files
+// written into it, inside a sandbox (sandbox.ts) unless the user allowed running without one. The
+// verdict comes from an out-of-band record the run leaves (verdict.ts), not from the exit code.
+// The user's tree is never written; the copy is removed afterwards.
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
+import { UserError } from '../errors';
 import { findInterpreter } from '../dap/python';
 import type { RecordOptions } from '../trace/options';
-import { runPassed, summarizeFailure } from './failureSummary';
+import { interpreterPaths } from './interpreterPaths';
 import { runProgram } from './runProgram';
-import { plainArgv, resolveRun, targetInCopy } from './targetInCopy';
-import { copyWorkspace, type CopyLimits, type PatchedFile } from './workspaceCopy';
+import { probeSandbox, sandboxWrapper, type SandboxedSpawnWrapper } from './sandbox';
+import { copyForRun, plainArgv, targetInCopy } from './targetInCopy';
+import { programVerdict, pytestVerdict, type FailingLine, type ProgramRecord, type PytestRecord } from './verdict';
+import { isInside, type CopyLimits, type PatchedFile, type WorkspaceCopy } from './workspaceCopy';
+import pytestPlugin from './python/tracefix_verify_pytest.py';
+import programRunner from './python/tracefix_verify_main.py';
 
 export const DEFAULT_VERIFY_TIMEOUT_MS = 30_000;
 
@@ -19,6 +27,11 @@ export type VerifyOptions = Pick<RecordOptions, 'target' | 'args' | 'cwd' | 'roo
   /** Characters of output kept in the result (default 64 000). */
   maxOutputChars?: number;
   copyLimits?: Partial<CopyLimits>;
+  /** Run inside the sandbox (default true; UserError 'untrusted' when there is none). false only
+   * when the user allowed model-written code to run unsandboxed. */
+  sandbox?: boolean;
+  /** Scripts and modules: the line that failed in the original run, as it is in the patched files. */
+  failingLine?: FailingLine;
 };
 
 export interface VerifyResult {
@@ -27,23 +40,74 @@ export interface VerifyResult {
   timedOut: boolean;
   /** stdout and stderr interleaved, bounded (the middle elided). */
   output: string;
-  /** '' when passed; else one line: the assertion / exception, pytest's summary, or "timed out after N s". */
+  /** '' when passed; else one line: the assertion / exception, pytest's summary, "the test was
+   * skipped", "the program stopped early with sys.exit(0)…", or "timed out after N s". */
   failure: string;
   /** What was run, for display: `python -m pytest tests/test_x.py::test_y`. */
   command: string;
   durationMs: number;
+  /** Whether the run was sandboxed. */
+  sandboxed: boolean;
+}
+
+export const NO_SANDBOX_HINT = 'Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap), or allow model-written code to run without a sandbox (tracefix fix --no-sandbox; the editor asks).';
+
+/** The sandbox wrapper for runs in `copy` (undefined when `sandbox` is false); UserError when none is available. */
+export async function sandboxForCopy(copy: WorkspaceCopy, o: { sandbox?: boolean; python: string; env: NodeJS.ProcessEnv; cwd: string; originalCwd: string; readOnly?: string[] }): Promise<SandboxedSpawnWrapper | undefined> {
+  if (o.sandbox === false) return undefined;
+  const status = await probeSandbox(o.env);
+  if (!status.available) throw new UserError('untrusted', `Not running model-written code: ${status.reason}.`, NO_SANDBOX_HINT);
+  const paths = await interpreterPaths(o.python, o.env, o.originalCwd);
+  return sandboxWrapper(status, {
+    masked: copy.originals,
+    readWrite: [copy.dir],
+    // The interpreter and its libraries (a venv may live in the hidden project folder); never a
+    // sys.path entry into the user's own files (an editable install): those point into the copy.
+    readOnly: [...paths.prefixes, ...paths.sysPath.filter((p) => !copy.originals.some((r) => isInside(p, r))), ...(o.readOnly ?? [])],
+    cwd: o.cwd,
+  });
+}
+
+/**
+ * PYTHONPATH for a run in the copy: the copied root when the cwd is outside it, then every
+ * interpreter path (editable install, PYTHONPATH entry) that pointed into the user's folder, now
+ * pointing into the copy, so the patched files are the ones imported.
+ */
+export async function pythonPathInCopy(copy: WorkspaceCopy, o: { first: string[]; python: string; env: NodeJS.ProcessEnv; originalCwd: string }): Promise<string> {
+  const paths = await interpreterPaths(o.python, o.env, o.originalCwd);
+  const mine = paths.sysPath.filter((p) => copy.originals.some((r) => isInside(p, r)) && !paths.prefixes.some((x) => isInside(p, x)));
+  const given = (o.env.PYTHONPATH ?? '').split(path.delimiter).filter(Boolean).map((p) => (path.isAbsolute(p) ? copy.map(p) : p));
+  return [...new Set([...o.first, ...mine.map((p) => copy.map(p)), ...given])].join(path.delimiter);
+}
+
+/** Replaces the copy's paths by the user's in text the user and the model read. */
+export function unmapCopyPaths(text: string, copy: WorkspaceCopy): string {
+  let out = text;
+  for (const orig of [...copy.originals].sort((a, b) => b.length - a.length)) out = out.split(copy.map(orig)).join(orig);
+  return out;
 }
 
 export async function verifyPatch(opts: VerifyOptions): Promise<VerifyResult> {
   const interp = await findInterpreter(opts);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS;
   const args = opts.args ?? [];
-  // Resolved as the tracer does (validates the target; default root = cwd or the script's folder).
-  const { root } = resolveRun(opts);
-  const copy = copyWorkspace(root, opts.files, opts.copyLimits);
+  const base = opts.env ?? process.env;
+  // Refuse before copying anything when model-written code could only run unsandboxed.
+  if (opts.sandbox !== false) {
+    const status = await probeSandbox(base);
+    if (!status.available) throw new UserError('untrusted', `Not running model-written code: ${status.reason}.`, NO_SANDBOX_HINT);
+  }
+  const copy = await copyForRun(opts, opts.files, { limits: opts.copyLimits, signal: opts.signal });
   try {
     const t = targetInCopy(opts, copy);
-    const base = opts.env ?? process.env;
+    const support = path.join(copy.dir, '.tracefix');
+    await mkdir(support, { recursive: true });
+    const record = path.join(support, 'record.json');
+    const kind = t.resolved.kind;
+    const runner = path.join(support, 'tracefix_verify_main.py');
+    await writeFile(path.join(support, 'tracefix_verify_pytest.py'), pytestPlugin);
+    await writeFile(runner, programRunner);
+    const watch = opts.failingLine?.kind === 'line' ? { file: path.join(t.root, opts.failingLine.file), line: opts.failingLine.line } : undefined;
     const env: NodeJS.ProcessEnv = {
       ...base,
       PYTHONHASHSEED: '0',
@@ -51,28 +115,47 @@ export async function verifyPatch(opts: VerifyOptions): Promise<VerifyResult> {
       // Keep the copy as the program left it and skip bytecode writes entirely.
       PYTHONDONTWRITEBYTECODE: '1',
       ...opts.programEnv,
+      TRACEFIX_VERIFY: JSON.stringify({ record, ...(watch ? { watch } : {}) }),
     };
-    if (t.pythonPath) env.PYTHONPATH = [t.pythonPath, env.PYTHONPATH].filter(Boolean).join(path.delimiter);
-    const argv = plainArgv(t.target, args);
+    env.PYTHONPATH = await pythonPathInCopy(copy, {
+      first: [...(t.pythonPath ? [t.pythonPath] : []), ...(kind === 'pytest' ? [support] : [])],
+      python: interp.python, env: { ...base, ...opts.programEnv }, originalCwd: t.resolved.cwd,
+    });
+    if (!env.PYTHONPATH) delete env.PYTHONPATH;
+    const argv = t.target.kind === 'pytest' ? [...plainArgv(t.target, []), '-p', 'tracefix_verify_pytest', ...args]
+      : t.target.kind === 'script' ? [runner, 'script', t.target.path, ...args] : [runner, 'module', t.target.module, ...args];
+    const wrap = await sandboxForCopy(copy, { sandbox: opts.sandbox, python: interp.python, env: base, cwd: t.cwd, originalCwd: t.resolved.cwd });
     const run = await runProgram({
       python: interp.python, argv, cwd: t.cwd, env, stdin: opts.stdin, timeoutMs,
-      maxOutputChars: opts.maxOutputChars, signal: opts.signal,
+      maxOutputChars: opts.maxOutputChars, signal: opts.signal, wrap,
     });
     // Name the user's files, not the temporary copy, in what the user and the model read.
-    const output = run.output.split(copy.root).join(copy.originalRoot);
-    const facts = { kind: t.resolved.kind, exitCode: run.exitCode, signal: run.signal, timedOut: run.timedOut, timeoutMs, output };
-    const passed = runPassed(facts);
+    const output = unmapCopyPaths(run.output.split(support).join('<tracefix>'), copy);
+    const facts = { kind, exitCode: run.exitCode, signal: run.signal, timedOut: run.timedOut, timeoutMs, output };
+    const recorded = await readRecord(record);
+    const failure = kind === 'pytest'
+      ? pytestVerdict(recorded as PytestRecord | undefined, facts, opts.target.kind === 'pytest' ? opts.target.nodeId : '')
+      : programVerdict(recorded as ProgramRecord | undefined, facts, opts.failingLine);
     return {
-      passed,
+      passed: failure === '',
       exitCode: run.exitCode,
       timedOut: run.timedOut,
       output,
-      failure: passed ? '' : summarizeFailure(facts),
+      failure: unmapCopyPaths(failure, copy),
       command: displayCommand(opts, args),
       durationMs: run.durationMs,
+      sandboxed: wrap !== undefined,
     };
   } finally {
     copy.dispose();
+  }
+}
+
+async function readRecord(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as unknown;
+  } catch {
+    return undefined; // never written: the run did not reach its end
   }
 }
 

@@ -1,11 +1,13 @@
-// A throw-away copy of the user's root folder with patched files written into it, so a candidate fix
+// A throw-away copy of the user's folder with patched files written into it, so a candidate fix
 // can be run (and traced) without ever writing to the user's tree. Only what a run can need is
 // copied: version control, virtual environments, caches and node_modules are left out, and the
-// copy is bounded in files and bytes so a huge folder fails fast with a clear message.
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+// copy is bounded in files and bytes so a huge folder fails fast with a clear message. The walk
+// and the copies are asynchronous (the editor's extension host stays responsive) and cancellable.
+import { existsSync, realpathSync, rmSync } from 'node:fs';
+import { copyFile, lstat, mkdir, mkdtemp, readdir, realpath as realpathAsync, stat, symlink, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { InternalError, UserError } from '../errors';
+import { CancelledError, InternalError, UserError } from '../errors';
 
 /** Folder names never copied (at any depth). */
 export const COPY_EXCLUDED_DIRS = new Set([
@@ -20,6 +22,9 @@ export interface CopyLimits {
 
 export const DEFAULT_COPY_LIMITS: CopyLimits = { maxFiles: 20_000, maxBytes: 200 * 1024 * 1024 };
 
+/** Files copied at once. */
+const COPY_CONCURRENCY = 16;
+
 export interface PatchedFile {
   /** Relative to the root, forward or platform slashes. */
   path: string;
@@ -27,13 +32,18 @@ export interface PatchedFile {
 }
 
 export interface WorkspaceCopy {
-  /** The copied root (absolute); same base name as the original root. */
+  /** The copied folder (absolute); same base name as the original. */
   root: string;
-  /** The original root (absolute, real path). */
+  /** The original folder (absolute, real path). */
   originalRoot: string;
+  /** Every original folder copied: originalRoot and any extra folder (e.g. a working directory
+   * outside it). A sandbox hides all of them. */
+  originals: string[];
+  /** The temporary folder holding the copy (and the verification's own files); removed by dispose. */
+  dir: string;
   files: number;
   bytes: number;
-  /** Maps an absolute path inside the original root into the copy (other paths are returned as is). */
+  /** Maps an absolute path inside the original folder into the copy (other paths are returned as is). */
   map(p: string): string;
   /** Removes the copy; safe to call more than once. */
   dispose(): void;
@@ -58,92 +68,136 @@ function isVenv(dir: string): boolean {
   return existsSync(path.join(dir, 'pyvenv.cfg'));
 }
 
+type Job = { kind: 'dir'; dst: string } | { kind: 'file'; src: string; dst: string } | { kind: 'link'; target: string; dst: string };
+
+export interface CopyOptions {
+  limits?: Partial<CopyLimits>;
+  signal?: AbortSignal;
+  /** More folders to copy beside the root (same limits in total), e.g. a working directory outside it. */
+  extraFolders?: string[];
+}
+
 /**
- * Copies `rootIn` into a new temporary folder and writes `patched` over the copies.
- * Throws UserError('bad-argument') when the folder exceeds the limits.
+ * Copies `rootIn` into a new temporary folder and writes `patched` (relative to `rootIn`) over the copies.
+ * Throws UserError('bad-argument') when the folders exceed the limits, CancelledError when aborted;
+ * in both cases nothing is left behind.
  */
-export function copyWorkspace(rootIn: string, patched: PatchedFile[] = [], limits: Partial<CopyLimits> = {}): WorkspaceCopy {
-  const lim: CopyLimits = { ...DEFAULT_COPY_LIMITS, ...limits };
+export async function copyWorkspace(rootIn: string, patched: PatchedFile[] = [], options: CopyOptions = {}): Promise<WorkspaceCopy> {
+  const { signal } = options;
+  const lim: CopyLimits = { ...DEFAULT_COPY_LIMITS, ...options.limits };
   const originalRoot = realpath(rootIn);
-  if (!statSync(originalRoot, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new UserError('file-not-found', `Root folder not found: ${rootIn}`);
+  for (const folder of [rootIn, ...(options.extraFolders ?? [])]) {
+    if (!(await stat(folder).catch(() => undefined))?.isDirectory()) {
+      throw new UserError('file-not-found', folder === rootIn ? `Root folder not found: ${rootIn}` : `Folder not found: ${folder}`);
+    }
   }
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'tracefix-verify-'));
-  const root = path.join(tmp, path.basename(originalRoot) || 'root');
+  const extras = (options.extraFolders ?? []).map(realpath).filter((f) => !isInside(f, originalRoot));
+  // Copy the enclosing folder as the root instead (its copy holds this one).
+  if (extras.some((f) => isInside(originalRoot, f))) throw new InternalError(`copyWorkspace: an extra folder contains the root ${originalRoot}`);
+  if (signal?.aborted) throw new CancelledError();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'tracefix-verify-'));
+  const copyName = (p: string) => {
+    const base = path.basename(p) || 'root';
+    return base === '.tracefix' ? '.tracefix-root' : base;
+  };
+  const root = path.join(dir, copyName(originalRoot));
+  // Extra folders go to dir/.extra-N/<name>, so their names cannot clash with the root's copy.
+  const pairs = [{ from: originalRoot, to: root }, ...extras.map((from, i) => ({ from, to: path.join(dir, `.extra-${i + 1}`, copyName(from)) }))];
   let disposed = false;
   const dispose = (): void => {
     if (disposed) return;
     disposed = true;
-    rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   };
   let files = 0;
   let bytes = 0;
-  const tooBig = (): never => {
-    throw new UserError('bad-argument',
-      `The folder ${originalRoot} is too large to copy for verification (over ${lim.maxFiles} files or ${Math.round(lim.maxBytes / 1024 / 1024)} MB, not counting virtual environments, .git, node_modules and caches).`,
-      'Point --root at the smaller folder that holds your code and its tests.');
+  const check = (): void => {
+    if (signal?.aborted) throw new CancelledError();
   };
-  const walk = (from: string, to: string): void => {
-    mkdirSync(to, { recursive: true });
-    for (const e of readdirSync(from, { withFileTypes: true })) {
+  const count = (size: number): void => {
+    files += 1;
+    bytes += size;
+    if (files > lim.maxFiles || bytes > lim.maxBytes) {
+      throw new UserError('bad-argument',
+        `${pairs.length > 1 ? `The folders ${pairs.map((p) => p.from).join(' and ')} are` : `The folder ${originalRoot} is`} too large to copy for verification (over ${lim.maxFiles} files or ${Math.round(lim.maxBytes / 1024 / 1024)} MB, not counting virtual environments, .git, node_modules and caches).`,
+        'Point --root at the smaller folder that holds your code and its tests.');
+    }
+  };
+  // Walk first (bounded by the limits), then create the folders in order and copy files in parallel.
+  const jobs: Job[] = [];
+  const walk = async (from: string, to: string): Promise<void> => {
+    check();
+    jobs.push({ kind: 'dir', dst: to });
+    const entries = await readdir(from, { withFileTypes: true });
+    for (const e of entries) {
       const src = path.join(from, e.name);
       const dst = path.join(to, e.name);
       if (e.isSymbolicLink()) {
-        copySymlink(src, dst);
-        continue;
-      }
-      if (e.isDirectory()) {
+        await planSymlink(src, dst);
+      } else if (e.isDirectory()) {
         if (COPY_EXCLUDED_DIRS.has(e.name) || isVenv(src)) continue;
-        walk(src, dst);
+        await walk(src, dst);
       } else if (e.isFile()) {
-        const size = lstatSync(src).size;
-        files += 1;
-        bytes += size;
-        if (files > lim.maxFiles || bytes > lim.maxBytes) tooBig();
-        copyFileSync(src, dst);
+        count((await lstat(src)).size);
+        jobs.push({ kind: 'file', src, dst });
       }
       // sockets, FIFOs and devices are skipped: a run must not block on them.
     }
   };
-  // A symlinked file is copied as a file (a run may modify it); a symlinked folder stays a link to
-  // the resolved target outside the copy, unless it points into the root, where it keeps its
-  // relative form so it resolves inside the copy.
-  const copySymlink = (src: string, dst: string): void => {
-    const target = realpath(src);
-    const st = statSync(target, { throwIfNoEntry: false });
-    if (!st) return; // dangling
+  // A symlinked file is copied as a file (a run may modify it; it is user code like any other); a
+  // symlinked folder stays a link to the resolved target outside the copy, unless it points into
+  // a copied folder, where it keeps its relative form so it resolves inside the copy.
+  const planSymlink = async (src: string, dst: string): Promise<void> => {
+    const target = await realpathAsync(src).catch(() => undefined);
+    const st = target ? await stat(target).catch(() => undefined) : undefined;
+    if (!target || !st) return; // dangling
     if (st.isFile()) {
-      files += 1;
-      bytes += st.size;
-      if (files > lim.maxFiles || bytes > lim.maxBytes) tooBig();
-      copyFileSync(target, dst);
+      count(st.size);
+      jobs.push({ kind: 'file', src: target, dst });
     } else if (st.isDirectory()) {
-      if (isInside(originalRoot, target)) return; // a link to an ancestor would recurse
-      const link = isInside(target, originalRoot) ? path.relative(path.dirname(src), target) || '.' : target;
-      symlinkSync(link, dst, 'dir');
+      if (pairs.some((p) => isInside(p.from, target))) return; // a link to an ancestor would recurse
+      const home = pairs.find((p) => isInside(src, p.from));
+      const copied = home && isInside(target, home.from);
+      jobs.push({ kind: 'link', target: copied ? path.relative(path.dirname(src), target) || '.' : target, dst });
     }
   };
   try {
-    walk(originalRoot, root);
-    for (const f of patched) writePatched(root, f);
+    for (const p of pairs) await walk(p.from, p.to);
+    for (const j of jobs) if (j.kind === 'dir') await mkdir(j.dst, { recursive: true });
+    const rest = jobs.filter((j) => j.kind !== 'dir');
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < rest.length) {
+        check();
+        const j = rest[next++];
+        if (j?.kind === 'file') await copyFile(j.src, j.dst);
+        else if (j?.kind === 'link') await symlink(j.target, j.dst, 'dir');
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(COPY_CONCURRENCY, rest.length) }, worker));
+    check();
+    for (const f of patched) await writePatched(root, f);
   } catch (e) {
     dispose();
     if (e instanceof UserError) throw e;
     throw new InternalError(`Could not copy ${originalRoot} for verification: ${(e as Error).message}`, { cause: e });
   }
+  // Most specific first: an extra folder never lies inside the root, but the root may lie inside one.
+  const byDepth = [...pairs].sort((a, b) => b.from.length - a.from.length);
   const map = (p: string): string => {
     const abs = realpath(p);
-    return isInside(abs, originalRoot) ? path.join(root, path.relative(originalRoot, abs)) : p;
+    const pair = byDepth.find((x) => isInside(abs, x.from));
+    return pair ? path.join(pair.to, path.relative(pair.from, abs)) : p;
   };
-  return { root, originalRoot, files, bytes, map, dispose };
+  return { root, originalRoot, originals: pairs.map((p) => p.from), dir, files, bytes, map, dispose };
 }
 
-function writePatched(root: string, f: PatchedFile): void {
+async function writePatched(root: string, f: PatchedFile): Promise<void> {
   const rel = f.path.split(/[\\/]/).join(path.sep);
   const dst = path.resolve(root, rel);
   if (path.isAbsolute(rel) || !isInside(dst, root) || dst === root) {
     throw new UserError('bad-argument', `A patched file is outside the root folder: ${f.path}`);
   }
-  mkdirSync(path.dirname(dst), { recursive: true });
-  writeFileSync(dst, f.text);
+  await mkdir(path.dirname(dst), { recursive: true });
+  await writeFile(dst, f.text);
 }

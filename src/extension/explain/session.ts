@@ -41,7 +41,11 @@ export class FixSession {
 
   /** Highest `(k)` step number of the trace: rationale references beyond it are not links. */
   get maxStep(): number {
-    return this.trace.events.reduce((m, e) => Math.max(m, e.step ?? 0), 0);
+    let max = 0;
+    this.trace.events.forEach((e) => {
+      max = Math.max(max, e.step ?? 0);
+    });
+    return max;
   }
 
   private roundState(index: number): RoundState {

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CancelledError } from '../../../src/core/errors';
 import { verifyPatch } from '../../../src/core/verify';
 import { snapshot } from '../../support/files';
+import { processesMentioning } from '../../support/python';
 
 const FIXTURE = path.resolve(__dirname, '../../fixtures/fix/average');
 const FIXED = readFileSync(path.join(FIXTURE, 'average.py'), 'utf8').replace('(len(xs) + 1)', 'len(xs)');
@@ -14,19 +15,6 @@ const FIXED = readFileSync(path.join(FIXTURE, 'average.py'), 'utf8').replace('(l
 let user: string;
 
 
-/** Running (a zombie waiting for init to reap it counts as gone: it was killed). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 beforeEach(() => {
   user = path.join(mkdtempSync(path.join(os.tmpdir(), 'tfx-verify-')), 'average');
@@ -84,23 +72,25 @@ describe('verifyPatch', () => {
     expect(fed.output).toContain("got hello ['a b']");
   });
 
-  it('times out, says so, and kills the whole process group (children too)', async () => {
-    writeFileSync(path.join(user, 'spin.py'), [
-      'import subprocess, sys, time',
-      'child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])',
-      'print("child", child.pid, flush=True)',
-      'while True:',
-      '    time.sleep(0.05)',
-      '',
-    ].join('\n'));
-    const r = await verifyPatch({ target: { kind: 'script', path: 'spin.py' }, cwd: user, files: [], timeoutMs: 1500 });
-    expect(r).toMatchObject({ passed: false, timedOut: true, exitCode: null, failure: 'timed out after 1.5 s' });
-    const pid = Number(/child (\d+)/.exec(r.output)?.[1]);
-    expect(pid).toBeGreaterThan(0);
-    // The orphan is reaped by init shortly after the kill; wait for that rather than for a time.
-    for (let i = 0; i < 100 && alive(pid); i++) await new Promise((res) => setTimeout(res, 50));
-    expect(alive(pid)).toBe(false);
-  });
+  for (const sandbox of [true, false]) {
+    it(`times out, says so, and kills the whole process tree (children too)${sandbox ? ' in the sandbox' : ' without a sandbox'}`, async () => {
+      const token = `tfx-spin-${process.pid}-${Date.now()}-${sandbox}`;
+      writeFileSync(path.join(user, 'spin.py'), [
+        'import subprocess, sys, time',
+        `child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)", "${token}"])`,
+        'print("child started", flush=True)',
+        'while True:',
+        '    time.sleep(0.05)',
+        '',
+      ].join('\n'));
+      const r = await verifyPatch({ target: { kind: 'script', path: 'spin.py' }, cwd: user, files: [], timeoutMs: 1500, sandbox });
+      expect(r).toMatchObject({ passed: false, timedOut: true, exitCode: null, failure: 'timed out after 1.5 s', sandboxed: sandbox });
+      expect(r.output).toContain('child started');
+      // Orphans are reaped shortly after the kill; wait for that rather than for a time.
+      for (let i = 0; i < 100 && processesMentioning(token).length; i++) await new Promise((res) => setTimeout(res, 50));
+      expect(processesMentioning(token)).toEqual([]);
+    });
+  }
 
   it('rejects with CancelledError when aborted and removes its copy', async () => {
     writeFileSync(path.join(user, 'slow.py'), 'import time\nprint("started", flush=True)\ntime.sleep(300)\n');

@@ -6,7 +6,7 @@ const AVERAGE = 'def average(xs):\n    """Return the arithmetic mean of xs."""\n
 const HELPER = 'def unused():\n    pass\n';
 
 function ev(i: number, kind: TraceEvent['kind'], file: string, line: number, fn: string): TraceEvent {
-  return { index: i, step: i, kind, file, line, function: fn, depth: fn === '<module>' ? 0 : 1, callId: 1, callIndex: 1, changed: {}, locals: {} };
+  return { index: i, step: i, kind, file, line, function: fn, depth: fn === '<module>' ? 0 : 1, callId: 1, callIndex: 1, changed: {} };
 }
 
 function trace(outcome: Partial<TraceOutcome>, output = '', kind: Trace['program']['kind'] = 'script'): Trace {

@@ -2,9 +2,9 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/core/errors';
+import { CancelledError, UserError } from '../../../src/core/errors';
 import { copyWorkspace } from '../../../src/core/verify/workspaceCopy';
-import { recordOptionsInCopy, targetInCopy } from '../../../src/core/verify/targetInCopy';
+import { copyForRun, foldersToCopy, recordOptionsInCopy, targetInCopy } from '../../../src/core/verify/targetInCopy';
 import { snapshot } from '../../support/files';
 
 let user: string;
@@ -34,9 +34,9 @@ afterEach(() => {
 });
 
 describe('copyWorkspace', () => {
-  it('copies the root minus VCS, venvs, caches and node_modules, writes patched files only into the copy', () => {
+  it('copies the root minus VCS, venvs, caches and node_modules, writes patched files only into the copy', async () => {
     const before = snapshot(user);
-    const copy = copyWorkspace(user, [{ path: 'calc.py', text: 'def add(a, b):\n    return a + b\n' }, { path: 'pkg/new.py', text: 'N = 1\n' }]);
+    const copy = await copyWorkspace(user, [{ path: 'calc.py', text: 'def add(a, b):\n    return a + b\n' }, { path: 'pkg/new.py', text: 'N = 1\n' }]);
     try {
       expect(path.basename(copy.root)).toBe('proj');
       expect(copy.root.startsWith(os.tmpdir())).toBe(true);
@@ -54,26 +54,52 @@ describe('copyWorkspace', () => {
     copy.dispose(); // idempotent
   });
 
-  it('refuses a patched path that escapes the root and leaves no temp folder behind', () => {
+  it('refuses a patched path that escapes the root and leaves no temp folder behind', async () => {
     const tmpBefore = readdirSync(os.tmpdir()).filter((n) => n.startsWith('tracefix-verify-')).length;
-    expect(() => copyWorkspace(user, [{ path: '../evil.py', text: 'x' }])).toThrow(UserError);
+    await expect(copyWorkspace(user, [{ path: '../evil.py', text: 'x' }])).rejects.toThrow(UserError);
     expect(existsSync(path.join(path.dirname(user), 'evil.py'))).toBe(false);
     expect(readdirSync(os.tmpdir()).filter((n) => n.startsWith('tracefix-verify-')).length).toBe(tmpBefore);
   });
 
-  it('fails with a clear UserError when the folder is over the limits', () => {
-    expect(() => copyWorkspace(user, [], { maxFiles: 2 })).toThrow(/too large to copy for verification/);
-    expect(() => copyWorkspace(user, [], { maxBytes: 10 })).toThrow(UserError);
+  it('fails with a clear UserError when the folder is over the limits', async () => {
+    await expect(copyWorkspace(user, [], { limits: { maxFiles: 2 } })).rejects.toThrow(/too large to copy for verification/);
+    await expect(copyWorkspace(user, [], { limits: { maxBytes: 10 } })).rejects.toThrow(UserError);
   });
 
-  it('copies symlinked files as files and keeps links to folders outside the root', () => {
+  it('is cancellable: an aborted signal rejects with CancelledError and leaves no temp folder', async () => {
+    for (let i = 0; i < 300; i++) write(`many/f${i}.txt`, 'x'.repeat(100));
+    const ac = new AbortController();
+    const before = readdirSync(os.tmpdir()).filter((n) => n.startsWith('tracefix-verify-'));
+    const p = copyWorkspace(user, [], { signal: ac.signal });
+    ac.abort();
+    await expect(p).rejects.toBeInstanceOf(CancelledError);
+    const after = readdirSync(os.tmpdir()).filter((n) => n.startsWith('tracefix-verify-') && !before.includes(n));
+    expect(after.filter((n) => existsSync(path.join(os.tmpdir(), n, 'proj', 'calc.py')))).toEqual([]);
+  });
+
+  it('does not block the event loop while copying a large folder', async () => {
+    for (let i = 0; i < 2000; i++) write(`bulk/d${i % 40}/f${i}.py`, `X = ${i}\n`);
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 1);
+    const copy = await copyWorkspace(user);
+    clearInterval(timer);
+    try {
+      expect(copy.files).toBeGreaterThan(2000);
+      // A synchronous walk would let no timer fire until it returned.
+      expect(ticks).toBeGreaterThan(0);
+    } finally {
+      copy.dispose();
+    }
+  });
+
+  it('copies symlinked files as files and keeps links to folders outside the root', async () => {
     const outside = path.join(path.dirname(user), 'shared');
     mkdirSync(outside);
     writeFileSync(path.join(outside, 'big.csv'), 'a,b\n');
     symlinkSync(outside, path.join(user, 'shared'));
     symlinkSync(path.join(user, 'calc.py'), path.join(user, 'alias.py'));
     symlinkSync(path.dirname(user), path.join(user, 'up')); // would recurse
-    const copy = copyWorkspace(user);
+    const copy = await copyWorkspace(user);
     try {
       expect(lstatSync(path.join(copy.root, 'alias.py')).isFile()).toBe(true);
       expect(lstatSync(path.join(copy.root, 'shared')).isSymbolicLink()).toBe(true);
@@ -87,8 +113,8 @@ describe('copyWorkspace', () => {
 });
 
 describe('targetInCopy', () => {
-  it('maps a pytest node id, cwd and root into the copy', () => {
-    const copy = copyWorkspace(user);
+  it('maps a pytest node id, cwd and root into the copy', async () => {
+    const copy = await copyWorkspace(user);
     try {
       const t = targetInCopy({ target: { kind: 'pytest', nodeId: 'tests/test_calc.py::test_add' }, cwd: user }, copy);
       expect(t.target).toEqual({ kind: 'pytest', nodeId: 'tests/test_calc.py::test_add' });
@@ -100,18 +126,47 @@ describe('targetInCopy', () => {
     }
   });
 
-  it('for a script outside the cwd keeps the cwd, runs the copied script and puts the copy on PYTHONPATH', () => {
+  it('a script outside the cwd: the cwd is copied too, the program runs there and the copied root is on PYTHONPATH', async () => {
     const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'tfx-cwd-'));
-    const copy = copyWorkspace(user);
+    writeFileSync(path.join(elsewhere, 'input.txt'), 'data\n');
+    const opts = { target: { kind: 'script' as const, path: path.join(user, 'calc.py') }, cwd: elsewhere, env: { PYTHONPATH: '/opt/x' } };
+    expect(foldersToCopy({ root: user, cwd: elsewhere })).toEqual({ base: user, extra: [elsewhere] });
+    const copy = await copyForRun(opts, [{ path: 'calc.py', text: 'X = 1\n' }]);
     try {
-      const opts = recordOptionsInCopy({ target: { kind: 'script', path: path.join(user, 'calc.py') }, cwd: elsewhere, env: { PYTHONPATH: '/opt/x' } }, copy);
-      expect(opts.target).toEqual({ kind: 'script', path: path.join(copy.root, 'calc.py') });
-      expect(opts.cwd).toBe(elsewhere);
-      expect(opts.root).toBe(copy.root);
-      expect(opts.programEnv?.PYTHONPATH).toBe(`${copy.root}${path.delimiter}/opt/x`);
+      const r = recordOptionsInCopy(opts, copy);
+      expect(r.target).toEqual({ kind: 'script', path: path.join(copy.root, 'calc.py') });
+      expect(r.cwd.startsWith(copy.dir)).toBe(true);
+      expect(readFileSync(path.join(r.cwd, 'input.txt'), 'utf8')).toBe('data\n');
+      expect(readFileSync(path.join(copy.root, 'calc.py'), 'utf8')).toBe('X = 1\n');
+      expect(r.root).toBe(copy.root);
+      expect(r.programEnv?.PYTHONPATH).toBe(`${copy.root}${path.delimiter}/opt/x`);
+      expect(copy.originals.sort()).toEqual([elsewhere, user].sort());
     } finally {
       copy.dispose();
       rmSync(elsewhere, { recursive: true, force: true });
     }
+  });
+
+  it('--root src run from the project folder: the project is copied, the cwd and root both map into it, patches land under src', async () => {
+    write('src/pkg/mod.py', 'V = 1\n');
+    const opts = { target: { kind: 'pytest' as const, nodeId: 'tests/test_calc.py::test_add' }, cwd: user, root: 'src' };
+    expect(foldersToCopy({ root: path.join(user, 'src'), cwd: user })).toEqual({ base: user, extra: [] });
+    const copy = await copyForRun(opts, [{ path: 'pkg/mod.py', text: 'V = 2\n' }]);
+    try {
+      const t = targetInCopy(opts, copy);
+      expect(t.cwd).toBe(copy.root);
+      expect(t.root).toBe(path.join(copy.root, 'src'));
+      expect(t.target).toEqual({ kind: 'pytest', nodeId: 'tests/test_calc.py::test_add' });
+      expect(t.pythonPath).toBe(path.join(copy.root, 'src'));
+      expect(readFileSync(path.join(copy.root, 'src/pkg/mod.py'), 'utf8')).toBe('V = 2\n');
+      expect(readFileSync(path.join(user, 'src/pkg/mod.py'), 'utf8')).toBe('V = 1\n');
+    } finally {
+      copy.dispose();
+    }
+  });
+
+  it('refuses to copy a home folder or / that merely contains the root', () => {
+    expect(() => foldersToCopy({ root: path.join(os.homedir(), 'proj'), cwd: os.homedir() })).toThrow(/too broad to copy/);
+    expect(() => foldersToCopy({ root: '/srv/proj', cwd: '/' })).toThrow(UserError);
   });
 });

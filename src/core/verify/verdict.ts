@@ -1,0 +1,141 @@
+// Whether a verification run proves the fix, judged from the out-of-band record the run left
+// (python/tracefix_verify_pytest.py, python/tracefix_verify_main.py) and never from the exit code
+// alone: a patch can make a failing test "pass" by skipping it, marking it xfail, calling
+// pytest.exit(returncode=0) or os._exit(0), or stop a script with sys.exit(0) before its check.
+import { summarizeFailure, type FailureFacts } from './failureSummary';
+
+type PhaseName = 'setup' | 'call' | 'teardown';
+
+interface PhaseReport {
+  outcome: 'passed' | 'failed' | 'skipped';
+  xfail: boolean;
+  message: string;
+}
+
+export interface PytestRecord {
+  finished: boolean;
+  exitstatus: number;
+  /** Node ids after collection and deselection; null when collection never finished. */
+  collected: string[] | null;
+  deselected: string[];
+  reports: Record<string, Partial<Record<PhaseName, PhaseReport>>>;
+  collectProblems: { nodeid: string; outcome: 'failed' | 'skipped'; message: string }[];
+  interrupted: { type: string; message: string; returncode: number | null } | null;
+}
+
+export interface ProgramRecord {
+  end:
+    | { how: 'end' }
+    | { how: 'exit'; code: number; where: { file: string; line: number } | null; direct: boolean; atEnd: boolean }
+    | { how: 'exception'; type: string }
+    | null;
+  watch: { file: string; line: number; ran: number; raised: number; exception: string | null } | null;
+}
+
+/** The line that failed in the original run, as it is in the patched file. */
+export type FailingLine =
+  /** `file` relative to the root; `mayNotRun`: the original failure was the program exiting (sys.exit
+   * with an error), so the fixed program need not reach that line at all. */
+  | { kind: 'line'; file: string; line: number; originalLine: number; mayNotRun: boolean }
+  /** The patch deleted the line that failed without replacing it. */
+  | { kind: 'deleted'; file: string; originalLine: number };
+
+const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+
+/** Does a collected node id belong to what the user selected (`file.py`, `file.py::Class::test`, `…::test[1]`)? */
+export function nodeIdSelected(requested: string, collected: string): boolean {
+  const norm = (p: string) => p.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  const [rf = '', ...rnames] = requested.split('::');
+  const [cf = '', ...cnames] = collected.split('::');
+  if (!fileSelected(norm(rf), norm(cf))) return false;
+  if (rnames.length > cnames.length) return false;
+  return rnames.every((n, i) => {
+    const c = cnames[i] ?? '';
+    // `test_y` selects every parametrization `test_y[…]`.
+    return c === n || (i === rnames.length - 1 && !n.includes('[') && c.startsWith(`${n}[`));
+  });
+}
+
+/** The requested file or folder (relative to the cwd, or absolute) names the collected file (relative to pytest's rootdir). */
+function fileSelected(requested: string, collected: string): boolean {
+  if (!requested) return true;
+  if (requested.endsWith('.py')) return requested === collected || requested.endsWith(`/${collected}`) || collected.endsWith(`/${requested}`);
+  // A folder selects every file under it: some tail of its path is a leading part of the collected path.
+  const parts = requested.split('/');
+  return parts.some((_, k) => {
+    const tail = parts.slice(k).join('/');
+    return tail !== '' && (collected.startsWith(`${tail}/`) || collected.includes(`/${tail}/`));
+  });
+}
+
+/** '' when the record proves the selected test(s) ran and passed; else one line on why not. */
+export function pytestVerdict(record: PytestRecord | undefined, facts: FailureFacts, requestedNodeId: string): string {
+  if (facts.timedOut) return summarizeFailure(facts);
+  if (record?.interrupted) {
+    const i = record.interrupted;
+    const how = i.type === 'Exit' ? `pytest.exit(${i.returncode !== null ? `returncode=${i.returncode}` : ''})` : i.type;
+    return `the test run was stopped early by ${how}${i.message ? `: ${i.message}` : ''}`;
+  }
+  if (facts.exitCode !== 0) return summarizeFailure(facts);
+  if (!record?.finished) return 'pytest exited with code 0 before its session ended (os._exit or a crash?): the test was never seen to pass';
+  const problem = record.collectProblems.find((p) => p.outcome === 'failed') ?? record.collectProblems[0];
+  if (problem && (problem.outcome === 'failed' || !record.collected?.length)) {
+    return problem.outcome === 'failed'
+      ? `collecting ${problem.nodeid || 'the tests'} failed${problem.message ? `: ${problem.message}` : ''}`
+      : `${problem.nodeid || 'the test module'} was skipped while collecting${problem.message ? `: ${problem.message}` : ''}`;
+  }
+  const collected = record.collected ?? [];
+  if (collected.length === 0) {
+    if (record.deselected.length) return `the test was deselected (${plural(record.deselected.length, 'test')}; by -k/-m or a conftest hook), so it never ran`;
+    return `no test was collected for ${requestedNodeId}`;
+  }
+  const foreign = collected.filter((id) => !nodeIdSelected(requestedNodeId, id));
+  if (foreign.length) return `pytest ran ${foreign[0] ?? ''}${foreign.length > 1 ? ` and ${plural(foreign.length - 1, 'other test')}` : ''}, not the selected test ${requestedNodeId}`;
+  for (const id of collected) {
+    const phases = record.reports[id];
+    const why = testVerdict(phases);
+    if (why) return collected.length > 1 ? `${id}: ${why}` : why;
+  }
+  return '';
+}
+
+function testVerdict(phases: Partial<Record<PhaseName, PhaseReport>> | undefined): string {
+  if (!phases?.setup && !phases?.call) return 'the test never ran';
+  for (const name of ['setup', 'call', 'teardown'] as const) {
+    const p = phases[name];
+    if (!p) {
+      if (name === 'call') return 'the test never ran its body';
+      if (name === 'teardown') return 'the test never finished its teardown';
+      continue;
+    }
+    const msg = p.message ? `: ${p.message}` : '';
+    if (p.xfail) return p.outcome === 'passed' ? `the test is marked xfail (it xpassed${msg}), so its pass proves nothing` : `the test xfailed (marked as an expected failure${msg})`;
+    if (p.outcome === 'skipped') return `the test was skipped${name === 'call' ? '' : ` in ${name}`}${msg}`;
+    if (p.outcome === 'failed') return `the test failed in ${name}${msg}`;
+  }
+  return '';
+}
+
+/** '' when the program ran to its end, exited 0 and the failing line ran without raising; else why not. */
+export function programVerdict(record: ProgramRecord | undefined, facts: FailureFacts, failing: FailingLine | undefined): string {
+  if (facts.timedOut) return summarizeFailure(facts);
+  const end = record?.end;
+  if (end?.how === 'exception' || facts.exitCode !== 0) return summarizeFailure(facts);
+  if (!end) return 'the program exited with code 0 before reaching its end (os._exit?): the run proves nothing';
+  if (end.how === 'exit' && !end.atEnd) {
+    const at = end.where ? ` at ${shortPath(end.where.file)}:${end.where.line}` : '';
+    return `the program stopped early with sys.exit(${end.code})${at}${end.direct ? '' : ' (called from a function)'}, before its end: the run proves nothing`;
+  }
+  if (!failing) return '';
+  if (failing.kind === 'deleted') return `the patch deletes the line that failed (${failing.file}:${failing.originalLine})`;
+  const w = record?.watch;
+  const where = `${failing.file}:${failing.line}`;
+  if (!w) return '';
+  if (w.raised > 0) return `the line that failed (${where}) still raises ${w.exception ?? 'an exception'}${end.how === 'end' ? ', which the program catches' : ''}`;
+  if (w.ran === 0 && !failing.mayNotRun) return `the line that failed (${where}) never ran, so the run proves nothing`;
+  return '';
+}
+
+function shortPath(p: string): string {
+  return p.split(/[\\/]/).slice(-2).join('/');
+}
