@@ -2,6 +2,7 @@
 // the leading space of blank context lines and add prose between hunks, so hunks are located by
 // their content (exact, then ignoring trailing whitespace, then ignoring indentation), not by the
 // numbers in the `@@` header. All texts use LF line ends.
+import { spliceLines } from './splice';
 
 export interface DiffHunk {
   /** 1-based old start from the header, used only when the hunk has no old lines to search for. */
@@ -117,7 +118,7 @@ export function applyModelDiff(text: string, patch: DiffFilePatch): { text: stri
         oldIdx++;
       }
     }
-    file.splice(at, oldLines.length, ...replacement);
+    spliceLines(file, at, oldLines.length, replacement);
     cursor = at + replacement.length;
   }
   return { text: file.join('\n') };

@@ -1,7 +1,10 @@
 // Turns a model's free-form answer into rationale, summary, cited trace steps and new file texts.
 // Tolerates: fences with or without a language tag, extra prose, CRLF, several files, whole files
 // or only the changed functions, unified diffs, `<think>` blocks, echoed trace comments and
-// `<redacted>` placeholders. A cut-off answer never yields code (state `incomplete`).
+// `<redacted>` placeholders. A cut-off answer never yields code (state `incomplete`). Linear in the
+// answer's size and free of recursion and argument spreads, so a hostile answer (megabytes of code,
+// thousands of fences) costs time in proportion and never overflows the stack; answers beyond
+// MAX_ANSWER_CHARS are refused outright.
 import { applyModelDiff, looksLikeDiff, parseModelDiff } from './answerDiff';
 import type { FinishReason } from './provider';
 import { findDefs } from './pyStructure';
@@ -29,6 +32,9 @@ export interface ParsedAnswer {
   problems: string[];
 }
 
+/** No fix needs an answer this long (max_tokens keeps real answers far below it). */
+export const MAX_ANSWER_CHARS = 1_000_000;
+
 export interface ParseOptions {
   /** From ChatResult; 'length' (or 'cancelled') means the answer is incomplete. */
   finishReason?: FinishReason;
@@ -51,6 +57,8 @@ interface Fence {
 /** A comment standing for omitted code: `# ...`, `# rest unchanged`, `# existing code`. */
 const ELISION = /^\s*#\s*(?:\.{3}|…|.*\b(?:unchanged|rest of (?:the )?(?:code|file|function)|remains? the same|same as before|existing code)\b).*$/i;
 
+const MAX_LABEL_CHARS = 400;
+
 const CODE_LANGS = new Set(['', 'python', 'py', 'python3', 'py3', 'diff', 'patch', 'udiff']);
 
 function extractFences(ls: string[]): Fence[] {
@@ -64,7 +72,8 @@ function extractFences(ls: string[]): Fence[] {
     }
     const indent = m[1]?.length ?? 0;
     const marker = m[2] ?? '```';
-    const info = (m[3] ?? '').trim();
+    // File names are short: bounding what is searched for them keeps a huge line from costing more.
+    const info = (m[3] ?? '').trim().slice(0, MAX_LABEL_CHARS);
     let j = i + 1;
     const closeRe = new RegExp(`^\\s*${marker[0] === '`' ? '`' : '~'}{${marker.length},}\\s*$`);
     while (j < ls.length && !closeRe.test(ls[j] ?? '')) j++;
@@ -76,7 +85,8 @@ function extractFences(ls: string[]): Fence[] {
       .slice(Math.max(0, i - 3), i)
       .filter((l) => l.trim())
       .slice(-2)
-      .join('\n');
+      .join('\n')
+      .slice(-MAX_LABEL_CHARS);
     const lang = (/^[\w+-]*/.exec(info)?.[0] ?? '').toLowerCase();
     out.push({ info, lang: /\.\w+$/.test(lang) ? '' : lang, body, closed: j < ls.length, open: i, close: j, before });
     i = j + 1;
@@ -122,13 +132,21 @@ function toLf(text: string): string {
   return text.replace(/\r\n?/g, '\n');
 }
 
+const TRACE_COMMENT = /#[ \t]*\(\d+\)\s/y;
+
 /** Removes NExT trace comments the model copied into code, unless the file has them itself. */
 function stripTraceComments(code: string, original: string): string {
   return code
     .split('\n')
     .map((l) => {
-      const m = /\s+#\s*\(\d+\)\s.*$/.exec(l);
-      return m && !original.includes(m[0].trim()) ? l.slice(0, m.index) : l;
+      // Found from each `#` after whitespace; a leading `\s+` in the pattern would rescan long runs of spaces.
+      for (let at = l.indexOf('#'); at > 0; at = l.indexOf('#', at + 1)) {
+        if (!/\s/.test(l[at - 1] ?? '')) continue;
+        TRACE_COMMENT.lastIndex = at;
+        if (!TRACE_COMMENT.test(l)) continue;
+        return original.includes(l.slice(at).trim()) ? l : l.slice(0, at).trimEnd();
+      }
+      return l;
     })
     .join('\n');
 }
@@ -167,7 +185,7 @@ export function extractSteps(text: string, maxStep?: number): number[] {
 }
 
 function firstSentence(text: string): string {
-  const flat = (text.split(/^\s*(?:`{3,}|~{3,})/m)[0] ?? '').replace(/\s+/g, ' ').trim();
+  const flat = (text.split(/^[ \t]*(?:`{3,}|~{3,})/m)[0] ?? '').replace(/\s+/g, ' ').trim();
   const m = /^(.{10,200}?[.!?])(?:\s|$)/.exec(flat);
   return m?.[1] ?? flat.slice(0, 160);
 }
@@ -198,6 +216,46 @@ function targetFile(f: Fence, body: string, files: AnswerFile[]): { file?: Answe
   return { dropFirstLine: false, note: named ? `The answer names ${named}, which is none of the files.` : undefined };
 }
 
+/** Removes `<think>…</think>` blocks, and everything from an unclosed `<think>` that opens the answer. */
+export function stripThinking(text: string): string {
+  const open = /<think>/gi;
+  const close = /<\/think>/gi;
+  let out = '';
+  let pos = 0;
+  for (;;) {
+    open.lastIndex = pos;
+    const o = open.exec(text);
+    if (!o) break;
+    close.lastIndex = o.index + o[0].length;
+    const c = close.exec(text);
+    // No closing tag after this one means none after any later one either: stop (linear).
+    if (!c) break;
+    out += text.slice(pos, o.index);
+    pos = c.index + c[0].length;
+  }
+  out += text.slice(pos);
+  return /^\s*<think>/i.test(out) ? '' : out;
+}
+
+function megabytes(chars: number): string {
+  return chars >= 1_000_000 ? `${(chars / 1_000_000).toFixed(1)} million characters` : `${Math.round(chars / 1000)} thousand characters`;
+}
+
+function oversized(answer: string): ParsedAnswer {
+  // The rationale is whatever prose comes before the first fence, within a readable start.
+  const head = answer.slice(0, 20_000).replace(/\r\n?/g, '\n');
+  const fence = head.search(/^[ \t]*(?:`{3,}|~{3,})/m);
+  const rationale = cleanRationale(fence >= 0 ? head.slice(0, fence) : '');
+  return {
+    rationale,
+    summary: extractSummary(head).summary,
+    steps: extractSteps(rationale),
+    files: null,
+    state: 'unparseable',
+    problems: [`The answer is ${megabytes(answer.length)} long, far more than any fix needs (at most ${megabytes(MAX_ANSWER_CHARS)}); it was not used.`],
+  };
+}
+
 /**
  * Parses an answer against the files the prompt showed (`files`, current texts). Blocks that are
  * neither a whole file nor a definition (quoted snippets) are ignored; a block that cannot be placed
@@ -205,7 +263,8 @@ function targetFile(f: Fence, body: string, files: AnswerFile[]): { file?: Answe
  */
 export function parseAnswer(answer: string, files: AnswerFile[], options: ParseOptions = {}): ParsedAnswer {
   const problems: string[] = [];
-  const text = toLf(answer).replace(/<think>[\s\S]*?<\/think>/gi, '').replace(/^\s*<think>[\s\S]*$/i, '');
+  if (answer.length > MAX_ANSWER_CHARS) return oversized(answer);
+  const text = stripThinking(toLf(answer));
   const ls = text.split('\n');
   const fences = extractFences(ls);
   const codeFences = fences.filter((f) => CODE_LANGS.has(f.lang) || pathsIn(f.info).length > 0);

@@ -73,7 +73,8 @@ export function systemPrompt(withTrace: boolean): string {
 
 /** A fence longer than any backtick run inside `text`, so code containing ``` stays intact. */
 export function fenceFor(text: string): string {
-  const longest = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
+  let longest = 2;
+  for (const m of text.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
   return '`'.repeat(longest + 1);
 }
 

@@ -167,8 +167,10 @@ export function docstringOf(lines: string[], def: PyDef, scanned: PyLine[] = sca
   const raw = m[2] ?? m[4] ?? '';
   const parts = raw.split('\n');
   const rest = parts.slice(1).filter((p) => p.trim());
-  const common = rest.length ? Math.min(...rest.map((p) => p.length - p.trimStart().length)) : 0;
-  return [parts[0]?.trim() ?? '', ...parts.slice(1).map((p) => p.slice(common))].join('\n').trim();
+  let common = Infinity;
+  for (const p of rest) common = Math.min(common, p.length - p.trimStart().length);
+  if (common === Infinity) common = 0;
+  return [parts[0]?.trim() ?? ''].concat(parts.slice(1).map((p) => p.slice(common))).join('\n').trim();
 }
 
 /** Lines that are logical starts at indent 0 and not part of a def/class (imports, globals, main code). */

@@ -16,11 +16,28 @@ function lines(text: string): string[] {
   return text.split('\n');
 }
 
+/**
+ * `arr.splice(start, deleteCount, ...items)` without spreading `items` into call arguments: a spread
+ * of a few hundred thousand lines (a huge answer) overflows the stack.
+ */
+export function spliceLines<T>(arr: T[], start: number, deleteCount: number, items: readonly T[]): void {
+  const rest = arr.splice(start);
+  for (const x of items) arr.push(x);
+  for (let i = deleteCount; i < rest.length; i++) arr.push(rest[i] as T);
+}
+
+/** Smallest number, or `empty` for none (Math.min(...xs) overflows the stack on long arrays). */
+export function minOf(xs: readonly number[], empty = 0): number {
+  let m = Infinity;
+  for (const x of xs) if (x < m) m = x;
+  return m === Infinity ? empty : m;
+}
+
 /** Removes the indentation common to all non-blank lines. */
 export function dedent(text: string): string {
   const ls = lines(text);
   const widths = ls.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length);
-  const common = widths.length ? Math.min(...widths) : 0;
+  const common = minOf(widths);
   return common ? ls.map((l) => l.slice(Math.min(common, l.length - l.trimStart().length))).join('\n') : text;
 }
 
@@ -101,7 +118,7 @@ export function spliceFragment(original: string, fragment: string): SpliceResult
       file.forEach((x, k) => {
         if (fileScanned[k]?.start && fileScanned[k].indent === 0 && IMPORT.test(x)) at = statementSpan(file, k)[1];
       });
-      file.splice(at < 0 ? 0 : at, 0, ...stmt);
+      spliceLines(file, at < 0 ? 0 : at, 0, stmt);
       result.added.push(first);
       continue;
     }
@@ -113,7 +130,7 @@ export function spliceFragment(original: string, fragment: string): SpliceResult
       : -1;
     if (at >= 0) {
       const [fs, fe] = statementSpan(file, at);
-      file.splice(fs, fe - fs, ...stmt);
+      spliceLines(file, fs, fe - fs, stmt);
       result.replaced.push(target ?? first);
     } else {
       result.problems.push(`Ignored a top-level statement that matches nothing in the file: ${first}`);
@@ -139,11 +156,11 @@ export function spliceFragment(original: string, fragment: string): SpliceResult
           const existing = cur.find((x) => x.parent === cur.indexOf(cls) && x.name === m.name);
           const mBody = dedent(frag.slice(m.start, m.end).join('\n')).split('\n');
           if (existing) {
-            file.splice(existing.start, existing.end - existing.start, ...reindent(mBody, leading(file[existing.defLine])));
+            spliceLines(file, existing.start, existing.end - existing.start, reindent(mBody, leading(file[existing.defLine])));
             result.replaced.push(`${d.name}.${m.name}`);
           } else {
             const memberIndent = leading(frag[m.defLine]).length ? leading(file[cls.defLine]) + '    ' : '    ';
-            file.splice(cls.end, 0, '', ...reindent(mBody, memberIndent));
+            spliceLines(file, cls.end, 0, ['', ...reindent(mBody, memberIndent)]);
             result.added.push(`${d.name}.${m.name}`);
           }
         }
@@ -152,7 +169,7 @@ export function spliceFragment(original: string, fragment: string): SpliceResult
       }
     }
     if (top) {
-      file.splice(top.start, top.end - top.start, ...body);
+      spliceLines(file, top.start, top.end - top.start, body);
       result.replaced.push(d.name);
       anchor = d.name;
       continue;
@@ -160,7 +177,7 @@ export function spliceFragment(original: string, fragment: string): SpliceResult
     const nested = defs.filter((x) => x.parent !== undefined && x.name === d.name);
     if (nested.length === 1 && nested[0]) {
       const n = nested[0];
-      file.splice(n.start, n.end - n.start, ...reindent(body, leading(file[n.defLine])));
+      spliceLines(file, n.start, n.end - n.start, reindent(body, leading(file[n.defLine])));
       result.replaced.push(n.qualname);
       anchor = n.qualname;
       continue;
@@ -173,9 +190,9 @@ export function spliceFragment(original: string, fragment: string): SpliceResult
     const tops = topDefs(file);
     const after = tops.find((x) => x.name === anchor) ?? tops[tops.length - 1];
     const at = after ? after.end : file.length;
-    const insert = ['', '', ...body];
+    const insert = ['', ''].concat(body);
     if (at < file.length && file[at]?.trim()) insert.push('', '');
-    file.splice(at, 0, ...insert);
+    spliceLines(file, at, 0, insert);
     if (!after) file = trimLeadingBlank(file);
     result.added.push(d.name);
     anchor = d.name;

@@ -73,11 +73,11 @@ export function computeHunks(oldText: string, newText: string): Hunk[] {
     }
     cur ??= { startLine: oldIdx, endLine: oldIdx, oldLines: [], newLines: [] };
     if (change.removed) {
-      cur.oldLines.push(...change.value);
+      for (const l of change.value) cur.oldLines.push(l);
       oldIdx += change.count;
       cur.endLine = oldIdx;
     } else {
-      cur.newLines.push(...change.value);
+      for (const l of change.value) cur.newLines.push(l);
     }
   }
   flush();
@@ -121,7 +121,9 @@ export function applyHunks(text: string, hunks: readonly Hunk[]): string {
     if (!fits) {
       throw new UserError('patch-conflict', `The change at line ${h.startLine + 1} no longer matches the file (it was edited, or changes overlap).`, 'Run Explain & Fix again on the current file.');
     }
-    lines.splice(h.startLine, h.endLine - h.startLine, ...h.newLines);
+    const rest = lines.splice(h.startLine);
+    for (const l of h.newLines) lines.push(l);
+    for (let i = h.endLine - h.startLine; i < rest.length; i++) lines.push(rest[i] ?? '');
     limit = h.startLine;
   }
   const body = lines.join(eol);
