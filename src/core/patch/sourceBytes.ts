@@ -65,6 +65,24 @@ export function matchSource(bytes: Uint8Array, baseText: string): SourceMatch | 
   return undefined;
 }
 
+const toLf = (t: string): string => stripBom(t).replace(/\r\n?/g, '\n');
+
+/**
+ * Does an editor's text (decoded as `encoding`, line ends normalized as editors do) show the same
+ * file as `baseText`? Also true when the base text was read as UTF-8 from a file in another encoding.
+ */
+export function textMatchesBase(text: string, encoding: SourceEncoding | undefined, baseText: string): boolean {
+  const base = toLf(baseText);
+  if (toLf(text) === base) return true;
+  // The editor read the file in its encoding, the base text as UTF-8 …
+  const bytes = encoding && encodeAs(encoding, stripBom(text));
+  if (bytes !== undefined && toLf(bytes.toString('utf8')) === base) return true;
+  // … or the other way round: the base text in the file's encoding, the editor as UTF-8.
+  const own = decodeSource(Buffer.from(base.split('\n', 2).join('\n'), 'latin1')).encoding;
+  const baseBytes = own.name === 'utf-8' ? undefined : encodeAs(own, base);
+  return baseBytes !== undefined && toLf(baseBytes.toString('utf8')) === toLf(text);
+}
+
 export interface PatchedSource {
   bytes: Buffer;
   encoding: SourceEncoding;

@@ -226,6 +226,13 @@ export function encodeAs(encoding: SourceEncoding, text: string): Buffer | undef
   return encodeWith(codecOf(encoding), text);
 }
 
+/** The encoding behind a VS Code TextDocument.encoding id ('utf8bom', 'iso88591'…), if Tracefix knows it. */
+export function encodingFromVscode(id: string): SourceEncoding | undefined {
+  if (id === 'utf8bom') return { name: 'utf-8', bom: true, from: 'bom', vscode: id };
+  for (const c of CODECS.values()) if (c.vscode === id) return { name: c.name, bom: false, from: 'cookie', vscode: id };
+  return undefined;
+}
+
 /** "iso-8859-1 (from its coding cookie)" and the like, for messages. */
 export function describeEncoding(e: SourceEncoding): string {
   if (e.unknown !== undefined) return `"${e.unknown}" (an encoding Tracefix does not know, read byte for byte)`;

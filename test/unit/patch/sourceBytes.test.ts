@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors';
 import { splitLines } from '../../../src/core/patch/hunks';
-import { patchSourceBytes } from '../../../src/core/patch/sourceBytes';
+import { patchSourceBytes, textMatchesBase } from '../../../src/core/patch/sourceBytes';
 import { codingCookie, decodeSource, detectSourceEncoding } from '../../../src/core/patch/sourceEncoding';
 
 const latin1 = (s: string): Buffer => Buffer.from(s, 'latin1');
@@ -192,5 +192,20 @@ describe('patchSourceBytes', () => {
         if (k !== null && i < gotEols.length && k < allEols.length - (final ? 0 : 1)) expect(gotEols[i]).toBe(allEols[k]);
       });
     }
+  });
+});
+
+describe('textMatchesBase (the editor\'s "unchanged since the trace")', () => {
+  const file = latin1('# coding: latin-1\r\nx = "\xe9"\r\n');
+  it('matches across line-end normalisation, a BOM, and either side read as UTF-8 from a latin-1 file', () => {
+    const latinEnc = decodeSource(file).encoding;
+    const asLatin = file.toString('latin1');
+    const asUtf8 = file.toString('utf8');
+    expect(textMatchesBase(asLatin.replace(/\r\n/g, '\n'), latinEnc, asLatin)).toBe(true);
+    expect(textMatchesBase(asLatin, latinEnc, asUtf8)).toBe(true);
+    expect(textMatchesBase(asUtf8, undefined, asLatin)).toBe(true);
+    expect(textMatchesBase('\ufeffx = 1\n', undefined, 'x = 1\r\n')).toBe(true);
+    expect(textMatchesBase(asLatin.replace('\xe9', 'e'), latinEnc, asLatin)).toBe(false);
+    expect(textMatchesBase(asUtf8.replace('x', 'y'), undefined, asLatin)).toBe(false);
   });
 });
