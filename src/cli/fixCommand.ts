@@ -24,6 +24,8 @@ const FIX_OPTIONS = {
   'show-prompt': { type: 'boolean' },
   'no-trace': { type: 'boolean' },
   'prompt-only': { type: 'boolean' },
+  'allow-test-edits': { type: 'boolean' },
+  'no-sandbox': { type: 'boolean' },
 } as const;
 
 export interface ModelConfig {
@@ -50,7 +52,11 @@ export function formatPrompt(messages: ChatMessage[], round: number): string {
 
 function verdict(kind: string, r: FixRound): string {
   const v = r.verification;
-  if (v?.passed) return kind === 'pytest' ? 'verified: test passes' : `verified: \`${v.command}\` exits 0`;
+  if (v?.passed) {
+    const what = kind === 'pytest' ? 'verified: test passes' : `verified: \`${v.command}\` exits 0`;
+    return v.sandboxed ? what : `${what} (run without a sandbox)`;
+  }
+  if (r.changesTests.length && !v) return `not verified: ${r.failure} (allow with --allow-test-edits)`;
   return `not verified: ${r.failure || 'no patch'}`;
 }
 
@@ -115,6 +121,7 @@ function jsonResult(res: FixResult, applied: WritePatchedFileResult[], model: Mo
       steps: r.steps,
       state: r.state,
       problems: r.problems,
+      changesTests: r.changesTests,
       failure: r.failure,
       patch: r.patch && { diff: r.patch.diff, files: r.patch.files.map((f) => ({ path: f.path, added: f.added, removed: f.removed, hunks: f.hunks })) },
       verification: r.verification,
@@ -163,6 +170,8 @@ export async function fixCommand(argv: string[], signal: AbortSignal, io: FixCom
       useTrace: values['no-trace'] !== true,
       // --timeout bounds each verification run too (default 30 s there: plain runs are faster).
       verifyTimeoutMs: a.timeoutMs,
+      allowTestEdits: values['allow-test-edits'] === true,
+      sandbox: values['no-sandbox'] !== true,
       signal,
       onEvent: json ? undefined : humanPrinter(io.stdout, io.stderr, values['show-prompt'] === true, maxRounds, kind, provider.label),
     });
@@ -213,5 +222,6 @@ function explainModelError(e: unknown): unknown {
   }
   if (e.code === 'model-incomplete') return new UserError(e.code, `model answer incomplete: ${e.message}`, e.hint ?? 'Nothing was written. Try again.');
   if (e.code === 'model-not-found') return new UserError(e.code, e.message, `${e.hint ?? ''} Choose the model with --model or TRACEFIX_MODEL.`.trim());
+  if (e.code === 'untrusted') return new UserError(e.code, e.message, 'Install bubblewrap (apt-get install bubblewrap), or pass --no-sandbox to run the patched code without one.');
   return e;
 }

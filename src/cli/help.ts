@@ -45,9 +45,13 @@ export const FIX_HELP = `Usage: tracefix fix (<script.py> | --test NODEID | --mo
 
 Records the failing run (as \`tracefix trace\`), asks a model for a rationale grounded in the NExT trace
 and a patch, and verifies the patch by running the same command without tracing in a temporary copy
-of your folder. When verification fails, the patched program is traced and the model asked again.
-Prints the rationale (streamed), a unified diff and "verified: …" or "not verified: <failure>".
-Your files are only written with --apply, and only for a verified patch.
+of your folder, inside a bubblewrap sandbox (your folder hidden, only the copy writable, no network).
+When verification fails, the patched program is traced (sandboxed too) and the model asked again.
+Verified means: the selected test was collected and passed (not skipped, xfailed or stopped early by
+pytest.exit / os._exit), or the script ran to its end and the line that failed ran without raising.
+A patch that changes test code (the test's file, conftest.py, test_*.py, *_test.py, tests/) is never
+verified unless --allow-test-edits. Prints the rationale (streamed), a unified diff and "verified: …"
+or "not verified: <why>". Your files are only written with --apply, and only for a verified patch.
 Exit 0 verified fix found, 1 no verified fix, 2 usage / configuration / model error, 3 internal error.
 
 Model (OpenAI or any OpenAI-compatible server):
@@ -66,6 +70,10 @@ Options:
   --show-prompt         print the exact (redacted) prompt sent to the model in each round
   --prompt-only         trace and print the round-1 prompt, without calling a model (no key needed)
   --no-trace            ablation: prompt without the execution trace
+  --allow-test-edits    verify and apply patches that change test code too
+  --no-sandbox          run model-written code without the sandbox: needed where bubblewrap is
+                        unavailable, or when the test needs the network; that code can then read
+                        and write anything you can
   --budget TOKENS       token budget of the NExT trace in the prompt (default 6000)
   --python PATH, --debugpy-path DIR, --engine, --cwd DIR, --root DIR, --stdin FILE,
   --max-steps N, --timeout SECONDS, --repr-length N, -v/--verbose: as for \`tracefix trace\`

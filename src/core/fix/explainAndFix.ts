@@ -243,7 +243,7 @@ async function tracePatched(patch: ProposedPatch, ctx: AttemptContext): Promise<
     });
     const trace = await recordTrace({
       ...inCopy, signal: ctx.signal, spawnWrapper,
-      programEnv: { ...inCopy.programEnv, ...(pythonPath ? { PYTHONPATH: pythonPath } : {}) },
+      programEnv: { ...inCopy.programEnv, PWD: inCopy.cwd, ...(pythonPath ? { PYTHONPATH: pythonPath } : {}) },
     });
     // Half the budget: the prompt also carries the original trace.
     const next = renderNext(trace, { budget: Math.max(1000, Math.floor(ctx.budget / 2)) });

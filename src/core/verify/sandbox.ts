@@ -106,7 +106,8 @@ function unique(paths: string[]): string[] {
 /**
  * bwrap's arguments (without the command) for `spec`. Mount order matters: read-only binds that
  * only /tmp hides, then the masks, then read-only binds inside masked folders, then the writable
- * binds. A writable bind must never contain a masked folder (it would expose it): InternalError.
+ * binds, then the masks turn read-only (their bound sub-folders keep their own mode). A writable
+ * bind must never contain a masked folder (it would expose it): InternalError.
  */
 export function bwrapArgs(spec: SandboxSpec, extra: ExtraBinds = {}): string[] {
   const masked = unique(spec.masked);
@@ -123,6 +124,8 @@ export function bwrapArgs(spec: SandboxSpec, extra: ExtraBinds = {}): string[] {
   for (const m of masked) args.push('--tmpfs', m);
   for (const p of readOnly) if (insideMask(p)) args.push('--ro-bind-try', p, p);
   for (const w of readWrite) args.push('--bind', w, w);
+  // Writing into a hidden folder fails (EROFS) instead of landing silently in a throw-away tmpfs.
+  for (const m of masked) args.push('--remount-ro', m);
   args.push('--chdir', spec.cwd);
   return args;
 }

@@ -116,6 +116,8 @@ export async function verifyPatch(opts: VerifyOptions): Promise<VerifyResult> {
       PYTHONDONTWRITEBYTECODE: '1',
       ...opts.programEnv,
       TRACEFIX_VERIFY: JSON.stringify({ record, ...(watch ? { watch } : {}) }),
+      // The shell's idea of the cwd would still name the user's folder.
+      PWD: t.cwd,
     };
     env.PYTHONPATH = await pythonPathInCopy(copy, {
       first: [...(t.pythonPath ? [t.pythonPath] : []), ...(kind === 'pytest' ? [support] : [])],
