@@ -6,45 +6,20 @@
 //   node scripts/build.mjs --production    minified (vscode:prepublish, prepack); prints sizes
 //   node scripts/build.mjs --watch
 import * as esbuild from 'esbuild';
-import { existsSync, statSync } from 'node:fs';
-import { nodeBundle } from './esbuild-options.mjs';
-
-/** Packages loaded lazily from dist/vendor/<name>.js (src/core/model/openaiSdk.ts, src/core/render/tokens.ts). */
-export const VENDORED = ['openai', 'gpt-tokenizer'];
-
-/** Resolves `require('openai')` etc. in the main bundles to the vendor file next to them. */
-const vendorExternal = {
-  name: 'vendor-external',
-  setup(build) {
-    const filter = new RegExp(`^(${VENDORED.map((n) => n.replace(/[-/]/g, '\\$&')).join('|')})$`);
-    build.onResolve({ filter }, (args) => ({ path: `./vendor/${args.path}.js`, external: true }));
-  },
-};
+import { statSync } from 'node:fs';
+import * as path from 'node:path';
+import { productEntries, repo } from './build-config.mjs';
 
 const argv = process.argv.slice(2);
-const watch = argv.includes('--watch');
 const production = argv.includes('--production');
-const common = { ...nodeBundle, minify: production, metafile: production };
+const entries = productEntries({ production });
 
-const entries = [
-  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [vendorExternal] },
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [vendorExternal] },
-  { entryPoints: ['src/core/replay/adapterMain.ts'], outfile: 'dist/replayAdapter.js', plugins: [vendorExternal] },
-].filter((e) => existsSync(e.entryPoints[0]));
-// Each vendor file is the package's CommonJS entry, exactly what `require(name)` gives in development.
-for (const name of VENDORED) {
-  entries.push({ stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: process.cwd(), sourcefile: `vendor-${name}.js` }, outfile: `dist/vendor/${name}.js` });
-}
-
-if (watch) {
-  for (const e of entries) {
-    const ctx = await esbuild.context({ ...common, ...e });
-    await ctx.watch();
-  }
+if (argv.includes('--watch')) {
+  for (const e of entries) await (await esbuild.context(e)).watch();
 } else {
-  await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e })));
+  await Promise.all(entries.map((e) => esbuild.build(e)));
   if (production) {
-    const kb = (f) => `${(statSync(f).size / 1024).toFixed(0)} KB`;
+    const kb = (f) => `${(statSync(path.join(repo, f)).size / 1024).toFixed(0)} KB`;
     console.log(`build (production, minified): ${entries.map((e) => `${e.outfile} ${kb(e.outfile)}`).join(', ')}`);
   }
 }

@@ -5,6 +5,7 @@
 //
 //   node scripts/bundle-debugpy.mjs            install unless a debugpy 1.8 is already there
 //   node scripts/bundle-debugpy.mjs --force    reinstall
+//   node scripts/bundle-debugpy.mjs --clean    also delete the bytecode Python wrote there (before packaging)
 //
 // The pip run uses $TRACEFIX_BUNDLE_PYTHON, else python3. The wheel pip picks is the one for that
 // Python and platform: its compiled speed-ups (pydevd_cython) load only on that CPython version
@@ -37,10 +38,22 @@ function fail(message) {
   return e;
 }
 
+/** Removes the __pycache__ folders Python writes when it imports from bundled/libs (tests, the CLI):
+ * bytecode of this machine's Python does not belong in a package. */
+export function removeBytecode(libs = BUNDLED_LIBS) {
+  if (!existsSync(libs)) return 0;
+  const dirs = readdirSync(libs, { recursive: true, encoding: 'utf8' }).filter((f) => path.basename(f) === '__pycache__');
+  for (const d of dirs) rmSync(path.join(libs, d), { recursive: true, force: true });
+  return dirs.length;
+}
+
 /** Installs debugpy 1.8 into bundled/libs unless it is there. Returns bundledDebugpyInfo(). */
-export function ensureBundledDebugpy({ force = false, log = (m) => console.log(`[bundle-debugpy] ${m}`) } = {}) {
+export function ensureBundledDebugpy({ force = false, clean = false, log = (m) => console.log(`[bundle-debugpy] ${m}`) } = {}) {
   const have = bundledDebugpyInfo();
-  if (have && have.version.startsWith(SERIES) && !force) return have;
+  if (have && have.version.startsWith(SERIES) && !force) {
+    if (clean) removeBytecode();
+    return have;
+  }
   const python = process.env.TRACEFIX_BUNDLE_PYTHON || 'python3';
   const pip = spawnSync(python, ['-m', 'pip', '--version'], { encoding: 'utf8' });
   if (pip.error || pip.status !== 0) {
@@ -74,7 +87,7 @@ export function ensureBundledDebugpy({ force = false, log = (m) => console.log(`
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    const info = ensureBundledDebugpy({ force: process.argv.includes('--force') });
+    const info = ensureBundledDebugpy({ force: process.argv.includes('--force'), clean: process.argv.includes('--clean') });
     console.log(`[bundle-debugpy] bundled/libs: debugpy ${info.version} (${info.tags.join(', ')})`);
   } catch (e) {
     console.error(`[bundle-debugpy] ${e instanceof Error ? e.message : e}`);

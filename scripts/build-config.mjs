@@ -1,0 +1,35 @@
+// What the product build bundles (scripts/build.mjs) — shared with scripts/notices.mjs, which lists
+// the third-party packages that end up inside these files.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nodeBundle } from './esbuild-options.mjs';
+
+export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Packages loaded lazily from dist/vendor/<name>.js (src/core/model/openaiSdk.ts, src/core/render/tokens.ts). */
+export const VENDORED = ['openai', 'gpt-tokenizer'];
+
+/** Resolves `require('openai')` etc. in the main bundles to the vendor file next to them. */
+const vendorExternal = {
+  name: 'vendor-external',
+  setup(build) {
+    const filter = new RegExp(`^(${VENDORED.map((n) => n.replace(/[-/]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: `./vendor/${args.path}.js`, external: true }));
+  },
+};
+
+/** esbuild option sets, one per output file under dist/. */
+export function productEntries({ production = false } = {}) {
+  const common = { ...nodeBundle, absWorkingDir: repo, minify: production };
+  const entries = [
+    { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [vendorExternal] },
+    { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [vendorExternal] },
+    { entryPoints: ['src/core/replay/adapterMain.ts'], outfile: 'dist/replayAdapter.js', plugins: [vendorExternal] },
+  ].filter((e) => existsSync(path.join(repo, e.entryPoints[0])));
+  // Each vendor file is the package's CommonJS entry, exactly what `require(name)` gives in development.
+  for (const name of VENDORED) {
+    entries.push({ stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: repo, sourcefile: `vendor-${name}.js` }, outfile: `dist/vendor/${name}.js` });
+  }
+  return entries.map((e) => ({ ...common, ...e }));
+}

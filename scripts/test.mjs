@@ -1,0 +1,79 @@
+// `npm test`: the whole test set-up and every layer, in order, on a fresh Debian/Ubuntu machine too.
+//   1. set-up (scripts/setup/): apt packages, bundled debugpy, code-server — installed when possible,
+//      otherwise one line naming the command and exit 2;
+//   2. development build; 3. vitest (unit + integration, real Python/debugpy);
+//   4. the VSIX: production build, vsce package, inspection (scripts/package.mjs);
+//   5. the vscode layer (scripts/vscode-test/run.mjs): in-host suites and UI smoke, including the
+//      smoke against the VSIX installed with --install-extension.
+// Every layer runs even when an earlier one failed; the last line totals them.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { packageVsix } from './package.mjs';
+import { setup } from './setup/index.mjs';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const say = (m) => console.log(`\n== ${m}`);
+const total = { passed: 0, failed: 0 };
+const layers = [];
+
+function run(cmd, args, extra = {}) {
+  return spawnSync(cmd, args, { cwd: repo, stdio: 'inherit', ...extra });
+}
+
+function record(layer, passed, failed, seconds) {
+  total.passed += passed;
+  total.failed += failed;
+  layers.push(`${layer}: ${passed} passed, ${failed} failed (${seconds.toFixed(0)} s)`);
+}
+
+say('set-up');
+if (!setup()) process.exit(2);
+
+say('build');
+if (run('npm', ['run', 'build', '--silent']).status !== 0) {
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+say('vitest: unit + integration');
+{
+  const t = Date.now();
+  const out = path.join(repo, 'test-output', 'vitest.json');
+  mkdirSync(path.dirname(out), { recursive: true });
+  rmSync(out, { force: true });
+  const r = run(process.execPath, [path.join(repo, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
+  const report = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : undefined;
+  const failed = report ? report.numFailedTests + (r.status !== 0 && report.numFailedTests === 0 ? 1 : 0) : 1;
+  record('vitest', report?.numPassedTests ?? 0, failed, (Date.now() - t) / 1000);
+}
+
+say('VSIX: package + inspect');
+let vsix;
+{
+  const t = Date.now();
+  try {
+    vsix = (await packageVsix()).file;
+    record('package', 1, 0, (Date.now() - t) / 1000);
+  } catch (e) {
+    console.log(`[package] ${e instanceof Error ? e.message : e}`);
+    record('package', 0, 1, (Date.now() - t) / 1000);
+  }
+}
+
+say('vscode: in-host suites + UI smoke (code-server)');
+{
+  const t = Date.now();
+  const r = run(process.execPath, [path.join(repo, 'scripts/vscode-test/run.mjs'), ...(vsix ? ['--vsix', vsix] : ['--no-vsix'])], { stdio: ['inherit', 'pipe', 'inherit'], maxBuffer: 256 * 1024 * 1024 });
+  const text = r.stdout?.toString() ?? '';
+  process.stdout.write(text);
+  const m = [...text.matchAll(/^(\d+) passed, (\d+) failed$/gm)].pop();
+  const failed = m ? Number(m[2]) + (r.status !== 0 && Number(m[2]) === 0 ? 1 : 0) : 1;
+  record('vscode', m ? Number(m[1]) : 0, failed, (Date.now() - t) / 1000);
+}
+
+say('summary');
+for (const l of layers) console.log(`  ${l}`);
+console.log(`total: ${total.passed} passed, ${total.failed} failed`);
+process.exit(total.failed === 0 && total.passed > 0 ? 0 : 1);
