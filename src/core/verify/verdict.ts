@@ -76,6 +76,11 @@ export function pytestVerdict(record: PytestRecord | undefined, facts: FailureFa
     const how = i.type === 'Exit' ? `pytest.exit(${i.returncode !== null ? `returncode=${i.returncode}` : ''})` : i.type;
     return `the test run was stopped early by ${how}${i.message ? `: ${i.message}` : ''}`;
   }
+  // A module skipped while collecting ends in pytest's "found no collectors" (exit 4): say why.
+  const skippedModule = record?.collectProblems.find((p) => p.outcome === 'skipped');
+  if (skippedModule && !record?.collected?.length && !record?.collectProblems.some((p) => p.outcome === 'failed')) {
+    return `${skippedModule.nodeid || 'the test module'} was skipped while collecting${skippedModule.message ? `: ${skippedModule.message}` : ''}`;
+  }
   if (facts.exitCode !== 0) return summarizeFailure(facts);
   if (!record?.finished) return 'pytest exited with code 0 before its session ended (os._exit or a crash?): the test was never seen to pass';
   const problem = record.collectProblems.find((p) => p.outcome === 'failed') ?? record.collectProblems[0];

@@ -15,14 +15,15 @@ _state = {'collected': None, 'deselected': [], 'reports': {}, 'collectProblems':
 
 def _message(report):
     try:
+        if getattr(report, 'wasxfail', ''):
+            # The xfail reason says more than the failure it expected.
+            return ' '.join(str(report.wasxfail).split())[:_MAX]
         lr = report.longrepr
         if isinstance(lr, tuple) and len(lr) == 3:
             text = str(lr[2])
         else:
             crash = getattr(lr, 'reprcrash', None)
             text = crash.message if crash is not None else str(lr or '')
-        if hasattr(report, 'wasxfail') and not text:
-            text = str(report.wasxfail)
     except Exception as e:  # never let the record break the run
         text = '<%s>' % type(e).__name__
     text = ' '.join(text.split())
