@@ -114,8 +114,11 @@ export async function packageVsix({ out = defaultVsixPath() } = {}) {
   if (stale.length) throw new Error(`THIRD_PARTY_NOTICES is out of date (${stale.join('; ')}): run node scripts/notices.mjs and commit it`);
   // --no-dependencies: everything is bundled by esbuild; node_modules is never shipped.
   const vsce = path.join(repo, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', out], { cwd: repo, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`vsce package failed (exit ${r.status})`);
+  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', out], { cwd: repo, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  // vsce lists every file (hundreds, most of them debugpy's); show its warnings and its verdict.
+  for (const line of output.split('\n')) if (/WARNING|ERROR|DONE|prepublish|build \(production/.test(line)) console.log(line.trim());
+  if (r.status !== 0) throw new Error(`vsce package failed (exit ${r.status}):\n${output.trim().split('\n').slice(-20).join('\n')}`);
   const { problems, figures } = await inspectVsix(out);
   if (problems.length) throw new Error(`${path.basename(out)} failed inspection:\n  ${problems.join('\n  ')}`);
   log(`${path.relative(process.cwd(), out) || out}: ${describeFigures(figures)}; packaged in ${((Date.now() - started) / 1000).toFixed(1)} s`);

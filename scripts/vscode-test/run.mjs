@@ -10,13 +10,15 @@
 //   --timeout <s>           overall bound per phase (default 360, bench 900)
 //   --bundle-only           only bundle out/vscode-tests (for @vscode/test-cli, see .vscode-test.mjs)
 //   --keep                  keep the temp run dirs
+//   --vsix <file>           VSIX for the UI files that test the installed extension (default: npm run package)
+//   --no-vsix               skip those UI files
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bundleTests, ensureCodeServer, ensureExtensionBuilt, makeRunDir } from './prepare.mjs';
-import { launchBrowser, startCodeServer, workbenchUrl } from './server.mjs';
+import { installExtension, launchBrowser, startCodeServer, workbenchUrl } from './server.mjs';
 import { runUiPhase } from './ui-phase.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -33,6 +35,8 @@ const { values: opts } = parseArgs({
     timeout: { type: 'string' },
     'bundle-only': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    vsix: { type: 'string', default: process.env.TRACEFIX_VSIX || undefined },
+    'no-vsix': { type: 'boolean', default: false },
   },
 });
 const extensionDir = resolve(opts['extension-dir']);
@@ -67,12 +71,14 @@ async function release(fn) {
   await fn();
 }
 
-/** Starts a server on a fresh run dir; `teardown` (also registered) stops it and removes the dir. */
-async function serve(label, entry, workspaceTrust = opts['workspace-trust']) {
+/** Starts a server on a fresh run dir; `teardown` (also registered) stops it and removes the dir.
+ * `prepare(run)` runs before the server starts (install a VSIX, write workspace settings). */
+async function serve(label, entry, workspaceTrust = opts['workspace-trust'], prepare = undefined) {
   const run = makeRunDir(repo, label);
   const removeDir = () => { if (!opts.keep) rmSync(run.root, { recursive: true, force: true }); };
   cleanups.push(removeDir);
   if (run.fixtureMissing) log('test/fixtures/workspace does not exist: using a one-file stand-in workspace');
+  await prepare?.(run);
   const started = Date.now();
   const server = await startCodeServer({
     entry,
@@ -156,6 +162,19 @@ async function runInHostPhase(entry, browser, indexJs) {
   return result;
 }
 
+/** The VSIX for UI files with `options.extension = 'vsix'`: --vsix, else packaged once on demand. */
+function vsixProvider() {
+  let packaged;
+  return {
+    skipped: opts['no-vsix'],
+    async file() {
+      if (opts.vsix) return resolve(opts.vsix);
+      packaged ??= import('../package.mjs').then(async ({ packageVsix }) => (await packageVsix()).file);
+      return packaged;
+    },
+  };
+}
+
 async function main() {
   const t0 = Date.now();
   rmSync(outDir, { recursive: true, force: true });
@@ -190,8 +209,12 @@ async function main() {
       timeoutMs,
       log,
       // Each UI file gets its own server and workspace copy; it may ask for Workspace Trust.
-      serve: (label, { workspaceTrust } = {}) => serve(label, entry, workspaceTrust ?? opts['workspace-trust']),
-      url: (server, run, extra = []) => workbenchUrl(server, { workspace: run.workspace, extensionDirs: [extensionDir, ...extra] }),
+      serve: (label, { workspaceTrust, prepare } = {}) => serve(label, entry, workspaceTrust ?? opts['workspace-trust'], prepare),
+      // `development: false`: the workbench loads only installed extensions (the VSIX), not the repo.
+      url: (server, run, extra = [], { development = true } = {}) =>
+        workbenchUrl(server, { workspace: run.workspace, extensionDirs: development ? [extensionDir, ...extra] : extra }),
+      vsix: vsixProvider(),
+      installVsix: (run, vsix) => installExtension({ entry, run, vsix, logFile: join(outDir, 'install-extension.log') }),
     }));
   }
   log(`total wall time ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -1,7 +1,7 @@
 // code-server process (own session/process group, loopback only) and the headless Chromium that
 // loads the workbench. Both are always torn down by the caller through stop()/close().
-import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 
 export function freePort() {
@@ -120,4 +120,19 @@ export function workbenchUrl(server, { workspace, extensionDirs, testsIndex }) {
     ['skipWelcome', 'true'],
   ];
   return `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+/**
+ * `code-server --install-extension <vsix>` into the run's extensions dir (before the server starts),
+ * the way a user installs a VSIX. Returns `--list-extensions --show-versions` afterwards.
+ */
+export function installExtension({ entry, run, vsix, logFile }) {
+  const env = { ...process.env, HOME: run.home, XDG_CONFIG_HOME: run.config, XDG_DATA_HOME: run.data, XDG_CACHE_HOME: run.cache, TMPDIR: run.tmp };
+  const cli = (args) => spawnSync(process.execPath, [entry, '--user-data-dir', run['user-data'], '--extensions-dir', run.extensions, ...args], { env, encoding: 'utf8', timeout: 120_000 });
+  const installed = cli(['--install-extension', vsix]);
+  appendFileSync(logFile, `$ code-server --install-extension ${vsix}\n${installed.stdout}${installed.stderr}\n`);
+  if (installed.status !== 0) throw new Error(`code-server --install-extension failed (exit ${installed.status}); see ${logFile}`);
+  const listed = cli(['--list-extensions', '--show-versions']);
+  appendFileSync(logFile, `$ code-server --list-extensions --show-versions\n${listed.stdout}${listed.stderr}\n`);
+  return listed.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
 }

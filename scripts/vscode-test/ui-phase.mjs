@@ -5,11 +5,14 @@
 //   export const options = { workspaceTrust: false, extraExtensions: ['/abs/dir'] };   // optional
 // where `wb` is a Workbench from test/vscode/ui/workbench.mjs. A check fails by throwing; its
 // failure screenshot lands in test-output/vscode-ui/.
+// `options.extension = 'vsix'`: Tracefix is installed from the VSIX with `--install-extension` and
+// the workbench opens without the development path (wb.vsix, wb.installed = --list-extensions).
+// `options.prepare(run)`: runs before the server starts (e.g. workspace settings); wb.run is the run dir.
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-export async function runUiPhase({ repo, browser, grep, timeoutMs, log, serve, url }) {
+export async function runUiPhase({ repo, browser, grep, timeoutMs, log, serve, url, vsix, installVsix }) {
   const uiDir = join(repo, 'test/vscode/ui');
   const outputDir = join(repo, 'test-output/vscode-ui');
   rmSync(outputDir, { recursive: true, force: true });
@@ -28,15 +31,39 @@ export async function runUiPhase({ repo, browser, grep, timeoutMs, log, serve, u
     const label = basename(file, '.ui.mjs');
     const checks = (mod.checks ?? []).filter((c) => !pattern || pattern.test(`${label} › ${c.name}`));
     if (checks.length === 0) continue;
+    const fromVsix = mod.options?.extension === 'vsix';
+    if (fromVsix && vsix.skipped) {
+      log(`UI ${label}: skipped (--no-vsix)`);
+      continue;
+    }
     const started = Date.now();
-    const { run, server, teardown } = await serve(`ui-${label}`, mod.options ?? {});
+    const installed = { file: undefined, list: [] };
+    const prepare = async (run) => {
+      if (fromVsix) {
+        installed.file = await vsix.file();
+        installed.list = installVsix(run, installed.file);
+        log(`UI ${label}: installed ${basename(installed.file)} with --install-extension (${installed.list.join(', ')})`);
+      }
+      await mod.options?.prepare?.(run);
+    };
+    let served;
+    try {
+      served = await serve(`ui-${label}`, { ...(mod.options ?? {}), prepare });
+    } catch (e) {
+      // No server (e.g. the VSIX could not be built or installed): every check of this file fails.
+      result.failed += checks.length;
+      console.log(`[ui] ✗ ${label}: ${e instanceof Error ? e.stack : e}`);
+      continue;
+    }
+    const { run, server, teardown } = served;
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     try {
       const page = await context.newPage();
       page.setDefaultTimeout(30_000);
       const wb = new Workbench(page, { workspace: run.workspace, outputDir, prefix: label, log: (m) => console.log(`[ui] ${m}`) });
+      Object.assign(wb, { run, vsix: installed.file, installed: installed.list });
       try {
-        await wb.open(url(server, run, mod.options?.extraExtensions ?? []));
+        await wb.open(url(server, run, mod.options?.extraExtensions ?? [], { development: !fromVsix }));
         log(`UI ${label}: workbench ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
       } catch (e) {
         await wb.screenshot('open-failed').catch(() => {});
