@@ -30,12 +30,29 @@
 //    of words, lower-case paths and anything inside a URL are kept. This is a best-effort fallback
 //    (it catches ~85% of random 20-character keys, ~98% at 40); over the CPython stdlib and
 //    typescript.js (330k lines) it redacts nothing (test/integration/model/redactCorpus.test.ts).
+// 4. Credentials in URLs of any scheme (`postgres://user:<redacted>@host`, also a `netloc='u:p@h'`
+//    in a repr), webhook URLs (Slack, Discord, Teams: the secret path), and URL query values named
+//    like signatures or tokens (`?sig=…`, `X-Amz-Signature=…`).
+// 5. Names with a `pass`/`pwd`/`pw` word (`user_pass`, `db_pass`, `pwd`) carry a password only when
+//    the value looks like one (8+ characters, no spaces, three kinds of characters); in UPPER_CASE
+//    names (`DB_PASS`, `MYSQL_PWD`) any value. A word ending in password/passwd/secret
+//    (`PGPASSWORD`) counts as that word.
+// 6. Known values (options.secrets: environment secrets, the API key; see secretValues.ts) are
+//    replaced wherever they appear, also base64/hex/URL-encoded.
 
-export const REDACTED = '<redacted>';
+import { credentialLooking, PLACEHOLDER, REDACTED, URL } from './redactCommon';
+import { redactKnown, redactUrls } from './redactUrls';
+
+export { REDACTED } from './redactCommon';
 
 export interface RedactResult {
   text: string;
   count: number;
+}
+
+export interface RedactOptions {
+  /** Values known to be secret, replaced wherever they appear (also encoded); see secretValues.ts. */
+  secrets?: readonly string[];
 }
 
 const STRONG_SEGMENTS = new Set([
@@ -52,6 +69,8 @@ const KEY_QUALIFIERS = new Set([
 ]);
 const KEY_NOUNS = new Set(['key', 'keys', 'token', 'tokens']);
 const WEAK_NAMES = new Set(['token', 'key']);
+/** Password words whose values are redacted only when they look like a password. */
+const PASS_SEGMENTS = new Set(['pass', 'pwd', 'pw']);
 
 /** Lower-case words of an identifier: `AWS_SECRET_ACCESS_KEY`, `apiKey`, `x-api-key` → [aws, secret, …]. */
 export function nameSegments(name: string): string[] {
@@ -63,22 +82,41 @@ export function nameSegments(name: string): string[] {
     .filter(Boolean);
 }
 
-/** 'strong': any value is redacted; 'weak': only credential-looking values; false: not a secret name. */
-export function secretNameKind(name: string): 'strong' | 'weak' | false {
+export type SecretNameKind = 'strong' | 'weak' | 'password' | false;
+
+/**
+ * 'strong': any value is redacted; 'weak': only credential-looking values; 'password': only values
+ * that look like a password; false: not a secret name.
+ */
+export function secretNameKind(name: string): SecretNameKind {
   const segs = nameSegments(name);
   if (segs.length === 1 && WEAK_NAMES.has(segs[0] ?? '')) return 'weak';
   for (let i = 0; i < segs.length; i++) {
     const s = segs[i] ?? '';
     const next = segs[i + 1];
-    if (STRONG_SEGMENTS.has(s)) return 'strong';
+    if (STRONG_SEGMENTS.has(s) || /(?:password|passwd|secret)$/.test(s)) return 'strong';
     if (AUTH_SEGMENTS.has(s) && (next === undefined || AUTH_FOLLOWERS.has(next))) return 'strong';
     if (KEY_QUALIFIERS.has(s) && next !== undefined && KEY_NOUNS.has(next)) return 'strong';
   }
-  return false;
+  // `pass`/`pwd` as the last word names the value (`user_pass`); elsewhere it is a verb or a count
+  // (`second_pass_for_fix`, `MODULE_PWD_STATE`).
+  if (!PASS_SEGMENTS.has(segs[segs.length - 1] ?? '')) return false;
+  // `DB_PASS`, `MYSQL_PWD`: settings and environment names hold the real thing.
+  return segs.length > 1 && /^[A-Z][A-Z0-9_]*$/.test(name) ? 'strong' : 'password';
 }
 
-function credentialLooking(value: string): boolean {
-  return value.length >= 8 && !/\s/.test(value) && /[A-Za-z]/.test(value) && /\d/.test(value);
+/** A value that reads as a password rather than a word, path or number. */
+export function passwordLooking(value: string): boolean {
+  if (value.length < 8 || /[\s/\\]/.test(value) || value === REDACTED) return false;
+  const kinds = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((re) => re.test(value)).length;
+  return kinds >= 3 || (kinds === 2 && value.length >= 12 && looksLikeRandomToken(value.padEnd(20, value)));
+}
+
+
+function valueFits(kind: SecretNameKind, value: string): boolean {
+  if (kind === 'weak') return credentialLooking(value);
+  if (kind === 'password') return passwordLooking(value);
+  return kind === 'strong';
 }
 
 interface Span {
@@ -151,7 +189,6 @@ const NAME = /(['"])([A-Za-z_][\w.-]*)\1|(--?)?\b([A-Za-z_][\w-]*)/g;
 const ANNOTATION = /^\s*:\s*[A-Za-z_][\w.]*(?:\[[^\]\n]*\])?(?:\s*\|\s*[A-Za-z_][\w.]*(?:\[[^\]\n]*\])?)*\s*(?==[^=])/;
 const SEPARATOR = /^\s*(==|!=|=|:)(?!=)\s*/;
 const BARE_VALUE = /^[^\s,;()[\]{}'"]+/;
-const PLACEHOLDER = /^(?:%[-#0 +]*\d*(?:\.\d+)?[a-z]|\$\{?\w+\}?|<[^>]*>?[.,:;!?]*|\{\w*\})$/;
 const LITERALS = new Set(['None', 'True', 'False', 'null', 'true', 'false', 'nil', 'undefined']);
 
 function redactNamedValues(text: string): { text: string; count: number } {
@@ -184,7 +221,7 @@ function redactNamedValues(text: string): { text: string; count: number } {
       const value = text.slice(str.contentStart, str.contentEnd);
       // Dotted numbers (versions, OIDs, addresses) are identifiers, not secrets.
       const dottedNumber = /^\d+(?:\.\d+){2,}$/.test(value);
-      if (value.length > 0 && value !== REDACTED && !dottedNumber && (kind === 'strong' || credentialLooking(value))) {
+      if (value.length > 0 && value !== REDACTED && !dottedNumber && valueFits(kind, value)) {
         spans.push({ start: str.contentStart, end: str.contentEnd, replacement: REDACTED });
       }
       NAME.lastIndex = str.end;
@@ -206,7 +243,7 @@ function redactNamedValues(text: string): { text: string; count: number } {
     const envName = /^[A-Z][A-Z0-9_-]*$/.test(name) && !quotedName;
     // Command-line flags and env lines carry values, not code.
     if (!flag && (dotted || (identifier && !/\d/.test(value) && !envName))) continue;
-    if (kind === 'weak' && !credentialLooking(value)) continue;
+    if (!valueFits(kind, value)) continue;
     spans.push({ start: i, end: i + value.length, replacement: REDACTED });
     NAME.lastIndex = i + value.length;
   }
@@ -285,16 +322,18 @@ export function looksLikeRandomToken(token: string): boolean {
 }
 
 const CANDIDATE = /[A-Za-z0-9+/_-]{20,}={0,2}/g;
-/** URLs are addresses, not credentials; secrets in their query (`?key=…`) are caught by name. */
-const URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>()]+/gi;
 
 /** Redacts secrets (see the rules at the top of this file). */
-export function redact(text: string): RedactResult {
-  let count = 0;
-  let out = text.replace(PEM, () => {
+export function redact(text: string, options: RedactOptions = {}): RedactResult {
+  const known = redactKnown(text, options.secrets ?? []);
+  let count = known.count;
+  let out = known.text.replace(PEM, () => {
     count++;
     return REDACTED;
   });
+  const urls0 = redactUrls(out);
+  out = urls0.text;
+  count += urls0.count;
   const named = redactNamedValues(out);
   out = named.text;
   count += named.count;

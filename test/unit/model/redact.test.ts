@@ -14,7 +14,7 @@ describe('secret names', () => {
 
   it.each(['token', 'key', 'TOKEN', 'Key'])('%s is weak', (name) => expect(secretNameKind(name)).toBe('weak'));
 
-  it.each(['tokens', 'max_tokens', 'token_count', 'next_token', 'num_tokens', 'sort_key', 'keys', 'keyword', 'monkey', 'author', 'authors', 'authenticated', 'auth_type', 'primary_key', 'cache_key', 'pwd', 'PWD', 'total', 'line'])(
+  it.each(['tokens', 'max_tokens', 'token_count', 'next_token', 'num_tokens', 'sort_key', 'keys', 'keyword', 'monkey', 'author', 'authors', 'authenticated', 'auth_type', 'primary_key', 'cache_key', 'total', 'line', 'second_pass_for_fix', 'MODULE_PWD_STATE', 'bypass', 'compass'])(
     '%s is not a secret name',
     (name) => expect(secretNameKind(name)).toBe(false),
   );

@@ -1,0 +1,71 @@
+// Redaction rules 4 and 6 (see redact.ts): credentials and webhook secrets inside URLs, and known
+// secret values (environment secrets, the API key) with their encoded forms.
+import { credentialLooking, placeholderLike, REDACTED, URL } from './redactCommon';
+import { compileSecrets } from './secretValues';
+
+const SCHEME_URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/?#'"<>]*):([^\s@/?#'"<>]+)@(?=[^\s@/?#'"<>]*[\w\]])/gi;
+const SCHEME_URL_TOKEN = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/?#'"<>]{16,})@(?=[\w[])/gi;
+/** `netloc='user:pass@host'` and the like: a whole string literal that is credentials @ host. */
+const NETLOC = /(['"])([^\s'"@:/]*):([^\s'"@/]+)@([\w.[\]-]+(?::\d+)?)\1/g;
+const WEBHOOKS: RegExp[] = [
+  /\b(https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9/_-]+/gi,
+  /\b(https?:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/\d+\/)[\w-]+/gi,
+  /\b(https?:\/\/[\w.-]+\.webhook\.office\.com\/webhookb2\/)[^\s'"<>]+/gi,
+  /\b(https?:\/\/[\w.-]+\.logic\.azure\.com[^\s'"<>?]*\?[^\s'"<>]*?\bsig=)[^\s&'"<>]+/gi,
+];
+/** Query parameters whose values are credentials, inside URLs. */
+const SECRET_QUERY = /([?&](?:sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential|token|access_token|refresh_token|id_token|api_key|apikey|key|secret|client_secret|password|passwd|pass|pwd|auth)=)([^&\s'"<>#]{6,})/gi;
+
+/** Rule 4 of redact.ts: credentials and webhook secrets inside URLs. */
+export function redactUrls(text: string): { text: string; count: number } {
+  let count = 0;
+  let out = text.replace(SCHEME_URL_USERINFO, (m, scheme: string, user: string, pass: string) => {
+    if (placeholderLike(pass)) return m;
+    count++;
+    return `${scheme}${user}:${REDACTED}@`;
+  });
+  out = out.replace(SCHEME_URL_TOKEN, (m, scheme: string, token: string) => {
+    if (!credentialLooking(token) || placeholderLike(token)) return m;
+    count++;
+    return `${scheme}${REDACTED}@`;
+  });
+  out = out.replace(NETLOC, (m, q: string, user: string, pass: string, host: string) => {
+    if (placeholderLike(pass) || /[{}%]/.test(pass) || !/[.\w]/.test(host)) return m;
+    count++;
+    return `${q}${user}:${REDACTED}@${host}${q}`;
+  });
+  for (const re of WEBHOOKS) {
+    out = out.replace(re, (_m, keep: string) => {
+      count++;
+      return `${keep}${REDACTED}`;
+    });
+  }
+  // Query values only inside URLs: `&key=` elsewhere is code.
+  out = out.replace(URL, (url: string) => url.replace(SECRET_QUERY, (m, key: string, value: string) => {
+    if (placeholderLike(value)) return m;
+    count++;
+    return `${key}${REDACTED}`;
+  }));
+  return { text: out, count };
+}
+
+/** Rule 6 of redact.ts: known secret values and their encodings. Compiled searches are kept per list of values. */
+const compiled = new Map<string, RegExp | undefined>();
+export function redactKnown(text: string, secrets: readonly string[]): { text: string; count: number } {
+  if (secrets.length === 0) return { text, count: 0 };
+  const key = secrets.join('\u0000');
+  let re = compiled.get(key);
+  if (!compiled.has(key)) {
+    re = compileSecrets(secrets);
+    if (compiled.size > 16) compiled.clear();
+    compiled.set(key, re);
+  }
+  if (!re) return { text, count: 0 };
+  let count = 0;
+  const out = text.replace(re, () => {
+    count++;
+    return REDACTED;
+  });
+  return { text: out, count };
+}
+
