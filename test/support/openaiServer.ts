@@ -27,7 +27,10 @@ export type ScriptStep =
   /** Accept the request and never answer (until the client goes away or the server closes). */
   | { kind: 'hang' }
   /** A 200 response whose body is not what the protocol promises. */
-  | { kind: 'garbage'; body: string; contentType?: string };
+  | { kind: 'garbage'; body: string; contentType?: string }
+  /** A stream that never ends: `text` every `intervalMs` as a content delta (or as raw bytes with
+   * `raw`), until the client goes away. */
+  | { kind: 'trickle'; text: string; intervalMs: number; raw?: boolean };
 
 /** Shorthands for common steps. */
 export const steps = {
@@ -59,6 +62,9 @@ export const steps = {
   }),
   hang: (): ScriptStep => ({ kind: 'hang' }),
   garbage: (body = '<html>502 Bad Gateway</html>', contentType = 'text/html'): ScriptStep => ({ kind: 'garbage', body, contentType }),
+  /** A web page where the API should be (a wrong base URL that reaches a web server). */
+  html: (): ScriptStep => ({ kind: 'garbage', body: '<!doctype html><html><head><title>Welcome</title></head><body>It works!</body></html>', contentType: 'text/html; charset=utf-8' }),
+  trickle: (text = '.', intervalMs = 2000, raw = false): ScriptStep => ({ kind: 'trickle', text, intervalMs, raw }),
 };
 
 export interface RecordedRequest {
@@ -76,6 +82,8 @@ export interface OpenAIServerOptions {
   models?: string[];
   /** When set, requests without `Authorization: Bearer <apiKey>` get a 401. */
   apiKey?: string;
+  /** GET /v1/models: 'list' (default), 'missing' (404, as some gateways), 'html' (a web page). */
+  modelsRoute?: 'list' | 'missing' | 'html';
 }
 
 export interface OpenAIServer {
@@ -83,7 +91,7 @@ export interface OpenAIServer {
   url: string;
   /** Every request received, in order (models and completions). */
   requests: RecordedRequest[];
-  /** Only the chat-completion requests. */
+  /** Only the chat-completion requests (not endpoint checks with an empty message list). */
   completions(): RecordedRequest[];
   /** Queue more steps. */
   push(...more: ScriptStep[]): void;
@@ -121,7 +129,14 @@ export async function startOpenAIServer(script: ScriptStep[] | OpenAIServerOptio
         return;
       }
       if (req.method === 'GET' && path === '/v1/models') {
-        sendJson(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })) });
+        if (options.modelsRoute === 'missing') sendError(res, { kind: 'error', status: 404, message: 'Not Found', type: 'not_found' });
+        else if (options.modelsRoute === 'html') respond(res, steps.html(), null, '', '');
+        else sendJson(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })) });
+        return;
+      }
+      if (req.method === 'POST' && path === '/v1/chat/completions' && Array.isArray((body as { messages?: unknown } | undefined)?.messages) && (body as { messages: unknown[] }).messages.length === 0) {
+        // What OpenAI answers to an empty conversation (endpoint checks use it); no script step is used.
+        sendError(res, { kind: 'error', status: 400, message: "Invalid 'messages': empty array. Expected an array with minimum length 1.", type: 'invalid_request_error', code: 'empty_array' });
         return;
       }
       if (req.method === 'POST' && path === '/v1/chat/completions') {
@@ -154,7 +169,8 @@ export async function startOpenAIServer(script: ScriptStep[] | OpenAIServerOptio
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
-    completions: () => requests.filter((r) => r.path === '/v1/chat/completions'),
+    // Endpoint checks (an empty message list) are not completions.
+    completions: () => requests.filter((r) => r.path === '/v1/chat/completions' && (r.body as { messages?: unknown[] } | undefined)?.messages?.length !== 0),
     push: (...more) => void queue.push(...more),
     pending: () => queue.length,
     close: () =>
@@ -194,6 +210,16 @@ function respond(res: http.ServerResponse, step: ScriptStep, stream: { includeUs
       res.writeHead(200, { 'content-type': step.contentType ?? 'text/html' });
       res.end(step.body);
       return;
+    case 'trickle': {
+      res.writeHead(200, { 'content-type': step.raw ? 'text/plain' : 'text/event-stream', 'cache-control': 'no-cache' });
+      if (!step.raw) res.write(sse(chunk(id, model, { role: 'assistant', content: '' }, null)));
+      const timer = setInterval(() => {
+        if (res.destroyed) return clearInterval(timer);
+        res.write(step.raw ? step.text : sse(chunk(id, model, { content: step.text }, null)));
+      }, step.intervalMs);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
     case 'answer':
       if (stream) void streamAnswer(res, step, stream.includeUsage, model, id);
       else {

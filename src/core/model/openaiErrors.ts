@@ -51,6 +51,16 @@ function causeCode(e: unknown): string | undefined {
   return undefined;
 }
 
+const BASE_URL_HINT = 'Check the base URL: it must be the root of an OpenAI-compatible API, usually ending in /v1 (e.g. https://api.openai.com/v1, http://localhost:11434/v1).';
+
+/** A 200 whose body is not chat-completion data: an HTML page, a proxy's error, another API. */
+export function notOpenAICompatible(baseURL: string, contentType: string | null | undefined, body?: string): UserError {
+  const type = contentType ? contentType.split(';')[0]?.trim() : undefined;
+  const sample = body?.replace(/\s+/g, ' ').trim().slice(0, 60);
+  const what = type ? `answered with ${type}` : 'answered without chat-completion data';
+  return new UserError('model-unavailable', `${baseURL} is not an OpenAI-compatible endpoint: it ${what}${sample ? ` ("${sample}${body && body.length > 60 ? '…' : ''}")` : ''} instead of a chat completion.`, BASE_URL_HINT);
+}
+
 export function classifyOpenAIError(e: unknown, ctx: EndpointContext): ClassifiedError {
   const where = ctx.baseURL;
   if (e instanceof UserError) return { retryable: false, error: e };
@@ -115,7 +125,7 @@ export function classifyOpenAIError(e: unknown, ctx: EndpointContext): Classifie
     return { retryable: false, error: new UserError('model-unavailable', `The model endpoint ${where} refused the request (HTTP ${status}): ${msg}`) };
   }
   if (e instanceof SyntaxError) {
-    return { retryable: false, error: new UserError('model-unavailable', `The model endpoint ${where} sent a response that is not an OpenAI chat completion (${e.message}).`, 'Check that the base URL points at an OpenAI-compatible API (usually ending in /v1).') };
+    return { retryable: false, error: new UserError('model-unavailable', `${where} is not an OpenAI-compatible endpoint: its response is not chat-completion data (${e.message}).`, BASE_URL_HINT) };
   }
   const cause = (e as { cause?: unknown }).cause;
   const causeText = cause instanceof Error ? cause.message : '';

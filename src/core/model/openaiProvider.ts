@@ -1,11 +1,13 @@
 // ModelProvider for OpenAI and any OpenAI-compatible server (Ollama, vLLM, llama.cpp, LM Studio…)
 // through the `openai` package. The client's own retries and timeout are switched off: we retry
-// here (so Retry-After and the delays are under our control and testable) and time out on
-// *silence* rather than total duration, because a long streamed answer from a local model is fine
-// as long as it keeps arriving.
+// here (so Retry-After and the delays are under our control and testable). Time is bounded twice:
+// a total deadline per request (retries and streaming included — a server trickling a character
+// every few seconds still ends), and a shorter silence timeout. `max_tokens` is always sent, and an
+// answer far beyond it (a server ignoring it) is cut off with one clear error. A 200 whose body is
+// not chat-completion data (an HTML page) is reported as "not an OpenAI-compatible endpoint".
 import type OpenAI from 'openai';
 import { UserError } from '../errors';
-import { classifyOpenAIError, type EndpointContext } from './openaiErrors';
+import { classifyOpenAIError, notOpenAICompatible, type EndpointContext } from './openaiErrors';
 import { loadOpenAI } from './openaiSdk';
 import type { ChatRequest, ChatResult, ChatUsage, CompleteOptions, FinishReason, ModelProvider } from './provider';
 
@@ -31,8 +33,17 @@ export interface OpenAIProviderOptions {
   apiKey?: string;
   /** Stream the answer (default true); onDelta only fires when streaming. */
   stream?: boolean;
-  /** Give up when nothing arrives for this long: no response, or no new chunk mid-stream. Default 120 s. */
+  /** Give up when nothing arrives for this long: no response, or no new chunk mid-stream. Default
+   * 120 s (never more than the deadline). */
   timeoutMs?: number;
+  /** Total time one complete() may take, retries, back-off and streaming included. Default 300 s. */
+  deadlineMs?: number;
+  /** What to tell the user to raise when the deadline passes, e.g. "--model-timeout SECONDS". */
+  timeoutHint?: string;
+  /** Sent as max_tokens when the request sets none. Default 8192. */
+  maxTokens?: number;
+  /** An answer longer than this is cut off with an error. Default max(200,000, 24 × max tokens). */
+  maxAnswerChars?: number;
   retry?: Partial<RetryPolicy>;
   /** Which request field carries ChatRequest.maxTokens. Default: `max_completion_tokens` for
    * api.openai.com (its newer models reject `max_tokens`), `max_tokens` elsewhere. */
@@ -49,6 +60,8 @@ export interface OpenAIProviderOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
+export const DEFAULT_DEADLINE_MS = 300_000;
+export const DEFAULT_MAX_TOKENS = 8192;
 const NO_KEY = 'no-key-required';
 
 /** Resolves after `ms`, or early (without rejecting) when the signal aborts. */
@@ -107,6 +120,9 @@ function mapUsage(u: { prompt_tokens?: number; completion_tokens?: number } | nu
 
 type AttemptResult = Omit<ChatResult, 'latencyMs'>;
 
+/** Why an attempt's own controller fired (the caller's abort is read from its signal). */
+type StopReason = 'idle' | 'deadline' | 'oversize';
+
 export class OpenAIProvider implements ModelProvider {
   readonly id: string;
   readonly label: string;
@@ -114,6 +130,9 @@ export class OpenAIProvider implements ModelProvider {
   private readonly ctx: EndpointContext;
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
+  private readonly deadlineMs: number;
+  private readonly maxTokens: number;
+  private readonly maxAnswerChars: number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   constructor(private readonly opts: OpenAIProviderOptions) {
@@ -125,7 +144,10 @@ export class OpenAIProvider implements ModelProvider {
     this.client = makeClient(opts);
     this.ctx = { model: opts.model, baseURL };
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
-    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.deadlineMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    this.timeoutMs = Math.min(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, this.deadlineMs);
+    this.maxTokens = opts.maxTokens ?? DEFAULT_MAX_TOKENS;
+    this.maxAnswerChars = opts.maxAnswerChars ?? Math.max(200_000, 24 * this.maxTokens);
     this.sleep = opts.sleep ?? abortableSleep;
   }
 
@@ -133,22 +155,33 @@ export class OpenAIProvider implements ModelProvider {
     const started = Date.now();
     const { signal } = opts;
     const finish = (r: AttemptResult): ChatResult => ({ ...r, latencyMs: Date.now() - started });
+    // One deadline for the whole call: every attempt and every back-off wait ends when it passes.
+    const deadline = new AbortController();
+    const deadlineTimer = setTimeout(() => deadline.abort(), this.deadlineMs);
+    const onAbort = (): void => deadline.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
     // Once text has reached onDelta a retry would repeat it, so from then on failures are final.
     const progress = { emitted: false };
-    for (let attempt = 0; ; attempt++) {
-      if (signal?.aborted) return finish({ text: '', finishReason: 'cancelled' });
-      try {
-        return finish(await this.attempt(req, opts, progress));
-      } catch (e) {
-        const c = classifyOpenAIError(e, this.ctx);
-        if (!c.retryable || progress.emitted || attempt >= this.retry.maxRetries) throw c.error;
-        if (c.retryAfterMs !== undefined && c.retryAfterMs > this.retry.maxRetryAfterMs) {
-          throw new UserError(c.error.code, `${c.error.message} (the server asks to wait ${Math.ceil(c.retryAfterMs / 1000)} s)`, c.error.hint);
+    try {
+      for (let attempt = 0; ; attempt++) {
+        if (signal?.aborted) return finish({ text: '', finishReason: 'cancelled' });
+        if (deadline.signal.aborted) throw this.deadlineError('');
+        try {
+          return finish(await this.attempt(req, opts, progress, deadline.signal));
+        } catch (e) {
+          const c = classifyOpenAIError(e, this.ctx);
+          if (!c.retryable || progress.emitted || attempt >= this.retry.maxRetries) throw c.error;
+          if (c.retryAfterMs !== undefined && c.retryAfterMs > this.retry.maxRetryAfterMs) {
+            throw new UserError(c.error.code, `${c.error.message} (the server asks to wait ${Math.ceil(c.retryAfterMs / 1000)} s)`, c.error.hint);
+          }
+          const delay = c.retryAfterMs ?? Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
+          this.opts.log?.(`${c.error.message} — retrying in ${delay} ms (attempt ${attempt + 2} of ${this.retry.maxRetries + 1})`);
+          await this.sleep(delay, deadline.signal);
         }
-        const delay = c.retryAfterMs ?? Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
-        this.opts.log?.(`${c.error.message} — retrying in ${delay} ms (attempt ${attempt + 2} of ${this.retry.maxRetries + 1})`);
-        await this.sleep(delay, signal);
       }
+    } finally {
+      clearTimeout(deadlineTimer);
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 
@@ -158,35 +191,54 @@ export class OpenAIProvider implements ModelProvider {
       messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
     };
     if (req.temperature !== undefined) body.temperature = req.temperature;
-    if (req.maxTokens !== undefined) {
-      const param = this.opts.maxTokensParam ?? (hostOf(this.ctx.baseURL) === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens');
-      body[param] = req.maxTokens;
-    }
+    const param = this.opts.maxTokensParam ?? (hostOf(this.ctx.baseURL) === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens');
+    body[param] = req.maxTokens ?? this.maxTokens;
     return body;
   }
 
-  private async attempt(req: ChatRequest, opts: CompleteOptions, progress: { emitted: boolean }): Promise<AttemptResult> {
+  private deadlineError(text: string): UserError {
+    const hint = this.opts.timeoutHint ? `raise ${this.opts.timeoutHint}` : 'raise the model timeout';
+    return new UserError(
+      'model-timeout',
+      `The model endpoint ${this.ctx.baseURL} did not finish its answer within ${formatSeconds(this.deadlineMs)}${text ? ` (${text.length} characters had arrived)` : ''}.`,
+      `Try again, ${hint}, or use a faster model.`,
+    );
+  }
+
+  private async attempt(req: ChatRequest, opts: CompleteOptions, progress: { emitted: boolean }, deadline: AbortSignal): Promise<AttemptResult> {
     const { signal, onDelta } = opts;
     const controller = new AbortController();
-    let timedOut = false;
+    let stopped: StopReason | undefined;
+    const stop = (why: StopReason): void => {
+      stopped ??= why;
+      controller.abort();
+    };
     let timer: NodeJS.Timeout | undefined;
     const arm = (): void => {
       clearTimeout(timer);
-      timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, this.timeoutMs);
+      timer = setTimeout(() => stop('idle'), this.timeoutMs);
     };
     const onAbort = (): void => controller.abort();
+    const onDeadline = (): void => stop('deadline');
     signal?.addEventListener('abort', onAbort, { once: true });
+    deadline.addEventListener('abort', onDeadline, { once: true });
+    if (deadline.aborted && !signal?.aborted) stop('deadline');
     let text = '';
     const interrupted = (): AttemptResult | undefined => {
       if (signal?.aborted) return { text, finishReason: 'cancelled' };
-      if (timedOut) {
+      if (stopped === 'deadline') throw this.deadlineError(text);
+      if (stopped === 'oversize') {
+        throw new UserError(
+          'model-unavailable',
+          `The answer from ${this.ctx.baseURL} grew past ${this.maxAnswerChars.toLocaleString('en-US')} characters, far beyond the ${this.maxTokens} tokens asked for; it was cut off and not used.`,
+          'The server ignores max_tokens or the model is looping: try again or use another model.',
+        );
+      }
+      if (stopped === 'idle') {
         throw new UserError(
           'model-timeout',
-          `The model endpoint ${this.ctx.baseURL} sent nothing for ${Math.round(this.timeoutMs / 1000)} s${text ? ' in the middle of its answer' : ''}.`,
-          'Try again, raise the model timeout, or use a faster model.',
+          `The model endpoint ${this.ctx.baseURL} sent nothing for ${formatSeconds(this.timeoutMs)}${text ? ' in the middle of its answer' : ''}.`,
+          `Try again${this.opts.timeoutHint ? `, raise ${this.opts.timeoutHint}` : ''}, or use a faster model.`,
         );
       }
       return undefined;
@@ -195,22 +247,32 @@ export class OpenAIProvider implements ModelProvider {
     try {
       const requestOptions = { signal: controller.signal, maxRetries: 0 };
       if (this.opts.stream === false) {
-        const res = await this.client.chat.completions.create({ ...this.body(req), stream: false }, requestOptions);
-        const choice = (res as Partial<OpenAI.Chat.ChatCompletion>).choices?.[0];
-        if (!choice) throw new SyntaxError('no choices in the response');
+        const { data: res, response } = await this.client.chat.completions.create({ ...this.body(req), stream: false }, requestOptions).withResponse();
+        const choice = typeof res === 'object' && res !== null ? (res as Partial<OpenAI.Chat.ChatCompletion>).choices?.[0] : undefined;
+        if (!choice) throw notOpenAICompatible(this.ctx.baseURL, response.headers.get('content-type'), typeof res === 'string' ? res : undefined);
         text = choice.message?.content ?? '';
+        if (text.length > this.maxAnswerChars) stop('oversize');
+        const over = interrupted();
+        if (over) return over;
         return { text, finishReason: mapFinish(choice.finish_reason), usage: mapUsage(res.usage), model: res.model };
       }
-      const stream = await this.client.chat.completions.create(
+      const { data: stream, response } = await this.client.chat.completions.create(
         { ...this.body(req), stream: true, ...(this.opts.streamUsage === false ? {} : { stream_options: { include_usage: true } }) },
         requestOptions,
-      );
+      ).withResponse();
+      const contentType = response.headers.get('content-type');
+      if (contentType && /html/i.test(contentType)) {
+        controller.abort();
+        throw notOpenAICompatible(this.ctx.baseURL, contentType);
+      }
       arm();
       let reason: string | null = null;
       let usage: ChatUsage | undefined;
       let model: string | undefined;
+      let chunks = 0;
       for await (const chunk of stream) {
         arm();
+        chunks++;
         model ??= chunk.model;
         usage = mapUsage(chunk.usage) ?? usage;
         const choice = chunk.choices?.[0];
@@ -219,12 +281,17 @@ export class OpenAIProvider implements ModelProvider {
           text += delta;
           progress.emitted = true;
           onDelta?.(delta);
+          if (text.length > this.maxAnswerChars) {
+            stop('oversize');
+            break;
+          }
         }
         if (choice?.finish_reason) reason = choice.finish_reason;
       }
       // The client ends the iteration quietly on abort, so check why it ended.
-      const stop = interrupted();
-      if (stop) return stop;
+      const why = interrupted();
+      if (why) return why;
+      if (chunks === 0) throw notOpenAICompatible(this.ctx.baseURL, contentType);
       if (reason === null) {
         throw new UserError(
           'model-incomplete',
@@ -234,14 +301,20 @@ export class OpenAIProvider implements ModelProvider {
       }
       return { text, finishReason: mapFinish(reason), usage, model };
     } catch (e) {
-      const stop = interrupted();
-      if (stop) return stop;
+      const why = interrupted();
+      if (why) return why;
       throw e;
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+      deadline.removeEventListener('abort', onDeadline);
     }
   }
+}
+
+function formatSeconds(ms: number): string {
+  const s = ms / 1000;
+  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
 }
 
 export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvider {
