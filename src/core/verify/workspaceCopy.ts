@@ -68,7 +68,7 @@ function isVenv(dir: string): boolean {
   return existsSync(path.join(dir, 'pyvenv.cfg'));
 }
 
-type Job = { kind: 'dir'; dst: string } | { kind: 'file'; src: string; dst: string } | { kind: 'link'; target: string; dst: string };
+type Job = { kind: 'dir'; dst: string } | { kind: 'file'; src: string; dst: string } | { kind: 'link'; target: string; dst: string; type: 'file' | 'dir' };
 
 export interface CopyOptions {
   limits?: Partial<CopyLimits>;
@@ -144,21 +144,25 @@ export async function copyWorkspace(rootIn: string, patched: PatchedFile[] = [],
       // sockets, FIFOs and devices are skipped: a run must not block on them.
     }
   };
-  // A symlinked file is copied as a file (a run may modify it; it is user code like any other); a
-  // symlinked folder stays a link to the resolved target outside the copy, unless it points into
-  // a copied folder, where it keeps its relative form so it resolves inside the copy.
+  // A link into a copied folder keeps its relative form, so it resolves inside the copy (a patch to
+  // the link's target is seen through the link, as in the user's tree). A symlinked file from
+  // elsewhere is copied as a file: it is user code like any other, and a run may modify it. A
+  // symlinked folder from elsewhere stays a link to the resolved target.
   const planSymlink = async (src: string, dst: string): Promise<void> => {
     const target = await realpathAsync(src).catch(() => undefined);
     const st = target ? await stat(target).catch(() => undefined) : undefined;
     if (!target || !st) return; // dangling
-    if (st.isFile()) {
+    const within = pairs.find((p) => isInside(src, p.from) && isInside(target, p.from) && target !== p.from);
+    if (st.isFile() && within) {
+      jobs.push({ kind: 'link', target: path.relative(path.dirname(src), target), dst, type: 'file' });
+    } else if (st.isFile()) {
       count(st.size);
       jobs.push({ kind: 'file', src: target, dst });
     } else if (st.isDirectory()) {
       if (pairs.some((p) => isInside(p.from, target))) return; // a link to an ancestor would recurse
       const home = pairs.find((p) => isInside(src, p.from));
       const copied = home && isInside(target, home.from);
-      jobs.push({ kind: 'link', target: copied ? path.relative(path.dirname(src), target) || '.' : target, dst });
+      jobs.push({ kind: 'link', target: copied ? path.relative(path.dirname(src), target) || '.' : target, dst, type: 'dir' });
     }
   };
   try {
@@ -171,7 +175,7 @@ export async function copyWorkspace(rootIn: string, patched: PatchedFile[] = [],
         check();
         const j = rest[next++];
         if (j?.kind === 'file') await copyFile(j.src, j.dst);
-        else if (j?.kind === 'link') await symlink(j.target, j.dst, 'dir');
+        else if (j?.kind === 'link') await symlink(j.target, j.dst, j.type);
       }
     };
     await Promise.all(Array.from({ length: Math.min(COPY_CONCURRENCY, rest.length) }, worker));

@@ -92,16 +92,23 @@ describe('copyWorkspace', () => {
     }
   });
 
-  it('copies symlinked files as files and keeps links to folders outside the root', async () => {
+  it('keeps links inside the root as relative links, copies linked files from elsewhere as files, keeps links to folders outside', async () => {
     const outside = path.join(path.dirname(user), 'shared');
     mkdirSync(outside);
     writeFileSync(path.join(outside, 'big.csv'), 'a,b\n');
+    writeFileSync(path.join(outside, 'helper.py'), 'H = 1\n');
     symlinkSync(outside, path.join(user, 'shared'));
     symlinkSync(path.join(user, 'calc.py'), path.join(user, 'alias.py'));
+    symlinkSync(path.join(outside, 'helper.py'), path.join(user, 'helper.py'));
     symlinkSync(path.dirname(user), path.join(user, 'up')); // would recurse
-    const copy = await copyWorkspace(user);
+    // A patch to the link's target is seen through the link in the copy.
+    const copy = await copyWorkspace(user, [{ path: 'calc.py', text: 'PATCHED = 1\n' }, { path: 'helper.py', text: 'H = 2\n' }]);
     try {
-      expect(lstatSync(path.join(copy.root, 'alias.py')).isFile()).toBe(true);
+      expect(lstatSync(path.join(copy.root, 'alias.py')).isSymbolicLink()).toBe(true);
+      expect(readFileSync(path.join(copy.root, 'alias.py'), 'utf8')).toBe('PATCHED = 1\n');
+      expect(lstatSync(path.join(copy.root, 'helper.py')).isFile()).toBe(true);
+      expect(readFileSync(path.join(copy.root, 'helper.py'), 'utf8')).toBe('H = 2\n');
+      expect(readFileSync(path.join(outside, 'helper.py'), 'utf8')).toBe('H = 1\n');
       expect(lstatSync(path.join(copy.root, 'shared')).isSymbolicLink()).toBe(true);
       expect(readFileSync(path.join(copy.root, 'shared', 'big.csv'), 'utf8')).toBe('a,b\n');
       expect(existsSync(path.join(copy.root, 'up'))).toBe(false);
