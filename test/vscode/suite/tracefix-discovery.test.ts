@@ -1,5 +1,6 @@
-// Interpreter and debugpy discovery through the Python extension's API and the Python Debugger
-// extension's bundled debugpy (stand-ins of both are installed: test/vscode/extensions/README.md).
+// Interpreter and debugpy discovery through the Python extension's API, the Python Debugger
+// extension's bundled debugpy (stand-ins of both are installed: test/vscode/extensions/README.md)
+// and Tracefix's own bundled copy (bundled/libs).
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -74,6 +75,19 @@ describe('tracefix: interpreter discovery through the Python extensions', functi
     const trace = (await tracefix()).lastTrace();
     assert.equal(trace?.interpreter.path, noDebugpy);
     assert.equal(trace?.interpreter.debugpyPath, path.dirname(bundledLink));
+    assert.ok((trace?.events.length ?? 0) > 10, 'a real recording');
+  });
+
+  it("uses Tracefix's own bundled debugpy 1.8 when neither the interpreter nor the Python Debugger extension has one", async () => {
+    const own = path.join(vscode.extensions.getExtension('tracefix.tracefix')!.extensionPath, 'bundled', 'libs');
+    assert.ok(fs.existsSync(path.join(own, 'debugpy', '__init__.py')), `precondition: ${own} holds debugpy (npm test bundles it)`);
+    await setSetting('pythonPath', noDebugpy);
+    const r = await run('tracefix.traceOnly');
+    assertOk(r);
+    const trace = (await tracefix()).lastTrace();
+    assert.equal(trace?.interpreter.path, noDebugpy);
+    assert.equal(trace?.interpreter.debugpyPath, own);
+    assert.match(trace?.interpreter.debugpyVersion ?? '', /^1\.8\./);
     assert.ok((trace?.events.length ?? 0) > 10, 'a real recording');
   });
 });

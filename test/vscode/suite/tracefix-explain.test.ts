@@ -118,7 +118,7 @@ describe('tracefix: Explain & Fix with a model (scripted OpenAI server)', functi
       await api.explanationAction({ type: 'step', step: 3 });
       const index = trace.events.findIndex((e) => e.step === 3);
       assert.equal(api.timeline().selected, index);
-      const e = trace.events[index]!;
+      const e = trace.events.at(index)!;
       assert.deepEqual(api.stepHighlight(), { uri: wsUri(e.file).toString(), line: e.line });
     });
 

@@ -1,5 +1,6 @@
-// An interpreter without debugpy (a fresh venv of the system Python, no Python Debugger extension):
-// exactly one notification that says what to do, with a button opening the setting.
+// An interpreter without debugpy that no bundled copy can serve (pyenv 3.9: Tracefix's bundled
+// debugpy 1.8 needs Python >= 3.10; the Python Debugger stand-in bundles none): exactly one
+// notification that says what to do, with a button opening the setting.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -8,16 +9,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { closeAll, openAt, run, setSetting, tracefix } from './tracefixApi';
 
-/** A venv of /usr/bin/python3 (no pip, so no debugpy), or a wrapper that hides site-packages. */
-function pythonWithoutDebugpy(dir: string): string {
-  try {
-    execFileSync('/usr/bin/python3', ['-m', 'venv', '--without-pip', path.join(dir, 'venv')], { stdio: 'pipe' });
-    return path.join(dir, 'venv', 'bin', 'python');
-  } catch {
-    const wrapper = path.join(dir, 'python-no-site');
-    fs.writeFileSync(wrapper, '#!/bin/sh\nexec /usr/bin/python3 -S "$@"\n', { mode: 0o755 });
-    return wrapper;
-  }
+/** `$(pyenv root)/versions/3.9.x/bin/python`: no debugpy, and too old for the bundled debugpy 1.8. */
+function python39(): string {
+  const root = process.env.PYENV_ROOT || path.join(os.homedir(), '.pyenv');
+  const versions = fs.existsSync(path.join(root, 'versions')) ? fs.readdirSync(path.join(root, 'versions')) : [];
+  const v = versions.filter((d) => d.startsWith('3.9.')).sort().pop();
+  assert.ok(v, `needs a pyenv Python 3.9 in ${root}/versions (found: ${versions.join(', ')})`);
+  return path.join(root, 'versions', v, 'bin', 'python');
 }
 
 describe('tracefix: interpreter problems', function () {
@@ -36,11 +34,11 @@ describe('tracefix: interpreter problems', function () {
     await closeAll();
   });
 
-  it('shows one notification when the interpreter has no debugpy and nothing bundles one', async function () {
+  it('shows one notification when the interpreter has no debugpy and no bundled copy supports it', async function () {
     // A real Python Debugger extension's bundled debugpy would be used (the test stand-in has none).
     const debugpyExt = vscode.extensions.getExtension('ms-python.debugpy');
     if (debugpyExt && fs.existsSync(path.join(debugpyExt.extensionPath, 'bundled', 'libs', 'debugpy'))) this.skip();
-    const python = pythonWithoutDebugpy(tmp);
+    const python = python39();
     assert.throws(() => execFileSync(python, ['-c', 'import debugpy'], { stdio: 'pipe' }), 'precondition: no debugpy');
     await setSetting('pythonPath', python);
     const api = await tracefix();
@@ -53,6 +51,7 @@ describe('tracefix: interpreter problems', function () {
     assert.equal(shown.length, 1, `one notification, got ${JSON.stringify(shown)}`);
     assert.equal(shown[0]!.severity, 'error');
     assert.ok(shown[0]!.message.includes(python), 'names the interpreter');
+    assert.match(shown[0]!.message, /bundled debugpy needs Python >=3\.10/, 'says why the bundled copy was not used');
     assert.match(shown[0]!.message, /pip install debugpy/);
     assert.match(shown[0]!.message, /ms-python\.debugpy/);
     assert.match(shown[0]!.message, /tracefix\.pythonPath/);

@@ -175,7 +175,7 @@ describe('tracefix: replay in the debugger', function () {
     const link = /command:tracefix\.replayFromStep\?([^)\s"]+)/.exec(md ?? '');
     assert.ok(link, `a replay link in the hover of stats.py:7: ${md}`);
     const [arg] = JSON.parse(decodeURIComponent(link[1]!)) as [{ eventIndex: number }];
-    const target = api.lastTrace()!.events[arg.eventIndex]!;
+    const target = api.lastTrace()!.events.at(arg.eventIndex)!;
     assert.deepEqual([target.file, target.line], ['stats.py', 7]);
     const beforeLink = positions.length;
     await vscode.commands.executeCommand('tracefix.replayFromStep', arg);

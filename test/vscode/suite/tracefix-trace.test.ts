@@ -131,7 +131,7 @@ describe('tracefix: Explain & Fix on the pytest test at the cursor', function ()
     const t = api.timeline();
     assert.equal(t.open, true);
     assert.equal(t.rows, trace.events.length);
-    const e = trace.events[t.selected!]!;
+    const e = trace.events.at(t.selected!)!;
     assert.deepEqual([e.kind, e.file, e.line], ['exception', 'test_calc.py', 10]);
     assert.deepEqual(api.stepHighlight(), { uri: wsUri('test_calc.py').toString(), line: 10 });
   });
