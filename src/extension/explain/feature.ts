@@ -10,6 +10,7 @@ import { APPLY_FIX, FixCodeActions, PREVIEW_FIX } from './codeActions';
 import { FixDocuments, FIX_SCHEME, PROMPT_SCHEME, promptUri } from './documents';
 import { ModelExplainStep } from './modelStep';
 import { ExplainPanel, viewOf, type PanelAction, type PanelView, type RenderedRound } from './panel';
+import { SandboxConsent } from './sandboxConsent';
 import { fixSummary, type FixSession } from './session';
 
 export const SHOW_EXPLANATION = 'tracefix.showExplanation';
@@ -37,11 +38,13 @@ export class ExplainFeature implements vscode.Disposable {
 
   constructor(private readonly ctx: TracefixContext) {
     this.panel = new ExplainPanel(ctx.extension.extensionUri, (s, a) => this.onPanelAction(s, a));
+    const consent = new SandboxConsent(ctx.extension.workspaceState, ctx.notifier, ctx.log);
     const current = () => this.session;
     const reg = (id: string, fn: (arg?: unknown) => unknown) => this.disposables.push(vscode.commands.registerCommand(id, fn));
     this.disposables.push(
       this.panel,
-      ctx.explainSteps.register(new ModelExplainStep({ notifier: ctx.notifier, log: ctx.log, begin: (s) => this.begin(s), showPanel: () => this.panel.show(this.session) })),
+      consent,
+      ctx.explainSteps.register(new ModelExplainStep({ notifier: ctx.notifier, log: ctx.log, begin: (s) => this.begin(s), showPanel: () => this.panel.show(this.session), consent })),
       vscode.workspace.registerTextDocumentContentProvider(FIX_SCHEME, new FixDocuments(current)),
       vscode.workspace.registerTextDocumentContentProvider(PROMPT_SCHEME, new FixDocuments(current)),
       vscode.languages.registerCodeActionsProvider({ language: 'python', scheme: 'file' }, new FixCodeActions(current), { providedCodeActionKinds: FixCodeActions.kinds }),
@@ -76,6 +79,12 @@ export class ExplainFeature implements vscode.Disposable {
     const round = arg?.round !== undefined ? s.round(arg.round) : (s.offeredRound() ?? (anyRound ? last : undefined));
     if (!round) {
       void this.ctx.notifier.show('info', s.status === 'running' ? 'The model has not answered yet.' : 'This Explain & Fix run has no fix to offer.');
+      return undefined;
+    }
+    if (!anyRound && !s.canOffer(round)) {
+      void this.ctx.notifier.show('info', round.changesTests.length
+        ? `That fix changes the tests (${round.changesTests.join(', ')}), so it is not offered. To allow fixes that edit tests, turn on the tracefix.allowTestEdits setting.`
+        : 'That round has no fix to offer.');
       return undefined;
     }
     return { session: s, round };

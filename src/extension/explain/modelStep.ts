@@ -8,6 +8,7 @@ import { explainAndFix, type FixEvent } from '../../core/fix';
 import type { ExplainInput, ExplainStep } from '../explain';
 import type { Notifier } from '../notify';
 import { createProvider } from './providers';
+import type { SandboxConsent } from './sandboxConsent';
 import { fixSummary, FixSession, verificationLabel } from './session';
 
 export const MODEL_STEP_ID = 'tracefix.model';
@@ -26,6 +27,8 @@ export interface ModelStepHost {
   begin(session: FixSession): void;
   /** Opens the Explanation panel on the current session. */
   showPanel(): void;
+  /** Whether model-written code may run unsandboxed here (asked once per workspace). */
+  consent: SandboxConsent;
 }
 
 export class ModelExplainStep implements ExplainStep {
@@ -37,9 +40,12 @@ export class ModelExplainStep implements ExplainStep {
   async run(input: ExplainInput): Promise<void> {
     const { trace, plan, settings, signal, progress, log } = input;
     const session = new FixSession(trace, plan.root, settings.maxRounds);
+    session.allowTestEdits = vscode.workspace.getConfiguration('tracefix', vscode.Uri.file(plan.root)).get<boolean>('allowTestEdits') === true;
     this.host.begin(session);
     try {
       const provider = await createProvider(settings, input.secrets, log);
+      // Before the model is asked: where there is no sandbox, the user decides once per workspace.
+      const runPolicy = await this.host.consent.policy(signal);
       session.providerLabel = provider.label;
       // Only once a model is there to ask: a missing key or model is one notification, not an empty panel.
       this.host.showPanel();
@@ -61,6 +67,9 @@ export class ModelExplainStep implements ExplainStep {
         provider,
         budget: settings.budget,
         maxRounds: settings.maxRounds,
+        allowTestEdits: session.allowTestEdits,
+        sandbox: runPolicy.sandbox,
+        verify: runPolicy.verify,
         useTrace: true,
         trace,
         signal,

@@ -65,7 +65,8 @@ export function viewOf(s: FixSession): PanelView {
         rationale: res?.rationale || r.streamed,
         summary: res ? fixSummary(res) : '',
         diff: res?.patch?.diff ?? '',
-        hasPatch: Boolean(res?.patch?.files.length),
+        // A patch that changes the tests (not allowed) is shown, but offers no Apply / Preview.
+        hasPatch: s.canOffer(res),
         verified: res ? res.verification?.passed === true : null,
         verdict: res ? verificationLabel(res, kind) : '',
         notes: [...r.notes, ...(res?.problems ?? [])],

@@ -29,6 +29,8 @@ export class FixSession {
   providerLabel = '';
   error: { code?: string; message: string; hint?: string } | undefined;
   result: FixResult | undefined;
+  /** The `tracefix.allowTestEdits` setting when the run started. */
+  allowTestEdits = false;
   private readonly changed = new vscode.EventEmitter<{ kind: 'delta'; round: number; text: string } | { kind: 'state' }>();
   readonly onDidChange = this.changed.event;
 
@@ -103,9 +105,15 @@ export class FixSession {
     return this.rounds.find((r) => r.index === index)?.result;
   }
 
-  /** The round whose patch is on offer: the verified one, else the last one with a patch. */
+  /** Can this round's patch be offered (applied, previewed): it has one, and it leaves the tests
+   * alone unless test edits are allowed. */
+  canOffer(r: FixRound | undefined): boolean {
+    return Boolean(r?.patch?.files.length) && (r?.changesTests.length === 0 || this.allowTestEdits);
+  }
+
+  /** The round whose patch is on offer: the verified one, else the last one with a patch to offer. */
   offeredRound(): FixRound | undefined {
-    const done = this.rounds.map((r) => r.result).filter((r): r is FixRound => r?.patch !== null && r?.patch !== undefined && r.patch.files.length > 0);
+    const done = this.rounds.map((r) => r.result).filter((r): r is FixRound => r !== undefined && this.canOffer(r));
     return done.find((r) => r.verification?.passed) ?? done[done.length - 1];
   }
 
@@ -116,7 +124,11 @@ export class FixSession {
 
 /** "verified: test passes" / "not verified: <failure>" for labels. */
 export function verificationLabel(r: FixRound, kind: string): string {
-  if (r.verification?.passed) return kind === 'pytest' ? 'verified: test passes' : 'verified: runs without failing';
+  if (r.verification?.passed) {
+    const what = kind === 'pytest' ? 'verified: test passes' : 'verified: runs to its end without failing';
+    return r.verification.sandboxed ? what : `${what} (run without a sandbox)`;
+  }
+  if (r.changesTests.length && !r.verification) return `not verified: ${r.failure} (allow with the tracefix.allowTestEdits setting)`;
   return `not verified: ${r.failure || 'no patch to verify'}`;
 }
 
