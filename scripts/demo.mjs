@@ -1,9 +1,11 @@
 // `npm run demo`: builds Tracefix, traces the bundled buggy example, and — with a model configured
 // (OPENAI_API_KEY, or TRACEFIX_BASE_URL for a local OpenAI-compatible server) — explains and fixes it.
-// Without a model it prints the trace and the exact prompt it would send.
+// Without a model it prints the trace and the exact prompt it would send. Python needs no debugpy of
+// its own: the first run installs debugpy 1.8 into bundled/libs (pip), the copy the CLI falls back to.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { bundledDebugpyInfo, ensureBundledDebugpy } from './bundle-debugpy.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const example = path.join(root, 'examples', 'running_max');
@@ -12,6 +14,15 @@ const run = (args, opts = {}) => spawnSync(process.execPath, [path.join(root, 'd
 
 const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: root });
 if (build.status !== 0) process.exit(build.status ?? 1);
+
+if (!bundledDebugpyInfo()) {
+  try {
+    ensureBundledDebugpy();
+  } catch (e) {
+    // Not fatal: the interpreter may have debugpy itself; if not, the CLI says what to install.
+    console.log(`[demo] could not bundle debugpy: ${e instanceof Error ? e.message : e}`);
+  }
+}
 
 console.log(`\n== Tracing the failing test ${test} (examples/running_max) ==\n`);
 const traced = run(['trace', '--test', test]);
