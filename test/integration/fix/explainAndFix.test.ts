@@ -34,7 +34,7 @@ afterEach(async () => {
   rmSync(path.dirname(user), { recursive: true, force: true });
 });
 
-async function run(script: ScriptStep[], rec: Partial<RecordOptions> = {}, extra: { maxRounds?: number; useTrace?: boolean } = {}) {
+async function run(script: ScriptStep[], rec: Partial<RecordOptions> = {}, extra: { maxRounds?: number; useTrace?: boolean; allowTestEdits?: boolean } = {}) {
   server = await startOpenAIServer(script);
   const provider = createOpenAIProvider({ model: 'test-model', baseURL: server.url, apiKey: '', retry: { maxRetries: 0 } });
   const events: FixEvent[] = [];
@@ -139,7 +139,7 @@ describe('explainAndFix', () => {
     expect(events.filter((e) => e.type === 'trace-start')).toHaveLength(1);
   });
 
-  it('a script target: verification by exit code, task from the function the failure points at', async () => {
+  it('a script target: verified when it runs to its end, task from the function the failure points at', async () => {
     const { result, server: s } = await run([steps.answer(RIGHT_FIX)], { target: { kind: 'script', path: 'average.py' } });
     expect(result.fixed).toBe(true);
     expect(result.command).toBe('python average.py');
@@ -160,10 +160,27 @@ describe('explainAndFix', () => {
     expect(events.some((e) => e.type === 'trace-start')).toBe(false);
   });
 
-  it('flags a patch that edits the failing test', async () => {
+  it('a patch that edits the failing test is neither verified nor offered; round 2 is told to leave the tests alone', async () => {
     const cheat = '```python tests/test_average.py\ndef test_average():\n    assert average([2, 4, 6]) == 3\n```\n';
-    const { result } = await run([steps.answer(`The test expects the wrong value.\nSummary: expect 3.\n\n${cheat}`)], {}, { maxRounds: 1 });
-    expect(result.rounds[0]?.problems).toContain('The patch edits the failing test itself (tests/test_average.py); review it before applying.');
+    const { result, events } = await run([steps.answer(`The test expects the wrong value.\nSummary: expect 3.\n\n${cheat}`), steps.answer(RIGHT_FIX)], {}, { maxRounds: 2 });
+    const first = result.rounds[0];
+    expect(first?.changesTests).toEqual(['tests/test_average.py']);
+    expect(first?.verification).toBeNull();
+    expect(first?.failure).toBe('changes the tests (tests/test_average.py), so it is neither verified nor offered as the fix');
+    expect(events.filter((e) => e.type === 'verify-start').map((e) => e.round)).toEqual([2]);
+    // The test-editing patch is not run at all, so round 2 has no trace of it either.
+    expect(events.some((e) => e.type === 'trace-start' && e.patched)).toBe(false);
+    expect(userMessage(server!, 1)).toContain('The patch changed the tests (tests/test_average.py), which is not allowed');
+    expect(result.fixed).toBe(true);
+    expect(result.patch?.files.map((f) => f.path)).toEqual(['average.py']);
+  });
+
+  it('with allowTestEdits the same patch is verified like any other', async () => {
+    const cheat = '```python tests/test_average.py\ndef test_average():\n    assert average([2, 4, 6]) == 3\n```\n';
+    const { result } = await run([steps.answer(`The test expects the wrong value.\nSummary: expect 3.\n\n${cheat}`)], {}, { maxRounds: 1, allowTestEdits: true });
+    expect(result.rounds[0]?.changesTests).toEqual(['tests/test_average.py']);
+    expect(result.rounds[0]?.verification?.passed).toBe(true);
+    expect(result.fixed).toBe(true);
   });
 
   it('refuses to "fix" a run that already passes, before asking the model', async () => {
