@@ -1,17 +1,21 @@
 // `tracefix fix`: trace the failing run, ask a model for a trace-grounded rationale and patch, verify
 // the patch against the same command in a temporary copy, print the rationale (streamed), the diff
-// and the verdict; with --apply write a verified patch (keeping .orig backups).
+// and the verdict; with --apply write a verified patch byte for byte (keeping .orig backups). The
+// endpoint is checked before tracing; --json output is redacted like the prompts.
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
 import { applyPatch, buildFixPrompt, explainAndFix, type FixEvent, type FixResult, type FixRound } from '../core/fix';
-import { createOpenAIProvider, OPENAI_BASE_URL } from '../core/model/openaiProvider';
+import { createOpenAIProvider } from '../core/model/openaiProvider';
 import type { ChatMessage } from '../core/model/provider';
+import { redact } from '../core/model/redact';
 import type { WritePatchedFileResult } from '../core/patch/applyFile';
 import { TRACE_OPTIONS, parse, positiveInt, splitDashDash, traceArgs, type CommonTraceArgs } from './args';
 import { FIX_HELP } from './help';
 import { EXIT, recordOptions } from './common';
+import { checkModelEndpoint, DEFAULT_MODEL_TIMEOUT_S, keyHint, modelConfig, type ModelConfig } from './fixModel';
+import { redactDeep, secretsOf } from './redactOutput';
 
-export const DEFAULT_MODEL = 'gpt-4o-mini';
+export { DEFAULT_MODEL, modelConfig, type ModelConfig } from './fixModel';
 
 const FIX_OPTIONS = {
   ...TRACE_OPTIONS,
@@ -26,42 +30,29 @@ const FIX_OPTIONS = {
   'prompt-only': { type: 'boolean' },
   'allow-test-edits': { type: 'boolean' },
   'no-sandbox': { type: 'boolean' },
+  'model-timeout': { type: 'string' },
+  'max-tokens': { type: 'string' },
 } as const;
-
-export interface ModelConfig {
-  model: string;
-  baseURL: string;
-  apiKey: string;
-}
-
-/** Model settings from flags and environment; UserError when neither a key nor a server is configured. */
-export function modelConfig(flags: { model?: string; baseURL?: string }, env: NodeJS.ProcessEnv): ModelConfig {
-  const apiKey = env.OPENAI_API_KEY ?? '';
-  const baseURL = flags.baseURL ?? (env.TRACEFIX_BASE_URL || undefined);
-  if (!apiKey && !baseURL) {
-    throw new UserError('model-auth', 'No model configured: set OPENAI_API_KEY to use the OpenAI API, or point Tracefix at an OpenAI-compatible server with --base-url URL or TRACEFIX_BASE_URL (e.g. http://localhost:11434/v1 for Ollama).',
-      'Choose the model with --model NAME or TRACEFIX_MODEL (default gpt-4o-mini).');
-  }
-  return { model: flags.model ?? (env.TRACEFIX_MODEL || DEFAULT_MODEL), baseURL: baseURL ?? OPENAI_BASE_URL, apiKey };
-}
 
 export function formatPrompt(messages: ChatMessage[], round: number): string {
   const body = messages.map((m) => `----- ${m.role} -----\n${m.content.replace(/\n+$/, '')}`).join('\n');
   return `===== prompt (round ${round}) =====\n${body}\n===== end of prompt =====\n`;
 }
 
-function verdict(kind: string, r: FixRound): string {
+function verdict(kind: string, r: FixRound, secrets: readonly string[]): string {
   const v = r.verification;
   if (v?.passed) {
     const what = kind === 'pytest' ? 'verified: test passes' : `verified: \`${v.command}\` exits 0`;
     return v.sandboxed ? what : `${what} (run without a sandbox)`;
   }
-  if (r.changesTests.length && !v) return `not verified: ${r.failure} (allow with --allow-test-edits)`;
-  return `not verified: ${r.failure || 'no patch'}`;
+  // The failure line quotes program output, which may carry a secret.
+  const failure = redact(r.failure, { secrets }).text;
+  if (r.changesTests.length && !v) return `not verified: ${failure} (allow with --allow-test-edits)`;
+  return `not verified: ${failure || 'no patch'}`;
 }
 
 /** Prints progress (stderr) and the streamed rationale, diff and verdict (stdout). */
-function humanPrinter(out: NodeJS.WritableStream, err: NodeJS.WritableStream, showPrompt: boolean, maxRounds: number, kind: string, modelLabel: string) {
+function humanPrinter(out: NodeJS.WritableStream, err: NodeJS.WritableStream, showPrompt: boolean, maxRounds: number, kind: string, modelLabel: string, secrets: readonly string[]) {
   let streamed = '';
   return (e: FixEvent): void => {
     switch (e.type) {
@@ -99,7 +90,7 @@ function humanPrinter(out: NodeJS.WritableStream, err: NodeJS.WritableStream, sh
           out.write(`${streamed.endsWith('\n\n') ? '' : '\n'}${r.patch.diff.replace(/\n*$/, '\n')}\n`);
           for (const p of r.problems) err.write(`tracefix: note: ${p}\n`);
         }
-        out.write(`${verdict(kind, r)}\n`);
+        out.write(`${verdict(kind, r, secrets)}\n`);
         break;
       }
     }
@@ -150,11 +141,22 @@ export async function fixCommand(argv: string[], signal: AbortSignal, io: FixCom
   const a = traceArgs(values, positionals, programArgs);
   const rounds = positiveInt('rounds', values.rounds);
   if (rounds !== undefined && !Number.isInteger(rounds)) throw new UserError('bad-argument', `--rounds must be a whole number (got ${values.rounds}).`);
+  const modelTimeout = positiveInt('model-timeout', values['model-timeout']) ?? DEFAULT_MODEL_TIMEOUT_S;
+  const maxTokens = positiveInt('max-tokens', values['max-tokens']);
+  if (maxTokens !== undefined && !Number.isInteger(maxTokens)) throw new UserError('bad-argument', `--max-tokens must be a whole number (got ${values['max-tokens']}).`);
   if (values['prompt-only']) return promptOnly(values, a, signal, io);
   const cfg = modelConfig({ model: values.model, baseURL: values['base-url'] }, io.env);
+  // Secret values never printed or sent: the keys and the environment's secrets.
+  const secrets = secretsOf(io.env, cfg.apiKey);
+  const log = (line: string): void => void io.stderr.write(`tracefix: ${line}\n`);
+  // Before tracing: a wrong URL, a rejected key or a down server is one line now, not after a recording.
+  await checkModelEndpoint(cfg, log, signal);
   const provider = createOpenAIProvider({
     model: cfg.model, baseURL: cfg.baseURL, apiKey: cfg.apiKey,
-    log: a.verbose ? (line) => io.stderr.write(`tracefix: ${line}\n`) : undefined,
+    deadlineMs: modelTimeout * 1000,
+    timeoutHint: `--model-timeout SECONDS (now ${modelTimeout})`,
+    maxTokens,
+    log: a.verbose ? log : undefined,
   });
   const json = values.json === true;
   const maxRounds = rounds ?? 3;
@@ -172,11 +174,12 @@ export async function fixCommand(argv: string[], signal: AbortSignal, io: FixCom
       verifyTimeoutMs: a.timeoutMs,
       allowTestEdits: values['allow-test-edits'] === true,
       sandbox: values['no-sandbox'] !== true,
+      secrets,
       signal,
-      onEvent: json ? undefined : humanPrinter(io.stdout, io.stderr, values['show-prompt'] === true, maxRounds, kind, provider.label),
+      onEvent: json ? undefined : humanPrinter(io.stdout, io.stderr, values['show-prompt'] === true, maxRounds, kind, provider.label, secrets),
     });
   } catch (e) {
-    throw explainModelError(e);
+    throw explainModelError(e, cfg);
   }
   let applied: WritePatchedFileResult[] = [];
   if (values.apply) {
@@ -192,7 +195,7 @@ export async function fixCommand(argv: string[], signal: AbortSignal, io: FixCom
       io.stderr.write('tracefix: not applied: no verified fix\n');
     }
   }
-  if (json) io.stdout.write(`${JSON.stringify(jsonResult(res, applied, cfg, res.trace.program.root), null, 1)}\n`);
+  if (json) io.stdout.write(`${JSON.stringify(redactDeep(jsonResult(res, applied, cfg, res.trace.program.root), secrets), null, 1)}\n`);
   return res.fixed ? EXIT.ok : EXIT.notFixed;
 }
 
@@ -203,23 +206,22 @@ async function promptOnly(values: { json?: boolean; 'no-trace'?: boolean }, a: C
     recordOptions: recordOptions(a, signal),
     budget: a.budget,
     useTrace: values['no-trace'] !== true,
+    secrets: secretsOf(io.env),
     signal,
     onEvent: json ? undefined : (e) => {
       if (e.type === 'trace-start') io.stderr.write('tracefix: tracing the failing run…\n');
       if (e.type === 'trace-done') io.stderr.write(`tracefix: recorded ${e.trace.outcome.eventCount} events${e.nextTokens ? ` (NExT trace: ${e.nextTokens} tokens)` : ''}\n`);
     },
   });
-  if (json) io.stdout.write(`${JSON.stringify({ command: p.command, prompt: p.messages, redactions: p.redactions }, null, 1)}\n`);
+  if (json) io.stdout.write(`${JSON.stringify(redactDeep({ command: p.command, prompt: p.messages, redactions: p.redactions }, secretsOf(io.env)), null, 1)}\n`);
   else io.stdout.write(formatPrompt(p.messages, 1));
   return EXIT.ok;
 }
 
 /** Model errors with CLI-specific advice on where the settings come from. */
-function explainModelError(e: unknown): unknown {
+function explainModelError(e: unknown, cfg: ModelConfig): unknown {
   if (!(e instanceof UserError)) return e;
-  if (e.code === 'model-auth') {
-    return new UserError(e.code, e.message, 'Set OPENAI_API_KEY to a valid key for this endpoint (the server is chosen with --base-url or TRACEFIX_BASE_URL).');
-  }
+  if (e.code === 'model-auth') return new UserError(e.code, e.message, keyHint(cfg));
   if (e.code === 'model-incomplete') return new UserError(e.code, `model answer incomplete: ${e.message}`, e.hint ?? 'Nothing was written. Try again.');
   if (e.code === 'model-not-found') return new UserError(e.code, e.message, `${e.hint ?? ''} Choose the model with --model or TRACEFIX_MODEL.`.trim());
   if (e.code === 'untrusted') return new UserError(e.code, e.message, 'Install bubblewrap (apt-get install bubblewrap), or pass --no-sandbox to run the patched code without one.');

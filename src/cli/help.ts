@@ -54,19 +54,25 @@ verified unless --allow-test-edits. Prints the rationale (streamed), a unified d
 or "not verified: <why>". Your files are only written with --apply, and only for a verified patch.
 Exit 0 verified fix found, 1 no verified fix, 2 usage / configuration / model error, 3 internal error.
 
-Model (OpenAI or any OpenAI-compatible server):
-  OPENAI_API_KEY        API key (may be omitted for a local server given with --base-url)
+Model (OpenAI or any OpenAI-compatible server; checked before anything is traced):
+  OPENAI_API_KEY        key for OpenAI's API; only ever sent to https://api.openai.com
+  TRACEFIX_API_KEY      key for the server given with --base-url (none needed for most local servers)
   --base-url URL        server base URL, e.g. http://localhost:11434/v1 (default $TRACEFIX_BASE_URL,
                         else https://api.openai.com/v1)
   --model NAME          model name (default $TRACEFIX_MODEL, else gpt-4o-mini)
+  --model-timeout SECONDS  total time for one model request, streaming and retries included (default 300)
+  --max-tokens N        longest answer asked for (max_tokens, default 8192)
 
 Options:
   --test NODEID         fix a failing pytest test (tests/test_x.py::test_name)
   -m, --module NAME     fix a module run as python -m NAME
   --rounds N            model rounds at most (default 3)
-  --apply               write a verified patch into your files, keeping FILE.orig
+  --apply               write a verified patch into your files, byte for byte (encoding, BOM and line
+                        ends kept; only the fixed lines change), keeping the original as FILE.orig
+                        (FILE.orig.1, .2… when that exists: a backup is never replaced)
   --no-backup           with --apply: do not keep FILE.orig
-  --json                print the result as JSON (rounds, prompts, rationale, diff, verification)
+  --json                print the result as JSON (rounds, prompts, rationale, diff, verification),
+                        secrets redacted as in the prompts
   --show-prompt         print the exact (redacted) prompt sent to the model in each round
   --prompt-only         trace and print the round-1 prompt, without calling a model (no key needed)
   --no-trace            ablation: prompt without the execution trace
@@ -93,7 +99,8 @@ Data: the benchmarks folder beside the checkout (../shared/benchmarks), else --d
   mbpp               no buggy programs in the data: each task is a stub of the reference program
                      (bodies raise NotImplementedError) to complete from its failing test_list
 
-Model (as for \`tracefix fix\`): OPENAI_API_KEY, --base-url URL / $TRACEFIX_BASE_URL, --model NAME.
+Model (as for \`tracefix fix\`): OPENAI_API_KEY (api.openai.com only) / TRACEFIX_API_KEY, --base-url URL /
+$TRACEFIX_BASE_URL, --model NAME.
   --model oracle        test-only provider answering with the dataset's solution in varied answer
                         formats: checks the pipeline on every program, says nothing about a model
 

@@ -5,6 +5,7 @@
 import { CancelledError, InternalError, UserError, errorMessage, throwIfAborted } from '../errors';
 import { parseAnswer, type ParsedAnswer } from '../model/parseAnswer';
 import { buildPrompt, type PreviousAttempt, type PromptInput } from '../model/prompt';
+import { knownSecrets } from '../model/secretValues';
 import type { ChatMessage } from '../model/provider';
 import { DEFAULT_BUDGET, renderNext } from '../render/next';
 import type { Trace } from '../trace/model';
@@ -70,7 +71,7 @@ async function prepare(opts: PrepareOptions, emit: (e: FixEvent) => void): Promi
 /** The exact (redacted) round-1 prompt, without calling a model (`tracefix fix --prompt-only`). */
 export async function buildFixPrompt(opts: PrepareOptions): Promise<{ messages: ChatMessage[]; redactions: number; trace: Trace; command: string }> {
   const p = await prepare(opts, (e) => opts.onEvent?.(e));
-  const built = buildPrompt(p.input, { maxTokens: opts.maxTokens, temperature: opts.temperature });
+  const built = buildPrompt(p.input, { maxTokens: opts.maxTokens, temperature: opts.temperature, secrets: knownSecrets(opts) });
   return { messages: built.request.messages, redactions: built.redactions, trace: p.trace, command: p.command };
 }
 
@@ -95,13 +96,16 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
   const testFile = failingTestFile(trace.program);
   const failure = originalFailure(trace);
   const run: RunPolicy = { verify: opts.verify !== false, sandbox: opts.sandbox !== false };
+  // Secret values are searched for in every prompt, so a patch that prints one (even encoded) into
+  // its verification output cannot carry it to the model in the next round.
+  const secrets = knownSecrets(opts);
 
   const attempts: PreviousAttempt[] = [];
   const rounds: FixRound[] = [];
   let lastPatch: ProposedPatch | null = null;
   for (let index = 1; index <= maxRounds; index++) {
     throwIfAborted(signal);
-    const built = buildPrompt({ ...input, previousAttempts: attempts }, { maxTokens: opts.maxTokens, temperature: opts.temperature });
+    const built = buildPrompt({ ...input, previousAttempts: attempts }, { maxTokens: opts.maxTokens, temperature: opts.temperature, secrets });
     emit({ type: 'model-start', round: index, provider: provider.id, messages: built.request.messages });
     const stream = new RationaleStream();
     const res = await provider.complete(built.request, {

@@ -31,6 +31,9 @@ export interface FixOptions {
   verify?: boolean;
   maxTokens?: number;
   temperature?: number;
+  /** Values that must never reach the model (the model API key…), also when encoded; the values of
+   * secret-named environment variables of the run are added automatically. */
+  secrets?: readonly string[];
   onEvent?: (event: FixEvent) => void;
   signal?: AbortSignal;
 }

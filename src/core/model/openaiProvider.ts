@@ -78,6 +78,16 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
   });
 }
 
+/** Is this OpenAI's own API (https://api.openai.com)? Only there is an OpenAI key sent. */
+export function isOpenAIApi(baseURL: string): boolean {
+  try {
+    const u = new URL(baseURL);
+    return u.protocol === 'https:' && u.hostname.toLowerCase() === 'api.openai.com';
+  } catch {
+    return false;
+  }
+}
+
 function hostOf(baseURL: string): string {
   try {
     return new URL(baseURL).host;

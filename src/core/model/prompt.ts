@@ -40,6 +40,8 @@ export interface PromptOptions {
   temperature?: number;
   /** Default true. Only switch off for tests of the prompt layout itself. */
   redact?: boolean;
+  /** Known secret values (environment secrets, the API key), removed also in encoded forms. */
+  secrets?: readonly string[];
 }
 
 export interface BuiltPrompt {
@@ -123,7 +125,7 @@ export function buildPrompt(input: PromptInput, options: PromptOptions = {}): Bu
   let redactions = 0;
   if (options.redact !== false) {
     for (const m of messages) {
-      const r = redact(m.content);
+      const r = redact(m.content, { secrets: options.secrets });
       m.content = r.text;
       redactions += r.count;
     }

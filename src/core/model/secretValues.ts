@@ -42,6 +42,13 @@ export function envSecrets(env: Readonly<Record<string, string | undefined>>): s
   return [...out];
 }
 
+/** Everything a fix run must keep from the model: secret env values of the run plus `extra`. */
+export function knownSecrets(opts: { secrets?: readonly string[]; recordOptions: { env?: Readonly<Record<string, string | undefined>>; programEnv?: Readonly<Record<string, string>> } }): string[] {
+  const env = { ...(opts.recordOptions.env ?? process.env), ...opts.recordOptions.programEnv };
+  const extra = (opts.secrets ?? []).filter((s) => s.length >= MIN_SECRET_LENGTH);
+  return [...new Set([...envSecrets(env), ...extra])];
+}
+
 function base64Variants(bytes: Buffer): string[] {
   const out: string[] = [];
   for (let k = 0; k < 3; k++) {
