@@ -3,13 +3,15 @@
 //      otherwise one line naming the command and exit 2;
 //   2. development build; 3. vitest (unit + integration, real Python/debugpy);
 //   4. the VSIX: production build, vsce package, inspection (scripts/package.mjs);
-//   5. the vscode layer (scripts/vscode-test/run.mjs): in-host suites and UI smoke, including the
+//   5. the npm package: npm pack, npm install -g, `tracefix --version`, a trace (scripts/check-npm-install.mjs);
+//   6. the vscode layer (scripts/vscode-test/run.mjs): in-host suites and UI smoke, including the
 //      smoke against the VSIX installed with --install-extension.
 // Every layer runs even when an earlier one failed; the last line totals them.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkNpmInstall } from './check-npm-install.mjs';
 import { packageVsix } from './package.mjs';
 import { setup } from './setup/index.mjs';
 
@@ -62,14 +64,29 @@ let vsix;
   }
 }
 
+say('npm package: pack, install -g, tracefix --version, a trace');
+{
+  const t = Date.now();
+  const { passed, failed } = checkNpmInstall();
+  record('npm package', passed, failed, (Date.now() - t) / 1000);
+}
+
 say('vscode: in-host suites + UI smoke (code-server)');
 {
   const t = Date.now();
-  const r = run(process.execPath, [path.join(repo, 'scripts/vscode-test/run.mjs'), ...(vsix ? ['--vsix', vsix] : ['--no-vsix'])], { stdio: ['inherit', 'pipe', 'inherit'], maxBuffer: 256 * 1024 * 1024 });
-  const text = r.stdout?.toString() ?? '';
-  process.stdout.write(text);
-  const m = [...text.matchAll(/^(\d+) passed, (\d+) failed$/gm)].pop();
-  const failed = m ? Number(m[2]) + (r.status !== 0 && Number(m[2]) === 0 ? 1 : 0) : 1;
+  // Streams the output and keeps the last `N passed, N failed` line for the total.
+  const child = spawn(process.execPath, [path.join(repo, 'scripts/vscode-test/run.mjs'), ...(vsix ? ['--vsix', vsix] : ['--no-vsix'])], { cwd: repo, stdio: ['inherit', 'pipe', 'inherit'] });
+  let last;
+  let pending = '';
+  child.stdout.on('data', (chunk) => {
+    process.stdout.write(chunk);
+    const lines = (pending + chunk.toString()).split('\n');
+    pending = lines.pop() ?? '';
+    for (const l of lines) { const m = /^(\d+) passed, (\d+) failed$/.exec(l); if (m) last = m; }
+  });
+  const status = await new Promise((resolve) => child.on('close', resolve));
+  const m = /^(\d+) passed, (\d+) failed$/.exec(pending) ?? last;
+  const failed = m ? Number(m[2]) + (status !== 0 && Number(m[2]) === 0 ? 1 : 0) : 1;
   record('vscode', m ? Number(m[1]) : 0, failed, (Date.now() - t) / 1000);
 }
 
