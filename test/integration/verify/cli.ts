@@ -73,7 +73,8 @@ export class CliHarness {
     const base = { ...process.env };
     for (const k of ['OPENAI_API_KEY', 'TRACEFIX_BASE_URL', 'TRACEFIX_MODEL', 'TRACEFIX_DEBUG', 'TRACEFIX_SANDBOX']) delete base[k];
     // The interpreter with debugpy and pytest (the pyenv one first on PATH has neither).
-    const fullEnv = { ...base, TRACEFIX_PYTHON: '/usr/bin/python3', PWD: cwd, ...env };
+    // The model the scripted server lists (test/support/openaiServer.ts).
+    const fullEnv = { ...base, TRACEFIX_PYTHON: '/usr/bin/python3', TRACEFIX_MODEL: 'test-model', PWD: cwd, ...env };
     return new Promise((resolve, reject) => {
       const p = spawn(process.execPath, [this.cli, ...args], { cwd, env: fullEnv });
       let stdout = '';

@@ -118,7 +118,8 @@ describe('tracefix fix: the sandbox', () => {
     const refused = await h.fix([answer('Divide by len(xs).', { 'average.py': averageWith() })], ['--test', TEST_ID], user, { TRACEFIX_SANDBOX: 'off' });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe('tracefix: Not running model-written code: sandboxing is turned off (TRACEFIX_SANDBOX=off). Install bubblewrap (apt-get install bubblewrap), or pass --no-sandbox to run the patched code without one.\n');
-    expect(refused.server.requests).toEqual([]);
+    expect(refused.server.completions()).toEqual([]);
+    expect(refused.stderr).not.toContain('tracing');
     await h.afterEach();
     const user2 = h.project();
     const allowed = await h.fix([answer('Divide by len(xs).', { 'average.py': averageWith() })], ['--test', TEST_ID, '--no-sandbox'], user2, { TRACEFIX_SANDBOX: 'off' });
