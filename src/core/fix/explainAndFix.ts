@@ -132,7 +132,7 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
       changesTests = testFilesIn(patch.files.map((f) => f.path), testFile);
       const testsBlocked = changesTests.length > 0 && !opts.allowTestEdits;
       if (testsBlocked) notRun = `changes the tests (${changesTests.join(', ')}), so it is neither verified nor offered as the fix`;
-      else if (!run.verify) notRun = 'not run: running model-written code without a sandbox was declined';
+      else if (!run.verify) notRun = 'not run, because model-written code may not run without a sandbox in this workspace';
       if (!testsBlocked) lastPatch = patch;
       if (!notRun) {
         emit({ type: 'verify-start', round: index, command });

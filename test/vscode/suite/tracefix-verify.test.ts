@@ -129,7 +129,7 @@ describe('tracefix: verification rules in the editor', function () {
     await explainSpread();
     const view = api.explanation()?.view;
     assert.equal(view?.status, 'not-fixed');
-    assert.equal(view?.rounds[0]?.verdict, 'not verified: not run: running model-written code without a sandbox was declined');
+    assert.equal(view?.rounds[0]?.verdict, 'not verified: not run, because model-written code may not run without a sandbox in this workspace');
     assert.equal(view?.rounds[0]?.hasPatch, true, 'still offered, unverified');
     assert.equal(existsSync(MARKER), false, 'the patched code did not run');
     assert.equal(api.notifications().filter((n) => SANDBOX_QUESTION.test(n.message)).length, 0);
