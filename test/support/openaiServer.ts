@@ -82,7 +82,8 @@ export interface OpenAIServerOptions {
   models?: string[];
   /** When set, requests without `Authorization: Bearer <apiKey>` get a 401. */
   apiKey?: string;
-  /** GET /v1/models: 'list' (default), 'missing' (404, as some gateways), 'html' (a web page). */
+  /** GET /v1/models: 'list' (default), 'missing' (404, as some gateways), 'html' (a web page; then
+   * an empty chat request is not answered as an API would, but takes the next step like any other). */
   modelsRoute?: 'list' | 'missing' | 'html';
 }
 
@@ -134,7 +135,7 @@ export async function startOpenAIServer(script: ScriptStep[] | OpenAIServerOptio
         else sendJson(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })) });
         return;
       }
-      if (req.method === 'POST' && path === '/v1/chat/completions' && Array.isArray((body as { messages?: unknown } | undefined)?.messages) && (body as { messages: unknown[] }).messages.length === 0) {
+      if (req.method === 'POST' && path === '/v1/chat/completions' && options.modelsRoute !== 'html' && Array.isArray((body as { messages?: unknown } | undefined)?.messages) && (body as { messages: unknown[] }).messages.length === 0) {
         // What OpenAI answers to an empty conversation (endpoint checks use it); no script step is used.
         sendError(res, { kind: 'error', status: 400, message: "Invalid 'messages': empty array. Expected an array with minimum length 1.", type: 'invalid_request_error', code: 'empty_array' });
         return;
