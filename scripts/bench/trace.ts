@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const runs = Number(process.env.BENCH_RUNS ?? 3);
   const interp = await findInterpreter({});
   const dir = mkdtempSync(path.join(tmpdir(), 'tfx-bench-'));
-  const helper = path.resolve(process.cwd(), 'src/core/trace/debuggee/pydevd_tracefix_helper.py');
+  const helper = path.resolve(process.cwd(), 'src/core/trace/debuggee');
   const reference = path.resolve(process.cwd(), 'test/support/reference_tracer.py');
   console.log(`python ${interp.version} (${interp.python}), debugpy ${interp.debugpyVersion}; median of ${runs} runs`);
   console.log('events/s = line events / recording time (measured inside the Python process, from the start of');
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     const refMs = median(refTimes);
     const refRate = (refLines / Math.max(median(refRec), 0.1)) * 1000;
     console.log(`| ${label} | settrace reference | ${refLines} | ${refLines} | 0 | ${refMs.toFixed(0)} | - | ${median(refRec)} | ${refRate.toFixed(0)} | 1.00 |`);
-    for (const engine of ['logpoint', 'step'] as const) {
+    for (const engine of ['fast', 'step'] as const) {
       if (engine === 'step' && refLines > STEP_MAX) {
         console.log(`| ${label} | step | (skipped: > ${STEP_MAX} events; set BENCH_STEP_MAX) | | | | | | |`);
         continue;

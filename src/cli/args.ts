@@ -1,4 +1,6 @@
 // Argument parsing for the CLI (node:util parseArgs); everything after `--` goes to the program.
+import { existsSync, statSync } from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../core/errors';
 import type { RunTarget, EngineName } from '../core/trace/options';
@@ -16,6 +18,7 @@ export interface CommonTraceArgs {
   timeoutMs?: number;
   reprLength?: number;
   budget?: number;
+  recordImports: boolean;
   verbose: boolean;
 }
 
@@ -32,6 +35,7 @@ export const TRACE_OPTIONS = {
   timeout: { type: 'string' },
   'repr-length': { type: 'string' },
   budget: { type: 'string' },
+  'record-imports': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -67,23 +71,38 @@ export function traceArgs(values: Record<string, string | boolean | undefined>, 
   if (given === 0) throw new UserError('bad-argument', 'Nothing to trace: give a script, --test NODEID or --module NAME.', 'Run `tracefix trace --help` for usage.');
   if (given > 1) throw new UserError('bad-argument', 'Give only one of: a script, --test NODEID, --module NAME.');
   if (positionals.length > 1) throw new UserError('bad-argument', `Unexpected argument: ${positionals[1]} (program arguments go after \`--\`).`);
-  const engine = str('engine') ?? 'logpoint';
-  if (engine !== 'logpoint' && engine !== 'step') throw new UserError('bad-argument', `--engine must be logpoint or step (got ${engine}).`);
+  const engine = str('engine') ?? 'fast';
+  if (engine !== 'fast' && engine !== 'step' && engine !== 'logpoint') throw new UserError('bad-argument', `--engine must be fast or step (got ${engine}).`);
   const target: RunTarget = test ? { kind: 'pytest', nodeId: test } : module ? { kind: 'module', module } : { kind: 'script', path: script ?? '' };
   const timeout = positiveInt('timeout', str('timeout'));
+  const cwd = str('cwd') ?? process.cwd();
+  // Checked before anything runs: a bad path is a one-line error, not a failed recording.
+  const stdinFile = str('stdin');
+  if (stdinFile !== undefined && !isFile(path.resolve(cwd, stdinFile))) throw new UserError('file-not-found', `--stdin: file not found: ${stdinFile}`);
+  const root = str('root');
+  if (root !== undefined && !isDir(path.resolve(cwd, root))) throw new UserError('file-not-found', `--root: folder not found: ${root}`);
   return {
     target,
     programArgs,
     python: str('python'),
     debugpyPath: str('debugpy-path'),
     engine,
-    cwd: str('cwd') ?? process.cwd(),
-    root: str('root'),
-    stdinFile: str('stdin'),
+    cwd,
+    root,
+    stdinFile: stdinFile === undefined ? undefined : path.resolve(cwd, stdinFile),
     maxSteps: positiveInt('max-steps', str('max-steps')),
     timeoutMs: timeout === undefined ? undefined : timeout * 1000,
     reprLength: positiveInt('repr-length', str('repr-length')),
     budget: positiveInt('budget', str('budget')),
+    recordImports: values['record-imports'] === true,
     verbose: values.verbose === true,
   };
+}
+
+function isFile(p: string): boolean {
+  return existsSync(p) && statSync(p).isFile();
+}
+
+function isDir(p: string): boolean {
+  return existsSync(p) && statSync(p).isDirectory();
 }

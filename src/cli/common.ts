@@ -1,5 +1,7 @@
 // Shared by the CLI commands: exit codes and the mapping of trace arguments to recorder options.
-import { readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { UserError } from '../core/errors';
 import type { RecordOptions } from '../core/trace/options';
 import type { CommonTraceArgs } from './args';
 
@@ -15,6 +17,7 @@ export function recordOptions(a: CommonTraceArgs, signal?: AbortSignal): RecordO
     python: a.python,
     debugpyPath: a.debugpyPath,
     engine: a.engine,
+    recordImports: a.recordImports,
     limits: { maxSteps: a.maxSteps, timeoutMs: a.timeoutMs, reprLength: a.reprLength },
     stdin: a.stdinFile !== undefined ? readFileSync(a.stdinFile, 'utf8') : undefined,
     log: a.verbose ? (dir, text) => process.stderr.write(`[dap ${dir}] ${text.slice(0, 2000)}\n`) : undefined,
@@ -22,3 +25,22 @@ export function recordOptions(a: CommonTraceArgs, signal?: AbortSignal): RecordO
   };
 }
 
+
+/** Fails before anything runs when `--out` cannot be written (missing folder, a folder given). */
+export function checkOutputPath(out: string): void {
+  const dir = path.dirname(path.resolve(out));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError('file-not-found', `--out: folder not found: ${dir}`);
+  if (existsSync(out) && statSync(out).isDirectory()) throw new UserError('bad-argument', `--out: ${out} is a folder, not a file.`);
+}
+
+/** Writes text chunks to a file or stdout, waiting for the stream to drain (a 100 MB trace never
+ * piles up in memory). */
+export async function writeChunks(chunks: Iterable<string>, out?: string): Promise<void> {
+  const stream: NodeJS.WritableStream = out ? createWriteStream(out) : process.stdout;
+  const failed = new Promise<never>((_r, reject) => stream.once('error', reject));
+  failed.catch(() => undefined);
+  for (const chunk of chunks) {
+    if (!stream.write(chunk)) await Promise.race([new Promise((r) => stream.once('drain', r)), failed]);
+  }
+  if (out) await Promise.race([new Promise<void>((r) => stream.end(r)), failed]);
+}

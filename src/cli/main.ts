@@ -1,8 +1,8 @@
 // `tracefix` command line: argument parsing and printing only; the work is in src/core.
-import { writeFileSync } from 'node:fs';
-import { EXIT, recordOptions } from './common';
+import { EXIT, checkOutputPath, recordOptions, writeChunks } from './common';
 import { UserError, errorMessage, isUserError } from '../core/errors';
 import { renderNext } from '../core/render/next';
+import { traceJsonChunks } from '../core/trace/json';
 import { recordTrace } from '../core/trace/record';
 import { TRACE_OPTIONS, parse, splitDashDash, traceArgs } from './args';
 import { benchCommand } from './benchCommand';
@@ -21,10 +21,9 @@ async function traceCommand(argv: string[], signal: AbortSignal): Promise<number
   const a = traceArgs(values, positionals, programArgs);
   const format = values.format ?? 'next';
   if (format !== 'next' && format !== 'json') throw new UserError('bad-argument', `--format must be next or json (got ${format}).`);
+  if (values.out) checkOutputPath(values.out);
   const trace = await recordTrace(recordOptions(a, signal));
-  const text = format === 'json' ? `${JSON.stringify(trace, null, 1)}\n` : renderNext(trace, { budget: a.budget }).text;
-  if (values.out) writeFileSync(values.out, text);
-  else process.stdout.write(text);
+  await writeChunks(format === 'json' ? traceJsonChunks(trace) : [renderNext(trace, { budget: a.budget }).text], values.out);
   const o = trace.outcome;
   if (o.status !== 'completed' || o.message) {
     const what = o.exception ? `${o.exception.repr} at ${o.exception.file ?? '?'}:${o.exception.line ?? '?'}` : o.message ?? o.status;

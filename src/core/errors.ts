@@ -18,6 +18,8 @@ export type UserErrorCode =
   | 'model-timeout'
   | 'model-incomplete'
   | 'patch-conflict'
+  | 'recorder-failed'
+  | 'timeout'
   | 'cancelled';
 
 export class UserError extends Error {

@@ -104,7 +104,7 @@ export class TracefixContext implements vscode.Disposable {
 
   private async goToCaller(index: number | undefined): Promise<void> {
     const trace = this.store.trace;
-    const e = index === undefined ? undefined : trace?.events[index];
+    const e = index === undefined ? undefined : trace?.events.at(index);
     const caller = trace && e ? callerEvent(trace, e) : undefined;
     if (!caller) {
       void this.notifier.show('info', 'That step has no caller in user code.');
@@ -123,7 +123,7 @@ export class TracefixContext implements vscode.Disposable {
 
   private async replayFrom(index: number | undefined): Promise<void> {
     const trace = this.store.trace;
-    if (!trace || index === undefined || !trace.events[index]) {
+    if (!trace || index === undefined || !trace.events.at(index)) {
       void this.notifier.show('info', 'No recorded step to replay from: record a trace first.');
       return;
     }

@@ -3,6 +3,7 @@
 // point. The webview only renders; selection state lives here so hover links and tests agree with it.
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
+import { localsAt } from '../core/trace/locals';
 import type { Trace, TraceEvent } from '../core/trace/model';
 import { isModule } from '../core/render/decorations';
 import { clip } from '../core/render/valueHistory';
@@ -92,7 +93,7 @@ export class TimelinePanel implements vscode.Disposable {
   /** Selects an event: editor highlight + full locals in the panel (`reveal: false`: leave the editors' scroll alone). */
   async select(index: number, opts: { reveal?: boolean } = {}): Promise<void> {
     const trace = this.store.trace;
-    const e = trace?.events[index];
+    const e = trace?.events.at(index);
     if (!trace || !e) return;
     this.selected = index;
     void this.panel?.webview.postMessage({ type: 'select', index, detail: detailOf(trace, e) });
@@ -140,7 +141,7 @@ export class TimelinePanel implements vscode.Disposable {
     const recordedWith = `Python ${i.version} (${i.path}) · debugpy ${i.debugpyVersion} (${i.debugpyPath}) · ${trace.engine} engine`;
     void this.panel.webview.postMessage({ type: 'trace', summary, recordedWith, rows: trace.events.map(rowOf), selected: this.selected });
     if (this.selected !== undefined) {
-      const e = trace.events[this.selected];
+      const e = trace.events.at(this.selected);
       if (e) void this.panel.webview.postMessage({ type: 'select', index: this.selected, detail: detailOf(trace, e) });
     }
   }
@@ -189,7 +190,7 @@ function detailOf(trace: Trace, e: TraceEvent) {
     depth: e.depth,
     caller: parent ? `${parent.function} (${parent.file})` : undefined,
     changed: e.changed,
-    locals: e.locals,
+    locals: localsAt(trace, e.index),
     value: e.value,
     exception: e.exception ? `${e.exception.type}: ${e.exception.message}` : undefined,
   };

@@ -1,37 +1,50 @@
 """In-process sys.settrace reference recorder (benchmarks only).
 
-Records the same data as Tracefix's debuggee helper — bounded reprs of the changed locals at every
-line event of the user's file, and return values — using the helper's own repr code, so the
-benchmark compares transport and driving overhead, not repr cost.
-Usage: python3 reference_tracer.py HELPER.py PROGRAM.py  → prints {"lines": N, "returns": M} as JSON.
+Records what Tracefix's helper records — bounded reprs of the changed locals at every line event of
+the user's file, and return values — with the helper's own repr code (pydevd_tracefix_repr), in the
+most direct way: a global trace function, a dict of states per frame, a repr of every local at every
+line. The benchmark compares Tracefix's whole recorder (debugpy session, record channel) against it.
+Usage: python3 reference_tracer.py DEBUGGEE_DIR PROGRAM.py  → prints {"lines": N, "returns": M, ...} as JSON.
 """
 import json
 import os
 import sys
 import time
-import types
 
-helper_path, program = sys.argv[1], os.path.realpath(sys.argv[2])
-helper = types.ModuleType('pydevd_tracefix_helper_ref')
-with open(helper_path) as fh:
-    exec(compile(fh.read(), 'pydevd_tracefix_helper_ref.py', 'exec'), helper.__dict__)
-helper._CFG.update(root=os.path.dirname(program), repr=120, max=10 ** 9, batch=500, stepping=False)
+helper_dir, program = sys.argv[1], os.path.realpath(sys.argv[2])
+sys.path.insert(0, helper_dir)
+from pydevd_tracefix_repr import brepr  # noqa: E402
+
+sys.path.pop(0)
+LIMIT = 120
 counts = {'lines': 0, 'returns': 0}
 records = []
 states = {}
 
 
+def diff(frame, known):
+    changed = {}
+    for name, v in list(frame.f_locals.items()):
+        if name.startswith('__'):
+            continue
+        r = brepr(v, LIMIT)[0]
+        if known.get(name) != r:
+            changed[name] = r
+            known[name] = r
+    return changed
+
+
 def local_trace(frame, event, arg):
-    st = states.get(id(frame))
-    if st is None:
-        st = states[id(frame)] = [0, 0, {}]
-    changed, deleted = helper._diff(frame, st)
+    known = states.get(id(frame))
+    if known is None:
+        known = states[id(frame)] = {}
+    changed = diff(frame, known)
     if event == 'line':
         counts['lines'] += 1
-        records.append(('L', frame.f_lineno, changed, deleted))
+        records.append(('L', frame.f_lineno, changed))
     elif event == 'return':
         counts['returns'] += 1
-        records.append(('R', frame.f_lineno, helper._brepr(arg, 120), changed))
+        records.append(('R', frame.f_lineno, brepr(arg, LIMIT)[0], changed))
         states.pop(id(frame), None)
     return local_trace
 

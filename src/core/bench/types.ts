@@ -65,7 +65,7 @@ export interface TaskResult {
   /** The recording's end: completed / exception / step-limit / timeout (null when none). */
   traceStatus: string | null;
   /** 'logpoint', or 'step' when the logpoint recording timed out before delivering any event. */
-  traceEngine: 'logpoint' | 'step' | null;
+  traceEngine: 'fast' | 'step' | 'logpoint' | null;
   traceEvents: number;
   traceMs: number | null;
   /** Tokens of the NExT rendering given to the model (null without a trace). */

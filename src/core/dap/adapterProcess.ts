@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { DapClient } from './client';
 import type { Interpreter } from './python';
-import type { DapLogger, SpawnWrapper } from '../trace/options';
+import type { DapLogger, SpawnWrapper } from './types';
 import { InternalError } from '../errors';
 
 export interface AdapterHandle {
@@ -20,12 +20,12 @@ export interface AdapterHandle {
   dispose(): Promise<void>;
 }
 
-export function startAdapter(interp: Interpreter, env: NodeJS.ProcessEnv, log?: DapLogger, wrap?: SpawnWrapper): AdapterHandle {
+export function startAdapter(interp: Interpreter, env: NodeJS.ProcessEnv, log?: DapLogger, wrap?: SpawnWrapper, binds: { readWrite: string[] } = { readWrite: [] }): AdapterHandle {
   const childEnv = { ...env };
   if (interp.extraPythonPath) {
     childEnv.PYTHONPATH = [interp.extraPythonPath, env.PYTHONPATH].filter(Boolean).join(path.delimiter);
   }
-  const cmd = wrap ? wrap(interp.python, ['-m', 'debugpy.adapter']) : { command: interp.python, args: ['-m', 'debugpy.adapter'] };
+  const cmd = wrap ? wrap(interp.python, ['-m', 'debugpy.adapter'], binds) : { command: interp.python, args: ['-m', 'debugpy.adapter'] };
   const proc = spawn(cmd.command, cmd.args, {
     env: childEnv,
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -3,7 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { DebugProtocol as DP } from '@vscode/debugprotocol';
 import { CancelledError, InternalError } from '../errors';
 import { encodeMessage, MessageDecoder } from './transport';
-import type { DapLogger } from '../trace/options';
+import type { DapLogger } from './types';
 
 /** Request command → [arguments, response body]. Only the requests Tracefix sends. */
 export interface DapRequests {

@@ -60,11 +60,11 @@ export function callerEvent(trace: Trace, e: TraceEvent): TraceEvent | undefined
   if (e.parentCallId === undefined) return undefined;
   const events = trace.events;
   for (let i = e.index + 1; i < events.length; i++) {
-    const c = events[i]!;
+    const c = events.at(i)!;
     if (c.callId === e.parentCallId) return c;
   }
   for (let i = e.index - 1; i >= 0; i--) {
-    const c = events[i]!;
+    const c = events.at(i)!;
     if (c.callId === e.parentCallId) return c;
   }
   return undefined;

@@ -3,7 +3,7 @@
 // lines executed many times keeping their first entries and the last, eliding the middle with `...;`
 // until the whole text fits a token budget (counted with a real BPE tokenizer).
 import { countTokens } from './tokens';
-import type { Trace, TraceEvent } from '../trace/model';
+import { deltaText, type Trace, type TraceEvent } from '../trace/model';
 
 export const DEFAULT_BUDGET = 6000;
 
@@ -60,6 +60,7 @@ function entryFor(ev: TraceEvent): Entry | undefined {
     case 'line': {
       const parts = Object.entries(ev.changed).map(([k, v]) => `${k}=${v};`);
       for (const d of ev.deleted ?? []) parts.push(`del ${d};`);
+      for (const d of ev.deltas ?? []) parts.push(`${deltaText(d)};`);
       return parts.length ? { step, parts } : undefined;
     }
     case 'return':

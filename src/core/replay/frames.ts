@@ -1,7 +1,7 @@
 // Frame bookkeeping for the replay: which events belong to which call, and the call stack as it was
 // at any event index, reconstructed from the events alone.
 
-import type { TraceEvent } from '../trace/model';
+import type { EventSeq } from '../trace/model';
 
 export interface FrameRecord {
   callId: number;
@@ -38,7 +38,8 @@ export class FrameIndex {
   private readonly frames = new Map<number, FrameRecord>();
   private readonly callCounts = new Map<string, number>();
 
-  constructor(private readonly events: readonly TraceEvent[]) {
+  /** `localsOf(i)`: all locals of event i's frame after it (trace/locals.ts). */
+  constructor(private readonly events: EventSeq, private readonly localsOf: (index: number) => Record<string, string>) {
     events.forEach((e, i) => {
       let f = this.frames.get(e.callId);
       if (f === undefined) {
@@ -93,13 +94,13 @@ export class FrameIndex {
    * is shown and `lineApproximate` is set.
    */
   stackAt(pos: number): FrameView[] {
-    const at = this.events[pos];
+    const at = this.events.at(pos);
     if (at === undefined) return [];
     const stack: FrameView[] = [];
     const top: FrameView = {
       ...this.base(at.callId),
       line: at.line,
-      locals: at.locals,
+      locals: this.localsOf(pos),
       stateIndex: pos,
       isTop: true,
     };
@@ -123,13 +124,13 @@ export class FrameIndex {
 
   private callerView(callId: number, pos: number): FrameView {
     const stateIndex = this.lastAtOrBefore(callId, pos);
-    const state = stateIndex === undefined ? undefined : this.events[stateIndex];
+    const state = stateIndex === undefined ? undefined : this.events.at(stateIndex);
     const nextIndex = this.firstAfter(callId, pos);
-    const next = nextIndex === undefined ? undefined : this.events[nextIndex];
+    const next = nextIndex === undefined ? undefined : this.events.at(nextIndex);
     const view: FrameView = {
       ...this.base(callId),
       line: next?.line ?? state?.line ?? 0,
-      locals: state?.locals ?? {},
+      locals: stateIndex === undefined ? {} : this.localsOf(stateIndex),
       stateIndex: stateIndex ?? null,
       isTop: false,
     };

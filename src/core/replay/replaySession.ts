@@ -98,7 +98,7 @@ export class ReplaySession extends LoggingDebugSession {
   private async launch(response: DebugProtocol.LaunchResponse, args: ReplayLaunchArguments): Promise<void> {
     try {
       const trace = await loadTrace(args);
-      this.timeline = new Timeline(trace.events);
+      this.timeline = new Timeline(trace.events, trace.elided);
       this.timeline.exceptionFilter = this.exceptionFilter;
       this.trace = trace;
       this.sources = new SourceMap(trace, args.sourceRoot ?? trace.program.root);
@@ -342,7 +342,7 @@ export class ReplaySession extends LoggingDebugSession {
     if (timeline === undefined) return;
     this.vars.reset();
     this.showOutputUpTo(stop.index);
-    const e = timeline.events[stop.index];
+    const e = timeline.events.at(stop.index);
     if (e === undefined) return;
     const reason: StopReasonOut = reasonOverride ?? stop.reason;
     const description = reason === 'end' ? this.endDescription() : timeline.describe(stop.index);

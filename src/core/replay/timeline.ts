@@ -16,7 +16,8 @@
 //   `entry` at event 0.
 
 import { UserError } from '../errors';
-import type { ExceptionInfo, TraceEvent } from '../trace/model';
+import { localsAt } from '../trace/locals';
+import type { Elision, EventSeq, ExceptionInfo, TraceEvent } from '../trace/model';
 import { FrameIndex, type FrameView } from './frames';
 
 export type StopReason = 'entry' | 'step' | 'breakpoint' | 'exception' | 'goto' | 'restart' | 'end';
@@ -49,9 +50,10 @@ export class Timeline {
   private readonly executions = new Map<string, Map<number, number[]>>();
   private readonly raisePoints = new Set<number>();
 
-  constructor(readonly events: readonly TraceEvent[]) {
+  constructor(readonly events: EventSeq, elided?: Elision) {
     if (events.length === 0) throw new UserError('no-trace', 'The recording holds no events, so there is nothing to replay.');
-    this.frames = new FrameIndex(events);
+    const trace = { events, elided };
+    this.frames = new FrameIndex(events, (i) => localsAt(trace, i));
     events.forEach((e, i) => {
       if (e.kind === 'line') {
         let byLine = this.executions.get(e.file);
@@ -62,6 +64,11 @@ export class Timeline {
       }
       if (e.kind === 'exception' && !this.isPropagation(i)) this.raisePoints.add(i);
     });
+  }
+
+  /** The event at `index`; undefined outside the recording (never counted from the end). */
+  private eventAt(index: number): TraceEvent | undefined {
+    return index >= 0 ? this.events.at(index) : undefined;
   }
 
   get position(): number {
@@ -77,7 +84,7 @@ export class Timeline {
   }
 
   get current(): TraceEvent {
-    return this.events[this.pos] as TraceEvent;
+    return this.eventAt(this.pos) as TraceEvent;
   }
 
   stack(pos = this.pos): FrameView[] {
@@ -178,7 +185,7 @@ export class Timeline {
   }
 
   hitAt(index: number): 'breakpoint' | 'exception' | undefined {
-    const e = this.events[index];
+    const e = this.eventAt(index);
     if (e === undefined) return undefined;
     if (this.exceptionFilter && this.raisePoints.has(index)) return 'exception';
     if (e.kind === 'line' && this.breakpoints.get(e.file)?.has(e.line) === true) return 'breakpoint';
@@ -204,13 +211,13 @@ export class Timeline {
 
   /** The exception leaving the frame at `index` (an `exception` event), if any. */
   exceptionAt(index = this.pos): ExceptionInfo | undefined {
-    const e = this.events[index];
+    const e = this.eventAt(index);
     return e?.kind === 'exception' ? e.exception : undefined;
   }
 
   /** A short human description of the event at `index`, for status lines. */
   describe(index = this.pos): string {
-    const e = this.events[index];
+    const e = this.eventAt(index);
     if (e === undefined) return '';
     const where = `${e.file}:${e.line}`;
     switch (e.kind) {
@@ -243,7 +250,7 @@ export class Timeline {
    */
   private scan(dir: 1 | -1, isTarget: (index: number, e: TraceEvent) => boolean): Stop {
     for (let i = this.pos + dir; i >= 0 && i < this.events.length; i += dir) {
-      const e = this.events[i] as TraceEvent;
+      const e = this.eventAt(i) as TraceEvent;
       const hit = this.hitAt(i);
       if (hit === 'exception') return this.moveTo(i, 'exception');
       if (isTarget(i, e)) return this.moveTo(i, 'step');
@@ -266,8 +273,8 @@ export class Timeline {
 
   /** An exception event right after the same exception left a frame called by this one. */
   private isPropagation(index: number): boolean {
-    const e = this.events[index];
-    const prev = this.events[index - 1];
+    const e = this.eventAt(index);
+    const prev = this.eventAt(index - 1);
     if (e?.kind !== 'exception' || prev?.kind !== 'exception') return false;
     if (prev.parentCallId !== e.callId) return false;
     return prev.exception?.type === e.exception?.type && prev.exception?.message === e.exception?.message;

@@ -6,7 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { UserError, errorMessage } from '../errors';
-import { TRACE_SCHEMA_VERSION, isTrace, type Trace, type TraceEvent } from '../trace/model';
+import { parseTrace } from '../trace/json';
+import { isTrace, type Trace } from '../trace/model';
 
 /** Launch arguments of the `tracefix-replay` debug type. */
 export interface ReplayLaunchArguments {
@@ -31,30 +32,18 @@ export async function loadTrace(args: ReplayLaunchArguments): Promise<Trace> {
   } catch (e) {
     throw new UserError('file-not-found', `Cannot read the trace file ${args.trace}: ${errorMessage(e)}`);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw new UserError('bad-argument', `${args.trace} is not valid JSON: ${errorMessage(e)}`);
-  }
-  return checkTrace(parsed, args.trace);
+  return nonEmpty(parseTrace(text, args.trace), args.trace);
 }
 
-/** Checks the parts of the trace the replay relies on, with a message that says what is wrong. */
+/** Checks a trace object handed over in memory. */
 export function checkTrace(value: unknown, origin: string): Trace {
   if (!isTrace(value)) throw new UserError('bad-argument', `${origin} is not a Tracefix trace (schema "tracefix.trace").`);
-  const version: unknown = value.version;
-  if (version !== TRACE_SCHEMA_VERSION) {
-    throw new UserError('bad-argument', `${origin} has trace format version ${String(version)}; this replay reads version ${TRACE_SCHEMA_VERSION}.`);
-  }
-  if (value.events.length === 0) throw new UserError('no-trace', `${origin} holds no events, so there is nothing to replay.`);
-  value.events.forEach((e: TraceEvent, i) => {
-    const ok =
-      typeof e === 'object' && e !== null && e.index === i && typeof e.file === 'string' && typeof e.line === 'number' &&
-      typeof e.callId === 'number' && typeof e.depth === 'number' && typeof e.locals === 'object' && e.locals !== null;
-    if (!ok) throw new UserError('bad-argument', `${origin}: event ${i} is malformed (index, file, line, callId, depth and locals are required).`);
-  });
-  return value;
+  return nonEmpty(value, origin);
+}
+
+function nonEmpty(trace: Trace, origin: string): Trace {
+  if (trace.events.length === 0) throw new UserError('no-trace', `${origin} holds no events, so there is nothing to replay.`);
+  return trace;
 }
 
 export interface ResolvedSource {

@@ -1,29 +1,21 @@
-// Turns the helper's raw records (see debuggee/pydevd_tracefix_helper.py) into trace events.
-// A raw line record carries the frame's state *before* that line runs, i.e. the effect of the
-// frame's previous line; so each line's event is emitted when the frame's next record arrives,
-// after any calls the line made — the order in which the NExT format numbers state changes.
-import type { ExceptionInfo, OutputChunk, TraceEvent } from './model';
-
-export type RawRecord =
-  | ['F', number, string]
-  /** scope: 'f' function, 'm' module body, 'c' class body. */
-  | ['C', number, number, number, number, string, number, Record<string, string>, 'f' | 'm' | 'c']
-  | ['L', number, number, Record<string, string>, string[]]
-  | ['R', number, number, 'r' | 'y' | 'e', string | null, Record<string, string>, string[]]
-  | ['X', string, string, string]
-  | ['O', 1 | 2, string]
-  /** End of recording: why, events counted by the helper, ms from injection to the end (in the debuggee). */
-  | ['E', 'limit' | 'exit', number, number];
+// Turns the helper's records (records.ts) into trace events in a column store. A raw line record
+// carries the frame's state *before* that line runs, i.e. the effect of the frame's previous line;
+// so each line's event is emitted when the frame's next record arrives, after any calls the line
+// made — the order in which the NExT format numbers state changes.
+// Long runs keep their head and a sliding tail window (TailWindow): the trace always ends with what
+// really happened, and what was left out between is counted per line.
+import type { Delta, ExceptionInfo, ImportSummary, OutputChunk, TestReport } from './model';
+import type { RawDelta, RawRecord } from './records';
+import type { EventStore, EventInput } from './store';
+import { TailWindow, type ElisionWithState } from './tailWindow';
 
 interface FrameState {
   callId: number;
-  parentCallId: number;
   file: string;
   function: string;
   /** A function call (not a module or class body, whose "return" is not a value anyone sees). */
   isFunction: boolean;
-  depth: number;
-  callIndex: number;
+  /** Current locals (bounded reprs), for the state at an elision point. */
   locals: Record<string, string>;
   /** The line that started executing and whose effect is not yet known. */
   pendingLine: number | null;
@@ -33,144 +25,200 @@ interface FrameState {
 
 const COMPREHENSIONS = new Set(['<listcomp>', '<setcomp>', '<dictcomp>', '<genexpr>']);
 
+export interface HelperInfo {
+  protocol: number;
+  python: string;
+  backend: string;
+  debugpy: string;
+  pid: number;
+}
+
 /** Incremental assembler: feed record batches as they arrive, then `finish()`. */
 export class TraceAssembler {
-  readonly events: TraceEvent[] = [];
   readonly output: OutputChunk[] = [];
   readonly files: string[] = [];
-  end: 'limit' | 'exit' | undefined;
-  /** Time the debuggee spent between the helper's injection and the end of recording. */
-  recordingMs: number | undefined;
+  readonly imports: ImportSummary[] = [];
+  readonly warnings: string[] = [];
+  end: { reason: string; events: number; ms: number; code: number | null } | undefined;
+  helper: HelperInfo | undefined;
+  tracerTakenOver: { file?: string; line?: number; afterEvent: number } | undefined;
+  test: TestReport | undefined;
+  /** The exception pytest reported for the selected test (type, message, where in user code). */
+  testException: ExceptionInfo | undefined;
+  /** The last exception that left an outermost user frame (uncaught in a script / out of a test). */
+  topException: ExceptionInfo | undefined;
+  firstEventAt: number | undefined;
   private readonly frames = new Map<number, FrameState>();
   private readonly callCounts = new Map<string, number>();
-  private pendingExceptions: TraceEvent[] = [];
+  private readonly window: TailWindow;
   private step = 0;
-  /** Most recent exception info seen (from the helper or a DAP exception stop). */
-  lastException: ExceptionInfo | undefined;
-  firstEventAt: number | undefined;
+  private recorded = 0;
+
+  constructor(maxEvents = Number.MAX_SAFE_INTEGER) {
+    this.window = new TailWindow(maxEvents);
+  }
+
+  private sealed: { events: EventStore; elided?: ElisionWithState } | undefined;
+
+  /** Events recorded (kept or elided). */
+  get eventCount(): number {
+    return this.recorded;
+  }
+
+  /** The kept events; available once `finish()` ran. */
+  get events(): EventStore {
+    if (!this.sealed) throw new Error('finish() the assembler first');
+    return this.sealed.events;
+  }
+
+  /** The gap between head and tail of a long run, once `finish()` ran. */
+  get elided(): ElisionWithState | undefined {
+    return this.sealed?.elided;
+  }
 
   push(records: RawRecord[]): void {
-    if (this.firstEventAt === undefined && records.some((r) => r[0] === 'L' || r[0] === 'C')) {
-      this.firstEventAt = Date.now();
-    }
     for (const r of records) this.apply(r);
   }
 
   private apply(r: RawRecord): void {
     switch (r[0]) {
+      case 'V':
+        this.helper = { protocol: r[1], python: r[2], backend: r[3], debugpy: r[4], pid: r[5] };
+        return;
       case 'F':
         this.files[r[1]] = r[2];
         return;
       case 'C': {
         const [, callId, parentCallId, fileIdx, line, fn, depth, bindings, scope] = r;
+        this.firstEventAt ??= Date.now();
         const file = this.files[fileIdx] ?? '?';
         const key = `${file}:${fn}`;
         const callIndex = (this.callCounts.get(key) ?? 0) + 1;
         this.callCounts.set(key, callIndex);
         const frame: FrameState = {
-          callId, parentCallId, file, function: fn, isFunction: scope === 'f', depth, callIndex, locals: { ...bindings },
-          pendingLine: null, pendingAfterYield: false,
+          callId, file, function: fn, isFunction: scope === 'f', locals: { ...(bindings || {}) }, pendingLine: null, pendingAfterYield: false,
         };
         this.frames.set(callId, frame);
-        const shown = frame.isFunction && Object.keys(bindings).length > 0;
-        this.emit(frame, 'call', line, bindings, undefined, shown);
+        this.window.addFrame({ callId, parentCallId, file, function: fn, depth, callIndex });
+        const shown = frame.isFunction && bindings !== 0 && Object.keys(bindings).length > 0;
+        this.emit(frame, { kind: 'call', callId, line, step: null, changed: bindings || null }, shown);
         return;
       }
       case 'L': {
-        const [, callId, line, changed, deleted] = r;
+        const [, callId, line, changed, deleted, deltas] = r;
         const frame = this.frames.get(callId);
         if (!frame) return;
-        this.completePending(frame, changed, deleted);
+        this.completePending(frame, changed || null, deleted || null, deltas ? deltas.map(toDelta) : null);
         frame.pendingLine = line;
         frame.pendingAfterYield = false;
         return;
       }
       case 'R': {
-        const [, callId, line, kind, value, changed, deleted] = r;
+        const [, callId, line, kind, value, changed, deleted, deltas] = r;
         const frame = this.frames.get(callId);
         if (!frame) return;
-        this.completePending(frame, changed, deleted);
+        this.completePending(frame, changed || null, deleted || null, deltas ? deltas.map(toDelta) : null);
         if (kind === 'e') {
-          const ev = this.emit(frame, 'exception', line, {}, undefined, true);
-          this.pendingExceptions.push(ev);
-          if (this.lastException) ev.exception = { ...this.lastException };
+          const [type, message, repr] = Array.isArray(value) ? value : ['Exception', '', 'Exception()'];
+          const exception: ExceptionInfo = { type, message, repr, file: frame.file, line };
+          this.emit(frame, { kind: 'exception', callId, line, step: null, exception }, true);
+          if (this.window.frame(callId)?.parentCallId === 0) this.topException = exception;
         } else {
           const shown = frame.isFunction && !COMPREHENSIONS.has(frame.function);
-          const ev = this.emit(frame, kind === 'y' ? 'yield' : 'return', line, {}, undefined, shown);
-          ev.value = value ?? 'None';
+          this.emit(frame, { kind: kind === 'y' ? 'yield' : 'return', callId, line, step: null, value: typeof value === 'string' ? value : 'None' }, shown);
         }
         if (kind === 'y') {
           frame.pendingLine = line;
           frame.pendingAfterYield = true;
         } else {
           this.frames.delete(callId);
+          this.window.frameEnded(callId);
         }
         return;
       }
-      case 'X':
-        this.noteException({ type: r[1], message: unquote(r[2]), repr: r[3] });
-        return;
       case 'O': {
         const stream = r[1] === 2 ? 'stderr' : 'stdout';
+        const at = this.window.length;
         const last = this.output[this.output.length - 1];
-        if (last && last.stream === stream && last.afterEvent === this.events.length) last.text += r[2];
-        else this.output.push({ stream, text: r[2], afterEvent: this.events.length });
+        if (last && last.stream === stream && last.afterEvent === at) last.text += r[2];
+        else this.output.push({ stream, text: r[2], afterEvent: at });
         return;
       }
+      case 'I':
+        this.imports.push({ file: this.files[r[1]] ?? '?', calls: r[2], ms: r[3] });
+        return;
+      case 'T':
+        this.tracerTakenOver ??= { file: this.files[r[1]], line: r[2] || undefined, afterEvent: this.window.length };
+        return;
+      case 'P':
+        this.pytest(r);
+        return;
+      case 'W':
+        this.warnings.push(`${r[1]}: ${r[2]}`);
+        return;
       case 'E':
-        this.end = r[1];
-        this.recordingMs = r[3];
+        this.end = { reason: r[1], events: r[2], ms: r[3], code: r[4] };
         return;
     }
   }
 
-  /** Attach exception info learnt outside the record stream (a DAP exception stop). */
-  noteException(info: ExceptionInfo): void {
-    this.lastException = info;
-    for (const ev of this.pendingExceptions) ev.exception = { ...info, file: ev.file, line: ev.line };
-    this.pendingExceptions = [];
+  private pytest(r: Extract<RawRecord, ['P', ...unknown[]]>): void {
+    const t = (this.test ??= { nodeId: '', collected: [], phases: {} });
+    const what = r[1];
+    if (what === 'collected') t.collected = (r[3] as string[] | undefined) ?? [];
+    else if (what === 'start' && !t.nodeId) t.nodeId = String(r[2]);
+    else if (what === 'collect-error') t.collectError = typeof r[3] === 'string' ? r[3] : '';
+    else if (what === 'finish') t.exitStatus = Number(r[2]);
+    else if (what === 'report') {
+      const [, , nodeId, when, outcome, text] = r as [string, string, string, 'setup' | 'call' | 'teardown', string, string];
+      if (!t.nodeId) t.nodeId = nodeId;
+      if (nodeId === t.nodeId) {
+        t.phases[when] = outcome;
+        if (text && !t.failureText) t.failureText = text;
+      }
+    } else if (what === 'exception') {
+      const [, , nodeId, , type, message, repr, fileIdx, line] = r as [string, string, string, string, string, string, string, number, number];
+      if (!this.testException && (!t.nodeId || nodeId === t.nodeId)) {
+        this.testException = { type, message, repr, file: fileIdx >= 0 ? this.files[fileIdx] : undefined, line: line || undefined };
+      }
+    }
   }
 
-  private completePending(frame: FrameState, changed: Record<string, string>, deleted: string[]): void {
-    const hasChange = Object.keys(changed).length > 0 || deleted.length > 0;
-    Object.assign(frame.locals, changed);
-    for (const d of deleted) delete frame.locals[d];
+  private completePending(frame: FrameState, changed: Record<string, string> | null, deleted: string[] | null, deltas: Delta[] | null): void {
+    const hasChange = (changed !== null && Object.keys(changed).length > 0) || (deleted !== null && deleted.length > 0) || (deltas !== null && deltas.length > 0);
+    if (changed) Object.assign(frame.locals, changed);
+    if (deleted) for (const d of deleted) delete frame.locals[d];
     if (frame.pendingLine === null) return;
     if (frame.pendingAfterYield && !hasChange) return;
-    this.emit(frame, 'line', frame.pendingLine, changed, deleted, hasChange);
+    this.emit(frame, { kind: 'line', callId: frame.callId, line: frame.pendingLine, step: null, changed, deleted, deltas }, hasChange);
   }
 
-  private emit(
-    frame: FrameState, kind: TraceEvent['kind'], line: number, changed: Record<string, string>,
-    deleted: string[] | undefined, shown: boolean,
-  ): TraceEvent {
-    const ev: TraceEvent = {
-      index: this.events.length,
-      step: shown ? this.step++ : null,
-      kind,
-      file: frame.file,
-      line,
-      function: frame.function,
-      depth: frame.depth,
-      callId: frame.callId,
-      callIndex: frame.callIndex,
-      changed: { ...changed },
-      locals: { ...frame.locals },
-    };
-    if (deleted && deleted.length) ev.deleted = [...deleted];
-    if (frame.parentCallId) ev.parentCallId = frame.parentCallId;
-    this.events.push(ev);
-    return ev;
+  private emit(frame: FrameState, e: EventInput, shown: boolean): void {
+    e.step = shown ? this.step++ : null;
+    this.recorded++;
+    this.window.push(e, frame.locals, () => new Map([...this.frames].map(([id, f]) => [id, f.locals])));
   }
 
-  /** Lines that started but whose effect was never observed (the recording was cut short). */
+  /** Ends assembly: lines that started but whose effect was never observed (the recording was cut
+   * short) are emitted, head and tail joined, output placed among the kept events. Idempotent. */
   finish(): void {
+    if (this.sealed) return;
     for (const frame of this.frames.values()) {
-      if (frame.pendingLine !== null && !frame.pendingAfterYield) this.emit(frame, 'line', frame.pendingLine, {}, undefined, false);
+      if (frame.pendingLine !== null && !frame.pendingAfterYield) {
+        this.emit(frame, { kind: 'line', callId: frame.callId, line: frame.pendingLine, step: null }, false);
+      }
       frame.pendingLine = null;
     }
-    if (this.lastException) for (const ev of this.pendingExceptions) ev.exception = { ...this.lastException, file: ev.file, line: ev.line };
+    this.sealed = this.window.seal();
+    for (const o of this.output) o.afterEvent = this.window.position(o.afterEvent);
+    if (this.tracerTakenOver) this.tracerTakenOver.afterEvent = this.window.position(this.tracerTakenOver.afterEvent);
   }
+}
+
+function toDelta(d: RawDelta): Delta {
+  if (d.length === 1) return { path: d[0], op: 'del' };
+  if (d.length === 2) return { path: d[0], op: '=', value: d[1] };
+  return { path: d[0], op: d[2] === '+' ? 'add' : d[2] === '-' ? 'discard' : 'more', value: d[1] };
 }
 
 /** The helper sends messages as bounded Python reprs; recover the text of a quoted string. */

@@ -3,7 +3,8 @@
 // Bump TRACE_SCHEMA_VERSION on any incompatible change.
 
 export const TRACE_SCHEMA = 'tracefix.trace';
-export const TRACE_SCHEMA_VERSION = 1;
+/** Version of the in-memory model and of the JSON written by `writeTraceJson` (json.ts reads 1 and 2). */
+export const TRACE_SCHEMA_VERSION = 2;
 
 export type TargetKind = 'script' | 'module' | 'pytest';
 
@@ -26,10 +27,12 @@ export interface TraceInterpreter {
 }
 
 export type OutcomeStatus =
-  | 'completed' // the program ran to its end (any exit code)
+  | 'completed' // the program ran to its end (any exit code, sys.exit included)
   | 'exception' // an uncaught exception ended it (or failed the pytest test)
-  | 'step-limit' // recording stopped at limits.maxSteps; the program was terminated
-  | 'timeout'; // the wall-clock limit ended it; the trace is partial
+  | 'exited' // os._exit() ended it at once (exitCode holds the code)
+  | 'crashed' // a signal killed it (segfault, abort…); `signal` says which
+  | 'timeout' // the wall-clock limit ended it; the trace is partial
+  | 'step-limit'; // schema v1 only: recording stopped at limits.maxSteps and the program was terminated
 // A cancelled recording (AbortSignal) rejects with CancelledError instead of returning a trace.
 
 export interface ExceptionInfo {
@@ -45,21 +48,65 @@ export interface ExceptionInfo {
 export interface TraceOutcome {
   status: OutcomeStatus;
   exitCode: number | null;
+  /** For 'crashed': the signal name, e.g. SIGSEGV. */
+  signal?: string;
   exception?: ExceptionInfo;
   /** For pytest targets: did the selected test(s) pass. */
   testPassed?: boolean;
+  /** For pytest targets: what pytest reported for the selected test(s). */
+  test?: TestReport;
+  /** The program installed its own tracer (sys.settrace) here; nothing was recorded in that thread after. */
+  tracerTakenOver?: { file?: string; line?: number; afterEvent: number };
   durationMs: number;
   /** Launch of the adapter to the first recorded event. */
   startupMs: number;
   /** Time the program ran under recording, measured inside the debuggee (absent when cut off by a timeout). */
   recordingMs?: number;
+  /** Events recorded (kept + elided). */
   eventCount: number;
-  /** True when limits cut the recording short. */
+  /** True when the recording does not reach the program's end (timeout, a taken-over tracer, a lost channel). */
   partial: boolean;
   message?: string;
 }
 
+export interface TestReport {
+  nodeId: string;
+  /** Node ids pytest collected for the selection (at most 50). */
+  collected: string[];
+  /** Outcome per phase: 'passed' | 'failed' | 'skipped'. */
+  phases: Partial<Record<'setup' | 'call' | 'teardown', string>>;
+  /** pytest's own failure text (its long report), bounded. */
+  failureText?: string;
+  /** A collection error (e.g. the test module does not import). */
+  collectError?: string;
+  /** pytest's exit status. */
+  exitStatus?: number;
+}
+
+/** Events left out between the head and the tail of a long run (limits.maxSteps). */
+export interface Elision {
+  /** Index in `events` of the first event after the gap. */
+  at: number;
+  /** How many recorded events are not kept. */
+  events: number;
+  /** How many of them changed state (NExT steps): step numbers after the gap continue past them. */
+  steps: number;
+  /** Executions of each line among the elided events. */
+  lines: { file: string; line: number; count: number }[];
+  /** callId → locals (bounded reprs) at the gap, for the frames that were running across it. */
+  frames?: Record<number, Record<string, string>>;
+}
+
+/** A user module whose import was not line-recorded (the default; `recordImports` records it). */
+export interface ImportSummary {
+  file: string;
+  /** Calls of user functions made while it was imported. */
+  calls: number;
+  ms: number;
+}
+
 export interface TraceLimits {
+  /** Events kept: the first quarter of them and the last three quarters (a sliding tail window). */
   maxSteps: number;
   timeoutMs: number;
   /** Maximum characters of one value's repr. */
@@ -96,14 +143,53 @@ export interface TraceEvent {
   changed: Record<string, string>;
   /** Variables removed by this event (e.g. `del x`). */
   deleted?: string[];
-  /** All locals after this event (bounded reprs). */
-  locals: Record<string, string>;
+  /** Changes inside values whose repr is cut, as paths into them (docs/trace-format.md). */
+  deltas?: Delta[];
   /** For return / yield events. */
   value?: string;
   /** For exception events: how the exception left this frame. */
   exception?: ExceptionInfo;
   /** callId of the calling user frame, if any. */
   parentCallId?: number;
+}
+
+/** A change inside a value: `path=value`, `del path`, `path.add(value)`, `path.discard(value)`, or
+ * `...(N more changes in path)`. */
+export interface Delta {
+  path: string;
+  op: '=' | 'del' | 'add' | 'discard' | 'more';
+  /** The new value's repr ('=', 'add', 'discard'), or the count of further changes ('more'). */
+  value?: string;
+}
+
+export function deltaText(d: Delta): string {
+  switch (d.op) {
+    case '=':
+      return `${d.path}=${d.value ?? ''}`;
+    case 'del':
+      return `del ${d.path}`;
+    case 'add':
+      return `${d.path}.add(${d.value ?? ''})`;
+    case 'discard':
+      return `${d.path}.discard(${d.value ?? ''})`;
+    case 'more':
+      return `...(${d.value ?? '?'} more changes in ${d.path})`;
+  }
+}
+
+/**
+ * The recorded events in order: an array for small hand-made traces, a compact column store
+ * (store.ts) for recordings. Events are materialised on access: do not rely on object identity.
+ */
+export interface EventSeq extends Iterable<TraceEvent> {
+  readonly length: number;
+  at(index: number): TraceEvent | undefined;
+  filter(pred: (e: TraceEvent, i: number) => unknown): TraceEvent[];
+  find(pred: (e: TraceEvent, i: number) => unknown): TraceEvent | undefined;
+  findIndex(pred: (e: TraceEvent, i: number) => unknown): number;
+  some(pred: (e: TraceEvent, i: number) => unknown): boolean;
+  map<U>(fn: (e: TraceEvent, i: number) => U): U[];
+  forEach(fn: (e: TraceEvent, i: number) => void): void;
 }
 
 export interface OutputChunk {
@@ -122,7 +208,8 @@ export interface SourceFile {
 export interface Trace {
   schema: typeof TRACE_SCHEMA;
   version: typeof TRACE_SCHEMA_VERSION;
-  engine: 'logpoint' | 'step';
+  /** 'fast': the in-process recorder; 'step': the stepping reference ('logpoint': schema v1 files). */
+  engine: 'fast' | 'step' | 'logpoint';
   createdAt: string;
   program: TraceProgram;
   interpreter: TraceInterpreter;
@@ -130,12 +217,18 @@ export interface Trace {
   outcome: TraceOutcome;
   /** Every user file that has at least one event. */
   sources: SourceFile[];
-  events: TraceEvent[];
+  events: EventSeq;
   output: OutputChunk[];
+  /** Set when a long run kept only its head and tail. */
+  elided?: Elision;
+  /** User modules imported without line recording. */
+  imports?: ImportSummary[];
 }
 
+/** A Trace object in memory (any version's JSON is read with json.ts `parseTrace`). */
 export function isTrace(value: unknown): value is Trace {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Partial<Trace>;
-  return v.schema === TRACE_SCHEMA && typeof v.version === 'number' && Array.isArray(v.events) && Array.isArray(v.sources);
+  return v.schema === TRACE_SCHEMA && typeof v.version === 'number' && typeof v.events === 'object' && v.events !== null &&
+    typeof (v.events as Partial<EventSeq>).at === 'function' && Array.isArray(v.sources);
 }

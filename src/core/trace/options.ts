@@ -7,10 +7,13 @@ export type RunTarget =
   /** A pytest node id such as `tests/test_x.py::test_name` (or just a test file). */
   | { kind: 'pytest'; nodeId: string };
 
-export type EngineName = 'logpoint' | 'step';
+/** 'fast': the in-process recorder (default); 'step': the stepping reference. 'logpoint' is the
+ * former name of 'fast' and is still accepted. */
+export type EngineName = 'fast' | 'step' | 'logpoint';
 
-/** One DAP message as seen by the client, for logs (OutputChannel at trace level, `--verbose`). */
-export type DapLogger = (direction: 'send' | 'recv' | 'info', text: string) => void;
+import type { DapLogger, SpawnWrapper } from '../dap/types';
+
+export type { DapLogger, SpawnWrapper };
 
 export interface InterpreterOptions {
   /** Explicit interpreter; when set, no other candidate is tried. */
@@ -29,6 +32,8 @@ export interface RecordOptions extends InterpreterOptions {
   cwd: string;
   /** Folder whose .py files are user code; defaults to cwd (or the script's folder if outside cwd). */
   root?: string;
+  /** Line-record the bodies of user modules run by imports (default: not recorded, summarised). */
+  recordImports?: boolean;
   engine?: EngineName;
   limits?: Partial<TraceLimits>;
   /** Text fed to the program's stdin; without it stdin is at EOF. */
@@ -42,4 +47,3 @@ export interface RecordOptions extends InterpreterOptions {
   spawnWrapper?: SpawnWrapper;
 }
 
-export type SpawnWrapper = (command: string, args: string[]) => { command: string; args: string[] };

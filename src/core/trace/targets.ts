@@ -1,12 +1,14 @@
-// Resolves what to run into a debugpy launch configuration, the user-code root and its files,
-// and checks up front what would otherwise only fail inside the debuggee (missing file, syntax error).
+// Resolves what to run into a debugpy launch configuration and the user-code root, and checks up
+// front what would otherwise only fail inside the debuggee (missing file, syntax error, no pytest).
+// Nothing here looks at the other files under the root: what is user code is decided at run time.
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 import type { Interpreter } from '../dap/python';
 import type { RunTarget } from './options';
 import type { TargetKind } from './model';
+import { PYTEST_PLUGIN } from './helperSource';
 
 export interface ResolvedTarget {
   kind: TargetKind;
@@ -19,12 +21,10 @@ export interface ResolvedTarget {
   mainFile?: string;
 }
 
-const EXCLUDED = new Set(['site-packages', 'dist-packages', '__pycache__', '.venv', 'venv', '.tox', 'node_modules', '.git', '.hg', '.mypy_cache', '.pytest_cache', 'build', 'dist']);
-export const MAX_USER_FILES = 3000;
-
 export function resolveTarget(target: RunTarget, cwdIn: string, args: string[], rootIn?: string): ResolvedTarget {
   const cwd = realpath(path.resolve(cwdIn));
   if (!isDir(cwd)) throw new UserError('file-not-found', `Working directory not found: ${cwdIn}`);
+  if (rootIn !== undefined && !isDir(path.resolve(cwd, rootIn))) throw new UserError('file-not-found', `Root folder not found: ${rootIn}`);
   switch (target.kind) {
     case 'script': {
       const file = path.resolve(cwd, target.path);
@@ -46,37 +46,12 @@ export function resolveTarget(target: RunTarget, cwdIn: string, args: string[], 
       if (!filePart || !existsSync(file)) throw new UserError('file-not-found', `Test file not found: ${filePart || target.nodeId}`);
       const real = realpath(file);
       const root = rootIn ? realpath(path.resolve(cwd, rootIn)) : inside(real, cwd) ? cwd : path.dirname(real);
-      // -p no:cacheprovider: never write .pytest_cache into the user's tree; -q: short report.
-      const pytestArgs = [target.nodeId, '-q', '-p', 'no:cacheprovider', ...args];
+      // -p no:cacheprovider: never write .pytest_cache into the user's tree; -q: short report;
+      // Tracefix's plugin arms the recording around the selected test only (injected at entry).
+      const pytestArgs = [target.nodeId, '-q', '-p', 'no:cacheprovider', '-p', PYTEST_PLUGIN, ...args];
       return { kind: 'pytest', label: target.nodeId, launch: { module: 'pytest', args: pytestArgs }, root, cwd, mainFile: isDir(real) ? undefined : real };
     }
   }
-}
-
-/** Every .py file under root that can hold user code (bounded). */
-export function listUserFiles(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string, depth: number): void => {
-    if (out.length >= MAX_USER_FILES || depth > 12) return;
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    entries.sort((a, b) => a.name.localeCompare(b.name));
-    for (const e of entries) {
-      if (out.length >= MAX_USER_FILES) return;
-      if (e.isDirectory()) {
-        if (EXCLUDED.has(e.name) || e.name.startsWith('.')) continue;
-        walk(path.join(dir, e.name), depth + 1);
-      } else if (e.isFile() && e.name.endsWith('.py')) {
-        out.push(path.join(dir, e.name));
-      }
-    }
-  };
-  walk(root, 0);
-  return out;
 }
 
 const PREFLIGHT = `
@@ -93,8 +68,15 @@ for f in req.get("compile", []):
 if req.get("module"):
     sys.path.insert(0, req["cwd"])
     try:
-        if importlib.util.find_spec(req["module"]) is None:
+        spec = importlib.util.find_spec(req["module"])
+        if spec is None:
             out["moduleMissing"] = True
+        else:
+            origin = spec.origin
+            if spec.submodule_search_locations is not None:
+                main = importlib.util.find_spec(req["module"] + ".__main__")
+                origin = main.origin if main is not None else origin
+            out["origin"] = origin
     except Exception as e:
         out["moduleMissing"] = True
 if req.get("pytest"):
@@ -105,8 +87,9 @@ if req.get("pytest"):
 print(json.dumps(out))
 `;
 
-/** Fails with a clear UserError for what cannot produce a trace: syntax error, missing module or pytest. */
-export async function preflight(interp: Interpreter, t: ResolvedTarget, env: NodeJS.ProcessEnv): Promise<void> {
+/** Fails with a clear UserError for what cannot produce a trace: syntax error, missing module or
+ * pytest. Returns the file a module target runs (its `__main__` for a package). */
+export async function preflight(interp: Interpreter, t: ResolvedTarget, env: NodeJS.ProcessEnv): Promise<{ mainFile?: string }> {
   const req = {
     compile: t.mainFile ? [t.mainFile] : [],
     module: t.kind === 'module' ? t.launch.module : undefined,
@@ -123,6 +106,7 @@ export async function preflight(interp: Interpreter, t: ResolvedTarget, env: Nod
     syntaxError?: { file: string; line: number; msg: string };
     moduleMissing?: boolean;
     pytestMissing?: boolean;
+    origin?: string;
   };
   if (r.syntaxError) {
     const rel = path.relative(t.cwd, r.syntaxError.file) || r.syntaxError.file;
@@ -133,6 +117,7 @@ export async function preflight(interp: Interpreter, t: ResolvedTarget, env: Nod
     throw new UserError('no-pytest', `pytest is not installed for ${interp.python}.`,
       'Install it: `sudo apt-get install python3-pytest` (Debian/Ubuntu system python) or `<python> -m pip install pytest`.');
   }
+  return r.origin ? { mainFile: realpath(r.origin) } : {};
 }
 
 function realpath(p: string): string {

@@ -26,11 +26,11 @@ const CASES: { name: string; target: RunTarget; stdin?: string }[] = [
 
 describe.each(CASES)('golden NExT: $name', ({ name, target, stdin }) => {
   const golden = path.join(PROGRAMS, 'golden', `${name}.txt`);
-  for (const engine of ['logpoint', 'step'] as const) {
+  for (const engine of ['fast', 'step'] as const) {
     it(`${engine} engine`, async () => {
       const trace = await recordTrace({ target, cwd: PROGRAMS, engine, stdin });
       const text = renderNext(trace).text;
-      if (process.env.UPDATE_GOLDEN && engine === 'logpoint') writeFileSync(golden, text);
+      if (process.env.UPDATE_GOLDEN && engine === 'fast') writeFileSync(golden, text);
       expect(existsSync(golden), `missing golden file ${golden}`).toBe(true);
       expect(text).toBe(readFileSync(golden, 'utf8'));
       expect(trace.engine).toBe(engine);

@@ -12,7 +12,7 @@ describe('buildHover', () => {
     expect(lines[0]).toBe('**Tracefix** · line 9 · ran 3× in zeros');
     const table = lines.filter((l) => l.startsWith('| ['));
     expect(table).toHaveLength(3);
-    const step = trace.events[h.rows[1]!.eventIndex]!.step;
+    const step = trace.events.at(h.rows[1]!.eventIndex)!.step;
     expect(table[1]).toContain(`| [${step}](${commandUri('tracefix.showTimeline', { eventIndex: h.rows[1]!.eventIndex })} "Show step in timeline") |`);
     expect(table[1]).toContain('| zeros #1 · depth 1 | out = `[0, 0]` |');
   });
@@ -23,7 +23,7 @@ describe('buildHover', () => {
     const ret = h.rows.find((r) => r.kind === 'return')!;
     expect(ret.changed).toEqual([['__return__', '[0, 0, 0]']]);
     // The caller line is `result = zeros(3)` (line 19), recorded after the call returned.
-    expect(trace.events[ret.callerIndex!]).toMatchObject({ line: 19, function: '<module>' });
+    expect(trace.events.at(ret.callerIndex!)).toMatchObject({ line: 19, function: '<module>' });
     expect(h.markdown).toContain('\\_\\_return\\_\\_ = `[0, 0, 0]`');
     expect(h.markdown).toContain(`[Go to caller](${commandUri('tracefix.goToCaller', { eventIndex: ret.eventIndex })})`);
     expect(h.markdown).toContain(`[Replay from this step](${commandUri('tracefix.replayFromStep', { eventIndex: ret.eventIndex })})`);
@@ -54,7 +54,7 @@ describe('buildHover', () => {
 describe('callerEvent', () => {
   it('is undefined at the outermost frame', () => {
     const t = calcTrace();
-    expect(callerEvent(t, t.events[0]!)).toBeUndefined();
+    expect(callerEvent(t, t.events.at(0)!)).toBeUndefined();
     // mean's exception is reported at the test's line 5, the next event of the calling frame.
     expect(callerEvent(t, t.events.find((e) => e.file === 'calc.py' && e.line === 3)!)).toMatchObject({ file: 'test_calc.py', line: 5 });
   });

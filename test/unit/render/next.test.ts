@@ -1,7 +1,8 @@
 import { countTokens } from 'gpt-tokenizer';
 import { describe, expect, it } from 'vitest';
 import { renderNext } from '../../../src/core/render/next';
-import { TraceAssembler, type RawRecord } from '../../../src/core/trace/assemble';
+import { TraceAssembler } from '../../../src/core/trace/assemble';
+import type { RawRecord } from '../../../src/core/trace/records';
 import { DEFAULT_LIMITS, TRACE_SCHEMA, TRACE_SCHEMA_VERSION, type Trace } from '../../../src/core/trace/model';
 
 const SOURCE = 'i = 0\nwhile i < N:\n    i += 1\n';
@@ -9,14 +10,14 @@ const SOURCE = 'i = 0\nwhile i < N:\n    i += 1\n';
 /** A trace of `i += 1` executed n times, built from helper-style raw records. */
 function loopTrace(n: number): Trace {
   const asm = new TraceAssembler();
-  const recs: RawRecord[] = [['F', 0, 'loop.py'], ['C', 1, 0, 0, 1, '<module>', 0, {}, 'm'], ['L', 1, 1, {}, []]];
-  recs.push(['L', 1, 2, { i: '0' }, []]);
-  for (let k = 1; k <= n; k++) recs.push(['L', 1, 3, {}, []], ['L', 1, 2, { i: String(k) }, []]);
-  recs.push(['R', 1, 2, 'r', 'None', {}, []], ['E', 'exit', 0, 1]);
+  const recs: RawRecord[] = [['F', 0, 'loop.py'], ['C', 1, 0, 0, 1, '<module>', 0, 0, 'm'], ['L', 1, 1]];
+  recs.push(['L', 1, 2, { i: '0' }]);
+  for (let k = 1; k <= n; k++) recs.push(['L', 1, 3], ['L', 1, 2, { i: String(k) }]);
+  recs.push(['R', 1, 2, 'r', 'None', 0, 0, 0], ['E', 'exit', 0, 1, null]);
   asm.push(recs);
   asm.finish();
   return {
-    schema: TRACE_SCHEMA, version: TRACE_SCHEMA_VERSION, engine: 'logpoint', createdAt: '', limits: DEFAULT_LIMITS,
+    schema: TRACE_SCHEMA, version: TRACE_SCHEMA_VERSION, engine: 'fast', createdAt: '', limits: DEFAULT_LIMITS,
     program: { kind: 'script', target: 'loop.py', args: [], cwd: '/x', root: '/x' },
     interpreter: { path: 'python3', version: '3.11', debugpyVersion: '1.6', debugpyPath: '/' },
     outcome: { status: 'completed', exitCode: 0, durationMs: 1, startupMs: 1, eventCount: asm.events.length, partial: false },
@@ -53,12 +54,11 @@ describe('NExT rendering', () => {
 });
 
 describe('trace assembly', () => {
-  it('emits return values, yields and exception info from later records', () => {
+  it('emits return values, yields and exception info from the records', () => {
     const asm = new TraceAssembler();
     asm.push([
-      ['F', 0, 'f.py'], ['C', 1, 0, 0, 1, '<module>', 0, {}, 'm'], ['L', 1, 5, {}, []],
-      ['C', 2, 1, 0, 1, 'f', 1, { x: '0' }, 'f'], ['L', 2, 2, {}, []], ['R', 2, 2, 'e', null, {}, []],
-      ['X', 'ZeroDivisionError', "'division by zero'", "ZeroDivisionError('division by zero')"],
+      ['F', 0, 'f.py'], ['C', 1, 0, 0, 1, '<module>', 0, 0, 'm'], ['L', 1, 5],
+      ['C', 2, 1, 0, 1, 'f', 1, { x: '0' }, 'f'], ['L', 2, 2], ['R', 2, 2, 'e', ['ZeroDivisionError', 'division by zero', "ZeroDivisionError('division by zero')"], 0, 0, 0],
     ]);
     asm.finish();
     const ex = asm.events.find((e) => e.kind === 'exception');

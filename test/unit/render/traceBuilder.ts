@@ -72,7 +72,6 @@ export class TraceBuilder {
       callId: f.callId,
       callIndex: f.callIndex,
       changed: { ...changed },
-      locals: { ...f.locals },
       ...extra,
     };
     if (parentCallId !== undefined) e.parentCallId = parentCallId;
@@ -82,8 +81,8 @@ export class TraceBuilder {
   build(outcome: Partial<Trace['outcome']> = {}): Trace {
     return {
       schema: 'tracefix.trace',
-      version: 1,
-      engine: 'logpoint',
+      version: 2,
+      engine: 'fast',
       createdAt: '2025-01-01T00:00:00.000Z',
       program: { kind: 'script', target: 'main.py', args: [], cwd: '/ws', root: '/ws' },
       interpreter: { path: '/usr/bin/python3', version: '3.11.2', debugpyVersion: '1.6.3', debugpyPath: '/usr/lib/python3/dist-packages/debugpy' },

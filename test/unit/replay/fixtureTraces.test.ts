@@ -3,12 +3,15 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { localsAt } from '../../../src/core/trace/locals';
 import { TRACE_SCHEMA_VERSION, isTrace, type TraceEvent } from '../../../src/core/trace/model';
-import { FIXTURES, FIXTURE_SRC, loadFixture } from './fixtures';
+import { FIXTURES, FIXTURE_SRC, fixturePath, loadFixture } from './fixtures';
 
 describe.each(FIXTURES)('fixture trace %s', (name) => {
   const trace = loadFixture(name);
-  const ev = trace.events;
+  const ev = trace.events.map((e) => e);
+  /** The fixtures are schema v1 files: every event stores all its frame's locals. */
+  const storedLocals = (JSON.parse(readFileSync(fixturePath(name), 'utf8')) as { events: { locals: Record<string, string> }[] }).events.map((e) => e.locals);
 
   it('is a trace of the current schema with consistent indices and counts', () => {
     expect(isTrace(trace)).toBe(true);
@@ -49,14 +52,19 @@ describe.each(FIXTURES)('fixture trace %s', (name) => {
   it('records changed/deleted as the difference from the frame\'s previous state', () => {
     const state = new Map<number, Record<string, string>>();
     for (const e of ev) {
+      const locals = storedLocals[e.index] ?? {};
       const before = e.kind === 'call' ? {} : (state.get(e.callId) ?? {});
-      const changed = Object.fromEntries(Object.entries(e.locals).filter(([k, v]) => before[k] !== v));
+      const changed = Object.fromEntries(Object.entries(locals).filter(([k, v]) => before[k] !== v));
       expect(e.changed, `event ${e.index}`).toEqual(changed);
-      expect(e.deleted ?? [], `event ${e.index}`).toEqual(Object.keys(before).filter((k) => !(k in e.locals)));
-      state.set(e.callId, e.locals);
+      expect(e.deleted ?? [], `event ${e.index}`).toEqual(Object.keys(before).filter((k) => !(k in locals)));
+      state.set(e.callId, locals);
       if (e.kind === 'return') expect(typeof e.value).toBe('string');
       if (e.kind === 'exception') expect(e.exception?.type).toMatch(/Error$/);
     }
+  });
+
+  it('rebuilds the locals of every event from the changes alone, as v1 stored them', () => {
+    for (const e of ev) expect(localsAt(trace, e.index), `event ${e.index}`).toEqual(storedLocals[e.index]);
   });
 
   it('carries the sources that are kept in test/fixtures/traces/src', () => {

@@ -1,6 +1,7 @@
 // Shared helpers for the replay tests: the fixture traces and a builder for small synthetic traces.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { parseTrace } from '../../../src/core/trace/json';
 import type { EventKind, Trace, TraceEvent } from '../../../src/core/trace/model';
 
 export const FIXTURE_DIR = path.resolve(__dirname, '../../fixtures/traces');
@@ -12,7 +13,7 @@ export function fixturePath(name: (typeof FIXTURES)[number]): string {
 }
 
 export function loadFixture(name: (typeof FIXTURES)[number]): Trace {
-  return JSON.parse(readFileSync(fixturePath(name), 'utf8')) as Trace;
+  return parseTrace(readFileSync(fixturePath(name), 'utf8'), name);
 }
 
 export interface EventSpec {
@@ -41,7 +42,6 @@ export function events(specs: EventSpec[]): TraceEvent[] {
       callId: s.callId,
       callIndex: 1,
       changed: s.locals ?? {},
-      locals: s.locals ?? {},
     };
     if (s.parent !== undefined) e.parentCallId = s.parent;
     if (s.value !== undefined) e.value = s.value;

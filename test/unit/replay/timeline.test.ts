@@ -24,14 +24,14 @@ describe('Timeline stepping forward and back', () => {
     expect(t.start(true)).toEqual({ index: 0, reason: 'entry' });
     expect(walk(t, (x) => x.stepIn(), 4)).toEqual(['1:step', '2:step', '3:step', '4:step']);
     expect(t.current.kind).toBe('call');
-    expect(t.current.locals).toEqual({ n: '3' });
+    expect(t.stack()[0]?.locals).toEqual({ n: '3' });
   });
 
   it('step over skips the whole recursion and stops at the end of the recording', () => {
     const t = factorial();
     t.start(true);
     expect(walk(t, (x) => x.next(), 5)).toEqual(['1:step', '18:step', '19:step', '20:step', '20:end']);
-    expect(t.current.locals.result).toBe('24');
+    expect(t.stack()[0]?.locals.result).toBe('24');
     expect(t.atEnd).toBe(true);
   });
 
@@ -45,7 +45,7 @@ describe('Timeline stepping forward and back', () => {
     const t = factorial();
     t.goto(12); // factorial(2) completing `return n * factorial(n - 1)`
     expect(t.stepBack()).toEqual({ index: 7, reason: 'step' });
-    expect(t.current.locals).toEqual({ n: '2' });
+    expect(t.stack()[0]?.locals).toEqual({ n: '2' });
     expect(t.reverseStepIn()).toEqual({ index: 6, reason: 'step' }); // its own call event
   });
 
@@ -68,7 +68,8 @@ describe('Timeline stepping forward and back', () => {
     const t = factorial();
     t.goto(12);
     expect(t.restartFrame(4)).toEqual({ index: 6, reason: 'restart' });
-    expect(t.current).toMatchObject({ kind: 'call', locals: { n: '2' } });
+    expect(t.current).toMatchObject({ kind: 'call' });
+    expect(t.stack()[0]?.locals).toEqual({ n: '2' });
     expect(t.restartFrame(99)).toBeUndefined();
   });
 

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SourceMap, checkTrace, loadTrace } from '../../../src/core/replay/traceSource';
-import type { Trace } from '../../../src/core/trace/model';
+import { traceFromJson, traceToJson } from '../../../src/core/trace/json';
 import { FIXTURE_SRC, fixturePath, loadFixture } from './fixtures';
 
 describe('SourceMap', () => {
@@ -45,9 +45,15 @@ describe('loadTrace / checkTrace', () => {
     await expect(loadTrace({})).rejects.toThrow(/needs `trace`/);
     await expect(loadTrace({ trace: path.join(FIXTURE_SRC, 'factorial.py') })).rejects.toThrow(/not valid JSON/);
     const trace = loadFixture('factorial');
-    expect(() => checkTrace({ ...trace, version: 2 }, 'x.json')).toThrow(/version 2/);
+    const raw = JSON.parse(readFileSync(fixturePath('factorial'), 'utf8')) as Record<string, unknown> & { events: unknown[] };
+    expect(() => traceFromJson({ ...raw, version: 3 }, 'x.json')).toThrow(/version 3; this Tracefix reads versions 1 and 2/);
+    expect(() => traceFromJson({ ...raw, schema: 'other' }, 'x.json')).toThrow(/not a Tracefix trace/);
+    expect(() => traceFromJson({ ...raw, events: [raw.events[0], { kind: 'line' }] }, 'x.json')).toThrow(/event 1 is malformed/);
     expect(() => checkTrace({ ...trace, events: [] }, 'x.json')).toThrow(/no events/);
-    const shuffled: Trace = { ...trace, events: [trace.events[1], trace.events[0]] as Trace['events'] };
-    expect(() => checkTrace(shuffled, 'x.json')).toThrow(/event 0 is malformed/);
+    expect(() => checkTrace({ ...trace, schema: 'nope' }, 'x.json')).toThrow(/not a Tracefix trace/);
+    // A v2 file (what `tracefix trace --format json` writes now) reads back to the same events.
+    const again = traceFromJson(JSON.parse(traceToJson(trace)), 'again.json');
+    expect(again.events.map((e) => e)).toEqual(trace.events.map((e) => e));
+    expect(() => traceFromJson({ ...JSON.parse(traceToJson(trace)), frames: [] }, 'x.json')).toThrow(/event 0 is malformed/);
   });
 });

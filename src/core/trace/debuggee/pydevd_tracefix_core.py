@@ -1,0 +1,324 @@
+# The recorder's state, shared by the event sources (pydevd_tracefix_monitor on Python >= 3.12,
+# pydevd_tracefix_settrace on older Pythons, pydevd_tracefix_step for the stepping engine):
+# which code is user code, the frames being recorded, the diff of their locals, and the records.
+# Records are tuples (the contract with src/core/trace/records.ts, PROTOCOL below); they leave the
+# process in batches through pydevd_tracefix_channel.
+import dis
+import os
+import sys
+import threading
+import time
+
+from pydevd_tracefix_repr import brepr, exception_parts
+from pydevd_tracefix_delta import snapshot, compare
+import pydevd_tracefix_channel as channel
+
+PROTOCOL = 2
+CFG = {'root': '', 'repr': 120, 'main': '', 'record_imports': False, 'excluded': (), 'hard_cap': 50000000}
+state = {
+    'n': 0,            # events recorded
+    'fid': 0,          # last frame (call) id
+    'files': 0,        # user files seen
+    'done': False,     # recording ended (exit, hard cap, stop request)
+    'armed': True,     # pytest targets: only while the selected test runs
+    't0': 0.0,         # first event (perf_counter)
+    'lost_tracer': 0,  # the program replaced the tracer (settrace source)
+}
+hooks = {'leave': None}  # the stepping engine's note of where pydevd stops again after a return
+files = {}     # co_filename -> file index, or -1 (not user code)
+codes = {}     # code object -> CodeInfo, or None (not user code)
+frames = {}    # id(frame) -> FrameState
+imports = {}   # thread ident -> [import entries] (module bodies run by imports, not line-recorded)
+buf = []       # records not yet sent
+IMMUTABLE = frozenset((int, float, complex, bool, str, bytes, type(None), tuple, frozenset, range))
+_MUTATING = ('CALL', 'STORE_SUBSCR', 'DELETE_SUBSCR', 'STORE_ATTR', 'DELETE_ATTR', 'STORE_SLICE',
+             'DELETE_SLICE', 'INPLACE_', 'BEFORE_WITH', 'SETUP_WITH', 'WITH_EXCEPT_START', 'FOR_ITER',
+             'SEND', 'YIELD', 'IMPORT_', 'GET_AWAITABLE', 'LIST_EXTEND', 'DICT_UPDATE', 'SET_UPDATE')
+
+
+class CodeInfo(object):
+    __slots__ = ('file', 'name', 'first', 'scope', 'free', 'mutating', 'is_import', 'events_on', 'comprehension')
+
+    def __init__(self, code, fidx):
+        self.file = fidx
+        self.name = code.co_name
+        self.first = code.co_firstlineno
+        self.scope = 'f' if code.co_flags & 0x2 else 'm' if code.co_name == '<module>' else 'c'
+        self.free = frozenset(code.co_freevars)
+        self.comprehension = code.co_name in ('<listcomp>', '<setcomp>', '<dictcomp>', '<genexpr>')
+        self.mutating = _mutating_lines(code)
+        self.is_import = self.scope == 'm' and os.path.realpath(code.co_filename) != CFG['main']
+        self.events_on = False
+
+
+def _mutating_lines(code):
+    """Lines whose execution may change a container held in a local without rebinding it: a call, a
+    store into an item or attribute, an in-place operator... Only after those lines are mutable
+    values compared again (an unchanged identity is otherwise an unchanged value)."""
+    out = set()
+    line = None
+    try:
+        for ins in dis.get_instructions(code):
+            ln = getattr(ins, 'positions', None)
+            ln = ln.lineno if ln is not None and ln.lineno is not None else ins.starts_line if isinstance(ins.starts_line, int) else line
+            if ln is not None and ln is not True:
+                line = ln
+            name = ins.opname
+            if name.startswith(_MUTATING) or (name == 'BINARY_OP' and ins.argrepr.endswith('=')):
+                out.add(line)
+    except Exception:
+        return None  # unknown: compare on every line
+    return frozenset(out)
+
+
+def user_file(fn):
+    """File index of a user file (under the root, outside excluded folders), else -1."""
+    idx = files.get(fn)
+    if idx is not None:
+        return idx
+    idx = -1
+    if fn and not fn.startswith('<'):
+        try:
+            path = os.path.realpath(os.path.abspath(fn))
+        except Exception:
+            path = ''
+        root = CFG['root']
+        if path == root or path.startswith(root + os.sep):
+            rel = path[len(root) + 1:]
+            if not any(p in CFG['excluded'] for p in rel.split(os.sep)[:-1]) and not os.path.basename(path).startswith('pydevd_tracefix'):
+                idx = state['files']
+                state['files'] += 1
+                buf.append(('F', idx, rel.replace(os.sep, '/')))
+    files[fn] = idx
+    return idx
+
+
+def code_info(code):
+    """CodeInfo of a user code object, None for any other code (cached per code object)."""
+    info = codes.get(code, False)
+    if info is False:
+        fidx = user_file(code.co_filename)
+        info = CodeInfo(code, fidx) if fidx >= 0 else None
+        codes[code] = info
+    return info
+
+
+# ------------------------------------------------------------------ locals
+def _visible(name, v, module_scope):
+    if name[:2] == '__' or not name.isidentifier():
+        return False
+    t = type(v)
+    if t.__name__ == 'module':
+        return False
+    if module_scope and (t.__name__ in ('function', 'builtin_function_or_method') or isinstance(v, type)):
+        return False
+    return True
+
+
+def diff(frame, st, full):
+    """(changed, deleted, deltas) of the frame's visible locals since its last record; each None when
+    empty. `full`: mutable values may have changed in place (else an unchanged identity is skipped)."""
+    try:
+        loc = frame.f_locals
+        items = list(loc.items())
+    except Exception:
+        return None, None, None
+    known = st[2]
+    info = st[4]
+    limit = CFG['repr']
+    changed = deleted = deltas = None
+    module_scope = info.scope != 'f'
+    for name, v in items:
+        prev = known.get(name)
+        if prev is not None and prev[0] is v and (not full or type(v) in IMMUTABLE):
+            continue
+        if prev is None:
+            if not _visible(name, v, module_scope):
+                known[name] = [v, None, None]
+                continue
+        elif prev[1] is None:  # hidden name (module, function at module scope...)
+            if _visible(name, v, module_scope):
+                prev = None
+            else:
+                prev[0] = v
+                continue
+        try:
+            text, complete = brepr(v, limit)
+        except RecursionError:
+            text, complete = '<not recorded: recursion limit>', True
+        if prev is None or prev[0] is not v or (text != prev[1] and (complete or prev[2] is None)):
+            if changed is None:
+                changed = {}
+            changed[name] = text
+            known[name] = [v, text, None if complete else snapshot(v)]
+        elif not complete:
+            ds, snap = compare(prev[2], v, name, limit)
+            if text != prev[1] or ds:
+                if ds:
+                    deltas = (deltas or []) + ds
+                else:
+                    if changed is None:
+                        changed = {}
+                    changed[name] = text
+                prev[1] = text
+                prev[2] = snap
+    if len(known) != len(items):
+        names = set(k for k, _ in items)
+        for k in [k for k in known if k not in names]:
+            if known[k][1] is not None:
+                deleted = (deleted or []) + [k]
+            del known[k]
+    return changed, deleted, deltas
+
+
+# ------------------------------------------------------------------ records
+def emit(rec):
+    buf.append(rec)
+    n = state['n'] = state['n'] + 1
+    if n < 64 or len(buf) >= 512 or (n & 255) == 0:
+        channel.maybe_flush(n < 64 or len(buf) >= 512)
+    if n >= CFG['hard_cap']:
+        finish('cap')
+
+
+def start(frame, info):
+    """A user frame starts (or a generator resumes). Returns False when it is not recorded."""
+    st = frames.get(id(frame))
+    if st is not None:
+        if st[6] is frame:
+            st[5] = True  # resumed: anything may have changed while it was suspended
+            return True
+    if state['done'] or not state['armed']:
+        return False
+    ident = threading.get_ident() if imports else 0
+    stack = imports.get(ident) if ident else None
+    if stack:
+        stack[-1][2] += 1  # a call made while a module is being imported: counted, not recorded
+        return False
+    if info.is_import and not CFG['record_imports']:
+        imports.setdefault(threading.get_ident(), []).append([frame, info, 0, time.perf_counter()])
+        return False
+    register(frame, info)
+    return True
+
+
+def register(frame, info):
+    parent = frame.f_back
+    pst = None
+    while parent is not None:
+        pst = frames.get(id(parent))
+        if pst is not None and pst[6] is parent:
+            break
+        pst = None
+        parent = parent.f_back
+    state['fid'] += 1
+    if not state['t0']:
+        state['t0'] = time.perf_counter()
+    known = {}
+    # Closure cells are the enclosing function's variables: known silently, never listed as bindings.
+    st = [state['fid'], (pst[1] + 1) if pst else 0, known, None, info, False, frame]
+    frames[id(frame)] = st
+    bindings = None
+    if info.free:
+        try:
+            for name in info.free:
+                if name in frame.f_locals:
+                    v = frame.f_locals[name]
+                    known[name] = [v, brepr(v, CFG['repr'])[0], None]
+        except Exception:
+            pass
+    bindings, _, _ = diff(frame, st, False)
+    emit(('C', st[0], pst[0] if pst else 0, info.file, info.first, info.name, st[1], bindings or 0, info.scope))
+    return st
+
+
+def line(frame, lineno):
+    st = frames.get(id(frame))
+    if st is None or state['done'] or st[6] is not frame:
+        return
+    info = st[4]
+    full = st[5] or info.mutating is None or st[3] in info.mutating
+    ch, de, dl = diff(frame, st, full)
+    st[3] = lineno
+    st[5] = False
+    if dl is not None:
+        emit(('L', st[0], lineno, ch or 0, de or 0, dl))
+    elif de is not None:
+        emit(('L', st[0], lineno, ch or 0, de))
+    elif ch is not None:
+        emit(('L', st[0], lineno, ch))
+    else:
+        emit(('L', st[0], lineno))
+
+
+def leave(frame, kind, value):
+    """The frame returns ('r'), yields ('y') or is left by an exception ('e', value = the exception)."""
+    key = id(frame)
+    st = frames.get(key)
+    if st is None or st[6] is not frame:
+        _import_end(frame)
+        return
+    if state['done']:
+        return
+    info = st[4]
+    ch, de, dl = diff(frame, st, st[5] or info.mutating is None or st[3] in info.mutating)
+    if kind == 'e':
+        try:
+            shown = list(exception_parts(value, CFG['repr']))
+        except RecursionError:
+            shown = [type(value).__name__, '', type(value).__name__ + '()']
+    else:
+        try:
+            shown = brepr(value, CFG['repr'])[0]
+        except RecursionError:
+            shown = '<not recorded: recursion limit>'
+    emit(('R', st[0], frame.f_lineno, kind, shown, ch or 0, de or 0, dl or 0))
+    if hooks['leave'] is not None:
+        hooks['leave'](frame)
+    st[3] = frame.f_lineno
+    if kind != 'y':
+        del frames[key]
+    else:
+        st[5] = True
+
+
+def _import_end(frame):
+    if not imports:
+        return
+    stack = imports.get(threading.get_ident())
+    if stack and stack[-1][0] is frame:
+        _, info, calls, t0 = stack.pop()
+        if not stack:
+            del imports[threading.get_ident()]
+        buf.append(('I', info.file, calls, round((time.perf_counter() - t0) * 1000, 1)))
+
+
+def warn(kind, message):
+    """Something of the recorder's own did not work as designed (e.g. a debugpy-internal patch that
+    does not apply to this debugpy): Tracefix logs it with the debugpy version."""
+    buf.append(('W', kind, str(message)[:2000]))
+
+
+def note_tracer_lost(frame):
+    """The program installed its own tracer: this source records nothing more in that thread."""
+    state['lost_tracer'] += 1
+    fidx = -1
+    lineno = 0
+    while frame is not None:
+        fidx = user_file(frame.f_code.co_filename)
+        if fidx >= 0:
+            lineno = frame.f_lineno
+            break
+        frame = frame.f_back
+    buf.append(('T', fidx, lineno, state['n']))
+    channel.maybe_flush(True)
+
+
+def finish(reason, code=None):
+    """Ends the recording: 'exit', 'os._exit' (with code), 'cap', 'stop'. Idempotent."""
+    if state['done']:
+        return
+    state['done'] = True
+    t0 = state['t0'] or time.perf_counter()
+    buf.append(('E', reason, state['n'], round((time.perf_counter() - t0) * 1000, 1), code))
+    channel.maybe_flush(True)

@@ -1,0 +1,127 @@
+# Entry point of the recorder helper: Tracefix injects the pydevd_tracefix_* modules at the entry stop
+# (one DAP `evaluate`) and calls `install(cfg)` in the stopped frame. The file names start with
+# `pydevd_` so pydevd treats this code as its own (never stepped into, never reported).
+import builtins
+import json
+import os
+import sys
+import threading
+
+import pydevd_tracefix_core as core
+import pydevd_tracefix_channel as channel
+import pydevd_tracefix_monitor as monitor
+import pydevd_tracefix_pydevd as pydevd_patches
+import pydevd_tracefix_settrace as settrace
+import pydevd_tracefix_step as stepping
+
+
+def _backend(engine):
+    if sys.version_info >= (3, 12) and getattr(sys, 'monitoring', None) is not None:
+        return 'monitoring'
+    return 'settrace' if engine == 'fast' else 'profile'
+
+
+def _debugpy_version():
+    try:
+        import debugpy
+        return debugpy.__version__
+    except Exception:
+        return '?'
+
+
+class _Tee(object):
+    """Program output as records too, so it can be placed between the events that printed it."""
+
+    def __init__(self, stream, fd):
+        self._stream = stream
+        self._fd = fd
+        self._left = [1000000]
+
+    def write(self, s):
+        if not core.state['done'] and type(s) is str and s and self._left[0] > 0:
+            self._left[0] -= len(s)
+            core.buf.append(('O', self._fd, s if self._left[0] >= 0 else s[:len(s) + self._left[0]]))
+        return self._stream.write(s)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _final():
+    try:
+        core.finish('exit')
+        channel.close()
+        pydevd_patches.quick_exit(core)
+    except Exception:
+        pass
+
+
+def _entry_frame():
+    f = sys._getframe(2)
+    while f is not None:
+        if core.user_file(f.f_code.co_filename) >= 0:
+            return f
+        f = f.f_back
+    return None
+
+
+def install(cfg):
+    if cfg.get('protocol') != core.PROTOCOL:
+        raise RuntimeError('Tracefix helper protocol %s, asked for %s' % (core.PROTOCOL, cfg.get('protocol')))
+    core.CFG.update(
+        root=os.path.realpath(cfg['root']),
+        main=os.path.realpath(cfg['main']) if cfg.get('main') else '',
+        repr=int(cfg['repr']),
+        record_imports=bool(cfg.get('recordImports')),
+        excluded=frozenset(cfg.get('excluded', ())),
+    )
+    engine = cfg.get('engine', 'fast')
+    here = os.path.dirname(os.path.abspath(__file__))
+    if here in sys.path:  # the stepping engine's PYTHONPATH entry: not the program's business
+        sys.path.remove(here)
+    backend = _backend(engine)
+    channel.connect(cfg['channel'], core)
+    core.buf.append(('V', core.PROTOCOL, sys.version.split()[0], backend, _debugpy_version(), os.getpid()))
+    core.state['armed'] = not cfg.get('pytest')
+    if cfg.get('stdin') is not None:
+        import io
+        sys.stdin = io.StringIO(cfg['stdin'])
+    else:
+        sys.stdin = open(os.devnull)
+    sys.stdout = _Tee(sys.stdout, 1)
+    sys.stderr = _Tee(sys.stderr, 2)
+    if cfg.get('speedUp', True):
+        pydevd_patches.speed_up(core)
+    channel.hook_exits(core)
+    if hasattr(threading, '_register_atexit'):
+        threading._register_atexit(_final)
+    else:
+        import atexit
+        atexit.register(_final)
+    builtins.__tfx_step = _step_entry
+    builtins.__tfx_exc = _exc_entry
+    if engine == 'step':
+        core.hooks['leave'] = stepping.note_leave
+    current = _entry_frame() if core.state['armed'] else None
+    if current is not None:
+        core.register(current, core.code_info(current.f_code))
+        core.line(current, current.f_lineno)
+    if backend == 'monitoring':
+        monitor.start(lines=engine == 'fast', current=current)
+    elif backend == 'settrace':
+        settrace.start(current=current)
+    else:
+        stepping.start_profile()
+    channel.flush()
+    return json.dumps({'pid': os.getpid(), 'version': sys.version.split()[0], 'backend': backend})
+
+
+def _step_entry():
+    return stepping.step()
+
+
+def _exc_entry(exc_tuple=None):
+    return stepping.exception_stop(exc_tuple)
+
+
+builtins.__tfx_install = install

@@ -1,0 +1,102 @@
+# Event source on Python >= 3.12: sys.monitoring with a tool id of our own (pydevd holds the
+# debugger's). PY_START is the only global event besides PY_UNWIND: it returns DISABLE for every
+# code object that is not user code, so other code costs one callback per code object, ever; user
+# code objects get LINE / PY_RETURN / PY_YIELD / PY_RESUME as local events when they first run.
+# Nothing is done for files that never run.
+import sys
+
+import pydevd_tracefix_core as core
+
+_M = getattr(sys, 'monitoring', None)
+_tool = [None]
+
+
+def available():
+    return _M is not None
+
+
+def _claim():
+    for tool in (3, 4, 1, 2):
+        try:
+            _M.use_tool_id(tool, 'tracefix')
+            return tool
+        except ValueError:
+            continue
+    raise RuntimeError('no free sys.monitoring tool id (3, 4, 1, 2 are taken)')
+
+
+def start(lines=True, current=None):
+    """Starts recording. `lines`: record line events (False for the stepping engine, whose lines come
+    from its stops). `current`: a frame already running (the entry frame) to record from now on."""
+    E = _M.events
+    tool = _tool[0] = _claim()
+    local = (E.LINE if lines else 0) | E.PY_RETURN | E.PY_YIELD | E.PY_RESUME
+    get_frame = sys._getframe
+    DISABLE = _M.DISABLE
+    codes = core.codes
+    code_info = core.code_info
+    set_local = _M.set_local_events
+
+    def py_start(code, offset):
+        info = codes.get(code, False)
+        if info is False:
+            info = code_info(code)
+        if info is None:
+            return DISABLE
+        frame = get_frame(1)
+        if core.start(frame, info) or info.is_import:
+            if not info.events_on:
+                info.events_on = True
+                set_local(tool, code, local if not info.is_import or core.CFG['record_imports'] else E.PY_RETURN)
+        return None
+
+    def py_resume(code, offset):
+        if codes.get(code) is not None:
+            core.start(get_frame(1), codes[code])
+
+    def line(code, lineno):
+        core.line(get_frame(1), lineno)
+
+    def py_return(code, offset, value):
+        core.leave(get_frame(1), 'r', value)
+
+    def py_yield(code, offset, value):
+        core.leave(get_frame(1), 'y', value)
+
+    def py_unwind(code, offset, exc):
+        if codes.get(code) is not None:
+            core.leave(get_frame(1), 'e', exc)
+
+    def py_throw(code, offset, exc):
+        py_resume(code, offset)
+
+    reg = _M.register_callback
+    reg(tool, E.PY_START, py_start)
+    reg(tool, E.PY_RESUME, py_resume)
+    reg(tool, E.PY_THROW, py_throw)
+    reg(tool, E.LINE, line)
+    reg(tool, E.PY_RETURN, py_return)
+    reg(tool, E.PY_YIELD, py_yield)
+    reg(tool, E.PY_UNWIND, py_unwind)
+    _M.set_events(tool, E.PY_START | E.PY_UNWIND | E.PY_THROW)
+    if current is not None:
+        info = code_info(current.f_code)
+        if info is not None:
+            info.events_on = True
+            set_local(tool, current.f_code, local)
+    return tool
+
+
+def stop():
+    tool = _tool[0]
+    if tool is None:
+        return
+    _tool[0] = None
+    try:
+        _M.set_events(tool, 0)
+        for code, info in list(core.codes.items()):
+            if info is not None and info.events_on:
+                _M.set_local_events(tool, code, 0)
+        _M.free_tool_id(tool)
+    except Exception:
+        pass

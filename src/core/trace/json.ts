@@ -1,0 +1,151 @@
+// The trace as JSON (docs/trace-format.md). Version 2 is compact: frames are written once, each event
+// is a short row `[code, callId - previous callId, line, extras?]` with only what changed, and the
+// text is produced in chunks so a million events never become one giant string. Versions 1 and 2 are
+// read; version 2 is written.
+import { UserError, errorMessage } from '../errors';
+import {
+  TRACE_SCHEMA, TRACE_SCHEMA_VERSION, type Delta, type ExceptionInfo, type Trace, type TraceEvent,
+} from './model';
+import { EventStore, KINDS, type EventInput } from './store';
+
+const ROWS_PER_CHUNK = 2000;
+
+interface Extras {
+  /** The step number, when it is not the previous step + 1 (after an elision, or in hand-made traces). */
+  s?: number;
+  c?: Record<string, string>;
+  d?: string[];
+  x?: [string, Delta['op'], string?][];
+  v?: string;
+  e?: ExceptionInfo;
+}
+
+/** The trace as JSON text, in chunks (join them, or write them one by one). */
+export function* traceJsonChunks(trace: Trace): Generator<string> {
+  const { events, ...rest } = trace;
+  const header = { ...rest, version: TRACE_SCHEMA_VERSION };
+  const files: string[] = [];
+  const fileIds = new Map<string, number>();
+  const fileId = (f: string) => {
+    let id = fileIds.get(f);
+    if (id === undefined) {
+      id = files.length;
+      files.push(f);
+      fileIds.set(f, id);
+    }
+    return id;
+  };
+  const frames = new Map<number, [number, number, number, string, number, number]>();
+  const rows: string[] = [];
+  let prevCall = 0;
+  let nextStep = 0;
+  yield `${JSON.stringify(header).slice(0, -1)},"events":[`;
+  for (let i = 0; i < events.length; i++) {
+    const e = events.at(i) as TraceEvent;
+    if (!frames.has(e.callId)) frames.set(e.callId, [e.callId, e.parentCallId ?? 0, fileId(e.file), e.function, e.depth, e.callIndex]);
+    const code = KINDS.indexOf(e.kind) * 2 + (e.step === null ? 0 : 1);
+    const extras: Extras = {};
+    if (e.step !== null) {
+      if (e.step !== nextStep) extras.s = e.step;
+      nextStep = e.step + 1;
+    }
+    if (Object.keys(e.changed).length) extras.c = e.changed;
+    if (e.deleted?.length) extras.d = e.deleted;
+    if (e.deltas?.length) extras.x = e.deltas.map((d) => (d.value === undefined ? [d.path, d.op] : [d.path, d.op, d.value]));
+    if (e.value !== undefined) extras.v = e.value;
+    if (e.exception) extras.e = e.exception;
+    const row: unknown[] = [code, e.callId - prevCall, e.line];
+    if (Object.keys(extras).length) row.push(extras);
+    prevCall = e.callId;
+    rows.push(JSON.stringify(row));
+    if (rows.length >= ROWS_PER_CHUNK) {
+      yield (i + 1 > rows.length ? ',' : '') + rows.join(',');
+      rows.length = 0;
+    }
+  }
+  if (rows.length) yield (events.length > rows.length ? ',' : '') + rows.join(',');
+  yield `],"files":${JSON.stringify(files)},"frames":${JSON.stringify([...frames.values()])}}\n`;
+}
+
+export function traceToJson(trace: Trace): string {
+  return [...traceJsonChunks(trace)].join('');
+}
+
+/** Reads a trace written by any version of Tracefix (schema versions 1 and 2). */
+export function parseTrace(text: string, origin = 'the trace'): Trace {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new UserError('bad-argument', `${origin} is not valid JSON: ${errorMessage(e)}`);
+  }
+  return traceFromJson(value, origin);
+}
+
+export function traceFromJson(value: unknown, origin = 'the trace'): Trace {
+  const v = value as Record<string, unknown> | null;
+  if (typeof v !== 'object' || v === null || v.schema !== TRACE_SCHEMA) {
+    throw new UserError('bad-argument', `${origin} is not a Tracefix trace (schema "${TRACE_SCHEMA}").`);
+  }
+  if (v.version === 1) return fromV1(v, origin);
+  if (v.version === 2) return fromV2(v, origin);
+  throw new UserError('bad-argument', `${origin} has trace format version ${String(v.version)}; this Tracefix reads versions 1 and 2.`);
+}
+
+function malformed(origin: string, what: string): UserError {
+  return new UserError('bad-argument', `${origin}: ${what}`);
+}
+
+function fromV2(v: Record<string, unknown>, origin: string): Trace {
+  const files = v.files as string[] | undefined;
+  const frames = v.frames as [number, number, number, string, number, number][] | undefined;
+  const rows = v.events as unknown[] | undefined;
+  if (!Array.isArray(files) || !Array.isArray(frames) || !Array.isArray(rows) || !Array.isArray(v.sources)) {
+    throw malformed(origin, 'events, frames, files and sources are required.');
+  }
+  const store = new EventStore();
+  for (const f of frames) {
+    if (!Array.isArray(f) || typeof f[0] !== 'number') throw malformed(origin, 'a frame is malformed.');
+    store.addFrame({ callId: f[0], parentCallId: f[1], file: files[f[2]] ?? '?', function: f[3], depth: f[4], callIndex: f[5] });
+  }
+  let step = 0;
+  let call = 0;
+  rows.forEach((r, i) => {
+    if (!Array.isArray(r) || typeof r[0] !== 'number' || typeof r[1] !== 'number' || typeof r[2] !== 'number') {
+      throw malformed(origin, `event ${i} is malformed.`);
+    }
+    call += r[1];
+    const kind = KINDS[r[0] >> 1];
+    if (!kind || !store.frames.has(call)) throw malformed(origin, `event ${i} is malformed (kind or frame).`);
+    const x = (r[3] ?? {}) as Extras;
+    if (typeof x.s === 'number') step = x.s;
+    const input: EventInput = { kind, callId: call, line: r[2], step: r[0] & 1 ? step++ : null, changed: x.c, deleted: x.d };
+    if (x.x) input.deltas = x.x.map(([path, op, value]) => (value === undefined ? { path, op } : { path, op, value }));
+    if (x.v !== undefined) input.value = x.v;
+    if (x.e) input.exception = x.e;
+    store.push(input);
+  });
+  const { events: _e, files: _f, frames: _fr, ...rest } = v;
+  return { ...(rest as unknown as Omit<Trace, 'events'>), events: store };
+}
+
+/** Version 1: every event an object with its locals; kept readable for traces saved before. */
+function fromV1(v: Record<string, unknown>, origin: string): Trace {
+  const rows = v.events;
+  if (!Array.isArray(rows) || !Array.isArray(v.sources)) throw malformed(origin, 'events and sources are required.');
+  const store = new EventStore();
+  rows.forEach((e: TraceEvent & { locals?: unknown }, i) => {
+    const ok = typeof e === 'object' && e !== null && typeof e.file === 'string' && typeof e.line === 'number' &&
+      typeof e.callId === 'number' && typeof e.depth === 'number' && KINDS.includes(e.kind);
+    if (!ok) throw malformed(origin, `event ${i} is malformed (kind, file, line, callId and depth are required).`);
+    if (!store.frames.has(e.callId)) {
+      store.addFrame({ callId: e.callId, parentCallId: e.parentCallId ?? 0, file: e.file, function: e.function, depth: e.depth, callIndex: e.callIndex ?? 1 });
+    }
+    const input: EventInput = { kind: e.kind, callId: e.callId, line: e.line, step: e.step ?? null, changed: e.changed ?? {}, deleted: e.deleted };
+    if (e.value !== undefined) input.value = e.value;
+    if (e.exception) input.exception = e.exception;
+    store.push(input);
+  });
+  const engine = v.engine === 'logpoint' ? 'fast' : v.engine;
+  return { ...(v as unknown as Trace), engine: engine as Trace['engine'], version: TRACE_SCHEMA_VERSION, events: store };
+}

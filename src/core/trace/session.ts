@@ -1,0 +1,215 @@
+// Drives one debugpy session for a recording: launch stopped at entry, inject the helper, resume,
+// and wait for the program's end (or the deadline, or cancellation). The records themselves arrive
+// on the record channel; this only carries the DAP side.
+import * as path from 'node:path';
+import type { DebugProtocol as DP } from '@vscode/debugprotocol';
+import type { AdapterHandle } from '../dap/adapterProcess';
+import { DapRequestError } from '../dap/client';
+import { CancelledError, InternalError, UserError, errorMessage } from '../errors';
+import type { RecordChannel } from './channel';
+import type { RecordOptions } from './options';
+import type { ResolvedTarget } from './targets';
+
+export interface RunResult {
+  exitCode: number | null;
+  /** The deadline ended the run before the program did. */
+  timedOut: boolean;
+  /** The program had started running user code when the deadline passed (else set-up was too slow). */
+  started: boolean;
+  /** ms from the start of the recording to the program's resume after the helper was installed. */
+  resumedAt: number;
+}
+
+/** How the helper gets in: the fast engine launches a bootstrap program that installs it before the
+ * target's first line; the stepping engine stops at entry and injects it with `evaluate`. */
+export type HelperLaunch = { kind: 'boot'; program: string; dir: string } | { kind: 'inject'; expression: string; dir: string };
+
+const DRAIN_MS = 1500; // after the program ended: time for the last batches to arrive
+const STOP_GRACE_MS = 500; // at the deadline: time for the helper to flush after 'S'
+
+export class RecorderSession {
+  private readonly client;
+  private threadId = 0;
+  private exitCode: number | null = null;
+  private timedOut = false;
+  private started = false;
+  private resumedAt = 0;
+  private terminated = false;
+  private finish!: () => void;
+  private fail!: (e: Error) => void;
+  private readonly finished = new Promise<void>((res, rej) => {
+    this.finish = res;
+    this.fail = rej;
+  });
+
+  constructor(
+    private readonly adapter: AdapterHandle,
+    private readonly channel: RecordChannel,
+    private readonly target: ResolvedTarget,
+    private readonly engine: 'fast' | 'step',
+    private readonly opts: RecordOptions,
+    private readonly deadline: number,
+    private readonly pythonVersion: string,
+  ) {
+    this.client = adapter.client;
+  }
+
+  private remaining(): number {
+    return Math.max(this.deadline - Date.now(), 1);
+  }
+
+  async run(launch: HelperLaunch): Promise<RunResult> {
+    const { client, target, opts } = this;
+    const signal = opts.signal;
+    const t0 = Date.now();
+    const timer = setTimeout(() => void this.onDeadline(), this.remaining());
+    const onAbort = () => this.fail(new CancelledError());
+    signal?.addEventListener('abort', onAbort, { once: true });
+    client.on('exited', (b) => (this.exitCode = b.exitCode));
+    client.on('terminated', () => void this.onTerminated());
+    client.on('stopped', (b) => void this.onStopped(b).catch((e: Error) => this.fail(e)));
+    try {
+      await this.setUp(launch);
+      this.started = true;
+      this.resumedAt = Date.now() - t0;
+      await this.finished;
+    } catch (e) {
+      if (e instanceof CancelledError || signal?.aborted) throw new CancelledError();
+      if (this.timedOut && !this.started) {
+        throw new UserError('timeout', `Tracing did not start within ${Math.round((this.deadline - t0) / 100) / 10} s: debugpy was still launching ${target.label}.`,
+          'Raise the limit (--timeout / tracefix.timeoutSeconds), or check that the interpreter starts quickly (`python -c pass`).');
+      }
+      if (e instanceof UserError) throw e;
+      if (!this.started) throw this.startFailure(e);
+      if (!this.client.closed) throw new InternalError(`Tracing failed: ${errorMessage(e)}`, { cause: e });
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+    if (signal?.aborted) throw new CancelledError();
+    return { exitCode: this.timedOut ? null : this.exitCode, timedOut: this.timedOut, started: this.started, resumedAt: this.resumedAt };
+  }
+
+  private async setUp(launch: HelperLaunch): Promise<void> {
+    const { client, target, opts } = this;
+    const signal = opts.signal;
+    const within = () => ({ signal, timeoutMs: Math.min(this.remaining(), 30_000) });
+    await client.request('initialize', {
+      clientID: 'tracefix', clientName: 'Tracefix', adapterID: 'python', pathFormat: 'path',
+      linesStartAt1: true, columnsStartAt1: true, supportsRunInTerminalRequest: false, locale: 'en',
+    }, within());
+    const initialized = client.waitFor('initialized', within());
+    const boot = launch.kind === 'boot';
+    const entry = boot ? undefined : client.waitFor('stopped', within());
+    const program = boot ? { program: launch.program, args: [] } : target.launch;
+    const launched = client.request('launch', {
+      type: 'python', request: 'launch', name: 'tracefix', ...program, cwd: target.cwd,
+      console: 'internalConsole', stopOnEntry: !boot, justMyCode: true, redirectOutput: true,
+      showReturnValue: false, subProcess: false,
+      // The helper's own files are never user code to pydevd (no stepping into them, no stops).
+      rules: [{ path: launch.dir, include: false }],
+      env: { PYTHONHASHSEED: '0', PYTHONIOENCODING: 'utf-8', ...opts.programEnv, ...(boot ? {} : { PYTHONPATH: withPath(launch.dir, opts.programEnv?.PYTHONPATH ?? opts.env?.PYTHONPATH ?? process.env.PYTHONPATH) }) },
+    }, within());
+    launched.catch(() => undefined);
+    entry?.catch(() => undefined);
+    await initialized;
+    // The stepping engine on Python < 3.12 learns exceptions from pydevd's 'raised' stops (its
+    // profile hook cannot see them); the fast engine's tracer sees them itself.
+    const filters = this.engine === 'step' && !atLeast312(this.pythonVersion) ? ['raised'] : [];
+    await client.request('setExceptionBreakpoints', { filters }, within());
+    await client.request('configurationDone', undefined, within());
+    await launched;
+    if (launch.kind === 'boot') {
+      // The bootstrap connects as it installs the recorder, then runs the target: nothing to resume.
+      await Promise.race([this.channel.connected, this.finished, new Promise((_r, rej) => setTimeout(() => rej(new InternalError('The recorder helper did not connect.')), this.remaining()))]);
+      return;
+    }
+    const stop = await (entry as Promise<DP.StoppedEvent['body']>);
+    this.threadId = stop.threadId ?? 0;
+    const frameId = await this.topFrameId();
+    const installed = await this.evaluate(launch.expression, frameId);
+    if (!installed.includes('"backend"')) throw new InternalError(`The recorder helper did not install: ${installed.slice(0, 500)}`);
+    await Promise.race([this.channel.connected, new Promise((_r, rej) => setTimeout(() => rej(new InternalError('The recorder helper did not connect.')), 5000))]);
+    const resume = this.engine === 'step' ? client.request('stepIn', { threadId: this.threadId }, { timeoutMs: 0 }) : client.request('continue', { threadId: this.threadId }, { timeoutMs: 0 });
+    // The answer may never come: a program stuck in one long C call holds the GIL pydevd needs to
+    // reply. The deadline ends that case; only a refusal is an error.
+    resume.catch((e: unknown) => {
+      if (!this.client.closed) this.fail(e instanceof Error ? e : new InternalError(String(e)));
+    });
+  }
+
+  private startFailure(e: unknown): Error {
+    const detail = this.adapter.stderr().trim().split('\n').slice(-3).join(' | ');
+    const what = e instanceof DapRequestError && e.command === 'launch' ? `debugpy could not launch ${this.target.label}: ${e.message.replace(/^launch failed: /, '')}`
+      : `debugpy did not start the program: ${errorMessage(e)}${detail ? ` (adapter: ${detail})` : ''}`;
+    return new UserError('recorder-failed', what, 'Check that `python -m debugpy --version` works for this interpreter; run with --verbose (CLI) or see Tracefix: Show Log for the DAP conversation.');
+  }
+
+  private async onTerminated(): Promise<void> {
+    if (this.terminated) return;
+    this.terminated = true;
+    // The helper's last batch leaves at exit; the channel closes right after. Wait for it, bounded.
+    await Promise.race([this.channel.ended, new Promise((r) => setTimeout(r, DRAIN_MS))]);
+    this.finish();
+  }
+
+  private async onDeadline(): Promise<void> {
+    this.timedOut = true;
+    if (!this.started) {
+      this.fail(new InternalError('deadline before start'));
+      return;
+    }
+    this.channel.send('S');
+    await Promise.race([this.channel.ended, new Promise((r) => setTimeout(r, STOP_GRACE_MS))]);
+    this.finish();
+  }
+
+  private async onStopped(stop: DP.StoppedEvent['body']): Promise<void> {
+    const threadId = stop.threadId ?? this.threadId;
+    if (this.engine === 'fast') {
+      // No breakpoints are set; a stop comes from the program (breakpoint(), debugpy API): go on.
+      await this.client.request('continue', { threadId });
+      return;
+    }
+    if (this.threadId === 0) return; // the entry stop, handled in setUp()
+    const frameId = await this.topFrameId(threadId);
+    if (stop.reason === 'exception') {
+      await this.evaluate("__tfx_exc(__exception__ if '__exception__' in locals() else None)", frameId).catch(() => '');
+      await this.client.request('stepIn', { threadId });
+      return;
+    }
+    // Pipelined: the next step is requested before the state comes back.
+    const state = this.evaluate('__tfx_step()', frameId);
+    const next = this.client.request('stepIn', { threadId });
+    await state;
+    await next;
+  }
+
+  private async topFrameId(threadId = this.threadId): Promise<number> {
+    const st = await this.client.request('stackTrace', { threadId, startFrame: 0, levels: 1 }, { timeoutMs: Math.min(this.remaining(), 30_000) });
+    const f = st.stackFrames[0];
+    if (!f) throw new InternalError('The stopped thread has no stack frame.');
+    return f.id;
+  }
+
+  private async evaluate(expression: string, frameId: number): Promise<string> {
+    const r = await this.client.request('evaluate', { expression, frameId, context: 'clipboard', format: { rawString: true } }, { timeoutMs: Math.min(this.remaining(), 30_000) });
+    return r.result;
+  }
+
+  async close(): Promise<void> {
+    if (!this.client.closed) {
+      await this.client.request('disconnect', { terminateDebuggee: true }, { timeoutMs: 1500 }).catch(() => undefined);
+    }
+    await this.adapter.dispose();
+  }
+}
+
+function withPath(dir: string, existing: string | undefined): string {
+  return existing ? `${dir}${path.delimiter}${existing}` : dir;
+}
+
+function atLeast312(version: string): boolean {
+  const [major, minor] = version.split('.').map(Number);
+  return (major ?? 0) > 3 || ((major ?? 0) === 3 && (minor ?? 0) >= 12);
+}
