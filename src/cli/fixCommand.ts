@@ -13,7 +13,7 @@ import { TRACE_OPTIONS, parse, positiveInt, splitDashDash, traceArgs, type Commo
 import { FIX_HELP } from './help';
 import { EXIT, recordOptions } from './common';
 import { checkModelEndpoint, DEFAULT_MODEL_TIMEOUT_S, keyHint, modelConfig, type ModelConfig } from './fixModel';
-import { redactDeep, secretsOf } from './redactOutput';
+import { redactDeep, secretsInTrace, secretsOf } from './redactOutput';
 
 export { DEFAULT_MODEL, modelConfig, type ModelConfig } from './fixModel';
 
@@ -162,6 +162,7 @@ export async function fixCommand(argv: string[], signal: AbortSignal, io: FixCom
   const maxRounds = rounds ?? 3;
   const rec = recordOptions(a, signal);
   const kind = rec.target.kind;
+  const printer = json ? undefined : humanPrinter(io.stdout, io.stderr, values['show-prompt'] === true, maxRounds, kind, provider.label, secrets);
   let res: FixResult;
   try {
     res = await explainAndFix({
@@ -176,7 +177,11 @@ export async function fixCommand(argv: string[], signal: AbortSignal, io: FixCom
       sandbox: values['no-sandbox'] !== true,
       secrets,
       signal,
-      onEvent: json ? undefined : humanPrinter(io.stdout, io.stderr, values['show-prompt'] === true, maxRounds, kind, provider.label, secrets),
+      onEvent: (e) => {
+        // Values the rules find in the traced code and output are kept out of what is printed, too.
+        if (e.type === 'trace-done' && !e.patched) secrets.push(...secretsInTrace(e.trace, secrets));
+        printer?.(e);
+      },
     });
   } catch (e) {
     throw explainModelError(e, cfg);

@@ -1,13 +1,20 @@
 // Redaction of what the CLI prints: `fix --json` always, `trace` with --redact. The same rules as the
 // prompts (src/core/model/redact.ts), plus the secret values of this environment: the API keys and
 // the values of secret-named variables (see secretValues.ts).
+import { learnSecrets } from '../core/model/learnSecrets';
 import { redact } from '../core/model/redact';
 import { envSecrets } from '../core/model/secretValues';
+import type { Trace } from '../core/trace/model';
 
 /** The API keys and secret variable values of `env`, which are never printed or sent to a model. */
 export function secretsOf(env: NodeJS.ProcessEnv, apiKey?: string): string[] {
   const keys = [apiKey, env.OPENAI_API_KEY, env.TRACEFIX_API_KEY].filter((k): k is string => Boolean(k));
   return [...new Set([...keys, ...envSecrets(env)])];
+}
+
+/** Secret values the rules find in a trace's sources and output (a URL's password in the code…). */
+export function secretsInTrace(trace: Trace, known: readonly string[]): string[] {
+  return learnSecrets([...trace.sources.map((s) => s.text), ...trace.output.map((o) => o.text)], known);
 }
 
 /** Every string inside `value` redacted (object keys stay). For JSON output. */

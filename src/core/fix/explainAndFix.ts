@@ -106,6 +106,7 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
   for (let index = 1; index <= maxRounds; index++) {
     throwIfAborted(signal);
     const built = buildPrompt({ ...input, previousAttempts: attempts }, { maxTokens: opts.maxTokens, temperature: opts.temperature, secrets });
+    secrets.push(...built.learned);
     emit({ type: 'model-start', round: index, provider: provider.id, messages: built.request.messages });
     const stream = new RationaleStream();
     const res = await provider.complete(built.request, {

@@ -3,6 +3,7 @@
 // that cites trace steps, a `Summary:` line and the fixed code. Every message is redacted.
 import type { ChatMessage, ChatRequest } from './provider';
 import { docstringOf, findDefs, scanPython } from './pyStructure';
+import { learnSecrets } from './learnSecrets';
 import { redact } from './redact';
 
 export interface PromptFile {
@@ -48,6 +49,9 @@ export interface BuiltPrompt {
   request: ChatRequest;
   /** Number of secrets replaced across all messages. */
   redactions: number;
+  /** Secret values the rules found in this prompt (beyond options.secrets); later prompts should
+   * search for them too. */
+  learned: string[];
 }
 
 const FORMAT_RULES = `Answer in exactly this order:
@@ -123,9 +127,15 @@ export function buildPrompt(input: PromptInput, options: PromptOptions = {}): Bu
     { role: 'user', content: buildUserPrompt(input) },
   ];
   let redactions = 0;
+  let learned: string[] = [];
   if (options.redact !== false) {
+    // What a rule finds anywhere (a URL's password in the source) goes wherever else it appears too:
+    // printed by the program, in a repr, base64-encoded in verification output.
+    const known = options.secrets ?? [];
+    learned = learnSecrets(messages.map((m) => m.content), known).filter((v) => !known.includes(v));
+    const secrets = [...known, ...learned];
     for (const m of messages) {
-      const r = redact(m.content, { secrets: options.secrets });
+      const r = redact(m.content, { secrets });
       m.content = r.text;
       redactions += r.count;
     }
@@ -133,7 +143,7 @@ export function buildPrompt(input: PromptInput, options: PromptOptions = {}): Bu
   const request: ChatRequest = { messages };
   if (options.maxTokens !== undefined) request.maxTokens = options.maxTokens;
   if (options.temperature !== undefined) request.temperature = options.temperature;
-  return { request, redactions };
+  return { request, redactions, learned };
 }
 
 export interface TaskSource {

@@ -48,6 +48,8 @@ export { REDACTED } from './redactCommon';
 export interface RedactResult {
   text: string;
   count: number;
+  /** The values the rules replaced (not those already known), to be searched for elsewhere too. */
+  found: string[];
 }
 
 export interface RedactOptions {
@@ -191,7 +193,7 @@ const SEPARATOR = /^\s*(==|!=|=|:)(?!=)\s*/;
 const BARE_VALUE = /^[^\s,;()[\]{}'"]+/;
 const LITERALS = new Set(['None', 'True', 'False', 'null', 'true', 'false', 'nil', 'undefined']);
 
-function redactNamedValues(text: string): { text: string; count: number } {
+function redactNamedValues(text: string, found: string[]): { text: string; count: number } {
   const spans: Span[] = [];
   NAME.lastIndex = 0;
   let m: RegExpExecArray | null;
@@ -247,10 +249,10 @@ function redactNamedValues(text: string): { text: string; count: number } {
     spans.push({ start: i, end: i + value.length, replacement: REDACTED });
     NAME.lastIndex = i + value.length;
   }
-  return applySpans(text, spans);
+  return applySpans(text, spans, found);
 }
 
-function applySpans(text: string, spans: Span[]): { text: string; count: number } {
+function applySpans(text: string, spans: Span[], found: string[]): { text: string; count: number } {
   spans.sort((a, b) => a.start - b.start);
   let out = '';
   let pos = 0;
@@ -258,6 +260,7 @@ function applySpans(text: string, spans: Span[]): { text: string; count: number 
   for (const s of spans) {
     if (s.start < pos) continue; // overlapping: the earlier span already covers it
     out += text.slice(pos, s.start) + s.replacement;
+    found.push(text.slice(s.start, s.end));
     pos = s.end;
     count++;
   }
@@ -325,16 +328,18 @@ const CANDIDATE = /[A-Za-z0-9+/_-]{20,}={0,2}/g;
 
 /** Redacts secrets (see the rules at the top of this file). */
 export function redact(text: string, options: RedactOptions = {}): RedactResult {
+  const found: string[] = [];
   const known = redactKnown(text, options.secrets ?? []);
   let count = known.count;
-  let out = known.text.replace(PEM, () => {
+  let out = known.text.replace(PEM, (m: string) => {
     count++;
+    found.push(m);
     return REDACTED;
   });
-  const urls0 = redactUrls(out);
+  const urls0 = redactUrls(out, found);
   out = urls0.text;
   count += urls0.count;
-  const named = redactNamedValues(out);
+  const named = redactNamedValues(out, found);
   out = named.text;
   count += named.count;
   for (const p of PATTERNS) {
@@ -343,7 +348,9 @@ export function redact(text: string, options: RedactOptions = {}): RedactResult 
       const groups = args.slice(0, -2) as string[];
       if (p.valid && !p.valid(match)) return match;
       count++;
-      return p.keep ? `${p.keep(groups)}${REDACTED}` : REDACTED;
+      const keep = p.keep ? p.keep(groups) : '';
+      found.push(match.slice(keep.length));
+      return `${keep}${REDACTED}`;
     });
   }
   const urls = Array.from(out.matchAll(URL), (m) => [m.index, m.index + m[0].length] as const);
@@ -353,9 +360,10 @@ export function redact(text: string, options: RedactOptions = {}): RedactResult 
     if (tok.includes('/') && !/[A-Z]/.test(tok)) return tok;
     if (!looksLikeRandomToken(tok)) return tok;
     count++;
+    found.push(tok);
     return REDACTED;
   });
-  return { text: out, count };
+  return { text: out, count, found };
 }
 
 function escapeRegExp(s: string): string {

@@ -17,26 +17,30 @@ const WEBHOOKS: RegExp[] = [
 const SECRET_QUERY = /([?&](?:sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential|token|access_token|refresh_token|id_token|api_key|apikey|key|secret|client_secret|password|passwd|pass|pwd|auth)=)([^&\s'"<>#]{6,})/gi;
 
 /** Rule 4 of redact.ts: credentials and webhook secrets inside URLs. */
-export function redactUrls(text: string): { text: string; count: number } {
+export function redactUrls(text: string, found: string[] = []): { text: string; count: number } {
   let count = 0;
   let out = text.replace(SCHEME_URL_USERINFO, (m, scheme: string, user: string, pass: string) => {
     if (placeholderLike(pass)) return m;
     count++;
+    found.push(pass);
     return `${scheme}${user}:${REDACTED}@`;
   });
   out = out.replace(SCHEME_URL_TOKEN, (m, scheme: string, token: string) => {
     if (!credentialLooking(token) || placeholderLike(token)) return m;
     count++;
+    found.push(token);
     return `${scheme}${REDACTED}@`;
   });
   out = out.replace(NETLOC, (m, q: string, user: string, pass: string, host: string) => {
     if (placeholderLike(pass) || /[{}%]/.test(pass) || !/[.\w]/.test(host)) return m;
     count++;
+    found.push(pass);
     return `${q}${user}:${REDACTED}@${host}${q}`;
   });
   for (const re of WEBHOOKS) {
-    out = out.replace(re, (_m, keep: string) => {
+    out = out.replace(re, (m: string, keep: string) => {
       count++;
+      found.push(m.slice(keep.length));
       return `${keep}${REDACTED}`;
     });
   }
@@ -44,6 +48,7 @@ export function redactUrls(text: string): { text: string; count: number } {
   out = out.replace(URL, (url: string) => url.replace(SECRET_QUERY, (m, key: string, value: string) => {
     if (placeholderLike(value)) return m;
     count++;
+    found.push(value);
     return `${key}${REDACTED}`;
   }));
   return { text: out, count };

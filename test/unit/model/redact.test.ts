@@ -62,7 +62,7 @@ describe('redact: values bound to secret names', () => {
       'self.api_key = api_key',
       'access_token = args.access_token',
     ].join('\n');
-    expect(redact(code)).toEqual({ text: code, count: 0 });
+    expect(redact(code)).toEqual({ text: code, count: 0, found: [] });
   });
 
   it('redacts weak names only when the value looks like a credential', () => {
@@ -72,7 +72,7 @@ describe('redact: values bound to secret names', () => {
 
   it('does not touch the value twice when a key format also matches', () => {
     const out = redact(`api_key = "sk-proj-Abcdefghij1234567890XYZ"`);
-    expect(out).toEqual({ text: `api_key = "<redacted>"`, count: 1 });
+    expect(out).toEqual({ text: `api_key = "<redacted>"`, count: 1, found: ["sk-proj-Abcdefghij1234567890XYZ"] });
   });
 });
 
@@ -138,7 +138,7 @@ describe('redact: ordinary code survives unchanged', () => {
       "    fmt = 'AUTH=%s' % mech  # form AUTH=<mechanism>.",
       '    token_env = "API_TOKEN=$API_TOKEN"',
     ].join('\n');
-    expect(redact(code)).toEqual({ text: code, count: 0 });
+    expect(redact(code)).toEqual({ text: code, count: 0, found: [] });
   });
 });
 

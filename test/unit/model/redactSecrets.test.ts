@@ -2,6 +2,8 @@
 // names (pwd, user_pass, DB_PASS, PGPASSWORD, MYSQL_PWD) and known values (environment secrets, the
 // API key) in any of the forms a program may print them in.
 import { describe, expect, it } from 'vitest';
+import { learnSecrets } from '../../../src/core/model/learnSecrets';
+import { buildPrompt } from '../../../src/core/model/prompt';
 import { passwordLooking, redact, secretNameKind } from '../../../src/core/model/redact';
 import { envSecrets, isSecretEnvName, secretVariants } from '../../../src/core/model/secretValues';
 
@@ -113,5 +115,22 @@ describe('known secret values (environment, API key)', () => {
   it('without known values nothing of this kind is touched; short values are never searched for', () => {
     expect(r('hello plain-but-long world')).toBe('hello plain-but-long world');
     expect(r('abc abc', ['abc'])).toBe('abc abc');
+  });
+});
+
+describe('learned secrets', () => {
+  it('a value a rule finds in the code is removed where no rule would see it, in the same prompt', () => {
+    const code = 'DSN = "postgres://app:Url-Pa55word-77@db/shop"\nDB_PASSWORD = "hunter2hunter2"\n';
+    expect(learnSecrets([code]).sort()).toEqual(['Url-Pa55word-77', 'hunter2hunter2']);
+    const built = buildPrompt({ files: [{ path: 'm.py', text: code }], command: 'pytest', error: 'printed: Url-Pa55word-77 aHVudGVyMmh1bnRlcjI=' });
+    const user = built.request.messages[1]?.content ?? '';
+    expect(user).not.toContain('Url-Pa55word-77');
+    expect(user).not.toContain('aHVudGVyMmh1bnRlcjI');
+    expect(user).toContain('printed: <redacted> <redacted>');
+    expect(built.learned.sort()).toEqual(['Url-Pa55word-77', 'hunter2hunter2']);
+  });
+
+  it('plain words, placeholders and short values are not learned', () => {
+    expect(learnSecrets(['password = "development"\nsecret = "%s"\napi_key = "abc"\ntoken = "Xy7"'])).toEqual([]);
   });
 });
