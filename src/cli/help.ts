@@ -28,6 +28,8 @@ Options:
   -m, --module NAME     run a module (python -m NAME)
   --format next|json    NExT text (default) or the full trace as JSON (docs/trace-format.md)
   --out FILE            write the output to FILE instead of stdout
+  --redact              remove secrets from the output as from model prompts (URL passwords,
+                        API keys, password=…, this environment's secret values); raw by default
   --budget TOKENS       token budget of the NExT text (default 6000); long loops are elided
   --engine logpoint|step  fast logpoint recorder (default) or the slow stepping reference
   --python PATH         interpreter (default: $TRACEFIX_PYTHON, then python3/python on PATH with debugpy)

@@ -8,12 +8,14 @@ import { TRACE_OPTIONS, parse, splitDashDash, traceArgs } from './args';
 import { benchCommand } from './benchCommand';
 import { fixCommand } from './fixCommand';
 import { HELP, TRACE_HELP } from './help';
+import { redactChunks, secretsInTrace, secretsOf } from './redactOutput';
+import { redact } from '../core/model/redact';
 // Only `version` is bundled: esbuild keeps just the JSON fields that are imported by name.
 import { version as VERSION } from '../../package.json';
 
 async function traceCommand(argv: string[], signal: AbortSignal): Promise<number> {
   const [own, programArgs] = splitDashDash(argv);
-  const { values, positionals } = parse(own, { ...TRACE_OPTIONS, format: { type: 'string' }, out: { type: 'string' } });
+  const { values, positionals } = parse(own, { ...TRACE_OPTIONS, format: { type: 'string' }, out: { type: 'string' }, redact: { type: 'boolean' } });
   if (values.help) {
     process.stdout.write(TRACE_HELP);
     return EXIT.ok;
@@ -23,11 +25,17 @@ async function traceCommand(argv: string[], signal: AbortSignal): Promise<number
   if (format !== 'next' && format !== 'json') throw new UserError('bad-argument', `--format must be next or json (got ${format}).`);
   if (values.out) checkOutputPath(values.out);
   const trace = await recordTrace(recordOptions(a, signal));
-  await writeChunks(format === 'json' ? traceJsonChunks(trace) : [renderNext(trace, { budget: a.budget }).text], values.out);
+  const chunks = format === 'json' ? traceJsonChunks(trace) : [renderNext(trace, { budget: a.budget }).text];
+  // Raw by default (the trace is the program's own data, on your machine); --redact applies the
+  // prompt's redaction, with this environment's secrets and those found in the traced code.
+  const secrets = values.redact ? secretsOf(process.env) : [];
+  if (values.redact) secrets.push(...secretsInTrace(trace, secrets));
+  const shown = (text: string): string => (values.redact ? redact(text, { secrets }).text : text);
+  await writeChunks(values.redact ? redactChunks(chunks, secrets) : chunks, values.out);
   const o = trace.outcome;
   if (o.status !== 'completed' || o.message) {
     const what = o.exception ? `${o.exception.repr} at ${o.exception.file ?? '?'}:${o.exception.line ?? '?'}` : o.message ?? o.status;
-    process.stderr.write(`tracefix: ${o.status}: ${what} (${o.eventCount} events, ${o.durationMs} ms)\n`);
+    process.stderr.write(shown(`tracefix: ${o.status}: ${what} (${o.eventCount} events, ${o.durationMs} ms)\n`));
   }
   return EXIT.ok;
 }
