@@ -1,8 +1,11 @@
-// Builds the ModelProvider `tracefix.provider` names: OpenAI / an OpenAI-compatible server (key from
-// SecretStorage only, none needed for a local server) or a VS Code language model.
-import type * as vscode from 'vscode';
+// Builds the ModelProvider `tracefix.provider` names: OpenAI / an OpenAI-compatible server or a VS
+// Code language model. A key lives in SecretStorage per base URL and is sent only to that endpoint
+// (the key stored before keys were per endpoint counts as OpenAI's only); a local server needs none.
+// The endpoint is checked (GET /models, see endpointCheck.ts) before the model is asked.
+import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
-import { createOpenAIProvider, OPENAI_BASE_URL } from '../../core/model/openaiProvider';
+import { checkOpenAIEndpoint } from '../../core/model/endpointCheck';
+import { createOpenAIProvider, DEFAULT_DEADLINE_MS, DEFAULT_MAX_TOKENS, isOpenAIApi, OPENAI_BASE_URL } from '../../core/model/openaiProvider';
 import type { ModelProvider } from '../../core/model/provider';
 import { API_KEY_SECRET } from '../explain';
 import type { TracefixSettings } from '../settings';
@@ -13,21 +16,72 @@ export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
 
 export type ModelSettings = Pick<TracefixSettings, 'provider' | 'model' | 'baseUrl'>;
 
-export async function createProvider(settings: ModelSettings, secrets: vscode.SecretStorage, log: vscode.LogOutputChannel): Promise<ModelProvider> {
+/** The endpoint a key belongs to, normalized: scheme, host, port and path without a trailing slash. */
+export function endpointKey(baseUrl: string): string {
+  try {
+    const u = new URL(baseUrl);
+    return `${u.protocol}//${u.host.toLowerCase()}${u.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return baseUrl.trim().replace(/\/+$/, '');
+  }
+}
+
+/** SecretStorage name of the key for one base URL. */
+export function apiKeySecretName(baseUrl: string): string {
+  return `${API_KEY_SECRET}:${endpointKey(baseUrl)}`;
+}
+
+/** The key stored for this endpoint; the old single key only for OpenAI's own API. */
+export async function readApiKey(secrets: vscode.SecretStorage, baseUrl: string): Promise<string | undefined> {
+  const own = await secrets.get(apiKeySecretName(baseUrl));
+  if (own) return own;
+  return isOpenAIApi(baseUrl) ? ((await secrets.get(API_KEY_SECRET)) || undefined) : undefined;
+}
+
+/** Stores (or, for '', removes) the key of one endpoint. */
+export async function storeApiKey(secrets: vscode.SecretStorage, baseUrl: string, key: string): Promise<void> {
+  if (key === '') {
+    await secrets.delete(apiKeySecretName(baseUrl));
+    if (isOpenAIApi(baseUrl)) await secrets.delete(API_KEY_SECRET);
+    return;
+  }
+  await secrets.store(apiKeySecretName(baseUrl), key);
+}
+
+/** `tracefix.modelTimeoutSeconds` and `tracefix.maxTokens`. */
+export function modelLimits(scope?: vscode.ConfigurationScope): { deadlineMs: number; maxTokens: number } {
+  const c = vscode.workspace.getConfiguration('tracefix', scope);
+  const seconds = c.get<number>('modelTimeoutSeconds');
+  const tokens = c.get<number>('maxTokens');
+  return {
+    deadlineMs: typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : DEFAULT_DEADLINE_MS,
+    maxTokens: typeof tokens === 'number' && Number.isInteger(tokens) && tokens > 0 ? tokens : DEFAULT_MAX_TOKENS,
+  };
+}
+
+export async function createProvider(settings: ModelSettings, secrets: vscode.SecretStorage, log: vscode.LogOutputChannel, signal?: AbortSignal): Promise<ModelProvider> {
   if (settings.provider === 'vscode-lm') return new LanguageModelProvider(await selectLmModel(settings.model));
   const baseURL = settings.baseUrl ?? OPENAI_BASE_URL;
-  const apiKey = (await secrets.get(API_KEY_SECRET)) ?? undefined;
+  const apiKey = await readApiKey(secrets, baseURL);
   if (!apiKey && !isLocalEndpoint(baseURL)) {
     throw new UserError(
       'model-auth',
       `Tracefix has no API key for the model endpoint ${baseURL}.`,
-      'Store one with "Tracefix: Set Model API Key" (kept in VS Code secret storage), point tracefix.baseUrl at a local OpenAI-compatible server, or set tracefix.provider to "vscode-lm".',
+      'Store one with "Tracefix: Set Model API Key" (kept in VS Code secret storage, for this endpoint only), point tracefix.baseUrl at a local OpenAI-compatible server, or set tracefix.provider to "vscode-lm".',
     );
   }
+  const model = settings.model ?? DEFAULT_OPENAI_MODEL;
+  const limits = modelLimits();
+  // One clear notification for a wrong URL, a rejected key or a server that is down, before the model is asked.
+  const checked = await checkOpenAIEndpoint({ baseURL, apiKey, model, signal });
+  for (const n of checked.notes) log.info(`model: ${n}`);
   return createOpenAIProvider({
-    model: settings.model ?? DEFAULT_OPENAI_MODEL,
+    model,
     baseURL,
     ...(apiKey ? { apiKey } : {}),
+    deadlineMs: limits.deadlineMs,
+    maxTokens: limits.maxTokens,
+    timeoutHint: `the tracefix.modelTimeoutSeconds setting (now ${Math.round(limits.deadlineMs / 1000)})`,
     log: (line) => log.info(`model: ${line}`),
   });
 }
