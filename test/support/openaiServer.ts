@@ -82,9 +82,10 @@ export interface OpenAIServerOptions {
   models?: string[];
   /** When set, requests without `Authorization: Bearer <apiKey>` get a 401. */
   apiKey?: string;
-  /** GET /v1/models: 'list' (default), 'missing' (404, as some gateways), 'html' (a web page; then
-   * an empty chat request is not answered as an API would, but takes the next step like any other). */
-  modelsRoute?: 'list' | 'missing' | 'html';
+  /** GET /v1/models: 'list' (default), 'missing' (404, as some gateways), 'hang' (never answers),
+   * 'html' (a web page; then an empty chat request is not answered as an API would, but takes the
+   * next step like any other). */
+  modelsRoute?: 'list' | 'missing' | 'html' | 'hang';
 }
 
 export interface OpenAIServer {
@@ -132,6 +133,7 @@ export async function startOpenAIServer(script: ScriptStep[] | OpenAIServerOptio
       if (req.method === 'GET' && path === '/v1/models') {
         if (options.modelsRoute === 'missing') sendError(res, { kind: 'error', status: 404, message: 'Not Found', type: 'not_found' });
         else if (options.modelsRoute === 'html') respond(res, steps.html(), null, '', '');
+        else if (options.modelsRoute === 'hang') return; // never answers; close() ends the socket
         else sendJson(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })) });
         return;
       }

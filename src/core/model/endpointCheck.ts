@@ -97,10 +97,14 @@ const MODEL_MISSING = /model.{0,80}(?:does not exist|not found|not exist|unknown
 /** Throws a UserError when the endpoint surely cannot serve the model; see the top of this file. */
 export async function checkOpenAIEndpoint(opts: EndpointCheckOptions): Promise<EndpointCheckResult> {
   const base = opts.baseURL;
+  let protocol = '';
   try {
-    new URL(base);
+    protocol = new URL(base).protocol;
   } catch {
-    throw new UserError('bad-argument', `The model base URL "${base}" is not a URL.`, 'Give it with its scheme, e.g. http://localhost:11434/v1.');
+    // reported below
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new UserError('bad-argument', `The model base URL "${base}" is not an http(s) URL.`, 'Give it with its scheme, e.g. http://localhost:11434/v1.');
   }
   const notes: string[] = [];
   const models = await probe(url(base, 'models'), { method: 'GET' }, opts);

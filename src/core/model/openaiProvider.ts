@@ -142,7 +142,7 @@ export class OpenAIProvider implements ModelProvider {
   private readonly timeoutMs: number;
   private readonly deadlineMs: number;
   private readonly maxTokens: number;
-  private readonly maxAnswerChars: number;
+  private readonly maxAnswerChars: number | undefined;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   constructor(private readonly opts: OpenAIProviderOptions) {
@@ -157,7 +157,7 @@ export class OpenAIProvider implements ModelProvider {
     this.deadlineMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
     this.timeoutMs = Math.min(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, this.deadlineMs);
     this.maxTokens = opts.maxTokens ?? DEFAULT_MAX_TOKENS;
-    this.maxAnswerChars = opts.maxAnswerChars ?? Math.max(200_000, 24 * this.maxTokens);
+    this.maxAnswerChars = opts.maxAnswerChars;
     this.sleep = opts.sleep ?? abortableSleep;
   }
 
@@ -217,6 +217,8 @@ export class OpenAIProvider implements ModelProvider {
 
   private async attempt(req: ChatRequest, opts: CompleteOptions, progress: { emitted: boolean }, deadline: AbortSignal): Promise<AttemptResult> {
     const { signal, onDelta } = opts;
+    const tokens = req.maxTokens ?? this.maxTokens;
+    const maxChars = this.maxAnswerChars ?? Math.max(200_000, 24 * tokens);
     const controller = new AbortController();
     let stopped: StopReason | undefined;
     const stop = (why: StopReason): void => {
@@ -240,7 +242,7 @@ export class OpenAIProvider implements ModelProvider {
       if (stopped === 'oversize') {
         throw new UserError(
           'model-unavailable',
-          `The answer from ${this.ctx.baseURL} grew past ${this.maxAnswerChars.toLocaleString('en-US')} characters, far beyond the ${this.maxTokens} tokens asked for; it was cut off and not used.`,
+          `The answer from ${this.ctx.baseURL} grew past ${maxChars.toLocaleString('en-US')} characters, far beyond the ${tokens} tokens asked for; it was cut off and not used.`,
           'The server ignores max_tokens or the model is looping: try again or use another model.',
         );
       }
@@ -261,7 +263,7 @@ export class OpenAIProvider implements ModelProvider {
         const choice = typeof res === 'object' && res !== null ? (res as Partial<OpenAI.Chat.ChatCompletion>).choices?.[0] : undefined;
         if (!choice) throw notOpenAICompatible(this.ctx.baseURL, response.headers.get('content-type'), typeof res === 'string' ? res : undefined);
         text = choice.message?.content ?? '';
-        if (text.length > this.maxAnswerChars) stop('oversize');
+        if (text.length > maxChars) stop('oversize');
         const over = interrupted();
         if (over) return over;
         return { text, finishReason: mapFinish(choice.finish_reason), usage: mapUsage(res.usage), model: res.model };
@@ -291,7 +293,7 @@ export class OpenAIProvider implements ModelProvider {
           text += delta;
           progress.emitted = true;
           onDelta?.(delta);
-          if (text.length > this.maxAnswerChars) {
+          if (text.length > maxChars) {
             stop('oversize');
             break;
           }

@@ -236,4 +236,61 @@ describe('OpenAIProvider against a real HTTP server', () => {
     server = await startOpenAIServer({ models: ['b-model', 'a-model'] });
     expect(await listOpenAIModels({ baseURL: server.url })).toEqual(['a-model', 'b-model']);
   });
+
+  it('a stream trickling a character every 200 ms forever ends at the total deadline, naming the option to raise', async () => {
+    const { provider } = await setup([steps.trickle('.', 200)], { deadlineMs: 1000, timeoutHint: '--model-timeout SECONDS' });
+    const deltas: string[] = [];
+    const err = await rejection(provider.complete(request, { onDelta: (d) => deltas.push(d) }));
+    expect(err.code).toBe('model-timeout');
+    expect(err.message).toMatch(/did not finish its answer within 1 s \(\d characters had arrived\)/);
+    expect(err.hint).toBe('Try again, raise --model-timeout SECONDS, or use a faster model.');
+    expect(deltas.length).toBeGreaterThan(0);
+  });
+
+  it('raw bytes trickling on a text/plain 200 also end at the deadline', async () => {
+    const { provider } = await setup([steps.trickle('.', 200, true)], { deadlineMs: 1000 });
+    const err = await rejection(provider.complete(request));
+    expect(err.code).toBe('model-timeout');
+  });
+
+  it('the deadline also bounds retries and their back-off', async () => {
+    server = await startOpenAIServer([steps.serverError(), steps.serverError(), steps.serverError(), steps.answer('late')]);
+    const provider = createOpenAIProvider({ model: 'm', baseURL: server.url, deadlineMs: 500, retry: { maxRetries: 5, baseDelayMs: 10_000 } });
+    const err = await rejection(provider.complete(request));
+    expect(err.code).toBe('model-timeout');
+    expect(server.completions()).toHaveLength(1);
+  });
+
+  it('sends max_tokens 8192 when the request sets none', async () => {
+    const { server, provider } = await setup([steps.answer('ok')]);
+    await provider.complete({ messages: request.messages });
+    expect((server.completions()[0]?.body as { max_tokens?: number }).max_tokens).toBe(8192);
+  });
+
+  it('an answer far beyond max_tokens (a server ignoring it) is cut off with one error', async () => {
+    const { provider } = await setup([steps.answer('x'.repeat(300_000), { chunkSize: 10_000 })], { maxTokens: 1000 });
+    const err = await rejection(provider.complete(request));
+    expect(err.code).toBe('model-unavailable');
+    expect(err.message).toMatch(/grew past 200,000 characters, far beyond the 200 tokens asked for/);
+  });
+
+  it('a non-streamed oversized answer is refused the same way', async () => {
+    const { provider } = await setup([steps.answer('y'.repeat(250_000))], { stream: false });
+    const err = await rejection(provider.complete(request));
+    expect(err.message).toMatch(/grew past 200,000 characters/);
+  });
+
+  it('an HTML page answering a streamed request is "not an OpenAI-compatible endpoint", not an empty answer', async () => {
+    const { server, provider } = await setup([steps.html()]);
+    const err = await rejection(provider.complete(request));
+    expect(err.code).toBe('model-unavailable');
+    expect(err.message).toBe(`${server.url} is not an OpenAI-compatible endpoint: it answered with text/html instead of a chat completion.`);
+    expect(err.hint).toMatch(/usually ending in \/v1/);
+  });
+
+  it('a 200 stream with no chat-completion events at all is the same error', async () => {
+    const { server, provider } = await setup([steps.garbage('hello\n\n', 'text/event-stream')]);
+    const err = await rejection(provider.complete(request));
+    expect(err.message).toBe(`${server.url} is not an OpenAI-compatible endpoint: it answered with text/event-stream instead of a chat completion.`);
+  });
 });
