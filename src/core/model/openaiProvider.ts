@@ -1,8 +1,8 @@
 // ModelProvider for OpenAI and any OpenAI-compatible server (Ollama, vLLM, llama.cpp, LM Studio…)
 // through the `openai` package. The client's own retries and timeout are switched off: we retry
-// here (so Retry-After and the delays are under our control and testable). Time is bounded twice:
-// a total deadline per request (retries and streaming included — a server trickling a character
-// every few seconds still ends), and a shorter silence timeout. `max_tokens` is always sent, and an
+// here (so Retry-After and the delays are under our control and testable). Time is bounded by a
+// total deadline per request (retries and streaming included — a server trickling a character
+// every few seconds still ends), and optionally by a shorter silence timeout. `max_tokens` is always sent, and an
 // answer far beyond it (a server ignoring it) is cut off with one clear error. A 200 whose body is
 // not chat-completion data (an HTML page) is reported as "not an OpenAI-compatible endpoint".
 import type OpenAI from 'openai';
@@ -33,8 +33,9 @@ export interface OpenAIProviderOptions {
   apiKey?: string;
   /** Stream the answer (default true); onDelta only fires when streaming. */
   stream?: boolean;
-  /** Give up when nothing arrives for this long: no response, or no new chunk mid-stream. Default
-   * 120 s (never more than the deadline). */
+  /** Give up when nothing arrives for this long: no response, or no new chunk mid-stream (never
+   * more than the deadline). Default: the deadline itself, so the one option users know about
+   * governs — a local model may think for minutes before its first token. */
   timeoutMs?: number;
   /** Total time one complete() may take, retries, back-off and streaming included. Default 300 s. */
   deadlineMs?: number;
@@ -59,7 +60,6 @@ export interface OpenAIProviderOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-const DEFAULT_TIMEOUT_MS = 120_000;
 export const DEFAULT_DEADLINE_MS = 300_000;
 export const DEFAULT_MAX_TOKENS = 8192;
 const NO_KEY = 'no-key-required';
@@ -155,7 +155,7 @@ export class OpenAIProvider implements ModelProvider {
     this.ctx = { model: opts.model, baseURL };
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
     this.deadlineMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
-    this.timeoutMs = Math.min(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, this.deadlineMs);
+    this.timeoutMs = Math.min(opts.timeoutMs ?? this.deadlineMs, this.deadlineMs);
     this.maxTokens = opts.maxTokens ?? DEFAULT_MAX_TOKENS;
     this.maxAnswerChars = opts.maxAnswerChars;
     this.sleep = opts.sleep ?? abortableSleep;
