@@ -48,6 +48,7 @@ export class TraceAssembler {
   /** The last exception that left an outermost user frame (uncaught in a script / out of a test). */
   topException: ExceptionInfo | undefined;
   firstEventAt: number | undefined;
+  private unwinding: { callId: number; type: string; message: string; file: string; line: number } | undefined;
   private readonly frames = new Map<number, FrameState>();
   private readonly callCounts = new Map<string, number>();
   private readonly window: TailWindow;
@@ -122,7 +123,11 @@ export class TraceAssembler {
           const [type, message, repr] = Array.isArray(value) ? value : ['Exception', '', 'Exception()'];
           const exception: ExceptionInfo = { type, message, repr, file: frame.file, line };
           this.emit(frame, { kind: 'exception', callId, line, step: null, exception }, true);
-          if (this.window.frame(callId)?.parentCallId === 0) this.topException = exception;
+          // Where it was raised: the same exception leaving a callee of this frame just before is a propagation.
+          const prev = this.unwinding;
+          const propagated = prev !== undefined && prev.type === type && prev.message === message && this.window.frame(prev.callId)?.parentCallId === callId;
+          this.unwinding = { callId, type, message, file: propagated ? prev.file : frame.file, line: propagated ? prev.line : line };
+          if (this.window.frame(callId)?.parentCallId === 0) this.topException = { ...exception, file: this.unwinding.file, line: this.unwinding.line };
         } else {
           const shown = frame.isFunction && !COMPREHENSIONS.has(frame.function);
           this.emit(frame, { kind: kind === 'y' ? 'yield' : 'return', callId, line, step: null, value: typeof value === 'string' ? value : 'None' }, shown);

@@ -9,7 +9,11 @@ const SIGNALS: Record<number, string> = { 4: 'SIGILL', 6: 'SIGABRT', 7: 'SIGBUS'
 export function buildOutcome(asm: TraceAssembler, run: RunResult, ctx: { started: number; limits: TraceLimits; kind: TargetKind }): TraceOutcome {
   const end = asm.end;
   const code = run.exitCode;
-  const signal = code !== null && code < 0 ? SIGNALS[-code] ?? `signal ${-code}` : code !== null && code > 128 && code - 128 in SIGNALS && !end ? SIGNALS[code - 128] : undefined;
+  // A signal death: negative, 128 + n (a shell's convention) or 256 - n (debugpy's launcher), and the
+  // helper never sent its end record (a program may exit with any code on purpose).
+  const signal = end ? undefined : code !== null && code < 0 ? SIGNALS[-code] ?? `signal ${-code}`
+    : code !== null && code > 128 && code - 128 in SIGNALS ? SIGNALS[code - 128]
+      : code !== null && code > 192 && 256 - code in SIGNALS ? SIGNALS[256 - code] : undefined;
   const test = asm.test;
   const testFailed = test !== undefined && (test.phases.setup === 'failed' || test.phases.call === 'failed' || test.phases.teardown === 'failed');
   const exception = ctx.kind === 'pytest' ? (testFailed ? asm.testException ?? asm.topException : undefined)

@@ -63,6 +63,11 @@ export async function recordTrace(opts: RecordOptions): Promise<Trace> {
       throw new UserError('recorder-failed', `The recorder helper speaks protocol ${asm.helper.protocol}, Tracefix ${HELPER_PROTOCOL}.`);
     }
     for (const w of asm.warnings) opts.log?.('info', `recorder (debugpy ${interp.debugpyVersion}): ${w}`);
+    if (target.kind === 'pytest' && asm.test && asm.test.collected.length === 0 && !asm.test.collectError && !run.timedOut) {
+      const said = asm.output.map((o) => o.text).join('').split('\n').find((l) => /^ERROR: /.test(l.trim()));
+      throw new UserError('file-not-found', `pytest collected no test for ${target.label}${said ? ` (${said.trim()})` : ''}.`,
+        'Check the test id: `python -m pytest --collect-only -q <file>` lists them.');
+    }
     const outcome = buildOutcome(asm, run, { started, limits, kind: target.kind });
     const trace: Trace = {
       schema: TRACE_SCHEMA,

@@ -37,9 +37,11 @@ def main():
         sys.path.remove(_HERE)
     try:
         _run(cfg['target'])
-    except SystemExit:
+    except SystemExit as e:
+        pydevd_tracefix_install.uncaught(e)
         raise
     except BaseException as e:
+        pydevd_tracefix_install.uncaught(e)
         # Report it as Python would for the target alone: without this file's and runpy's frames.
         tb = e.__traceback__
         while tb is not None and os.path.basename(tb.tb_frame.f_code.co_filename) in _SKIP:

@@ -51,14 +51,18 @@ def flush():
     if not buf:
         return
     with _lock:
-        data = buf[:]
-        del buf[:len(data)]
-        if not data:
+        n = len(buf)
+        if not n:
             return
+        # Encoded before it leaves the buffer: at the program's recursion limit json.dumps may fail,
+        # and the records stay buffered for the next flush instead of being lost.
         try:
-            payload = json.dumps(data, separators=(',', ':')).encode('ascii') + b'\n'
-        except Exception as e:  # never lose the batch silently: say what could not be encoded
-            payload = json.dumps([('W', 'encode', '%s: %s' % (type(e).__name__, e), len(data))]).encode('ascii') + b'\n'
+            payload = json.dumps(buf[:n], separators=(',', ':')).encode('ascii') + b'\n'
+        except RecursionError:
+            raise
+        except Exception as e:  # never lose a batch silently: say what could not be encoded
+            payload = json.dumps([('W', 'encode', '%s: %s' % (type(e).__name__, e), n)]).encode('ascii') + b'\n'
+        del buf[:n]
         try:
             _sock[0].sendall(payload)
             _st['batches'] += 1

@@ -24,12 +24,14 @@ state = {
     't0': 0.0,         # first event (perf_counter)
     'lost_tracer': 0,  # the program replaced the tracer (settrace source)
 }
-hooks = {'leave': None}  # the stepping engine's note of where pydevd stops again after a return
+hooks = {'leave': None, 'rearm': None}  # the stepping engine's note of where pydevd stops again after a return
 files = {}     # co_filename -> file index, or -1 (not user code)
 codes = {}     # code object -> CodeInfo, or None (not user code)
 frames = {}    # id(frame) -> FrameState
 imports = {}   # thread ident -> [import entries] (module bodies run by imports, not line-recorded)
 buf = []       # records not yet sent
+lost = [0]     # events not recorded because the program was at its recursion limit
+_failures = {}  # recorder errors already reported (type and message)
 IMMUTABLE = frozenset((int, float, complex, bool, str, bytes, type(None), tuple, frozenset, range))
 _MUTATING = ('CALL', 'STORE_SUBSCR', 'DELETE_SUBSCR', 'STORE_ATTR', 'DELETE_ATTR', 'STORE_SLICE',
              'DELETE_SLICE', 'INPLACE_', 'BEFORE_WITH', 'SETUP_WITH', 'WITH_EXCEPT_START', 'FOR_ITER',
@@ -282,6 +284,32 @@ def leave(frame, kind, value):
         st[5] = True
 
 
+def recover(exc):
+    """An exception reached Tracefix's bootstrap or pytest: the frames it left whose exit was not
+    recorded (at the recursion limit the tracer cannot run, and a sys.settrace tracer that fails is
+    removed) are recorded from its traceback, innermost first, and the event source is re-armed."""
+    tb = getattr(exc, '__traceback__', None)
+    left = []
+    while tb is not None:
+        st = frames.get(id(tb.tb_frame))
+        if st is not None and st[6] is tb.tb_frame:
+            left.append((tb.tb_frame, tb.tb_lineno))
+        tb = tb.tb_next
+    if not left or state['done']:
+        return
+    shown = list(exception_parts(exc, CFG['repr']))
+    for frame, lineno in reversed(left):
+        st = frames.pop(id(frame), None)
+        if st is None:
+            continue
+        info = st[4]
+        ch, de, dl = diff(frame, st, True)
+        emit(('R', st[0], lineno, 'e', shown, ch or 0, de or 0, dl or 0))
+    if hooks.get('rearm') is not None:
+        hooks['rearm']()
+    channel.maybe_flush(True)
+
+
 def _import_end(frame):
     if not imports:
         return
@@ -291,6 +319,16 @@ def _import_end(frame):
         if not stack:
             del imports[threading.get_ident()]
         buf.append(('I', info.file, calls, round((time.perf_counter() - t0) * 1000, 1)))
+
+
+def failed(e):
+    """An error of the recorder's own inside a callback: reported once per kind, never raised into
+    the program."""
+    key = '%s: %s' % (type(e).__name__, e)
+    if key not in _failures and len(_failures) < 20:
+        _failures[key] = 1
+        import traceback
+        warn('recorder', key + ' at ' + ' <- '.join('%s:%d' % (f.name, f.lineno) for f in traceback.extract_tb(e.__traceback__)[::-1][:4]))
 
 
 def warn(kind, message):
@@ -319,6 +357,8 @@ def finish(reason, code=None):
     if state['done']:
         return
     state['done'] = True
+    if lost[0]:
+        buf.append(('W', 'recursion-limit', '%d events at the recursion limit could not be recorded' % lost[0]))
     t0 = state['t0'] or time.perf_counter()
     buf.append(('E', reason, state['n'], round((time.perf_counter() - t0) * 1000, 1), code))
     channel.maybe_flush(True)

@@ -116,6 +116,14 @@ def install(cfg):
     return json.dumps({'pid': os.getpid(), 'version': sys.version.split()[0], 'backend': backend})
 
 
+def uncaught(exc):
+    """The target ended with an exception (SystemExit included): record what the tracer missed."""
+    try:
+        core.recover(exc)
+    except Exception as e:
+        core.failed(e)
+
+
 def _step_entry():
     return stepping.step()
 

@@ -37,35 +37,70 @@ def start(lines=True, current=None):
     code_info = core.code_info
     set_local = _M.set_local_events
 
+    lost = core.lost
+    failed = core.failed
+
+    # An exception raised in a callback would surface in the program: at the recursion limit (the
+    # program's deepest frames) the callbacks cannot make calls, so what fails there is counted.
     def py_start(code, offset):
-        info = codes.get(code, False)
-        if info is False:
-            info = code_info(code)
-        if info is None:
-            return DISABLE
-        frame = get_frame(1)
-        if core.start(frame, info) or info.is_import:
-            if not info.events_on:
-                info.events_on = True
-                set_local(tool, code, local if not info.is_import or core.CFG['record_imports'] else E.PY_RETURN)
+        try:
+            info = codes.get(code, False)
+            if info is False:
+                info = code_info(code)
+            if info is None:
+                return DISABLE
+            frame = get_frame(1)
+            if core.start(frame, info) or info.is_import:
+                if not info.events_on:
+                    info.events_on = True
+                    set_local(tool, code, local if not info.is_import or core.CFG['record_imports'] else E.PY_RETURN)
+        except RecursionError:
+            lost[0] += 1
+        except Exception as e:
+            failed(e)
         return None
 
     def py_resume(code, offset):
-        if codes.get(code) is not None:
-            core.start(get_frame(1), codes[code])
+        try:
+            if codes.get(code) is not None:
+                core.start(get_frame(1), codes[code])
+        except RecursionError:
+            lost[0] += 1
+        except Exception as e:
+            failed(e)
 
     def line(code, lineno):
-        core.line(get_frame(1), lineno)
+        try:
+            core.line(get_frame(1), lineno)
+        except RecursionError:
+            lost[0] += 1
+        except Exception as e:
+            failed(e)
 
     def py_return(code, offset, value):
-        core.leave(get_frame(1), 'r', value)
+        try:
+            core.leave(get_frame(1), 'r', value)
+        except RecursionError:
+            lost[0] += 1
+        except Exception as e:
+            failed(e)
 
     def py_yield(code, offset, value):
-        core.leave(get_frame(1), 'y', value)
+        try:
+            core.leave(get_frame(1), 'y', value)
+        except RecursionError:
+            lost[0] += 1
+        except Exception as e:
+            failed(e)
 
     def py_unwind(code, offset, exc):
-        if codes.get(code) is not None:
-            core.leave(get_frame(1), 'e', exc)
+        try:
+            if codes.get(code) is not None:
+                core.leave(get_frame(1), 'e', exc)
+        except RecursionError:
+            lost[0] += 1
+        except Exception as e:
+            failed(e)
 
     def py_throw(code, offset, exc):
         py_resume(code, offset)

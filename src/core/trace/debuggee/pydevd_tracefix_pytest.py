@@ -43,6 +43,7 @@ def pytest_runtest_makereport(item, call):
     if excinfo is None:
         return
     try:
+        core.recover(excinfo.value)
         report = outcome.get_result()
         if report.skipped:
             return

@@ -28,38 +28,50 @@ def _make(lines):
     code_info = core.code_info
     pending = {}  # id(frame) -> exception seen in that frame, until it is handled or leaves
 
+    # A tracer that raises is removed by CPython: at the recursion limit (the program's deepest frames)
+    # the callbacks cannot make calls, so what fails there is counted and skipped, never raised.
     def local(frame, event, arg):
-        if event == 'line':
-            if pending:
-                pending.pop(id(frame), None)
-            core.line(frame, frame.f_lineno)
-        elif event == 'return':
-            kind = _leave_kind(frame)
-            exc = pending.pop(id(frame), None) if pending else None
-            if kind == 'e' and exc is not None:
-                core.leave(frame, 'e', exc)
-            else:
-                core.leave(frame, 'r' if kind == 'e' else kind, arg)
-        elif event == 'exception':
-            pending[id(frame)] = arg[1]
+        try:
+            if event == 'line':
+                if pending:
+                    pending.pop(id(frame), None)
+                core.line(frame, frame.f_lineno)
+            elif event == 'return':
+                kind = _leave_kind(frame)
+                exc = pending.pop(id(frame), None) if pending else None
+                if kind == 'e' and exc is not None:
+                    core.leave(frame, 'e', exc)
+                else:
+                    core.leave(frame, 'r' if kind == 'e' else kind, arg)
+            elif event == 'exception':
+                pending[id(frame)] = arg[1]
+        except RecursionError:
+            core.lost[0] += 1
+        except Exception as e:
+            core.failed(e)
         return local
 
     def glob(frame, event, arg):
         if event != 'call':
             return None
-        code = frame.f_code
-        info = codes.get(code, False)
-        if info is False:
-            info = code_info(code)
-        if info is None:
-            return None
-        if core.start(frame, info):
-            if not lines:
+        try:
+            code = frame.f_code
+            info = codes.get(code, False)
+            if info is False:
+                info = code_info(code)
+            if info is None:
+                return None
+            if core.start(frame, info):
+                if not lines:
+                    frame.f_trace_lines = False
+                return local
+            if info.is_import:
                 frame.f_trace_lines = False
-            return local
-        if info.is_import:
-            frame.f_trace_lines = False
-            return local
+                return local
+        except RecursionError:
+            core.lost[0] += 1
+        except Exception as e:
+            core.failed(e)
         return None
 
     return glob, local
@@ -76,6 +88,12 @@ def start(current=None):
     if current is not None:
         current.f_trace = local
         current.f_trace_lines = True
+
+    def rearm():
+        if sys.gettrace() is not glob:
+            setter(glob)
+
+    core.hooks['rearm'] = rearm
     return glob
 
 

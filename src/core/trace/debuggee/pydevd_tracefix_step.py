@@ -22,6 +22,14 @@ def start_profile():
     code_info = core.code_info
 
     def prof(frame, event, arg):
+        try:
+            _prof(frame, event, arg)
+        except RecursionError:
+            core.lost[0] += 1
+        except Exception as e:
+            core.failed(e)
+
+    def _prof(frame, event, arg):
         if event[1] == '_':  # c_call / c_return / c_exception
             return
         code = frame.f_code
