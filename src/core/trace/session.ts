@@ -121,7 +121,7 @@ export class RecorderSession {
     await launched;
     if (launch.kind === 'boot') {
       // The bootstrap connects as it installs the recorder, then runs the target: nothing to resume.
-      await Promise.race([this.channel.connected, this.finished, new Promise((_r, rej) => setTimeout(() => rej(new InternalError('The recorder helper did not connect.')), this.remaining()))]);
+      await raceTimeout(this.remaining(), Promise.race([this.channel.connected, this.finished]), 'The recorder helper did not connect.');
       return;
     }
     const stop = await (entry as Promise<DP.StoppedEvent['body']>);
@@ -129,7 +129,7 @@ export class RecorderSession {
     const frameId = await this.topFrameId();
     const installed = await this.evaluate(launch.expression, frameId);
     if (!installed.includes('"backend"')) throw new InternalError(`The recorder helper did not install: ${installed.slice(0, 500)}`);
-    await Promise.race([this.channel.connected, new Promise((_r, rej) => setTimeout(() => rej(new InternalError('The recorder helper did not connect.')), 5000))]);
+    await raceTimeout(5000, this.channel.connected, 'The recorder helper did not connect.');
     const resume = this.engine === 'step' ? client.request('stepIn', { threadId: this.threadId }, { timeoutMs: 0 }) : client.request('continue', { threadId: this.threadId }, { timeoutMs: 0 });
     // The answer may never come: a program stuck in one long C call holds the GIL pydevd needs to
     // reply. The deadline ends that case; only a refusal is an error.
@@ -149,7 +149,7 @@ export class RecorderSession {
     if (this.terminated) return;
     this.terminated = true;
     // The helper's last batch leaves at exit; the channel closes right after. Wait for it, bounded.
-    await Promise.race([this.channel.ended, new Promise((r) => setTimeout(r, DRAIN_MS))]);
+    await raceTimeout(DRAIN_MS, this.channel.ended).catch(() => undefined);
     this.finish();
   }
 
@@ -160,7 +160,7 @@ export class RecorderSession {
       return;
     }
     this.channel.send('S');
-    await Promise.race([this.channel.ended, new Promise((r) => setTimeout(r, STOP_GRACE_MS))]);
+    await raceTimeout(STOP_GRACE_MS, this.channel.ended).catch(() => undefined);
     this.finish();
   }
 
@@ -203,6 +203,13 @@ export class RecorderSession {
     }
     await this.adapter.dispose();
   }
+}
+
+/** `p`, or a rejection after `ms` (the timer never outlives the race: it would keep a CLI alive). */
+function raceTimeout<T>(ms: number, p: Promise<T>, message = 'timed out'): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_r, rej) => (timer = setTimeout(() => rej(new InternalError(message)), ms)));
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
 function withPath(dir: string, existing: string | undefined): string {
