@@ -93,7 +93,7 @@ export interface OpenAIServer {
   url: string;
   /** Every request received, in order (models and completions). */
   requests: RecordedRequest[];
-  /** Only the chat-completion requests (not endpoint checks with an empty message list). */
+  /** Only the chat-completion requests (not the endpoint check's probe). */
   completions(): RecordedRequest[];
   /** Queue more steps. */
   push(...more: ScriptStep[]): void;
@@ -137,8 +137,8 @@ export async function startOpenAIServer(script: ScriptStep[] | OpenAIServerOptio
         else sendJson(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })) });
         return;
       }
-      if (req.method === 'POST' && path === '/v1/chat/completions' && options.modelsRoute !== 'html' && Array.isArray((body as { messages?: unknown } | undefined)?.messages) && (body as { messages: unknown[] }).messages.length === 0) {
-        // What OpenAI answers to an empty conversation (endpoint checks use it); no script step is used.
+      if (req.method === 'POST' && path === '/v1/chat/completions' && options.modelsRoute !== 'html' && isEndpointProbe(body)) {
+        // What OpenAI answers to an empty conversation (the endpoint check's probe); no script step is used.
         sendError(res, { kind: 'error', status: 400, message: "Invalid 'messages': empty array. Expected an array with minimum length 1.", type: 'invalid_request_error', code: 'empty_array' });
         return;
       }
@@ -172,8 +172,8 @@ export async function startOpenAIServer(script: ScriptStep[] | OpenAIServerOptio
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
-    // Endpoint checks (an empty message list) are not completions.
-    completions: () => requests.filter((r) => r.path === '/v1/chat/completions' && (r.body as { messages?: unknown[] } | undefined)?.messages?.length !== 0),
+    // The endpoint check's probe is not a completion.
+    completions: () => requests.filter((r) => r.path === '/v1/chat/completions' && !isEndpointProbe(r.body)),
     push: (...more) => void queue.push(...more),
     pending: () => queue.length,
     close: () =>
@@ -183,6 +183,12 @@ export async function startOpenAIServer(script: ScriptStep[] | OpenAIServerOptio
         server.close(() => resolve());
       }),
   };
+}
+
+/** The endpoint check's probe (src/core/model/endpointCheck.ts): no messages, max_tokens 1, not streamed. */
+function isEndpointProbe(body: unknown): boolean {
+  const b = body as { messages?: unknown; max_tokens?: unknown; stream?: unknown } | undefined;
+  return Array.isArray(b?.messages) && b.messages.length === 0 && b.max_tokens === 1 && b.stream !== true;
 }
 
 function sendJson(res: http.ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
