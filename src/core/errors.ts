@@ -19,6 +19,7 @@ export type UserErrorCode =
   | 'model-incomplete'
   | 'patch-conflict'
   | 'recorder-failed'
+  | 'pytest-error'
   | 'timeout'
   | 'cancelled';
 

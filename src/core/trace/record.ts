@@ -63,6 +63,14 @@ export async function recordTrace(opts: RecordOptions): Promise<Trace> {
       throw new UserError('recorder-failed', `The recorder helper speaks protocol ${asm.helper.protocol}, Tracefix ${HELPER_PROTOCOL}.`);
     }
     for (const w of asm.warnings) opts.log?.('info', `recorder (debugpy ${interp.debugpyVersion}): ${w}`);
+    if (target.kind === 'pytest' && !asm.test && !run.timedOut && run.exitCode !== 0) {
+      // pytest stopped before collecting (a conftest that does not import, a bad option): no test ran.
+      const text = asm.output.map((o) => o.text).join('');
+      const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+      const said = lines.find((l) => /^E\s+\S/.test(l))?.replace(/^E\s+/, '') ?? lines.find((l) => /^(ERROR|ImportError|usage):?/i.test(l)) ?? lines[0];
+      throw new UserError('pytest-error', `pytest could not run ${target.label} (exit code ${run.exitCode ?? '?'})${said ? `: ${said.slice(0, 300)}` : '.'}`,
+        `Run \`python -m pytest ${target.label}\` to see pytest's full message.`);
+    }
     if (target.kind === 'pytest' && asm.test && asm.test.collected.length === 0 && !asm.test.collectError && !run.timedOut) {
       const said = asm.output.map((o) => o.text).join('').split('\n').find((l) => /^ERROR: /.test(l.trim()));
       throw new UserError('file-not-found', `pytest collected no test for ${target.label}${said ? ` (${said.trim()})` : ''}.`,

@@ -11,16 +11,25 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 _SKIP = ('pydevd_tracefix_boot.py', 'runpy.py', '<frozen runpy>')
 
 
+def _set_path0(entry):
+    """sys.path[0] as Python sets it for the target: the script's folder, or the cwd for -m. The
+    entry debugpy put there for this file is replaced; PYTHONPATH entries stay where they are."""
+    if sys.path and sys.path[0] in (_HERE, '', os.getcwd()):
+        sys.path[0] = entry
+    else:
+        sys.path.insert(0, entry)
+
+
 def _run(target):
     kind = target['kind']
     if kind == 'script':
         path = target['path']
         sys.argv = [path] + list(target['args'])
-        sys.path[0] = os.path.dirname(path)
+        _set_path0(os.path.dirname(path))
         runpy.run_path(path, run_name='__main__')
     else:
         sys.argv = [target['module']] + list(target['args'])
-        sys.path[0] = os.getcwd()
+        _set_path0(os.getcwd())
         runpy.run_module(target['module'], run_name='__main__', alter_sys=True)
 
 
