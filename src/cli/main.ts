@@ -69,11 +69,13 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT.userError;
     }
   } catch (e) {
+    // Error lines quote URLs and program output: a base URL's password or a key must not be printed.
+    const secrets = secretsOf(process.env);
     if (isUserError(e)) {
-      process.stderr.write(`tracefix: ${e.message}${e.hint ? ` ${e.hint}` : ''}\n`);
+      process.stderr.write(redact(`tracefix: ${e.message}${e.hint ? ` ${e.hint}` : ''}\n`, { secrets }).text);
       return e.code === 'cancelled' ? 130 : EXIT.userError;
     }
-    process.stderr.write(`tracefix: internal error: ${errorMessage(e)}\n`);
+    process.stderr.write(redact(`tracefix: internal error: ${errorMessage(e)}\n`, { secrets }).text);
     if (process.env.TRACEFIX_DEBUG) console.error(e);
     return EXIT.internal;
   } finally {
