@@ -48,6 +48,23 @@ export async function storeApiKey(secrets: vscode.SecretStorage, baseUrl: string
   await secrets.store(apiKeySecretName(baseUrl), key);
 }
 
+/**
+ * "Tracefix: Set Model API Key": asks for the key of the configured base URL and stores it for that
+ * endpoint only (empty removes it). `tell` shows the outcome.
+ */
+export async function askAndStoreApiKey(secrets: vscode.SecretStorage, baseUrlSetting: string | undefined, tell: (message: string) => void): Promise<void> {
+  const baseUrl = baseUrlSetting ?? OPENAI_BASE_URL;
+  const key = await vscode.window.showInputBox({
+    title: `Tracefix: model API key for ${baseUrl}`,
+    prompt: 'Stored in VS Code secret storage for this base URL only: never in settings, never sent to another endpoint. Leave empty to remove it.',
+    password: true,
+    ignoreFocusOut: true,
+  });
+  if (key === undefined) return;
+  await storeApiKey(secrets, baseUrl, key.trim());
+  tell(key.trim() ? `Tracefix: the model API key is stored in secret storage, for ${baseUrl} only.` : `Tracefix: the model API key for ${baseUrl} was removed.`);
+}
+
 /** `tracefix.modelTimeoutSeconds` and `tracefix.maxTokens`. */
 export function modelLimits(scope?: vscode.ConfigurationScope): { deadlineMs: number; maxTokens: number } {
   const c = vscode.workspace.getConfiguration('tracefix', scope);
