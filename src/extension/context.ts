@@ -13,7 +13,9 @@ import { ReplayFollower } from './replayFollow';
 import type { RunPlan } from './runPlan';
 import { TargetResolver } from './runTarget';
 import { affectsDecorations, readSettings } from './settings';
-import { TimelinePanel } from './timelinePanel';
+import { FIX_SCHEME } from './explain/documents';
+import { passesText, failsText } from './explain/labels';
+import { TimelineView } from './timeline/timelineView';
 import { runTraceCommand, type LastRun, type RunMode } from './traceCommand';
 import { TraceStore } from './traceStore';
 
@@ -29,7 +31,7 @@ export class TracefixContext implements vscode.Disposable {
   readonly store: TraceStore;
   readonly decorations: EditorDecorations;
   readonly hover: TraceHoverProvider;
-  readonly timeline: TimelinePanel;
+  readonly timeline: TimelineView;
   readonly targets: TargetResolver;
   readonly replay: ReplayLauncher;
   readonly explainSteps = new ExplainPipeline();
@@ -48,7 +50,7 @@ export class TracefixContext implements vscode.Disposable {
     this.store = new TraceStore(readSettings().inlineMaxLength);
     this.decorations = new EditorDecorations(this.store, () => readSettings());
     this.hover = new TraceHoverProvider(this.store);
-    this.timeline = new TimelinePanel(extension.extensionUri, this.store, this.decorations);
+    this.timeline = new TimelineView(extension.extensionUri, this.store, this.decorations);
     this.targets = new TargetResolver(extension.workspaceState);
     this.replay = new ReplayLauncher(this.store, this.notifier, this.log);
     this.disposables.push(
@@ -62,7 +64,7 @@ export class TracefixContext implements vscode.Disposable {
       new ReplayFollower(this.replay, this.store, this.timeline, this.log),
       this.recordingStarted,
       this.runFinished,
-      vscode.languages.registerHoverProvider({ language: 'python', scheme: 'file' }, this.hover),
+      vscode.languages.registerHoverProvider([{ language: 'python', scheme: 'file' }, { scheme: FIX_SCHEME }], this.hover),
       vscode.languages.registerCodeLensProvider(TEST_FILE_SELECTOR, new TestCodeLensProvider()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!affectsDecorations(e)) return;
@@ -81,6 +83,7 @@ export class TracefixContext implements vscode.Disposable {
     const run = (mode: RunMode) => (arg: unknown) => runTraceCommand(this, mode, arg);
     reg('tracefix.explainAndFix', run('explain'));
     reg('tracefix.traceOnly', run('trace'));
+    reg('tracefix.rerun', (arg) => this.rerun(arg));
     reg('tracefix.clearTrace', () => {
       this.store.clear();
     });
@@ -113,12 +116,34 @@ export class TracefixContext implements vscode.Disposable {
     if (this.timeline.isOpen) await this.timeline.select(caller.index);
     const file = this.store.fileByRel(caller.file);
     if (!file) return;
-    const editor = await vscode.window.showTextDocument(vscode.Uri.file(file.fsPath), { preview: true });
+    const editor = await vscode.window.showTextDocument(file.uri, { preview: true });
     const line = this.store.lineMap(editor.document)?.map.toCurrent(caller.line);
     if (line === undefined) return;
     const pos = new vscode.Position(line - 1, editor.document.lineAt(line - 1).firstNonWhitespaceCharacterIndex);
     editor.selection = new vscode.Selection(pos, pos);
     editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  /** Runs the target of the recording on screen (else the last run) again, and says how it went. */
+  private async rerun(arg: unknown): Promise<LastRun | undefined> {
+    const given = (arg as { plan?: RunPlan } | undefined)?.plan;
+    const plan = given ?? this.store.plan ?? this.last?.plan;
+    if (!plan) {
+      void this.notifier.show('info', 'Nothing to run again yet: run "Tracefix: Trace Only" or "Tracefix: Explain & Fix" first.');
+      return undefined;
+    }
+    const run = await runTraceCommand(this, 'trace', undefined, { plan, rerun: true });
+    const trace = this.store.trace;
+    if (run.status !== 'ok' || !trace) return run;
+    if (run.passed) {
+      void this.notifier.show('info', `${passesText(trace.program)}.`);
+    } else {
+      const again = 'Explain & Fix';
+      void this.notifier.show('warning', `${failsText(trace.program)}: ${run.failure ?? 'see the timeline'}`, again).then((c) => {
+        if (c === again) void runTraceCommand(this, 'explain', undefined, { plan });
+      });
+    }
+    return run;
   }
 
   private async replayFrom(index: number | undefined): Promise<void> {

@@ -3,7 +3,7 @@
 // decoration's renderOptions. Stale files (edited since the recording) show faded text only on lines
 // whose text is unchanged, at their new position. The exception line also gets a Diagnostic.
 import * as vscode from 'vscode';
-import { canonical, type TracedFile, type TraceStore } from './traceStore';
+import { keyOf, type TracedFile, type TraceStore } from './traceStore';
 import type { TracefixSettings } from './settings';
 
 export type AppliedKind = 'trace' | 'exception' | 'stale';
@@ -78,8 +78,8 @@ export class EditorDecorations implements vscode.Disposable {
   private readonly appliedEmitter = new vscode.EventEmitter<AppliedDecorations>();
   readonly onDidApply = this.appliedEmitter.event;
   readonly diagnostics = vscode.languages.createDiagnosticCollection('tracefix');
-  /** The timeline's step: file and recorded line. */
-  private step: { fsPath: string; line: number } | undefined;
+  /** The timeline's step: file (keyOf its uri) and recorded line. */
+  private step: { key: string; line: number } | undefined;
   private readonly disposables: vscode.Disposable[] = [this.appliedEmitter, this.diagnostics];
 
   constructor(
@@ -110,9 +110,9 @@ export class EditorDecorations implements vscode.Disposable {
     return this.applied.get(uri.toString());
   }
 
-  /** Highlights the recorded `line` of `fsPath` (a timeline step), or nothing. */
-  setStep(step: { fsPath: string; line: number } | undefined): void {
-    this.step = step;
+  /** Highlights the recorded `line` of a traced file (a timeline step), or nothing. */
+  setStep(step: { file: TracedFile; line: number } | undefined): void {
+    this.step = step && { key: keyOf(step.file.uri), line: step.line };
     for (const e of vscode.window.visibleTextEditors) this.applyStep(e);
   }
 
@@ -128,7 +128,7 @@ export class EditorDecorations implements vscode.Disposable {
   private stepLine(doc: vscode.TextDocument): number | undefined {
     if (!this.step) return undefined;
     const m = this.store.lineMap(doc);
-    if (!m || m.file.fsPath !== this.step.fsPath) return undefined;
+    if (!m || keyOf(m.file.uri) !== this.step.key) return undefined;
     return m.map.toCurrent(this.step.line);
   }
 
@@ -190,18 +190,19 @@ export class EditorDecorations implements vscode.Disposable {
 
   private publishDiagnostics(uri: vscode.Uri | undefined): void {
     if (!uri) this.diagnostics.clear();
+    // Once a traced file changed (a fix applied, an edit), the recorded failure is history: it stays
+    // visible, as information, until a new run says whether it still fails.
+    const changed = this.store.staleFiles().map((f) => f.rel);
     for (const file of this.store.files()) {
-      const fileUri = vscode.Uri.file(file.fsPath);
-      if (uri && fileUri.toString() !== uri.toString()) continue;
-      const d = this.diagnosticFor(file);
-      this.diagnostics.set(fileUri, d ? [d] : []);
+      const d = this.diagnosticFor(file, changed);
+      this.diagnostics.set(file.uri, d ? [d] : []);
     }
   }
 
-  private diagnosticFor(file: TracedFile): vscode.Diagnostic | undefined {
+  private diagnosticFor(file: TracedFile, changed: string[]): vscode.Diagnostic | undefined {
     const exc = file.model.exception;
     if (!exc) return undefined;
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && canonical(d.uri.fsPath) === canonical(file.fsPath));
+    const doc = vscode.workspace.textDocuments.find((d) => keyOf(d.uri) === keyOf(file.uri));
     let range: vscode.Range;
     if (doc) {
       const line = this.store.lineMap(doc)?.map.toCurrent(exc.line);
@@ -213,7 +214,14 @@ export class EditorDecorations implements vscode.Disposable {
       range = new vscode.Range(exc.line - 1, text.length - text.trimStart().length, exc.line - 1, text.length);
     }
     const message = exc.message ? `${exc.type}: ${exc.message}` : exc.type;
-    const d = new vscode.Diagnostic(range, `${message} (in the recorded run)`, vscode.DiagnosticSeverity.Error);
+    const recording = this.store.recording;
+    const where = recording?.kind === 'patched' ? `in the recorded run of ${recording.role ?? 'a patched copy'}` : 'in the recorded run';
+    const stale = changed.length > 0;
+    const d = new vscode.Diagnostic(
+      range,
+      stale ? `${message} (${where}, before ${changed.join(', ')} changed: run it again to check)` : `${message} (${where})`,
+      stale ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Error,
+    );
     d.source = 'Tracefix';
     return d;
   }

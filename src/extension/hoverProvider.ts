@@ -17,7 +17,12 @@ export class TraceHoverProvider implements vscode.HoverProvider {
     if (!trace || !m) return undefined;
     const original = m.map.toOriginal(line);
     if (original === undefined) return undefined;
-    const hover = buildHover(trace, m.file.rel, original, m.map.identity ? {} : { note: STALE_NOTE });
+    const recording = this.store.recording;
+    const notes = [
+      ...(recording?.kind === 'patched' ? [`$(beaker) *Recorded for ${recording.role ?? 'a later round'}: the program with a proposed fix, run in a temporary copy.*`] : []),
+      ...(m.map.identity ? [] : [STALE_NOTE]),
+    ];
+    const hover = buildHover(trace, m.file.rel, original, notes.length ? { note: notes.join('\n\n') } : {});
     return hover?.markdown;
   }
 

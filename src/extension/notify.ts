@@ -9,6 +9,9 @@ export interface ShownNotification {
   message: string;
   items: string[];
   at: number;
+  /** A modal question (confirm before doing something). */
+  modal?: boolean;
+  detail?: string;
 }
 
 export class Notifier {
@@ -32,6 +35,14 @@ export class Notifier {
     if (severity === 'error') return vscode.window.showErrorMessage(message, ...items);
     if (severity === 'warning') return vscode.window.showWarningMessage(message, ...items);
     return vscode.window.showInformationMessage(message, ...items);
+  }
+
+  /** Asks a modal warning question; resolves with the chosen item (undefined: cancelled). */
+  confirm(message: string, detail: string, ...items: string[]): Thenable<string | undefined> {
+    const n: ShownNotification = { severity: 'warning', message, items, at: Date.now(), modal: true, detail };
+    this.shown.push(n);
+    this.emitter.fire(n);
+    return vscode.window.showWarningMessage(message, { modal: true, detail }, ...items);
   }
 
   dispose(): void {

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { GOTO_REQUEST } from '../core/replay';
 import type { ReplayLauncher } from './replay';
-import type { TimelinePanel } from './timelinePanel';
+import type { TimelineView } from './timeline/timelineView';
 import type { TraceStore } from './traceStore';
 
 export class ReplayFollower implements vscode.Disposable {
@@ -12,7 +12,7 @@ export class ReplayFollower implements vscode.Disposable {
   constructor(
     private readonly replay: ReplayLauncher,
     private readonly store: TraceStore,
-    private readonly timeline: TimelinePanel,
+    private readonly timeline: TimelineView,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.disposables.push(

@@ -46,7 +46,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): TracefixSetting
       timeoutMs: Math.round(positive(c.get('timeoutSeconds'), DEFAULT_LIMITS.timeoutMs / 1000) * 1000),
       reprLength: Math.floor(positive(c.get('reprLength'), DEFAULT_LIMITS.reprLength)),
     },
-    engine: c.get<string>('engine') === 'step' ? 'step' : 'logpoint',
+    // 'logpoint' is the former name of 'fast' and still accepted.
+    engine: c.get<string>('engine') === 'step' ? 'step' : 'fast',
     budget: Math.floor(positive(c.get('budget'), 6000)),
     inlineMaxLength: Math.floor(positive(c.get('inline.maxLength'), 80)),
     dimNeverExecuted: c.get<boolean>('inline.dimNeverExecuted') ?? true,

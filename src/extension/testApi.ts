@@ -7,9 +7,10 @@ import type { TracefixContext } from './context';
 import type { AppliedDecorations } from './editorDecorations';
 import type { ExplainStep } from './explain';
 import { explainFeatureOf, type ExplainSnapshot } from './explain/feature';
-import type { PanelAction } from './explain/panel';
+import type { PanelAction } from './explain/explanationView';
 import type { ShownNotification } from './notify';
 import type { RunPlan } from './runPlan';
+import type { TimelineState } from './timeline/timelineView';
 import type { LastRun } from './traceCommand';
 
 export interface TracefixTestApi {
@@ -27,14 +28,16 @@ export interface TracefixTestApi {
   diagnostics(uri: vscode.Uri): { line: number; message: string }[];
   notifications(): readonly ShownNotification[];
   clearNotifications(): void;
-  timeline(): { open: boolean; selected?: number; rows: number };
+  timeline(): TimelineState;
+  /** Same path as picking a recording in the timeline's header. */
+  showRecording(id: number): boolean;
   /** Same path as clicking a row of the timeline. */
   selectStep(index: number): Promise<void>;
   stepHighlight(): { uri: string; line: number } | undefined;
   registerExplainStep(step: ExplainStep): vscode.Disposable;
   /** Explain & Fix: the session's view, streamed rationale, error and what the panel rendered. */
   explanation(): ExplainSnapshot | undefined;
-  /** Same path as clicking a step link or a button in the Explanation panel. */
+  /** Same path as clicking a step link or a button in the Explanation view. */
   explanationAction(action: PanelAction): Promise<void>;
 }
 
@@ -53,10 +56,11 @@ export function createTestApi(ctx: TracefixContext): TracefixTestApi {
     notifications: () => ctx.notifier.history,
     clearNotifications: () => ctx.notifier.clear(),
     timeline: () => ctx.timeline.state(),
+    showRecording: (id) => ctx.store.showById(id),
     selectStep: (index) => ctx.timeline.select(index),
     stepHighlight: () => ctx.decorations.stepHighlight(),
     registerExplainStep: (step) => ctx.explainSteps.register(step),
     explanation: () => explainFeatureOf(ctx)?.snapshot(),
-    explanationAction: (action) => explainFeatureOf(ctx)?.panel.act(action) ?? Promise.resolve(),
+    explanationAction: (action) => explainFeatureOf(ctx)?.view.act(action) ?? Promise.resolve(),
   };
 }

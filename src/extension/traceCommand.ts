@@ -1,5 +1,6 @@
-// Explain & Fix / Trace Only: decide what to run, record it under a cancellable progress
-// notification, paint it, and for Explain & Fix open the timeline and run the explain pipeline.
+// Explain & Fix / Trace Only / Re-run: decide what to run, save as `debug.saveBeforeStart` says,
+// record it under a cancellable progress notification, paint it, and for Explain & Fix open the
+// timeline and run the explain pipeline — unless the target passes, which is said as information.
 // Every failure ends in exactly one notification that says what to do.
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,9 +8,12 @@ import * as vscode from 'vscode';
 import { CancelledError, errorMessage, isUserError, type UserError } from '../core/errors';
 import type { Trace } from '../core/trace/model';
 import { recordTrace } from '../core/trace/record';
+import { traceFailure, tracePassed } from '../core/fix/traceContext';
 import type { TracefixContext } from './context';
+import { passesText } from './explain/labels';
 import { chooseInterpreter } from './interpreter';
 import { substitute, type RunPlan } from './runPlan';
+import { saveBeforeRun } from './saveBeforeRun';
 import { readSettings } from './settings';
 
 export type RunMode = 'explain' | 'trace';
@@ -21,13 +25,25 @@ export interface LastRun {
   error?: { code?: string; message: string };
   /** Command invoked → trace stored and painted. */
   durationMs?: number;
+  /** The recorded run passed (the test passed / the script ran to its end with exit code 0). */
+  passed?: boolean;
+  /** One line on why it failed, when it did. */
+  failure?: string;
+  /** Run again from a Re-run button or command. */
+  rerun?: boolean;
+}
+
+export interface RunOptions {
+  /** Run this plan instead of resolving the target from the editor (Re-run). */
+  plan?: RunPlan;
+  rerun?: boolean;
 }
 
 const TRUST_ITEM = 'Manage Workspace Trust';
 const SETTINGS_ITEM = 'Open Settings';
 const LOG_ITEM = 'Show Log';
 
-export async function runTraceCommand(ctx: TracefixContext, mode: RunMode, arg: unknown): Promise<LastRun> {
+export async function runTraceCommand(ctx: TracefixContext, mode: RunMode, arg: unknown, opts: RunOptions = {}): Promise<LastRun> {
   const started = Date.now();
   if (!vscode.workspace.isTrusted) {
     void ctx.notifier
@@ -38,14 +54,25 @@ export async function runTraceCommand(ctx: TracefixContext, mode: RunMode, arg: 
   await ctx.cancelRunning();
   let plan: RunPlan | undefined;
   try {
-    const resolved = ctx.targets.resolve(arg);
+    const resolved = opts.plan ?? ctx.targets.resolve(arg);
     plan = resolved;
-    const trace = await record(ctx, resolved);
+    const { trace, unsaved } = await record(ctx, resolved);
     ctx.store.set(trace, resolved);
-    const run: LastRun = { mode, status: 'ok', plan: resolved, durationMs: Date.now() - started };
+    const passed = tracePassed(trace);
+    const run: LastRun = { mode, status: 'ok', plan: resolved, durationMs: Date.now() - started, passed };
+    if (!passed) run.failure = traceFailure(trace);
+    if (opts.rerun) run.rerun = true;
     ctx.log.info(`painted ${trace.sources.length} file(s) ${run.durationMs} ms after the command`);
-    report(ctx, trace);
-    if (mode === 'explain') await explain(ctx, trace, resolved);
+    report(ctx, trace, unsaved);
+    if (mode === 'explain') {
+      if (passed) {
+        // Nothing to explain: said as information, and the last explanation stays where it was.
+        ctx.log.info(`explain: ${trace.program.target} passes; the model is not asked`);
+        void ctx.notifier.show('info', `${passesText(trace.program)} — nothing to fix.`);
+      } else {
+        await explain(ctx, trace, resolved);
+      }
+    }
     return ctx.finishRun(run);
   } catch (e) {
     const run: LastRun = { mode, status: e instanceof CancelledError ? 'cancelled' : 'error', error: { message: errorMessage(e) } };
@@ -61,14 +88,15 @@ export async function runTraceCommand(ctx: TracefixContext, mode: RunMode, arg: 
   }
 }
 
-async function record(ctx: TracefixContext, plan: RunPlan): Promise<Trace> {
+async function record(ctx: TracefixContext, plan: RunPlan): Promise<{ trace: Trace; unsaved: string[] }> {
   const folder = vscode.Uri.file(plan.root);
   const settings = readSettings(folder);
-  await saveDirtyPython(plan.root);
+  const unsaved = await saveBeforeRun(plan.root);
+  if (unsaved.length) ctx.log.warn(`debug.saveBeforeStart is "none": ${unsaved.join(', ')} not saved; the run uses the saved text`);
   const settingPython = settings.pythonPath ? substitute(expandHome(settings.pythonPath), { workspaceFolder: plan.root, env: process.env, userHome: os.homedir() }) : undefined;
   const interp = await chooseInterpreter({ launchPython: plan.python, settingPython, folder, log: ctx.log });
   ctx.log.info(`recording ${plan.label} (${plan.origin}) in ${plan.cwd}; python: ${interp.python ?? 'from PATH'} (${interp.source})${interp.debugpyPath ? `; fallback debugpy: ${interp.debugpyPath}` : ''}`);
-  return vscode.window.withProgress(
+  const trace = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Tracefix: recording ${plan.label}`, cancellable: true },
     async (_progress, token) => {
       const controller = new AbortController();
@@ -94,25 +122,18 @@ async function record(ctx: TracefixContext, plan: RunPlan): Promise<Trace> {
       }
     },
   );
-}
-
-/** The recorder reads files from disk: unsaved edits in the workspace would not be what runs. */
-async function saveDirtyPython(root: string): Promise<void> {
-  const dirty = vscode.workspace.textDocuments.filter(
-    (d) => d.isDirty && d.uri.scheme === 'file' && d.languageId === 'python' && !path.relative(root, d.uri.fsPath).startsWith('..'),
-  );
-  await Promise.all(dirty.map((d) => d.save()));
+  return { trace, unsaved };
 }
 
 function expandHome(p: string): string {
   return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
 }
 
-function report(ctx: TracefixContext, trace: Trace): void {
+function report(ctx: TracefixContext, trace: Trace, unsaved: string[]): void {
   const o = trace.outcome;
   const where = o.exception?.file ? ` at ${o.exception.file}:${o.exception.line ?? '?'}` : '';
   const what = o.exception ? `${o.exception.type}${where}` : o.testPassed === true ? 'test passed' : `exit ${o.exitCode ?? '?'}`;
-  const text = `${trace.events.length} events · ${what}${o.partial ? ` · partial (${o.status})` : ''}`;
+  const text = `${trace.events.length} events · ${what}${o.partial ? ` · partial (${o.status})` : ''}${unsaved.length ? ` · ran the saved ${unsaved.join(', ')}` : ''}`;
   ctx.log.info(`trace: ${text}; ${trace.engine} engine, ${o.durationMs} ms, python ${trace.interpreter.version} (${trace.interpreter.path}), debugpy ${trace.interpreter.debugpyVersion}`);
   for (const chunk of trace.output) ctx.log.info(`[${chunk.stream}] ${chunk.text.replace(/\n$/, '')}`);
   vscode.window.setStatusBarMessage(`Tracefix: ${text}`, 10_000);

@@ -18,14 +18,16 @@ const SET_KEY = 'Set API Key';
 const OPEN_SETTINGS = 'Open Settings';
 const SHOW_LOG = 'Show Log';
 const APPLY = 'Apply Fix';
+const APPLY_ANYWAY = 'Apply Anyway…';
 const PREVIEW = 'Preview Fix';
+const SHOW = 'Show Explanation';
 
 export interface ModelStepHost {
   notifier: Notifier;
   log: vscode.LogOutputChannel;
   /** Makes `session` current (panel, code actions, commands). */
   begin(session: FixSession): void;
-  /** Opens the Explanation panel on the current session. */
+  /** Opens the Explanation view on the current session (without taking the focus). */
   showPanel(): void;
   /** Whether model-written code may run unsandboxed here (asked once per workspace). */
   consent: SandboxConsent;
@@ -39,7 +41,7 @@ export class ModelExplainStep implements ExplainStep {
 
   async run(input: ExplainInput): Promise<void> {
     const { trace, plan, settings, signal, progress, log } = input;
-    const session = new FixSession(trace, plan.root, settings.maxRounds);
+    const session = new FixSession(trace, plan, settings.maxRounds);
     session.allowTestEdits = vscode.workspace.getConfiguration('tracefix', vscode.Uri.file(plan.root)).get<boolean>('allowTestEdits') === true;
     this.host.begin(session);
     try {
@@ -92,14 +94,19 @@ export class ModelExplainStep implements ExplainStep {
 
   private announce(session: FixSession): void {
     const round = session.offeredRound();
+    const n = session.rounds.length;
     if (!round) {
-      void this.host.notifier.show('warning', `Tracefix: the model gave no usable fix in ${session.rounds.length} round(s); see the Explanation panel.`);
+      void this.host.notifier.show('warning', `Tracefix: the model gave no usable fix in ${n} round${n === 1 ? '' : 's'}; see the Explanation view.`, SHOW).then((c) => {
+        if (c === SHOW) void vscode.commands.executeCommand('tracefix.showExplanation');
+      });
       return;
     }
     const verified = round.verification?.passed === true;
-    const message = `Tracefix: ${verified ? 'verified fix' : 'unverified fix'} — ${fixSummary(round)} (${verificationLabel(round, session.trace.program.kind)}).`;
-    void this.host.notifier.show(verified ? 'info' : 'warning', message, APPLY, PREVIEW).then((c) => {
-      if (c === APPLY) void vscode.commands.executeCommand('tracefix.applyFix', { session: session.id, round: round.index });
+    const which = n > 1 ? ` (round ${round.index} of ${n})` : '';
+    const message = `Tracefix: ${verified ? 'verified fix' : 'unverified fix'}${which} — ${fixSummary(round)} (${verificationLabel(round, session.trace.program.kind)}).`;
+    const apply = verified ? APPLY : APPLY_ANYWAY;
+    void this.host.notifier.show(verified ? 'info' : 'warning', message, apply, PREVIEW).then((c) => {
+      if (c === apply) void vscode.commands.executeCommand('tracefix.applyFix', { session: session.id, round: round.index });
       if (c === PREVIEW) void vscode.commands.executeCommand('tracefix.previewFix', { session: session.id, round: round.index });
     });
   }

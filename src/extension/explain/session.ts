@@ -1,12 +1,30 @@
 // One Explain & Fix run as the editor shows it: every round's streamed rationale, its patch and
-// verification, fed by the core's FixEvents. The panel, the code actions and the commands all read
-// the current session, so they always agree on which patch is on offer.
-import * as vscode from 'vscode';
+// verification, fed by the core's FixEvents, and what happened after (a fix applied, a later run).
+// The view, the code actions and the commands all read the current session, so they always agree
+// on which patch is on offer. Free of `vscode` (unit-tested).
 import { CancelledError, errorMessage, isUserError } from '../../core/errors';
 import type { FixEvent, FixResult, FixRound } from '../../core/fix';
 import type { Trace } from '../../core/trace/model';
+import type { RunPlan } from '../runPlan';
 
 export type RoundPhase = 'tracing' | 'asking' | 'verifying' | 'done';
+
+/** A fix applied from this run: which round, and each edited document's version right after. */
+export interface AppliedFix {
+  round: number;
+  files: { uri: string; rel: string; version: number }[];
+  at: number;
+}
+
+/** The latest run of the same target after this Explain & Fix (a re-run, or a later Trace / Explain & Fix). */
+export interface LaterRun {
+  status: 'running' | 'passed' | 'failed' | 'error';
+  /** One line: the failure, or the error. */
+  text: string;
+  at: number;
+  /** It ran with a fix from this run applied. */
+  withFix?: number;
+}
 export type SessionStatus = 'running' | 'fixed' | 'not-fixed' | 'error' | 'cancelled';
 
 export interface RoundState {
@@ -20,6 +38,25 @@ export interface RoundState {
   notes: string[];
 }
 
+export type SessionChange = { kind: 'delta'; round: number; text: string } | { kind: 'state' };
+
+/** A minimal event emitter (the session stays free of `vscode`, so it is unit-tested). */
+class Emitter<T> {
+  private listeners: ((value: T) => void)[] = [];
+  readonly event = (listener: (value: T) => void): { dispose(): void } => {
+    this.listeners.push(listener);
+    return { dispose: () => (this.listeners = this.listeners.filter((l) => l !== listener)) };
+  };
+
+  fire(value: T): void {
+    for (const l of [...this.listeners]) l(value);
+  }
+
+  dispose(): void {
+    this.listeners = [];
+  }
+}
+
 let nextId = 1;
 
 export class FixSession {
@@ -31,15 +68,27 @@ export class FixSession {
   result: FixResult | undefined;
   /** The `tracefix.allowTestEdits` setting when the run started. */
   allowTestEdits = false;
-  private readonly changed = new vscode.EventEmitter<{ kind: 'delta'; round: number; text: string } | { kind: 'state' }>();
+  /** The run of the previous round's patched program each later round read (round → trace). */
+  readonly patchedTraces = new Map<number, Trace>();
+  applied: AppliedFix | undefined;
+  /** An unverified round whose Apply the user pressed: the view asks to confirm before applying. */
+  confirming: number | undefined;
+  laterRun: LaterRun | undefined;
+  readonly startedAt = Date.now();
+  private readonly changed = new Emitter<SessionChange>();
   readonly onDidChange = this.changed.event;
+
+  /** Absolute folder the patch paths are relative to. */
+  readonly root: string;
 
   constructor(
     readonly trace: Trace,
-    /** Absolute folder the patch paths are relative to. */
-    readonly root: string,
+    /** What was run (re-runs run it again). */
+    readonly plan: RunPlan,
     readonly maxRounds: number,
-  ) {}
+  ) {
+    this.root = plan.root;
+  }
 
   /** Highest `(k)` step number of the trace: rationale references beyond it are not links. */
   get maxStep(): number {
@@ -64,6 +113,10 @@ export class FixSession {
       case 'trace-start':
         if (e.patched) this.roundState(e.round).phase = 'tracing';
         break;
+      case 'trace-done':
+        if (!e.patched) return;
+        this.patchedTraces.set(e.round, e.trace);
+        break;
       case 'trace-failed':
         this.roundState(e.round).notes.push(`The patched program could not be traced: ${e.message}`);
         break;
@@ -86,6 +139,11 @@ export class FixSession {
       default:
         return;
     }
+    this.changed.fire({ kind: 'state' });
+  }
+
+  /** Tells the views something changed (applied, undone, a later run). */
+  touch(): void {
     this.changed.fire({ kind: 'state' });
   }
 
@@ -122,20 +180,4 @@ export class FixSession {
   }
 }
 
-/** "verified: test passes" / "not verified: <failure>" for labels. */
-export function verificationLabel(r: FixRound, kind: string): string {
-  if (r.verification?.passed) {
-    const what = kind === 'pytest' ? 'verified: test passes' : 'verified: runs to its end without failing';
-    return r.verification.sandboxed ? what : `${what} (run without a sandbox)`;
-  }
-  if (r.changesTests.length && !r.verification) return `not verified: ${r.failure} (allow with the tracefix.allowTestEdits setting)`;
-  return `not verified: ${r.failure || 'no patch to verify'}`;
-}
-
-/** One line to name a round's fix: the model's summary, else the first hunk's summary. */
-export function fixSummary(r: FixRound): string {
-  const s = r.summary.replace(/\s+/g, ' ').trim();
-  if (s) return s.length > 80 ? `${s.slice(0, 79)}…` : s;
-  const f = r.patch?.files[0];
-  return f ? `${f.path}: ${f.hunks[0]?.summary ?? 'change'}` : 'no change';
-}
+export { fixSummary, verificationLabel } from './labels';

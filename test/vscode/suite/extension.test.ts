@@ -10,9 +10,22 @@ interface MenuItem {
 }
 
 const RUN_COMMANDS = ['tracefix.explainAndFix', 'tracefix.traceOnly'];
-const ALL_COMMANDS = [...RUN_COMMANDS, 'tracefix.clearTrace', 'tracefix.chooseTarget', 'tracefix.showTimeline', 'tracefix.setApiKey', 'tracefix.goToCaller', 'tracefix.replayFromStep', 'tracefix.replayTrace', 'tracefix.saveTrace', 'tracefix.showLog', 'tracefix.applyFix', 'tracefix.previewFix', 'tracefix.showExplanation', 'tracefix.showPrompt'];
+const ALL_COMMANDS = [...RUN_COMMANDS, 'tracefix.clearTrace', 'tracefix.chooseTarget', 'tracefix.showTimeline', 'tracefix.setApiKey', 'tracefix.goToCaller', 'tracefix.replayFromStep', 'tracefix.replayTrace', 'tracefix.saveTrace', 'tracefix.showLog', 'tracefix.applyFix', 'tracefix.previewFix', 'tracefix.showExplanation', 'tracefix.showPrompt', 'tracefix.rerun', 'tracefix.undoFix'];
 
-function contributes(): { commands: { command: string }[]; menus: Record<string, MenuItem[]>; configuration: { properties: Record<string, unknown> }; colors: { id: string }[] } {
+interface ViewContrib {
+  type?: string;
+  id: string;
+  name: string;
+}
+
+function contributes(): {
+  commands: { command: string }[];
+  menus: Record<string, MenuItem[]>;
+  configuration: { properties: Record<string, { enum?: string[] }> };
+  colors: { id: string }[];
+  viewsContainers: Record<string, { id: string; title: string; icon: string }[]>;
+  views: Record<string, ViewContrib[]>;
+} {
   const ext = vscode.extensions.getExtension(EXTENSION_ID);
   assert.ok(ext);
   return (ext.packageJSON as { contributes: ReturnType<typeof contributes> }).contributes;
@@ -54,8 +67,19 @@ describe('tracefix: activation and contributions', () => {
     }
     const c = vscode.workspace.getConfiguration('tracefix');
     assert.equal(c.inspect('maxSteps')?.defaultValue, 20000);
-    assert.equal(c.inspect('engine')?.defaultValue, 'logpoint');
+    assert.equal(c.inspect('engine')?.defaultValue, 'fast');
+    assert.deepEqual(configuration.properties['tracefix.engine']?.enum, ['fast', 'step', 'logpoint'], "'logpoint' stays accepted as the former name of 'fast'");
     assert.deepEqual(colors.map((x) => x.id).sort(), ['tracefix.currentStepBackground', 'tracefix.exceptionBackground', 'tracefix.exceptionForeground', 'tracefix.staleForeground', 'tracefix.traceForeground']);
+  });
+
+  it('puts the timeline in the panel area and the explanation in its own side bar container', () => {
+    const { viewsContainers, views, menus } = contributes();
+    assert.deepEqual(viewsContainers.panel?.map((c) => c.id), ['tracefix-panel']);
+    assert.deepEqual(viewsContainers.activitybar?.map((c) => c.id), ['tracefix']);
+    assert.deepEqual(views['tracefix-panel'], [{ type: 'webview', id: 'tracefix.timeline', name: 'Timeline', contextualTitle: 'Tracefix', icon: 'media/tracefix-activity.svg' }]);
+    assert.deepEqual(views.tracefix?.map((v) => [v.type, v.id, v.name]), [['webview', 'tracefix.explanation', 'Explanation']]);
+    const timelineTitle = (menus['view/title'] ?? []).filter((m) => m.when?.startsWith('view == tracefix.timeline')).map((m) => m.command);
+    assert.deepEqual(timelineTitle, ['tracefix.rerun', 'tracefix.replayTrace', 'tracefix.saveTrace', 'tracefix.clearTrace']);
   });
 
   it('declares limited support for untrusted workspaces', () => {

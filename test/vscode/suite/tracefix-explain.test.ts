@@ -95,7 +95,9 @@ describe('tracefix: Explain & Fix with a model (scripted OpenAI server)', functi
       assert.ok(x.streamed[0]!.text.startsWith(RATIONALE), 'the rationale arrived as streamed deltas');
       // What the webview itself rendered: the rationale, with (3) as a step link, and the verdict.
       const shown = await waitFor(() => api.explanation()?.panel.rendered.find((p) => p.index === 1 && p.verdict !== ''), 'the panel to render round 1');
-      assert.ok(shown.text.includes('At (3) `low` starts at 0'), shown.text);
+      // Markdown rendered: the code span is a <code> element, not backticks.
+      assert.ok(shown.text.includes('At (3) low starts at 0'), shown.text);
+      assert.ok(shown.tags.includes('code'), JSON.stringify(shown.tags));
       assert.deepEqual(shown.links, [3]);
       assert.equal(shown.verdict, 'verified: test passes');
       assert.equal(api.explanation()!.panel.open, true);

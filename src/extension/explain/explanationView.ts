@@ -1,0 +1,216 @@
+// The Explanation: a webview view in Tracefix's side bar container, beside the code (the editor keeps
+// its whole width; the view can be dragged to the secondary side bar like any view). It renders the
+// view model (viewModel.ts) of the current Explain & Fix run: the outcome banner, each round's
+// rationale as safe Markdown with step links, its diff, verdict and buttons. While the model streams,
+// updates are posted at most every UPDATE_MS. The webview only renders; it reports back what it
+// rendered so tests check the view itself, not just the state behind it.
+import * as crypto from 'node:crypto';
+import * as vscode from 'vscode';
+import type { FixSession } from './session';
+import type { ActionType, PanelView, ViewContext } from './viewModel';
+import { viewOf } from './viewModel';
+
+export const EXPLANATION_VIEW = 'tracefix.explanation';
+const UPDATE_MS = 40;
+
+/** What the webview says it rendered, per round. */
+export interface RenderedRound {
+  index: number;
+  /** The rationale's text as displayed (Markdown rendered). */
+  text: string;
+  /** Step numbers of the links, in order, and the recording each opens. */
+  links: number[];
+  linkTargets: { step: number; rec: number }[];
+  verdict: string;
+  /** The round was still streaming when rendered. */
+  streaming: boolean;
+  /** Labels of its buttons. */
+  buttons: string[];
+  confirm: string;
+  collapsed: boolean;
+  /** Elements of Markdown it rendered (e.g. 'code', 'b', 'li'), for checks that Markdown is rendered. */
+  tags: string[];
+}
+
+export interface RenderedView {
+  session: number;
+  banner: { kind: string; title: string; detail: string; buttons: string[] };
+  rounds: RenderedRound[];
+  /** The round scrolled into view (its top inside the viewport), if any. */
+  inView: number | null;
+}
+
+export type PanelAction =
+  | { type: 'step'; step: number; rec?: number }
+  | { type: ActionType; round: number; confirmed?: boolean }
+  | { type: 'open'; href: string };
+
+type FromWebview = { type: 'ready' } | ({ type: 'rendered' } & RenderedView) | PanelAction;
+
+export class ExplanationView implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private session: FixSession | undefined;
+  private sessionSub: { dispose(): void } | undefined;
+  private last: RenderedView | undefined;
+  /** Per round, the texts rendered while it streamed (tests compare them with the final one). */
+  private streamedTexts = new Map<number, string[]>();
+  private timer: NodeJS.Timeout | undefined;
+  private lastPost = 0;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly viewDisposables: vscode.Disposable[] = [];
+  private readonly renderedEmitter = new vscode.EventEmitter<RenderedView>();
+  readonly onDidRender = this.renderedEmitter.event;
+  private readonly resolvedEmitter = new vscode.EventEmitter<void>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly context: () => ViewContext,
+    private readonly onAction: (session: FixSession, action: PanelAction) => Promise<void>,
+  ) {
+    this.disposables.push(
+      this.renderedEmitter,
+      this.resolvedEmitter,
+      vscode.window.registerWebviewViewProvider(EXPLANATION_VIEW, this, { webviewOptions: { retainContextWhenHidden: true } }),
+    );
+  }
+
+  get isOpen(): boolean {
+    return this.view?.visible === true;
+  }
+
+  get rendered(): RenderedView | undefined {
+    return this.last?.session === this.session?.id ? this.last : undefined;
+  }
+
+  streamedRenders(round: number): readonly string[] {
+    return this.streamedTexts.get(round) ?? [];
+  }
+
+  /** Follows `session` from now on (undefined: keep the one shown). */
+  follow(session: FixSession): void {
+    if (session === this.session) return;
+    this.sessionSub?.dispose();
+    this.session = session;
+    this.streamedTexts = new Map();
+    this.sessionSub = session.onDidChange(() => this.schedule());
+    this.post();
+  }
+
+  /** Re-renders (editor facts such as unsaved files changed). */
+  refresh(): void {
+    this.schedule();
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    for (const d of this.viewDisposables.splice(0)) d.dispose();
+    this.view = view;
+    view.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')] };
+    view.webview.html = this.html(view.webview);
+    this.viewDisposables.push(
+      view.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m)),
+      view.onDidDispose(() => {
+        if (this.view === view) this.view = undefined;
+      }),
+    );
+    this.resolvedEmitter.fire();
+  }
+
+  /** Reveals the view without taking the focus from the editor. */
+  async show(): Promise<void> {
+    if (this.view) {
+      this.view.show(true);
+      return;
+    }
+    const resolved = new Promise<void>((resolve) => {
+      const sub = this.resolvedEmitter.event(() => {
+        sub.dispose();
+        resolve();
+      });
+      setTimeout(() => {
+        sub.dispose();
+        resolve();
+      }, 5000);
+    });
+    await vscode.commands.executeCommand(`${EXPLANATION_VIEW}.focus`, { preserveFocus: true });
+    if (!this.view) await resolved;
+  }
+
+  /** Same path as a click in the webview (used by the test API). */
+  act(action: PanelAction): Promise<void> {
+    return this.session ? this.onAction(this.session, action) : Promise.resolve();
+  }
+
+  private onMessage(m: FromWebview): void {
+    if (m.type === 'ready') {
+      this.post();
+    } else if (m.type === 'rendered') {
+      if (m.session !== this.session?.id || !Array.isArray(m.rounds)) return;
+      this.last = { session: m.session, banner: m.banner, rounds: m.rounds, inView: m.inView };
+      for (const r of m.rounds) {
+        if (!r.streaming) continue;
+        const list = this.streamedTexts.get(r.index) ?? [];
+        if (list[list.length - 1] !== r.text && list.length < 500) list.push(r.text);
+        this.streamedTexts.set(r.index, list);
+      }
+      this.renderedEmitter.fire(this.last);
+    } else if (m.type === 'open') {
+      if (typeof m.href === 'string' && /^https?:\/\//i.test(m.href)) void vscode.env.openExternal(vscode.Uri.parse(m.href));
+    } else if (m.type === 'step' ? Number.isInteger(m.step) : Number.isInteger((m as { round?: unknown }).round)) {
+      void this.act(m);
+    }
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    const wait = Math.max(0, UPDATE_MS - (Date.now() - this.lastPost));
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.post();
+    }, wait);
+  }
+
+  /** The view model as posted (for the test API; undefined without a session). */
+  model(): PanelView | undefined {
+    return this.session ? viewOf(this.session, this.context()) : undefined;
+  }
+
+  private post(): void {
+    this.lastPost = Date.now();
+    const view = this.model();
+    if (this.view && view) void this.view.webview.postMessage({ type: 'view', view });
+  }
+
+  private html(webview: vscode.Webview): string {
+    const nonce = crypto.randomBytes(16).toString('base64');
+    const media = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', f)).toString();
+    // Nothing remote: styles and the script from the extension only, no images, fonts or frames.
+    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${media('explain.css')}">
+<title>Tracefix Explanation</title>
+</head>
+<body>
+<header id="banner" class="banner kind-empty" role="status" aria-live="polite">
+  <div class="banner-head"><span class="icon" aria-hidden="true"></span><span id="banner-title">No explanation yet</span></div>
+  <div id="banner-detail">Run <b>Tracefix: Explain &amp; Fix</b> on a failing test or script: the rationale streams in here, with a fix checked against the test.</div>
+  <div id="banner-actions" class="buttons"></div>
+</header>
+<div id="title"></div>
+<main id="rounds"></main>
+<script nonce="${nonce}" src="${media('explain.js')}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.sessionSub?.dispose();
+    for (const d of this.viewDisposables) d.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

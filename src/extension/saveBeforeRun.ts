@@ -1,0 +1,22 @@
+// Saving before a run, as VS Code does before a debug session (`debug.saveBeforeStart`, which can
+// differ per language): anything but "none" saves every modified file editor first (untitled ones
+// are left alone: nothing runs them). The recorder reads files from disk, so with "none" the run uses
+// the saved text of a modified file; the caller says so.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+export type SaveBeforeStart = 'allEditorsInActiveGroup' | 'nonUntitledEditorsInActiveGroup' | 'none';
+
+export function saveBeforeStartSetting(): SaveBeforeStart {
+  const languageId = vscode.window.activeTextEditor?.document.languageId;
+  const value = vscode.workspace.getConfiguration('debug', languageId ? { languageId } : undefined).get<string>('saveBeforeStart');
+  return value === 'none' || value === 'nonUntitledEditorsInActiveGroup' ? value : 'allEditorsInActiveGroup';
+}
+
+/** Saves as `debug.saveBeforeStart` says; returns the Python files under `root` left modified. */
+export async function saveBeforeRun(root: string): Promise<string[]> {
+  if (saveBeforeStartSetting() !== 'none') await vscode.workspace.saveAll(false);
+  return vscode.workspace.textDocuments
+    .filter((d) => d.isDirty && d.uri.scheme === 'file' && d.languageId === 'python' && !path.relative(root, d.uri.fsPath).startsWith('..'))
+    .map((d) => path.relative(root, d.uri.fsPath).split(path.sep).join('/'));
+}

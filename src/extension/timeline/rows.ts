@@ -1,0 +1,108 @@
+// What the timeline webview shows of a trace, free of `vscode` (unit-tested): one row per event,
+// one row standing for the events a long run left out between its head and tail, and the detail of
+// a selected step (its changes, including those inside cut values, and every local at that point).
+import { isModule } from '../../core/render/decorations';
+import { clip } from '../../core/render/valueHistory';
+import { localsAt } from '../../core/trace/locals';
+import { deltaText, type Trace, type TraceEvent } from '../../core/trace/model';
+
+/** One row as the webview gets it. */
+export interface TimelineRow {
+  i: number;
+  k: number | null;
+  kind: TraceEvent['kind'];
+  file: string;
+  line: number;
+  fn: string;
+  call: number;
+  depth: number;
+  text: string;
+}
+
+/** The gap of a long run, shown as one row before event `at`. */
+export interface ElisionRow {
+  at: number;
+  text: string;
+  title: string;
+}
+
+export interface StepDetail {
+  i: number;
+  k: number | null;
+  kind: TraceEvent['kind'];
+  file: string;
+  line: number;
+  fn: string;
+  call: number;
+  depth: number;
+  caller?: string;
+  changed: Record<string, string>;
+  /** Changes inside values whose repr is cut, e.g. `data[1]=7`. */
+  deltas: string[];
+  locals: Record<string, string>;
+  value?: string;
+  exception?: string;
+}
+
+const ROW_TEXT = 100;
+
+/** What an event changed, as one line: `x = 1, data[3]=7, return 8`. */
+export function changeText(e: TraceEvent): string {
+  const parts = Object.entries(e.changed).map(([n, v]) => `${n} = ${v}`);
+  if (e.kind === 'call') parts.unshift('call');
+  for (const d of e.deltas ?? []) parts.push(deltaText(d));
+  if (e.deleted?.length) parts.push(`del ${e.deleted.join(', ')}`);
+  if (e.kind === 'return' || e.kind === 'yield') parts.push(e.value === undefined || isModule(e) ? e.kind : `${e.kind} ${e.value}`);
+  if (e.exception) parts.push(`✗ ${e.exception.type}: ${e.exception.message}`);
+  return parts.join(e.kind === 'call' ? ' ' : ', ').replace(/\s*\n\s*/g, ' ⏎ ');
+}
+
+export function rowOf(e: TraceEvent): TimelineRow {
+  return { i: e.index, k: e.step, kind: e.kind, file: e.file, line: e.line, fn: e.function, call: e.callIndex, depth: e.depth, text: clip(changeText(e), ROW_TEXT) };
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The row for the events left out of a long run, or undefined when the run was kept whole. */
+export function elisionRowOf(trace: Trace): ElisionRow | undefined {
+  const g = trace.elided;
+  if (!g || g.events <= 0) return undefined;
+  const busiest = [...g.lines].sort((a, b) => b.count - a.count).slice(0, 3).map((l) => `${l.file}:${l.line} ×${l.count.toLocaleString('en-US')}`);
+  return {
+    at: g.at,
+    text: `⋯ ${plural(g.events, 'event')} not kept here (${plural(g.steps, 'step')}); the recording keeps the start and the end of the run`,
+    title: `Long runs keep their first and last events (tracefix.maxSteps = ${trace.limits.maxSteps.toLocaleString('en-US')}).${busiest.length ? ` Most run in the gap: ${busiest.join(', ')}.` : ''} Step numbers after the gap continue past the left-out steps.`,
+  };
+}
+
+export function detailOf(trace: Trace, e: TraceEvent): StepDetail {
+  const parent = e.parentCallId === undefined ? undefined : trace.events.find((x) => x.callId === e.parentCallId);
+  const d: StepDetail = {
+    i: e.index,
+    k: e.step,
+    kind: e.kind,
+    file: e.file,
+    line: e.line,
+    fn: e.function,
+    call: e.callIndex,
+    depth: e.depth,
+    changed: e.changed,
+    deltas: (e.deltas ?? []).map(deltaText),
+    locals: localsAt(trace, e.index),
+  };
+  if (parent) d.caller = `${parent.function} (${parent.file})`;
+  if (e.value !== undefined) d.value = e.value;
+  if (e.exception) d.exception = `${e.exception.type}: ${e.exception.message}`;
+  return d;
+}
+
+/** One line on a recording: `test_calc.py::test_spread · fails: AssertionError · 42 events`. */
+export function summaryOf(trace: Trace): string {
+  const o = trace.outcome;
+  const passed = o.status === 'completed' && o.exitCode === 0 && (trace.program.kind !== 'pytest' || o.testPassed !== false);
+  const result = passed ? (trace.program.kind === 'pytest' ? 'passes' : 'runs to its end') : o.exception ? `fails: ${o.exception.type}` : o.status === 'completed' ? `exit code ${o.exitCode ?? '?'}` : o.status;
+  const events = o.eventCount > trace.events.length ? `${plural(o.eventCount, 'event')} (${trace.events.length.toLocaleString('en-US')} kept)` : plural(trace.events.length, 'event');
+  return `${trace.program.target} · ${result} · ${events}${o.partial ? ' · partial' : ''}`;
+}

@@ -1,0 +1,240 @@
+// The timeline: a webview view in the panel area (beside the Debug Console and the Terminal, where
+// run-time views live), listing every recorded event of the recording on screen. Selecting one
+// (click, ←/→, a hover's "show step in timeline" link, a step link of the explanation) highlights its
+// line in an editor and shows the full locals at that point. Its header names the recording on screen
+// and switches between the recordings kept (the latest run, and the runs Explain & Fix's rounds
+// read), and says when the code changed since. The webview only renders; selection state lives here
+// so hover links, the explanation and tests agree with it.
+import * as crypto from 'node:crypto';
+import * as vscode from 'vscode';
+import type { TraceEvent } from '../../core/trace/model';
+import type { EditorDecorations } from '../editorDecorations';
+import type { Recording, TraceStore } from '../traceStore';
+import { detailOf, elisionRowOf, rowOf, summaryOf } from './rows';
+
+export const TIMELINE_VIEW = 'tracefix.timeline';
+
+type FromWebview = { type: 'ready' } | { type: 'select'; index: number } | { type: 'replay' } | { type: 'recording'; id: number } | { type: 'rerun' };
+
+export interface RecordingEntry {
+  id: number;
+  label: string;
+  kind: Recording['kind'];
+}
+
+export interface TimelineState {
+  /** The view is visible. */
+  open: boolean;
+  selected?: number;
+  rows: number;
+  /** The recording on screen and every one that can be switched to. */
+  recording?: RecordingEntry;
+  recordings: RecordingEntry[];
+  /** Traced files changed since the recording on screen. */
+  stale: string[];
+}
+
+function timeOf(ms: number): string {
+  return new Date(ms).toLocaleTimeString('en-GB', { hour12: false });
+}
+
+export function entryOf(r: Recording): RecordingEntry {
+  return { id: r.id, kind: r.kind, label: `${r.role ? `${r.role} — ` : ''}${summaryOf(r.trace)} · ${timeOf(r.at)}` };
+}
+
+export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private selected: number | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly viewDisposables: vscode.Disposable[] = [];
+  private readonly selectedEmitter = new vscode.EventEmitter<number>();
+  readonly onDidSelect = this.selectedEmitter.event;
+  private readonly resolvedEmitter = new vscode.EventEmitter<void>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: TraceStore,
+    private readonly decorations: EditorDecorations,
+  ) {
+    this.disposables.push(
+      this.selectedEmitter,
+      this.resolvedEmitter,
+      vscode.window.registerWebviewViewProvider(TIMELINE_VIEW, this, { webviewOptions: { retainContextWhenHidden: true } }),
+      store.onDidChange((uri) => {
+        if (uri) {
+          this.postStale();
+          return;
+        }
+        this.selected = undefined;
+        this.decorations.setStep(undefined);
+        this.postTrace();
+      }),
+      store.onDidChangeRecordings(() => this.postTrace()),
+    );
+  }
+
+  get isOpen(): boolean {
+    return this.view?.visible === true;
+  }
+
+  state(): TimelineState {
+    const r = this.store.recording;
+    const s: TimelineState = {
+      open: this.isOpen,
+      rows: this.store.trace?.events.length ?? 0,
+      recordings: this.store.recordings().map(entryOf),
+      stale: this.store.staleFiles().map((f) => f.rel),
+    };
+    if (r) s.recording = entryOf(r);
+    if (this.selected !== undefined) s.selected = this.selected;
+    return s;
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    for (const d of this.viewDisposables.splice(0)) d.dispose();
+    this.view = view;
+    view.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')] };
+    view.webview.html = this.html(view.webview);
+    this.viewDisposables.push(
+      view.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m)),
+      view.onDidDispose(() => {
+        if (this.view === view) this.view = undefined;
+        this.decorations.setStep(undefined);
+      }),
+    );
+    this.resolvedEmitter.fire();
+  }
+
+  /** Reveals the view without taking the focus from the editor, optionally at an event. */
+  async show(eventIndex?: number): Promise<void> {
+    if (this.view) {
+      this.view.show(true);
+    } else {
+      const resolved = new Promise<void>((resolve) => {
+        const sub = this.resolvedEmitter.event(() => {
+          sub.dispose();
+          resolve();
+        });
+        setTimeout(() => {
+          sub.dispose();
+          resolve();
+        }, 5000);
+      });
+      await vscode.commands.executeCommand(`${TIMELINE_VIEW}.focus`, { preserveFocus: true });
+      if (!this.view) await resolved;
+    }
+    if (eventIndex !== undefined) await this.select(eventIndex);
+  }
+
+  /** Selects an event: editor highlight + full locals in the view (`reveal: false`: leave the editors' scroll alone). */
+  async select(index: number, opts: { reveal?: boolean } = {}): Promise<void> {
+    const trace = this.store.trace;
+    const e = trace?.events.at(index);
+    if (!trace || !e) return;
+    this.selected = index;
+    void this.view?.webview.postMessage({ type: 'select', index, detail: detailOf(trace, e) });
+    this.selectedEmitter.fire(index);
+    if (opts.reveal === false) {
+      const file = this.store.fileByRel(e.file);
+      this.decorations.setStep(file ? { file, line: e.line } : undefined);
+      return;
+    }
+    await this.reveal(e);
+  }
+
+  private async reveal(e: TraceEvent): Promise<void> {
+    const file = this.store.fileByRel(e.file);
+    if (!file) return;
+    const visible = vscode.window.visibleTextEditors.find((ed) => ed.document.uri.toString() === file.uri.toString());
+    const column = visible?.viewColumn ?? vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One;
+    const editor = await vscode.window.showTextDocument(file.uri, { viewColumn: column, preserveFocus: true, preview: true });
+    const line = this.store.lineMap(editor.document)?.map.toCurrent(e.line);
+    if (line !== undefined) editor.revealRange(editor.document.lineAt(line - 1).range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    this.decorations.setStep({ file, line: e.line });
+  }
+
+  private onMessage(m: FromWebview): void {
+    if (m.type === 'ready') {
+      this.postTrace();
+    } else if (m.type === 'select' && Number.isInteger(m.index)) {
+      void this.select(m.index);
+    } else if (m.type === 'replay') {
+      void vscode.commands.executeCommand('tracefix.replayFromStep', { eventIndex: this.selected ?? 0 });
+    } else if (m.type === 'recording' && Number.isInteger(m.id)) {
+      this.store.showById(m.id);
+    } else if (m.type === 'rerun') {
+      void vscode.commands.executeCommand('tracefix.rerun');
+    }
+  }
+
+  private postStale(): void {
+    void this.view?.webview.postMessage({ type: 'stale', files: this.store.staleFiles().map((f) => f.rel) });
+  }
+
+  private postTrace(): void {
+    if (!this.view) return;
+    const recording = this.store.recording;
+    const trace = recording?.trace;
+    if (!trace) {
+      void this.view.webview.postMessage({ type: 'clear', recordings: this.store.recordings().map(entryOf) });
+      return;
+    }
+    const i = trace.interpreter;
+    const recordedWith = `Python ${i.version} (${i.path}) · debugpy ${i.debugpyVersion} · ${trace.engine} engine`;
+    const note = recording.detail ?? '';
+    void this.view.webview.postMessage({
+      type: 'trace',
+      recordings: this.store.recordings().map(entryOf),
+      current: recording.id,
+      summary: summaryOf(trace),
+      recordedWith,
+      note,
+      stale: this.store.staleFiles().map((f) => f.rel),
+      rows: trace.events.map(rowOf),
+      elision: elisionRowOf(trace) ?? null,
+      selected: this.selected,
+    });
+    if (this.selected !== undefined) {
+      const e = trace.events.at(this.selected);
+      if (e) void this.view.webview.postMessage({ type: 'select', index: this.selected, detail: detailOf(trace, e) });
+    }
+  }
+
+  private html(webview: vscode.Webview): string {
+    const nonce = crypto.randomBytes(16).toString('base64');
+    const media = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', f)).toString();
+    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${media('timeline.css')}">
+<title>Tracefix Timeline</title>
+</head>
+<body>
+<header>
+  <div class="bar">
+    <label for="recording">Recording</label>
+    <select id="recording" title="Which recording the timeline and the editor show" disabled><option>No trace recorded yet</option></select>
+    <button id="replay" disabled title="Replay the recording in the debugger from the selected step (Step Back works)">Replay</button>
+  </div>
+  <div id="note" hidden></div>
+  <div id="stale" role="status" hidden><span id="stale-text"></span> <button id="rerun" title="Run the same target again and record it">Re-run</button></div>
+  <div id="recorded-with"></div>
+</header>
+<main>
+  <div id="steps" role="listbox" tabindex="0" aria-label="Recorded steps (use ← and → to move)"><p class="empty">Run <b>Tracefix: Trace Only</b> or <b>Explain &amp; Fix</b> on a Python file or test to record its steps.</p></div>
+  <section id="detail" aria-live="polite"></section>
+</main>
+<script nonce="${nonce}" src="${media('timeline.js')}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    for (const d of this.viewDisposables) d.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
