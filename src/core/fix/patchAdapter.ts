@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 import { writePatchedFile, type WritePatchedFileResult } from '../patch/applyFile';
-import { assertUnchanged, hashText } from '../patch/guard';
+import { changedSinceTrace, hashText } from '../patch/guard';
 import { diffFile, type FilePatch as HunksPatch } from '../patch/hunks';
 import { matchSource, patchSourceBytes } from '../patch/sourceBytes';
 
@@ -71,7 +71,7 @@ export async function applyPatch(root: string, patch: ProposedPatch, options: Ap
       throw new UserError('file-not-found', `${f.path} no longer exists; the patch was not applied.`);
     }
     // Checks every file (and that each change can be encoded) before any is written.
-    if (!matchSource(bytes, f.oldText) || hashText(f.oldText) !== f.baseHash) assertUnchanged(f.path, '', f.baseHash);
+    if (!matchSource(bytes, f.oldText) || hashText(f.oldText) !== f.baseHash) throw changedSinceTrace(f.path);
     patchSourceBytes(bytes, f.oldText, f.newText, f.path);
   }
   const written: WritePatchedFileResult[] = [];

@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
-import { hashText } from './guard';
+import { changedSinceTrace, hashText } from './guard';
 import { decodeSource, type SourceEncoding } from './sourceEncoding';
 import { matchSource, patchSourceBytes } from './sourceBytes';
 
@@ -67,10 +67,7 @@ export async function writePatchedFile(filePath: string, newText: string, option
   if (options.expectedHash !== undefined) {
     const m = matchSource(bytes, baseText);
     const matches = m !== undefined && (hashText(baseText) === options.expectedHash || hashText(m.text) === options.expectedHash);
-    if (!matches) {
-      throw new UserError('patch-conflict', `${shown} has changed since the trace was recorded, so the proposed fix may no longer fit; it was not applied.`,
-        'Save your edits and run Explain & Fix again to get a fix for the current code.');
-    }
+    if (!matches) throw changedSinceTrace(shown);
   }
   const patched = patchSourceBytes(bytes, baseText, newText, shown);
   if (Buffer.compare(patched.bytes, bytes) === 0) return { path: filePath, changed: false, encoding: patched.encoding };

@@ -12,12 +12,16 @@ export function isUnchanged(currentText: string, recordedHash: string): boolean 
   return hashText(currentText) === recordedHash;
 }
 
-/** Throws `patch-conflict` when `currentText` is not the text the trace/answer was based on. */
-export function assertUnchanged(path: string, currentText: string, recordedHash: string): void {
-  if (isUnchanged(currentText, recordedHash)) return;
-  throw new UserError(
+/** The `patch-conflict` error for a file that no longer holds the text a fix was made from. */
+export function changedSinceTrace(path: string): UserError {
+  return new UserError(
     'patch-conflict',
     `${path} has changed since the trace was recorded, so the proposed fix may no longer fit; it was not applied.`,
     'Save your edits and run Explain & Fix again to get a fix for the current code.',
   );
+}
+
+/** Throws `patch-conflict` when `currentText` is not the text the trace/answer was based on. */
+export function assertUnchanged(path: string, currentText: string, recordedHash: string): void {
+  if (!isUnchanged(currentText, recordedHash)) throw changedSinceTrace(path);
 }

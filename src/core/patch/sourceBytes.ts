@@ -5,6 +5,7 @@
 // neighbours. The base text may have been read with the file's own encoding or, as older traces did,
 // as UTF-8 with undecodable bytes shown as U+FFFD; either is matched against the file.
 import { UserError } from '../errors';
+import { changedSinceTrace } from './guard';
 import { computeHunks, splitLines, type Hunk } from './hunks';
 import { decodeAs, decodeSource, describeEncoding, encodeAs, hasUtf8Bom, type SourceEncoding } from './sourceEncoding';
 
@@ -91,11 +92,7 @@ export interface PatchedSource {
 }
 
 function conflict(shown: string): UserError {
-  return new UserError(
-    'patch-conflict',
-    `${shown} has changed since the trace was recorded, so the proposed fix may no longer fit; it was not applied.`,
-    'Save your edits and run Explain & Fix again to get a fix for the current code.',
-  );
+  return changedSinceTrace(shown);
 }
 
 /** The most common line end of the file ('\n' when it has none). */

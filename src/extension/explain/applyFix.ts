@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
 import type { FilePatch } from '../../core/fix';
+import { changedSinceTrace } from '../../core/patch/guard';
 import { computeHunks } from '../../core/patch/hunks';
 import { patchSourceBytes, textMatchesBase } from '../../core/patch/sourceBytes';
 import { decodeAs, describeEncoding, detectSourceEncoding, encodeAs, encodingFromVscode } from '../../core/patch/sourceEncoding';
@@ -34,14 +35,6 @@ export function documentUnchanged(doc: vscode.TextDocument, f: FilePatch): boole
   return textMatchesBase(doc.getText(), encodingFromVscode(doc.encoding), f.oldText);
 }
 
-function changedSinceTrace(f: FilePatch): UserError {
-  return new UserError(
-    'patch-conflict',
-    `${f.path} has changed since the trace was recorded, so the proposed fix may no longer fit; it was not applied.`,
-    'Save your edits and run Explain & Fix again to get a fix for the current code.',
-  );
-}
-
 /**
  * The replacements that turn `f`'s document into the fixed file. Reopens a clean document in the
  * file's encoding when VS Code guessed another one (saving it would rewrite every non-ASCII byte).
@@ -59,7 +52,7 @@ export async function fixReplacements(session: FixSession, f: FilePatch): Promis
   if (encoding.vscode && doc.encoding !== encoding.vscode && !doc.isDirty) {
     doc = await vscode.workspace.openTextDocument(uri, { encoding: encoding.vscode });
   }
-  if (!documentUnchanged(doc, f)) throw changedSinceTrace(f);
+  if (!documentUnchanged(doc, f)) throw changedSinceTrace(f.path);
   // Throws patch-conflict when the file on disk is not the traced text, or when a changed line
   // cannot be written in the file's encoding.
   const patched = patchSourceBytes(bytes, f.oldText, f.newText, f.path);
