@@ -1,18 +1,24 @@
 // Renders a trace the way the NExT paper (Ni et al., ICML 2024) feeds it to a model: the source with
-// inline comments `# (k) name=value;` in execution order, `__return__=…`, `__exception__ = …`, and
-// lines executed many times keeping their first entries and the last, eliding the middle with `...;`
-// until the whole text fits a token budget (counted with a real BPE tokenizer).
+// inline comments `# (k) name=value;` in execution order, `__return__=…;`, `__exception__ = …;`.
+// Failure first: only the code that ran is shown (functions that ran, their lines; what did not run
+// collapses to `# ... lines a-b not shown` markers), and the token budget (a real BPE count) is a hard
+// cap spent first on the failure path — the frames on the exception's stack, the test, the calls
+// they made, whose values are never cut — then on the rest by nearness to the failure. Long line
+// histories keep their first entries and the last (`...(N more);`); what was left out is counted.
+import type { Trace } from '../trace/model';
+import { Layouter, type Level, type RenderMode } from './layout';
 import { countTokens } from './tokens';
-import { deltaText, type Trace, type TraceEvent } from '../trace/model';
+import { indexTrace, type TraceIndex } from './traceIndex';
+import { buildUnits, type CodeUnit } from './units';
 
 export const DEFAULT_BUDGET = 6000;
 
 export interface NextOptions {
-  /** Token budget for the whole rendered text. */
+  /** Token budget for the whole rendered text (a hard cap). */
   budget?: number;
   /** Only these files (relative paths); default: every traced file. */
   files?: string[];
-  /** Most leading entries a line keeps before `...;` even when the budget allows more (default 10). */
+  /** Most leading entries a line keeps before `...(N more);` even when the budget allows more (default 10). */
   maxPerLine?: number;
 }
 
@@ -20,142 +26,169 @@ export interface NextRendering {
   text: string;
   tokens: number;
   budget: number;
-  /** Entries kept at the start of each line's history before `...;`. */
+  /** Fewest leading entries a shown line history kept before `...(N more);`. */
   keptPerLine: number;
-  /** Longest value shown, in characters (Infinity when values were not shortened). */
+  /** Shortest value width used, in characters (Infinity when no value was shortened). */
   valueWidth: number;
-  /** True when even the most compact rendering exceeds the budget. */
+  /** True when not even the header comments fit the budget (the text is then cut to them). */
   overBudget: boolean;
+  /** Entries `(k) …;` written, and recorded. */
+  stepsShown: number;
+  totalSteps: number;
+  /** Functions that ran (with entries) but are not shown, as `file:name`. */
+  leftOut: string[];
 }
 
-interface Entry {
-  step: number;
-  parts: string[];
-  exception?: string;
+/** From whole to terse; failure-path units use the first three unless nothing else fits. */
+export const NEXT_LEVELS: Level[] = [
+  { keep: 10, width: Infinity, gap: Infinity },
+  { keep: 3, width: Infinity, gap: 8 },
+  { keep: 1, width: Infinity, gap: 3 },
+  { keep: 1, width: 40, gap: 3 },
+  { keep: 0, width: 16, gap: 2 },
+];
+const FAILURE_LEVELS = 3;
+/** Tokens kept free for the summary comment written after planning. */
+const SUMMARY_RESERVE = 70;
+
+function where(file: string, line: number, fn?: string): string {
+  return `${file}:${line}${fn && fn !== '<module>' ? ` in ${fn}` : ''}`;
 }
 
-/** Per file → per line → the entries in step order. */
-export function collectEntries(trace: Trace): Map<string, Map<number, Entry[]>> {
-  const byFile = new Map<string, Map<number, Entry[]>>();
-  const sourceLines = new Map(trace.sources.map((s) => [s.path, s.text.split(/\r?\n/)]));
-  for (const ev of trace.events) {
-    if (ev.step === null) continue;
-    const entry = entryFor(ev);
-    if (!entry) continue;
-    let line = ev.line;
-    if (ev.kind === 'call') line = defLine(sourceLines.get(ev.file), ev.line);
-    let lines = byFile.get(ev.file);
-    if (!lines) byFile.set(ev.file, (lines = new Map<number, Entry[]>()));
-    let list = lines.get(line);
-    if (!list) lines.set(line, (list = []));
-    list.push(entry);
+function lastStep(trace: Trace, before = trace.events.length): number | null {
+  for (let i = Math.min(before, trace.events.length) - 1; i >= 0; i--) {
+    const s = trace.events.at(i)?.step;
+    if (s !== null && s !== undefined) return s;
   }
-  return byFile;
+  return null;
 }
 
-function entryFor(ev: TraceEvent): Entry | undefined {
-  const step = ev.step ?? 0;
-  switch (ev.kind) {
-    case 'call':
-    case 'line': {
-      const parts = Object.entries(ev.changed).map(([k, v]) => `${k}=${v};`);
-      for (const d of ev.deleted ?? []) parts.push(`del ${d};`);
-      for (const d of ev.deltas ?? []) parts.push(`${deltaText(d)};`);
-      return parts.length ? { step, parts } : undefined;
-    }
-    case 'return':
-      return { step, parts: [`__return__=${ev.value ?? 'None'};`] };
-    case 'yield':
-      return { step, parts: [`__yield__=${ev.value ?? 'None'};`] };
-    case 'exception':
-      return { step, parts: [], exception: ev.exception?.repr ?? 'Exception()' };
-  }
-}
-
-/** A decorated function's code starts at its first decorator; NExT puts the bindings on the `def`. */
-function defLine(lines: string[] | undefined, first: number): number {
-  if (!lines) return first;
-  for (let i = first - 1; i < Math.min(lines.length, first + 30); i++) {
-    if (/^\s*(async\s+)?def\s/.test(lines[i] ?? '')) return i + 1;
-  }
-  return first;
-}
-
-function shorten(value: string, width: number): string {
-  return value.length <= width ? value : `${value.slice(0, Math.max(width - 3, 1))}...`;
-}
-
-function formatEntry(e: Entry, width: number): string {
-  if (e.exception !== undefined) return `(${e.step}) __exception__ = ${shorten(e.exception, width)}`;
-  const parts = width === Infinity ? e.parts : e.parts.map((p) => {
-    const eq = p.indexOf('=');
-    return eq < 0 ? p : `${p.slice(0, eq + 1)}${shorten(p.slice(eq + 1, -1), width)};`;
-  });
-  return `(${e.step}) ${parts.join(' ')}`;
-}
-
-function formatLine(entries: Entry[], keep: number, width: number): string {
-  if (entries.length <= keep + 1) return entries.map((e) => formatEntry(e, width)).join(' ');
-  const head = entries.slice(0, keep).map((e) => formatEntry(e, width));
-  const last = entries[entries.length - 1];
-  return [...head, '...;', ...(last ? [formatEntry(last, width)] : [])].join(' ');
-}
-
-export function renderWith(trace: Trace, keep: number, width: number, files?: string[]): string {
-  const entries = collectEntries(trace);
-  const order = files ?? fileOrder(trace);
-  const multi = order.length > 1;
+/** Comments saying how the recording ended when it is not the whole story: partial, exited, crashed, long. */
+export function headerComments(trace: Trace, index: TraceIndex = indexTrace(trace)): string[] {
+  const o = trace.outcome;
   const out: string[] = [];
-  for (const file of order) {
-    const src = trace.sources.find((s) => s.path === file);
-    if (!src) continue;
-    const lines = entries.get(file) ?? new Map<number, Entry[]>();
-    if (multi) out.push(`# ==== ${file} ====`);
-    const text = src.text.replace(/\r\n/g, '\n').replace(/\n$/, '');
-    text.split('\n').forEach((line, i) => {
-      const list = lines.get(i + 1);
-      out.push(list && list.length ? `${line}  # ${formatLine(list, keep, width)}` : line);
-    });
-    if (multi) out.push('');
+  const last = index.last;
+  const step = lastStep(trace);
+  const at = last ? ` at ${where(last.file, last.line, last.function)}` : '';
+  const stepText = step === null ? 'no step was recorded' : `the last recorded step is (${step})${at}`;
+  if (o.tracerTakenOver) {
+    const t = o.tracerTakenOver;
+    const s = lastStep(trace, t.afterEvent);
+    const place = t.file ? ` at ${t.file}:${t.line ?? '?'}` : '';
+    out.push(`# Partial trace: the program installed its own tracer (sys.settrace)${place}; nothing was recorded in that thread after ${s === null ? 'it' : `step (${s})`}.`);
+  } else if (o.status === 'timeout') {
+    out.push(`# Partial trace: the program was stopped by the ${trace.limits.timeoutMs / 1000} s timeout; ${stepText}.`);
+  } else if (o.status === 'step-limit') {
+    out.push(`# Partial trace: recording stopped after ${trace.limits.maxSteps} steps; ${stepText}.`);
+  } else if (o.partial) {
+    out.push(`# Partial trace: ${o.message?.trim() || 'the recording ended before the program did'}; ${stepText}.`);
   }
-  return out.join('\n').replace(/\n+$/, '') + '\n';
+  if (o.status === 'exited') out.push(`# The program ended at once with os._exit(${o.exitCode ?? '?'}); ${stepText}.`);
+  if (o.status === 'crashed') out.push(`# The program was killed by ${o.signal ?? 'a signal'}; ${stepText}.`);
+  const gap = trace.elided;
+  if (gap && gap.events > 0) {
+    const between = index.gapSteps ? ` between step (${index.gapSteps.before ?? '?'}) and step (${index.gapSteps.after ?? '?'})` : '';
+    out.push(`# Long run: ${gap.events} events (${gap.steps} steps)${between} were not recorded; lines that ran then say "...(N more runs not recorded);".`);
+  }
+  return out.map((l) => l.replace(/\s*\n\s*/g, ' '));
 }
 
-/** Files in the order they were first entered. */
-export function fileOrder(trace: Trace): string[] {
-  const seen: string[] = [];
-  for (const ev of trace.events) if (!seen.includes(ev.file)) seen.push(ev.file);
-  return seen.filter((f) => trace.sources.some((s) => s.path === f && s.text.length > 0));
+function leftOutNames(units: CodeUnit[]): string[] {
+  return units.map((u) => (u.kind === 'module' ? `${u.file} (module code)` : `${u.file}:${u.name}`));
+}
+
+function summaryComment(budget: number, shown: number, total: number, leftOut: CodeUnit[], filesLeftOut: string[]): string | undefined {
+  if (shown >= total && leftOut.length === 0) return undefined;
+  const parts = [`${total - shown} of ${total} steps`];
+  if (leftOut.length) {
+    const names = leftOutNames(leftOut).slice(0, 3).join(', ');
+    parts.push(`${leftOut.length} function${leftOut.length === 1 ? '' : 's'} that ran (${names}${leftOut.length > 3 ? `, +${leftOut.length - 3} more` : ''})`);
+  }
+  if (filesLeftOut.length) parts.push(`${filesLeftOut.length} file${filesLeftOut.length === 1 ? '' : 's'}`);
+  return `# Not shown within the ${budget}-token budget: ${parts.join('; ')}.`;
+}
+
+/** Exact counts to spend what the plan's estimates left over (each is one emission of the text). */
+const MAX_REFINEMENTS = 12;
+
+/**
+ * The plan's estimates are conservative; with exact counts, shows units one level richer (or at all)
+ * in priority order while the text still fits.
+ */
+function refine<R extends { tokens: number; r: { assigned: Map<number, number> } }>(
+  start: R, budget: number, order: number[], levels: number, finish: (a: Map<number, number>) => R,
+): R {
+  let cur = start;
+  let tries = 0;
+  for (const id of order) {
+    while (tries < MAX_REFINEMENTS && budget - cur.tokens >= 8) {
+      const level = cur.r.assigned.get(id);
+      const next = level === undefined ? levels - 1 : level - 1;
+      if (next < 0) break;
+      const candidate = new Map(cur.r.assigned).set(id, next);
+      tries++;
+      const res = finish(candidate);
+      if (res.tokens > budget) break;
+      cur = res;
+    }
+  }
+  return cur;
 }
 
 export function renderNext(trace: Trace, opts: NextOptions = {}): NextRendering {
   const budget = opts.budget ?? DEFAULT_BUDGET;
   const cap = opts.maxPerLine ?? 10;
-  const render = (keep: number, width: number) => renderWith(trace, Math.min(keep, cap), width, opts.files);
-  const full = render(Infinity, Infinity);
-  const fullTokens = countTokens(full);
-  if (fullTokens <= budget) {
-    return { text: full, tokens: fullTokens, budget, keptPerLine: cap, valueWidth: Infinity, overBudget: false };
-  }
-  const maxEntries = Math.max(1, ...[...collectEntries(trace).values()].flatMap((m) => [...m.values()].map((l) => l.length)));
-  for (const width of [Infinity, 60, 30, 12]) {
-    // Largest number of leading entries per line that fits (binary search; fewer entries = fewer tokens).
-    let lo = 1;
-    let hi = Math.min(maxEntries, cap);
-    let best: { text: string; tokens: number; keep: number } | undefined;
-    while (lo <= hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      const text = render(mid, width);
-      const tokens = countTokens(text);
-      if (tokens <= budget) {
-        best = { text, tokens, keep: mid };
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
+  const levels = NEXT_LEVELS.map((l) => ({ ...l, keep: Math.min(l.keep, cap) }));
+  const mode: RenderMode = { annotate: true, levels, failureLevels: FAILURE_LEVELS };
+  const index = indexTrace(trace);
+  const set = buildUnits(trace, index, opts.files ? { files: opts.files } : {});
+  const layouter = new Layouter(trace, index, set, mode);
+  const header = headerComments(trace, index);
+  const headerTokens = header.length ? countTokens(header.join('\n') + '\n') : 0;
+  let planBudget = budget - headerTokens - Math.min(SUMMARY_RESERVE, Math.floor(budget / 8));
+  const finish = (assigned: Map<number, number>) => {
+    const r = layouter.emit(assigned);
+    const summary = summaryComment(budget, r.stepsShown, index.totalSteps, r.unitsLeftOut, r.filesLeftOut);
+    const comments = [...header, ...(summary ? [summary] : [])];
+    const body = r.text.trim() ? r.text : '';
+    const text = comments.length ? `${comments.join('\n')}\n${body}` : body;
+    return { r, text, tokens: comments.length ? countTokens(text) : r.tokens };
+  };
+  for (let attempt = 0; attempt < 4 && planBudget > 0; attempt++) {
+    let cur = finish(layouter.plan(planBudget));
+    if (cur.tokens <= budget) {
+      cur = refine(cur, budget, set.units.map((u) => u.id), levels.length, finish);
+      const { r, text, tokens } = cur;
+      const used = [...r.assigned.values()].map((l) => levels[l]!);
+      return {
+        text, tokens, budget, overBudget: false, stepsShown: r.stepsShown, totalSteps: index.totalSteps,
+        keptPerLine: used.length ? Math.min(...used.map((l) => l.keep)) : cap,
+        valueWidth: used.length ? Math.min(...used.map((l) => l.width)) : Infinity,
+        leftOut: leftOutNames(r.unitsLeftOut),
+      };
     }
-    if (best) return { text: best.text, tokens: best.tokens, budget, keptPerLine: best.keep, valueWidth: width, overBudget: false };
+    // The plan's per-line counts were short of the exact count: plan again with the difference.
+    planBudget -= cur.tokens - budget + Math.ceil(budget * 0.03);
   }
-  const text = render(1, 12);
-  return { text, tokens: countTokens(text), budget, keptPerLine: 1, valueWidth: 12, overBudget: true };
+  // Nothing fits beside the comments: keep as many of them as fit (the cap holds even then).
+  const r = layouter.emit(new Map());
+  const summary = summaryComment(budget, 0, index.totalSteps, r.unitsLeftOut, r.filesLeftOut);
+  const comments = [...header, ...(summary ? [summary] : [])];
+  let text = '';
+  for (let n = comments.length; n > 0 && !text; n--) {
+    const t = comments.slice(0, n).join('\n') + '\n';
+    if (countTokens(t) <= budget) text = t;
+  }
+  return {
+    text, tokens: countTokens(text), budget, overBudget: set.units.length > 0, stepsShown: 0, totalSteps: index.totalSteps,
+    keptPerLine: 0, valueWidth: 0, leftOut: leftOutNames(r.unitsLeftOut),
+  };
+}
+
+/** Files in the order they were first entered (files with source text only). */
+export function fileOrder(trace: Trace): string[] {
+  const seen = new Set<string>();
+  const withText = new Set(trace.sources.filter((s) => s.text.length > 0).map((s) => s.path));
+  for (const ev of trace.events) if (!seen.has(ev.file)) seen.add(ev.file);
+  return [...seen].filter((f) => withText.has(f));
 }

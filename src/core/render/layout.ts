@@ -1,0 +1,368 @@
+// Chooses what code a rendering shows within a token budget and writes it. Each unit (units.ts) can
+// be shown at a few levels, from whole (every line, the first entries of each line's history) to
+// terse (only the lines that ran, short histories, cut values); units not shown at all leave a
+// one-line marker. The budget goes to the failure path first, then to the other units by
+// nearness. Costs are counted once per line and per entry (the BPE cost of text is additive across
+// the line and entry boundaries these are cut at), so planning is linear in what could be shown; the
+// chosen text is then counted exactly once, and planned again tighter in the rare case it is over.
+import type { Trace } from '../trace/model';
+import { partText } from './changes';
+import { countTokens } from './tokens';
+import type { Entry, TraceIndex } from './traceIndex';
+import type { CodeUnit, FileLayout, UnitSet } from './units';
+
+export interface Level {
+  /** Leading entries a line keeps before `...(N more);` and its last entry. */
+  keep: number;
+  /** Longest value shown, in characters. */
+  width: number;
+  /** Runs of this many lines or more that did not run are collapsed to a marker. */
+  gap: number;
+}
+
+export interface RenderMode {
+  /** 'next': lines carry their `# (k) …;` entries; 'code': plain source. */
+  annotate: boolean;
+  levels: Level[];
+  /** How many of the levels (from the richest) failure-path units use unless nothing else fits. */
+  failureLevels: number;
+}
+
+/** Longest source line shown; the rest is replaced by a count (a 300 KB literal is not code to read). */
+export const MAX_LINE_CHARS = 400;
+/** Longest value shown even at full width (the recorder's repr limit is normally far below). */
+export const VALUE_CEILING = 1000;
+/** Statements longer than this many lines keep their first lines and last at the terser levels. */
+const LONG_STATEMENT = 12;
+const MARKER_TOKENS = 14;
+const FILE_HEADER_TOKENS = 10;
+
+export interface LayoutResult {
+  text: string;
+  /** Exact token count of `text`. */
+  tokens: number;
+  /** unit id → level index, for the units shown. */
+  assigned: Map<number, number>;
+  /** Entries written / recorded. */
+  stepsShown: number;
+  /** Units with entries that were not shown at all. */
+  unitsLeftOut: CodeUnit[];
+  /** Files with code that ran but no line shown. */
+  filesLeftOut: string[];
+  /** Files written, in order. */
+  filesShown: string[];
+}
+
+export function cutLine(line: string): string {
+  return line.length <= MAX_LINE_CHARS ? line : `${line.slice(0, MAX_LINE_CHARS)} <... ${line.length - MAX_LINE_CHARS} more characters>`;
+}
+
+function entryText(e: Entry, width: number): string {
+  return `(${e.step}) ${e.parts.map((p) => `${partText(p, Math.min(width, VALUE_CEILING))};`).join(' ')}`;
+}
+
+function gapText(runs: number): string {
+  return `...(${runs} more runs not recorded);`;
+}
+
+/**
+ * A line's history: the first `keep` entries, `...(N more);`, the last entry; the runs that fell in
+ * the unrecorded gap of a long run are counted where they happened. Returns the pieces and how many
+ * entries they show.
+ */
+export function historyPieces(list: readonly Entry[], level: Level, gapRuns = 0, gapAt = Infinity): { pieces: string[]; shown: number } {
+  const before = gapRuns > 0 ? list.filter((e) => e.index < gapAt).length : -1;
+  const pieces: string[] = [];
+  if (list.length <= level.keep + 1) {
+    list.forEach((e, i) => {
+      if (i === before) pieces.push(gapText(gapRuns));
+      pieces.push(entryText(e, level.width));
+    });
+    if (before === list.length) pieces.push(gapText(gapRuns));
+    return { pieces, shown: list.length };
+  }
+  const skipped = list.length - level.keep - 1;
+  const inMiddle = before >= level.keep && before <= list.length - 1;
+  for (let i = 0; i < level.keep; i++) {
+    if (i === before) pieces.push(gapText(gapRuns));
+    pieces.push(entryText(list[i]!, level.width));
+  }
+  pieces.push(inMiddle ? `...(${skipped} more; ${gapRuns} more runs not recorded);` : `...(${skipped} more);`);
+  if (before === list.length) pieces.push(entryText(list[list.length - 1]!, level.width), gapText(gapRuns));
+  else pieces.push(entryText(list[list.length - 1]!, level.width));
+  return { pieces, shown: level.keep + 1 };
+}
+
+export class Layouter {
+  private readonly srcTokens = new Map<string, Int32Array>();
+  private readonly entryTokens = new Map<Entry, Map<number, number>>();
+  private readonly costs = new Map<string, number>();
+  private readonly statementSpan = new Map<string, { start: Int32Array; end: Int32Array }>();
+  private readonly codeLine = new Map<string, Uint8Array>();
+
+  constructor(
+    private readonly trace: Trace,
+    private readonly index: TraceIndex,
+    private readonly set: UnitSet,
+    private readonly mode: RenderMode,
+  ) {}
+
+  private layout(file: string): FileLayout {
+    return this.set.files.get(file)!;
+  }
+
+  private tok(text: string): number {
+    return countTokens(text);
+  }
+
+  private lineTokens(file: string, line: number): number {
+    let arr = this.srcTokens.get(file);
+    if (!arr) this.srcTokens.set(file, (arr = new Int32Array(this.layout(file).text.length + 2).fill(-1)));
+    let t = arr[line] as number;
+    if (t < 0) arr[line] = t = this.tok(`${cutLine(this.layout(file).text[line - 1] ?? '')}\n`);
+    return t;
+  }
+
+  private entryCost(e: Entry, width: number): number {
+    let m = this.entryTokens.get(e);
+    if (!m) this.entryTokens.set(e, (m = new Map<number, number>()));
+    let t = m.get(width);
+    if (t === undefined) m.set(width, (t = this.tok(` ${entryText(e, width)}`)));
+    return t;
+  }
+
+  private annotationCost(file: string, line: number, level: Level): number {
+    if (!this.mode.annotate) return 0;
+    const list = this.index.entries.get(file)?.get(line) ?? [];
+    const gap = this.index.gapRuns.get(file)?.get(line) ?? 0;
+    if (list.length === 0 && gap === 0) return 0;
+    let t = 2 + (gap ? 8 : 0);
+    if (list.length <= level.keep + 1) for (const e of list) t += this.entryCost(e, level.width);
+    else {
+      for (let i = 0; i < level.keep; i++) t += this.entryCost(list[i]!, level.width);
+      t += this.entryCost(list[list.length - 1]!, level.width) + 7;
+    }
+    return t;
+  }
+
+  private spans(file: string): { start: Int32Array; end: Int32Array } {
+    let s = this.statementSpan.get(file);
+    if (!s) {
+      const layout = this.layout(file);
+      const n = layout.text.length + 2;
+      s = { start: new Int32Array(n), end: new Int32Array(n) };
+      for (const st of layout.src.statements) {
+        for (let l = st.start; l <= st.end && l < n; l++) {
+          s.start[l] = st.start;
+          s.end[l] = st.end;
+        }
+      }
+      this.statementSpan.set(file, s);
+    }
+    return s;
+  }
+
+  /** Lines holding a statement CPython runs (not blank, comment, docstring or `else:`). */
+  private codeLines(file: string): Uint8Array {
+    let c = this.codeLine.get(file);
+    if (!c) {
+      const layout = this.layout(file);
+      c = new Uint8Array(layout.text.length + 2);
+      for (const st of layout.src.statements) if (st.code) for (let l = st.start; l <= st.end && l < c.length; l++) c[l] = 1;
+      this.codeLine.set(file, c);
+    }
+    return c;
+  }
+
+  /** The lines of `u` shown at `level` (context headers excluded). */
+  shownLines(u: CodeUnit, levelIndex: number): number[] {
+    const level = this.mode.levels[levelIndex]!;
+    const layout = this.layout(u.file);
+    const gap = u.kind === 'module' && level.gap === Infinity ? 12 : level.gap;
+    const trimStatements = levelIndex >= 2;
+    const spans = trimStatements ? this.spans(u.file) : undefined;
+    const out: number[] = [];
+    let run: number[] = [];
+    const flush = () => {
+      const blankOnly = run.every((l) => !(layout.text[l - 1] ?? '').trim());
+      if (run.length < gap || (blankOnly && run.length <= 2)) out.push(...run);
+      run = [];
+    };
+    let prev = -1;
+    for (const l of u.lines) {
+      if (prev >= 0 && l !== prev + 1) flush();
+      prev = l;
+      const header = u.kind === 'def' && l <= u.headerEnd;
+      if (header || layout.ran[l] === 1) {
+        flush();
+        if (spans && !header) {
+          const s = spans.start[l] as number;
+          const e = spans.end[l] as number;
+          if (e - s + 1 > LONG_STATEMENT && l - s >= 4 && l !== e) continue;
+        }
+        out.push(l);
+      } else run.push(l);
+    }
+    flush();
+    return out;
+  }
+
+  unitCost(u: CodeUnit, levelIndex: number): number {
+    const key = `${u.id}:${levelIndex}`;
+    const cached = this.costs.get(key);
+    if (cached !== undefined) return cached;
+    const level = this.mode.levels[levelIndex]!;
+    const lines = this.shownLines(u, levelIndex);
+    let t = MARKER_TOKENS;
+    let prev = -1;
+    for (const l of u.context) t += this.lineTokens(u.file, l);
+    for (const l of lines) {
+      if (prev >= 0 && l > prev + 1) t += MARKER_TOKENS;
+      prev = l;
+      t += this.lineTokens(u.file, l) + this.annotationCost(u.file, l, level);
+    }
+    this.costs.set(key, t);
+    return t;
+  }
+
+  /** Which units to show at which level within `budget` tokens. */
+  plan(budget: number): Map<number, number> {
+    const levels = this.mode.levels.length;
+    const minFailure = Math.min(this.mode.failureLevels, levels) - 1;
+    const assigned = new Map<number, number>();
+    const files = new Set<string>();
+    let remaining = budget;
+    const fileCost = (u: CodeUnit) => (files.has(u.file) ? 0 : FILE_HEADER_TOKENS);
+    const take = (u: CodeUnit, level: number) => {
+      remaining -= this.unitCost(u, level) + fileCost(u);
+      files.add(u.file);
+      assigned.set(u.id, level);
+    };
+    const failure = this.set.units.filter((u) => u.failure);
+    const needed = failure.reduce((n, u) => n + this.unitCost(u, minFailure) + FILE_HEADER_TOKENS, 0);
+    if (needed <= remaining) {
+      // Every failure unit fits at its plainest level: the earlier ones get the richer levels.
+      let reserve = needed;
+      for (const u of failure) {
+        reserve -= this.unitCost(u, minFailure) + FILE_HEADER_TOKENS;
+        let level = minFailure;
+        for (let l = 0; l < minFailure; l++) {
+          if (this.unitCost(u, l) + fileCost(u) <= remaining - reserve) {
+            level = l;
+            break;
+          }
+        }
+        take(u, level);
+      }
+    } else {
+      for (const u of failure) {
+        for (let l = 0; l < levels; l++) {
+          if (this.unitCost(u, l) + fileCost(u) <= remaining) {
+            take(u, l);
+            break;
+          }
+        }
+      }
+    }
+    for (const u of this.set.units) {
+      if (u.failure) continue;
+      for (let l = 0; l < levels; l++) {
+        if (this.unitCost(u, l) + fileCost(u) <= remaining) {
+          take(u, l);
+          break;
+        }
+      }
+    }
+    return assigned;
+  }
+
+  /** Writes the chosen units. */
+  emit(assigned: Map<number, number>): LayoutResult {
+    const byFile = new Map<string, CodeUnit[]>();
+    for (const u of this.set.units) if (assigned.has(u.id)) (byFile.get(u.file) ?? byFile.set(u.file, []).get(u.file)!).push(u);
+    const shownFiles = this.set.fileOrder.filter((f) => byFile.has(f));
+    const multi = shownFiles.length > 1;
+    const out: string[] = [];
+    let stepsShown = 0;
+    for (const file of shownFiles) {
+      const layout = this.layout(file);
+      const n = layout.text.length;
+      const visible = new Uint8Array(n + 2);
+      const lineLevel = new Int8Array(n + 2).fill(-1);
+      for (const u of byFile.get(file)!) {
+        const level = assigned.get(u.id)!;
+        for (const l of this.shownLines(u, level)) {
+          visible[l] = 1;
+          if (layout.owner[l] === u.id) lineLevel[l] = level;
+        }
+        for (const l of u.context) visible[l] = 1;
+      }
+      if (multi) out.push(`# ==== ${file} ====`);
+      const fileOut: string[] = [];
+      let l = 1;
+      while (l <= n) {
+        if (visible[l]) {
+          const { text, shown } = this.lineText(file, l, lineLevel[l] as number);
+          stepsShown += shown;
+          fileOut.push(text);
+          l++;
+          continue;
+        }
+        let end = l;
+        while (end + 1 <= n && !visible[end + 1]) end++;
+        fileOut.push(...this.hiddenRun(file, l, end, assigned));
+        l = end + 1;
+      }
+      while (fileOut.length && fileOut[fileOut.length - 1] === '') fileOut.pop();
+      out.push(...fileOut);
+      if (multi) out.push('');
+    }
+    const text = out.join('\n').replace(/\n+$/, '') + '\n';
+    const unitsLeftOut = this.set.units.filter((u) => !assigned.has(u.id) && u.steps > 0);
+    const filesLeftOut = this.set.fileOrder.filter((f) => !byFile.has(f));
+    return { text, tokens: countTokens(text), assigned, stepsShown, unitsLeftOut, filesLeftOut, filesShown: shownFiles };
+  }
+
+  private lineText(file: string, line: number, levelIndex: number): { text: string; shown: number } {
+    const src = cutLine(this.layout(file).text[line - 1] ?? '');
+    if (!this.mode.annotate || levelIndex < 0) return { text: src, shown: 0 };
+    const list = this.index.entries.get(file)?.get(line) ?? [];
+    const gap = this.index.gapRuns.get(file)?.get(line) ?? 0;
+    if (list.length === 0 && gap === 0) return { text: src, shown: 0 };
+    const { pieces, shown } = historyPieces(list, this.mode.levels[levelIndex]!, gap, this.trace.elided?.at);
+    return { text: `${src}  # ${pieces.join(' ')}`, shown };
+  }
+
+  /** A run of lines not shown: blank lines stay one blank line, one quiet line stays as it is, else a marker. */
+  private hiddenRun(file: string, start: number, end: number, assigned: Map<number, number>): string[] {
+    const layout = this.layout(file);
+    const lines = layout.text.slice(start - 1, end);
+    if (lines.every((t) => !t.trim())) return start === 1 ? [] : [''];
+    const entries = this.index.entries.get(file);
+    let steps = 0;
+    let code = false;
+    let inShownUnit = false;
+    const codeLines = this.codeLines(file);
+    for (let l = start; l <= end; l++) {
+      steps += entries?.get(l)?.length ?? 0;
+      code ||= codeLines[l] === 1;
+      const owner = layout.owner[l] as number;
+      inShownUnit ||= owner >= 0 && assigned.has(owner);
+    }
+    // A line or two that did not run cost less as themselves than as a marker.
+    const quiet = steps === 0 && lines.every((t, i) => layout.ran[start + i] !== 1 && t.length <= MAX_LINE_CHARS);
+    if (quiet && lines.length <= 3 && lines.filter((t) => t.trim()).length <= 2) return lines;
+    const first = lines.find((t) => t.trim()) ?? '';
+    const indent = /^\s*/.exec(first)?.[0] ?? '';
+    const details: string[] = [];
+    if (steps > 0) details.push(`${steps} step${steps === 1 ? '' : 's'} left out`);
+    else if (inShownUnit && code) details.push(this.trace.outcome.partial ? 'not recorded' : 'not run');
+    const names = layout.src.blocks.filter((b) => b.header >= start && b.header <= end && !(b.parent && b.parent.header >= start && b.parent.header <= end));
+    if (names.length) {
+      const listed = names.slice(0, 3).map((b) => b.name);
+      details.push(names.length > 3 ? `${listed.join(', ')}, +${names.length - 3} more` : listed.join(', '));
+    }
+    const what = start === end ? `line ${start}` : `lines ${start}-${end}`;
+    return [`${indent}# ... ${what} not shown${details.length ? ` (${details.join('; ')})` : ''}`];
+  }
+}
