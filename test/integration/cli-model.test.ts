@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startOpenAIServer, steps, type OpenAIServer, type ScriptStep, type OpenAIServerOptions } from '../support/openaiServer';
 import { buildCli, runCli, ROOT, type CliRun } from './cliRun';
+import { modelConfig } from '../../src/cli/fixModel';
 import { RIGHT_FIX } from './fix/answers';
 
 const FIXTURE = path.join(ROOT, 'test/fixtures/fix/average');
@@ -139,5 +140,26 @@ describe('tracefix fix: request limits and keys', () => {
     const r = await fix([steps.answer(RIGHT_FIX)], []);
     expect(r.code).toBe(0);
     expect((r.server.completions()[0]?.body as { max_tokens?: number }).max_tokens).toBe(8192);
+  });
+});
+
+describe('modelConfig: which key goes where', () => {
+  const OPENAI = 'sk-openai-0123456789abcdef';
+  const OWN = 'own-key-0123456789';
+  it.each([
+    ['OpenAI (default URL) with OPENAI_API_KEY', {}, { OPENAI_API_KEY: OPENAI }, OPENAI, 'OPENAI_API_KEY'],
+    ['OpenAI with only TRACEFIX_API_KEY', {}, { TRACEFIX_API_KEY: OWN }, OWN, 'TRACEFIX_API_KEY'],
+    ['a custom URL never gets OPENAI_API_KEY', { baseURL: 'https://llm.example.com/v1' }, { OPENAI_API_KEY: OPENAI }, '', ''],
+    ['a custom URL gets TRACEFIX_API_KEY', { baseURL: 'https://llm.example.com/v1' }, { OPENAI_API_KEY: OPENAI, TRACEFIX_API_KEY: OWN }, OWN, 'TRACEFIX_API_KEY'],
+    ['http://api.openai.com is not OpenAI\'s API (no TLS)', { baseURL: 'http://api.openai.com/v1' }, { OPENAI_API_KEY: OPENAI }, '', ''],
+    ['a look-alike host is not OpenAI\'s API', { baseURL: 'https://api.openai.com.evil.example/v1' }, { OPENAI_API_KEY: OPENAI }, '', ''],
+  ] as const)('%s', (_name, flags, env, key, keyVar) => {
+    const cfg = modelConfig(flags, env);
+    expect(cfg.apiKey).toBe(key);
+    expect(cfg.keyVar).toBe(keyVar);
+  });
+
+  it('no key and no URL is a configuration error naming both ways', () => {
+    expect(() => modelConfig({}, {})).toThrow(/No model configured: set OPENAI_API_KEY .* --base-url URL or TRACEFIX_BASE_URL/);
   });
 });
