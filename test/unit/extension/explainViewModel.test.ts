@@ -20,7 +20,7 @@ function trace(low: string) {
 }
 
 function verification(passed: boolean, failure = ''): VerifyResult {
-  return { passed, exitCode: passed ? 0 : 1, timedOut: false, output: '', failure, command: 'python -m pytest test_calc.py::test_spread', sandboxed: true };
+  return { passed, exitCode: passed ? 0 : 1, timedOut: false, output: '', failure, command: 'python -m pytest test_calc.py::test_spread', sandboxed: true, durationMs: 10 };
 }
 
 function round(index: number, passed: boolean, failure = ''): FixRound {
