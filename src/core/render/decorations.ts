@@ -3,6 +3,7 @@
 // exception surfaced. The extension turns this into VS Code decorations; tests assert on it directly.
 
 import type { EventKind, ExceptionInfo, Trace, TraceEvent } from '../trace/model';
+import { changeParts, partText, RETURN_NAME, YIELD_NAME } from './changes';
 import { analyzePython, blockAt, type PySource } from './pySource';
 import { fitLine, type History } from './valueHistory';
 
@@ -42,8 +43,7 @@ export interface DecorationOptions {
   maxWidth?: number;
 }
 
-export const RETURN_NAME = '__return__';
-export const YIELD_NAME = '__yield__';
+export { RETURN_NAME, YIELD_NAME };
 const EXCEPTION_MARK = '✗';
 
 /** Events grouped by file, then by line, in execution order. */
@@ -59,31 +59,44 @@ export function eventsByLine(trace: Trace): Map<string, Map<number, TraceEvent[]
   return files;
 }
 
-/** `exceptionText` replaces the `✗ Type` part on the line where the trace's exception surfaced. */
+/**
+ * `exceptionText` replaces the `✗ Type` part on the line where the trace's exception surfaced.
+ * Changes inside values the recorder had to cut show as their own histories (`memo[3, 5] = 30`,
+ * `seen.add(4 → 5)`), deletions and unlisted changes as plain parts (`del book['x']`).
+ */
 function summarize(events: readonly TraceEvent[], width: number, exceptionText?: string): LineDecoration {
   const histories = new Map<string, History>();
-  const push = (name: string, value: string) => {
-    const h = histories.get(name);
-    if (h) h.values.push(value);
-    else histories.set(name, { name, values: [value] });
+  const push = (key: string, h: Omit<History, 'values'>, value: string) => {
+    const cur = histories.get(key);
+    if (cur) cur.values.push(value);
+    else histories.set(key, { ...h, values: [value] });
   };
+  const plain: string[] = [];
   const raised: string[] = [];
   let lineRuns = 0;
   let calls = 0;
   for (const e of events) {
     if (e.kind === 'line') lineRuns++;
     if (e.kind === 'call') calls++;
-    if (e.kind === 'line' || e.kind === 'call') {
-      for (const [name, value] of Object.entries(e.changed)) push(name, value);
-    } else if ((e.kind === 'return' || e.kind === 'yield') && e.value !== undefined && !isModule(e)) {
-      push(e.kind === 'return' ? RETURN_NAME : YIELD_NAME, e.value);
-    } else if (e.kind === 'exception' && e.exception && !raised.includes(e.exception.type)) {
-      raised.push(e.exception.type);
+    for (const p of changeParts(e)) {
+      if (p.kind === 'exception') {
+        const type = e.exception?.type ?? 'Exception';
+        if (!raised.includes(type)) raised.push(type);
+      } else if (p.kind === 'set' || p.kind === 'return' || p.kind === 'yield' || p.delta?.op === '=') {
+        push(`=${p.name}`, { name: p.name }, p.value ?? '');
+      } else if (p.delta?.op === 'add' || p.delta?.op === 'discard') {
+        push(`(${p.name}`, { name: p.name, style: 'call' }, p.value ?? '');
+      } else {
+        const text = partText(p);
+        const i = plain.indexOf(text);
+        if (i >= 0) plain.splice(i, 1);
+        plain.push(text);
+      }
     }
   }
   // Return values last, whatever order the names first appeared in.
   const ordered = [...histories.values()].sort((a, b) => rank(a.name) - rank(b.name));
-  const tail = exceptionText ? [exceptionText] : raised.map((t) => `${EXCEPTION_MARK} ${t}`);
+  const tail = [...plain, ...(exceptionText ? [exceptionText] : raised.map((t) => `${EXCEPTION_MARK} ${t}`))];
   const executions = lineRuns || calls || events.length;
   let text = fitLine(ordered, tail, width);
   if (text === '' && executions > 1) text = `×${executions}`;

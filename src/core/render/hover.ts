@@ -3,7 +3,7 @@
 // command ids are parameters so this stays free of the editor; the extension trusts exactly those.
 
 import type { Trace, TraceEvent } from '../trace/model';
-import { isModule, RETURN_NAME, YIELD_NAME } from './decorations';
+import { changeParts, partText } from './changes';
 
 export interface HoverCommands {
   /** Shows the step in the timeline; argument `{ eventIndex }`. */
@@ -30,6 +30,8 @@ export interface HoverRow {
   /** `[name, full bounded value]`, including `__return__` / `__yield__`. */
   changed: [string, string][];
   deleted: string[];
+  /** Changes inside values the recorder had to cut: `memo[3, 5]=30`, `del book['x']`, `seen.add(4)`. */
+  deltas: string[];
   exception?: string;
   /** The event of the line that called this frame, if the caller is user code. */
   callerIndex?: number;
@@ -74,9 +76,12 @@ export function hoverRows(trace: Trace, file: string, line: number): HoverRow[] 
   const rows: HoverRow[] = [];
   for (const e of trace.events) {
     if (e.file !== file || e.line !== line) continue;
-    const changed: [string, string][] = Object.entries(e.changed);
-    if ((e.kind === 'return' || e.kind === 'yield') && e.value !== undefined && !isModule(e)) {
-      changed.push([e.kind === 'return' ? RETURN_NAME : YIELD_NAME, e.value]);
+    const parts = changeParts(e);
+    const changed: [string, string][] = [];
+    const deltas: string[] = [];
+    for (const p of parts) {
+      if (p.kind === 'set' || ((p.kind === 'return' || p.kind === 'yield') && e.value !== undefined)) changed.push([p.name, p.value ?? '']);
+      else if (p.kind === 'delta') deltas.push(partText(p));
     }
     const row: HoverRow = {
       eventIndex: e.index,
@@ -87,6 +92,7 @@ export function hoverRows(trace: Trace, file: string, line: number): HoverRow[] 
       depth: e.depth,
       changed,
       deleted: e.deleted ?? [],
+      deltas,
     };
     if (e.exception) row.exception = e.exception.repr || `${e.exception.type}: ${e.exception.message}`;
     const caller = callerEvent(trace, e);
@@ -115,6 +121,7 @@ function rowMarkdown(row: HoverRow, cmd: HoverCommands): string {
   const call = `${escapeText(row.function)} #${row.callIndex} · depth ${row.depth}`;
   const parts = row.changed.map(([n, v]) => `${escapeText(n)} = ${codeCell(v)}`);
   for (const d of row.deleted) parts.push(`del ${escapeText(d)}`);
+  for (const d of row.deltas) parts.push(codeCell(d));
   if (row.exception) parts.push(`✗ ${codeCell(row.exception)}`);
   if (parts.length === 0) parts.push(row.kind === 'line' ? '—' : row.kind);
   else if (row.kind === 'call') parts.unshift('call:');

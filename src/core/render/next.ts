@@ -69,22 +69,24 @@ export function headerComments(trace: Trace, index: TraceIndex = indexTrace(trac
   const out: string[] = [];
   const last = index.last;
   const step = lastStep(trace);
-  const at = last ? ` at ${where(last.file, last.line, last.function)}` : '';
-  const stepText = step === null ? 'no step was recorded' : `the last recorded step is (${step})${at}`;
-  if (o.tracerTakenOver) {
+  // Where it stopped: the last recorded line (the line running when the run was stopped or crashed).
+  const stop = `${last ? ` at ${where(last.file, last.line, last.function)}` : ''}${step === null ? '' : `, after step (${step})`}`;
+  if (o.status === 'exited') {
+    out.push(`# The program ended at once with os._exit(${o.exitCode ?? '?'})${stop}.`);
+  } else if (o.status === 'crashed') {
+    out.push(`# The program was killed by ${o.signal ?? 'a signal'}${stop}; values are recorded up to there.`);
+  } else if (o.tracerTakenOver) {
     const t = o.tracerTakenOver;
-    const s = lastStep(trace, t.afterEvent);
+    const s = lastStep(trace, t.afterEvent + 1);
     const place = t.file ? ` at ${t.file}:${t.line ?? '?'}` : '';
-    out.push(`# Partial trace: the program installed its own tracer (sys.settrace)${place}; nothing was recorded in that thread after ${s === null ? 'it' : `step (${s})`}.`);
+    out.push(`# Partial trace: the program installed its own tracer (sys.settrace)${place}${s === null ? '' : `, after step (${s})`}; that thread is not fully recorded after it.`);
   } else if (o.status === 'timeout') {
-    out.push(`# Partial trace: the program was stopped by the ${trace.limits.timeoutMs / 1000} s timeout; ${stepText}.`);
+    out.push(`# Partial trace: the program was stopped by the ${trace.limits.timeoutMs / 1000} s timeout${stop}.`);
   } else if (o.status === 'step-limit') {
-    out.push(`# Partial trace: recording stopped after ${trace.limits.maxSteps} steps; ${stepText}.`);
-  } else if (o.partial) {
-    out.push(`# Partial trace: ${o.message?.trim() || 'the recording ended before the program did'}; ${stepText}.`);
+    out.push(`# Partial trace: recording stopped after ${trace.limits.maxSteps} steps${stop}.`);
+  } else if (o.partial && !trace.elided) {
+    out.push(`# Partial trace: ${o.message?.trim().replace(/\.$/, '') || 'the recording ended before the program did'}${stop}.`);
   }
-  if (o.status === 'exited') out.push(`# The program ended at once with os._exit(${o.exitCode ?? '?'}); ${stepText}.`);
-  if (o.status === 'crashed') out.push(`# The program was killed by ${o.signal ?? 'a signal'}; ${stepText}.`);
   const gap = trace.elided;
   if (gap && gap.events > 0) {
     const between = index.gapSteps ? ` between step (${index.gapSteps.before ?? '?'}) and step (${index.gapSteps.after ?? '?'})` : '';

@@ -5,6 +5,8 @@ export interface History {
   name: string;
   /** Values in execution order (one per execution that changed the variable). */
   values: string[];
+  /** 'call' for a change inside a container shown as a method call: `seen.add(4 → 5)`. Default 'assign'. */
+  style?: 'assign' | 'call';
 }
 
 export interface HistoryStyle {
@@ -49,7 +51,8 @@ export function formatHistory(h: History, style: HistoryStyle): string {
   }
   const count = h.values.length;
   const elided = distinct.length > style.head + 1 || distinct.length < count;
-  return `${h.name} = ${body}${elided && count > 1 && !style.noCount ? ` (×${count})` : ''}`;
+  const times = elided && count > 1 && !style.noCount ? ` (×${count})` : '';
+  return h.style === 'call' ? `${h.name}(${body})${times}` : `${h.name} = ${body}${times}`;
 }
 
 const STYLES: HistoryStyle[] = [

@@ -1,6 +1,6 @@
 // Builds hand-written traces for render tests: events get index, step, call ids and locals the way
 // the recorder fills them, so each test only states what ran.
-import type { ExceptionInfo, Trace, TraceEvent } from '../../../src/core/trace/model';
+import type { Delta, ExceptionInfo, Trace, TraceEvent } from '../../../src/core/trace/model';
 
 interface Frame {
   callId: number;
@@ -39,6 +39,13 @@ export class TraceBuilder {
     return this;
   }
 
+  /** A line whose changes the recorder sent as deltas into cut values (and deletions). */
+  change(line: number, changed: Record<string, string>, extra: { deltas?: Delta[]; deleted?: string[] }): this {
+    Object.assign(this.top().locals, changed);
+    this.push('line', line, changed, undefined, extra);
+    return this;
+  }
+
   ret(line: number, value: string): this {
     this.push('return', line, {}, undefined, { value });
     this.frames.pop();
@@ -63,7 +70,7 @@ export class TraceBuilder {
     const parentCallId = kind === 'call' ? parent : this.frames[this.frames.length - 2]?.callId;
     const e: TraceEvent = {
       index: this.events.length,
-      step: Object.keys(changed).length > 0 || extra.value !== undefined || extra.exception ? this.nextStep++ : null,
+      step: Object.keys(changed).length > 0 || extra.value !== undefined || extra.exception || extra.deltas?.length || extra.deleted?.length ? this.nextStep++ : null,
       kind,
       file: f.file,
       line,
