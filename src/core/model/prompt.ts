@@ -9,7 +9,11 @@ import { redact } from './redact';
 export interface PromptFile {
   /** As the user knows it (relative to the project root); the model is asked to name files so. */
   path: string;
+  /** The whole file (answers are spliced into it). */
   text: string;
+  /** What `## Code` shows when not the whole file: an excerpt whose other regions are collapsed to
+   * `# ... lines a-b not shown` markers, or '' to only name the file (no room within the budget). */
+  shown?: string;
 }
 
 export interface PreviousAttempt {
@@ -64,8 +68,8 @@ In it put the complete new code of every function or class you change (not the u
 Do not copy trace comments ("# (k) ...") into the code. Keep the fix minimal and do not edit the tests unless the task says they are wrong. Some values were replaced by <redacted> for privacy; leave such literals unchanged.`;
 
 const TRACE_EXPLAINED = `The execution trace is in NExT format: the program source with, after each executed line, a comment listing the values that line produced, in execution order, e.g.
-    total = total + x  # (3) total=1; (6) total=3
-(k) is the global step number; a line run several times (loops, repeated calls) lists several steps. "__return__=v" is the value a function returned, "__exception__ = E(...)" an exception raised there. Values are Python reprs and may be shortened.`;
+    total = total + x  # (3) total=1; (6) total=3;
+(k) is the global step number; a line run several times (loops, repeated calls) lists several steps, and "...(N more);" stands for N entries left out of the middle. "__return__=v" is the value a function returned, "__exception__ = E(...)" an exception raised there. Values are Python reprs ("Node#1(...)" is the first Node object seen; the same number means the same object) and may be shortened; a change inside a value too large to show is written as the change itself, e.g. "memo[3, 5]=30", "del book['x']", "seen.add(4)". Only code that ran is shown; "# ... lines a-b not shown" markers stand for the rest. Comments at the top say when the trace is partial or left steps out.`;
 
 export function systemPrompt(withTrace: boolean): string {
   const intro = withTrace
@@ -94,13 +98,25 @@ function language(path: string): string {
   return /\.pyi?$/.test(path) ? 'python' : '';
 }
 
+/** The files' code (or excerpts of it), and the names of the files there was no room for. */
+function codeSection(files: PromptFile[]): string {
+  const shown = files.filter((f) => f.shown !== '');
+  const out: string[] = [];
+  if (shown.some((f) => f.shown !== undefined)) {
+    out.push('Large files are shown in part: the functions that ran, with the regions not shown collapsed to "# ... lines a-b not shown" markers. Give the complete new code of each function you change.');
+  }
+  out.push(...shown.map((f) => `### ${f.path}\n${block(f.shown ?? f.text, `${language(f.path)} ${f.path}`.trim())}`));
+  const named = files.filter((f) => f.shown === '').map((f) => f.path);
+  if (named.length) out.push(`Also ran, not shown for lack of room: ${named.join(', ')}.`);
+  return out.join('\n\n');
+}
+
 export function buildUserPrompt(input: PromptInput): string {
   const parts: string[] = [];
   if (input.task?.trim()) parts.push(`## Task\n${input.task.trim()}`);
   parts.push(`## Failing command\n${block(input.command, 'sh')}`);
   if (input.error?.trim()) parts.push(`## Failure\n${block(input.error.trim(), 'text')}`);
-  const code = input.files.map((f) => `### ${f.path}\n${block(f.text, `${language(f.path)} ${f.path}`.trim())}`);
-  parts.push(`## Code\n${code.join('\n\n')}`);
+  parts.push(`## Code\n${codeSection(input.files)}`);
   if (input.nextTrace?.trim()) parts.push(`## Execution trace of the failing run (NExT format)\n${block(input.nextTrace, 'python')}`);
   const attempts = input.previousAttempts ?? [];
   if (attempts.length) {

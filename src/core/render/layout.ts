@@ -276,15 +276,14 @@ export class Layouter {
     return assigned;
   }
 
-  /** Writes the chosen units. */
-  emit(assigned: Map<number, number>): LayoutResult {
+  /** Writes the chosen units, file by file (files with nothing shown are left out). */
+  emitFiles(assigned: Map<number, number>): { files: { file: string; text: string; whole: boolean }[]; stepsShown: number } {
     const byFile = new Map<string, CodeUnit[]>();
     for (const u of this.set.units) if (assigned.has(u.id)) (byFile.get(u.file) ?? byFile.set(u.file, []).get(u.file)!).push(u);
-    const shownFiles = this.set.fileOrder.filter((f) => byFile.has(f));
-    const multi = shownFiles.length > 1;
-    const out: string[] = [];
+    const files: { file: string; text: string; whole: boolean }[] = [];
     let stepsShown = 0;
-    for (const file of shownFiles) {
+    for (const file of this.set.fileOrder) {
+      if (!byFile.has(file)) continue;
       const layout = this.layout(file);
       const n = layout.text.length;
       const visible = new Uint8Array(n + 2);
@@ -297,30 +296,46 @@ export class Layouter {
         }
         for (const l of u.context) visible[l] = 1;
       }
-      if (multi) out.push(`# ==== ${file} ====`);
-      const fileOut: string[] = [];
+      const out: string[] = [];
+      let whole = true;
       let l = 1;
       while (l <= n) {
         if (visible[l]) {
           const { text, shown } = this.lineText(file, l, lineLevel[l] as number);
           stepsShown += shown;
-          fileOut.push(text);
+          whole &&= text === layout.text[l - 1];
+          out.push(text);
           l++;
           continue;
         }
         let end = l;
         while (end + 1 <= n && !visible[end + 1]) end++;
-        fileOut.push(...this.hiddenRun(file, l, end, assigned));
+        const run = this.hiddenRun(file, l, end, assigned);
+        whole &&= run.length === end - l + 1 && run.every((t, i) => t === layout.text[l - 1 + i]);
+        out.push(...run);
         l = end + 1;
       }
-      while (fileOut.length && fileOut[fileOut.length - 1] === '') fileOut.pop();
-      out.push(...fileOut);
+      while (out.length && out[out.length - 1] === '') out.pop();
+      files.push({ file, text: out.join('\n'), whole });
+    }
+    return { files, stepsShown };
+  }
+
+  /** Writes the chosen units as one text, `# ==== file ====` before each file when there are several. */
+  emit(assigned: Map<number, number>): LayoutResult {
+    const { files, stepsShown } = this.emitFiles(assigned);
+    const multi = files.length > 1;
+    const out: string[] = [];
+    for (const f of files) {
+      if (multi) out.push(`# ==== ${f.file} ====`);
+      out.push(f.text);
       if (multi) out.push('');
     }
     const text = out.join('\n').replace(/\n+$/, '') + '\n';
+    const shown = new Set(files.map((f) => f.file));
     const unitsLeftOut = this.set.units.filter((u) => !assigned.has(u.id) && u.steps > 0);
-    const filesLeftOut = this.set.fileOrder.filter((f) => !byFile.has(f));
-    return { text, tokens: countTokens(text), assigned, stepsShown, unitsLeftOut, filesLeftOut, filesShown: shownFiles };
+    const filesLeftOut = this.set.fileOrder.filter((f) => !shown.has(f));
+    return { text, tokens: countTokens(text), assigned, stepsShown, unitsLeftOut, filesLeftOut, filesShown: [...shown] };
   }
 
   private lineText(file: string, line: number, levelIndex: number): { text: string; shown: number } {
