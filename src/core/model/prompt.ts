@@ -2,7 +2,7 @@
 // the NExT-rendered trace of the failing run, earlier failed attempts; then asks for a rationale
 // that cites trace steps, a `Summary:` line and the fixed code. Every message is redacted.
 import type { ChatMessage, ChatRequest } from './provider';
-import { docstringOf, findDefs, scanPython } from './pyStructure';
+import { defStartingAt, docstringOf, findDefs, parseNodeId, samePyFile, scanPython, type PyDef } from './pyStructure';
 import { learnSecrets } from './learnSecrets';
 import { redact } from './redact';
 
@@ -168,6 +168,9 @@ export interface TaskSource {
   testName?: string;
   /** The function under test; inferred from the test's assertions when absent. */
   functionName?: string;
+  /** Where the function under test starts (the trace's call line): settles which of several
+   * functions of that name it is. */
+  functionAt?: { path: string; line: number };
 }
 
 const MAX_ASSERTS = 3;
@@ -197,37 +200,76 @@ export function extractTask(src: TaskSource): string | undefined {
   });
   const out: string[] = [];
   let asserts: string[] = [];
-  const testName = src.testName?.split('::').pop()?.replace(/\[.*\]$/, '');
-  if (testName) {
-    for (const f of parsed) {
-      const def = f.defs.find((d) => d.kind === 'def' && d.name === testName);
-      if (!def) continue;
-      asserts = assertionLines(f.lines, def.defLine + 1, def.end);
-      out.push(`Failing test: ${testName} (${f.path})`);
-      if (asserts.length) out.push(...asserts.map((a) => `    ${a}`));
-      break;
-    }
+  const test = src.testName ? findTest(parsed, src.testName) : undefined;
+  if (test) {
+    asserts = assertionLines(test.file.lines, test.def.defLine + 1, test.def.end);
+    out.push(`Failing test: ${test.label} (${test.file.path})`);
+    if (asserts.length) out.push(...asserts.map((a) => `    ${a}`));
+  }
+  let found: { file: ParsedFile; def: PyDef } | undefined;
+  const at = src.functionAt;
+  if (at) {
+    const file = parsed.find((f) => samePyFile(f.path, at.path));
+    const def = file ? defStartingAt(file.defs, at.line) : undefined;
+    if (file && def) found = { file, def };
   }
   let target = src.functionName;
-  if (!target && asserts.length) {
+  if (!found && !target && asserts.length) {
     const called = asserts.flatMap((a) => Array.from(a.matchAll(/([A-Za-z_]\w*)\s*\(/g), (m) => m[1] ?? ''));
     target = called.find((name) => !name.startsWith('test') && parsed.some((f) => f.defs.some((d) => d.name === name)));
   }
-  if (target) {
+  if (!found && target) {
     const simple = target.split('.').pop() ?? target;
     for (const f of parsed) {
       const def = f.defs.find((d) => d.qualname === target) ?? f.defs.find((d) => d.name === simple && !d.name.startsWith('test'));
-      if (!def) continue;
-      const scanned = scanPython(f.lines);
-      let headerEnd = def.defLine + 1;
-      while (headerEnd < def.end && !scanned[headerEnd]?.start) headerEnd++;
-      const signature = f.lines.slice(def.defLine, headerEnd).map((s) => s.trim()).join(' ').replace(/:\s*(?:#.*)?$/, '').replace(/^(async\s+)?def\s+/, '$1');
-      const doc = docstringOf(f.lines, def, scanned);
-      const head = [`Function under test: ${signature} (${f.path})`];
-      if (doc) head.push(doc.split('\n').map((l) => `    ${l}`.trimEnd()).join('\n'));
-      out.unshift(...head);
-      break;
+      if (def) {
+        found = { file: f, def };
+        break;
+      }
     }
   }
+  if (found) {
+    const { file: f, def } = found;
+    const scanned = scanPython(f.lines);
+    let headerEnd = def.defLine + 1;
+    while (headerEnd < def.end && !scanned[headerEnd]?.start) headerEnd++;
+    const header = f.lines.slice(def.defLine, headerEnd).map((s) => s.trim()).join(' ').replace(/:\s*(?:#.*)?$/, '');
+    // `def name(` → `Class.name(` for methods, so the model knows which one.
+    const signature = header.replace(/^(async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/, (_m, a: string | undefined) => `${a ?? ''}${def.qualname}`);
+    const doc = docstringOf(f.lines, def, scanned);
+    const head = [`Function under test: ${signature} (${f.path})`];
+    if (doc) head.push(doc.split('\n').map((l) => `    ${l}`.trimEnd()).join('\n'));
+    out.unshift(...head);
+  }
   return out.length ? out.join('\n') : undefined;
+}
+
+interface ParsedFile {
+  path: string;
+  lines: string[];
+  defs: PyDef[];
+}
+
+/**
+ * The test function a node id names: in the id's file, `Class::method` by its qualified name (a
+ * parametrized id by its function); a bare name anywhere. Never another file's function of that name
+ * when the id's file is among the files.
+ */
+function findTest(parsed: ParsedFile[], nodeId: string): { file: ParsedFile; def: PyDef; label: string } | undefined {
+  const id = parseNodeId(nodeId);
+  const name = id.names[id.names.length - 1];
+  if (!name) return undefined;
+  const qual = id.names.join('.');
+  const label = `${id.names.join('::')}${id.params !== undefined ? `[${id.params}]` : ''}`;
+  const inFile = id.file ? parsed.filter((f) => samePyFile(f.path, id.file)) : [];
+  const pools = inFile.length ? [inFile] : [parsed];
+  for (const pool of pools) {
+    for (const match of [(d: PyDef) => d.qualname === qual, (d: PyDef) => id.names.length === 1 && d.name === name]) {
+      for (const file of pool) {
+        const def = file.defs.find((d) => d.kind === 'def' && match(d));
+        if (def) return { file, def, label };
+      }
+    }
+  }
+  return undefined;
 }

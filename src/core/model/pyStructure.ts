@@ -185,3 +185,38 @@ export function topLevelStatements(lines: string[]): string[] {
   });
   return out;
 }
+
+/** A pytest node id split up: `tests/test_x.py::TestC::test_y[1-2]` → file, classes + name, params. */
+export interface NodeIdParts {
+  /** The file part, forward slashes ('' when the id names no file). */
+  file: string;
+  /** Classes then the function: `['TestC', 'test_y']`. */
+  names: string[];
+  /** The parametrization id without brackets (`1-2`), if any. */
+  params?: string;
+}
+
+export function parseNodeId(nodeId: string): NodeIdParts {
+  // Parameter ids may hold `::` or `/`; cut them off first.
+  const bracket = nodeId.indexOf('[');
+  const head = bracket >= 0 ? nodeId.slice(0, bracket) : nodeId;
+  const params = bracket >= 0 && nodeId.endsWith(']') ? nodeId.slice(bracket + 1, -1) : undefined;
+  const parts = head.split('::');
+  const first = parts[0] ?? '';
+  const isFile = parts.length > 1 || /\.py$/.test(first);
+  const out: NodeIdParts = { file: isFile ? first.replace(/\\/g, '/') : '', names: (isFile ? parts.slice(1) : parts).filter(Boolean) };
+  if (params !== undefined) out.params = params;
+  return out;
+}
+
+/** Whether `path` and a node id's file name the same file (either may be relative to another folder). */
+export function samePyFile(path: string, nodeFile: string): boolean {
+  const a = path.replace(/\\/g, '/').replace(/^\.\//, '');
+  const b = nodeFile.replace(/\\/g, '/').replace(/^\.\//, '');
+  return a === b || a.endsWith(`/${b}`) || b.endsWith(`/${a}`);
+}
+
+/** The def whose code starts at 1-based `line` (its first decorator or its `def` line). */
+export function defStartingAt(defs: PyDef[], line: number): PyDef | undefined {
+  return defs.find((d) => d.kind === 'def' && (d.start + 1 === line || d.defLine + 1 === line));
+}
