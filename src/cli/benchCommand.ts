@@ -28,6 +28,7 @@ const BENCH_OPTIONS = {
   timeout: { type: 'string' },
   'verify-timeout': { type: 'string' },
   python: { type: 'string' },
+  'no-sandbox': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -82,6 +83,7 @@ export async function benchCommand(argv: string[], signal: AbortSignal, io: Benc
     traceTimeoutMs: timeout === undefined ? undefined : timeout * 1000,
     verifyTimeoutMs: verifyTimeout === undefined ? undefined : verifyTimeout * 1000,
     python: values.python,
+    sandbox: values['no-sandbox'] !== true,
     onStart: (n) => progress.start(n),
     onTaskDone: (r, done, total) => progress.task(r, done, total),
   });

@@ -31,14 +31,18 @@ Options:
   --redact              remove secrets from the output as from model prompts (URL passwords,
                         API keys, password=…, this environment's secret values); raw by default
   --budget TOKENS       token budget of the NExT text (default 6000); long loops are elided
-  --engine logpoint|step  fast logpoint recorder (default) or the slow stepping reference
-  --python PATH         interpreter (default: $TRACEFIX_PYTHON, then python3/python on PATH with debugpy)
-  --debugpy-path DIR    a folder holding the debugpy package (e.g. ms-python.debugpy's bundled/libs)
+  --engine fast|step    in-process recorder (default) or the slow stepping reference
+  --python PATH         interpreter (default: $TRACEFIX_PYTHON, then the first python3/python on PATH
+                        with debugpy, else the first one)
+  --debugpy-path DIR    a folder holding the debugpy package (e.g. ms-python.debugpy's bundled/libs);
+                        used when the interpreter has none, before Tracefix's bundled debugpy 1.8
   --cwd DIR             working directory of the program (default: current directory)
   --root DIR            folder whose .py files are your code (default: cwd, or the script's folder)
   --stdin FILE          feed FILE to the program's stdin (default: empty stdin, EOF)
-  --max-steps N         stop recording after N events (default 20000)
-  --timeout SECONDS     wall-clock limit (default 20)
+  --max-steps N         events kept (default 20000): a longer run keeps its first quarter and its
+                        last events, and counts what is left out per line
+  --timeout SECONDS     wall-clock limit of the whole recording, set-up included (default 20)
+  --record-imports      also line-record user modules while they are imported (default: summarised)
   --repr-length N       longest value repr in characters (default 120)
   -v, --verbose         log the DAP conversation to stderr
 `;
@@ -121,4 +125,5 @@ Options:
   --timeout SECONDS     wall-clock limit of each recording (default 10)
   --verify-timeout SECONDS  limit of each verification run (default 20; HumanEval+ judging: 60)
   --python PATH         interpreter with debugpy (default as for \`tracefix trace\`)
+  --no-sandbox          run model-written code without the bubblewrap sandbox (where there is none)
 `;

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { callerEvent } from '../core/render/hover';
 import { TestCodeLensProvider, TEST_FILE_SELECTOR } from './codeLens';
 import { EditorDecorations } from './editorDecorations';
-import { API_KEY_SECRET, ExplainPipeline } from './explain';
+import { ExplainPipeline } from './explain';
+import { askAndStoreApiKey } from './explain/providers';
 import { TraceHoverProvider } from './hoverProvider';
 import { Notifier } from './notify';
 import { ReplayLauncher } from './replay';
@@ -160,21 +161,9 @@ export class TracefixContext implements vscode.Disposable {
     }
   }
 
+  /** The key belongs to the configured endpoint (stored per base URL): never sent elsewhere. */
   private async setApiKey(): Promise<void> {
-    const key = await vscode.window.showInputBox({
-      title: 'Tracefix: model API key',
-      prompt: 'Stored in VS Code secret storage, never in settings. Leave empty to remove the stored key.',
-      password: true,
-      ignoreFocusOut: true,
-    });
-    if (key === undefined) return;
-    if (key.trim() === '') {
-      await this.secrets.delete(API_KEY_SECRET);
-      void this.notifier.show('info', 'Tracefix: the model API key was removed.');
-    } else {
-      await this.secrets.store(API_KEY_SECRET, key.trim());
-      void this.notifier.show('info', 'Tracefix: the model API key is stored in secret storage.');
-    }
+    await askAndStoreApiKey(this.secrets, readSettings().baseUrl || undefined, (m) => void this.notifier.show('info', m));
   }
 
   /** Called by the recorder flow; returns the function to call when the recording settled. */

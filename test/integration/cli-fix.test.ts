@@ -169,7 +169,9 @@ describe('tracefix fix', () => {
     // The same prompt as a real round 1 sends.
     const real = await tracefix(['fix', '--test', TEST_ID], { TRACEFIX_BASE_URL: server.url });
     expect(real.code).toBe(0);
-    expect(shown.stdout).toContain(`----- user -----\n${userMessage(server, 0).replace(/\n+$/, '')}\n===== end of prompt =====`);
+    // pytest's summary line carries the wall time of each run ("1 failed in 0.07s").
+    const timeless = (s: string) => s.replace(/ in \d+(\.\d+)?s\b/g, ' in Ns');
+    expect(timeless(shown.stdout)).toContain(timeless(`----- user -----\n${userMessage(server, 0).replace(/\n+$/, '')}\n===== end of prompt =====`));
   });
 
   it('bad arguments exit 2; fix --help exits 0', async () => {

@@ -30,6 +30,8 @@ export interface BenchOptions {
   verifyTimeoutMs?: number;
   judgeTimeoutMs?: number;
   python?: string;
+  /** Run model-written code (verification, re-traces, HumanEval+'s judge) in the sandbox (default true). */
+  sandbox?: boolean;
   workDir?: string;
   onStart?: (total: number) => void;
   onTaskDone?: (result: TaskResult, done: number, total: number) => void;
@@ -89,7 +91,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       const task = tasks[i];
       if (!task) return;
       const r = await runTask(task, {
-        python: interp.python, arms, maxRounds: rounds, budget, ...o, providerFor, workDir: opts.workDir, signal,
+        python: interp.python, arms, maxRounds: rounds, budget, ...o, providerFor, workDir: opts.workDir, signal, sandbox: opts.sandbox !== false,
       });
       results[i] = r;
       done += 1;

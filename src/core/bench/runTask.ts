@@ -14,6 +14,7 @@ import type { Trace } from '../trace/model';
 import type { RecordOptions } from '../trace/options';
 import { recordTrace } from '../trace/record';
 import { runProgram } from '../verify/runProgram';
+import { sandboxForCopy } from '../verify/verify';
 import { summarizeFailure } from '../verify/failureSummary';
 import { copyWorkspace } from '../verify/workspaceCopy';
 import { PROGRAM_FILE, TEST_FILE, type ArmResult, type BenchTask, type FailureCause, type TaskResult } from './types';
@@ -35,6 +36,8 @@ export interface TaskRunOptions {
   providerFor: (task: BenchTask) => ModelProvider;
   /** Parent of the task folders (default: the OS temp dir). */
   workDir?: string;
+  /** Run model-written code in the sandbox (verification, re-traces, the HumanEval+ judge). */
+  sandbox: boolean;
   signal?: AbortSignal;
 }
 
@@ -68,8 +71,10 @@ async function judge(task: BenchTask, dir: string, res: FixResult, opts: TaskRun
   const files = (res.patch?.files ?? []).map((f) => ({ path: f.path, text: f.newText }));
   const copy = await copyWorkspace(dir, [...files, { path: JUDGE_FILE, text: task.judge ?? '' }]);
   try {
+    // The patched program is model-written: judged in the same sandbox as its verification.
+    const wrap = await sandboxForCopy(copy, { sandbox: opts.sandbox, python: opts.python, env: process.env, cwd: copy.root, originalCwd: dir });
     const run = await runProgram({
-      python: opts.python, argv: [JUDGE_FILE], cwd: copy.root, timeoutMs: opts.judgeTimeoutMs, signal: opts.signal,
+      python: opts.python, argv: [JUDGE_FILE], cwd: copy.root, timeoutMs: opts.judgeTimeoutMs, signal: opts.signal, wrap,
       env: { ...process.env, PYTHONHASHSEED: '0', PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' },
       maxOutputChars: 8000,
     });
@@ -87,7 +92,7 @@ async function runArm(task: BenchTask, dir: string, rec: RecordOptions, trace: T
   try {
     res = await explainAndFix({
       recordOptions: rec, trace, provider: opts.providerFor(task), budget: opts.budget, maxRounds: opts.maxRounds,
-      useTrace, verifyTimeoutMs: opts.verifyTimeoutMs, signal: opts.signal,
+      useTrace, verifyTimeoutMs: opts.verifyTimeoutMs, signal: opts.signal, sandbox: opts.sandbox,
       onEvent: (e) => {
         if (e.type === 'trace-done' && !e.patched && useTrace) onNextTokens(e.nextTokens);
         if (e.type === 'model-start' && e.round === 1) promptTokens = e.messages.reduce((n, m) => n + countTokens(m.content), 0);

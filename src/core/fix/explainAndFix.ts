@@ -139,7 +139,7 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
         emit({ type: 'verify-start', round: index, command });
         verification = await verifyPatch({
           ...rec, signal, timeoutMs: opts.verifyTimeoutMs, sandbox: run.sandbox,
-          files: patch.files.map((f) => ({ path: f.path, text: f.newText })),
+          files: patch.files.map((f) => ({ path: f.path, text: f.newText, baseText: f.oldText })),
           failingLine: failingLineAfterPatch(failure, patch),
         });
         emit({ type: 'verify-done', round: index, verification });
@@ -234,7 +234,7 @@ async function tracePatched(patch: ProposedPatch, ctx: AttemptContext): Promise<
   ctx.emit({ type: 'trace-start', round: ctx.index, patched: true });
   let copy;
   try {
-    copy = await copyForRun(rec, patch.files.map((f) => ({ path: f.path, text: f.newText })), { signal: ctx.signal });
+    copy = await copyForRun(rec, patch.files.map((f) => ({ path: f.path, text: f.newText, baseText: f.oldText })), { signal: ctx.signal });
     const inCopy = recordOptionsInCopy(rec, copy);
     const t = targetInCopy(rec, copy);
     const python = rec.python ?? ctx.interpreter.path;

@@ -24,6 +24,9 @@ export interface TraceInterpreter {
   version: string;
   debugpyVersion: string;
   debugpyPath: string;
+  /** How the fast engine saw the program: 'monitoring' (sys.monitoring, Python >= 3.12) or 'settrace';
+   * 'profile' for the stepping engine before 3.12. */
+  backend?: string;
 }
 
 export type OutcomeStatus =

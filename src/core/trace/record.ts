@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startAdapter } from '../dap/adapterProcess';
+import { decodeSource } from '../patch/sourceEncoding';
 import { findInterpreter } from '../dap/python';
 import { CancelledError, UserError } from '../errors';
 import { TraceAssembler } from './assemble';
@@ -34,8 +35,9 @@ export async function recordTrace(opts: RecordOptions): Promise<Trace> {
   const env = opts.env ?? process.env;
   const target = resolveTarget(opts.target, opts.cwd, opts.args ?? [], opts.root);
   const interp = await findInterpreter(opts);
-  const pre = await preflight(interp, target, env);
-  if (signal?.aborted) throw new CancelledError();
+  // The checks and the adapter's start overlap (each starts a Python process).
+  const checked = preflight(interp, target, env, opts.spawnWrapper);
+  checked.catch(() => undefined);
   const engine = opts.engine === 'step' ? 'step' : 'fast';
   const asm = new TraceAssembler(limits.maxSteps);
   let channelError: Error | undefined;
@@ -49,6 +51,8 @@ export async function recordTrace(opts: RecordOptions): Promise<Trace> {
   const adapter = startAdapter(interp, env, opts.log, opts.spawnWrapper, { readWrite: [dir] });
   const session = new RecorderSession(adapter, channel, target, engine, opts, deadline, interp.version);
   try {
+    const pre = await checked;
+    if (signal?.aborted) throw new CancelledError();
     const cfg: HelperConfig = {
       root: target.root, main: pre.mainFile ?? target.mainFile ?? '', repr: limits.reprLength,
       recordImports: opts.recordImports ?? false, excluded: [...EXCLUDED_DIRS], channel: channel.address,
@@ -125,9 +129,10 @@ function validateLimits(l: TraceLimits): void {
   }
 }
 
+/** The file's text in its own encoding (PEP 263 cookie, BOM), as Python read it. */
 function readSource(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return decodeSource(readFileSync(file)).text;
   } catch {
     return '';
   }

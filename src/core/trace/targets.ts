@@ -6,7 +6,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 import type { Interpreter } from '../dap/python';
-import type { RunTarget } from './options';
+import type { RunTarget, SpawnWrapper } from './options';
 import type { TargetKind } from './model';
 import { PYTEST_PLUGIN } from './helperSource';
 
@@ -89,7 +89,7 @@ print(json.dumps(out))
 
 /** Fails with a clear UserError for what cannot produce a trace: syntax error, missing module or
  * pytest. Returns the file a module target runs (its `__main__` for a package). */
-export async function preflight(interp: Interpreter, t: ResolvedTarget, env: NodeJS.ProcessEnv): Promise<{ mainFile?: string }> {
+export async function preflight(interp: Interpreter, t: ResolvedTarget, env: NodeJS.ProcessEnv, wrap?: SpawnWrapper): Promise<{ mainFile?: string }> {
   const req = {
     compile: t.mainFile ? [t.mainFile] : [],
     module: t.kind === 'module' ? t.launch.module : undefined,
@@ -97,7 +97,11 @@ export async function preflight(interp: Interpreter, t: ResolvedTarget, env: Nod
     cwd: t.cwd,
   };
   const stdout = await new Promise<string>((resolve, reject) => {
-    execFile(interp.python, ['-c', PREFLIGHT, JSON.stringify(req)], { cwd: t.cwd, env, timeout: 20_000 }, (err, out, errOut) => {
+    // Importing a package to find a module runs its __init__: model-written code in a patched copy,
+    // so this runs in the same sandbox as the recording when there is one.
+    const args = ['-c', PREFLIGHT, JSON.stringify(req)];
+    const cmd = wrap ? wrap(interp.python, args) : { command: interp.python, args };
+    execFile(cmd.command, cmd.args, { cwd: t.cwd, env, timeout: 20_000 }, (err, out, errOut) => {
       if (err) reject(new UserError('no-python', `Could not run ${interp.python}: ${errOut.trim() || err.message}`));
       else resolve(out);
     });

@@ -4,10 +4,11 @@
 // copy is bounded in files and bytes so a huge folder fails fast with a clear message. The walk
 // and the copies are asynchronous (the editor's extension host stays responsive) and cancellable.
 import { existsSync, realpathSync, rmSync } from 'node:fs';
-import { copyFile, lstat, mkdir, mkdtemp, readdir, realpath as realpathAsync, stat, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, mkdtemp, readdir, readFile, realpath as realpathAsync, stat, symlink, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CancelledError, InternalError, UserError } from '../errors';
+import { patchSourceBytes } from '../patch/sourceBytes';
 
 /** Folder names never copied (at any depth). */
 export const COPY_EXCLUDED_DIRS = new Set([
@@ -29,6 +30,9 @@ export interface PatchedFile {
   /** Relative to the root, forward or platform slashes. */
   path: string;
   text: string;
+  /** The text the fix was made from: when given, the copy gets the original bytes with only the
+   * changed lines re-encoded (the bytes `--apply` would write), not `text` as UTF-8. */
+  baseText?: string;
 }
 
 export interface WorkspaceCopy {
@@ -203,5 +207,12 @@ async function writePatched(root: string, f: PatchedFile): Promise<void> {
     throw new UserError('bad-argument', `A patched file is outside the root folder: ${f.path}`);
   }
   await mkdir(path.dirname(dst), { recursive: true });
+  if (f.baseText !== undefined) {
+    const original = await readFile(dst).catch(() => undefined);
+    if (original) {
+      await writeFile(dst, patchSourceBytes(original, f.baseText, f.text, f.path).bytes);
+      return;
+    }
+  }
   await writeFile(dst, f.text);
 }

@@ -10,7 +10,7 @@ interface MenuItem {
 }
 
 const RUN_COMMANDS = ['tracefix.explainAndFix', 'tracefix.traceOnly'];
-const ALL_COMMANDS = [...RUN_COMMANDS, 'tracefix.clearTrace', 'tracefix.chooseTarget', 'tracefix.showTimeline', 'tracefix.setApiKey', 'tracefix.goToCaller', 'tracefix.replayFromStep', 'tracefix.replayTrace', 'tracefix.saveTrace', 'tracefix.showLog', 'tracefix.applyFix', 'tracefix.previewFix', 'tracefix.showExplanation', 'tracefix.showPrompt', 'tracefix.rerun', 'tracefix.undoFix'];
+const ALL_COMMANDS = [...RUN_COMMANDS, 'tracefix.clearTrace', 'tracefix.chooseTarget', 'tracefix.showTimeline', 'tracefix.setApiKey', 'tracefix.goToCaller', 'tracefix.replayFromStep', 'tracefix.replayTrace', 'tracefix.saveTrace', 'tracefix.showLog', 'tracefix.applyFix', 'tracefix.previewFix', 'tracefix.showExplanation', 'tracefix.showPrompt', 'tracefix.rerun', 'tracefix.undoFix', 'tracefix.sandboxChoice'];
 
 interface ViewContrib {
   type?: string;

@@ -73,21 +73,29 @@ def _mutating_lines(code):
     return frozenset(out)
 
 
+def _under_root(path):
+    root = CFG['root']
+    return path[len(root) + 1:] if path.startswith(root + os.sep) else None
+
+
 def user_file(fn):
-    """File index of a user file (under the root, outside excluded folders), else -1."""
+    """File index of a user file (under the root, outside excluded folders), else -1. A module reached
+    through a symlink under the root is user code, named by its link, wherever its target lies."""
     idx = files.get(fn)
     if idx is not None:
         return idx
     idx = -1
     if fn and not fn.startswith('<'):
         try:
-            path = os.path.realpath(os.path.abspath(fn))
+            absolute = os.path.abspath(fn)
+            rel = _under_root(os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute)))
+            if rel is None:
+                rel = _under_root(os.path.realpath(absolute))
         except Exception:
-            path = ''
-        root = CFG['root']
-        if path == root or path.startswith(root + os.sep):
-            rel = path[len(root) + 1:]
-            if not any(p in CFG['excluded'] for p in rel.split(os.sep)[:-1]) and not os.path.basename(path).startswith('pydevd_tracefix'):
+            rel = None
+        if rel is not None:
+            parts = rel.split(os.sep)
+            if not any(p in CFG['excluded'] for p in parts[:-1]) and not parts[-1].startswith('pydevd_tracefix'):
                 idx = state['files']
                 state['files'] += 1
                 buf.append(('F', idx, rel.replace(os.sep, '/')))
