@@ -256,17 +256,15 @@
     report();
   }
 
+  /** Rounds whose heading is on screen (below the sticky banner). */
   function inView() {
     const top = bannerEl.getBoundingClientRect().bottom;
-    let best = null;
+    const shown = [];
     for (const s of roundsEl.querySelectorAll('section.round')) {
       const r = s.getBoundingClientRect();
-      if (r.top >= top - 2 && r.top < window.innerHeight) {
-        best = Number(/** @type {HTMLElement} */ (s).dataset.round);
-        break;
-      }
+      if (r.top >= top - 2 && r.top < window.innerHeight - 16) shown.push(Number(/** @type {HTMLElement} */ (s).dataset.round));
     }
-    return best;
+    return shown;
   }
 
   function report() {

@@ -13,10 +13,12 @@ export function saveBeforeStartSetting(): SaveBeforeStart {
   return value === 'none' || value === 'nonUntitledEditorsInActiveGroup' ? value : 'allEditorsInActiveGroup';
 }
 
-/** Saves as `debug.saveBeforeStart` says; returns the Python files under `root` left modified. */
-export async function saveBeforeRun(root: string): Promise<string[]> {
-  if (saveBeforeStartSetting() !== 'none') await vscode.workspace.saveAll(false);
-  return vscode.workspace.textDocuments
+/** Saves as `debug.saveBeforeStart` says; returns the setting and the Python files under `root` left modified. */
+export async function saveBeforeRun(root: string): Promise<{ setting: SaveBeforeStart; unsaved: string[] }> {
+  const setting = saveBeforeStartSetting();
+  if (setting !== 'none') await vscode.workspace.saveAll(false);
+  const unsaved = vscode.workspace.textDocuments
     .filter((d) => d.isDirty && d.uri.scheme === 'file' && d.languageId === 'python' && !path.relative(root, d.uri.fsPath).startsWith('..'))
     .map((d) => path.relative(root, d.uri.fsPath).split(path.sep).join('/'));
+  return { setting, unsaved };
 }

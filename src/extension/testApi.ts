@@ -25,7 +25,7 @@ export interface TracefixTestApi {
   onDidApplyDecorations: vscode.Event<AppliedDecorations>;
   /** The hover Markdown the provider gives for 1-based `line`. */
   hoverMarkdown(uri: vscode.Uri, line: number): Promise<string | undefined>;
-  diagnostics(uri: vscode.Uri): { line: number; message: string }[];
+  diagnostics(uri: vscode.Uri): { line: number; message: string; severity: 'error' | 'warning' | 'information' | 'hint' }[];
   notifications(): readonly ShownNotification[];
   clearNotifications(): void;
   timeline(): TimelineState;
@@ -41,6 +41,8 @@ export interface TracefixTestApi {
   explanationAction(action: PanelAction): Promise<void>;
 }
 
+const SEVERITY = { [vscode.DiagnosticSeverity.Error]: 'error', [vscode.DiagnosticSeverity.Warning]: 'warning', [vscode.DiagnosticSeverity.Information]: 'information', [vscode.DiagnosticSeverity.Hint]: 'hint' } as const;
+
 export function createTestApi(ctx: TracefixContext): TracefixTestApi {
   return {
     lastTrace: () => ctx.store.trace,
@@ -52,7 +54,7 @@ export function createTestApi(ctx: TracefixContext): TracefixTestApi {
     lastDecorations: (uri) => ctx.decorations.lastApplied(uri),
     onDidApplyDecorations: ctx.decorations.onDidApply,
     hoverMarkdown: async (uri, line) => ctx.hover.markdown(await vscode.workspace.openTextDocument(uri), line),
-    diagnostics: (uri) => ctx.decorations.diagnostics.get(uri)?.map((d) => ({ line: d.range.start.line + 1, message: d.message })) ?? [],
+    diagnostics: (uri) => ctx.decorations.diagnostics.get(uri)?.map((d) => ({ line: d.range.start.line + 1, message: d.message, severity: SEVERITY[d.severity] })) ?? [],
     notifications: () => ctx.notifier.history,
     clearNotifications: () => ctx.notifier.clear(),
     timeline: () => ctx.timeline.state(),

@@ -91,8 +91,8 @@ export async function runTraceCommand(ctx: TracefixContext, mode: RunMode, arg: 
 async function record(ctx: TracefixContext, plan: RunPlan): Promise<{ trace: Trace; unsaved: string[] }> {
   const folder = vscode.Uri.file(plan.root);
   const settings = readSettings(folder);
-  const unsaved = await saveBeforeRun(plan.root);
-  if (unsaved.length) ctx.log.warn(`debug.saveBeforeStart is "none": ${unsaved.join(', ')} not saved; the run uses the saved text`);
+  const { setting, unsaved } = await saveBeforeRun(plan.root);
+  ctx.log.info(`debug.saveBeforeStart: ${setting}${unsaved.length ? `; ${unsaved.join(', ')} not saved, the run uses the saved text` : ''}`);
   const settingPython = settings.pythonPath ? substitute(expandHome(settings.pythonPath), { workspaceFolder: plan.root, env: process.env, userHome: os.homedir() }) : undefined;
   const interp = await chooseInterpreter({ launchPython: plan.python, settingPython, folder, log: ctx.log });
   ctx.log.info(`recording ${plan.label} (${plan.origin}) in ${plan.cwd}; python: ${interp.python ?? 'from PATH'} (${interp.source})${interp.debugpyPath ? `; fallback debugpy: ${interp.debugpyPath}` : ''}`);

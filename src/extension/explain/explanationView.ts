@@ -36,8 +36,8 @@ export interface RenderedView {
   session: number;
   banner: { kind: string; title: string; detail: string; buttons: string[] };
   rounds: RenderedRound[];
-  /** The round scrolled into view (its top inside the viewport), if any. */
-  inView: number | null;
+  /** Rounds whose heading is on screen (below the banner). */
+  inView: number[];
 }
 
 export type PanelAction =

@@ -67,7 +67,7 @@ export class ExplainFeature implements vscode.Disposable {
     this.disposables.push(
       this.view,
       consent,
-      ctx.explainSteps.register(new ModelExplainStep({ notifier: ctx.notifier, log: ctx.log, begin: (s) => this.begin(s), showPanel: () => void this.view.show(), consent })),
+      ctx.explainSteps.register(new ModelExplainStep({ notifier: ctx.notifier, log: ctx.log, begin: (s) => this.begin(s), showPanel: () => this.view.show(), consent })),
       vscode.workspace.registerTextDocumentContentProvider(FIX_SCHEME, new FixDocuments(current)),
       vscode.workspace.registerTextDocumentContentProvider(PROMPT_SCHEME, new FixDocuments(current)),
       vscode.languages.registerCodeActionsProvider({ language: 'python', scheme: 'file' }, new FixCodeActions(current), { providedCodeActionKinds: FixCodeActions.kinds }),

@@ -173,7 +173,7 @@ function withSteps(text: string, opts: RenderOptions, following: (end: number) =
   for (const m of text.matchAll(STEP)) {
     const step = Number(m[1] ?? m[2]);
     const end = (m.index ?? 0) + m[0].length;
-    const target = step >= 1 ? opts.resolveStep(step, following(end)) : undefined;
+    const target = opts.resolveStep(step, following(end));
     if (!target) continue;
     if ((m.index ?? 0) > last) out.push(text.slice(last, m.index));
     out.push({ t: 'step', step, rec: target.rec, text: m[0], title: target.title });

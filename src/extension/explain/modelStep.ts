@@ -28,7 +28,7 @@ export interface ModelStepHost {
   /** Makes `session` current (panel, code actions, commands). */
   begin(session: FixSession): void;
   /** Opens the Explanation view on the current session (without taking the focus). */
-  showPanel(): void;
+  showPanel(): Promise<void>;
   /** Whether model-written code may run unsandboxed here (asked once per workspace). */
   consent: SandboxConsent;
 }
@@ -49,8 +49,9 @@ export class ModelExplainStep implements ExplainStep {
       // Before the model is asked: where there is no sandbox, the user decides once per workspace.
       const runPolicy = await this.host.consent.policy(signal);
       session.providerLabel = provider.label;
-      // Only once a model is there to ask: a missing key or model is one notification, not an empty panel.
-      this.host.showPanel();
+      // Only once a model is there to ask: a missing key or model is one notification, not an empty
+      // view. Open before the first request, so round 1 is seen streaming.
+      await this.host.showPanel();
       log.info(`explain: asking ${provider.label} (${provider.id}), up to ${settings.maxRounds} round(s)`);
       const result = await explainAndFix({
         recordOptions: {

@@ -32,6 +32,8 @@ export interface TimelineState {
   recordings: RecordingEntry[];
   /** Traced files changed since the recording on screen. */
   stale: string[];
+  /** The row standing for the events a long run left out. */
+  elision?: string;
 }
 
 function timeOf(ms: number): string {
@@ -86,6 +88,8 @@ export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposab
       stale: this.store.staleFiles().map((f) => f.rel),
     };
     if (r) s.recording = entryOf(r);
+    const gap = r && elisionRowOf(r.trace);
+    if (gap) s.elision = gap.text;
     if (this.selected !== undefined) s.selected = this.selected;
     return s;
   }

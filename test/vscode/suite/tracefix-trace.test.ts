@@ -57,7 +57,7 @@ describe('tracefix: Trace Only on a script', function () {
     assert.equal(exc.text, '__return__ = 5.333333333333333; ✗ ZeroDivisionError: division by zero');
     // `spread` never ran, so none of its lines is dimmed; every line of `mean` ran.
     assert.deepEqual(d.neverExecuted, []);
-    assert.deepEqual(api.diagnostics(uri), [{ line: 8, message: 'ZeroDivisionError: division by zero (in the recorded run)' }]);
+    assert.deepEqual(api.diagnostics(uri), [{ line: 8, message: 'ZeroDivisionError: division by zero (in the recorded run)', severity: 'error' }]);
     assert.ok(vscode.languages.getDiagnostics(uri).some((x) => x.source === 'Tracefix' && x.range.start.line === 7));
   });
 
