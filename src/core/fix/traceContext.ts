@@ -1,22 +1,22 @@
-// What a repair prompt needs from a recorded run: the code as traced, the task statement, the
-// failing command and its failure (from the outcome and the program's output), and whether the
-// run failed at all.
+// What a repair prompt needs from a recorded run: the code as traced (failure first, within a token
+// budget), the task statement, the failing command and its real failure text (pytest's own report,
+// or the program's traceback), and whether the run failed at all.
 import { extractTask, type PromptFile } from '../model/prompt';
-import { fileOrder } from '../render/next';
+import { isPytestFile } from '../render/pySource';
+import { selectCode } from '../render/codeExcerpt';
+import { indexTrace, type FrameSummary } from '../render/traceIndex';
+import { failurePath } from '../render/units';
 import type { Trace } from '../trace/model';
 import type { RecordOptions } from '../trace/options';
-import { summarizeFailure } from '../verify/failureSummary';
+import { pytestErrorLine, summarizeFailure } from '../verify/failureSummary';
 import { displayCommand } from '../verify/verify';
 
-/** Files shown to the model at most, and their total size (the largest are dropped first). */
-const MAX_FILES = 12;
-const MAX_CODE_CHARS = 60_000;
-/** Tail of the output quoted as the failure. */
-const MAX_ERROR_LINES = 40;
-const MAX_ERROR_CHARS = 3000;
+/** The failure text quoted at most: its first lines and its end (where the exception is). */
+const MAX_ERROR_CHARS = 4000;
+const HEAD_LINES = 8;
 
-export function outputText(trace: Trace): string {
-  return trace.output.map((c) => c.text).join('');
+export function outputText(trace: Trace, stream?: 'stdout' | 'stderr'): string {
+  return trace.output.filter((c) => !stream || c.stream === stream).map((c) => c.text).join('');
 }
 
 /** Did the traced run pass: it ran to its end with exit code 0 (and the test passed). */
@@ -26,71 +26,116 @@ export function tracePassed(trace: Trace): boolean {
   return trace.program.kind !== 'pytest' || o.testPassed !== false;
 }
 
+function at(file?: string, line?: number): string {
+  return file ? ` (at ${file}:${line ?? '?'})` : '';
+}
+
 /** One line on why the traced run failed ('' when it passed). */
 export function traceFailure(trace: Trace): string {
   const o = trace.outcome;
+  // Only a run that outlived the timeout may not terminate; a long run that ended is just long.
   if (o.status === 'timeout') return `timed out after ${trace.limits.timeoutMs / 1000} s (the program may not terminate)`;
-  if (o.status === 'step-limit') return `still running after ${trace.limits.maxSteps} recorded steps (the program may not terminate)`;
+  if (o.status === 'step-limit') return `recording stopped after ${trace.limits.maxSteps} steps (an old trace: the run was cut off there)`;
   if (tracePassed(trace)) return '';
+  const last = trace.events.at(trace.events.length - 1);
+  if (o.status === 'exited') return `the program ended at once with os._exit(${o.exitCode ?? '?'})${at(last?.file, last?.line)}`;
+  if (o.status === 'crashed') return `the program was killed by ${o.signal ?? 'a signal'}${at(last?.file, last?.line)}`;
+  const test = o.test;
+  if (test?.collectError) return `the test could not be collected: ${firstLine(test.collectError)}`;
+  if (trace.program.kind === 'pytest' && test && test.collected.length === 0) return `no test matches ${test.nodeId}`;
   const summary = summarizeFailure({ kind: trace.program.kind, exitCode: o.exitCode, timedOut: false, timeoutMs: trace.limits.timeoutMs, output: outputText(trace) });
+  // pytest's report of the test says more than an exit code.
+  const reported = test?.failureText ? pytestErrorLine(test.failureText) : undefined;
+  if (reported && (!summary || /^exit code/.test(summary))) return reported;
   const exc = o.exception;
-  if (exc && (!summary || /^exit code/.test(summary))) {
-    const where = exc.file ? ` (at ${exc.file}:${exc.line ?? '?'})` : '';
-    return `${exc.type}${exc.message ? `: ${exc.message}` : ''}${where}`;
-  }
+  if (exc && (!summary || /^exit code/.test(summary))) return `${exc.type}${exc.message ? `: ${firstLine(exc.message)}` : ''}${at(exc.file, exc.line)}`;
+  if (!summary && test?.phases.call === 'failed') return `${test.nodeId} failed`;
   return summary || `exit code ${o.exitCode ?? '?'}`;
 }
 
-/** The failure as quoted in the prompt: the summary line and the end of the output (traceback, pytest report). */
-export function traceErrorText(trace: Trace): string {
-  const summary = traceFailure(trace);
-  const lines = outputText(trace).replace(/\r\n?/g, '\n').trimEnd().split('\n');
-  let tail = lines.slice(-MAX_ERROR_LINES).join('\n');
-  if (tail.length > MAX_ERROR_CHARS) tail = tail.slice(tail.length - MAX_ERROR_CHARS).replace(/^[^\n]*\n/, '');
-  if (!tail.trim() || tail.includes(summary)) return tail.trim() ? tail : summary;
-  return `${summary}\n\n${tail}`;
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0]?.trim() ?? '';
 }
 
-/** The user files of the run as they were when traced, most relevant first, bounded. */
-export function promptFiles(trace: Trace): PromptFile[] {
-  const order = fileOrder(trace);
-  const rank = (p: string) => {
-    const i = order.indexOf(p);
-    return i < 0 ? order.length : i;
-  };
-  const files = trace.sources.filter((s) => s.text).sort((a, b) => rank(a.path) - rank(b.path)).slice(0, MAX_FILES);
-  // Drop the largest files (never the first one entered) until the code fits.
-  let total = files.reduce((n, f) => n + f.text.length, 0);
-  while (total > MAX_CODE_CHARS && files.length > 1) {
-    let largest = 1;
-    for (let i = 2; i < files.length; i++) if ((files[i]?.text.length ?? 0) > (files[largest]?.text.length ?? 0)) largest = i;
-    total -= files[largest]?.text.length ?? 0;
-    files.splice(largest, 1);
+/** The last Python traceback in `text`, from its header to the end. */
+function lastTraceback(text: string): string | undefined {
+  const i = text.lastIndexOf('Traceback (most recent call last):');
+  return i < 0 ? undefined : text.slice(text.lastIndexOf('\n', i) + 1);
+}
+
+/** At most MAX_ERROR_CHARS: the first lines (where it starts) and the end (the exception), the middle counted. */
+function bound(text: string): string {
+  const t = text.replace(/\r\n?/g, '\n').trimEnd();
+  if (t.length <= MAX_ERROR_CHARS) return t;
+  const lines = t.split('\n');
+  const head = lines.slice(0, HEAD_LINES).join('\n').slice(0, MAX_ERROR_CHARS / 4);
+  let tail = t.slice(t.length - (MAX_ERROR_CHARS - head.length - 60));
+  tail = tail.slice(tail.indexOf('\n') + 1);
+  const left = t.length - head.length - tail.length;
+  return `${head}\n[... ${left} characters left out ...]\n${tail}`;
+}
+
+/** The failure as quoted in the prompt: the summary line, then pytest's report of the test or the program's traceback. */
+export function traceErrorText(trace: Trace): string {
+  const summary = traceFailure(trace);
+  const o = trace.outcome;
+  let body: string | undefined;
+  if (trace.program.kind === 'pytest') body = o.test?.collectError ?? o.test?.failureText;
+  if (!body?.trim()) {
+    const stderr = outputText(trace, 'stderr');
+    body = lastTraceback(stderr) ?? lastTraceback(outputText(trace)) ?? (stderr.trim() ? stderr : outputText(trace));
   }
-  return files.map((s) => ({ path: s.path, text: s.text }));
+  const text = bound(body);
+  if (!text.trim()) return summary;
+  return text.includes(summary) ? text : `${summary}\n\n${text}`;
 }
 
 /**
- * Task statement: for a test, its name, assertions and the function under test (extractTask); for a
- * script or module, the docstring and signature of the function the failure points at — where the
- * exception surfaced, else the last user function called before the end.
+ * The user files of the run as they were when traced, for `## Code`: whole when they all fit the
+ * budget, else the failure path's functions first (PromptFile.shown); files left out for lack of
+ * room keep their text (an answer may still change them) with `shown: ''`.
  */
-export function taskOf(trace: Trace, files: PromptFile[]): string | undefined {
-  if (trace.program.kind === 'pytest') return extractTask({ files, testName: trace.program.target });
-  return extractTask({ files, functionName: functionUnderSuspicion(trace) });
+export function promptFiles(trace: Trace, options: { budget?: number } = {}): PromptFile[] {
+  const code = selectCode(trace, options);
+  return [
+    ...code.files.map((f): PromptFile => (f.shown === undefined ? { path: f.path, text: f.text } : { path: f.path, text: f.text, shown: f.shown })),
+    ...code.leftOut.map((f): PromptFile => ({ path: f.path, text: f.text, shown: '' })),
+  ];
 }
 
-function functionUnderSuspicion(trace: Trace): string | undefined {
-  const events = trace.events;
-  for (let i = events.length - 1; i >= 0; i--) {
-    const ev = events.at(i);
-    if (ev?.kind === 'exception' && ev.function !== '<module>') return ev.function;
+/**
+ * The function the failure points at, from the trace: a user function called on the failing line of
+ * the failing frame (the test's assertion, the script's line that raised), not a dunder method nor
+ * test code; else the innermost non-test frame the exception came from; else the last call.
+ */
+export function functionUnderTest(trace: Trace): FrameSummary | undefined {
+  const index = indexTrace(trace);
+  const path = failurePath(trace, index).map((id) => index.frames.get(id)).filter((f): f is FrameSummary => f !== undefined);
+  const ok = (f: FrameSummary) => !/^__\w+__$/.test(f.function) && !f.function.startsWith('<') && !isPytestFile(f.file);
+  const failing = [...index.exceptions].reverse().find((x) => path.some((f) => f.callId === x.callId));
+  if (failing) {
+    const onLine = path.find((f) => f.parentCallId === failing.callId && f.calledFromLine === failing.line && ok(f));
+    if (onLine) return onLine;
   }
-  for (let i = events.length - 1; i >= 0; i--) {
-    const ev = events.at(i);
-    if (ev?.kind === 'call' && ev.function !== '<module>' && !ev.function.startsWith('<')) return ev.function;
-  }
-  return undefined;
+  const stack = path.filter((f) => index.exceptions.some((x) => x.callId === f.callId));
+  const inner = stack.find(ok);
+  if (inner) return inner;
+  const called = path.find(ok);
+  if (called) return called;
+  let last: FrameSummary | undefined;
+  for (const f of index.frames.values()) if (ok(f) && (!last || f.firstIndex > last.firstIndex)) last = f;
+  return last;
+}
+
+/**
+ * Task statement: for a test, its name, assertions and the function under test; for a script or
+ * module, the docstring and signature of the function the failure points at.
+ */
+export function taskOf(trace: Trace, files: PromptFile[]): string | undefined {
+  const fn = functionUnderTest(trace);
+  const pin = fn ? { functionAt: { path: fn.file, line: fn.firstLine }, functionName: fn.function } : {};
+  if (trace.program.kind === 'pytest') return extractTask({ files, testName: trace.program.target, ...pin });
+  return extractTask({ files, ...pin });
 }
 
 export function commandOf(opts: RecordOptions): string {

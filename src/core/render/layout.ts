@@ -183,27 +183,42 @@ export class Layouter {
     const spans = trimStatements ? this.spans(u.file) : undefined;
     const out: number[] = [];
     let run: number[] = [];
-    const flush = () => {
-      const blankOnly = run.every((l) => !(layout.text[l - 1] ?? '').trim());
-      if (run.length < gap || (blankOnly && run.length <= 2)) out.push(...run);
+    // Lines that did not run are kept between lines that are shown (and at the end of a def body:
+    // the branch not taken) when the run is short; blank lines only between shown lines.
+    let before = false;
+    const flush = (after: boolean) => {
+      if (run.length) {
+        const blankOnly = run.every((l) => !(layout.text[l - 1] ?? '').trim());
+        const internal = before && after;
+        const keep = blankOnly ? internal && run.length <= 2 : (internal || (before && u.kind === 'def')) && run.length < gap;
+        if (keep) out.push(...run);
+        else before = false;
+      }
       run = [];
     };
     let prev = -1;
     for (const l of u.lines) {
-      if (prev >= 0 && l !== prev + 1) flush();
+      if (prev >= 0 && l !== prev + 1) {
+        flush(false);
+        before = false;
+      }
       prev = l;
       const header = u.kind === 'def' && l <= u.headerEnd;
       if (header || layout.ran[l] === 1) {
-        flush();
+        flush(true);
         if (spans && !header) {
           const s = spans.start[l] as number;
           const e = spans.end[l] as number;
-          if (e - s + 1 > LONG_STATEMENT && l - s >= 4 && l !== e) continue;
+          if (e - s + 1 > LONG_STATEMENT && l - s >= 4 && l !== e) {
+            before = false;
+            continue;
+          }
         }
         out.push(l);
+        before = true;
       } else run.push(l);
     }
-    flush();
+    flush(false);
     return out;
   }
 
@@ -352,7 +367,7 @@ export class Layouter {
   private hiddenRun(file: string, start: number, end: number, assigned: Map<number, number>): string[] {
     const layout = this.layout(file);
     const lines = layout.text.slice(start - 1, end);
-    if (lines.every((t) => !t.trim())) return start === 1 ? [] : [''];
+    if (lines.every((t) => !t.trim())) return start === 1 ? [] : lines.length <= 2 ? lines.map(() => '') : [''];
     const entries = this.index.entries.get(file);
     let steps = 0;
     let code = false;

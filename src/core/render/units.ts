@@ -47,7 +47,7 @@ export interface UnitSet {
 }
 
 export interface UnitOptions {
-  /** Count these lines as run, so module-level units keep them (the code excerpt keeps imports). */
+  /** Count these lines as run, so their units show them (the code excerpt keeps the imports). */
   extraRan?: (file: string, layout: FileLayout) => number[];
   /** Restrict to these files. */
   files?: string[];
@@ -161,8 +161,8 @@ export function buildUnits(trace: Trace, index: TraceIndex, options: UnitOptions
   for (const file of fileOrder) {
     const layout = files.get(file)!;
     const n = layout.text.length;
-    const extra = options.extraRan?.(file, layout) ?? [];
-    const ran = (l: number) => layout.ran[l] === 1 || extra.includes(l);
+    for (const l of options.extraRan?.(file, layout) ?? []) layout.ran[l] = 1;
+    const ran = (l: number) => layout.ran[l] === 1;
     // Module unit: lines outside every def (classes are transparent).
     const module: CodeUnit = { id: units.length, file, kind: 'module', name: '<module>', lines: [], headerEnd: 0, context: [], failure: false, steps: 0 };
     const defs = layout.src.blocks.filter((b) => b.kind === 'def').sort((a, b) => a.start - b.start);
