@@ -33,9 +33,12 @@ buf = []       # records not yet sent
 lost = [0]     # events not recorded because the program was at its recursion limit
 _failures = {}  # recorder errors already reported (type and message)
 IMMUTABLE = frozenset((int, float, complex, bool, str, bytes, type(None), tuple, frozenset, range))
+# Iterating (FOR_ITER) is left out: over a generator it runs code that could mutate a container
+# shared with this frame, and that change is then seen after this frame's next call or store.
 _MUTATING = ('CALL', 'STORE_SUBSCR', 'DELETE_SUBSCR', 'STORE_ATTR', 'DELETE_ATTR', 'STORE_SLICE',
-             'DELETE_SLICE', 'INPLACE_', 'BEFORE_WITH', 'SETUP_WITH', 'WITH_EXCEPT_START', 'FOR_ITER',
-             'SEND', 'YIELD', 'IMPORT_', 'GET_AWAITABLE', 'LIST_EXTEND', 'DICT_UPDATE', 'SET_UPDATE')
+             'DELETE_SLICE', 'BEFORE_WITH', 'SETUP_WITH', 'WITH_EXCEPT_START', 'SEND', 'IMPORT_',
+             'GET_AWAITABLE')
+_STALE = '\x00'  # the repr of a cut value after a delta: not computed again until needed
 
 
 class CodeInfo(object):
@@ -53,24 +56,37 @@ class CodeInfo(object):
         self.events_on = False
 
 
+_NAME_STORES = ('STORE_FAST', 'STORE_NAME', 'STORE_GLOBAL', 'STORE_DEREF')
+
+
 def _mutating_lines(code):
-    """Lines whose execution may change a container held in a local without rebinding it: a call, a
-    store into an item or attribute, an in-place operator... Only after those lines are mutable
-    values compared again (an unchanged identity is otherwise an unchanged value)."""
-    out = set()
+    """Per line, whether running it may change a container held in a local without rebinding it:
+    True for a call, a store into an item or attribute...; for in-place operators whose result is
+    stored back into plain names (`total += i`), the set of those names: only a mutable value behind
+    one of them can have changed. Lines not listed change nothing in place, so after them an
+    unchanged identity is an unchanged value. None: unknown, compare after every line."""
+    out = {}
     line = None
     try:
-        for ins in dis.get_instructions(code):
-            ln = getattr(ins, 'positions', None)
-            ln = ln.lineno if ln is not None and ln.lineno is not None else ins.starts_line if isinstance(ins.starts_line, int) else line
-            if ln is not None and ln is not True:
+        ins = list(dis.get_instructions(code))
+        for k, i in enumerate(ins):
+            ln = getattr(i, 'positions', None)
+            ln = ln.lineno if ln is not None and ln.lineno is not None else i.starts_line if type(i.starts_line) is int else line
+            if ln is not None:
                 line = ln
-            name = ins.opname
-            if name.startswith(_MUTATING) or (name == 'BINARY_OP' and ins.argrepr.endswith('=')):
-                out.add(line)
+            name = i.opname
+            inplace = (name == 'BINARY_OP' and i.argrepr.endswith('=')) or name.startswith('INPLACE_')
+            if inplace:
+                nxt = ins[k + 1] if k + 1 < len(ins) else None
+                if nxt is not None and nxt.opname in _NAME_STORES and out.get(line) is not True:
+                    out[line] = out.get(line, frozenset()) | frozenset((nxt.argval,))
+                    continue
+                out[line] = True
+            elif name.startswith(_MUTATING):
+                out[line] = True
     except Exception:
-        return None  # unknown: compare on every line
-    return frozenset(out)
+        return None
+    return out
 
 
 def _under_root(path):
@@ -125,14 +141,34 @@ def _visible(name, v, module_scope):
     return True
 
 
+_snaps = {}  # id(value) -> latest snapshot of a cut value (shared by the frames that hold it)
+
+
+def snap_for(v):
+    """A snapshot of the cut value `v`, updated from the latest one any frame took (cheaper than a
+    new one: a call passing a large list does not copy it again)."""
+    s = _snaps.get(id(v))
+    if s is not None and s.obj is v:
+        s = compare(s, v, '', 8)[1]
+    else:
+        if len(_snaps) > 512:
+            _snaps.clear()
+        s = snapshot(v)
+    _snaps[id(v)] = s
+    return s
+
+
 def diff(frame, st, full):
     """(changed, deleted, deltas) of the frame's visible locals since its last record; each None when
-    empty. `full`: mutable values may have changed in place (else an unchanged identity is skipped)."""
+    empty. `full`: whether mutable values may have changed in place (True, False, or the names an
+    in-place operator stored into); else an unchanged identity is an unchanged value."""
     try:
         loc = frame.f_locals
         items = list(loc.items())
     except Exception:
         return None, None, None
+    if full is not True and full:
+        full = any(type(loc[n]) not in IMMUTABLE for n in full if n in loc)
     known = st[2]
     info = st[4]
     limit = CFG['repr']
@@ -140,38 +176,30 @@ def diff(frame, st, full):
     module_scope = info.scope != 'f'
     for name, v in items:
         prev = known.get(name)
-        if prev is not None and prev[0] is v and (not full or type(v) in IMMUTABLE):
-            continue
-        if prev is None:
+        if prev is not None and prev[0] is v:
+            if not full or prev[1] is None or type(v) in IMMUTABLE:
+                continue
+            if prev[2] is not None:  # a cut value: its snapshot says whether (and where) it changed
+                ds, snap = compare(prev[2], v, name, limit)
+                if ds:
+                    deltas = (deltas or []) + ds
+                    prev[1] = _STALE
+                    prev[2] = _snaps[id(v)] = snap
+                continue
+            text, complete = _repr(v, limit)
+            if text == prev[1]:
+                continue
+        elif prev is None or prev[1] is None:
             if not _visible(name, v, module_scope):
                 known[name] = [v, None, None]
                 continue
-        elif prev[1] is None:  # hidden name (module, function at module scope...)
-            if _visible(name, v, module_scope):
-                prev = None
-            else:
-                prev[0] = v
-                continue
-        try:
-            text, complete = brepr(v, limit)
-        except RecursionError:
-            text, complete = '<not recorded: recursion limit>', True
-        if prev is None or prev[0] is not v or (text != prev[1] and (complete or prev[2] is None)):
-            if changed is None:
-                changed = {}
-            changed[name] = text
-            known[name] = [v, text, None if complete else snapshot(v)]
-        elif not complete:
-            ds, snap = compare(prev[2], v, name, limit)
-            if text != prev[1] or ds:
-                if ds:
-                    deltas = (deltas or []) + ds
-                else:
-                    if changed is None:
-                        changed = {}
-                    changed[name] = text
-                prev[1] = text
-                prev[2] = snap
+            text, complete = _repr(v, limit)
+        else:
+            text, complete = _repr(v, limit)
+        if changed is None:
+            changed = {}
+        changed[name] = text
+        known[name] = [v, text, None if complete else snap_for(v)]
     if len(known) != len(items):
         names = set(k for k, _ in items)
         for k in [k for k in known if k not in names]:
@@ -179,6 +207,13 @@ def diff(frame, st, full):
                 deleted = (deleted or []) + [k]
             del known[k]
     return changed, deleted, deltas
+
+
+def _repr(v, limit):
+    try:
+        return brepr(v, limit)
+    except RecursionError:
+        return '<not recorded: recursion limit>', True
 
 
 # ------------------------------------------------------------------ records
@@ -247,8 +282,8 @@ def line(frame, lineno):
     if st is None or state['done'] or st[6] is not frame:
         return
     info = st[4]
-    full = st[5] or info.mutating is None or st[3] in info.mutating
-    ch, de, dl = diff(frame, st, full)
+    m = info.mutating
+    ch, de, dl = diff(frame, st, True if st[5] or m is None else m.get(st[3], False))
     st[3] = lineno
     st[5] = False
     if dl is not None:
@@ -270,8 +305,8 @@ def leave(frame, kind, value):
         return
     if state['done']:
         return
-    info = st[4]
-    ch, de, dl = diff(frame, st, st[5] or info.mutating is None or st[3] in info.mutating)
+    m = st[4].mutating
+    ch, de, dl = diff(frame, st, True if st[5] or m is None else m.get(st[3], False))
     if kind == 'e':
         try:
             shown = list(exception_parts(value, CFG['repr']))
