@@ -7,8 +7,10 @@ import type { FixSession } from './session';
 export const FIX_SCHEME = 'tracefix-fix';
 export const PROMPT_SCHEME = 'tracefix-prompt';
 
+/** The file as round `round`'s patch makes it. The first path segment names the fix, so a tab or
+ * the breadcrumbs never pass it off as the workspace file of the same name. */
 export function fixUri(session: FixSession, round: number, relPath: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: FIX_SCHEME, path: `/${relPath}`, query: `session=${session.id}&round=${round}` });
+  return vscode.Uri.from({ scheme: FIX_SCHEME, path: `/Round ${round} fix/${relPath}`, query: `session=${session.id}&round=${round}` });
 }
 
 export function promptUri(session: FixSession, round: number): vscode.Uri {
@@ -29,7 +31,7 @@ export class FixDocuments implements vscode.TextDocumentContentProvider {
     const round = session.round(Number(q.get('round')));
     if (!round) return '';
     if (uri.scheme === PROMPT_SCHEME) return promptText(round.prompt);
-    const rel = uri.path.replace(/^\//, '');
+    const rel = uri.path.replace(/^\/[^/]*\//, '');
     return round.patch?.files.find((f) => f.path === rel)?.newText ?? '';
   }
 }

@@ -115,7 +115,7 @@ function roundView(s: FixSession, r: SessionRound, ctx: ViewContext, answer: Fix
     actions.push({ type: 'preview', round: r.index, label: 'Preview Fix' });
   }
   if (res) actions.push({ type: 'prompt', round: r.index, label: 'Show Prompt', title: 'The exact (redacted) messages the model got in this round' });
-  const read = links ? (links.all.length > 1 ? `${links.own.label} (and ${links.all.filter((x) => x !== links.own).map((x) => x.label).join(', ')})` : links.own.label) : null;
+  const read = links ? [links.own, ...links.all.filter((x) => x !== links.own)].map((x) => x.label).join(', and ') : null;
   const final = s.status !== 'running';
   const laterIsAnswer = answer !== undefined && answer.index > r.index && answer.verification?.passed === true;
   return {

@@ -128,7 +128,7 @@ describe('viewOf', () => {
     const link = (i: number) => v.rounds[i]?.blocks.flatMap((b) => (b.t === 'p' ? b.c : [])).find((x) => typeof x !== 'string' && x.t === 'step');
     expect(link(0)).toMatchObject({ step: 2, rec: 1 });
     expect(link(1)).toMatchObject({ step: 2, rec: 2 });
-    expect(v.rounds[1]?.read).toBe("the run with round 1's fix (and the failing run)");
+    expect(v.rounds[1]?.read).toBe("the run with round 1's fix, and the failing run");
   });
 
   it('errors and cancellation say so', () => {

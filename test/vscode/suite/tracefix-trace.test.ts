@@ -13,6 +13,8 @@ describe('tracefix: Trace Only on a script', function () {
     await openAt('report.py', 3);
     // stats.py beside it, so its decorations are painted too.
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(wsUri('stats.py')), { viewColumn: vscode.ViewColumn.Two, preserveFocus: true });
+    // The timeline is a view in the panel, open from earlier suites: close the panel to see whether Trace Only opens it.
+    await vscode.commands.executeCommand('workbench.action.closePanel');
     api.clearNotifications();
     const r = await run('tracefix.traceOnly');
     assertOk(r);

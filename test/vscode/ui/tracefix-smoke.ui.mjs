@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 
 const TIMEOUT = { timeout: 60_000 };
 
-/** The timeline webview's document (VS Code nests it in two iframes). */
+/** The timeline webview's document (a view in the panel; VS Code nests it in two iframes). */
 function timelineFrame(wb) {
-  return wb.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  return wb.webviewFrame('#steps');
 }
 
 /**
@@ -53,7 +53,7 @@ export const checks = [
     name: 'the timeline lists the steps and follows the arrow keys',
     async run(wb) {
       await wb.runCommand('Tracefix: Show Timeline');
-      const frame = timelineFrame(wb);
+      const frame = await timelineFrame(wb);
       const selected = frame.locator('.row.selected');
       await selected.waitFor({ state: 'visible', timeout: 30_000 });
       assert.match(await selected.innerText(), /test_calc\.py:10/);

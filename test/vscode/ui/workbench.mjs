@@ -213,6 +213,45 @@ export class Workbench {
     return labels;
   }
 
+  /**
+   * The frame of the webview (a view or an editor panel) whose document has `selector`: webviews
+   * sit in nested iframes, and several may be open at once (the timeline, the explanation).
+   */
+  async webviewFrame(selector, { timeout = 30_000 } = {}) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      for (const f of this.page.frames()) {
+        if (f === this.page.mainFrame()) continue;
+        if (await f.$(selector).catch(() => null)) return f;
+      }
+      if (Date.now() > deadline) throw new Error(`no webview shows ${selector}`);
+      await this.page.waitForTimeout(200);
+    }
+  }
+
+  /**
+   * Layout of the active editor: its width, and for a 1-based line the right edge of each span that
+   * carries decoration text (an inline `::after` is part of its span's box) against the visible
+   * right edge of the text area.
+   */
+  async editorLayout(lineNumber) {
+    return this.page.locator(ACTIVE_EDITOR).first().evaluate((editor, lineNumber) => {
+      const numbers = new Map();
+      for (const n of editor.querySelectorAll('.margin-view-overlays .line-numbers')) numbers.set(n.parentElement?.style.top ?? n.style.top, Number(n.textContent?.trim()));
+      const line = [...editor.querySelectorAll('.view-lines .view-line')].find((l) => numbers.get(l.style.top) === lineNumber);
+      const visible = editor.querySelector('.lines-content')?.parentElement?.getBoundingClientRect() ?? editor.getBoundingClientRect();
+      const decorated = line ? [...line.querySelectorAll('span')].filter((s) => {
+        const c = getComputedStyle(s, '::after').content;
+        return c && c !== 'none' && c !== 'normal';
+      }) : [];
+      return {
+        width: editor.getBoundingClientRect().width,
+        visibleRight: visible.right,
+        afterRights: decorated.map((s) => s.getBoundingClientRect().right),
+      };
+    }, lineNumber);
+  }
+
   /** Texts of the visible notification toasts. */
   async notifications() {
     return this.page.locator('.notification-toast .notification-list-item-message').allInnerTexts();
