@@ -254,28 +254,30 @@ export class Layouter {
       assigned.set(u.id, level);
     };
     const failure = this.set.units.filter((u) => u.failure);
-    const needed = failure.reduce((n, u) => n + this.unitCost(u, minFailure) + FILE_HEADER_TOKENS, 0);
-    if (needed <= remaining) {
-      // Every failure unit fits at its plainest level: the earlier ones get the richer levels.
-      let reserve = needed;
-      for (const u of failure) {
-        reserve -= this.unitCost(u, minFailure) + FILE_HEADER_TOKENS;
-        let level = minFailure;
-        for (let l = 0; l < minFailure; l++) {
-          if (this.unitCost(u, l) + fileCost(u) <= remaining - reserve) {
-            level = l;
-            break;
-          }
+    // Failure units use the first `failureLevels` levels (values never cut). The nearest ones that
+    // fit at the plainest of those are shown so; the earlier (nearer the exception) get the richer
+    // levels; the farther ones that do not fit try the terser levels, and only when not even the
+    // nearest fits are its values cut.
+    const cost = (list: CodeUnit[], level: number) => list.reduce((n, u) => n + this.unitCost(u, level) + FILE_HEADER_TOKENS, 0);
+    let prefix = failure.length;
+    while (prefix > 0 && cost(failure.slice(0, prefix), minFailure) > remaining) prefix--;
+    let reserve = cost(failure.slice(0, prefix), minFailure);
+    for (const u of failure.slice(0, prefix)) {
+      reserve -= this.unitCost(u, minFailure) + FILE_HEADER_TOKENS;
+      let level = minFailure;
+      for (let l = 0; l < minFailure; l++) {
+        if (this.unitCost(u, l) + fileCost(u) <= remaining - reserve) {
+          level = l;
+          break;
         }
-        take(u, level);
       }
-    } else {
-      for (const u of failure) {
-        for (let l = 0; l < levels; l++) {
-          if (this.unitCost(u, l) + fileCost(u) <= remaining) {
-            take(u, l);
-            break;
-          }
+      take(u, level);
+    }
+    for (const u of failure.slice(prefix)) {
+      for (let l = prefix === 0 ? 0 : minFailure; l < levels; l++) {
+        if (this.unitCost(u, l) + fileCost(u) <= remaining) {
+          take(u, l);
+          break;
         }
       }
     }

@@ -127,14 +127,21 @@ export function failurePath(trace: Trace, index: TraceIndex): number[] {
     const fn = names[names.length - 1]?.replace(/\[.*$/, '');
     for (const f of index.frames.values()) if (f.function === fn && file !== undefined && file.endsWith(f.file)) push(f.callId);
   }
-  // The calls the failing frames made: those on the failing lines first, then the latest.
+  // The calls the failing frames made: those on the failing lines first (in call order, dunder
+  // methods such as an assertion's __eq__ / __repr__ after the others), then the latest.
   const onPath = new Set(out);
   const failingLine = new Map<number, number>();
   for (const x of index.exceptions) if (onPath.has(x.callId)) failingLine.set(x.callId, x.line);
   const children: FrameSummary[] = [];
   for (const f of index.frames.values()) if (f.parentCallId !== undefined && onPath.has(f.parentCallId) && !onPath.has(f.callId)) children.push(f);
   const onFailingLine = (f: FrameSummary) => (f.calledFromLine !== undefined && failingLine.get(f.parentCallId ?? -1) === f.calledFromLine ? 0 : 1);
-  children.sort((a, b) => onFailingLine(a) - onFailingLine(b) || b.lastIndex - a.lastIndex);
+  const dunder = (f: FrameSummary) => (/^__\w+__$/.test(f.function) ? 1 : 0);
+  children.sort((a, b) => {
+    const la = onFailingLine(a);
+    const lb = onFailingLine(b);
+    if (la !== lb) return la - lb;
+    return la === 0 ? dunder(a) - dunder(b) || a.firstIndex - b.firstIndex : b.lastIndex - a.lastIndex;
+  });
   for (const f of children) push(f.callId);
   return out;
 }

@@ -103,7 +103,7 @@ describe('code of a large module', () => {
     lines.push('', `def f${k}(x):`, `    """Step ${k} of the pipeline."""`, `    y = x * ${k}`, `    return math.floor(y / ${k + 1})`, '');
   }
   const BIG = lines.join('\n');
-  const TEST = 'from big import f77\n\n\nclass TestBig:\n    def test_f(self):\n        assert f77(3) == 4\n';
+  const TEST = 'from big import f3, f12, f77\n\n\nclass TestBig:\n    def test_f(self):\n        f3(3) + f12(3)\n        assert f77(3) == 4\n';
   const defLine = (k: number) => lines.indexOf(`def f${k}(x):`) + 1;
 
   function bigTrace(): Trace {
@@ -112,9 +112,10 @@ describe('code of a large module', () => {
     for (const k of [3, 12, 77]) {
       const l = defLine(k);
       b.call('big.py', `f${k}`, l, { x: '3' }).line(l + 2, { y: String(3 * k) }).ret(l + 3, String(Math.floor((3 * k) / (k + 1))));
+      if (k === 12) b.line(6);
     }
-    b.raise(6, { type: 'AssertionError', message: 'assert 2 == 4', file: 'tests/test_big.py', line: 6 });
-    const t = b.build({ status: 'exception', exitCode: 1, exception: { type: 'AssertionError', message: 'assert 2 == 4', repr: "AssertionError('assert 2 == 4')", file: 'tests/test_big.py', line: 6 } });
+    b.raise(7, { type: 'AssertionError', message: 'assert 2 == 4', file: 'tests/test_big.py', line: 7 });
+    const t = b.build({ status: 'exception', exitCode: 1, exception: { type: 'AssertionError', message: 'assert 2 == 4', repr: "AssertionError('assert 2 == 4')", file: 'tests/test_big.py', line: 7 } });
     t.program.kind = 'pytest';
     t.program.target = 'tests/test_big.py::TestBig::test_f';
     return t;
