@@ -7,6 +7,7 @@
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { traceToJson } from '../core/trace/json';
 import { createReplaySession, GOTO_REQUEST, loadTrace, POSITION_EVENT, REPLAY_DEBUG_TYPE, type ReplayPosition, type ReplaySession } from '../core/replay';
 import { errorMessage } from '../core/errors';
 import type { Trace } from '../core/trace/model';
@@ -133,7 +134,8 @@ export class ReplayLauncher implements vscode.Disposable, vscode.DebugConfigurat
         : await vscode.window.showSaveDialog({ title: 'Tracefix: save the trace', filters: { 'Trace JSON': ['json'] }, defaultUri: vscode.Uri.file(path.join(trace.program.root, 'trace.json')) });
     if (!target) return undefined;
     try {
-      await vscode.workspace.fs.writeFile(target, Buffer.from(`${JSON.stringify(trace, null, 1)}\n`, 'utf8'));
+      // The CLI's writer: the events are a column store in memory, not an array JSON.stringify could write.
+      await vscode.workspace.fs.writeFile(target, Buffer.from(traceToJson(trace), 'utf8'));
     } catch (e) {
       void this.notifier.show('error', `Tracefix could not save the trace to ${target.fsPath}: ${errorMessage(e)}`);
       return undefined;

@@ -171,7 +171,7 @@ function banner(s: FixSession, answer: FixRound | undefined, ctx: ViewContext): 
   switch (s.status) {
     case 'running': {
       const r = s.rounds[s.rounds.length - 1];
-      const what = r ? (PHASE_TEXT[r.phase] ?? r.phase) : 'starting…';
+      const what = r ? (PHASE_TEXT[r.phase] ?? r.phase) : 'preparing the prompt…';
       return { kind: 'running', title: `Round ${r?.index ?? 1} of up to ${s.maxRounds}: ${what}`, detail: s.providerLabel ? `Model: ${s.providerLabel}.` : '', actions: [] };
     }
     case 'fixed': {
