@@ -5,7 +5,8 @@
 // `# ... lines a-b not shown` marker. A file holding the failing code is never dropped for one that
 // was only imported.
 import type { Trace } from '../trace/model';
-import { cutLine, Layouter, MAX_LINE_CHARS, type RenderMode } from './layout';
+import { Layouter, type RenderMode } from './layout';
+import { cutLine, MAX_LINE_CHARS } from './lineText';
 import { fileOrder } from './next';
 import { countTokens } from './tokens';
 import { indexTrace } from './traceIndex';

@@ -6,19 +6,11 @@
 // the line and entry boundaries these are cut at), so planning is linear in what could be shown; the
 // chosen text is then counted exactly once, and planned again tighter in the rare case it is over.
 import type { Trace } from '../trace/model';
-import { partText } from './changes';
+import { cutLine, entryText, historyPieces, MAX_LINE_CHARS, type Level } from './lineText';
 import { countTokens } from './tokens';
 import type { Entry, TraceIndex } from './traceIndex';
 import type { CodeUnit, FileLayout, UnitSet } from './units';
-
-export interface Level {
-  /** Leading entries a line keeps before `...(N more);` and its last entry. */
-  keep: number;
-  /** Longest value shown, in characters. */
-  width: number;
-  /** Runs of this many lines or more that did not run are collapsed to a marker. */
-  gap: number;
-}
+import { planUnits, type CostModel, type Plan } from './plan';
 
 export interface RenderMode {
   /** 'next': lines carry their `# (k) …;` entries; 'code': plain source. */
@@ -28,10 +20,6 @@ export interface RenderMode {
   failureLevels: number;
 }
 
-/** Longest source line shown; the rest is replaced by a count (a 300 KB literal is not code to read). */
-export const MAX_LINE_CHARS = 400;
-/** Longest value shown even at full width (the recorder's repr limit is normally far below). */
-export const VALUE_CEILING = 1000;
 /** Statements longer than this many lines keep their first lines and last at the terser levels. */
 const LONG_STATEMENT = 12;
 const MARKER_TOKENS = 14;
@@ -41,8 +29,7 @@ export interface LayoutResult {
   text: string;
   /** Exact token count of `text`. */
   tokens: number;
-  /** unit id → level index, for the units shown. */
-  assigned: Map<number, number>;
+  plan: Plan;
   /** Entries written / recorded. */
   stepsShown: number;
   /** Units with entries that were not shown at all. */
@@ -53,47 +40,7 @@ export interface LayoutResult {
   filesShown: string[];
 }
 
-export function cutLine(line: string): string {
-  return line.length <= MAX_LINE_CHARS ? line : `${line.slice(0, MAX_LINE_CHARS)} <... ${line.length - MAX_LINE_CHARS} more characters>`;
-}
-
-function entryText(e: Entry, width: number): string {
-  return `(${e.step}) ${e.parts.map((p) => `${partText(p, Math.min(width, VALUE_CEILING))};`).join(' ')}`;
-}
-
-function gapText(runs: number): string {
-  return `...(${runs} more runs not recorded);`;
-}
-
-/**
- * A line's history: the first `keep` entries, `...(N more);`, the last entry; the runs that fell in
- * the unrecorded gap of a long run are counted where they happened. Returns the pieces and how many
- * entries they show.
- */
-export function historyPieces(list: readonly Entry[], level: Level, gapRuns = 0, gapAt = Infinity): { pieces: string[]; shown: number } {
-  const before = gapRuns > 0 ? list.filter((e) => e.index < gapAt).length : -1;
-  const pieces: string[] = [];
-  if (list.length <= level.keep + 1) {
-    list.forEach((e, i) => {
-      if (i === before) pieces.push(gapText(gapRuns));
-      pieces.push(entryText(e, level.width));
-    });
-    if (before === list.length) pieces.push(gapText(gapRuns));
-    return { pieces, shown: list.length };
-  }
-  const skipped = list.length - level.keep - 1;
-  const inMiddle = before >= level.keep && before <= list.length - 1;
-  for (let i = 0; i < level.keep; i++) {
-    if (i === before) pieces.push(gapText(gapRuns));
-    pieces.push(entryText(list[i]!, level.width));
-  }
-  pieces.push(inMiddle ? `...(${skipped} more; ${gapRuns} more runs not recorded);` : `...(${skipped} more);`);
-  if (before === list.length) pieces.push(entryText(list[list.length - 1]!, level.width), gapText(gapRuns));
-  else pieces.push(entryText(list[list.length - 1]!, level.width));
-  return { pieces, shown: level.keep + 1 };
-}
-
-export class Layouter {
+export class Layouter implements CostModel {
   private readonly srcTokens = new Map<string, Int32Array>();
   private readonly entryTokens = new Map<Entry, Map<number, number>>();
   private readonly costs = new Map<string, number>();
@@ -240,61 +187,73 @@ export class Layouter {
     return t;
   }
 
-  /** Which units to show at which level within `budget` tokens. */
-  plan(budget: number): Map<number, number> {
-    const levels = this.mode.levels.length;
-    const minFailure = Math.min(this.mode.failureLevels, levels) - 1;
-    const assigned = new Map<number, number>();
-    const files = new Set<string>();
-    let remaining = budget;
-    const fileCost = (u: CodeUnit) => (files.has(u.file) ? 0 : FILE_HEADER_TOKENS);
-    const take = (u: CodeUnit, level: number) => {
-      remaining -= this.unitCost(u, level) + fileCost(u);
-      files.add(u.file);
-      assigned.set(u.id, level);
-    };
-    const failure = this.set.units.filter((u) => u.failure);
-    // Failure units use the first `failureLevels` levels (values never cut). The nearest ones that
-    // fit at the plainest of those are shown so; the earlier (nearer the exception) get the richer
-    // levels; the farther ones that do not fit try the terser levels, and only when not even the
-    // nearest fits are its values cut.
-    const cost = (list: CodeUnit[], level: number) => list.reduce((n, u) => n + this.unitCost(u, level) + FILE_HEADER_TOKENS, 0);
-    let prefix = failure.length;
-    while (prefix > 0 && cost(failure.slice(0, prefix), minFailure) > remaining) prefix--;
-    let reserve = cost(failure.slice(0, prefix), minFailure);
-    for (const u of failure.slice(0, prefix)) {
-      reserve -= this.unitCost(u, minFailure) + FILE_HEADER_TOKENS;
-      let level = minFailure;
-      for (let l = 0; l < minFailure; l++) {
-        if (this.unitCost(u, l) + fileCost(u) <= remaining - reserve) {
-          level = l;
-          break;
-        }
-      }
-      take(u, level);
+  /** The line of `u` nearest the failure: where an exception left it, else its latest entry. */
+  private focalLine(u: CodeUnit): number {
+    const owner = this.layout(u.file).owner;
+    for (let i = this.index.exceptions.length - 1; i >= 0; i--) {
+      const x = this.index.exceptions[i]!;
+      if (x.file === u.file && owner[x.line] === u.id) return x.line;
     }
-    for (const u of failure.slice(prefix)) {
-      for (let l = prefix === 0 ? 0 : minFailure; l < levels; l++) {
-        if (this.unitCost(u, l) + fileCost(u) <= remaining) {
-          take(u, l);
-          break;
-        }
+    const entries = this.index.entries.get(u.file);
+    let best = u.lines[u.lines.length - 1] ?? 0;
+    let bestIndex = -1;
+    for (const l of u.lines) {
+      const list = entries?.get(l);
+      const last = list?.[list.length - 1];
+      if (last && last.index > bestIndex) {
+        bestIndex = last.index;
+        best = l;
       }
     }
-    for (const u of this.set.units) {
-      if (u.failure) continue;
-      for (let l = 0; l < levels; l++) {
-        if (this.unitCost(u, l) + fileCost(u) <= remaining) {
-          take(u, l);
-          break;
-        }
-      }
-    }
-    return assigned;
+    return best;
+  }
+
+  /** The lines of `u` around the one nearest the failure (mostly those before it) that fit `budget`. */
+  window(u: CodeUnit, levelIndex: number, budget: number): { lines: number[]; cost: number } | undefined {
+    const level = this.mode.levels[levelIndex]!;
+    const shown = this.shownLines(u, levelIndex);
+    const isHeader = (l: number) => u.kind === 'def' && l <= u.headerEnd;
+    const body = shown.filter((l) => !isHeader(l));
+    if (body.length === 0) return undefined;
+    const lineCost = (l: number) => this.lineTokens(u.file, l) + this.annotationCost(u.file, l, level);
+    let cost = 2 * MARKER_TOKENS;
+    for (const l of u.context) cost += this.lineTokens(u.file, l);
+    for (const l of shown) if (isHeader(l)) cost += lineCost(l);
+    const focal = this.focalLine(u);
+    let f = 0;
+    while (f + 1 < body.length && body[f + 1]! <= focal) f++;
+    const step = (i: number, j: number) => lineCost(body[i]!) + (body[i]! === body[j]! + 1 || body[j]! === body[i]! + 1 ? 0 : MARKER_TOKENS);
+    if (cost + lineCost(body[f]!) > budget) return undefined;
+    cost += lineCost(body[f]!);
+    let lo = f;
+    let hi = f;
+    while (lo > 0 && cost + step(lo - 1, lo) <= budget) cost += step(--lo, lo + 1);
+    while (hi + 1 < body.length && cost + step(hi + 1, hi) <= budget) cost += step(++hi, hi - 1);
+    return { lines: [...shown.filter(isHeader), ...body.slice(lo, hi + 1)], cost };
+  }
+
+  get units(): readonly CodeUnit[] {
+    return this.set.units;
+  }
+
+  get levelCount(): number {
+    return this.mode.levels.length;
+  }
+
+  get failureLevels(): number {
+    return this.mode.failureLevels;
+  }
+
+  readonly fileHeader = FILE_HEADER_TOKENS;
+
+  /** Which units to show, at which level, within `budget` tokens. */
+  plan(budget: number): Plan {
+    return planUnits(this, budget);
   }
 
   /** Writes the chosen units, file by file (files with nothing shown are left out). */
-  emitFiles(assigned: Map<number, number>): { files: { file: string; text: string; whole: boolean }[]; stepsShown: number } {
+  emitFiles(plan: Plan): { files: { file: string; text: string; whole: boolean }[]; stepsShown: number } {
+    const assigned = plan.levels;
     const byFile = new Map<string, CodeUnit[]>();
     for (const u of this.set.units) if (assigned.has(u.id)) (byFile.get(u.file) ?? byFile.set(u.file, []).get(u.file)!).push(u);
     const files: { file: string; text: string; whole: boolean }[] = [];
@@ -307,7 +266,7 @@ export class Layouter {
       const lineLevel = new Int8Array(n + 2).fill(-1);
       for (const u of byFile.get(file)!) {
         const level = assigned.get(u.id)!;
-        for (const l of this.shownLines(u, level)) {
+        for (const l of plan.windows.get(u.id) ?? this.shownLines(u, level)) {
           visible[l] = 1;
           if (layout.owner[l] === u.id) lineLevel[l] = level;
         }
@@ -339,8 +298,9 @@ export class Layouter {
   }
 
   /** Writes the chosen units as one text, `# ==== file ====` before each file when there are several. */
-  emit(assigned: Map<number, number>): LayoutResult {
-    const { files, stepsShown } = this.emitFiles(assigned);
+  emit(plan: Plan): LayoutResult {
+    const assigned = plan.levels;
+    const { files, stepsShown } = this.emitFiles(plan);
     const multi = files.length > 1;
     const out: string[] = [];
     for (const f of files) {
@@ -352,7 +312,7 @@ export class Layouter {
     const shown = new Set(files.map((f) => f.file));
     const unitsLeftOut = this.set.units.filter((u) => !assigned.has(u.id) && u.steps > 0);
     const filesLeftOut = this.set.fileOrder.filter((f) => !shown.has(f));
-    return { text, tokens: countTokens(text), assigned, stepsShown, unitsLeftOut, filesLeftOut, filesShown: [...shown] };
+    return { text, tokens: countTokens(text), plan, stepsShown, unitsLeftOut, filesLeftOut, filesShown: [...shown] };
   }
 
   private lineText(file: string, line: number, levelIndex: number): { text: string; shown: number } {

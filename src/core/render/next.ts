@@ -6,7 +6,9 @@
 // they made, whose values are never cut — then on the rest by nearness to the failure. Long line
 // histories keep their first entries and the last (`...(N more);`); what was left out is counted.
 import type { Trace } from '../trace/model';
-import { Layouter, type Level, type RenderMode } from './layout';
+import { Layouter, type RenderMode } from './layout';
+import type { Level } from './lineText';
+import { emptyPlan, type Plan } from './plan';
 import { countTokens } from './tokens';
 import { indexTrace, type TraceIndex } from './traceIndex';
 import { buildUnits, type CodeUnit } from './units';
@@ -114,22 +116,30 @@ function summaryComment(budget: number, shown: number, total: number, leftOut: C
 const MAX_REFINEMENTS = 12;
 
 /**
- * The plan's estimates are conservative; with exact counts, shows units one level richer (or at all)
- * in priority order while the text still fits.
+ * The plan's estimates are conservative; with exact counts, shows units one level richer (or at all:
+ * failure units at full width, others at the tersest level) in priority order while the text still
+ * fits; a unit shown in part (a window) whole when it fits.
  */
-function refine<R extends { tokens: number; r: { assigned: Map<number, number> } }>(
-  start: R, budget: number, order: number[], levels: number, finish: (a: Map<number, number>) => R,
+function refine<R extends { tokens: number; r: { plan: Plan } }>(
+  start: R, budget: number, units: readonly CodeUnit[], levels: number, finish: (p: Plan) => R,
 ): R {
   let cur = start;
   let tries = 0;
-  for (const id of order) {
-    while (tries < MAX_REFINEMENTS && budget - cur.tokens >= 8) {
-      const level = cur.r.assigned.get(id);
-      const next = level === undefined ? levels - 1 : level - 1;
-      if (next < 0) break;
-      const candidate = new Map(cur.r.assigned).set(id, next);
+  for (const u of units) {
+    if (cur.r.plan.windows.has(u.id) && tries < MAX_REFINEMENTS) {
+      // The whole unit may fit after all.
+      const windows = new Map(cur.r.plan.windows);
+      windows.delete(u.id);
       tries++;
-      const res = finish(candidate);
+      const res = finish({ levels: cur.r.plan.levels, windows });
+      if (res.tokens <= budget) cur = res;
+    }
+    while (tries < MAX_REFINEMENTS && budget - cur.tokens >= 8 && !cur.r.plan.windows.has(u.id)) {
+      const level = cur.r.plan.levels.get(u.id);
+      const next = level === undefined ? (u.failure ? FAILURE_LEVELS - 1 : levels - 1) : level - 1;
+      if (next < 0) break;
+      tries++;
+      const res = finish({ levels: new Map(cur.r.plan.levels).set(u.id, next), windows: cur.r.plan.windows });
       if (res.tokens > budget) break;
       cur = res;
     }
@@ -148,8 +158,8 @@ export function renderNext(trace: Trace, opts: NextOptions = {}): NextRendering 
   const header = headerComments(trace, index);
   const headerTokens = header.length ? countTokens(header.join('\n') + '\n') : 0;
   let planBudget = budget - headerTokens - Math.min(SUMMARY_RESERVE, Math.floor(budget / 8));
-  const finish = (assigned: Map<number, number>) => {
-    const r = layouter.emit(assigned);
+  const finish = (plan: Plan) => {
+    const r = layouter.emit(plan);
     const summary = summaryComment(budget, r.stepsShown, index.totalSteps, r.unitsLeftOut, r.filesLeftOut);
     const comments = [...header, ...(summary ? [summary] : [])];
     const body = r.text.trim() ? r.text : '';
@@ -159,9 +169,9 @@ export function renderNext(trace: Trace, opts: NextOptions = {}): NextRendering 
   for (let attempt = 0; attempt < 4 && planBudget > 0; attempt++) {
     let cur = finish(layouter.plan(planBudget));
     if (cur.tokens <= budget) {
-      cur = refine(cur, budget, set.units.map((u) => u.id), levels.length, finish);
+      cur = refine(cur, budget, set.units, levels.length, finish);
       const { r, text, tokens } = cur;
-      const used = [...r.assigned.values()].map((l) => levels[l]!);
+      const used = [...r.plan.levels.values()].map((l) => levels[l]!);
       return {
         text, tokens, budget, overBudget: false, stepsShown: r.stepsShown, totalSteps: index.totalSteps,
         keptPerLine: used.length ? Math.min(...used.map((l) => l.keep)) : cap,
@@ -173,7 +183,7 @@ export function renderNext(trace: Trace, opts: NextOptions = {}): NextRendering 
     planBudget -= cur.tokens - budget + Math.ceil(budget * 0.03);
   }
   // Nothing fits beside the comments: keep as many of them as fit (the cap holds even then).
-  const r = layouter.emit(new Map());
+  const r = layouter.emit(emptyPlan());
   const summary = summaryComment(budget, 0, index.totalSteps, r.unitsLeftOut, r.filesLeftOut);
   const comments = [...header, ...(summary ? [summary] : [])];
   let text = '';
