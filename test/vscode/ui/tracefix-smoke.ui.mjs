@@ -66,6 +66,8 @@ export const checks = [
       assert.match(await frame.locator('.row.selected').innerText(), /stats\.py:14.*v = 3/s);
       await wb.page.keyboard.press('ArrowRight');
       await frame.locator('.row.selected', { hasText: 'stats.py:15' }).waitFor({ timeout: 10_000 });
+      // The row moves at once; the step's locals come back from the extension.
+      await frame.locator('#detail h2', { hasText: 'stats.py:15' }).waitFor({ timeout: 10_000 });
       const detail = await frame.locator('#detail').innerText();
       assert.match(detail, /Locals/);
       assert.match(detail, /values\s+\[3, 5, 8\]/);
