@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildPrompt, extractTask, fenceFor, type PromptInput } from '../../../src/core/model/prompt';
+import { parseNodeId } from '../../../src/core/model/pyStructure';
+import { buildPrompt, buildUserPrompt, extractTask, fenceFor, type PromptInput } from '../../../src/core/model/prompt';
 
 const stats = `import math
 
@@ -127,5 +128,76 @@ describe('extractTask', () => {
     expect(extractTask({ files, testName: 'test_stats.py::test_median_odd[case1]' })).toContain('assert median([3, 1, 2]) == 2');
     expect(extractTask({ files, functionName: 'median' })).toMatch(/^Function under test: median\(xs\)/);
     expect(extractTask({ files: [{ path: 'x.py', text: 'print(1)\n' }] })).toBeUndefined();
+  });
+});
+
+describe('the task of a test named by file::Class::method[params]', () => {
+  const impl = 'class Ring:\n    def area(self):\n        """Area of the ring."""\n        return 1\n\n\nclass Disk:\n    def area(self):\n        """Area of the disk."""\n        return 2\n';
+  const decoy = 'def test_area():\n    assert 1 == 1, "decoy module-level test"\n\n\nclass TestArea:\n    def test_area(self):\n        assert 2 == 2, "decoy in another file"\n';
+  const real = [
+    'import pytest',
+    'from shapes import Disk',
+    '',
+    '',
+    'def test_area():',
+    '    assert True, "module-level test of the same name"',
+    '',
+    '',
+    'class TestArea:',
+    '    @pytest.mark.parametrize("r", [1, 2])',
+    '    def test_area(self, r):',
+    '        assert Disk().area() == r * 3, "the one that failed"',
+    '',
+  ].join('\n');
+  const files = [
+    { path: 'tests/test_decoy.py', text: decoy },
+    { path: 'tests/test_shapes.py', text: real },
+    { path: 'shapes.py', text: impl },
+  ];
+
+  it('quotes the method of that class in that file, never a same-named test elsewhere', () => {
+    const task = extractTask({ files, testName: 'tests/test_shapes.py::TestArea::test_area[2]' })!;
+    expect(task).toContain('Failing test: TestArea::test_area[2] (tests/test_shapes.py)\n    assert Disk().area() == r * 3, "the one that failed"');
+    expect(task).not.toContain('decoy');
+    expect(task).not.toContain('module-level test of the same name');
+    // A node id relative to another folder (rootdir above the project root) still finds the file.
+    expect(extractTask({ files, testName: 'proj/tests/test_shapes.py::test_area' })).toContain('module-level test of the same name');
+  });
+
+  it('names the function under test where the trace saw it start, with its class', () => {
+    const pinned = extractTask({ files, testName: 'tests/test_shapes.py::TestArea::test_area[2]', functionAt: { path: 'shapes.py', line: 8 }, functionName: 'area' })!;
+    expect(pinned.split('\n').slice(0, 2)).toEqual(['Function under test: Disk.area(self) (shapes.py)', '    Area of the disk.']);
+    // Without the pin the first `area` is as good a guess as any: that is what the trace fixes.
+    expect(extractTask({ files, functionName: 'area' })).toContain('Function under test: Ring.area(self)');
+  });
+});
+
+describe('the code section', () => {
+  it('shows excerpts for large files, says so once, and names the files there was no room for', () => {
+    const user = buildUserPrompt({
+      command: 'pytest',
+      files: [
+        { path: 'big.py', text: 'x = 1\n'.repeat(500), shown: '# ... lines 1-400 not shown\nx = 1\n' },
+        { path: 'small.py', text: 'y = 2\n' },
+        { path: 'far.py', text: 'z = 3\n', shown: '' },
+      ],
+    });
+    const code = user.slice(user.indexOf('## Code'));
+    expect(code).toContain('```python big.py\n# ... lines 1-400 not shown\nx = 1\n```');
+    expect(code).toContain('```python small.py\ny = 2\n```');
+    expect(code).not.toContain('z = 3');
+    expect(code).toContain('Also ran, not shown for lack of room: far.py.');
+    expect(code.match(/shown in part/g)).toHaveLength(1);
+    const whole = buildUserPrompt({ command: 'pytest', files: [{ path: 'small.py', text: 'y = 2\n' }] });
+    expect(whole).not.toContain('shown in part');
+  });
+});
+
+describe('pytest node ids', () => {
+  it('split into file, classes + name and parameters (which may hold :: and /)', () => {
+    expect(parseNodeId('tests/test_x.py::TestC::test_y[1-2]')).toEqual({ file: 'tests/test_x.py', names: ['TestC', 'test_y'], params: '1-2' });
+    expect(parseNodeId('t.py::test_z[a::b/c]')).toEqual({ file: 't.py', names: ['test_z'], params: 'a::b/c' });
+    expect(parseNodeId('test_alone')).toEqual({ file: '', names: ['test_alone'] });
+    expect(parseNodeId('tests\\test_w.py')).toEqual({ file: 'tests/test_w.py', names: [] });
   });
 });
