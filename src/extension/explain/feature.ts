@@ -310,7 +310,9 @@ export class ExplainFeature implements vscode.Disposable {
     if (!s || s.laterRun?.status !== 'running' || !samePlan(run.plan, s.plan)) return;
     const status = run.status !== 'ok' ? 'error' : run.passed ? 'passed' : 'failed';
     s.laterRun = { status, text: run.status !== 'ok' ? (run.error?.message ?? run.status) : (run.failure ?? ''), at: Date.now() };
-    if (s.applied) s.laterRun.withFix = s.applied.round;
+    // The run read the files from disk: it ran the fix only if the fixed files were saved.
+    const ranTheFix = s.applied?.files.every((f) => !vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.uri)?.isDirty);
+    if (s.applied && ranTheFix) s.laterRun.withFix = s.applied.round;
     if (run.status === 'cancelled') s.laterRun = undefined;
     s.touch();
   }

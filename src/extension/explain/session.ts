@@ -92,12 +92,18 @@ export class FixSession {
 
   /** Highest `(k)` step number of the trace: rationale references beyond it are not links. */
   get maxStep(): number {
-    let max = 0;
-    this.trace.events.forEach((e) => {
-      max = Math.max(max, e.step ?? 0);
-    });
-    return max;
+    // Once: the view asks on every streamed update, and a long recording has tens of thousands of events.
+    if (this.maxStepCache === undefined) {
+      let max = 0;
+      this.trace.events.forEach((e) => {
+        max = Math.max(max, e.step ?? 0);
+      });
+      this.maxStepCache = max;
+    }
+    return this.maxStepCache;
   }
+
+  private maxStepCache: number | undefined;
 
   private roundState(index: number): RoundState {
     let r = this.rounds.find((x) => x.index === index);
