@@ -41,10 +41,24 @@ export const SUMMARY_LINE = /^[ \t]*(?:[-*>#]+[ \t]*)?(?:\d+\.[ \t]*)?(?:\*\*|__
 
 export interface RenderOptions {
   resolveStep?: StepResolver;
+  /** The text is still streaming: a code span or bold opened in its last paragraph is shown closed,
+   * so it does not flash as raw backticks / stars until the model closes it. */
+  streaming?: boolean;
 }
 
 export function parseMarkdown(text: string, opts: RenderOptions = {}): Block[] {
-  return blocks(text.replace(/\r\n?/g, '\n').split('\n'), opts, 0);
+  const src = text.replace(/\r\n?/g, '\n');
+  return blocks((opts.streaming ? closeOpenSpans(src) : src).split('\n'), opts, 0);
+}
+
+/** Closes a single-backtick code span and a `**` left open in the last paragraph of `text`. */
+function closeOpenSpans(text: string): string {
+  const last = text.slice(text.lastIndexOf('\n\n') + 1);
+  let out = text;
+  if ((last.match(/(?<!`)`(?!`)/g)?.length ?? 0) % 2 === 1) out += '`';
+  const withoutCode = last.replace(/`[^`]*`?/g, '');
+  if ((withoutCode.match(/\*\*/g)?.length ?? 0) % 2 === 1) out += '**';
+  return out;
 }
 
 function blocks(lines: string[], opts: RenderOptions, depth: number): Block[] {

@@ -94,7 +94,7 @@ function roundView(s: FixSession, r: SessionRound, ctx: ViewContext, answer: Fix
   const state = stateOf(s, res);
   const rationale = res ? finalRationale(r.streamed, res) : displayRationale(r.streamed).text;
   const links = ctx.sources?.(r.index);
-  const blocks = parseMarkdown(rationale, links ? { resolveStep: stepResolver(links.all, links.own) } : {});
+  const blocks = parseMarkdown(rationale, { ...(links ? { resolveStep: stepResolver(links.all, links.own) } : {}), streaming: !res });
   const applied = s.applied?.round === r.index;
   const other = s.applied !== undefined && !applied;
   const actions: ViewAction[] = [];

@@ -106,6 +106,15 @@ describe('parseMarkdown', () => {
     expect(parseMarkdown('text\n```py\nx = 1')).toEqual([{ t: 'p', c: ['text'] }, { t: 'code', lang: 'py', text: 'x = 1' }]);
   });
 
+  it('while streaming, a code span or bold still open in the last paragraph is shown closed', () => {
+    expect(parseMarkdown('First `a` done.\n\nso `spre', { streaming: true })).toEqual([
+      { t: 'p', c: ['First ', { t: 'code', text: 'a' }, ' done.'] },
+      { t: 'p', c: ['so ', { t: 'code', text: 'spre' }] },
+    ]);
+    expect(parseMarkdown('a **bold', { streaming: true })).toEqual([{ t: 'p', c: ['a ', { t: 'b', c: ['bold'] }] }]);
+    expect(parseMarkdown('so `spre')).toEqual([{ t: 'p', c: ['so `spre'] }]);
+  });
+
   it('plainText reads the tree as text', () => {
     expect(plainText(parseMarkdown('At (3) `low` is **0**.\n\nSummary: start at values[0]', { resolveStep: known }))).toBe('At (3) low is 0.\nSummary: start at values[0]');
   });
