@@ -85,7 +85,9 @@ export function traceErrorText(trace: Trace): string {
     const stderr = outputText(trace, 'stderr');
     body = lastTraceback(stderr) ?? lastTraceback(outputText(trace)) ?? (stderr.trim() ? stderr : outputText(trace));
   }
-  const text = bound(body);
+  // Memory addresses (`<x.Y object at 0x7f2a…>`) differ on every run and say nothing the model can
+  // use; the trace's own reprs never carry them either.
+  const text = bound(body).replace(/ object at 0x[0-9a-fA-F]+>/g, ' object>');
   if (!text.trim()) return summary;
   return text.includes(summary) ? text : `${summary}\n\n${text}`;
 }

@@ -196,6 +196,17 @@ export function buildUnits(trace: Trace, index: TraceIndex, options: UnitOptions
       }
       u.lines.push(l);
     }
+    // A nested def that never ran is part of the code of the def around it (shown with it), not a
+    // hole in it; innermost first so that chains of them fold outwards.
+    for (const bi of [...defUnits.keys()].sort((a, b) => defs[b]!.start - defs[a]!.start)) {
+      const u = defUnits.get(bi)!;
+      let p = defs[bi]!.parent;
+      while (p && p.kind !== 'def') p = p.parent;
+      const outer = p ? defUnits.get(defs.indexOf(p)) : undefined;
+      if (!outer || u.lines.some(ran)) continue;
+      outer.lines = [...outer.lines, ...u.lines].sort((a, b) => a - b);
+      defUnits.delete(bi);
+    }
     const entries = index.entries.get(file);
     for (const u of [module, ...defUnits.values()]) {
       if (!u.lines.some(ran)) continue;

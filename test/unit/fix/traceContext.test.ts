@@ -58,8 +58,8 @@ describe('trace context for the prompt', () => {
   });
 
   it("quotes pytest's own report of the test, not the end of the output", () => {
-    const report = 'def test_avg():\n>       assert average([2, 4]) == 3\nE       assert 2.0 == 3\n\ntests/test_avg.py:4: AssertionError';
-    const t = trace({ status: 'exception', exitCode: 1, testPassed: false, test: { nodeId: 'tests/test_avg.py::test_avg', collected: ['tests/test_avg.py::test_avg'], phases: { setup: 'passed', call: 'failed', teardown: 'passed' }, failureText: report } }, `${'x\n'.repeat(50)}=== 1 failed ===\n`, 'pytest');
+    const report = 'self = <test_avg.TestAvg object>\n\n    def test_avg():\n>       assert average([2, 4]) == 3\nE       assert 2.0 == 3\n\ntests/test_avg.py:4: AssertionError';
+    const t = trace({ status: 'exception', exitCode: 1, testPassed: false, test: { nodeId: 'tests/test_avg.py::test_avg', collected: ['tests/test_avg.py::test_avg'], phases: { setup: 'passed', call: 'failed', teardown: 'passed' }, failureText: report.replace('object>', 'object at 0x7f2a7fc2cc10>') } }, `${'x\n'.repeat(50)}=== 1 failed ===\n`, 'pytest');
     const text = traceErrorText(t);
     expect(text).toContain(report);
     expect(text).not.toContain('=== 1 failed ===');

@@ -75,6 +75,14 @@ describe('failure-first NExT', () => {
     expect(shown).toEqual(Array.from({ length: shown.length }, (_, i) => 60 - shown.length + i));
   });
 
+  it('shows a nested def that never ran as part of the function around it', () => {
+    const src = ['def outer(s):', '    if isinstance(s, bytes):', '        def post(c):', '            return bytes(c)', '    n = len(s)', '    return n', '', 'outer("ab")', ''].join('\n');
+    const b = new TraceBuilder().source('n.py', src);
+    b.call('n.py', '<module>', 1).call('n.py', 'outer', 1, { s: "'ab'" }).line(2).line(5, { n: '2' }).ret(6, '2').line(8);
+    const text = renderNext(b.build()).text;
+    expect(text).toContain("def outer(s):  # (1) s='ab';\n    if isinstance(s, bytes):\n        def post(c):\n            return bytes(c)\n    n = len(s)  # (2) n=2;\n");
+  });
+
   it('cuts a very long source line with a count and keeps the budget', () => {
     const long = `x = "${'z'.repeat(300_000)}"`;
     const b = new TraceBuilder().source('long.py', `${long}\nassert x == ""\n`);
