@@ -3,10 +3,10 @@
 // head/tail gap of a long run counted where it happened, and a 300 KB source line.
 // Regenerate the goldens after an intended change:
 //   UPDATE_GOLDEN=1 npx vitest run test/integration/render/next.test.ts
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { traceFailure } from '../../../src/core/fix/traceContext';
 import { renderNext } from '../../../src/core/render/next';
 import { countTokens } from '../../../src/core/render/tokens';
@@ -75,6 +75,7 @@ describe('partial and long runs', () => {
 
   it('a 300 KB source line renders within the budget, cut with a count (time printed, not asserted)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tfx-long-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     for (const size of [300_000, 600_000]) {
       const literal = 'abcdefgh'.repeat(size / 8);
       writeFileSync(path.join(dir, 'long_line.py'), `data = "${literal}"\nn = len(data)\nassert n == 0, n\n`);

@@ -2,10 +2,10 @@
 // `limit_denominator`, and a failing parametrized pytest method. Built at test time, recorded with the
 // real recorder. The budget is a hard cap; the failing function's code and values are shown in full.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFixPrompt } from '../../../src/core/fix/explainAndFix';
 import { promptFiles, taskOf, traceErrorText } from '../../../src/core/fix/traceContext';
 import { renderNext } from '../../../src/core/render/next';
@@ -69,6 +69,10 @@ beforeAll(async () => {
   expect(trace.outcome.status).toBe('exception');
   expect(trace.sources.map((s) => s.path).sort()).toEqual(['myfractions.py', 'tests/test_frac.py']);
 }, 120_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('NExT text of a real module', () => {
   it.each([300, 600, 1000, 1500, 6000])('stays within a %i-token budget, failure first', (budget) => {
