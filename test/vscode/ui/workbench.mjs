@@ -60,7 +60,17 @@ export class Workbench {
     const row = this.page.locator(`${QUICK_INPUT} .monaco-list-row.focused`, { hasText: label });
     await row.first().waitFor({ state: 'visible', timeout: 15_000 });
     await this.page.keyboard.press('Enter');
-    await this.page.locator(QUICK_INPUT).waitFor({ state: 'hidden' });
+    // The palette closes — or, for a command that asks something at once (a quick pick, an input
+    // box), the same widget shows that question instead: either way the command ran.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const widget = this.page.locator(QUICK_INPUT);
+      if (!(await widget.isVisible())) return;
+      const value = await input.inputValue().catch(() => '');
+      if (!value.startsWith('>')) return;
+      if (Date.now() > deadline) throw new Error(`the palette did not run "${label}"`);
+      await this.page.waitForTimeout(100);
+    }
   }
 
   /** Opens a workspace file through Quick Open (Ctrl+P) and waits for its editor tab. */
