@@ -55,7 +55,7 @@ async function prepare(opts: PrepareOptions, emit: (e: FixEvent) => void): Promi
     throw new UserError('bad-argument', `Nothing to fix: \`${command}\` passes (exit code 0).`,
       'A fix is verified by the command failing before and passing after: point --test at a failing test, or make the script assert what it should do.');
   }
-  const files = promptFiles(trace);
+  const files = promptFiles(trace, { budget: opts.budget ?? DEFAULT_BUDGET });
   if (files.length === 0) {
     throw new UserError('no-trace', `\`${command}\` executed none of your code (nothing under ${trace.program.root} ran), so there is nothing to explain.`,
       'Check --root, or that the test / script reaches your code.');

@@ -54,7 +54,7 @@ function message(o: TraceOutcome, asm: TraceAssembler, limits: TraceLimits): str
   else if (asm.end.reason === 'cap') parts.push(`Recording stopped after ${asm.end.events} events (the recorder's hard cap); the program went on unrecorded.`);
   if (o.tracerTakenOver) {
     const where = o.tracerTakenOver.file ? ` at ${o.tracerTakenOver.file}:${o.tracerTakenOver.line ?? '?'}` : '';
-    parts.push(`The program installed its own tracer (sys.settrace)${where}; that thread was not recorded after it.`);
+    parts.push(`The program installed its own tracer (sys.settrace)${where}; calls that thread made after it were not recorded.`);
   }
   const gap = asm.elided;
   if (gap) parts.push(`${gap.events} events in the middle of the run are not kept (limit ${limits.maxSteps}); the trace keeps the first and the last ones.`);

@@ -3,7 +3,10 @@
 // HELPER_PROTOCOL must equal the helper's PROTOCOL; both sides check it (install() refuses another
 // version, and the first record is 'V' with the helper's version).
 
-export const HELPER_PROTOCOL = 2;
+import contract from './debuggee/record_contract.json';
+
+/** The protocol both sides speak (record_contract.json, also read by the helper's own tests). */
+export const HELPER_PROTOCOL: number = contract.protocol;
 
 /** A change inside a cut value: [path, value] set, [path] deleted, [path, value, '+'|'-'] set add /
  * discard, [name, count, '*'] more changes not listed. */
@@ -39,4 +42,39 @@ export type RawRecord =
 
 export function isRecordBatch(v: unknown): v is RawRecord[] {
   return Array.isArray(v) && v.every((r) => Array.isArray(r) && typeof r[0] === 'string');
+}
+
+type FieldType = string;
+const CONTRACT = contract.records as Record<string, FieldType[]>;
+
+function fieldOk(type: FieldType, v: unknown): boolean {
+  switch (type.replace(/[?*]$/, '')) {
+    case 'int': return Number.isInteger(v);
+    case 'num': return typeof v === 'number';
+    case 'str': return typeof v === 'string';
+    case 'int_or_null': return v === null || Number.isInteger(v);
+    case 'changed': return v === 0 || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string'));
+    case 'names': return v === 0 || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+    case 'deltas': return v === 0 || (Array.isArray(v) && v.every((d) => Array.isArray(d) && d.length >= 1 && d.length <= 3 && d.every((x) => typeof x === 'string')));
+    case 'value': return typeof v === 'string' || (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'string'));
+    case 'any': return true;
+    default: return false;
+  }
+}
+
+/** Why a record breaks the contract (record_contract.json), or undefined when it keeps it. Used by
+ * the tests of both sides; the recorder itself trusts the helper of its own protocol version. */
+export function contractViolation(r: unknown): string | undefined {
+  if (!Array.isArray(r) || typeof r[0] !== 'string') return 'not an array starting with its kind';
+  const fields = CONTRACT[r[0]];
+  if (!fields) return `unknown record kind ${JSON.stringify(r[0])}`;
+  const rest = r.slice(1);
+  const variadic = fields[fields.length - 1]?.endsWith('*') === true;
+  const required = fields.filter((f) => !f.endsWith('?') && !f.endsWith('*')).length;
+  if (rest.length < required || (!variadic && rest.length > fields.length)) return `${r[0]} record with ${rest.length} fields (expected ${required}–${fields.length})`;
+  for (let i = 0; i < rest.length; i++) {
+    const type = fields[Math.min(i, fields.length - 1)] as FieldType;
+    if (!fieldOk(type, rest[i])) return `${r[0]} record field ${i + 1} is not ${type}: ${JSON.stringify(rest[i]).slice(0, 80)}`;
+  }
+  return undefined;
 }

@@ -87,7 +87,7 @@ export class EventStore implements EventSeq {
       this.call = grow(this.call, i + 2);
       this.line = grow(this.line, i + 2);
       this.step = grow(this.step, i + 2);
-      this.payStart = grow(this.payStart, i + 3);
+      this.payStart = grow(this.payStart, this.kind.length + 1);
     }
     this.kind[i] = KIND_CODE[e.kind];
     this.call[i] = e.callId;

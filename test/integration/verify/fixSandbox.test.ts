@@ -134,11 +134,13 @@ describe('tracefix fix: the sandbox', () => {
     rmSync(path.join(user, 'average.py'));
     symlinkSync(path.join('impl', 'average_impl.py'), path.join(user, 'average.py'));
     const shown = await h.run(['fix', '--test', TEST_ID, '--prompt-only'], user);
-    expect(shown.stdout).toContain('```python impl/average_impl.py');
-    const r = await h.fix([answer('Divide by len(xs).', { 'impl/average_impl.py': averageWith() })], ['--test', TEST_ID, '--rounds', '1', '--apply'], user);
+    // Named as Python named it (by the link the test imports), like a traceback would.
+    expect(shown.stdout).toContain('```python average.py');
+    const r = await h.fix([answer('Divide by len(xs).', { 'average.py': averageWith() })], ['--test', TEST_ID, '--rounds', '1', '--apply'], user);
     expect(r.stdout).toContain('verified: test passes\n');
     expect(r.code).toBe(0);
     expect(lstatSync(path.join(user, 'average.py')).isSymbolicLink()).toBe(true);
     expect(readFileSync(path.join(user, 'average.py'), 'utf8')).toBe(averageWith());
+    expect(readFileSync(path.join(user, 'impl', 'average_impl.py'), 'utf8')).toBe(averageWith());
   });
 });

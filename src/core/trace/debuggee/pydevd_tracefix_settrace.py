@@ -33,8 +33,8 @@ def _make(lines):
     def local(frame, event, arg):
         try:
             if event == 'line':
-                if pending:
-                    pending.pop(id(frame), None)
+                # A pending exception stays pending across lines: an `except` clause that does not
+                # match runs its line and the exception still leaves (the opcode tells, at 'return').
                 core.line(frame, frame.f_lineno)
             elif event == 'return':
                 kind = _leave_kind(frame)
