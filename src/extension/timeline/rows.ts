@@ -1,7 +1,7 @@
 // What the timeline webview shows of a trace, free of `vscode` (unit-tested): one row per event,
 // one row standing for the events a long run left out between its head and tail, and the detail of
 // a selected step (its changes, including those inside cut values, and every local at that point).
-import { isModule } from '../../core/render/decorations';
+import { changeParts, partText } from '../../core/render/changes';
 import { clip } from '../../core/render/valueHistory';
 import { localsAt } from '../../core/trace/locals';
 import { deltaText, type Trace, type TraceEvent } from '../../core/trace/model';
@@ -46,14 +46,11 @@ export interface StepDetail {
 
 const ROW_TEXT = 100;
 
-/** What an event changed, as one line: `x = 1, data[3]=7, return 8`. */
+/** What an event changed, as one line, written as the NExT text and the editor write it (core
+ * render/changes): `x=1, out[7]=1, seen.add(4), __return__=8`; an exception as `✗ Type: message`. */
 export function changeText(e: TraceEvent): string {
-  const parts = Object.entries(e.changed).map(([n, v]) => `${n} = ${v}`);
+  const parts = changeParts(e).map((p) => (p.kind === 'exception' && e.exception ? `✗ ${e.exception.type}: ${e.exception.message}` : partText(p)));
   if (e.kind === 'call') parts.unshift('call');
-  for (const d of e.deltas ?? []) parts.push(deltaText(d));
-  if (e.deleted?.length) parts.push(`del ${e.deleted.join(', ')}`);
-  if (e.kind === 'return' || e.kind === 'yield') parts.push(e.value === undefined || isModule(e) ? e.kind : `${e.kind} ${e.value}`);
-  if (e.exception) parts.push(`✗ ${e.exception.type}: ${e.exception.message}`);
   return parts.join(e.kind === 'call' ? ' ' : ', ').replace(/\s*\n\s*/g, ' ⏎ ');
 }
 

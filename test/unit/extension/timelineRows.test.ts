@@ -11,10 +11,18 @@ describe('timeline rows', () => {
     const t = b.ret(3, '[0]').build();
     const line = t.events.at(1)!;
     line.deltas = [{ path: 'out[7]', op: '=', value: '1' }, { path: 'seen', op: 'add', value: '4' }];
-    expect(changeText(line)).toBe('out = [0, 0, 0, …], out[7]=1, seen.add(4)');
-    expect(rowOf(t.events.at(0)!).text).toBe('call n = 3');
-    expect(rowOf(t.events.at(2)!).text).toBe('return [0]');
+    // Written as the NExT text and the editor write changes (core render/changes).
+    expect(changeText(line)).toBe('out=[0, 0, 0, …], out[7]=1, seen.add(4)');
+    expect(rowOf(t.events.at(0)!).text).toBe('call n=3');
+    expect(rowOf(t.events.at(2)!).text).toBe('__return__=[0]');
     expect(detailOf(t, line)).toMatchObject({ k: 2, changed: { out: '[0, 0, 0, …]' }, deltas: ['out[7]=1', 'seen.add(4)'], locals: { n: '3', out: '[0, 0, 0, …]' } });
+  });
+
+  it('an exception reads as the error it is', () => {
+    const b = new TraceBuilder().source('m.py', 'x');
+    b.call('m.py', 'f', 1).raise(2, { type: 'ValueError', message: 'bad\nvalue' });
+    const t = b.build();
+    expect(rowOf(t.events.at(1)!).text).toBe('✗ ValueError: bad ⏎ value');
   });
 
   it('a long run: one row for the events left out, with their counts', () => {

@@ -76,6 +76,29 @@ async function waitForBanner(wb, pattern, ms = 90_000) {
   throw new Error(`banner never matched ${pattern}: ${last}`);
 }
 
+/**
+ * Opens a workspace file with Quick Open, never the read-only patched copy of the same name that a
+ * round-2 link opened (Quick Open's history lists it too).
+ */
+async function openFile(wb, rel) {
+  await wb.page.keyboard.press('Escape');
+  await wb.page.keyboard.press('Control+P');
+  const input = wb.page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(rel);
+  const rows = wb.page.locator('.quick-input-widget .monaco-list-row');
+  await rows.first().waitFor({ state: 'visible', timeout: 15_000 });
+  await wb.page.waitForTimeout(300); // file search results join the history ones
+  const texts = await rows.allInnerTexts();
+  // A file search result is always the workspace file; a "recently opened" one may be the copy.
+  const fromSearch = texts.findIndex((t) => t.includes(rel) && !t.includes('recently opened'));
+  const index = fromSearch >= 0 ? fromSearch : texts.findIndex((t) => t.includes(rel));
+  assert.ok(index >= 0, `${rel} in Quick Open: ${JSON.stringify(texts)}`);
+  for (let i = 0; i < index; i++) await wb.page.keyboard.press('ArrowDown');
+  await wb.page.keyboard.press('Enter');
+  await wb.waitForEditor(rel);
+}
+
 function overlaps(a, b) {
   return a && b && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
@@ -144,7 +167,7 @@ export const checks = [
       await timeline.locator('#note', { hasText: "round 1's fix" }).waitFor({ state: 'visible', timeout: 15_000 });
       const picked = await timeline.locator('#recording').evaluate((s) => s.options[s.selectedIndex]?.textContent ?? '');
       assert.match(picked, /^Round 2: with round 1's fix — test_calc\.py::test_spread · fails: AssertionError/);
-      assert.match(await timeline.locator('.row.selected').innerText(), /stats\.py:12.*low = 1/s);
+      assert.match(await timeline.locator('.row.selected').innerText(), /stats\.py:12.*low=1/s);
       assert.deepEqual(await wb.waitForAfterText(12, /low = 1/, TIMEOUT), ['low = 1'], 'the patched run on the patched file');
       await wb.screenshot('5-round-2-link-patched-run');
       // Back to the failing run for what follows.
@@ -155,7 +178,7 @@ export const checks = [
   {
     name: 'QuickFix menu and preview: the verified fix is offered on the changed line',
     async run(wb) {
-      await wb.quickOpen(join(wb.workspace, 'stats.py'));
+      await openFile(wb, 'stats.py');
       await wb.goToLine(12, 5);
       await wb.page.keyboard.press('Control+.');
       const rows = wb.page.locator('.action-widget .monaco-list-row.action');
@@ -178,7 +201,7 @@ export const checks = [
       await frame.locator('#banner-actions button', { hasText: 'Apply Fix' }).click();
       await waitForBanner(wb, /Round 2's fix applied to stats\.py \(not saved yet\)/);
       assert.deepEqual(await frame.locator('#banner-actions button').allInnerTexts(), ['Save and Re-run Test', 'Undo']);
-      await wb.quickOpen(join(wb.workspace, 'stats.py'));
+      await openFile(wb, 'stats.py');
       const timeline = await wb.webviewFrame('#stale');
       await timeline.locator('#stale', { hasText: 'Recorded before stats.py changed' }).waitFor({ state: 'visible', timeout: 10_000 });
       await wb.screenshot('8-after-apply');
@@ -191,7 +214,7 @@ export const checks = [
       await frame.locator('#banner-actions button', { hasText: 'Save and Re-run Test' }).click();
       await waitForBanner(wb, /test_spread passes with round 2's fix applied/);
       await wb.page.locator('.notification-toast', { hasText: 'test_spread passes.' }).waitFor({ state: 'visible', timeout: 30_000 });
-      await wb.quickOpen(join(wb.workspace, 'test_calc.py'));
+      await openFile(wb, 'test_calc.py');
       await wb.waitForAfterText(9, /data = \[3, 5, 8\]/, TIMEOUT);
       assert.ok(!(await wb.afterText(10)).some((t) => t.includes('AssertionError')), 'no failure painted on the assert any more');
       await wb.screenshot('9-rerun-passes');
@@ -217,16 +240,16 @@ export const checks = [
       const frame = await explanation(wb);
       await frame.locator('#banner-actions button', { hasText: 'Undo Fix' }).click();
       await waitForBanner(wb, /Verified fix · round 2 of 2/);
-      await wb.quickOpen(join(wb.workspace, 'stats.py'));
+      await openFile(wb, 'stats.py');
       await wb.page.keyboard.press('Control+S');
       writeSettings(wb.workspace, { 'tracefix.maxRounds': 1 });
       await wb.page.waitForTimeout(1500);
       server.push({ kind: 'answer', text: WRONG, chunkSize: 40 });
-      await wb.quickOpen(join(wb.workspace, 'test_calc.py'));
+      await openFile(wb, 'test_calc.py');
       await wb.goToLine(9, 5);
       await wb.runCommand('Tracefix: Explain & Fix');
       await waitForBanner(wb, /No verified fix after 1 round/);
-      await wb.quickOpen(join(wb.workspace, 'stats.py'));
+      await openFile(wb, 'stats.py');
       await wb.quickFix(12, { column: 5, choose: 'Tracefix: apply fix — start low at 1' });
       const dialog = wb.page.locator('.monaco-dialog-box');
       await dialog.waitFor({ state: 'visible', timeout: 15_000 });

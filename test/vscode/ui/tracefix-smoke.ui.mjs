@@ -62,8 +62,8 @@ export const checks = [
       assert.ok(rowBox && listBox && rowBox.y >= listBox.y && rowBox.y + rowBox.height <= listBox.y + listBox.height + 1, JSON.stringify({ rowBox, listBox }));
       assert.match(await frame.locator('#detail').innerText(), /AssertionError/);
       // Click the first step of the loop, then walk with → .
-      await frame.locator('.row', { hasText: 'v = 3' }).first().click();
-      assert.match(await frame.locator('.row.selected').innerText(), /stats\.py:14.*v = 3/s);
+      await frame.locator('.row', { hasText: 'v=3' }).first().click();
+      assert.match(await frame.locator('.row.selected').innerText(), /stats\.py:14.*v=3/s);
       await wb.page.keyboard.press('ArrowRight');
       await frame.locator('.row.selected', { hasText: 'stats.py:15' }).waitFor({ timeout: 10_000 });
       // The row moves at once; the step's locals come back from the extension.
