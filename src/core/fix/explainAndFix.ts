@@ -2,8 +2,11 @@
 // parse the answer → minimal patch against the files as traced → verify it in a temporary copy.
 // When verification fails and rounds remain, the PATCHED program is traced (in a temporary copy)
 // and the model is asked again with that trace and the failure as an earlier attempt.
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { decodeSource } from '../patch/sourceEncoding';
 import { CancelledError, InternalError, UserError, errorMessage, throwIfAborted } from '../errors';
-import { parseAnswer, type ParsedAnswer } from '../model/parseAnswer';
+import { parseAnswer, pathsNamedIn, type ParsedAnswer } from '../model/parseAnswer';
 import { buildPrompt, type PreviousAttempt, type PromptInput } from '../model/prompt';
 import { knownSecrets } from '../model/secretValues';
 import type { ChatMessage } from '../model/provider';
@@ -119,7 +122,8 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
     if (res.finishReason === 'cancelled' || signal?.aborted) throw new CancelledError();
     const tail = stream.flush();
     if (tail) emit({ type: 'rationale-delta', round: index, text: tail });
-    const parsed = parseAnswer(res.text, files, { finishReason: res.finishReason, maxStep });
+    const answerFiles = [...files, ...(await filesOnDisk(pathsNamedIn(res.text), files, trace.program.root))];
+    const parsed = parseAnswer(res.text, answerFiles, { finishReason: res.finishReason, maxStep });
     emit({ type: 'answer', round: index, text: res.text, finishReason: res.finishReason, state: parsed.state, problems: parsed.problems });
 
     let patch: ProposedPatch | null = null;
@@ -128,7 +132,7 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
     let notRun = '';
     const problems = [...parsed.problems];
     if (parsed.state === 'ok' && parsed.files) {
-      patch = makePatch(files, parsed.files);
+      patch = makePatch(answerFiles, parsed.files);
       // A "fix" that edits the tests can make any test pass without fixing anything.
       changesTests = testFilesIn(patch.files.map((f) => f.path), testFile);
       const testsBlocked = changesTests.length > 0 && !opts.allowTestEdits;
@@ -264,4 +268,25 @@ async function tracePatched(patch: ProposedPatch, ctx: AttemptContext): Promise<
   } finally {
     copy?.dispose();
   }
+}
+
+/** Files an answer names that the prompt did not show (a conftest.py the trace never ran, a module
+ * imported but not recorded): read from the root as they are now, so the edit can be matched — and
+ * judged (an edit of the tests is never verified). Only files under the root. */
+async function filesOnDisk(named: string[], shown: { path: string }[], root: string): Promise<{ path: string; text: string }[]> {
+  const known = new Set(shown.map((f) => f.path));
+  const out: { path: string; text: string }[] = [];
+  for (const rel of named) {
+    if (known.has(rel) || path.isAbsolute(rel)) continue;
+    const abs = path.resolve(root, rel);
+    const inside = path.relative(root, abs);
+    if (!inside || inside.startsWith('..')) continue;
+    try {
+      out.push({ path: inside.split(path.sep).join('/'), text: decodeSource(await readFile(abs)).text });
+      known.add(rel);
+    } catch {
+      /* not there: the answer's block stays unmatched, as before */
+    }
+  }
+  return out;
 }

@@ -119,6 +119,24 @@ function pathsIn(text: string): string[] {
   return Array.from(text.matchAll(PATH_TOKEN), (m) => m[0]);
 }
 
+/** The file paths an answer names for its code (fence lines, `# file:` first lines, diff headers),
+ * so that files the prompt did not show (a conftest.py that never ran) can still be matched. */
+export function pathsNamedIn(answer: string): string[] {
+  const out = new Set<string>();
+  const lines = toLf(answer.length > MAX_ANSWER_CHARS ? '' : answer).split('\n');
+  lines.forEach((line, i) => {
+    const fence = /^\s*(`{3,}|~{3,})(.*)$/.exec(line);
+    if (fence) {
+      for (const p of pathsIn(fence[2] ?? '')) out.add(p);
+      const first = FILE_COMMENT.exec(lines[i + 1] ?? '');
+      if (first?.[1]) out.add(first[1]);
+    }
+    const header = /^(?:\+\+\+|---)\s+(?:[ab]\/)?(\S+\.pyi?)\b/.exec(line);
+    if (header?.[1]) out.add(header[1]);
+  });
+  return [...out].map((p) => p.replace(/\\/g, '/').replace(/^\.\//, ''));
+}
+
 /** `# file: x.py`, `# x.py`, `# File: path/x.py` as the first line of a block. */
 const FILE_COMMENT = /^\s*#\s*(?:(?:file(?:name)?|path)\s*[:=]\s*)?([\w./\\-]+\.pyi?)\s*$/i;
 

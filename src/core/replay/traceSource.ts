@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { UserError, errorMessage } from '../errors';
-import { parseTrace } from '../trace/json';
+import { parseTrace, traceFromJson } from '../trace/json';
 import { isTrace, type Trace } from '../trace/model';
 
 /** Launch arguments of the `tracefix-replay` debug type. */
@@ -35,10 +35,10 @@ export async function loadTrace(args: ReplayLaunchArguments): Promise<Trace> {
   return nonEmpty(parseTrace(text, args.trace), args.trace);
 }
 
-/** Checks a trace object handed over in memory. */
+/** Checks a trace object handed over in memory, or one that crossed a process boundary as JSON
+ * (a launch request's `traceObject`). */
 export function checkTrace(value: unknown, origin: string): Trace {
-  if (!isTrace(value)) throw new UserError('bad-argument', `${origin} is not a Tracefix trace (schema "tracefix.trace").`);
-  return nonEmpty(value, origin);
+  return nonEmpty(isTrace(value) ? value : traceFromJson(value, origin), origin);
 }
 
 function nonEmpty(trace: Trace, origin: string): Trace {

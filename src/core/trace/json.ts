@@ -97,6 +97,8 @@ function malformed(origin: string, what: string): UserError {
 }
 
 function fromV2(v: Record<string, unknown>, origin: string): Trace {
+  // A trace object serialised with JSON.stringify (not a file): events as objects, like v1 without locals.
+  if (Array.isArray(v.events) && !Array.isArray(v.frames) && (v.events.length === 0 || !Array.isArray(v.events[0]))) return fromObjects(v, origin);
   const files = v.files as string[] | undefined;
   const frames = v.frames as [number, number, number, string, number, number][] | undefined;
   const rows = v.events as unknown[] | undefined;
@@ -131,6 +133,10 @@ function fromV2(v: Record<string, unknown>, origin: string): Trace {
 
 /** Version 1: every event an object with its locals; kept readable for traces saved before. */
 function fromV1(v: Record<string, unknown>, origin: string): Trace {
+  return fromObjects(v, origin);
+}
+
+function fromObjects(v: Record<string, unknown>, origin: string): Trace {
   const rows = v.events;
   if (!Array.isArray(rows) || !Array.isArray(v.sources)) throw malformed(origin, 'events and sources are required.');
   const store = new EventStore();

@@ -261,6 +261,12 @@ export class EventStore implements EventSeq {
     }
   }
 
+  /** JSON.stringify(trace) writes the events as objects (json.ts reads them back); files use the
+   * compact rows of traceJsonChunks(). */
+  toJSON(): TraceEvent[] {
+    return this.map((e) => e);
+  }
+
   /** Rough bytes held, for the memory figures of the benchmark. */
   approximateBytes(): number {
     let strings = 0;
