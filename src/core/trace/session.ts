@@ -101,7 +101,8 @@ export class RecorderSession {
     const initialized = client.waitFor('initialized', within());
     const boot = launch.kind === 'boot';
     const entry = boot ? undefined : client.waitFor('stopped', within());
-    const program = boot ? { program: launch.program, args: [] } : target.launch;
+    // The bootstrap ignores its arguments; they name what it runs for whoever looks at `ps`.
+    const program = boot ? { program: launch.program, args: [target.launch.program ?? target.launch.module ?? '', ...target.launch.args] } : target.launch;
     const launched = client.request('launch', {
       type: 'python', request: 'launch', name: 'tracefix', ...program, cwd: target.cwd,
       console: 'internalConsole', stopOnEntry: !boot, justMyCode: true, redirectOutput: true,
