@@ -54,6 +54,8 @@ export async function openRecordChannel(dir: string, onBatch: (records: RawRecor
       if (start < chunk.length) pending.push(chunk.subarray(start));
     });
     s.on('error', () => undefined);
+    // 'end': the debuggee closed its side after its last batch (at exit); 'close' if it died.
+    s.on('end', () => resolveEnded());
     s.on('close', () => resolveEnded());
   });
   const deliver = (line: Buffer): void => {

@@ -49,7 +49,7 @@ export async function recordTrace(opts: RecordOptions): Promise<Trace> {
     asm.push(batch);
   }, (e) => (channelError ??= e));
   const adapter = startAdapter(interp, env, opts.log, opts.spawnWrapper, { readWrite: [dir] });
-  const session = new RecorderSession(adapter, channel, target, engine, opts, deadline, interp.version);
+  const session = new RecorderSession(adapter, channel, target, engine, opts, deadline, interp.version, () => asm.end);
   try {
     const pre = await checked;
     if (signal?.aborted) throw new CancelledError();

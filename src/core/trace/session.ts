@@ -1,6 +1,7 @@
 // Drives one debugpy session for a recording: launch stopped at entry, inject the helper, resume,
 // and wait for the program's end (or the deadline, or cancellation). The records themselves arrive
 // on the record channel; this only carries the DAP side.
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DebugProtocol as DP } from '@vscode/debugprotocol';
 import type { AdapterHandle } from '../dap/adapterProcess';
@@ -50,6 +51,8 @@ export class RecorderSession {
     private readonly opts: RecordOptions,
     private readonly deadline: number,
     private readonly pythonVersion: string,
+    /** The helper's end record, once it arrived (its exit code lets a run end before debugpy reports it). */
+    private readonly endRecord: () => { reason: string; code: number | null } | undefined = () => undefined,
   ) {
     this.client = adapter.client;
   }
@@ -68,6 +71,7 @@ export class RecorderSession {
     client.on('exited', (b) => (this.exitCode = b.exitCode));
     client.on('terminated', () => void this.onTerminated());
     client.on('stopped', (b) => void this.onStopped(b).catch((e: Error) => this.fail(e)));
+    void this.channel.ended.then(() => this.onChannelEnded());
     try {
       await this.setUp(launch);
       this.started = true;
@@ -154,6 +158,20 @@ export class RecorderSession {
     this.finish();
   }
 
+  /** The helper sent its last records at exit, with the exit code: the run is over as soon as the
+   * program's process is gone (debugpy's own report comes a few hundred ms later). A process still
+   * running (its atexit handlers) is waited for through debugpy as usual. */
+  private async onChannelEnded(): Promise<void> {
+    const end = this.endRecord();
+    const pid = this.adapter.debuggeePid;
+    if (!this.started || !end || end.reason !== 'exit' || end.code === null || !pid) return;
+    const until = Date.now() + DRAIN_MS;
+    while (processAlive(pid) && Date.now() < until && !this.terminated) await new Promise((r) => setTimeout(r, 10));
+    if (this.terminated || this.timedOut || processAlive(pid)) return;
+    this.exitCode ??= end.code;
+    this.finish();
+  }
+
   private async onDeadline(): Promise<void> {
     this.timedOut = true;
     if (!this.started) {
@@ -203,6 +221,22 @@ export class RecorderSession {
       await this.client.request('disconnect', { terminateDebuggee: true }, { timeoutMs: 1500 }).catch(() => undefined);
     }
     await this.adapter.dispose();
+  }
+}
+
+/** Whether a process still runs (a zombie, exited and not yet reaped, does not). */
+function processAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    if (process.platform === 'linux') return false;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
   }
 }
 

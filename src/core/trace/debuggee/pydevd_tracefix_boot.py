@@ -46,6 +46,7 @@ def main():
         sys.path.remove(_HERE)
     try:
         _run(cfg['target'])
+        pydevd_tracefix_install.finished_normally()
     except SystemExit as e:
         pydevd_tracefix_install.uncaught(e)
         raise

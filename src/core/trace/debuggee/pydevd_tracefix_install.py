@@ -49,9 +49,10 @@ class _Tee(object):
 
 def _final():
     try:
-        core.finish('exit')
+        core.finish('exit', core.state.get('exit_code'))
         channel.close()
         pydevd_patches.quick_exit(core)
+        pydevd_patches.wake_exit_check(core)
     except Exception:
         pass
 
@@ -117,11 +118,21 @@ def install(cfg):
 
 
 def uncaught(exc):
-    """The target ended with an exception (SystemExit included): record what the tracer missed."""
+    """The target ended with an exception (SystemExit included): record what the tracer missed, and
+    the exit code it means (sent with the end record, so Tracefix need not wait for debugpy's report)."""
+    if isinstance(exc, SystemExit):
+        code = exc.code
+        core.state['exit_code'] = 0 if code is None else code if type(code) is int else 1
+    else:
+        core.state['exit_code'] = 1
     try:
         core.recover(exc)
     except Exception as e:
         core.failed(e)
+
+
+def finished_normally():
+    core.state['exit_code'] = 0
 
 
 def _step_entry():

@@ -55,3 +55,34 @@ def quick_exit(core):
         pydevd.PyDB.dispose_and_kill_all_pydevd_threads = quick_dispose
     except Exception as e:
         core.warn('pydevd', 'shortening PyDB.dispose_and_kill_all_pydevd_threads: %s: %s' % (type(e).__name__, e))
+
+
+def wake_exit_check(core):
+    """pydevd's CheckAliveThread (a non-daemon thread Python joins at exit) looks every 0.3 s whether
+    the program's threads have ended, and the main thread is only marked ended after threading's
+    atexit hooks (where this runs): make it look every 5 ms from now on, so the process ends as soon
+    as it can instead of up to 0.3 s later."""
+    try:
+        import time
+        import pydevd
+        t = pydevd.get_global_debugger().check_alive_thread
+        old = t._wait_event
+
+        class _Poll(object):
+            def wait(self, timeout=None):
+                time.sleep(0.005)
+                return False
+
+            def set(self):
+                old.set()
+
+            def clear(self):
+                pass
+
+            def is_set(self):
+                return False
+
+        t._wait_event = _Poll()
+        old.set()
+    except Exception as e:
+        core.warn('pydevd', 'waking pydevd.CheckAliveThread at exit: %s: %s' % (type(e).__name__, e))
