@@ -2,6 +2,7 @@
 //   1. set-up (scripts/setup/): apt packages, bundled debugpy, code-server — installed when possible,
 //      otherwise one line naming the command and exit 2;
 //   2. development build; 3. vitest (unit + integration, real Python/debugpy);
+//   3b. the recorder on every interpreter (scripts/test-matrix.mjs);
 //   4. the VSIX: production build, vsce package, inspection (scripts/package.mjs);
 //   5. the npm package: npm pack, npm install -g, `tracefix --version`, a trace (scripts/check-npm-install.mjs);
 //   6. the vscode layer (scripts/vscode-test/run.mjs): in-host suites and UI smoke, including the
@@ -14,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { checkNpmInstall } from './check-npm-install.mjs';
 import { packageVsix } from './package.mjs';
 import { setup } from './setup/index.mjs';
+import { runMatrix } from './test-matrix.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const say = (m) => console.log(`\n== ${m}`);
@@ -49,6 +51,13 @@ say('vitest: unit + integration');
   const report = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : undefined;
   const failed = report ? report.numFailedTests + (r.status !== 0 && report.numFailedTests === 0 ? 1 : 0) : 1;
   record('vitest', report?.numPassedTests ?? 0, failed, (Date.now() - t) / 1000);
+}
+
+say('recorder on every interpreter: Debian 3.11 + debugpy 1.6, pyenv 3.11 / 3.12 / 3.13 + debugpy 1.8');
+{
+  const t = Date.now();
+  const { passed, failed } = runMatrix();
+  record('interpreter matrix', passed, failed, (Date.now() - t) / 1000);
 }
 
 say('VSIX: package + inspect');

@@ -8,8 +8,9 @@ import { fileURLToPath } from 'node:url';
 import * as apt from './apt.mjs';
 import * as codeServer from './code-server.mjs';
 import * as debugpy from './debugpy.mjs';
+import * as pythons from './pythons.mjs';
 
-export const PREREQUISITES = [apt, debugpy, codeServer];
+export const PREREQUISITES = [apt, debugpy, codeServer, pythons];
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

@@ -10,18 +10,20 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { traceFailure } from '../../../src/core/fix/traceContext';
 import { renderNext } from '../../../src/core/render/next';
 import { countTokens } from '../../../src/core/render/tokens';
+import { goldenFile } from '../../support/golden';
 import { recordTrace } from '../../../src/core/trace/record';
 import { PROGRAMS } from '../../support/python';
 
 const RENDER = path.join(PROGRAMS, 'render');
 const GOLDEN = path.join(RENDER, 'golden');
-const python = '/usr/bin/python3';
+// The interpreter matrix (scripts/test-matrix.mjs) runs these on every Python it tests.
+const python = process.env.TRACEFIX_TEST_PYTHON ?? '/usr/bin/python3';
 
 describe.each(['deep_change', 'nested_objects', 'separators', 'closures'])('golden NExT: render/%s', (name) => {
-  const golden = path.join(GOLDEN, `${name}.txt`);
   for (const engine of ['fast', 'step'] as const) {
     it(`${engine} engine`, async () => {
       const trace = await recordTrace({ target: { kind: 'script', path: `${name}.py` }, cwd: RENDER, engine, python });
+      const golden = goldenFile(GOLDEN, name, trace.interpreter.version);
       const text = renderNext(trace).text;
       if (process.env.UPDATE_GOLDEN && engine === 'fast') {
         mkdirSync(GOLDEN, { recursive: true });

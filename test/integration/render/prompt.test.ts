@@ -13,7 +13,7 @@ import { countTokens } from '../../../src/core/render/tokens';
 import type { Trace } from '../../../src/core/trace/model';
 import { recordTrace } from '../../../src/core/trace/record';
 
-const python = '/usr/bin/python3';
+const python = process.env.TRACEFIX_TEST_PYTHON ?? '/usr/bin/python3';
 const NODE = 'tests/test_frac.py::TestLimit::test_pi[10-expected0]';
 const CORRECT = 'if abs(bound2 - self) <= abs(bound1-self):';
 const BUGGY = 'if abs(bound2 - self) >= abs(bound1-self):';

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { renderNext } from '../../../src/core/render/next';
 import { recordTrace } from '../../../src/core/trace/record';
 import type { RunTarget } from '../../../src/core/trace/options';
+import { goldenFile } from '../../support/golden';
 import { PROGRAMS } from '../../support/python';
 
 const CASES: { name: string; target: RunTarget; stdin?: string }[] = [
@@ -25,10 +26,10 @@ const CASES: { name: string; target: RunTarget; stdin?: string }[] = [
 ];
 
 describe.each(CASES)('golden NExT: $name', ({ name, target, stdin }) => {
-  const golden = path.join(PROGRAMS, 'golden', `${name}.txt`);
   for (const engine of ['fast', 'step'] as const) {
     it(`${engine} engine`, async () => {
       const trace = await recordTrace({ target, cwd: PROGRAMS, engine, stdin });
+      const golden = goldenFile(path.join(PROGRAMS, 'golden'), name, trace.interpreter.version);
       const text = renderNext(trace).text;
       if (process.env.UPDATE_GOLDEN && engine === 'fast') writeFileSync(golden, text);
       expect(existsSync(golden), `missing golden file ${golden}`).toBe(true);
