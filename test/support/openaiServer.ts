@@ -30,7 +30,27 @@ export type ScriptStep =
   | { kind: 'garbage'; body: string; contentType?: string }
   /** A stream that never ends: `text` every `intervalMs` as a content delta (or as raw bytes with
    * `raw`), until the client goes away. */
-  | { kind: 'trickle'; text: string; intervalMs: number; raw?: boolean };
+  | { kind: 'trickle'; text: string; intervalMs: number; raw?: boolean }
+  /** The model calls tools: `tool_calls` in the message, or streamed as `tool_calls` deltas whose
+   * arguments arrive in `argChunk`-character pieces (default 7), after optional `text`. */
+  | {
+      kind: 'tools';
+      calls: { name: string; arguments: string | Record<string, unknown>; id?: string }[];
+      text?: string;
+      argChunk?: number;
+      /** Default 'tool_calls' (Ollama says 'stop'). */
+      finishReason?: string;
+      /** Send calls without ids (some local servers do). */
+      omitIds?: boolean;
+      /** Send arguments as a JSON object instead of a string (some Ollama builds do). */
+      objectArguments?: boolean;
+    };
+
+export interface ToolCallScript {
+  name: string;
+  arguments: string | Record<string, unknown>;
+  id?: string;
+}
 
 /** Shorthands for common steps. */
 export const steps = {
@@ -65,6 +85,10 @@ export const steps = {
   /** A web page where the API should be (a wrong base URL that reaches a web server). */
   html: (): ScriptStep => ({ kind: 'garbage', body: '<!doctype html><html><head><title>Welcome</title></head><body>It works!</body></html>', contentType: 'text/html; charset=utf-8' }),
   trickle: (text = '.', intervalMs = 2000, raw = false): ScriptStep => ({ kind: 'trickle', text, intervalMs, raw }),
+  /** The model asks for tool calls (then the next step answers the request carrying their results). */
+  tools: (calls: ToolCallScript[], extra: Partial<Extract<ScriptStep, { kind: 'tools' }>> = {}): ScriptStep => ({ kind: 'tools', calls, ...extra }),
+  /** What Ollama answers when the model has no tool support. */
+  toolsUnsupported: (model = 'test-model'): ScriptStep => ({ kind: 'error', status: 400, message: `registry.ollama.ai/library/${model} does not support tools`, type: 'api_error' }),
 };
 
 export interface RecordedRequest {
@@ -86,6 +110,9 @@ export interface OpenAIServerOptions {
    * 'html' (a web page; then an empty chat request is not answered as an API would, but takes the
    * next step like any other). */
   modelsRoute?: 'list' | 'missing' | 'html' | 'hang';
+  /** Refuse every request that offers `tools` with this 400 (no script step is used), as a server
+   * without tool support does; requests without tools take the next step. */
+  rejectTools?: string;
 }
 
 export interface OpenAIServer {
@@ -140,6 +167,10 @@ export async function startOpenAIServer(script: ScriptStep[] | OpenAIServerOptio
       if (req.method === 'POST' && path === '/v1/chat/completions' && options.modelsRoute !== 'html' && isEndpointProbe(body)) {
         // What OpenAI answers to an empty conversation (the endpoint check's probe); no script step is used.
         sendError(res, { kind: 'error', status: 400, message: "Invalid 'messages': empty array. Expected an array with minimum length 1.", type: 'invalid_request_error', code: 'empty_array' });
+        return;
+      }
+      if (req.method === 'POST' && path === '/v1/chat/completions' && options.rejectTools !== undefined && Array.isArray((body as { tools?: unknown } | undefined)?.tools)) {
+        sendError(res, { kind: 'error', status: 400, message: options.rejectTools, type: 'invalid_request_error' });
         return;
       }
       if (req.method === 'POST' && path === '/v1/chat/completions') {
@@ -229,6 +260,19 @@ function respond(res: http.ServerResponse, step: ScriptStep, stream: { includeUs
       res.on('close', () => clearInterval(timer));
       return;
     }
+    case 'tools':
+      if (stream) void streamTools(res, step, stream.includeUsage, model, id);
+      else {
+        sendJson(res, 200, {
+          id,
+          object: 'chat.completion',
+          created: 0,
+          model,
+          choices: [{ index: 0, message: { role: 'assistant', content: step.text ?? null, tool_calls: wireCalls(step, id) }, finish_reason: step.finishReason ?? 'tool_calls', logprobs: null }],
+          usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+        });
+      }
+      return;
     case 'answer':
       if (stream) void streamAnswer(res, step, stream.includeUsage, model, id);
       else {
@@ -265,6 +309,38 @@ function respond(res: http.ServerResponse, step: ScriptStep, stream: { includeUs
 
 function sse(data: unknown): string {
   return `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+}
+
+function wireCalls(step: Extract<ScriptStep, { kind: 'tools' }>, id: string): unknown[] {
+  return step.calls.map((c, i) => ({
+    ...(step.omitIds ? {} : { id: c.id ?? `${id}-call-${i}` }),
+    type: 'function',
+    function: { name: c.name, arguments: step.objectArguments ? (typeof c.arguments === 'string' ? JSON.parse(c.arguments) as unknown : c.arguments) : typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments) },
+  }));
+}
+
+async function streamTools(res: http.ServerResponse, step: Extract<ScriptStep, { kind: 'tools' }>, includeUsage: boolean, model: string, id: string): Promise<void> {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  res.write(sse(chunk(id, model, { role: 'assistant', content: '' }, null)));
+  for (const piece of split(step.text ?? '', 8)) res.write(sse(chunk(id, model, { content: piece }, null)));
+  const calls = wireCalls(step, id) as { id?: string; function: { name: string; arguments: unknown } }[];
+  for (const [index, c] of calls.entries()) {
+    // As OpenAI streams them: id, type and name first with empty arguments, then argument pieces.
+    res.write(sse(toolChunk(id, model, { index, ...(c.id ? { id: c.id } : {}), type: 'function', function: { name: c.function.name, arguments: '' } })));
+    const args = typeof c.function.arguments === 'string' ? c.function.arguments : JSON.stringify(c.function.arguments);
+    for (const piece of split(args, step.argChunk ?? 7)) {
+      res.write(sse(toolChunk(id, model, { index, function: { arguments: piece } })));
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  res.write(sse(chunk(id, model, {}, step.finishReason ?? 'tool_calls')));
+  if (includeUsage) res.write(sse({ id, object: 'chat.completion.chunk', created: 0, model, choices: [], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } }));
+  res.write(sse('[DONE]'));
+  res.end();
+}
+
+function toolChunk(id: string, model: string, call: Record<string, unknown>): unknown {
+  return { id, object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta: { tool_calls: [call] }, finish_reason: null, logprobs: null }] };
 }
 
 function chunk(id: string, model: string, delta: Record<string, string>, finish: string | null): unknown {

@@ -10,6 +10,7 @@ import { parseAnswer, pathsNamedIn, type ParsedAnswer } from '../model/parseAnsw
 import { buildPrompt, type PreviousAttempt, type PromptInput } from '../model/prompt';
 import { knownSecrets } from '../model/secretValues';
 import type { ChatMessage } from '../model/provider';
+import { ToolSession } from '../tools';
 import { DEFAULT_BUDGET, renderNext } from '../render/next';
 import type { Trace } from '../trace/model';
 import type { RecordOptions } from '../trace/options';
@@ -21,6 +22,7 @@ import { NO_SANDBOX_HINT, pythonPathInCopy, sandboxForCopy, verifyPatch, type Ve
 import { failingLineAfterPatch, originalFailure } from './failingLine';
 import { makePatch, type ProposedPatch } from './patchAdapter';
 import { RationaleStream } from './rationaleStream';
+import { askWithTools, DEFAULT_MAX_TOOL_CALLS, MAX_TOOL_CALLS } from './toolLoop';
 import { commandOf, promptFiles, taskOf, traceErrorText, traceFailure, tracePassed } from './traceContext';
 import type { FixEvent, FixOptions, FixResult, FixRound } from './types';
 
@@ -106,22 +108,48 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
   const attempts: PreviousAttempt[] = [];
   const rounds: FixRound[] = [];
   let lastPatch: ProposedPatch | null = null;
+  // The model may query the whole recording (the failing run, later also the patched run) with tools.
+  const maxToolCalls = Math.min(Math.max(Math.floor(opts.maxToolCalls ?? DEFAULT_MAX_TOOL_CALLS), 0), MAX_TOOL_CALLS);
+  const tools = useTrace && maxToolCalls > 0 && provider.supportsTools !== false ? new ToolSession(trace, { secrets }) : undefined;
+  let toolsOn = tools !== undefined;
   for (let index = 1; index <= maxRounds; index++) {
     throwIfAborted(signal);
-    const built = buildPrompt({ ...input, previousAttempts: attempts }, { maxTokens: opts.maxTokens, temperature: opts.temperature, secrets });
+    const promptFor = (withTools: boolean) => buildPrompt({ ...input, previousAttempts: attempts }, {
+      maxTokens: opts.maxTokens, temperature: opts.temperature, secrets, ...(withTools ? { tools: { maxCalls: maxToolCalls } } : {}),
+    });
+    let built = promptFor(toolsOn);
     secrets.push(...built.learned);
     emit({ type: 'model-start', round: index, provider: provider.id, messages: built.request.messages });
-    const stream = new RationaleStream();
-    const res = await provider.complete(built.request, {
-      signal,
+    let stream = new RationaleStream();
+    const flush = (): void => {
+      const rest = stream.flush();
+      if (rest) emit({ type: 'rationale-delta', round: index, text: rest });
+    };
+    const asked = await askWithTools({
+      provider, request: built.request, tools: toolsOn ? tools : undefined, maxCalls: maxToolCalls, signal,
       onDelta: (d) => {
         const text = stream.push(d);
         if (text) emit({ type: 'rationale-delta', round: index, text });
       },
+      onCalls: (calls) => {
+        // What the model wrote before calling belongs to the calls, not to the rationale.
+        flush();
+        stream = new RationaleStream();
+        for (const call of calls) emit({ type: 'tool-call', round: index, call });
+      },
+      plainRequest: () => {
+        built = promptFor(false);
+        return built.request;
+      },
     });
+    if (asked.toolsRefused !== undefined) {
+      // Said once; later rounds ask without tools.
+      toolsOn = false;
+      emit({ type: 'tools-unavailable', round: index, reason: asked.toolsRefused });
+    }
+    const res = asked.result;
     if (res.finishReason === 'cancelled' || signal?.aborted) throw new CancelledError();
-    const tail = stream.flush();
-    if (tail) emit({ type: 'rationale-delta', round: index, text: tail });
+    flush();
     const answerFiles = [...files, ...(await filesOnDisk(pathsNamedIn(res.text), files, trace.program.root))];
     const parsed = parseAnswer(res.text, answerFiles, { finishReason: res.finishReason, maxStep });
     emit({ type: 'answer', round: index, text: res.text, finishReason: res.finishReason, state: parsed.state, problems: parsed.problems });
@@ -131,6 +159,7 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
     let changesTests: string[] = [];
     let notRun = '';
     const problems = [...parsed.problems];
+    if (res.toolCalls?.length && !res.text.trim()) problems.push(`the model kept calling tools after its ${maxToolCalls} calls were used up`);
     if (parsed.state === 'ok' && parsed.files) {
       patch = makePatch(answerFiles, parsed.files);
       // A "fix" that edits the tests can make any test pass without fixing anything.
@@ -154,6 +183,7 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
       prompt: built.request.messages,
       redactions: built.redactions,
       answer: { text: res.text, finishReason: res.finishReason, latencyMs: res.latencyMs, usage: res.usage, model: res.model },
+      toolCalls: asked.calls,
       rationale: parsed.rationale,
       summary: parsed.summary,
       steps: parsed.steps,
@@ -168,7 +198,11 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
     emit({ type: 'round-done', round });
     if (verification?.passed) return { rounds, fixed: true, patch, trace, command, failure: traceFailure(trace) };
     if (index < maxRounds) {
-      const attempt = await attemptOf(round, { rec, signal, useTrace: useTrace && round.verification !== null, budget, index: index + 1, emit, run, interpreter: trace.interpreter });
+      const attempt = await attemptOf(round, {
+        rec, signal, useTrace: useTrace && round.verification !== null, budget, index: index + 1, emit, run, interpreter: trace.interpreter,
+        // The next round's tools can also ask about the patched run it reads.
+        onPatchedTrace: (t) => tools?.setRun('patched', t),
+      });
       // Only the newest attempt keeps its trace: older ones would crowd the prompt.
       for (const a of attempts) delete a.nextTrace;
       attempts.push(attempt);
@@ -209,6 +243,7 @@ interface AttemptContext {
   /** The round the attempt is shown in. */
   index: number;
   emit: (e: FixEvent) => void;
+  onPatchedTrace?: (trace: Trace) => void;
 }
 
 /** The failed round as the next prompt shows it; with a trace of the patched program when tracing is on. */
@@ -257,6 +292,7 @@ async function tracePatched(patch: ProposedPatch, ctx: AttemptContext): Promise<
     // Half the budget: the prompt also carries the original trace.
     const next = renderNext(trace, { budget: Math.max(1000, Math.floor(ctx.budget / 2)) });
     ctx.emit({ type: 'trace-done', round: ctx.index, patched: true, trace, nextTokens: next.tokens });
+    ctx.onPatchedTrace?.(trace);
     return next.text;
   } catch (e) {
     if (e instanceof CancelledError) throw e;

@@ -3,4 +3,5 @@ export { buildFixPrompt, explainAndFix, unusableAnswer, DEFAULT_MAX_ROUNDS, type
 export { applyPatch, makePatch, patchStats, type FilePatch, type ProposedPatch } from './patchAdapter';
 export { RationaleStream } from './rationaleStream';
 export { traceFailure, tracePassed, traceErrorText, promptFiles, taskOf } from './traceContext';
-export type { FixEvent, FixOptions, FixResult, FixRound } from './types';
+export type { FixEvent, FixOptions, FixResult, FixRound, ToolCallRecord } from './types';
+export { askWithTools, DEFAULT_MAX_TOOL_CALLS, MAX_TOOL_CALLS } from './toolLoop';

@@ -5,6 +5,9 @@ import type { Trace } from '../trace/model';
 import type { RecordOptions } from '../trace/options';
 import type { VerifyResult } from '../verify/verify';
 import type { ProposedPatch } from './patchAdapter';
+import type { ToolCallRecord } from './toolLoop';
+
+export type { ToolCallRecord } from './toolLoop';
 
 export interface FixOptions {
   /** What to run and trace (the same options as `tracefix trace`). */
@@ -29,6 +32,9 @@ export interface FixOptions {
   sandbox?: boolean;
   /** false: no model-written code runs at all; patches are offered unverified. Default true. */
   verify?: boolean;
+  /** Tool calls the model may make per round to query the recording (default 8; 0: no tools). Tools
+   * are offered only with the trace (not in the no-trace ablation) and to providers that take them. */
+  maxToolCalls?: number;
   maxTokens?: number;
   temperature?: number;
   /** Values that must never reach the model (the model API key…), also when encoded; the values of
@@ -46,6 +52,10 @@ export type FixEvent =
   | { type: 'model-start'; round: number; provider: string; messages: ChatMessage[] }
   /** Streamed answer text up to where the code starts (the rationale and Summary line). */
   | { type: 'rationale-delta'; round: number; text: string }
+  /** The model called a tool and got this answer (before it was asked again). */
+  | { type: 'tool-call'; round: number; call: ToolCallRecord }
+  /** The model or server refused tools: this round and the later ones ask without them (said once). */
+  | { type: 'tools-unavailable'; round: number; reason: string }
   | { type: 'answer'; round: number; text: string; finishReason: FinishReason; state: AnswerState; problems: string[] }
   | { type: 'verify-start'; round: number; command: string }
   | { type: 'verify-done'; round: number; verification: VerifyResult }
@@ -58,7 +68,10 @@ export interface FixRound {
   prompt: ChatMessage[];
   /** Secrets replaced in this prompt. */
   redactions: number;
+  /** latencyMs and usage add up every request of the round (tool calls make several). */
   answer: { text: string; finishReason: FinishReason; latencyMs: number; usage?: ChatResult['usage']; model?: string };
+  /** The tool calls the model made in this round, with their answers, in order. */
+  toolCalls?: ToolCallRecord[];
   rationale: string;
   summary: string;
   /** Trace steps the rationale cites. */

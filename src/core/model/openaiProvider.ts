@@ -9,7 +9,8 @@ import type OpenAI from 'openai';
 import { UserError } from '../errors';
 import { classifyOpenAIError, notOpenAICompatible, type EndpointContext } from './openaiErrors';
 import { loadOpenAI } from './openaiSdk';
-import type { ChatRequest, ChatResult, ChatUsage, CompleteOptions, FinishReason, ModelProvider } from './provider';
+import type { ChatRequest, ChatResult, ChatUsage, CompleteOptions, FinishReason, ModelProvider, ToolCall } from './provider';
+import { ToolCallAccumulator, toOpenAIMessages, toolCallsOf, toolsRejection, ToolsRejectedError } from './toolCalling';
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
@@ -118,6 +119,9 @@ function mapFinish(reason: string | null | undefined): FinishReason {
       return 'length';
     case 'content_filter':
       return 'content-filter';
+    case 'tool_calls':
+    case 'function_call':
+      return 'tool-calls';
     default:
       return 'other';
   }
@@ -179,6 +183,9 @@ export class OpenAIProvider implements ModelProvider {
         try {
           return finish(await this.attempt(req, opts, progress, deadline.signal));
         } catch (e) {
+          // A server or model that refuses `tools` is not retried: the caller asks again without them.
+          const refused = req.tools?.length ? toolsRejection(e) : undefined;
+          if (refused) throw new ToolsRejectedError(refused);
           const c = classifyOpenAIError(e, this.ctx);
           if (!c.retryable || progress.emitted || attempt >= this.retry.maxRetries) throw c.error;
           if (c.retryAfterMs !== undefined && c.retryAfterMs > this.retry.maxRetryAfterMs) {
@@ -198,8 +205,12 @@ export class OpenAIProvider implements ModelProvider {
   private body(req: ChatRequest): OpenAI.Chat.ChatCompletionCreateParamsNonStreaming {
     const body: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming = {
       model: this.opts.model,
-      messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
+      messages: toOpenAIMessages(req.messages),
     };
+    if (req.tools?.length) {
+      body.tools = req.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }));
+      if (req.toolChoice) body.tool_choice = req.toolChoice;
+    }
     if (req.temperature !== undefined) body.temperature = req.temperature;
     const param = this.opts.maxTokensParam ?? (hostOf(this.ctx.baseURL) === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens');
     body[param] = req.maxTokens ?? this.maxTokens;
@@ -263,10 +274,11 @@ export class OpenAIProvider implements ModelProvider {
         const choice = typeof res === 'object' && res !== null ? (res as Partial<OpenAI.Chat.ChatCompletion>).choices?.[0] : undefined;
         if (!choice) throw notOpenAICompatible(this.ctx.baseURL, response.headers.get('content-type'), typeof res === 'string' ? res : undefined);
         text = choice.message?.content ?? '';
+        const toolCalls = req.tools?.length ? toolCallsOf(choice.message) : [];
         if (text.length > maxChars) stop('oversize');
         const over = interrupted();
         if (over) return over;
-        return { text, finishReason: mapFinish(choice.finish_reason), usage: mapUsage(res.usage), model: res.model };
+        return withCalls({ text, finishReason: mapFinish(choice.finish_reason), usage: mapUsage(res.usage), model: res.model }, toolCalls);
       }
       const { data: stream, response } = await this.client.chat.completions.create(
         { ...this.body(req), stream: true, ...(this.opts.streamUsage === false ? {} : { stream_options: { include_usage: true } }) },
@@ -282,6 +294,7 @@ export class OpenAIProvider implements ModelProvider {
       let usage: ChatUsage | undefined;
       let model: string | undefined;
       let chunks = 0;
+      const calls = new ToolCallAccumulator();
       for await (const chunk of stream) {
         arm();
         chunks++;
@@ -294,6 +307,13 @@ export class OpenAIProvider implements ModelProvider {
           progress.emitted = true;
           onDelta?.(delta);
           if (text.length > maxChars) {
+            stop('oversize');
+            break;
+          }
+        }
+        if (req.tools?.length && choice?.delta?.tool_calls) {
+          calls.push(choice.delta.tool_calls);
+          if (text.length + calls.chars > maxChars) {
             stop('oversize');
             break;
           }
@@ -311,7 +331,7 @@ export class OpenAIProvider implements ModelProvider {
           'Try again.',
         );
       }
-      return { text, finishReason: mapFinish(reason), usage, model };
+      return withCalls({ text, finishReason: mapFinish(reason), usage, model }, calls.result());
     } catch (e) {
       const why = interrupted();
       if (why) return why;
@@ -322,6 +342,12 @@ export class OpenAIProvider implements ModelProvider {
       deadline.removeEventListener('abort', onDeadline);
     }
   }
+}
+
+/** The result with its tool calls; servers that say 'stop' beside tool calls (Ollama) count as calling. */
+function withCalls(r: AttemptResult, calls: ToolCall[]): AttemptResult {
+  if (!calls.length) return r;
+  return { ...r, toolCalls: calls, finishReason: r.finishReason === 'stop' || r.finishReason === 'other' ? 'tool-calls' : r.finishReason };
 }
 
 function formatSeconds(ms: number): string {

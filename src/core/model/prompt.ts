@@ -41,6 +41,8 @@ export interface PromptInput {
 }
 
 export interface PromptOptions {
+  /** The model can query the recording with the trace tools (at most `maxCalls` calls this round). */
+  tools?: { maxCalls: number };
   maxTokens?: number;
   temperature?: number;
   /** Default true. Only switch off for tests of the prompt layout itself. */
@@ -71,14 +73,20 @@ const TRACE_EXPLAINED = `The execution trace is in NExT format: the program sour
     total = total + x  # (3) total=1; (6) total=3;
 (k) is the global step number; a line run several times (loops, repeated calls) lists several steps, and "...(N more);" stands for N entries left out of the middle. "__return__=v" is the value a function returned, "__exception__ = E(...)" an exception raised there. Values are Python reprs ("Node#1(...)" is the first Node object seen; the same number means the same object) and may be shortened; a change inside a value too large to show is written as the change itself, e.g. "memo[3, 5]=30", "del book['x']", "seen.add(4)". Only code that ran is shown; "# ... lines a-b not shown" markers stand for the rest. Comments at the top say when the trace is partial or left steps out.`;
 
-export function systemPrompt(withTrace: boolean): string {
+/** What the system prompt says about the trace tools, when the model gets them. */
+export function toolsExplained(maxCalls: number): string {
+  return `Tools: you can query the complete recording of the failing run with the tools you are given (up to ${maxCalls} calls in this answer): the history of a variable, the state at a step, the executions of a line, the call tree, the first step where a condition holds, and a search of recorded values. They answer from the recording, nothing is re-run, and they see every step, including those the NExT text shortened or left out. Use them when the trace text does not show what you need, then answer in the format below; tool answers cite steps as (k) too.`;
+}
+
+export function systemPrompt(withTrace: boolean, tools?: { maxCalls: number }): string {
   const intro = withTrace
     ? 'You are an expert Python debugger. You get a buggy program, the command that fails, the failure and an execution trace of the failing run. Find the root cause from what the program actually did, then fix it.'
     : 'You are an expert Python debugger. You get a buggy program, the command that fails and the failure. Find the root cause, then fix it.';
   const rationale = withTrace
     ? 'walk through the trace, citing step numbers like (7). Say at which step the actual values first differ from what the task expects, and why the code produces them.'
     : 'walk through what the code does on the failing input. Say where the actual values first differ from what the task expects, and why.';
-  return [intro, withTrace ? TRACE_EXPLAINED : '', FORMAT_RULES.replace('{RATIONALE}', rationale)].filter(Boolean).join('\n\n');
+  const toolText = withTrace && tools && tools.maxCalls > 0 ? toolsExplained(tools.maxCalls) : '';
+  return [intro, withTrace ? TRACE_EXPLAINED : '', toolText, FORMAT_RULES.replace('{RATIONALE}', rationale)].filter(Boolean).join('\n\n');
 }
 
 /** A fence longer than any backtick run inside `text`, so code containing ``` stays intact. */
@@ -139,7 +147,7 @@ export function buildUserPrompt(input: PromptInput): string {
 export function buildPrompt(input: PromptInput, options: PromptOptions = {}): BuiltPrompt {
   const withTrace = Boolean(input.nextTrace?.trim()) || (input.previousAttempts ?? []).some((a) => a.nextTrace?.trim());
   const messages: ChatMessage[] = [
-    { role: 'system', content: systemPrompt(withTrace) },
+    { role: 'system', content: systemPrompt(withTrace, options.tools) },
     { role: 'user', content: buildUserPrompt(input) },
   ];
   let redactions = 0;

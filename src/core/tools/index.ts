@@ -1,0 +1,6 @@
+// Public surface of the trace query tools (Explain & Fix, the VS Code language-model tools, MCP).
+export { ToolSession, citedSteps, type ToolDefinition, type ToolSessionOptions } from './session';
+export { QUERY_TOOLS, TRACE_TOOLS, TRACE_OVERVIEW, toolByName } from './registry';
+export { DEFAULT_OVERVIEW_BUDGET } from './overview';
+export { parseCondition, evaluate, numericValue } from './condition';
+export { DEFAULT_TOOL_LIMITS, MAX_ITEMS, type JsonSchema, type ToolAnswer, type ToolLimits, type ToolSpec } from './types';

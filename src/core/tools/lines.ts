@@ -1,0 +1,58 @@
+// line_executions: every recorded execution of one source line — its step (or the step before it,
+// when it changed nothing), the call it ran in and what it changed — and how often it ran in the
+// unrecorded gap of a long run.
+import { changesText } from '../render/changes';
+import { BoundedList, cut, itemLimit, matchFiles, optInt, optString, reqInt, stepRef } from './format';
+import { traceView } from './traceView';
+import { MAX_ITEMS, ToolInputError, type ToolAnswerDraft, type ToolArgs, type ToolContext } from './types';
+
+export function lineExecutions(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
+  const view = traceView(ctx.trace);
+  const line = reqInt(args, 'line');
+  const fileGiven = optString(args, 'file');
+  let files = matchFiles(view, fileGiven);
+  if (!files) {
+    // Without a file: the files where this line ran; more than one is ambiguous.
+    const ran = new Set<string>();
+    for (const f of view.frames.values()) for (const i of f.events) if (view.lineAt(i) === line && view.kindAt(i) !== 'call') ran.add(f.file);
+    for (const [f, lines] of view.gap?.lines ?? []) if (lines.has(line)) ran.add(f);
+    if (ran.size > 1) throw new ToolInputError(`line ${line} ran in several files (${[...ran].join(', ')}): give file`);
+    files = ran;
+  }
+  if (files.size > 1) throw new ToolInputError(`"${fileGiven ?? ''}" matches several files (${[...files].join(', ')}): give the path as recorded`);
+  const file = [...files][0];
+  const from = view.indexFromStep(optInt(args, 'from_step'));
+  const list = new BoundedList(itemLimit(args, ctx.limits, MAX_ITEMS), ctx.limits.maxChars - 600);
+  let before = 0;
+  let total = 0;
+  for (let i = 0; i < view.length && file !== undefined; i++) {
+    // The call event sits on the def line (its bindings); it is not an execution of a body line.
+    if (view.lineAt(i) !== line || view.kindAt(i) === 'call' || view.fileAt(i) !== file) continue;
+    total++;
+    if (i < from) {
+      before++;
+      continue;
+    }
+    const e = view.stepAt(i) !== null ? view.event(i) : undefined;
+    const changed = e ? changesText(e, { width: ctx.limits.valueWidth }) : '';
+    const kind = view.kindAt(i);
+    const what = changed ? ctx.values.text(changed) : kind === 'line' ? 'no change' : kind;
+    list.add(`${stepRef(view, i)} ${view.frameLabel(view.callIdAt(i))}: ${what}`, view.stepAt(i) ?? view.stepAtOrBefore(i));
+  }
+  const gapRuns = file !== undefined ? (view.gap?.lines.get(file)?.get(line) ?? 0) : 0;
+  const out: string[] = [];
+  const src = file !== undefined ? view.sourceLine(file, line) : undefined;
+  const label = `${file ?? fileGiven ?? '?'}:${line}`;
+  if (total === 0 && gapRuns === 0) {
+    out.push(`${label} never ran in the recording${src ? ` (${cut(ctx.values.text(src), ctx.limits)})` : ''}.`);
+  } else {
+    out.push(`${label}${src ? ` \`${cut(ctx.values.text(src), ctx.limits)}\`` : ''}: ${total} execution${total === 1 ? '' : 's'} recorded${before ? ` (${before} before the requested step not listed)` : ''}:`);
+    if (list.items) out.push(list.text());
+    const more = list.more('executions');
+    if (more) out.push(more);
+  }
+  if (gapRuns > 0 && view.gap) {
+    out.push(`It also ran ${gapRuns} times in the part of the long run that was not recorded, between step (${view.gap.before ?? '?'}) and step (${view.gap.after ?? '?'}): what it did then is unknown.`);
+  }
+  return { text: out.join('\n'), truncated: list.left > 0 };
+}

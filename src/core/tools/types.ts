@@ -1,0 +1,76 @@
+// Types of the trace query tools: what a tool is (name, description, JSON schema of its input, the
+// function over the recording), what it answers, and the bounds every answer keeps.
+import type { Trace } from '../trace/model';
+import type { ValueRedactor } from './redactValues';
+
+/** A JSON Schema (the subset the tools use: objects of strings, integers, booleans, string arrays). */
+export interface JsonSchema {
+  type: 'object' | 'string' | 'integer' | 'number' | 'boolean' | 'array';
+  description?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  enum?: string[];
+  minimum?: number;
+  maximum?: number;
+  maxLength?: number;
+  additionalProperties?: boolean;
+}
+
+export interface ToolLimits {
+  /** Longest answer text, in characters (an item that does not fit is left for the next page). */
+  maxChars: number;
+  /** Items (steps, calls, matches) listed per answer unless the call asks for fewer. */
+  maxItems: number;
+  /** Longest value shown, in characters (cut with `...`). */
+  valueWidth: number;
+}
+
+export const DEFAULT_TOOL_LIMITS: ToolLimits = { maxChars: 6000, maxItems: 40, valueWidth: 300 };
+
+/** Most items one call may ask for (`limit`). */
+export const MAX_ITEMS = 200;
+
+/** What a tool call produced: text for the model (redacted, bounded) and what the UI links. */
+export interface ToolAnswer {
+  text: string;
+  /** Step numbers the answer cites, in order of first mention (the editor links them). */
+  steps: number[];
+  /** Part of what matched is not in the answer (the text says how to ask for more). */
+  truncated: boolean;
+  /** The call was malformed or could not be answered (the text says why). */
+  error: boolean;
+  /** Which recording answered ('failing' unless the call asked for another). */
+  run?: string;
+}
+
+/** What a tool function gets besides its arguments. */
+export interface ToolContext {
+  trace: Trace;
+  limits: ToolLimits;
+  /** Values as the model may see them: redacted like the prompt (matching uses these too). */
+  values: ValueRedactor;
+}
+
+export type ToolArgs = Record<string, unknown>;
+
+export interface ToolSpec {
+  /** `snake_case`; what the model calls. */
+  name: string;
+  /** For the model: what the tool answers and when to use it. */
+  description: string;
+  inputSchema: JsonSchema;
+  run(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft;
+}
+
+/** A tool function's result before redaction of the whole text. */
+export interface ToolAnswerDraft {
+  text: string;
+  truncated?: boolean;
+  error?: boolean;
+}
+
+/** A tool call that cannot be answered as asked: the message goes back to the model. */
+export class ToolInputError extends Error {
+  override readonly name = 'ToolInputError';
+}
