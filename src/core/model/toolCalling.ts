@@ -4,6 +4,7 @@
 // support tools", vLLM without --enable-auto-tool-choice, llama.cpp without --jinja — so the caller
 // can ask again without them.
 import type OpenAI from 'openai';
+import type { APIError } from 'openai';
 import { UserError } from '../errors';
 import { loadedOpenAI } from './openaiSdk';
 import type { ChatMessage, ToolCall } from './provider';
@@ -30,7 +31,7 @@ export function toOpenAIMessages(messages: ChatMessage[]): OpenAI.Chat.ChatCompl
         tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
       };
     }
-    return { role: m.role, content: m.content } as OpenAI.Chat.ChatCompletionMessageParam;
+    return m.role === 'assistant' ? { role: 'assistant', content: m.content } : m.role === 'system' ? { role: 'system', content: m.content } : { role: 'user', content: m.content };
   });
 }
 
@@ -113,11 +114,13 @@ const NOT_ABOUT_TOOLS = /context[_ ]length|maximum context|too many tokens|model
 export function toolsRejection(e: unknown): string | undefined {
   const { APIError } = loadedOpenAI() ?? {};
   if (!APIError || !(e instanceof APIError)) return undefined;
-  const status = e.status;
-  const body = e.error as { message?: unknown } | undefined;
-  const msg = (typeof body?.message === 'string' ? body.message : e.message).replace(/\s+/g, ' ').trim();
+  const api = e as APIError<number | undefined, Headers | undefined, object | undefined>;
+  const status = api.status;
+  const body: unknown = api.error;
+  const said = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : undefined;
+  const msg = (typeof said === 'string' ? said : api.message).replace(/\s+/g, ' ').trim();
   if (NOT_ABOUT_TOOLS.test(msg)) return undefined;
-  const code = typeof e.code === 'string' ? e.code : '';
+  const code = typeof api.code === 'string' ? api.code : '';
   if (code === 'context_length_exceeded' || code === 'model_not_found') return undefined;
   if (status === 400 || status === 422) return `HTTP ${status}: ${msg.slice(0, 300)}`;
   if (status !== undefined && status >= 500 && TOOLS_WORDS.test(msg)) return `HTTP ${status}: ${msg.slice(0, 300)}`;

@@ -24,7 +24,7 @@ export function findFirst(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
   const files = matchFiles(view, optString(args, 'file'));
   const start = view.indexFromStep(optInt(args, 'from_step'));
   const gap = view.gap;
-  const baselines = ctx.trace.elided?.frames ?? {};
+  const baselines: Record<number, Record<string, string>> = ctx.trace.elided?.frames ?? {};
   const frames = new Map<number, Map<string, string>>();
   const started = new Set<number>();
   const found: number[] = [];
@@ -33,10 +33,10 @@ export function findFirst(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
     const callId = view.callIdAt(i);
     if (gap && i === gap.at) {
       // Frames running across the gap continue from their state at the gap.
-      for (const [id, locals] of Object.entries(baselines)) frames.set(Number(id), new Map(Object.entries(locals)));
+      for (const [id, locals] of Object.entries(baselines)) frames.set(Number(id), new Map<string, string>(Object.entries(locals)));
     }
     let state = frames.get(callId);
-    if (!state) frames.set(callId, (state = new Map()));
+    if (!state) frames.set(callId, (state = new Map<string, string>()));
     let touched = false;
     const s = state;
     view.eachChange(i, (n, v) => {
@@ -76,16 +76,17 @@ export function findFirst(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
     if (kind === 'return' || kind === 'exception') frames.delete(callId);
   }
   const out: string[] = [];
-  const scope = `${fn ? ` in ${fn}` : ''}${files ? ` in ${[...files].join(', ')}` : ''}${start > 0 ? ` from step (${optInt(args, 'from_step') ?? 0}) on` : ''}`;
+  const scope = `${fn ? ` in ${fn}` : ''}${files ? ` in ${[...files].join(', ')}` : ''}`;
+  const searched = start > 0 ? ` (searching from step (${optInt(args, 'from_step') ?? 0}) on)` : '';
   const first = found[0];
   if (first === undefined) {
-    out.push(`\`${source}\` never holds${scope} in the recorded steps.`);
+    out.push(`\`${source}\` never holds${scope} in the recorded steps${searched}.`);
     const g = gapSentence(view);
     if (g) out.push(`Note: ${g}: it may hold in that stretch.`);
     return { text: out.join('\n') };
   }
   const e = view.event(first);
-  out.push(`\`${source}\` first holds${scope} after step ${stepRef(view, first)}, at ${whereAt(view, first)}.`);
+  out.push(`\`${source}\` first holds${scope} after step ${stepRef(view, first)}, at ${whereAt(view, first)}${searched}.`);
   const src = view.sourceLine(e.file, e.line);
   if (src) out.push(`Line ${e.line}: ${cut(ctx.values.text(src), ctx.limits)}`);
   const read = [...names].map((n) => {

@@ -17,6 +17,12 @@ export function lineExecutions(ctx: ToolContext, args: ToolArgs): ToolAnswerDraf
     for (const f of view.frames.values()) for (const i of f.events) if (view.lineAt(i) === line && view.kindAt(i) !== 'call') ran.add(f.file);
     for (const [f, lines] of view.gap?.lines ?? []) if (lines.has(line)) ran.add(f);
     if (ran.size > 1) throw new ToolInputError(`line ${line} ran in several files (${[...ran].join(', ')}): give file`);
+    if (ran.size === 0) {
+      // It never ran: the recorded files that have such a line.
+      const having = ctx.trace.sources.filter((s) => s.text.split('\n').length >= line).map((s) => s.path);
+      if (having.length > 1) throw new ToolInputError(`line ${line} never ran in any recorded file; give file to ask about one (${having.slice(0, 20).join(', ')})`);
+      for (const f of having) ran.add(f);
+    }
     files = ran;
   }
   if (files.size > 1) throw new ToolInputError(`"${fileGiven ?? ''}" matches several files (${[...files].join(', ')}): give the path as recorded`);

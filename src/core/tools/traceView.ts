@@ -93,7 +93,7 @@ export class TraceView {
     for (const l of g.lines) {
       if (l.count <= 0) continue;
       let m = lines.get(l.file);
-      if (!m) lines.set(l.file, (m = new Map()));
+      if (!m) lines.set(l.file, (m = new Map<number, number>()));
       m.set(l.line, (m.get(l.line) ?? 0) + l.count);
     }
     const before = g.at > 0 ? this.stepBefore[Math.min(g.at, this.length) - 1] ?? -1 : -1;
