@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
-import { BenchProgress, DATASETS, defaultDataDir, ORACLE_LABEL, ORACLE_MODEL, runBench, summaryTable, type DatasetName } from '../core/bench';
+import { BenchProgress, DATASETS, defaultDataDir, ORACLE_LABEL, ORACLE_MODEL, runBench, summaryTable, type BenchArm, type DatasetName } from '../core/bench';
 import { createOpenAIProvider } from '../core/model/openaiProvider';
 import { parse, positiveInt } from './args';
 import { EXIT } from './common';
@@ -21,6 +21,8 @@ const BENCH_OPTIONS = {
   'base-url': { type: 'string' },
   'no-trace': { type: 'boolean' },
   ablation: { type: 'boolean' },
+  tools: { type: 'boolean' },
+  'max-tool-calls': { type: 'string' },
   rounds: { type: 'string' },
   out: { type: 'string' },
   budget: { type: 'string' },
@@ -56,7 +58,9 @@ export async function benchCommand(argv: string[], signal: AbortSignal, io: Benc
   const dataDir = values.data ? path.resolve(values.data) : defaultDataDir(io.env);
   if (!dataDir) throw new UserError('file-not-found', 'Benchmark data not found (looked for shared/benchmarks beside the checkout).', 'Point --data (or TRACEFIX_BENCH_DATA) at the benchmarks folder.');
   if (values['no-trace'] && values.ablation) throw new UserError('bad-argument', 'Give --no-trace (prompts without trace only) or --ablation (both), not both.');
-  const arms: ('trace' | 'noTrace')[] = values.ablation ? ['trace', 'noTrace'] : values['no-trace'] ? ['noTrace'] : ['trace'];
+  const arms: BenchArm[] = values.ablation ? ['trace', 'noTrace'] : values['no-trace'] ? ['noTrace'] : ['trace'];
+  if (values.tools) arms.push('tools');
+  if (values['max-tool-calls'] !== undefined && !values.tools) throw new UserError('bad-argument', '--max-tool-calls applies to the tools arm: add --tools.');
 
   // Only an explicit --model oracle selects the test-only provider (never an environment default).
   const oracle = values.model === ORACLE_MODEL;
@@ -78,6 +82,7 @@ export async function benchCommand(argv: string[], signal: AbortSignal, io: Benc
     ids: values.task,
     jobs: wholeNumber('jobs', values.jobs),
     rounds: wholeNumber('rounds', values.rounds),
+    maxToolCalls: wholeNumber('max-tool-calls', values['max-tool-calls']),
     budget: wholeNumber('budget', values.budget),
     maxSteps: wholeNumber('max-steps', values['max-steps']),
     traceTimeoutMs: timeout === undefined ? undefined : timeout * 1000,

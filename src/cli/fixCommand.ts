@@ -4,7 +4,7 @@
 // endpoint is checked before tracing; --json output is redacted like the prompts.
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
-import { applyPatch, buildFixPrompt, explainAndFix, type FixEvent, type FixResult, type FixRound } from '../core/fix';
+import { applyPatch, buildFixPrompt, DEFAULT_MAX_TOOL_CALLS, explainAndFix, type FixEvent, type FixResult, type FixRound, type ToolCallRecord } from '../core/fix';
 import { createOpenAIProvider } from '../core/model/openaiProvider';
 import type { ChatMessage } from '../core/model/provider';
 import { redact } from '../core/model/redact';
@@ -32,11 +32,20 @@ const FIX_OPTIONS = {
   'no-sandbox': { type: 'boolean' },
   'model-timeout': { type: 'string' },
   'max-tokens': { type: 'string' },
+  'no-tools': { type: 'boolean' },
+  'max-tool-calls': { type: 'string' },
 } as const;
 
-export function formatPrompt(messages: ChatMessage[], round: number): string {
+export function formatPrompt(messages: ChatMessage[], round: number, tools: string[] = []): string {
   const body = messages.map((m) => `----- ${m.role} -----\n${m.content.replace(/\n+$/, '')}`).join('\n');
-  return `===== prompt (round ${round}) =====\n${body}\n===== end of prompt =====\n`;
+  const offered = tools.length ? `\n----- tools -----\n${tools.join(', ')}` : '';
+  return `===== prompt (round ${round}) =====\n${body}${offered}\n===== end of prompt =====\n`;
+}
+
+/** A tool call and the answer the model got, as --show-prompt prints them. */
+export function formatToolCall(call: ToolCallRecord, round: number): string {
+  const said = call.said?.trim() ? `----- assistant -----\n${call.said.trim()}\n` : '';
+  return `${said}----- tool call (round ${round}): ${call.name} ${call.arguments} -----\n${call.answer.replace(/\n+$/, '')}\n----- end of tool answer -----\n`;
 }
 
 function verdict(kind: string, r: FixRound, secrets: readonly string[]): string {
@@ -66,7 +75,7 @@ function humanPrinter(out: NodeJS.WritableStream, err: NodeJS.WritableStream, sh
         err.write(`tracefix: could not trace the patched program: ${e.message}\n`);
         break;
       case 'model-start':
-        if (showPrompt) out.write(formatPrompt(e.messages, e.round));
+        if (showPrompt) out.write(formatPrompt(e.messages, e.round, e.tools ?? []));
         err.write(`tracefix: asking ${modelLabel} (round ${e.round} of ${maxRounds})…\n`);
         if (e.round > 1) out.write(`\n=== round ${e.round} ===\n`);
         streamed = '';
@@ -74,6 +83,17 @@ function humanPrinter(out: NodeJS.WritableStream, err: NodeJS.WritableStream, sh
       case 'rationale-delta':
         streamed += e.text;
         out.write(e.text);
+        break;
+      case 'tool-call':
+        // Text streamed before the calls ends its line; the answer follows the calls.
+        if (streamed && !streamed.endsWith('\n')) out.write('\n');
+        streamed = '';
+        if (showPrompt) out.write(formatToolCall(e.call, e.round));
+        else err.write(redact(`tracefix: asked the recording: ${e.call.name} ${e.call.arguments.slice(0, 200)}${e.call.error ? ` (${e.call.answer.split('\n')[0]?.slice(0, 160) ?? ''})` : ''}\n`, { secrets }).text);
+        break;
+      case 'tools-unavailable':
+        err.write(redact(`tracefix: note: ${modelLabel} does not take tool calls (${e.reason}); asking without the trace tools\n`, { secrets }).text);
+        if (showPrompt) out.write(formatPrompt(e.messages, e.round));
         break;
       case 'answer':
         if (streamed && !streamed.endsWith('\n')) out.write('\n');
@@ -117,6 +137,7 @@ function jsonResult(res: FixResult, applied: WritePatchedFileResult[], model: Mo
       patch: r.patch && { diff: r.patch.diff, files: r.patch.files.map((f) => ({ path: f.path, added: f.added, removed: f.removed, hunks: f.hunks })) },
       verification: r.verification,
       answer: r.answer,
+      toolCalls: r.toolCalls ?? [],
       prompt: r.prompt,
       redactions: r.redactions,
     })),
@@ -144,7 +165,8 @@ export async function fixCommand(argv: string[], signal: AbortSignal, io: FixCom
   const modelTimeout = positiveInt('model-timeout', values['model-timeout']) ?? DEFAULT_MODEL_TIMEOUT_S;
   const maxTokens = positiveInt('max-tokens', values['max-tokens']);
   if (maxTokens !== undefined && !Number.isInteger(maxTokens)) throw new UserError('bad-argument', `--max-tokens must be a whole number (got ${values['max-tokens']}).`);
-  if (values['prompt-only']) return promptOnly(values, a, signal, io);
+  const maxToolCalls = values['no-tools'] ? 0 : wholeOrZero('max-tool-calls', values['max-tool-calls']) ?? DEFAULT_MAX_TOOL_CALLS;
+  if (values['prompt-only']) return promptOnly(values, a, signal, io, maxToolCalls);
   const cfg = modelConfig({ model: values.model, baseURL: values['base-url'] }, io.env);
   // Secret values never printed or sent: the keys and the environment's secrets.
   const secrets = secretsOf(io.env, cfg.apiKey);
@@ -175,6 +197,7 @@ export async function fixCommand(argv: string[], signal: AbortSignal, io: FixCom
       verifyTimeoutMs: a.timeoutMs,
       allowTestEdits: values['allow-test-edits'] === true,
       sandbox: values['no-sandbox'] !== true,
+      maxToolCalls,
       secrets,
       signal,
       onEvent: (e) => {
@@ -205,12 +228,13 @@ export async function fixCommand(argv: string[], signal: AbortSignal, io: FixCom
 }
 
 /** `--prompt-only`: trace and print the exact round-1 prompt; no model is configured or called. */
-async function promptOnly(values: { json?: boolean; 'no-trace'?: boolean }, a: CommonTraceArgs, signal: AbortSignal, io: FixCommandIO): Promise<number> {
+async function promptOnly(values: { json?: boolean; 'no-trace'?: boolean }, a: CommonTraceArgs, signal: AbortSignal, io: FixCommandIO, maxToolCalls: number): Promise<number> {
   const json = values.json === true;
   const p = await buildFixPrompt({
     recordOptions: recordOptions(a, signal),
     budget: a.budget,
     useTrace: values['no-trace'] !== true,
+    maxToolCalls,
     secrets: secretsOf(io.env),
     signal,
     onEvent: json ? undefined : (e) => {
@@ -218,9 +242,17 @@ async function promptOnly(values: { json?: boolean; 'no-trace'?: boolean }, a: C
       if (e.type === 'trace-done') io.stderr.write(`tracefix: recorded ${e.trace.outcome.eventCount} events${e.nextTokens ? ` (NExT trace: ${e.nextTokens} tokens)` : ''}\n`);
     },
   });
-  if (json) io.stdout.write(`${JSON.stringify(redactDeep({ command: p.command, prompt: p.messages, redactions: p.redactions }, secretsOf(io.env)), null, 1)}\n`);
-  else io.stdout.write(formatPrompt(p.messages, 1));
+  if (json) io.stdout.write(`${JSON.stringify(redactDeep({ command: p.command, prompt: p.messages, tools: p.tools, redactions: p.redactions }, secretsOf(io.env)), null, 1)}\n`);
+  else io.stdout.write(formatPrompt(p.messages, 1, p.tools.map((t) => t.name)));
   return EXIT.ok;
+}
+
+/** A whole number >= 0 (0 is meaningful: no tool calls). */
+function wholeOrZero(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UserError('bad-argument', `--${name} must be a whole number, 0 or more (got ${v}).`);
+  return n;
 }
 
 /** Model errors with CLI-specific advice on where the settings come from. */

@@ -6,12 +6,14 @@ Usage:
   tracefix trace --module pkg.mod [options] [-- program args…]
   tracefix fix <script.py> | --test NODEID | --module NAME [options] [-- program args…]
   tracefix bench --dataset humanevalfix|humanevalfix-plus|mbpp [options]
+  tracefix mcp [--root DIR] [--trace FILE] [options]
   tracefix --version | --help
 
 Commands:
   trace   Run the program under debugpy and print its NExT-annotated source (or --format json).
   fix     Trace the failing run, ask a model for a trace-grounded explanation and patch, and verify it.
   bench   Run the whole pipeline on a program-repair benchmark and report fix rates and costs.
+  mcp     Serve the trace tools to an MCP client (Claude Code, Cursor, VS Code…) over stdio.
 
 Run \`tracefix <command> --help\` for the options of a command.
 Exit codes: 0 success, 1 no verified fix (fix), 2 usage or environment error, 3 internal error.
@@ -77,11 +79,17 @@ Options:
                         ends kept; only the fixed lines change), keeping the original as FILE.orig
                         (FILE.orig.1, .2… when that exists: a backup is never replaced)
   --no-backup           with --apply: do not keep FILE.orig
-  --json                print the result as JSON (rounds, prompts, rationale, diff, verification),
-                        secrets redacted as in the prompts
-  --show-prompt         print the exact (redacted) prompt sent to the model in each round
+  --json                print the result as JSON (rounds, prompts, tool calls, rationale, diff,
+                        verification), secrets redacted as in the prompts
+  --show-prompt         print the exact (redacted) prompt sent to the model in each round, and
+                        each tool call with the answer the model got
   --prompt-only         trace and print the round-1 prompt, without calling a model (no key needed)
-  --no-trace            ablation: prompt without the execution trace
+  --no-trace            ablation: prompt without the execution trace (and without tools)
+  --max-tool-calls N    calls per round the model may make to query the whole recording with the
+                        trace tools (variable history, state at a step, line executions, call
+                        tree, first step where a condition holds, value search); default 8
+  --no-tools            no trace tools (same as --max-tool-calls 0); a server that refuses tools
+                        gets the plain prompt anyway, said once
   --allow-test-edits    verify and apply patches that change test code too
   --no-sandbox          run model-written code without the sandbox: needed where bubblewrap is
                         unavailable, or when the test needs the network; that code can then read
@@ -119,6 +127,10 @@ Options:
   --rounds N            model rounds per task (default 1: pass@1)
   --no-trace            ablation: prompts without the execution trace
   --ablation            both: with and without the trace on the same tasks and model
+  --tools               add the arm with the trace AND the trace tools (beside --ablation's arms,
+                        or beside the trace arm alone); the report's "tools effect" is its pass@1
+                        minus the trace arm's
+  --max-tool-calls N    tool calls per round in the tools arm (default 8)
   --out FILE            write the JSON report to FILE
   --budget TOKENS       token budget of the NExT trace in the prompt (default 6000)
   --max-steps N         step limit of each recording (default 20000)
@@ -126,4 +138,25 @@ Options:
   --verify-timeout SECONDS  limit of each verification run (default 20; HumanEval+ judging: 60)
   --python PATH         interpreter with debugpy (default as for \`tracefix trace\`)
   --no-sandbox          run model-written code without the bubblewrap sandbox (where there is none)
+`;
+
+export const MCP_HELP = `Usage: tracefix mcp [--root DIR] [--trace FILE] [options]
+
+Serves Tracefix's trace tools over stdio with the Model Context Protocol, for an MCP client (Claude
+Code, Cursor, VS Code / Copilot…) that starts it. Tools: record_trace (run a script, module or pytest
+test under the recorder and keep the trace), load_trace (a saved trace JSON), trace_overview, and the
+queries variable_history, state_at_step, line_executions, calls, find_first, search_values. Answers
+come from the recording only, redacted of secrets like model prompts and bounded in size.
+
+record_trace RUNS YOUR PROGRAM (the script or test the client names, inside the root): the MCP
+client's approval of the tool call is the confirmation. Nothing model-written is run.
+
+Options:
+  --root DIR            the workspace: programs to record and trace files to load must be inside it
+                        (default: the client's first root, else the current directory; the file
+                        system root and your home folder are refused)
+  --trace FILE          load this trace JSON at start (tracefix trace --format json, Save Trace…)
+  --python PATH, --debugpy-path DIR, --engine fast|step, --max-steps N, --timeout SECONDS,
+  --repr-length N       as for \`tracefix trace\` (the limits of every recording)
+  -v, --verbose         log requests to stderr
 `;

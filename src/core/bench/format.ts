@@ -30,7 +30,8 @@ export function progressLine(r: TaskResult, done: number, total: number): string
   const trace = r.traced ? `traced (${r.traceStatus ?? '?'}, ${r.traceEvents} events, ${ms(r.traceMs)})` : 'NOT traced';
   const fix = r.fixed ? `fixed in round ${r.fixedRound ?? '?'}` : `not fixed: ${r.failureCause ?? '?'}${r.error ? ` — ${r.error.split('\n')[0]?.slice(0, 160)}` : ''}`;
   const ablation = r.noTrace ? `; without trace: ${r.noTrace.fixed ? 'fixed' : `not fixed (${r.noTrace.failureCause ?? '?'})`}` : '';
-  return `[${done}/${total}] ${r.id}: ${trace}; ${fix}${ablation}`;
+  const tools = r.tools ? `; with tools: ${r.tools.fixed ? 'fixed' : `not fixed (${r.tools.failureCause ?? '?'})`}${r.tools.toolCalls ? `, ${r.tools.toolCalls} tool call${r.tools.toolCalls === 1 ? '' : 's'}` : ''}` : '';
+  return `[${done}/${total}] ${r.id}: ${trace}; ${fix}${ablation}${tools}`;
 }
 
 /** Draws the bar on a terminal, prints a line per task elsewhere. */
@@ -71,9 +72,14 @@ function armRows(name: string, a: ArmSummary): string[][] {
   }
   rows.push([`${name}: prompt tokens median / p95`, statText(a.promptTokens, num)]);
   rows.push([`${name}: model latency median / p95`, statText(a.modelLatencyMs, ms)]);
+  if (a.toolCalls.median !== null && a.toolCalls.p95 !== null && a.toolCalls.p95 > 0) rows.push([`${name}: tool calls per task median / p95`, statText(a.toolCalls, num)]);
   const failures = Object.entries(a.failures).sort((x, y) => (y[1] ?? 0) - (x[1] ?? 0)).map(([k, v]) => `${k} ${v ?? 0}`).join(', ');
   rows.push([`${name}: failures by cause`, failures || 'none']);
   return rows;
+}
+
+function points(x: number): string {
+  return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} points`;
 }
 
 function table(rows: string[][]): string {
@@ -82,17 +88,17 @@ function table(rows: string[][]): string {
 }
 
 function bugTypeTable(report: BenchReport): string {
-  const { trace, noTrace } = report.summary.arms;
+  const { trace, noTrace, tools } = report.summary.arms;
   const types = Object.keys(trace?.byBugType ?? noTrace?.byBugType ?? {}).sort();
   if (types.length < 2) return '';
-  const head = ['bug type', 'tasks', ...(trace ? ['with trace'] : []), ...(noTrace ? ['without trace'] : [])];
+  const head = ['bug type', 'tasks', ...(trace ? ['with trace'] : []), ...(noTrace ? ['without trace'] : []), ...(tools ? ['with tools'] : [])];
   const rows = types.map((t) => {
     const b = trace?.byBugType[t] ?? noTrace?.byBugType[t];
     const cell = (a?: ArmSummary) => {
       const x = a?.byBugType[t];
       return x ? `${x.fixed} (${pct(x.rate)})` : '–';
     };
-    return [t, String(b?.tasks ?? 0), ...(trace ? [cell(trace)] : []), ...(noTrace ? [cell(noTrace)] : [])];
+    return [t, String(b?.tasks ?? 0), ...(trace ? [cell(trace)] : []), ...(noTrace ? [cell(noTrace)] : []), ...(tools ? [cell(tools)] : [])];
   });
   const all = [head, ...rows];
   const widths = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
@@ -110,7 +116,9 @@ export function summaryTable(report: BenchReport): string {
   ];
   if (s.arms.trace) rows.push(...armRows('with trace', s.arms.trace));
   if (s.arms.noTrace) rows.push(...armRows('without trace', s.arms.noTrace));
-  if (s.nextEffect !== null) rows.push(['NExT effect (pass@1 with − without)', `${s.nextEffect >= 0 ? '+' : ''}${(s.nextEffect * 100).toFixed(1)} points`]);
+  if (s.arms.tools) rows.push(...armRows('with trace + tools', s.arms.tools));
+  if (s.nextEffect !== null) rows.push(['NExT effect (pass@1 with − without)', points(s.nextEffect)]);
+  if (s.toolsEffect !== null && s.toolsEffect !== undefined) rows.push(['tools effect (pass@1 with tools − with trace)', points(s.toolsEffect)]);
   rows.push(['wall time', ms(s.durationMs)]);
   const parts = [`tracefix bench — ${s.dataset}, ${report.model.testOnly ? report.model.label : report.model.name}`, table(rows)];
   const bt = bugTypeTable(report);

@@ -74,7 +74,11 @@ export function oracleAnswer(task: BenchTask, format: AnswerFormat, step: number
   }
 }
 
-/** A ModelProvider answering one task (its answer is the same in every round). */
+/**
+ * A ModelProvider answering one task (its answer is the same in every round). Offered the trace
+ * tools, it first asks for the calls of the task's function (so the tools arm runs the tool loop on
+ * every real program), then answers.
+ */
 export function createOracleProvider(task: BenchTask, format: AnswerFormat): ModelProvider {
   return {
     id: `${ORACLE_MODEL}:test-only`,
@@ -82,6 +86,11 @@ export function createOracleProvider(task: BenchTask, format: AnswerFormat): Mod
     complete(req: ChatRequest, opts: CompleteOptions = {}): Promise<ChatResult> {
       const started = Date.now();
       if (opts.signal?.aborted) return Promise.resolve({ text: '', finishReason: 'cancelled', latencyMs: 0, model: ORACLE_LABEL });
+      const askedBefore = req.messages.some((m) => m.role === 'tool');
+      if (req.tools?.some((t) => t.name === 'calls') && req.toolChoice !== 'none' && !askedBefore) {
+        const call = { id: `oracle-${task.id}`, name: 'calls', arguments: JSON.stringify({ function: task.entryPoint }) };
+        return Promise.resolve({ text: '', finishReason: 'tool-calls', toolCalls: [call], latencyMs: Date.now() - started, model: ORACLE_LABEL });
+      }
       const text = oracleAnswer(task, format, lastTraceStep(req));
       // Streamed in pieces, as a real endpoint does, so the rationale streaming path runs too.
       for (let i = 0; i < text.length; i += 64) opts.onDelta?.(text.slice(i, i + 64));

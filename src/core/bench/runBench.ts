@@ -7,7 +7,8 @@ import { loadDataset } from './datasets';
 import { createOracleProvider, formatFor, ORACLE_LABEL, ORACLE_MODEL } from './oracle';
 import { runTask } from './runTask';
 import { summarize } from './summary';
-import type { BenchReport, BenchTask, DatasetName, TaskResult } from './types';
+import type { BenchArm, BenchReport, BenchTask, DatasetName, TaskResult } from './types';
+import { DEFAULT_MAX_TOOL_CALLS } from '../fix/toolLoop';
 import type { ModelProvider } from '../model/provider';
 
 export interface BenchOptions {
@@ -23,7 +24,9 @@ export interface BenchOptions {
   ids?: string[];
   jobs?: number;
   rounds?: number;
-  arms?: ('trace' | 'noTrace')[];
+  arms?: BenchArm[];
+  /** Tool calls per round in the tools arm (default 8). */
+  maxToolCalls?: number;
   budget?: number;
   maxSteps?: number;
   traceTimeoutMs?: number;
@@ -70,6 +73,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   const jobs = Math.max(1, Math.floor(opts.jobs ?? BENCH_DEFAULTS.jobs));
   const rounds = opts.rounds ?? BENCH_DEFAULTS.rounds;
   const arms = opts.arms ?? ['trace'];
+  const maxToolCalls = opts.maxToolCalls ?? DEFAULT_MAX_TOOL_CALLS;
   const budget = opts.budget ?? DEFAULT_BUDGET;
   const o = {
     maxSteps: opts.maxSteps ?? BENCH_DEFAULTS.maxSteps,
@@ -91,7 +95,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       const task = tasks[i];
       if (!task) return;
       const r = await runTask(task, {
-        python: interp.python, arms, maxRounds: rounds, budget, ...o, providerFor, workDir: opts.workDir, signal, sandbox: opts.sandbox !== false,
+        python: interp.python, arms, maxRounds: rounds, maxToolCalls, budget, ...o, providerFor, workDir: opts.workDir, signal, sandbox: opts.sandbox !== false,
       });
       results[i] = r;
       done += 1;
@@ -108,7 +112,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     dataset: opts.dataset,
     data: opts.dataDir,
     model: { name: oracle ? ORACLE_MODEL : opts.model.name, label: oracle ? ORACLE_LABEL : (opts.provider?.label ?? opts.model.name), baseURL: oracle ? null : opts.model.baseURL, testOnly: oracle },
-    options: { limit: opts.limit ?? null, jobs, rounds, arms, budget, ...o },
+    options: { limit: opts.limit ?? null, jobs, rounds, arms, ...(arms.includes('tools') ? { maxToolCalls } : {}), budget, ...o },
     interpreter: `${interp.python} (Python ${interp.version}, debugpy ${interp.debugpyVersion})`,
     notes: notesFor(opts.dataset, oracle),
     summary: summarize(opts.dataset, modelName, finished, arms, rounds, Date.now() - started),

@@ -17,7 +17,7 @@ import { runProgram } from '../verify/runProgram';
 import { sandboxForCopy } from '../verify/verify';
 import { summarizeFailure } from '../verify/failureSummary';
 import { copyWorkspace } from '../verify/workspaceCopy';
-import { PROGRAM_FILE, TEST_FILE, type ArmResult, type BenchTask, type FailureCause, type TaskResult } from './types';
+import { PROGRAM_FILE, TEST_FILE, type ArmResult, type BenchArm, type BenchTask, type FailureCause, type TaskResult } from './types';
 
 export const JUDGE_FILE = '_judge_solution.py';
 const FATAL_MODEL_ERRORS = new Set<string>(['model-auth', 'model-not-found']);
@@ -25,8 +25,10 @@ const FATAL_MODEL_ERRORS = new Set<string>(['model-auth', 'model-not-found']);
 export interface TaskRunOptions {
   /** Interpreter with debugpy (resolved once for the run). */
   python: string;
-  arms: ('trace' | 'noTrace')[];
+  arms: BenchArm[];
   maxRounds: number;
+  /** Tool calls per round in the tools arm. */
+  maxToolCalls: number;
   budget: number;
   maxSteps: number;
   traceTimeoutMs: number;
@@ -86,13 +88,16 @@ async function judge(task: BenchTask, dir: string, res: FixResult, opts: TaskRun
   }
 }
 
-async function runArm(task: BenchTask, dir: string, rec: RecordOptions, trace: Trace, useTrace: boolean, opts: TaskRunOptions, onNextTokens: (n: number) => void): Promise<ArmResult> {
+async function runArm(task: BenchTask, dir: string, rec: RecordOptions, trace: Trace, which: BenchArm, opts: TaskRunOptions, onNextTokens: (n: number) => void): Promise<ArmResult> {
   let res: FixResult;
   let promptTokens: number | null = null;
+  const useTrace = which !== 'noTrace';
   try {
     res = await explainAndFix({
       recordOptions: rec, trace, provider: opts.providerFor(task), budget: opts.budget, maxRounds: opts.maxRounds,
       useTrace, verifyTimeoutMs: opts.verifyTimeoutMs, signal: opts.signal, sandbox: opts.sandbox,
+      // Only the tools arm gets the trace tools: the other arms measure the prompt alone.
+      maxToolCalls: which === 'tools' ? opts.maxToolCalls : 0,
       onEvent: (e) => {
         if (e.type === 'trace-done' && !e.patched && useTrace) onNextTokens(e.nextTokens);
         if (e.type === 'model-start' && e.round === 1) promptTokens = e.messages.reduce((n, m) => n + countTokens(m.content), 0);
@@ -115,6 +120,7 @@ async function runArm(task: BenchTask, dir: string, rec: RecordOptions, trace: T
     modelLatencyMs: rounds.reduce((n, r) => n + r.answer.latencyMs, 0),
     failureCause: null,
     error: null,
+    toolCalls: rounds.reduce((n, r) => n + (r.toolCalls?.length ?? 0), 0),
   };
   const last = rounds[rounds.length - 1];
   if (!res.fixed) {
@@ -172,7 +178,8 @@ export async function runTask(task: BenchTask, opts: TaskRunOptions): Promise<Ta
       if (e instanceof CancelledError) throw e;
       const arm = emptyArm('trace-failed', errorMessage(e));
       Object.assign(result, arm);
-      if (opts.arms.length > 1) result.noTrace = arm;
+      if (opts.arms.includes('noTrace') && opts.arms.includes('trace')) result.noTrace = arm;
+      if (opts.arms.includes('tools')) result.tools = arm;
       return result;
     }
     result.traced = trace.events.length > 0;
@@ -180,10 +187,10 @@ export async function runTask(task: BenchTask, opts: TaskRunOptions): Promise<Ta
     result.traceEngine = trace.engine;
     result.traceEvents = trace.outcome.eventCount;
     result.traceMs = trace.outcome.durationMs;
-    const arms: Partial<Record<'trace' | 'noTrace', ArmResult>> = {};
+    const arms: Partial<Record<BenchArm, ArmResult>> = {};
     for (const arm of opts.arms) {
       // The NExT text's size as the prompt carried it.
-      arms[arm] = await runArm(task, dir, rec, trace, arm === 'trace', opts, (n) => (result.traceTokens = n));
+      arms[arm] = await runArm(task, dir, rec, trace, arm, opts, (n) => (result.traceTokens = n));
     }
     const main = arms.trace ?? arms.noTrace;
     if (main) {
@@ -191,6 +198,7 @@ export async function runTask(task: BenchTask, opts: TaskRunOptions): Promise<Ta
       Object.assign(result, { fixed, rounds, fixedRound, promptTokens, promptTokensReported, modelLatencyMs, failureCause, error });
     }
     if (arms.trace && arms.noTrace) result.noTrace = arms.noTrace;
+    if (arms.tools) result.tools = arms.tools;
     return result;
   } finally {
     result.totalMs = Date.now() - started;

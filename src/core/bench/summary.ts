@@ -1,6 +1,6 @@
 // The summary of a benchmark run from its task results: fix rates (pass@1 and per round), per bug
 // type, trace success and sizes, prompt tokens, model latency and failures by cause.
-import type { ArmResult, ArmSummary, BenchSummary, DatasetName, FailureCause, Stat, TaskResult } from './types';
+import type { ArmResult, ArmSummary, BenchArm, BenchSummary, DatasetName, FailureCause, Stat, TaskResult } from './types';
 
 /** Nearest-rank percentile of the non-null values (null when there are none). */
 export function percentile(values: (number | null | undefined)[], p: number): number | null {
@@ -46,6 +46,7 @@ export function summarizeArm(tasks: TaskResult[], arm: (t: TaskResult) => ArmRes
     byBugType,
     promptTokens: stat(results.map((x) => x.a.promptTokens)),
     modelLatencyMs: stat(results.map((x) => x.a.modelLatencyMs)),
+    toolCalls: stat(results.map((x) => x.a.toolCalls)),
     failures,
   };
 }
@@ -56,13 +57,21 @@ function mainArm(t: TaskResult): ArmResult {
   return { fixed, rounds, fixedRound, promptTokens, promptTokensReported, modelLatencyMs, failureCause, error };
 }
 
+/** The task's result in an arm that is not its main one. */
+function otherArm(arm: BenchArm, t: TaskResult, armsRun: BenchArm[]): ArmResult | undefined {
+  if (arm === 'noTrace') return armsRun.includes('trace') ? t.noTrace : mainArm(t);
+  if (arm === 'tools') return t.tools;
+  return mainArm(t);
+}
+
 export function summarize(
-  dataset: DatasetName, model: string, tasks: TaskResult[], armsRun: ('trace' | 'noTrace')[], maxRounds: number, durationMs: number,
+  dataset: DatasetName, model: string, tasks: TaskResult[], armsRun: BenchArm[], maxRounds: number, durationMs: number,
 ): BenchSummary {
   const traced = tasks.filter((t) => t.traced).length;
   const arms: BenchSummary['arms'] = {};
   if (armsRun.includes('trace')) arms.trace = summarizeArm(tasks, mainArm, maxRounds);
-  if (armsRun.includes('noTrace')) arms.noTrace = summarizeArm(tasks, (t) => (armsRun.includes('trace') ? t.noTrace : mainArm(t)), maxRounds);
+  if (armsRun.includes('noTrace')) arms.noTrace = summarizeArm(tasks, (t) => otherArm('noTrace', t, armsRun), maxRounds);
+  if (armsRun.includes('tools')) arms.tools = summarizeArm(tasks, (t) => otherArm('tools', t, armsRun), maxRounds);
   return {
     dataset,
     model,
@@ -73,6 +82,7 @@ export function summarize(
     traceTokens: stat(tasks.map((t) => t.traceTokens)),
     arms,
     nextEffect: arms.trace && arms.noTrace ? arms.trace.passAt1 - arms.noTrace.passAt1 : null,
+    toolsEffect: arms.tools && arms.trace ? arms.tools.passAt1 - arms.trace.passAt1 : null,
     durationMs,
   };
 }

@@ -54,7 +54,12 @@ export interface ArmResult {
   modelLatencyMs: number | null;
   failureCause: FailureCause | null;
   error: string | null;
+  /** Trace tool calls the model made over all rounds (0 in arms without tools). */
+  toolCalls?: number;
 }
+
+/** The arms a bench run can have: the NExT prompt, the prompt without trace, the NExT prompt plus the trace tools. */
+export type BenchArm = 'trace' | 'noTrace' | 'tools';
 
 export interface TaskResult {
   id: string;
@@ -81,6 +86,8 @@ export interface TaskResult {
   error: string | null;
   /** The ablation arm (prompt without the trace), when both arms ran. */
   noTrace?: ArmResult;
+  /** The arm with the trace tools (`--tools`). */
+  tools?: ArmResult;
   /** Wall-clock time of the whole task. */
   totalMs: number;
 }
@@ -102,6 +109,8 @@ export interface ArmSummary {
   byBugType: Record<string, { tasks: number; fixed: number; rate: number }>;
   promptTokens: Stat;
   modelLatencyMs: Stat;
+  /** Trace tool calls per task (the tools arm). */
+  toolCalls: Stat;
   failures: Partial<Record<FailureCause, number>>;
 }
 
@@ -113,10 +122,12 @@ export interface BenchSummary {
   traceSuccessRate: number;
   traceMs: Stat;
   traceTokens: Stat;
-  /** 'trace' (NExT prompt) and/or 'noTrace' (ablation). */
-  arms: { trace?: ArmSummary; noTrace?: ArmSummary };
+  /** 'trace' (NExT prompt), 'noTrace' (ablation), 'tools' (NExT prompt + trace tools). */
+  arms: { trace?: ArmSummary; noTrace?: ArmSummary; tools?: ArmSummary };
   /** passAt1(trace) − passAt1(noTrace), when both arms ran. */
   nextEffect: number | null;
+  /** passAt1(tools) − passAt1(trace), when both arms ran. */
+  toolsEffect: number | null;
   durationMs: number;
 }
 
@@ -128,7 +139,7 @@ export interface BenchReport {
   data: string;
   model: { name: string; label: string; baseURL: string | null; testOnly: boolean };
   options: {
-    limit: number | null; jobs: number; rounds: number; arms: ('trace' | 'noTrace')[];
+    limit: number | null; jobs: number; rounds: number; arms: BenchArm[]; maxToolCalls?: number;
     budget: number; maxSteps: number; traceTimeoutMs: number; verifyTimeoutMs: number; judgeTimeoutMs: number;
   };
   interpreter: string | null;

@@ -10,7 +10,7 @@ import { parseAnswer, pathsNamedIn, type ParsedAnswer } from '../model/parseAnsw
 import { buildPrompt, type PreviousAttempt, type PromptInput } from '../model/prompt';
 import { knownSecrets } from '../model/secretValues';
 import type { ChatMessage } from '../model/provider';
-import { ToolSession } from '../tools';
+import { ToolSession, type ToolDefinition } from '../tools';
 import { DEFAULT_BUDGET, renderNext } from '../render/next';
 import type { Trace } from '../trace/model';
 import type { RecordOptions } from '../trace/options';
@@ -74,10 +74,18 @@ async function prepare(opts: PrepareOptions, emit: (e: FixEvent) => void): Promi
 }
 
 /** The exact (redacted) round-1 prompt, without calling a model (`tracefix fix --prompt-only`). */
-export async function buildFixPrompt(opts: PrepareOptions): Promise<{ messages: ChatMessage[]; redactions: number; trace: Trace; command: string }> {
+export async function buildFixPrompt(opts: PrepareOptions): Promise<{ messages: ChatMessage[]; redactions: number; trace: Trace; command: string; tools: ToolDefinition[] }> {
   const p = await prepare(opts, (e) => opts.onEvent?.(e));
-  const built = buildPrompt(p.input, { maxTokens: opts.maxTokens, temperature: opts.temperature, secrets: knownSecrets(opts) });
-  return { messages: built.request.messages, redactions: built.redactions, trace: p.trace, command: p.command };
+  const maxCalls = toolCallLimit(opts);
+  const tools = maxCalls > 0 ? new ToolSession(p.trace).definitions() : [];
+  const built = buildPrompt(p.input, { maxTokens: opts.maxTokens, temperature: opts.temperature, secrets: knownSecrets(opts), ...(maxCalls > 0 ? { tools: { maxCalls } } : {}) });
+  return { messages: built.request.messages, redactions: built.redactions, trace: p.trace, command: p.command, tools };
+}
+
+/** Tool calls per round: the option within [0, MAX_TOOL_CALLS]; none without the trace. */
+function toolCallLimit(opts: Pick<FixOptions, 'maxToolCalls' | 'useTrace'>): number {
+  if (opts.useTrace === false) return 0;
+  return Math.min(Math.max(Math.floor(opts.maxToolCalls ?? DEFAULT_MAX_TOOL_CALLS), 0), MAX_TOOL_CALLS);
 }
 
 /** Throws UserError('untrusted') when patched code must run sandboxed (the default) and no sandbox is available. */
@@ -109,8 +117,8 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
   const rounds: FixRound[] = [];
   let lastPatch: ProposedPatch | null = null;
   // The model may query the whole recording (the failing run, later also the patched run) with tools.
-  const maxToolCalls = Math.min(Math.max(Math.floor(opts.maxToolCalls ?? DEFAULT_MAX_TOOL_CALLS), 0), MAX_TOOL_CALLS);
-  const tools = useTrace && maxToolCalls > 0 && provider.supportsTools !== false ? new ToolSession(trace, { secrets }) : undefined;
+  const maxToolCalls = toolCallLimit(opts);
+  const tools = maxToolCalls > 0 && provider.supportsTools !== false ? new ToolSession(trace, { secrets }) : undefined;
   let toolsOn = tools !== undefined;
   for (let index = 1; index <= maxRounds; index++) {
     throwIfAborted(signal);
@@ -119,7 +127,7 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
     });
     let built = promptFor(toolsOn);
     secrets.push(...built.learned);
-    emit({ type: 'model-start', round: index, provider: provider.id, messages: built.request.messages });
+    emit({ type: 'model-start', round: index, provider: provider.id, messages: built.request.messages, tools: toolsOn && tools ? tools.definitions().map((d) => d.name) : [] });
     let stream = new RationaleStream();
     const flush = (): void => {
       const rest = stream.flush();
@@ -137,16 +145,14 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
         stream = new RationaleStream();
         for (const call of calls) emit({ type: 'tool-call', round: index, call });
       },
-      plainRequest: () => {
+      plainRequest: (reason) => {
+        // Said once; this round is asked again with the plain prompt, later rounds ask without tools.
+        toolsOn = false;
         built = promptFor(false);
+        emit({ type: 'tools-unavailable', round: index, reason, messages: built.request.messages });
         return built.request;
       },
     });
-    if (asked.toolsRefused !== undefined) {
-      // Said once; later rounds ask without tools.
-      toolsOn = false;
-      emit({ type: 'tools-unavailable', round: index, reason: asked.toolsRefused });
-    }
     const res = asked.result;
     if (res.finishReason === 'cancelled' || signal?.aborted) throw new CancelledError();
     flush();

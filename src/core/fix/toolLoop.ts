@@ -41,8 +41,8 @@ export interface ToolRoundOptions {
   onDelta?: (text: string) => void;
   /** The calls of one model message, answered (before the model is asked again). */
   onCalls?: (calls: ToolCallRecord[]) => void;
-  /** The provider refused the tools: the prompt to ask instead (without the tools paragraph). */
-  plainRequest: () => ChatRequest;
+  /** The provider refused the tools (`reason`): the prompt to ask instead (without the tools paragraph). */
+  plainRequest: (reason: string) => ChatRequest;
 }
 
 export interface ToolRoundResult {
@@ -83,7 +83,7 @@ export async function askWithTools(opts: ToolRoundOptions): Promise<ToolRoundRes
       // Without tools: the plain prompt, none of the tool conversation.
       toolsRefused = e.reason;
       session = undefined;
-      request = opts.plainRequest();
+      request = opts.plainRequest(e.reason);
       messages.splice(0, messages.length, ...request.messages);
       continue;
     }

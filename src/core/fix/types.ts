@@ -49,13 +49,15 @@ export type FixEvent =
   | { type: 'trace-done'; round: number; patched: boolean; trace: Trace; nextTokens: number }
   /** Tracing a candidate patch failed (e.g. the patch broke the syntax); the round goes on without it. */
   | { type: 'trace-failed'; round: number; message: string }
-  | { type: 'model-start'; round: number; provider: string; messages: ChatMessage[] }
+  /** `tools`: the trace tools offered with the prompt (names; empty without them). */
+  | { type: 'model-start'; round: number; provider: string; messages: ChatMessage[]; tools?: string[] }
   /** Streamed answer text up to where the code starts (the rationale and Summary line). */
   | { type: 'rationale-delta'; round: number; text: string }
   /** The model called a tool and got this answer (before it was asked again). */
   | { type: 'tool-call'; round: number; call: ToolCallRecord }
-  /** The model or server refused tools: this round and the later ones ask without them (said once). */
-  | { type: 'tools-unavailable'; round: number; reason: string }
+  /** The model or server refused tools: this round is asked again with `messages` (the plain
+   * prompt), and later rounds ask without tools. Said once. */
+  | { type: 'tools-unavailable'; round: number; reason: string; messages: ChatMessage[] }
   | { type: 'answer'; round: number; text: string; finishReason: FinishReason; state: AnswerState; problems: string[] }
   | { type: 'verify-start'; round: number; command: string }
   | { type: 'verify-done'; round: number; verification: VerifyResult }
