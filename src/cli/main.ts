@@ -7,6 +7,7 @@ import { recordTrace } from '../core/trace/record';
 import { TRACE_OPTIONS, parse, splitDashDash, traceArgs } from './args';
 import { benchCommand } from './benchCommand';
 import { fixCommand } from './fixCommand';
+import { mcpCommand } from './mcpCommand';
 import { HELP, TRACE_HELP } from './help';
 import { redactChunks, secretsInTrace, secretsOf } from './redactOutput';
 import { redact } from '../core/model/redact';
@@ -54,6 +55,8 @@ export async function main(argv: string[]): Promise<number> {
         return await fixCommand(rest, controller.signal);
       case 'bench':
         return await benchCommand(rest, controller.signal);
+      case 'mcp':
+        return await mcpCommand(rest, VERSION, controller.signal);
       case undefined:
       case '-h':
       case '--help':

@@ -1,0 +1,53 @@
+// `tracefix mcp`: argument parsing, then the MCP server (mcpServer.ts) on stdin/stdout until the
+// client closes it. Nothing but the protocol goes to stdout; notes go to stderr.
+import * as path from 'node:path';
+import { UserError } from '../core/errors';
+import { parse, positiveInt } from './args';
+import { EXIT } from './common';
+import { MCP_HELP } from './help';
+import { TraceMcp } from './mcpServer';
+
+const MCP_OPTIONS = {
+  root: { type: 'string' },
+  trace: { type: 'string' },
+  python: { type: 'string' },
+  'debugpy-path': { type: 'string' },
+  engine: { type: 'string' },
+  'max-steps': { type: 'string' },
+  timeout: { type: 'string' },
+  'repr-length': { type: 'string' },
+  'record-imports': { type: 'boolean' },
+  verbose: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function mcpCommand(argv: string[], version: string, signal: AbortSignal): Promise<number> {
+  const { values, positionals } = parse(argv, MCP_OPTIONS);
+  if (values.help) {
+    process.stdout.write(MCP_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length) throw new UserError('bad-argument', `Unexpected argument: ${positionals[0]}`, 'Run `tracefix mcp --help` for usage.');
+  const engine = values.engine ?? 'fast';
+  if (engine !== 'fast' && engine !== 'step' && engine !== 'logpoint') throw new UserError('bad-argument', `--engine must be fast or step (got ${engine}).`);
+  const timeout = positiveInt('timeout', values.timeout);
+  const log = (line: string): void => void process.stderr.write(`tracefix mcp: ${line}\n`);
+  const server = new TraceMcp({
+    root: values.root ? path.resolve(values.root) : undefined,
+    trace: values.trace,
+    record: {
+      python: values.python ?? (process.env.TRACEFIX_PYTHON || undefined),
+      debugpyPath: values['debugpy-path'],
+      engine,
+      recordImports: values['record-imports'] === true,
+      limits: { maxSteps: positiveInt('max-steps', values['max-steps']), timeoutMs: timeout === undefined ? undefined : timeout * 1000, reprLength: positiveInt('repr-length', values['repr-length']) },
+    },
+    env: process.env,
+    cwd: process.cwd(),
+    log: values.verbose ? log : (line) => (line.startsWith('--trace') || line.startsWith('internal') ? log(line) : undefined),
+    version,
+  });
+  const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
+  await server.serve(new StdioServerTransport(), signal);
+  return EXIT.ok;
+}

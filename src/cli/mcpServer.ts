@@ -1,0 +1,255 @@
+// `tracefix mcp`: the trace tools served over the Model Context Protocol (official TypeScript SDK,
+// low-level Server so the tools' own JSON schemas are sent as they are). One recording is current:
+// recorded with record_trace (runs the user's script / module / pytest test inside the workspace
+// root, with the CLI's limits) or read with load_trace; the query tools answer over it, redacted and
+// bounded like in Explain & Fix. The client's approval of a tool call is the confirmation to run.
+import { realpathSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CancelledError, UserError, errorMessage, isUserError } from '../core/errors';
+import { ToolSession, TRACE_TOOLS, type JsonSchema } from '../core/tools';
+import { parseTrace } from '../core/trace/json';
+import type { Trace } from '../core/trace/model';
+import type { RecordOptions, RunTarget } from '../core/trace/options';
+import { recordTrace } from '../core/trace/record';
+import { redact } from '../core/model/redact';
+import { secretsInTrace, secretsOf } from './redactOutput';
+
+/** Trace files larger than this are not read (a trace is ~100 bytes per event). */
+const MAX_TRACE_BYTES = 512 * 1024 * 1024;
+
+export interface McpOptions {
+  /** The workspace root (--root); else the client's first root, else the current directory. */
+  root?: string;
+  /** A trace JSON to load at start. */
+  trace?: string;
+  /** Interpreter, debugpy, engine and limits of every recording. */
+  record: Pick<RecordOptions, 'python' | 'debugpyPath' | 'engine' | 'limits' | 'recordImports'>;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  log?: (line: string) => void;
+  version: string;
+}
+
+const RECORD_SCHEMA: JsonSchema = {
+  type: 'object',
+  properties: {
+    script: { type: 'string', maxLength: 1000, description: 'A Python script to run, relative to the workspace root (e.g. "app/main.py").' },
+    test: { type: 'string', maxLength: 1000, description: 'A pytest node id or test file, relative to the workspace root (e.g. "tests/test_stats.py::test_median").' },
+    module: { type: 'string', maxLength: 200, description: 'A module to run as `python -m MODULE` from the workspace root.' },
+    args: { type: 'array', items: { type: 'string' }, description: 'Arguments for the script or module.' },
+  },
+  additionalProperties: false,
+};
+
+const LOAD_SCHEMA: JsonSchema = {
+  type: 'object',
+  properties: { path: { type: 'string', maxLength: 2000, description: 'Path of a trace JSON (tracefix trace --format json, or Save Trace… in VS Code), inside the workspace root.' } },
+  required: ['path'],
+  additionalProperties: false,
+};
+
+const INSTRUCTIONS = 'Tracefix records a Python program line by line (every value at every step) and answers questions about that recording. Record a failing test or script with record_trace (or load a saved trace with load_trace), read trace_overview, then ask variable_history, state_at_step, line_executions, calls, find_first and search_values. Steps are numbered (k) as in the NExT text. Answers come from the recording, nothing is re-run.';
+
+type ToolResult = { content: { type: 'text'; text: string }[]; isError?: boolean };
+
+export class TraceMcp {
+  private trace: Trace | undefined;
+  private session: ToolSession | undefined;
+  private origin = '';
+  private recording: AbortController | undefined;
+  private readonly secrets: string[];
+  private server: Server | undefined;
+
+  constructor(private readonly opts: McpOptions) {
+    this.secrets = secretsOf(opts.env);
+  }
+
+  /** The tools as MCP lists them. */
+  tools(): { name: string; title: string; description: string; inputSchema: JsonSchema; annotations: Record<string, unknown> }[] {
+    const query = TRACE_TOOLS.map((t) => ({ name: t.name, title: title(t.name), description: t.description, inputSchema: t.inputSchema, annotations: { readOnlyHint: true, openWorldHint: false } }));
+    return [
+      {
+        name: 'record_trace', title: 'Run and record a Python program',
+        description: 'Runs a Python script, module or pytest test of the workspace under Tracefix\'s recorder (it RUNS the program, with the server\'s step and time limits) and makes the recording current. Give exactly one of script, test, module. Answers with the outcome and the NExT-annotated code that ran; then use the query tools.',
+        inputSchema: RECORD_SCHEMA, annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+      },
+      {
+        name: 'load_trace', title: 'Load a saved trace',
+        description: 'Makes a saved Tracefix trace JSON (inside the workspace root) the current recording, without running anything. Answers with its overview.',
+        inputSchema: LOAD_SCHEMA, annotations: { readOnlyHint: true, openWorldHint: false },
+      },
+      ...query,
+    ];
+  }
+
+  /** Runs one tool call; never throws (errors are results with isError). */
+  async call(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolResult> {
+    this.opts.log?.(`call ${name} ${JSON.stringify(args).slice(0, 300)}`);
+    try {
+      if (name === 'record_trace') return await this.record(args, signal);
+      if (name === 'load_trace') return await this.load(args);
+      if (!TRACE_TOOLS.some((t) => t.name === name)) return this.error(`There is no tool "${name}".`);
+      if (!this.session) return this.error('No recording yet: call record_trace (run a test or script) or load_trace (a saved trace JSON) first.');
+      const a = this.session.call(name, args);
+      return { content: [{ type: 'text', text: a.text }], ...(a.error ? { isError: true } : {}) };
+    } catch (e) {
+      if (e instanceof CancelledError) return this.error('Cancelled.');
+      if (isUserError(e)) return this.error(`${e.message}${e.hint ? ` ${e.hint}` : ''}`);
+      this.opts.log?.(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return this.error(`Tracefix failed: ${errorMessage(e)}`);
+    }
+  }
+
+  private error(text: string): ToolResult {
+    return { content: [{ type: 'text', text: redact(text, { secrets: this.secrets }).text }], isError: true };
+  }
+
+  private use(trace: Trace, origin: string): ToolResult {
+    this.trace = trace;
+    this.origin = origin;
+    const secrets = [...this.secrets, ...secretsInTrace(trace, this.secrets)];
+    this.session = new ToolSession(trace, { tools: TRACE_TOOLS, secrets });
+    const overview = this.session.call('trace_overview', {});
+    return { content: [{ type: 'text', text: `${origin}\n${overview.text}\nAsk variable_history, state_at_step, line_executions, calls, find_first or search_values about it.` }] };
+  }
+
+  private async record(args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolResult> {
+    const root = await this.root();
+    const target = targetOf(args, root);
+    const programArgs = Array.isArray(args.args) ? args.args.filter((a): a is string => typeof a === 'string') : [];
+    if (this.recording) return this.error('A recording is already running; wait for it to finish.');
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.recording = controller;
+    try {
+      const trace = await recordTrace({ ...this.opts.record, target, args: programArgs, cwd: root, root, env: this.opts.env, signal: controller.signal });
+      const what = target.kind === 'pytest' ? `pytest ${target.nodeId}` : target.kind === 'module' ? `python -m ${target.module}` : `python ${target.path}`;
+      return this.use(trace, `Recorded \`${what}\` in ${root} (${trace.outcome.eventCount} events, ${trace.outcome.durationMs} ms).`);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      this.recording = undefined;
+    }
+  }
+
+  private async load(args: Record<string, unknown>): Promise<ToolResult> {
+    const given = typeof args.path === 'string' ? args.path : '';
+    if (!given) return this.error('load_trace: path is required.');
+    const root = await this.root();
+    const file = insideRoot(root, given, 'load_trace');
+    return this.loadFile(file);
+  }
+
+  /** Reads a trace file (--trace at start, or load_trace). */
+  async loadFile(file: string): Promise<ToolResult> {
+    const size = statSync(file, { throwIfNoEntry: false })?.size;
+    if (size === undefined) throw new UserError('file-not-found', `No trace file at ${file}.`);
+    if (size > MAX_TRACE_BYTES) throw new UserError('bad-argument', `${file} is larger than ${MAX_TRACE_BYTES / 1024 / 1024} MB; record a shorter trace.`);
+    const trace = parseTrace(await readFile(file, 'utf8'), path.basename(file));
+    return this.use(trace, `Loaded ${file} (recorded ${trace.createdAt}).`);
+  }
+
+  get current(): { trace: Trace; origin: string } | undefined {
+    return this.trace ? { trace: this.trace, origin: this.origin } : undefined;
+  }
+
+  /** The workspace root: --root, else the client's first file root, else the current directory. */
+  private async root(): Promise<string> {
+    let root = this.opts.root;
+    if (!root && this.server?.getClientCapabilities()?.roots) {
+      try {
+        const { roots } = await this.server.listRoots();
+        const first = roots.find((r) => r.uri.startsWith('file://'));
+        if (first) root = fileURLToPath(first.uri);
+      } catch (e) {
+        this.opts.log?.(`roots/list failed: ${errorMessage(e)}`);
+      }
+    }
+    root ??= this.opts.cwd;
+    const real = realpathOr(path.resolve(this.opts.cwd, root));
+    if (real === path.parse(real).root || real === realpathOr(os.homedir())) {
+      throw new UserError('bad-argument', `Tracefix needs a workspace root to record in, and ${real} is too wide (the file system root or your home folder).`,
+        'Start the server with --root PROJECT_DIR (or from the project folder), or use a client that sends its workspace roots.');
+    }
+    if (!statSync(real, { throwIfNoEntry: false })?.isDirectory()) throw new UserError('file-not-found', `The workspace root ${real} is not a folder.`);
+    return real;
+  }
+
+  /** Serves on the given transport until it closes. */
+  async serve(transport: import('@modelcontextprotocol/sdk/shared/transport.js').Transport, signal?: AbortSignal): Promise<void> {
+    const { Server: McpServer } = await import('@modelcontextprotocol/sdk/server/index.js');
+    const { CallToolRequestSchema, ListToolsRequestSchema } = await import('@modelcontextprotocol/sdk/types.js');
+     
+    const server = new McpServer({ name: 'tracefix', version: this.opts.version }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
+    this.server = server;
+    server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.tools() }));
+    server.setRequestHandler(CallToolRequestSchema, (req, extra) => this.call(req.params.name, req.params.arguments ?? {}, extra.signal));
+    const closed = new Promise<void>((resolve) => (server.onclose = resolve));
+    if (this.opts.trace) {
+      // A --trace that cannot be read is said on stderr; the server still runs.
+      try {
+        await this.loadFile(path.resolve(this.opts.cwd, this.opts.trace));
+      } catch (e) {
+        this.opts.log?.(`--trace: ${errorMessage(e)}`);
+      }
+    }
+    await server.connect(transport);
+    // SIGINT / SIGTERM: close the connection (the recording in progress is stopped below).
+    const onAbort = (): void => void server.close();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    await closed;
+    signal?.removeEventListener('abort', onAbort);
+    this.recording?.abort();
+  }
+}
+
+function title(name: string): string {
+  const t = name.replace(/_/g, ' ');
+  return t.charAt(0).toUpperCase() + t.slice(1);
+}
+
+function realpathOr(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/** `given` resolved inside `root` (symlinks followed); UserError when it leaves it. */
+export function insideRoot(root: string, given: string, what: string): string {
+  const abs = realpathOr(path.resolve(root, given));
+  const rel = path.relative(root, abs);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new UserError('bad-argument', `${what}: ${given} is outside the workspace root ${root}.`, 'Only files inside the root can be recorded or loaded.');
+  }
+  return abs;
+}
+
+/** The run target of a record_trace call: exactly one of script, test, module, inside the root. */
+function targetOf(args: Record<string, unknown>, root: string): RunTarget {
+  const str = (k: string) => (typeof args[k] === 'string' && (args[k]).trim() ? (args[k]).trim() : undefined);
+  const script = str('script');
+  const test = str('test');
+  const module = str('module');
+  const given = [script, test, module].filter((x) => x !== undefined).length;
+  if (given !== 1) throw new UserError('bad-argument', 'record_trace: give exactly one of script, test (a pytest node id or test file) or module.');
+  if (module !== undefined) {
+    if (!/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/.test(module)) throw new UserError('bad-argument', `record_trace: "${module}" is not a module name.`);
+    return { kind: 'module', module };
+  }
+  if (test !== undefined) {
+    const [file = '', ...rest] = test.split('::');
+    const abs = insideRoot(root, file, 'record_trace');
+    if (!statSync(abs, { throwIfNoEntry: false })?.isFile()) throw new UserError('file-not-found', `record_trace: no test file ${file} in ${root}.`);
+    return { kind: 'pytest', nodeId: [path.relative(root, abs).split(path.sep).join('/'), ...rest].join('::') };
+  }
+  const abs = insideRoot(root, script ?? '', 'record_trace');
+  if (!statSync(abs, { throwIfNoEntry: false })?.isFile()) throw new UserError('file-not-found', `record_trace: no script ${script ?? ''} in ${root}.`);
+  // Relative, as the CLI and the editor name a script inside the root.
+  return { kind: 'script', path: path.relative(root, abs).split(path.sep).join('/') };
+}
