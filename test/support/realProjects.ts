@@ -82,3 +82,15 @@ export function copyPyFiles(src: string, dest: string, count: number): number {
   walk(src);
   return n;
 }
+
+/** Whether `module` imports in the interpreter the tests record with, with `deps` installed. */
+export function importable(deps: string[], module: string): boolean {
+  try {
+    const dir = sitePackages(deps);
+    const python = process.env.TRACEFIX_TEST_PYTHON ?? '/usr/bin/python3';
+    execFileSync(python, ['-c', `import ${module}`], { stdio: 'ignore', env: { ...process.env, PYTHONPATH: dir } });
+    return true;
+  } catch {
+    return false;
+  }
+}

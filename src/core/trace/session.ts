@@ -70,7 +70,10 @@ export class RecorderSession {
     signal?.addEventListener('abort', onAbort, { once: true });
     client.on('exited', (b) => (this.exitCode = b.exitCode));
     client.on('terminated', () => void this.onTerminated());
-    client.on('stopped', (b) => void this.onStopped(b).catch((e: Error) => this.fail(e)));
+    client.on('stopped', (b) => void this.onStopped(b).catch((e: Error) => {
+      // Past the deadline the stepping engine's requests fail by design: the deadline ends the run.
+      if (!this.timedOut && Date.now() < this.deadline) this.fail(e);
+    }));
     void this.channel.ended.then(() => this.onChannelEnded());
     try {
       await this.setUp(launch);
@@ -79,7 +82,8 @@ export class RecorderSession {
       await this.finished;
     } catch (e) {
       if (e instanceof CancelledError || signal?.aborted) throw new CancelledError();
-      if (this.timedOut && !this.started) {
+      // A set-up request timing out at the deadline is the deadline (whichever timer fired first).
+      if (!this.started && (this.timedOut || Date.now() >= this.deadline - 100)) {
         throw new UserError('timeout', `Tracing did not start within ${Math.round((this.deadline - t0) / 100) / 10} s: debugpy was still launching ${target.label}.`,
           'Raise the limit (--timeout / tracefix.timeoutSeconds), or check that the interpreter starts quickly (`python -c pass`).');
       }
@@ -111,8 +115,11 @@ export class RecorderSession {
       type: 'python', request: 'launch', name: 'tracefix', ...program, cwd: target.cwd,
       console: 'internalConsole', stopOnEntry: !boot, justMyCode: true, redirectOutput: true,
       showReturnValue: false, subProcess: false,
-      // The helper's own files are never user code to pydevd (no stepping into them, no stops).
-      rules: [{ path: launch.dir, include: false }],
+      // The helper's own files are never user code to pydevd (no stepping into them, no stops); for
+      // the stepping engine nothing outside the root is either (pydevd's own idea of user code would
+      // step through a pytest installed outside site-packages, e.g. on PYTHONPATH).
+      rules: boot ? [{ path: launch.dir, include: false }]
+        : [{ path: launch.dir, include: false }, { path: target.root, include: true }, { path: path.parse(target.root).root, include: false }],
       env: { PYTHONHASHSEED: '0', PYTHONIOENCODING: 'utf-8', ...opts.programEnv, ...(boot ? {} : { PYTHONPATH: withPath(launch.dir, opts.programEnv?.PYTHONPATH ?? opts.env?.PYTHONPATH ?? process.env.PYTHONPATH) }) },
     }, within());
     launched.catch(() => undefined);
@@ -191,7 +198,16 @@ export class RecorderSession {
       return;
     }
     if (this.threadId === 0) return; // the entry stop, handled in setUp()
-    const frameId = await this.topFrameId(threadId);
+    let frameId: number;
+    try {
+      frameId = await this.topFrameId(threadId);
+    } catch (e) {
+      // pydevd may refuse the stack of a stop (seen on 3.13 inside pytest's own frames): that stop
+      // records nothing, stepping goes on.
+      this.opts.log?.('info', `stepping: no stack at a stop (${errorMessage(e)}); stepping on`);
+      await this.client.request('stepIn', { threadId });
+      return;
+    }
     if (stop.reason === 'exception') {
       await this.evaluate("__tfx_exc(__exception__ if '__exception__' in locals() else None)", frameId).catch(() => '');
       await this.client.request('stepIn', { threadId });

@@ -23,7 +23,7 @@ describe.each(['deep_change', 'nested_objects', 'separators', 'closures'])('gold
   for (const engine of ['fast', 'step'] as const) {
     it(`${engine} engine`, async () => {
       const trace = await recordTrace({ target: { kind: 'script', path: `${name}.py` }, cwd: RENDER, engine, python });
-      const golden = goldenFile(GOLDEN, name, trace.interpreter.version);
+      const golden = goldenFile(GOLDEN, name, trace.interpreter.version, engine);
       const text = renderNext(trace).text;
       if (process.env.UPDATE_GOLDEN && engine === 'fast') {
         mkdirSync(GOLDEN, { recursive: true });
@@ -43,13 +43,13 @@ describe.each(['deep_change', 'nested_objects', 'separators', 'closures'])('gold
 
 describe('partial and long runs', () => {
   it('a timeout: the header says where and why it stopped, and only then "may not terminate"', async () => {
-    const trace = await recordTrace({ target: { kind: 'script', path: 'infinite_loop.py' }, cwd: PROGRAMS, python, limits: { timeoutMs: 2500, maxSteps: 2000 } });
+    const trace = await recordTrace({ target: { kind: 'script', path: 'infinite_loop.py' }, cwd: PROGRAMS, python, limits: { timeoutMs: 6000, maxSteps: 2000 } });
     expect(trace.outcome.status).toBe('timeout');
     const r = renderNext(trace, { budget: 400 });
     const [first] = r.text.split('\n');
-    expect(first).toMatch(/^# Partial trace: the program was stopped by the 2\.5 s timeout at infinite_loop\.py:[23], after step \(\d+\)\.$/);
+    expect(first).toMatch(/^# Partial trace: the program was stopped by the 6 s timeout at infinite_loop\.py:[23], after step \(\d+\)\.$/);
     expect(r.tokens).toBeLessThanOrEqual(400);
-    expect(traceFailure(trace)).toBe('timed out after 2.5 s (the program may not terminate)');
+    expect(traceFailure(trace)).toBe('timed out after 6 s (the program may not terminate)');
   });
 
   it('a long run keeps its head and tail; the gap is counted on the lines that ran in it', async () => {

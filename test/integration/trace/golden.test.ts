@@ -28,8 +28,9 @@ const CASES: { name: string; target: RunTarget; stdin?: string }[] = [
 describe.each(CASES)('golden NExT: $name', ({ name, target, stdin }) => {
   for (const engine of ['fast', 'step'] as const) {
     it(`${engine} engine`, async () => {
-      const trace = await recordTrace({ target, cwd: PROGRAMS, engine, stdin });
-      const golden = goldenFile(path.join(PROGRAMS, 'golden'), name, trace.interpreter.version);
+      // The stepping engine stops on every line: on pure-Python pydevd (3.12+) that takes a while.
+      const trace = await recordTrace({ target, cwd: PROGRAMS, engine, stdin, limits: { timeoutMs: 90_000 } });
+      const golden = goldenFile(path.join(PROGRAMS, 'golden'), name, trace.interpreter.version, engine);
       const text = renderNext(trace).text;
       if (process.env.UPDATE_GOLDEN && engine === 'fast') writeFileSync(golden, text);
       expect(existsSync(golden), `missing golden file ${golden}`).toBe(true);

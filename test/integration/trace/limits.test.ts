@@ -17,7 +17,7 @@ async function noProcessesLeft(needle: string, parentPid?: number): Promise<void
 
 describe('limits and hygiene', () => {
   it('an infinite loop runs until the timeout; the trace keeps its head and its last events, and nothing is left running', async () => {
-    const t = await recordTrace({ target: script('infinite_loop.py'), cwd: PROGRAMS, limits: { maxSteps: 3000, timeoutMs: 3000 } });
+    const t = await recordTrace({ target: script('infinite_loop.py'), cwd: PROGRAMS, limits: { maxSteps: 3000, timeoutMs: 6000 } });
     expect(t.outcome.status).toBe('timeout');
     expect(t.outcome.partial).toBe(true);
     expect(t.outcome.exitCode).toBeNull();
@@ -36,7 +36,7 @@ describe('limits and hygiene', () => {
   it('the wall-clock timeout ends a slow program with a partial trace', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tfx-'));
     writeFileSync(path.join(dir, 'slow.py'), 'import time\nn = 0\nwhile True:\n    time.sleep(0.05)\n    n += 1\n');
-    const t = await recordTrace({ target: script('slow.py'), cwd: dir, limits: { timeoutMs: 2500 } });
+    const t = await recordTrace({ target: script('slow.py'), cwd: dir, limits: { timeoutMs: 6000 } });
     expect(t.outcome.status).toBe('timeout');
     expect(t.outcome.partial).toBe(true);
     expect(t.events.some((e) => e.changed.n === '1')).toBe(true);
@@ -46,7 +46,7 @@ describe('limits and hygiene', () => {
   it('records made just before the program blocks (sleep, I/O) are delivered by the timeout', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tfx-'));
     writeFileSync(path.join(dir, 'blocked.py'), 'x = 1\ny = 2\nimport time\ntime.sleep(60)\n');
-    const t = await recordTrace({ target: script('blocked.py'), cwd: dir, limits: { timeoutMs: 3000 } });
+    const t = await recordTrace({ target: script('blocked.py'), cwd: dir, limits: { timeoutMs: 6000 } });
     expect(t.outcome.status).toBe('timeout');
     expect(t.events.filter((e) => e.kind === 'line').map((e) => [e.line, e.changed])).toEqual([[1, { x: '1' }], [2, { y: '2' }], [3, {}], [4, {}]]);
     await noProcessesLeft(path.join(dir, 'blocked.py'));
@@ -55,7 +55,7 @@ describe('limits and hygiene', () => {
   it('a program stuck in one long C call (holding the GIL) still ends at the timeout with a partial trace', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tfx-'));
     writeFileSync(path.join(dir, 'hog.py'), 'x = 1\ntotal = sum(range(10**10))\n');
-    const t = await recordTrace({ target: script('hog.py'), cwd: dir, limits: { timeoutMs: 3000 } });
+    const t = await recordTrace({ target: script('hog.py'), cwd: dir, limits: { timeoutMs: 6000 } });
     expect(t.outcome).toMatchObject({ status: 'timeout', partial: true, exitCode: null });
     await noProcessesLeft(path.join(dir, 'hog.py'));
   });
@@ -137,7 +137,8 @@ describe('limits and hygiene', () => {
     const fake = path.join(dir, 'python3');
     writeFileSync(fake, '#!/bin/sh\nexec /usr/bin/python3 -S "$@"\n');
     chmodSync(fake, 0o755);
-    const env = { ...process.env, PATH: `${dir}:/usr/bin:/bin` };
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${dir}:/usr/bin:/bin` };
+    delete env.TRACEFIX_PYTHON; // the interpreter matrix sets it; this test is about PATH
     const t = await recordTrace({ target: script('recursion.py'), cwd: PROGRAMS, env });
     expect(t.interpreter.path).toBe('/usr/bin/python3');
 

@@ -42,7 +42,7 @@ _STALE = '\x00'  # the repr of a cut value after a delta: not computed again unt
 
 
 class CodeInfo(object):
-    __slots__ = ('file', 'name', 'first', 'scope', 'free', 'mutating', 'is_import', 'events_on', 'comprehension')
+    __slots__ = ('file', 'name', 'first', 'scope', 'free', 'mutating', 'is_import', 'events_on', 'comprehension', 'jumps')
 
     def __init__(self, code, fidx):
         self.file = fidx
@@ -54,6 +54,7 @@ class CodeInfo(object):
         self.mutating = _mutating_lines(code)
         self.is_import = self.scope == 'm' and os.path.realpath(code.co_filename) != CFG['main']
         self.events_on = False
+        self.jumps = None  # monitoring source: {offset: line} of one-line loops (see same_line_jumps)
 
 
 _NAME_STORES = ('STORE_FAST', 'STORE_NAME', 'STORE_GLOBAL', 'STORE_DEREF')
@@ -164,6 +165,12 @@ def diff(frame, st, full):
     in-place operator stored into); else an unchanged identity is an unchanged value."""
     try:
         loc = frame.f_locals
+        if st[4].scope == 'm' and loc is not frame.f_globals:
+            # Python 3.13, inside a comprehension inlined into module code: f_locals holds only the
+            # comprehension's variables; the module's own are still there.
+            merged = dict(frame.f_globals)
+            merged.update(loc)
+            loc = merged
         items = list(loc.items())
     except Exception:
         return None, None, None

@@ -3,6 +3,7 @@
 # code object that is not user code, so other code costs one callback per code object, ever; user
 # code objects get LINE / PY_RETURN / PY_YIELD / PY_RESUME as local events when they first run.
 # Nothing is done for files that never run.
+import dis
 import sys
 
 import pydevd_tracefix_core as core
@@ -23,6 +24,29 @@ def _claim():
         except ValueError:
             continue
     raise RuntimeError('no free sys.monitoring tool id (3, 4, 1, 2 are taken)')
+
+
+def same_line_jumps(code):
+    """{offset: line} of the backward jumps that stay on one line: the loop of a comprehension,
+    which Python 3.12 inlines into the function (PEP 709), or a one-line `while`. LINE events do not
+    fire again for them, so each turn of such a loop is recorded on its JUMP (as pydevd steps it)."""
+    out = {}
+    try:
+        ins = list(dis.get_instructions(code))
+        line_at = {}
+        line = None
+        for i in ins:
+            pos = i.positions
+            if pos is not None and pos.lineno is not None:
+                line = pos.lineno
+            line_at[i.offset] = line
+        for i in ins:
+            if i.opcode in dis.hasjrel and 'BACKWARD' in i.opname and isinstance(i.argval, int) and i.argval < i.offset:
+                if line_at.get(i.offset) is not None and line_at.get(i.offset) == line_at.get(i.argval):
+                    out[i.offset] = line_at[i.offset]
+    except Exception:
+        return {}
+    return out
 
 
 def start(lines=True, current=None):
@@ -53,7 +77,11 @@ def start(lines=True, current=None):
             if core.start(frame, info) or info.is_import:
                 if not info.events_on:
                     info.events_on = True
-                    set_local(tool, code, local if not info.is_import or core.CFG['record_imports'] else E.PY_RETURN)
+                    if info.is_import and not core.CFG['record_imports']:
+                        set_local(tool, code, E.PY_RETURN)
+                    else:
+                        info.jumps = same_line_jumps(code) if lines else {}
+                        set_local(tool, code, local | E.JUMP if info.jumps else local)
         except RecursionError:
             lost[0] += 1
         except Exception as e:
@@ -105,6 +133,19 @@ def start(lines=True, current=None):
     def py_throw(code, offset, exc):
         py_resume(code, offset)
 
+    def jump(code, src, dst):
+        try:
+            info = codes.get(code)
+            line_no = info.jumps.get(src) if info is not None and info.jumps else None
+            if line_no is None:
+                return DISABLE  # an ordinary loop edge: LINE events already cover it
+            core.line(get_frame(1), line_no)
+        except RecursionError:
+            lost[0] += 1
+        except Exception as e:
+            failed(e)
+        return None
+
     reg = _M.register_callback
     reg(tool, E.PY_START, py_start)
     reg(tool, E.PY_RESUME, py_resume)
@@ -113,12 +154,14 @@ def start(lines=True, current=None):
     reg(tool, E.PY_RETURN, py_return)
     reg(tool, E.PY_YIELD, py_yield)
     reg(tool, E.PY_UNWIND, py_unwind)
+    reg(tool, E.JUMP, jump)
     _M.set_events(tool, E.PY_START | E.PY_UNWIND | E.PY_THROW)
     if current is not None:
         info = code_info(current.f_code)
         if info is not None:
             info.events_on = True
-            set_local(tool, current.f_code, local)
+            info.jumps = same_line_jumps(current.f_code) if lines else {}
+            set_local(tool, current.f_code, local | E.JUMP if info.jumps else local)
     return tool
 
 
