@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import boot from './debuggee/pydevd_tracefix_boot.py';
 import channel from './debuggee/pydevd_tracefix_channel.py';
+import code from './debuggee/pydevd_tracefix_code.py';
 import core from './debuggee/pydevd_tracefix_core.py';
 import delta from './debuggee/pydevd_tracefix_delta.py';
 import install from './debuggee/pydevd_tracefix_install.py';
@@ -20,6 +21,7 @@ const MODULES: [string, string][] = [
   ['pydevd_tracefix_repr', repr],
   ['pydevd_tracefix_delta', delta],
   ['pydevd_tracefix_channel', channel],
+  ['pydevd_tracefix_code', code],
   ['pydevd_tracefix_core', core],
   ['pydevd_tracefix_monitor', monitor],
   ['pydevd_tracefix_settrace', settrace],

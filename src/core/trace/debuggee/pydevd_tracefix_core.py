@@ -3,7 +3,6 @@
 # which code is user code, the frames being recorded, the diff of their locals, and the records.
 # Records are tuples (the contract with src/core/trace/records.ts, PROTOCOL below); they leave the
 # process in batches through pydevd_tracefix_channel.
-import dis
 import os
 import sys
 import threading
@@ -11,6 +10,7 @@ import time
 
 from pydevd_tracefix_repr import brepr, exception_parts
 from pydevd_tracefix_delta import snapshot, compare
+from pydevd_tracefix_code import mutating_lines
 import pydevd_tracefix_channel as channel
 
 PROTOCOL = 2
@@ -33,11 +33,6 @@ buf = []       # records not yet sent
 lost = [0]     # events not recorded because the program was at its recursion limit
 _failures = {}  # recorder errors already reported (type and message)
 IMMUTABLE = frozenset((int, float, complex, bool, str, bytes, type(None), tuple, frozenset, range))
-# Iterating (FOR_ITER) is left out: over a generator it runs code that could mutate a container
-# shared with this frame, and that change is then seen after this frame's next call or store.
-_MUTATING = ('CALL', 'STORE_SUBSCR', 'DELETE_SUBSCR', 'STORE_ATTR', 'DELETE_ATTR', 'STORE_SLICE',
-             'DELETE_SLICE', 'BEFORE_WITH', 'SETUP_WITH', 'WITH_EXCEPT_START', 'SEND', 'IMPORT_',
-             'GET_AWAITABLE')
 _STALE = '\x00'  # the repr of a cut value after a delta: not computed again until needed
 
 
@@ -51,43 +46,10 @@ class CodeInfo(object):
         self.scope = 'f' if code.co_flags & 0x2 else 'm' if code.co_name == '<module>' else 'c'
         self.free = frozenset(code.co_freevars)
         self.comprehension = code.co_name in ('<listcomp>', '<setcomp>', '<dictcomp>', '<genexpr>')
-        self.mutating = _mutating_lines(code)
+        self.mutating = mutating_lines(code)
         self.is_import = self.scope == 'm' and os.path.realpath(code.co_filename) != CFG['main']
         self.events_on = False
         self.jumps = None  # monitoring source: {offset: line} of one-line loops (see same_line_jumps)
-
-
-_NAME_STORES = ('STORE_FAST', 'STORE_NAME', 'STORE_GLOBAL', 'STORE_DEREF')
-
-
-def _mutating_lines(code):
-    """Per line, whether running it may change a container held in a local without rebinding it:
-    True for a call, a store into an item or attribute...; for in-place operators whose result is
-    stored back into plain names (`total += i`), the set of those names: only a mutable value behind
-    one of them can have changed. Lines not listed change nothing in place, so after them an
-    unchanged identity is an unchanged value. None: unknown, compare after every line."""
-    out = {}
-    line = None
-    try:
-        ins = list(dis.get_instructions(code))
-        for k, i in enumerate(ins):
-            ln = getattr(i, 'positions', None)
-            ln = ln.lineno if ln is not None and ln.lineno is not None else i.starts_line if type(i.starts_line) is int else line
-            if ln is not None:
-                line = ln
-            name = i.opname
-            inplace = (name == 'BINARY_OP' and i.argrepr.endswith('=')) or name.startswith('INPLACE_')
-            if inplace:
-                nxt = ins[k + 1] if k + 1 < len(ins) else None
-                if nxt is not None and nxt.opname in _NAME_STORES and out.get(line) is not True:
-                    out[line] = out.get(line, frozenset()) | frozenset((nxt.argval,))
-                    continue
-                out[line] = True
-            elif name.startswith(_MUTATING):
-                out[line] = True
-    except Exception:
-        return None
-    return out
 
 
 def _under_root(path):

@@ -1,0 +1,40 @@
+# What a code object can do to the values its frame holds, read once from its bytecode (per code
+# object that runs): which lines may change a container in place.
+import dis
+
+# Iterating (FOR_ITER) is left out: over a generator it runs code that could mutate a container
+# shared with this frame, and that change is then seen after this frame's next call or store.
+_MUTATING = ('CALL', 'STORE_SUBSCR', 'DELETE_SUBSCR', 'STORE_ATTR', 'DELETE_ATTR', 'STORE_SLICE',
+             'DELETE_SLICE', 'BEFORE_WITH', 'SETUP_WITH', 'WITH_EXCEPT_START', 'SEND', 'IMPORT_',
+             'GET_AWAITABLE')
+_NAME_STORES = ('STORE_FAST', 'STORE_NAME', 'STORE_GLOBAL', 'STORE_DEREF')
+
+
+def mutating_lines(code):
+    """Per line, whether running it may change a container held in a local without rebinding it:
+    True for a call, a store into an item or attribute...; for in-place operators whose result is
+    stored back into plain names (`total += i`), the set of those names: only a mutable value behind
+    one of them can have changed. Lines not listed change nothing in place, so after them an
+    unchanged identity is an unchanged value. None: unknown, compare after every line."""
+    out = {}
+    line = None
+    try:
+        ins = list(dis.get_instructions(code))
+        for k, i in enumerate(ins):
+            ln = getattr(i, 'positions', None)
+            ln = ln.lineno if ln is not None and ln.lineno is not None else i.starts_line if type(i.starts_line) is int else line
+            if ln is not None:
+                line = ln
+            name = i.opname
+            inplace = (name == 'BINARY_OP' and i.argrepr.endswith('=')) or name.startswith('INPLACE_')
+            if inplace:
+                nxt = ins[k + 1] if k + 1 < len(ins) else None
+                if nxt is not None and nxt.opname in _NAME_STORES and out.get(line) is not True:
+                    out[line] = out.get(line, frozenset()) | frozenset((nxt.argval,))
+                    continue
+                out[line] = True
+            elif name.startswith(_MUTATING):
+                out[line] = True
+    except Exception:
+        return None
+    return out
