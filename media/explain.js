@@ -21,6 +21,8 @@
   let shownSession;
   /** Rounds the user folded or unfolded themselves (their choice wins over the default). */
   const userFolded = new Map();
+  /** Tool calls the user opened or closed ("round:index" → folded). */
+  const userFoldedCalls = new Map();
 
   function el(tag, cls, text) {
     const e = document.createElement(tag);
@@ -183,6 +185,34 @@
     return h;
   }
 
+  /** The trace tool calls of a round: each call's question, folded answer with step links. */
+  function renderToolCalls(r) {
+    const box = el('div', 'tool-calls');
+    box.append(el('p', 'tool-calls-head', `Asked the recording ${r.toolCalls.length === 1 ? 'once' : `${r.toolCalls.length} times`}:`));
+    r.toolCalls.forEach((c, i) => {
+      const key = `${r.index}:${i}`;
+      const d = el('details', `tool-call${c.error ? ' error' : ''}`);
+      d.open = userFoldedCalls.has(key) ? !userFoldedCalls.get(key) : false;
+      d.addEventListener('toggle', () => userFoldedCalls.set(key, !d.open));
+      const s = el('summary');
+      s.append(el('code', 'tool-name', `${c.name}(${c.args})`));
+      const first = c.lines[0] || [];
+      const gist = first.map((x) => (typeof x === 'string' ? x : x.text)).join('');
+      if (gist) s.append(el('span', 'tool-gist', ` — ${gist}`));
+      if (c.truncated) s.append(el('span', 'chip chip-cut', 'more on request'));
+      d.append(s);
+      if (c.said) d.append(el('p', 'tool-said', c.said));
+      const pre = el('pre', 'tool-answer');
+      for (const line of c.lines) {
+        inlines(pre, line);
+        pre.append(document.createTextNode('\n'));
+      }
+      d.append(pre);
+      box.append(d);
+    });
+    return box;
+  }
+
   function renderRound(r) {
     const sec = el('section', `round state-${r.state}${r.applied ? ' applied' : ''}`);
     sec.dataset.round = String(r.index);
@@ -200,6 +230,7 @@
     });
     const body = el('div', 'round-body');
     if (r.read) body.append(el('p', 'read', `Read ${r.read}.`));
+    if (r.toolCalls && r.toolCalls.length) body.append(renderToolCalls(r));
     const rat = el('div', 'rationale');
     for (const b of r.blocks) rat.append(block(b));
     body.append(rat);
@@ -237,6 +268,7 @@
     const nearBottom = window.innerHeight + window.scrollY >= document.body.scrollHeight - 24;
     if (shownSession !== view.session) {
       userFolded.clear();
+      userFoldedCalls.clear();
       scrolledTo = null;
       shownSession = view.session;
     }
@@ -284,6 +316,12 @@
         confirm: sec.querySelector('.confirm')?.textContent ?? '',
         collapsed: !(/** @type {HTMLDetailsElement} */ (sec.querySelector('details')).open),
         tags: [...new Set([...(rat?.querySelectorAll('*') ?? [])].map((e) => e.tagName.toLowerCase()))],
+        toolCalls: [...sec.querySelectorAll('.tool-call')].map((d) => ({
+          name: d.querySelector('.tool-name')?.textContent ?? '',
+          text: d.querySelector('.tool-answer')?.textContent ?? '',
+          links: [...d.querySelectorAll('.tool-answer a.step')].map((a) => Number(/** @type {HTMLElement} */ (a).dataset.step)),
+          error: d.classList.contains('error'),
+        })),
       };
     });
     const banner = {

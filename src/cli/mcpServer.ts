@@ -11,9 +11,10 @@ import { fileURLToPath } from 'node:url';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CancelledError, UserError, errorMessage, isUserError } from '../core/errors';
 import { ToolSession, TRACE_TOOLS, type JsonSchema } from '../core/tools';
+import { insideRoot, RECORD_TRACE_DESCRIPTION, RECORD_TRACE_NAME, RECORD_TRACE_SCHEMA, recordTarget } from '../core/tools/recordTool';
 import { parseTrace } from '../core/trace/json';
 import type { Trace } from '../core/trace/model';
-import type { RecordOptions, RunTarget } from '../core/trace/options';
+import type { RecordOptions } from '../core/trace/options';
 import { recordTrace } from '../core/trace/record';
 import { redact } from '../core/model/redact';
 import { secretsInTrace, secretsOf } from './redactOutput';
@@ -33,17 +34,6 @@ export interface McpOptions {
   log?: (line: string) => void;
   version: string;
 }
-
-const RECORD_SCHEMA: JsonSchema = {
-  type: 'object',
-  properties: {
-    script: { type: 'string', maxLength: 1000, description: 'A Python script to run, relative to the workspace root (e.g. "app/main.py").' },
-    test: { type: 'string', maxLength: 1000, description: 'A pytest node id or test file, relative to the workspace root (e.g. "tests/test_stats.py::test_median").' },
-    module: { type: 'string', maxLength: 200, description: 'A module to run as `python -m MODULE` from the workspace root.' },
-    args: { type: 'array', items: { type: 'string' }, description: 'Arguments for the script or module.' },
-  },
-  additionalProperties: false,
-};
 
 const LOAD_SCHEMA: JsonSchema = {
   type: 'object',
@@ -73,9 +63,9 @@ export class TraceMcp {
     const query = TRACE_TOOLS.map((t) => ({ name: t.name, title: title(t.name), description: t.description, inputSchema: t.inputSchema, annotations: { readOnlyHint: true, openWorldHint: false } }));
     return [
       {
-        name: 'record_trace', title: 'Run and record a Python program',
-        description: 'Runs a Python script, module or pytest test of the workspace under Tracefix\'s recorder (it RUNS the program, with the server\'s step and time limits) and makes the recording current. Give exactly one of script, test, module. Answers with the outcome and the NExT-annotated code that ran; then use the query tools.',
-        inputSchema: RECORD_SCHEMA, annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+        name: RECORD_TRACE_NAME, title: 'Run and record a Python program',
+        description: RECORD_TRACE_DESCRIPTION,
+        inputSchema: RECORD_TRACE_SCHEMA, annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
       },
       {
         name: 'load_trace', title: 'Load a saved trace',
@@ -90,7 +80,7 @@ export class TraceMcp {
   async call(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolResult> {
     this.opts.log?.(`call ${name} ${JSON.stringify(args).slice(0, 300)}`);
     try {
-      if (name === 'record_trace') return await this.record(args, signal);
+      if (name === RECORD_TRACE_NAME) return await this.record(args, signal);
       if (name === 'load_trace') return await this.load(args);
       if (!TRACE_TOOLS.some((t) => t.name === name)) return this.error(`There is no tool "${name}".`);
       if (!this.session) return this.error('No recording yet: call record_trace (run a test or script) or load_trace (a saved trace JSON) first.');
@@ -119,8 +109,7 @@ export class TraceMcp {
 
   private async record(args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolResult> {
     const root = await this.root();
-    const target = targetOf(args, root);
-    const programArgs = Array.isArray(args.args) ? args.args.filter((a): a is string => typeof a === 'string') : [];
+    const { target, args: programArgs } = recordTarget(args, root);
     if (this.recording) return this.error('A recording is already running; wait for it to finish.');
     const controller = new AbortController();
     const onAbort = (): void => controller.abort();
@@ -218,38 +207,4 @@ function realpathOr(p: string): string {
   } catch {
     return p;
   }
-}
-
-/** `given` resolved inside `root` (symlinks followed); UserError when it leaves it. */
-export function insideRoot(root: string, given: string, what: string): string {
-  const abs = realpathOr(path.resolve(root, given));
-  const rel = path.relative(root, abs);
-  if (rel.startsWith('..') || path.isAbsolute(rel)) {
-    throw new UserError('bad-argument', `${what}: ${given} is outside the workspace root ${root}.`, 'Only files inside the root can be recorded or loaded.');
-  }
-  return abs;
-}
-
-/** The run target of a record_trace call: exactly one of script, test, module, inside the root. */
-function targetOf(args: Record<string, unknown>, root: string): RunTarget {
-  const str = (k: string) => (typeof args[k] === 'string' && (args[k]).trim() ? (args[k]).trim() : undefined);
-  const script = str('script');
-  const test = str('test');
-  const module = str('module');
-  const given = [script, test, module].filter((x) => x !== undefined).length;
-  if (given !== 1) throw new UserError('bad-argument', 'record_trace: give exactly one of script, test (a pytest node id or test file) or module.');
-  if (module !== undefined) {
-    if (!/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/.test(module)) throw new UserError('bad-argument', `record_trace: "${module}" is not a module name.`);
-    return { kind: 'module', module };
-  }
-  if (test !== undefined) {
-    const [file = '', ...rest] = test.split('::');
-    const abs = insideRoot(root, file, 'record_trace');
-    if (!statSync(abs, { throwIfNoEntry: false })?.isFile()) throw new UserError('file-not-found', `record_trace: no test file ${file} in ${root}.`);
-    return { kind: 'pytest', nodeId: [path.relative(root, abs).split(path.sep).join('/'), ...rest].join('::') };
-  }
-  const abs = insideRoot(root, script ?? '', 'record_trace');
-  if (!statSync(abs, { throwIfNoEntry: false })?.isFile()) throw new UserError('file-not-found', `record_trace: no script ${script ?? ''} in ${root}.`);
-  // Relative, as the CLI and the editor name a script inside the root.
-  return { kind: 'script', path: path.relative(root, abs).split(path.sep).join('/') };
 }

@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import { TracefixContext } from './context';
 import { registerExplainFeature } from './explain/feature';
 import { createTestApi, type TracefixTestApi } from './testApi';
+import { registerTraceLmTools } from './tools/lmTools';
 
 export interface TracefixExtensionExports {
   /** For Tracefix's own test suites only. */
@@ -14,6 +15,8 @@ export function activate(extension: vscode.ExtensionContext): TracefixExtensionE
   extension.subscriptions.push(ctx);
   // The model step (ask → verify → offer a code action), its panel, code actions and commands.
   extension.subscriptions.push(registerExplainFeature(ctx));
+  // The trace tools for Copilot agent mode and other chat participants (vscode.lm.registerTool).
+  extension.subscriptions.push(registerTraceLmTools(ctx));
   ctx.log.info(`Tracefix ${String((extension.extension.packageJSON as { version?: string }).version)} activated`);
   return { _test: createTestApi(ctx) };
 }

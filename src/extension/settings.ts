@@ -26,6 +26,8 @@ export interface TracefixSettings {
   /** OpenAI-compatible base URL; undefined = api.openai.com. */
   baseUrl: string | undefined;
   maxRounds: number;
+  /** Trace tool calls the model may make per Explain & Fix round (0: no tools). */
+  maxToolCalls: number;
 }
 
 export type ModelProviderSetting = 'openai' | 'vscode-lm';
@@ -55,7 +57,13 @@ export function readSettings(scope?: vscode.ConfigurationScope): TracefixSetting
     model: c.get<string>('model')?.trim() || undefined,
     baseUrl: c.get<string>('baseUrl')?.trim() || undefined,
     maxRounds: Math.max(1, Math.floor(positive(c.get('maxRounds'), 3))),
+    maxToolCalls: toolCalls(c.get('maxToolCalls')),
   };
+}
+
+/** `tracefix.maxToolCalls`: a whole number 0–50 (0 switches the trace tools off), default 8. */
+function toolCalls(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.min(50, Math.floor(value)) : 8;
 }
 
 /** Settings whose change requires the decoration types to be rebuilt / the view re-rendered. */

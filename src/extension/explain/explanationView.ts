@@ -30,6 +30,8 @@ export interface RenderedRound {
   collapsed: boolean;
   /** Elements of Markdown it rendered (e.g. 'code', 'b', 'li'), for checks that Markdown is rendered. */
   tags: string[];
+  /** The trace tool calls shown: `name(args)`, the answer's text and its step links. */
+  toolCalls?: { name: string; text: string; links: number[]; error: boolean }[];
 }
 
 export interface RenderedView {

@@ -70,6 +70,7 @@ export class ModelExplainStep implements ExplainStep {
         provider,
         budget: settings.budget,
         maxRounds: settings.maxRounds,
+        maxToolCalls: settings.maxToolCalls,
         allowTestEdits: session.allowTestEdits,
         sandbox: runPolicy.sandbox,
         verify: runPolicy.verify,
@@ -138,6 +139,8 @@ function progressText(e: FixEvent, maxRounds: number, label: string): string | u
   switch (e.type) {
     case 'model-start':
       return `Round ${e.round} of ${maxRounds}: asking ${label}…`;
+    case 'tool-call':
+      return `Round ${e.round}: the model asked the recording (${e.call.name})…`;
     case 'verify-start':
       return `Round ${e.round}: verifying the fix (${e.command})…`;
     case 'trace-start':

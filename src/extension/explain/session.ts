@@ -3,7 +3,7 @@
 // The view, the code actions and the commands all read the current session, so they always agree
 // on which patch is on offer. Free of `vscode` (unit-tested).
 import { CancelledError, errorMessage, isUserError } from '../../core/errors';
-import type { FixEvent, FixResult, FixRound } from '../../core/fix';
+import type { FixEvent, FixResult, FixRound, ToolCallRecord } from '../../core/fix';
 import type { Trace } from '../../core/trace/model';
 import type { RunPlan } from '../runPlan';
 
@@ -36,6 +36,10 @@ export interface RoundState {
   result?: FixRound;
   /** A note such as "the patched program could not be traced". */
   notes: string[];
+  /** The trace tool calls of the round so far, with their answers. */
+  toolCalls: ToolCallRecord[];
+  /** Where the text streamed since the last tool calls starts in `streamed`. */
+  turnStart: number;
 }
 
 export type SessionChange = { kind: 'delta'; round: number; text: string } | { kind: 'state' };
@@ -108,7 +112,7 @@ export class FixSession {
   private roundState(index: number): RoundState {
     let r = this.rounds.find((x) => x.index === index);
     if (!r) {
-      r = { index, phase: 'asking', streamed: '', notes: [] };
+      r = { index, phase: 'asking', streamed: '', notes: [], toolCalls: [], turnStart: 0 };
       this.rounds.push(r);
     }
     return r;
@@ -133,6 +137,18 @@ export class FixSession {
         this.roundState(e.round).streamed += e.text;
         this.changed.fire({ kind: 'delta', round: e.round, text: e.text });
         return;
+      case 'tool-call': {
+        // What the model wrote before calling is shown with the calls, not as the rationale.
+        const r = this.roundState(e.round);
+        const said = r.streamed.slice(r.turnStart).trim();
+        r.streamed = r.streamed.slice(0, r.turnStart);
+        r.toolCalls.push(said && !e.call.said ? { ...e.call, said } : e.call);
+        r.turnStart = r.streamed.length;
+        break;
+      }
+      case 'tools-unavailable':
+        this.roundState(e.round).notes.push(`${this.providerLabel || 'The model'} does not take tool calls (${e.reason}), so it was asked without the trace tools.`);
+        break;
       case 'verify-start':
         this.roundState(e.round).phase = 'verifying';
         break;

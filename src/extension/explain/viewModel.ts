@@ -9,6 +9,7 @@ import { failsText, fixSummary, passesText, targetName, verificationLabel } from
 import { parseMarkdown, type Block } from './markdown';
 import type { FixSession, RoundState as SessionRound } from './session';
 import { stepResolver, type StepSource } from './stepLinks';
+import { toolCallView, type ToolCallView } from './toolCallView';
 
 export type RoundStateName = 'running' | 'verified' | 'unverified' | 'tests' | 'no-patch';
 export type ActionType = 'apply' | 'preview' | 'prompt' | 'undo' | 'rerun' | 'cancel-confirm';
@@ -46,6 +47,8 @@ export interface RoundView {
   actions: ViewAction[];
   /** Shown folded (an earlier failed attempt once a later round is the answer). */
   collapsed: boolean;
+  /** The trace tool calls the model made in this round, with their answers. */
+  toolCalls: ToolCallView[];
 }
 
 export interface Banner {
@@ -116,6 +119,12 @@ function roundView(s: FixSession, r: SessionRound, ctx: ViewContext, answer: Fix
   }
   if (res) actions.push({ type: 'prompt', round: r.index, label: 'Show Prompt', title: 'The exact (redacted) messages the model got in this round' });
   const read = links ? [links.own, ...links.all.filter((x) => x !== links.own)].map((x) => x.label).join(', and ') : null;
+  // A tool answer's steps belong to the recording it asked: the failing run unless it asked the patched one.
+  const failing = links?.all.find((x) => x.trace === s.trace) ?? links?.own;
+  const toolCalls = r.toolCalls.map((c) => {
+    const source = c.run === 'patched' ? links?.own : failing;
+    return toolCallView(c, source ? stepResolver([source], source) : undefined);
+  });
   const final = s.status !== 'running';
   const laterIsAnswer = answer !== undefined && answer.index > r.index && answer.verification?.passed === true;
   return {
@@ -137,6 +146,7 @@ function roundView(s: FixSession, r: SessionRound, ctx: ViewContext, answer: Fix
     confirm,
     actions,
     collapsed: final && laterIsAnswer && !applied,
+    toolCalls,
   };
 }
 
