@@ -168,7 +168,16 @@ async function step(dir: string): Promise<void> {
 
 async function main(): Promise<void> {
   const interp = await findInterpreter(interpOpts);
-  const stdlib = execFileSync(interp.python, ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' }).trim();
+  // Real files for the workspace curve: a stdlib with its test suite (pyenv's builds have one;
+  // Debian's python3 has none), else the interpreter's own.
+  const stdlibOf = (python: string) => execFileSync(python, ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' }).trim();
+  let stdlib = stdlibOf(interp.python);
+  try {
+    const other = stdlibOf('python3');
+    if (existsSync(path.join(other, 'test', 'test_grammar.py'))) stdlib = other;
+  } catch {
+    /* keep the interpreter's */
+  }
   console.log(`python ${interp.version} (${interp.python}), debugpy ${interp.debugpyVersion} (${interp.debugpyPath}); ${runs} runs per figure`);
   const dir = mkdtempSync(path.join(tmpdir(), 'tfx-bench-'));
   try {

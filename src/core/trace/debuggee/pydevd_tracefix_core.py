@@ -189,8 +189,10 @@ def _repr(v, limit):
 def emit(rec):
     buf.append(rec)
     n = state['n'] = state['n'] + 1
-    if n < 64 or len(buf) >= 512 or (n & 255) == 0:
-        channel.maybe_flush(n < 64 or len(buf) >= 512)
+    # The first records leave at once (a program stuck in its first lines, holding the GIL, still
+    # shows them); then batches of 512, or every 50 ms (checked every 32 records).
+    if n <= 16 or len(buf) >= 512 or (n & 31) == 0:
+        channel.maybe_flush(n <= 16 or len(buf) >= 512)
     if n >= CFG['hard_cap']:
         finish('cap')
 
