@@ -11,6 +11,7 @@ import type { PanelAction } from './explain/explanationView';
 import type { ShownNotification } from './notify';
 import type { RunPlan } from './runPlan';
 import type { TimelineState } from './timeline/timelineView';
+import { lmToolsOf } from './tools/lmTools';
 import type { LastRun } from './traceCommand';
 
 export interface TracefixTestApi {
@@ -39,6 +40,10 @@ export interface TracefixTestApi {
   explanation(): ExplainSnapshot | undefined;
   /** Same path as clicking a step link or a button in the Explanation view. */
   explanationAction(action: PanelAction): Promise<void>;
+  /** What VS Code shows before a Tracefix language-model tool runs (its progress text and the
+   * confirmation the user answers), and the same invoke VS Code makes once the user confirmed. */
+  lmToolPrepare(name: string, input: object): { invocationMessage: string; title?: string; message?: string };
+  lmToolInvoke(name: string, input: object): Promise<{ text?: string; error?: string }>;
 }
 
 const SEVERITY = { [vscode.DiagnosticSeverity.Error]: 'error', [vscode.DiagnosticSeverity.Warning]: 'warning', [vscode.DiagnosticSeverity.Information]: 'information', [vscode.DiagnosticSeverity.Hint]: 'hint' } as const;
@@ -64,5 +69,23 @@ export function createTestApi(ctx: TracefixContext): TracefixTestApi {
     registerExplainStep: (step) => ctx.explainSteps.register(step),
     explanation: () => explainFeatureOf(ctx)?.snapshot(),
     explanationAction: (action) => explainFeatureOf(ctx)?.view.act(action) ?? Promise.resolve(),
+    lmToolPrepare: (name, input) => {
+      const p = lmToolsOf(ctx)?.prepare(name, input as Record<string, unknown>);
+      const str = (v: string | vscode.MarkdownString | undefined) => (typeof v === 'string' ? v : v?.value);
+      return { invocationMessage: str(p?.invocationMessage) ?? '', title: p?.confirmationMessages?.title, message: str(p?.confirmationMessages?.message) };
+    },
+    lmToolInvoke: async (name, input) => {
+      const tools = lmToolsOf(ctx);
+      if (!tools) return { error: 'language-model tools are not registered' };
+      const cts = new vscode.CancellationTokenSource();
+      try {
+        const r = await tools.invoke(name, input as Record<string, unknown>, cts.token);
+        return { text: r.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('') };
+      } catch (e) {
+        return { error: e instanceof Error ? e.message : String(e) };
+      } finally {
+        cts.dispose();
+      }
+    },
   };
 }

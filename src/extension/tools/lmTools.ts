@@ -128,10 +128,30 @@ export class TraceLmTools implements vscode.Disposable {
     return text(`${head}\n${body}\nAsk ${TRACE_TOOLS.filter((t) => t.name !== 'trace_overview').map((t) => lmToolName(t.name)).join(', ')} about it.`);
   }
 
+  /** The same handlers VS Code calls: prepareInvocation (what the user is asked) and invoke (after
+   * the user confirmed). For the test API: VS Code's own confirmation dialog cannot be answered there. */
+  prepare(name: string, input: Input): vscode.PreparedToolInvocation {
+    if (name === lmToolName(RECORD_TRACE_NAME)) return this.prepareRecord(input);
+    return { invocationMessage: `Tracefix: ${name.slice(LM_TOOL_PREFIX.length).replace(/_/g, ' ')}${summaryOf(input)}` };
+  }
+
+  invoke(name: string, input: Input, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
+    if (name === lmToolName(RECORD_TRACE_NAME)) return this.record(input, token);
+    const core = name.slice(LM_TOOL_PREFIX.length);
+    return Promise.resolve(this.query(core, input));
+  }
+
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
     this.sessions = new WeakMap();
   }
+}
+
+const registered = new WeakMap<TracefixContext, TraceLmTools>();
+
+/** The tools registered for `ctx` (for the test API). */
+export function lmToolsOf(ctx: TracefixContext): TraceLmTools | undefined {
+  return registered.get(ctx);
 }
 
 /** ` (name=total)`: the input in the progress message. */
@@ -142,7 +162,9 @@ function summaryOf(input: Input): string {
 
 export function registerTraceLmTools(ctx: TracefixContext): vscode.Disposable {
   try {
-    return new TraceLmTools(ctx);
+    const tools = new TraceLmTools(ctx);
+    registered.set(ctx, tools);
+    return tools;
   } catch (e) {
     // A host that refuses the registration (names not contributed) must not stop activation.
     ctx.log.error(`language-model tools: ${isUserError(e) ? e.message : errorMessage(e)}`);
