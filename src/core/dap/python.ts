@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
-import type { InterpreterOptions } from '../trace/options';
+import type { InterpreterOptions } from './types';
 
 export interface Interpreter {
   python: string;

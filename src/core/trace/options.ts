@@ -11,19 +11,10 @@ export type RunTarget =
  * former name of 'fast' and is still accepted. */
 export type EngineName = 'fast' | 'step' | 'logpoint';
 
-import type { DapLogger, SpawnWrapper } from '../dap/types';
+import type { DapLogger, InterpreterOptions, SpawnWrapper } from '../dap/types';
 
-export type { DapLogger, SpawnWrapper };
+export type { DapLogger, InterpreterOptions, SpawnWrapper };
 
-export interface InterpreterOptions {
-  /** Explicit interpreter; when set, no other candidate is tried. */
-  python?: string;
-  /** A folder holding a `debugpy` package (or the package folder itself), e.g. the one bundled with
-   * the ms-python.debugpy extension (`bundled/libs`). Used when the interpreter lacks debugpy. */
-  debugpyPath?: string;
-  /** Environment to search PATH / TRACEFIX_PYTHON in (defaults to process.env). */
-  env?: NodeJS.ProcessEnv;
-}
 
 export interface RecordOptions extends InterpreterOptions {
   target: RunTarget;
