@@ -66,7 +66,7 @@ export function calls(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
     for (const f of matching) {
       const last = f.events[f.events.length - 1] ?? 0;
       if (last < from) continue;
-      list.add(`${callSummary(view, ctx, f.callId)}; ${siteText(view, f.callId)}`, view.stepAt(f.events[0] ?? 0) ?? view.stepAtOrBefore(f.events[0] ?? 0));
+      list.add(() => `${callSummary(view, ctx, f.callId)}; ${siteText(view, f.callId)}`, view.stepAt(f.events[0] ?? 0) ?? view.stepAtOrBefore(f.events[0] ?? 0));
     }
   } else {
     const depth = Math.min(Math.max(optInt(args, 'depth') ?? 3, 1), 12);
@@ -98,7 +98,7 @@ function listCalls(view: TraceView, ctx: ToolContext, ids: readonly number[], li
       const f = view.frames.get(c);
       const last = f?.events[f.events.length - 1] ?? 0;
       if (last < from) continue;
-      list.add(`${pad}${callSummary(view, ctx, c)}`, view.stepAtOrBefore(f?.events[0] ?? 0));
+      list.add(() => `${pad}${callSummary(view, ctx, c)}`, view.stepAtOrBefore(f?.events[0] ?? 0));
       if (depth + 1 < maxDepth && f?.children.length) listCalls(view, ctx, f.children, list, depth + 1, maxDepth, from);
     }
     k = end;

@@ -37,9 +37,11 @@ export class BoundedList {
 
   constructor(private readonly maxItems: number, private readonly maxChars: number) {}
 
-  /** Adds one item (may span lines); false when it did not fit (the list is full from then on). */
-  add(text: string, step: number | null): boolean {
+  /** Adds one item (may span lines); false when it did not fit (the list is full from then on). A
+   * function is only called while the list takes items: a long tail is counted, not formatted. */
+  add(item: string | (() => string), step: number | null): boolean {
     this.count++;
+    const text = this.full || this.lines.length >= this.maxItems ? '' : typeof item === 'string' ? item : item();
     if (!this.full && this.lines.length < this.maxItems && this.chars + text.length + 1 <= this.maxChars) {
       this.lines.push(text);
       this.chars += text.length + 1;

@@ -32,6 +32,18 @@ function scopeText(s: Scope, fnGiven: string | undefined, fileGiven: string | un
 
 const PSEUDO: Record<string, 'return' | 'yield' | 'exception'> = { __return__: 'return', __yield__: 'yield', __exception__: 'exception' };
 
+/** Does event i change `name` (cheap: no value is redacted or formatted)? */
+function changes(view: TraceView, i: number, name: string): boolean {
+  const kind = PSEUDO[name];
+  if (kind) return view.kindAt(i) === kind && (kind === 'exception' || view.frames.get(view.callIdAt(i))?.function !== '<module>');
+  let hit = false;
+  view.eachChange(i, (n) => {
+    if (n === name) hit = true;
+  });
+  if (hit) return true;
+  return (view.event(i).deltas ?? []).some((d) => d.path === name || d.path.startsWith(`${name}[`) || d.path.startsWith(`${name}.`));
+}
+
 /** What event i did to `name` ('' when nothing), as `name=value` / `del name` / a delta. */
 function changeOf(view: TraceView, ctx: ToolContext, i: number, name: string): string {
   const kind = PSEUDO[name];
@@ -66,8 +78,7 @@ export function variableHistory(ctx: ToolContext, args: ToolArgs): ToolAnswerDra
   let before = 0;
   for (let i = 0; i < view.length; i++) {
     if (view.stepAt(i) === null || !inScope(view, i, scope)) continue;
-    const change = changeOf(view, ctx, i, name);
-    if (!change) {
+    if (!changes(view, i, name)) {
       if (namesSeen.size < 200) view.eachChange(i, (n) => namesSeen.add(n));
       continue;
     }
@@ -76,7 +87,7 @@ export function variableHistory(ctx: ToolContext, args: ToolArgs): ToolAnswerDra
       before++;
       continue;
     }
-    list.add(`${stepRef(view, i)} ${whereAt(view, i)} ${change}`, view.stepAt(i));
+    list.add(() => `${stepRef(view, i)} ${whereAt(view, i)} ${changeOf(view, ctx, i, name)}`, view.stepAt(i));
   }
   const where = scopeText(scope, fnGiven, fileGiven);
   const total = list.count + before;

@@ -39,11 +39,13 @@ export function lineExecutions(ctx: ToolContext, args: ToolArgs): ToolAnswerDraf
       before++;
       continue;
     }
-    const e = view.stepAt(i) !== null ? view.event(i) : undefined;
-    const changed = e ? changesText(e, { width: ctx.limits.valueWidth }) : '';
-    const kind = view.kindAt(i);
-    const what = changed ? ctx.values.text(changed) : kind === 'line' ? 'no change' : kind;
-    list.add(`${stepRef(view, i)} ${view.frameLabel(view.callIdAt(i))}: ${what}`, view.stepAt(i) ?? view.stepAtOrBefore(i));
+    list.add(() => {
+      const e = view.stepAt(i) !== null ? view.event(i) : undefined;
+      const changed = e ? changesText(e, { width: ctx.limits.valueWidth }) : '';
+      const kind = view.kindAt(i);
+      const what = changed ? ctx.values.text(changed) : kind === 'line' ? 'no change' : kind;
+      return `${stepRef(view, i)} ${view.frameLabel(view.callIdAt(i))}: ${what}`;
+    }, view.stepAt(i) ?? view.stepAtOrBefore(i));
   }
   const gapRuns = file !== undefined ? (view.gap?.lines.get(file)?.get(line) ?? 0) : 0;
   const out: string[] = [];

@@ -27,6 +27,10 @@ export function searchValues(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft 
   const from = view.indexFromStep(optInt(args, 'from_step'));
   const list = new BoundedList(itemLimit(args, ctx.limits, MAX_ITEMS), ctx.limits.maxChars - 700);
   const find = (v: string): number => (caseSensitive ? v : v.toLowerCase()).indexOf(needle);
+  // Redaction only replaces spans with "<redacted>", so a needle without < or > that is not part of
+  // that word is in a redacted value only if it is in the raw one: the raw value is a sound
+  // pre-filter, and only candidates are redacted (the match itself is always on the redacted value).
+  const prefilter = !/[<>]/.test(needle) && !'<redacted>'.includes(needle);
   let before = 0;
   for (let i = 0; i < view.length; i++) {
     if (view.stepAt(i) === null) continue;
@@ -35,6 +39,7 @@ export function searchValues(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft 
     const hits: string[] = [];
     const consider = (label: string, key: string, raw: string, show: (v: string) => string): void => {
       if (name !== undefined && key !== name && !key.startsWith(`${name}[`) && !key.startsWith(`${name}.`)) return;
+      if (prefilter && find(raw) < 0) return;
       const v = label === '__exception__' ? ctx.values.text(raw) : ctx.values.value(key, raw);
       const at = find(v);
       if (at >= 0) hits.push(show(excerpt(v, at, needle.length, ctx.limits.valueWidth)));
@@ -62,7 +67,7 @@ export function searchValues(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft 
   const more = list.more('steps');
   if (more) out.push(more);
   if (name === undefined && fn === undefined) {
-    const printed = printedMatches(ctx, view, find, needle.length);
+    const printed = printedMatches(ctx, view, find, needle.length, prefilter);
     if (printed) out.push(printed);
   }
   const g = gapSentence(view);
@@ -71,11 +76,12 @@ export function searchValues(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft 
 }
 
 /** Lines of printed output holding the text, with the step they were printed after. */
-function printedMatches(ctx: ToolContext, view: ReturnType<typeof traceView>, find: (v: string) => number, len: number): string {
+function printedMatches(ctx: ToolContext, view: ReturnType<typeof traceView>, find: (v: string) => number, len: number, prefilter: boolean): string {
   const lines: string[] = [];
   let count = 0;
   for (const chunk of ctx.trace.output) {
     for (const line of chunk.text.split('\n')) {
+      if (prefilter && find(line) < 0) continue;
       const v = ctx.values.text(line);
       const at = find(v);
       if (at < 0) continue;

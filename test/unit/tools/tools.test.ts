@@ -155,6 +155,10 @@ describe('redaction and bounds', () => {
     expect(ask(t, 'find_first', { condition: "password != 'hunter2-Secret!'" }).text).toMatch(/first holds/);
     expect(ask(t, 'search_values', { text: 's3cr3t' }).text).toMatch(/is in no recorded value/);
     expect(ask(t, 'search_values', { text: 'Zq8vN' }, ['Zq8vN3xLp2Rt7Wm4Ks9Yb']).text).toMatch(/is in no recorded value/);
+    // What the model may see is searched as it sees it: the placeholder itself is found, the secret not.
+    expect(ask(t, 'search_values', { text: 'admin:<redacted>@' }).steps).toEqual([2, 3]);
+    expect(ask(t, 'search_values', { text: 'cted>@db' }).steps).toEqual([2, 3]);
+    expect(ask(t, 'search_values', { text: 'hunter2' }).text).toMatch(/is in no recorded value/);
   });
 
   it('an answer never passes the character bound, whatever the values', () => {
