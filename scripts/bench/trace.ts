@@ -130,8 +130,9 @@ async function workspace(dir: string, stdlib: string): Promise<void> {
   const tiny = 'def add(a, b):\n    return a + b\n\n\nx = add(1, 2)\ny = add(x, 3)\n';
   const cases: [string, (d: string) => number][] = [
     ['nothing', () => 0],
-    ['1,000 .py files (CPython stdlib)', (d) => copyPythonFiles(stdlib, d, 1000)],
-    ['10,000 .py files (stdlib + test suite)', (d) => copyPythonFiles(stdlib, d, 10_000)],
+    // In a subfolder, as a project's vendored code would be (at the top they would shadow the stdlib).
+    ['1,000 .py files (CPython stdlib)', (d) => copyPythonFiles(stdlib, path.join(d, 'lib'), 1000)],
+    ['10,000 .py files (stdlib + test suite)', (d) => copyPythonFiles(stdlib, path.join(d, 'lib'), 10_000)],
     ['one 6,000-line module', (d) => {
       const big = readFileSync(path.join(stdlib, '_pydecimal.py'), 'utf8');
       writeFileSync(path.join(d, 'big_module.py'), big + '\n'.repeat(Math.max(0, 6000 - big.split('\n').length)));

@@ -29,8 +29,11 @@ export interface FindInterpreterOptions extends InterpreterOptions {
   bundledDebugpyPath?: string | null;
 }
 
+// Run in the user's folder: a json/ package there must not shadow the standard library.
 const PROBE = `
-import json, sys
+import sys
+sys.path[:] = [p for p in sys.path if p not in ('', '.')]
+import json
 out = {"version": sys.version.split()[0], "executable": sys.executable}
 try:
     import debugpy, os

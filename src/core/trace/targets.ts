@@ -54,8 +54,12 @@ export function resolveTarget(target: RunTarget, cwdIn: string, args: string[], 
   }
 }
 
+// The working directory is the user's folder: a json/ or re/ package there must not shadow the
+// standard library this check imports (sys is built in; the cwd is put back for find_spec only).
 const PREFLIGHT = `
-import json, sys, importlib.util
+import sys
+sys.path[:] = [p for p in sys.path if p not in ('', '.')]
+import json, importlib.util
 req = json.loads(sys.argv[1])
 out = {}
 for f in req.get("compile", []):

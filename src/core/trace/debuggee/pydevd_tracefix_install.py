@@ -29,18 +29,29 @@ def _debugpy_version():
         return '?'
 
 
+_OUTPUT_KEPT = 1000000  # characters of output kept in the trace (the program's own output is untouched)
+_output = {'left': _OUTPUT_KEPT, 'dropped': 0}
+
+
 class _Tee(object):
-    """Program output as records too, so it can be placed between the events that printed it."""
+    """Program output as records too, so it can be placed between the events that printed it. Past
+    _OUTPUT_KEPT characters the rest is counted, and the trace says how much it left out."""
 
     def __init__(self, stream, fd):
         self._stream = stream
         self._fd = fd
-        self._left = [1000000]
 
     def write(self, s):
-        if not core.state['done'] and type(s) is str and s and self._left[0] > 0:
-            self._left[0] -= len(s)
-            core.buf.append(('O', self._fd, s if self._left[0] >= 0 else s[:len(s) + self._left[0]]))
+        if not core.state['done'] and type(s) is str and s:
+            left = _output['left']
+            if left >= len(s):
+                _output['left'] = left - len(s)
+                core.buf.append(('O', self._fd, s))
+            else:
+                if left > 0:
+                    core.buf.append(('O', self._fd, s[:left]))
+                _output['left'] = 0
+                _output['dropped'] += len(s) - max(left, 0)
         return self._stream.write(s)
 
     def __getattr__(self, name):
@@ -49,6 +60,8 @@ class _Tee(object):
 
 def _final():
     try:
+        if _output['dropped']:
+            core.buf.append(('O', 2, '\n[tracefix: %d more characters of output not kept in the trace]\n' % _output['dropped']))
         core.finish('exit', core.state.get('exit_code'))
         channel.close()
         pydevd_patches.quick_exit(core)
