@@ -93,13 +93,17 @@ describe('tracefix mcp (SDK client over stdio)', () => {
     writeFileSync(outside, '{}');
     const client = await connect(['--root', ws]);
     try {
-      expect(await call(client, 'load_trace', { path: '../elsewhere.json' })).toMatchObject({ isError: true, text: expect.stringMatching(/is outside the workspace root/) as unknown as string });
+      const outsideRoot = await call(client, 'load_trace', { path: '../elsewhere.json' });
+      expect(outsideRoot.isError).toBe(true);
+      expect(outsideRoot.text).toMatch(/is outside the workspace root/);
       const loaded = await call(client, 'load_trace', { path: 'run.json' });
       expect(loaded.text).toMatch(/^Loaded .*run\.json/);
       const state = await call(client, 'state_at_step', { step: 0 });
       expect(state.text).toMatch(/token='<redacted>'/);
       for (const q of [state, loaded, await call(client, 'search_values', { text: SECRET.slice(0, 8) }), await call(client, 'trace_overview')]) expect(q.text).not.toContain(SECRET.slice(3, 15));
-      expect(await call(client, 'record_trace', { script: '../../etc/passwd' })).toMatchObject({ isError: true, text: expect.stringMatching(/outside the workspace root/) as unknown as string });
+      const escape = await call(client, 'record_trace', { script: '../../etc/passwd' });
+      expect(escape.isError).toBe(true);
+      expect(escape.text).toMatch(/outside the workspace root/);
       expect(await call(client, 'record_trace', { script: 'leak.py', test: 'x' })).toMatchObject({ isError: true, text: 'record_trace: give exactly one of script, test (a pytest node id or test file) or module.' });
       expect(await call(client, 'record_trace', { module: 'os; rm -rf /' })).toMatchObject({ isError: true });
     } finally {
