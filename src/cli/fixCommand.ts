@@ -38,8 +38,8 @@ const FIX_OPTIONS = {
 
 export function formatPrompt(messages: ChatMessage[], round: number, tools: string[] = []): string {
   const body = messages.map((m) => `----- ${m.role} -----\n${m.content.replace(/\n+$/, '')}`).join('\n');
-  const offered = tools.length ? `\n----- tools -----\n${tools.join(', ')}` : '';
-  return `===== prompt (round ${round}) =====\n${body}${offered}\n===== end of prompt =====\n`;
+  const offered = tools.length ? `tools offered with it: ${tools.join(', ')}\n` : '';
+  return `===== prompt (round ${round}) =====\n${body}\n===== end of prompt =====\n${offered}`;
 }
 
 /** A tool call and the answer the model got, as --show-prompt prints them. */

@@ -44,7 +44,7 @@ describe('tracefix fix with trace tools', () => {
   it('--show-prompt prints each call and the answer the model got, between the prompt and the answer', async () => {
     const { r, server } = await fix(['--show-prompt'], [HISTORY, steps.answer(RIGHT_FIX)]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/----- tools -----\nvariable_history, state_at_step, line_executions, calls, find_first, search_values\n===== end of prompt =====/);
+    expect(r.stdout).toMatch(/===== end of prompt =====\ntools offered with it: variable_history, state_at_step, line_executions, calls, find_first, search_values\n/);
     expect(r.stdout).toMatch(/----- tool call \(round 1\): variable_history \{"name":"total","function":"average"\} -----\nHistory of `total` in average: 4 changes recorded:\n\(1\) average\.py:3 average#1 total=0\n[\s\S]*\(7\) average\.py:5 average#1 total=12\n----- end of tool answer -----/);
     expect(r.stdout.indexOf('----- tool call')).toBeLessThan(r.stdout.indexOf('Summary: Divide'));
     expect(r.stdout).toContain('verified: test passes');
