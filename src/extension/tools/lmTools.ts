@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { errorMessage, isUserError } from '../../core/errors';
 import { learnSecrets } from '../../core/model/learnSecrets';
 import { envSecrets } from '../../core/model/secretValues';
-import { DEFAULT_OVERVIEW_BUDGET, ToolSession, TRACE_TOOLS } from '../../core/tools';
+import { DEFAULT_OVERVIEW_BUDGET, DEFAULT_TOOL_LIMITS, ToolSession, TRACE_TOOLS } from '../../core/tools';
 import { RECORD_TRACE_NAME, recordTarget } from '../../core/tools/recordTool';
 import type { Trace } from '../../core/trace/model';
 import type { TracefixContext } from '../context';
@@ -58,7 +58,8 @@ export class TraceLmTools implements vscode.Disposable {
       const secrets = [...known, ...learnSecrets([...trace.sources.map((f) => f.text), ...trace.output.map((o) => o.text)], known)];
       this.sessions.set(trace, (s = new ToolSession(trace, { tools: TRACE_TOOLS, secrets })));
     }
-    if (budget?.tokenBudget) s.limits.maxChars = Math.max(1500, Math.min(6000, Math.floor(budget.tokenBudget * CHARS_PER_TOKEN)));
+    // A caller that says how many tokens it can take gets answers that fit (never more than the default).
+    s.limits.maxChars = budget?.tokenBudget ? Math.max(1500, Math.min(DEFAULT_TOOL_LIMITS.maxChars, Math.floor(budget.tokenBudget * CHARS_PER_TOKEN))) : DEFAULT_TOOL_LIMITS.maxChars;
     return s;
   }
 
