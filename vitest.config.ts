@@ -2,12 +2,16 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   // Mirror esbuild's `.py` text loader so tests run the same helper source as the bundles.
-  plugins: [{
-    name: 'python-as-text',
-    transform(code: string, id: string) {
-      return id.endsWith('.py') ? { code: `export default ${JSON.stringify(code)};`, map: null } : undefined;
+  plugins: [
+    {
+      name: 'python-as-text',
+      transform(code: string, id: string) {
+        return id.endsWith('.py')
+          ? { code: `export default ${JSON.stringify(code)};`, map: null }
+          : undefined;
+      },
     },
-  }],
+  ],
   test: {
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
     exclude: ['**/*.live.test.ts', 'node_modules/**'],

@@ -33,10 +33,18 @@
 
   // 16×16 icons drawn here (no icon font, nothing loaded).
   const ICONS = {
-    ok: ['M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1zm3.35 5.15-4 4.5a.5.5 0 0 1-.72.02l-2-2a.5.5 0 1 1 .7-.7l1.63 1.62 3.64-4.1a.5.5 0 1 1 .75.66z'],
-    warn: ['M8.57 1.5a.65.65 0 0 0-1.14 0L.6 13.6a.65.65 0 0 0 .57.97h13.66a.65.65 0 0 0 .57-.97L8.57 1.5zM8.75 12.5h-1.5V11h1.5v1.5zm0-2.75h-1.5V5.5h1.5v4.25z'],
-    error: ['M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1zm2.85 9.15a.5.5 0 0 1-.7.7L8 8.71l-2.15 2.14a.5.5 0 0 1-.7-.7L7.29 8 5.15 5.85a.5.5 0 1 1 .7-.7L8 7.29l2.15-2.14a.5.5 0 0 1 .7.7L8.71 8l2.14 2.15z'],
-    info: ['M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1zm.75 10.5h-1.5V7h1.5v4.5zM8 6a.9.9 0 1 1 0-1.8A.9.9 0 0 1 8 6z'],
+    ok: [
+      'M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1zm3.35 5.15-4 4.5a.5.5 0 0 1-.72.02l-2-2a.5.5 0 1 1 .7-.7l1.63 1.62 3.64-4.1a.5.5 0 1 1 .75.66z',
+    ],
+    warn: [
+      'M8.57 1.5a.65.65 0 0 0-1.14 0L.6 13.6a.65.65 0 0 0 .57.97h13.66a.65.65 0 0 0 .57-.97L8.57 1.5zM8.75 12.5h-1.5V11h1.5v1.5zm0-2.75h-1.5V5.5h1.5v4.25z',
+    ],
+    error: [
+      'M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1zm2.85 9.15a.5.5 0 0 1-.7.7L8 8.71l-2.15 2.14a.5.5 0 0 1-.7-.7L7.29 8 5.15 5.85a.5.5 0 1 1 .7-.7L8 7.29l2.15-2.14a.5.5 0 0 1 .7.7L8.71 8l2.14 2.15z',
+    ],
+    info: [
+      'M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1zm.75 10.5h-1.5V7h1.5v4.5zM8 6a.9.9 0 1 1 0-1.8A.9.9 0 0 1 8 6z',
+    ],
     running: ['M8 2a6 6 0 1 0 6 6h-1.5A4.5 4.5 0 1 1 8 3.5V2z'],
   };
 
@@ -155,7 +163,16 @@
   function diffBlock(diff) {
     const pre = el('pre', 'diff');
     for (const line of diff.replace(/\n$/, '').split('\n')) {
-      const cls = line.startsWith('+++') || line.startsWith('---') ? 'meta' : line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : line.startsWith('@@') ? 'hunk' : '';
+      const cls =
+        line.startsWith('+++') || line.startsWith('---')
+          ? 'meta'
+          : line.startsWith('+')
+            ? 'add'
+            : line.startsWith('-')
+              ? 'del'
+              : line.startsWith('@@')
+                ? 'hunk'
+                : '';
       pre.append(el('span', `line ${cls}`, `${line}\n`));
     }
     return pre;
@@ -174,21 +191,55 @@
     return bar;
   }
 
-  const STATE_ICON = { verified: 'ok', unverified: 'warn', tests: 'warn', 'no-patch': 'error', running: 'running' };
-  const PHASE_TEXT = { asking: 'asking the model…', verifying: 'verifying the fix…', tracing: 'tracing the program with the previous fix…' };
+  const STATE_ICON = {
+    verified: 'ok',
+    unverified: 'warn',
+    tests: 'warn',
+    'no-patch': 'error',
+    running: 'running',
+  };
+  const PHASE_TEXT = {
+    asking: 'asking the model…',
+    verifying: 'verifying the fix…',
+    tracing: 'tracing the program with the previous fix…',
+  };
 
   function roundHeader(r) {
     const h = el('h2', 'round-head');
-    h.append(icon(r.applied ? 'ok' : STATE_ICON[r.state]), el('span', 'round-no', `Round ${r.index}`));
+    h.append(
+      icon(r.applied ? 'ok' : STATE_ICON[r.state]),
+      el('span', 'round-no', `Round ${r.index}`),
+    );
     if (r.state === 'running') h.append(el('span', 'phase', PHASE_TEXT[r.phase] || r.phase));
-    else h.append(el('span', `chip chip-${r.state}`, r.applied ? 'applied' : r.state === 'verified' ? 'verified' : r.state === 'no-patch' ? 'no fix' : r.state === 'tests' ? 'changes the tests' : 'not verified'));
+    else
+      h.append(
+        el(
+          'span',
+          `chip chip-${r.state}`,
+          r.applied
+            ? 'applied'
+            : r.state === 'verified'
+              ? 'verified'
+              : r.state === 'no-patch'
+                ? 'no fix'
+                : r.state === 'tests'
+                  ? 'changes the tests'
+                  : 'not verified',
+        ),
+      );
     return h;
   }
 
   /** The trace tool calls of a round: each call's question, folded answer with step links. */
   function renderToolCalls(r) {
     const box = el('div', 'tool-calls');
-    box.append(el('p', 'tool-calls-head', `Asked the recording ${r.toolCalls.length === 1 ? 'once' : `${r.toolCalls.length} times`}:`));
+    box.append(
+      el(
+        'p',
+        'tool-calls-head',
+        `Asked the recording ${r.toolCalls.length === 1 ? 'once' : `${r.toolCalls.length} times`}:`,
+      ),
+    );
     r.toolCalls.forEach((c, i) => {
       const key = `${r.index}:${i}`;
       const d = el('details', `tool-call${c.error ? ' error' : ''}`);
@@ -277,11 +328,13 @@
     roundsEl.textContent = '';
     for (const r of view.rounds) roundsEl.append(renderRound(r));
     const offset = bannerEl.getBoundingClientRect().height + 4;
-    for (const s of roundsEl.querySelectorAll('section.round')) /** @type {HTMLElement} */ (s).style.scrollMarginTop = `${offset}px`;
+    for (const s of roundsEl.querySelectorAll('section.round'))
+      /** @type {HTMLElement} */ (s).style.scrollMarginTop = `${offset}px`;
     const running = view.status === 'running';
     if (view.focusRound !== null && (view.focusRound !== scrolledTo || running)) {
       const target = roundsEl.querySelector(`section.round[data-round="${view.focusRound}"]`);
-      if (target && (!running || view.focusRound !== scrolledTo)) target.scrollIntoView({ block: 'start' });
+      if (target && (!running || view.focusRound !== scrolledTo))
+        target.scrollIntoView({ block: 'start' });
       else if (running && nearBottom) window.scrollTo(0, document.body.scrollHeight);
       scrolledTo = view.focusRound;
     }
@@ -294,7 +347,8 @@
     const shown = [];
     for (const s of roundsEl.querySelectorAll('section.round')) {
       const r = s.getBoundingClientRect();
-      if (r.top >= top - 2 && r.top < window.innerHeight - 16) shown.push(Number(/** @type {HTMLElement} */ (s).dataset.round));
+      if (r.top >= top - 2 && r.top < window.innerHeight - 16)
+        shown.push(Number(/** @type {HTMLElement} */ (s).dataset.round));
     }
     return shown;
   }
@@ -304,22 +358,35 @@
       const index = Number(/** @type {HTMLElement} */ (sec).dataset.round);
       const r = view.rounds.find((x) => x.index === index);
       const rat = sec.querySelector('.rationale');
-      const links = [...sec.querySelectorAll('.rationale a.step')].map((a) => /** @type {HTMLElement} */ (a).dataset);
+      const links = [...sec.querySelectorAll('.rationale a.step')].map(
+        (a) => /** @type {HTMLElement} */ (a).dataset,
+      );
       return {
         index,
-        text: rat ? [...rat.childNodes].filter((n) => !(n instanceof HTMLElement && n.classList.contains('cursor'))).map((n) => n.textContent).join('\n') : '',
+        text: rat
+          ? [...rat.childNodes]
+              .filter((n) => !(n instanceof HTMLElement && n.classList.contains('cursor')))
+              .map((n) => n.textContent)
+              .join('\n')
+          : '',
         links: links.map((d) => Number(d.step)),
         linkTargets: links.map((d) => ({ step: Number(d.step), rec: Number(d.rec) })),
         verdict: sec.querySelector('.verdict')?.textContent ?? '',
         streaming: r ? r.state === 'running' : false,
-        buttons: [...sec.querySelectorAll('.round-body > .buttons button')].map((b) => b.textContent ?? ''),
+        buttons: [...sec.querySelectorAll('.round-body > .buttons button')].map(
+          (b) => b.textContent ?? '',
+        ),
         confirm: sec.querySelector('.confirm')?.textContent ?? '',
         collapsed: !(/** @type {HTMLDetailsElement} */ (sec.querySelector('details')).open),
-        tags: [...new Set([...(rat?.querySelectorAll('*') ?? [])].map((e) => e.tagName.toLowerCase()))],
+        tags: [
+          ...new Set([...(rat?.querySelectorAll('*') ?? [])].map((e) => e.tagName.toLowerCase())),
+        ],
         toolCalls: [...sec.querySelectorAll('.tool-call')].map((d) => ({
           name: d.querySelector('.tool-name')?.textContent ?? '',
           text: d.querySelector('.tool-answer')?.textContent ?? '',
-          links: [...d.querySelectorAll('.tool-answer a.step')].map((a) => Number(/** @type {HTMLElement} */ (a).dataset.step)),
+          links: [...d.querySelectorAll('.tool-answer a.step')].map((a) =>
+            Number(/** @type {HTMLElement} */ (a).dataset.step),
+          ),
           error: d.classList.contains('error'),
         })),
       };
@@ -330,7 +397,13 @@
       detail: bannerDetail.textContent ?? '',
       buttons: [...bannerActions.querySelectorAll('button')].map((b) => b.textContent ?? ''),
     };
-    vscode.postMessage({ type: 'rendered', session: view.session, banner, rounds, inView: inView() });
+    vscode.postMessage({
+      type: 'rendered',
+      session: view.session,
+      banner,
+      rounds,
+      inView: inView(),
+    });
   }
 
   document.body.addEventListener('click', (ev) => {
@@ -338,7 +411,11 @@
     const link = /** @type {HTMLElement | null} */ (t.closest('a.step'));
     if (link) {
       ev.preventDefault();
-      vscode.postMessage({ type: 'step', step: Number(link.dataset.step), rec: Number(link.dataset.rec) });
+      vscode.postMessage({
+        type: 'step',
+        step: Number(link.dataset.step),
+        rec: Number(link.dataset.rec),
+      });
       return;
     }
     const ext = /** @type {HTMLElement | null} */ (t.closest('a.external'));

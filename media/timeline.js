@@ -46,7 +46,11 @@
       row.append(
         el('span', 'k', r.k === null ? '·' : r.k),
         el('span', 'where', `${r.file}:${r.line}`),
-        el('span', 'fn', `${'  '.repeat(Math.min(r.depth, 12))}${r.fn}${r.call > 1 ? ` #${r.call}` : ''}`),
+        el(
+          'span',
+          'fn',
+          `${'  '.repeat(Math.min(r.depth, 12))}${r.fn}${r.call > 1 ? ` #${r.call}` : ''}`,
+        ),
         el('span', 'text', r.text),
       );
       frag.append(row);
@@ -107,10 +111,15 @@
   function showDetail(d) {
     detail.textContent = '';
     const head = el('h2', '', `${d.k === null ? 'event' : `step ${d.k}`} · ${d.file}:${d.line}`);
-    const meta = el('p', 'meta', `${d.kind} in ${d.fn} #${d.call} · depth ${d.depth}${d.caller ? ` · called from ${d.caller}` : ''}`);
+    const meta = el(
+      'p',
+      'meta',
+      `${d.kind} in ${d.fn} #${d.call} · depth ${d.depth}${d.caller ? ` · called from ${d.caller}` : ''}`,
+    );
     detail.append(head, meta);
     if (d.exception) detail.append(el('p', 'exception', `✗ ${d.exception}`));
-    if (d.value !== undefined) detail.append(el('p', 'value', `${d.kind === 'yield' ? 'yielded' : 'returned'} ${d.value}`));
+    if (d.value !== undefined)
+      detail.append(el('p', 'value', `${d.kind === 'yield' ? 'yielded' : 'returned'} ${d.value}`));
     detail.append(table('Changed', d.changed, d.deltas), table('Locals', d.locals));
   }
 
@@ -129,18 +138,24 @@
       recording.append(o);
     }
     if (entries.length === 0) recording.append(el('option', '', 'No trace recorded yet'));
-    recording.disabled = entries.length === 0 || (entries.length === 1 && entries[0].id === current);
+    recording.disabled =
+      entries.length === 0 || (entries.length === 1 && entries[0].id === current);
     recording.title = entries.find((r) => r.id === current)?.label ?? 'No trace recorded yet';
   }
 
   function showStale(files) {
     stale.hidden = !files || files.length === 0;
-    staleText.textContent = files && files.length ? `⚠ Recorded before ${files.join(', ')} changed: the values are from the code as it was.` : '';
+    staleText.textContent =
+      files && files.length
+        ? `⚠ Recorded before ${files.join(', ')} changed: the values are from the code as it was.`
+        : '';
     document.body.classList.toggle('is-stale', !stale.hidden);
   }
 
   list.addEventListener('click', (ev) => {
-    const row = /** @type {HTMLElement|null} */ (ev.target instanceof HTMLElement ? ev.target.closest('.row[data-index]') : null);
+    const row = /** @type {HTMLElement|null} */ (
+      ev.target instanceof HTMLElement ? ev.target.closest('.row[data-index]') : null
+    );
     if (!row) return;
     const i = rows.findIndex((r) => String(r.i) === row.dataset.index);
     select(i);
@@ -149,11 +164,20 @@
 
   replay.addEventListener('click', () => vscode.postMessage({ type: 'replay' }));
   rerun.addEventListener('click', () => vscode.postMessage({ type: 'rerun' }));
-  recording.addEventListener('change', () => vscode.postMessage({ type: 'recording', id: Number(recording.value) }));
+  recording.addEventListener('change', () =>
+    vscode.postMessage({ type: 'recording', id: Number(recording.value) }),
+  );
 
   list.addEventListener('keydown', (ev) => {
     const p = position();
-    const moves = { ArrowLeft: p - 1, ArrowUp: p - 1, ArrowRight: p + 1, ArrowDown: p + 1, Home: 0, End: rows.length - 1 };
+    const moves = {
+      ArrowLeft: p - 1,
+      ArrowUp: p - 1,
+      ArrowRight: p + 1,
+      ArrowDown: p + 1,
+      Home: 0,
+      End: rows.length - 1,
+    };
     if (!(ev.key in moves)) return;
     ev.preventDefault();
     select(p < 0 && ev.key !== 'End' ? 0 : moves[ev.key]);

@@ -9,9 +9,22 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { nodeBundle } from './esbuild-options.mjs';
 
-await esbuild.build({ ...nodeBundle, entryPoints: ['src/cli/main.ts'], outfile: 'out/bench/cli.js' });
+await esbuild.build({
+  ...nodeBundle,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'out/bench/cli.js',
+});
 mkdirSync('out/bench', { recursive: true });
 const args = process.argv.slice(2);
-const run = args.length ? args : ['--dataset', 'humanevalfix', '--model', 'oracle', '--out', 'out/bench/humanevalfix-oracle.json'];
+const run = args.length
+  ? args
+  : [
+      '--dataset',
+      'humanevalfix',
+      '--model',
+      'oracle',
+      '--out',
+      'out/bench/humanevalfix-oracle.json',
+    ];
 const r = spawnSync(process.execPath, ['out/bench/cli.js', 'bench', ...run], { stdio: 'inherit' });
 process.exitCode = r.status ?? 1;

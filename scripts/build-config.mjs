@@ -23,13 +23,34 @@ const vendorExternal = {
 export function productEntries({ production = false } = {}) {
   const common = { ...nodeBundle, absWorkingDir: repo, minify: production };
   const entries = [
-    { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [vendorExternal] },
-    { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [vendorExternal] },
-    { entryPoints: ['src/core/replay/adapterMain.ts'], outfile: 'dist/replayAdapter.js', plugins: [vendorExternal] },
+    {
+      entryPoints: ['src/extension/extension.ts'],
+      outfile: 'dist/extension.js',
+      external: ['vscode'],
+      plugins: [vendorExternal],
+    },
+    {
+      entryPoints: ['src/cli/main.ts'],
+      outfile: 'dist/cli.js',
+      banner: { js: '#!/usr/bin/env node' },
+      plugins: [vendorExternal],
+    },
+    {
+      entryPoints: ['src/core/replay/adapterMain.ts'],
+      outfile: 'dist/replayAdapter.js',
+      plugins: [vendorExternal],
+    },
   ].filter((e) => existsSync(path.join(repo, e.entryPoints[0])));
   // Each vendor file is the package's CommonJS entry, exactly what `require(name)` gives in development.
   for (const name of VENDORED) {
-    entries.push({ stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: repo, sourcefile: `vendor-${name}.js` }, outfile: `dist/vendor/${name}.js` });
+    entries.push({
+      stdin: {
+        contents: `module.exports = require(${JSON.stringify(name)});`,
+        resolveDir: repo,
+        sourcefile: `vendor-${name}.js`,
+      },
+      outfile: `dist/vendor/${name}.js`,
+    });
   }
   return entries.map((e) => ({ ...common, ...e }));
 }

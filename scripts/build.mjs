@@ -20,6 +20,8 @@ if (argv.includes('--watch')) {
   await Promise.all(entries.map((e) => esbuild.build(e)));
   if (production) {
     const kb = (f) => `${(statSync(path.join(repo, f)).size / 1024).toFixed(0)} KB`;
-    console.log(`build (production, minified): ${entries.map((e) => `${e.outfile} ${kb(e.outfile)}`).join(', ')}`);
+    console.log(
+      `build (production, minified): ${entries.map((e) => `${e.outfile} ${kb(e.outfile)}`).join(', ')}`,
+    );
   }
 }

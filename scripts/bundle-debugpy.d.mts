@@ -8,5 +8,9 @@ export interface BundledDebugpyInfo {
 export declare const DEBUGPY_SPEC: string;
 export declare const BUNDLED_LIBS: string;
 export declare function bundledDebugpyInfo(libs?: string): BundledDebugpyInfo | undefined;
-export declare function ensureBundledDebugpy(opts?: { force?: boolean; clean?: boolean; log?: (message: string) => void }): BundledDebugpyInfo;
+export declare function ensureBundledDebugpy(opts?: {
+  force?: boolean;
+  clean?: boolean;
+  log?: (message: string) => void;
+}): BundledDebugpyInfo;
 export declare function removeBytecode(libs?: string): number;

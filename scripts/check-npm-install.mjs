@@ -23,7 +23,8 @@ function sh(cmd, args, opts = {}) {
 function pythonWithoutDebugpy(dir) {
   const wrapper = path.join(dir, 'python-no-site');
   writeFileSync(wrapper, '#!/bin/sh\nexec /usr/bin/python3 -S "$@"\n', { mode: 0o755 });
-  if (sh(wrapper, ['-c', 'import debugpy']).status === 0) throw new Error('precondition: the wrapper must not import debugpy');
+  if (sh(wrapper, ['-c', 'import debugpy']).status === 0)
+    throw new Error('precondition: the wrapper must not import debugpy');
   return wrapper;
 }
 
@@ -41,54 +42,97 @@ export function checkNpmInstall({ log = (m) => console.log(`[npm-install] ${m}`)
       log(`✗ ${name}: ${e instanceof Error ? e.message : e}`);
     }
   };
-  const npmEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', npm_config_cache: path.join(tmp, 'npm-cache') };
+  const npmEnv = {
+    ...process.env,
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+    npm_config_cache: path.join(tmp, 'npm-cache'),
+  };
   try {
     let tarball;
     check('npm pack (prepack: production build + bundled debugpy)', () => {
-      const r = sh('npm', ['pack', '--pack-destination', tmp, '--silent'], { cwd: repo, env: npmEnv });
-      if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`);
+      const r = sh('npm', ['pack', '--pack-destination', tmp, '--silent'], {
+        cwd: repo,
+        env: npmEnv,
+      });
+      if (r.status !== 0)
+        throw new Error(`exit ${r.status}: ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`);
       tarball = path.join(tmp, r.stdout.trim().split('\n').pop());
       const list = sh('tar', ['tzf', tarball]).stdout.split('\n');
-      for (const f of ['package/dist/cli.js', 'package/dist/vendor/gpt-tokenizer.js', 'package/bundled/libs/debugpy/__init__.py', 'package/THIRD_PARTY_NOTICES', 'package/LICENSE']) {
+      for (const f of [
+        'package/dist/cli.js',
+        'package/dist/vendor/gpt-tokenizer.js',
+        'package/bundled/libs/debugpy/__init__.py',
+        'package/THIRD_PARTY_NOTICES',
+        'package/LICENSE',
+      ]) {
         if (!list.includes(f)) throw new Error(`${f} is not in the tarball`);
       }
-      const bad = list.filter((f) => /^package\/(src|test|scripts|out)\/|\.map$|__pycache__/.test(f));
+      const bad = list.filter((f) =>
+        /^package\/(src|test|scripts|out)\/|\.map$|__pycache__/.test(f),
+      );
       if (bad.length) throw new Error(`should not be packed: ${bad.slice(0, 5).join(', ')}`);
       return `${path.basename(tarball)}, ${list.filter(Boolean).length} files`;
     });
     const prefix = path.join(tmp, 'global');
     const bin = path.join(prefix, 'bin', 'tracefix');
-    check('npm install -g <tarball> puts tracefix on PATH; --version prints the package version', () => {
-      if (!tarball) throw new Error('no tarball');
-      const r = sh('npm', ['install', '-g', '--prefix', prefix, tarball], { env: npmEnv });
-      if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`);
-      const v = sh(bin, ['--version'], { env: { ...process.env, PATH: `${path.dirname(bin)}:${process.env.PATH}` } });
-      if (v.stdout.trim() !== version) throw new Error(`tracefix --version printed ${JSON.stringify(v.stdout.trim())}, expected ${version}`);
-      return `${bin} --version → ${version}`;
-    });
-    check('the installed tracefix traces with an interpreter that has no debugpy (bundled copy)', () => {
-      if (!existsSync(bin)) throw new Error('not installed');
-      const work = path.join(tmp, 'prog');
-      sh('mkdir', ['-p', work]);
-      writeFileSync(path.join(work, 'prog.py'), 'def double(xs):\n    out = []\n    for x in xs:\n        out.append(2 * x)\n    return out\n\nprint(double([1, 2]))\n');
-      const python = pythonWithoutDebugpy(tmp);
-      const r = sh(bin, ['trace', 'prog.py', '--python', python, '--format', 'json'], { cwd: work });
-      if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr.trim()}`);
-      const trace = JSON.parse(r.stdout);
-      const want = path.join(prefix, 'lib', 'node_modules', 'tracefix', 'bundled', 'libs');
-      if (trace.interpreter.debugpyPath !== want) throw new Error(`debugpy came from ${trace.interpreter.debugpyPath}, expected ${want}`);
-      if (!/^1\.8\./.test(trace.interpreter.debugpyVersion)) throw new Error(`debugpy ${trace.interpreter.debugpyVersion}`);
-      if (trace.outcome.eventCount < 8) throw new Error(`only ${trace.outcome.eventCount} events`);
-      return `${trace.outcome.eventCount} events, debugpy ${trace.interpreter.debugpyVersion} from the installed package`;
-    });
-    check('npm install -g <checkout> (what `npm install -g .` does) gives a working tracefix', () => {
-      const linkPrefix = path.join(tmp, 'linked');
-      const r = sh('npm', ['install', '-g', '--prefix', linkPrefix, repo], { env: npmEnv });
-      if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`);
-      const v = sh(path.join(linkPrefix, 'bin', 'tracefix'), ['--version']);
-      if (v.stdout.trim() !== version) throw new Error(`--version printed ${JSON.stringify(v.stdout.trim())}`);
-      return `linked to ${repo}`;
-    });
+    check(
+      'npm install -g <tarball> puts tracefix on PATH; --version prints the package version',
+      () => {
+        if (!tarball) throw new Error('no tarball');
+        const r = sh('npm', ['install', '-g', '--prefix', prefix, tarball], { env: npmEnv });
+        if (r.status !== 0)
+          throw new Error(`exit ${r.status}: ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`);
+        const v = sh(bin, ['--version'], {
+          env: { ...process.env, PATH: `${path.dirname(bin)}:${process.env.PATH}` },
+        });
+        if (v.stdout.trim() !== version)
+          throw new Error(
+            `tracefix --version printed ${JSON.stringify(v.stdout.trim())}, expected ${version}`,
+          );
+        return `${bin} --version → ${version}`;
+      },
+    );
+    check(
+      'the installed tracefix traces with an interpreter that has no debugpy (bundled copy)',
+      () => {
+        if (!existsSync(bin)) throw new Error('not installed');
+        const work = path.join(tmp, 'prog');
+        sh('mkdir', ['-p', work]);
+        writeFileSync(
+          path.join(work, 'prog.py'),
+          'def double(xs):\n    out = []\n    for x in xs:\n        out.append(2 * x)\n    return out\n\nprint(double([1, 2]))\n',
+        );
+        const python = pythonWithoutDebugpy(tmp);
+        const r = sh(bin, ['trace', 'prog.py', '--python', python, '--format', 'json'], {
+          cwd: work,
+        });
+        if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr.trim()}`);
+        const trace = JSON.parse(r.stdout);
+        const want = path.join(prefix, 'lib', 'node_modules', 'tracefix', 'bundled', 'libs');
+        if (trace.interpreter.debugpyPath !== want)
+          throw new Error(`debugpy came from ${trace.interpreter.debugpyPath}, expected ${want}`);
+        if (!/^1\.8\./.test(trace.interpreter.debugpyVersion))
+          throw new Error(`debugpy ${trace.interpreter.debugpyVersion}`);
+        if (trace.outcome.eventCount < 8)
+          throw new Error(`only ${trace.outcome.eventCount} events`);
+        return `${trace.outcome.eventCount} events, debugpy ${trace.interpreter.debugpyVersion} from the installed package`;
+      },
+    );
+    check(
+      'npm install -g <checkout> (what `npm install -g .` does) gives a working tracefix',
+      () => {
+        const linkPrefix = path.join(tmp, 'linked');
+        const r = sh('npm', ['install', '-g', '--prefix', linkPrefix, repo], { env: npmEnv });
+        if (r.status !== 0)
+          throw new Error(`exit ${r.status}: ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`);
+        const v = sh(path.join(linkPrefix, 'bin', 'tracefix'), ['--version']);
+        if (v.stdout.trim() !== version)
+          throw new Error(`--version printed ${JSON.stringify(v.stdout.trim())}`);
+        return `linked to ${repo}`;
+      },
+    );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -10,9 +10,17 @@ import { bundledDebugpyInfo, ensureBundledDebugpy } from './bundle-debugpy.mjs';
 const root = path.resolve(import.meta.dirname, '..');
 const example = path.join(root, 'examples', 'running_max');
 const test = 'tests/test_running_max.py::test_all_negative';
-const run = (args, opts = {}) => spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), ...args], { stdio: 'inherit', cwd: example, ...opts });
+const run = (args, opts = {}) =>
+  spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), ...args], {
+    stdio: 'inherit',
+    cwd: example,
+    ...opts,
+  });
 
-const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: root });
+const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], {
+  stdio: 'inherit',
+  cwd: root,
+});
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 if (!bundledDebugpyInfo()) {
@@ -37,7 +45,7 @@ if (!hasFix) process.exit(0);
 if (hasModel) {
   console.log('\n== Explain & Fix (model: ' + (process.env.TRACEFIX_MODEL ?? 'default') + ') ==\n');
   const fixed = run(['fix', '--test', test]);
-  process.exit(fixed.status === 1 ? 0 : fixed.status ?? 1);
+  process.exit(fixed.status === 1 ? 0 : (fixed.status ?? 1));
 }
 console.log('\n== No model configured: this is the exact prompt Explain & Fix would send ==\n');
 const shown = run(['fix', '--test', test, '--prompt-only']);

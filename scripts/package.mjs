@@ -35,7 +35,10 @@ for name in wanted:
     try: out["texts"][name] = z.read(name).decode("utf-8")
     except KeyError: pass
 print(json.dumps(out))`;
-  const r = spawnSync('python3', ['-c', script, file, JSON.stringify(wanted)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync('python3', ['-c', script, file, JSON.stringify(wanted)], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.status !== 0) throw new Error(`cannot read ${file} as a zip: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -66,26 +69,46 @@ const FORBIDDEN = [
 
 /** Checks a VSIX; returns { problems, figures }. */
 export async function inspectVsix(file) {
-  const z = readZip(file, ['extension/package.json', 'extension/dist/extension.js', 'extension/THIRD_PARTY_NOTICES']);
+  const z = readZip(file, [
+    'extension/package.json',
+    'extension/dist/extension.js',
+    'extension/THIRD_PARTY_NOTICES',
+  ]);
   const names = new Set(z.entries.map(([n]) => n));
   const size = (n) => z.entries.find(([e]) => e === n)?.[1] ?? 0;
   const problems = [];
   for (const r of REQUIRED) if (!names.has(r)) problems.push(`missing ${r}`);
-  for (const [n] of z.entries) if (FORBIDDEN.some((re) => re.test(n))) problems.push(`should not be shipped: ${n}`);
-  const distInfo = [...names].find((n) => /^extension\/bundled\/libs\/debugpy-1\.8\.[^/]+\.dist-info\/METADATA$/.test(n));
+  for (const [n] of z.entries)
+    if (FORBIDDEN.some((re) => re.test(n))) problems.push(`should not be shipped: ${n}`);
+  const distInfo = [...names].find((n) =>
+    /^extension\/bundled\/libs\/debugpy-1\.8\.[^/]+\.dist-info\/METADATA$/.test(n),
+  );
   if (!distInfo) problems.push('no debugpy 1.8 dist-info in bundled/libs');
-  if (![...names].some((n) => /^extension\/(LICENSE|LICENSE\.txt|LICENSE\.md)$/.test(n))) problems.push('missing LICENSE');
+  if (![...names].some((n) => /^extension\/(LICENSE|LICENSE\.txt|LICENSE\.md)$/.test(n)))
+    problems.push('missing LICENSE');
   const pkg = JSON.parse(z.texts['extension/package.json'] ?? '{}');
   if (pkg.main !== './dist/extension.js') problems.push(`package.json main is ${pkg.main}`);
   const ext = z.texts['extension/dist/extension.js'] ?? '';
   // Minified: esbuild's readable output marks each module with a `// src/...` path comment.
   const modules = (ext.match(/^\/\/ (src|node_modules)\//gm) ?? []).length;
-  if (modules > 0) problems.push(`dist/extension.js is not minified (${modules} module comments, ${kb(ext.length)})`);
+  if (modules > 0)
+    problems.push(
+      `dist/extension.js is not minified (${modules} module comments, ${kb(ext.length)})`,
+    );
   // The heavy modules are separate files required on first use, not part of the activation bundle.
-  for (const v of ['openai', 'gpt-tokenizer']) if (!ext.includes(`require("./vendor/${v}.js")`)) problems.push(`dist/extension.js does not load ${v} from dist/vendor`);
-  if (ext.length > 1024 * 1024) problems.push(`dist/extension.js is ${kb(ext.length)}: something heavy is bundled into it`);
-  problems.push(...(await checkNotices(z.texts['extension/THIRD_PARTY_NOTICES'] ?? '')).map((p) => `THIRD_PARTY_NOTICES: ${p}`));
-  const bundledBytes = z.entries.filter(([n]) => n.startsWith('extension/bundled/')).reduce((s, [, b]) => s + b, 0);
+  for (const v of ['openai', 'gpt-tokenizer'])
+    if (!ext.includes(`require("./vendor/${v}.js")`))
+      problems.push(`dist/extension.js does not load ${v} from dist/vendor`);
+  if (ext.length > 1024 * 1024)
+    problems.push(`dist/extension.js is ${kb(ext.length)}: something heavy is bundled into it`);
+  problems.push(
+    ...(await checkNotices(z.texts['extension/THIRD_PARTY_NOTICES'] ?? '')).map(
+      (p) => `THIRD_PARTY_NOTICES: ${p}`,
+    ),
+  );
+  const bundledBytes = z.entries
+    .filter(([n]) => n.startsWith('extension/bundled/'))
+    .reduce((s, [, b]) => s + b, 0);
   const figures = {
     vsix: statSync(file).size,
     files: z.entries.length,
@@ -100,9 +123,11 @@ export async function inspectVsix(file) {
 }
 
 export function describeFigures(f) {
-  return `${mb(f.vsix)} VSIX, ${f.files} files: dist/extension.js ${kb(f.extensionJs)}, replayAdapter.js ${kb(f.replayAdapterJs)}, ` +
+  return (
+    `${mb(f.vsix)} VSIX, ${f.files} files: dist/extension.js ${kb(f.extensionJs)}, replayAdapter.js ${kb(f.replayAdapterJs)}, ` +
     `vendor/openai.js ${kb(f.openaiJs)}, vendor/gpt-tokenizer.js ${kb(f.tokenizerJs)} (loaded on first use), ` +
-    `bundled/libs ${mb(f.bundledLibs)} uncompressed (debugpy ${f.debugpy})`;
+    `bundled/libs ${mb(f.bundledLibs)} uncompressed (debugpy ${f.debugpy})`
+  );
 }
 
 /** Builds and inspects the VSIX; throws when packaging fails or the inspection finds problems. */
@@ -111,22 +136,38 @@ export async function packageVsix({ out = defaultVsixPath() } = {}) {
   const debugpy = ensureBundledDebugpy({ log, clean: true });
   log(`bundled/libs: debugpy ${debugpy.version} (${debugpy.tags.join(', ')})`);
   const stale = await checkNotices();
-  if (stale.length) throw new Error(`THIRD_PARTY_NOTICES is out of date (${stale.join('; ')}): run node scripts/notices.mjs and commit it`);
+  if (stale.length)
+    throw new Error(
+      `THIRD_PARTY_NOTICES is out of date (${stale.join('; ')}): run node scripts/notices.mjs and commit it`,
+    );
   // --no-dependencies: everything is bundled by esbuild; node_modules is never shipped.
   const vsce = path.join(repo, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', out], { cwd: repo, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(
+    process.execPath,
+    [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', out],
+    { cwd: repo, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
   const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   // vsce lists every file (hundreds, most of them debugpy's); show its warnings and its verdict.
-  for (const line of output.split('\n')) if (/WARNING|ERROR|DONE|prepublish|build \(production/.test(line)) console.log(line.trim());
-  if (r.status !== 0) throw new Error(`vsce package failed (exit ${r.status}):\n${output.trim().split('\n').slice(-20).join('\n')}`);
+  for (const line of output.split('\n'))
+    if (/WARNING|ERROR|DONE|prepublish|build \(production/.test(line)) console.log(line.trim());
+  if (r.status !== 0)
+    throw new Error(
+      `vsce package failed (exit ${r.status}):\n${output.trim().split('\n').slice(-20).join('\n')}`,
+    );
   const { problems, figures } = await inspectVsix(out);
-  if (problems.length) throw new Error(`${path.basename(out)} failed inspection:\n  ${problems.join('\n  ')}`);
-  log(`${path.relative(process.cwd(), out) || out}: ${describeFigures(figures)}; packaged in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (problems.length)
+    throw new Error(`${path.basename(out)} failed inspection:\n  ${problems.join('\n  ')}`);
+  log(
+    `${path.relative(process.cwd(), out) || out}: ${describeFigures(figures)}; packaged in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return { file: out, figures };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { out: { type: 'string' }, inspect: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { out: { type: 'string' }, inspect: { type: 'string' } },
+  });
   try {
     if (values.inspect) {
       const { problems, figures } = await inspectVsix(path.resolve(values.inspect));

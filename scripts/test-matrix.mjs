@@ -13,15 +13,29 @@ import { matrixPythons, PYTEST_LIBS } from './setup/pythons.mjs';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
 const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
-const INTEGRATION = ['test/integration/trace', 'test/integration/projects', 'test/integration/render'];
+const INTEGRATION = [
+  'test/integration/trace',
+  'test/integration/projects',
+  'test/integration/render',
+];
 
 export function matrix() {
   const combos = [];
   if (!argv.includes('--skip-debian') && existsSync('/usr/bin/python3')) {
-    combos.push({ label: 'Debian python3 + debugpy (apt)', python: '/usr/bin/python3', env: {}, integration: false });
+    combos.push({
+      label: 'Debian python3 + debugpy (apt)',
+      python: '/usr/bin/python3',
+      env: {},
+      integration: false,
+    });
   }
   for (const p of matrixPythons()) {
-    combos.push({ label: `pyenv ${p.version} + bundled debugpy 1.8`, python: p.python, env: { PYTHONPATH: PYTEST_LIBS }, integration: true });
+    combos.push({
+      label: `pyenv ${p.version} + bundled debugpy 1.8`,
+      python: p.python,
+      env: { PYTHONPATH: PYTEST_LIBS },
+      integration: true,
+    });
   }
   return combos.filter((c) => !only || c.label.includes(only));
 }
@@ -32,24 +46,52 @@ export function runMatrix({ log = console.log } = {}) {
   let failed = 0;
   const lines = [];
   for (const c of matrix()) {
-    const env = { ...process.env, ...c.env, TRACEFIX_PYTHON: c.python, TRACEFIX_TEST_PYTHON: c.python };
+    const env = {
+      ...process.env,
+      ...c.env,
+      TRACEFIX_PYTHON: c.python,
+      TRACEFIX_TEST_PYTHON: c.python,
+    };
     log(`\n== ${c.label} (${c.python}): helper tests (pytest)`);
-    const py = spawnSync(c.python, ['-m', 'pytest', 'test/python', '-q', '-p', 'no:cacheprovider'], { cwd: repo, env, encoding: 'utf8' });
+    const py = spawnSync(
+      c.python,
+      ['-m', 'pytest', 'test/python', '-q', '-p', 'no:cacheprovider'],
+      { cwd: repo, env, encoding: 'utf8' },
+    );
     process.stdout.write(py.stdout.split('\n').slice(-3).join('\n'));
     const m = /(\d+) passed/.exec(py.stdout);
     const f = /(\d+) failed/.exec(py.stdout);
     passed += m ? Number(m[1]) : 0;
     failed += f ? Number(f[1]) : py.status === 0 ? 0 : 1;
-    lines.push(`${c.label}: pytest ${m?.[1] ?? 0} passed, ${f?.[1] ?? (py.status === 0 ? 0 : 1)} failed`);
+    lines.push(
+      `${c.label}: pytest ${m?.[1] ?? 0} passed, ${f?.[1] ?? (py.status === 0 ? 0 : 1)} failed`,
+    );
     if (!c.integration) continue;
     log(`\n== ${c.label}: recorder integration tests (vitest)`);
-    const out = path.join(repo, 'test-output', `matrix-${path.basename(path.dirname(path.dirname(c.python)))}.json`);
+    const out = path.join(
+      repo,
+      'test-output',
+      `matrix-${path.basename(path.dirname(path.dirname(c.python)))}.json`,
+    );
     mkdirSync(path.dirname(out), { recursive: true });
     rmSync(out, { force: true });
-    const r = spawnSync(process.execPath, [path.join(repo, 'node_modules/vitest/vitest.mjs'), 'run', ...INTEGRATION, '--reporter=dot', '--reporter=json', `--outputFile.json=${out}`], { cwd: repo, env, stdio: 'inherit' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        path.join(repo, 'node_modules/vitest/vitest.mjs'),
+        'run',
+        ...INTEGRATION,
+        '--reporter=dot',
+        '--reporter=json',
+        `--outputFile.json=${out}`,
+      ],
+      { cwd: repo, env, stdio: 'inherit' },
+    );
     const report = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : undefined;
     const vp = report?.numPassedTests ?? 0;
-    const vf = report ? report.numFailedTests + (r.status !== 0 && report.numFailedTests === 0 ? 1 : 0) : 1;
+    const vf = report
+      ? report.numFailedTests + (r.status !== 0 && report.numFailedTests === 0 ? 1 : 0)
+      : 1;
     passed += vp;
     failed += vf;
     lines.push(`${c.label}: vitest ${vp} passed, ${vf} failed`);

@@ -47,13 +47,23 @@ say('vitest: unit + integration');
   const out = path.join(repo, 'test-output', 'vitest.json');
   mkdirSync(path.dirname(out), { recursive: true });
   rmSync(out, { force: true });
-  const r = run(process.execPath, [path.join(repo, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
+  const r = run(process.execPath, [
+    path.join(repo, 'node_modules/vitest/vitest.mjs'),
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${out}`,
+  ]);
   const report = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : undefined;
-  const failed = report ? report.numFailedTests + (r.status !== 0 && report.numFailedTests === 0 ? 1 : 0) : 1;
+  const failed = report
+    ? report.numFailedTests + (r.status !== 0 && report.numFailedTests === 0 ? 1 : 0)
+    : 1;
   record('vitest', report?.numPassedTests ?? 0, failed, (Date.now() - t) / 1000);
 }
 
-say('recorder on every interpreter: Debian 3.11 + debugpy 1.6, pyenv 3.11 / 3.12 / 3.13 + debugpy 1.8');
+say(
+  'recorder on every interpreter: Debian 3.11 + debugpy 1.6, pyenv 3.11 / 3.12 / 3.13 + debugpy 1.8',
+);
 {
   const t = Date.now();
   const { passed, failed } = runMatrix();
@@ -84,14 +94,21 @@ say('vscode: in-host suites + UI smoke (code-server)');
 {
   const t = Date.now();
   // Streams the output and keeps the last `N passed, N failed` line for the total.
-  const child = spawn(process.execPath, [path.join(repo, 'scripts/vscode-test/run.mjs'), ...(vsix ? ['--vsix', vsix] : ['--no-vsix'])], { cwd: repo, stdio: ['inherit', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [path.join(repo, 'scripts/vscode-test/run.mjs'), ...(vsix ? ['--vsix', vsix] : ['--no-vsix'])],
+    { cwd: repo, stdio: ['inherit', 'pipe', 'inherit'] },
+  );
   let last;
   let pending = '';
   child.stdout.on('data', (chunk) => {
     process.stdout.write(chunk);
     const lines = (pending + chunk.toString()).split('\n');
     pending = lines.pop() ?? '';
-    for (const l of lines) { const m = /^(\d+) passed, (\d+) failed$/.exec(l); if (m) last = m; }
+    for (const l of lines) {
+      const m = /^(\d+) passed, (\d+) failed$/.exec(l);
+      if (m) last = m;
+    }
   });
   const status = await new Promise((resolve) => child.on('close', resolve));
   const m = /^(\d+) passed, (\d+) failed$/.exec(pending) ?? last;

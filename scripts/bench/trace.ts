@@ -8,7 +8,17 @@
 // Options (env): BENCH_RUNS (default 3), BENCH_PYTHON / BENCH_DEBUGPY (interpreter / debugpy folder),
 // BENCH_SECTIONS (comma list of rate,memory,workspace,step).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { findInterpreter } from '../../src/core/dap/python';
@@ -17,7 +27,10 @@ import { recordTrace } from '../../src/core/trace/record';
 const repo = process.cwd();
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const sections = new Set((process.env.BENCH_SECTIONS ?? 'rate,memory,workspace,step').split(','));
-const interpOpts = { python: process.env.BENCH_PYTHON || undefined, debugpyPath: process.env.BENCH_DEBUGPY || undefined };
+const interpOpts = {
+  python: process.env.BENCH_PYTHON || undefined,
+  debugpyPath: process.env.BENCH_DEBUGPY || undefined,
+};
 
 const program = (iterations: number) => `def step(i, acc):
     acc.append(i % 7)
@@ -33,7 +46,12 @@ for i in range(${iterations}):
         total += i
 `;
 
-const SIZES: [string, number][] = [['~2,000', 560], ['~20,000', 5600], ['~200,000', 56_000], ['~1,000,000', 280_000]];
+const SIZES: [string, number][] = [
+  ['~2,000', 560],
+  ['~20,000', 5600],
+  ['~200,000', 56_000],
+  ['~1,000,000', 280_000],
+];
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -44,9 +62,13 @@ async function rate(dir: string, python: string): Promise<void> {
   const helper = path.join(repo, 'src/core/trace/debuggee');
   const reference = path.join(repo, 'test/support/reference_tracer.py');
   console.log('\n### 1. Events per second: fast engine vs an in-process sys.settrace reference\n');
-  console.log('events/s = line events / recording time measured inside the Python process (first event to last);');
+  console.log(
+    'events/s = line events / recording time measured inside the Python process (first event to last);',
+  );
   console.log('wall = the whole recording (launch, record, shut down). Median of', runs, 'runs.\n');
-  console.log('| program | recorder | line events | reference events | lost | startup ms | recording ms | events/s | vs reference | wall ms |');
+  console.log(
+    '| program | recorder | line events | reference events | lost | startup ms | recording ms | events/s | vs reference | wall ms |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const [label, n] of SIZES) {
     const file = path.join(dir, `prog_${n}.py`);
@@ -60,7 +82,9 @@ async function rate(dir: string, python: string): Promise<void> {
       refRec.push(r.recordingMs);
     }
     const refRate = (refLines / Math.max(median(refRec), 0.1)) * 1000;
-    console.log(`| ${label} | settrace reference | ${refLines} | ${refLines} | 0 | - | ${median(refRec)} | ${refRate.toFixed(0)} | 1.00 | - |`);
+    console.log(
+      `| ${label} | settrace reference | ${refLines} | ${refLines} | 0 | - | ${median(refRec)} | ${refRate.toFixed(0)} | 1.00 | - |`,
+    );
     const walls: number[] = [];
     const startups: number[] = [];
     const recs: number[] = [];
@@ -68,7 +92,12 @@ async function rate(dir: string, python: string): Promise<void> {
     let backend = '';
     for (let i = 0; i < runs; i++) {
       const t0 = Date.now();
-      const t = await recordTrace({ target: { kind: 'script', path: file }, cwd: dir, ...interpOpts, limits: { maxSteps: 1e7, timeoutMs: 600_000 } });
+      const t = await recordTrace({
+        target: { kind: 'script', path: file },
+        cwd: dir,
+        ...interpOpts,
+        limits: { maxSteps: 1e7, timeoutMs: 600_000 },
+      });
       walls.push(Date.now() - t0);
       startups.push(t.outcome.startupMs);
       recs.push(t.outcome.recordingMs ?? NaN);
@@ -78,27 +107,49 @@ async function rate(dir: string, python: string): Promise<void> {
     }
     const rec = median(recs);
     const r = (lines / Math.max(rec, 0.1)) * 1000;
-    console.log(`| ${label} | fast (${backend}) | ${lines} | ${refLines} | ${refLines - lines} | ${median(startups)} | ${rec} | ${r.toFixed(0)} | ${(r / refRate).toFixed(2)} | ${median(walls)} |`);
+    console.log(
+      `| ${label} | fast (${backend}) | ${lines} | ${refLines} | ${refLines - lines} | ${median(startups)} | ${rec} | ${r.toFixed(0)} | ${(r / refRate).toFixed(2)} | ${median(walls)} |`,
+    );
   }
 }
 
 function memory(dir: string): void {
-  console.log('\n### 2. A whole `tracefix trace --format json` of ~1,000,000 events: memory and file size\n');
+  console.log(
+    '\n### 2. A whole `tracefix trace --format json` of ~1,000,000 events: memory and file size\n',
+  );
   const file = path.join(dir, 'prog_mem.py');
   writeFileSync(file, program(280_000));
   const out = path.join(dir, 'mem.json');
-  const args = [path.join(repo, 'dist/cli.js'), 'trace', file, '--format', 'json', '--out', out, '--max-steps', '2000000', '--timeout', '600'];
+  const args = [
+    path.join(repo, 'dist/cli.js'),
+    'trace',
+    file,
+    '--format',
+    'json',
+    '--out',
+    out,
+    '--max-steps',
+    '2000000',
+    '--timeout',
+    '600',
+  ];
   if (interpOpts.python) args.push('--python', interpOpts.python);
   if (interpOpts.debugpyPath) args.push('--debugpy-path', interpOpts.debugpyPath);
   const r = spawnSync('/usr/bin/time', ['-v', process.execPath, ...args], { encoding: 'utf8' });
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1];
   const wall = /Elapsed \(wall clock\) time.*: ([\d:.]+)/.exec(r.stderr)?.[1];
-  const events = (JSON.parse(readFileSync(out, 'utf8')) as { outcome: { eventCount: number } }).outcome.eventCount;
+  const events = (JSON.parse(readFileSync(out, 'utf8')) as { outcome: { eventCount: number } })
+    .outcome.eventCount;
   const size = statSync(out).size;
-  console.log('| events | peak RSS of the CLI | bytes per event (RSS) | JSON size | JSON bytes per event | wall |');
+  console.log(
+    '| events | peak RSS of the CLI | bytes per event (RSS) | JSON size | JSON bytes per event | wall |',
+  );
   console.log('|---|---|---|---|---|---|');
-  console.log(`| ${events} | ${rss ? `${(Number(rss) / 1024).toFixed(0)} MB` : '?'} | ${rss ? ((Number(rss) * 1024) / events).toFixed(0) : '?'} | ${(size / 1e6).toFixed(1)} MB | ${(size / events).toFixed(0)} | ${wall ?? '?'} |`);
-  if (r.status !== 0) console.log(`(exit ${r.status}: ${r.stderr.split('\n').slice(-5).join(' ')})`);
+  console.log(
+    `| ${events} | ${rss ? `${(Number(rss) / 1024).toFixed(0)} MB` : '?'} | ${rss ? ((Number(rss) * 1024) / events).toFixed(0) : '?'} | ${(size / 1e6).toFixed(1)} MB | ${(size / events).toFixed(0)} | ${wall ?? '?'} |`,
+  );
+  if (r.status !== 0)
+    console.log(`(exit ${r.status}: ${r.stderr.split('\n').slice(-5).join(' ')})`);
 }
 
 /** Real .py files from the interpreter's stdlib and test suite, copied into `dest` (at most `count`). */
@@ -132,20 +183,29 @@ async function workspace(dir: string, stdlib: string): Promise<void> {
     ['nothing', () => 0],
     // In a subfolder, as a project's vendored code would be (at the top they would shadow the stdlib).
     ['1,000 .py files (CPython stdlib)', (d) => copyPythonFiles(stdlib, path.join(d, 'lib'), 1000)],
-    ['10,000 .py files (the stdlib, copied as often as needed)', (d) => {
-      let n = 0;
-      for (let k = 0; n < 10_000; k++) {
-        const got = copyPythonFiles(stdlib, path.join(d, `lib${k}`), 10_000 - n);
-        if (got === 0) break;
-        n += got;
-      }
-      return n;
-    }],
-    ['one 6,000-line module', (d) => {
-      const big = readFileSync(path.join(stdlib, '_pydecimal.py'), 'utf8');
-      writeFileSync(path.join(d, 'big_module.py'), big + '\n'.repeat(Math.max(0, 6000 - big.split('\n').length)));
-      return 1;
-    }],
+    [
+      '10,000 .py files (the stdlib, copied as often as needed)',
+      (d) => {
+        let n = 0;
+        for (let k = 0; n < 10_000; k++) {
+          const got = copyPythonFiles(stdlib, path.join(d, `lib${k}`), 10_000 - n);
+          if (got === 0) break;
+          n += got;
+        }
+        return n;
+      },
+    ],
+    [
+      'one 6,000-line module',
+      (d) => {
+        const big = readFileSync(path.join(stdlib, '_pydecimal.py'), 'utf8');
+        writeFileSync(
+          path.join(d, 'big_module.py'),
+          big + '\n'.repeat(Math.max(0, 6000 - big.split('\n').length)),
+        );
+        return 1;
+      },
+    ],
   ];
   let base = 0;
   for (const [label, fill] of cases) {
@@ -169,17 +229,28 @@ async function step(dir: string): Promise<void> {
   console.log('\n### 4. The stepping engine (the correctness reference), ~2,000 events\n');
   const file = path.join(dir, 'prog_step.py');
   writeFileSync(file, program(560));
-  const t = await recordTrace({ target: { kind: 'script', path: file }, cwd: dir, engine: 'step', ...interpOpts, limits: { maxSteps: 1e7, timeoutMs: 600_000 } });
+  const t = await recordTrace({
+    target: { kind: 'script', path: file },
+    cwd: dir,
+    engine: 'step',
+    ...interpOpts,
+    limits: { maxSteps: 1e7, timeoutMs: 600_000 },
+  });
   let lines = 0;
   for (const e of t.events) if (e.kind === 'line') lines++;
-  console.log(`step engine: ${lines} line events in ${t.outcome.durationMs} ms (${((lines / t.outcome.durationMs) * 1000).toFixed(0)} events/s)`);
+  console.log(
+    `step engine: ${lines} line events in ${t.outcome.durationMs} ms (${((lines / t.outcome.durationMs) * 1000).toFixed(0)} events/s)`,
+  );
 }
 
 async function main(): Promise<void> {
   const interp = await findInterpreter(interpOpts);
   // Real files for the workspace curve: a stdlib with its test suite (pyenv's builds have one;
   // Debian's python3 has none), else the interpreter's own.
-  const stdlibOf = (python: string) => execFileSync(python, ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' }).trim();
+  const stdlibOf = (python: string) =>
+    execFileSync(python, ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], {
+      encoding: 'utf8',
+    }).trim();
   let stdlib = stdlibOf(interp.python);
   try {
     const other = stdlibOf('python3');
@@ -187,7 +258,9 @@ async function main(): Promise<void> {
   } catch {
     /* keep the interpreter's */
   }
-  console.log(`python ${interp.version} (${interp.python}), debugpy ${interp.debugpyVersion} (${interp.debugpyPath}); ${runs} runs per figure`);
+  console.log(
+    `python ${interp.version} (${interp.python}), debugpy ${interp.debugpyVersion} (${interp.debugpyPath}); ${runs} runs per figure`,
+  );
   const dir = mkdtempSync(path.join(tmpdir(), 'tfx-bench-'));
   try {
     if (sections.has('rate')) await rate(dir, interp.python);

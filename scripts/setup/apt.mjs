@@ -22,9 +22,16 @@ export const PACKAGES = {
 };
 
 function installed(pkgs) {
-  const r = spawnSync('dpkg-query', ['-W', '-f=${Package} ${db:Status-Abbrev}\n', ...pkgs], { encoding: 'utf8' });
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Package} ${db:Status-Abbrev}\n', ...pkgs], {
+    encoding: 'utf8',
+  });
   if (r.error) return undefined; // not a dpkg system
-  return new Set(r.stdout.split('\n').filter((l) => / ii\s*$/.test(l)).map((l) => l.split(' ')[0]));
+  return new Set(
+    r.stdout
+      .split('\n')
+      .filter((l) => / ii\s*$/.test(l))
+      .map((l) => l.split(' ')[0]),
+  );
 }
 
 /** ['sudo', '-n'] with passwordless sudo, [] as root, undefined when neither. */
@@ -38,19 +45,34 @@ export function ensure({ log }) {
   const want = Object.keys(PACKAGES);
   const have = installed(want);
   if (!have) {
-    return { status: 'skipped', detail: `no dpkg here: install the equivalents of ${want.join(' ')} with your package manager` };
+    return {
+      status: 'skipped',
+      detail: `no dpkg here: install the equivalents of ${want.join(' ')} with your package manager`,
+    };
   }
   const missing = want.filter((p) => !have.has(p));
   if (missing.length === 0) return { status: 'ok', detail: `${want.length} packages present` };
   const command = `sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing.join(' ')}`;
   const sudo = privilege();
-  if (!sudo) return { status: 'missing', detail: `missing apt packages: ${missing.join(' ')}`, command };
+  if (!sudo)
+    return { status: 'missing', detail: `missing apt packages: ${missing.join(' ')}`, command };
   log(`apt-get install ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const run = (args) => spawnSync(sudo[0] ?? args[0], sudo.length ? [...sudo.slice(1), ...args] : args.slice(1), { stdio: ['ignore', 'ignore', 'inherit'], env });
-  if (run(['apt-get', 'update', '-qq']).status !== 0) return { status: 'missing', detail: 'apt-get update failed', command };
-  if (run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...missing]).status !== 0) {
-    return { status: 'missing', detail: `apt-get install failed for ${missing.join(' ')}`, command };
+  const run = (args) =>
+    spawnSync(sudo[0] ?? args[0], sudo.length ? [...sudo.slice(1), ...args] : args.slice(1), {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env,
+    });
+  if (run(['apt-get', 'update', '-qq']).status !== 0)
+    return { status: 'missing', detail: 'apt-get update failed', command };
+  if (
+    run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...missing]).status !== 0
+  ) {
+    return {
+      status: 'missing',
+      detail: `apt-get install failed for ${missing.join(' ')}`,
+      command,
+    };
   }
   return { status: 'installed', detail: missing.join(' ') };
 }

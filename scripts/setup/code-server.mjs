@@ -8,6 +8,10 @@ export function ensure({ log, repo }) {
     ensureCodeServer(repo, log);
     return { status: 'ok', detail: `code-server ${CODE_SERVER_VERSION} in ${codeServerDir()}` };
   } catch (e) {
-    return { status: 'missing', detail: e instanceof Error ? e.message : String(e), command: 'bash scripts/vscode-test/install-code-server.sh' };
+    return {
+      status: 'missing',
+      detail: e instanceof Error ? e.message : String(e),
+      command: 'bash scripts/vscode-test/install-code-server.sh',
+    };
   }
 }

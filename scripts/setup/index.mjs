@@ -27,7 +27,9 @@ export function setup({ only } = {}) {
       console.log(`tracefix setup: cannot continue without ${p.name}; run: ${r.command}`);
       return false;
     }
-    console.log(`[setup] ${p.name}: ${r.status}${r.detail ? ` (${r.detail})` : ''} ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `[setup] ${p.name}: ${r.status}${r.detail ? ` (${r.detail})` : ''} ${((Date.now() - t) / 1000).toFixed(1)} s`,
+    );
   }
   console.log(`[setup] ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return true;

@@ -2,7 +2,17 @@
 // bundle the mocha suites, make throwaway run dirs with a fresh copy of the fixture workspace.
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import { nodeBundle } from '../esbuild-options.mjs';
@@ -40,7 +50,9 @@ function newestMtime(dir) {
 /** `npm run build` when dist/extension.js is missing or older than anything under src/. */
 export function ensureExtensionBuilt(repo, log) {
   if (!existsSync(join(repo, 'src/extension/extension.ts'))) {
-    log('src/extension/extension.ts does not exist yet: the extension cannot be built or activated');
+    log(
+      'src/extension/extension.ts does not exist yet: the extension cannot be built or activated',
+    );
     return;
   }
   const dist = join(repo, 'dist/extension.js');
@@ -122,14 +134,20 @@ export function makeRunDir(repo, label) {
     }
   }
   mkdirSync(join(dirs['user-data'], 'User'), { recursive: true });
-  writeFileSync(join(dirs['user-data'], 'User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  writeFileSync(
+    join(dirs['user-data'], 'User/settings.json'),
+    JSON.stringify(USER_SETTINGS, null, 2),
+  );
   const workspace = join(root, 'workspace');
   const fixture = join(repo, 'test/fixtures/workspace');
   if (existsSync(fixture)) {
     cpSync(fixture, workspace, { recursive: true });
   } else {
     mkdirSync(workspace);
-    writeFileSync(join(workspace, 'hello.py'), 'def greet(name):\n    return "hello " + name\n\nprint(greet("tracefix"))\n');
+    writeFileSync(
+      join(workspace, 'hello.py'),
+      'def greet(name):\n    return "hello " + name\n\nprint(greet("tracefix"))\n',
+    );
   }
   return { root, workspace, ...dirs, fixtureMissing: !existsSync(fixture) };
 }

@@ -30,7 +30,10 @@ const { values: opts } = parseArgs({
     ui: { type: 'boolean', default: false },
     'no-ui': { type: 'boolean', default: false },
     grep: { type: 'string' },
-    'workspace-trust': { type: 'boolean', default: process.env.TRACEFIX_VSCODE_WORKSPACE_TRUST === '1' },
+    'workspace-trust': {
+      type: 'boolean',
+      default: process.env.TRACEFIX_VSCODE_WORKSPACE_TRUST === '1',
+    },
     'extension-dir': { type: 'string', default: process.env.TRACEFIX_VSCODE_EXTENSION_DIR || repo },
     timeout: { type: 'string' },
     'bundle-only': { type: 'boolean', default: false },
@@ -40,7 +43,8 @@ const { values: opts } = parseArgs({
   },
 });
 const extensionDir = resolve(opts['extension-dir']);
-const timeoutMs = Number(opts.timeout ?? process.env.TRACEFIX_VSCODE_TIMEOUT ?? (opts.bench ? 900 : 360)) * 1000;
+const timeoutMs =
+  Number(opts.timeout ?? process.env.TRACEFIX_VSCODE_TIMEOUT ?? (opts.bench ? 900 : 360)) * 1000;
 const outDir = join(repo, 'test-output/vscode-tests');
 
 /** Cleanups run in reverse on success, failure, SIGINT and SIGTERM. */
@@ -48,7 +52,11 @@ const cleanups = [];
 async function cleanup() {
   while (cleanups.length) {
     const fn = cleanups.pop();
-    try { await fn(); } catch (e) { log(`cleanup: ${e instanceof Error ? e.message : e}`); }
+    try {
+      await fn();
+    } catch (e) {
+      log(`cleanup: ${e instanceof Error ? e.message : e}`);
+    }
   }
 }
 let interrupted = false;
@@ -75,9 +83,12 @@ async function release(fn) {
  * `prepare(run)` runs before the server starts (install a VSIX, write workspace settings). */
 async function serve(label, entry, workspaceTrust = opts['workspace-trust'], prepare = undefined) {
   const run = makeRunDir(repo, label);
-  const removeDir = () => { if (!opts.keep) rmSync(run.root, { recursive: true, force: true }); };
+  const removeDir = () => {
+    if (!opts.keep) rmSync(run.root, { recursive: true, force: true });
+  };
   cleanups.push(removeDir);
-  if (run.fixtureMissing) log('test/fixtures/workspace does not exist: using a one-file stand-in workspace');
+  if (run.fixtureMissing)
+    log('test/fixtures/workspace does not exist: using a one-file stand-in workspace');
   await prepare?.(run);
   const started = Date.now();
   const server = await startCodeServer({
@@ -94,9 +105,14 @@ async function serve(label, entry, workspaceTrust = opts['workspace-trust'], pre
       TRACEFIX_TEST_WORKSPACE_TRUST: workspaceTrust ? '1' : '0',
     },
   });
-  const teardown = async () => { await server.stop(); await release(removeDir); };
+  const teardown = async () => {
+    await server.stop();
+    await release(removeDir);
+  };
   cleanups.push(teardown);
-  log(`code-server ${label} up on ${server.url} in ${Date.now() - started} ms (workspace ${run.workspace})`);
+  log(
+    `code-server ${label} up on ${server.url} in ${Date.now() - started} ms (workspace ${run.workspace})`,
+  );
   return { run, server, teardown: () => release(teardown) };
 }
 
@@ -109,7 +125,9 @@ async function runInHostPhase(entry, browser, indexJs) {
   const page = await context.newPage();
   const result = { passed: 0, failed: 0, pending: 0, summarySeen: false };
   let resolveExit;
-  const exited = new Promise((r) => { resolveExit = r; });
+  const exited = new Promise((r) => {
+    resolveExit = r;
+  });
   const browserLog = [];
   page.on('console', (m) => browserLog.push(`[${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => browserLog.push(`[pageerror] ${e.message}`));
@@ -126,7 +144,8 @@ async function runInHostPhase(entry, browser, indexJs) {
     for (const line of String(message).split('\n')) {
       console.log(level === 'info' ? `[host] ${line}` : `[host:${level}] ${line}`);
       const m = /\[mocha\] (\d+) passed, (\d+) failed, (\d+) pending/.exec(line);
-      if (m) Object.assign(result, { passed: +m[1], failed: +m[2], pending: +m[3], summarySeen: true });
+      if (m)
+        Object.assign(result, { passed: +m[1], failed: +m[2], pending: +m[3], summarySeen: true });
     }
   });
   await page.exposeFunction('codeAutomationExit', (code, logs) => {
@@ -140,9 +159,17 @@ async function runInHostPhase(entry, browser, indexJs) {
   });
 
   const started = Date.now();
-  await page.goto(workbenchUrl(server, { workspace: run.workspace, extensionDirs: [extensionDir], testsIndex: indexJs }));
+  await page.goto(
+    workbenchUrl(server, {
+      workspace: run.workspace,
+      extensionDirs: [extensionDir],
+      testsIndex: indexJs,
+    }),
+  );
   let timer;
-  const timeout = new Promise((r) => { timer = setTimeout(() => r({ code: 'timeout' }), timeoutMs); });
+  const timeout = new Promise((r) => {
+    timer = setTimeout(() => r({ code: 'timeout' }), timeoutMs);
+  });
   const { code } = await Promise.race([exited, timeout]);
   clearTimeout(timer);
   phaseOver = true;
@@ -169,7 +196,9 @@ function vsixProvider() {
     skipped: opts['no-vsix'],
     async file() {
       if (opts.vsix) return resolve(opts.vsix);
-      packaged ??= import('../package.mjs').then(async ({ packageVsix }) => (await packageVsix()).file);
+      packaged ??= import('../package.mjs').then(
+        async ({ packageVsix }) => (await packageVsix()).file,
+      );
       return packaged;
     },
   };
@@ -184,7 +213,11 @@ async function main() {
 
   let indexJs;
   if (runHost) {
-    const bundled = await bundleTests(repo, { bench: opts.bench, grep: opts.grep, timeoutMs: opts.bench ? 600_000 : 60_000 });
+    const bundled = await bundleTests(repo, {
+      bench: opts.bench,
+      grep: opts.grep,
+      timeoutMs: opts.bench ? 600_000 : 60_000,
+    });
     indexJs = bundled.indexJs;
     log(`bundled ${bundled.suites.length} file(s) into out/vscode-tests/`);
     if (opts['bundle-only']) return 0;
@@ -198,24 +231,35 @@ async function main() {
   const browser = await launchBrowser(browserHome);
   cleanups.push(() => browser.close());
   const total = { passed: 0, failed: 0, pending: 0 };
-  const add = (r) => { total.passed += r.passed; total.failed += r.failed; total.pending += r.pending ?? 0; };
+  const add = (r) => {
+    total.passed += r.passed;
+    total.failed += r.failed;
+    total.pending += r.pending ?? 0;
+  };
 
   if (runHost) add(await runInHostPhase(entry, browser, indexJs));
   if (runUi) {
-    add(await runUiPhase({
-      repo,
-      browser,
-      grep: opts.grep,
-      timeoutMs,
-      log,
-      // Each UI file gets its own server and workspace copy; it may ask for Workspace Trust.
-      serve: (label, { workspaceTrust, prepare } = {}) => serve(label, entry, workspaceTrust ?? opts['workspace-trust'], prepare),
-      // `development: false`: the workbench loads only installed extensions (the VSIX), not the repo.
-      url: (server, run, extra = [], { development = true } = {}) =>
-        workbenchUrl(server, { workspace: run.workspace, extensionDirs: development ? [extensionDir, ...extra] : extra }),
-      vsix: vsixProvider(),
-      installVsix: (run, vsix) => installExtension({ entry, run, vsix, logFile: join(outDir, 'install-extension.log') }),
-    }));
+    add(
+      await runUiPhase({
+        repo,
+        browser,
+        grep: opts.grep,
+        timeoutMs,
+        log,
+        // Each UI file gets its own server and workspace copy; it may ask for Workspace Trust.
+        serve: (label, { workspaceTrust, prepare } = {}) =>
+          serve(label, entry, workspaceTrust ?? opts['workspace-trust'], prepare),
+        // `development: false`: the workbench loads only installed extensions (the VSIX), not the repo.
+        url: (server, run, extra = [], { development = true } = {}) =>
+          workbenchUrl(server, {
+            workspace: run.workspace,
+            extensionDirs: development ? [extensionDir, ...extra] : extra,
+          }),
+        vsix: vsixProvider(),
+        installVsix: (run, vsix) =>
+          installExtension({ entry, run, vsix, logFile: join(outDir, 'install-extension.log') }),
+      }),
+    );
   }
   log(`total wall time ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   // CI reads this line.

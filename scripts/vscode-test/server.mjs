@@ -27,13 +27,17 @@ export async function startCodeServer({ entry, run, workspaceTrust, logFile, ext
   const port = await freePort();
   const args = [
     entry,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
-    '--user-data-dir', run['user-data'],
-    '--extensions-dir', run.extensions,
+    '--user-data-dir',
+    run['user-data'],
+    '--extensions-dir',
+    run.extensions,
     ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     run.workspace,
   ];
@@ -50,38 +54,70 @@ export async function startCodeServer({ entry, run, workspaceTrust, logFile, ext
   delete env.PASSWORD;
   delete env.HASHED_PASSWORD;
   const log = createWriteStream(logFile);
-  const child = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   let exited = null;
-  child.on('exit', (code, signal) => { exited = { code, signal }; });
+  child.on('exit', (code, signal) => {
+    exited = { code, signal };
+  });
 
   const stop = async () => {
     if (exited) return;
-    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
     for (let i = 0; i < 30 && !exited; i++) await sleep(100);
-    if (!exited) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }
+    if (!exited) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
   };
   // Last resort if the runner dies without reaching its cleanup (synchronous on purpose).
-  const onExit = () => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } };
+  const onExit = () => {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  };
   process.on('exit', onExit);
 
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (exited) throw new Error(`code-server exited early (${JSON.stringify(exited)}); see ${logFile}`);
+    if (exited)
+      throw new Error(`code-server exited early (${JSON.stringify(exited)}); see ${logFile}`);
     try {
       const res = await fetch(`${url}/healthz`);
       if (res.ok) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) { await stop(); throw new Error(`code-server not healthy after 60 s; see ${logFile}`); }
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`code-server not healthy after 60 s; see ${logFile}`);
+    }
     await sleep(200);
   }
   return {
     port,
     url,
     pid: child.pid,
-    stop: async () => { await stop(); process.off('exit', onExit); log.end(); },
+    stop: async () => {
+      await stop();
+      process.off('exit', onExit);
+      log.end();
+    },
   };
 }
 
@@ -102,7 +138,12 @@ export async function launchBrowser(home) {
     executablePath: process.env.TRACEFIX_CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: CHROMIUM_ARGS,
-    env: { ...process.env, HOME: home, XDG_CONFIG_HOME: `${home}/config`, XDG_CACHE_HOME: `${home}/cache` },
+    env: {
+      ...process.env,
+      HOME: home,
+      XDG_CONFIG_HOME: `${home}/config`,
+      XDG_CACHE_HOME: `${home}/cache`,
+    },
   });
 }
 
@@ -127,12 +168,36 @@ export function workbenchUrl(server, { workspace, extensionDirs, testsIndex }) {
  * the way a user installs a VSIX. Returns `--list-extensions --show-versions` afterwards.
  */
 export function installExtension({ entry, run, vsix, logFile }) {
-  const env = { ...process.env, HOME: run.home, XDG_CONFIG_HOME: run.config, XDG_DATA_HOME: run.data, XDG_CACHE_HOME: run.cache, TMPDIR: run.tmp };
-  const cli = (args) => spawnSync(process.execPath, [entry, '--user-data-dir', run['user-data'], '--extensions-dir', run.extensions, ...args], { env, encoding: 'utf8', timeout: 120_000 });
+  const env = {
+    ...process.env,
+    HOME: run.home,
+    XDG_CONFIG_HOME: run.config,
+    XDG_DATA_HOME: run.data,
+    XDG_CACHE_HOME: run.cache,
+    TMPDIR: run.tmp,
+  };
+  const cli = (args) =>
+    spawnSync(
+      process.execPath,
+      [entry, '--user-data-dir', run['user-data'], '--extensions-dir', run.extensions, ...args],
+      { env, encoding: 'utf8', timeout: 120_000 },
+    );
   const installed = cli(['--install-extension', vsix]);
-  appendFileSync(logFile, `$ code-server --install-extension ${vsix}\n${installed.stdout}${installed.stderr}\n`);
-  if (installed.status !== 0) throw new Error(`code-server --install-extension failed (exit ${installed.status}); see ${logFile}`);
+  appendFileSync(
+    logFile,
+    `$ code-server --install-extension ${vsix}\n${installed.stdout}${installed.stderr}\n`,
+  );
+  if (installed.status !== 0)
+    throw new Error(
+      `code-server --install-extension failed (exit ${installed.status}); see ${logFile}`,
+    );
   const listed = cli(['--list-extensions', '--show-versions']);
-  appendFileSync(logFile, `$ code-server --list-extensions --show-versions\n${listed.stdout}${listed.stderr}\n`);
-  return listed.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  appendFileSync(
+    logFile,
+    `$ code-server --list-extensions --show-versions\n${listed.stdout}${listed.stderr}\n`,
+  );
+  return listed.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }

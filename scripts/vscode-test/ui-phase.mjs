@@ -12,12 +12,26 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-export async function runUiPhase({ repo, browser, grep, timeoutMs, log, serve, url, vsix, installVsix }) {
+export async function runUiPhase({
+  repo,
+  browser,
+  grep,
+  timeoutMs,
+  log,
+  serve,
+  url,
+  vsix,
+  installVsix,
+}) {
   const uiDir = join(repo, 'test/vscode/ui');
   const outputDir = join(repo, 'test-output/vscode-ui');
   rmSync(outputDir, { recursive: true, force: true });
   mkdirSync(outputDir, { recursive: true });
-  const files = existsSync(uiDir) ? readdirSync(uiDir).filter((f) => f.endsWith('.ui.mjs')).sort() : [];
+  const files = existsSync(uiDir)
+    ? readdirSync(uiDir)
+        .filter((f) => f.endsWith('.ui.mjs'))
+        .sort()
+    : [];
   const result = { passed: 0, failed: 0, pending: 0 };
   if (files.length === 0) {
     log('UI phase: no test/vscode/ui/*.ui.mjs files');
@@ -29,7 +43,9 @@ export async function runUiPhase({ repo, browser, grep, timeoutMs, log, serve, u
   for (const file of files) {
     const mod = await import(pathToFileURL(join(uiDir, file)).href);
     const label = basename(file, '.ui.mjs');
-    const checks = (mod.checks ?? []).filter((c) => !pattern || pattern.test(`${label} › ${c.name}`));
+    const checks = (mod.checks ?? []).filter(
+      (c) => !pattern || pattern.test(`${label} › ${c.name}`),
+    );
     if (checks.length === 0) continue;
     const fromVsix = mod.options?.extension === 'vsix';
     if (fromVsix && vsix.skipped) {
@@ -42,7 +58,9 @@ export async function runUiPhase({ repo, browser, grep, timeoutMs, log, serve, u
       if (fromVsix) {
         installed.file = await vsix.file();
         installed.list = installVsix(run, installed.file);
-        log(`UI ${label}: installed ${basename(installed.file)} with --install-extension (${installed.list.join(', ')})`);
+        log(
+          `UI ${label}: installed ${basename(installed.file)} with --install-extension (${installed.list.join(', ')})`,
+        );
       }
       await mod.options?.prepare?.(run);
     };
@@ -60,10 +78,17 @@ export async function runUiPhase({ repo, browser, grep, timeoutMs, log, serve, u
     try {
       const page = await context.newPage();
       page.setDefaultTimeout(30_000);
-      const wb = new Workbench(page, { workspace: run.workspace, outputDir, prefix: label, log: (m) => console.log(`[ui] ${m}`) });
+      const wb = new Workbench(page, {
+        workspace: run.workspace,
+        outputDir,
+        prefix: label,
+        log: (m) => console.log(`[ui] ${m}`),
+      });
       Object.assign(wb, { run, vsix: installed.file, installed: installed.list });
       try {
-        await wb.open(url(server, run, mod.options?.extraExtensions ?? [], { development: !fromVsix }));
+        await wb.open(
+          url(server, run, mod.options?.extraExtensions ?? [], { development: !fromVsix }),
+        );
         log(`UI ${label}: workbench ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
       } catch (e) {
         await wb.screenshot('open-failed').catch(() => {});
@@ -79,7 +104,9 @@ export async function runUiPhase({ repo, browser, grep, timeoutMs, log, serve, u
         } catch (e) {
           result.failed++;
           const shot = await wb.screenshot(`FAIL-${check.name}`).catch(() => '(no screenshot)');
-          console.log(`[ui] ✗ ${title}\n${e instanceof Error ? e.stack : e}\n[ui]   screenshot: ${shot}`);
+          console.log(
+            `[ui] ✗ ${title}\n${e instanceof Error ? e.stack : e}\n[ui]   screenshot: ${shot}`,
+          );
         }
       }
     } catch (e) {

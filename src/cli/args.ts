@@ -45,42 +45,71 @@ export function splitDashDash(argv: string[]): [string[], string[]] {
   return i < 0 ? [argv, []] : [argv.slice(0, i), argv.slice(i + 1)];
 }
 
-export function parse<O extends Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>>(
-  argv: string[], options: O,
-) {
+export function parse<
+  O extends Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>,
+>(argv: string[], options: O) {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UserError('bad-argument', (e as Error).message.replace(/^TypeError \[\w+\]: /, ''), 'Run `tracefix --help` for usage.');
+    throw new UserError(
+      'bad-argument',
+      (e as Error).message.replace(/^TypeError \[\w+\]: /, ''),
+      'Run `tracefix --help` for usage.',
+    );
   }
 }
 
 export function positiveInt(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new UserError('bad-argument', `--${name} must be a positive number (got ${v}).`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UserError('bad-argument', `--${name} must be a positive number (got ${v}).`);
   return n;
 }
 
-export function traceArgs(values: Record<string, string | boolean | undefined>, positionals: string[], programArgs: string[]): CommonTraceArgs {
-  const str = (k: string) => (typeof values[k] === 'string' ? (values[k]) : undefined);
+export function traceArgs(
+  values: Record<string, string | boolean | undefined>,
+  positionals: string[],
+  programArgs: string[],
+): CommonTraceArgs {
+  const str = (k: string) => (typeof values[k] === 'string' ? values[k] : undefined);
   const test = str('test');
   const module = str('module');
   const script = positionals[0];
   const given = [test, module, script].filter((x) => x !== undefined).length;
-  if (given === 0) throw new UserError('bad-argument', 'Nothing to trace: give a script, --test NODEID or --module NAME.', 'Run `tracefix trace --help` for usage.');
-  if (given > 1) throw new UserError('bad-argument', 'Give only one of: a script, --test NODEID, --module NAME.');
-  if (positionals.length > 1) throw new UserError('bad-argument', `Unexpected argument: ${positionals[1]} (program arguments go after \`--\`).`);
+  if (given === 0)
+    throw new UserError(
+      'bad-argument',
+      'Nothing to trace: give a script, --test NODEID or --module NAME.',
+      'Run `tracefix trace --help` for usage.',
+    );
+  if (given > 1)
+    throw new UserError(
+      'bad-argument',
+      'Give only one of: a script, --test NODEID, --module NAME.',
+    );
+  if (positionals.length > 1)
+    throw new UserError(
+      'bad-argument',
+      `Unexpected argument: ${positionals[1]} (program arguments go after \`--\`).`,
+    );
   const engine = str('engine') ?? 'fast';
-  if (engine !== 'fast' && engine !== 'step' && engine !== 'logpoint') throw new UserError('bad-argument', `--engine must be fast or step (got ${engine}).`);
-  const target: RunTarget = test ? { kind: 'pytest', nodeId: test } : module ? { kind: 'module', module } : { kind: 'script', path: script ?? '' };
+  if (engine !== 'fast' && engine !== 'step' && engine !== 'logpoint')
+    throw new UserError('bad-argument', `--engine must be fast or step (got ${engine}).`);
+  const target: RunTarget = test
+    ? { kind: 'pytest', nodeId: test }
+    : module
+      ? { kind: 'module', module }
+      : { kind: 'script', path: script ?? '' };
   const timeout = positiveInt('timeout', str('timeout'));
   const cwd = str('cwd') ?? process.cwd();
   // Checked before anything runs: a bad path is a one-line error, not a failed recording.
   const stdinFile = str('stdin');
-  if (stdinFile !== undefined && !isFile(path.resolve(cwd, stdinFile))) throw new UserError('file-not-found', `--stdin: file not found: ${stdinFile}`);
+  if (stdinFile !== undefined && !isFile(path.resolve(cwd, stdinFile)))
+    throw new UserError('file-not-found', `--stdin: file not found: ${stdinFile}`);
   const root = str('root');
-  if (root !== undefined && !isDir(path.resolve(cwd, root))) throw new UserError('file-not-found', `--root: folder not found: ${root}`);
+  if (root !== undefined && !isDir(path.resolve(cwd, root)))
+    throw new UserError('file-not-found', `--root: folder not found: ${root}`);
   return {
     target,
     programArgs,

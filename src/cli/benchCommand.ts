@@ -4,7 +4,17 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
-import { BenchProgress, DATASETS, defaultDataDir, ORACLE_LABEL, ORACLE_MODEL, runBench, summaryTable, type BenchArm, type DatasetName } from '../core/bench';
+import {
+  BenchProgress,
+  DATASETS,
+  defaultDataDir,
+  ORACLE_LABEL,
+  ORACLE_MODEL,
+  runBench,
+  summaryTable,
+  type BenchArm,
+  type DatasetName,
+} from '../core/bench';
 import { createOpenAIProvider } from '../core/model/openaiProvider';
 import { parse, positiveInt } from './args';
 import { EXIT } from './common';
@@ -42,25 +52,53 @@ export interface BenchCommandIO {
 
 function wholeNumber(name: string, v: string | undefined): number | undefined {
   const n = positiveInt(name, v);
-  if (n !== undefined && !Number.isInteger(n)) throw new UserError('bad-argument', `--${name} must be a whole number (got ${v}).`);
+  if (n !== undefined && !Number.isInteger(n))
+    throw new UserError('bad-argument', `--${name} must be a whole number (got ${v}).`);
   return n;
 }
 
-export async function benchCommand(argv: string[], signal: AbortSignal, io: BenchCommandIO = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+export async function benchCommand(
+  argv: string[],
+  signal: AbortSignal,
+  io: BenchCommandIO = { stdout: process.stdout, stderr: process.stderr, env: process.env },
+): Promise<number> {
   const { values, positionals } = parse(argv, BENCH_OPTIONS);
   if (values.help) {
     io.stdout.write(BENCH_HELP);
     return EXIT.ok;
   }
-  if (positionals.length) throw new UserError('bad-argument', `Unexpected argument: ${positionals[0]}`, 'Run `tracefix bench --help` for usage.');
+  if (positionals.length)
+    throw new UserError(
+      'bad-argument',
+      `Unexpected argument: ${positionals[0]}`,
+      'Run `tracefix bench --help` for usage.',
+    );
   const dataset = (values.dataset ?? 'humanevalfix') as DatasetName;
-  if (!DATASETS.includes(dataset)) throw new UserError('bad-argument', `--dataset must be one of ${DATASETS.join(', ')} (got ${values.dataset}).`);
+  if (!DATASETS.includes(dataset))
+    throw new UserError(
+      'bad-argument',
+      `--dataset must be one of ${DATASETS.join(', ')} (got ${values.dataset}).`,
+    );
   const dataDir = values.data ? path.resolve(values.data) : defaultDataDir(io.env);
-  if (!dataDir) throw new UserError('file-not-found', 'Benchmark data not found (looked for shared/benchmarks beside the checkout).', 'Point --data (or TRACEFIX_BENCH_DATA) at the benchmarks folder.');
-  if (values['no-trace'] && values.ablation) throw new UserError('bad-argument', 'Give --no-trace (prompts without trace only) or --ablation (both), not both.');
-  const arms: BenchArm[] = values.ablation ? ['trace', 'noTrace'] : values['no-trace'] ? ['noTrace'] : ['trace'];
+  if (!dataDir)
+    throw new UserError(
+      'file-not-found',
+      'Benchmark data not found (looked for shared/benchmarks beside the checkout).',
+      'Point --data (or TRACEFIX_BENCH_DATA) at the benchmarks folder.',
+    );
+  if (values['no-trace'] && values.ablation)
+    throw new UserError(
+      'bad-argument',
+      'Give --no-trace (prompts without trace only) or --ablation (both), not both.',
+    );
+  const arms: BenchArm[] = values.ablation
+    ? ['trace', 'noTrace']
+    : values['no-trace']
+      ? ['noTrace']
+      : ['trace'];
   if (values.tools) arms.push('tools');
-  if (values['max-tool-calls'] !== undefined && !values.tools) throw new UserError('bad-argument', '--max-tool-calls applies to the tools arm: add --tools.');
+  if (values['max-tool-calls'] !== undefined && !values.tools)
+    throw new UserError('bad-argument', '--max-tool-calls applies to the tools arm: add --tools.');
 
   // Only an explicit --model oracle selects the test-only provider (never an environment default).
   const oracle = values.model === ORACLE_MODEL;
@@ -75,9 +113,17 @@ export async function benchCommand(argv: string[], signal: AbortSignal, io: Benc
   const verifyTimeout = positiveInt('verify-timeout', values['verify-timeout']);
   const prefix = oracle ? `tracefix bench [${ORACLE_LABEL}]` : 'tracefix bench';
   const progress = new BenchProgress(io.stderr, prefix);
-  if (oracle) io.stderr.write(`${prefix}: the model is the ${ORACLE_LABEL} provider: it answers with the dataset's solution, so this measures the pipeline, not a model.\n`);
+  if (oracle)
+    io.stderr.write(
+      `${prefix}: the model is the ${ORACLE_LABEL} provider: it answers with the dataset's solution, so this measures the pipeline, not a model.\n`,
+    );
   const report = await runBench({
-    dataset, dataDir, provider, model, arms, signal,
+    dataset,
+    dataDir,
+    provider,
+    model,
+    arms,
+    signal,
     limit: wholeNumber('limit', values.limit),
     ids: values.task,
     jobs: wholeNumber('jobs', values.jobs),

@@ -20,17 +20,20 @@ export function recordOptions(a: CommonTraceArgs, signal?: AbortSignal): RecordO
     recordImports: a.recordImports,
     limits: { maxSteps: a.maxSteps, timeoutMs: a.timeoutMs, reprLength: a.reprLength },
     stdin: a.stdinFile !== undefined ? readFileSync(a.stdinFile, 'utf8') : undefined,
-    log: a.verbose ? (dir, text) => process.stderr.write(`[dap ${dir}] ${text.slice(0, 2000)}\n`) : undefined,
+    log: a.verbose
+      ? (dir, text) => process.stderr.write(`[dap ${dir}] ${text.slice(0, 2000)}\n`)
+      : undefined,
     signal,
   };
 }
 
-
 /** Fails before anything runs when `--out` cannot be written (missing folder, a folder given). */
 export function checkOutputPath(out: string): void {
   const dir = path.dirname(path.resolve(out));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError('file-not-found', `--out: folder not found: ${dir}`);
-  if (existsSync(out) && statSync(out).isDirectory()) throw new UserError('bad-argument', `--out: ${out} is a folder, not a file.`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new UserError('file-not-found', `--out: folder not found: ${dir}`);
+  if (existsSync(out) && statSync(out).isDirectory())
+    throw new UserError('bad-argument', `--out: ${out} is a folder, not a file.`);
 }
 
 /** Writes text chunks to a file or stdout, waiting for the stream to drain (a 100 MB trace never
@@ -40,7 +43,8 @@ export async function writeChunks(chunks: Iterable<string>, out?: string): Promi
   const failed = new Promise<never>((_r, reject) => stream.once('error', reject));
   failed.catch(() => undefined);
   for (const chunk of chunks) {
-    if (!stream.write(chunk)) await Promise.race([new Promise((r) => stream.once('drain', r)), failed]);
+    if (!stream.write(chunk))
+      await Promise.race([new Promise((r) => stream.once('drain', r)), failed]);
   }
   if (out) await Promise.race([new Promise<void>((r) => stream.end(r)), failed]);
 }

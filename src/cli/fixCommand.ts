@@ -4,15 +4,37 @@
 // endpoint is checked before tracing; --json output is redacted like the prompts.
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
-import { applyPatch, buildFixPrompt, DEFAULT_MAX_TOOL_CALLS, explainAndFix, type FixEvent, type FixResult, type FixRound, type ToolCallRecord } from '../core/fix';
+import {
+  applyPatch,
+  buildFixPrompt,
+  DEFAULT_MAX_TOOL_CALLS,
+  explainAndFix,
+  type FixEvent,
+  type FixResult,
+  type FixRound,
+  type ToolCallRecord,
+} from '../core/fix';
 import { createOpenAIProvider } from '../core/model/openaiProvider';
 import type { ChatMessage } from '../core/model/provider';
 import { redact } from '../core/model/redact';
 import type { WritePatchedFileResult } from '../core/patch/applyFile';
-import { TRACE_OPTIONS, parse, positiveInt, splitDashDash, traceArgs, type CommonTraceArgs } from './args';
+import {
+  TRACE_OPTIONS,
+  parse,
+  positiveInt,
+  splitDashDash,
+  traceArgs,
+  type CommonTraceArgs,
+} from './args';
 import { FIX_HELP } from './help';
 import { EXIT, recordOptions } from './common';
-import { checkModelEndpoint, DEFAULT_MODEL_TIMEOUT_S, keyHint, modelConfig, type ModelConfig } from './fixModel';
+import {
+  checkModelEndpoint,
+  DEFAULT_MODEL_TIMEOUT_S,
+  keyHint,
+  modelConfig,
+  type ModelConfig,
+} from './fixModel';
 import { redactDeep, secretsInTrace, secretsOf } from './redactOutput';
 
 export { DEFAULT_MODEL, modelConfig, type ModelConfig } from './fixModel';
@@ -37,7 +59,9 @@ const FIX_OPTIONS = {
 } as const;
 
 export function formatPrompt(messages: ChatMessage[], round: number, tools: string[] = []): string {
-  const body = messages.map((m) => `----- ${m.role} -----\n${m.content.replace(/\n+$/, '')}`).join('\n');
+  const body = messages
+    .map((m) => `----- ${m.role} -----\n${m.content.replace(/\n+$/, '')}`)
+    .join('\n');
   const offered = tools.length ? `tools offered with it: ${tools.join(', ')}\n` : '';
   return `===== prompt (round ${round}) =====\n${body}\n===== end of prompt =====\n${offered}`;
 }
@@ -56,20 +80,35 @@ function verdict(kind: string, r: FixRound, secrets: readonly string[]): string 
   }
   // The failure line quotes program output, which may carry a secret.
   const failure = redact(r.failure, { secrets }).text;
-  if (r.changesTests.length && !v) return `not verified: ${failure} (allow with --allow-test-edits)`;
+  if (r.changesTests.length && !v)
+    return `not verified: ${failure} (allow with --allow-test-edits)`;
   return `not verified: ${failure || 'no patch'}`;
 }
 
 /** Prints progress (stderr) and the streamed rationale, diff and verdict (stdout). */
-function humanPrinter(out: NodeJS.WritableStream, err: NodeJS.WritableStream, showPrompt: boolean, maxRounds: number, kind: string, modelLabel: string, secrets: readonly string[]) {
+function humanPrinter(
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+  showPrompt: boolean,
+  maxRounds: number,
+  kind: string,
+  modelLabel: string,
+  secrets: readonly string[],
+) {
   let streamed = '';
   return (e: FixEvent): void => {
     switch (e.type) {
       case 'trace-start':
-        err.write(e.patched ? `tracefix: tracing the patched program…\n` : 'tracefix: tracing the failing run…\n');
+        err.write(
+          e.patched
+            ? `tracefix: tracing the patched program…\n`
+            : 'tracefix: tracing the failing run…\n',
+        );
         break;
       case 'trace-done':
-        err.write(`tracefix: recorded ${e.trace.outcome.eventCount} events${e.nextTokens ? ` (NExT trace: ${e.nextTokens} tokens)` : ''}\n`);
+        err.write(
+          `tracefix: recorded ${e.trace.outcome.eventCount} events${e.nextTokens ? ` (NExT trace: ${e.nextTokens} tokens)` : ''}\n`,
+        );
         break;
       case 'trace-failed':
         err.write(`tracefix: could not trace the patched program: ${e.message}\n`);
@@ -89,10 +128,21 @@ function humanPrinter(out: NodeJS.WritableStream, err: NodeJS.WritableStream, sh
         if (streamed && !streamed.endsWith('\n')) out.write('\n');
         streamed = '';
         if (showPrompt) out.write(formatToolCall(e.call, e.round));
-        else err.write(redact(`tracefix: asked the recording: ${e.call.name} ${e.call.arguments.slice(0, 200)}${e.call.error ? ` (${e.call.answer.split('\n')[0]?.slice(0, 160) ?? ''})` : ''}\n`, { secrets }).text);
+        else
+          err.write(
+            redact(
+              `tracefix: asked the recording: ${e.call.name} ${e.call.arguments.slice(0, 200)}${e.call.error ? ` (${e.call.answer.split('\n')[0]?.slice(0, 160) ?? ''})` : ''}\n`,
+              { secrets },
+            ).text,
+          );
         break;
       case 'tools-unavailable':
-        err.write(redact(`tracefix: note: ${modelLabel} does not take tool calls (${e.reason}); asking without the trace tools\n`, { secrets }).text);
+        err.write(
+          redact(
+            `tracefix: note: ${modelLabel} does not take tool calls (${e.reason}); asking without the trace tools\n`,
+            { secrets },
+          ).text,
+        );
         if (showPrompt) out.write(formatPrompt(e.messages, e.round));
         break;
       case 'answer':
@@ -107,7 +157,9 @@ function humanPrinter(out: NodeJS.WritableStream, err: NodeJS.WritableStream, sh
         const r = e.round;
         if (r.summary && !streamed.includes(r.summary)) out.write(`Summary: ${r.summary}\n`);
         if (r.patch) {
-          out.write(`${streamed.endsWith('\n\n') ? '' : '\n'}${r.patch.diff.replace(/\n*$/, '\n')}\n`);
+          out.write(
+            `${streamed.endsWith('\n\n') ? '' : '\n'}${r.patch.diff.replace(/\n*$/, '\n')}\n`,
+          );
           for (const p of r.problems) err.write(`tracefix: note: ${p}\n`);
         }
         out.write(`${verdict(kind, r, secrets)}\n`);
@@ -117,14 +169,23 @@ function humanPrinter(out: NodeJS.WritableStream, err: NodeJS.WritableStream, sh
   };
 }
 
-function jsonResult(res: FixResult, applied: WritePatchedFileResult[], model: ModelConfig, root: string): unknown {
+function jsonResult(
+  res: FixResult,
+  applied: WritePatchedFileResult[],
+  model: ModelConfig,
+  root: string,
+): unknown {
   const rel = (p: string) => path.relative(root, p).split(path.sep).join('/');
   return {
     fixed: res.fixed,
     command: res.command,
     failure: res.failure,
     model: { name: model.model, baseURL: model.baseURL },
-    trace: { status: res.trace.outcome.status, events: res.trace.outcome.eventCount, exitCode: res.trace.outcome.exitCode },
+    trace: {
+      status: res.trace.outcome.status,
+      events: res.trace.outcome.eventCount,
+      exitCode: res.trace.outcome.exitCode,
+    },
     rounds: res.rounds.map((r) => ({
       index: r.index,
       summary: r.summary,
@@ -134,15 +195,30 @@ function jsonResult(res: FixResult, applied: WritePatchedFileResult[], model: Mo
       problems: r.problems,
       changesTests: r.changesTests,
       failure: r.failure,
-      patch: r.patch && { diff: r.patch.diff, files: r.patch.files.map((f) => ({ path: f.path, added: f.added, removed: f.removed, hunks: f.hunks })) },
+      patch: r.patch && {
+        diff: r.patch.diff,
+        files: r.patch.files.map((f) => ({
+          path: f.path,
+          added: f.added,
+          removed: f.removed,
+          hunks: f.hunks,
+        })),
+      },
       verification: r.verification,
       answer: r.answer,
       toolCalls: r.toolCalls ?? [],
       prompt: r.prompt,
       redactions: r.redactions,
     })),
-    patch: res.patch && { diff: res.patch.diff, files: res.patch.files.map((f) => f.path), verified: res.fixed },
-    applied: applied.map((a) => ({ path: rel(a.path), backup: a.backupPath ? rel(a.backupPath) : null })),
+    patch: res.patch && {
+      diff: res.patch.diff,
+      files: res.patch.files.map((f) => f.path),
+      verified: res.fixed,
+    },
+    applied: applied.map((a) => ({
+      path: rel(a.path),
+      backup: a.backupPath ? rel(a.backupPath) : null,
+    })),
   };
 }
 
@@ -152,7 +228,11 @@ export interface FixCommandIO {
   env: NodeJS.ProcessEnv;
 }
 
-export async function fixCommand(argv: string[], signal: AbortSignal, io: FixCommandIO = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+export async function fixCommand(
+  argv: string[],
+  signal: AbortSignal,
+  io: FixCommandIO = { stdout: process.stdout, stderr: process.stderr, env: process.env },
+): Promise<number> {
   const [own, programArgs] = splitDashDash(argv);
   const { values, positionals } = parse(own, FIX_OPTIONS);
   if (values.help) {
@@ -161,11 +241,19 @@ export async function fixCommand(argv: string[], signal: AbortSignal, io: FixCom
   }
   const a = traceArgs(values, positionals, programArgs);
   const rounds = positiveInt('rounds', values.rounds);
-  if (rounds !== undefined && !Number.isInteger(rounds)) throw new UserError('bad-argument', `--rounds must be a whole number (got ${values.rounds}).`);
-  const modelTimeout = positiveInt('model-timeout', values['model-timeout']) ?? DEFAULT_MODEL_TIMEOUT_S;
+  if (rounds !== undefined && !Number.isInteger(rounds))
+    throw new UserError('bad-argument', `--rounds must be a whole number (got ${values.rounds}).`);
+  const modelTimeout =
+    positiveInt('model-timeout', values['model-timeout']) ?? DEFAULT_MODEL_TIMEOUT_S;
   const maxTokens = positiveInt('max-tokens', values['max-tokens']);
-  if (maxTokens !== undefined && !Number.isInteger(maxTokens)) throw new UserError('bad-argument', `--max-tokens must be a whole number (got ${values['max-tokens']}).`);
-  const maxToolCalls = values['no-tools'] ? 0 : wholeOrZero('max-tool-calls', values['max-tool-calls']) ?? DEFAULT_MAX_TOOL_CALLS;
+  if (maxTokens !== undefined && !Number.isInteger(maxTokens))
+    throw new UserError(
+      'bad-argument',
+      `--max-tokens must be a whole number (got ${values['max-tokens']}).`,
+    );
+  const maxToolCalls = values['no-tools']
+    ? 0
+    : (wholeOrZero('max-tool-calls', values['max-tool-calls']) ?? DEFAULT_MAX_TOOL_CALLS);
   if (values['prompt-only']) return promptOnly(values, a, signal, io, maxToolCalls);
   const cfg = modelConfig({ model: values.model, baseURL: values['base-url'] }, io.env);
   // Secret values never printed or sent: the keys and the environment's secrets.
@@ -174,7 +262,9 @@ export async function fixCommand(argv: string[], signal: AbortSignal, io: FixCom
   // Before tracing: a wrong URL, a rejected key or a down server is one line now, not after a recording.
   await checkModelEndpoint(cfg, log, signal);
   const provider = createOpenAIProvider({
-    model: cfg.model, baseURL: cfg.baseURL, apiKey: cfg.apiKey,
+    model: cfg.model,
+    baseURL: cfg.baseURL,
+    apiKey: cfg.apiKey,
     deadlineMs: modelTimeout * 1000,
     timeoutHint: `--model-timeout SECONDS (now ${modelTimeout})`,
     maxTokens,
@@ -184,7 +274,17 @@ export async function fixCommand(argv: string[], signal: AbortSignal, io: FixCom
   const maxRounds = rounds ?? 3;
   const rec = recordOptions(a, signal);
   const kind = rec.target.kind;
-  const printer = json ? undefined : humanPrinter(io.stdout, io.stderr, values['show-prompt'] === true, maxRounds, kind, provider.label, secrets);
+  const printer = json
+    ? undefined
+    : humanPrinter(
+        io.stdout,
+        io.stderr,
+        values['show-prompt'] === true,
+        maxRounds,
+        kind,
+        provider.label,
+        secrets,
+      );
   let res: FixResult;
   try {
     res = await explainAndFix({
@@ -202,7 +302,8 @@ export async function fixCommand(argv: string[], signal: AbortSignal, io: FixCom
       signal,
       onEvent: (e) => {
         // Values the rules find in the traced code and output are kept out of what is printed, too.
-        if (e.type === 'trace-done' && !e.patched) secrets.push(...secretsInTrace(e.trace, secrets));
+        if (e.type === 'trace-done' && !e.patched)
+          secrets.push(...secretsInTrace(e.trace, secrets));
         printer?.(e);
       },
     });
@@ -212,23 +313,36 @@ export async function fixCommand(argv: string[], signal: AbortSignal, io: FixCom
   let applied: WritePatchedFileResult[] = [];
   if (values.apply) {
     if (res.fixed && res.patch) {
-      applied = await applyPatch(res.trace.program.root, res.patch, { backup: values['no-backup'] !== true });
+      applied = await applyPatch(res.trace.program.root, res.patch, {
+        backup: values['no-backup'] !== true,
+      });
       if (!json) {
         for (const w of applied) {
           const shown = path.relative(process.cwd(), w.path) || w.path;
-          io.stdout.write(`applied: ${shown}${w.backupPath ? ` (previous version in ${path.relative(process.cwd(), w.backupPath)})` : ''}\n`);
+          io.stdout.write(
+            `applied: ${shown}${w.backupPath ? ` (previous version in ${path.relative(process.cwd(), w.backupPath)})` : ''}\n`,
+          );
         }
       }
     } else if (!json) {
       io.stderr.write('tracefix: not applied: no verified fix\n');
     }
   }
-  if (json) io.stdout.write(`${JSON.stringify(redactDeep(jsonResult(res, applied, cfg, res.trace.program.root), secrets), null, 1)}\n`);
+  if (json)
+    io.stdout.write(
+      `${JSON.stringify(redactDeep(jsonResult(res, applied, cfg, res.trace.program.root), secrets), null, 1)}\n`,
+    );
   return res.fixed ? EXIT.ok : EXIT.notFixed;
 }
 
 /** `--prompt-only`: trace and print the exact round-1 prompt; no model is configured or called. */
-async function promptOnly(values: { json?: boolean; 'no-trace'?: boolean }, a: CommonTraceArgs, signal: AbortSignal, io: FixCommandIO, maxToolCalls: number): Promise<number> {
+async function promptOnly(
+  values: { json?: boolean; 'no-trace'?: boolean },
+  a: CommonTraceArgs,
+  signal: AbortSignal,
+  io: FixCommandIO,
+  maxToolCalls: number,
+): Promise<number> {
   const json = values.json === true;
   const p = await buildFixPrompt({
     recordOptions: recordOptions(a, signal),
@@ -237,13 +351,28 @@ async function promptOnly(values: { json?: boolean; 'no-trace'?: boolean }, a: C
     maxToolCalls,
     secrets: secretsOf(io.env),
     signal,
-    onEvent: json ? undefined : (e) => {
-      if (e.type === 'trace-start') io.stderr.write('tracefix: tracing the failing run…\n');
-      if (e.type === 'trace-done') io.stderr.write(`tracefix: recorded ${e.trace.outcome.eventCount} events${e.nextTokens ? ` (NExT trace: ${e.nextTokens} tokens)` : ''}\n`);
-    },
+    onEvent: json
+      ? undefined
+      : (e) => {
+          if (e.type === 'trace-start') io.stderr.write('tracefix: tracing the failing run…\n');
+          if (e.type === 'trace-done')
+            io.stderr.write(
+              `tracefix: recorded ${e.trace.outcome.eventCount} events${e.nextTokens ? ` (NExT trace: ${e.nextTokens} tokens)` : ''}\n`,
+            );
+        },
   });
-  if (json) io.stdout.write(`${JSON.stringify(redactDeep({ command: p.command, prompt: p.messages, tools: p.tools, redactions: p.redactions }, secretsOf(io.env)), null, 1)}\n`);
-  else io.stdout.write(formatPrompt(p.messages, 1, p.tools.map((t) => t.name)));
+  if (json)
+    io.stdout.write(
+      `${JSON.stringify(redactDeep({ command: p.command, prompt: p.messages, tools: p.tools, redactions: p.redactions }, secretsOf(io.env)), null, 1)}\n`,
+    );
+  else
+    io.stdout.write(
+      formatPrompt(
+        p.messages,
+        1,
+        p.tools.map((t) => t.name),
+      ),
+    );
   return EXIT.ok;
 }
 
@@ -251,7 +380,8 @@ async function promptOnly(values: { json?: boolean; 'no-trace'?: boolean }, a: C
 function wholeOrZero(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UserError('bad-argument', `--${name} must be a whole number, 0 or more (got ${v}).`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new UserError('bad-argument', `--${name} must be a whole number, 0 or more (got ${v}).`);
   return n;
 }
 
@@ -259,8 +389,23 @@ function wholeOrZero(name: string, v: string | undefined): number | undefined {
 function explainModelError(e: unknown, cfg: ModelConfig): unknown {
   if (!(e instanceof UserError)) return e;
   if (e.code === 'model-auth') return new UserError(e.code, e.message, keyHint(cfg));
-  if (e.code === 'model-incomplete') return new UserError(e.code, `model answer incomplete: ${e.message}`, e.hint ?? 'Nothing was written. Try again.');
-  if (e.code === 'model-not-found') return new UserError(e.code, e.message, `${e.hint ?? ''} Choose the model with --model or TRACEFIX_MODEL.`.trim());
-  if (e.code === 'untrusted') return new UserError(e.code, e.message, 'Install bubblewrap (apt-get install bubblewrap), or pass --no-sandbox to run the patched code without one.');
+  if (e.code === 'model-incomplete')
+    return new UserError(
+      e.code,
+      `model answer incomplete: ${e.message}`,
+      e.hint ?? 'Nothing was written. Try again.',
+    );
+  if (e.code === 'model-not-found')
+    return new UserError(
+      e.code,
+      e.message,
+      `${e.hint ?? ''} Choose the model with --model or TRACEFIX_MODEL.`.trim(),
+    );
+  if (e.code === 'untrusted')
+    return new UserError(
+      e.code,
+      e.message,
+      'Install bubblewrap (apt-get install bubblewrap), or pass --no-sandbox to run the patched code without one.',
+    );
   return e;
 }

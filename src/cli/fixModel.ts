@@ -20,35 +20,60 @@ export interface ModelConfig {
 }
 
 /** Model settings from flags and environment; UserError when neither a key nor a server is configured. */
-export function modelConfig(flags: { model?: string; baseURL?: string }, env: NodeJS.ProcessEnv): ModelConfig {
+export function modelConfig(
+  flags: { model?: string; baseURL?: string },
+  env: NodeJS.ProcessEnv,
+): ModelConfig {
   const configured = flags.baseURL ?? (env.TRACEFIX_BASE_URL || undefined);
   const baseURL = configured ?? OPENAI_BASE_URL;
   const openai = isOpenAIApi(baseURL);
   const openaiKey = env.OPENAI_API_KEY ?? '';
   const ownKey = env.TRACEFIX_API_KEY ?? '';
   const keyVar = openai && openaiKey ? 'OPENAI_API_KEY' : ownKey ? 'TRACEFIX_API_KEY' : '';
-  const apiKey = keyVar === 'OPENAI_API_KEY' ? openaiKey : keyVar === 'TRACEFIX_API_KEY' ? ownKey : '';
+  const apiKey =
+    keyVar === 'OPENAI_API_KEY' ? openaiKey : keyVar === 'TRACEFIX_API_KEY' ? ownKey : '';
   if (!apiKey && !configured) {
-    throw new UserError('model-auth', 'No model configured: set OPENAI_API_KEY to use the OpenAI API, or point Tracefix at an OpenAI-compatible server with --base-url URL or TRACEFIX_BASE_URL (e.g. http://localhost:11434/v1 for Ollama).',
-      'Choose the model with --model NAME or TRACEFIX_MODEL (default gpt-4o-mini); a key for another server goes in TRACEFIX_API_KEY.');
+    throw new UserError(
+      'model-auth',
+      'No model configured: set OPENAI_API_KEY to use the OpenAI API, or point Tracefix at an OpenAI-compatible server with --base-url URL or TRACEFIX_BASE_URL (e.g. http://localhost:11434/v1 for Ollama).',
+      'Choose the model with --model NAME or TRACEFIX_MODEL (default gpt-4o-mini); a key for another server goes in TRACEFIX_API_KEY.',
+    );
   }
-  return { model: flags.model ?? (env.TRACEFIX_MODEL || DEFAULT_MODEL), baseURL, apiKey, keyVar, withheldOpenAIKey: !openai && openaiKey !== '' };
+  return {
+    model: flags.model ?? (env.TRACEFIX_MODEL || DEFAULT_MODEL),
+    baseURL,
+    apiKey,
+    keyVar,
+    withheldOpenAIKey: !openai && openaiKey !== '',
+  };
 }
 
 /** Where to put the key for this endpoint, for a rejected-credentials hint. */
 export function keyHint(cfg: ModelConfig): string {
   if (isOpenAIApi(cfg.baseURL)) return 'Set OPENAI_API_KEY to a valid OpenAI API key.';
-  const withheld = cfg.withheldOpenAIKey ? ' (OPENAI_API_KEY is only ever sent to api.openai.com)' : '';
+  const withheld = cfg.withheldOpenAIKey
+    ? ' (OPENAI_API_KEY is only ever sent to api.openai.com)'
+    : '';
   return `Set TRACEFIX_API_KEY to the key for ${cfg.baseURL}${withheld}; the server is chosen with --base-url or TRACEFIX_BASE_URL.`;
 }
 
 /** GET /models (and, where that is missing, an empty chat request) before tracing; notes go to `log`. */
-export async function checkModelEndpoint(cfg: ModelConfig, log: (line: string) => void, signal?: AbortSignal): Promise<void> {
+export async function checkModelEndpoint(
+  cfg: ModelConfig,
+  log: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   try {
-    const r = await checkOpenAIEndpoint({ baseURL: cfg.baseURL, apiKey: cfg.apiKey, model: cfg.model, signal });
+    const r = await checkOpenAIEndpoint({
+      baseURL: cfg.baseURL,
+      apiKey: cfg.apiKey,
+      model: cfg.model,
+      signal,
+    });
     for (const n of r.notes) log(`note: ${n}`);
   } catch (e) {
-    if (e instanceof UserError && e.code === 'model-auth') throw new UserError(e.code, e.message, keyHint(cfg));
+    if (e instanceof UserError && e.code === 'model-auth')
+      throw new UserError(e.code, e.message, keyHint(cfg));
     throw e;
   }
 }

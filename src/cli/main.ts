@@ -16,17 +16,24 @@ import { version as VERSION } from '../../package.json';
 
 async function traceCommand(argv: string[], signal: AbortSignal): Promise<number> {
   const [own, programArgs] = splitDashDash(argv);
-  const { values, positionals } = parse(own, { ...TRACE_OPTIONS, format: { type: 'string' }, out: { type: 'string' }, redact: { type: 'boolean' } });
+  const { values, positionals } = parse(own, {
+    ...TRACE_OPTIONS,
+    format: { type: 'string' },
+    out: { type: 'string' },
+    redact: { type: 'boolean' },
+  });
   if (values.help) {
     process.stdout.write(TRACE_HELP);
     return EXIT.ok;
   }
   const a = traceArgs(values, positionals, programArgs);
   const format = values.format ?? 'next';
-  if (format !== 'next' && format !== 'json') throw new UserError('bad-argument', `--format must be next or json (got ${format}).`);
+  if (format !== 'next' && format !== 'json')
+    throw new UserError('bad-argument', `--format must be next or json (got ${format}).`);
   if (values.out) checkOutputPath(values.out);
   const trace = await recordTrace(recordOptions(a, signal));
-  const chunks = format === 'json' ? traceJsonChunks(trace) : [renderNext(trace, { budget: a.budget }).text];
+  const chunks =
+    format === 'json' ? traceJsonChunks(trace) : [renderNext(trace, { budget: a.budget }).text];
   // Raw by default (the trace is the program's own data, on your machine); --redact applies the
   // prompt's redaction, with this environment's secrets and those found in the traced code.
   const secrets = values.redact ? secretsOf(process.env) : [];
@@ -35,8 +42,12 @@ async function traceCommand(argv: string[], signal: AbortSignal): Promise<number
   await writeChunks(values.redact ? redactChunks(chunks, secrets) : chunks, values.out);
   const o = trace.outcome;
   if (o.status !== 'completed' || o.message) {
-    const what = o.exception ? `${o.exception.repr} at ${o.exception.file ?? '?'}:${o.exception.line ?? '?'}` : o.message ?? o.status;
-    process.stderr.write(shown(`tracefix: ${o.status}: ${what} (${o.eventCount} events, ${o.durationMs} ms)\n`));
+    const what = o.exception
+      ? `${o.exception.repr} at ${o.exception.file ?? '?'}:${o.exception.line ?? '?'}`
+      : (o.message ?? o.status);
+    process.stderr.write(
+      shown(`tracefix: ${o.status}: ${what} (${o.eventCount} events, ${o.durationMs} ms)\n`),
+    );
   }
   return EXIT.ok;
 }
@@ -75,10 +86,14 @@ export async function main(argv: string[]): Promise<number> {
     // Error lines quote URLs and program output: a base URL's password or a key must not be printed.
     const secrets = secretsOf(process.env);
     if (isUserError(e)) {
-      process.stderr.write(redact(`tracefix: ${e.message}${e.hint ? ` ${e.hint}` : ''}\n`, { secrets }).text);
+      process.stderr.write(
+        redact(`tracefix: ${e.message}${e.hint ? ` ${e.hint}` : ''}\n`, { secrets }).text,
+      );
       return e.code === 'cancelled' ? 130 : EXIT.userError;
     }
-    process.stderr.write(redact(`tracefix: internal error: ${errorMessage(e)}\n`, { secrets }).text);
+    process.stderr.write(
+      redact(`tracefix: internal error: ${errorMessage(e)}\n`, { secrets }).text,
+    );
     if (process.env.TRACEFIX_DEBUG) console.error(e);
     return EXIT.internal;
   } finally {
@@ -87,12 +102,14 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  }, (e: unknown) => {
-    process.stderr.write(`tracefix: internal error: ${errorMessage(e)}\n`);
-    process.exitCode = EXIT.internal;
-  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`tracefix: internal error: ${errorMessage(e)}\n`);
+      process.exitCode = EXIT.internal;
+    },
+  );
 }

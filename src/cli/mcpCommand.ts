@@ -21,15 +21,25 @@ const MCP_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export async function mcpCommand(argv: string[], version: string, signal: AbortSignal): Promise<number> {
+export async function mcpCommand(
+  argv: string[],
+  version: string,
+  signal: AbortSignal,
+): Promise<number> {
   const { values, positionals } = parse(argv, MCP_OPTIONS);
   if (values.help) {
     process.stdout.write(MCP_HELP);
     return EXIT.ok;
   }
-  if (positionals.length) throw new UserError('bad-argument', `Unexpected argument: ${positionals[0]}`, 'Run `tracefix mcp --help` for usage.');
+  if (positionals.length)
+    throw new UserError(
+      'bad-argument',
+      `Unexpected argument: ${positionals[0]}`,
+      'Run `tracefix mcp --help` for usage.',
+    );
   const engine = values.engine ?? 'fast';
-  if (engine !== 'fast' && engine !== 'step' && engine !== 'logpoint') throw new UserError('bad-argument', `--engine must be fast or step (got ${engine}).`);
+  if (engine !== 'fast' && engine !== 'step' && engine !== 'logpoint')
+    throw new UserError('bad-argument', `--engine must be fast or step (got ${engine}).`);
   const timeout = positiveInt('timeout', values.timeout);
   const log = (line: string): void => void process.stderr.write(`tracefix mcp: ${line}\n`);
   const server = new TraceMcp({
@@ -40,11 +50,18 @@ export async function mcpCommand(argv: string[], version: string, signal: AbortS
       debugpyPath: values['debugpy-path'],
       engine,
       recordImports: values['record-imports'] === true,
-      limits: { maxSteps: positiveInt('max-steps', values['max-steps']), timeoutMs: timeout === undefined ? undefined : timeout * 1000, reprLength: positiveInt('repr-length', values['repr-length']) },
+      limits: {
+        maxSteps: positiveInt('max-steps', values['max-steps']),
+        timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+        reprLength: positiveInt('repr-length', values['repr-length']),
+      },
     },
     env: process.env,
     cwd: process.cwd(),
-    log: values.verbose ? log : (line) => (line.startsWith('--trace') || line.startsWith('internal') ? log(line) : undefined),
+    log: values.verbose
+      ? log
+      : (line) =>
+          line.startsWith('--trace') || line.startsWith('internal') ? log(line) : undefined,
     version,
   });
   const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');

@@ -11,7 +11,13 @@ import { fileURLToPath } from 'node:url';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CancelledError, UserError, errorMessage, isUserError } from '../core/errors';
 import { ToolSession, TRACE_TOOLS, type JsonSchema } from '../core/tools';
-import { insideRoot, RECORD_TRACE_DESCRIPTION, RECORD_TRACE_NAME, RECORD_TRACE_SCHEMA, recordTarget } from '../core/tools/recordTool';
+import {
+  insideRoot,
+  RECORD_TRACE_DESCRIPTION,
+  RECORD_TRACE_NAME,
+  RECORD_TRACE_SCHEMA,
+  recordTarget,
+} from '../core/tools/recordTool';
 import { parseTrace } from '../core/trace/json';
 import type { Trace } from '../core/trace/model';
 import type { RecordOptions } from '../core/trace/options';
@@ -37,12 +43,20 @@ export interface McpOptions {
 
 const LOAD_SCHEMA: JsonSchema = {
   type: 'object',
-  properties: { path: { type: 'string', maxLength: 2000, description: 'Path of a trace JSON (tracefix trace --format json, or Save Trace… in VS Code), inside the workspace root.' } },
+  properties: {
+    path: {
+      type: 'string',
+      maxLength: 2000,
+      description:
+        'Path of a trace JSON (tracefix trace --format json, or Save Trace… in VS Code), inside the workspace root.',
+    },
+  },
   required: ['path'],
   additionalProperties: false,
 };
 
-const INSTRUCTIONS = 'Tracefix records a Python program line by line (every value at every step) and answers questions about that recording. Record a failing test or script with record_trace (or load a saved trace with load_trace), read trace_overview, then ask variable_history, state_at_step, line_executions, calls, find_first and search_values. Steps are numbered (k) as in the NExT text. Answers come from the recording, nothing is re-run.';
+const INSTRUCTIONS =
+  'Tracefix records a Python program line by line (every value at every step) and answers questions about that recording. Record a failing test or script with record_trace (or load a saved trace with load_trace), read trace_overview, then ask variable_history, state_at_step, line_executions, calls, find_first and search_values. Steps are numbered (k) as in the NExT text. Answers come from the recording, nothing is re-run.';
 
 type ToolResult = { content: { type: 'text'; text: string }[]; isError?: boolean };
 
@@ -59,31 +73,61 @@ export class TraceMcp {
   }
 
   /** The tools as MCP lists them. */
-  tools(): { name: string; title: string; description: string; inputSchema: JsonSchema; annotations: Record<string, unknown> }[] {
-    const query = TRACE_TOOLS.map((t) => ({ name: t.name, title: title(t.name), description: t.description, inputSchema: t.inputSchema, annotations: { readOnlyHint: true, openWorldHint: false } }));
+  tools(): {
+    name: string;
+    title: string;
+    description: string;
+    inputSchema: JsonSchema;
+    annotations: Record<string, unknown>;
+  }[] {
+    const query = TRACE_TOOLS.map((t) => ({
+      name: t.name,
+      title: title(t.name),
+      description: t.description,
+      inputSchema: t.inputSchema,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    }));
     return [
       {
-        name: RECORD_TRACE_NAME, title: 'Run and record a Python program',
+        name: RECORD_TRACE_NAME,
+        title: 'Run and record a Python program',
         description: RECORD_TRACE_DESCRIPTION,
-        inputSchema: RECORD_TRACE_SCHEMA, annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+        inputSchema: RECORD_TRACE_SCHEMA,
+        annotations: {
+          readOnlyHint: false,
+          destructiveHint: false,
+          idempotentHint: false,
+          openWorldHint: false,
+        },
       },
       {
-        name: 'load_trace', title: 'Load a saved trace',
-        description: 'Makes a saved Tracefix trace JSON (inside the workspace root) the current recording, without running anything. Answers with its overview.',
-        inputSchema: LOAD_SCHEMA, annotations: { readOnlyHint: true, openWorldHint: false },
+        name: 'load_trace',
+        title: 'Load a saved trace',
+        description:
+          'Makes a saved Tracefix trace JSON (inside the workspace root) the current recording, without running anything. Answers with its overview.',
+        inputSchema: LOAD_SCHEMA,
+        annotations: { readOnlyHint: true, openWorldHint: false },
       },
       ...query,
     ];
   }
 
   /** Runs one tool call; never throws (errors are results with isError). */
-  async call(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolResult> {
+  async call(
+    name: string,
+    args: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<ToolResult> {
     this.opts.log?.(`call ${name} ${JSON.stringify(args).slice(0, 300)}`);
     try {
       if (name === RECORD_TRACE_NAME) return await this.record(args, signal);
       if (name === 'load_trace') return await this.load(args);
-      if (!TRACE_TOOLS.some((t) => t.name === name)) return this.error(`There is no tool "${name}".`);
-      if (!this.session) return this.error('No recording yet: call record_trace (run a test or script) or load_trace (a saved trace JSON) first.');
+      if (!TRACE_TOOLS.some((t) => t.name === name))
+        return this.error(`There is no tool "${name}".`);
+      if (!this.session)
+        return this.error(
+          'No recording yet: call record_trace (run a test or script) or load_trace (a saved trace JSON) first.',
+        );
       const a = this.session.call(name, args);
       return { content: [{ type: 'text', text: a.text }], ...(a.error ? { isError: true } : {}) };
     } catch (e) {
@@ -95,7 +139,10 @@ export class TraceMcp {
   }
 
   private error(text: string): ToolResult {
-    return { content: [{ type: 'text', text: redact(text, { secrets: this.secrets }).text }], isError: true };
+    return {
+      content: [{ type: 'text', text: redact(text, { secrets: this.secrets }).text }],
+      isError: true,
+    };
   }
 
   private use(trace: Trace, origin: string): ToolResult {
@@ -104,7 +151,14 @@ export class TraceMcp {
     const secrets = [...this.secrets, ...secretsInTrace(trace, this.secrets)];
     this.session = new ToolSession(trace, { tools: TRACE_TOOLS, secrets });
     const overview = this.session.call('trace_overview', {});
-    return { content: [{ type: 'text', text: `${origin}\n${overview.text}\nAsk variable_history, state_at_step, line_executions, calls, find_first or search_values about it.` }] };
+    return {
+      content: [
+        {
+          type: 'text',
+          text: `${origin}\n${overview.text}\nAsk variable_history, state_at_step, line_executions, calls, find_first or search_values about it.`,
+        },
+      ],
+    };
   }
 
   private async record(args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolResult> {
@@ -116,9 +170,25 @@ export class TraceMcp {
     signal?.addEventListener('abort', onAbort, { once: true });
     this.recording = controller;
     try {
-      const trace = await recordTrace({ ...this.opts.record, target, args: programArgs, cwd: root, root, env: this.opts.env, signal: controller.signal });
-      const what = target.kind === 'pytest' ? `pytest ${target.nodeId}` : target.kind === 'module' ? `python -m ${target.module}` : `python ${target.path}`;
-      return this.use(trace, `Recorded \`${what}\` in ${root} (${trace.outcome.eventCount} events, ${trace.outcome.durationMs} ms).`);
+      const trace = await recordTrace({
+        ...this.opts.record,
+        target,
+        args: programArgs,
+        cwd: root,
+        root,
+        env: this.opts.env,
+        signal: controller.signal,
+      });
+      const what =
+        target.kind === 'pytest'
+          ? `pytest ${target.nodeId}`
+          : target.kind === 'module'
+            ? `python -m ${target.module}`
+            : `python ${target.path}`;
+      return this.use(
+        trace,
+        `Recorded \`${what}\` in ${root} (${trace.outcome.eventCount} events, ${trace.outcome.durationMs} ms).`,
+      );
     } finally {
       signal?.removeEventListener('abort', onAbort);
       this.recording = undefined;
@@ -137,7 +207,11 @@ export class TraceMcp {
   async loadFile(file: string): Promise<ToolResult> {
     const size = statSync(file, { throwIfNoEntry: false })?.size;
     if (size === undefined) throw new UserError('file-not-found', `No trace file at ${file}.`);
-    if (size > MAX_TRACE_BYTES) throw new UserError('bad-argument', `${file} is larger than ${MAX_TRACE_BYTES / 1024 / 1024} MB; record a shorter trace.`);
+    if (size > MAX_TRACE_BYTES)
+      throw new UserError(
+        'bad-argument',
+        `${file} is larger than ${MAX_TRACE_BYTES / 1024 / 1024} MB; record a shorter trace.`,
+      );
     const trace = parseTrace(await readFile(file, 'utf8'), path.basename(file));
     return this.use(trace, `Loaded ${file} (recorded ${trace.createdAt}).`);
   }
@@ -161,22 +235,35 @@ export class TraceMcp {
     root ??= this.opts.cwd;
     const real = realpathOr(path.resolve(this.opts.cwd, root));
     if (real === path.parse(real).root || real === realpathOr(os.homedir())) {
-      throw new UserError('bad-argument', `Tracefix needs a workspace root to record in, and ${real} is too wide (the file system root or your home folder).`,
-        'Start the server with --root PROJECT_DIR (or from the project folder), or use a client that sends its workspace roots.');
+      throw new UserError(
+        'bad-argument',
+        `Tracefix needs a workspace root to record in, and ${real} is too wide (the file system root or your home folder).`,
+        'Start the server with --root PROJECT_DIR (or from the project folder), or use a client that sends its workspace roots.',
+      );
     }
-    if (!statSync(real, { throwIfNoEntry: false })?.isDirectory()) throw new UserError('file-not-found', `The workspace root ${real} is not a folder.`);
+    if (!statSync(real, { throwIfNoEntry: false })?.isDirectory())
+      throw new UserError('file-not-found', `The workspace root ${real} is not a folder.`);
     return real;
   }
 
   /** Serves on the given transport until it closes. */
-  async serve(transport: import('@modelcontextprotocol/sdk/shared/transport.js').Transport, signal?: AbortSignal): Promise<void> {
+  async serve(
+    transport: import('@modelcontextprotocol/sdk/shared/transport.js').Transport,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const { Server: McpServer } = await import('@modelcontextprotocol/sdk/server/index.js');
-    const { CallToolRequestSchema, ListToolsRequestSchema } = await import('@modelcontextprotocol/sdk/types.js');
-     
-    const server = new McpServer({ name: 'tracefix', version: this.opts.version }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
+    const { CallToolRequestSchema, ListToolsRequestSchema } =
+      await import('@modelcontextprotocol/sdk/types.js');
+
+    const server = new McpServer(
+      { name: 'tracefix', version: this.opts.version },
+      { capabilities: { tools: {} }, instructions: INSTRUCTIONS },
+    );
     this.server = server;
     server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.tools() }));
-    server.setRequestHandler(CallToolRequestSchema, (req, extra) => this.call(req.params.name, req.params.arguments ?? {}, extra.signal));
+    server.setRequestHandler(CallToolRequestSchema, (req, extra) =>
+      this.call(req.params.name, req.params.arguments ?? {}, extra.signal),
+    );
     const closed = new Promise<void>((resolve) => (server.onclose = resolve));
     if (this.opts.trace) {
       // A --trace that cannot be read is said on stderr; the server still runs.

@@ -14,7 +14,12 @@ export interface TestInvocation {
 }
 
 export function isTestInvocation(v: unknown): v is TestInvocation {
-  return typeof v === 'object' && v !== null && (v as TestInvocation).uri instanceof vscode.Uri && typeof (v as TestInvocation).testId === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    (v as TestInvocation).uri instanceof vscode.Uri &&
+    typeof (v as TestInvocation).testId === 'string'
+  );
 }
 
 export class TestCodeLensProvider implements vscode.CodeLensProvider {
@@ -25,8 +30,18 @@ export class TestCodeLensProvider implements vscode.CodeLensProvider {
       const range = doc.lineAt(t.header - 1).range;
       const arg: TestInvocation = { uri: doc.uri, testId: t.id };
       lenses.push(
-        new vscode.CodeLens(range, { title: '$(sparkle) Explain & Fix', command: 'tracefix.explainAndFix', arguments: [arg], tooltip: `Trace ${t.id} and explain the failure` }),
-        new vscode.CodeLens(range, { title: 'Trace', command: 'tracefix.traceOnly', arguments: [arg], tooltip: `Record ${t.id} and show its values inline` }),
+        new vscode.CodeLens(range, {
+          title: '$(sparkle) Explain & Fix',
+          command: 'tracefix.explainAndFix',
+          arguments: [arg],
+          tooltip: `Trace ${t.id} and explain the failure`,
+        }),
+        new vscode.CodeLens(range, {
+          title: 'Trace',
+          command: 'tracefix.traceOnly',
+          arguments: [arg],
+          tooltip: `Record ${t.id} and show its values inline`,
+        }),
       );
     }
     return lenses;

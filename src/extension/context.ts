@@ -65,7 +65,10 @@ export class TracefixContext implements vscode.Disposable {
       new ReplayFollower(this.replay, this.store, this.timeline, this.log),
       this.recordingStarted,
       this.runFinished,
-      vscode.languages.registerHoverProvider([{ language: 'python', scheme: 'file' }, { scheme: FIX_SCHEME }], this.hover),
+      vscode.languages.registerHoverProvider(
+        [{ language: 'python', scheme: 'file' }, { scheme: FIX_SCHEME }],
+        this.hover,
+      ),
       vscode.languages.registerCodeLensProvider(TEST_FILE_SELECTOR, new TestCodeLensProvider()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!affectsDecorations(e)) return;
@@ -73,14 +76,20 @@ export class TracefixContext implements vscode.Disposable {
         this.decorations.rebuildTypes();
       }),
       this.store.onDidChange((uri) => {
-        if (!uri) void vscode.commands.executeCommand('setContext', 'tracefix.hasTrace', this.store.trace !== undefined);
+        if (!uri)
+          void vscode.commands.executeCommand(
+            'setContext',
+            'tracefix.hasTrace',
+            this.store.trace !== undefined,
+          );
       }),
     );
     this.registerCommands();
   }
 
   private registerCommands(): void {
-    const reg = (id: string, fn: (...args: unknown[]) => unknown) => this.disposables.push(vscode.commands.registerCommand(id, fn));
+    const reg = (id: string, fn: (...args: unknown[]) => unknown) =>
+      this.disposables.push(vscode.commands.registerCommand(id, fn));
     const run = (mode: RunMode) => (arg: unknown) => runTraceCommand(this, mode, arg);
     reg('tracefix.explainAndFix', run('explain'));
     reg('tracefix.traceOnly', run('trace'));
@@ -100,7 +109,10 @@ export class TracefixContext implements vscode.Disposable {
 
   private async showTimeline(index: number | undefined): Promise<void> {
     if (!this.store.trace) {
-      void this.notifier.show('info', 'No trace yet: run "Tracefix: Trace Only" or "Tracefix: Explain & Fix" first.');
+      void this.notifier.show(
+        'info',
+        'No trace yet: run "Tracefix: Trace Only" or "Tracefix: Explain & Fix" first.',
+      );
       return;
     }
     await this.timeline.show(index);
@@ -120,9 +132,15 @@ export class TracefixContext implements vscode.Disposable {
     const editor = await vscode.window.showTextDocument(file.uri, { preview: true });
     const line = this.store.lineMap(editor.document)?.map.toCurrent(caller.line);
     if (line === undefined) return;
-    const pos = new vscode.Position(line - 1, editor.document.lineAt(line - 1).firstNonWhitespaceCharacterIndex);
+    const pos = new vscode.Position(
+      line - 1,
+      editor.document.lineAt(line - 1).firstNonWhitespaceCharacterIndex,
+    );
     editor.selection = new vscode.Selection(pos, pos);
-    editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    editor.revealRange(
+      new vscode.Range(pos, pos),
+      vscode.TextEditorRevealType.InCenterIfOutsideViewport,
+    );
   }
 
   /** Runs the target of the recording on screen (else the last run) again, and says how it went. */
@@ -130,7 +148,10 @@ export class TracefixContext implements vscode.Disposable {
     const given = (arg as { plan?: RunPlan } | undefined)?.plan;
     const plan = given ?? this.store.plan ?? this.last?.plan;
     if (!plan) {
-      void this.notifier.show('info', 'Nothing to run again yet: run "Tracefix: Trace Only" or "Tracefix: Explain & Fix" first.');
+      void this.notifier.show(
+        'info',
+        'Nothing to run again yet: run "Tracefix: Trace Only" or "Tracefix: Explain & Fix" first.',
+      );
       return undefined;
     }
     const run = await runTraceCommand(this, 'trace', undefined, { plan, rerun: true });
@@ -140,9 +161,11 @@ export class TracefixContext implements vscode.Disposable {
       void this.notifier.show('info', `${passesText(trace.program)}.`);
     } else {
       const again = 'Explain & Fix';
-      void this.notifier.show('warning', `${failsText(trace.program)}: ${run.failure ?? 'see the timeline'}`, again).then((c) => {
-        if (c === again) void runTraceCommand(this, 'explain', undefined, { plan });
-      });
+      void this.notifier
+        .show('warning', `${failsText(trace.program)}: ${run.failure ?? 'see the timeline'}`, again)
+        .then((c) => {
+          if (c === again) void runTraceCommand(this, 'explain', undefined, { plan });
+        });
     }
     return run;
   }
@@ -157,13 +180,20 @@ export class TracefixContext implements vscode.Disposable {
       await this.replay.replayFrom(trace, index);
     } catch (e) {
       this.log.error(`replay: ${e instanceof Error ? e.message : String(e)}`);
-      void this.notifier.show('error', `Tracefix could not start the replay: ${e instanceof Error ? e.message : String(e)}`);
+      void this.notifier.show(
+        'error',
+        `Tracefix could not start the replay: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
 
   /** The key belongs to the configured endpoint (stored per base URL): never sent elsewhere. */
   private async setApiKey(): Promise<void> {
-    await askAndStoreApiKey(this.secrets, readSettings().baseUrl || undefined, (m) => void this.notifier.show('info', m));
+    await askAndStoreApiKey(
+      this.secrets,
+      readSettings().baseUrl || undefined,
+      (m) => void this.notifier.show('info', m),
+    );
   }
 
   /** Called by the recorder flow; returns the function to call when the recording settled. */

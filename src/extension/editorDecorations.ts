@@ -36,7 +36,10 @@ interface Types {
 const AFTER_MARGIN = '0 0 0 2.5em';
 
 function createTypes(): Types {
-  const after = (color: string, fontStyle?: string): vscode.ThemableDecorationAttachmentRenderOptions => ({
+  const after = (
+    color: string,
+    fontStyle?: string,
+  ): vscode.ThemableDecorationAttachmentRenderOptions => ({
     color: new vscode.ThemeColor(color),
     margin: AFTER_MARGIN,
     ...(fontStyle ? { fontStyle } : {}),
@@ -87,7 +90,9 @@ export class EditorDecorations implements vscode.Disposable {
     private readonly settings: () => TracefixSettings,
   ) {
     this.disposables.push(
-      vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.apply(e))),
+      vscode.window.onDidChangeVisibleTextEditors((editors) =>
+        editors.forEach((e) => this.apply(e)),
+      ),
       store.onDidChange((uri) => this.refresh(uri)),
     );
   }
@@ -134,7 +139,10 @@ export class EditorDecorations implements vscode.Disposable {
 
   private applyStep(editor: vscode.TextEditor): void {
     const line = this.stepLine(editor.document);
-    editor.setDecorations(this.types.step, line === undefined ? [] : [editor.document.lineAt(line - 1).range]);
+    editor.setDecorations(
+      this.types.step,
+      line === undefined ? [] : [editor.document.lineAt(line - 1).range],
+    );
   }
 
   apply(editor: vscode.TextEditor): void {
@@ -160,12 +168,16 @@ export class EditorDecorations implements vscode.Disposable {
         if (isException) exceptionLine = line;
         if (!d.text && !(isException && !isStale)) continue;
         const kind: AppliedKind = isStale ? 'stale' : isException ? 'exception' : 'trace';
-        const options: vscode.DecorationOptions = { range: at(line), renderOptions: { after: { contentText: d.text } } };
+        const options: vscode.DecorationOptions = {
+          range: at(line),
+          renderOptions: { after: { contentText: d.text } },
+        };
         (kind === 'stale' ? stale : kind === 'exception' ? exception : trace).push(options);
         lines.push({ line, text: d.text, kind });
       }
       if (!isStale && this.settings().dimNeverExecuted) {
-        for (const l of file.model.neverExecuted) if (l <= doc.lineCount) never.push(doc.lineAt(l - 1).range);
+        for (const l of file.model.neverExecuted)
+          if (l <= doc.lineCount) never.push(doc.lineAt(l - 1).range);
       }
       const record: AppliedDecorations = {
         uri: doc.uri.toString(),
@@ -208,18 +220,33 @@ export class EditorDecorations implements vscode.Disposable {
       const line = this.store.lineMap(doc)?.map.toCurrent(exc.line);
       if (line === undefined || line > doc.lineCount) return undefined;
       const l = doc.lineAt(line - 1);
-      range = new vscode.Range(line - 1, l.firstNonWhitespaceCharacterIndex, line - 1, l.range.end.character);
+      range = new vscode.Range(
+        line - 1,
+        l.firstNonWhitespaceCharacterIndex,
+        line - 1,
+        l.range.end.character,
+      );
     } else {
       const text = file.recordedText.split(/\r\n|\r|\n/)[exc.line - 1] ?? '';
-      range = new vscode.Range(exc.line - 1, text.length - text.trimStart().length, exc.line - 1, text.length);
+      range = new vscode.Range(
+        exc.line - 1,
+        text.length - text.trimStart().length,
+        exc.line - 1,
+        text.length,
+      );
     }
     const message = exc.message ? `${exc.type}: ${exc.message}` : exc.type;
     const recording = this.store.recording;
-    const where = recording?.kind === 'patched' ? `in the recorded run of ${recording.role ?? 'a patched copy'}` : 'in the recorded run';
+    const where =
+      recording?.kind === 'patched'
+        ? `in the recorded run of ${recording.role ?? 'a patched copy'}`
+        : 'in the recorded run';
     const stale = changed.length > 0;
     const d = new vscode.Diagnostic(
       range,
-      stale ? `${message} (${where}, before ${changed.join(', ')} changed: run it again to check)` : `${message} (${where})`,
+      stale
+        ? `${message} (${where}, before ${changed.join(', ')} changed: run it again to check)`
+        : `${message} (${where})`,
       stale ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Error,
     );
     d.source = 'Tracefix';

@@ -17,7 +17,9 @@ export function activate(extension: vscode.ExtensionContext): TracefixExtensionE
   extension.subscriptions.push(registerExplainFeature(ctx));
   // The trace tools for Copilot agent mode and other chat participants (vscode.lm.registerTool).
   extension.subscriptions.push(registerTraceLmTools(ctx));
-  ctx.log.info(`Tracefix ${String((extension.extension.packageJSON as { version?: string }).version)} activated`);
+  ctx.log.info(
+    `Tracefix ${String((extension.extension.packageJSON as { version?: string }).version)} activated`,
+  );
   return { _test: createTestApi(ctx) };
 }
 

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { buildHover, DEFAULT_HOVER_COMMANDS } from '../core/render/hover';
 import type { TraceStore } from './traceStore';
 
-export const STALE_NOTE = '$(warning) *This file changed since the trace was recorded: values are from the recorded run.*';
+export const STALE_NOTE =
+  '$(warning) *This file changed since the trace was recorded: values are from the recorded run.*';
 
 export class TraceHoverProvider implements vscode.HoverProvider {
   constructor(private readonly store: TraceStore) {}
@@ -19,10 +20,19 @@ export class TraceHoverProvider implements vscode.HoverProvider {
     if (original === undefined) return undefined;
     const recording = this.store.recording;
     const notes = [
-      ...(recording?.kind === 'patched' ? [`$(beaker) *Recorded for ${recording.role ?? 'a later round'}: the program with a proposed fix, run in a temporary copy.*`] : []),
+      ...(recording?.kind === 'patched'
+        ? [
+            `$(beaker) *Recorded for ${recording.role ?? 'a later round'}: the program with a proposed fix, run in a temporary copy.*`,
+          ]
+        : []),
       ...(m.map.identity ? [] : [STALE_NOTE]),
     ];
-    const hover = buildHover(trace, m.file.rel, original, notes.length ? { note: notes.join('\n\n') } : {});
+    const hover = buildHover(
+      trace,
+      m.file.rel,
+      original,
+      notes.length ? { note: notes.join('\n\n') } : {},
+    );
     return hover?.markdown;
   }
 

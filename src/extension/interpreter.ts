@@ -19,7 +19,10 @@ export interface InterpreterChoice {
 const PYTHON_EXT = 'ms-python.python';
 const DEBUGPY_EXT = 'ms-python.debugpy';
 
-async function fromPythonExtension(folder: vscode.Uri | undefined, log: vscode.LogOutputChannel): Promise<string | undefined> {
+async function fromPythonExtension(
+  folder: vscode.Uri | undefined,
+  log: vscode.LogOutputChannel,
+): Promise<string | undefined> {
   if (!vscode.extensions.getExtension(PYTHON_EXT)) return undefined;
   try {
     const api = await PythonExtension.api();
@@ -47,7 +50,8 @@ export async function chooseInterpreter(opts: {
   log: vscode.LogOutputChannel;
 }): Promise<InterpreterChoice> {
   const debugpyPath = bundledDebugpy();
-  const withDebugpy = (c: InterpreterChoice): InterpreterChoice => (debugpyPath ? { ...c, debugpyPath } : c);
+  const withDebugpy = (c: InterpreterChoice): InterpreterChoice =>
+    debugpyPath ? { ...c, debugpyPath } : c;
   if (opts.launchPython) return withDebugpy({ python: opts.launchPython, source: 'launch' });
   const fromExt = await fromPythonExtension(opts.folder, opts.log);
   if (fromExt) return withDebugpy({ python: fromExt, source: 'python-extension' });

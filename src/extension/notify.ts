@@ -39,7 +39,14 @@ export class Notifier {
 
   /** Asks a modal warning question; resolves with the chosen item (undefined: cancelled). */
   confirm(message: string, detail: string, ...items: string[]): Thenable<string | undefined> {
-    const n: ShownNotification = { severity: 'warning', message, items, at: Date.now(), modal: true, detail };
+    const n: ShownNotification = {
+      severity: 'warning',
+      message,
+      items,
+      at: Date.now(),
+      modal: true,
+      detail,
+    };
     this.shown.push(n);
     this.emitter.fire(n);
     return vscode.window.showWarningMessage(message, { modal: true, detail }, ...items);

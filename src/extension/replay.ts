@@ -8,7 +8,15 @@ import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { traceToJson } from '../core/trace/json';
-import { createReplaySession, GOTO_REQUEST, loadTrace, POSITION_EVENT, REPLAY_DEBUG_TYPE, type ReplayPosition, type ReplaySession } from '../core/replay';
+import {
+  createReplaySession,
+  GOTO_REQUEST,
+  loadTrace,
+  POSITION_EVENT,
+  REPLAY_DEBUG_TYPE,
+  type ReplayPosition,
+  type ReplaySession,
+} from '../core/replay';
 import { errorMessage } from '../core/errors';
 import type { Trace } from '../core/trace/model';
 import type { Notifier } from './notify';
@@ -32,7 +40,11 @@ export class ReplayLauncher implements vscode.Disposable, vscode.DebugConfigurat
   /** Each live replay session and the recording it replays, by session id. */
   private readonly sessions = new Map<string, { session: vscode.DebugSession; trace: Trace }>();
   private readonly positions = new Map<string, number>();
-  private readonly positionEmitter = new vscode.EventEmitter<{ session: vscode.DebugSession; trace: Trace; position: ReplayPosition }>();
+  private readonly positionEmitter = new vscode.EventEmitter<{
+    session: vscode.DebugSession;
+    trace: Trace;
+    position: ReplayPosition;
+  }>();
   /** Every stop of a replay session whose recording is known here. */
   readonly onDidMove = this.positionEmitter.event;
   private readonly disposables: vscode.Disposable[] = [this.positionEmitter];
@@ -44,7 +56,8 @@ export class ReplayLauncher implements vscode.Disposable, vscode.DebugConfigurat
   ) {
     this.disposables.push(
       vscode.debug.registerDebugAdapterDescriptorFactory(REPLAY_DEBUG_TYPE, {
-        createDebugAdapterDescriptor: (session) => new vscode.DebugAdapterInlineImplementation(this.adapterFor(session)),
+        createDebugAdapterDescriptor: (session) =>
+          new vscode.DebugAdapterInlineImplementation(this.adapterFor(session)),
       }),
       vscode.debug.registerDebugConfigurationProvider(REPLAY_DEBUG_TYPE, this),
       vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
@@ -75,13 +88,22 @@ export class ReplayLauncher implements vscode.Disposable, vscode.DebugConfigurat
     const existing = [...this.sessions.values()].find((s) => s.trace === trace)?.session;
     if (existing) {
       // Already replaying this recording: jump instead of starting a second session.
-      if (this.positions.get(existing.id) !== index) await existing.customRequest(GOTO_REQUEST, { index });
+      if (this.positions.get(existing.id) !== index)
+        await existing.customRequest(GOTO_REQUEST, { index });
       return existing;
     }
-    const folder = vscode.workspace.workspaceFolders?.find((f) => isInside(trace.program.root, f.uri.fsPath));
+    const folder = vscode.workspace.workspaceFolders?.find((f) =>
+      isInside(trace.program.root, f.uri.fsPath),
+    );
     const id = this.register(trace);
     const firstStop = this.firstStop(id);
-    const config: ReplayConfig = { type: REPLAY_DEBUG_TYPE, request: 'launch', name: `Replay ${trace.program.target}`, stopOnEntry: true, [REPLAY_ID_KEY]: id };
+    const config: ReplayConfig = {
+      type: REPLAY_DEBUG_TYPE,
+      request: 'launch',
+      name: `Replay ${trace.program.target}`,
+      stopOnEntry: true,
+      [REPLAY_ID_KEY]: id,
+    };
     const started = await vscode.debug.startDebugging(folder, config);
     if (!started) {
       this.pending.delete(id);
@@ -105,7 +127,9 @@ export class ReplayLauncher implements vscode.Disposable, vscode.DebugConfigurat
         canSelectMany: false,
         filters: { 'Trace JSON': ['json'] },
         openLabel: 'Replay',
-        ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
+        ...(vscode.workspace.workspaceFolders?.[0]
+          ? { defaultUri: vscode.workspace.workspaceFolders[0].uri }
+          : {}),
       });
       if (!picked?.[0]) return undefined;
       file = picked[0].fsPath;
@@ -125,19 +149,29 @@ export class ReplayLauncher implements vscode.Disposable, vscode.DebugConfigurat
   async saveTraceCommand(arg?: unknown): Promise<vscode.Uri | undefined> {
     const trace = this.store.trace;
     if (!trace) {
-      void this.notifier.show('info', 'No trace yet: run "Tracefix: Trace Only" or "Tracefix: Explain & Fix" first.');
+      void this.notifier.show(
+        'info',
+        'No trace yet: run "Tracefix: Trace Only" or "Tracefix: Explain & Fix" first.',
+      );
       return undefined;
     }
     const target =
       arg instanceof vscode.Uri
         ? arg
-        : await vscode.window.showSaveDialog({ title: 'Tracefix: save the trace', filters: { 'Trace JSON': ['json'] }, defaultUri: vscode.Uri.file(path.join(trace.program.root, 'trace.json')) });
+        : await vscode.window.showSaveDialog({
+            title: 'Tracefix: save the trace',
+            filters: { 'Trace JSON': ['json'] },
+            defaultUri: vscode.Uri.file(path.join(trace.program.root, 'trace.json')),
+          });
     if (!target) return undefined;
     try {
       // The CLI's writer: the events are a column store in memory, not an array JSON.stringify could write.
       await vscode.workspace.fs.writeFile(target, Buffer.from(traceToJson(trace), 'utf8'));
     } catch (e) {
-      void this.notifier.show('error', `Tracefix could not save the trace to ${target.fsPath}: ${errorMessage(e)}`);
+      void this.notifier.show(
+        'error',
+        `Tracefix could not save the trace to ${target.fsPath}: ${errorMessage(e)}`,
+      );
       return undefined;
     }
     return target;
@@ -146,7 +180,8 @@ export class ReplayLauncher implements vscode.Disposable, vscode.DebugConfigurat
   /** Reads and checks a saved trace; makes it the current trace (decorations, timeline) unless it already is. */
   async open(file: string, sourceRoot?: string): Promise<Trace> {
     let trace = await loadTrace({ trace: file });
-    if (sourceRoot !== undefined && sourceRoot !== trace.program.root) trace = { ...trace, program: { ...trace.program, root: sourceRoot } };
+    if (sourceRoot !== undefined && sourceRoot !== trace.program.root)
+      trace = { ...trace, program: { ...trace.program, root: sourceRoot } };
     const current = this.store.trace;
     if (current && sameRecording(current, trace)) return current;
     this.store.set(trace, planOf(trace));
@@ -156,30 +191,56 @@ export class ReplayLauncher implements vscode.Disposable, vscode.DebugConfigurat
   // ---- DebugConfigurationProvider (launch.json, F5) ----
 
   /** F5 without a launch.json: replay the trace in memory, if any. */
-  resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: ReplayConfig): vscode.DebugConfiguration | undefined {
+  resolveDebugConfiguration(
+    _folder: vscode.WorkspaceFolder | undefined,
+    config: ReplayConfig,
+  ): vscode.DebugConfiguration | undefined {
     if (config.type || config.request || config.name) return config;
     const trace = this.store.trace;
     if (!trace) {
-      void this.notifier.show('error', 'Tracefix replay: there is no trace to replay. Record one first, or add a `tracefix-replay` configuration with `"trace": "<path of a saved trace JSON>"` to launch.json.');
+      void this.notifier.show(
+        'error',
+        'Tracefix replay: there is no trace to replay. Record one first, or add a `tracefix-replay` configuration with `"trace": "<path of a saved trace JSON>"` to launch.json.',
+      );
       return undefined;
     }
-    return { type: REPLAY_DEBUG_TYPE, request: 'launch', name: `Replay ${trace.program.target}`, stopOnEntry: true, [REPLAY_ID_KEY]: this.register(trace) };
+    return {
+      type: REPLAY_DEBUG_TYPE,
+      request: 'launch',
+      name: `Replay ${trace.program.target}`,
+      stopOnEntry: true,
+      [REPLAY_ID_KEY]: this.register(trace),
+    };
   }
 
   /** After `${workspaceFolder}` & co. are substituted: load and check the trace file, one clear error if that fails. */
-  async resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined, config: ReplayConfig): Promise<vscode.DebugConfiguration | undefined> {
+  async resolveDebugConfigurationWithSubstitutedVariables(
+    folder: vscode.WorkspaceFolder | undefined,
+    config: ReplayConfig,
+  ): Promise<vscode.DebugConfiguration | undefined> {
     const id = config[REPLAY_ID_KEY];
     if (typeof id === 'string' && this.pending.has(id)) return config;
     if (typeof config.trace !== 'string' || config.trace.trim() === '') {
-      void this.notifier.show('error', `Tracefix replay: the configuration "${config.name}" needs "trace": the path of a saved trace JSON (Tracefix: Save Trace, or \`tracefix trace --format json > run.json\`).`);
+      void this.notifier.show(
+        'error',
+        `Tracefix replay: the configuration "${config.name}" needs "trace": the path of a saved trace JSON (Tracefix: Save Trace, or \`tracefix trace --format json > run.json\`).`,
+      );
       return undefined;
     }
-    const base = folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
+    const base =
+      folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
     const file = path.resolve(base, config.trace);
-    const sourceRoot = typeof config.sourceRoot === 'string' && config.sourceRoot !== '' ? path.resolve(base, config.sourceRoot) : undefined;
+    const sourceRoot =
+      typeof config.sourceRoot === 'string' && config.sourceRoot !== ''
+        ? path.resolve(base, config.sourceRoot)
+        : undefined;
     try {
       const trace = await this.open(file, sourceRoot);
-      const resolved: ReplayConfig = { ...config, trace: file, [REPLAY_ID_KEY]: this.register(trace) };
+      const resolved: ReplayConfig = {
+        ...config,
+        trace: file,
+        [REPLAY_ID_KEY]: this.register(trace),
+      };
       if (sourceRoot !== undefined) resolved.sourceRoot = sourceRoot;
       return resolved;
     } catch (e) {
@@ -243,7 +304,8 @@ class LaunchWithTrace implements vscode.DebugAdapter {
 
   handleMessage(message: vscode.DebugProtocolMessage): void {
     const m = message as { type?: string; command?: string; arguments?: Record<string, unknown> };
-    if (this.trace && m.type === 'request' && m.command === 'launch') m.arguments = { ...m.arguments, traceObject: this.trace };
+    if (this.trace && m.type === 'request' && m.command === 'launch')
+      m.arguments = { ...m.arguments, traceObject: this.trace };
     this.inner.handleMessage(message as Parameters<ReplaySession['handleMessage']>[0]);
   }
 
@@ -254,13 +316,23 @@ class LaunchWithTrace implements vscode.DebugAdapter {
 
 /** Same recording (e.g. the trace in memory and the file it was saved to). */
 function sameRecording(a: Trace, b: Trace): boolean {
-  return a.createdAt === b.createdAt && a.events.length === b.events.length && a.program.root === b.program.root && a.program.target === b.program.target;
+  return (
+    a.createdAt === b.createdAt &&
+    a.events.length === b.events.length &&
+    a.program.root === b.program.root &&
+    a.program.target === b.program.target
+  );
 }
 
 /** A run plan describing a trace that was loaded rather than recorded here. */
 function planOf(trace: Trace): RunPlan {
   const p = trace.program;
-  const target: RunPlan['target'] = p.kind === 'module' ? { kind: 'module', module: p.target } : p.kind === 'pytest' ? { kind: 'pytest', nodeId: p.target } : { kind: 'script', path: p.target };
+  const target: RunPlan['target'] =
+    p.kind === 'module'
+      ? { kind: 'module', module: p.target }
+      : p.kind === 'pytest'
+        ? { kind: 'pytest', nodeId: p.target }
+        : { kind: 'script', path: p.target };
   return { target, args: p.args, cwd: p.cwd, root: p.root, label: p.target, origin: 'explicit' };
 }
 

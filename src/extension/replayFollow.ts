@@ -35,7 +35,9 @@ export class ReplayFollower implements vscode.Disposable {
     try {
       await session.customRequest(GOTO_REQUEST, { index });
     } catch (e) {
-      this.log.warn(`replay: could not move to event ${index}: ${e instanceof Error ? e.message : String(e)}`);
+      this.log.warn(
+        `replay: could not move to event ${index}: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
 

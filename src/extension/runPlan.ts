@@ -6,7 +6,8 @@ import { UserError } from '../core/errors';
 import { isPytestFile } from '../core/render/pySource';
 import type { RunTarget } from '../core/trace/options';
 
-export type PlanOrigin = 'test-at-cursor' | 'test-file' | 'file' | 'setting' | 'launch' | 'picked' | 'explicit';
+export type PlanOrigin =
+  'test-at-cursor' | 'test-file' | 'file' | 'setting' | 'launch' | 'picked' | 'explicit';
 
 export interface RunPlan {
   target: RunTarget;
@@ -58,7 +59,11 @@ export interface LaunchSetting {
 export function isPythonLaunchConfig(c: unknown): c is PythonLaunchConfig & { name: string } {
   if (typeof c !== 'object' || c === null) return false;
   const v = c as PythonLaunchConfig;
-  return typeof v.name === 'string' && (v.type === 'debugpy' || v.type === 'python') && v.request === 'launch';
+  return (
+    typeof v.name === 'string' &&
+    (v.type === 'debugpy' || v.type === 'python') &&
+    v.request === 'launch'
+  );
 }
 
 /** Replaces the VS Code variables a Python launch configuration commonly uses. */
@@ -95,8 +100,11 @@ export function substitute(value: string, ctx: VariableContext): string {
       case 'relativeFileDirname':
         return needFile((f) => path.relative(ctx.workspaceFolder, path.dirname(f)));
       default:
-        throw new UserError('bad-argument', `Tracefix cannot substitute ${whole} in a launch configuration.`,
-          'Use a literal value, or one of ${workspaceFolder}, ${file}, ${fileDirname}, ${relativeFile}, ${env:NAME}.');
+        throw new UserError(
+          'bad-argument',
+          `Tracefix cannot substitute ${whole} in a launch configuration.`,
+          'Use a literal value, or one of ${workspaceFolder}, ${file}, ${fileDirname}, ${relativeFile}, ${env:NAME}.',
+        );
     }
   });
 }
@@ -106,7 +114,8 @@ export function splitArgs(text: string): string[] {
   const out: string[] = [];
   const re = /"((?:\\.|[^"\\])*)"|'([^']*)'|(\S+)/g;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3] ?? ''));
+  while ((m = re.exec(text)))
+    out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3] ?? ''));
   return out;
 }
 
@@ -117,28 +126,65 @@ export function pytestNodeId(cwd: string, file: string, testId?: string): string
 }
 
 /** The plan for a file the user pointed at: a test file runs under pytest, anything else as a script. */
-export function planForFile(file: string, workspaceFolder: string, testId?: string, origin?: PlanOrigin): RunPlan {
+export function planForFile(
+  file: string,
+  workspaceFolder: string,
+  testId?: string,
+  origin?: PlanOrigin,
+): RunPlan {
   const cwd = workspaceFolder;
   const rel = path.relative(cwd, file).split(path.sep).join('/');
   if (isPytestFile(file)) {
     const nodeId = pytestNodeId(cwd, file, testId);
-    return { target: { kind: 'pytest', nodeId }, args: [], cwd, root: workspaceFolder, label: nodeId, origin: origin ?? (testId ? 'test-at-cursor' : 'test-file') };
+    return {
+      target: { kind: 'pytest', nodeId },
+      args: [],
+      cwd,
+      root: workspaceFolder,
+      label: nodeId,
+      origin: origin ?? (testId ? 'test-at-cursor' : 'test-file'),
+    };
   }
   // Relative to cwd when inside it: that is how the trace (and the timeline) name the program.
   const scriptPath = rel.startsWith('../') || path.isAbsolute(rel) ? file : rel;
-  return { target: { kind: 'script', path: scriptPath }, args: [], cwd, root: workspaceFolder, label: rel, origin: origin ?? 'file' };
+  return {
+    target: { kind: 'script', path: scriptPath },
+    args: [],
+    cwd,
+    root: workspaceFolder,
+    label: rel,
+    origin: origin ?? 'file',
+  };
 }
 
-function targetFrom(program: string | undefined, module: string | undefined, args: string[], cwd: string, what: string): { target: RunTarget; args: string[]; label: string } {
+function targetFrom(
+  program: string | undefined,
+  module: string | undefined,
+  args: string[],
+  cwd: string,
+  what: string,
+): { target: RunTarget; args: string[]; label: string } {
   if (program) {
     const file = path.resolve(cwd, program);
-    return { target: { kind: 'script', path: file }, args, label: path.relative(cwd, file).split(path.sep).join('/') };
+    return {
+      target: { kind: 'script', path: file },
+      args,
+      label: path.relative(cwd, file).split(path.sep).join('/'),
+    };
   }
   if (module === 'pytest') {
     const i = args.findIndex((a) => !a.startsWith('-'));
-    if (i < 0) throw new UserError('bad-argument', `${what} runs pytest without a test path; Tracefix needs one test or test file.`);
+    if (i < 0)
+      throw new UserError(
+        'bad-argument',
+        `${what} runs pytest without a test path; Tracefix needs one test or test file.`,
+      );
     const nodeId = args[i]!;
-    return { target: { kind: 'pytest', nodeId }, args: args.filter((_, j) => j !== i), label: nodeId };
+    return {
+      target: { kind: 'pytest', nodeId },
+      args: args.filter((_, j) => j !== i),
+      label: nodeId,
+    };
   }
   if (module) return { target: { kind: 'module', module }, args, label: `-m ${module}` };
   throw new UserError('bad-argument', `${what} names neither a program nor a module.`);
@@ -147,11 +193,25 @@ function targetFrom(program: string | undefined, module: string | undefined, arg
 export function planFromLaunchConfig(cfg: PythonLaunchConfig, ctx: VariableContext): RunPlan {
   const sub = (v: string) => substitute(v, ctx);
   const cwd = cfg.cwd ? path.resolve(ctx.workspaceFolder, sub(cfg.cwd)) : ctx.workspaceFolder;
-  const rawArgs = typeof cfg.args === 'string' ? splitArgs(sub(cfg.args)) : (cfg.args ?? []).map(sub);
+  const rawArgs =
+    typeof cfg.args === 'string' ? splitArgs(sub(cfg.args)) : (cfg.args ?? []).map(sub);
   const what = `The launch configuration "${cfg.name ?? '?'}"`;
-  const t = targetFrom(cfg.program && sub(cfg.program), cfg.module && sub(cfg.module), rawArgs, cwd, what);
-  const plan: RunPlan = { ...t, cwd, root: ctx.workspaceFolder, label: `${cfg.name ?? t.label}`, origin: 'launch' };
-  if (cfg.env) plan.env = Object.fromEntries(Object.entries(cfg.env).map(([k, v]) => [k, sub(String(v))]));
+  const t = targetFrom(
+    cfg.program && sub(cfg.program),
+    cfg.module && sub(cfg.module),
+    rawArgs,
+    cwd,
+    what,
+  );
+  const plan: RunPlan = {
+    ...t,
+    cwd,
+    root: ctx.workspaceFolder,
+    label: `${cfg.name ?? t.label}`,
+    origin: 'launch',
+  };
+  if (cfg.env)
+    plan.env = Object.fromEntries(Object.entries(cfg.env).map(([k, v]) => [k, sub(String(v))]));
   if (cfg.python) plan.python = sub(cfg.python);
   return plan;
 }
@@ -165,6 +225,7 @@ export function planFromSetting(s: LaunchSetting, ctx: VariableContext): RunPlan
     ? { target: { kind: 'pytest' as const, nodeId: sub(s.pytest) }, args, label: sub(s.pytest) }
     : targetFrom(s.program && sub(s.program), s.module && sub(s.module), args, cwd, what);
   const plan: RunPlan = { ...t, cwd, root: ctx.workspaceFolder, origin: 'setting' };
-  if (s.env) plan.env = Object.fromEntries(Object.entries(s.env).map(([k, v]) => [k, sub(String(v))]));
+  if (s.env)
+    plan.env = Object.fromEntries(Object.entries(s.env).map(([k, v]) => [k, sub(String(v))]));
   return plan;
 }

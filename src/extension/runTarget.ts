@@ -8,7 +8,15 @@ import * as vscode from 'vscode';
 import { UserError } from '../core/errors';
 import { analyzePython, isPytestFile, pytestFunctionAt } from '../core/render/pySource';
 import { isTestInvocation } from './codeLens';
-import { isPythonLaunchConfig, planForFile, planFromLaunchConfig, planFromSetting, splitArgs, type RunPlan, type VariableContext } from './runPlan';
+import {
+  isPythonLaunchConfig,
+  planForFile,
+  planFromLaunchConfig,
+  planFromSetting,
+  splitArgs,
+  type RunPlan,
+  type VariableContext,
+} from './runPlan';
 import { readSettings } from './settings';
 
 /** The remembered choice (workspaceState). Paths are relative to the workspace folder. */
@@ -21,7 +29,11 @@ export type StoredTarget =
 const STATE_KEY = 'tracefix.target';
 
 export class TargetResolver implements vscode.Disposable {
-  private readonly status = vscode.window.createStatusBarItem('tracefix.target', vscode.StatusBarAlignment.Left, 50);
+  private readonly status = vscode.window.createStatusBarItem(
+    'tracefix.target',
+    vscode.StatusBarAlignment.Left,
+    50,
+  );
 
   constructor(private readonly state: vscode.Memento) {
     this.status.name = 'Tracefix target';
@@ -41,7 +53,14 @@ export class TargetResolver implements vscode.Disposable {
   private updateStatus(): void {
     const t = this.picked;
     if (!t) return this.status.hide();
-    const label = t.kind === 'script' ? t.file : t.kind === 'pytest' ? t.nodeId : t.kind === 'module' ? `-m ${t.module}` : t.name;
+    const label =
+      t.kind === 'script'
+        ? t.file
+        : t.kind === 'pytest'
+          ? t.nodeId
+          : t.kind === 'module'
+            ? `-m ${t.module}`
+            : t.name;
     this.status.text = `$(target) ${label}`;
     this.status.tooltip = 'Tracefix runs this target. Click to choose another.';
     this.status.show();
@@ -50,8 +69,13 @@ export class TargetResolver implements vscode.Disposable {
   /** The plan for a command invoked with `arg` (Uri, CodeLens argument or nothing). */
   resolve(arg: unknown): RunPlan {
     const editor = vscode.window.activeTextEditor;
-    if (isTestInvocation(arg)) return planForFile(arg.uri.fsPath, folderOf(arg.uri), arg.testId, 'explicit');
-    if (arg instanceof vscode.Uri && arg.scheme === 'file' && arg.toString() !== editor?.document.uri.toString()) {
+    if (isTestInvocation(arg))
+      return planForFile(arg.uri.fsPath, folderOf(arg.uri), arg.testId, 'explicit');
+    if (
+      arg instanceof vscode.Uri &&
+      arg.scheme === 'file' &&
+      arg.toString() !== editor?.document.uri.toString()
+    ) {
       return planForFile(arg.fsPath, folderOf(arg), undefined, 'explicit');
     }
     const folder = editor ? folderOf(editor.document.uri) : firstFolder();
@@ -61,7 +85,11 @@ export class TargetResolver implements vscode.Disposable {
     const launch = readSettings(vscode.Uri.file(folder)).launch;
     if (typeof launch === 'string') return this.fromLaunchName(launch, ctx);
     if (launch) return planFromSetting(launch, ctx);
-    if (!editor || editor.document.uri.scheme !== 'file' || editor.document.languageId !== 'python') {
+    if (
+      !editor ||
+      editor.document.uri.scheme !== 'file' ||
+      editor.document.languageId !== 'python'
+    ) {
       throw new UserError('bad-argument', 'Open a Python file (or choose a target) to trace.');
     }
     return this.fromEditor(editor, folder);
@@ -70,7 +98,10 @@ export class TargetResolver implements vscode.Disposable {
   private fromEditor(editor: vscode.TextEditor, folder: string): RunPlan {
     const file = editor.document.uri.fsPath;
     if (isPytestFile(file)) {
-      const test = pytestFunctionAt(analyzePython(editor.document.getText()), editor.selection.active.line + 1);
+      const test = pytestFunctionAt(
+        analyzePython(editor.document.getText()),
+        editor.selection.active.line + 1,
+      );
       return planForFile(file, folder, test?.id);
     }
     return planForFile(file, folder);
@@ -80,11 +111,32 @@ export class TargetResolver implements vscode.Disposable {
     const root = ctx.workspaceFolder;
     switch (t.kind) {
       case 'script':
-        return { target: { kind: 'script', path: t.file }, args: t.args, cwd: root, root, label: t.file, origin: 'picked' };
+        return {
+          target: { kind: 'script', path: t.file },
+          args: t.args,
+          cwd: root,
+          root,
+          label: t.file,
+          origin: 'picked',
+        };
       case 'pytest':
-        return { target: { kind: 'pytest', nodeId: t.nodeId }, args: [], cwd: root, root, label: t.nodeId, origin: 'picked' };
+        return {
+          target: { kind: 'pytest', nodeId: t.nodeId },
+          args: [],
+          cwd: root,
+          root,
+          label: t.nodeId,
+          origin: 'picked',
+        };
       case 'module':
-        return { target: { kind: 'module', module: t.module }, args: t.args, cwd: root, root, label: `-m ${t.module}`, origin: 'picked' };
+        return {
+          target: { kind: 'module', module: t.module },
+          args: t.args,
+          cwd: root,
+          root,
+          label: `-m ${t.module}`,
+          origin: 'picked',
+        };
       case 'launch':
         return this.fromLaunchName(t.name, ctx);
     }
@@ -94,8 +146,11 @@ export class TargetResolver implements vscode.Disposable {
     const configs = launchConfigs(ctx.workspaceFolder);
     const cfg = configs.find((c) => c.name === name);
     if (!cfg) {
-      throw new UserError('bad-argument', `No Python launch configuration named "${name}" in launch.json.`,
-        `Known: ${configs.map((c) => c.name).join(', ') || 'none'}.`);
+      throw new UserError(
+        'bad-argument',
+        `No Python launch configuration named "${name}" in launch.json.`,
+        `Known: ${configs.map((c) => c.name).join(', ') || 'none'}.`,
+      );
     }
     return planFromLaunchConfig(cfg, ctx);
   }
@@ -106,18 +161,50 @@ export class TargetResolver implements vscode.Disposable {
     const folder = editor ? folderOf(editor.document.uri) : firstFolder();
     type Item = vscode.QuickPickItem & { pick: () => Promise<StoredTarget | undefined | 'auto'> };
     const items: Item[] = [
-      { label: '$(wand) Automatic', description: 'test at the cursor, else the current file', pick: () => Promise.resolve('auto') },
+      {
+        label: '$(wand) Automatic',
+        description: 'test at the cursor, else the current file',
+        pick: () => Promise.resolve('auto'),
+      },
     ];
     if (editor?.document.languageId === 'python' && editor.document.uri.scheme === 'file') {
       const file = editor.document.uri.fsPath;
       const rel = path.relative(folder, file).split(path.sep).join('/');
-      const test = isPytestFile(file) ? pytestFunctionAt(analyzePython(editor.document.getText()), editor.selection.active.line + 1) : undefined;
-      if (test) items.push({ label: `$(beaker) ${rel}::${test.id}`, description: 'test at the cursor', pick: () => Promise.resolve({ kind: 'pytest', nodeId: `${rel}::${test.id}` }) });
-      if (isPytestFile(file)) items.push({ label: `$(beaker) ${rel}`, description: 'all tests of this file', pick: () => Promise.resolve({ kind: 'pytest', nodeId: rel }) });
-      else items.push({ label: `$(file) ${rel}`, description: 'this file as a script', pick: async () => ({ kind: 'script', file: rel, args: splitArgs((await ask('Arguments (optional)', '')) ?? '') }) });
+      const test = isPytestFile(file)
+        ? pytestFunctionAt(
+            analyzePython(editor.document.getText()),
+            editor.selection.active.line + 1,
+          )
+        : undefined;
+      if (test)
+        items.push({
+          label: `$(beaker) ${rel}::${test.id}`,
+          description: 'test at the cursor',
+          pick: () => Promise.resolve({ kind: 'pytest', nodeId: `${rel}::${test.id}` }),
+        });
+      if (isPytestFile(file))
+        items.push({
+          label: `$(beaker) ${rel}`,
+          description: 'all tests of this file',
+          pick: () => Promise.resolve({ kind: 'pytest', nodeId: rel }),
+        });
+      else
+        items.push({
+          label: `$(file) ${rel}`,
+          description: 'this file as a script',
+          pick: async () => ({
+            kind: 'script',
+            file: rel,
+            args: splitArgs((await ask('Arguments (optional)', '')) ?? ''),
+          }),
+        });
     }
     for (const c of launchConfigs(folder)) {
-      items.push({ label: `$(debug-alt) ${c.name}`, description: 'launch.json', pick: () => Promise.resolve({ kind: 'launch', name: c.name }) });
+      items.push({
+        label: `$(debug-alt) ${c.name}`,
+        description: 'launch.json',
+        pick: () => Promise.resolve({ kind: 'launch', name: c.name }),
+      });
     }
     items.push({
       label: '$(symbol-module) Module…',
@@ -137,7 +224,10 @@ export class TargetResolver implements vscode.Disposable {
         return file ? { kind: 'script', file, args } : undefined;
       },
     });
-    const chosen = await vscode.window.showQuickPick(items, { title: 'Tracefix: what should be traced?', placeHolder: describe(this.picked) });
+    const chosen = await vscode.window.showQuickPick(items, {
+      title: 'Tracefix: what should be traced?',
+      placeHolder: describe(this.picked),
+    });
     if (!chosen) return false;
     const t = await chosen.pick();
     if (t === undefined) return false;
@@ -170,12 +260,19 @@ function folderOf(uri: vscode.Uri): string {
 }
 
 function variables(folder: string, doc: vscode.TextDocument | undefined): VariableContext {
-  const ctx: VariableContext = { workspaceFolder: folder, env: process.env, userHome: os.homedir() };
+  const ctx: VariableContext = {
+    workspaceFolder: folder,
+    env: process.env,
+    userHome: os.homedir(),
+  };
   if (doc?.uri.scheme === 'file') ctx.file = doc.uri.fsPath;
   return ctx;
 }
 
 function launchConfigs(folder: string) {
-  const all = vscode.workspace.getConfiguration('launch', vscode.Uri.file(folder)).get<unknown[]>('configurations') ?? [];
+  const all =
+    vscode.workspace
+      .getConfiguration('launch', vscode.Uri.file(folder))
+      .get<unknown[]>('configurations') ?? [];
   return all.filter(isPythonLaunchConfig);
 }

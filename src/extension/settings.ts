@@ -45,7 +45,9 @@ export function readSettings(scope?: vscode.ConfigurationScope): TracefixSetting
     launch: launch === null || launch === '' || launch === undefined ? undefined : launch,
     limits: {
       maxSteps: Math.floor(positive(c.get('maxSteps'), DEFAULT_LIMITS.maxSteps)),
-      timeoutMs: Math.round(positive(c.get('timeoutSeconds'), DEFAULT_LIMITS.timeoutMs / 1000) * 1000),
+      timeoutMs: Math.round(
+        positive(c.get('timeoutSeconds'), DEFAULT_LIMITS.timeoutMs / 1000) * 1000,
+      ),
       reprLength: Math.floor(positive(c.get('reprLength'), DEFAULT_LIMITS.reprLength)),
     },
     // 'logpoint' is the former name of 'fast' and still accepted.
@@ -63,7 +65,9 @@ export function readSettings(scope?: vscode.ConfigurationScope): TracefixSetting
 
 /** `tracefix.maxToolCalls`: a whole number 0–50 (0 switches the trace tools off), default 8. */
 function toolCalls(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.min(50, Math.floor(value)) : 8;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0
+    ? Math.min(50, Math.floor(value))
+    : 8;
 }
 
 /** Settings whose change requires the decoration types to be rebuilt / the view re-rendered. */

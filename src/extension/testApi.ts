@@ -26,7 +26,9 @@ export interface TracefixTestApi {
   onDidApplyDecorations: vscode.Event<AppliedDecorations>;
   /** The hover Markdown the provider gives for 1-based `line`. */
   hoverMarkdown(uri: vscode.Uri, line: number): Promise<string | undefined>;
-  diagnostics(uri: vscode.Uri): { line: number; message: string; severity: 'error' | 'warning' | 'information' | 'hint' }[];
+  diagnostics(
+    uri: vscode.Uri,
+  ): { line: number; message: string; severity: 'error' | 'warning' | 'information' | 'hint' }[];
   notifications(): readonly ShownNotification[];
   clearNotifications(): void;
   timeline(): TimelineState;
@@ -42,11 +44,19 @@ export interface TracefixTestApi {
   explanationAction(action: PanelAction): Promise<void>;
   /** What VS Code shows before a Tracefix language-model tool runs (its progress text and the
    * confirmation the user answers), and the same invoke VS Code makes once the user confirmed. */
-  lmToolPrepare(name: string, input: object): { invocationMessage: string; title?: string; message?: string };
+  lmToolPrepare(
+    name: string,
+    input: object,
+  ): { invocationMessage: string; title?: string; message?: string };
   lmToolInvoke(name: string, input: object): Promise<{ text?: string; error?: string }>;
 }
 
-const SEVERITY = { [vscode.DiagnosticSeverity.Error]: 'error', [vscode.DiagnosticSeverity.Warning]: 'warning', [vscode.DiagnosticSeverity.Information]: 'information', [vscode.DiagnosticSeverity.Hint]: 'hint' } as const;
+const SEVERITY = {
+  [vscode.DiagnosticSeverity.Error]: 'error',
+  [vscode.DiagnosticSeverity.Warning]: 'warning',
+  [vscode.DiagnosticSeverity.Information]: 'information',
+  [vscode.DiagnosticSeverity.Hint]: 'hint',
+} as const;
 
 export function createTestApi(ctx: TracefixContext): TracefixTestApi {
   return {
@@ -58,8 +68,16 @@ export function createTestApi(ctx: TracefixContext): TracefixTestApi {
     cancelRunning: () => ctx.cancelRunning(),
     lastDecorations: (uri) => ctx.decorations.lastApplied(uri),
     onDidApplyDecorations: ctx.decorations.onDidApply,
-    hoverMarkdown: async (uri, line) => ctx.hover.markdown(await vscode.workspace.openTextDocument(uri), line),
-    diagnostics: (uri) => ctx.decorations.diagnostics.get(uri)?.map((d) => ({ line: d.range.start.line + 1, message: d.message, severity: SEVERITY[d.severity] })) ?? [],
+    hoverMarkdown: async (uri, line) =>
+      ctx.hover.markdown(await vscode.workspace.openTextDocument(uri), line),
+    diagnostics: (uri) =>
+      ctx.decorations.diagnostics
+        .get(uri)
+        ?.map((d) => ({
+          line: d.range.start.line + 1,
+          message: d.message,
+          severity: SEVERITY[d.severity],
+        })) ?? [],
     notifications: () => ctx.notifier.history,
     clearNotifications: () => ctx.notifier.clear(),
     timeline: () => ctx.timeline.state(),
@@ -71,8 +89,13 @@ export function createTestApi(ctx: TracefixContext): TracefixTestApi {
     explanationAction: (action) => explainFeatureOf(ctx)?.view.act(action) ?? Promise.resolve(),
     lmToolPrepare: (name, input) => {
       const p = lmToolsOf(ctx)?.prepare(name, input as Record<string, unknown>);
-      const str = (v: string | vscode.MarkdownString | undefined) => (typeof v === 'string' ? v : v?.value);
-      return { invocationMessage: str(p?.invocationMessage) ?? '', title: p?.confirmationMessages?.title, message: str(p?.confirmationMessages?.message) };
+      const str = (v: string | vscode.MarkdownString | undefined) =>
+        typeof v === 'string' ? v : v?.value;
+      return {
+        invocationMessage: str(p?.invocationMessage) ?? '',
+        title: p?.confirmationMessages?.title,
+        message: str(p?.confirmationMessages?.message),
+      };
     },
     lmToolInvoke: async (name, input) => {
       const tools = lmToolsOf(ctx);
@@ -80,7 +103,11 @@ export function createTestApi(ctx: TracefixContext): TracefixTestApi {
       const cts = new vscode.CancellationTokenSource();
       try {
         const r = await tools.invoke(name, input as Record<string, unknown>, cts.token);
-        return { text: r.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('') };
+        return {
+          text: r.content
+            .map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : ''))
+            .join(''),
+        };
       } catch (e) {
         return { error: e instanceof Error ? e.message : String(e) };
       } finally {

@@ -43,11 +43,20 @@ const TRUST_ITEM = 'Manage Workspace Trust';
 const SETTINGS_ITEM = 'Open Settings';
 const LOG_ITEM = 'Show Log';
 
-export async function runTraceCommand(ctx: TracefixContext, mode: RunMode, arg: unknown, opts: RunOptions = {}): Promise<LastRun> {
+export async function runTraceCommand(
+  ctx: TracefixContext,
+  mode: RunMode,
+  arg: unknown,
+  opts: RunOptions = {},
+): Promise<LastRun> {
   const started = Date.now();
   if (!vscode.workspace.isTrusted) {
     void ctx.notifier
-      .show('warning', 'Tracefix runs your program to record it, and this workspace is in Restricted Mode, so Tracefix runs nothing here. Trust the workspace to trace.', TRUST_ITEM)
+      .show(
+        'warning',
+        'Tracefix runs your program to record it, and this workspace is in Restricted Mode, so Tracefix runs nothing here. Trust the workspace to trace.',
+        TRUST_ITEM,
+      )
       .then((c) => c === TRUST_ITEM && vscode.commands.executeCommand('workbench.trust.manage'));
     return ctx.finishRun({ mode, status: 'untrusted' });
   }
@@ -59,7 +68,13 @@ export async function runTraceCommand(ctx: TracefixContext, mode: RunMode, arg: 
     const { trace, unsaved } = await record(ctx, resolved);
     ctx.store.set(trace, resolved);
     const passed = tracePassed(trace);
-    const run: LastRun = { mode, status: 'ok', plan: resolved, durationMs: Date.now() - started, passed };
+    const run: LastRun = {
+      mode,
+      status: 'ok',
+      plan: resolved,
+      durationMs: Date.now() - started,
+      passed,
+    };
     if (!passed) run.failure = traceFailure(trace);
     if (opts.rerun) run.rerun = true;
     ctx.log.info(`painted ${trace.sources.length} file(s) ${run.durationMs} ms after the command`);
@@ -75,7 +90,11 @@ export async function runTraceCommand(ctx: TracefixContext, mode: RunMode, arg: 
     }
     return ctx.finishRun(run);
   } catch (e) {
-    const run: LastRun = { mode, status: e instanceof CancelledError ? 'cancelled' : 'error', error: { message: errorMessage(e) } };
+    const run: LastRun = {
+      mode,
+      status: e instanceof CancelledError ? 'cancelled' : 'error',
+      error: { message: errorMessage(e) },
+    };
     if (plan) run.plan = plan;
     if (isUserError(e)) run.error!.code = e.code;
     if (e instanceof CancelledError) {
@@ -88,16 +107,38 @@ export async function runTraceCommand(ctx: TracefixContext, mode: RunMode, arg: 
   }
 }
 
-async function record(ctx: TracefixContext, plan: RunPlan): Promise<{ trace: Trace; unsaved: string[] }> {
+async function record(
+  ctx: TracefixContext,
+  plan: RunPlan,
+): Promise<{ trace: Trace; unsaved: string[] }> {
   const folder = vscode.Uri.file(plan.root);
   const settings = readSettings(folder);
   const { setting, unsaved } = await saveBeforeRun(plan.root);
-  ctx.log.info(`debug.saveBeforeStart: ${setting}${unsaved.length ? `; ${unsaved.join(', ')} not saved, the run uses the saved text` : ''}`);
-  const settingPython = settings.pythonPath ? substitute(expandHome(settings.pythonPath), { workspaceFolder: plan.root, env: process.env, userHome: os.homedir() }) : undefined;
-  const interp = await chooseInterpreter({ launchPython: plan.python, settingPython, folder, log: ctx.log });
-  ctx.log.info(`recording ${plan.label} (${plan.origin}) in ${plan.cwd}; python: ${interp.python ?? 'from PATH'} (${interp.source})${interp.debugpyPath ? `; fallback debugpy: ${interp.debugpyPath}` : ''}`);
+  ctx.log.info(
+    `debug.saveBeforeStart: ${setting}${unsaved.length ? `; ${unsaved.join(', ')} not saved, the run uses the saved text` : ''}`,
+  );
+  const settingPython = settings.pythonPath
+    ? substitute(expandHome(settings.pythonPath), {
+        workspaceFolder: plan.root,
+        env: process.env,
+        userHome: os.homedir(),
+      })
+    : undefined;
+  const interp = await chooseInterpreter({
+    launchPython: plan.python,
+    settingPython,
+    folder,
+    log: ctx.log,
+  });
+  ctx.log.info(
+    `recording ${plan.label} (${plan.origin}) in ${plan.cwd}; python: ${interp.python ?? 'from PATH'} (${interp.source})${interp.debugpyPath ? `; fallback debugpy: ${interp.debugpyPath}` : ''}`,
+  );
   const trace = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Tracefix: recording ${plan.label}`, cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Tracefix: recording ${plan.label}`,
+      cancellable: true,
+    },
     async (_progress, token) => {
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
@@ -132,29 +173,54 @@ function expandHome(p: string): string {
 function report(ctx: TracefixContext, trace: Trace, unsaved: string[]): void {
   const o = trace.outcome;
   const where = o.exception?.file ? ` at ${o.exception.file}:${o.exception.line ?? '?'}` : '';
-  const what = o.exception ? `${o.exception.type}${where}` : o.testPassed === true ? 'test passed' : `exit ${o.exitCode ?? '?'}`;
+  const what = o.exception
+    ? `${o.exception.type}${where}`
+    : o.testPassed === true
+      ? 'test passed'
+      : `exit ${o.exitCode ?? '?'}`;
   const text = `${trace.events.length} events · ${what}${o.partial ? ` · partial (${o.status})` : ''}${unsaved.length ? ` · ran the saved ${unsaved.join(', ')}` : ''}`;
-  ctx.log.info(`trace: ${text}; ${trace.engine} engine, ${o.durationMs} ms, python ${trace.interpreter.version} (${trace.interpreter.path}), debugpy ${trace.interpreter.debugpyVersion}`);
-  for (const chunk of trace.output) ctx.log.info(`[${chunk.stream}] ${chunk.text.replace(/\n$/, '')}`);
+  ctx.log.info(
+    `trace: ${text}; ${trace.engine} engine, ${o.durationMs} ms, python ${trace.interpreter.version} (${trace.interpreter.path}), debugpy ${trace.interpreter.debugpyVersion}`,
+  );
+  for (const chunk of trace.output)
+    ctx.log.info(`[${chunk.stream}] ${chunk.text.replace(/\n$/, '')}`);
   vscode.window.setStatusBarMessage(`Tracefix: ${text}`, 10_000);
 }
 
 /** Opens the timeline at the exception (or the last event) and runs the registered explain steps. */
 async function explain(ctx: TracefixContext, trace: Trace, plan: RunPlan): Promise<void> {
   const exc = trace.outcome.exception;
-  const at = exc ? trace.events.findIndex((e) => e.kind === 'exception' && e.file === exc.file && e.line === exc.line) : -1;
+  const at = exc
+    ? trace.events.findIndex(
+        (e) => e.kind === 'exception' && e.file === exc.file && e.line === exc.line,
+      )
+    : -1;
   await ctx.timeline.show(at >= 0 ? at : trace.events.length - 1);
   if (ctx.explainSteps.isEmpty) {
-    ctx.log.info('explain: no explain step is registered in this build; the trace, inline values and timeline are shown');
+    ctx.log.info(
+      'explain: no explain step is registered in this build; the trace, inline values and timeline are shown',
+    );
     return;
   }
   await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Tracefix: explaining', cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: 'Tracefix: explaining',
+      cancellable: true,
+    },
     async (progress, token) => {
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
       try {
-        await ctx.explainSteps.run({ trace, plan, settings: readSettings(vscode.Uri.file(plan.root)), secrets: ctx.secrets, log: ctx.log, signal: controller.signal, progress });
+        await ctx.explainSteps.run({
+          trace,
+          plan,
+          settings: readSettings(vscode.Uri.file(plan.root)),
+          secrets: ctx.secrets,
+          log: ctx.log,
+          signal: controller.signal,
+          progress,
+        });
       } finally {
         sub.dispose();
       }
@@ -165,14 +231,17 @@ async function explain(ctx: TracefixContext, trace: Trace, plan: RunPlan): Promi
 function showError(ctx: TracefixContext, e: unknown): void {
   if (!isUserError(e)) {
     ctx.log.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
-    void ctx.notifier.show('error', `Tracefix failed: ${errorMessage(e)}`, LOG_ITEM).then((c) => c === LOG_ITEM && ctx.log.show());
+    void ctx.notifier
+      .show('error', `Tracefix failed: ${errorMessage(e)}`, LOG_ITEM)
+      .then((c) => c === LOG_ITEM && ctx.log.show());
     return;
   }
   ctx.log.warn(`${e.code}: ${e.message}${e.hint ? ` (${e.hint})` : ''}`);
   const fix = interpreterAdvice(e);
   if (fix) {
     void ctx.notifier.show('error', `${e.message} ${fix}`, SETTINGS_ITEM).then((c) => {
-      if (c === SETTINGS_ITEM) void vscode.commands.executeCommand('workbench.action.openSettings', 'tracefix.pythonPath');
+      if (c === SETTINGS_ITEM)
+        void vscode.commands.executeCommand('workbench.action.openSettings', 'tracefix.pythonPath');
     });
     return;
   }

@@ -113,7 +113,9 @@ export class TraceStore implements vscode.Disposable {
   /** Explain & Fix run `session` keeps `recording` (and no earlier run's recordings are kept). */
   keepFor(session: number, recording: Recording, role: string): void {
     this.keptSession = session;
-    this.list = this.list.filter((r) => r === recording || r === this.current?.recording || this.isKept(r));
+    this.list = this.list.filter(
+      (r) => r === recording || r === this.current?.recording || this.isKept(r),
+    );
     recording.session = session;
     recording.role = role;
     this.listChanged.fire();
@@ -133,7 +135,9 @@ export class TraceStore implements vscode.Disposable {
       const recordedText = texts.get(model.file);
       if (recordedText === undefined) continue;
       const mapped = recording.fileUri?.(model.file);
-      const fsPath = mapped ? '' : path.join(recording.fileUri ? plan.root : trace.program.root, ...model.file.split('/'));
+      const fsPath = mapped
+        ? ''
+        : path.join(recording.fileUri ? plan.root : trace.program.root, ...model.file.split('/'));
       const uri = mapped ?? vscode.Uri.file(fsPath);
       files.set(keyOf(uri), { rel: model.file, uri, fsPath, recordedText, model });
     }
@@ -177,7 +181,8 @@ export class TraceStore implements vscode.Disposable {
   lineMap(doc: vscode.TextDocument): { file: TracedFile; map: LineMap } | undefined {
     const file = this.fileFor(doc.uri);
     if (!file) return undefined;
-    if (file.map?.version !== doc.version) file.map = { version: doc.version, map: LineMap.between(file.recordedText, doc.getText()) };
+    if (file.map?.version !== doc.version)
+      file.map = { version: doc.version, map: LineMap.between(file.recordedText, doc.getText()) };
     return { file, map: file.map.map };
   }
 

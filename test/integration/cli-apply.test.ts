@@ -36,24 +36,35 @@ function project(moduleBytes: Buffer, test: string): void {
 
 async function fixApply(answer: string, extra: string[] = []): Promise<CliRun> {
   server = await startOpenAIServer([steps.answer(answer)]);
-  return runCli(cli.cli, ['fix', '--test', 'test_module.py::test_it', '--apply', '--no-sandbox', ...extra], dir, { TRACEFIX_BASE_URL: server.url });
+  return runCli(
+    cli.cli,
+    ['fix', '--test', 'test_module.py::test_it', '--apply', '--no-sandbox', ...extra],
+    dir,
+    { TRACEFIX_BASE_URL: server.url },
+  );
 }
 
 const read = (name: string): Buffer => readFileSync(path.join(dir, name));
 
 describe('tracefix fix --apply is byte-faithful', () => {
-  const TOTAL_BUGGY = '\ndef total(prices):\n    s = 0\n    for p in prices[1:]:\n        s += p\n    return s\n';
-  const TOTAL_FIXED = 'def total(prices):\n    s = 0\n    for p in prices:\n        s += p\n    return s';
+  const TOTAL_BUGGY =
+    '\ndef total(prices):\n    s = 0\n    for p in prices[1:]:\n        s += p\n    return s\n';
+  const TOTAL_FIXED =
+    'def total(prices):\n    s = 0\n    for p in prices:\n        s += p\n    return s';
   const TEST = 'from module import total\n\n\ndef test_it():\n    assert total([1, 2, 3]) == 6\n';
 
   it('latin-1 with a coding cookie: only the fixed line changes; .orig holds the original bytes', async () => {
-    const original = latin1(`# -*- coding: latin-1 -*-\n"""Prix en \xe9cus \xa3."""\nGREETING = "Bienvenue \xe0 la boutique"\n\n${TOTAL_BUGGY}\n\nLABEL = "r\xe9sum\xe9"  # \xa9\n`);
+    const original = latin1(
+      `# -*- coding: latin-1 -*-\n"""Prix en \xe9cus \xa3."""\nGREETING = "Bienvenue \xe0 la boutique"\n\n${TOTAL_BUGGY}\n\nLABEL = "r\xe9sum\xe9"  # \xa9\n`,
+    );
     project(original, TEST);
     const r = await fixApply(fixAnswer('module.py', TOTAL_FIXED));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('verified: test passes');
     expect(r.stdout).toContain('applied: module.py (previous version in module.py.orig)');
-    expect(read('module.py').toString('hex')).toBe(latin1(original.toString('latin1').replace('prices[1:]', 'prices')).toString('hex'));
+    expect(read('module.py').toString('hex')).toBe(
+      latin1(original.toString('latin1').replace('prices[1:]', 'prices')).toString('hex'),
+    );
     expect(read('module.py.orig').toString('hex')).toBe(original.toString('hex'));
     expect(read('module.py').includes(Buffer.from('\ufffd', 'utf8'))).toBe(false);
   });
@@ -64,13 +75,17 @@ describe('tracefix fix --apply is byte-faithful', () => {
     project(original, TEST);
     const r = await fixApply(fixAnswer('module.py', TOTAL_FIXED));
     expect(r.code, r.stderr).toBe(0);
-    const expected = Buffer.concat([BOM, Buffer.from(text.replace('prices[1:]', 'prices'), 'utf8')]);
+    const expected = Buffer.concat([
+      BOM,
+      Buffer.from(text.replace('prices[1:]', 'prices'), 'utf8'),
+    ]);
     expect(read('module.py').toString('hex')).toBe(expected.toString('hex'));
     expect(read('module.py.orig').toString('hex')).toBe(original.toString('hex'));
   });
 
   it('mixed line ends and no final newline: every unchanged line keeps its own line end', async () => {
-    const text = '"""Totals."""\r\nimport os\n\n\r\ndef total(prices):\r\n    s = 0\n    for p in prices[1:]:\r\n        s += p\n    return s';
+    const text =
+      '"""Totals."""\r\nimport os\n\n\r\ndef total(prices):\r\n    s = 0\n    for p in prices[1:]:\r\n        s += p\n    return s';
     project(Buffer.from(text), TEST);
     const r = await fixApply(fixAnswer('module.py', TOTAL_FIXED));
     expect(r.code, r.stderr).toBe(0);
@@ -87,7 +102,11 @@ describe('tracefix fix --apply is byte-faithful', () => {
     expect(read('module.py.orig').toString()).toBe('my own backup, keep me\n');
     expect(read('module.py.orig.1').equals(original)).toBe(true);
     expect(read('module.py').toString()).toBe(original.toString().replace('prices[1:]', 'prices'));
-    expect(readdirSync(dir).filter((f) => f.startsWith('module.py')).sort()).toEqual(['module.py', 'module.py.orig', 'module.py.orig.1']);
+    expect(
+      readdirSync(dir)
+        .filter((f) => f.startsWith('module.py'))
+        .sort(),
+    ).toEqual(['module.py', 'module.py.orig', 'module.py.orig.1']);
   });
 
   it('--json reports the backup actually written', async () => {

@@ -7,7 +7,12 @@ import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { nodeBundle } from '../../scripts/esbuild-options.mjs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startOpenAIServer, steps, type OpenAIServer, type ScriptStep } from '../support/openaiServer';
+import {
+  startOpenAIServer,
+  steps,
+  type OpenAIServer,
+  type ScriptStep,
+} from '../support/openaiServer';
 import { NO_CODE, RIGHT_FIX, WRONG_FIX } from './fix/answers';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -23,7 +28,10 @@ beforeAll(async () => {
   buildDir = mkdtempSync(path.join(os.tmpdir(), 'tfx-cli-build-'));
   cli = path.join(buildDir, 'cli.js');
   await esbuild.build({
-    ...nodeBundle, absWorkingDir: ROOT, entryPoints: ['src/cli/main.ts'], outfile: cli,
+    ...nodeBundle,
+    absWorkingDir: ROOT,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: cli,
   });
 });
 afterAll(() => rmSync(buildDir, { recursive: true, force: true }));
@@ -46,7 +54,8 @@ interface CliRun {
 
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const k of ['OPENAI_API_KEY', 'TRACEFIX_BASE_URL', 'TRACEFIX_MODEL', 'TRACEFIX_DEBUG']) delete env[k];
+  for (const k of ['OPENAI_API_KEY', 'TRACEFIX_BASE_URL', 'TRACEFIX_MODEL', 'TRACEFIX_DEBUG'])
+    delete env[k];
   return { ...env, ...extra };
 }
 
@@ -62,14 +71,19 @@ function tracefix(args: string[], env: Record<string, string>): Promise<CliRun> 
   });
 }
 
-async function fix(script: ScriptStep[], args: string[], env: Record<string, string> = {}): Promise<CliRun & { server: OpenAIServer }> {
+async function fix(
+  script: ScriptStep[],
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CliRun & { server: OpenAIServer }> {
   server = await startOpenAIServer(script);
   const r = await tracefix(['fix', ...args], { TRACEFIX_BASE_URL: server.url, ...env });
   return { ...r, server };
 }
 
 function userMessage(s: OpenAIServer, i: number): string {
-  const body = s.completions()[i]?.body as { messages: { role: string; content: string }[] } | undefined;
+  const body = s.completions()[i]?.body as
+    { messages: { role: string; content: string }[] } | undefined;
   return body?.messages.find((m) => m.role === 'user')?.content ?? '';
 }
 
@@ -78,7 +92,9 @@ const hasBackup = () => existsSync(path.join(user, 'average.py.orig'));
 
 describe('tracefix fix', () => {
   it('good answer: streams the rationale, prints the diff and "verified", exit 0; --apply writes the file and keeps .orig', async () => {
-    const r = await fix([steps.answer(RIGHT_FIX)], ['--test', TEST_ID, '--apply'], { TRACEFIX_MODEL: 'my-model' });
+    const r = await fix([steps.answer(RIGHT_FIX)], ['--test', TEST_ID, '--apply'], {
+      TRACEFIX_MODEL: 'my-model',
+    });
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('returns 3.0 at step (8) because it divides by len(xs) + 1');
@@ -95,29 +111,47 @@ describe('tracefix fix', () => {
   });
 
   it('wrong fix first: round 2 prompt carries the trace of the patched program; --json result; --no-backup', async () => {
-    const r = await fix([steps.answer(WRONG_FIX), steps.answer(RIGHT_FIX)], ['--test', TEST_ID, '--json', '--apply', '--no-backup']);
+    const r = await fix(
+      [steps.answer(WRONG_FIX), steps.answer(RIGHT_FIX)],
+      ['--test', TEST_ID, '--json', '--apply', '--no-backup'],
+    );
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as {
       fixed: boolean;
-      rounds: { verification: { passed: boolean; failure: string } | null; prompt: { role: string; content: string }[]; patch: { diff: string } | null }[];
+      rounds: {
+        verification: { passed: boolean; failure: string } | null;
+        prompt: { role: string; content: string }[];
+        patch: { diff: string } | null;
+      }[];
       patch: { files: string[]; verified: boolean };
       applied: { path: string; backup: string | null }[];
     };
     expect(out.fixed).toBe(true);
     expect(out.rounds.map((x) => x.verification?.passed)).toEqual([false, true]);
-    expect(out.rounds[0]?.verification?.failure).toBe('FAILED tests/test_average.py::test_average - assert 3.4285714285714284 == 4');
-    expect(out.patch).toEqual({ diff: expect.stringContaining('+    return total / len(xs)') as string, files: ['average.py'], verified: true });
+    expect(out.rounds[0]?.verification?.failure).toBe(
+      'FAILED tests/test_average.py::test_average - assert 3.4285714285714284 == 4',
+    );
+    expect(out.patch).toEqual({
+      diff: expect.stringContaining('+    return total / len(xs)') as string,
+      files: ['average.py'],
+      verified: true,
+    });
     expect(out.applied).toEqual([{ path: 'average.py', backup: null }]);
     expect(r.server.completions()).toHaveLength(2);
     const second = userMessage(r.server, 1);
-    expect(second).toMatch(/Trace of the patched run:\n```python\n[\s\S]*return total \/ \(len\(xs\) \+ 0\.5\) {2}# \(8\) __return__=3\.4285714285714284/);
+    expect(second).toMatch(
+      /Trace of the patched run:\n```python\n[\s\S]*return total \/ \(len\(xs\) \+ 0\.5\) {2}# \(8\) __return__=3\.4285714285714284/,
+    );
     expect(out.rounds[1]?.prompt.find((m) => m.role === 'user')?.content).toBe(second);
     expect(current()).toContain('return total / len(xs)');
     expect(hasBackup()).toBe(false);
   });
 
   it('garbage answers: not fixed, exit 1, nothing written even with --apply', async () => {
-    const r = await fix([steps.answer(NO_CODE), steps.answer('```\nnot python at all {{{\n```\n')], ['--test', TEST_ID, '--rounds', '2', '--apply']);
+    const r = await fix(
+      [steps.answer(NO_CODE), steps.answer('```\nnot python at all {{{\n```\n')],
+      ['--test', TEST_ID, '--rounds', '2', '--apply'],
+    );
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/not verified: the answer has no usable code/);
     expect(r.stderr).toContain('not applied: no verified fix');
@@ -135,7 +169,10 @@ describe('tracefix fix', () => {
 
   it('401 from the endpoint: exit 2 with a message naming the key to set', async () => {
     server = await startOpenAIServer({ steps: [], apiKey: 'sk-right' });
-    const r = await tracefix(['fix', 'average.py'], { TRACEFIX_BASE_URL: server.url, OPENAI_API_KEY: 'sk-wrong' });
+    const r = await tracefix(['fix', 'average.py'], {
+      TRACEFIX_BASE_URL: server.url,
+      OPENAI_API_KEY: 'sk-wrong',
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/rejected the credentials \(HTTP 401\)/);
     expect(r.stderr).toContain('OPENAI_API_KEY');
@@ -145,7 +182,9 @@ describe('tracefix fix', () => {
   it('no key and no base URL: exit 2 saying how to configure, before tracing', async () => {
     const r = await tracefix(['fix', 'average.py'], {});
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/No model configured: set OPENAI_API_KEY .* --base-url URL or TRACEFIX_BASE_URL/);
+    expect(r.stderr).toMatch(
+      /No model configured: set OPENAI_API_KEY .* --base-url URL or TRACEFIX_BASE_URL/,
+    );
     expect(r.stderr).not.toContain('tracing');
   });
 
@@ -154,7 +193,9 @@ describe('tracefix fix', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('verified: `python average.py` exits 0');
     const sent = userMessage(r.server, 0);
-    expect(r.stdout).toContain(`----- user -----\n${sent.replace(/\n+$/, '')}\n===== end of prompt =====`);
+    expect(r.stdout).toContain(
+      `----- user -----\n${sent.replace(/\n+$/, '')}\n===== end of prompt =====`,
+    );
     expect(sent).toContain('AssertionError: expected 4, got 3.0');
     expect(sent).not.toContain('__return__');
     expect(current()).toBe(ORIGINAL);
@@ -171,14 +212,20 @@ describe('tracefix fix', () => {
     expect(real.code).toBe(0);
     // pytest's summary line carries the wall time of each run ("1 failed in 0.07s").
     const timeless = (s: string) => s.replace(/ in \d+(\.\d+)?s\b/g, ' in Ns');
-    expect(timeless(shown.stdout)).toContain(timeless(`----- user -----\n${userMessage(server, 0).replace(/\n+$/, '')}\n===== end of prompt =====`));
+    expect(timeless(shown.stdout)).toContain(
+      timeless(
+        `----- user -----\n${userMessage(server, 0).replace(/\n+$/, '')}\n===== end of prompt =====`,
+      ),
+    );
   });
 
   it('bad arguments exit 2; fix --help exits 0', async () => {
     const help = await tracefix(['fix', '--help'], {});
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: tracefix fix');
-    const bad = await tracefix(['fix', 'average.py', '--rounds', '0'], { TRACEFIX_BASE_URL: 'http://127.0.0.1:9/v1' });
+    const bad = await tracefix(['fix', 'average.py', '--rounds', '0'], {
+      TRACEFIX_BASE_URL: 'http://127.0.0.1:9/v1',
+    });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--rounds must be a positive number');
   });

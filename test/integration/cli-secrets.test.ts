@@ -51,10 +51,13 @@ def connect_info():
     return url.port + 1
 `;
 
-const TEST = 'from module import connect_info\n\n\ndef test_it():\n    assert connect_info() == 5432\n';
+const TEST =
+  'from module import connect_info\n\n\ndef test_it():\n    assert connect_info() == 5432\n';
 
 /** Round 1: a "fix" that leaks every secret, encoded every way, into its verification output. */
-const LEAKY = fixAnswer('module.py', `def connect_info():
+const LEAKY = fixAnswer(
+  'module.py',
+  `def connect_info():
     import base64
     import urllib.parse
     url = urlparse(DSN)
@@ -63,13 +66,19 @@ const LEAKY = fixAnswer('module.py', `def connect_info():
         print(name, "b64=" + base64.b64encode(v.encode()).decode(), "b64x=" + base64.b64encode(("k=" + v).encode()).decode(),
               "hex=" + v.encode().hex(), "url=" + urllib.parse.quote(v), "raw=" + v)
     print("dsn", url.password, base64.b64encode(url.password.encode()).decode())
-    return url.port + 2`, 'Return the port plus two.');
+    return url.port + 2`,
+  'Return the port plus two.',
+);
 
-const RIGHT = fixAnswer('module.py', `def connect_info():
+const RIGHT = fixAnswer(
+  'module.py',
+  `def connect_info():
     url = urlparse(DSN)
     pw = os.environ["DB_PASS"]
     print("connecting", url, pw, os.environ["PGPASSWORD"])
-    return url.port`, 'Return the port itself.');
+    return url.port`,
+  'Return the port itself.',
+);
 
 function forbidden(): string[] {
   const values = [...Object.values(ENV), URL_PASSWORD];
@@ -81,24 +90,40 @@ describe('tracefix fix keeps secrets home', () => {
     writeFileSync(path.join(dir, 'module.py'), MODULE);
     writeFileSync(path.join(dir, 'test_module.py'), TEST);
     server = await startOpenAIServer([steps.answer(LEAKY), steps.answer(RIGHT)]);
-    const r = await runCli(cli.cli, ['fix', '--test', 'test_module.py::test_it', '--json', '--no-sandbox'], dir, { TRACEFIX_BASE_URL: server.url, ...ENV });
+    const r = await runCli(
+      cli.cli,
+      ['fix', '--test', 'test_module.py::test_it', '--json', '--no-sandbox'],
+      dir,
+      { TRACEFIX_BASE_URL: server.url, ...ENV },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(server.completions()).toHaveLength(2);
     const bodies = server.requests.map((q) => q.raw);
     for (const secret of forbidden()) {
-      for (const body of bodies) expect(body.includes(secret), `a request carried ${secret}`).toBe(false);
+      for (const body of bodies)
+        expect(body.includes(secret), `a request carried ${secret}`).toBe(false);
       expect(r.stdout.includes(secret), `--json printed ${secret}`).toBe(false);
     }
     // The model key went only where it belongs: as this endpoint's bearer, never in a message.
-    expect(server.requests.every((q) => q.headers.authorization === `Bearer ${ENV.TRACEFIX_API_KEY}`)).toBe(true);
-    const round2 = (server.completions()[1]?.body as { messages: { role: string; content: string }[] }).messages.find((m) => m.role === 'user')?.content ?? '';
+    expect(
+      server.requests.every((q) => q.headers.authorization === `Bearer ${ENV.TRACEFIX_API_KEY}`),
+    ).toBe(true);
+    const round2 =
+      (
+        server.completions()[1]?.body as { messages: { role: string; content: string }[] }
+      ).messages.find((m) => m.role === 'user')?.content ?? '';
     // The leaking output did get into round 2's prompt, redacted.
     expect(round2).toContain('Result: still failing');
     // Base64 keeps its last character or two: they mix the secret's last bits with padding.
-    expect(round2).toMatch(/PGPASSWORD b64=<redacted>\S{0,3} b64x=\S{0,3}<redacted>\S{0,3} hex=<redacted> url=<redacted> raw=<redacted>/);
+    expect(round2).toMatch(
+      /PGPASSWORD b64=<redacted>\S{0,3} b64x=\S{0,3}<redacted>\S{0,3} hex=<redacted> url=<redacted> raw=<redacted>/,
+    );
     expect(round2).toContain('dsn <redacted> <redacted>');
     expect(round2).toContain("netloc='app:<redacted>@db.internal:5432'");
-    const out = JSON.parse(r.stdout) as { fixed: boolean; rounds: { verification: { output: string } | null }[] };
+    const out = JSON.parse(r.stdout) as {
+      fixed: boolean;
+      rounds: { verification: { output: string } | null }[];
+    };
     expect(out.fixed).toBe(true);
     expect(out.rounds[0]?.verification?.output).toMatch(/MYSQL_PWD b64=<redacted>\S{0,3} /);
   });

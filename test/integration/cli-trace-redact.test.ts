@@ -16,7 +16,9 @@ beforeAll(async () => {
 afterAll(() => cli.dispose());
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'tfx-cli-trace-redact-'));
-  writeFileSync(path.join(dir, 'app.py'), `import base64
+  writeFileSync(
+    path.join(dir, 'app.py'),
+    `import base64
 import os
 from urllib.parse import urlparse
 
@@ -32,12 +34,17 @@ def main():
 
 
 main()
-`);
+`,
+  );
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const ENV = { MYSQL_PWD: 'mysql-Secret-4242' };
-const SECRETS = ['Url-Pa55word-77', 'mysql-Secret-4242', Buffer.from('mysql-Secret-4242').toString('base64').slice(0, 20)];
+const SECRETS = [
+  'Url-Pa55word-77',
+  'mysql-Secret-4242',
+  Buffer.from('mysql-Secret-4242').toString('base64').slice(0, 20),
+];
 
 describe('tracefix trace --redact', () => {
   it('NExT text: raw without --redact (documented), redacted with it', async () => {
@@ -52,7 +59,12 @@ describe('tracefix trace --redact', () => {
   });
 
   it('JSON: redacted and still a valid trace', async () => {
-    const red = await runCli(cli.cli, ['trace', 'app.py', '--format', 'json', '--redact'], dir, ENV);
+    const red = await runCli(
+      cli.cli,
+      ['trace', 'app.py', '--format', 'json', '--redact'],
+      dir,
+      ENV,
+    );
     expect(red.code, red.stderr).toBe(0);
     for (const s of SECRETS) expect(red.stdout + red.stderr).not.toContain(s);
     const trace = JSON.parse(red.stdout) as { schema: string; sources: { text: string }[] };

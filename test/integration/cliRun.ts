@@ -20,11 +20,23 @@ export interface CliRun {
 export async function buildCli(): Promise<{ cli: string; dispose: () => void }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tfx-cli-build-'));
   const cli = path.join(dir, 'cli.js');
-  await esbuild.build({ ...nodeBundle, absWorkingDir: ROOT, entryPoints: ['src/cli/main.ts'], outfile: cli });
+  await esbuild.build({
+    ...nodeBundle,
+    absWorkingDir: ROOT,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: cli,
+  });
   return { cli, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-const MODEL_VARS = ['OPENAI_API_KEY', 'TRACEFIX_API_KEY', 'TRACEFIX_BASE_URL', 'TRACEFIX_MODEL', 'TRACEFIX_DEBUG', 'TRACEFIX_PYTHON'];
+const MODEL_VARS = [
+  'OPENAI_API_KEY',
+  'TRACEFIX_API_KEY',
+  'TRACEFIX_BASE_URL',
+  'TRACEFIX_MODEL',
+  'TRACEFIX_DEBUG',
+  'TRACEFIX_PYTHON',
+];
 
 /** process.env without model settings, plus `extra`. */
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -33,7 +45,12 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, TRACEFIX_PYTHON: '/usr/bin/python3', ...extra };
 }
 
-export function runCli(cli: string, args: string[], cwd: string, env: Record<string, string>): Promise<CliRun> {
+export function runCli(
+  cli: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [cli, ...args], { cwd, env: cleanEnv(env) });
     let stdout = '';

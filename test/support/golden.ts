@@ -6,7 +6,12 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 
-export function goldenFile(dir: string, name: string, pythonVersion: string, engine?: string): string {
+export function goldenFile(
+  dir: string,
+  name: string,
+  pythonVersion: string,
+  engine?: string,
+): string {
   const [major = 0, minor = 0] = pythonVersion.split('.').map(Number);
   const at = major * 100 + minor;
   const candidates: string[] = [];

@@ -14,7 +14,12 @@ export function processesMentioning(needle: string, parentPid?: number): number[
       const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (cmd.includes(needle) && state !== 'Z' && (parentPid === undefined || Number(ppid) === parentPid)) out.push(Number(entry));
+      if (
+        cmd.includes(needle) &&
+        state !== 'Z' &&
+        (parentPid === undefined || Number(ppid) === parentPid)
+      )
+        out.push(Number(entry));
     } catch {
       /* the process ended while we looked */
     }

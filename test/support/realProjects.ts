@@ -2,7 +2,14 @@
 // (never committed): unpack, inject a bug, trace a failing test. Wheels are cached in
 // ~/.cache/tracefix/wheels (TRACEFIX_WHEELS overrides).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -25,10 +32,29 @@ function pipPython(): string {
 export function wheel(name: string): string {
   mkdirSync(CACHE, { recursive: true });
   const norm = name.toLowerCase().replace(/-/g, '_');
-  const find = () => readdirSync(CACHE).find((f) => f.toLowerCase().startsWith(`${norm}-`) && f.endsWith('.whl'));
+  const find = () =>
+    readdirSync(CACHE).find((f) => f.toLowerCase().startsWith(`${norm}-`) && f.endsWith('.whl'));
   let file = find();
   if (!file) {
-    execFileSync(pipPython(), ['-m', 'pip', 'download', '--retries', '0', '--timeout', '10', '--no-deps', '--only-binary', ':all:', '-d', CACHE, name], { stdio: 'pipe', timeout: 300_000 });
+    execFileSync(
+      pipPython(),
+      [
+        '-m',
+        'pip',
+        'download',
+        '--retries',
+        '0',
+        '--timeout',
+        '10',
+        '--no-deps',
+        '--only-binary',
+        ':all:',
+        '-d',
+        CACHE,
+        name,
+      ],
+      { stdio: 'pipe', timeout: 300_000 },
+    );
     file = find();
   }
   if (!file) throw new Error(`pip downloaded no wheel for ${name}`);
@@ -38,7 +64,8 @@ export function wheel(name: string): string {
 /** A fresh folder holding the unpacked wheels of `names` (the project as its repository would). */
 export function workspace(names: string[], label = names[0] ?? 'ws'): string {
   const dir = mkdtempSync(path.join(tmpdir(), `tfx-real-${label}-`));
-  for (const n of names) execFileSync(pipPython(), ['-m', 'zipfile', '-e', wheel(n), dir], { stdio: 'pipe' });
+  for (const n of names)
+    execFileSync(pipPython(), ['-m', 'zipfile', '-e', wheel(n), dir], { stdio: 'pipe' });
   return dir;
 }
 
@@ -47,7 +74,11 @@ export function sitePackages(names: string[]): string {
   const dir = path.join(CACHE, `site-${names.join('-')}`);
   if (!existsSync(path.join(dir, '.done'))) {
     mkdirSync(dir, { recursive: true });
-    execFileSync(pipPython(), ['-m', 'pip', 'install', '--no-deps', '--no-index', '--target', dir, ...names.map(wheel)], { stdio: 'pipe', timeout: 300_000 });
+    execFileSync(
+      pipPython(),
+      ['-m', 'pip', 'install', '--no-deps', '--no-index', '--target', dir, ...names.map(wheel)],
+      { stdio: 'pipe', timeout: 300_000 },
+    );
     writeFileSync(path.join(dir, '.done'), '');
   }
   return dir;
@@ -58,7 +89,8 @@ export function injectBug(root: string, file: string, before: string, after: str
   const p = path.join(root, file);
   const text = readFileSync(p, 'utf8');
   const at = text.indexOf(before);
-  if (at < 0 || text.indexOf(before, at + 1) >= 0) throw new Error(`${file}: the text to replace must occur exactly once: ${before}`);
+  if (at < 0 || text.indexOf(before, at + 1) >= 0)
+    throw new Error(`${file}: the text to replace must occur exactly once: ${before}`);
   writeFileSync(p, text.slice(0, at) + after + text.slice(at + before.length));
 }
 
@@ -88,7 +120,10 @@ export function importable(deps: string[], module: string): boolean {
   try {
     const dir = sitePackages(deps);
     const python = process.env.TRACEFIX_TEST_PYTHON ?? '/usr/bin/python3';
-    execFileSync(python, ['-c', `import ${module}`], { stdio: 'ignore', env: { ...process.env, PYTHONPATH: dir } });
+    execFileSync(python, ['-c', `import ${module}`], {
+      stdio: 'ignore',
+      env: { ...process.env, PYTHONPATH: dir },
+    });
     return true;
   } catch {
     return false;

@@ -13,7 +13,12 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { UserError } from '../errors';
-import { MBPP_STUBBER, humanEvalPlusJudgeScript, humanEvalTestScript, mbppTestScript } from './scripts';
+import {
+  MBPP_STUBBER,
+  humanEvalPlusJudgeScript,
+  humanEvalTestScript,
+  mbppTestScript,
+} from './scripts';
 import type { BenchTask, DatasetName } from './types';
 
 export const DATA_FILES = {
@@ -26,13 +31,20 @@ export const DATA_FILES = {
  * The shared benchmarks folder: TRACEFIX_BENCH_DATA, else the first `shared/benchmarks` found
  * beside the checkout (walking up from the working directory, then from this bundle's folder).
  */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, starts: string[] = [process.cwd(), __dirname]): string | undefined {
+export function defaultDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  starts: string[] = [process.cwd(), __dirname],
+): string | undefined {
   if (env.TRACEFIX_BENCH_DATA) return path.resolve(env.TRACEFIX_BENCH_DATA);
   for (const start of starts) {
     let dir = path.resolve(start);
     for (;;) {
       const candidate = path.join(dir, 'shared', 'benchmarks');
-      if (existsSync(path.join(candidate, DATA_FILES.humanevalfix)) || existsSync(path.join(candidate, DATA_FILES.mbpp))) return candidate;
+      if (
+        existsSync(path.join(candidate, DATA_FILES.humanevalfix)) ||
+        existsSync(path.join(candidate, DATA_FILES.mbpp))
+      )
+        return candidate;
       const parent = path.dirname(dir);
       if (parent === dir) break;
       dir = parent;
@@ -44,19 +56,29 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, starts: str
 function dataFile(dataDir: string, rel: string): string {
   const file = path.join(dataDir, rel);
   if (!existsSync(file) || !statSync(file).isFile()) {
-    throw new UserError('file-not-found', `Benchmark data not found: ${file}`, 'Point --data at the benchmarks folder (the one holding humanevalfix/, humanevalplus/ and mbpp/).');
+    throw new UserError(
+      'file-not-found',
+      `Benchmark data not found: ${file}`,
+      'Point --data at the benchmarks folder (the one holding humanevalfix/, humanevalplus/ and mbpp/).',
+    );
   }
   return file;
 }
 
 function jsonLines<T>(text: string, file: string): T[] {
-  return text.split('\n').filter((l) => l.trim()).map((l, i) => {
-    try {
-      return JSON.parse(l) as T;
-    } catch (e) {
-      throw new UserError('bad-argument', `${file}:${i + 1}: not a JSON line (${(e as Error).message}).`);
-    }
-  });
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l, i) => {
+      try {
+        return JSON.parse(l) as T;
+      } catch (e) {
+        throw new UserError(
+          'bad-argument',
+          `${file}:${i + 1}: not a JSON line (${(e as Error).message}).`,
+        );
+      }
+    });
 }
 
 interface HumanEvalFixRecord {
@@ -72,14 +94,19 @@ interface HumanEvalFixRecord {
 
 function need<T extends object>(rec: T, keys: (keyof T)[], where: string): void {
   for (const k of keys) {
-    if (typeof rec[k] !== 'string') throw new UserError('bad-argument', `${where}: record has no string field ${String(k)}.`);
+    if (typeof rec[k] !== 'string')
+      throw new UserError('bad-argument', `${where}: record has no string field ${String(k)}.`);
   }
 }
 
 export function loadHumanEvalFix(dataDir: string): BenchTask[] {
   const file = dataFile(dataDir, DATA_FILES.humanevalfix);
   return jsonLines<HumanEvalFixRecord>(readFileSync(file, 'utf8'), file).map((r) => {
-    need(r, ['task_id', 'prompt', 'buggy_solution', 'canonical_solution', 'test', 'entry_point'], file);
+    need(
+      r,
+      ['task_id', 'prompt', 'buggy_solution', 'canonical_solution', 'test', 'entry_point'],
+      file,
+    );
     return {
       id: r.task_id,
       dataset: 'humanevalfix',
@@ -104,15 +131,31 @@ interface HumanEvalPlusRecord {
 export function loadHumanEvalFixPlus(dataDir: string): BenchTask[] {
   const base = loadHumanEvalFix(dataDir);
   const file = dataFile(dataDir, DATA_FILES.humanevalplus);
-  const plus = new Map(jsonLines<HumanEvalPlusRecord>(gunzipSync(readFileSync(file)).toString('utf8'), file).map((r) => [r.task_id, r]));
+  const plus = new Map(
+    jsonLines<HumanEvalPlusRecord>(gunzipSync(readFileSync(file)).toString('utf8'), file).map(
+      (r) => [r.task_id, r],
+    ),
+  );
   return base.map((t) => {
     const n = t.id.split('/')[1];
     const p = plus.get(`HumanEval/${n}`);
-    if (!p || p.entry_point !== t.entryPoint) throw new UserError('bad-argument', `${file}: no HumanEval/${n} record matching ${t.id} (entry point ${t.entryPoint}).`);
+    if (!p || p.entry_point !== t.entryPoint)
+      throw new UserError(
+        'bad-argument',
+        `${file}: no HumanEval/${n} record matching ${t.id} (entry point ${t.entryPoint}).`,
+      );
     // HumanEval+ corrected some of HumanEval's canonical solutions (bools as ints, empty inputs,
     // exponential recursion); HumanEvalPack kept the originals, which fail the stronger tests.
-    const reference = typeof p.prompt === 'string' && typeof p.canonical_solution === 'string' ? p.prompt + p.canonical_solution : t.reference;
-    return { ...t, dataset: 'humanevalfix-plus', reference, judge: humanEvalPlusJudgeScript(p.task_id, p.test, p.entry_point) };
+    const reference =
+      typeof p.prompt === 'string' && typeof p.canonical_solution === 'string'
+        ? p.prompt + p.canonical_solution
+        : t.reference;
+    return {
+      ...t,
+      dataset: 'humanevalfix-plus',
+      reference,
+      judge: humanEvalPlusJudgeScript(p.task_id, p.test, p.entry_point),
+    };
   });
 }
 
@@ -126,14 +169,20 @@ interface MbppRecord {
 
 /** The first name the assertions call that the reference code defines. */
 function mbppEntryPoint(r: MbppRecord): string {
-  const defined = new Set(Array.from(r.code.matchAll(/^(?:async\s+)?def\s+([A-Za-z_]\w*)/gm), (m) => m[1] ?? ''));
+  const defined = new Set(
+    Array.from(r.code.matchAll(/^(?:async\s+)?def\s+([A-Za-z_]\w*)/gm), (m) => m[1] ?? ''),
+  );
   for (const t of r.test_list) {
     for (const m of t.matchAll(/([A-Za-z_]\w*)\s*\(/g)) if (m[1] && defined.has(m[1])) return m[1];
   }
   return [...defined][0] ?? '';
 }
 
-export async function loadMbpp(dataDir: string, python: string, signal?: AbortSignal): Promise<BenchTask[]> {
+export async function loadMbpp(
+  dataDir: string,
+  python: string,
+  signal?: AbortSignal,
+): Promise<BenchTask[]> {
   const file = dataFile(dataDir, DATA_FILES.mbpp);
   let records: MbppRecord[];
   try {
@@ -141,9 +190,15 @@ export async function loadMbpp(dataDir: string, python: string, signal?: AbortSi
   } catch (e) {
     throw new UserError('bad-argument', `${file}: not JSON (${(e as Error).message}).`);
   }
-  if (!Array.isArray(records)) throw new UserError('bad-argument', `${file}: expected a JSON list of records.`);
+  if (!Array.isArray(records))
+    throw new UserError('bad-argument', `${file}: expected a JSON list of records.`);
   // The reference's code normalized the way the stubs are (CRLF in a few records), in one Python run.
-  const stubs = await runJson<(string | null)[]>(python, MBPP_STUBBER, records.map((r) => ({ code: r.code.replace(/\r\n?/g, '\n'), prompt: r.prompt })), signal);
+  const stubs = await runJson<(string | null)[]>(
+    python,
+    MBPP_STUBBER,
+    records.map((r) => ({ code: r.code.replace(/\r\n?/g, '\n'), prompt: r.prompt })),
+    signal,
+  );
   const tasks: BenchTask[] = [];
   records.forEach((r, i) => {
     const stub = stubs[i];
@@ -163,21 +218,47 @@ export async function loadMbpp(dataDir: string, python: string, signal?: AbortSi
   return tasks;
 }
 
-function runJson<T>(python: string, script: string, input: unknown, signal?: AbortSignal): Promise<T> {
+function runJson<T>(
+  python: string,
+  script: string,
+  input: unknown,
+  signal?: AbortSignal,
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = execFile(python, ['-c', script], { maxBuffer: 64 * 1024 * 1024, timeout: 60_000, signal }, (err, stdout, stderr) => {
-      if (err) return reject(new UserError('no-python', `Could not prepare the MBPP tasks with ${python}: ${stderr.trim() || err.message}`));
-      try {
-        resolve(JSON.parse(stdout) as T);
-      } catch (e) {
-        reject(new UserError('no-python', `Unexpected output preparing the MBPP tasks: ${(e as Error).message}`));
-      }
-    });
+    const child = execFile(
+      python,
+      ['-c', script],
+      { maxBuffer: 64 * 1024 * 1024, timeout: 60_000, signal },
+      (err, stdout, stderr) => {
+        if (err)
+          return reject(
+            new UserError(
+              'no-python',
+              `Could not prepare the MBPP tasks with ${python}: ${stderr.trim() || err.message}`,
+            ),
+          );
+        try {
+          resolve(JSON.parse(stdout) as T);
+        } catch (e) {
+          reject(
+            new UserError(
+              'no-python',
+              `Unexpected output preparing the MBPP tasks: ${(e as Error).message}`,
+            ),
+          );
+        }
+      },
+    );
     child.stdin?.end(JSON.stringify(input));
   });
 }
 
-export async function loadDataset(name: DatasetName, dataDir: string, python: string, signal?: AbortSignal): Promise<BenchTask[]> {
+export async function loadDataset(
+  name: DatasetName,
+  dataDir: string,
+  python: string,
+  signal?: AbortSignal,
+): Promise<BenchTask[]> {
   switch (name) {
     case 'humanevalfix':
       return loadHumanEvalFix(dataDir);

@@ -10,7 +10,13 @@ import { PROGRAM_FILE, TEST_FILE, type BenchTask } from './types';
 export const ORACLE_MODEL = 'oracle';
 export const ORACLE_LABEL = 'oracle (test-only)';
 
-export const ANSWER_FORMATS = ['fenced-tagged', 'fenced-plain', 'unified-diff', 'function-with-prose', 'crlf'] as const;
+export const ANSWER_FORMATS = [
+  'fenced-tagged',
+  'fenced-plain',
+  'unified-diff',
+  'function-with-prose',
+  'crlf',
+] as const;
 export type AnswerFormat = (typeof ANSWER_FORMATS)[number];
 
 /** Format of a task's answer: spread over the formats by the task's position in the dataset. */
@@ -29,15 +35,17 @@ export function lastTraceStep(req: ChatRequest): number | undefined {
   for (const line of section.split('\n')) {
     const comment = line.indexOf('# (');
     if (comment < 0) continue;
-    for (const m of line.slice(comment).matchAll(/\((\d+)\)/g)) last = Math.max(last ?? 0, Number(m[1]));
+    for (const m of line.slice(comment).matchAll(/\((\d+)\)/g))
+      last = Math.max(last ?? 0, Number(m[1]));
   }
   return last;
 }
 
 function rationale(task: BenchTask, step: number | undefined): string {
-  const where = step !== undefined
-    ? `Following the trace, \`${task.entryPoint}\` runs to step (${step}) and the values it produces there are not what ${TEST_FILE} expects; the assertion that fails checks exactly that result.`
-    : `Walking through \`${task.entryPoint}\` on the failing input, the value it produces is not what ${TEST_FILE} expects; the assertion that fails checks exactly that result.`;
+  const where =
+    step !== undefined
+      ? `Following the trace, \`${task.entryPoint}\` runs to step (${step}) and the values it produces there are not what ${TEST_FILE} expects; the assertion that fails checks exactly that result.`
+      : `Walking through \`${task.entryPoint}\` on the failing input, the value it produces is not what ${TEST_FILE} expects; the assertion that fails checks exactly that result.`;
   return [
     `The failing check calls \`${task.entryPoint}\` from ${PROGRAM_FILE}.`,
     where,
@@ -52,7 +60,11 @@ function entryFunction(task: BenchTask): string | undefined {
   return m ? task.reference.slice(m.index) : undefined;
 }
 
-export function oracleAnswer(task: BenchTask, format: AnswerFormat, step: number | undefined): string {
+export function oracleAnswer(
+  task: BenchTask,
+  format: AnswerFormat,
+  step: number | undefined,
+): string {
   const head = `${rationale(task, step)}\n\nSummary: Rewrite \`${task.entryPoint}\` so it does what its docstring specifies.\n\n`;
   const ref = task.reference.replace(/\n*$/, '\n');
   switch (format) {
@@ -61,7 +73,15 @@ export function oracleAnswer(task: BenchTask, format: AnswerFormat, step: number
     case 'fenced-plain':
       return `${head}Here is the corrected ${PROGRAM_FILE}:\n\n\`\`\`\n${ref}\`\`\`\n`;
     case 'unified-diff': {
-      const diff = createTwoFilesPatch(`a/${PROGRAM_FILE}`, `b/${PROGRAM_FILE}`, task.program.replace(/\n*$/, '\n'), ref, undefined, undefined, { headerOptions: FILE_HEADERS_ONLY });
+      const diff = createTwoFilesPatch(
+        `a/${PROGRAM_FILE}`,
+        `b/${PROGRAM_FILE}`,
+        task.program.replace(/\n*$/, '\n'),
+        ref,
+        undefined,
+        undefined,
+        { headerOptions: FILE_HEADERS_ONLY },
+      );
       return `${head}\`\`\`diff\n${diff.replace(/\n*$/, '\n')}\`\`\`\n`;
     }
     case 'function-with-prose': {
@@ -85,16 +105,37 @@ export function createOracleProvider(task: BenchTask, format: AnswerFormat): Mod
     label: ORACLE_LABEL,
     complete(req: ChatRequest, opts: CompleteOptions = {}): Promise<ChatResult> {
       const started = Date.now();
-      if (opts.signal?.aborted) return Promise.resolve({ text: '', finishReason: 'cancelled', latencyMs: 0, model: ORACLE_LABEL });
+      if (opts.signal?.aborted)
+        return Promise.resolve({
+          text: '',
+          finishReason: 'cancelled',
+          latencyMs: 0,
+          model: ORACLE_LABEL,
+        });
       const askedBefore = req.messages.some((m) => m.role === 'tool');
       if (req.tools?.some((t) => t.name === 'calls') && req.toolChoice !== 'none' && !askedBefore) {
-        const call = { id: `oracle-${task.id}`, name: 'calls', arguments: JSON.stringify({ function: task.entryPoint }) };
-        return Promise.resolve({ text: '', finishReason: 'tool-calls', toolCalls: [call], latencyMs: Date.now() - started, model: ORACLE_LABEL });
+        const call = {
+          id: `oracle-${task.id}`,
+          name: 'calls',
+          arguments: JSON.stringify({ function: task.entryPoint }),
+        };
+        return Promise.resolve({
+          text: '',
+          finishReason: 'tool-calls',
+          toolCalls: [call],
+          latencyMs: Date.now() - started,
+          model: ORACLE_LABEL,
+        });
       }
       const text = oracleAnswer(task, format, lastTraceStep(req));
       // Streamed in pieces, as a real endpoint does, so the rationale streaming path runs too.
       for (let i = 0; i < text.length; i += 64) opts.onDelta?.(text.slice(i, i + 64));
-      return Promise.resolve({ text, finishReason: 'stop', latencyMs: Date.now() - started, model: ORACLE_LABEL });
+      return Promise.resolve({
+        text,
+        finishReason: 'stop',
+        latencyMs: Date.now() - started,
+        model: ORACLE_LABEL,
+      });
     },
   };
 }

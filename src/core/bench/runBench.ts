@@ -41,13 +41,29 @@ export interface BenchOptions {
   signal?: AbortSignal;
 }
 
-export const BENCH_DEFAULTS = { jobs: 2, rounds: 1, maxSteps: 20_000, traceTimeoutMs: 10_000, verifyTimeoutMs: 20_000, judgeTimeoutMs: 60_000 } as const;
+export const BENCH_DEFAULTS = {
+  jobs: 2,
+  rounds: 1,
+  maxSteps: 20_000,
+  traceTimeoutMs: 10_000,
+  verifyTimeoutMs: 20_000,
+  judgeTimeoutMs: 60_000,
+} as const;
 
 export function notesFor(dataset: DatasetName, oracle: boolean): string[] {
   const notes: string[] = [];
-  if (oracle) notes.push(`Model: ${ORACLE_LABEL}. It answers with the dataset's correct program, so its fix rate measures the pipeline (tracing, prompt, parsing, patching, verification), not a model.`);
-  if (dataset === 'humanevalfix-plus') notes.push('HumanEvalFix-Plus: the trace and the repair loop use the HumanEvalFix test; a fix counts only when HumanEval+\'s OriginFmt tests pass too (HumanEval/32\'s OriginFmt harness itself fails on the canonical solution).');
-  if (dataset === 'mbpp') notes.push('MBPP holds no buggy programs: each task is the reference program with every function body replaced by its task statement and `raise NotImplementedError`; the traced failing run is the test_list assertions on that stub. Not comparable to repair benchmarks (MBPP-R).');
+  if (oracle)
+    notes.push(
+      `Model: ${ORACLE_LABEL}. It answers with the dataset's correct program, so its fix rate measures the pipeline (tracing, prompt, parsing, patching, verification), not a model.`,
+    );
+  if (dataset === 'humanevalfix-plus')
+    notes.push(
+      "HumanEvalFix-Plus: the trace and the repair loop use the HumanEvalFix test; a fix counts only when HumanEval+'s OriginFmt tests pass too (HumanEval/32's OriginFmt harness itself fails on the canonical solution).",
+    );
+  if (dataset === 'mbpp')
+    notes.push(
+      'MBPP holds no buggy programs: each task is the reference program with every function body replaced by its task statement and `raise NotImplementedError`; the traced failing run is the test_list assertions on that stub. Not comparable to repair benchmarks (MBPP-R).',
+    );
   return notes;
 }
 
@@ -57,7 +73,8 @@ function selectTasks(all: BenchTask[], opts: BenchOptions): BenchTask[] {
     const want = new Set(opts.ids);
     tasks = tasks.filter((t) => want.has(t.id));
     const missing = opts.ids.filter((id) => !tasks.some((t) => t.id === id));
-    if (missing.length) throw new UserError('bad-argument', `No such task in ${opts.dataset}: ${missing.join(', ')}`);
+    if (missing.length)
+      throw new UserError('bad-argument', `No such task in ${opts.dataset}: ${missing.join(', ')}`);
   }
   if (opts.limit !== undefined) tasks = tasks.slice(0, opts.limit);
   return tasks;
@@ -83,7 +100,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   };
   const oracle = !opts.provider;
   const shared = opts.provider;
-  const providerFor = (t: BenchTask): ModelProvider => shared ?? createOracleProvider(t, formatFor(position.get(t.id) ?? 0));
+  const providerFor = (t: BenchTask): ModelProvider =>
+    shared ?? createOracleProvider(t, formatFor(position.get(t.id) ?? 0));
   const results: (TaskResult | undefined)[] = new Array<TaskResult | undefined>(tasks.length);
   opts.onStart?.(tasks.length);
   let next = 0;
@@ -95,14 +113,25 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       const task = tasks[i];
       if (!task) return;
       const r = await runTask(task, {
-        python: interp.python, arms, maxRounds: rounds, maxToolCalls, budget, ...o, providerFor, workDir: opts.workDir, signal, sandbox: opts.sandbox !== false,
+        python: interp.python,
+        arms,
+        maxRounds: rounds,
+        maxToolCalls,
+        budget,
+        ...o,
+        providerFor,
+        workDir: opts.workDir,
+        signal,
+        sandbox: opts.sandbox !== false,
       });
       results[i] = r;
       done += 1;
       opts.onTaskDone?.(r, done, tasks.length);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, tasks.length)) }, () => worker()));
+  await Promise.all(
+    Array.from({ length: Math.min(jobs, Math.max(1, tasks.length)) }, () => worker()),
+  );
   const finished = results.filter((r): r is TaskResult => r !== undefined);
   const modelName = oracle ? ORACLE_LABEL : opts.model.name;
   return {
@@ -111,8 +140,21 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     createdAt: new Date().toISOString(),
     dataset: opts.dataset,
     data: opts.dataDir,
-    model: { name: oracle ? ORACLE_MODEL : opts.model.name, label: oracle ? ORACLE_LABEL : (opts.provider?.label ?? opts.model.name), baseURL: oracle ? null : opts.model.baseURL, testOnly: oracle },
-    options: { limit: opts.limit ?? null, jobs, rounds, arms, ...(arms.includes('tools') ? { maxToolCalls } : {}), budget, ...o },
+    model: {
+      name: oracle ? ORACLE_MODEL : opts.model.name,
+      label: oracle ? ORACLE_LABEL : (opts.provider?.label ?? opts.model.name),
+      baseURL: oracle ? null : opts.model.baseURL,
+      testOnly: oracle,
+    },
+    options: {
+      limit: opts.limit ?? null,
+      jobs,
+      rounds,
+      arms,
+      ...(arms.includes('tools') ? { maxToolCalls } : {}),
+      budget,
+      ...o,
+    },
     interpreter: `${interp.python} (Python ${interp.version}, debugpy ${interp.debugpyVersion})`,
     notes: notesFor(opts.dataset, oracle),
     summary: summarize(opts.dataset, modelName, finished, arms, rounds, Date.now() - started),

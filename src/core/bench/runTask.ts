@@ -17,7 +17,15 @@ import { runProgram } from '../verify/runProgram';
 import { sandboxForCopy } from '../verify/verify';
 import { summarizeFailure } from '../verify/failureSummary';
 import { copyWorkspace } from '../verify/workspaceCopy';
-import { PROGRAM_FILE, TEST_FILE, type ArmResult, type BenchArm, type BenchTask, type FailureCause, type TaskResult } from './types';
+import {
+  PROGRAM_FILE,
+  TEST_FILE,
+  type ArmResult,
+  type BenchArm,
+  type BenchTask,
+  type FailureCause,
+  type TaskResult,
+} from './types';
 
 export const JUDGE_FILE = '_judge_solution.py';
 const FATAL_MODEL_ERRORS = new Set<string>(['model-auth', 'model-not-found']);
@@ -44,7 +52,10 @@ export interface TaskRunOptions {
 }
 
 /** Writes the task's folder: `<tmp>/<name>/solution.py` and `test_solution.py`. */
-export function materializeTask(task: BenchTask, workDir = os.tmpdir()): { dir: string; dispose: () => void } {
+export function materializeTask(
+  task: BenchTask,
+  workDir = os.tmpdir(),
+): { dir: string; dispose: () => void } {
   mkdirSync(workDir, { recursive: true });
   const tmp = mkdtempSync(path.join(workDir, 'tracefix-bench-'));
   const dir = path.join(tmp, task.id.replace(/[^\w.-]+/g, '_'));
@@ -55,7 +66,16 @@ export function materializeTask(task: BenchTask, workDir = os.tmpdir()): { dir: 
 }
 
 function emptyArm(cause: FailureCause, error: string): ArmResult {
-  return { fixed: false, rounds: 0, fixedRound: null, promptTokens: null, promptTokensReported: null, modelLatencyMs: null, failureCause: cause, error };
+  return {
+    fixed: false,
+    rounds: 0,
+    fixedRound: null,
+    promptTokens: null,
+    promptTokensReported: null,
+    modelLatencyMs: null,
+    failureCause: cause,
+    error,
+  };
 }
 
 function causeOfError(e: unknown): FailureCause {
@@ -69,38 +89,84 @@ function causeOfError(e: unknown): FailureCause {
 }
 
 /** Runs HumanEval+'s judging script against the patched program in a throw-away copy. */
-async function judge(task: BenchTask, dir: string, res: FixResult, opts: TaskRunOptions): Promise<{ passed: boolean; failure: string }> {
+async function judge(
+  task: BenchTask,
+  dir: string,
+  res: FixResult,
+  opts: TaskRunOptions,
+): Promise<{ passed: boolean; failure: string }> {
   const files = (res.patch?.files ?? []).map((f) => ({ path: f.path, text: f.newText }));
   const copy = await copyWorkspace(dir, [...files, { path: JUDGE_FILE, text: task.judge ?? '' }]);
   try {
     // The patched program is model-written: judged in the same sandbox as its verification.
-    const wrap = await sandboxForCopy(copy, { sandbox: opts.sandbox, python: opts.python, env: process.env, cwd: copy.root, originalCwd: dir });
+    const wrap = await sandboxForCopy(copy, {
+      sandbox: opts.sandbox,
+      python: opts.python,
+      env: process.env,
+      cwd: copy.root,
+      originalCwd: dir,
+    });
     const run = await runProgram({
-      python: opts.python, argv: [JUDGE_FILE], cwd: copy.root, timeoutMs: opts.judgeTimeoutMs, signal: opts.signal, wrap,
-      env: { ...process.env, PYTHONHASHSEED: '0', PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' },
+      python: opts.python,
+      argv: [JUDGE_FILE],
+      cwd: copy.root,
+      timeoutMs: opts.judgeTimeoutMs,
+      signal: opts.signal,
+      wrap,
+      env: {
+        ...process.env,
+        PYTHONHASHSEED: '0',
+        PYTHONIOENCODING: 'utf-8',
+        PYTHONDONTWRITEBYTECODE: '1',
+      },
       maxOutputChars: 8000,
     });
     const passed = !run.timedOut && run.exitCode === 0;
-    const failure = passed ? '' : summarizeFailure({ kind: 'script', exitCode: run.exitCode, signal: run.signal, timedOut: run.timedOut, timeoutMs: opts.judgeTimeoutMs, output: run.output });
+    const failure = passed
+      ? ''
+      : summarizeFailure({
+          kind: 'script',
+          exitCode: run.exitCode,
+          signal: run.signal,
+          timedOut: run.timedOut,
+          timeoutMs: opts.judgeTimeoutMs,
+          output: run.output,
+        });
     return { passed, failure };
   } finally {
     copy.dispose();
   }
 }
 
-async function runArm(task: BenchTask, dir: string, rec: RecordOptions, trace: Trace, which: BenchArm, opts: TaskRunOptions, onNextTokens: (n: number) => void): Promise<ArmResult> {
+async function runArm(
+  task: BenchTask,
+  dir: string,
+  rec: RecordOptions,
+  trace: Trace,
+  which: BenchArm,
+  opts: TaskRunOptions,
+  onNextTokens: (n: number) => void,
+): Promise<ArmResult> {
   let res: FixResult;
   let promptTokens: number | null = null;
   const useTrace = which !== 'noTrace';
   try {
     res = await explainAndFix({
-      recordOptions: rec, trace, provider: opts.providerFor(task), budget: opts.budget, maxRounds: opts.maxRounds,
-      useTrace, verifyTimeoutMs: opts.verifyTimeoutMs, signal: opts.signal, sandbox: opts.sandbox,
+      recordOptions: rec,
+      trace,
+      provider: opts.providerFor(task),
+      budget: opts.budget,
+      maxRounds: opts.maxRounds,
+      useTrace,
+      verifyTimeoutMs: opts.verifyTimeoutMs,
+      signal: opts.signal,
+      sandbox: opts.sandbox,
       // Only the tools arm gets the trace tools: the other arms measure the prompt alone.
       maxToolCalls: which === 'tools' ? opts.maxToolCalls : 0,
       onEvent: (e) => {
         if (e.type === 'trace-done' && !e.patched && useTrace) onNextTokens(e.nextTokens);
-        if (e.type === 'model-start' && e.round === 1) promptTokens = e.messages.reduce((n, m) => n + countTokens(m.content), 0);
+        if (e.type === 'model-start' && e.round === 1)
+          promptTokens = e.messages.reduce((n, m) => n + countTokens(m.content), 0);
       },
     });
   } catch (e) {
@@ -124,7 +190,11 @@ async function runArm(task: BenchTask, dir: string, rec: RecordOptions, trace: T
   };
   const last = rounds[rounds.length - 1];
   if (!res.fixed) {
-    arm.failureCause = !last?.patch ? 'no-usable-patch' : last.verification?.timedOut ? 'verify-timeout' : 'tests-fail';
+    arm.failureCause = !last?.patch
+      ? 'no-usable-patch'
+      : last.verification?.timedOut
+        ? 'verify-timeout'
+        : 'tests-fail';
     arm.error = last?.failure || null;
     return arm;
   }
@@ -145,7 +215,10 @@ async function runArm(task: BenchTask, dir: string, rec: RecordOptions, trace: T
  * HumanEvalFix Python/160) times out before the first batch leaves, or its adapter stops answering.
  * The stepping engine delivers each step as it happens, so it keeps the partial trace.
  */
-async function recordWithFallback(rec: RecordOptions, useStep: (r: RecordOptions) => void): Promise<Trace> {
+async function recordWithFallback(
+  rec: RecordOptions,
+  useStep: (r: RecordOptions) => void,
+): Promise<Trace> {
   try {
     const trace = await recordTrace(rec);
     if (trace.events.length > 0 || trace.outcome.status !== 'timeout') return trace;
@@ -161,15 +234,33 @@ export async function runTask(task: BenchTask, opts: TaskRunOptions): Promise<Ta
   const started = Date.now();
   const { dir, dispose } = materializeTask(task, opts.workDir);
   const result: TaskResult = {
-    id: task.id, bugType: task.bugType, symptom: task.symptom,
-    traced: false, traceStatus: null, traceEngine: null, traceEvents: 0, traceMs: null, traceTokens: null,
-    fixed: false, rounds: 0, fixedRound: null, promptTokens: null, promptTokensReported: null, modelLatencyMs: null,
-    failureCause: null, error: null, totalMs: 0,
+    id: task.id,
+    bugType: task.bugType,
+    symptom: task.symptom,
+    traced: false,
+    traceStatus: null,
+    traceEngine: null,
+    traceEvents: 0,
+    traceMs: null,
+    traceTokens: null,
+    fixed: false,
+    rounds: 0,
+    fixedRound: null,
+    promptTokens: null,
+    promptTokensReported: null,
+    modelLatencyMs: null,
+    failureCause: null,
+    error: null,
+    totalMs: 0,
   };
   try {
     let rec: RecordOptions = {
-      target: { kind: 'script', path: TEST_FILE }, cwd: dir, root: dir, python: opts.python,
-      limits: { maxSteps: opts.maxSteps, timeoutMs: opts.traceTimeoutMs }, signal: opts.signal,
+      target: { kind: 'script', path: TEST_FILE },
+      cwd: dir,
+      root: dir,
+      python: opts.python,
+      limits: { maxSteps: opts.maxSteps, timeoutMs: opts.traceTimeoutMs },
+      signal: opts.signal,
     };
     let trace: Trace;
     try {
@@ -194,8 +285,26 @@ export async function runTask(task: BenchTask, opts: TaskRunOptions): Promise<Ta
     }
     const main = arms.trace ?? arms.noTrace;
     if (main) {
-      const { fixed, rounds, fixedRound, promptTokens, promptTokensReported, modelLatencyMs, failureCause, error } = main;
-      Object.assign(result, { fixed, rounds, fixedRound, promptTokens, promptTokensReported, modelLatencyMs, failureCause, error });
+      const {
+        fixed,
+        rounds,
+        fixedRound,
+        promptTokens,
+        promptTokensReported,
+        modelLatencyMs,
+        failureCause,
+        error,
+      } = main;
+      Object.assign(result, {
+        fixed,
+        rounds,
+        fixedRound,
+        promptTokens,
+        promptTokensReported,
+        modelLatencyMs,
+        failureCause,
+        error,
+      });
     }
     if (arms.trace && arms.noTrace) result.noTrace = arms.noTrace;
     if (arms.tools) result.tools = arms.tools;

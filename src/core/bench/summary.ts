@@ -1,10 +1,21 @@
 // The summary of a benchmark run from its task results: fix rates (pass@1 and per round), per bug
 // type, trace success and sizes, prompt tokens, model latency and failures by cause.
-import type { ArmResult, ArmSummary, BenchArm, BenchSummary, DatasetName, FailureCause, Stat, TaskResult } from './types';
+import type {
+  ArmResult,
+  ArmSummary,
+  BenchArm,
+  BenchSummary,
+  DatasetName,
+  FailureCause,
+  Stat,
+  TaskResult,
+} from './types';
 
 /** Nearest-rank percentile of the non-null values (null when there are none). */
 export function percentile(values: (number | null | undefined)[], p: number): number | null {
-  const v = values.filter((x): x is number => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  const v = values
+    .filter((x): x is number => typeof x === 'number' && Number.isFinite(x))
+    .sort((a, b) => a - b);
   if (v.length === 0) return null;
   const rank = Math.max(1, Math.ceil((p / 100) * v.length));
   return v[Math.min(v.length, rank) - 1] ?? null;
@@ -16,8 +27,14 @@ export function stat(values: (number | null | undefined)[]): Stat {
 
 const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
 
-export function summarizeArm(tasks: TaskResult[], arm: (t: TaskResult) => ArmResult | undefined, maxRounds: number): ArmSummary {
-  const results = tasks.map((t) => ({ t, a: arm(t) })).filter((x): x is { t: TaskResult; a: ArmResult } => x.a !== undefined);
+export function summarizeArm(
+  tasks: TaskResult[],
+  arm: (t: TaskResult) => ArmResult | undefined,
+  maxRounds: number,
+): ArmSummary {
+  const results = tasks
+    .map((t) => ({ t, a: arm(t) }))
+    .filter((x): x is { t: TaskResult; a: ArmResult } => x.a !== undefined);
   const n = results.length;
   const fixed = results.filter((x) => x.a.fixed).length;
   const perRound: ArmSummary['perRound'] = [];
@@ -26,7 +43,12 @@ export function summarizeArm(tasks: TaskResult[], arm: (t: TaskResult) => ArmRes
     const inRound = results.filter((x) => x.a.fixed && x.a.fixedRound === round).length;
     const before = ratio(cumulative, n);
     cumulative += inRound;
-    perRound.push({ round, fixed: inRound, cumulativeRate: ratio(cumulative, n), gain: ratio(cumulative, n) - before });
+    perRound.push({
+      round,
+      fixed: inRound,
+      cumulativeRate: ratio(cumulative, n),
+      gain: ratio(cumulative, n) - before,
+    });
   }
   const byBugType: ArmSummary['byBugType'] = {};
   for (const { t, a } of results) {
@@ -36,7 +58,8 @@ export function summarizeArm(tasks: TaskResult[], arm: (t: TaskResult) => ArmRes
   }
   for (const b of Object.values(byBugType)) b.rate = ratio(b.fixed, b.tasks);
   const failures: Partial<Record<FailureCause, number>> = {};
-  for (const { a } of results) if (!a.fixed && a.failureCause) failures[a.failureCause] = (failures[a.failureCause] ?? 0) + 1;
+  for (const { a } of results)
+    if (!a.fixed && a.failureCause) failures[a.failureCause] = (failures[a.failureCause] ?? 0) + 1;
   return {
     tasks: n,
     fixed,
@@ -53,8 +76,26 @@ export function summarizeArm(tasks: TaskResult[], arm: (t: TaskResult) => ArmRes
 
 /** The task's arm with the trace (main result unless the run was --no-trace only). */
 function mainArm(t: TaskResult): ArmResult {
-  const { fixed, rounds, fixedRound, promptTokens, promptTokensReported, modelLatencyMs, failureCause, error } = t;
-  return { fixed, rounds, fixedRound, promptTokens, promptTokensReported, modelLatencyMs, failureCause, error };
+  const {
+    fixed,
+    rounds,
+    fixedRound,
+    promptTokens,
+    promptTokensReported,
+    modelLatencyMs,
+    failureCause,
+    error,
+  } = t;
+  return {
+    fixed,
+    rounds,
+    fixedRound,
+    promptTokens,
+    promptTokensReported,
+    modelLatencyMs,
+    failureCause,
+    error,
+  };
 }
 
 /** The task's result in an arm that is not its main one. */
@@ -65,13 +106,20 @@ function otherArm(arm: BenchArm, t: TaskResult, armsRun: BenchArm[]): ArmResult 
 }
 
 export function summarize(
-  dataset: DatasetName, model: string, tasks: TaskResult[], armsRun: BenchArm[], maxRounds: number, durationMs: number,
+  dataset: DatasetName,
+  model: string,
+  tasks: TaskResult[],
+  armsRun: BenchArm[],
+  maxRounds: number,
+  durationMs: number,
 ): BenchSummary {
   const traced = tasks.filter((t) => t.traced).length;
   const arms: BenchSummary['arms'] = {};
   if (armsRun.includes('trace')) arms.trace = summarizeArm(tasks, mainArm, maxRounds);
-  if (armsRun.includes('noTrace')) arms.noTrace = summarizeArm(tasks, (t) => otherArm('noTrace', t, armsRun), maxRounds);
-  if (armsRun.includes('tools')) arms.tools = summarizeArm(tasks, (t) => otherArm('tools', t, armsRun), maxRounds);
+  if (armsRun.includes('noTrace'))
+    arms.noTrace = summarizeArm(tasks, (t) => otherArm('noTrace', t, armsRun), maxRounds);
+  if (armsRun.includes('tools'))
+    arms.tools = summarizeArm(tasks, (t) => otherArm('tools', t, armsRun), maxRounds);
   return {
     dataset,
     model,

@@ -139,8 +139,16 @@ export interface BenchReport {
   data: string;
   model: { name: string; label: string; baseURL: string | null; testOnly: boolean };
   options: {
-    limit: number | null; jobs: number; rounds: number; arms: BenchArm[]; maxToolCalls?: number;
-    budget: number; maxSteps: number; traceTimeoutMs: number; verifyTimeoutMs: number; judgeTimeoutMs: number;
+    limit: number | null;
+    jobs: number;
+    rounds: number;
+    arms: BenchArm[];
+    maxToolCalls?: number;
+    budget: number;
+    maxSteps: number;
+    traceTimeoutMs: number;
+    verifyTimeoutMs: number;
+    judgeTimeoutMs: number;
   };
   interpreter: string | null;
   notes: string[];

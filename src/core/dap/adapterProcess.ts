@@ -20,12 +20,22 @@ export interface AdapterHandle {
   dispose(): Promise<void>;
 }
 
-export function startAdapter(interp: Interpreter, env: NodeJS.ProcessEnv, log?: DapLogger, wrap?: SpawnWrapper, binds: { readWrite: string[] } = { readWrite: [] }): AdapterHandle {
+export function startAdapter(
+  interp: Interpreter,
+  env: NodeJS.ProcessEnv,
+  log?: DapLogger,
+  wrap?: SpawnWrapper,
+  binds: { readWrite: string[] } = { readWrite: [] },
+): AdapterHandle {
   const childEnv = { ...env };
   if (interp.extraPythonPath) {
-    childEnv.PYTHONPATH = [interp.extraPythonPath, env.PYTHONPATH].filter(Boolean).join(path.delimiter);
+    childEnv.PYTHONPATH = [interp.extraPythonPath, env.PYTHONPATH]
+      .filter(Boolean)
+      .join(path.delimiter);
   }
-  const cmd = wrap ? wrap(interp.python, ['-m', 'debugpy.adapter'], binds) : { command: interp.python, args: ['-m', 'debugpy.adapter'] };
+  const cmd = wrap
+    ? wrap(interp.python, ['-m', 'debugpy.adapter'], binds)
+    : { command: interp.python, args: ['-m', 'debugpy.adapter'] };
   const proc = spawn(cmd.command, cmd.args, {
     env: childEnv,
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -35,7 +45,8 @@ export function startAdapter(interp: Interpreter, env: NodeJS.ProcessEnv, log?: 
   proc.stderr?.on('data', (d: Buffer) => {
     if (stderr.length < 64_000) stderr += d.toString('utf8');
   });
-  if (!proc.stdout || !proc.stdin) throw new InternalError('Could not open pipes to the debug adapter.');
+  if (!proc.stdout || !proc.stdin)
+    throw new InternalError('Could not open pipes to the debug adapter.');
   // A write after the adapter died must not crash the host.
   proc.stdin.on('error', () => undefined);
   const client = new DapClient(proc.stdout, proc.stdin, log);

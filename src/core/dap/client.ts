@@ -10,11 +10,17 @@ export interface DapRequests {
   initialize: [DP.InitializeRequestArguments, DP.InitializeResponse['body']];
   launch: [DP.LaunchRequestArguments & Record<string, unknown>, undefined];
   setBreakpoints: [DP.SetBreakpointsArguments, DP.SetBreakpointsResponse['body']];
-  setExceptionBreakpoints: [DP.SetExceptionBreakpointsArguments, DP.SetExceptionBreakpointsResponse['body']];
+  setExceptionBreakpoints: [
+    DP.SetExceptionBreakpointsArguments,
+    DP.SetExceptionBreakpointsResponse['body'],
+  ];
   configurationDone: [DP.ConfigurationDoneArguments | undefined, undefined];
   threads: [undefined, DP.ThreadsResponse['body']];
   stackTrace: [DP.StackTraceArguments, DP.StackTraceResponse['body']];
-  evaluate: [DP.EvaluateArguments & { format?: { rawString?: boolean } }, DP.EvaluateResponse['body']];
+  evaluate: [
+    DP.EvaluateArguments & { format?: { rawString?: boolean } },
+    DP.EvaluateResponse['body'],
+  ];
   exceptionInfo: [DP.ExceptionInfoArguments, DP.ExceptionInfoResponse['body']];
   continue: [DP.ContinueArguments, DP.ContinueResponse['body']];
   stepIn: [DP.StepInArguments, undefined];
@@ -37,7 +43,10 @@ export interface DapEvents {
 
 export class DapRequestError extends Error {
   override readonly name = 'DapRequestError';
-  constructor(readonly command: string, message: string) {
+  constructor(
+    readonly command: string,
+    message: string,
+  ) {
     super(`${command} failed: ${message}`);
   }
 }
@@ -65,7 +74,9 @@ export class DapClient {
     private readonly defaultTimeoutMs = 10_000,
   ) {
     input.on('data', (chunk: Buffer) => this.onData(chunk));
-    input.on('close', () => this.close(new InternalError('The debug adapter closed its connection.')));
+    input.on('close', () =>
+      this.close(new InternalError('The debug adapter closed its connection.')),
+    );
     output.on('error', (e: Error) => this.close(e));
   }
 
@@ -88,14 +99,22 @@ export class DapClient {
       const settle = () => opts.signal?.removeEventListener('abort', onAbort);
       const entry: Pending = {
         command,
-        resolve: (b) => { settle(); (resolve as (b: unknown) => void)(b); },
-        reject: (e) => { settle(); reject(e); },
+        resolve: (b) => {
+          settle();
+          (resolve as (b: unknown) => void)(b);
+        },
+        reject: (e) => {
+          settle();
+          reject(e);
+        },
       };
       const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
       if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
         entry.timer = setTimeout(() => {
           this.pending.delete(seq);
-          entry.reject(new InternalError(`DAP request '${command}' timed out after ${timeoutMs} ms`));
+          entry.reject(
+            new InternalError(`DAP request '${command}' timed out after ${timeoutMs} ms`),
+          );
         }, timeoutMs);
       }
       if (opts.signal) {
@@ -135,9 +154,13 @@ export class DapClient {
       });
       const timer = opts.timeoutMs
         ? setTimeout(() => {
-          cleanup();
-          reject(new InternalError(`Timed out after ${opts.timeoutMs} ms waiting for the '${event}' event`));
-        }, opts.timeoutMs)
+            cleanup();
+            reject(
+              new InternalError(
+                `Timed out after ${opts.timeoutMs} ms waiting for the '${event}' event`,
+              ),
+            );
+          }, opts.timeoutMs)
         : undefined;
       const onAbort = () => {
         cleanup();

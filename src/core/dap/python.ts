@@ -55,9 +55,14 @@ export const DEBUGPY_INSTALL_HINT =
   'or `<python> -m pip install debugpy`; or point Tracefix at a debugpy folder with --debugpy-path ' +
   '(the ms-python.debugpy VS Code extension bundles one in <extension>/bundled/libs).';
 
-function probe(python: string, env: NodeJS.ProcessEnv, pythonPath?: string): Promise<ProbeResult | undefined> {
+function probe(
+  python: string,
+  env: NodeJS.ProcessEnv,
+  pythonPath?: string,
+): Promise<ProbeResult | undefined> {
   const childEnv = { ...env };
-  if (pythonPath) childEnv.PYTHONPATH = [pythonPath, env.PYTHONPATH].filter(Boolean).join(path.delimiter);
+  if (pythonPath)
+    childEnv.PYTHONPATH = [pythonPath, env.PYTHONPATH].filter(Boolean).join(path.delimiter);
   return new Promise((resolve) => {
     execFile(python, ['-c', PROBE], { env: childEnv, timeout: 15_000 }, (err, stdout) => {
       if (err) return resolve(undefined);
@@ -74,8 +79,10 @@ function probe(python: string, env: NodeJS.ProcessEnv, pythonPath?: string): Pro
 export function debugpyImportRoot(dir: string): string | undefined {
   const abs = path.resolve(dir);
   if (existsSync(path.join(abs, 'debugpy', '__init__.py'))) return abs;
-  if (existsSync(path.join(abs, '__init__.py')) && path.basename(abs) === 'debugpy') return path.dirname(abs);
-  if (existsSync(path.join(abs, 'bundled', 'libs', 'debugpy', '__init__.py'))) return path.join(abs, 'bundled', 'libs');
+  if (existsSync(path.join(abs, '__init__.py')) && path.basename(abs) === 'debugpy')
+    return path.dirname(abs);
+  if (existsSync(path.join(abs, 'bundled', 'libs', 'debugpy', '__init__.py')))
+    return path.join(abs, 'bundled', 'libs');
   return undefined;
 }
 
@@ -91,7 +98,8 @@ function isExecutableFile(p: string): boolean {
 /** Every python3 then python on PATH, in PATH order, without duplicates. */
 export function pathCandidates(env: NodeJS.ProcessEnv): string[] {
   const dirs = (env.PATH ?? '').split(path.delimiter).filter(Boolean);
-  const names = process.platform === 'win32' ? ['python.exe', 'python3.exe'] : ['python3', 'python'];
+  const names =
+    process.platform === 'win32' ? ['python.exe', 'python3.exe'] : ['python3', 'python'];
   const seen = new Set<string>();
   const out: string[] = [];
   for (const name of names) {
@@ -129,14 +137,19 @@ export function debugpyRequiresPython(root: string): string | undefined {
   try {
     const distInfo = readdirSync(root).find((d) => /^debugpy-.+\.dist-info$/.test(d));
     if (!distInfo) return undefined;
-    return /^Requires-Python:\s*(.+?)\s*$/m.exec(readFileSync(path.join(root, distInfo, 'METADATA'), 'utf8'))?.[1];
+    return /^Requires-Python:\s*(.+?)\s*$/m.exec(
+      readFileSync(path.join(root, distInfo, 'METADATA'), 'utf8'),
+    )?.[1];
   } catch {
     return undefined;
   }
 }
 
 function versionParts(v: string): number[] {
-  return v.split('.').map((p) => Number.parseInt(p, 10)).map((n) => (Number.isFinite(n) ? n : 0));
+  return v
+    .split('.')
+    .map((p) => Number.parseInt(p, 10))
+    .map((n) => (Number.isFinite(n) ? n : 0));
 }
 
 function compareVersions(a: number[], b: number[]): number {
@@ -151,16 +164,31 @@ function compareVersions(a: number[], b: number[]): number {
  * Clauses it cannot read are taken as met: the probe that follows is the real test. */
 export function satisfiesRequiresPython(version: string, spec: string): boolean {
   const have = versionParts(version);
-  for (const clause of spec.split(',').map((c) => c.trim()).filter(Boolean)) {
+  for (const clause of spec
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean)) {
     const m = /^(>=|<=|==|!=|~=|>|<)\s*([0-9][0-9.]*)(\.\*)?$/.exec(clause);
     if (!m) continue;
     const [, op, raw = '', wildcard] = m;
     const want = versionParts(raw);
     const cmp = compareVersions(wildcard ? have.slice(0, want.length) : have, want);
-    const ok = op === '>=' ? cmp >= 0 : op === '<=' ? cmp <= 0 : op === '>' ? cmp > 0 : op === '<' ? cmp < 0
-      : op === '==' ? cmp === 0 : op === '!=' ? cmp !== 0
-      // ~=X.Y: >= X.Y and == X.*
-      : cmp >= 0 && compareVersions(have.slice(0, want.length - 1), want.slice(0, -1)) === 0;
+    const ok =
+      op === '>='
+        ? cmp >= 0
+        : op === '<='
+          ? cmp <= 0
+          : op === '>'
+            ? cmp > 0
+            : op === '<'
+              ? cmp < 0
+              : op === '=='
+                ? cmp === 0
+                : op === '!='
+                  ? cmp !== 0
+                  : // ~=X.Y: >= X.Y and == X.*
+                    cmp >= 0 &&
+                    compareVersions(have.slice(0, want.length - 1), want.slice(0, -1)) === 0;
     if (!ok) return false;
   }
   return true;
@@ -176,8 +204,17 @@ const cache = new Map<string, Promise<Interpreter>>();
 
 export function findInterpreter(opts: FindInterpreterOptions = {}): Promise<Interpreter> {
   const env = opts.env ?? process.env;
-  const bundled = opts.bundledDebugpyPath === undefined ? defaultBundledDebugpy() : opts.bundledDebugpyPath ?? undefined;
-  const key = JSON.stringify([opts.python, opts.debugpyPath, bundled, env.TRACEFIX_PYTHON, env.PATH]);
+  const bundled =
+    opts.bundledDebugpyPath === undefined
+      ? defaultBundledDebugpy()
+      : (opts.bundledDebugpyPath ?? undefined);
+  const key = JSON.stringify([
+    opts.python,
+    opts.debugpyPath,
+    bundled,
+    env.TRACEFIX_PYTHON,
+    env.PATH,
+  ]);
   let p = cache.get(key);
   if (!p) {
     p = discover(opts, env, bundled);
@@ -192,25 +229,39 @@ function fallbackFolders(opts: InterpreterOptions, bundled: string | undefined):
   if (opts.debugpyPath) {
     const root = debugpyImportRoot(opts.debugpyPath);
     if (!root) {
-      throw new UserError('no-debugpy', `No debugpy package found in ${opts.debugpyPath}.`,
-        'Give the folder that contains the `debugpy` package (e.g. <ms-python.debugpy extension>/bundled/libs).');
+      throw new UserError(
+        'no-debugpy',
+        `No debugpy package found in ${opts.debugpyPath}.`,
+        'Give the folder that contains the `debugpy` package (e.g. <ms-python.debugpy extension>/bundled/libs).',
+      );
     }
     folders.push({ root, source: 'debugpy-path', requiresPython: debugpyRequiresPython(root) });
   }
   const bundledRoot = bundled ? debugpyImportRoot(bundled) : undefined;
   if (bundledRoot && !folders.some((f) => f.root === bundledRoot)) {
-    folders.push({ root: bundledRoot, source: 'bundled', requiresPython: debugpyRequiresPython(bundledRoot) });
+    folders.push({
+      root: bundledRoot,
+      source: 'bundled',
+      requiresPython: debugpyRequiresPython(bundledRoot),
+    });
   }
   return folders;
 }
 
-async function discover(opts: InterpreterOptions, env: NodeJS.ProcessEnv, bundled: string | undefined): Promise<Interpreter> {
+async function discover(
+  opts: InterpreterOptions,
+  env: NodeJS.ProcessEnv,
+  bundled: string | undefined,
+): Promise<Interpreter> {
   const explicit = opts.python ?? (env.TRACEFIX_PYTHON || undefined);
   const candidates = explicit ? [explicit] : pathCandidates(env);
   const from = opts.python ? '--python' : explicit ? 'TRACEFIX_PYTHON' : 'PATH';
   if (candidates.length === 0) {
-    throw new UserError('no-python', 'No Python interpreter found: neither python3 nor python is on PATH.',
-      'Install Python 3 (`sudo apt-get install python3`) or pass --python /path/to/python.');
+    throw new UserError(
+      'no-python',
+      'No Python interpreter found: neither python3 nor python is on PATH.',
+      'Install Python 3 (`sudo apt-get install python3`) or pass --python /path/to/python.',
+    );
   }
   const folders = fallbackFolders(opts, bundled);
   // 1. An interpreter with its own debugpy, in candidate order (probed at once: a pyenv shim alone
@@ -222,30 +273,53 @@ async function discover(opts: InterpreterOptions, env: NodeJS.ProcessEnv, bundle
     if (!r) continue;
     runnable.push({ python, version: r.version });
     if (r.debugpy) {
-      return { python, version: r.version, debugpyVersion: r.debugpy.version, debugpyPath: r.debugpy.path, extraPythonPath: '', debugpySource: 'interpreter' };
+      return {
+        python,
+        version: r.version,
+        debugpyVersion: r.debugpy.version,
+        debugpyPath: r.debugpy.path,
+        extraPythonPath: '',
+        debugpySource: 'interpreter',
+      };
     }
   }
   if (runnable.length === 0) {
-    throw new UserError('no-python', explicit
-      ? `The Python interpreter from ${from} (${explicit}) could not be run.`
-      : 'No working Python interpreter found on PATH.', 'Install Python 3 or pass --python /path/to/python.');
+    throw new UserError(
+      'no-python',
+      explicit
+        ? `The Python interpreter from ${from} (${explicit}) could not be run.`
+        : 'No working Python interpreter found on PATH.',
+      'Install Python 3 or pass --python /path/to/python.',
+    );
   }
   // 2. The given debugpy folder, then 3. Tracefix's bundled copy, each with the first interpreter it supports.
   const unsupported: string[] = [];
   for (const folder of folders) {
     for (const { python, version } of runnable) {
       if (folder.requiresPython && !satisfiesRequiresPython(version, folder.requiresPython)) {
-        unsupported.push(`${folder.source === 'bundled' ? "Tracefix's bundled debugpy" : `the debugpy in ${folder.root}`} needs Python ${folder.requiresPython} (${python} is ${version})`);
+        unsupported.push(
+          `${folder.source === 'bundled' ? "Tracefix's bundled debugpy" : `the debugpy in ${folder.root}`} needs Python ${folder.requiresPython} (${python} is ${version})`,
+        );
         continue;
       }
       const r = await probe(python, env, folder.root);
       if (r?.debugpy) {
-        return { python, version: r.version, debugpyVersion: r.debugpy.version, debugpyPath: r.debugpy.path, extraPythonPath: folder.root, debugpySource: folder.source };
+        return {
+          python,
+          version: r.version,
+          debugpyVersion: r.debugpy.version,
+          debugpyPath: r.debugpy.path,
+          extraPythonPath: folder.root,
+          debugpySource: folder.source,
+        };
       }
     }
   }
   const tried = candidates.join(', ');
   const why = unsupported.length ? `; ${unsupported.join('; ')}` : '';
-  throw new UserError('no-debugpy', `debugpy is not installed for ${explicit ? explicit : `any Python on PATH (tried ${tried})`}${why}.`,
-    DEBUGPY_INSTALL_HINT);
+  throw new UserError(
+    'no-debugpy',
+    `debugpy is not installed for ${explicit ? explicit : `any Python on PATH (tried ${tried})`}${why}.`,
+    DEBUGPY_INSTALL_HINT,
+  );
 }

@@ -25,7 +25,8 @@ export class MessageDecoder {
       if (this.bodyLength < 0) {
         const end = this.buffer.indexOf(HEADER_END);
         if (end < 0) {
-          if (this.buffer.length > 8192) throw new FramingError('DAP header too long or missing Content-Length');
+          if (this.buffer.length > 8192)
+            throw new FramingError('DAP header too long or missing Content-Length');
           return out;
         }
         this.bodyLength = parseContentLength(this.buffer.subarray(0, end).toString('ascii'));

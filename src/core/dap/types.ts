@@ -5,7 +5,11 @@ export type DapLogger = (direction: 'send' | 'recv' | 'info', text: string) => v
 
 /** Wraps the command that starts the debug adapter (and so the program), e.g. in a sandbox.
  * `binds.readWrite`: folders the wrapped process must be able to use (the recorder's channel). */
-export type SpawnWrapper = (command: string, args: string[], binds?: { readWrite: string[] }) => { command: string; args: string[] };
+export type SpawnWrapper = (
+  command: string,
+  args: string[],
+  binds?: { readWrite: string[] },
+) => { command: string; args: string[] };
 
 /** Which Python (and debugpy) to record with. */
 export interface InterpreterOptions {

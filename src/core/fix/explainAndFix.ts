@@ -18,12 +18,25 @@ import { recordTrace } from '../trace/record';
 import { probeSandbox } from '../verify/sandbox';
 import { copyForRun, recordOptionsInCopy, targetInCopy } from '../verify/targetInCopy';
 import { failingTestFile, testFilesIn } from '../verify/testEdits';
-import { NO_SANDBOX_HINT, pythonPathInCopy, sandboxForCopy, verifyPatch, type VerifyResult } from '../verify/verify';
+import {
+  NO_SANDBOX_HINT,
+  pythonPathInCopy,
+  sandboxForCopy,
+  verifyPatch,
+  type VerifyResult,
+} from '../verify/verify';
 import { failingLineAfterPatch, originalFailure } from './failingLine';
 import { makePatch, type ProposedPatch } from './patchAdapter';
 import { RationaleStream } from './rationaleStream';
 import { askWithTools, DEFAULT_MAX_TOOL_CALLS, MAX_TOOL_CALLS } from './toolLoop';
-import { commandOf, promptFiles, taskOf, traceErrorText, traceFailure, tracePassed } from './traceContext';
+import {
+  commandOf,
+  promptFiles,
+  taskOf,
+  traceErrorText,
+  traceFailure,
+  tracePassed,
+} from './traceContext';
 import type { FixEvent, FixOptions, FixResult, FixRound } from './types';
 
 export const DEFAULT_MAX_ROUNDS = 3;
@@ -51,21 +64,39 @@ async function prepare(opts: PrepareOptions, emit: (e: FixEvent) => void): Promi
     emit({ type: 'trace-start', round: 1, patched: false });
     trace = await recordTrace({ ...opts.recordOptions, signal: opts.signal });
   }
-  const next = opts.useTrace !== false ? renderNext(trace, { budget: opts.budget ?? DEFAULT_BUDGET }) : undefined;
+  const next =
+    opts.useTrace !== false
+      ? renderNext(trace, { budget: opts.budget ?? DEFAULT_BUDGET })
+      : undefined;
   emit({ type: 'trace-done', round: 1, patched: false, trace, nextTokens: next?.tokens ?? 0 });
   // Verify and re-trace with the interpreter that recorded the failure (it may come from an
   // editor-side choice when the trace was passed in).
-  const rec = { ...opts.recordOptions, python: opts.recordOptions.python ?? trace.interpreter.path };
+  const rec = {
+    ...opts.recordOptions,
+    python: opts.recordOptions.python ?? trace.interpreter.path,
+  };
   if (tracePassed(trace)) {
-    throw new UserError('bad-argument', `Nothing to fix: \`${command}\` passes (exit code 0).`,
-      'A fix is verified by the command failing before and passing after: point --test at a failing test, or make the script assert what it should do.');
+    throw new UserError(
+      'bad-argument',
+      `Nothing to fix: \`${command}\` passes (exit code 0).`,
+      'A fix is verified by the command failing before and passing after: point --test at a failing test, or make the script assert what it should do.',
+    );
   }
   const files = promptFiles(trace, { budget: opts.budget ?? DEFAULT_BUDGET });
   if (files.length === 0) {
-    throw new UserError('no-trace', `\`${command}\` executed none of your code (nothing under ${trace.program.root} ran), so there is nothing to explain.`,
-      'Check --root, or that the test / script reaches your code.');
+    throw new UserError(
+      'no-trace',
+      `\`${command}\` executed none of your code (nothing under ${trace.program.root} ran), so there is nothing to explain.`,
+      'Check --root, or that the test / script reaches your code.',
+    );
   }
-  const input: PromptInput = { task: taskOf(trace, files), files, command, error: traceErrorText(trace), nextTrace: next?.text };
+  const input: PromptInput = {
+    task: taskOf(trace, files),
+    files,
+    command,
+    error: traceErrorText(trace),
+    nextTrace: next?.text,
+  };
   let maxStep = 0;
   trace.events.forEach((e) => {
     maxStep = Math.max(maxStep, e.step ?? 0);
@@ -74,31 +105,64 @@ async function prepare(opts: PrepareOptions, emit: (e: FixEvent) => void): Promi
 }
 
 /** The exact (redacted) round-1 prompt, without calling a model (`tracefix fix --prompt-only`). */
-export async function buildFixPrompt(opts: PrepareOptions): Promise<{ messages: ChatMessage[]; redactions: number; trace: Trace; command: string; tools: ToolDefinition[] }> {
+export async function buildFixPrompt(
+  opts: PrepareOptions,
+): Promise<{
+  messages: ChatMessage[];
+  redactions: number;
+  trace: Trace;
+  command: string;
+  tools: ToolDefinition[];
+}> {
   const p = await prepare(opts, (e) => opts.onEvent?.(e));
   const maxCalls = toolCallLimit(opts);
   const tools = maxCalls > 0 ? new ToolSession(p.trace).definitions() : [];
-  const built = buildPrompt(p.input, { maxTokens: opts.maxTokens, temperature: opts.temperature, secrets: knownSecrets(opts), ...(maxCalls > 0 ? { tools: { maxCalls } } : {}) });
-  return { messages: built.request.messages, redactions: built.redactions, trace: p.trace, command: p.command, tools };
+  const built = buildPrompt(p.input, {
+    maxTokens: opts.maxTokens,
+    temperature: opts.temperature,
+    secrets: knownSecrets(opts),
+    ...(maxCalls > 0 ? { tools: { maxCalls } } : {}),
+  });
+  return {
+    messages: built.request.messages,
+    redactions: built.redactions,
+    trace: p.trace,
+    command: p.command,
+    tools,
+  };
 }
 
 /** Tool calls per round: the option within [0, MAX_TOOL_CALLS]; none without the trace. */
 function toolCallLimit(opts: Pick<FixOptions, 'maxToolCalls' | 'useTrace'>): number {
   if (opts.useTrace === false) return 0;
-  return Math.min(Math.max(Math.floor(opts.maxToolCalls ?? DEFAULT_MAX_TOOL_CALLS), 0), MAX_TOOL_CALLS);
+  return Math.min(
+    Math.max(Math.floor(opts.maxToolCalls ?? DEFAULT_MAX_TOOL_CALLS), 0),
+    MAX_TOOL_CALLS,
+  );
 }
 
 /** Throws UserError('untrusted') when patched code must run sandboxed (the default) and no sandbox is available. */
-export async function assertCanRunPatchedCode(opts: Pick<FixOptions, 'sandbox' | 'verify' | 'recordOptions'>): Promise<void> {
+export async function assertCanRunPatchedCode(
+  opts: Pick<FixOptions, 'sandbox' | 'verify' | 'recordOptions'>,
+): Promise<void> {
   if (opts.verify === false || opts.sandbox === false) return;
   const status = await probeSandbox(opts.recordOptions.env ?? process.env);
-  if (!status.available) throw new UserError('untrusted', `Not running model-written code: ${status.reason}.`, NO_SANDBOX_HINT);
+  if (!status.available)
+    throw new UserError(
+      'untrusted',
+      `Not running model-written code: ${status.reason}.`,
+      NO_SANDBOX_HINT,
+    );
 }
 
 export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
   const { provider, signal } = opts;
   const maxRounds = opts.maxRounds ?? DEFAULT_MAX_ROUNDS;
-  if (!Number.isInteger(maxRounds) || maxRounds < 1) throw new UserError('bad-argument', `Rounds must be a whole number of at least 1 (got ${maxRounds}).`);
+  if (!Number.isInteger(maxRounds) || maxRounds < 1)
+    throw new UserError(
+      'bad-argument',
+      `Rounds must be a whole number of at least 1 (got ${maxRounds}).`,
+    );
   // Before tracing or asking the model: the patches could not be run anyway.
   await assertCanRunPatchedCode(opts);
   const useTrace = opts.useTrace !== false;
@@ -118,23 +182,43 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
   let lastPatch: ProposedPatch | null = null;
   // The model may query the whole recording (the failing run, later also the patched run) with tools.
   const maxToolCalls = toolCallLimit(opts);
-  const tools = maxToolCalls > 0 && provider.supportsTools !== false ? new ToolSession(trace, { secrets }) : undefined;
+  const tools =
+    maxToolCalls > 0 && provider.supportsTools !== false
+      ? new ToolSession(trace, { secrets })
+      : undefined;
   let toolsOn = tools !== undefined;
   for (let index = 1; index <= maxRounds; index++) {
     throwIfAborted(signal);
-    const promptFor = (withTools: boolean) => buildPrompt({ ...input, previousAttempts: attempts }, {
-      maxTokens: opts.maxTokens, temperature: opts.temperature, secrets, ...(withTools ? { tools: { maxCalls: maxToolCalls } } : {}),
-    });
+    const promptFor = (withTools: boolean) =>
+      buildPrompt(
+        { ...input, previousAttempts: attempts },
+        {
+          maxTokens: opts.maxTokens,
+          temperature: opts.temperature,
+          secrets,
+          ...(withTools ? { tools: { maxCalls: maxToolCalls } } : {}),
+        },
+      );
     let built = promptFor(toolsOn);
     secrets.push(...built.learned);
-    emit({ type: 'model-start', round: index, provider: provider.id, messages: built.request.messages, tools: toolsOn && tools ? tools.definitions().map((d) => d.name) : [] });
+    emit({
+      type: 'model-start',
+      round: index,
+      provider: provider.id,
+      messages: built.request.messages,
+      tools: toolsOn && tools ? tools.definitions().map((d) => d.name) : [],
+    });
     let stream = new RationaleStream();
     const flush = (): void => {
       const rest = stream.flush();
       if (rest) emit({ type: 'rationale-delta', round: index, text: rest });
     };
     const asked = await askWithTools({
-      provider, request: built.request, tools: toolsOn ? tools : undefined, maxCalls: maxToolCalls, signal,
+      provider,
+      request: built.request,
+      tools: toolsOn ? tools : undefined,
+      maxCalls: maxToolCalls,
+      signal,
       onDelta: (d) => {
         const text = stream.push(d);
         if (text) emit({ type: 'rationale-delta', round: index, text });
@@ -156,28 +240,48 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
     const res = asked.result;
     if (res.finishReason === 'cancelled' || signal?.aborted) throw new CancelledError();
     flush();
-    const answerFiles = [...files, ...(await filesOnDisk(pathsNamedIn(res.text), files, trace.program.root))];
+    const answerFiles = [
+      ...files,
+      ...(await filesOnDisk(pathsNamedIn(res.text), files, trace.program.root)),
+    ];
     const parsed = parseAnswer(res.text, answerFiles, { finishReason: res.finishReason, maxStep });
-    emit({ type: 'answer', round: index, text: res.text, finishReason: res.finishReason, state: parsed.state, problems: parsed.problems });
+    emit({
+      type: 'answer',
+      round: index,
+      text: res.text,
+      finishReason: res.finishReason,
+      state: parsed.state,
+      problems: parsed.problems,
+    });
 
     let patch: ProposedPatch | null = null;
     let verification: VerifyResult | null = null;
     let changesTests: string[] = [];
     let notRun = '';
     const problems = [...parsed.problems];
-    if (res.toolCalls?.length && !res.text.trim()) problems.push(`the model kept calling tools after its ${maxToolCalls} calls were used up`);
+    if (res.toolCalls?.length && !res.text.trim())
+      problems.push(`the model kept calling tools after its ${maxToolCalls} calls were used up`);
     if (parsed.state === 'ok' && parsed.files) {
       patch = makePatch(answerFiles, parsed.files);
       // A "fix" that edits the tests can make any test pass without fixing anything.
-      changesTests = testFilesIn(patch.files.map((f) => f.path), testFile);
+      changesTests = testFilesIn(
+        patch.files.map((f) => f.path),
+        testFile,
+      );
       const testsBlocked = changesTests.length > 0 && !opts.allowTestEdits;
-      if (testsBlocked) notRun = `changes the tests (${changesTests.join(', ')}), so it is neither verified nor offered as the fix`;
-      else if (!run.verify) notRun = 'not run, because model-written code may not run without a sandbox in this workspace';
+      if (testsBlocked)
+        notRun = `changes the tests (${changesTests.join(', ')}), so it is neither verified nor offered as the fix`;
+      else if (!run.verify)
+        notRun =
+          'not run, because model-written code may not run without a sandbox in this workspace';
       if (!testsBlocked) lastPatch = patch;
       if (!notRun) {
         emit({ type: 'verify-start', round: index, command });
         verification = await verifyPatch({
-          ...rec, signal, timeoutMs: opts.verifyTimeoutMs, sandbox: run.sandbox,
+          ...rec,
+          signal,
+          timeoutMs: opts.verifyTimeoutMs,
+          sandbox: run.sandbox,
           files: patch.files.map((f) => ({ path: f.path, text: f.newText, baseText: f.oldText })),
           failingLine: failingLineAfterPatch(failure, patch),
         });
@@ -188,7 +292,13 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
       index,
       prompt: built.request.messages,
       redactions: built.redactions,
-      answer: { text: res.text, finishReason: res.finishReason, latencyMs: res.latencyMs, usage: res.usage, model: res.model },
+      answer: {
+        text: res.text,
+        finishReason: res.finishReason,
+        latencyMs: res.latencyMs,
+        usage: res.usage,
+        model: res.model,
+      },
       toolCalls: asked.calls,
       rationale: parsed.rationale,
       summary: parsed.summary,
@@ -202,10 +312,18 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
     };
     rounds.push(round);
     emit({ type: 'round-done', round });
-    if (verification?.passed) return { rounds, fixed: true, patch, trace, command, failure: traceFailure(trace) };
+    if (verification?.passed)
+      return { rounds, fixed: true, patch, trace, command, failure: traceFailure(trace) };
     if (index < maxRounds) {
       const attempt = await attemptOf(round, {
-        rec, signal, useTrace: useTrace && round.verification !== null, budget, index: index + 1, emit, run, interpreter: trace.interpreter,
+        rec,
+        signal,
+        useTrace: useTrace && round.verification !== null,
+        budget,
+        index: index + 1,
+        emit,
+        run,
+        interpreter: trace.interpreter,
         // The next round's tools can also ask about the patched run it reads.
         onPatchedTrace: (t) => tools?.setRun('patched', t),
       });
@@ -255,16 +373,30 @@ interface AttemptContext {
 /** The failed round as the next prompt shows it; with a trace of the patched program when tracing is on. */
 async function attemptOf(round: FixRound, ctx: AttemptContext): Promise<PreviousAttempt> {
   if (!round.patch) {
-    return { patchSummary: 'No change could be taken from the answer.', failure: [round.failure, ...round.problems.slice(0, -1)].join('\n') };
+    return {
+      patchSummary: 'No change could be taken from the answer.',
+      failure: [round.failure, ...round.problems.slice(0, -1)].join('\n'),
+    };
   }
   let diff = round.patch.diff;
-  if (diff.length > MAX_ATTEMPT_DIFF_CHARS) diff = `${diff.slice(0, MAX_ATTEMPT_DIFF_CHARS)}\n[… diff cut …]`;
+  if (diff.length > MAX_ATTEMPT_DIFF_CHARS)
+    diff = `${diff.slice(0, MAX_ATTEMPT_DIFF_CHARS)}\n[… diff cut …]`;
   const patchSummary = round.summary ? `${round.summary}\n\n${diff}` : diff;
   const v = round.verification;
-  const outputTail = v ? v.output.replace(/\r\n?/g, '\n').trimEnd().split('\n').slice(-MAX_ATTEMPT_OUTPUT_LINES).join('\n') : '';
-  const failure = round.changesTests.length && !v
-    ? `The patch changed the tests (${round.changesTests.join(', ')}), which is not allowed: fix the code under test and leave the tests as they are.`
-    : outputTail && !outputTail.includes(round.failure) ? `${round.failure}\n\n${outputTail}` : outputTail || round.failure;
+  const outputTail = v
+    ? v.output
+        .replace(/\r\n?/g, '\n')
+        .trimEnd()
+        .split('\n')
+        .slice(-MAX_ATTEMPT_OUTPUT_LINES)
+        .join('\n')
+    : '';
+  const failure =
+    round.changesTests.length && !v
+      ? `The patch changed the tests (${round.changesTests.join(', ')}), which is not allowed: fix the code under test and leave the tests as they are.`
+      : outputTail && !outputTail.includes(round.failure)
+        ? `${round.failure}\n\n${outputTail}`
+        : outputTail || round.failure;
   const attempt: PreviousAttempt = { patchSummary, failure };
   if (ctx.useTrace) {
     const traced = await tracePatched(round.patch, ctx);
@@ -274,37 +406,64 @@ async function attemptOf(round: FixRound, ctx: AttemptContext): Promise<Previous
 }
 
 /** NExT text of the program with the patch applied, traced in a temporary copy; undefined when that fails. */
-async function tracePatched(patch: ProposedPatch, ctx: AttemptContext): Promise<string | undefined> {
+async function tracePatched(
+  patch: ProposedPatch,
+  ctx: AttemptContext,
+): Promise<string | undefined> {
   const rec = ctx.rec;
   ctx.emit({ type: 'trace-start', round: ctx.index, patched: true });
   let copy;
   try {
-    copy = await copyForRun(rec, patch.files.map((f) => ({ path: f.path, text: f.newText, baseText: f.oldText })), { signal: ctx.signal });
+    copy = await copyForRun(
+      rec,
+      patch.files.map((f) => ({ path: f.path, text: f.newText, baseText: f.oldText })),
+      { signal: ctx.signal },
+    );
     const inCopy = recordOptionsInCopy(rec, copy);
     const t = targetInCopy(rec, copy);
     const python = rec.python ?? ctx.interpreter.path;
     const pythonPath = await pythonPathInCopy(copy, {
-      first: t.pythonPath ? [t.pythonPath] : [], python, env: { ...(rec.env ?? process.env), ...rec.programEnv }, originalCwd: t.resolved.cwd,
+      first: t.pythonPath ? [t.pythonPath] : [],
+      python,
+      env: { ...(rec.env ?? process.env), ...rec.programEnv },
+      originalCwd: t.resolved.cwd,
     });
     // The adapter and the debuggee both run inside the sandbox; the debugpy folder stays readable.
     const spawnWrapper = await sandboxForCopy(copy, {
-      sandbox: ctx.run.sandbox, python, env: rec.env ?? process.env, cwd: inCopy.cwd, originalCwd: t.resolved.cwd,
+      sandbox: ctx.run.sandbox,
+      python,
+      env: rec.env ?? process.env,
+      cwd: inCopy.cwd,
+      originalCwd: t.resolved.cwd,
       readOnly: [rec.debugpyPath ?? '', ctx.interpreter.debugpyPath].filter(Boolean),
     });
     const trace = await recordTrace({
-      ...inCopy, signal: ctx.signal, spawnWrapper,
-      programEnv: { ...inCopy.programEnv, PWD: inCopy.cwd, ...(pythonPath ? { PYTHONPATH: pythonPath } : {}) },
+      ...inCopy,
+      signal: ctx.signal,
+      spawnWrapper,
+      programEnv: {
+        ...inCopy.programEnv,
+        PWD: inCopy.cwd,
+        ...(pythonPath ? { PYTHONPATH: pythonPath } : {}),
+      },
     });
     // Half the budget: the prompt also carries the original trace.
     const next = renderNext(trace, { budget: Math.max(1000, Math.floor(ctx.budget / 2)) });
-    ctx.emit({ type: 'trace-done', round: ctx.index, patched: true, trace, nextTokens: next.tokens });
+    ctx.emit({
+      type: 'trace-done',
+      round: ctx.index,
+      patched: true,
+      trace,
+      nextTokens: next.tokens,
+    });
     ctx.onPatchedTrace?.(trace);
     return next.text;
   } catch (e) {
     if (e instanceof CancelledError) throw e;
     // A patch that breaks the program (syntax error, import error) cannot be traced; the failure
     // from verification already says why, so the round goes on without this trace.
-    const message = e instanceof UserError || e instanceof InternalError ? e.message : errorMessage(e);
+    const message =
+      e instanceof UserError || e instanceof InternalError ? e.message : errorMessage(e);
     ctx.emit({ type: 'trace-failed', round: ctx.index, message });
     return undefined;
   } finally {
@@ -315,7 +474,11 @@ async function tracePatched(patch: ProposedPatch, ctx: AttemptContext): Promise<
 /** Files an answer names that the prompt did not show (a conftest.py the trace never ran, a module
  * imported but not recorded): read from the root as they are now, so the edit can be matched — and
  * judged (an edit of the tests is never verified). Only files under the root. */
-async function filesOnDisk(named: string[], shown: { path: string }[], root: string): Promise<{ path: string; text: string }[]> {
+async function filesOnDisk(
+  named: string[],
+  shown: { path: string }[],
+  root: string,
+): Promise<{ path: string; text: string }[]> {
   const known = new Set(shown.map((f) => f.path));
   const out: { path: string; text: string }[] = [];
   for (const rel of named) {
@@ -324,7 +487,10 @@ async function filesOnDisk(named: string[], shown: { path: string }[], root: str
     const inside = path.relative(root, abs);
     if (!inside || inside.startsWith('..')) continue;
     try {
-      out.push({ path: inside.split(path.sep).join('/'), text: decodeSource(await readFile(abs)).text });
+      out.push({
+        path: inside.split(path.sep).join('/'),
+        text: decodeSource(await readFile(abs)).text,
+      });
       known.add(rel);
     } catch {
       /* not there: the answer's block stays unmatched, as before */

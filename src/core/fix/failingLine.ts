@@ -33,9 +33,15 @@ export function originalFailure(trace: Trace): OriginalFailure | undefined {
     }
   }
   const exc = trace.outcome.exception;
-  const found = outermost ?? (exc?.file && exc.line ? { file: exc.file, line: exc.line, type: exc.type } : undefined);
+  const found =
+    outermost ??
+    (exc?.file && exc.line ? { file: exc.file, line: exc.line, type: exc.type } : undefined);
   if (!found) return undefined;
-  return { file: found.file.replace(/\\/g, '/'), line: found.line, exit: found.type === 'SystemExit' };
+  return {
+    file: found.file.replace(/\\/g, '/'),
+    line: found.line,
+    exit: found.type === 'SystemExit',
+  };
 }
 
 /** Maps a 1-based old line through a file's hunks: its new line, or 'deleted'. */
@@ -62,10 +68,20 @@ export function mapLine(hunks: readonly Hunk[], line: number): number | 'deleted
 }
 
 /** The original failing line as it is in the patched files. */
-export function failingLineAfterPatch(failure: OriginalFailure | undefined, patch: ProposedPatch): FailingLine | undefined {
+export function failingLineAfterPatch(
+  failure: OriginalFailure | undefined,
+  patch: ProposedPatch,
+): FailingLine | undefined {
   if (!failure) return undefined;
   const changed = patch.files.find((f) => f.path.replace(/\\/g, '/') === failure.file);
   const mapped = changed ? mapLine(changed.hunks, failure.line) : failure.line;
-  if (mapped === 'deleted') return { kind: 'deleted', file: failure.file, originalLine: failure.line };
-  return { kind: 'line', file: failure.file, line: mapped, originalLine: failure.line, mayNotRun: failure.exit };
+  if (mapped === 'deleted')
+    return { kind: 'deleted', file: failure.file, originalLine: failure.line };
+  return {
+    kind: 'line',
+    file: failure.file,
+    line: mapped,
+    originalLine: failure.line,
+    mayNotRun: failure.exit,
+  };
 }

@@ -1,6 +1,18 @@
 // Public surface of the explain-and-fix pipeline (CLI, extension, demo).
-export { buildFixPrompt, explainAndFix, unusableAnswer, DEFAULT_MAX_ROUNDS, type PrepareOptions } from './explainAndFix';
-export { applyPatch, makePatch, patchStats, type FilePatch, type ProposedPatch } from './patchAdapter';
+export {
+  buildFixPrompt,
+  explainAndFix,
+  unusableAnswer,
+  DEFAULT_MAX_ROUNDS,
+  type PrepareOptions,
+} from './explainAndFix';
+export {
+  applyPatch,
+  makePatch,
+  patchStats,
+  type FilePatch,
+  type ProposedPatch,
+} from './patchAdapter';
 export { RationaleStream } from './rationaleStream';
 export { traceFailure, tracePassed, traceErrorText, promptFiles, taskOf } from './traceContext';
 export type { FixEvent, FixOptions, FixResult, FixRound, ToolCallRecord } from './types';

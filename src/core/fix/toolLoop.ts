@@ -4,7 +4,13 @@
 // refuses tools (ToolsRejectedError) is asked once more with the plain prompt, and the caller is told
 // (it says so once and asks without tools from then on).
 import { throwIfAborted } from '../errors';
-import type { ChatMessage, ChatRequest, ChatResult, ChatUsage, ModelProvider } from '../model/provider';
+import type {
+  ChatMessage,
+  ChatRequest,
+  ChatResult,
+  ChatUsage,
+  ModelProvider,
+} from '../model/provider';
 import { ToolsRejectedError } from '../model/toolCalling';
 import type { ToolSession } from '../tools';
 
@@ -55,8 +61,10 @@ export interface ToolRoundResult {
   usage?: ChatUsage;
 }
 
-export const LAST_CALL_NOTE = 'That was the last tool call allowed in this answer: now give the rationale (citing steps), the Summary line and the fix.';
-const OVER_LIMIT = 'Not run: no more tool calls are allowed in this answer. Give the rationale, the Summary line and the fix now.';
+export const LAST_CALL_NOTE =
+  'That was the last tool call allowed in this answer: now give the rationale (citing steps), the Summary line and the fix.';
+const OVER_LIMIT =
+  'Not run: no more tool calls are allowed in this answer. Give the rationale, the Summary line and the fix now.';
 
 export async function askWithTools(opts: ToolRoundOptions): Promise<ToolRoundResult> {
   const { provider, signal } = opts;
@@ -72,7 +80,13 @@ export async function askWithTools(opts: ToolRoundOptions): Promise<ToolRoundRes
     const offer = session !== undefined;
     const req: ChatRequest = { ...request, messages: [...messages] };
     if (session) {
-      req.tools = session.definitions().map((d) => ({ name: d.name, description: d.description, parameters: d.inputSchema as unknown as Record<string, unknown> }));
+      req.tools = session
+        .definitions()
+        .map((d) => ({
+          name: d.name,
+          description: d.description,
+          parameters: d.inputSchema as unknown as Record<string, unknown>,
+        }));
       req.toolChoice = calls.length >= opts.maxCalls ? 'none' : 'auto';
     }
     let res: ChatResult;
@@ -91,8 +105,19 @@ export async function askWithTools(opts: ToolRoundOptions): Promise<ToolRoundRes
     usage = addUsage(usage, res.usage);
     const asked = offer ? (res.toolCalls ?? []) : [];
     // The model answered, or keeps calling after it was told the calls are used up.
-    if (!session || asked.length === 0 || res.finishReason === 'cancelled' || calls.length >= opts.maxCalls) {
-      return { result: { ...res, latencyMs, ...(usage ? { usage } : {}) }, calls, latencyMs, ...(usage ? { usage } : {}), ...(toolsRefused ? { toolsRefused } : {}) };
+    if (
+      !session ||
+      asked.length === 0 ||
+      res.finishReason === 'cancelled' ||
+      calls.length >= opts.maxCalls
+    ) {
+      return {
+        result: { ...res, latencyMs, ...(usage ? { usage } : {}) },
+        calls,
+        latencyMs,
+        ...(usage ? { usage } : {}),
+        ...(toolsRefused ? { toolsRefused } : {}),
+      };
     }
     messages.push({ role: 'assistant', content: res.text, toolCalls: asked });
     const turn: ToolCallRecord[] = [];
@@ -103,11 +128,23 @@ export async function askWithTools(opts: ToolRoundOptions): Promise<ToolRoundRes
         const a = session.call(c.name, c.arguments);
         const last = calls.length + 1 === opts.maxCalls;
         record = {
-          name: c.name, arguments: c.arguments, answer: last ? `${a.text}\n\n${LAST_CALL_NOTE}` : a.text, steps: a.steps,
-          truncated: a.truncated, error: a.error, ...(a.run !== undefined ? { run: a.run } : {}),
+          name: c.name,
+          arguments: c.arguments,
+          answer: last ? `${a.text}\n\n${LAST_CALL_NOTE}` : a.text,
+          steps: a.steps,
+          truncated: a.truncated,
+          error: a.error,
+          ...(a.run !== undefined ? { run: a.run } : {}),
         };
       } else {
-        record = { name: c.name, arguments: c.arguments, answer: OVER_LIMIT, steps: [], truncated: false, error: true };
+        record = {
+          name: c.name,
+          arguments: c.arguments,
+          answer: OVER_LIMIT,
+          steps: [],
+          truncated: false,
+          error: true,
+        };
       }
       if (turn.length === 0 && res.text.trim()) record.said = res.text;
       calls.push(record);
@@ -121,5 +158,8 @@ export async function askWithTools(opts: ToolRoundOptions): Promise<ToolRoundRes
 function addUsage(a: ChatUsage | undefined, b: ChatUsage | undefined): ChatUsage | undefined {
   if (!b) return a;
   if (!a) return { ...b };
-  return { promptTokens: a.promptTokens + b.promptTokens, completionTokens: a.completionTokens + b.completionTokens };
+  return {
+    promptTokens: a.promptTokens + b.promptTokens,
+    completionTokens: a.completionTokens + b.completionTokens,
+  };
 }

@@ -16,7 +16,10 @@ const MAX_ERROR_CHARS = 4000;
 const HEAD_LINES = 8;
 
 export function outputText(trace: Trace, stream?: 'stdout' | 'stderr'): string {
-  return trace.output.filter((c) => !stream || c.stream === stream).map((c) => c.text).join('');
+  return trace.output
+    .filter((c) => !stream || c.stream === stream)
+    .map((c) => c.text)
+    .join('');
 }
 
 /** Did the traced run pass: it ran to its end with exit code 0 (and the test passed). */
@@ -34,21 +37,33 @@ function at(file?: string, line?: number): string {
 export function traceFailure(trace: Trace): string {
   const o = trace.outcome;
   // Only a run that outlived the timeout may not terminate; a long run that ended is just long.
-  if (o.status === 'timeout') return `timed out after ${trace.limits.timeoutMs / 1000} s (the program may not terminate)`;
-  if (o.status === 'step-limit') return `recording stopped after ${trace.limits.maxSteps} steps (an old trace: the run was cut off there)`;
+  if (o.status === 'timeout')
+    return `timed out after ${trace.limits.timeoutMs / 1000} s (the program may not terminate)`;
+  if (o.status === 'step-limit')
+    return `recording stopped after ${trace.limits.maxSteps} steps (an old trace: the run was cut off there)`;
   if (tracePassed(trace)) return '';
   const last = trace.events.at(trace.events.length - 1);
-  if (o.status === 'exited') return `the program ended at once with os._exit(${o.exitCode ?? '?'})${at(last?.file, last?.line)}`;
-  if (o.status === 'crashed') return `the program was killed by ${o.signal ?? 'a signal'}${at(last?.file, last?.line)}`;
+  if (o.status === 'exited')
+    return `the program ended at once with os._exit(${o.exitCode ?? '?'})${at(last?.file, last?.line)}`;
+  if (o.status === 'crashed')
+    return `the program was killed by ${o.signal ?? 'a signal'}${at(last?.file, last?.line)}`;
   const test = o.test;
   if (test?.collectError) return `the test could not be collected: ${firstLine(test.collectError)}`;
-  if (trace.program.kind === 'pytest' && test && test.collected.length === 0) return `no test matches ${test.nodeId}`;
-  const summary = summarizeFailure({ kind: trace.program.kind, exitCode: o.exitCode, timedOut: false, timeoutMs: trace.limits.timeoutMs, output: outputText(trace) });
+  if (trace.program.kind === 'pytest' && test && test.collected.length === 0)
+    return `no test matches ${test.nodeId}`;
+  const summary = summarizeFailure({
+    kind: trace.program.kind,
+    exitCode: o.exitCode,
+    timedOut: false,
+    timeoutMs: trace.limits.timeoutMs,
+    output: outputText(trace),
+  });
   // pytest's report of the test says more than an exit code.
   const reported = test?.failureText ? pytestErrorLine(test.failureText) : undefined;
   if (reported && (!summary || /^exit code/.test(summary))) return reported;
   const exc = o.exception;
-  if (exc && (!summary || /^exit code/.test(summary))) return `${exc.type}${exc.message ? `: ${firstLine(exc.message)}` : ''}${at(exc.file, exc.line)}`;
+  if (exc && (!summary || /^exit code/.test(summary)))
+    return `${exc.type}${exc.message ? `: ${firstLine(exc.message)}` : ''}${at(exc.file, exc.line)}`;
   if (!summary && test?.phases.call === 'failed') return `${test.nodeId} failed`;
   return summary || `exit code ${o.exitCode ?? '?'}`;
 }
@@ -68,7 +83,10 @@ function bound(text: string): string {
   const t = text.replace(/\r\n?/g, '\n').trimEnd();
   if (t.length <= MAX_ERROR_CHARS) return t;
   const lines = t.split('\n');
-  const head = lines.slice(0, HEAD_LINES).join('\n').slice(0, MAX_ERROR_CHARS / 4);
+  const head = lines
+    .slice(0, HEAD_LINES)
+    .join('\n')
+    .slice(0, MAX_ERROR_CHARS / 4);
   let tail = t.slice(t.length - (MAX_ERROR_CHARS - head.length - 60));
   tail = tail.slice(tail.indexOf('\n') + 1);
   const left = t.length - head.length - tail.length;
@@ -83,7 +101,10 @@ export function traceErrorText(trace: Trace): string {
   if (trace.program.kind === 'pytest') body = o.test?.collectError ?? o.test?.failureText;
   if (!body?.trim()) {
     const stderr = outputText(trace, 'stderr');
-    body = lastTraceback(stderr) ?? lastTraceback(outputText(trace)) ?? (stderr.trim() ? stderr : outputText(trace));
+    body =
+      lastTraceback(stderr) ??
+      lastTraceback(outputText(trace)) ??
+      (stderr.trim() ? stderr : outputText(trace));
   }
   // Memory addresses (`<x.Y object at 0x7f2a…>`) differ on every run and say nothing the model can
   // use; the trace's own reprs never carry them either.
@@ -100,7 +121,11 @@ export function traceErrorText(trace: Trace): string {
 export function promptFiles(trace: Trace, options: { budget?: number } = {}): PromptFile[] {
   const code = selectCode(trace, options);
   return [
-    ...code.files.map((f): PromptFile => (f.shown === undefined ? { path: f.path, text: f.text } : { path: f.path, text: f.text, shown: f.shown })),
+    ...code.files.map((f): PromptFile =>
+      f.shown === undefined
+        ? { path: f.path, text: f.text }
+        : { path: f.path, text: f.text, shown: f.shown },
+    ),
     ...code.leftOut.map((f): PromptFile => ({ path: f.path, text: f.text, shown: '' })),
   ];
 }
@@ -112,11 +137,18 @@ export function promptFiles(trace: Trace, options: { budget?: number } = {}): Pr
  */
 export function functionUnderTest(trace: Trace): FrameSummary | undefined {
   const index = indexTrace(trace);
-  const path = failurePath(trace, index).map((id) => index.frames.get(id)).filter((f): f is FrameSummary => f !== undefined);
-  const ok = (f: FrameSummary) => !/^__\w+__$/.test(f.function) && !f.function.startsWith('<') && !isPytestFile(f.file);
-  const failing = [...index.exceptions].reverse().find((x) => path.some((f) => f.callId === x.callId));
+  const path = failurePath(trace, index)
+    .map((id) => index.frames.get(id))
+    .filter((f): f is FrameSummary => f !== undefined);
+  const ok = (f: FrameSummary) =>
+    !/^__\w+__$/.test(f.function) && !f.function.startsWith('<') && !isPytestFile(f.file);
+  const failing = [...index.exceptions]
+    .reverse()
+    .find((x) => path.some((f) => f.callId === x.callId));
   if (failing) {
-    const onLine = path.find((f) => f.parentCallId === failing.callId && f.calledFromLine === failing.line && ok(f));
+    const onLine = path.find(
+      (f) => f.parentCallId === failing.callId && f.calledFromLine === failing.line && ok(f),
+    );
     if (onLine) return onLine;
   }
   const stack = path.filter((f) => index.exceptions.some((x) => x.callId === f.callId));
@@ -125,7 +157,8 @@ export function functionUnderTest(trace: Trace): FrameSummary | undefined {
   const called = path.find(ok);
   if (called) return called;
   let last: FrameSummary | undefined;
-  for (const f of index.frames.values()) if (ok(f) && (!last || f.firstIndex > last.firstIndex)) last = f;
+  for (const f of index.frames.values())
+    if (ok(f) && (!last || f.firstIndex > last.firstIndex)) last = f;
   return last;
 }
 
@@ -135,8 +168,11 @@ export function functionUnderTest(trace: Trace): FrameSummary | undefined {
  */
 export function taskOf(trace: Trace, files: PromptFile[]): string | undefined {
   const fn = functionUnderTest(trace);
-  const pin = fn ? { functionAt: { path: fn.file, line: fn.firstLine }, functionName: fn.function } : {};
-  if (trace.program.kind === 'pytest') return extractTask({ files, testName: trace.program.target, ...pin });
+  const pin = fn
+    ? { functionAt: { path: fn.file, line: fn.firstLine }, functionName: fn.function }
+    : {};
+  if (trace.program.kind === 'pytest')
+    return extractTask({ files, testName: trace.program.target, ...pin });
   return extractTask({ files, ...pin });
 }
 

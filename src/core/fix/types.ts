@@ -45,12 +45,22 @@ export interface FixOptions {
 }
 
 export type FixEvent =
-  | { type: 'trace-start'; round: number; /** true when tracing a candidate patch in a temp copy */ patched: boolean }
+  | {
+      type: 'trace-start';
+      round: number;
+      /** true when tracing a candidate patch in a temp copy */ patched: boolean;
+    }
   | { type: 'trace-done'; round: number; patched: boolean; trace: Trace; nextTokens: number }
   /** Tracing a candidate patch failed (e.g. the patch broke the syntax); the round goes on without it. */
   | { type: 'trace-failed'; round: number; message: string }
   /** `tools`: the trace tools offered with the prompt (names; empty without them). */
-  | { type: 'model-start'; round: number; provider: string; messages: ChatMessage[]; tools?: string[] }
+  | {
+      type: 'model-start';
+      round: number;
+      provider: string;
+      messages: ChatMessage[];
+      tools?: string[];
+    }
   /** Streamed answer text up to where the code starts (the rationale and Summary line). */
   | { type: 'rationale-delta'; round: number; text: string }
   /** The model called a tool and got this answer (before it was asked again). */
@@ -58,7 +68,14 @@ export type FixEvent =
   /** The model or server refused tools: this round is asked again with `messages` (the plain
    * prompt), and later rounds ask without tools. Said once. */
   | { type: 'tools-unavailable'; round: number; reason: string; messages: ChatMessage[] }
-  | { type: 'answer'; round: number; text: string; finishReason: FinishReason; state: AnswerState; problems: string[] }
+  | {
+      type: 'answer';
+      round: number;
+      text: string;
+      finishReason: FinishReason;
+      state: AnswerState;
+      problems: string[];
+    }
   | { type: 'verify-start'; round: number; command: string }
   | { type: 'verify-done'; round: number; verification: VerifyResult }
   | { type: 'round-done'; round: FixRound };
@@ -71,7 +88,13 @@ export interface FixRound {
   /** Secrets replaced in this prompt. */
   redactions: number;
   /** latencyMs and usage add up every request of the round (tool calls make several). */
-  answer: { text: string; finishReason: FinishReason; latencyMs: number; usage?: ChatResult['usage']; model?: string };
+  answer: {
+    text: string;
+    finishReason: FinishReason;
+    latencyMs: number;
+    usage?: ChatResult['usage'];
+    model?: string;
+  };
   /** The tool calls the model made in this round, with their answers, in order. */
   toolCalls?: ToolCallRecord[];
   rationale: string;

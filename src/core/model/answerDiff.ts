@@ -70,16 +70,25 @@ export function parseModelDiff(body: string): DiffFilePatch[] {
       continue;
     }
     if (!hunk) continue;
-    if (line === '' || line.startsWith(' ') || line.startsWith('+') || line.startsWith('-')) hunk.lines.push(line === '' ? ' ' : line);
-    else if (line.startsWith('\\')) continue; // "\ No newline at end of file"
+    if (line === '' || line.startsWith(' ') || line.startsWith('+') || line.startsWith('-'))
+      hunk.lines.push(line === '' ? ' ' : line);
+    else if (line.startsWith('\\'))
+      continue; // "\ No newline at end of file"
     else hunk = undefined; // prose after the hunk
   }
   // Trailing blank context lines are usually the model's padding.
-  for (const f of files) for (const h of f.hunks) while (h.lines.length && h.lines[h.lines.length - 1] === ' ') h.lines.pop();
+  for (const f of files)
+    for (const h of f.hunks)
+      while (h.lines.length && h.lines[h.lines.length - 1] === ' ') h.lines.pop();
   return files.filter((f) => f.hunks.length > 0);
 }
 
-function find(haystack: string[], needle: string[], from: number, norm: (s: string) => string): number {
+function find(
+  haystack: string[],
+  needle: string[],
+  from: number,
+  norm: (s: string) => string,
+): number {
   const n = needle.map(norm);
   const search = (lo: number, hi: number): number => {
     for (let i = lo; i <= hi - n.length; i++) {
@@ -94,7 +103,10 @@ function find(haystack: string[], needle: string[], from: number, norm: (s: stri
 }
 
 /** Applies hunks in order; returns the new text or the reason it failed. */
-export function applyModelDiff(text: string, patch: DiffFilePatch): { text: string } | { error: string } {
+export function applyModelDiff(
+  text: string,
+  patch: DiffFilePatch,
+): { text: string } | { error: string } {
   const file = text.split('\n');
   let cursor = 0;
   for (const [idx, h] of patch.hunks.entries()) {
@@ -106,7 +118,10 @@ export function applyModelDiff(text: string, patch: DiffFilePatch): { text: stri
       at = find(file, oldLines, cursor, (s) => s);
       if (at < 0) at = find(file, oldLines, cursor, (s) => s.trimEnd());
       if (at < 0) at = find(file, oldLines, cursor, (s) => s.trim());
-      if (at < 0) return { error: `hunk ${idx + 1} does not match the file (its context/removed lines were not found)` };
+      if (at < 0)
+        return {
+          error: `hunk ${idx + 1} does not match the file (its context/removed lines were not found)`,
+        };
     }
     // Context lines keep the file's own text (the model may have mangled their whitespace).
     const replacement: string[] = [];

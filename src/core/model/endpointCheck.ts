@@ -39,13 +39,22 @@ function url(base: string, route: string): string {
   return `${base.replace(/\/+$/, '')}/${route}`;
 }
 
-async function probe(target: string, init: RequestInit, opts: EndpointCheckOptions): Promise<Probe | 'timeout'> {
+async function probe(
+  target: string,
+  init: RequestInit,
+  opts: EndpointCheckOptions,
+): Promise<Probe | 'timeout'> {
   const timeout = AbortSignal.timeout(opts.timeoutMs ?? 10_000);
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
   const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   if (opts.apiKey) headers.authorization = `Bearer ${opts.apiKey}`;
   try {
-    const res = await fetch(target, { ...init, headers: { ...headers, ...(init.headers as Record<string, string> | undefined) }, signal, redirect: 'follow' });
+    const res = await fetch(target, {
+      ...init,
+      headers: { ...headers, ...(init.headers as Record<string, string> | undefined) },
+      signal,
+      redirect: 'follow',
+    });
     const body = (await res.text()).slice(0, MAX_BODY);
     let json: unknown;
     try {
@@ -73,8 +82,17 @@ function causeCode(e: unknown): string | undefined {
 
 function connectionError(baseURL: string, e: unknown): UserError {
   const code = causeCode(e);
-  const what = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'host not found' : code ?? (e instanceof Error ? e.message : String(e));
-  return new UserError('model-unavailable', `Could not connect to the model endpoint ${baseURL} (${what}).`, 'Check the base URL and that the server is running.');
+  const what =
+    code === 'ECONNREFUSED'
+      ? 'connection refused'
+      : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? 'host not found'
+        : (code ?? (e instanceof Error ? e.message : String(e)));
+  return new UserError(
+    'model-unavailable',
+    `Could not connect to the model endpoint ${baseURL} (${what}).`,
+    'Check the base URL and that the server is running.',
+  );
 }
 
 function errorMessage(json: unknown): string {
@@ -85,17 +103,24 @@ function errorMessage(json: unknown): string {
 
 function authError(baseURL: string, p: Probe): UserError {
   const msg = errorMessage(p.json);
-  return new UserError('model-auth', `The model endpoint ${baseURL} rejected the credentials (HTTP ${p.status})${msg ? `: ${msg}` : ''}.`, 'Check the API key configured for this endpoint.');
+  return new UserError(
+    'model-auth',
+    `The model endpoint ${baseURL} rejected the credentials (HTTP ${p.status})${msg ? `: ${msg}` : ''}.`,
+    'Check the API key configured for this endpoint.',
+  );
 }
 
 function isHtml(p: Probe): boolean {
   return /html/i.test(p.contentType) || /^\s*<(?:!doctype|html|head|body)\b/i.test(p.body);
 }
 
-const MODEL_MISSING = /model.{0,80}(?:does not exist|not found|not exist|unknown)|no such model|unknown model/i;
+const MODEL_MISSING =
+  /model.{0,80}(?:does not exist|not found|not exist|unknown)|no such model|unknown model/i;
 
 /** Throws a UserError when the endpoint surely cannot serve the model; see the top of this file. */
-export async function checkOpenAIEndpoint(opts: EndpointCheckOptions): Promise<EndpointCheckResult> {
+export async function checkOpenAIEndpoint(
+  opts: EndpointCheckOptions,
+): Promise<EndpointCheckResult> {
   const base = opts.baseURL;
   let protocol = '';
   try {
@@ -104,20 +129,31 @@ export async function checkOpenAIEndpoint(opts: EndpointCheckOptions): Promise<E
     // reported below
   }
   if (protocol !== 'http:' && protocol !== 'https:') {
-    throw new UserError('bad-argument', `The model base URL "${base}" is not an http(s) URL.`, 'Give it with its scheme, e.g. http://localhost:11434/v1.');
+    throw new UserError(
+      'bad-argument',
+      `The model base URL "${base}" is not an http(s) URL.`,
+      'Give it with its scheme, e.g. http://localhost:11434/v1.',
+    );
   }
   const notes: string[] = [];
   const models = await probe(url(base, 'models'), { method: 'GET' }, opts);
   if (models === 'timeout') {
-    notes.push(`${base} did not list its models within ${Math.round((opts.timeoutMs ?? 10_000) / 1000)} s; going on.`);
+    notes.push(
+      `${base} did not list its models within ${Math.round((opts.timeoutMs ?? 10_000) / 1000)} s; going on.`,
+    );
     return { notes };
   }
   if (models.status === 401 || models.status === 403) throw authError(base, models);
   if (models.status >= 200 && models.status < 300 && !isHtml(models)) {
     const data = (models.json as { data?: unknown } | undefined)?.data;
     if (Array.isArray(data)) {
-      const ids = data.map((m) => (m as { id?: unknown }).id).filter((id): id is string => typeof id === 'string');
-      if (ids.length && !ids.includes(opts.model)) notes.push(`model "${opts.model}" is not among the ${ids.length} models ${base} lists (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}).`);
+      const ids = data
+        .map((m) => (m as { id?: unknown }).id)
+        .filter((id): id is string => typeof id === 'string');
+      if (ids.length && !ids.includes(opts.model))
+        notes.push(
+          `model "${opts.model}" is not among the ${ids.length} models ${base} lists (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}).`,
+        );
       return { models: ids, notes };
     }
   }
@@ -126,21 +162,37 @@ export async function checkOpenAIEndpoint(opts: EndpointCheckOptions): Promise<E
     return { notes };
   }
   // No usable /models (404, 405, HTML, odd JSON): ask the chat route itself, in a way no model runs.
-  const chat = await probe(url(base, 'chat/completions'), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: opts.model, messages: [], max_tokens: 1, stream: false }),
-  }, opts);
+  const chat = await probe(
+    url(base, 'chat/completions'),
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: opts.model, messages: [], max_tokens: 1, stream: false }),
+    },
+    opts,
+  );
   if (chat === 'timeout' || chat.status >= 500) return { notes };
   if (chat.status === 401 || chat.status === 403) throw authError(base, chat);
-  if (isHtml(chat) || (chat.json === undefined && chat.status < 400)) throw notOpenAICompatible(base, chat.contentType || models.contentType, chat.body || models.body);
+  if (isHtml(chat) || (chat.json === undefined && chat.status < 400))
+    throw notOpenAICompatible(
+      base,
+      chat.contentType || models.contentType,
+      chat.body || models.body,
+    );
   const msg = errorMessage(chat.json);
   if ((chat.status === 404 || chat.status === 400) && MODEL_MISSING.test(msg)) {
-    throw new UserError('model-not-found', `Model "${opts.model}" was not found at ${base} (HTTP ${chat.status}): ${msg}`, 'Check the model name and the base URL.');
+    throw new UserError(
+      'model-not-found',
+      `Model "${opts.model}" was not found at ${base} (HTTP ${chat.status}): ${msg}`,
+      'Check the model name and the base URL.',
+    );
   }
   if (chat.status === 404 || chat.status === 405) {
-    throw new UserError('model-unavailable', `${base} is not an OpenAI-compatible endpoint: both ${url(base, 'models')} and ${url(base, 'chat/completions')} answered HTTP ${models.status} / ${chat.status}.`,
-      'Check the base URL: it must be the root of an OpenAI-compatible API, usually ending in /v1 (e.g. http://localhost:11434/v1).');
+    throw new UserError(
+      'model-unavailable',
+      `${base} is not an OpenAI-compatible endpoint: both ${url(base, 'models')} and ${url(base, 'chat/completions')} answered HTTP ${models.status} / ${chat.status}.`,
+      'Check the base URL: it must be the root of an OpenAI-compatible API, usually ending in /v1 (e.g. http://localhost:11434/v1).',
+    );
   }
   return { notes };
 }

@@ -10,11 +10,19 @@ import { redact } from './redact';
  */
 export function learnSecrets(texts: Iterable<string>, known: readonly string[] = []): string[] {
   const out = new Set<string>();
-  for (const t of texts) for (const v of redact(t, { secrets: known }).found) if (specificSecret(v)) out.add(v);
+  for (const t of texts)
+    for (const v of redact(t, { secrets: known }).found) if (specificSecret(v)) out.add(v);
   return [...out];
 }
 
 /** 8+ characters, no spaces, and more than one word's worth of letters (a digit, a symbol or a capital inside). */
 function specificSecret(v: string): boolean {
-  return v.length >= 8 && v.length <= 4096 && !/\s/.test(v) && v !== REDACTED && !PLACEHOLDER.test(v) && /[\d\W_]|[a-z][A-Z]/.test(v);
+  return (
+    v.length >= 8 &&
+    v.length <= 4096 &&
+    !/\s/.test(v) &&
+    v !== REDACTED &&
+    !PLACEHOLDER.test(v) &&
+    /[\d\W_]|[a-z][A-Z]/.test(v)
+  );
 }

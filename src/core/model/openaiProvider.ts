@@ -9,8 +9,22 @@ import type OpenAI from 'openai';
 import { UserError } from '../errors';
 import { classifyOpenAIError, notOpenAICompatible, type EndpointContext } from './openaiErrors';
 import { loadOpenAI } from './openaiSdk';
-import type { ChatRequest, ChatResult, ChatUsage, CompleteOptions, FinishReason, ModelProvider, ToolCall } from './provider';
-import { ToolCallAccumulator, toOpenAIMessages, toolCallsOf, toolsRejection, ToolsRejectedError } from './toolCalling';
+import type {
+  ChatRequest,
+  ChatResult,
+  ChatUsage,
+  CompleteOptions,
+  FinishReason,
+  ModelProvider,
+  ToolCall,
+} from './provider';
+import {
+  ToolCallAccumulator,
+  toOpenAIMessages,
+  toolCallsOf,
+  toolsRejection,
+  ToolsRejectedError,
+} from './toolCalling';
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
@@ -24,7 +38,12 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 1000, maxDelayMs: 20_000, maxRetryAfterMs: 60_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxRetries: 3,
+  baseDelayMs: 1000,
+  maxDelayMs: 20_000,
+  maxRetryAfterMs: 60_000,
+};
 
 export interface OpenAIProviderOptions {
   model: string;
@@ -127,7 +146,9 @@ function mapFinish(reason: string | null | undefined): FinishReason {
   }
 }
 
-function mapUsage(u: { prompt_tokens?: number; completion_tokens?: number } | null | undefined): ChatUsage | undefined {
+function mapUsage(
+  u: { prompt_tokens?: number; completion_tokens?: number } | null | undefined,
+): ChatUsage | undefined {
   if (!u || typeof u.prompt_tokens !== 'number') return undefined;
   return { promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens ?? 0 };
 }
@@ -153,7 +174,8 @@ export class OpenAIProvider implements ModelProvider {
     const baseURL = opts.baseURL ?? OPENAI_BASE_URL;
     const host = hostOf(baseURL);
     const official = host === 'api.openai.com';
-    this.id = opts.id ?? (official ? `openai:${opts.model}` : `openai-compatible:${host}:${opts.model}`);
+    this.id =
+      opts.id ?? (official ? `openai:${opts.model}` : `openai-compatible:${host}:${opts.model}`);
     this.label = opts.label ?? (official ? `${opts.model} (OpenAI)` : `${opts.model} (${host})`);
     this.client = makeClient(opts);
     this.ctx = { model: opts.model, baseURL };
@@ -189,10 +211,18 @@ export class OpenAIProvider implements ModelProvider {
           const c = classifyOpenAIError(e, this.ctx);
           if (!c.retryable || progress.emitted || attempt >= this.retry.maxRetries) throw c.error;
           if (c.retryAfterMs !== undefined && c.retryAfterMs > this.retry.maxRetryAfterMs) {
-            throw new UserError(c.error.code, `${c.error.message} (the server asks to wait ${Math.ceil(c.retryAfterMs / 1000)} s)`, c.error.hint);
+            throw new UserError(
+              c.error.code,
+              `${c.error.message} (the server asks to wait ${Math.ceil(c.retryAfterMs / 1000)} s)`,
+              c.error.hint,
+            );
           }
-          const delay = c.retryAfterMs ?? Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
-          this.opts.log?.(`${c.error.message} — retrying in ${delay} ms (attempt ${attempt + 2} of ${this.retry.maxRetries + 1})`);
+          const delay =
+            c.retryAfterMs ??
+            Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
+          this.opts.log?.(
+            `${c.error.message} — retrying in ${delay} ms (attempt ${attempt + 2} of ${this.retry.maxRetries + 1})`,
+          );
           await this.sleep(delay, deadline.signal);
         }
       }
@@ -208,17 +238,24 @@ export class OpenAIProvider implements ModelProvider {
       messages: toOpenAIMessages(req.messages),
     };
     if (req.tools?.length) {
-      body.tools = req.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }));
+      body.tools = req.tools.map((t) => ({
+        type: 'function',
+        function: { name: t.name, description: t.description, parameters: t.parameters },
+      }));
       if (req.toolChoice) body.tool_choice = req.toolChoice;
     }
     if (req.temperature !== undefined) body.temperature = req.temperature;
-    const param = this.opts.maxTokensParam ?? (hostOf(this.ctx.baseURL) === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens');
+    const param =
+      this.opts.maxTokensParam ??
+      (hostOf(this.ctx.baseURL) === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens');
     body[param] = req.maxTokens ?? this.maxTokens;
     return body;
   }
 
   private deadlineError(text: string): UserError {
-    const hint = this.opts.timeoutHint ? `raise ${this.opts.timeoutHint}` : 'raise the model timeout';
+    const hint = this.opts.timeoutHint
+      ? `raise ${this.opts.timeoutHint}`
+      : 'raise the model timeout';
     return new UserError(
       'model-timeout',
       `The model endpoint ${this.ctx.baseURL} did not finish its answer within ${formatSeconds(this.deadlineMs)}${text ? ` (${text.length} characters had arrived)` : ''}.`,
@@ -226,7 +263,12 @@ export class OpenAIProvider implements ModelProvider {
     );
   }
 
-  private async attempt(req: ChatRequest, opts: CompleteOptions, progress: { emitted: boolean }, deadline: AbortSignal): Promise<AttemptResult> {
+  private async attempt(
+    req: ChatRequest,
+    opts: CompleteOptions,
+    progress: { emitted: boolean },
+    deadline: AbortSignal,
+  ): Promise<AttemptResult> {
     const { signal, onDelta } = opts;
     const tokens = req.maxTokens ?? this.maxTokens;
     const maxChars = this.maxAnswerChars ?? Math.max(200_000, 24 * tokens);
@@ -270,20 +312,44 @@ export class OpenAIProvider implements ModelProvider {
     try {
       const requestOptions = { signal: controller.signal, maxRetries: 0 };
       if (this.opts.stream === false) {
-        const { data: res, response } = await this.client.chat.completions.create({ ...this.body(req), stream: false }, requestOptions).withResponse();
-        const choice = typeof res === 'object' && res !== null ? (res as Partial<OpenAI.Chat.ChatCompletion>).choices?.[0] : undefined;
-        if (!choice) throw notOpenAICompatible(this.ctx.baseURL, response.headers.get('content-type'), typeof res === 'string' ? res : undefined);
+        const { data: res, response } = await this.client.chat.completions
+          .create({ ...this.body(req), stream: false }, requestOptions)
+          .withResponse();
+        const choice =
+          typeof res === 'object' && res !== null
+            ? (res as Partial<OpenAI.Chat.ChatCompletion>).choices?.[0]
+            : undefined;
+        if (!choice)
+          throw notOpenAICompatible(
+            this.ctx.baseURL,
+            response.headers.get('content-type'),
+            typeof res === 'string' ? res : undefined,
+          );
         text = choice.message?.content ?? '';
         const toolCalls = req.tools?.length ? toolCallsOf(choice.message) : [];
         if (text.length > maxChars) stop('oversize');
         const over = interrupted();
         if (over) return over;
-        return withCalls({ text, finishReason: mapFinish(choice.finish_reason), usage: mapUsage(res.usage), model: res.model }, toolCalls);
+        return withCalls(
+          {
+            text,
+            finishReason: mapFinish(choice.finish_reason),
+            usage: mapUsage(res.usage),
+            model: res.model,
+          },
+          toolCalls,
+        );
       }
-      const { data: stream, response } = await this.client.chat.completions.create(
-        { ...this.body(req), stream: true, ...(this.opts.streamUsage === false ? {} : { stream_options: { include_usage: true } }) },
-        requestOptions,
-      ).withResponse();
+      const { data: stream, response } = await this.client.chat.completions
+        .create(
+          {
+            ...this.body(req),
+            stream: true,
+            ...(this.opts.streamUsage === false ? {} : { stream_options: { include_usage: true } }),
+          },
+          requestOptions,
+        )
+        .withResponse();
       const contentType = response.headers.get('content-type');
       if (contentType && /html/i.test(contentType)) {
         controller.abort();
@@ -347,7 +413,12 @@ export class OpenAIProvider implements ModelProvider {
 /** The result with its tool calls; servers that say 'stop' beside tool calls (Ollama) count as calling. */
 function withCalls(r: AttemptResult, calls: ToolCall[]): AttemptResult {
   if (!calls.length) return r;
-  return { ...r, toolCalls: calls, finishReason: r.finishReason === 'stop' || r.finishReason === 'other' ? 'tool-calls' : r.finishReason };
+  return {
+    ...r,
+    toolCalls: calls,
+    finishReason:
+      r.finishReason === 'stop' || r.finishReason === 'other' ? 'tool-calls' : r.finishReason,
+  };
 }
 
 function formatSeconds(ms: number): string {

@@ -55,7 +55,8 @@ interface Fence {
 }
 
 /** A comment standing for omitted code: `# ...`, `# rest unchanged`, `# existing code`. */
-const ELISION = /^\s*#\s*(?:\.{3}|…|.*\b(?:unchanged|rest of (?:the )?(?:code|file|function)|remains? the same|same as before|existing code)\b).*$/i;
+const ELISION =
+  /^\s*#\s*(?:\.{3}|…|.*\b(?:unchanged|rest of (?:the )?(?:code|file|function)|remains? the same|same as before|existing code)\b).*$/i;
 
 const MAX_LABEL_CHARS = 400;
 
@@ -88,7 +89,15 @@ function extractFences(ls: string[]): Fence[] {
       .join('\n')
       .slice(-MAX_LABEL_CHARS);
     const lang = (/^[\w+-]*/.exec(info)?.[0] ?? '').toLowerCase();
-    out.push({ info, lang: /\.\w+$/.test(lang) ? '' : lang, body, closed: j < ls.length, open: i, close: j, before });
+    out.push({
+      info,
+      lang: /\.\w+$/.test(lang) ? '' : lang,
+      body,
+      closed: j < ls.length,
+      open: i,
+      close: j,
+      before,
+    });
     i = j + 1;
   }
   return out;
@@ -170,7 +179,8 @@ function stripTraceComments(code: string, original: string): string {
 }
 
 function extractSummary(text: string): { summary: string; without: string } {
-  const re = /^[ \t]*(?:[-*>#]+[ \t]*)?(?:\d+\.[ \t]*)?(?:\*\*|__)?summary(?:\*\*|__)?[ \t]*[:：][ \t]*(?:\*\*|__)?[ \t]*(.*)$/im;
+  const re =
+    /^[ \t]*(?:[-*>#]+[ \t]*)?(?:\d+\.[ \t]*)?(?:\*\*|__)?summary(?:\*\*|__)?[ \t]*[:：][ \t]*(?:\*\*|__)?[ \t]*(.*)$/im;
   const m = re.exec(text);
   if (!m) return { summary: '', without: text };
   const summary = (m[1] ?? '').replace(/(?:\*\*|__)\s*$/, '').trim();
@@ -178,16 +188,27 @@ function extractSummary(text: string): { summary: string; without: string } {
 }
 
 /** A line that only names a file, e.g. "**`src/x.py`**:" or "File: x.py", as models put before a block. */
-const FILE_LABEL = /^[ \t]*(?:#{1,6}[ \t]*)?(?:[*_`]*(?:file|in|updated|fixed|path)[*_`]*[ \t]*:?[ \t]*)?[*_`"']*[\w./\\-]+\.pyi?[*_`"']*[ \t]*:?[ \t]*$/i;
+const FILE_LABEL =
+  /^[ \t]*(?:#{1,6}[ \t]*)?(?:[*_`]*(?:file|in|updated|fixed|path)[*_`]*[ \t]*:?[ \t]*)?[*_`"']*[\w./\\-]+\.pyi?[*_`"']*[ \t]*:?[ \t]*$/i;
 
 function cleanRationale(text: string): string {
   const ls = text.split('\n');
-  while (ls.length && (!ls[ls.length - 1]?.trim() || FILE_LABEL.test(ls[ls.length - 1] ?? ''))) ls.pop();
+  while (ls.length && (!ls[ls.length - 1]?.trim() || FILE_LABEL.test(ls[ls.length - 1] ?? '')))
+    ls.pop();
   return ls
     .join('\n')
-    .replace(/^[ \t]*(?:#{1,6}[ \t]*|\d+\.[ \t]*)?(?:\*\*|__)?(?:rationale|explanation|analysis|reasoning)(?:\*\*|__)?[ \t]*:?(?:\*\*|__)?[ \t]*$/gim, '')
-    .replace(/^[ \t]*(?:\*\*|__)?(?:rationale|explanation)(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*/im, '')
-    .replace(/^[ \t]*(?:#{1,6}[ \t]*|\d+\.[ \t]*)?(?:\*\*|__)?(?:the )?(?:fix|fixed code|patch)(?:\*\*|__)?[ \t]*:?(?:\*\*|__)?[ \t]*$/gim, '')
+    .replace(
+      /^[ \t]*(?:#{1,6}[ \t]*|\d+\.[ \t]*)?(?:\*\*|__)?(?:rationale|explanation|analysis|reasoning)(?:\*\*|__)?[ \t]*:?(?:\*\*|__)?[ \t]*$/gim,
+      '',
+    )
+    .replace(
+      /^[ \t]*(?:\*\*|__)?(?:rationale|explanation)(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*/im,
+      '',
+    )
+    .replace(
+      /^[ \t]*(?:#{1,6}[ \t]*|\d+\.[ \t]*)?(?:\*\*|__)?(?:the )?(?:fix|fixed code|patch)(?:\*\*|__)?[ \t]*:?(?:\*\*|__)?[ \t]*$/gim,
+      '',
+    )
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
@@ -195,7 +216,9 @@ function cleanRationale(text: string): string {
 export function extractSteps(text: string, maxStep?: number): number[] {
   const found = new Set<number>();
   for (const m of text.matchAll(/(?<![\w)\]])\((\d{1,6})\)/g)) found.add(Number(m[1]));
-  for (const m of text.matchAll(/\bsteps?\s+\(?(\d{1,6})\)?(?:\s*(?:,|and|to|-|–)\s*\(?(\d{1,6})\)?)?/gi)) {
+  for (const m of text.matchAll(
+    /\bsteps?\s+\(?(\d{1,6})\)?(?:\s*(?:,|and|to|-|–)\s*\(?(\d{1,6})\)?)?/gi,
+  )) {
     found.add(Number(m[1]));
     if (m[2]) found.add(Number(m[2]));
   }
@@ -209,7 +232,11 @@ function firstSentence(text: string): string {
 }
 
 /** Which file a code block is for: named on/before the fence or in a first-line comment, else by the definitions it contains, else the only file. */
-function targetFile(f: Fence, body: string, files: AnswerFile[]): { file?: AnswerFile; dropFirstLine: boolean; note?: string } {
+function targetFile(
+  f: Fence,
+  body: string,
+  files: AnswerFile[],
+): { file?: AnswerFile; dropFirstLine: boolean; note?: string } {
   const firstLine = body.split('\n')[0] ?? '';
   const comment = FILE_COMMENT.exec(firstLine)?.[1];
   for (const c of [...pathsIn(f.info), ...(comment ? [comment] : []), ...pathsIn(f.before)]) {
@@ -222,16 +249,33 @@ function targetFile(f: Fence, body: string, files: AnswerFile[]): { file?: Answe
     const scored = files
       .map((file) => {
         const have = new Set(findDefs(toLf(file.text).split('\n')).map((d) => d.name));
-        return { file, score: defs.filter((n) => have.has(n)).length, test: /(^|\/)test_|_test\.py$/.test(file.path) };
+        return {
+          file,
+          score: defs.filter((n) => have.has(n)).length,
+          test: /(^|\/)test_|_test\.py$/.test(file.path),
+        };
       })
       .filter((s) => s.score > 0)
       .sort((a, b) => b.score - a.score || Number(a.test) - Number(b.test));
-    if (scored[0] && (scored.length === 1 || scored[0].score > (scored[1]?.score ?? 0) || scored[0].test !== scored[1]?.test)) {
+    if (
+      scored[0] &&
+      (scored.length === 1 ||
+        scored[0].score > (scored[1]?.score ?? 0) ||
+        scored[0].test !== scored[1]?.test)
+    ) {
       return { file: scored[0].file, dropFirstLine: Boolean(comment) };
     }
   }
-  if (files.length === 1) return { file: files[0], dropFirstLine: Boolean(comment), note: named ? `The answer names ${named}, taken to mean ${files[0]?.path}.` : undefined };
-  return { dropFirstLine: false, note: named ? `The answer names ${named}, which is none of the files.` : undefined };
+  if (files.length === 1)
+    return {
+      file: files[0],
+      dropFirstLine: Boolean(comment),
+      note: named ? `The answer names ${named}, taken to mean ${files[0]?.path}.` : undefined,
+    };
+  return {
+    dropFirstLine: false,
+    note: named ? `The answer names ${named}, which is none of the files.` : undefined,
+  };
 }
 
 /** Removes `<think>…</think>` blocks, and everything from an unclosed `<think>` that opens the answer. */
@@ -256,7 +300,9 @@ export function stripThinking(text: string): string {
 }
 
 function megabytes(chars: number): string {
-  return chars >= 1_000_000 ? `${(chars / 1_000_000).toFixed(1)} million characters` : `${Math.round(chars / 1000)} thousand characters`;
+  return chars >= 1_000_000
+    ? `${(chars / 1_000_000).toFixed(1)} million characters`
+    : `${Math.round(chars / 1000)} thousand characters`;
 }
 
 function oversized(answer: string): ParsedAnswer {
@@ -270,7 +316,9 @@ function oversized(answer: string): ParsedAnswer {
     steps: extractSteps(rationale),
     files: null,
     state: 'unparseable',
-    problems: [`The answer is ${megabytes(answer.length)} long, far more than any fix needs (at most ${megabytes(MAX_ANSWER_CHARS)}); it was not used.`],
+    problems: [
+      `The answer is ${megabytes(answer.length)} long, far more than any fix needs (at most ${megabytes(MAX_ANSWER_CHARS)}); it was not used.`,
+    ],
   };
 }
 
@@ -279,7 +327,11 @@ function oversized(answer: string): ParsedAnswer {
  * neither a whole file nor a definition (quoted snippets) are ignored; a block that cannot be placed
  * makes the state `unparseable`; a cut-off answer is `incomplete` with no files.
  */
-export function parseAnswer(answer: string, files: AnswerFile[], options: ParseOptions = {}): ParsedAnswer {
+export function parseAnswer(
+  answer: string,
+  files: AnswerFile[],
+  options: ParseOptions = {},
+): ParsedAnswer {
   const problems: string[] = [];
   if (answer.length > MAX_ANSWER_CHARS) return oversized(answer);
   const text = stripThinking(toLf(answer));
@@ -292,18 +344,40 @@ export function parseAnswer(answer: string, files: AnswerFile[], options: ParseO
   const describe = (fixStart: number): Pick<ParsedAnswer, 'rationale' | 'summary' | 'steps'> => {
     const rationale = cleanRationale(without.split('\n').slice(0, fixStart).join('\n'));
     if (!summaryLine && rationale) problems.push('The answer has no "Summary:" line.');
-    return { rationale, summary: summaryLine || firstSentence(rationale), steps: extractSteps(rationale, options.maxStep) };
+    return {
+      rationale,
+      summary: summaryLine || firstSentence(rationale),
+      steps: extractSteps(rationale, options.maxStep),
+    };
   };
 
-  const cut = options.finishReason === 'length' || options.finishReason === 'cancelled' || fences.some((f) => !f.closed);
+  const cut =
+    options.finishReason === 'length' ||
+    options.finishReason === 'cancelled' ||
+    fences.some((f) => !f.closed);
   if (cut) {
-    const why = options.finishReason === 'cancelled' ? 'was cancelled' : options.finishReason === 'length' ? 'hit the token limit' : 'ends inside a code block';
+    const why =
+      options.finishReason === 'cancelled'
+        ? 'was cancelled'
+        : options.finishReason === 'length'
+          ? 'hit the token limit'
+          : 'ends inside a code block';
     const base = describe(codeFences[0]?.open ?? ls.length);
-    return { ...base, files: null, state: 'incomplete', problems: [...problems, `The answer ${why}; no code is taken from an incomplete answer.`] };
+    return {
+      ...base,
+      files: null,
+      state: 'incomplete',
+      problems: [...problems, `The answer ${why}; no code is taken from an incomplete answer.`],
+    };
   }
   if (codeFences.length === 0) {
     const base = describe(ls.length);
-    return { ...base, files: null, state: 'no-code', problems: [...problems, 'The answer contains no code block.'] };
+    return {
+      ...base,
+      files: null,
+      state: 'no-code',
+      problems: [...problems, 'The answer contains no code block.'],
+    };
   }
 
   const current = new Map(files.map((f) => [f.path, toLf(f.text)]));
@@ -328,7 +402,9 @@ export function parseAnswer(answer: string, files: AnswerFile[], options: ParseO
         const target = named ? matchFile(named, files) : targetFile(f, '', files).file;
         const file = target ?? (files.length === 1 ? files[0] : undefined);
         if (!file) {
-          problems.push(`A diff is for ${named ?? 'an unnamed file'}, which matches none of the files.`);
+          problems.push(
+            `A diff is for ${named ?? 'an unnamed file'}, which matches none of the files.`,
+          );
           failed = true;
           continue;
         }
@@ -349,7 +425,9 @@ export function parseAnswer(answer: string, files: AnswerFile[], options: ParseO
     if (!body.trim()) continue;
     if (!target.file) {
       if (hasSpliceableCode(body)) {
-        problems.push('A code block could not be matched to a file (name the file on the fence line).');
+        problems.push(
+          'A code block could not be matched to a file (name the file on the fence line).',
+        );
         fix(f);
         failed = true;
       }
@@ -359,9 +437,13 @@ export function parseAnswer(answer: string, files: AnswerFile[], options: ParseO
     const originalLf = toLf(target.file.text);
     const now = current.get(path) ?? originalLf;
     body = stripTraceComments(body, originalLf);
-    const elided = ELISION.exec(body.split('\n').find((l) => ELISION.test(l) && !originalLf.includes(l.trim())) ?? '');
+    const elided = ELISION.exec(
+      body.split('\n').find((l) => ELISION.test(l) && !originalLf.includes(l.trim())) ?? '',
+    );
     if (elided) {
-      problems.push(`The code for ${path} leaves parts out ("${elided[0].trim()}"); only complete functions can be applied.`);
+      problems.push(
+        `The code for ${path} leaves parts out ("${elided[0].trim()}"); only complete functions can be applied.`,
+      );
       fix(f);
       failed = true;
       continue;
@@ -369,7 +451,9 @@ export function parseAnswer(answer: string, files: AnswerFile[], options: ParseO
     const blockDefs = findDefs(dedent(body).split('\n')).filter((d) => d.parent === undefined);
     const fileDefs = new Set(findDefs(now.split('\n')).map((d) => d.name));
     if (blockDefs.length && blockDefs.every((d) => /^test/.test(d.name) && !fileDefs.has(d.name))) {
-      problems.push(`Ignored a block of tests (${blockDefs.map((d) => d.name).join(', ')}) that are not in ${path}.`);
+      problems.push(
+        `Ignored a block of tests (${blockDefs.map((d) => d.name).join(', ')}) that are not in ${path}.`,
+      );
       continue;
     }
     if (isWholeFile(dedent(body), now)) {
@@ -379,13 +463,16 @@ export function parseAnswer(answer: string, files: AnswerFile[], options: ParseO
       continue;
     }
     if (!hasSpliceableCode(body)) {
-      problems.push(`Ignored a code block that is neither a whole file nor a function/class (${body.trim().split('\n')[0]?.slice(0, 60) ?? ''}).`);
+      problems.push(
+        `Ignored a code block that is neither a whole file nor a function/class (${body.trim().split('\n')[0]?.slice(0, 60) ?? ''}).`,
+      );
       continue;
     }
     fix(f);
     const spliced = spliceFragment(now, body);
     problems.push(...spliced.problems);
-    if (spliced.replaced.length + spliced.added.length === 0 && spliced.problems.length) failed = true;
+    if (spliced.replaced.length + spliced.added.length === 0 && spliced.problems.length)
+      failed = true;
     current.set(path, spliced.text);
     used++;
   }
@@ -397,7 +484,9 @@ export function parseAnswer(answer: string, files: AnswerFile[], options: ParseO
     if (next === originalLf) continue;
     const restored = restoreRedacted(next, originalLf);
     if (restored.unresolved > 0) {
-      problems.push(`The code for ${f.path} contains ${REDACTED} placeholders that match nothing in the file; it would overwrite real values.`);
+      problems.push(
+        `The code for ${f.path} contains ${REDACTED} placeholders that match nothing in the file; it would overwrite real values.`,
+      );
       failed = true;
     }
     next = restored.text;
@@ -411,7 +500,17 @@ export function parseAnswer(answer: string, files: AnswerFile[], options: ParseO
   const base = describe(fixStart);
   if (failed) return { ...base, files: null, state: 'unparseable', problems };
   if (used === 0 || changed.length === 0) {
-    return { ...base, files: null, state: 'no-code', problems: [...problems, used ? 'The proposed code does not change any file.' : 'No code block in the answer could be used.'] };
+    return {
+      ...base,
+      files: null,
+      state: 'no-code',
+      problems: [
+        ...problems,
+        used
+          ? 'The proposed code does not change any file.'
+          : 'No code block in the answer could be used.',
+      ],
+    };
   }
   return { ...base, files: changed, state: 'ok', problems };
 }

@@ -2,7 +2,15 @@
 // the NExT-rendered trace of the failing run, earlier failed attempts; then asks for a rationale
 // that cites trace steps, a `Summary:` line and the fixed code. Every message is redacted.
 import type { ChatMessage, ChatRequest } from './provider';
-import { defStartingAt, docstringOf, findDefs, parseNodeId, samePyFile, scanPython, type PyDef } from './pyStructure';
+import {
+  defStartingAt,
+  docstringOf,
+  findDefs,
+  parseNodeId,
+  samePyFile,
+  scanPython,
+  type PyDef,
+} from './pyStructure';
 import { learnSecrets } from './learnSecrets';
 import { redact } from './redact';
 
@@ -86,7 +94,14 @@ export function systemPrompt(withTrace: boolean, tools?: { maxCalls: number }): 
     ? 'walk through the trace, citing step numbers like (7). Say at which step the actual values first differ from what the task expects, and why the code produces them.'
     : 'walk through what the code does on the failing input. Say where the actual values first differ from what the task expects, and why.';
   const toolText = withTrace && tools && tools.maxCalls > 0 ? toolsExplained(tools.maxCalls) : '';
-  return [intro, withTrace ? TRACE_EXPLAINED : '', toolText, FORMAT_RULES.replace('{RATIONALE}', rationale)].filter(Boolean).join('\n\n');
+  return [
+    intro,
+    withTrace ? TRACE_EXPLAINED : '',
+    toolText,
+    FORMAT_RULES.replace('{RATIONALE}', rationale),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 /** A fence longer than any backtick run inside `text`, so code containing ``` stays intact. */
@@ -111,9 +126,15 @@ function codeSection(files: PromptFile[]): string {
   const shown = files.filter((f) => f.shown !== '');
   const out: string[] = [];
   if (shown.some((f) => f.shown !== undefined)) {
-    out.push('Large files are shown in part: the functions that ran, with the regions not shown collapsed to "# ... lines a-b not shown" markers. Give the complete new code of each function you change.');
+    out.push(
+      'Large files are shown in part: the functions that ran, with the regions not shown collapsed to "# ... lines a-b not shown" markers. Give the complete new code of each function you change.',
+    );
   }
-  out.push(...shown.map((f) => `### ${f.path}\n${block(f.shown ?? f.text, `${language(f.path)} ${f.path}`.trim())}`));
+  out.push(
+    ...shown.map(
+      (f) => `### ${f.path}\n${block(f.shown ?? f.text, `${language(f.path)} ${f.path}`.trim())}`,
+    ),
+  );
   const named = files.filter((f) => f.shown === '').map((f) => f.path);
   if (named.length) out.push(`Also ran, not shown for lack of room: ${named.join(', ')}.`);
   return out.join('\n\n');
@@ -125,15 +146,25 @@ export function buildUserPrompt(input: PromptInput): string {
   parts.push(`## Failing command\n${block(input.command, 'sh')}`);
   if (input.error?.trim()) parts.push(`## Failure\n${block(input.error.trim(), 'text')}`);
   parts.push(`## Code\n${codeSection(input.files)}`);
-  if (input.nextTrace?.trim()) parts.push(`## Execution trace of the failing run (NExT format)\n${block(input.nextTrace, 'python')}`);
+  if (input.nextTrace?.trim())
+    parts.push(
+      `## Execution trace of the failing run (NExT format)\n${block(input.nextTrace, 'python')}`,
+    );
   const attempts = input.previousAttempts ?? [];
   if (attempts.length) {
     const rounds = attempts.map((a, i) => {
-      const lines = [`### Attempt ${i + 1}`, `Change:\n${block(a.patchSummary.trim(), 'text')}`, `Result: still failing:\n${block(a.failure.trim(), 'text')}`];
-      if (a.nextTrace?.trim()) lines.push(`Trace of the patched run:\n${block(a.nextTrace, 'python')}`);
+      const lines = [
+        `### Attempt ${i + 1}`,
+        `Change:\n${block(a.patchSummary.trim(), 'text')}`,
+        `Result: still failing:\n${block(a.failure.trim(), 'text')}`,
+      ];
+      if (a.nextTrace?.trim())
+        lines.push(`Trace of the patched run:\n${block(a.nextTrace, 'python')}`);
       return lines.join('\n');
     });
-    parts.push(`## Earlier attempts that did not fix it\nThe code above is the original; these changes were tried on it and failed. Do not repeat them.\n\n${rounds.join('\n\n')}`);
+    parts.push(
+      `## Earlier attempts that did not fix it\nThe code above is the original; these changes were tried on it and failed. Do not repeat them.\n\n${rounds.join('\n\n')}`,
+    );
   }
   parts.push(
     input.nextTrace?.trim()
@@ -145,7 +176,9 @@ export function buildUserPrompt(input: PromptInput): string {
 
 /** The chat request for one repair round, redacted. */
 export function buildPrompt(input: PromptInput, options: PromptOptions = {}): BuiltPrompt {
-  const withTrace = Boolean(input.nextTrace?.trim()) || (input.previousAttempts ?? []).some((a) => a.nextTrace?.trim());
+  const withTrace =
+    Boolean(input.nextTrace?.trim()) ||
+    (input.previousAttempts ?? []).some((a) => a.nextTrace?.trim());
   const messages: ChatMessage[] = [
     { role: 'system', content: systemPrompt(withTrace, options.tools) },
     { role: 'user', content: buildUserPrompt(input) },
@@ -156,7 +189,10 @@ export function buildPrompt(input: PromptInput, options: PromptOptions = {}): Bu
     // What a rule finds anywhere (a URL's password in the source) goes wherever else it appears too:
     // printed by the program, in a repr, base64-encoded in verification output.
     const known = options.secrets ?? [];
-    learned = learnSecrets(messages.map((m) => m.content), known).filter((v) => !known.includes(v));
+    learned = learnSecrets(
+      messages.map((m) => m.content),
+      known,
+    ).filter((v) => !known.includes(v));
     const secrets = [...known, ...learned];
     for (const m of messages) {
       const r = redact(m.content, { secrets });
@@ -189,10 +225,17 @@ function assertionLines(lines: string[], start: number, end: number): string[] {
   const out: string[] = [];
   for (let i = start; i < end && out.length < MAX_ASSERTS; i++) {
     const l = scanned[i];
-    if (!l?.start || !/^\s*(?:assert\b|self\.assert\w*\(|with\s+pytest\.raises\b)/.test(l.text)) continue;
+    if (!l?.start || !/^\s*(?:assert\b|self\.assert\w*\(|with\s+pytest\.raises\b)/.test(l.text))
+      continue;
     let j = i + 1;
     while (j < end && !scanned[j]?.start) j++;
-    out.push(lines.slice(i, j).map((s) => s.trim().replace(/\\$/, '').trim()).join(' ').replace(/\s+#.*$/, ''));
+    out.push(
+      lines
+        .slice(i, j)
+        .map((s) => s.trim().replace(/\\$/, '').trim())
+        .join(' ')
+        .replace(/\s+#.*$/, ''),
+    );
   }
   return out;
 }
@@ -223,13 +266,19 @@ export function extractTask(src: TaskSource): string | undefined {
   }
   let target = src.functionName;
   if (!found && !target && asserts.length) {
-    const called = asserts.flatMap((a) => Array.from(a.matchAll(/([A-Za-z_]\w*)\s*\(/g), (m) => m[1] ?? ''));
-    target = called.find((name) => !name.startsWith('test') && parsed.some((f) => f.defs.some((d) => d.name === name)));
+    const called = asserts.flatMap((a) =>
+      Array.from(a.matchAll(/([A-Za-z_]\w*)\s*\(/g), (m) => m[1] ?? ''),
+    );
+    target = called.find(
+      (name) => !name.startsWith('test') && parsed.some((f) => f.defs.some((d) => d.name === name)),
+    );
   }
   if (!found && target) {
     const simple = target.split('.').pop() ?? target;
     for (const f of parsed) {
-      const def = f.defs.find((d) => d.qualname === target) ?? f.defs.find((d) => d.name === simple && !d.name.startsWith('test'));
+      const def =
+        f.defs.find((d) => d.qualname === target) ??
+        f.defs.find((d) => d.name === simple && !d.name.startsWith('test'));
       if (def) {
         found = { file: f, def };
         break;
@@ -241,12 +290,25 @@ export function extractTask(src: TaskSource): string | undefined {
     const scanned = scanPython(f.lines);
     let headerEnd = def.defLine + 1;
     while (headerEnd < def.end && !scanned[headerEnd]?.start) headerEnd++;
-    const header = f.lines.slice(def.defLine, headerEnd).map((s) => s.trim()).join(' ').replace(/:\s*(?:#.*)?$/, '');
+    const header = f.lines
+      .slice(def.defLine, headerEnd)
+      .map((s) => s.trim())
+      .join(' ')
+      .replace(/:\s*(?:#.*)?$/, '');
     // `def name(` → `Class.name(` for methods, so the model knows which one.
-    const signature = header.replace(/^(async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/, (_m, a: string | undefined) => `${a ?? ''}${def.qualname}`);
+    const signature = header.replace(
+      /^(async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/,
+      (_m, a: string | undefined) => `${a ?? ''}${def.qualname}`,
+    );
     const doc = docstringOf(f.lines, def, scanned);
     const head = [`Function under test: ${signature} (${f.path})`];
-    if (doc) head.push(doc.split('\n').map((l) => `    ${l}`.trimEnd()).join('\n'));
+    if (doc)
+      head.push(
+        doc
+          .split('\n')
+          .map((l) => `    ${l}`.trimEnd())
+          .join('\n'),
+      );
     out.unshift(...head);
   }
   return out.length ? out.join('\n') : undefined;
@@ -263,7 +325,10 @@ interface ParsedFile {
  * parametrized id by its function); a bare name anywhere. Never another file's function of that name
  * when the id's file is among the files.
  */
-function findTest(parsed: ParsedFile[], nodeId: string): { file: ParsedFile; def: PyDef; label: string } | undefined {
+function findTest(
+  parsed: ParsedFile[],
+  nodeId: string,
+): { file: ParsedFile; def: PyDef; label: string } | undefined {
   const id = parseNodeId(nodeId);
   const name = id.names[id.names.length - 1];
   if (!name) return undefined;
@@ -272,7 +337,10 @@ function findTest(parsed: ParsedFile[], nodeId: string): { file: ParsedFile; def
   const inFile = id.file ? parsed.filter((f) => samePyFile(f.path, id.file)) : [];
   const pools = inFile.length ? [inFile] : [parsed];
   for (const pool of pools) {
-    for (const match of [(d: PyDef) => d.qualname === qual, (d: PyDef) => id.names.length === 1 && d.name === name]) {
+    for (const match of [
+      (d: PyDef) => d.qualname === qual,
+      (d: PyDef) => id.names.length === 1 && d.name === name,
+    ]) {
       for (const file of pool) {
         const def = file.defs.find((d) => d.kind === 'def' && match(d));
         if (def) return { file, def, label };

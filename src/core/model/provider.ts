@@ -49,7 +49,8 @@ export interface ChatRequest {
  * - `tool-calls`: the model stopped to call tools (`toolCalls`); answer them and ask again.
  * - `other`: any reason the provider reported that is none of the above.
  */
-export type FinishReason = 'stop' | 'length' | 'cancelled' | 'content-filter' | 'tool-calls' | 'other';
+export type FinishReason =
+  'stop' | 'length' | 'cancelled' | 'content-filter' | 'tool-calls' | 'other';
 
 export interface ChatUsage {
   promptTokens: number;

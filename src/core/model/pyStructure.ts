@@ -132,7 +132,15 @@ export function findDefs(lines: string[], scanned: PyLine[] = scanPython(lines))
       else break;
     }
     const isClass = /^\s*class\b/.test(l.text);
-    defs.push({ kind: isClass ? 'class' : 'def', name: m[1] ?? '', qualname: m[1] ?? '', indent: l.indent, start, defLine: i, end });
+    defs.push({
+      kind: isClass ? 'class' : 'def',
+      name: m[1] ?? '',
+      qualname: m[1] ?? '',
+      indent: l.indent,
+      start,
+      defLine: i,
+      end,
+    });
   }
   for (let k = 0; k < defs.length; k++) {
     const d = defs[k];
@@ -150,7 +158,11 @@ export function findDefs(lines: string[], scanned: PyLine[] = scanPython(lines))
 }
 
 /** The docstring of a definition (its first statement, if a string literal), dedented. */
-export function docstringOf(lines: string[], def: PyDef, scanned: PyLine[] = scanPython(lines)): string | undefined {
+export function docstringOf(
+  lines: string[],
+  def: PyDef,
+  scanned: PyLine[] = scanPython(lines),
+): string | undefined {
   // The body starts after the logical line holding the `def` header (which may span lines).
   let i = def.defLine + 1;
   while (i < def.end && !scanned[i]?.start) i++;
@@ -170,7 +182,10 @@ export function docstringOf(lines: string[], def: PyDef, scanned: PyLine[] = sca
   let common = Infinity;
   for (const p of rest) common = Math.min(common, p.length - p.trimStart().length);
   if (common === Infinity) common = 0;
-  return [parts[0]?.trim() ?? ''].concat(parts.slice(1).map((p) => p.slice(common))).join('\n').trim();
+  return [parts[0]?.trim() ?? '']
+    .concat(parts.slice(1).map((p) => p.slice(common)))
+    .join('\n')
+    .trim();
 }
 
 /** Lines that are logical starts at indent 0 and not part of a def/class (imports, globals, main code). */
@@ -204,7 +219,10 @@ export function parseNodeId(nodeId: string): NodeIdParts {
   const parts = head.split('::');
   const first = parts[0] ?? '';
   const isFile = parts.length > 1 || /\.py$/.test(first);
-  const out: NodeIdParts = { file: isFile ? first.replace(/\\/g, '/') : '', names: (isFile ? parts.slice(1) : parts).filter(Boolean) };
+  const out: NodeIdParts = {
+    file: isFile ? first.replace(/\\/g, '/') : '',
+    names: (isFile ? parts.slice(1) : parts).filter(Boolean),
+  };
   if (params !== undefined) out.params = params;
   return out;
 }

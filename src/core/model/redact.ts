@@ -58,16 +58,75 @@ export interface RedactOptions {
 }
 
 const STRONG_SEGMENTS = new Set([
-  'password', 'passwords', 'passwd', 'passphrase', 'secret', 'secrets', 'credential', 'credentials', 'creds',
-  'apikey', 'apikeys', 'authtoken', 'accesstoken', 'refreshtoken', 'privatekey', 'secretkey', 'clientsecret',
-  'authorization', 'jwt',
+  'password',
+  'passwords',
+  'passwd',
+  'passphrase',
+  'secret',
+  'secrets',
+  'credential',
+  'credentials',
+  'creds',
+  'apikey',
+  'apikeys',
+  'authtoken',
+  'accesstoken',
+  'refreshtoken',
+  'privatekey',
+  'secretkey',
+  'clientsecret',
+  'authorization',
+  'jwt',
 ]);
 const AUTH_SEGMENTS = new Set(['auth', 'oauth']);
-const AUTH_FOLLOWERS = new Set(['header', 'headers', 'token', 'tokens', 'key', 'keys', 'string', 'value', 'data', 'info', 'pass']);
+const AUTH_FOLLOWERS = new Set([
+  'header',
+  'headers',
+  'token',
+  'tokens',
+  'key',
+  'keys',
+  'string',
+  'value',
+  'data',
+  'info',
+  'pass',
+]);
 const KEY_QUALIFIERS = new Set([
-  'api', 'access', 'secret', 'private', 'signing', 'encryption', 'master', 'client', 'auth', 'oauth', 'refresh',
-  'bearer', 'session', 'id', 'csrf', 'xsrf', 'github', 'gh', 'gitlab', 'slack', 'bot', 'personal', 'app', 'service',
-  'hf', 'openai', 'anthropic', 'aws', 'stripe', 'deploy', 'webhook', 'license', 'admin', 'root',
+  'api',
+  'access',
+  'secret',
+  'private',
+  'signing',
+  'encryption',
+  'master',
+  'client',
+  'auth',
+  'oauth',
+  'refresh',
+  'bearer',
+  'session',
+  'id',
+  'csrf',
+  'xsrf',
+  'github',
+  'gh',
+  'gitlab',
+  'slack',
+  'bot',
+  'personal',
+  'app',
+  'service',
+  'hf',
+  'openai',
+  'anthropic',
+  'aws',
+  'stripe',
+  'deploy',
+  'webhook',
+  'license',
+  'admin',
+  'root',
 ]);
 const KEY_NOUNS = new Set(['key', 'keys', 'token', 'tokens']);
 const WEAK_NAMES = new Set(['token', 'key']);
@@ -111,9 +170,11 @@ export function secretNameKind(name: string): SecretNameKind {
 export function passwordLooking(value: string): boolean {
   if (value.length < 8 || /[\s/\\]/.test(value) || value === REDACTED) return false;
   const kinds = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((re) => re.test(value)).length;
-  return kinds >= 3 || (kinds === 2 && value.length >= 12 && looksLikeRandomToken(value.padEnd(20, value)));
+  return (
+    kinds >= 3 ||
+    (kinds === 2 && value.length >= 12 && looksLikeRandomToken(value.padEnd(20, value)))
+  );
 }
-
 
 function valueFits(kind: SecretNameKind, value: string): boolean {
   if (kind === 'weak') return credentialLooking(value);
@@ -130,7 +191,10 @@ interface Span {
 const QUOTE_START = /^[rRbBuUfF]{0,2}('''|"""|'|")/;
 
 /** A Python-ish string literal at `i`: its content span. Unterminated single-line strings end at the line end. */
-function scanString(text: string, i: number): { contentStart: number; contentEnd: number; end: number } | undefined {
+function scanString(
+  text: string,
+  i: number,
+): { contentStart: number; contentEnd: number; end: number } | undefined {
   const m = QUOTE_START.exec(text.slice(i, i + 5));
   if (!m) return undefined;
   const quote = m[1] ?? '"';
@@ -172,8 +236,10 @@ function scanGroup(text: string, i: number, spans: Span[]): number {
       const s = scanString(text, j);
       if (s) {
         // Dict keys stay readable; only values are redacted.
-        const isKey = stack[stack.length - 1] === '{' && /^\s*:/.test(text.slice(s.end, s.end + 20));
-        if (s.contentEnd > s.contentStart && !isKey) found.push({ start: s.contentStart, end: s.contentEnd, replacement: REDACTED });
+        const isKey =
+          stack[stack.length - 1] === '{' && /^\s*:/.test(text.slice(s.end, s.end + 20));
+        if (s.contentEnd > s.contentStart && !isKey)
+          found.push({ start: s.contentStart, end: s.contentEnd, replacement: REDACTED });
         j = s.end;
         continue;
       }
@@ -188,7 +254,8 @@ function scanGroup(text: string, i: number, spans: Span[]): number {
 }
 
 const NAME = /(['"])([A-Za-z_][\w.-]*)\1|(--?)?\b([A-Za-z_][\w-]*)/g;
-const ANNOTATION = /^\s*:\s*[A-Za-z_][\w.]*(?:\[[^\]\n]*\])?(?:\s*\|\s*[A-Za-z_][\w.]*(?:\[[^\]\n]*\])?)*\s*(?==[^=])/;
+const ANNOTATION =
+  /^\s*:\s*[A-Za-z_][\w.]*(?:\[[^\]\n]*\])?(?:\s*\|\s*[A-Za-z_][\w.]*(?:\[[^\]\n]*\])?)*\s*(?==[^=])/;
 const SEPARATOR = /^\s*(==|!=|=|:)(?!=)\s*/;
 const BARE_VALUE = /^[^\s,;()[\]{}'"]+/;
 const LITERALS = new Set(['None', 'True', 'False', 'null', 'true', 'false', 'nil', 'undefined']);
@@ -209,7 +276,9 @@ function redactNamedValues(text: string, found: string[]): { text: string; count
       const ann = ANNOTATION.exec(text.slice(i, i + 200));
       if (ann) i += ann[0].length;
     }
-    const sep = SEPARATOR.exec(text.slice(i, i + 200)) ?? (flag ? /^[ \t]+/.exec(text.slice(i, i + 50)) : null);
+    const sep =
+      SEPARATOR.exec(text.slice(i, i + 200)) ??
+      (flag ? /^[ \t]+/.exec(text.slice(i, i + 50)) : null);
     if (!sep) continue;
     i += sep[0].length;
     const after = text.slice(i, i + 3);
@@ -218,7 +287,9 @@ function redactNamedValues(text: string, found: string[]): { text: string; count
     // `'Password: '`: the name and the "separator" are the content of a string, not a binding.
     const before = text[m.index - 1];
     if (!quotedName && (before === "'" || before === '"') && c === before) continue;
-    const str = /['"]/.test(after.replace(/^[rRbBuUfF]{1,2}/, '').charAt(0)) ? scanString(text, i) : undefined;
+    const str = /['"]/.test(after.replace(/^[rRbBuUfF]{1,2}/, '').charAt(0))
+      ? scanString(text, i)
+      : undefined;
     if (str) {
       const value = text.slice(str.contentStart, str.contentEnd);
       // Dotted numbers (versions, OIDs, addresses) are identifiers, not secrets.
@@ -237,7 +308,14 @@ function redactNamedValues(text: string, found: string[]): { text: string; count
     if (!bare) continue;
     const value = bare[0];
     const nextChar = text[i + value.length] ?? '';
-    if (LITERALS.has(value) || value.startsWith('=') || value.startsWith('-') || nextChar === '(' || nextChar === '[') continue;
+    if (
+      LITERALS.has(value) ||
+      value.startsWith('=') ||
+      value.startsWith('-') ||
+      nextChar === '(' ||
+      nextChar === '['
+    )
+      continue;
     // Numbers (flags, sizes, enum values) and placeholders (`%s`, `$VAR`, `<token>`) are not secrets.
     if (/^[-+]?\d[\d_]*(?:\.\d+)?$/.test(value) || PLACEHOLDER.test(value)) continue;
     const identifier = /^[A-Za-z_]\w*$/.test(value);
@@ -267,11 +345,19 @@ function applySpans(text: string, spans: Span[], found: string[]): { text: strin
   return { text: out + text.slice(pos), count };
 }
 
-const PEM = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY( BLOCK)?-----(?:(?:[A-Za-z0-9+/=\s:,-]|\\[nr])*?-----END \1PRIVATE KEY\2-----|(?:[A-Za-z0-9+/=]|\\[nr]|[ \t]*\r?\n)*)/g;
+const PEM =
+  /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY( BLOCK)?-----(?:(?:[A-Za-z0-9+/=\s:,-]|\\[nr])*?-----END \1PRIVATE KEY\2-----|(?:[A-Za-z0-9+/=]|\\[nr]|[ \t]*\r?\n)*)/g;
 
-const PATTERNS: { re: RegExp; keep?: (groups: string[]) => string; valid?: (s: string) => boolean }[] = [
+const PATTERNS: {
+  re: RegExp;
+  keep?: (groups: string[]) => string;
+  valid?: (s: string) => boolean;
+}[] = [
   { re: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g },
-  { re: /\bsk-(?:proj-|ant-|svcacct-|admin-|live-|test-)?[A-Za-z0-9_-]{20,}/g, valid: (s) => /\d/.test(s) && /[A-Za-z0-9]{10}/.test(s.slice(3)) },
+  {
+    re: /\bsk-(?:proj-|ant-|svcacct-|admin-|live-|test-)?[A-Za-z0-9_-]{20,}/g,
+    valid: (s) => /\d/.test(s) && /[A-Za-z0-9]{10}/.test(s.slice(3)),
+  },
   { re: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}/g },
   { re: /\bgithub_pat_[A-Za-z0-9_]{30,}/g },
   { re: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/g },
@@ -282,7 +368,11 @@ const PATTERNS: { re: RegExp; keep?: (groups: string[]) => string; valid?: (s: s
   { re: /\bglpat-[A-Za-z0-9_-]{20,}/g },
   { re: /\bnpm_[A-Za-z0-9]{36}\b/g },
   // `Bearer <token>` / `Basic <base64>`: keep the scheme word so the text still reads as a header.
-  { re: /\b(Bearer|Basic)([ \t]+)([A-Za-z0-9._~+/-]{8,}=*)/gi, keep: (m) => `${m[1] ?? ''}${m[2] ?? ''}`, valid: (s) => /\d/.test(s) || /[+/=]/.test(s) },
+  {
+    re: /\b(Bearer|Basic)([ \t]+)([A-Za-z0-9._~+/-]{8,}=*)/gi,
+    keep: (m) => `${m[1] ?? ''}${m[2] ?? ''}`,
+    valid: (s) => /\d/.test(s) || /[+/=]/.test(s),
+  },
 ];
 
 function entropy(s: string): number {
@@ -311,14 +401,20 @@ export function looksLikeRandomToken(token: string): boolean {
   if (letters.length < 4 || digits < 2) return false;
   // Test data such as `abcdef…0123…` counts up; random text does not.
   let ascending = 0;
-  for (let i = 1; i < longest.length; i++) if (longest.charCodeAt(i) - longest.charCodeAt(i - 1) === 1) ascending++;
+  for (let i = 1; i < longest.length; i++)
+    if (longest.charCodeAt(i) - longest.charCodeAt(i - 1) === 1) ascending++;
   if (ascending / longest.length > 0.5) return false;
   // Identifiers are made of words: about 40% of their letters are vowels, digits are few and a
   // capital is followed by lower case. Random keys draw vowels at about 23% (6 of 26), digits at
   // 16-28%, and half their capitals are followed by another capital or a digit.
   const vowels = letters.filter((ch) => 'aeiouyAEIOUY'.includes(ch)).length;
   const capsBeforeNonLower = (longest.match(/[A-Z](?=[A-Z0-9])/g) ?? []).length;
-  if (vowels / letters.length >= 0.3 && digits / longest.length < 0.2 && capsBeforeNonLower / longest.length < 0.15) return false;
+  if (
+    vowels / letters.length >= 0.3 &&
+    digits / longest.length < 0.2 &&
+    capsBeforeNonLower / longest.length < 0.15
+  )
+    return false;
   // Normalised by the best a string of this length could reach (capped at a 64-symbol alphabet).
   const ideal = Math.log2(Math.min(longest.length, 64));
   return entropy(longest) / ideal >= 0.75;
@@ -377,7 +473,10 @@ function escapeRegExp(s: string): string {
  * `originalText`, the placeholder standing for any text; when all matches agree, the original
  * content is put back. `unresolved` counts lines that still hold a placeholder.
  */
-export function restoreRedacted(modelText: string, originalText: string): { text: string; unresolved: number } {
+export function restoreRedacted(
+  modelText: string,
+  originalText: string,
+): { text: string; unresolved: number } {
   if (!modelText.includes(REDACTED)) return { text: modelText, unresolved: 0 };
   const originals = originalText.split(/\r?\n/).map((l) => l.trim());
   let unresolved = 0;

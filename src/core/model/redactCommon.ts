@@ -4,7 +4,8 @@
 export const REDACTED = '<redacted>';
 
 /** `%s`, `$VAR`, `${VAR}`, `<name>`, `{name}`: stand-ins, not values. */
-export const PLACEHOLDER = /^(?:%[-#0 +]*\d*(?:\.\d+)?[a-z]|\$\{?\w+\}?|<[^>]*>?[.,:;!?]*|\{\w*\})$/;
+export const PLACEHOLDER =
+  /^(?:%[-#0 +]*\d*(?:\.\d+)?[a-z]|\$\{?\w+\}?|<[^>]*>?[.,:;!?]*|\{\w*\})$/;
 
 /** URLs are addresses, not credentials: the random-token rule skips them; credentials in them have their own rules. */
 export const URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>()]+/gi;
@@ -14,5 +15,10 @@ export function credentialLooking(value: string): boolean {
 }
 
 export function placeholderLike(value: string): boolean {
-  return PLACEHOLDER.test(value) || /^(?:\*+|x+|X+|\.{3}|…)$/.test(value) || value === REDACTED || /^%\(\w+\)s$/.test(value);
+  return (
+    PLACEHOLDER.test(value) ||
+    /^(?:\*+|x+|X+|\.{3}|…)$/.test(value) ||
+    value === REDACTED ||
+    /^%\(\w+\)s$/.test(value)
+  );
 }

@@ -3,7 +3,8 @@
 import { credentialLooking, placeholderLike, REDACTED, URL } from './redactCommon';
 import { compileSecrets } from './secretValues';
 
-const SCHEME_URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/?#'"<>]*):([^\s@/?#'"<>]+)@(?=[^\s@/?#'"<>]*[\w\]])/gi;
+const SCHEME_URL_USERINFO =
+  /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/?#'"<>]*):([^\s@/?#'"<>]+)@(?=[^\s@/?#'"<>]*[\w\]])/gi;
 const SCHEME_URL_TOKEN = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/?#'"<>]{16,})@(?=[\w[])/gi;
 /** `netloc='user:pass@host'` and the like: a whole string literal that is credentials @ host. */
 const NETLOC = /(['"])([^\s'"@:/]*):([^\s'"@/]+)@([\w.[\]-]+(?::\d+)?)\1/g;
@@ -14,7 +15,8 @@ const WEBHOOKS: RegExp[] = [
   /\b(https?:\/\/[\w.-]+\.logic\.azure\.com[^\s'"<>?]*\?[^\s'"<>]*?\bsig=)[^\s&'"<>]+/gi,
 ];
 /** Query parameters whose values are credentials, inside URLs. */
-const SECRET_QUERY = /([?&](?:sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential|token|access_token|refresh_token|id_token|api_key|apikey|key|secret|client_secret|password|passwd|pass|pwd|auth)=)([^&\s'"<>#]{6,})/gi;
+const SECRET_QUERY =
+  /([?&](?:sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential|token|access_token|refresh_token|id_token|api_key|apikey|key|secret|client_secret|password|passwd|pass|pwd|auth)=)([^&\s'"<>#]{6,})/gi;
 
 /** Rule 4 of redact.ts: credentials and webhook secrets inside URLs. */
 export function redactUrls(text: string, found: string[] = []): { text: string; count: number } {
@@ -45,18 +47,23 @@ export function redactUrls(text: string, found: string[] = []): { text: string; 
     });
   }
   // Query values only inside URLs: `&key=` elsewhere is code.
-  out = out.replace(URL, (url: string) => url.replace(SECRET_QUERY, (m, key: string, value: string) => {
-    if (placeholderLike(value)) return m;
-    count++;
-    found.push(value);
-    return `${key}${REDACTED}`;
-  }));
+  out = out.replace(URL, (url: string) =>
+    url.replace(SECRET_QUERY, (m, key: string, value: string) => {
+      if (placeholderLike(value)) return m;
+      count++;
+      found.push(value);
+      return `${key}${REDACTED}`;
+    }),
+  );
   return { text: out, count };
 }
 
 /** Rule 6 of redact.ts: known secret values and their encodings. Compiled searches are kept per list of values. */
 const compiled = new Map<string, RegExp | undefined>();
-export function redactKnown(text: string, secrets: readonly string[]): { text: string; count: number } {
+export function redactKnown(
+  text: string,
+  secrets: readonly string[],
+): { text: string; count: number } {
   if (secrets.length === 0) return { text, count: 0 };
   const key = secrets.join('\u0000');
   let re = compiled.get(key);
@@ -73,4 +80,3 @@ export function redactKnown(text: string, secrets: readonly string[]): { text: s
   });
   return { text: out, count };
 }
-

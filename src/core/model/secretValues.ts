@@ -11,13 +11,45 @@ export const MIN_SECRET_LENGTH = 6;
 const MIN_VARIANT_LENGTH = 8;
 
 const SECRET_WORDS = new Set([
-  'PASSWORD', 'PASSWORDS', 'PASSWD', 'PASS', 'PWD', 'PW', 'SECRET', 'SECRETS', 'TOKEN', 'TOKENS', 'KEY', 'KEYS',
-  'APIKEY', 'CREDENTIAL', 'CREDENTIALS', 'CREDS', 'AUTH', 'PRIVATE', 'SIGNATURE', 'SALT', 'SESSION', 'COOKIE',
-  'PASSPHRASE', 'DSN', 'CONNSTR', 'WEBHOOK',
+  'PASSWORD',
+  'PASSWORDS',
+  'PASSWD',
+  'PASS',
+  'PWD',
+  'PW',
+  'SECRET',
+  'SECRETS',
+  'TOKEN',
+  'TOKENS',
+  'KEY',
+  'KEYS',
+  'APIKEY',
+  'CREDENTIAL',
+  'CREDENTIALS',
+  'CREDS',
+  'AUTH',
+  'PRIVATE',
+  'SIGNATURE',
+  'SALT',
+  'SESSION',
+  'COOKIE',
+  'PASSPHRASE',
+  'DSN',
+  'CONNSTR',
+  'WEBHOOK',
 ]);
 /** Variables that hold paths, sockets or shell state, not secrets, though their names match. */
-const NOT_SECRET = new Set(['PWD', 'OLDPWD', 'SSH_AUTH_SOCK', 'GPG_AGENT_INFO', 'XAUTHORITY', 'KEYTIMEOUT', 'GNOME_KEYRING_CONTROL']);
-const PATHLIKE_SUFFIX = /_(?:FILE|PATH|DIR|SOCK|SOCKET|HOME|TYPE|ID_FILE|LENGTH|SIZE|TIMEOUT|NAME)$/;
+const NOT_SECRET = new Set([
+  'PWD',
+  'OLDPWD',
+  'SSH_AUTH_SOCK',
+  'GPG_AGENT_INFO',
+  'XAUTHORITY',
+  'KEYTIMEOUT',
+  'GNOME_KEYRING_CONTROL',
+]);
+const PATHLIKE_SUFFIX =
+  /_(?:FILE|PATH|DIR|SOCK|SOCKET|HOME|TYPE|ID_FILE|LENGTH|SIZE|TIMEOUT|NAME)$/;
 
 /** Does an environment variable's name say its value is secret? */
 export function isSecretEnvName(name: string): boolean {
@@ -25,10 +57,13 @@ export function isSecretEnvName(name: string): boolean {
   if (NOT_SECRET.has(upper) || PATHLIKE_SUFFIX.test(upper)) return false;
   const words = upper.split(/[^A-Z0-9]+/).filter(Boolean);
   // PGPASSWORD, DBPASSWD, MYSECRET, GITHUBTOKEN: the secret word glued to a prefix.
-  return words.some((w) => SECRET_WORDS.has(w) || /(?:PASSWORD|PASSWD|SECRET|TOKEN|APIKEY)$/.test(w));
+  return words.some(
+    (w) => SECRET_WORDS.has(w) || /(?:PASSWORD|PASSWD|SECRET|TOKEN|APIKEY)$/.test(w),
+  );
 }
 
-const NOT_A_SECRET_VALUE = /^(?:true|false|yes|no|on|off|none|null|undefined|enabled|disabled|\d{1,9})$/i;
+const NOT_A_SECRET_VALUE =
+  /^(?:true|false|yes|no|on|off|none|null|undefined|enabled|disabled|\d{1,9})$/i;
 
 /** Values of secret-named variables that are long and specific enough to search for. */
 export function envSecrets(env: Readonly<Record<string, string | undefined>>): string[] {
@@ -43,7 +78,13 @@ export function envSecrets(env: Readonly<Record<string, string | undefined>>): s
 }
 
 /** Everything a fix run must keep from the model: secret env values of the run plus `extra`. */
-export function knownSecrets(opts: { secrets?: readonly string[]; recordOptions: { env?: Readonly<Record<string, string | undefined>>; programEnv?: Readonly<Record<string, string>> } }): string[] {
+export function knownSecrets(opts: {
+  secrets?: readonly string[];
+  recordOptions: {
+    env?: Readonly<Record<string, string | undefined>>;
+    programEnv?: Readonly<Record<string, string>>;
+  };
+}): string[] {
   const env = { ...(opts.recordOptions.env ?? process.env), ...opts.recordOptions.programEnv };
   const extra = (opts.secrets ?? []).filter((s) => s.length >= MIN_SECRET_LENGTH);
   return [...new Set([...envSecrets(env), ...extra])];
@@ -52,7 +93,9 @@ export function knownSecrets(opts: { secrets?: readonly string[]; recordOptions:
 function base64Variants(bytes: Buffer): string[] {
   const out: string[] = [];
   for (let k = 0; k < 3; k++) {
-    const enc = Buffer.concat([Buffer.alloc(k), bytes]).toString('base64').replace(/=+$/, '');
+    const enc = Buffer.concat([Buffer.alloc(k), bytes])
+      .toString('base64')
+      .replace(/=+$/, '');
     // Characters that depend only on the secret's bytes: skip those mixed with what precedes it,
     // and the last one when it is mixed with what follows.
     const first = Math.ceil((8 * k) / 6);
@@ -88,7 +131,8 @@ function escapeRegExp(s: string): string {
 /** One search for all forms of all values (longest first, so a form is replaced whole), or undefined. */
 export function compileSecrets(values: readonly string[]): RegExp | undefined {
   const forms = new Set<string>();
-  for (const v of values) if (v.length >= MIN_SECRET_LENGTH) for (const f of secretVariants(v)) forms.add(f);
+  for (const v of values)
+    if (v.length >= MIN_SECRET_LENGTH) for (const f of secretVariants(v)) forms.add(f);
   if (forms.size === 0) return undefined;
   const sorted = [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp);
   return new RegExp(sorted.join('|'), 'g');

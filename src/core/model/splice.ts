@@ -20,7 +20,12 @@ function lines(text: string): string[] {
  * `arr.splice(start, deleteCount, ...items)` without spreading `items` into call arguments: a spread
  * of a few hundred thousand lines (a huge answer) overflows the stack.
  */
-export function spliceLines<T>(arr: T[], start: number, deleteCount: number, items: readonly T[]): void {
+export function spliceLines<T>(
+  arr: T[],
+  start: number,
+  deleteCount: number,
+  items: readonly T[],
+): void {
   const rest = arr.splice(start);
   for (const x of items) arr.push(x);
   for (let i = deleteCount; i < rest.length; i++) arr.push(rest[i] as T);
@@ -38,7 +43,9 @@ export function dedent(text: string): string {
   const ls = lines(text);
   const widths = ls.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length);
   const common = minOf(widths);
-  return common ? ls.map((l) => l.slice(Math.min(common, l.length - l.trimStart().length))).join('\n') : text;
+  return common
+    ? ls.map((l) => l.slice(Math.min(common, l.length - l.trimStart().length))).join('\n')
+    : text;
 }
 
 function topDefs(ls: string[]): PyDef[] {
@@ -116,7 +123,8 @@ export function spliceFragment(original: string, fragment: string): SpliceResult
       const fileScanned = scanPython(file);
       let at = -1;
       file.forEach((x, k) => {
-        if (fileScanned[k]?.start && fileScanned[k].indent === 0 && IMPORT.test(x)) at = statementSpan(file, k)[1];
+        if (fileScanned[k]?.start && fileScanned[k].indent === 0 && IMPORT.test(x))
+          at = statementSpan(file, k)[1];
       });
       spliceLines(file, at < 0 ? 0 : at, 0, stmt);
       result.added.push(first);
@@ -126,14 +134,22 @@ export function spliceFragment(original: string, fragment: string): SpliceResult
     const fileScanned = scanPython(file);
     const fileTopDefs = topDefs(file);
     const at = target
-      ? file.findIndex((x, k) => fileScanned[k]?.start && fileScanned[k].indent === 0 && ASSIGN.exec(x)?.[1] === target && !fileTopDefs.some((d) => k >= d.start && k < d.end))
+      ? file.findIndex(
+          (x, k) =>
+            fileScanned[k]?.start &&
+            fileScanned[k].indent === 0 &&
+            ASSIGN.exec(x)?.[1] === target &&
+            !fileTopDefs.some((d) => k >= d.start && k < d.end),
+        )
       : -1;
     if (at >= 0) {
       const [fs, fe] = statementSpan(file, at);
       spliceLines(file, fs, fe - fs, stmt);
       result.replaced.push(target ?? first);
     } else {
-      result.problems.push(`Ignored a top-level statement that matches nothing in the file: ${first}`);
+      result.problems.push(
+        `Ignored a top-level statement that matches nothing in the file: ${first}`,
+      );
     }
     i = e - 1;
   }
@@ -142,7 +158,9 @@ export function spliceFragment(original: string, fragment: string): SpliceResult
   for (const d of fragTop) {
     const body = frag.slice(d.start, d.end);
     const defs = findDefs(file);
-    const top = defs.find((x) => x.parent === undefined && x.name === d.name && x.kind === d.kind) ?? defs.find((x) => x.parent === undefined && x.name === d.name);
+    const top =
+      defs.find((x) => x.parent === undefined && x.name === d.name && x.kind === d.kind) ??
+      defs.find((x) => x.parent === undefined && x.name === d.name);
     if (top && d.kind === 'class' && top.kind === 'class') {
       const origMembers = defs.filter((x) => x.parent === defs.indexOf(top)).map((x) => x.name);
       const fragMembers = fragDefs.filter((x) => x.parent === fragDefs.indexOf(d));
@@ -156,10 +174,17 @@ export function spliceFragment(original: string, fragment: string): SpliceResult
           const existing = cur.find((x) => x.parent === cur.indexOf(cls) && x.name === m.name);
           const mBody = dedent(frag.slice(m.start, m.end).join('\n')).split('\n');
           if (existing) {
-            spliceLines(file, existing.start, existing.end - existing.start, reindent(mBody, leading(file[existing.defLine])));
+            spliceLines(
+              file,
+              existing.start,
+              existing.end - existing.start,
+              reindent(mBody, leading(file[existing.defLine])),
+            );
             result.replaced.push(`${d.name}.${m.name}`);
           } else {
-            const memberIndent = leading(frag[m.defLine]).length ? leading(file[cls.defLine]) + '    ' : '    ';
+            const memberIndent = leading(frag[m.defLine]).length
+              ? leading(file[cls.defLine]) + '    '
+              : '    ';
             spliceLines(file, cls.end, 0, ['', ...reindent(mBody, memberIndent)]);
             result.added.push(`${d.name}.${m.name}`);
           }
@@ -183,7 +208,9 @@ export function spliceFragment(original: string, fragment: string): SpliceResult
       continue;
     }
     if (nested.length > 1) {
-      result.problems.push(`"${d.name}" matches several definitions (${nested.map((x) => x.qualname).join(', ')}); name the class it belongs to.`);
+      result.problems.push(
+        `"${d.name}" matches several definitions (${nested.map((x) => x.qualname).join(', ')}); name the class it belongs to.`,
+      );
       continue;
     }
     // A new definition: after the previous fragment definition, else after the last top-level one.

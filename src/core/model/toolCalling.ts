@@ -12,7 +12,11 @@ import type { ChatMessage, ToolCall } from './provider';
 /** The model or server does not take `tools`: ask again without them. */
 export class ToolsRejectedError extends UserError {
   constructor(readonly reason: string) {
-    super('model-unavailable', `The model endpoint does not accept tool calls: ${reason}`, 'Tracefix asks without the trace tools (the NExT text is still in the prompt).');
+    super(
+      'model-unavailable',
+      `The model endpoint does not accept tool calls: ${reason}`,
+      'Tracefix asks without the trace tools (the NExT text is still in the prompt).',
+    );
   }
 }
 
@@ -21,17 +25,28 @@ export const MAX_TOOL_ARGUMENT_CHARS = 20_000;
 /** Most tool calls taken from one answer. */
 export const MAX_CALLS_PER_ANSWER = 16;
 
-export function toOpenAIMessages(messages: ChatMessage[]): OpenAI.Chat.ChatCompletionMessageParam[] {
+export function toOpenAIMessages(
+  messages: ChatMessage[],
+): OpenAI.Chat.ChatCompletionMessageParam[] {
   return messages.map((m): OpenAI.Chat.ChatCompletionMessageParam => {
-    if (m.role === 'tool') return { role: 'tool', tool_call_id: m.toolCallId ?? '', content: m.content };
+    if (m.role === 'tool')
+      return { role: 'tool', tool_call_id: m.toolCallId ?? '', content: m.content };
     if (m.role === 'assistant' && m.toolCalls?.length) {
       return {
         role: 'assistant',
         content: m.content || null,
-        tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
+        tool_calls: m.toolCalls.map((c) => ({
+          id: c.id,
+          type: 'function',
+          function: { name: c.name, arguments: c.arguments },
+        })),
       };
     }
-    return m.role === 'assistant' ? { role: 'assistant', content: m.content } : m.role === 'system' ? { role: 'system', content: m.content } : { role: 'user', content: m.content };
+    return m.role === 'assistant'
+      ? { role: 'assistant', content: m.content }
+      : m.role === 'system'
+        ? { role: 'system', content: m.content }
+        : { role: 'user', content: m.content };
   });
 }
 
@@ -51,7 +66,11 @@ export function toolCallsOf(message: unknown): ToolCall[] {
     const fn = (c as { function?: { name?: unknown; arguments?: unknown } }).function;
     if (!fn || typeof fn.name !== 'string' || out.length >= MAX_CALLS_PER_ANSWER) continue;
     const id = (c as { id?: unknown }).id;
-    out.push({ id: typeof id === 'string' && id ? id : freshId(i), name: fn.name, arguments: argumentsText(fn.arguments).slice(0, MAX_TOOL_ARGUMENT_CHARS) });
+    out.push({
+      id: typeof id === 'string' && id ? id : freshId(i),
+      name: fn.name,
+      arguments: argumentsText(fn.arguments).slice(0, MAX_TOOL_ARGUMENT_CHARS),
+    });
   }
   return out;
 }
@@ -77,7 +96,11 @@ export class ToolCallAccumulator {
 
   push(deltas: unknown): void {
     if (!Array.isArray(deltas)) return;
-    for (const d of deltas as { index?: unknown; id?: unknown; function?: { name?: unknown; arguments?: unknown } }[]) {
+    for (const d of deltas as {
+      index?: unknown;
+      id?: unknown;
+      function?: { name?: unknown; arguments?: unknown };
+    }[]) {
       const index = typeof d.index === 'number' ? d.index : this.calls.size;
       let c = this.calls.get(index);
       if (!c) {
@@ -89,7 +112,8 @@ export class ToolCallAccumulator {
       const name = d.function?.name;
       if (typeof name === 'string' && name !== c.name) c.name += name;
       const piece = argumentsText(d.function?.arguments);
-      if (piece && c.arguments.length < MAX_TOOL_ARGUMENT_CHARS) c.arguments += piece.slice(0, MAX_TOOL_ARGUMENT_CHARS - c.arguments.length);
+      if (piece && c.arguments.length < MAX_TOOL_ARGUMENT_CHARS)
+        c.arguments += piece.slice(0, MAX_TOOL_ARGUMENT_CHARS - c.arguments.length);
       this.chars += piece.length;
     }
   }
@@ -99,12 +123,16 @@ export class ToolCallAccumulator {
   }
 
   result(): ToolCall[] {
-    return [...this.calls.entries()].sort((a, b) => a[0] - b[0]).filter(([, c]) => c.name).map(([i, c]) => ({ id: c.id || freshId(i), name: c.name, arguments: c.arguments }));
+    return [...this.calls.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .filter(([, c]) => c.name)
+      .map(([i, c]) => ({ id: c.id || freshId(i), name: c.name, arguments: c.arguments }));
   }
 }
 
 const TOOLS_WORDS = /\btools?\b|tool[_ ]choice|function[_ ]call|functions?\b|jinja/i;
-const NOT_ABOUT_TOOLS = /context[_ ]length|maximum context|too many tokens|model.{0,80}(?:does not exist|not found)/i;
+const NOT_ABOUT_TOOLS =
+  /context[_ ]length|maximum context|too many tokens|model.{0,80}(?:does not exist|not found)/i;
 
 /**
  * Why a request that offered tools was refused because of them, or undefined when the error is
@@ -117,12 +145,14 @@ export function toolsRejection(e: unknown): string | undefined {
   const api = e as APIError<number | undefined, Headers | undefined, object | undefined>;
   const status = api.status;
   const body: unknown = api.error;
-  const said = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : undefined;
+  const said =
+    typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : undefined;
   const msg = (typeof said === 'string' ? said : api.message).replace(/\s+/g, ' ').trim();
   if (NOT_ABOUT_TOOLS.test(msg)) return undefined;
   const code = typeof api.code === 'string' ? api.code : '';
   if (code === 'context_length_exceeded' || code === 'model_not_found') return undefined;
   if (status === 400 || status === 422) return `HTTP ${status}: ${msg.slice(0, 300)}`;
-  if (status !== undefined && status >= 500 && TOOLS_WORDS.test(msg)) return `HTTP ${status}: ${msg.slice(0, 300)}`;
+  if (status !== undefined && status >= 500 && TOOLS_WORDS.test(msg))
+    return `HTTP ${status}: ${msg.slice(0, 300)}`;
   return undefined;
 }

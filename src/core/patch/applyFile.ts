@@ -34,7 +34,12 @@ export interface WritePatchedFileResult {
 const MAX_BACKUPS = 1000;
 
 /** Creates the first free `<file>.orig`, `<file>.orig.1`, … with `bytes`; never replaces a file. */
-export async function writeBackup(filePath: string, bytes: Uint8Array, mode: number, shown = filePath): Promise<string> {
+export async function writeBackup(
+  filePath: string,
+  bytes: Uint8Array,
+  mode: number,
+  shown = filePath,
+): Promise<string> {
   for (let n = 0; n < MAX_BACKUPS; n++) {
     const candidate = n === 0 ? `${filePath}.orig` : `${filePath}.orig.${n}`;
     try {
@@ -44,8 +49,11 @@ export async function writeBackup(filePath: string, bytes: Uint8Array, mode: num
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
   }
-  throw new UserError('bad-argument', `${shown}.orig through ${shown}.orig.${MAX_BACKUPS - 1} all exist, so no backup could be kept; nothing was written.`,
-    'Remove old backups, or apply with --no-backup.');
+  throw new UserError(
+    'bad-argument',
+    `${shown}.orig through ${shown}.orig.${MAX_BACKUPS - 1} all exist, so no backup could be kept; nothing was written.`,
+    'Remove old backups, or apply with --no-backup.',
+  );
 }
 
 /** Reads a file's bytes; `file-not-found` UserError when it is missing. */
@@ -53,12 +61,17 @@ export async function readSourceBytes(filePath: string, shown = filePath): Promi
   try {
     return await fs.readFile(filePath);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError('file-not-found', `${shown} does not exist.`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new UserError('file-not-found', `${shown} does not exist.`);
     throw e;
   }
 }
 
-export async function writePatchedFile(filePath: string, newText: string, options: WritePatchedFileOptions = {}): Promise<WritePatchedFileResult> {
+export async function writePatchedFile(
+  filePath: string,
+  newText: string,
+  options: WritePatchedFileOptions = {},
+): Promise<WritePatchedFileResult> {
   const shown = options.displayPath ?? filePath;
   const target = await fs.realpath(filePath).catch(() => filePath);
   const bytes = await readSourceBytes(target, shown);
@@ -66,14 +79,21 @@ export async function writePatchedFile(filePath: string, newText: string, option
   const baseText = options.baseText ?? decodeSource(bytes).text;
   if (options.expectedHash !== undefined) {
     const m = matchSource(bytes, baseText);
-    const matches = m !== undefined && (hashText(baseText) === options.expectedHash || hashText(m.text) === options.expectedHash);
+    const matches =
+      m !== undefined &&
+      (hashText(baseText) === options.expectedHash || hashText(m.text) === options.expectedHash);
     if (!matches) throw changedSinceTrace(shown);
   }
   const patched = patchSourceBytes(bytes, baseText, newText, shown);
-  if (Buffer.compare(patched.bytes, bytes) === 0) return { path: filePath, changed: false, encoding: patched.encoding };
-  const backupPath = options.backup === false ? undefined : await writeBackup(filePath, bytes, mode, shown);
+  if (Buffer.compare(patched.bytes, bytes) === 0)
+    return { path: filePath, changed: false, encoding: patched.encoding };
+  const backupPath =
+    options.backup === false ? undefined : await writeBackup(filePath, bytes, mode, shown);
   // Same directory, so the rename is atomic and a crash never leaves a half-written source file.
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.tracefix-${process.pid}-${Date.now()}.tmp`);
+  const tmp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.tracefix-${process.pid}-${Date.now()}.tmp`,
+  );
   try {
     await fs.writeFile(tmp, patched.bytes, { mode: mode & 0o777, flag: 'wx' });
     await fs.chmod(tmp, mode & 0o7777);

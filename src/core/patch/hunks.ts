@@ -49,7 +49,10 @@ function summarize(h: Omit<Hunk, 'summary'>): string {
   const b = h.endLine;
   const range = b > a ? `lines ${a}–${b}` : `line ${a}`;
   const n = h.newLines.length;
-  if (h.startLine === h.endLine) return h.startLine === 0 ? `Insert ${n} line${n === 1 ? '' : 's'} at the top` : `Insert ${n} line${n === 1 ? '' : 's'} after line ${h.startLine}`;
+  if (h.startLine === h.endLine)
+    return h.startLine === 0
+      ? `Insert ${n} line${n === 1 ? '' : 's'} at the top`
+      : `Insert ${n} line${n === 1 ? '' : 's'} after line ${h.startLine}`;
   if (n === 0) return `Delete ${range}`;
   return `Change ${range}`;
 }
@@ -88,7 +91,10 @@ export function computeHunks(oldText: string, newText: string): Hunk[] {
 export function unifiedDiff(path: string, oldText: string, newText: string, context = 3): string {
   const lf = (t: string): string => t.replace(/\r\n/g, '\n');
   const p = path.replace(/\\/g, '/');
-  return createTwoFilesPatch(`a/${p}`, `b/${p}`, lf(oldText), lf(newText), undefined, undefined, { context, headerOptions: FILE_HEADERS_ONLY });
+  return createTwoFilesPatch(`a/${p}`, `b/${p}`, lf(oldText), lf(newText), undefined, undefined, {
+    context,
+    headerOptions: FILE_HEADERS_ONLY,
+  });
 }
 
 export function diffFile(path: string, oldText: string, newText: string): FilePatch {
@@ -119,7 +125,11 @@ export function applyHunks(text: string, hunks: readonly Hunk[]): string {
       h.endLine - h.startLine === h.oldLines.length &&
       h.oldLines.every((l, i) => lines[h.startLine + i] === l);
     if (!fits) {
-      throw new UserError('patch-conflict', `The change at line ${h.startLine + 1} no longer matches the file (it was edited, or changes overlap).`, 'Run Explain & Fix again on the current file.');
+      throw new UserError(
+        'patch-conflict',
+        `The change at line ${h.startLine + 1} no longer matches the file (it was edited, or changes overlap).`,
+        'Run Explain & Fix again on the current file.',
+      );
     }
     const rest = lines.splice(h.startLine);
     for (const l of h.newLines) lines.push(l);

@@ -7,7 +7,14 @@
 import { UserError } from '../errors';
 import { changedSinceTrace } from './guard';
 import { computeHunks, splitLines, type Hunk } from './hunks';
-import { decodeAs, decodeSource, describeEncoding, encodeAs, hasUtf8Bom, type SourceEncoding } from './sourceEncoding';
+import {
+  decodeAs,
+  decodeSource,
+  describeEncoding,
+  encodeAs,
+  hasUtf8Bom,
+  type SourceEncoding,
+} from './sourceEncoding';
 
 const BOM_CHAR = '\ufeff';
 const CR = 0x0d;
@@ -57,12 +64,23 @@ export function matchSource(bytes: Uint8Array, baseText: string): SourceMatch | 
   const decoded = decodeSource(bytes);
   const base = stripBom(baseText);
   if (decoded.text === base) {
-    return { encoding: decoded.encoding, decodeLine: (b) => decodeAs(decoded.encoding, b), text: decoded.text, lossy: !decoded.lossless };
+    return {
+      encoding: decoded.encoding,
+      decodeLine: (b) => decodeAs(decoded.encoding, b),
+      text: decoded.text,
+      lossy: !decoded.lossless,
+    };
   }
   const body = hasUtf8Bom(bytes) ? bytes.subarray(3) : bytes;
   const utf8 = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
   const lossy = utf8(body);
-  if (lossy === base) return { encoding: decoded.encoding, decodeLine: utf8, text: lossy, lossy: Buffer.compare(Buffer.from(lossy, 'utf8'), Buffer.from(body)) !== 0 };
+  if (lossy === base)
+    return {
+      encoding: decoded.encoding,
+      decodeLine: utf8,
+      text: lossy,
+      lossy: Buffer.compare(Buffer.from(lossy, 'utf8'), Buffer.from(body)) !== 0,
+    };
   return undefined;
 }
 
@@ -72,7 +90,11 @@ const toLf = (t: string): string => stripBom(t).replace(/\r\n?/g, '\n');
  * Does an editor's text (decoded as `encoding`, line ends normalized as editors do) show the same
  * file as `baseText`? Also true when the base text was read as UTF-8 from a file in another encoding.
  */
-export function textMatchesBase(text: string, encoding: SourceEncoding | undefined, baseText: string): boolean {
+export function textMatchesBase(
+  text: string,
+  encoding: SourceEncoding | undefined,
+  baseText: string,
+): boolean {
   const base = toLf(baseText);
   if (toLf(text) === base) return true;
   // The editor read the file in its encoding, the base text as UTF-8 …
@@ -111,7 +133,12 @@ function dominantEol(lines: ByteLine[]): string {
  * Throws `patch-conflict` when the bytes are not the base text, and `bad-argument` when a changed
  * line holds a character the file's encoding cannot store.
  */
-export function patchSourceBytes(bytes: Uint8Array, baseText: string, newText: string, shown = 'the file'): PatchedSource {
+export function patchSourceBytes(
+  bytes: Uint8Array,
+  baseText: string,
+  newText: string,
+  shown = 'the file',
+): PatchedSource {
   const match = matchSource(bytes, baseText);
   if (!match) throw conflict(shown);
   const bom = hasUtf8Bom(bytes);
@@ -122,7 +149,8 @@ export function patchSourceBytes(bytes: Uint8Array, baseText: string, newText: s
   const fallbackEol = dominantEol(lines);
   // Reusing the bytes of an identical old line keeps characters a lossy read could not show.
   const byText = new Map<string, Buffer>();
-  for (let i = lines.length - 1; i >= 0; i--) byText.set(oldTexts[i] ?? '', lines[i]?.content ?? Buffer.alloc(0));
+  for (let i = lines.length - 1; i >= 0; i--)
+    byText.set(oldTexts[i] ?? '', lines[i]?.content ?? Buffer.alloc(0));
 
   const out: ByteLine[] = [];
   let next = 0;
@@ -132,8 +160,17 @@ export function patchSourceBytes(bytes: Uint8Array, baseText: string, newText: s
     const neighbour = lines[h.startLine - 1]?.eol || old[old.length - 1]?.eol || fallbackEol;
     h.newLines.forEach((text, j) => {
       const reused = oldTexts.slice(h.startLine, h.endLine).indexOf(text);
-      const content = reused >= 0 ? (old[reused] as ByteLine).content
-        : byText.get(text) ?? encodeLine(text, h.startLine + j, match, shown, old[j] && { bytes: old[j].content, text: oldTexts[h.startLine + j] ?? '' });
+      const content =
+        reused >= 0
+          ? (old[reused] as ByteLine).content
+          : (byText.get(text) ??
+            encodeLine(
+              text,
+              h.startLine + j,
+              match,
+              shown,
+              old[j] && { bytes: old[j].content, text: oldTexts[h.startLine + j] ?? '' },
+            ));
       out.push({ content, eol: old[j]?.eol || neighbour });
     });
     next = h.endLine;
@@ -159,7 +196,13 @@ const MAX_SPLICE_LINE = 4000;
  * `return n * 2  # £` read as `… # \ufffd` and changed to `return n * 3  # \ufffd` — by copying the
  * old bytes of the shared start and end and encoding only the middle.
  */
-function encodeLine(text: string, lineIndex: number, match: SourceMatch, shown: string, old?: { bytes: Buffer; text: string }): Buffer {
+function encodeLine(
+  text: string,
+  lineIndex: number,
+  match: SourceMatch,
+  shown: string,
+  old?: { bytes: Buffer; text: string },
+): Buffer {
   const unreadable = match.lossy && text.includes('\ufffd');
   let encoded = unreadable ? undefined : encodeAs(match.encoding, text);
   if (!encoded && unreadable && old) encoded = spliceLine(text, old, match);
@@ -173,12 +216,21 @@ function encodeLine(text: string, lineIndex: number, match: SourceMatch, shown: 
   );
 }
 
-function spliceLine(text: string, old: { bytes: Buffer; text: string }, match: SourceMatch): Buffer | undefined {
+function spliceLine(
+  text: string,
+  old: { bytes: Buffer; text: string },
+  match: SourceMatch,
+): Buffer | undefined {
   if (old.bytes.length > MAX_SPLICE_LINE) return undefined;
   let p = 0;
   while (p < text.length && p < old.text.length && text[p] === old.text[p]) p++;
   let q = 0;
-  while (q < text.length - p && q < old.text.length - p && text[text.length - 1 - q] === old.text[old.text.length - 1 - q]) q++;
+  while (
+    q < text.length - p &&
+    q < old.text.length - p &&
+    text[text.length - 1 - q] === old.text[old.text.length - 1 - q]
+  )
+    q++;
   const middle = text.slice(p, text.length - q);
   if (middle.includes('\ufffd')) return undefined;
   const mid = encodeAs(match.encoding, middle);
@@ -187,9 +239,11 @@ function spliceLine(text: string, old: { bytes: Buffer; text: string }, match: S
   const prefix = old.text.slice(0, p);
   const suffix = old.text.slice(old.text.length - q);
   let a = -1;
-  for (let b = 0; b <= old.bytes.length && a < 0; b++) if (match.decodeLine(old.bytes.subarray(0, b)) === prefix) a = b;
+  for (let b = 0; b <= old.bytes.length && a < 0; b++)
+    if (match.decodeLine(old.bytes.subarray(0, b)) === prefix) a = b;
   let z = -1;
-  for (let b = old.bytes.length; b >= a && z < 0; b--) if (match.decodeLine(old.bytes.subarray(b)) === suffix) z = b;
+  for (let b = old.bytes.length; b >= a && z < 0; b--)
+    if (match.decodeLine(old.bytes.subarray(b)) === suffix) z = b;
   if (a < 0 || z < a) return undefined;
   const out = Buffer.concat([old.bytes.subarray(0, a), mid, old.bytes.subarray(z)]);
   return match.decodeLine(out) === text ? out : undefined;

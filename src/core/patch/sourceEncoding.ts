@@ -33,15 +33,22 @@ interface Codec {
 /** Windows-1252: Node's TextDecoder reads it as ISO-8859-1 (0x80 → U+0080, not €), so it has its own
  * table. The five bytes cp1252 leaves undefined map to U+0081… as WHATWG does, keeping them readable. */
 const CP1252 = ((): string => {
-  const high = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f'
-    + '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+  const high =
+    '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+    '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
   let t = '';
-  for (let b = 0; b < 256; b++) t += b >= 0x80 && b < 0xa0 ? high[b - 0x80] ?? '' : String.fromCharCode(b);
+  for (let b = 0; b < 256; b++)
+    t += b >= 0x80 && b < 0xa0 ? (high[b - 0x80] ?? '') : String.fromCharCode(b);
   return t;
 })();
 
 const UTF8: Codec = { name: 'utf-8', decoder: 'utf-8', vscode: 'utf8', singleByte: false };
-const LATIN1: Codec = { name: 'iso-8859-1', decoder: 'latin1', vscode: 'iso88591', singleByte: true };
+const LATIN1: Codec = {
+  name: 'iso-8859-1',
+  decoder: 'latin1',
+  vscode: 'iso88591',
+  singleByte: true,
+};
 
 /** Python codec names (normalized: lower case, `_` → `-`) → codec. */
 const CODECS = new Map<string, Codec>();
@@ -51,10 +58,30 @@ function add(codec: Codec, ...names: string[]): void {
 add(UTF8, 'utf8', 'u8', 'utf', 'cp65001', 'utf-8-sig', 'utf8-sig');
 // ASCII files are valid UTF-8; a fix that adds non-ASCII to one fails in Python, as written.
 add({ ...UTF8, name: 'ascii' }, 'us-ascii', '646', 'us');
-add(LATIN1, 'latin-1', 'latin1', 'iso8859-1', 'iso-latin-1', 'l1', 'latin', 'cp819', 'iso-ir-100', 'ibm819', '8859');
-const single = (name: string, decoder: string, vscode: string | undefined, ...aliases: string[]): void =>
-  add({ name, decoder, vscode, singleByte: true }, ...aliases);
-add({ name: 'cp1252', decoder: 'cp1252', vscode: 'windows1252', singleByte: true, table: CP1252 }, 'windows-1252', '1252');
+add(
+  LATIN1,
+  'latin-1',
+  'latin1',
+  'iso8859-1',
+  'iso-latin-1',
+  'l1',
+  'latin',
+  'cp819',
+  'iso-ir-100',
+  'ibm819',
+  '8859',
+);
+const single = (
+  name: string,
+  decoder: string,
+  vscode: string | undefined,
+  ...aliases: string[]
+): void => add({ name, decoder, vscode, singleByte: true }, ...aliases);
+add(
+  { name: 'cp1252', decoder: 'cp1252', vscode: 'windows1252', singleByte: true, table: CP1252 },
+  'windows-1252',
+  '1252',
+);
 single('cp1250', 'windows-1250', 'windows1250', 'windows-1250', '1250');
 single('cp1251', 'windows-1251', 'windows1251', 'windows-1251', '1251');
 single('cp1253', 'windows-1253', 'windows1253', 'windows-1253', '1253');
@@ -80,16 +107,43 @@ single('koi8-u', 'koi8-u', 'koi8u');
 single('cp866', 'ibm866', 'cp866', 'ibm866', '866');
 single('mac-roman', 'macintosh', 'macroman', 'macroman', 'macintosh');
 single('cp874', 'windows-874', 'windows874', 'windows-874', 'tis-620', 'tis620');
-const multi = (name: string, decoder: string, vscode: string | undefined, ...aliases: string[]): void =>
-  add({ name, decoder, vscode, singleByte: false }, ...aliases);
-multi('shift_jis', 'shift_jis', 'shiftjis', 'shift-jis', 'sjis', 's-jis', 'shiftjis', 'cp932', 'ms932', 'mskanji', 'ms-kanji');
+const multi = (
+  name: string,
+  decoder: string,
+  vscode: string | undefined,
+  ...aliases: string[]
+): void => add({ name, decoder, vscode, singleByte: false }, ...aliases);
+multi(
+  'shift_jis',
+  'shift_jis',
+  'shiftjis',
+  'shift-jis',
+  'sjis',
+  's-jis',
+  'shiftjis',
+  'cp932',
+  'ms932',
+  'mskanji',
+  'ms-kanji',
+);
 multi('euc_jp', 'euc-jp', 'eucjp', 'euc-jp', 'eucjp', 'ujis', 'u-jis');
 multi('gbk', 'gbk', 'gbk', 'cp936', 'ms936', '936');
 multi('gb2312', 'gbk', 'gb2312', 'chinese', 'euc-cn', 'euccn', 'eucgb2312-cn');
 multi('gb18030', 'gb18030', 'gb18030', 'gb18030-2000');
 multi('big5', 'big5', 'cp950', 'big5-tw', 'csbig5', 'cp950');
 multi('big5hkscs', 'big5', 'big5hkscs', 'big5-hkscs', 'hkscs');
-multi('euc_kr', 'euc-kr', 'euckr', 'euc-kr', 'euckr', 'korean', 'ksc5601', 'ks-c-5601', 'cp949', 'uhc');
+multi(
+  'euc_kr',
+  'euc-kr',
+  'euckr',
+  'euc-kr',
+  'euckr',
+  'korean',
+  'ksc5601',
+  'ks-c-5601',
+  'cp949',
+  'uhc',
+);
 
 /** Python's coding-cookie pattern (PEP 263), applied to one line. */
 const COOKIE = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
@@ -128,12 +182,17 @@ export function hasUtf8Bom(bytes: Uint8Array): boolean {
 }
 
 function resolve(bytes: Uint8Array): { enc: SourceEncoding; codec: Codec } {
-  if (hasUtf8Bom(bytes)) return { enc: { name: 'utf-8', bom: true, from: 'bom', vscode: 'utf8bom' }, codec: UTF8 };
+  if (hasUtf8Bom(bytes))
+    return { enc: { name: 'utf-8', bom: true, from: 'bom', vscode: 'utf8bom' }, codec: UTF8 };
   const cookie = codingCookie(bytes);
   if (cookie !== undefined) {
     const codec = codecFor(cookie);
-    if (codec) return { enc: { name: codec.name, bom: false, from: 'cookie', vscode: codec.vscode }, codec };
-    return { enc: { name: LATIN1.name, bom: false, from: 'cookie', unknown: cookie }, codec: LATIN1 };
+    if (codec)
+      return { enc: { name: codec.name, bom: false, from: 'cookie', vscode: codec.vscode }, codec };
+    return {
+      enc: { name: LATIN1.name, bom: false, from: 'cookie', unknown: cookie },
+      codec: LATIN1,
+    };
   }
   return { enc: { name: 'utf-8', bom: false, from: 'default', vscode: 'utf8' }, codec: UTF8 };
 }
@@ -187,7 +246,11 @@ export function decodeSource(bytes: Uint8Array): DecodedSource {
   const body = enc.bom ? bytes.subarray(3) : bytes;
   const text = decodeWith(codec, body);
   const again = encodeWith(codec, text);
-  return { text, encoding: enc, lossless: again !== undefined && Buffer.compare(again, Buffer.from(body)) === 0 };
+  return {
+    text,
+    encoding: enc,
+    lossless: again !== undefined && Buffer.compare(again, Buffer.from(body)) === 0,
+  };
 }
 
 /** Decodes bytes (a whole file or one line) as `encoding` says; no BOM handling. */
@@ -229,13 +292,15 @@ export function encodeAs(encoding: SourceEncoding, text: string): Buffer | undef
 /** The encoding behind a VS Code TextDocument.encoding id ('utf8bom', 'iso88591'…), if Tracefix knows it. */
 export function encodingFromVscode(id: string): SourceEncoding | undefined {
   if (id === 'utf8bom') return { name: 'utf-8', bom: true, from: 'bom', vscode: id };
-  for (const c of CODECS.values()) if (c.vscode === id) return { name: c.name, bom: false, from: 'cookie', vscode: id };
+  for (const c of CODECS.values())
+    if (c.vscode === id) return { name: c.name, bom: false, from: 'cookie', vscode: id };
   return undefined;
 }
 
 /** "iso-8859-1 (from its coding cookie)" and the like, for messages. */
 export function describeEncoding(e: SourceEncoding): string {
-  if (e.unknown !== undefined) return `"${e.unknown}" (an encoding Tracefix does not know, read byte for byte)`;
+  if (e.unknown !== undefined)
+    return `"${e.unknown}" (an encoding Tracefix does not know, read byte for byte)`;
   if (e.from === 'bom') return 'utf-8 with a byte order mark';
   if (e.from === 'cookie') return `${e.name} (from its coding cookie)`;
   return e.name;

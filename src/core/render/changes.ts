@@ -27,14 +27,34 @@ export const EXCEPTION_NAME = '__exception__';
 function deltaPart(d: Delta): ChangePart {
   switch (d.op) {
     case '=':
-      return { kind: 'delta', name: d.path, head: `${d.path}=`, value: d.value ?? '', tail: '', delta: d };
+      return {
+        kind: 'delta',
+        name: d.path,
+        head: `${d.path}=`,
+        value: d.value ?? '',
+        tail: '',
+        delta: d,
+      };
     case 'del':
       return { kind: 'delta', name: d.path, head: `del ${d.path}`, tail: '', delta: d };
     case 'add':
     case 'discard':
-      return { kind: 'delta', name: `${d.path}.${d.op}`, head: `${d.path}.${d.op}(`, value: d.value ?? '', tail: ')', delta: d };
+      return {
+        kind: 'delta',
+        name: `${d.path}.${d.op}`,
+        head: `${d.path}.${d.op}(`,
+        value: d.value ?? '',
+        tail: ')',
+        delta: d,
+      };
     case 'more':
-      return { kind: 'delta', name: d.path, head: `...(${d.value ?? '?'} more changes in ${d.path})`, tail: '', delta: d };
+      return {
+        kind: 'delta',
+        name: d.path,
+        head: `...(${d.value ?? '?'} more changes in ${d.path})`,
+        tail: '',
+        delta: d,
+      };
   }
 }
 
@@ -46,16 +66,29 @@ export interface ChangeOptions {
 /** The parts of one event, in a fixed order: bindings, deletions, deltas, then return / yield / exception. */
 export function changeParts(e: TraceEvent, options: ChangeOptions = {}): ChangePart[] {
   const parts: ChangePart[] = [];
-  for (const name in e.changed) parts.push({ kind: 'set', name, head: `${name}=`, value: e.changed[name]!, tail: '' });
-  for (const name of e.deleted ?? []) parts.push({ kind: 'del', name, head: `del ${name}`, tail: '' });
+  for (const name in e.changed)
+    parts.push({ kind: 'set', name, head: `${name}=`, value: e.changed[name]!, tail: '' });
+  for (const name of e.deleted ?? [])
+    parts.push({ kind: 'del', name, head: `del ${name}`, tail: '' });
   for (const d of e.deltas ?? []) parts.push(deltaPart(d));
-  if ((e.kind === 'return' || e.kind === 'yield') && (options.moduleReturns || e.function !== '<module>')) {
+  if (
+    (e.kind === 'return' || e.kind === 'yield') &&
+    (options.moduleReturns || e.function !== '<module>')
+  ) {
     const name = e.kind === 'return' ? RETURN_NAME : YIELD_NAME;
     parts.push({ kind: e.kind, name, head: `${name}=`, value: e.value ?? 'None', tail: '' });
   }
   if (e.kind === 'exception') {
-    const repr = e.exception ? e.exception.repr || `${e.exception.type}(${JSON.stringify(e.exception.message)})` : 'Exception()';
-    parts.push({ kind: 'exception', name: EXCEPTION_NAME, head: `${EXCEPTION_NAME} = `, value: repr, tail: '' });
+    const repr = e.exception
+      ? e.exception.repr || `${e.exception.type}(${JSON.stringify(e.exception.message)})`
+      : 'Exception()';
+    parts.push({
+      kind: 'exception',
+      name: EXCEPTION_NAME,
+      head: `${EXCEPTION_NAME} = `,
+      value: repr,
+      tail: '',
+    });
   }
   return parts;
 }
@@ -74,6 +107,11 @@ export function partText(p: ChangePart, width = Infinity): string {
  * What an event changed, as one line (`x=1; memo[3, 5]=30; del y; __return__=4`), for lists such as
  * the timeline. '' when it changed nothing.
  */
-export function changesText(e: TraceEvent, options: ChangeOptions & { width?: number; separator?: string } = {}): string {
-  return changeParts(e, options).map((p) => partText(p, options.width)).join(options.separator ?? '; ');
+export function changesText(
+  e: TraceEvent,
+  options: ChangeOptions & { width?: number; separator?: string } = {},
+): string {
+  return changeParts(e, options)
+    .map((p) => partText(p, options.width))
+    .join(options.separator ?? '; ');
 }

@@ -33,7 +33,11 @@ export interface CodeExcerpt {
 
 const CODE_MODE: RenderMode = {
   annotate: false,
-  levels: [{ keep: 0, width: Infinity, gap: Infinity }, { keep: 0, width: Infinity, gap: 8 }, { keep: 0, width: Infinity, gap: 3 }],
+  levels: [
+    { keep: 0, width: Infinity, gap: Infinity },
+    { keep: 0, width: Infinity, gap: 8 },
+    { keep: 0, width: Infinity, gap: 3 },
+  ],
   failureLevels: 1,
 };
 /** Tokens a file costs in the prompt besides its text (`### path`, the fences). */
@@ -57,8 +61,14 @@ function wholeFits(files: { text: string }[], budget: number): number | undefine
 /** Failure units, then the imports of their files, then the rest in nearness order. */
 function codeOrder(units: CodeUnit[]): CodeUnit[] {
   const failureFiles = new Set(units.filter((u) => u.failure).map((u) => u.file));
-  const imports = units.filter((u) => !u.failure && u.kind === 'module' && failureFiles.has(u.file));
-  return [...units.filter((u) => u.failure), ...imports, ...units.filter((u) => !u.failure && !imports.includes(u))];
+  const imports = units.filter(
+    (u) => !u.failure && u.kind === 'module' && failureFiles.has(u.file),
+  );
+  return [
+    ...units.filter((u) => u.failure),
+    ...imports,
+    ...units.filter((u) => !u.failure && !imports.includes(u)),
+  ];
 }
 
 export function selectCode(trace: Trace, options: { budget?: number } = {}): CodeExcerpt {
@@ -79,7 +89,11 @@ export function selectCode(trace: Trace, options: { budget?: number } = {}): Cod
       const text = texts.get(f.file) ?? '';
       return f.whole ? { path: f.file, text } : { path: f.file, text, shown: `${f.text}\n` };
     });
-    const tokens = shown.reduce((n, f) => n + countTokens(f.shown ?? f.text.split('\n').map(cutLine).join('\n')) + FILE_OVERHEAD, 0);
+    const tokens = shown.reduce(
+      (n, f) =>
+        n + countTokens(f.shown ?? f.text.split('\n').map(cutLine).join('\n')) + FILE_OVERHEAD,
+      0,
+    );
     if (tokens <= budget) {
       const names = new Set(shown.map((f) => f.path));
       return { files: shown, leftOut: candidates.filter((f) => !names.has(f.path)), tokens };

@@ -64,7 +64,11 @@ export function eventsByLine(trace: Trace): Map<string, Map<number, TraceEvent[]
  * Changes inside values the recorder had to cut show as their own histories (`memo[3, 5] = 30`,
  * `seen.add(4 → 5)`), deletions and unlisted changes as plain parts (`del book['x']`).
  */
-function summarize(events: readonly TraceEvent[], width: number, exceptionText?: string): LineDecoration {
+function summarize(
+  events: readonly TraceEvent[],
+  width: number,
+  exceptionText?: string,
+): LineDecoration {
   const histories = new Map<string, History>();
   const push = (key: string, h: Omit<History, 'values'>, value: string) => {
     const cur = histories.get(key);
@@ -82,7 +86,12 @@ function summarize(events: readonly TraceEvent[], width: number, exceptionText?:
       if (p.kind === 'exception') {
         const type = e.exception?.type ?? 'Exception';
         if (!raised.includes(type)) raised.push(type);
-      } else if (p.kind === 'set' || p.kind === 'return' || p.kind === 'yield' || p.delta?.op === '=') {
+      } else if (
+        p.kind === 'set' ||
+        p.kind === 'return' ||
+        p.kind === 'yield' ||
+        p.delta?.op === '='
+      ) {
         push(`=${p.name}`, { name: p.name }, p.value ?? '');
       } else if (p.delta?.op === 'add' || p.delta?.op === 'discard') {
         push(`(${p.name}`, { name: p.name, style: 'call' }, p.value ?? '');
@@ -96,11 +105,19 @@ function summarize(events: readonly TraceEvent[], width: number, exceptionText?:
   }
   // Return values last, whatever order the names first appeared in.
   const ordered = [...histories.values()].sort((a, b) => rank(a.name) - rank(b.name));
-  const tail = [...plain, ...(exceptionText ? [exceptionText] : raised.map((t) => `${EXCEPTION_MARK} ${t}`))];
+  const tail = [
+    ...plain,
+    ...(exceptionText ? [exceptionText] : raised.map((t) => `${EXCEPTION_MARK} ${t}`)),
+  ];
   const executions = lineRuns || calls || events.length;
   let text = fitLine(ordered, tail, width);
   if (text === '' && executions > 1) text = `×${executions}`;
-  return { line: events[0]!.line, text, executions, raised: raised.length > 0 || exceptionText !== undefined };
+  return {
+    line: events[0]!.line,
+    text,
+    executions,
+    raised: raised.length > 0 || exceptionText !== undefined,
+  };
 }
 
 /** A module's (or class body's) frame "returns" None: not a value anyone asked for. */
@@ -121,12 +138,16 @@ function rank(name: string): number {
  * listed. Scopes that never ran (functions nobody called) are not dimmed: that is not news. Callers
  * skip partial traces (limits or cancellation cut them), where "did not run" may mean "not yet".
  */
-export function neverExecuted(src: PySource, kinds: ReadonlyMap<number, ReadonlySet<EventKind>>): number[] {
+export function neverExecuted(
+  src: PySource,
+  kinds: ReadonlyMap<number, ReadonlySet<EventKind>>,
+): number[] {
   const ran = new Set<unknown>();
   for (const [line, ks] of kinds) {
     if ([...ks].some((k) => k !== 'call')) ran.add(blockAt(src, line) ?? 'module');
   }
-  for (const b of src.blocks) if (kinds.get(b.header)?.has('call') || kinds.get(b.start)?.has('call')) ran.add(b);
+  for (const b of src.blocks)
+    if (kinds.get(b.header)?.has('call') || kinds.get(b.start)?.has('call')) ran.add(b);
   const out: number[] = [];
   for (const s of src.statements) {
     if (!s.code || !ran.has(s.scope ?? 'module')) continue;
@@ -144,16 +165,21 @@ export function buildDecorations(trace: Trace, options: DecorationOptions = {}):
   const exc = trace.outcome.exception;
   const out: FileDecorations[] = [];
   for (const [file, lines] of eventsByLine(trace)) {
-    const mark = exc && exc.file === file && exc.line !== undefined ? exceptionMark(exc, width) : undefined;
+    const mark =
+      exc && exc.file === file && exc.line !== undefined ? exceptionMark(exc, width) : undefined;
     const decorations = [...lines.values()]
-      .map((events) => summarize(events, width, events[0]!.line === mark?.line ? mark.text : undefined))
+      .map((events) =>
+        summarize(events, width, events[0]!.line === mark?.line ? mark.text : undefined),
+      )
       .sort((a, b) => a.line - b.line);
     if (mark && !lines.has(mark.line)) {
       decorations.push({ line: mark.line, text: mark.text, executions: 0, raised: true });
       decorations.sort((a, b) => a.line - b.line);
     }
     const executed = [...lines.keys()].sort((a, b) => a - b);
-    const kinds = new Map([...lines].map(([line, events]) => [line, new Set(events.map((e) => e.kind))]));
+    const kinds = new Map(
+      [...lines].map(([line, events]) => [line, new Set(events.map((e) => e.kind))]),
+    );
     const text = sources.get(file);
     const never =
       text === undefined || trace.outcome.partial ? [] : neverExecuted(analyzePython(text), kinds);

@@ -80,7 +80,11 @@ export function hoverRows(trace: Trace, file: string, line: number): HoverRow[] 
     const changed: [string, string][] = [];
     const deltas: string[] = [];
     for (const p of parts) {
-      if (p.kind === 'set' || ((p.kind === 'return' || p.kind === 'yield') && e.value !== undefined)) changed.push([p.name, p.value ?? '']);
+      if (
+        p.kind === 'set' ||
+        ((p.kind === 'return' || p.kind === 'yield') && e.value !== undefined)
+      )
+        changed.push([p.name, p.value ?? '']);
       else if (p.kind === 'delta') deltas.push(partText(p));
     }
     const row: HoverRow = {
@@ -94,7 +98,8 @@ export function hoverRows(trace: Trace, file: string, line: number): HoverRow[] 
       deleted: e.deleted ?? [],
       deltas,
     };
-    if (e.exception) row.exception = e.exception.repr || `${e.exception.type}: ${e.exception.message}`;
+    if (e.exception)
+      row.exception = e.exception.repr || `${e.exception.type}: ${e.exception.message}`;
     const caller = callerEvent(trace, e);
     if (caller) row.callerIndex = caller.index;
     rows.push(row);
@@ -126,7 +131,9 @@ function rowMarkdown(row: HoverRow, cmd: HoverCommands): string {
   if (parts.length === 0) parts.push(row.kind === 'line' ? '—' : row.kind);
   else if (row.kind === 'call') parts.unshift('call:');
   const links = [
-    row.callerIndex !== undefined ? `[caller](${commandUri(cmd.caller, { eventIndex: row.eventIndex })} "Go to caller")` : '',
+    row.callerIndex !== undefined
+      ? `[caller](${commandUri(cmd.caller, { eventIndex: row.eventIndex })} "Go to caller")`
+      : '',
     `[replay](${commandUri(cmd.replay, { eventIndex: row.eventIndex })} "Replay from this step")`,
   ].filter(Boolean);
   return `| ${stepCell} | ${call} | ${parts.join(', ')} | ${links.join(' ')} |`;
@@ -137,7 +144,12 @@ function escapeText(text: string): string {
   return text.replace(/([\\`*_{}[\]()#+\-.!|<>])/g, '\\$1');
 }
 
-export function buildHover(trace: Trace, file: string, line: number, options: HoverOptions = {}): HoverModel | undefined {
+export function buildHover(
+  trace: Trace,
+  file: string,
+  line: number,
+  options: HoverOptions = {},
+): HoverModel | undefined {
   const rows = hoverRows(trace, file, line);
   const exc = trace.outcome.exception;
   const isExceptionLine = exc !== undefined && exc.file === file && exc.line === line;
@@ -149,11 +161,17 @@ export function buildHover(trace: Trace, file: string, line: number, options: Ho
   const runs = rows.filter((r) => r.kind === 'line').length;
   const fns = [...new Set(rows.map((r) => r.function))].map(escapeText).join(', ');
   out.push(`**Tracefix** · line ${line} · ran ${runs}× ${fns ? `in ${fns}` : ''}`.trimEnd());
-  if (isExceptionLine && exc) out.push('', `**✗ ${escapeText(exc.type)}**: ${codeCell(exc.message || exc.repr)}`);
+  if (isExceptionLine && exc)
+    out.push('', `**✗ ${escapeText(exc.type)}**: ${codeCell(exc.message || exc.repr)}`);
   if (rows.length > 0) {
     out.push('', '| step | call | changed | |', '|---:|---|---|---|');
     const shown =
-      rows.length <= maxRows ? rows : [...rows.slice(0, Math.ceil(maxRows / 2)), ...rows.slice(rows.length - Math.floor(maxRows / 2))];
+      rows.length <= maxRows
+        ? rows
+        : [
+            ...rows.slice(0, Math.ceil(maxRows / 2)),
+            ...rows.slice(rows.length - Math.floor(maxRows / 2)),
+          ];
     shown.forEach((row, i) => {
       if (rows.length > maxRows && i === Math.ceil(maxRows / 2)) {
         out.push(`| … | ${rows.length - maxRows} more executions | see the timeline | |`);
@@ -161,9 +179,14 @@ export function buildHover(trace: Trace, file: string, line: number, options: Ho
       out.push(rowMarkdown(row, cmd));
     });
     const last = rows[rows.length - 1]!;
-    const links = [`[Show step in timeline](${commandUri(cmd.timeline, { eventIndex: last.eventIndex })})`];
-    if (last.callerIndex !== undefined) links.push(`[Go to caller](${commandUri(cmd.caller, { eventIndex: last.eventIndex })})`);
-    links.push(`[Replay from this step](${commandUri(cmd.replay, { eventIndex: last.eventIndex })})`);
+    const links = [
+      `[Show step in timeline](${commandUri(cmd.timeline, { eventIndex: last.eventIndex })})`,
+    ];
+    if (last.callerIndex !== undefined)
+      links.push(`[Go to caller](${commandUri(cmd.caller, { eventIndex: last.eventIndex })})`);
+    links.push(
+      `[Replay from this step](${commandUri(cmd.replay, { eventIndex: last.eventIndex })})`,
+    );
     out.push('', links.join(' · '));
   }
   return { file, line, rows, markdown: out.join('\n') };

@@ -64,7 +64,8 @@ export class Layouter implements CostModel {
 
   private lineTokens(file: string, line: number): number {
     let arr = this.srcTokens.get(file);
-    if (!arr) this.srcTokens.set(file, (arr = new Int32Array(this.layout(file).text.length + 2).fill(-1)));
+    if (!arr)
+      this.srcTokens.set(file, (arr = new Int32Array(this.layout(file).text.length + 2).fill(-1)));
     let t = arr[line] as number;
     if (t < 0) arr[line] = t = this.tok(`${cutLine(this.layout(file).text[line - 1] ?? '')}\n`);
     return t;
@@ -115,7 +116,8 @@ export class Layouter implements CostModel {
     if (!c) {
       const layout = this.layout(file);
       c = new Uint8Array(layout.text.length + 2);
-      for (const st of layout.src.statements) if (st.code) for (let l = st.start; l <= st.end && l < c.length; l++) c[l] = 1;
+      for (const st of layout.src.statements)
+        if (st.code) for (let l = st.start; l <= st.end && l < c.length; l++) c[l] = 1;
       this.codeLine.set(file, c);
     }
     return c;
@@ -137,7 +139,9 @@ export class Layouter implements CostModel {
       if (run.length) {
         const blankOnly = run.every((l) => !(layout.text[l - 1] ?? '').trim());
         const internal = before && after;
-        const keep = blankOnly ? internal && run.length <= 2 : (internal || (before && u.kind === 'def')) && run.length < gap;
+        const keep = blankOnly
+          ? internal && run.length <= 2
+          : (internal || (before && u.kind === 'def')) && run.length < gap;
         if (keep) out.push(...run);
         else before = false;
       }
@@ -209,20 +213,27 @@ export class Layouter implements CostModel {
   }
 
   /** The lines of `u` around the one nearest the failure (mostly those before it) that fit `budget`. */
-  window(u: CodeUnit, levelIndex: number, budget: number): { lines: number[]; cost: number } | undefined {
+  window(
+    u: CodeUnit,
+    levelIndex: number,
+    budget: number,
+  ): { lines: number[]; cost: number } | undefined {
     const level = this.mode.levels[levelIndex]!;
     const shown = this.shownLines(u, levelIndex);
     const isHeader = (l: number) => u.kind === 'def' && l <= u.headerEnd;
     const body = shown.filter((l) => !isHeader(l));
     if (body.length === 0) return undefined;
-    const lineCost = (l: number) => this.lineTokens(u.file, l) + this.annotationCost(u.file, l, level);
+    const lineCost = (l: number) =>
+      this.lineTokens(u.file, l) + this.annotationCost(u.file, l, level);
     let cost = 2 * MARKER_TOKENS;
     for (const l of u.context) cost += this.lineTokens(u.file, l);
     for (const l of shown) if (isHeader(l)) cost += lineCost(l);
     const focal = this.focalLine(u);
     let f = 0;
     while (f + 1 < body.length && body[f + 1]! <= focal) f++;
-    const step = (i: number, j: number) => lineCost(body[i]!) + (body[i]! === body[j]! + 1 || body[j]! === body[i]! + 1 ? 0 : MARKER_TOKENS);
+    const step = (i: number, j: number) =>
+      lineCost(body[i]!) +
+      (body[i]! === body[j]! + 1 || body[j]! === body[i]! + 1 ? 0 : MARKER_TOKENS);
     if (cost + lineCost(body[f]!) > budget) return undefined;
     cost += lineCost(body[f]!);
     let lo = f;
@@ -252,10 +263,14 @@ export class Layouter implements CostModel {
   }
 
   /** Writes the chosen units, file by file (files with nothing shown are left out). */
-  emitFiles(plan: Plan): { files: { file: string; text: string; whole: boolean }[]; stepsShown: number } {
+  emitFiles(plan: Plan): {
+    files: { file: string; text: string; whole: boolean }[];
+    stepsShown: number;
+  } {
     const assigned = plan.levels;
     const byFile = new Map<string, CodeUnit[]>();
-    for (const u of this.set.units) if (assigned.has(u.id)) (byFile.get(u.file) ?? byFile.set(u.file, []).get(u.file)!).push(u);
+    for (const u of this.set.units)
+      if (assigned.has(u.id)) (byFile.get(u.file) ?? byFile.set(u.file, []).get(u.file)!).push(u);
     const files: { file: string; text: string; whole: boolean }[] = [];
     let stepsShown = 0;
     for (const file of this.set.fileOrder) {
@@ -312,24 +327,47 @@ export class Layouter implements CostModel {
     const shown = new Set(files.map((f) => f.file));
     const unitsLeftOut = this.set.units.filter((u) => !assigned.has(u.id) && u.steps > 0);
     const filesLeftOut = this.set.fileOrder.filter((f) => !shown.has(f));
-    return { text, tokens: countTokens(text), plan, stepsShown, unitsLeftOut, filesLeftOut, filesShown: [...shown] };
+    return {
+      text,
+      tokens: countTokens(text),
+      plan,
+      stepsShown,
+      unitsLeftOut,
+      filesLeftOut,
+      filesShown: [...shown],
+    };
   }
 
-  private lineText(file: string, line: number, levelIndex: number): { text: string; shown: number } {
+  private lineText(
+    file: string,
+    line: number,
+    levelIndex: number,
+  ): { text: string; shown: number } {
     const src = cutLine(this.layout(file).text[line - 1] ?? '');
     if (!this.mode.annotate || levelIndex < 0) return { text: src, shown: 0 };
     const list = this.index.entries.get(file)?.get(line) ?? [];
     const gap = this.index.gapRuns.get(file)?.get(line) ?? 0;
     if (list.length === 0 && gap === 0) return { text: src, shown: 0 };
-    const { pieces, shown } = historyPieces(list, this.mode.levels[levelIndex]!, gap, this.trace.elided?.at);
+    const { pieces, shown } = historyPieces(
+      list,
+      this.mode.levels[levelIndex]!,
+      gap,
+      this.trace.elided?.at,
+    );
     return { text: `${src}  # ${pieces.join(' ')}`, shown };
   }
 
   /** A run of lines not shown: blank lines stay one blank line, one quiet line stays as it is, else a marker. */
-  private hiddenRun(file: string, start: number, end: number, assigned: Map<number, number>): string[] {
+  private hiddenRun(
+    file: string,
+    start: number,
+    end: number,
+    assigned: Map<number, number>,
+  ): string[] {
     const layout = this.layout(file);
     const lines = layout.text.slice(start - 1, end);
-    if (lines.every((t) => !t.trim())) return start === 1 ? [] : lines.length <= 2 ? lines.map(() => '') : [''];
+    if (lines.every((t) => !t.trim()))
+      return start === 1 ? [] : lines.length <= 2 ? lines.map(() => '') : [''];
     const entries = this.index.entries.get(file);
     let steps = 0;
     let code = false;
@@ -342,17 +380,27 @@ export class Layouter implements CostModel {
       inShownUnit ||= owner >= 0 && assigned.has(owner);
     }
     // A line or two that did not run cost less as themselves than as a marker.
-    const quiet = steps === 0 && lines.every((t, i) => layout.ran[start + i] !== 1 && t.length <= MAX_LINE_CHARS);
+    const quiet =
+      steps === 0 &&
+      lines.every((t, i) => layout.ran[start + i] !== 1 && t.length <= MAX_LINE_CHARS);
     if (quiet && lines.length <= 3 && lines.filter((t) => t.trim()).length <= 2) return lines;
     const first = lines.find((t) => t.trim()) ?? '';
     const indent = /^\s*/.exec(first)?.[0] ?? '';
     const details: string[] = [];
     if (steps > 0) details.push(`${steps} step${steps === 1 ? '' : 's'} left out`);
-    else if (inShownUnit && code) details.push(this.trace.outcome.partial ? 'not recorded' : 'not run');
-    const names = layout.src.blocks.filter((b) => b.header >= start && b.header <= end && !(b.parent && b.parent.header >= start && b.parent.header <= end));
+    else if (inShownUnit && code)
+      details.push(this.trace.outcome.partial ? 'not recorded' : 'not run');
+    const names = layout.src.blocks.filter(
+      (b) =>
+        b.header >= start &&
+        b.header <= end &&
+        !(b.parent && b.parent.header >= start && b.parent.header <= end),
+    );
     if (names.length) {
       const listed = names.slice(0, 3).map((b) => b.name);
-      details.push(names.length > 3 ? `${listed.join(', ')}, +${names.length - 3} more` : listed.join(', '));
+      details.push(
+        names.length > 3 ? `${listed.join(', ')}, +${names.length - 3} more` : listed.join(', '),
+      );
     }
     const what = start === end ? `line ${start}` : `lines ${start}-${end}`;
     return [`${indent}# ... ${what} not shown${details.length ? ` (${details.join('; ')})` : ''}`];

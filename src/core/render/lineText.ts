@@ -18,7 +18,9 @@ export const MAX_LINE_CHARS = 400;
 /** Longest value shown even at full width (the recorder's repr limit is normally far below). */
 export const VALUE_CEILING = 1000;
 export function cutLine(line: string): string {
-  return line.length <= MAX_LINE_CHARS ? line : `${line.slice(0, MAX_LINE_CHARS)} <... ${line.length - MAX_LINE_CHARS} more characters>`;
+  return line.length <= MAX_LINE_CHARS
+    ? line
+    : `${line.slice(0, MAX_LINE_CHARS)} <... ${line.length - MAX_LINE_CHARS} more characters>`;
 }
 
 export function entryText(e: Entry, width: number): string {
@@ -34,7 +36,12 @@ function gapText(runs: number): string {
  * the unrecorded gap of a long run are counted where they happened. Returns the pieces and how many
  * entries they show.
  */
-export function historyPieces(list: readonly Entry[], level: Level, gapRuns = 0, gapAt = Infinity): { pieces: string[]; shown: number } {
+export function historyPieces(
+  list: readonly Entry[],
+  level: Level,
+  gapRuns = 0,
+  gapAt = Infinity,
+): { pieces: string[]; shown: number } {
   const before = gapRuns > 0 ? list.filter((e) => e.index < gapAt).length : -1;
   const pieces: string[] = [];
   if (list.length <= level.keep + 1) {
@@ -51,8 +58,11 @@ export function historyPieces(list: readonly Entry[], level: Level, gapRuns = 0,
     if (i === before) pieces.push(gapText(gapRuns));
     pieces.push(entryText(list[i]!, level.width));
   }
-  pieces.push(inMiddle ? `...(${skipped} more; ${gapRuns} more runs not recorded);` : `...(${skipped} more);`);
-  if (before === list.length) pieces.push(entryText(list[list.length - 1]!, level.width), gapText(gapRuns));
+  pieces.push(
+    inMiddle ? `...(${skipped} more; ${gapRuns} more runs not recorded);` : `...(${skipped} more);`,
+  );
+  if (before === list.length)
+    pieces.push(entryText(list[list.length - 1]!, level.width), gapText(gapRuns));
   else pieces.push(entryText(list[list.length - 1]!, level.width));
   return { pieces, shown: level.keep + 1 };
 }

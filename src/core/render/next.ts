@@ -76,39 +76,62 @@ export function headerComments(trace: Trace, index: TraceIndex = indexTrace(trac
   if (o.status === 'exited') {
     out.push(`# The program ended at once with os._exit(${o.exitCode ?? '?'})${stop}.`);
   } else if (o.status === 'crashed') {
-    out.push(`# The program was killed by ${o.signal ?? 'a signal'}${stop}; values are recorded up to there.`);
+    out.push(
+      `# The program was killed by ${o.signal ?? 'a signal'}${stop}; values are recorded up to there.`,
+    );
   } else if (o.tracerTakenOver) {
     const t = o.tracerTakenOver;
     const s = lastStep(trace, t.afterEvent + 1);
     const place = t.file ? ` at ${t.file}:${t.line ?? '?'}` : '';
-    out.push(`# Partial trace: the program installed its own tracer (sys.settrace)${place}${s === null ? '' : `, after step (${s})`}; that thread is not fully recorded after it.`);
+    out.push(
+      `# Partial trace: the program installed its own tracer (sys.settrace)${place}${s === null ? '' : `, after step (${s})`}; that thread is not fully recorded after it.`,
+    );
   } else if (o.status === 'timeout') {
-    out.push(`# Partial trace: the program was stopped by the ${trace.limits.timeoutMs / 1000} s timeout${stop}.`);
+    out.push(
+      `# Partial trace: the program was stopped by the ${trace.limits.timeoutMs / 1000} s timeout${stop}.`,
+    );
   } else if (o.status === 'step-limit') {
     out.push(`# Partial trace: recording stopped after ${trace.limits.maxSteps} steps${stop}.`);
   } else if (o.partial && !trace.elided) {
-    out.push(`# Partial trace: ${o.message?.trim().replace(/\.$/, '') || 'the recording ended before the program did'}${stop}.`);
+    out.push(
+      `# Partial trace: ${o.message?.trim().replace(/\.$/, '') || 'the recording ended before the program did'}${stop}.`,
+    );
   }
   const gap = trace.elided;
   if (gap && gap.events > 0) {
-    const between = index.gapSteps ? ` between step (${index.gapSteps.before ?? '?'}) and step (${index.gapSteps.after ?? '?'})` : '';
-    out.push(`# Long run: ${gap.events} events (${gap.steps} steps)${between} were not recorded; lines that ran then say "...(N more runs not recorded);".`);
+    const between = index.gapSteps
+      ? ` between step (${index.gapSteps.before ?? '?'}) and step (${index.gapSteps.after ?? '?'})`
+      : '';
+    out.push(
+      `# Long run: ${gap.events} events (${gap.steps} steps)${between} were not recorded; lines that ran then say "...(N more runs not recorded);".`,
+    );
   }
   return out.map((l) => l.replace(/\s*\n\s*/g, ' '));
 }
 
 function leftOutNames(units: CodeUnit[]): string[] {
-  return units.map((u) => (u.kind === 'module' ? `${u.file} (module code)` : `${u.file}:${u.name}`));
+  return units.map((u) =>
+    u.kind === 'module' ? `${u.file} (module code)` : `${u.file}:${u.name}`,
+  );
 }
 
-function summaryComment(budget: number, shown: number, total: number, leftOut: CodeUnit[], filesLeftOut: string[]): string | undefined {
+function summaryComment(
+  budget: number,
+  shown: number,
+  total: number,
+  leftOut: CodeUnit[],
+  filesLeftOut: string[],
+): string | undefined {
   if (shown >= total && leftOut.length === 0) return undefined;
   const parts = [`${total - shown} of ${total} steps`];
   if (leftOut.length) {
     const names = leftOutNames(leftOut).slice(0, 3).join(', ');
-    parts.push(`${leftOut.length} function${leftOut.length === 1 ? '' : 's'} that ran (${names}${leftOut.length > 3 ? `, +${leftOut.length - 3} more` : ''})`);
+    parts.push(
+      `${leftOut.length} function${leftOut.length === 1 ? '' : 's'} that ran (${names}${leftOut.length > 3 ? `, +${leftOut.length - 3} more` : ''})`,
+    );
   }
-  if (filesLeftOut.length) parts.push(`${filesLeftOut.length} file${filesLeftOut.length === 1 ? '' : 's'}`);
+  if (filesLeftOut.length)
+    parts.push(`${filesLeftOut.length} file${filesLeftOut.length === 1 ? '' : 's'}`);
   return `# Not shown within the ${budget}-token budget: ${parts.join('; ')}.`;
 }
 
@@ -121,7 +144,11 @@ const MAX_REFINEMENTS = 12;
  * fits; a unit shown in part (a window) whole when it fits.
  */
 function refine<R extends { tokens: number; r: { plan: Plan } }>(
-  start: R, budget: number, units: readonly CodeUnit[], levels: number, finish: (p: Plan) => R,
+  start: R,
+  budget: number,
+  units: readonly CodeUnit[],
+  levels: number,
+  finish: (p: Plan) => R,
 ): R {
   let cur = start;
   let tries = 0;
@@ -139,7 +166,10 @@ function refine<R extends { tokens: number; r: { plan: Plan } }>(
       const next = level === undefined ? (u.failure ? FAILURE_LEVELS - 1 : levels - 1) : level - 1;
       if (next < 0) break;
       tries++;
-      const res = finish({ levels: new Map(cur.r.plan.levels).set(u.id, next), windows: cur.r.plan.windows });
+      const res = finish({
+        levels: new Map(cur.r.plan.levels).set(u.id, next),
+        windows: cur.r.plan.windows,
+      });
       if (res.tokens > budget) break;
       cur = res;
     }
@@ -160,7 +190,13 @@ export function renderNext(trace: Trace, opts: NextOptions = {}): NextRendering 
   let planBudget = budget - headerTokens - Math.min(SUMMARY_RESERVE, Math.floor(budget / 8));
   const finish = (plan: Plan) => {
     const r = layouter.emit(plan);
-    const summary = summaryComment(budget, r.stepsShown, index.totalSteps, r.unitsLeftOut, r.filesLeftOut);
+    const summary = summaryComment(
+      budget,
+      r.stepsShown,
+      index.totalSteps,
+      r.unitsLeftOut,
+      r.filesLeftOut,
+    );
     const comments = [...header, ...(summary ? [summary] : [])];
     const body = r.text.trim() ? r.text : '';
     const text = comments.length ? `${comments.join('\n')}\n${body}` : body;
@@ -173,7 +209,12 @@ export function renderNext(trace: Trace, opts: NextOptions = {}): NextRendering 
       const { r, text, tokens } = cur;
       const used = [...r.plan.levels.values()].map((l) => levels[l]!);
       return {
-        text, tokens, budget, overBudget: false, stepsShown: r.stepsShown, totalSteps: index.totalSteps,
+        text,
+        tokens,
+        budget,
+        overBudget: false,
+        stepsShown: r.stepsShown,
+        totalSteps: index.totalSteps,
         keptPerLine: used.length ? Math.min(...used.map((l) => l.keep)) : cap,
         valueWidth: used.length ? Math.min(...used.map((l) => l.width)) : Infinity,
         leftOut: leftOutNames(r.unitsLeftOut),
@@ -192,8 +233,15 @@ export function renderNext(trace: Trace, opts: NextOptions = {}): NextRendering 
     if (countTokens(t) <= budget) text = t;
   }
   return {
-    text, tokens: countTokens(text), budget, overBudget: set.units.length > 0, stepsShown: 0, totalSteps: index.totalSteps,
-    keptPerLine: 0, valueWidth: 0, leftOut: leftOutNames(r.unitsLeftOut),
+    text,
+    tokens: countTokens(text),
+    budget,
+    overBudget: set.units.length > 0,
+    stepsShown: 0,
+    totalSteps: index.totalSteps,
+    keptPerLine: 0,
+    valueWidth: 0,
+    leftOut: leftOutNames(r.unitsLeftOut),
   };
 }
 

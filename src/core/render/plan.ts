@@ -51,7 +51,8 @@ export function planUnits(m: CostModel, budget: number): Plan {
   const plainest = (u: CodeUnit) => m.unitCost(u, minFailure) + m.fileHeader;
   let prefix = 0;
   let needed = 0;
-  while (prefix < failure.length && needed + plainest(failure[prefix]!) <= remaining) needed += plainest(failure[prefix++]!);
+  while (prefix < failure.length && needed + plainest(failure[prefix]!) <= remaining)
+    needed += plainest(failure[prefix++]!);
   let reserve = needed;
   for (const u of failure.slice(0, prefix)) {
     reserve -= plainest(u);

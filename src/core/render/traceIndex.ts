@@ -70,7 +70,8 @@ function add<K, V>(map: Map<K, V>, key: K, make: () => V): V {
 
 export function indexTrace(trace: Trace): TraceIndex {
   const lines = new Map<string, string[]>();
-  for (const s of trace.sources) if (s.text) lines.set(s.path, s.text.replace(/\r\n?/g, '\n').split('\n'));
+  for (const s of trace.sources)
+    if (s.text) lines.set(s.path, s.text.replace(/\r\n?/g, '\n').split('\n'));
   const entries = new Map<string, Map<number, Entry[]>>();
   const executed = new Map<string, Set<number>>();
   const frames = new Map<number, FrameSummary>();
@@ -87,7 +88,15 @@ export function indexTrace(trace: Trace): TraceIndex {
     add(executed, ev.file, () => new Set()).add(ev.line);
     let frame = frames.get(ev.callId);
     if (!frame) {
-      frame = { callId: ev.callId, file: ev.file, function: ev.function, firstLine: ev.line, firstIndex: ev.index, lastIndex: ev.index, steps: 0 };
+      frame = {
+        callId: ev.callId,
+        file: ev.file,
+        function: ev.function,
+        firstLine: ev.line,
+        firstIndex: ev.index,
+        lastIndex: ev.index,
+        steps: 0,
+      };
       if (ev.parentCallId !== undefined) {
         frame.parentCallId = ev.parentCallId;
         add(pendingChildren, ev.parentCallId, () => []).push(frame);
@@ -102,7 +111,14 @@ export function indexTrace(trace: Trace): TraceIndex {
         pendingChildren.delete(ev.callId);
       }
     }
-    if (ev.kind === 'exception') exceptions.push({ index: ev.index, callId: ev.callId, type: ev.exception?.type ?? 'Exception', file: ev.file, line: ev.line });
+    if (ev.kind === 'exception')
+      exceptions.push({
+        index: ev.index,
+        callId: ev.callId,
+        type: ev.exception?.type ?? 'Exception',
+        file: ev.file,
+        line: ev.line,
+      });
     if (gapAt !== undefined && ev.step !== null) {
       if (ev.index < gapAt) gapBefore = ev.step;
       else if (gapAfter === null) gapAfter = ev.step;
@@ -113,13 +129,18 @@ export function indexTrace(trace: Trace): TraceIndex {
     totalSteps++;
     frame.steps++;
     const line = ev.kind === 'call' ? defLine(lines.get(ev.file), ev.line) : ev.line;
-    add(add(entries, ev.file, () => new Map<number, Entry[]>()), line, (): Entry[] => []).push({ step: ev.step, index: ev.index, parts });
+    add(
+      add(entries, ev.file, () => new Map<number, Entry[]>()),
+      line,
+      (): Entry[] => [],
+    ).push({ step: ev.step, index: ev.index, parts });
   }
   // The frame's failing line has no line event after its calls when the line raised: use the
   // exception event's line for calls still pending in a frame that raised.
   for (const x of exceptions) {
     const waiting = pendingChildren.get(x.callId);
-    if (waiting) for (const child of waiting) if (child.firstIndex < x.index) child.calledFromLine ??= x.line;
+    if (waiting)
+      for (const child of waiting) if (child.firstIndex < x.index) child.calledFromLine ??= x.line;
   }
   const gapRuns = new Map<string, Map<number, number>>();
   for (const l of trace.elided?.lines ?? []) {

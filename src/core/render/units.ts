@@ -59,7 +59,8 @@ const IMPORT = /^(?:from\s+\S+\s+import\b|import\s)/;
 export function importLines(layout: FileLayout): number[] {
   const out: number[] = [];
   for (const s of layout.src.statements) {
-    if (s.scope || s.indent !== 0 || !IMPORT.test((layout.text[s.start - 1] ?? '').trimStart())) continue;
+    if (s.scope || s.indent !== 0 || !IMPORT.test((layout.text[s.start - 1] ?? '').trimStart()))
+      continue;
     for (let l = s.start; l <= s.end; l++) out.push(l);
   }
   return out;
@@ -119,13 +120,19 @@ export function failurePath(trace: Trace, index: TraceIndex): number[] {
     }
   } else if (index.last) {
     // No exception: the stack where the run stopped (timeout, os._exit, a crash, the last line).
-    for (let id: number | undefined = index.last.callId; id !== undefined; id = index.frames.get(id)?.parentCallId) stack.push(id);
+    for (
+      let id: number | undefined = index.last.callId;
+      id !== undefined;
+      id = index.frames.get(id)?.parentCallId
+    )
+      stack.push(id);
   }
   for (const id of stack) push(id);
   if (trace.program.kind === 'pytest') {
     const [file, ...names] = trace.program.target.split('::');
     const fn = names[names.length - 1]?.replace(/\[.*$/, '');
-    for (const f of index.frames.values()) if (f.function === fn && file !== undefined && file.endsWith(f.file)) push(f.callId);
+    for (const f of index.frames.values())
+      if (f.function === fn && file !== undefined && file.endsWith(f.file)) push(f.callId);
   }
   // The calls the failing frames made: those on the failing lines first (in call order, dunder
   // methods such as an assertion's __eq__ / __repr__ after the others), then the latest.
@@ -133,14 +140,21 @@ export function failurePath(trace: Trace, index: TraceIndex): number[] {
   const failingLine = new Map<number, number>();
   for (const x of index.exceptions) if (onPath.has(x.callId)) failingLine.set(x.callId, x.line);
   const children: FrameSummary[] = [];
-  for (const f of index.frames.values()) if (f.parentCallId !== undefined && onPath.has(f.parentCallId) && !onPath.has(f.callId)) children.push(f);
-  const onFailingLine = (f: FrameSummary) => (f.calledFromLine !== undefined && failingLine.get(f.parentCallId ?? -1) === f.calledFromLine ? 0 : 1);
+  for (const f of index.frames.values())
+    if (f.parentCallId !== undefined && onPath.has(f.parentCallId) && !onPath.has(f.callId))
+      children.push(f);
+  const onFailingLine = (f: FrameSummary) =>
+    f.calledFromLine !== undefined && failingLine.get(f.parentCallId ?? -1) === f.calledFromLine
+      ? 0
+      : 1;
   const dunder = (f: FrameSummary) => (/^__\w+__$/.test(f.function) ? 1 : 0);
   children.sort((a, b) => {
     const la = onFailingLine(a);
     const lb = onFailingLine(b);
     if (la !== lb) return la - lb;
-    return la === 0 ? dunder(a) - dunder(b) || a.firstIndex - b.firstIndex : b.lastIndex - a.lastIndex;
+    return la === 0
+      ? dunder(a) - dunder(b) || a.firstIndex - b.firstIndex
+      : b.lastIndex - a.lastIndex;
   });
   for (const f of children) push(f.callId);
   return out;
@@ -171,8 +185,20 @@ export function buildUnits(trace: Trace, index: TraceIndex, options: UnitOptions
     for (const l of options.extraRan?.(file, layout) ?? []) layout.ran[l] = 1;
     const ran = (l: number) => layout.ran[l] === 1;
     // Module unit: lines outside every def (classes are transparent).
-    const module: CodeUnit = { id: units.length, file, kind: 'module', name: '<module>', lines: [], headerEnd: 0, context: [], failure: false, steps: 0 };
-    const defs = layout.src.blocks.filter((b) => b.kind === 'def').sort((a, b) => a.start - b.start);
+    const module: CodeUnit = {
+      id: units.length,
+      file,
+      kind: 'module',
+      name: '<module>',
+      lines: [],
+      headerEnd: 0,
+      context: [],
+      failure: false,
+      steps: 0,
+    };
+    const defs = layout.src.blocks
+      .filter((b) => b.kind === 'def')
+      .sort((a, b) => a.start - b.start);
     const blockOf = new Int32Array(n + 2).fill(-1);
     defs.forEach((b, i) => {
       for (let l = b.start; l <= Math.min(b.end, n); l++) blockOf[l] = i;
@@ -190,8 +216,19 @@ export function buildUnits(trace: Trace, index: TraceIndex, options: UnitOptions
       if (!u) {
         const b = defs[bi]!;
         const context: number[] = [];
-        for (let p = b.parent; p; p = p.parent) for (let c = p.start; c <= headerEndOf(p); c++) context.unshift(c);
-        u = { id: -1, file, kind: 'def', name: qualname(b), lines: [], headerEnd: headerEndOf(b), context, failure: false, steps: 0 };
+        for (let p = b.parent; p; p = p.parent)
+          for (let c = p.start; c <= headerEndOf(p); c++) context.unshift(c);
+        u = {
+          id: -1,
+          file,
+          kind: 'def',
+          name: qualname(b),
+          lines: [],
+          headerEnd: headerEndOf(b),
+          context,
+          failure: false,
+          steps: 0,
+        };
         defUnits.set(bi, u);
       }
       u.lines.push(l);
@@ -229,7 +266,12 @@ function unitOfFrame(f: FrameSummary, files: Map<string, FileLayout>): number {
   return layout.owner[f.firstLine] ?? -1;
 }
 
-function orderUnits(units: CodeUnit[], files: Map<string, FileLayout>, index: TraceIndex, failureFrames: number[]): CodeUnit[] {
+function orderUnits(
+  units: CodeUnit[],
+  files: Map<string, FileLayout>,
+  index: TraceIndex,
+  failureFrames: number[],
+): CodeUnit[] {
   const rank = new Map<number, number>();
   failureFrames.forEach((id) => {
     const f = index.frames.get(id);
@@ -251,7 +293,10 @@ function orderUnits(units: CodeUnit[], files: Map<string, FileLayout>, index: Tr
     const next: number[] = [];
     for (const id of frontier) {
       const f = index.frames.get(id);
-      for (const n of [...(children.get(id) ?? []), ...(f?.parentCallId !== undefined ? [f.parentCallId] : [])]) {
+      for (const n of [
+        ...(children.get(id) ?? []),
+        ...(f?.parentCallId !== undefined ? [f.parentCallId] : []),
+      ]) {
         if (dist.has(n) || !index.frames.has(n)) continue;
         dist.set(n, d);
         next.push(n);
@@ -265,7 +310,8 @@ function orderUnits(units: CodeUnit[], files: Map<string, FileLayout>, index: Tr
     if (u < 0) continue;
     const d = dist.get(f.callId) ?? Number.MAX_SAFE_INTEGER;
     const cur = near.get(u);
-    if (!cur || d < cur.d || (d === cur.d && f.lastIndex > cur.last)) near.set(u, { d, last: f.lastIndex });
+    if (!cur || d < cur.d || (d === cur.d && f.lastIndex > cur.last))
+      near.set(u, { d, last: f.lastIndex });
   }
   for (const u of units) u.failure = rank.has(u.id);
   const key = (u: CodeUnit) => near.get(u.id) ?? { d: Number.MAX_SAFE_INTEGER, last: -1 };

@@ -70,7 +70,11 @@ const STYLES: HistoryStyle[] = [
  * Writes the parts of one line (`i = 0 → 1`, `✗ ValueError`) joined by `; ` within `width` characters,
  * trying progressively terser styles for the histories before cutting the whole text.
  */
-export function fitLine(histories: readonly History[], tail: readonly string[], width: number): string {
+export function fitLine(
+  histories: readonly History[],
+  tail: readonly string[],
+  width: number,
+): string {
   let text = '';
   for (const style of STYLES) {
     text = [...histories.map((h) => formatHistory(h, style)), ...tail].join('; ');

@@ -39,11 +39,21 @@ export class FrameIndex {
   private readonly callCounts = new Map<string, number>();
 
   /** `localsOf(i)`: all locals of event i's frame after it (trace/locals.ts). */
-  constructor(private readonly events: EventSeq, private readonly localsOf: (index: number) => Record<string, string>) {
+  constructor(
+    private readonly events: EventSeq,
+    private readonly localsOf: (index: number) => Record<string, string>,
+  ) {
     events.forEach((e, i) => {
       let f = this.frames.get(e.callId);
       if (f === undefined) {
-        f = { callId: e.callId, function: e.function, file: e.file, depth: e.depth, callIndex: e.callIndex, events: [] };
+        f = {
+          callId: e.callId,
+          function: e.function,
+          file: e.file,
+          depth: e.depth,
+          callIndex: e.callIndex,
+          events: [],
+        };
         if (e.parentCallId !== undefined) f.parentCallId = e.parentCallId;
         this.frames.set(e.callId, f);
         const key = `${e.file}\0${e.function}`;
@@ -104,7 +114,8 @@ export class FrameIndex {
       stateIndex: pos,
       isTop: true,
     };
-    if ((at.kind === 'return' || at.kind === 'yield') && at.value !== undefined) top.returnValue = at.value;
+    if ((at.kind === 'return' || at.kind === 'yield') && at.value !== undefined)
+      top.returnValue = at.value;
     stack.push(top);
     const seen = new Set<number>([at.callId]);
     let parent = this.frames.get(at.callId)?.parentCallId;

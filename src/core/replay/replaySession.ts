@@ -67,7 +67,8 @@ export class ReplaySession extends LoggingDebugSession {
   private nextBreakpointId = 1;
   private readonly notedSources = new Set<string>();
   /** setBreakpoints received before the recording was loaded, replayed after launch. */
-  private readonly early: Array<{ args: DebugProtocol.SetBreakpointsArguments; ids: number[] }> = [];
+  private readonly early: Array<{ args: DebugProtocol.SetBreakpointsArguments; ids: number[] }> =
+    [];
 
   constructor() {
     super();
@@ -85,17 +86,30 @@ export class ReplaySession extends LoggingDebugSession {
       supportsExceptionInfoRequest: true,
       supportsTerminateRequest: true,
       supportsSteppingGranularity: false,
-      exceptionBreakpointFilters: [{ filter: EXCEPTION_FILTER, label: 'Recorded exceptions', default: true, description: 'Stop where a recorded exception was raised' }],
+      exceptionBreakpointFilters: [
+        {
+          filter: EXCEPTION_FILTER,
+          label: 'Recorded exceptions',
+          default: true,
+          description: 'Stop where a recorded exception was raised',
+        },
+      ],
     };
     // `initialized` follows the launch: breakpoints are verified against the loaded recording.
     this.sendResponse(response);
   }
 
-  protected override launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments & ReplayLaunchArguments): void {
+  protected override launchRequest(
+    response: DebugProtocol.LaunchResponse,
+    args: DebugProtocol.LaunchRequestArguments & ReplayLaunchArguments,
+  ): void {
     void this.launch(response, args);
   }
 
-  private async launch(response: DebugProtocol.LaunchResponse, args: ReplayLaunchArguments): Promise<void> {
+  private async launch(
+    response: DebugProtocol.LaunchResponse,
+    args: ReplayLaunchArguments,
+  ): Promise<void> {
     try {
       const trace = await loadTrace(args);
       this.timeline = new Timeline(trace.events, trace.elided);
@@ -110,13 +124,16 @@ export class ReplaySession extends LoggingDebugSession {
     this.sendResponse(response);
     this.launched = true;
     for (const early of this.early.splice(0)) {
-      for (const bp of this.applyBreakpoints(early.args, early.ids)) this.sendEvent(new BreakpointEvent('changed', bp));
+      for (const bp of this.applyBreakpoints(early.args, early.ids))
+        this.sendEvent(new BreakpointEvent('changed', bp));
     }
     this.sendEvent(new InitializedEvent());
     this.maybeStart();
   }
 
-  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+  protected override configurationDoneRequest(
+    response: DebugProtocol.ConfigurationDoneResponse,
+  ): void {
     this.sendResponse(response);
     this.configured = true;
     this.maybeStart();
@@ -128,10 +145,18 @@ export class ReplaySession extends LoggingDebugSession {
     this.report(this.timeline.start(this.stopOnEntry));
   }
 
-  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+  protected override setBreakPointsRequest(
+    response: DebugProtocol.SetBreakpointsResponse,
+    args: DebugProtocol.SetBreakpointsArguments,
+  ): void {
     if (!this.launched) {
       // Only a client that ignores `initialized` gets here; the ids let the later `changed` events match.
-      const breakpoints = (args.breakpoints ?? []).map((b) => ({ id: this.nextBreakpointId++, verified: false, line: b.line, message: 'the recording is not loaded yet' }));
+      const breakpoints = (args.breakpoints ?? []).map((b) => ({
+        id: this.nextBreakpointId++,
+        verified: false,
+        line: b.line,
+        message: 'the recording is not loaded yet',
+      }));
       this.early.push({ args, ids: breakpoints.map((b) => b.id) });
       response.body = { breakpoints };
     } else {
@@ -140,20 +165,35 @@ export class ReplaySession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  private applyBreakpoints(args: DebugProtocol.SetBreakpointsArguments, ids: number[] = []): DebugProtocol.Breakpoint[] {
+  private applyBreakpoints(
+    args: DebugProtocol.SetBreakpointsArguments,
+    ids: number[] = [],
+  ): DebugProtocol.Breakpoint[] {
     const timeline = this.timeline;
     const file = this.sources?.fileFor(args.source);
-    const lines = (args.breakpoints ?? args.lines?.map((line) => ({ line })) ?? []).map((b) => this.convertClientLineToDebugger(b.line));
-    const results = timeline !== undefined && file !== undefined ? timeline.setBreakpoints(file, lines) : lines.map((line) => ({ line, verified: false }));
+    const lines = (args.breakpoints ?? args.lines?.map((line) => ({ line })) ?? []).map((b) =>
+      this.convertClientLineToDebugger(b.line),
+    );
+    const results =
+      timeline !== undefined && file !== undefined
+        ? timeline.setBreakpoints(file, lines)
+        : lines.map((line) => ({ line, verified: false }));
     return results.map((r, i) => {
-      const bp: DebugProtocol.Breakpoint = new Breakpoint(r.verified, this.convertDebuggerLineToClient(r.line));
+      const bp: DebugProtocol.Breakpoint = new Breakpoint(
+        r.verified,
+        this.convertDebuggerLineToClient(r.line),
+      );
       bp.id = ids[i] ?? this.nextBreakpointId++;
-      if (!r.verified) bp.message = file === undefined ? 'not a file of this recording' : NEVER_EXECUTED;
+      if (!r.verified)
+        bp.message = file === undefined ? 'not a file of this recording' : NEVER_EXECUTED;
       return bp;
     });
   }
 
-  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+  protected override setExceptionBreakPointsRequest(
+    response: DebugProtocol.SetExceptionBreakpointsResponse,
+    args: DebugProtocol.SetExceptionBreakpointsArguments,
+  ): void {
     this.exceptionFilter = args.filters.includes(EXCEPTION_FILTER);
     if (this.timeline !== undefined) this.timeline.exceptionFilter = this.exceptionFilter;
     this.sendResponse(response);
@@ -164,20 +204,32 @@ export class ReplaySession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+  protected override stackTraceRequest(
+    response: DebugProtocol.StackTraceResponse,
+    args: DebugProtocol.StackTraceArguments,
+  ): void {
     const timeline = this.timeline;
     if (timeline === undefined) return this.fail(response, 'no recording is loaded');
     const stack = timeline.stack();
     const start = args.startFrame ?? 0;
     const end = args.levels !== undefined && args.levels > 0 ? start + args.levels : stack.length;
-    response.body = { stackFrames: stack.slice(start, end).map((f) => this.stackFrame(f, timeline)), totalFrames: stack.length };
+    response.body = {
+      stackFrames: stack.slice(start, end).map((f) => this.stackFrame(f, timeline)),
+      totalFrames: stack.length,
+    };
     this.sendResponse(response);
   }
 
   private stackFrame(f: FrameView, timeline: Timeline): DebugProtocol.StackFrame {
     const calls = timeline.frames.callsOf(f.file, f.function);
     const name = calls > 1 ? `${f.function} (call ${f.callIndex} of ${calls})` : f.function;
-    const frame: DebugProtocol.StackFrame = new StackFrame(f.callId, name, this.source(f.file), this.convertDebuggerLineToClient(f.line), this.convertDebuggerColumnToClient(1));
+    const frame: DebugProtocol.StackFrame = new StackFrame(
+      f.callId,
+      name,
+      this.source(f.file),
+      this.convertDebuggerLineToClient(f.line),
+      this.convertDebuggerColumnToClient(1),
+    );
     frame.canRestart = true;
     if (f.lineApproximate === true) frame.presentationHint = 'subtle';
     return frame;
@@ -189,20 +241,29 @@ export class ReplaySession extends LoggingDebugSession {
       this.notedSources.add(file);
       this.sendEvent(new OutputEvent(`${file}: showing the ${r.origin}.\n`, 'console'));
     }
-    if (r?.sourceReference !== undefined) return new Source(file, undefined, r.sourceReference, r.origin);
+    if (r?.sourceReference !== undefined)
+      return new Source(file, undefined, r.sourceReference, r.origin);
     return new Source(path.basename(file), r?.path ?? file);
   }
 
-  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+  protected override scopesRequest(
+    response: DebugProtocol.ScopesResponse,
+    args: DebugProtocol.ScopesArguments,
+  ): void {
     const stack = this.timeline?.stack() ?? [];
     const frame = stack.find((f) => f.callId === args.frameId);
-    if (frame === undefined) return this.fail(response, 'that frame is not on the stack at this position');
+    if (frame === undefined)
+      return this.fail(response, 'that frame is not on the stack at this position');
     const locals: Array<[string, string]> = [];
     if (frame.returnValue !== undefined) locals.push(['__return__', frame.returnValue]);
     locals.push(...Object.entries(frame.locals));
     const scopes: DebugProtocol.Scope[] = [new Scope('Locals', this.vars.entries(locals), false)];
     const module = stack.find((f) => f.function === '<module>' && f.callId !== frame.callId);
-    if (module !== undefined && frame.function !== '<module>' && Object.keys(module.locals).length > 0) {
+    if (
+      module !== undefined &&
+      frame.function !== '<module>' &&
+      Object.keys(module.locals).length > 0
+    ) {
       scopes.push(new Scope('Globals', this.vars.entries(Object.entries(module.locals)), false));
     }
     (scopes[0] as DebugProtocol.Scope).presentationHint = 'locals';
@@ -210,14 +271,21 @@ export class ReplaySession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+  protected override variablesRequest(
+    response: DebugProtocol.VariablesResponse,
+    args: DebugProtocol.VariablesArguments,
+  ): void {
     const variables = this.vars.variables(args.variablesReference);
-    if (variables === undefined) return this.fail(response, 'these variables belong to an earlier position');
+    if (variables === undefined)
+      return this.fail(response, 'these variables belong to an earlier position');
     response.body = { variables };
     this.sendResponse(response);
   }
 
-  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+  protected override evaluateRequest(
+    response: DebugProtocol.EvaluateResponse,
+    args: DebugProtocol.EvaluateArguments,
+  ): void {
     const timeline = this.timeline;
     if (timeline === undefined) return this.fail(response, 'no recording is loaded');
     const result = timeline.evaluate(args.expression, args.frameId);
@@ -229,23 +297,33 @@ export class ReplaySession extends LoggingDebugSession {
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
     const timeline = this.timeline;
     const info = timeline?.exceptionAt();
-    if (timeline === undefined || info === undefined) return this.fail(response, 'no recorded exception at this position');
+    if (timeline === undefined || info === undefined)
+      return this.fail(response, 'no recorded exception at this position');
     const trace = timeline
       .stack()
       .map((f) => `  File "${f.file}", line ${f.line}, in ${f.function}`)
       .reverse()
       .join('\n');
-    const uncaught = this.trace?.outcome.status === 'exception' && this.trace.outcome.exception?.type === info.type;
+    const uncaught =
+      this.trace?.outcome.status === 'exception' &&
+      this.trace.outcome.exception?.type === info.type;
     response.body = {
       exceptionId: info.type,
       description: info.message,
       breakMode: uncaught ? 'unhandled' : 'always',
-      details: { message: info.message, typeName: info.type, stackTrace: `Traceback (as recorded):\n${trace}\n${info.repr}` },
+      details: {
+        message: info.message,
+        typeName: info.type,
+        stackTrace: `Traceback (as recorded):\n${trace}\n${info.repr}`,
+      },
     };
     this.sendResponse(response);
   }
 
-  protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
+  protected override sourceRequest(
+    response: DebugProtocol.SourceResponse,
+    args: DebugProtocol.SourceArguments,
+  ): void {
     const ref = args.source?.sourceReference ?? args.sourceReference;
     const text = ref > 0 ? this.sources?.textOf(ref) : undefined;
     if (text === undefined) return this.fail(response, 'this source is not in the recording');
@@ -280,14 +358,21 @@ export class ReplaySession extends LoggingDebugSession {
     this.move(response, (t) => t.reverseContinue());
   }
 
-  protected override restartFrameRequest(response: DebugProtocol.RestartFrameResponse, args: DebugProtocol.RestartFrameArguments): void {
+  protected override restartFrameRequest(
+    response: DebugProtocol.RestartFrameResponse,
+    args: DebugProtocol.RestartFrameArguments,
+  ): void {
     this.move(response, (t) => t.restartFrame(args.frameId), 'that frame is not in the recording');
   }
 
-  protected override gotoTargetsRequest(response: DebugProtocol.GotoTargetsResponse, args: DebugProtocol.GotoTargetsArguments): void {
+  protected override gotoTargetsRequest(
+    response: DebugProtocol.GotoTargetsResponse,
+    args: DebugProtocol.GotoTargetsArguments,
+  ): void {
     const timeline = this.timeline;
     const file = this.sources?.fileFor(args.source);
-    if (timeline === undefined || file === undefined) return this.fail(response, 'not a file of this recording');
+    if (timeline === undefined || file === undefined)
+      return this.fail(response, 'not a file of this recording');
     const line = this.convertClientLineToDebugger(args.line);
     const runs = timeline.executionsOf(file, line);
     // The next execution after the position first (what "jump to cursor" should pick), then the rest.
@@ -303,20 +388,32 @@ export class ReplaySession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  protected override gotoRequest(response: DebugProtocol.GotoResponse, args: DebugProtocol.GotoArguments): void {
+  protected override gotoRequest(
+    response: DebugProtocol.GotoResponse,
+    args: DebugProtocol.GotoArguments,
+  ): void {
     this.move(response, (t) => t.goto(args.targetId), 'no such goto target');
   }
 
   protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
     this.sendResponse(response);
-    if (this.timeline !== undefined) this.report({ index: this.timeline.position, reason: 'step' }, 'pause');
+    if (this.timeline !== undefined)
+      this.report({ index: this.timeline.position, reason: 'step' }, 'pause');
   }
 
-  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+  protected override customRequest(
+    command: string,
+    response: DebugProtocol.Response,
+    args: unknown,
+  ): void {
     if (command === GOTO_REQUEST) {
       const index = (args as { index?: unknown } | undefined)?.index;
       response.body = { index };
-      return this.move(response, (t) => (typeof index === 'number' ? t.goto(index) : undefined), `no event with index ${String(index)}`);
+      return this.move(
+        response,
+        (t) => (typeof index === 'number' ? t.goto(index) : undefined),
+        `no event with index ${String(index)}`,
+      );
     }
     if (command === REVERSE_STEP_IN_REQUEST) return this.move(response, (t) => t.reverseStepIn());
     super.customRequest(command, response, args);
@@ -328,9 +425,14 @@ export class ReplaySession extends LoggingDebugSession {
   }
 
   /** Runs a motion; on success answers first, then reports the stop (as DAP wants). */
-  private move(response: DebugProtocol.Response, motion: (t: Timeline) => Stop | undefined, failure = 'cannot move there'): void {
+  private move(
+    response: DebugProtocol.Response,
+    motion: (t: Timeline) => Stop | undefined,
+    failure = 'cannot move there',
+  ): void {
     const timeline = this.timeline;
-    if (timeline === undefined || !this.started) return this.fail(response, 'the replay has not started yet');
+    if (timeline === undefined || !this.started)
+      return this.fail(response, 'the replay has not started yet');
     const stop = motion(timeline);
     if (stop === undefined) return this.fail(response, failure);
     this.sendResponse(response);
@@ -369,7 +471,9 @@ export class ReplaySession extends LoggingDebugSession {
 
   private endDescription(): string {
     const outcome = this.trace?.outcome;
-    return outcome?.partial === true ? `End of recording (the recording stopped early: ${outcome.status})` : 'End of recording';
+    return outcome?.partial === true
+      ? `End of recording (the recording stopped early: ${outcome.status})`
+      : 'End of recording';
   }
 
   private showOutputUpTo(index: number): void {

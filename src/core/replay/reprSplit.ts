@@ -113,7 +113,10 @@ function toEntries(kind: ReprKind, items: RawItem[]): ReprEntry[] | undefined {
   for (const item of items) {
     if (kind === 'dict') {
       if (item.colon < 0) return undefined;
-      entries.push({ key: item.text.slice(0, item.colon).trim(), value: item.text.slice(item.colon + 1).trim() });
+      entries.push({
+        key: item.text.slice(0, item.colon).trim(),
+        value: item.text.slice(item.colon + 1).trim(),
+      });
     } else {
       if (item.colon >= 0) return undefined;
       entries.push({ value: item.text });
@@ -122,7 +125,10 @@ function toEntries(kind: ReprKind, items: RawItem[]): ReprEntry[] | undefined {
   return entries;
 }
 
-function splitLiteral(text: string, allowTrailing: string): { split: SplitRepr; end: number } | undefined {
+function splitLiteral(
+  text: string,
+  allowTrailing: string,
+): { split: SplitRepr; end: number } | undefined {
   const opener = text[0];
   if (opener !== '[' && opener !== '(' && opener !== '{') return undefined;
   const scan = scanItems(text, 0);
@@ -131,7 +137,8 @@ function splitLiteral(text: string, allowTrailing: string): { split: SplitRepr; 
   if (!truncated && text.slice(scan.end).trim() !== allowTrailing) return undefined;
   let items = scan.items;
   // A trailing comma (`(1,)`) leaves one empty item; an empty literal leaves one empty item.
-  if (!truncated && items.length > 0 && items[items.length - 1]?.text === '') items = items.slice(0, -1);
+  if (!truncated && items.length > 0 && items[items.length - 1]?.text === '')
+    items = items.slice(0, -1);
   if (items.some((it) => it.text === '')) return undefined;
   let kind: ReprKind;
   if (opener === '[') kind = 'list';

@@ -50,14 +50,22 @@ export class Timeline {
   private readonly executions = new Map<string, Map<number, number[]>>();
   private readonly raisePoints = new Set<number>();
 
-  constructor(readonly events: EventSeq, elided?: Elision) {
-    if (events.length === 0) throw new UserError('no-trace', 'The recording holds no events, so there is nothing to replay.');
+  constructor(
+    readonly events: EventSeq,
+    elided?: Elision,
+  ) {
+    if (events.length === 0)
+      throw new UserError(
+        'no-trace',
+        'The recording holds no events, so there is nothing to replay.',
+      );
     const trace = { events, elided };
     this.frames = new FrameIndex(events, (i) => localsAt(trace, i));
     events.forEach((e, i) => {
       if (e.kind === 'line') {
         let byLine = this.executions.get(e.file);
-        if (byLine === undefined) this.executions.set(e.file, (byLine = new Map<number, number[]>()));
+        if (byLine === undefined)
+          this.executions.set(e.file, (byLine = new Map<number, number[]>()));
         const list = byLine.get(e.line);
         if (list === undefined) byLine.set(e.line, [i]);
         else list.push(i);
@@ -125,7 +133,11 @@ export class Timeline {
   stepBack(): Stop {
     const cur = this.current;
     const first = this.frames.first(cur.callId) ?? 0;
-    return this.scan(-1, (i, e) => e.callId === cur.callId || e.depth < cur.depth || (i < first && this.isSiblingTop(cur, e)));
+    return this.scan(
+      -1,
+      (i, e) =>
+        e.callId === cur.callId || e.depth < cur.depth || (i < first && this.isSiblingTop(cur, e)),
+    );
   }
 
   /** The first event after this frame is left (in its caller, or the next top-level frame). */
@@ -188,7 +200,8 @@ export class Timeline {
     const e = this.eventAt(index);
     if (e === undefined) return undefined;
     if (this.exceptionFilter && this.raisePoints.has(index)) return 'exception';
-    if (e.kind === 'line' && this.breakpoints.get(e.file)?.has(e.line) === true) return 'breakpoint';
+    if (e.kind === 'line' && this.breakpoints.get(e.file)?.has(e.line) === true)
+      return 'breakpoint';
     return undefined;
   }
 
@@ -197,15 +210,23 @@ export class Timeline {
   /** A bare recorded name (or `__return__`) in the frame `callId` (default: top); nothing is guessed. */
   evaluate(expression: string, callId?: number): EvaluateResult {
     const name = expression.trim();
-    const notRecorded = (detail: string): EvaluateResult => ({ recorded: false, message: NOT_RECORDED, detail });
-    if (!IDENTIFIER.test(name)) return notRecorded('only the names of recorded variables can be evaluated in a replay');
+    const notRecorded = (detail: string): EvaluateResult => ({
+      recorded: false,
+      message: NOT_RECORDED,
+      detail,
+    });
+    if (!IDENTIFIER.test(name))
+      return notRecorded('only the names of recorded variables can be evaluated in a replay');
     const stack = this.stack();
     const frame = callId === undefined ? stack[0] : stack.find((f) => f.callId === callId);
     if (frame === undefined) return notRecorded('that frame is not on the stack at this position');
     if (name === '__return__') {
-      return frame.returnValue === undefined ? notRecorded('no value is returned at this position') : { recorded: true, value: frame.returnValue };
+      return frame.returnValue === undefined
+        ? notRecorded('no value is returned at this position')
+        : { recorded: true, value: frame.returnValue };
     }
-    if (Object.prototype.hasOwnProperty.call(frame.locals, name)) return { recorded: true, value: frame.locals[name] as string };
+    if (Object.prototype.hasOwnProperty.call(frame.locals, name))
+      return { recorded: true, value: frame.locals[name] as string };
     return notRecorded(`'${name}' is not a recorded local of ${frame.function} at this position`);
   }
 
@@ -222,7 +243,9 @@ export class Timeline {
     const where = `${e.file}:${e.line}`;
     switch (e.kind) {
       case 'call': {
-        const args = Object.entries(e.changed).map(([k, v]) => `${k}=${v}`).join(', ');
+        const args = Object.entries(e.changed)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ');
         return `Entered ${e.function}(${args}) at ${where}`;
       }
       case 'line':
@@ -268,7 +291,12 @@ export class Timeline {
 
   /** Top-level frames (no recorded caller, e.g. several pytest calls) are siblings of each other. */
   private isSiblingTop(cur: TraceEvent, e: TraceEvent): boolean {
-    return cur.parentCallId === undefined && e.parentCallId === undefined && e.callId !== cur.callId && e.depth <= cur.depth;
+    return (
+      cur.parentCallId === undefined &&
+      e.parentCallId === undefined &&
+      e.callId !== cur.callId &&
+      e.depth <= cur.depth
+    );
   }
 
   /** An exception event right after the same exception left a frame called by this one. */
@@ -277,6 +305,8 @@ export class Timeline {
     const prev = this.eventAt(index - 1);
     if (e?.kind !== 'exception' || prev?.kind !== 'exception') return false;
     if (prev.parentCallId !== e.callId) return false;
-    return prev.exception?.type === e.exception?.type && prev.exception?.message === e.exception?.message;
+    return (
+      prev.exception?.type === e.exception?.type && prev.exception?.message === e.exception?.message
+    );
   }
 }

@@ -24,13 +24,19 @@ export interface ReplayLaunchArguments {
 export async function loadTrace(args: ReplayLaunchArguments): Promise<Trace> {
   if (args.traceObject !== undefined) return checkTrace(args.traceObject, 'the given trace object');
   if (typeof args.trace !== 'string' || args.trace === '') {
-    throw new UserError('bad-argument', 'The replay needs `trace` (path of a saved trace JSON) or `traceObject`.');
+    throw new UserError(
+      'bad-argument',
+      'The replay needs `trace` (path of a saved trace JSON) or `traceObject`.',
+    );
   }
   let text: string;
   try {
     text = await readFile(args.trace, 'utf8');
   } catch (e) {
-    throw new UserError('file-not-found', `Cannot read the trace file ${args.trace}: ${errorMessage(e)}`);
+    throw new UserError(
+      'file-not-found',
+      `Cannot read the trace file ${args.trace}: ${errorMessage(e)}`,
+    );
   }
   return nonEmpty(parseTrace(text, args.trace), args.trace);
 }
@@ -42,7 +48,8 @@ export function checkTrace(value: unknown, origin: string): Trace {
 }
 
 function nonEmpty(trace: Trace, origin: string): Trace {
-  if (trace.events.length === 0) throw new UserError('no-trace', `${origin} holds no events, so there is nothing to replay.`);
+  if (trace.events.length === 0)
+    throw new UserError('no-trace', `${origin} holds no events, so there is nothing to replay.`);
   return trace;
 }
 
@@ -80,7 +87,8 @@ export class SourceMap {
 
   /** The recorded file a client path or sourceReference designates. */
   fileFor(source: { path?: string; sourceReference?: number }): string | undefined {
-    if (source.sourceReference !== undefined && source.sourceReference > 0) return this.byReference[source.sourceReference - 1];
+    if (source.sourceReference !== undefined && source.sourceReference > 0)
+      return this.byReference[source.sourceReference - 1];
     if (source.path === undefined) return undefined;
     const rel = path.relative(this.root, source.path);
     if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;

@@ -5,7 +5,8 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { splitRepr } from './reprSplit';
 
-type Container = { kind: 'entries'; entries: Array<[string, string]> } | { kind: 'repr'; repr: string };
+type Container =
+  { kind: 'entries'; entries: Array<[string, string]> } | { kind: 'repr'; repr: string };
 
 export const TRUNCATED_NAME = '…';
 export const TRUNCATED_VALUE = '(the recorded repr was cut here)';
@@ -35,17 +36,29 @@ export class VariableStore {
   variables(ref: number): DebugProtocol.Variable[] | undefined {
     const c = this.containers.get(ref);
     if (c === undefined) return undefined;
-    if (c.kind === 'entries') return c.entries.map(([name, value]) => this.variable(name, value, name));
+    if (c.kind === 'entries')
+      return c.entries.map(([name, value]) => this.variable(name, value, name));
     const split = splitRepr(c.repr);
     if (split === undefined) return [];
     const out = split.entries.map((entry, i) => this.variable(entry.key ?? String(i), entry.value));
-    if (split.truncated) out.push({ name: TRUNCATED_NAME, value: TRUNCATED_VALUE, variablesReference: 0, presentationHint: { attributes: ['readOnly'] } });
+    if (split.truncated)
+      out.push({
+        name: TRUNCATED_NAME,
+        value: TRUNCATED_VALUE,
+        variablesReference: 0,
+        presentationHint: { attributes: ['readOnly'] },
+      });
     return out;
   }
 
   /** `evaluateName` only for recorded names: items inside a repr cannot be evaluated in a replay. */
   variable(name: string, value: string, evaluateName?: string): DebugProtocol.Variable {
-    const v: DebugProtocol.Variable = { name, value, variablesReference: this.forRepr(value), presentationHint: { attributes: ['readOnly'] } };
+    const v: DebugProtocol.Variable = {
+      name,
+      value,
+      variablesReference: this.forRepr(value),
+      presentationHint: { attributes: ['readOnly'] },
+    };
     if (evaluateName !== undefined) v.evaluateName = evaluateName;
     return v;
   }

@@ -140,7 +140,9 @@ class Parser {
   }
 
   private fail(what: string, tok = this.peek()): never {
-    throw new ToolInputError(`condition: ${what} at column ${tok.at + 1}${tok.t === 'end' ? ' (end of the condition)' : ''}`);
+    throw new ToolInputError(
+      `condition: ${what} at column ${tok.at + 1}${tok.t === 'end' ? ' (end of the condition)' : ''}`,
+    );
   }
 
   parse(): Cond {
@@ -200,14 +202,19 @@ class Parser {
   private operand(): Operand {
     const t = this.next();
     if (t.t === 'str' || t.t === 'num') return { k: 'lit', text: t.v };
-    if (t.t === 'name') return LITERAL_WORDS.has(t.v) ? { k: 'lit', text: t.v } : { k: 'name', name: t.v };
-    return this.fail(t.t === 'end' ? 'expected a name or a value' : `expected a name or a value, not "${t.v}"`, t);
+    if (t.t === 'name')
+      return LITERAL_WORDS.has(t.v) ? { k: 'lit', text: t.v } : { k: 'name', name: t.v };
+    return this.fail(
+      t.t === 'end' ? 'expected a name or a value' : `expected a name or a value, not "${t.v}"`,
+      t,
+    );
   }
 }
 
 /** Parses a condition; ToolInputError (with the column) when it is not one. */
 export function parseCondition(src: string): Cond {
-  if (src.length > MAX_LENGTH) throw new ToolInputError(`condition: longer than ${MAX_LENGTH} characters`);
+  if (src.length > MAX_LENGTH)
+    throw new ToolInputError(`condition: longer than ${MAX_LENGTH} characters`);
   if (!src.trim()) throw new ToolInputError('condition is empty');
   return new Parser(tokenize(src)).parse();
 }
@@ -238,7 +245,8 @@ export function conditionNames(c: Cond, out = new Set<string>()): Set<string> {
 }
 
 const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
-const WRAPPED_NUMBER = /^(?:np\.\w+|numpy\.\w+|Decimal)\(\s*'?([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)'?\s*\)$/;
+const WRAPPED_NUMBER =
+  /^(?:np\.\w+|numpy\.\w+|Decimal)\(\s*'?([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)'?\s*\)$/;
 const FRACTION = /^Fraction\(\s*(-?\d+)\s*,\s*(\d+)\s*\)$/;
 
 /** The number a repr stands for (ints, floats, inf/nan, Decimal('…'), np.float64(…), Fraction(a, b)). */
@@ -258,7 +266,21 @@ function unquote(repr: string): string {
   return m ? (m[2] ?? '') : repr;
 }
 
-const FALSY = new Set(['0', '0.0', '-0.0', "''", '""', "b''", '[]', '{}', '()', 'set()', 'None', 'False', 'frozenset()']);
+const FALSY = new Set([
+  '0',
+  '0.0',
+  '-0.0',
+  "''",
+  '""',
+  "b''",
+  '[]',
+  '{}',
+  '()',
+  'set()',
+  'None',
+  'False',
+  'frozenset()',
+]);
 
 /** Evaluates against `lookup` (a name's repr, undefined when unbound). Literals are their text. */
 export function evaluate(c: Cond, lookup: (name: string) => string | undefined): boolean {
@@ -291,7 +313,12 @@ function compare(op: CmpOp, l: string, r: string, lLit: boolean, rLit: boolean):
   if (op === '==' || op === '!=') {
     let eq: boolean;
     if (ln !== undefined && rn !== undefined) eq = ln === rn;
-    else eq = l === r || (rLit && unquote(l) === r) || (lLit && l === unquote(r)) || (!lLit && !rLit && unquote(l) === unquote(r));
+    else
+      eq =
+        l === r ||
+        (rLit && unquote(l) === r) ||
+        (lLit && l === unquote(r)) ||
+        (!lLit && !rLit && unquote(l) === unquote(r));
     return op === '==' ? eq : !eq;
   }
   if (ln === undefined || rn === undefined || Number.isNaN(ln) || Number.isNaN(rn)) return false;

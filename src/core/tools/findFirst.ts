@@ -4,7 +4,17 @@
 // changed a name it reads (and once per frame when the search starts), on redacted values only.
 import { localsAt } from '../trace/locals';
 import { conditionNames, evaluate, parseCondition } from './condition';
-import { cut, functionMatches, gapSentence, matchFiles, optInt, optString, reqString, stepRef, whereAt } from './format';
+import {
+  cut,
+  functionMatches,
+  gapSentence,
+  matchFiles,
+  optInt,
+  optString,
+  reqString,
+  stepRef,
+  whereAt,
+} from './format';
 import { traceView } from './traceView';
 import type { ToolAnswerDraft, ToolArgs, ToolContext } from './types';
 
@@ -33,7 +43,8 @@ export function findFirst(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
     const callId = view.callIdAt(i);
     if (gap && i === gap.at) {
       // Frames running across the gap continue from their state at the gap.
-      for (const [id, locals] of Object.entries(baselines)) frames.set(Number(id), new Map<string, string>(Object.entries(locals)));
+      for (const [id, locals] of Object.entries(baselines))
+        frames.set(Number(id), new Map<string, string>(Object.entries(locals)));
     }
     let state = frames.get(callId);
     if (!state) frames.set(callId, (state = new Map<string, string>()));
@@ -45,7 +56,10 @@ export function findFirst(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
       if (names.has(n)) touched = true;
     });
     const kind = view.kindAt(i);
-    const event = (wantsPaths && view.stepAt(i) !== null) || (kind !== 'line' && kind !== 'call') ? view.event(i) : undefined;
+    const event =
+      (wantsPaths && view.stepAt(i) !== null) || (kind !== 'line' && kind !== 'call')
+        ? view.event(i)
+        : undefined;
     for (const d of event?.deltas ?? []) {
       const key = norm(d.path);
       if (d.op === '=') s.set(key, d.value ?? '');
@@ -53,16 +67,32 @@ export function findFirst(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
       if (names.has(key)) touched = true;
     }
     if (kind === 'return' || kind === 'yield' || kind === 'exception') {
-      if (names.has(kind === 'return' ? '__return__' : kind === 'yield' ? '__yield__' : '__exception__')) touched = true;
+      if (
+        names.has(
+          kind === 'return' ? '__return__' : kind === 'yield' ? '__yield__' : '__exception__',
+        )
+      )
+        touched = true;
     }
     const f = view.frames.get(callId);
-    const eligible = i >= start && f !== undefined && functionMatches(f.function, fn) && (!files || files.has(f.file));
+    const eligible =
+      i >= start &&
+      f !== undefined &&
+      functionMatches(f.function, fn) &&
+      (!files || files.has(f.file));
     if (eligible && (touched || names.size === 0 || !started.has(callId))) {
       started.add(callId);
       const lookup = (name: string): string | undefined => {
         if (PSEUDO.has(name)) {
-          if (name === '__exception__') return kind === 'exception' ? ctx.values.text(event?.exception?.repr ?? 'Exception()') : undefined;
-          if ((name === '__return__' && kind === 'return') || (name === '__yield__' && kind === 'yield')) return ctx.values.value(name, event?.value ?? 'None');
+          if (name === '__exception__')
+            return kind === 'exception'
+              ? ctx.values.text(event?.exception?.repr ?? 'Exception()')
+              : undefined;
+          if (
+            (name === '__return__' && kind === 'return') ||
+            (name === '__yield__' && kind === 'yield')
+          )
+            return ctx.values.value(name, event?.value ?? 'None');
           return undefined;
         }
         const raw = s.get(name) ?? s.get(norm(name));
@@ -86,18 +116,28 @@ export function findFirst(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
     return { text: out.join('\n') };
   }
   const e = view.event(first);
-  out.push(`\`${source}\` first holds${scope} after step ${stepRef(view, first)}, at ${whereAt(view, first)}${searched}.`);
+  out.push(
+    `\`${source}\` first holds${scope} after step ${stepRef(view, first)}, at ${whereAt(view, first)}${searched}.`,
+  );
   const src = view.sourceLine(e.file, e.line);
   if (src) out.push(`Line ${e.line}: ${cut(ctx.values.text(src), ctx.limits)}`);
-  const read = [...names].map((n) => {
-    const v = PSEUDO.has(n) ? undefined : localsAt(ctx.trace, first)[n];
-    return v === undefined ? undefined : `${n}=${cut(ctx.values.value(n, v), ctx.limits)}`;
-  }).filter((x): x is string => x !== undefined);
+  const read = [...names]
+    .map((n) => {
+      const v = PSEUDO.has(n) ? undefined : localsAt(ctx.trace, first)[n];
+      return v === undefined ? undefined : `${n}=${cut(ctx.values.value(n, v), ctx.limits)}`;
+    })
+    .filter((x): x is string => x !== undefined);
   if (read.length) out.push(`Values then: ${read.join('; ')}`);
   if (found.length > 1) {
-    const later = found.slice(1).map((i) => stepRef(view, i)).join(', ');
-    out.push(`It holds again after ${later}${total > found.length ? ` and ${total - found.length} more steps` : ''} (${total} in all; from_step=${(view.stepAtOrBefore(first) ?? 0) + 1} finds the next).`);
+    const later = found
+      .slice(1)
+      .map((i) => stepRef(view, i))
+      .join(', ');
+    out.push(
+      `It holds again after ${later}${total > found.length ? ` and ${total - found.length} more steps` : ''} (${total} in all; from_step=${(view.stepAtOrBefore(first) ?? 0) + 1} finds the next).`,
+    );
   }
-  if (gap && first >= gap.at) out.push(`Note: ${gapSentence(view) ?? ''}: it may already have held in that stretch.`);
+  if (gap && first >= gap.at)
+    out.push(`Note: ${gapSentence(view) ?? ''}: it may already have held in that stretch.`);
   return { text: out.join('\n') };
 }

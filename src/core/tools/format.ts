@@ -35,14 +35,26 @@ export class BoundedList {
   left = 0;
   count = 0;
 
-  constructor(private readonly maxItems: number, private readonly maxChars: number) {}
+  constructor(
+    private readonly maxItems: number,
+    private readonly maxChars: number,
+  ) {}
 
   /** Adds one item (may span lines); false when it did not fit (the list is full from then on). A
    * function is only called while the list takes items: a long tail is counted, not formatted. */
   add(item: string | (() => string), step: number | null): boolean {
     this.count++;
-    const text = this.full || this.lines.length >= this.maxItems ? '' : typeof item === 'string' ? item : item();
-    if (!this.full && this.lines.length < this.maxItems && this.chars + text.length + 1 <= this.maxChars) {
+    const text =
+      this.full || this.lines.length >= this.maxItems
+        ? ''
+        : typeof item === 'string'
+          ? item
+          : item();
+    if (
+      !this.full &&
+      this.lines.length < this.maxItems &&
+      this.chars + text.length + 1 <= this.maxChars
+    ) {
       this.lines.push(text);
       this.chars += text.length + 1;
       return true;
@@ -70,7 +82,10 @@ export class BoundedList {
   /** `… 12 more; ask again with from_step=40 for them.` ('' when everything was listed). */
   more(what: string): string {
     if (this.left === 0) return '';
-    const page = this.nextStep !== null && this.nextStep !== undefined ? `; ask again with from_step=${this.nextStep} for them` : '';
+    const page =
+      this.nextStep !== null && this.nextStep !== undefined
+        ? `; ask again with from_step=${this.nextStep} for them`
+        : '';
     return `… ${this.left} more ${what} not listed (answer bounded)${page}.`;
   }
 }
@@ -92,7 +107,8 @@ export function optString(args: ToolArgs, key: string): string | undefined {
 export function optInt(args: ToolArgs, key: string): number | undefined {
   const v = args[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new ToolInputError(`${key} must be a whole number`);
+  if (typeof v !== 'number' || !Number.isInteger(v))
+    throw new ToolInputError(`${key} must be a whole number`);
   return v;
 }
 
@@ -126,7 +142,9 @@ export function matchFiles(view: TraceView, file: string | undefined): Set<strin
   if (exact.length) return new Set(exact);
   const tail = [...all].filter((f) => f.endsWith(`/${want}`));
   if (tail.length) return new Set(tail);
-  throw new ToolInputError(`no recorded file matches "${file}"; recorded files: ${[...all].slice(0, 20).join(', ') || 'none'}`);
+  throw new ToolInputError(
+    `no recorded file matches "${file}"; recorded files: ${[...all].slice(0, 20).join(', ') || 'none'}`,
+  );
 }
 
 /** Does frame function `fn` match the name the model gave (`spread`, `Stats.spread`, `<module>`)? */

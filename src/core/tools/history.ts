@@ -2,7 +2,19 @@
 // value too large to print, return values for `__return__`), optionally in one function, file or
 // line range; paged by step. Says when the variable's lines also ran in the unrecorded gap.
 import { deltaText } from '../trace/model';
-import { BoundedList, cut, functionMatches, gapSentence, itemLimit, matchFiles, optInt, optString, reqString, stepRef, whereAt } from './format';
+import {
+  BoundedList,
+  cut,
+  functionMatches,
+  gapSentence,
+  itemLimit,
+  matchFiles,
+  optInt,
+  optString,
+  reqString,
+  stepRef,
+  whereAt,
+} from './format';
 import type { TraceView } from './traceView';
 import { traceView } from './traceView';
 import { MAX_ITEMS, type ToolAnswerDraft, type ToolArgs, type ToolContext } from './types';
@@ -19,29 +31,42 @@ function inScope(view: TraceView, i: number, s: Scope): boolean {
   if (!f || !functionMatches(f.function, s.fn)) return false;
   if (s.files && !s.files.has(f.file)) return false;
   const line = view.lineAt(i);
-  return (s.lineFrom === undefined || line >= s.lineFrom) && (s.lineTo === undefined || line <= s.lineTo);
+  return (
+    (s.lineFrom === undefined || line >= s.lineFrom) && (s.lineTo === undefined || line <= s.lineTo)
+  );
 }
 
 function scopeText(s: Scope, fnGiven: string | undefined, fileGiven: string | undefined): string {
   const parts: string[] = [];
   if (fnGiven) parts.push(`in ${fnGiven}`);
   if (fileGiven) parts.push(`in ${fileGiven}`);
-  if (s.lineFrom !== undefined || s.lineTo !== undefined) parts.push(`on lines ${s.lineFrom ?? 1}-${s.lineTo ?? '…'}`);
+  if (s.lineFrom !== undefined || s.lineTo !== undefined)
+    parts.push(`on lines ${s.lineFrom ?? 1}-${s.lineTo ?? '…'}`);
   return parts.length ? ` ${parts.join(' ')}` : '';
 }
 
-const PSEUDO: Record<string, 'return' | 'yield' | 'exception'> = { __return__: 'return', __yield__: 'yield', __exception__: 'exception' };
+const PSEUDO: Record<string, 'return' | 'yield' | 'exception'> = {
+  __return__: 'return',
+  __yield__: 'yield',
+  __exception__: 'exception',
+};
 
 /** Does event i change `name` (cheap: no value is redacted or formatted)? */
 function changes(view: TraceView, i: number, name: string): boolean {
   const kind = PSEUDO[name];
-  if (kind) return view.kindAt(i) === kind && (kind === 'exception' || view.frames.get(view.callIdAt(i))?.function !== '<module>');
+  if (kind)
+    return (
+      view.kindAt(i) === kind &&
+      (kind === 'exception' || view.frames.get(view.callIdAt(i))?.function !== '<module>')
+    );
   let hit = false;
   view.eachChange(i, (n) => {
     if (n === name) hit = true;
   });
   if (hit) return true;
-  return (view.event(i).deltas ?? []).some((d) => d.path === name || d.path.startsWith(`${name}[`) || d.path.startsWith(`${name}.`));
+  return (view.event(i).deltas ?? []).some(
+    (d) => d.path === name || d.path.startsWith(`${name}[`) || d.path.startsWith(`${name}.`),
+  );
 }
 
 /** What event i did to `name` ('' when nothing), as `name=value` / `del name` / a delta. */
@@ -50,7 +75,8 @@ function changeOf(view: TraceView, ctx: ToolContext, i: number, name: string): s
   if (kind) {
     if (view.kindAt(i) !== kind) return '';
     const e = view.event(i);
-    if (kind === 'exception') return `${name} = ${cut(ctx.values.text(e.exception?.repr ?? 'Exception()'), ctx.limits)}`;
+    if (kind === 'exception')
+      return `${name} = ${cut(ctx.values.text(e.exception?.repr ?? 'Exception()'), ctx.limits)}`;
     if (e.function === '<module>') return '';
     return `${name}=${cut(ctx.values.value(name, e.value ?? 'None'), ctx.limits)}`;
   }
@@ -61,8 +87,16 @@ function changeOf(view: TraceView, ctx: ToolContext, i: number, name: string): s
   });
   if (out) return out;
   const e = view.stepAt(i) !== null ? view.event(i) : undefined;
-  const deltas = (e?.deltas ?? []).filter((d) => d.path === name || d.path.startsWith(`${name}[`) || d.path.startsWith(`${name}.`));
-  return deltas.map((d) => (d.value === undefined || d.op === 'more' ? deltaText(d) : deltaText({ ...d, value: cut(ctx.values.value(d.path, d.value), ctx.limits) }))).join('; ');
+  const deltas = (e?.deltas ?? []).filter(
+    (d) => d.path === name || d.path.startsWith(`${name}[`) || d.path.startsWith(`${name}.`),
+  );
+  return deltas
+    .map((d) =>
+      d.value === undefined || d.op === 'more'
+        ? deltaText(d)
+        : deltaText({ ...d, value: cut(ctx.values.value(d.path, d.value), ctx.limits) }),
+    )
+    .join('; ');
 }
 
 export function variableHistory(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
@@ -70,7 +104,12 @@ export function variableHistory(ctx: ToolContext, args: ToolArgs): ToolAnswerDra
   const name = reqString(args, 'name').trim();
   const fnGiven = optString(args, 'function');
   const fileGiven = optString(args, 'file');
-  const scope: Scope = { files: matchFiles(view, fileGiven), fn: fnGiven, lineFrom: optInt(args, 'line_from'), lineTo: optInt(args, 'line_to') };
+  const scope: Scope = {
+    files: matchFiles(view, fileGiven),
+    fn: fnGiven,
+    lineFrom: optInt(args, 'line_from'),
+    lineTo: optInt(args, 'line_to'),
+  };
   const from = view.indexFromStep(optInt(args, 'from_step'));
   const list = new BoundedList(itemLimit(args, ctx.limits, MAX_ITEMS), ctx.limits.maxChars - 600);
   const changeLines = new Set<string>();
@@ -87,18 +126,23 @@ export function variableHistory(ctx: ToolContext, args: ToolArgs): ToolAnswerDra
       before++;
       continue;
     }
-    list.add(() => `${stepRef(view, i)} ${whereAt(view, i)} ${changeOf(view, ctx, i, name)}`, view.stepAt(i));
+    list.add(
+      () => `${stepRef(view, i)} ${whereAt(view, i)} ${changeOf(view, ctx, i, name)}`,
+      view.stepAt(i),
+    );
   }
   const where = scopeText(scope, fnGiven, fileGiven);
   const total = list.count + before;
-  const head = total === 0
-    ? `No change of \`${name}\` was recorded${where}.`
-    : `History of \`${name}\`${where}: ${total} change${total === 1 ? '' : 's'} recorded${before ? ` (${before} before the requested step not listed)` : ''}:`;
+  const head =
+    total === 0
+      ? `No change of \`${name}\` was recorded${where}.`
+      : `History of \`${name}\`${where}: ${total} change${total === 1 ? '' : 's'} recorded${before ? ` (${before} before the requested step not listed)` : ''}:`;
   const out = [head];
   if (list.items) out.push(list.text());
   const more = list.more('changes');
   if (more) out.push(more);
-  if (total === 0 && namesSeen.size) out.push(`Names changed${where}: ${[...namesSeen].slice(0, 40).join(', ')}.`);
+  if (total === 0 && namesSeen.size)
+    out.push(`Names changed${where}: ${[...namesSeen].slice(0, 40).join(', ')}.`);
   const gap = gapNote(view, changeLines, scope);
   if (gap) out.push(gap);
   return { text: out.join('\n'), truncated: list.left > 0 };
@@ -119,6 +163,7 @@ function gapNote(view: TraceView, changeLines: Set<string>, scope: Scope): strin
       runs += count;
     }
   }
-  if (hits.length) return `Note: ${sentence}. Lines that change it ran ${runs} more times there (${hits.slice(0, 10).join(', ')}): its values in that stretch are unknown, not unchanged.`;
+  if (hits.length)
+    return `Note: ${sentence}. Lines that change it ran ${runs} more times there (${hits.slice(0, 10).join(', ')}): its values in that stretch are unknown, not unchanged.`;
   return `Note: ${sentence}; none of the lines recorded changing it ran there.`;
 }

@@ -3,4 +3,11 @@ export { ToolSession, citedSteps, type ToolDefinition, type ToolSessionOptions }
 export { QUERY_TOOLS, TRACE_TOOLS, TRACE_OVERVIEW, toolByName } from './registry';
 export { DEFAULT_OVERVIEW_BUDGET } from './overview';
 export { parseCondition, evaluate, numericValue } from './condition';
-export { DEFAULT_TOOL_LIMITS, MAX_ITEMS, type JsonSchema, type ToolAnswer, type ToolLimits, type ToolSpec } from './types';
+export {
+  DEFAULT_TOOL_LIMITS,
+  MAX_ITEMS,
+  type JsonSchema,
+  type ToolAnswer,
+  type ToolLimits,
+  type ToolSpec,
+} from './types';

@@ -10,56 +10,122 @@ import { searchValues } from './search';
 import { stateAtStep } from './state';
 import { MAX_ITEMS, type JsonSchema, type ToolSpec } from './types';
 
-const fromStep: JsonSchema = { type: 'integer', minimum: 0, description: 'Start listing at this step (to page on from an earlier answer).' };
-const limit: JsonSchema = { type: 'integer', minimum: 1, maximum: MAX_ITEMS, description: 'Most items to list (default 40).' };
-const fn: JsonSchema = { type: 'string', maxLength: 200, description: 'Only in calls of this function (e.g. "spread" or "Stats.spread").' };
-const file: JsonSchema = { type: 'string', maxLength: 500, description: 'Only in this file (path as in the recording, relative to the project root).' };
+const fromStep: JsonSchema = {
+  type: 'integer',
+  minimum: 0,
+  description: 'Start listing at this step (to page on from an earlier answer).',
+};
+const limit: JsonSchema = {
+  type: 'integer',
+  minimum: 1,
+  maximum: MAX_ITEMS,
+  description: 'Most items to list (default 40).',
+};
+const fn: JsonSchema = {
+  type: 'string',
+  maxLength: 200,
+  description: 'Only in calls of this function (e.g. "spread" or "Stats.spread").',
+};
+const file: JsonSchema = {
+  type: 'string',
+  maxLength: 500,
+  description: 'Only in this file (path as in the recording, relative to the project root).',
+};
 
 function object(properties: Record<string, JsonSchema>, required: string[] = []): JsonSchema {
-  return { type: 'object', properties, ...(required.length ? { required } : {}), additionalProperties: false };
+  return {
+    type: 'object',
+    properties,
+    ...(required.length ? { required } : {}),
+    additionalProperties: false,
+  };
 }
 
 export const VARIABLE_HISTORY: ToolSpec = {
   name: 'variable_history',
-  description: 'Every recorded change of one variable in the run, in step order: assignments, argument bindings, deletions and changes inside values too large to print (e.g. memo[3]=30), each with its step (k), file:line and call (fn#n is the n-th call of fn). Use it to follow a value beyond what the NExT text shows (it shortens long histories to "...(N more)"). Name `__return__` lists return values. Narrow with function, file, line_from/line_to; page with from_step.',
-  inputSchema: object({
-    name: { type: 'string', maxLength: 300, description: 'Variable name, a path into a value as recorded (memo[3], self.count), or __return__.' },
-    function: fn,
-    file,
-    line_from: { type: 'integer', minimum: 1, description: 'Only changes made on this line or later.' },
-    line_to: { type: 'integer', minimum: 1, description: 'Only changes made on this line or earlier.' },
-    from_step: fromStep,
-    limit,
-  }, ['name']),
+  description:
+    'Every recorded change of one variable in the run, in step order: assignments, argument bindings, deletions and changes inside values too large to print (e.g. memo[3]=30), each with its step (k), file:line and call (fn#n is the n-th call of fn). Use it to follow a value beyond what the NExT text shows (it shortens long histories to "...(N more)"). Name `__return__` lists return values. Narrow with function, file, line_from/line_to; page with from_step.',
+  inputSchema: object(
+    {
+      name: {
+        type: 'string',
+        maxLength: 300,
+        description:
+          'Variable name, a path into a value as recorded (memo[3], self.count), or __return__.',
+      },
+      function: fn,
+      file,
+      line_from: {
+        type: 'integer',
+        minimum: 1,
+        description: 'Only changes made on this line or later.',
+      },
+      line_to: {
+        type: 'integer',
+        minimum: 1,
+        description: 'Only changes made on this line or earlier.',
+      },
+      from_step: fromStep,
+      limit,
+    },
+    ['name'],
+  ),
   run: variableHistory,
 };
 
 export const STATE_AT_STEP: ToolSpec = {
   name: 'state_at_step',
-  description: 'The complete state right after one step: every local variable of the frame the step ran in (not only what changed), the source line, and the call stack with each caller\'s line and locals when it made the call.',
-  inputSchema: object({ step: { type: 'integer', minimum: 0, description: 'Step number k, as written (k) in the NExT text and in tool answers.' } }, ['step']),
+  description:
+    "The complete state right after one step: every local variable of the frame the step ran in (not only what changed), the source line, and the call stack with each caller's line and locals when it made the call.",
+  inputSchema: object(
+    {
+      step: {
+        type: 'integer',
+        minimum: 0,
+        description: 'Step number k, as written (k) in the NExT text and in tool answers.',
+      },
+    },
+    ['step'],
+  ),
   run: stateAtStep,
 };
 
 export const LINE_EXECUTIONS: ToolSpec = {
   name: 'line_executions',
-  description: 'Every recorded execution of one source line: its step (or "(after k)" when it changed nothing), the call it ran in and what it changed. Use it for loop bodies and lines whose entries the NExT text cut; it also says how often the line ran in an unrecorded stretch of a long run.',
-  inputSchema: object({
-    line: { type: 'integer', minimum: 1, description: '1-based line number.' },
-    file: { ...file, description: 'The file (needed when several recorded files ran that line).' },
-    from_step: fromStep,
-    limit,
-  }, ['line']),
+  description:
+    'Every recorded execution of one source line: its step (or "(after k)" when it changed nothing), the call it ran in and what it changed. Use it for loop bodies and lines whose entries the NExT text cut; it also says how often the line ran in an unrecorded stretch of a long run.',
+  inputSchema: object(
+    {
+      line: { type: 'integer', minimum: 1, description: '1-based line number.' },
+      file: {
+        ...file,
+        description: 'The file (needed when several recorded files ran that line).',
+      },
+      from_step: fromStep,
+      limit,
+    },
+    ['line'],
+  ),
   run: lineExecutions,
 };
 
 export const CALLS: ToolSpec = {
   name: 'calls',
-  description: 'The call tree. With step: the callers of that step (innermost first) and the calls its frame made, with arguments, return value or exception and step range. With function: every call of that function and where it was called from. With neither: the tree from the top, `depth` levels deep.',
+  description:
+    'The call tree. With step: the callers of that step (innermost first) and the calls its frame made, with arguments, return value or exception and step range. With function: every call of that function and where it was called from. With neither: the tree from the top, `depth` levels deep.',
   inputSchema: object({
-    step: { type: 'integer', minimum: 0, description: 'A step number: show the call it ran in, its callers and the calls it made.' },
+    step: {
+      type: 'integer',
+      minimum: 0,
+      description: 'A step number: show the call it ran in, its callers and the calls it made.',
+    },
     function: { ...fn, description: 'List every call of this function.' },
-    depth: { type: 'integer', minimum: 1, maximum: 12, description: 'Levels of the tree from the top (default 3; without step and function).' },
+    depth: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 12,
+      description: 'Levels of the tree from the top (default 3; without step and function).',
+    },
     from_step: fromStep,
     limit,
   }),
@@ -68,41 +134,73 @@ export const CALLS: ToolSpec = {
 
 export const FIND_FIRST: ToolSpec = {
   name: 'find_first',
-  description: 'The first step after which a condition on recorded values holds in the frame that ran it, and the next few. Conditions compare recorded reprs: n == 3, n > 10, name != \'abc\', items contains \'x\', \'x\' in items, s startswith \'ab\', flag (true unless 0/empty/None/False), __return__ == None, memo[3] == 30, combined with and, or, not and parentheses. Numbers compare as numbers; a name not bound at a step makes its comparison false. Nothing is executed.',
-  inputSchema: object({
-    condition: { type: 'string', maxLength: 500, description: "e.g. low > 0 and v == 3, or total contains 'nan'" },
-    function: fn,
-    file,
-    from_step: { ...fromStep, description: 'Search from this step on (to find later occurrences).' },
-  }, ['condition']),
+  description:
+    "The first step after which a condition on recorded values holds in the frame that ran it, and the next few. Conditions compare recorded reprs: n == 3, n > 10, name != 'abc', items contains 'x', 'x' in items, s startswith 'ab', flag (true unless 0/empty/None/False), __return__ == None, memo[3] == 30, combined with and, or, not and parentheses. Numbers compare as numbers; a name not bound at a step makes its comparison false. Nothing is executed.",
+  inputSchema: object(
+    {
+      condition: {
+        type: 'string',
+        maxLength: 500,
+        description: "e.g. low > 0 and v == 3, or total contains 'nan'",
+      },
+      function: fn,
+      file,
+      from_step: {
+        ...fromStep,
+        description: 'Search from this step on (to find later occurrences).',
+      },
+    },
+    ['condition'],
+  ),
   run: findFirst,
 };
 
 export const SEARCH_VALUES: ToolSpec = {
   name: 'search_values',
-  description: 'Steps whose recorded values contain a text (case-insensitive unless case_sensitive), with the matching values, and lines of the program\'s printed output that contain it. Use it to find where a value (an id, a wrong number, a string) first appeared.',
-  inputSchema: object({
-    text: { type: 'string', maxLength: 200, description: 'Text to look for in the values\' reprs.' },
-    name: { type: 'string', maxLength: 300, description: 'Only in the values of this variable.' },
-    function: fn,
-    case_sensitive: { type: 'boolean', description: 'Match case (default false).' },
-    from_step: fromStep,
-    limit,
-  }, ['text']),
+  description:
+    "Steps whose recorded values contain a text (case-insensitive unless case_sensitive), with the matching values, and lines of the program's printed output that contain it. Use it to find where a value (an id, a wrong number, a string) first appeared.",
+  inputSchema: object(
+    {
+      text: {
+        type: 'string',
+        maxLength: 200,
+        description: "Text to look for in the values' reprs.",
+      },
+      name: { type: 'string', maxLength: 300, description: 'Only in the values of this variable.' },
+      function: fn,
+      case_sensitive: { type: 'boolean', description: 'Match case (default false).' },
+      from_step: fromStep,
+      limit,
+    },
+    ['text'],
+  ),
   run: searchValues,
 };
 
 export const TRACE_OVERVIEW: ToolSpec = {
   name: 'trace_overview',
-  description: 'What the recording is: the program and how it ended (failure, exception, partial), its size, the functions that ran, and the NExT-annotated source — the code that ran with `# (k) name=value;` after each executed line, k the step number — within next_budget tokens. Start here, then ask the other tools about steps, lines and variables.',
+  description:
+    'What the recording is: the program and how it ended (failure, exception, partial), its size, the functions that ran, and the NExT-annotated source — the code that ran with `# (k) name=value;` after each executed line, k the step number — within next_budget tokens. Start here, then ask the other tools about steps, lines and variables.',
   inputSchema: object({
-    next_budget: { type: 'integer', minimum: 0, maximum: MAX_OVERVIEW_BUDGET, description: 'Tokens of NExT text to include (default 2500; 0: none).' },
+    next_budget: {
+      type: 'integer',
+      minimum: 0,
+      maximum: MAX_OVERVIEW_BUDGET,
+      description: 'Tokens of NExT text to include (default 2500; 0: none).',
+    },
   }),
   run: traceOverview,
 };
 
 /** The tools offered in Explain & Fix (the prompt already holds the NExT text). */
-export const QUERY_TOOLS: readonly ToolSpec[] = [VARIABLE_HISTORY, STATE_AT_STEP, LINE_EXECUTIONS, CALLS, FIND_FIRST, SEARCH_VALUES];
+export const QUERY_TOOLS: readonly ToolSpec[] = [
+  VARIABLE_HISTORY,
+  STATE_AT_STEP,
+  LINE_EXECUTIONS,
+  CALLS,
+  FIND_FIRST,
+  SEARCH_VALUES,
+];
 
 /** Every tool over a recording: the query tools and the overview (editor and MCP). */
 export const TRACE_TOOLS: readonly ToolSpec[] = [TRACE_OVERVIEW, ...QUERY_TOOLS];

@@ -2,9 +2,26 @@
 // printed output that contain a text, in step order; optionally only one variable's values or one
 // function's. Matches redacted values only, so a search cannot probe a secret.
 import { deltaText } from '../trace/model';
-import { BoundedList, cut, functionMatches, gapSentence, itemLimit, optInt, optString, reqString, stepRef, whereAt } from './format';
+import {
+  BoundedList,
+  cut,
+  functionMatches,
+  gapSentence,
+  itemLimit,
+  optInt,
+  optString,
+  reqString,
+  stepRef,
+  whereAt,
+} from './format';
 import { traceView } from './traceView';
-import { MAX_ITEMS, ToolInputError, type ToolAnswerDraft, type ToolArgs, type ToolContext } from './types';
+import {
+  MAX_ITEMS,
+  ToolInputError,
+  type ToolAnswerDraft,
+  type ToolArgs,
+  type ToolContext,
+} from './types';
 
 /** Characters of context kept around a match in a long value. */
 const AROUND = 60;
@@ -37,8 +54,19 @@ export function searchValues(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft 
     const f = view.frames.get(view.callIdAt(i));
     if (!f || !functionMatches(f.function, fn)) continue;
     const hits: string[] = [];
-    const consider = (label: string, key: string, raw: string, show: (v: string) => string): void => {
-      if (name !== undefined && key !== name && !key.startsWith(`${name}[`) && !key.startsWith(`${name}.`)) return;
+    const consider = (
+      label: string,
+      key: string,
+      raw: string,
+      show: (v: string) => string,
+    ): void => {
+      if (
+        name !== undefined &&
+        key !== name &&
+        !key.startsWith(`${name}[`) &&
+        !key.startsWith(`${name}.`)
+      )
+        return;
       if (prefilter && find(raw) < 0) return;
       const v = label === '__exception__' ? ctx.values.text(raw) : ctx.values.value(key, raw);
       const at = find(v);
@@ -46,23 +74,33 @@ export function searchValues(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft 
     };
     const e = view.event(i);
     for (const n in e.changed) consider(n, n, e.changed[n] ?? '', (x) => `${n}=${x}`);
-    for (const d of e.deltas ?? []) if (d.value !== undefined && d.op !== 'more') consider(d.path, d.path, d.value, (x) => deltaText({ ...d, value: x }));
+    for (const d of e.deltas ?? [])
+      if (d.value !== undefined && d.op !== 'more')
+        consider(d.path, d.path, d.value, (x) => deltaText({ ...d, value: x }));
     if ((e.kind === 'return' || e.kind === 'yield') && e.function !== '<module>') {
       const pseudo = e.kind === 'return' ? '__return__' : '__yield__';
       consider(pseudo, pseudo, e.value ?? 'None', (x) => `${pseudo}=${x}`);
     }
-    if (e.exception && e.kind === 'exception') consider('__exception__', '__exception__', e.exception.repr, (x) => `__exception__ = ${x}`);
+    if (e.exception && e.kind === 'exception')
+      consider('__exception__', '__exception__', e.exception.repr, (x) => `__exception__ = ${x}`);
     if (!hits.length) continue;
     if (i < from) {
       before++;
       continue;
     }
-    list.add(`${stepRef(view, i)} ${whereAt(view, i)} ${hits.map((h) => cut(h, { ...ctx.limits, valueWidth: ctx.limits.valueWidth + 40 })).join('; ')}`, view.stepAt(i));
+    list.add(
+      `${stepRef(view, i)} ${whereAt(view, i)} ${hits.map((h) => cut(h, { ...ctx.limits, valueWidth: ctx.limits.valueWidth + 40 })).join('; ')}`,
+      view.stepAt(i),
+    );
   }
   const out: string[] = [];
   const scope = `${name ? ` in the values of ${name}` : ''}${fn ? ` in ${fn}` : ''}`;
   const total = list.count + before;
-  out.push(total ? `"${text}" found${scope} at ${total} step${total === 1 ? '' : 's'}${before ? ` (${before} before the requested step not listed)` : ''}:` : `"${text}" is in no recorded value${scope}.`);
+  out.push(
+    total
+      ? `"${text}" found${scope} at ${total} step${total === 1 ? '' : 's'}${before ? ` (${before} before the requested step not listed)` : ''}:`
+      : `"${text}" is in no recorded value${scope}.`,
+  );
   if (list.items) out.push(list.text());
   const more = list.more('steps');
   if (more) out.push(more);
@@ -76,7 +114,13 @@ export function searchValues(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft 
 }
 
 /** Lines of printed output holding the text, with the step they were printed after. */
-function printedMatches(ctx: ToolContext, view: ReturnType<typeof traceView>, find: (v: string) => number, len: number, prefilter: boolean): string {
+function printedMatches(
+  ctx: ToolContext,
+  view: ReturnType<typeof traceView>,
+  find: (v: string) => number,
+  len: number,
+  prefilter: boolean,
+): string {
   const lines: string[] = [];
   let count = 0;
   for (const chunk of ctx.trace.output) {
@@ -88,10 +132,15 @@ function printedMatches(ctx: ToolContext, view: ReturnType<typeof traceView>, fi
       count++;
       if (lines.length < 8) {
         const step = view.stepAtOrBefore(Math.min(chunk.afterEvent, view.length) - 1);
-        lines.push(`  ${step === null ? '(start)' : `(after ${step})`} ${chunk.stream}: ${excerpt(v, at, len, ctx.limits.valueWidth)}`);
+        lines.push(
+          `  ${step === null ? '(start)' : `(after ${step})`} ${chunk.stream}: ${excerpt(v, at, len, ctx.limits.valueWidth)}`,
+        );
       }
     }
   }
   if (!count) return '';
-  return [`Printed output holding it (${count} line${count === 1 ? '' : 's'}${count > lines.length ? `, first ${lines.length}` : ''}):`, ...lines].join('\n');
+  return [
+    `Printed output holding it (${count} line${count === 1 ? '' : 's'}${count > lines.length ? `, first ${lines.length}` : ''}):`,
+    ...lines,
+  ].join('\n');
 }

@@ -7,7 +7,15 @@ import { redact } from '../model/redact';
 import type { Trace } from '../trace/model';
 import { ValueRedactor } from './redactValues';
 import { QUERY_TOOLS } from './registry';
-import { DEFAULT_TOOL_LIMITS, ToolInputError, type JsonSchema, type ToolAnswer, type ToolArgs, type ToolLimits, type ToolSpec } from './types';
+import {
+  DEFAULT_TOOL_LIMITS,
+  ToolInputError,
+  type JsonSchema,
+  type ToolAnswer,
+  type ToolArgs,
+  type ToolLimits,
+  type ToolSpec,
+} from './types';
 
 /** Hard cap of any answer (the overview's NExT text has its own token budget below it). */
 const MAX_ANSWER_CHARS = 60_000;
@@ -57,31 +65,56 @@ export class ToolSession {
   definitions(): ToolDefinition[] {
     const names = this.runNames;
     return this.tools.map((t) => {
-      if (names.length < 2) return { name: t.name, description: t.description, inputSchema: t.inputSchema };
-      const run: JsonSchema = { type: 'string', enum: names, description: `Which recording to ask (default "${names[0] ?? ''}"): ${runDescriptions(names)}.` };
-      return { name: t.name, description: t.description, inputSchema: { ...t.inputSchema, properties: { ...t.inputSchema.properties, run } } };
+      if (names.length < 2)
+        return { name: t.name, description: t.description, inputSchema: t.inputSchema };
+      const run: JsonSchema = {
+        type: 'string',
+        enum: names,
+        description: `Which recording to ask (default "${names[0] ?? ''}"): ${runDescriptions(names)}.`,
+      };
+      return {
+        name: t.name,
+        description: t.description,
+        inputSchema: { ...t.inputSchema, properties: { ...t.inputSchema.properties, run } },
+      };
     });
   }
 
   /** Runs one call; `args` is the model's JSON text or an object. Never throws for bad input. */
   call(name: string, args: unknown): ToolAnswer {
     const tool = this.tools.find((t) => t.name === name);
-    if (!tool) return this.failure(`there is no tool "${name}"; the tools are ${this.tools.map((t) => t.name).join(', ')}`);
+    if (!tool)
+      return this.failure(
+        `there is no tool "${name}"; the tools are ${this.tools.map((t) => t.name).join(', ')}`,
+      );
     let parsed: ToolArgs;
     const notes: string[] = [];
     try {
       parsed = checkArgs(tool, parseArgs(args), notes);
     } catch (e) {
-      return this.failure(e instanceof ToolInputError ? `${tool.name}: ${e.message}` : `${tool.name}: ${errorMessage(e)}`);
+      return this.failure(
+        e instanceof ToolInputError
+          ? `${tool.name}: ${e.message}`
+          : `${tool.name}: ${errorMessage(e)}`,
+      );
     }
     const runName = typeof parsed.run === 'string' ? parsed.run : this.runNames[0];
     const trace = runName !== undefined ? this.runs.get(runName) : undefined;
-    if (!trace) return this.failure(`${tool.name}: no recording named "${String(parsed.run)}"; recordings: ${this.runNames.join(', ') || 'none'}`);
-    if (this.redactor.secretCount !== this.secrets.length) this.redactor = new ValueRedactor(this.secrets);
+    if (!trace)
+      return this.failure(
+        `${tool.name}: no recording named "${String(parsed.run)}"; recordings: ${this.runNames.join(', ') || 'none'}`,
+      );
+    if (this.redactor.secretCount !== this.secrets.length)
+      this.redactor = new ValueRedactor(this.secrets);
     try {
       const draft = tool.run({ trace, limits: this.limits, values: this.redactor }, parsed);
       const text = [...notes, draft.text].join('\n');
-      return this.finish(text, draft.truncated === true, draft.error === true, this.runNames.length > 1 ? runName : undefined);
+      return this.finish(
+        text,
+        draft.truncated === true,
+        draft.error === true,
+        this.runNames.length > 1 ? runName : undefined,
+      );
     } catch (e) {
       if (e instanceof ToolInputError) return this.failure(`${tool.name}: ${e.message}`);
       // A bug in a tool must not end the model's round: the model is told, the cause is kept short.
@@ -99,28 +132,41 @@ export class ToolSession {
       text = `${text.slice(0, MAX_ANSWER_CHARS)}\n…(answer cut at ${MAX_ANSWER_CHARS} characters)`;
       truncated = true;
     }
-    return { text, steps: citedSteps(text), truncated, error, ...(run !== undefined ? { run } : {}) };
+    return {
+      text,
+      steps: citedSteps(text),
+      truncated,
+      error,
+      ...(run !== undefined ? { run } : {}),
+    };
   }
 }
 
 function runDescriptions(names: string[]): string {
-  const known: Record<string, string> = { failing: '"failing" is the failing run the NExT text shows', patched: '"patched" is the run of the previous round\'s patched program' };
+  const known: Record<string, string> = {
+    failing: '"failing" is the failing run the NExT text shows',
+    patched: '"patched" is the run of the previous round\'s patched program',
+  };
   return names.map((n) => known[n] ?? `"${n}"`).join('; ');
 }
 
 function parseArgs(args: unknown): ToolArgs {
   if (args === undefined || args === null || args === '') return {};
   if (typeof args === 'string') {
-    if (args.length > MAX_ARGUMENT_CHARS) throw new ToolInputError(`arguments longer than ${MAX_ARGUMENT_CHARS} characters`);
+    if (args.length > MAX_ARGUMENT_CHARS)
+      throw new ToolInputError(`arguments longer than ${MAX_ARGUMENT_CHARS} characters`);
     let v: unknown;
     try {
       v = JSON.parse(args);
     } catch {
-      throw new ToolInputError('the arguments are not valid JSON (give an object such as {"name": "x"})');
+      throw new ToolInputError(
+        'the arguments are not valid JSON (give an object such as {"name": "x"})',
+      );
     }
     return parseArgs(v);
   }
-  if (typeof args !== 'object' || Array.isArray(args)) throw new ToolInputError('the arguments must be a JSON object');
+  if (typeof args !== 'object' || Array.isArray(args))
+    throw new ToolInputError('the arguments must be a JSON object');
   return args as ToolArgs;
 }
 
@@ -136,13 +182,16 @@ function checkArgs(tool: ToolSpec, args: ToolArgs, notes: string[]): ToolArgs {
       continue;
     }
     if (!schema) {
-      notes.push(`(ignored unknown argument "${k.slice(0, 40)}"; ${tool.name} takes ${Object.keys(props).join(', ')})`);
+      notes.push(
+        `(ignored unknown argument "${k.slice(0, 40)}"; ${tool.name} takes ${Object.keys(props).join(', ')})`,
+      );
       continue;
     }
     if (v === null) continue;
     out[k] = coerce(k, v, schema);
   }
-  for (const r of tool.inputSchema.required ?? []) if (out[r] === undefined || out[r] === '') throw new ToolInputError(`${r} is required`);
+  for (const r of tool.inputSchema.required ?? [])
+    if (out[r] === undefined || out[r] === '') throw new ToolInputError(`${r} is required`);
   return out;
 }
 
@@ -150,9 +199,12 @@ function coerce(key: string, v: unknown, s: JsonSchema): unknown {
   switch (s.type) {
     case 'integer': {
       const n = typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v;
-      if (typeof n !== 'number' || !Number.isInteger(n)) throw new ToolInputError(`${key} must be a whole number`);
-      if (s.minimum !== undefined && n < s.minimum) throw new ToolInputError(`${key} must be at least ${s.minimum}`);
-      if (s.maximum !== undefined && n > s.maximum) throw new ToolInputError(`${key} must be at most ${s.maximum}`);
+      if (typeof n !== 'number' || !Number.isInteger(n))
+        throw new ToolInputError(`${key} must be a whole number`);
+      if (s.minimum !== undefined && n < s.minimum)
+        throw new ToolInputError(`${key} must be at least ${s.minimum}`);
+      if (s.maximum !== undefined && n > s.maximum)
+        throw new ToolInputError(`${key} must be at most ${s.maximum}`);
       return n;
     }
     case 'boolean':
@@ -162,12 +214,15 @@ function coerce(key: string, v: unknown, s: JsonSchema): unknown {
     case 'string': {
       const t = typeof v === 'number' ? String(v) : v;
       if (typeof t !== 'string') throw new ToolInputError(`${key} must be a string`);
-      if (s.maxLength !== undefined && t.length > s.maxLength) throw new ToolInputError(`${key} is longer than ${s.maxLength} characters`);
-      if (s.enum && !s.enum.includes(t)) throw new ToolInputError(`${key} must be one of ${s.enum.join(', ')}`);
+      if (s.maxLength !== undefined && t.length > s.maxLength)
+        throw new ToolInputError(`${key} is longer than ${s.maxLength} characters`);
+      if (s.enum && !s.enum.includes(t))
+        throw new ToolInputError(`${key} must be one of ${s.enum.join(', ')}`);
       return t;
     }
     case 'array':
-      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new ToolInputError(`${key} must be a list of strings`);
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+        throw new ToolInputError(`${key} must be a list of strings`);
       return v;
     default:
       return v;

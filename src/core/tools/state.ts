@@ -16,14 +16,25 @@ const CALLER_LOCALS = 12;
 export function eventOfStep(view: TraceView, step: number): number {
   const i = view.indexOfStep(step);
   if (i !== undefined) return i;
-  if (view.stepInGap(step)) throw new ToolInputError(`step (${step}) is in the part of the long run that was not recorded: ${gapSentence(view) ?? ''}. Ask about a step before or after it.`);
+  if (view.stepInGap(step))
+    throw new ToolInputError(
+      `step (${step}) is in the part of the long run that was not recorded: ${gapSentence(view) ?? ''}. Ask about a step before or after it.`,
+    );
   if (view.maxStep < 0) throw new ToolInputError('the recording has no steps');
-  throw new ToolInputError(`there is no step (${step}); recorded steps run from (${view.minStep}) to (${view.maxStep})`);
+  throw new ToolInputError(
+    `there is no step (${step}); recorded steps run from (${view.minStep}) to (${view.maxStep})`,
+  );
 }
 
-export function localsText(ctx: ToolContext, locals: Record<string, string>, max = Infinity): string {
+export function localsText(
+  ctx: ToolContext,
+  locals: Record<string, string>,
+  max = Infinity,
+): string {
   const names = Object.keys(locals);
-  const shown = names.slice(0, max).map((n) => `${n}=${cut(ctx.values.value(n, locals[n] ?? ''), ctx.limits)}`);
+  const shown = names
+    .slice(0, max)
+    .map((n) => `${n}=${cut(ctx.values.value(n, locals[n] ?? ''), ctx.limits)}`);
   if (names.length > max) shown.push(`…(${names.length - max} more)`);
   return shown.length ? shown.join('; ') : '(none)';
 }
@@ -35,7 +46,9 @@ export function stateAtStep(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
   const e = view.event(i);
   const out: string[] = [];
   const changed = changesText(e, { width: ctx.limits.valueWidth });
-  out.push(`After step ${stepRef(view, i)}: ${e.kind} event at ${e.file}:${e.line} in ${view.frameLabel(e.callId)}${changed ? ` — it changed ${ctx.values.text(changed)}` : ''}.`);
+  out.push(
+    `After step ${stepRef(view, i)}: ${e.kind} event at ${e.file}:${e.line} in ${view.frameLabel(e.callId)}${changed ? ` — it changed ${ctx.values.text(changed)}` : ''}.`,
+  );
   const src = view.sourceLine(e.file, e.line);
   if (src) out.push(`Line ${e.line}: ${cut(ctx.values.text(src), ctx.limits)}`);
   out.push(`Locals of ${view.frameLabel(e.callId)}: ${localsText(ctx, localsAt(ctx.trace, i))}`);
@@ -52,7 +65,9 @@ export function stateAtStep(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
       const at = view.frameEventAtOrBefore(site.callId, first);
       const locals = at >= 0 ? localsAt(ctx.trace, at) : {};
       const f = view.frames.get(site.callId);
-      stack.push(`  ${view.frameLabel(site.callId)} at ${f?.file ?? '?'}:${site.line} (calling ${view.frameLabel(callId)}); locals: ${localsText(ctx, locals, CALLER_LOCALS)}`);
+      stack.push(
+        `  ${view.frameLabel(site.callId)} at ${f?.file ?? '?'}:${site.line} (calling ${view.frameLabel(callId)}); locals: ${localsText(ctx, locals, CALLER_LOCALS)}`,
+      );
     }
     callId = site.callId;
   }
@@ -65,5 +80,8 @@ export function stateAtStep(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
   }
   const text = out.join('\n');
   if (text.length <= ctx.limits.maxChars) return { text };
-  return { text: `${text.slice(0, ctx.limits.maxChars - 80)}\n…(answer cut at ${ctx.limits.maxChars} characters)`, truncated: true };
+  return {
+    text: `${text.slice(0, ctx.limits.maxChars - 80)}\n…(answer cut at ${ctx.limits.maxChars} characters)`,
+    truncated: true,
+  };
 }

@@ -80,10 +80,28 @@ export class TraceView {
   private newFrame(callId: number, i: number): FrameRow {
     const info = this.store?.frame(callId);
     if (info) {
-      return { callId, parentCallId: info.parentCallId, file: info.file, function: info.function, callIndex: info.callIndex, depth: info.depth, events: [], children: [] };
+      return {
+        callId,
+        parentCallId: info.parentCallId,
+        file: info.file,
+        function: info.function,
+        callIndex: info.callIndex,
+        depth: info.depth,
+        events: [],
+        children: [],
+      };
     }
     const e = this.event(i);
-    return { callId, parentCallId: e.parentCallId ?? 0, file: e.file, function: e.function, callIndex: e.callIndex, depth: e.depth, events: [], children: [] };
+    return {
+      callId,
+      parentCallId: e.parentCallId ?? 0,
+      file: e.file,
+      function: e.function,
+      callIndex: e.callIndex,
+      depth: e.depth,
+      events: [],
+      children: [],
+    };
   }
 
   private gapView(): GapView | undefined {
@@ -96,10 +114,17 @@ export class TraceView {
       if (!m) lines.set(l.file, (m = new Map<number, number>()));
       m.set(l.line, (m.get(l.line) ?? 0) + l.count);
     }
-    const before = g.at > 0 ? this.stepBefore[Math.min(g.at, this.length) - 1] ?? -1 : -1;
+    const before = g.at > 0 ? (this.stepBefore[Math.min(g.at, this.length) - 1] ?? -1) : -1;
     let after: number | null = null;
     for (let i = g.at; i < this.length && after === null; i++) after = this.stepAt(i);
-    return { at: g.at, events: g.events, steps: g.steps, before: before < 0 ? null : before, after, lines };
+    return {
+      at: g.at,
+      events: g.events,
+      steps: g.steps,
+      before: before < 0 ? null : before,
+      after,
+      lines,
+    };
   }
 
   event(i: number): TraceEvent {

@@ -48,7 +48,8 @@ export class TraceAssembler {
   /** The last exception that left an outermost user frame (uncaught in a script / out of a test). */
   topException: ExceptionInfo | undefined;
   firstEventAt: number | undefined;
-  private unwinding: { callId: number; type: string; message: string; file: string; line: number } | undefined;
+  private unwinding:
+    { callId: number; type: string; message: string; file: string; line: number } | undefined;
   private readonly frames = new Map<number, FrameState>();
   private readonly callCounts = new Map<string, number>();
   private readonly window: TailWindow;
@@ -97,19 +98,34 @@ export class TraceAssembler {
         const callIndex = (this.callCounts.get(key) ?? 0) + 1;
         this.callCounts.set(key, callIndex);
         const frame: FrameState = {
-          callId, file, function: fn, isFunction: scope === 'f', locals: { ...(bindings || {}) }, pendingLine: null, pendingAfterYield: false,
+          callId,
+          file,
+          function: fn,
+          isFunction: scope === 'f',
+          locals: { ...(bindings || {}) },
+          pendingLine: null,
+          pendingAfterYield: false,
         };
         this.frames.set(callId, frame);
         this.window.addFrame({ callId, parentCallId, file, function: fn, depth, callIndex });
         const shown = frame.isFunction && bindings !== 0 && Object.keys(bindings).length > 0;
-        this.emit(frame, { kind: 'call', callId, line, step: null, changed: bindings || null }, shown);
+        this.emit(
+          frame,
+          { kind: 'call', callId, line, step: null, changed: bindings || null },
+          shown,
+        );
         return;
       }
       case 'L': {
         const [, callId, line, changed, deleted, deltas] = r;
         const frame = this.frames.get(callId);
         if (!frame) return;
-        this.completePending(frame, changed || null, deleted || null, deltas ? deltas.map(toDelta) : null);
+        this.completePending(
+          frame,
+          changed || null,
+          deleted || null,
+          deltas ? deltas.map(toDelta) : null,
+        );
         frame.pendingLine = line;
         frame.pendingAfterYield = false;
         return;
@@ -118,19 +134,51 @@ export class TraceAssembler {
         const [, callId, line, kind, value, changed, deleted, deltas] = r;
         const frame = this.frames.get(callId);
         if (!frame) return;
-        this.completePending(frame, changed || null, deleted || null, deltas ? deltas.map(toDelta) : null);
+        this.completePending(
+          frame,
+          changed || null,
+          deleted || null,
+          deltas ? deltas.map(toDelta) : null,
+        );
         if (kind === 'e') {
-          const [type, message, repr] = Array.isArray(value) ? value : ['Exception', '', 'Exception()'];
+          const [type, message, repr] = Array.isArray(value)
+            ? value
+            : ['Exception', '', 'Exception()'];
           const exception: ExceptionInfo = { type, message, repr, file: frame.file, line };
           this.emit(frame, { kind: 'exception', callId, line, step: null, exception }, true);
           // Where it was raised: the same exception leaving a callee of this frame just before is a propagation.
           const prev = this.unwinding;
-          const propagated = prev !== undefined && prev.type === type && prev.message === message && this.window.frame(prev.callId)?.parentCallId === callId;
-          this.unwinding = { callId, type, message, file: propagated ? prev.file : frame.file, line: propagated ? prev.line : line };
-          if (this.window.frame(callId)?.parentCallId === 0) this.topException = { ...exception, file: this.unwinding.file, line: this.unwinding.line };
+          const propagated =
+            prev !== undefined &&
+            prev.type === type &&
+            prev.message === message &&
+            this.window.frame(prev.callId)?.parentCallId === callId;
+          this.unwinding = {
+            callId,
+            type,
+            message,
+            file: propagated ? prev.file : frame.file,
+            line: propagated ? prev.line : line,
+          };
+          if (this.window.frame(callId)?.parentCallId === 0)
+            this.topException = {
+              ...exception,
+              file: this.unwinding.file,
+              line: this.unwinding.line,
+            };
         } else {
           const shown = frame.isFunction && !COMPREHENSIONS.has(frame.function);
-          this.emit(frame, { kind: kind === 'y' ? 'yield' : 'return', callId, line, step: null, value: typeof value === 'string' ? value : 'None' }, shown);
+          this.emit(
+            frame,
+            {
+              kind: kind === 'y' ? 'yield' : 'return',
+              callId,
+              line,
+              step: null,
+              value: typeof value === 'string' ? value : 'None',
+            },
+            shown,
+          );
         }
         if (kind === 'y') {
           frame.pendingLine = line;
@@ -153,7 +201,11 @@ export class TraceAssembler {
         this.imports.push({ file: this.files[r[1]] ?? '?', calls: r[2], ms: r[3] });
         return;
       case 'T':
-        this.tracerTakenOver ??= { file: this.files[r[1]], line: r[2] || undefined, afterEvent: this.window.length };
+        this.tracerTakenOver ??= {
+          file: this.files[r[1]],
+          line: r[2] || undefined,
+          afterEvent: this.window.length,
+        };
         return;
       case 'P':
         this.pytest(r);
@@ -175,33 +227,80 @@ export class TraceAssembler {
     else if (what === 'collect-error') t.collectError = typeof r[3] === 'string' ? r[3] : '';
     else if (what === 'finish') t.exitStatus = Number(r[2]);
     else if (what === 'report') {
-      const [, , nodeId, when, outcome, text] = r as [string, string, string, 'setup' | 'call' | 'teardown', string, string];
+      const [, , nodeId, when, outcome, text] = r as [
+        string,
+        string,
+        string,
+        'setup' | 'call' | 'teardown',
+        string,
+        string,
+      ];
       if (!t.nodeId) t.nodeId = nodeId;
       if (nodeId === t.nodeId) {
         t.phases[when] = outcome;
         if (text && !t.failureText) t.failureText = text;
       }
     } else if (what === 'exception') {
-      const [, , nodeId, , type, message, repr, fileIdx, line] = r as [string, string, string, string, string, string, string, number, number];
+      const [, , nodeId, , type, message, repr, fileIdx, line] = r as [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        number,
+        number,
+      ];
       if (!this.testException && (!t.nodeId || nodeId === t.nodeId)) {
-        this.testException = { type, message, repr, file: fileIdx >= 0 ? this.files[fileIdx] : undefined, line: line || undefined };
+        this.testException = {
+          type,
+          message,
+          repr,
+          file: fileIdx >= 0 ? this.files[fileIdx] : undefined,
+          line: line || undefined,
+        };
       }
     }
   }
 
-  private completePending(frame: FrameState, changed: Record<string, string> | null, deleted: string[] | null, deltas: Delta[] | null): void {
-    const hasChange = (changed !== null && Object.keys(changed).length > 0) || (deleted !== null && deleted.length > 0) || (deltas !== null && deltas.length > 0);
+  private completePending(
+    frame: FrameState,
+    changed: Record<string, string> | null,
+    deleted: string[] | null,
+    deltas: Delta[] | null,
+  ): void {
+    const hasChange =
+      (changed !== null && Object.keys(changed).length > 0) ||
+      (deleted !== null && deleted.length > 0) ||
+      (deltas !== null && deltas.length > 0);
     if (changed) Object.assign(frame.locals, changed);
     if (deleted) for (const d of deleted) delete frame.locals[d];
     if (frame.pendingLine === null) return;
     if (frame.pendingAfterYield && !hasChange) return;
-    this.emit(frame, { kind: 'line', callId: frame.callId, line: frame.pendingLine, step: null, changed, deleted, deltas }, hasChange);
+    this.emit(
+      frame,
+      {
+        kind: 'line',
+        callId: frame.callId,
+        line: frame.pendingLine,
+        step: null,
+        changed,
+        deleted,
+        deltas,
+      },
+      hasChange,
+    );
   }
 
   private emit(frame: FrameState, e: EventInput, shown: boolean): void {
     e.step = shown ? this.step++ : null;
     this.recorded++;
-    this.window.push(e, frame.locals, () => new Map([...this.frames].map(([id, f]) => [id, f.locals])));
+    this.window.push(
+      e,
+      frame.locals,
+      () => new Map([...this.frames].map(([id, f]) => [id, f.locals])),
+    );
   }
 
   /** Ends assembly: lines that started but whose effect was never observed (the recording was cut
@@ -210,13 +309,18 @@ export class TraceAssembler {
     if (this.sealed) return;
     for (const frame of this.frames.values()) {
       if (frame.pendingLine !== null && !frame.pendingAfterYield) {
-        this.emit(frame, { kind: 'line', callId: frame.callId, line: frame.pendingLine, step: null }, false);
+        this.emit(
+          frame,
+          { kind: 'line', callId: frame.callId, line: frame.pendingLine, step: null },
+          false,
+        );
       }
       frame.pendingLine = null;
     }
     this.sealed = this.window.seal();
     for (const o of this.output) o.afterEvent = this.window.position(o.afterEvent);
-    if (this.tracerTakenOver) this.tracerTakenOver.afterEvent = this.window.position(this.tracerTakenOver.afterEvent);
+    if (this.tracerTakenOver)
+      this.tracerTakenOver.afterEvent = this.window.position(this.tracerTakenOver.afterEvent);
   }
 }
 
@@ -230,14 +334,24 @@ function toDelta(d: RawDelta): Delta {
 export function unquote(repr: string): string {
   const m = /^(['"])([\s\S]*)\1(\.\.\.)?$/.exec(repr);
   if (!m) return repr;
-  const body = (m[2] ?? '').replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/g, (_s, e: string) => {
-    switch (e[0]) {
-      case 'n': return '\n';
-      case 't': return '\t';
-      case 'r': return '\r';
-      case 'x': case 'u': case 'U': return String.fromCodePoint(parseInt(e.slice(1), 16));
-      default: return e;
-    }
-  });
+  const body = (m[2] ?? '').replace(
+    /\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/g,
+    (_s, e: string) => {
+      switch (e[0]) {
+        case 'n':
+          return '\n';
+        case 't':
+          return '\t';
+        case 'r':
+          return '\r';
+        case 'x':
+        case 'u':
+        case 'U':
+          return String.fromCodePoint(parseInt(e.slice(1), 16));
+        default:
+          return e;
+      }
+    },
+  );
   return body + (m[3] ?? '');
 }

@@ -22,7 +22,11 @@ export interface RecordChannel {
 }
 
 /** Listens in `dir` (a private folder of the recording, mode 0700). */
-export async function openRecordChannel(dir: string, onBatch: (records: RawRecord[]) => void, onError: (e: Error) => void): Promise<RecordChannel> {
+export async function openRecordChannel(
+  dir: string,
+  onBatch: (records: RawRecord[]) => void,
+  onError: (e: Error) => void,
+): Promise<RecordChannel> {
   const sockPath = process.platform !== 'win32' ? path.join(dir, 's') : undefined;
   let socket: net.Socket | undefined;
   let bytes = 0;
@@ -64,7 +68,11 @@ export async function openRecordChannel(dir: string, onBatch: (records: RawRecor
     try {
       parsed = JSON.parse(line.toString('utf8'));
     } catch (e) {
-      onError(new InternalError(`Corrupt record batch from the debuggee (${line.length} bytes): ${(e as Error).message}`));
+      onError(
+        new InternalError(
+          `Corrupt record batch from the debuggee (${line.length} bytes): ${(e as Error).message}`,
+        ),
+      );
       return;
     }
     if (!isRecordBatch(parsed)) {
@@ -77,7 +85,10 @@ export async function openRecordChannel(dir: string, onBatch: (records: RawRecor
   const address = await new Promise<string>((resolve, reject) => {
     server.once('error', reject);
     if (sockPath) server.listen(sockPath, () => resolve(`unix:${sockPath}`));
-    else server.listen(0, '127.0.0.1', () => resolve(`tcp:127.0.0.1:${(server.address() as net.AddressInfo).port}`));
+    else
+      server.listen(0, '127.0.0.1', () =>
+        resolve(`tcp:127.0.0.1:${(server.address() as net.AddressInfo).port}`),
+      );
   });
   let closed = false;
   return {

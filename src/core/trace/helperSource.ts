@@ -34,7 +34,9 @@ const MODULES: [string, string][] = [
 export const PYTEST_PLUGIN = 'pydevd_tracefix_pytest';
 
 /** What the fast engine's bootstrap runs once the recorder is installed. */
-export type BootTarget = { kind: 'script'; path: string; args: string[] } | { kind: 'module'; module: string; args: string[] };
+export type BootTarget =
+  | { kind: 'script'; path: string; args: string[] }
+  | { kind: 'module'; module: string; args: string[] };
 
 export interface HelperConfig {
   root: string;
@@ -53,10 +55,14 @@ export interface HelperConfig {
  * recording's private folder). Returns the bootstrap's path: debugpy launches that file as the
  * program (fast engine); the stepping engine imports the helper from `dir` at its entry stop. */
 export function writeHelper(dir: string, cfg: HelperConfig, target: BootTarget): string {
-  for (const [name, text] of [...MODULES, [PYTEST_PLUGIN, pytestPlugin] as [string, string]]) writeFileSync(path.join(dir, `${name}.py`), text);
+  for (const [name, text] of [...MODULES, [PYTEST_PLUGIN, pytestPlugin] as [string, string]])
+    writeFileSync(path.join(dir, `${name}.py`), text);
   const file = path.join(dir, 'pydevd_tracefix_boot.py');
   writeFileSync(file, boot);
-  writeFileSync(path.join(dir, 'cfg.json'), JSON.stringify({ ...cfg, protocol: HELPER_PROTOCOL, target }));
+  writeFileSync(
+    path.join(dir, 'cfg.json'),
+    JSON.stringify({ ...cfg, protocol: HELPER_PROTOCOL, target }),
+  );
   return file;
 }
 
@@ -68,5 +74,7 @@ export function installExpression(dir: string): string {
 
 /** A Python string literal for any text (JSON string syntax is valid Python for these escapes). */
 export function pyString(s: string): string {
-  return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(s)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }

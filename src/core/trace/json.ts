@@ -4,7 +4,12 @@
 // read; version 2 is written.
 import { UserError, errorMessage } from '../errors';
 import {
-  TRACE_SCHEMA, TRACE_SCHEMA_VERSION, type Delta, type ExceptionInfo, type Trace, type TraceEvent,
+  TRACE_SCHEMA,
+  TRACE_SCHEMA_VERSION,
+  type Delta,
+  type ExceptionInfo,
+  type Trace,
+  type TraceEvent,
 } from './model';
 import { EventStore, KINDS, type EventInput } from './store';
 
@@ -42,7 +47,15 @@ export function* traceJsonChunks(trace: Trace): Generator<string> {
   yield `${JSON.stringify(header).slice(0, -1)},"events":[`;
   for (let i = 0; i < events.length; i++) {
     const e = events.at(i) as TraceEvent;
-    if (!frames.has(e.callId)) frames.set(e.callId, [e.callId, e.parentCallId ?? 0, fileId(e.file), e.function, e.depth, e.callIndex]);
+    if (!frames.has(e.callId))
+      frames.set(e.callId, [
+        e.callId,
+        e.parentCallId ?? 0,
+        fileId(e.file),
+        e.function,
+        e.depth,
+        e.callIndex,
+      ]);
     const code = KINDS.indexOf(e.kind) * 2 + (e.step === null ? 0 : 1);
     const extras: Extras = {};
     if (e.step !== null) {
@@ -51,7 +64,10 @@ export function* traceJsonChunks(trace: Trace): Generator<string> {
     }
     if (Object.keys(e.changed).length) extras.c = e.changed;
     if (e.deleted?.length) extras.d = e.deleted;
-    if (e.deltas?.length) extras.x = e.deltas.map((d) => (d.value === undefined ? [d.path, d.op] : [d.path, d.op, d.value]));
+    if (e.deltas?.length)
+      extras.x = e.deltas.map((d) =>
+        d.value === undefined ? [d.path, d.op] : [d.path, d.op, d.value],
+      );
     if (e.value !== undefined) extras.v = e.value;
     if (e.exception) extras.e = e.exception;
     const row: unknown[] = [code, e.callId - prevCall, e.line];
@@ -85,11 +101,17 @@ export function parseTrace(text: string, origin = 'the trace'): Trace {
 export function traceFromJson(value: unknown, origin = 'the trace'): Trace {
   const v = value as Record<string, unknown> | null;
   if (typeof v !== 'object' || v === null || v.schema !== TRACE_SCHEMA) {
-    throw new UserError('bad-argument', `${origin} is not a Tracefix trace (schema "${TRACE_SCHEMA}").`);
+    throw new UserError(
+      'bad-argument',
+      `${origin} is not a Tracefix trace (schema "${TRACE_SCHEMA}").`,
+    );
   }
   if (v.version === 1) return fromV1(v, origin);
   if (v.version === 2) return fromV2(v, origin);
-  throw new UserError('bad-argument', `${origin} has trace format version ${String(v.version)}; this Tracefix reads versions 1 and 2.`);
+  throw new UserError(
+    'bad-argument',
+    `${origin} has trace format version ${String(v.version)}; this Tracefix reads versions 1 and 2.`,
+  );
 }
 
 function malformed(origin: string, what: string): UserError {
@@ -98,31 +120,65 @@ function malformed(origin: string, what: string): UserError {
 
 function fromV2(v: Record<string, unknown>, origin: string): Trace {
   // A trace object serialised with JSON.stringify (not a file): events as objects, like v1 without locals.
-  if (Array.isArray(v.events) && !Array.isArray(v.frames) && (v.events.length === 0 || !Array.isArray(v.events[0]))) return fromObjects(v, origin);
+  if (
+    Array.isArray(v.events) &&
+    !Array.isArray(v.frames) &&
+    (v.events.length === 0 || !Array.isArray(v.events[0]))
+  )
+    return fromObjects(v, origin);
   const files = v.files as string[] | undefined;
   const frames = v.frames as [number, number, number, string, number, number][] | undefined;
   const rows = v.events as unknown[] | undefined;
-  if (!Array.isArray(files) || !Array.isArray(frames) || !Array.isArray(rows) || !Array.isArray(v.sources)) {
+  if (
+    !Array.isArray(files) ||
+    !Array.isArray(frames) ||
+    !Array.isArray(rows) ||
+    !Array.isArray(v.sources)
+  ) {
     throw malformed(origin, 'events, frames, files and sources are required.');
   }
   const store = new EventStore();
   for (const f of frames) {
-    if (!Array.isArray(f) || typeof f[0] !== 'number') throw malformed(origin, 'a frame is malformed.');
-    store.addFrame({ callId: f[0], parentCallId: f[1], file: files[f[2]] ?? '?', function: f[3], depth: f[4], callIndex: f[5] });
+    if (!Array.isArray(f) || typeof f[0] !== 'number')
+      throw malformed(origin, 'a frame is malformed.');
+    store.addFrame({
+      callId: f[0],
+      parentCallId: f[1],
+      file: files[f[2]] ?? '?',
+      function: f[3],
+      depth: f[4],
+      callIndex: f[5],
+    });
   }
   let step = 0;
   let call = 0;
   rows.forEach((r, i) => {
-    if (!Array.isArray(r) || typeof r[0] !== 'number' || typeof r[1] !== 'number' || typeof r[2] !== 'number') {
+    if (
+      !Array.isArray(r) ||
+      typeof r[0] !== 'number' ||
+      typeof r[1] !== 'number' ||
+      typeof r[2] !== 'number'
+    ) {
       throw malformed(origin, `event ${i} is malformed.`);
     }
     call += r[1];
     const kind = KINDS[r[0] >> 1];
-    if (!kind || !store.frames.has(call)) throw malformed(origin, `event ${i} is malformed (kind or frame).`);
+    if (!kind || !store.frames.has(call))
+      throw malformed(origin, `event ${i} is malformed (kind or frame).`);
     const x = (r[3] ?? {}) as Extras;
     if (typeof x.s === 'number') step = x.s;
-    const input: EventInput = { kind, callId: call, line: r[2], step: r[0] & 1 ? step++ : null, changed: x.c, deleted: x.d };
-    if (x.x) input.deltas = x.x.map(([path, op, value]) => (value === undefined ? { path, op } : { path, op, value }));
+    const input: EventInput = {
+      kind,
+      callId: call,
+      line: r[2],
+      step: r[0] & 1 ? step++ : null,
+      changed: x.c,
+      deleted: x.d,
+    };
+    if (x.x)
+      input.deltas = x.x.map(([path, op, value]) =>
+        value === undefined ? { path, op } : { path, op, value },
+      );
     if (x.v !== undefined) input.value = x.v;
     if (x.e) input.exception = x.e;
     store.push(input);
@@ -138,20 +194,50 @@ function fromV1(v: Record<string, unknown>, origin: string): Trace {
 
 function fromObjects(v: Record<string, unknown>, origin: string): Trace {
   const rows = v.events;
-  if (!Array.isArray(rows) || !Array.isArray(v.sources)) throw malformed(origin, 'events and sources are required.');
+  if (!Array.isArray(rows) || !Array.isArray(v.sources))
+    throw malformed(origin, 'events and sources are required.');
   const store = new EventStore();
   rows.forEach((e: TraceEvent & { locals?: unknown }, i) => {
-    const ok = typeof e === 'object' && e !== null && typeof e.file === 'string' && typeof e.line === 'number' &&
-      typeof e.callId === 'number' && typeof e.depth === 'number' && KINDS.includes(e.kind);
-    if (!ok) throw malformed(origin, `event ${i} is malformed (kind, file, line, callId and depth are required).`);
+    const ok =
+      typeof e === 'object' &&
+      e !== null &&
+      typeof e.file === 'string' &&
+      typeof e.line === 'number' &&
+      typeof e.callId === 'number' &&
+      typeof e.depth === 'number' &&
+      KINDS.includes(e.kind);
+    if (!ok)
+      throw malformed(
+        origin,
+        `event ${i} is malformed (kind, file, line, callId and depth are required).`,
+      );
     if (!store.frames.has(e.callId)) {
-      store.addFrame({ callId: e.callId, parentCallId: e.parentCallId ?? 0, file: e.file, function: e.function, depth: e.depth, callIndex: e.callIndex ?? 1 });
+      store.addFrame({
+        callId: e.callId,
+        parentCallId: e.parentCallId ?? 0,
+        file: e.file,
+        function: e.function,
+        depth: e.depth,
+        callIndex: e.callIndex ?? 1,
+      });
     }
-    const input: EventInput = { kind: e.kind, callId: e.callId, line: e.line, step: e.step ?? null, changed: e.changed ?? {}, deleted: e.deleted };
+    const input: EventInput = {
+      kind: e.kind,
+      callId: e.callId,
+      line: e.line,
+      step: e.step ?? null,
+      changed: e.changed ?? {},
+      deleted: e.deleted,
+    };
     if (e.value !== undefined) input.value = e.value;
     if (e.exception) input.exception = e.exception;
     store.push(input);
   });
   const engine = v.engine === 'logpoint' ? 'fast' : v.engine;
-  return { ...(v as unknown as Trace), engine: engine as Trace['engine'], version: TRACE_SCHEMA_VERSION, events: store };
+  return {
+    ...(v as unknown as Trace),
+    engine: engine as Trace['engine'],
+    version: TRACE_SCHEMA_VERSION,
+    events: store,
+  };
 }

@@ -10,7 +10,10 @@ class LocalsIndex {
   private readonly byFrame = new Map<number, number[]>();
   private readonly snapshots = new Map<number, Map<number, Record<string, string>>>();
 
-  constructor(private readonly events: EventSeq, private readonly gap: Trace['elided']) {
+  constructor(
+    private readonly events: EventSeq,
+    private readonly gap: Trace['elided'],
+  ) {
     const store = events instanceof EventStore ? events : undefined;
     for (let i = 0; i < events.length; i++) {
       const callId = store ? store.callIdAt(i) : (events.at(i)?.callId ?? 0);
@@ -21,7 +24,11 @@ class LocalsIndex {
   }
 
   callIdOf(i: number): number | undefined {
-    return this.events instanceof EventStore ? (i >= 0 && i < this.events.length ? this.events.callIdAt(i) : undefined) : this.events.at(i)?.callId;
+    return this.events instanceof EventStore
+      ? i >= 0 && i < this.events.length
+        ? this.events.callIdAt(i)
+        : undefined
+      : this.events.at(i)?.callId;
   }
 
   at(index: number): Record<string, string> {
@@ -77,7 +84,10 @@ class LocalsIndex {
 const cache = new WeakMap<EventSeq, LocalsIndex>();
 
 /** All locals (bounded reprs) of the frame of event `index`, after that event. */
-export function localsAt(trace: Pick<Trace, 'events' | 'elided'>, index: number): Record<string, string> {
+export function localsAt(
+  trace: Pick<Trace, 'events' | 'elided'>,
+  index: number,
+): Record<string, string> {
   let idx = cache.get(trace.events);
   if (!idx) cache.set(trace.events, (idx = new LocalsIndex(trace.events, trace.elided)));
   return idx.at(index);

@@ -232,6 +232,12 @@ export interface Trace {
 export function isTrace(value: unknown): value is Trace {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Partial<Trace>;
-  return v.schema === TRACE_SCHEMA && typeof v.version === 'number' && typeof v.events === 'object' && v.events !== null &&
-    typeof (v.events as Partial<EventSeq>).at === 'function' && Array.isArray(v.sources);
+  return (
+    v.schema === TRACE_SCHEMA &&
+    typeof v.version === 'number' &&
+    typeof v.events === 'object' &&
+    v.events !== null &&
+    typeof (v.events as Partial<EventSeq>).at === 'function' &&
+    Array.isArray(v.sources)
+  );
 }

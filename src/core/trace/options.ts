@@ -15,7 +15,6 @@ import type { DapLogger, InterpreterOptions, SpawnWrapper } from '../dap/types';
 
 export type { DapLogger, InterpreterOptions, SpawnWrapper };
 
-
 export interface RecordOptions extends InterpreterOptions {
   target: RunTarget;
   args?: string[];
@@ -37,4 +36,3 @@ export interface RecordOptions extends InterpreterOptions {
    * sandbox when the program is model-written code in a temporary copy. */
   spawnWrapper?: SpawnWrapper;
 }
-

@@ -4,29 +4,64 @@ import type { TraceAssembler } from './assemble';
 import type { TargetKind, TraceLimits, TraceOutcome } from './model';
 import type { RunResult } from './session';
 
-const SIGNALS: Record<number, string> = { 4: 'SIGILL', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 15: 'SIGTERM' };
+const SIGNALS: Record<number, string> = {
+  4: 'SIGILL',
+  6: 'SIGABRT',
+  7: 'SIGBUS',
+  8: 'SIGFPE',
+  9: 'SIGKILL',
+  11: 'SIGSEGV',
+  13: 'SIGPIPE',
+  15: 'SIGTERM',
+};
 
-export function buildOutcome(asm: TraceAssembler, run: RunResult, ctx: { started: number; limits: TraceLimits; kind: TargetKind }): TraceOutcome {
+export function buildOutcome(
+  asm: TraceAssembler,
+  run: RunResult,
+  ctx: { started: number; limits: TraceLimits; kind: TargetKind },
+): TraceOutcome {
   const end = asm.end;
   const code = run.exitCode;
   // A signal death: negative, 128 + n (a shell's convention) or 256 - n (debugpy's launcher), and the
   // helper never sent its end record (a program may exit with any code on purpose).
-  const signal = end ? undefined : code !== null && code < 0 ? SIGNALS[-code] ?? `signal ${-code}`
-    : code !== null && code > 128 && code - 128 in SIGNALS ? SIGNALS[code - 128]
-      : code !== null && code > 192 && 256 - code in SIGNALS ? SIGNALS[256 - code] : undefined;
+  const signal = end
+    ? undefined
+    : code !== null && code < 0
+      ? (SIGNALS[-code] ?? `signal ${-code}`)
+      : code !== null && code > 128 && code - 128 in SIGNALS
+        ? SIGNALS[code - 128]
+        : code !== null && code > 192 && 256 - code in SIGNALS
+          ? SIGNALS[256 - code]
+          : undefined;
   const test = asm.test;
-  const testFailed = test !== undefined && (test.phases.setup === 'failed' || test.phases.call === 'failed' || test.phases.teardown === 'failed');
-  const exception = ctx.kind === 'pytest' ? (testFailed ? asm.testException ?? asm.topException : undefined)
-    : code !== 0 && asm.topException?.type !== 'SystemExit' ? asm.topException : undefined;
+  const testFailed =
+    test !== undefined &&
+    (test.phases.setup === 'failed' ||
+      test.phases.call === 'failed' ||
+      test.phases.teardown === 'failed');
+  const exception =
+    ctx.kind === 'pytest'
+      ? testFailed
+        ? (asm.testException ?? asm.topException)
+        : undefined
+      : code !== 0 && asm.topException?.type !== 'SystemExit'
+        ? asm.topException
+        : undefined;
   let status: TraceOutcome['status'] = 'completed';
   if (run.timedOut) status = 'timeout';
   else if (end?.reason === 'os._exit') status = 'exited';
   else if (signal) status = 'crashed';
-  else if (exception || (ctx.kind === 'pytest' && (testFailed || !!test?.collectError))) status = 'exception';
-  const partial = run.timedOut || status === 'crashed' || end === undefined || end.reason === 'cap' || asm.tracerTakenOver !== undefined;
+  else if (exception || (ctx.kind === 'pytest' && (testFailed || !!test?.collectError)))
+    status = 'exception';
+  const partial =
+    run.timedOut ||
+    status === 'crashed' ||
+    end === undefined ||
+    end.reason === 'cap' ||
+    asm.tracerTakenOver !== undefined;
   const outcome: TraceOutcome = {
     status,
-    exitCode: run.timedOut ? null : status === 'exited' ? end?.code ?? code : code,
+    exitCode: run.timedOut ? null : status === 'exited' ? (end?.code ?? code) : code,
     durationMs: Date.now() - ctx.started,
     startupMs: (asm.firstEventAt ?? Date.now()) - ctx.started,
     eventCount: asm.eventCount,
@@ -47,16 +82,36 @@ export function buildOutcome(asm: TraceAssembler, run: RunResult, ctx: { started
 
 function message(o: TraceOutcome, asm: TraceAssembler, limits: TraceLimits): string | undefined {
   const parts: string[] = [];
-  if (o.status === 'timeout') parts.push(`Stopped after ${limits.timeoutMs / 1000} s (timeout): the program had not ended; the trace is partial.`);
-  else if (o.status === 'exited') parts.push(`The program ended itself with os._exit(${o.exitCode ?? '?'}).`);
-  else if (o.status === 'crashed') parts.push(`The program was killed by ${o.signal ?? 'a signal'}; the trace holds what was recorded before.`);
-  else if (!asm.end) parts.push('The program ended before its last records were delivered; the trace may be incomplete.');
-  else if (asm.end.reason === 'cap') parts.push(`Recording stopped after ${asm.end.events} events (the recorder's hard cap); the program went on unrecorded.`);
+  if (o.status === 'timeout')
+    parts.push(
+      `Stopped after ${limits.timeoutMs / 1000} s (timeout): the program had not ended; the trace is partial.`,
+    );
+  else if (o.status === 'exited')
+    parts.push(`The program ended itself with os._exit(${o.exitCode ?? '?'}).`);
+  else if (o.status === 'crashed')
+    parts.push(
+      `The program was killed by ${o.signal ?? 'a signal'}; the trace holds what was recorded before.`,
+    );
+  else if (!asm.end)
+    parts.push(
+      'The program ended before its last records were delivered; the trace may be incomplete.',
+    );
+  else if (asm.end.reason === 'cap')
+    parts.push(
+      `Recording stopped after ${asm.end.events} events (the recorder's hard cap); the program went on unrecorded.`,
+    );
   if (o.tracerTakenOver) {
-    const where = o.tracerTakenOver.file ? ` at ${o.tracerTakenOver.file}:${o.tracerTakenOver.line ?? '?'}` : '';
-    parts.push(`The program installed its own tracer (sys.settrace)${where}; calls that thread made after it were not recorded.`);
+    const where = o.tracerTakenOver.file
+      ? ` at ${o.tracerTakenOver.file}:${o.tracerTakenOver.line ?? '?'}`
+      : '';
+    parts.push(
+      `The program installed its own tracer (sys.settrace)${where}; calls that thread made after it were not recorded.`,
+    );
   }
   const gap = asm.elided;
-  if (gap) parts.push(`${gap.events} events in the middle of the run are not kept (limit ${limits.maxSteps}); the trace keeps the first and the last ones.`);
+  if (gap)
+    parts.push(
+      `${gap.events} events in the middle of the run are not kept (limit ${limits.maxSteps}); the trace keeps the first and the last ones.`,
+    );
   return parts.length ? parts.join(' ') : undefined;
 }

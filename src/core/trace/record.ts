@@ -15,7 +15,13 @@ import { CancelledError, UserError } from '../errors';
 import { TraceAssembler } from './assemble';
 import { openRecordChannel } from './channel';
 import { installExpression, writeHelper, type BootTarget, type HelperConfig } from './helperSource';
-import { DEFAULT_LIMITS, TRACE_SCHEMA, TRACE_SCHEMA_VERSION, type Trace, type TraceLimits } from './model';
+import {
+  DEFAULT_LIMITS,
+  TRACE_SCHEMA,
+  TRACE_SCHEMA_VERSION,
+  type Trace,
+  type TraceLimits,
+} from './model';
 import type { RecordOptions } from './options';
 import { buildOutcome } from './outcome';
 import { HELPER_PROTOCOL } from './records';
@@ -44,41 +50,90 @@ export async function recordTrace(opts: RecordOptions): Promise<Trace> {
   const log = opts.log;
   // A private folder (0700) for this recording: the record channel's socket and the helper's files.
   const dir = mkdtempSync(path.join(tmpdir(), 'tfx-rec-'));
-  const channel = await openRecordChannel(dir, (batch) => {
-    if (log) log('info', `records: ${JSON.stringify(batch).slice(0, 4000)}`);
-    asm.push(batch);
-  }, (e) => (channelError ??= e));
+  const channel = await openRecordChannel(
+    dir,
+    (batch) => {
+      if (log) log('info', `records: ${JSON.stringify(batch).slice(0, 4000)}`);
+      asm.push(batch);
+    },
+    (e) => (channelError ??= e),
+  );
   const adapter = startAdapter(interp, env, opts.log, opts.spawnWrapper, { readWrite: [dir] });
-  const session = new RecorderSession(adapter, channel, target, engine, opts, deadline, interp.version, () => asm.end);
+  const session = new RecorderSession(
+    adapter,
+    channel,
+    target,
+    engine,
+    opts,
+    deadline,
+    interp.version,
+    () => asm.end,
+  );
   try {
     const pre = await checked;
     if (signal?.aborted) throw new CancelledError();
     const cfg: HelperConfig = {
-      root: target.root, main: pre.mainFile ?? target.mainFile ?? '', repr: limits.reprLength,
-      recordImports: opts.recordImports ?? false, excluded: [...EXCLUDED_DIRS], channel: channel.address,
-      engine, pytest: target.kind === 'pytest', stdin: opts.stdin ?? null, speedUp: true,
+      root: target.root,
+      main: pre.mainFile ?? target.mainFile ?? '',
+      repr: limits.reprLength,
+      recordImports: opts.recordImports ?? false,
+      excluded: [...EXCLUDED_DIRS],
+      channel: channel.address,
+      engine,
+      pytest: target.kind === 'pytest',
+      stdin: opts.stdin ?? null,
+      speedUp: true,
     };
     const program = writeHelper(dir, cfg, bootTarget(target));
-    const launch = engine === 'fast' ? { kind: 'boot' as const, program, dir } : { kind: 'inject' as const, expression: installExpression(dir), dir };
+    const launch =
+      engine === 'fast'
+        ? { kind: 'boot' as const, program, dir }
+        : { kind: 'inject' as const, expression: installExpression(dir), dir };
     const run = await session.run(launch);
     if (channelError && asm.eventCount === 0) throw channelError;
     asm.finish();
     if (asm.helper && asm.helper.protocol !== HELPER_PROTOCOL) {
-      throw new UserError('recorder-failed', `The recorder helper speaks protocol ${asm.helper.protocol}, Tracefix ${HELPER_PROTOCOL}.`);
+      throw new UserError(
+        'recorder-failed',
+        `The recorder helper speaks protocol ${asm.helper.protocol}, Tracefix ${HELPER_PROTOCOL}.`,
+      );
     }
-    for (const w of asm.warnings) opts.log?.('info', `recorder (debugpy ${interp.debugpyVersion}): ${w}`);
+    for (const w of asm.warnings)
+      opts.log?.('info', `recorder (debugpy ${interp.debugpyVersion}): ${w}`);
     if (target.kind === 'pytest' && !asm.test && !run.timedOut && run.exitCode !== 0) {
       // pytest stopped before collecting (a conftest that does not import, a bad option): no test ran.
       const text = asm.output.map((o) => o.text).join('');
-      const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
-      const said = lines.find((l) => /^E\s+\S/.test(l))?.replace(/^E\s+/, '') ?? lines.find((l) => /^(ERROR|ImportError|usage):?/i.test(l)) ?? lines[0];
-      throw new UserError('pytest-error', `pytest could not run ${target.label} (exit code ${run.exitCode ?? '?'})${said ? `: ${said.slice(0, 300)}` : '.'}`,
-        `Run \`python -m pytest ${target.label}\` to see pytest's full message.`);
+      const lines = text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
+      const said =
+        lines.find((l) => /^E\s+\S/.test(l))?.replace(/^E\s+/, '') ??
+        lines.find((l) => /^(ERROR|ImportError|usage):?/i.test(l)) ??
+        lines[0];
+      throw new UserError(
+        'pytest-error',
+        `pytest could not run ${target.label} (exit code ${run.exitCode ?? '?'})${said ? `: ${said.slice(0, 300)}` : '.'}`,
+        `Run \`python -m pytest ${target.label}\` to see pytest's full message.`,
+      );
     }
-    if (target.kind === 'pytest' && asm.test && asm.test.collected.length === 0 && !asm.test.collectError && !run.timedOut) {
-      const said = asm.output.map((o) => o.text).join('').split('\n').find((l) => /^ERROR: /.test(l.trim()));
-      throw new UserError('file-not-found', `pytest collected no test for ${target.label}${said ? ` (${said.trim()})` : ''}.`,
-        'Check the test id: `python -m pytest --collect-only -q <file>` lists them.');
+    if (
+      target.kind === 'pytest' &&
+      asm.test &&
+      asm.test.collected.length === 0 &&
+      !asm.test.collectError &&
+      !run.timedOut
+    ) {
+      const said = asm.output
+        .map((o) => o.text)
+        .join('')
+        .split('\n')
+        .find((l) => /^ERROR: /.test(l.trim()));
+      throw new UserError(
+        'file-not-found',
+        `pytest collected no test for ${target.label}${said ? ` (${said.trim()})` : ''}.`,
+        'Check the test id: `python -m pytest --collect-only -q <file>` lists them.',
+      );
     }
     const outcome = buildOutcome(asm, run, { started, limits, kind: target.kind });
     const trace: Trace = {
@@ -86,9 +141,18 @@ export async function recordTrace(opts: RecordOptions): Promise<Trace> {
       version: TRACE_SCHEMA_VERSION,
       engine,
       createdAt: new Date().toISOString(),
-      program: { kind: target.kind, target: target.label, args: opts.args ?? [], cwd: target.cwd, root: target.root },
+      program: {
+        kind: target.kind,
+        target: target.label,
+        args: opts.args ?? [],
+        cwd: target.cwd,
+        root: target.root,
+      },
       interpreter: {
-        path: interp.python, version: interp.version, debugpyVersion: interp.debugpyVersion, debugpyPath: interp.debugpyPath,
+        path: interp.python,
+        version: interp.version,
+        debugpyVersion: interp.debugpyVersion,
+        debugpyPath: interp.debugpyPath,
         ...(asm.helper ? { backend: asm.helper.backend } : {}),
       },
       limits,
@@ -109,14 +173,18 @@ export async function recordTrace(opts: RecordOptions): Promise<Trace> {
 
 function bootTarget(t: ResolvedTarget): BootTarget {
   const args = t.launch.args;
-  return t.launch.program !== undefined ? { kind: 'script', path: t.launch.program, args } : { kind: 'module', module: t.launch.module ?? '', args };
+  return t.launch.program !== undefined
+    ? { kind: 'script', path: t.launch.program, args }
+    : { kind: 'module', module: t.launch.module ?? '', args };
 }
 
 function sourcesOf(asm: TraceAssembler, root: string): Trace['sources'] {
   const used = new Set<string>();
   const events = asm.events;
   for (const f of events.frames.values()) used.add(f.file);
-  return asm.files.filter((rel) => rel && used.has(rel)).map((rel) => ({ path: rel, text: readSource(path.join(root, rel)) }));
+  return asm.files
+    .filter((rel) => rel && used.has(rel))
+    .map((rel) => ({ path: rel, text: readSource(path.join(root, rel)) }));
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {
@@ -125,7 +193,11 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 
 function validateLimits(l: TraceLimits): void {
   for (const [k, v] of Object.entries(l)) {
-    if (!Number.isFinite(v) || v <= 0) throw new UserError('bad-argument', `Limit ${k} must be a positive number (got ${String(v)}).`);
+    if (!Number.isFinite(v) || v <= 0)
+      throw new UserError(
+        'bad-argument',
+        `Limit ${k} must be a positive number (got ${String(v)}).`,
+      );
   }
 }
 

@@ -26,7 +26,16 @@ export type RawRecord =
   /** A line starts in frame callId; the changes are those of the frame's previous line. */
   | ['L', number, number, Changed?, Names?, Deltas?]
   /** The frame returns ('r', value repr), yields ('y') or is left by an exception ('e', [type, message, repr]). */
-  | ['R', number, number, 'r' | 'y' | 'e', string | [string, string, string], Changed, Names, Deltas]
+  | [
+      'R',
+      number,
+      number,
+      'r' | 'y' | 'e',
+      string | [string, string, string],
+      Changed,
+      Names,
+      Deltas,
+    ]
   /** Program output: fd 1 or 2, text. */
   | ['O', 1 | 2, string]
   /** A user module imported without line recording: file index, user calls during the import, ms. */
@@ -49,16 +58,45 @@ const CONTRACT = contract.records as Record<string, FieldType[]>;
 
 function fieldOk(type: FieldType, v: unknown): boolean {
   switch (type.replace(/[?*]$/, '')) {
-    case 'int': return Number.isInteger(v);
-    case 'num': return typeof v === 'number';
-    case 'str': return typeof v === 'string';
-    case 'int_or_null': return v === null || Number.isInteger(v);
-    case 'changed': return v === 0 || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string'));
-    case 'names': return v === 0 || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
-    case 'deltas': return v === 0 || (Array.isArray(v) && v.every((d) => Array.isArray(d) && d.length >= 1 && d.length <= 3 && d.every((x) => typeof x === 'string')));
-    case 'value': return typeof v === 'string' || (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'string'));
-    case 'any': return true;
-    default: return false;
+    case 'int':
+      return Number.isInteger(v);
+    case 'num':
+      return typeof v === 'number';
+    case 'str':
+      return typeof v === 'string';
+    case 'int_or_null':
+      return v === null || Number.isInteger(v);
+    case 'changed':
+      return (
+        v === 0 ||
+        (typeof v === 'object' &&
+          v !== null &&
+          !Array.isArray(v) &&
+          Object.values(v).every((x) => typeof x === 'string'))
+      );
+    case 'names':
+      return v === 0 || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+    case 'deltas':
+      return (
+        v === 0 ||
+        (Array.isArray(v) &&
+          v.every(
+            (d) =>
+              Array.isArray(d) &&
+              d.length >= 1 &&
+              d.length <= 3 &&
+              d.every((x) => typeof x === 'string'),
+          ))
+      );
+    case 'value':
+      return (
+        typeof v === 'string' ||
+        (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'string'))
+      );
+    case 'any':
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -71,10 +109,12 @@ export function contractViolation(r: unknown): string | undefined {
   const rest = r.slice(1);
   const variadic = fields[fields.length - 1]?.endsWith('*') === true;
   const required = fields.filter((f) => !f.endsWith('?') && !f.endsWith('*')).length;
-  if (rest.length < required || (!variadic && rest.length > fields.length)) return `${r[0]} record with ${rest.length} fields (expected ${required}–${fields.length})`;
+  if (rest.length < required || (!variadic && rest.length > fields.length))
+    return `${r[0]} record with ${rest.length} fields (expected ${required}–${fields.length})`;
   for (let i = 0; i < rest.length; i++) {
     const type = fields[Math.min(i, fields.length - 1)] as FieldType;
-    if (!fieldOk(type, rest[i])) return `${r[0]} record field ${i + 1} is not ${type}: ${JSON.stringify(rest[i]).slice(0, 80)}`;
+    if (!fieldOk(type, rest[i]))
+      return `${r[0]} record field ${i + 1} is not ${type}: ${JSON.stringify(rest[i]).slice(0, 80)}`;
   }
   return undefined;
 }

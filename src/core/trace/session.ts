@@ -23,7 +23,9 @@ export interface RunResult {
 
 /** How the helper gets in: the fast engine launches a bootstrap program that installs it before the
  * target's first line; the stepping engine stops at entry and injects it with `evaluate`. */
-export type HelperLaunch = { kind: 'boot'; program: string; dir: string } | { kind: 'inject'; expression: string; dir: string };
+export type HelperLaunch =
+  | { kind: 'boot'; program: string; dir: string }
+  | { kind: 'inject'; expression: string; dir: string };
 
 const DRAIN_MS = 1500; // after the program ended: time for the last batches to arrive
 const STOP_GRACE_MS = 500; // at the deadline: time for the helper to flush after 'S'
@@ -52,7 +54,8 @@ export class RecorderSession {
     private readonly deadline: number,
     private readonly pythonVersion: string,
     /** The helper's end record, once it arrived (its exit code lets a run end before debugpy reports it). */
-    private readonly endRecord: () => { reason: string; code: number | null } | undefined = () => undefined,
+    private readonly endRecord: () => { reason: string; code: number | null } | undefined = () =>
+      undefined,
   ) {
     this.client = adapter.client;
   }
@@ -70,10 +73,14 @@ export class RecorderSession {
     signal?.addEventListener('abort', onAbort, { once: true });
     client.on('exited', (b) => (this.exitCode = b.exitCode));
     client.on('terminated', () => void this.onTerminated());
-    client.on('stopped', (b) => void this.onStopped(b).catch((e: Error) => {
-      // Past the deadline the stepping engine's requests fail by design: the deadline ends the run.
-      if (!this.timedOut && Date.now() < this.deadline) this.fail(e);
-    }));
+    client.on(
+      'stopped',
+      (b) =>
+        void this.onStopped(b).catch((e: Error) => {
+          // Past the deadline the stepping engine's requests fail by design: the deadline ends the run.
+          if (!this.timedOut && Date.now() < this.deadline) this.fail(e);
+        }),
+    );
     void this.channel.ended.then(() => this.onChannelEnded());
     try {
       await this.setUp(launch);
@@ -84,44 +91,97 @@ export class RecorderSession {
       if (e instanceof CancelledError || signal?.aborted) throw new CancelledError();
       // A set-up request timing out at the deadline is the deadline (whichever timer fired first).
       if (!this.started && (this.timedOut || Date.now() >= this.deadline - 100)) {
-        throw new UserError('timeout', `Tracing did not start within ${Math.round((this.deadline - t0) / 100) / 10} s: debugpy was still launching ${target.label}.`,
-          'Raise the limit (--timeout / tracefix.timeoutSeconds), or check that the interpreter starts quickly (`python -c pass`).');
+        throw new UserError(
+          'timeout',
+          `Tracing did not start within ${Math.round((this.deadline - t0) / 100) / 10} s: debugpy was still launching ${target.label}.`,
+          'Raise the limit (--timeout / tracefix.timeoutSeconds), or check that the interpreter starts quickly (`python -c pass`).',
+        );
       }
       if (e instanceof UserError) throw e;
       if (!this.started) throw this.startFailure(e);
-      if (!this.client.closed) throw new InternalError(`Tracing failed: ${errorMessage(e)}`, { cause: e });
+      if (!this.client.closed)
+        throw new InternalError(`Tracing failed: ${errorMessage(e)}`, { cause: e });
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     }
     if (signal?.aborted) throw new CancelledError();
-    return { exitCode: this.timedOut ? null : this.exitCode, timedOut: this.timedOut, started: this.started, resumedAt: this.resumedAt };
+    return {
+      exitCode: this.timedOut ? null : this.exitCode,
+      timedOut: this.timedOut,
+      started: this.started,
+      resumedAt: this.resumedAt,
+    };
   }
 
   private async setUp(launch: HelperLaunch): Promise<void> {
     const { client, target, opts } = this;
     const signal = opts.signal;
     const within = () => ({ signal, timeoutMs: Math.min(this.remaining(), 30_000) });
-    await client.request('initialize', {
-      clientID: 'tracefix', clientName: 'Tracefix', adapterID: 'python', pathFormat: 'path',
-      linesStartAt1: true, columnsStartAt1: true, supportsRunInTerminalRequest: false, locale: 'en',
-    }, within());
+    await client.request(
+      'initialize',
+      {
+        clientID: 'tracefix',
+        clientName: 'Tracefix',
+        adapterID: 'python',
+        pathFormat: 'path',
+        linesStartAt1: true,
+        columnsStartAt1: true,
+        supportsRunInTerminalRequest: false,
+        locale: 'en',
+      },
+      within(),
+    );
     const initialized = client.waitFor('initialized', within());
     const boot = launch.kind === 'boot';
     const entry = boot ? undefined : client.waitFor('stopped', within());
     // The bootstrap ignores its arguments; they name what it runs for whoever looks at `ps`.
-    const program = boot ? { program: launch.program, args: [target.launch.program ?? target.launch.module ?? '', ...target.launch.args] } : target.launch;
-    const launched = client.request('launch', {
-      type: 'python', request: 'launch', name: 'tracefix', ...program, cwd: target.cwd,
-      console: 'internalConsole', stopOnEntry: !boot, justMyCode: true, redirectOutput: true,
-      showReturnValue: false, subProcess: false,
-      // The helper's own files are never user code to pydevd (no stepping into them, no stops); for
-      // the stepping engine nothing outside the root is either (pydevd's own idea of user code would
-      // step through a pytest installed outside site-packages, e.g. on PYTHONPATH).
-      rules: boot ? [{ path: launch.dir, include: false }]
-        : [{ path: launch.dir, include: false }, { path: target.root, include: true }, { path: path.parse(target.root).root, include: false }],
-      env: { PYTHONHASHSEED: '0', PYTHONIOENCODING: 'utf-8', ...opts.programEnv, ...(boot ? {} : { PYTHONPATH: withPath(launch.dir, opts.programEnv?.PYTHONPATH ?? opts.env?.PYTHONPATH ?? process.env.PYTHONPATH) }) },
-    }, within());
+    const program = boot
+      ? {
+          program: launch.program,
+          args: [target.launch.program ?? target.launch.module ?? '', ...target.launch.args],
+        }
+      : target.launch;
+    const launched = client.request(
+      'launch',
+      {
+        type: 'python',
+        request: 'launch',
+        name: 'tracefix',
+        ...program,
+        cwd: target.cwd,
+        console: 'internalConsole',
+        stopOnEntry: !boot,
+        justMyCode: true,
+        redirectOutput: true,
+        showReturnValue: false,
+        subProcess: false,
+        // The helper's own files are never user code to pydevd (no stepping into them, no stops); for
+        // the stepping engine nothing outside the root is either (pydevd's own idea of user code would
+        // step through a pytest installed outside site-packages, e.g. on PYTHONPATH).
+        rules: boot
+          ? [{ path: launch.dir, include: false }]
+          : [
+              { path: launch.dir, include: false },
+              { path: target.root, include: true },
+              { path: path.parse(target.root).root, include: false },
+            ],
+        env: {
+          PYTHONHASHSEED: '0',
+          PYTHONIOENCODING: 'utf-8',
+          ...opts.programEnv,
+          ...(boot
+            ? {}
+            : {
+                PYTHONPATH: withPath(
+                  launch.dir,
+                  opts.programEnv?.PYTHONPATH ?? opts.env?.PYTHONPATH ?? process.env.PYTHONPATH,
+                ),
+              }),
+        },
+      },
+      within(),
+    );
     launched.catch(() => undefined);
     entry?.catch(() => undefined);
     await initialized;
@@ -133,16 +193,24 @@ export class RecorderSession {
     await launched;
     if (launch.kind === 'boot') {
       // The bootstrap connects as it installs the recorder, then runs the target: nothing to resume.
-      await raceTimeout(this.remaining(), Promise.race([this.channel.connected, this.finished]), 'The recorder helper did not connect.');
+      await raceTimeout(
+        this.remaining(),
+        Promise.race([this.channel.connected, this.finished]),
+        'The recorder helper did not connect.',
+      );
       return;
     }
     const stop = await (entry as Promise<DP.StoppedEvent['body']>);
     this.threadId = stop.threadId ?? 0;
     const frameId = await this.topFrameId();
     const installed = await this.evaluate(launch.expression, frameId);
-    if (!installed.includes('"backend"')) throw new InternalError(`The recorder helper did not install: ${installed.slice(0, 500)}`);
+    if (!installed.includes('"backend"'))
+      throw new InternalError(`The recorder helper did not install: ${installed.slice(0, 500)}`);
     await raceTimeout(5000, this.channel.connected, 'The recorder helper did not connect.');
-    const resume = this.engine === 'step' ? client.request('stepIn', { threadId: this.threadId }, { timeoutMs: 0 }) : client.request('continue', { threadId: this.threadId }, { timeoutMs: 0 });
+    const resume =
+      this.engine === 'step'
+        ? client.request('stepIn', { threadId: this.threadId }, { timeoutMs: 0 })
+        : client.request('continue', { threadId: this.threadId }, { timeoutMs: 0 });
     // The answer may never come: a program stuck in one long C call holds the GIL pydevd needs to
     // reply. The deadline ends that case; only a refusal is an error.
     resume.catch((e: unknown) => {
@@ -152,9 +220,15 @@ export class RecorderSession {
 
   private startFailure(e: unknown): Error {
     const detail = this.adapter.stderr().trim().split('\n').slice(-3).join(' | ');
-    const what = e instanceof DapRequestError && e.command === 'launch' ? `debugpy could not launch ${this.target.label}: ${e.message.replace(/^launch failed: /, '')}`
-      : `debugpy did not start the program: ${errorMessage(e)}${detail ? ` (adapter: ${detail})` : ''}`;
-    return new UserError('recorder-failed', what, 'Check that `python -m debugpy --version` works for this interpreter; run with --verbose (CLI) or see Tracefix: Show Log for the DAP conversation.');
+    const what =
+      e instanceof DapRequestError && e.command === 'launch'
+        ? `debugpy could not launch ${this.target.label}: ${e.message.replace(/^launch failed: /, '')}`
+        : `debugpy did not start the program: ${errorMessage(e)}${detail ? ` (adapter: ${detail})` : ''}`;
+    return new UserError(
+      'recorder-failed',
+      what,
+      'Check that `python -m debugpy --version` works for this interpreter; run with --verbose (CLI) or see Tracefix: Show Log for the DAP conversation.',
+    );
   }
 
   private async onTerminated(): Promise<void> {
@@ -173,7 +247,8 @@ export class RecorderSession {
     const pid = this.adapter.debuggeePid;
     if (!this.started || !end || end.reason !== 'exit' || end.code === null || !pid) return;
     const until = Date.now() + DRAIN_MS;
-    while (processAlive(pid) && Date.now() < until && !this.terminated) await new Promise((r) => setTimeout(r, 10));
+    while (processAlive(pid) && Date.now() < until && !this.terminated)
+      await new Promise((r) => setTimeout(r, 10));
     if (this.terminated || this.timedOut || processAlive(pid)) return;
     this.exitCode ??= end.code;
     this.finish();
@@ -209,7 +284,10 @@ export class RecorderSession {
       return;
     }
     if (stop.reason === 'exception') {
-      await this.evaluate("__tfx_exc(__exception__ if '__exception__' in locals() else None)", frameId).catch(() => '');
+      await this.evaluate(
+        "__tfx_exc(__exception__ if '__exception__' in locals() else None)",
+        frameId,
+      ).catch(() => '');
       await this.client.request('stepIn', { threadId });
       return;
     }
@@ -221,20 +299,30 @@ export class RecorderSession {
   }
 
   private async topFrameId(threadId = this.threadId): Promise<number> {
-    const st = await this.client.request('stackTrace', { threadId, startFrame: 0, levels: 1 }, { timeoutMs: Math.min(this.remaining(), 30_000) });
+    const st = await this.client.request(
+      'stackTrace',
+      { threadId, startFrame: 0, levels: 1 },
+      { timeoutMs: Math.min(this.remaining(), 30_000) },
+    );
     const f = st.stackFrames[0];
     if (!f) throw new InternalError('The stopped thread has no stack frame.');
     return f.id;
   }
 
   private async evaluate(expression: string, frameId: number): Promise<string> {
-    const r = await this.client.request('evaluate', { expression, frameId, context: 'clipboard', format: { rawString: true } }, { timeoutMs: Math.min(this.remaining(), 30_000) });
+    const r = await this.client.request(
+      'evaluate',
+      { expression, frameId, context: 'clipboard', format: { rawString: true } },
+      { timeoutMs: Math.min(this.remaining(), 30_000) },
+    );
     return r.result;
   }
 
   async close(): Promise<void> {
     if (!this.client.closed) {
-      await this.client.request('disconnect', { terminateDebuggee: true }, { timeoutMs: 1500 }).catch(() => undefined);
+      await this.client
+        .request('disconnect', { terminateDebuggee: true }, { timeoutMs: 1500 })
+        .catch(() => undefined);
     }
     await this.adapter.dispose();
   }
@@ -259,7 +347,9 @@ function processAlive(pid: number): boolean {
 /** `p`, or a rejection after `ms` (the timer never outlives the race: it would keep a CLI alive). */
 function raceTimeout<T>(ms: number, p: Promise<T>, message = 'timed out'): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_r, rej) => (timer = setTimeout(() => rej(new InternalError(message)), ms)));
+  const t = new Promise<never>(
+    (_r, rej) => (timer = setTimeout(() => rej(new InternalError(message)), ms)),
+  );
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 

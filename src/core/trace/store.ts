@@ -5,7 +5,13 @@
 import type { Delta, EventKind, EventSeq, ExceptionInfo, TraceEvent } from './model';
 
 export const KINDS: readonly EventKind[] = ['call', 'line', 'return', 'yield', 'exception'];
-const KIND_CODE: Record<EventKind, number> = { call: 0, line: 1, return: 2, yield: 3, exception: 4 };
+const KIND_CODE: Record<EventKind, number> = {
+  call: 0,
+  line: 1,
+  return: 2,
+  yield: 3,
+  exception: 4,
+};
 
 /** Payload entry kinds (low 3 bits of an entry's code; the name/path id is in the rest). */
 const P_CHANGED = 0;
@@ -16,8 +22,20 @@ const P_DELTA_DEL = 4;
 const P_DELTA_ADD = 5;
 const P_DELTA_DISCARD = 6;
 const P_DELTA_MORE = 7;
-const DELTA_CODE: Record<Delta['op'], number> = { '=': P_DELTA_SET, del: P_DELTA_DEL, add: P_DELTA_ADD, discard: P_DELTA_DISCARD, more: P_DELTA_MORE };
-const DELTA_OP: Record<number, Delta['op']> = { [P_DELTA_SET]: '=', [P_DELTA_DEL]: 'del', [P_DELTA_ADD]: 'add', [P_DELTA_DISCARD]: 'discard', [P_DELTA_MORE]: 'more' };
+const DELTA_CODE: Record<Delta['op'], number> = {
+  '=': P_DELTA_SET,
+  del: P_DELTA_DEL,
+  add: P_DELTA_ADD,
+  discard: P_DELTA_DISCARD,
+  more: P_DELTA_MORE,
+};
+const DELTA_OP: Record<number, Delta['op']> = {
+  [P_DELTA_SET]: '=',
+  [P_DELTA_DEL]: 'del',
+  [P_DELTA_ADD]: 'add',
+  [P_DELTA_DISCARD]: 'discard',
+  [P_DELTA_MORE]: 'more',
+};
 
 export interface FrameInfo {
   callId: number;
@@ -246,7 +264,12 @@ export class EventStore implements EventSeq {
       const callId = other.callIdAt(i);
       const f = other.frames.get(callId);
       if (f && !this.frames.has(callId)) this.frames.set(callId, f);
-      const input: EventInput = { kind: other.kindAt(i), callId, line: other.lineAt(i), step: other.stepAt(i) };
+      const input: EventInput = {
+        kind: other.kindAt(i),
+        callId,
+        line: other.lineAt(i),
+        step: other.stepAt(i),
+      };
       const end = other.payStart[i + 1] as number;
       const dst = this.n;
       this.push(input);
@@ -271,6 +294,12 @@ export class EventStore implements EventSeq {
   approximateBytes(): number {
     let strings = 0;
     for (let p = 0; p < this.pay; p++) strings += 24 + (this.payValue[p]?.length ?? 0);
-    return this.kind.length * 17 + this.payCode.length * 4 + this.payValue.length * 8 + strings + this.frames.size * 120;
+    return (
+      this.kind.length * 17 +
+      this.payCode.length * 4 +
+      this.payValue.length * 8 +
+      strings +
+      this.frames.size * 120
+    );
   }
 }

@@ -61,7 +61,11 @@ export class TailWindow {
 
   /** `locals`: the current locals of the event's frame; with `live`, those of every running frame,
    * read only once, when the head is full. */
-  push(e: EventInput, _locals: Record<string, string>, live?: () => Map<number, Record<string, string>>): void {
+  push(
+    e: EventInput,
+    _locals: Record<string, string>,
+    live?: () => Map<number, Record<string, string>>,
+  ): void {
     if (this.done) throw new Error('the recording was already assembled');
     this.recorded++;
     if (this.head.length < this.headMax) {
@@ -98,8 +102,8 @@ export class TailWindow {
       }
       if (!locals) this.baseline.set(callId, (locals = {}));
       tail.eachChange(i, (name, value) => {
-        if (value === undefined) delete (locals)[name];
-        else (locals)[name] = value;
+        if (value === undefined) delete locals[name];
+        else locals[name] = value;
       });
     }
     const kept = new EventStore(this.frames);
@@ -144,10 +148,15 @@ export class TailWindow {
     if (this.elided === 0) return { events: this.head };
     const frames: Record<number, Record<string, string>> = {};
     for (const [id, locals] of this.baseline) if (after.has(id)) frames[id] = locals;
-    const lines = [...this.lineCounts].map(([key, count]) => {
-      const [file, line] = key.split('\0');
-      return { file: file ?? '?', line: Number(line), count };
-    }).sort((a, b) => b.count - a.count || a.file.localeCompare(b.file) || a.line - b.line);
-    return { events: this.head, elided: { at, events: this.elided, steps: this.elidedSteps, lines, frames } };
+    const lines = [...this.lineCounts]
+      .map(([key, count]) => {
+        const [file, line] = key.split('\0');
+        return { file: file ?? '?', line: Number(line), count };
+      })
+      .sort((a, b) => b.count - a.count || a.file.localeCompare(b.file) || a.line - b.line);
+    return {
+      events: this.head,
+      elided: { at, events: this.elided, steps: this.elidedSteps, lines, frames },
+    };
   }
 }

@@ -21,35 +21,79 @@ export interface ResolvedTarget {
   mainFile?: string;
 }
 
-export function resolveTarget(target: RunTarget, cwdIn: string, args: string[], rootIn?: string): ResolvedTarget {
+export function resolveTarget(
+  target: RunTarget,
+  cwdIn: string,
+  args: string[],
+  rootIn?: string,
+): ResolvedTarget {
   const cwd = realpath(path.resolve(cwdIn));
   if (!isDir(cwd)) throw new UserError('file-not-found', `Working directory not found: ${cwdIn}`);
-  if (rootIn !== undefined && !isDir(path.resolve(cwd, rootIn))) throw new UserError('file-not-found', `Root folder not found: ${rootIn}`);
+  if (rootIn !== undefined && !isDir(path.resolve(cwd, rootIn)))
+    throw new UserError('file-not-found', `Root folder not found: ${rootIn}`);
   switch (target.kind) {
     case 'script': {
       const file = path.resolve(cwd, target.path);
-      if (!existsSync(file) || !statSync(file).isFile()) throw new UserError('file-not-found', `File not found: ${target.path}`);
+      if (!existsSync(file) || !statSync(file).isFile())
+        throw new UserError('file-not-found', `File not found: ${target.path}`);
       const real = realpath(file);
-      const root = rootIn ? realpath(path.resolve(cwd, rootIn)) : inside(real, cwd) ? cwd : path.dirname(real);
-      return { kind: 'script', label: target.path, launch: { program: real, args }, root, cwd, mainFile: real };
+      const root = rootIn
+        ? realpath(path.resolve(cwd, rootIn))
+        : inside(real, cwd)
+          ? cwd
+          : path.dirname(real);
+      return {
+        kind: 'script',
+        label: target.path,
+        launch: { program: real, args },
+        root,
+        cwd,
+        mainFile: real,
+      };
     }
     case 'module': {
       if (!/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/.test(target.module)) {
         throw new UserError('bad-argument', `Not a Python module name: ${target.module}`);
       }
       const root = rootIn ? realpath(path.resolve(cwd, rootIn)) : cwd;
-      return { kind: 'module', label: `-m ${target.module}`, launch: { module: target.module, args }, root, cwd };
+      return {
+        kind: 'module',
+        label: `-m ${target.module}`,
+        launch: { module: target.module, args },
+        root,
+        cwd,
+      };
     }
     case 'pytest': {
       const filePart = target.nodeId.split('::')[0] ?? '';
       const file = path.resolve(cwd, filePart);
-      if (!filePart || !existsSync(file)) throw new UserError('file-not-found', `Test file not found: ${filePart || target.nodeId}`);
+      if (!filePart || !existsSync(file))
+        throw new UserError('file-not-found', `Test file not found: ${filePart || target.nodeId}`);
       const real = realpath(file);
-      const root = rootIn ? realpath(path.resolve(cwd, rootIn)) : inside(real, cwd) ? cwd : path.dirname(real);
+      const root = rootIn
+        ? realpath(path.resolve(cwd, rootIn))
+        : inside(real, cwd)
+          ? cwd
+          : path.dirname(real);
       // -p no:cacheprovider: never write .pytest_cache into the user's tree; -q: short report;
       // Tracefix's plugin arms the recording around the selected test only (injected at entry).
-      const pytestArgs = [target.nodeId, '-q', '-p', 'no:cacheprovider', '-p', PYTEST_PLUGIN, ...args];
-      return { kind: 'pytest', label: target.nodeId, launch: { module: 'pytest', args: pytestArgs }, root, cwd, mainFile: isDir(real) ? undefined : real };
+      const pytestArgs = [
+        target.nodeId,
+        '-q',
+        '-p',
+        'no:cacheprovider',
+        '-p',
+        PYTEST_PLUGIN,
+        ...args,
+      ];
+      return {
+        kind: 'pytest',
+        label: target.nodeId,
+        launch: { module: 'pytest', args: pytestArgs },
+        root,
+        cwd,
+        mainFile: isDir(real) ? undefined : real,
+      };
     }
   }
 }
@@ -93,7 +137,12 @@ print(json.dumps(out))
 
 /** Fails with a clear UserError for what cannot produce a trace: syntax error, missing module or
  * pytest. Returns the file a module target runs (its `__main__` for a package). */
-export async function preflight(interp: Interpreter, t: ResolvedTarget, env: NodeJS.ProcessEnv, wrap?: SpawnWrapper): Promise<{ mainFile?: string }> {
+export async function preflight(
+  interp: Interpreter,
+  t: ResolvedTarget,
+  env: NodeJS.ProcessEnv,
+  wrap?: SpawnWrapper,
+): Promise<{ mainFile?: string }> {
   const req = {
     compile: t.mainFile ? [t.mainFile] : [],
     module: t.kind === 'module' ? t.launch.module : undefined,
@@ -106,7 +155,13 @@ export async function preflight(interp: Interpreter, t: ResolvedTarget, env: Nod
     const args = ['-c', PREFLIGHT, JSON.stringify(req)];
     const cmd = wrap ? wrap(interp.python, args) : { command: interp.python, args };
     execFile(cmd.command, cmd.args, { cwd: t.cwd, env, timeout: 20_000 }, (err, out, errOut) => {
-      if (err) reject(new UserError('no-python', `Could not run ${interp.python}: ${errOut.trim() || err.message}`));
+      if (err)
+        reject(
+          new UserError(
+            'no-python',
+            `Could not run ${interp.python}: ${errOut.trim() || err.message}`,
+          ),
+        );
       else resolve(out);
     });
   });
@@ -118,12 +173,22 @@ export async function preflight(interp: Interpreter, t: ResolvedTarget, env: Nod
   };
   if (r.syntaxError) {
     const rel = path.relative(t.cwd, r.syntaxError.file) || r.syntaxError.file;
-    throw new UserError('syntax-error', `${rel}:${r.syntaxError.line}: SyntaxError: ${r.syntaxError.msg}`);
+    throw new UserError(
+      'syntax-error',
+      `${rel}:${r.syntaxError.line}: SyntaxError: ${r.syntaxError.msg}`,
+    );
   }
-  if (r.moduleMissing) throw new UserError('file-not-found', `No module named ${t.launch.module} (searched from ${t.cwd}).`);
+  if (r.moduleMissing)
+    throw new UserError(
+      'file-not-found',
+      `No module named ${t.launch.module} (searched from ${t.cwd}).`,
+    );
   if (r.pytestMissing) {
-    throw new UserError('no-pytest', `pytest is not installed for ${interp.python}.`,
-      'Install it: `sudo apt-get install python3-pytest` (Debian/Ubuntu system python) or `<python> -m pip install pytest`.');
+    throw new UserError(
+      'no-pytest',
+      `pytest is not installed for ${interp.python}.`,
+      'Install it: `sudo apt-get install python3-pytest` (Debian/Ubuntu system python) or `<python> -m pip install pytest`.',
+    );
   }
   return r.origin ? { mainFile: realpath(r.origin) } : {};
 }

@@ -71,12 +71,21 @@ export function pytestErrorLine(output: string): string | undefined {
 }
 
 function lastNonEmpty(output: string): string | undefined {
-  const ls = lines(output).filter((l) => l.trim() && !/^\[… \d+ characters of output elided …\]$/.test(l));
+  const ls = lines(output).filter(
+    (l) => l.trim() && !/^\[… \d+ characters of output elided …\]$/.test(l),
+  );
   const last = ls[ls.length - 1];
   return last === undefined ? undefined : clip(last);
 }
 
-export const PYTEST_EXIT = { ok: 0, testsFailed: 1, interrupted: 2, internal: 3, usage: 4, noTests: 5 } as const;
+export const PYTEST_EXIT = {
+  ok: 0,
+  testsFailed: 1,
+  interrupted: 2,
+  internal: 3,
+  usage: 4,
+  noTests: 5,
+} as const;
 
 /** Did the run pass: exit code 0 (and not timed out). pytest's 5 ("no tests ran") is a failure. */
 export function runPassed(f: Pick<FailureFacts, 'exitCode' | 'timedOut'>): boolean {
@@ -87,15 +96,18 @@ export function runPassed(f: Pick<FailureFacts, 'exitCode' | 'timedOut'>): boole
 export function summarizeFailure(f: FailureFacts): string {
   if (f.timedOut) return `timed out after ${formatSeconds(f.timeoutMs)} s`;
   if (f.exitCode === 0) return '';
-  const code = f.exitCode === null ? `killed by ${f.signal ?? 'a signal'}` : `exit code ${f.exitCode}`;
+  const code =
+    f.exitCode === null ? `killed by ${f.signal ?? 'a signal'}` : `exit code ${f.exitCode}`;
   if (f.kind === 'pytest') {
-    if (f.exitCode === PYTEST_EXIT.noTests) return 'no tests ran (pytest exit code 5): the test id selects no test';
+    if (f.exitCode === PYTEST_EXIT.noTests)
+      return 'no tests ran (pytest exit code 5): the test id selects no test';
     const summary = pytestSummaryLine(f.output);
     const detail = pytestErrorLine(f.output);
     // Exit 4 also follows a collection error ("not found" for the node id): report the error.
-    if (f.exitCode === PYTEST_EXIT.usage && !summary && !detail) return `pytest usage error: ${pytestUsageLine(f.output) ?? lastNonEmpty(f.output) ?? code}`;
+    if (f.exitCode === PYTEST_EXIT.usage && !summary && !detail)
+      return `pytest usage error: ${pytestUsageLine(f.output) ?? lastNonEmpty(f.output) ?? code}`;
     // `FAILED x - AssertionError` (no message) says less than the E line under it.
-    if (summary && (summary.includes(' - ') && !/ - \w+Error$/.test(summary))) return summary;
+    if (summary && summary.includes(' - ') && !/ - \w+Error$/.test(summary)) return summary;
     if (detail) return summary ? `${summary.replace(/ - .*$/, '')} - ${detail}` : detail;
     if (summary) return summary;
     return lastTracebackException(f.output) ?? `${code}: ${lastNonEmpty(f.output) ?? 'no output'}`;

@@ -24,7 +24,11 @@ print(json.dumps({"prefixes": prefixes, "sysPath": [p for p in sys.path[1:] if p
 const cache = new Map<string, Promise<InterpreterPaths>>();
 
 /** The interpreter's paths; empty lists when it cannot be asked (the run then reports the problem). */
-export function interpreterPaths(python: string, env: NodeJS.ProcessEnv, cwd: string): Promise<InterpreterPaths> {
+export function interpreterPaths(
+  python: string,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<InterpreterPaths> {
   const key = `${python}\0${cwd}\0${env.PYTHONPATH ?? ''}\0${env.PYTHONHOME ?? ''}`;
   let p = cache.get(key);
   if (!p) {
@@ -41,7 +45,13 @@ function ask(python: string, env: NodeJS.ProcessEnv, cwd: string): Promise<Inter
       if (err) return resolve({ prefixes: [], sysPath: [] });
       try {
         const r = JSON.parse(stdout.trim().split('\n').pop() ?? '') as InterpreterPaths;
-        const abs = (xs: unknown[]) => [...new Set(xs.filter((x): x is string => typeof x === 'string' && path.isAbsolute(x)).map((x) => path.resolve(x)))];
+        const abs = (xs: unknown[]) => [
+          ...new Set(
+            xs
+              .filter((x): x is string => typeof x === 'string' && path.isAbsolute(x))
+              .map((x) => path.resolve(x)),
+          ),
+        ];
         resolve({ prefixes: abs(r.prefixes), sysPath: abs(r.sysPath) });
       } catch {
         resolve({ prefixes: [], sysPath: [] });

@@ -75,7 +75,9 @@ export class BoundedText {
 
   toString(): string {
     this.trim();
-    return this.dropped > 0 ? `${this.head}\n[… ${this.dropped} characters of output elided …]\n${this.tail}` : this.head + this.tail;
+    return this.dropped > 0
+      ? `${this.head}\n[… ${this.dropped} characters of output elided …]\n${this.tail}`
+      : this.head + this.tail;
   }
 }
 
@@ -98,7 +100,9 @@ export function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
   const started = Date.now();
   const out = new BoundedText(opts.maxOutputChars ?? DEFAULT_MAX_OUTPUT);
   return new Promise<ProgramRun>((resolve, reject) => {
-    const cmd = opts.wrap ? opts.wrap(opts.python, opts.argv) : { command: opts.python, args: opts.argv };
+    const cmd = opts.wrap
+      ? opts.wrap(opts.python, opts.argv)
+      : { command: opts.python, args: opts.argv };
     const child = spawn(cmd.command, cmd.args, {
       cwd: opts.cwd,
       env: opts.env,
@@ -131,7 +135,7 @@ export function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
       kill();
       if (cancelled) return reject(new CancelledError());
       resolve({
-        exitCode: timedOut ? null : exited?.code ?? null,
+        exitCode: timedOut ? null : (exited?.code ?? null),
         signal: exited?.signal ?? null,
         timedOut,
         output: out.toString(),
@@ -150,9 +154,16 @@ export function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
       settled = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      reject(e.code === 'ENOENT'
-        ? new UserError('no-python', cmd.command === opts.python ? `Python interpreter not found: ${opts.python}` : `${cmd.command} not found (needed to run ${opts.python})`)
-        : new UserError('no-python', `Could not run ${cmd.command}: ${e.message}`));
+      reject(
+        e.code === 'ENOENT'
+          ? new UserError(
+              'no-python',
+              cmd.command === opts.python
+                ? `Python interpreter not found: ${opts.python}`
+                : `${cmd.command} not found (needed to run ${opts.python})`,
+            )
+          : new UserError('no-python', `Could not run ${cmd.command}: ${e.message}`),
+      );
     });
     child.on('exit', (code, sig) => {
       exited = { code, signal: sig };

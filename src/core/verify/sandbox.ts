@@ -9,8 +9,7 @@ import { InternalError } from '../errors';
 import type { SpawnWrapper } from '../trace/options';
 
 export type SandboxStatus =
-  | { available: true; kind: 'bwrap'; command: string }
-  | { available: false; reason: string };
+  { available: true; kind: 'bwrap'; command: string } | { available: false; reason: string };
 
 /** Environment variable that makes the probe report "no sandbox" (tests; machines where bwrap misbehaves).
  * It can only make Tracefix more careful: running unsandboxed still needs --no-sandbox or the editor's consent. */
@@ -36,7 +35,11 @@ export interface ExtraBinds {
 }
 
 /** A SpawnWrapper that also takes extra binds from its caller; assignable to SpawnWrapper. */
-export type SandboxedSpawnWrapper = (command: string, args: string[], extra?: ExtraBinds) => { command: string; args: string[] };
+export type SandboxedSpawnWrapper = (
+  command: string,
+  args: string[],
+  extra?: ExtraBinds,
+) => { command: string; args: string[] };
 
 const PROBE_TIMEOUT_MS = 10_000;
 let cached: { key: string; status: Promise<SandboxStatus> } | undefined;
@@ -48,13 +51,24 @@ function baseArgs(): string[] {
     // A new session: the program cannot push keystrokes into the user's terminal (TIOCSTI).
     '--new-session',
     '--unshare-all', // user (when unprivileged), ipc, pid, net, uts, cgroup
-    '--ro-bind', '/', '/',
-    '--dev', '/dev',
-    '--proc', '/proc',
-    '--tmpfs', '/tmp',
-    '--setenv', 'TMPDIR', '/tmp',
-    '--setenv', 'TMP', '/tmp',
-    '--setenv', 'TEMP', '/tmp',
+    '--ro-bind',
+    '/',
+    '/',
+    '--dev',
+    '/dev',
+    '--proc',
+    '/proc',
+    '--tmpfs',
+    '/tmp',
+    '--setenv',
+    'TMPDIR',
+    '/tmp',
+    '--setenv',
+    'TMP',
+    '/tmp',
+    '--setenv',
+    'TEMP',
+    '/tmp',
   ];
 }
 
@@ -78,19 +92,35 @@ export function resetSandboxProbe(): void {
 
 function runProbe(setting: string): Promise<SandboxStatus> {
   if (setting === 'off' || setting === 'none' || setting === '0') {
-    return Promise.resolve({ available: false, reason: `sandboxing is turned off (${SANDBOX_ENV}=${setting})` });
+    return Promise.resolve({
+      available: false,
+      reason: `sandboxing is turned off (${SANDBOX_ENV}=${setting})`,
+    });
   }
   if (process.platform !== 'linux') {
-    return Promise.resolve({ available: false, reason: `no sandbox on ${process.platform} (Tracefix sandboxes with bubblewrap, on Linux only)` });
+    return Promise.resolve({
+      available: false,
+      reason: `no sandbox on ${process.platform} (Tracefix sandboxes with bubblewrap, on Linux only)`,
+    });
   }
   return new Promise((resolve) => {
-    execFile('bwrap', [...baseArgs(), 'true'], { timeout: PROBE_TIMEOUT_MS, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } }, (err, _stdout, stderr) => {
-      if (!err) return resolve({ available: true, kind: 'bwrap', command: 'bwrap' });
-      const e = err as NodeJS.ErrnoException & { killed?: boolean };
-      if (e.code === 'ENOENT') return resolve({ available: false, reason: 'bubblewrap (bwrap) is not installed (Debian/Ubuntu: apt-get install bubblewrap)' });
-      const why = String(stderr).trim().split('\n').pop() || (e.killed ? 'timed out' : e.message);
-      resolve({ available: false, reason: `bubblewrap cannot create a sandbox here: ${why}` });
-    });
+    execFile(
+      'bwrap',
+      [...baseArgs(), 'true'],
+      { timeout: PROBE_TIMEOUT_MS, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } },
+      (err, _stdout, stderr) => {
+        if (!err) return resolve({ available: true, kind: 'bwrap', command: 'bwrap' });
+        const e = err as NodeJS.ErrnoException & { killed?: boolean };
+        if (e.code === 'ENOENT')
+          return resolve({
+            available: false,
+            reason:
+              'bubblewrap (bwrap) is not installed (Debian/Ubuntu: apt-get install bubblewrap)',
+          });
+        const why = String(stderr).trim().split('\n').pop() || (e.killed ? 'timed out' : e.message);
+        resolve({ available: false, reason: `bubblewrap cannot create a sandbox here: ${why}` });
+      },
+    );
   });
 }
 
@@ -112,15 +142,21 @@ function unique(paths: string[]): string[] {
 export function bwrapArgs(spec: SandboxSpec, extra: ExtraBinds = {}): string[] {
   const masked = unique(spec.masked);
   const readWrite = unique([...spec.readWrite, ...(extra.readWrite ?? [])]);
-  const readOnly = unique([...spec.readOnly, ...(extra.readOnly ?? [])]).filter((p) => !readWrite.some((w) => isInside(p, w)));
+  const readOnly = unique([...spec.readOnly, ...(extra.readOnly ?? [])]).filter(
+    (p) => !readWrite.some((w) => isInside(p, w)),
+  );
   for (const w of readWrite) {
     const exposed = masked.find((m) => isInside(m, w));
-    if (exposed) throw new InternalError(`Sandbox: the writable folder ${w} contains the hidden folder ${exposed}`);
+    if (exposed)
+      throw new InternalError(
+        `Sandbox: the writable folder ${w} contains the hidden folder ${exposed}`,
+      );
   }
   const insideMask = (p: string) => masked.some((m) => isInside(p, m));
   const args = baseArgs();
   // Paths only the private /tmp hides (an interpreter or debugpy under /tmp); never re-exposing a mask's contents.
-  for (const p of readOnly) if (!insideMask(p) && isInside(p, '/tmp')) args.push('--ro-bind-try', p, p);
+  for (const p of readOnly)
+    if (!insideMask(p) && isInside(p, '/tmp')) args.push('--ro-bind-try', p, p);
   for (const m of masked) args.push('--tmpfs', m);
   for (const p of readOnly) if (insideMask(p)) args.push('--ro-bind-try', p, p);
   for (const w of readWrite) args.push('--bind', w, w);
@@ -131,7 +167,10 @@ export function bwrapArgs(spec: SandboxSpec, extra: ExtraBinds = {}): string[] {
 }
 
 /** A spawn wrapper that runs the command inside bwrap per `spec` (plus per-call extra binds). */
-export function sandboxWrapper(status: Extract<SandboxStatus, { available: true }>, spec: SandboxSpec): SandboxedSpawnWrapper & SpawnWrapper {
+export function sandboxWrapper(
+  status: Extract<SandboxStatus, { available: true }>,
+  spec: SandboxSpec,
+): SandboxedSpawnWrapper & SpawnWrapper {
   return (command: string, args: string[], extra?: ExtraBinds) => ({
     command: status.command,
     args: [...bwrapArgs(spec, extra), command, ...args],

@@ -6,7 +6,13 @@ import * as path from 'node:path';
 import { UserError } from '../errors';
 import { resolveTarget, type ResolvedTarget } from '../trace/targets';
 import type { RecordOptions, RunTarget } from '../trace/options';
-import { copyWorkspace, isInside, type CopyLimits, type PatchedFile, type WorkspaceCopy } from './workspaceCopy';
+import {
+  copyWorkspace,
+  isInside,
+  type CopyLimits,
+  type PatchedFile,
+  type WorkspaceCopy,
+} from './workspaceCopy';
 
 export interface TargetInCopy {
   target: RunTarget;
@@ -19,19 +25,27 @@ export interface TargetInCopy {
 }
 
 /** The user's run as resolved by the tracer (real paths, default root). */
-export function resolveRun(opts: Pick<RecordOptions, 'target' | 'cwd' | 'args' | 'root'>): ResolvedTarget {
+export function resolveRun(
+  opts: Pick<RecordOptions, 'target' | 'cwd' | 'args' | 'root'>,
+): ResolvedTarget {
   return resolveTarget(opts.target, opts.cwd, opts.args ?? [], opts.root);
 }
 
 /** What to copy for a run: the root; the cwd instead when it holds the root (`--root src` run from
  * the project); both when neither holds the other. */
-export function foldersToCopy(resolved: Pick<ResolvedTarget, 'root' | 'cwd'>): { base: string; extra: string[] } {
+export function foldersToCopy(resolved: Pick<ResolvedTarget, 'root' | 'cwd'>): {
+  base: string;
+  extra: string[];
+} {
   const { root, cwd } = resolved;
   if (isInside(cwd, root)) return { base: root, extra: [] };
   if (isInside(root, cwd)) {
     if (cwd === path.parse(cwd).root || cwd === os.homedir()) {
-      throw new UserError('bad-argument', `The working directory ${cwd} holds the root ${root} but is too broad to copy for verification.`,
-        'Run from the project folder (or pass --cwd inside it).');
+      throw new UserError(
+        'bad-argument',
+        `The working directory ${cwd} holds the root ${root} but is too broad to copy for verification.`,
+        'Run from the project folder (or pass --cwd inside it).',
+      );
     }
     return { base: cwd, extra: [] };
   }
@@ -39,15 +53,26 @@ export function foldersToCopy(resolved: Pick<ResolvedTarget, 'root' | 'cwd'>): {
 }
 
 /** Copies what the run needs (foldersToCopy) with `files` (relative to the root) patched in. */
-export async function copyForRun(opts: Pick<RecordOptions, 'target' | 'cwd' | 'args' | 'root'>, files: PatchedFile[], options: { limits?: Partial<CopyLimits>; signal?: AbortSignal } = {}): Promise<WorkspaceCopy> {
+export async function copyForRun(
+  opts: Pick<RecordOptions, 'target' | 'cwd' | 'args' | 'root'>,
+  files: PatchedFile[],
+  options: { limits?: Partial<CopyLimits>; signal?: AbortSignal } = {},
+): Promise<WorkspaceCopy> {
   const resolved = resolveRun(opts);
   const { base, extra } = foldersToCopy(resolved);
-  const rel = (p: string) => path.relative(base, path.resolve(resolved.root, p.split(/[\\/]/).join(path.sep))).split(path.sep).join('/');
+  const rel = (p: string) =>
+    path
+      .relative(base, path.resolve(resolved.root, p.split(/[\\/]/).join(path.sep)))
+      .split(path.sep)
+      .join('/');
   const patched = base === resolved.root ? files : files.map((f) => ({ ...f, path: rel(f.path) }));
   return copyWorkspace(base, patched, { ...options, extraFolders: extra });
 }
 
-export function targetInCopy(opts: Pick<RecordOptions, 'target' | 'cwd' | 'args' | 'root'>, copy: WorkspaceCopy): TargetInCopy {
+export function targetInCopy(
+  opts: Pick<RecordOptions, 'target' | 'cwd' | 'args' | 'root'>,
+  copy: WorkspaceCopy,
+): TargetInCopy {
   const resolved = resolveRun(opts);
   const cwdInsideRoot = isInside(resolved.cwd, resolved.root);
   const cwd = copy.map(resolved.cwd);
@@ -55,7 +80,10 @@ export function targetInCopy(opts: Pick<RecordOptions, 'target' | 'cwd' | 'args'
   let target: RunTarget;
   switch (opts.target.kind) {
     case 'script':
-      target = { kind: 'script', path: copy.map(resolved.launch.program ?? path.resolve(resolved.cwd, opts.target.path)) };
+      target = {
+        kind: 'script',
+        path: copy.map(resolved.launch.program ?? path.resolve(resolved.cwd, opts.target.path)),
+      };
       break;
     case 'module':
       target = { kind: 'module', module: opts.target.module };
@@ -65,7 +93,8 @@ export function targetInCopy(opts: Pick<RecordOptions, 'target' | 'cwd' | 'args'
       const abs = path.resolve(resolved.cwd, file);
       // A relative id stays as given when it still names the copied file from the copied cwd.
       const mapped = copy.map(abs);
-      const keepRelative = !path.isAbsolute(file) && path.relative(cwd, mapped) === path.relative(resolved.cwd, abs);
+      const keepRelative =
+        !path.isAbsolute(file) && path.relative(cwd, mapped) === path.relative(resolved.cwd, abs);
       target = { kind: 'pytest', nodeId: [keepRelative ? file : mapped, ...rest].join('::') };
       break;
     }
@@ -78,7 +107,10 @@ export function recordOptionsInCopy(opts: RecordOptions, copy: WorkspaceCopy): R
   const t = targetInCopy(opts, copy);
   const env = opts.env ?? process.env;
   const programEnv = { ...opts.programEnv };
-  if (t.pythonPath) programEnv.PYTHONPATH = [t.pythonPath, programEnv.PYTHONPATH ?? env.PYTHONPATH].filter(Boolean).join(path.delimiter);
+  if (t.pythonPath)
+    programEnv.PYTHONPATH = [t.pythonPath, programEnv.PYTHONPATH ?? env.PYTHONPATH]
+      .filter(Boolean)
+      .join(path.delimiter);
   return { ...opts, target: t.target, cwd: t.cwd, root: t.root, programEnv };
 }
 

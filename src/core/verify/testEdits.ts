@@ -8,7 +8,10 @@ const TEST_DIRS = new Set(['tests', 'test', 'testing']);
 
 /** Is `rel` (relative to the root, either slash) test code by its name or folder? */
 export function isTestPath(rel: string): boolean {
-  const parts = rel.replace(/\\/g, '/').split('/').filter((p) => p && p !== '.');
+  const parts = rel
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((p) => p && p !== '.');
   const name = parts[parts.length - 1] ?? '';
   if (name === 'conftest.py') return true;
   if (/^test_.*\.py$/.test(name) || /_test\.py$/.test(name)) return true;
@@ -16,7 +19,12 @@ export function isTestPath(rel: string): boolean {
 }
 
 /** The failing test's file relative to the root, forward slashes (undefined for scripts, modules and files outside the root). */
-export function failingTestFile(program: { kind: string; target: string; cwd: string; root: string }): string | undefined {
+export function failingTestFile(program: {
+  kind: string;
+  target: string;
+  cwd: string;
+  root: string;
+}): string | undefined {
   if (program.kind !== 'pytest') return undefined;
   const file = program.target.split('::')[0];
   if (!file) return undefined;
@@ -28,5 +36,7 @@ export function failingTestFile(program: { kind: string; target: string; cwd: st
 /** The patch's files that are test code: the failing test's own file, conftest.py, test_*.py, *_test.py, anything under tests/. */
 export function testFilesIn(paths: string[], testFile?: string): string[] {
   const norm = (p: string) => p.replace(/\\/g, '/').replace(/^\.\//, '');
-  return paths.filter((p) => isTestPath(p) || (testFile !== undefined && norm(p) === norm(testFile)));
+  return paths.filter(
+    (p) => isTestPath(p) || (testFile !== undefined && norm(p) === norm(testFile)),
+  );
 }

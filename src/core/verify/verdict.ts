@@ -26,10 +26,22 @@ export interface PytestRecord {
 export interface ProgramRecord {
   end:
     | { how: 'end' }
-    | { how: 'exit'; code: number; where: { file: string; line: number } | null; direct: boolean; atEnd: boolean }
+    | {
+        how: 'exit';
+        code: number;
+        where: { file: string; line: number } | null;
+        direct: boolean;
+        atEnd: boolean;
+      }
     | { how: 'exception'; type: string }
     | null;
-  watch: { file: string; line: number; ran: number; raised: number; exception: string | null } | null;
+  watch: {
+    file: string;
+    line: number;
+    ran: number;
+    raised: number;
+    exception: string | null;
+  } | null;
 }
 
 /** The line that failed in the original run, as it is in the patched file. */
@@ -44,7 +56,11 @@ const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 
 /** Does a collected node id belong to what the user selected (`file.py`, `file.py::Class::test`, `…::test[1]`)? */
 export function nodeIdSelected(requested: string, collected: string): boolean {
-  const norm = (p: string) => p.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  const norm = (p: string) =>
+    p
+      .replace(/\\/g, '/')
+      .replace(/^(\.\/)+/, '')
+      .replace(/\/+$/, '');
   const [rf = '', ...rnames] = requested.split('::');
   const [cf = '', ...cnames] = collected.split('::');
   if (!fileSelected(norm(rf), norm(cf))) return false;
@@ -59,7 +75,12 @@ export function nodeIdSelected(requested: string, collected: string): boolean {
 /** The requested file or folder (relative to the cwd, or absolute) names the collected file (relative to pytest's rootdir). */
 function fileSelected(requested: string, collected: string): boolean {
   if (!requested) return true;
-  if (requested.endsWith('.py')) return requested === collected || requested.endsWith(`/${collected}`) || collected.endsWith(`/${requested}`);
+  if (requested.endsWith('.py'))
+    return (
+      requested === collected ||
+      requested.endsWith(`/${collected}`) ||
+      collected.endsWith(`/${requested}`)
+    );
   // A folder selects every file under it: some tail of its path is a leading part of the collected path.
   const parts = requested.split('/');
   return parts.some((_, k) => {
@@ -69,21 +90,34 @@ function fileSelected(requested: string, collected: string): boolean {
 }
 
 /** '' when the record proves the selected test(s) ran and passed; else one line on why not. */
-export function pytestVerdict(record: PytestRecord | undefined, facts: FailureFacts, requestedNodeId: string): string {
+export function pytestVerdict(
+  record: PytestRecord | undefined,
+  facts: FailureFacts,
+  requestedNodeId: string,
+): string {
   if (facts.timedOut) return summarizeFailure(facts);
   if (record?.interrupted) {
     const i = record.interrupted;
-    const how = i.type === 'Exit' ? `pytest.exit(${i.returncode !== null ? `returncode=${i.returncode}` : ''})` : i.type;
+    const how =
+      i.type === 'Exit'
+        ? `pytest.exit(${i.returncode !== null ? `returncode=${i.returncode}` : ''})`
+        : i.type;
     return `the test run was stopped early by ${how}${i.message ? `: ${i.message}` : ''}`;
   }
   // A module skipped while collecting ends in pytest's "found no collectors" (exit 4): say why.
   const skippedModule = record?.collectProblems.find((p) => p.outcome === 'skipped');
-  if (skippedModule && !record?.collected?.length && !record?.collectProblems.some((p) => p.outcome === 'failed')) {
+  if (
+    skippedModule &&
+    !record?.collected?.length &&
+    !record?.collectProblems.some((p) => p.outcome === 'failed')
+  ) {
     return `${skippedModule.nodeid || 'the test module'} was skipped while collecting${skippedModule.message ? `: ${skippedModule.message}` : ''}`;
   }
   if (facts.exitCode !== 0) return summarizeFailure(facts);
-  if (!record?.finished) return 'pytest exited with code 0 before its session ended (os._exit or a crash?): the test was never seen to pass';
-  const problem = record.collectProblems.find((p) => p.outcome === 'failed') ?? record.collectProblems[0];
+  if (!record?.finished)
+    return 'pytest exited with code 0 before its session ended (os._exit or a crash?): the test was never seen to pass';
+  const problem =
+    record.collectProblems.find((p) => p.outcome === 'failed') ?? record.collectProblems[0];
   if (problem && (problem.outcome === 'failed' || !record.collected?.length)) {
     return problem.outcome === 'failed'
       ? `collecting ${problem.nodeid || 'the tests'} failed${problem.message ? `: ${problem.message}` : ''}`
@@ -91,11 +125,13 @@ export function pytestVerdict(record: PytestRecord | undefined, facts: FailureFa
   }
   const collected = record.collected ?? [];
   if (collected.length === 0) {
-    if (record.deselected.length) return `the test was deselected (${plural(record.deselected.length, 'test')}; by -k/-m or a conftest hook), so it never ran`;
+    if (record.deselected.length)
+      return `the test was deselected (${plural(record.deselected.length, 'test')}; by -k/-m or a conftest hook), so it never ran`;
     return `no test was collected for ${requestedNodeId}`;
   }
   const foreign = collected.filter((id) => !nodeIdSelected(requestedNodeId, id));
-  if (foreign.length) return `pytest ran ${foreign[0] ?? ''}${foreign.length > 1 ? ` and ${plural(foreign.length - 1, 'other test')}` : ''}, not the selected test ${requestedNodeId}`;
+  if (foreign.length)
+    return `pytest ran ${foreign[0] ?? ''}${foreign.length > 1 ? ` and ${plural(foreign.length - 1, 'other test')}` : ''}, not the selected test ${requestedNodeId}`;
   for (const id of collected) {
     const phases = record.reports[id];
     const why = testVerdict(phases);
@@ -114,30 +150,42 @@ function testVerdict(phases: Partial<Record<PhaseName, PhaseReport>> | undefined
       continue;
     }
     const msg = p.message ? `: ${p.message}` : '';
-    if (p.xfail) return p.outcome === 'passed' ? `the test is marked xfail (it xpassed${msg}), so its pass proves nothing` : `the test xfailed (marked as an expected failure${msg})`;
-    if (p.outcome === 'skipped') return `the test was skipped${name === 'call' ? '' : ` in ${name}`}${msg}`;
+    if (p.xfail)
+      return p.outcome === 'passed'
+        ? `the test is marked xfail (it xpassed${msg}), so its pass proves nothing`
+        : `the test xfailed (marked as an expected failure${msg})`;
+    if (p.outcome === 'skipped')
+      return `the test was skipped${name === 'call' ? '' : ` in ${name}`}${msg}`;
     if (p.outcome === 'failed') return `the test failed in ${name}${msg}`;
   }
   return '';
 }
 
 /** '' when the program ran to its end, exited 0 and the failing line ran without raising; else why not. */
-export function programVerdict(record: ProgramRecord | undefined, facts: FailureFacts, failing: FailingLine | undefined): string {
+export function programVerdict(
+  record: ProgramRecord | undefined,
+  facts: FailureFacts,
+  failing: FailingLine | undefined,
+): string {
   if (facts.timedOut) return summarizeFailure(facts);
   const end = record?.end;
   if (end?.how === 'exception' || facts.exitCode !== 0) return summarizeFailure(facts);
-  if (!end) return 'the program exited with code 0 before reaching its end (os._exit?): the run proves nothing';
+  if (!end)
+    return 'the program exited with code 0 before reaching its end (os._exit?): the run proves nothing';
   if (end.how === 'exit' && !end.atEnd) {
     const at = end.where ? ` at ${shortPath(end.where.file)}:${end.where.line}` : '';
     return `the program stopped early with sys.exit(${end.code})${at}${end.direct ? '' : ' (called from a function)'}, before its end: the run proves nothing`;
   }
   if (!failing) return '';
-  if (failing.kind === 'deleted') return `the patch deletes the line that failed (${failing.file}:${failing.originalLine})`;
+  if (failing.kind === 'deleted')
+    return `the patch deletes the line that failed (${failing.file}:${failing.originalLine})`;
   const w = record?.watch;
   const where = `${failing.file}:${failing.line}`;
   if (!w) return '';
-  if (w.raised > 0) return `the line that failed (${where}) still raises ${w.exception ?? 'an exception'}${end.how === 'end' ? ', which the program catches' : ''}`;
-  if (w.ran === 0 && !failing.mayNotRun) return `the line that failed (${where}) never ran, so the run proves nothing`;
+  if (w.raised > 0)
+    return `the line that failed (${where}) still raises ${w.exception ?? 'an exception'}${end.how === 'end' ? ', which the program catches' : ''}`;
+  if (w.ran === 0 && !failing.mayNotRun)
+    return `the line that failed (${where}) never ran, so the run proves nothing`;
   return '';
 }
 

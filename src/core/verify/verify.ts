@@ -12,14 +12,32 @@ import { interpreterPaths } from './interpreterPaths';
 import { runProgram } from './runProgram';
 import { probeSandbox, sandboxWrapper, type SandboxedSpawnWrapper } from './sandbox';
 import { copyForRun, plainArgv, targetInCopy } from './targetInCopy';
-import { programVerdict, pytestVerdict, type FailingLine, type ProgramRecord, type PytestRecord } from './verdict';
+import {
+  programVerdict,
+  pytestVerdict,
+  type FailingLine,
+  type ProgramRecord,
+  type PytestRecord,
+} from './verdict';
 import { isInside, type CopyLimits, type PatchedFile, type WorkspaceCopy } from './workspaceCopy';
 import pytestPlugin from './python/tracefix_verify_pytest.py';
 import programRunner from './python/tracefix_verify_main.py';
 
 export const DEFAULT_VERIFY_TIMEOUT_MS = 30_000;
 
-export type VerifyOptions = Pick<RecordOptions, 'target' | 'args' | 'cwd' | 'root' | 'python' | 'debugpyPath' | 'env' | 'stdin' | 'programEnv' | 'signal'> & {
+export type VerifyOptions = Pick<
+  RecordOptions,
+  | 'target'
+  | 'args'
+  | 'cwd'
+  | 'root'
+  | 'python'
+  | 'debugpyPath'
+  | 'env'
+  | 'stdin'
+  | 'programEnv'
+  | 'signal'
+> & {
   /** The patched files, relative to the root (files not listed are copied unchanged). */
   files: PatchedFile[];
   /** Wall-clock limit of the run (default 30 s). */
@@ -50,20 +68,40 @@ export interface VerifyResult {
   sandboxed: boolean;
 }
 
-export const NO_SANDBOX_HINT = 'Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap), or allow model-written code to run without a sandbox (tracefix fix --no-sandbox; the editor asks).';
+export const NO_SANDBOX_HINT =
+  'Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap), or allow model-written code to run without a sandbox (tracefix fix --no-sandbox; the editor asks).';
 
 /** The sandbox wrapper for runs in `copy` (undefined when `sandbox` is false); UserError when none is available. */
-export async function sandboxForCopy(copy: WorkspaceCopy, o: { sandbox?: boolean; python: string; env: NodeJS.ProcessEnv; cwd: string; originalCwd: string; readOnly?: string[] }): Promise<SandboxedSpawnWrapper | undefined> {
+export async function sandboxForCopy(
+  copy: WorkspaceCopy,
+  o: {
+    sandbox?: boolean;
+    python: string;
+    env: NodeJS.ProcessEnv;
+    cwd: string;
+    originalCwd: string;
+    readOnly?: string[];
+  },
+): Promise<SandboxedSpawnWrapper | undefined> {
   if (o.sandbox === false) return undefined;
   const status = await probeSandbox(o.env);
-  if (!status.available) throw new UserError('untrusted', `Not running model-written code: ${status.reason}.`, NO_SANDBOX_HINT);
+  if (!status.available)
+    throw new UserError(
+      'untrusted',
+      `Not running model-written code: ${status.reason}.`,
+      NO_SANDBOX_HINT,
+    );
   const paths = await interpreterPaths(o.python, o.env, o.originalCwd);
   return sandboxWrapper(status, {
     masked: copy.originals,
     readWrite: [copy.dir],
     // The interpreter and its libraries (a venv may live in the hidden project folder); never a
     // sys.path entry into the user's own files (an editable install): those point into the copy.
-    readOnly: [...paths.prefixes, ...paths.sysPath.filter((p) => !copy.originals.some((r) => isInside(p, r))), ...(o.readOnly ?? [])],
+    readOnly: [
+      ...paths.prefixes,
+      ...paths.sysPath.filter((p) => !copy.originals.some((r) => isInside(p, r))),
+      ...(o.readOnly ?? []),
+    ],
     cwd: o.cwd,
   });
 }
@@ -73,17 +111,27 @@ export async function sandboxForCopy(copy: WorkspaceCopy, o: { sandbox?: boolean
  * interpreter path (editable install, PYTHONPATH entry) that pointed into the user's folder, now
  * pointing into the copy, so the patched files are the ones imported.
  */
-export async function pythonPathInCopy(copy: WorkspaceCopy, o: { first: string[]; python: string; env: NodeJS.ProcessEnv; originalCwd: string }): Promise<string> {
+export async function pythonPathInCopy(
+  copy: WorkspaceCopy,
+  o: { first: string[]; python: string; env: NodeJS.ProcessEnv; originalCwd: string },
+): Promise<string> {
   const paths = await interpreterPaths(o.python, o.env, o.originalCwd);
-  const mine = paths.sysPath.filter((p) => copy.originals.some((r) => isInside(p, r)) && !paths.prefixes.some((x) => isInside(p, x)));
-  const given = (o.env.PYTHONPATH ?? '').split(path.delimiter).filter(Boolean).map((p) => (path.isAbsolute(p) ? copy.map(p) : p));
+  const mine = paths.sysPath.filter(
+    (p) =>
+      copy.originals.some((r) => isInside(p, r)) && !paths.prefixes.some((x) => isInside(p, x)),
+  );
+  const given = (o.env.PYTHONPATH ?? '')
+    .split(path.delimiter)
+    .filter(Boolean)
+    .map((p) => (path.isAbsolute(p) ? copy.map(p) : p));
   return [...new Set([...o.first, ...mine.map((p) => copy.map(p)), ...given])].join(path.delimiter);
 }
 
 /** Replaces the copy's paths by the user's in text the user and the model read. */
 export function unmapCopyPaths(text: string, copy: WorkspaceCopy): string {
   let out = text;
-  for (const orig of [...copy.originals].sort((a, b) => b.length - a.length)) out = out.split(copy.map(orig)).join(orig);
+  for (const orig of [...copy.originals].sort((a, b) => b.length - a.length))
+    out = out.split(copy.map(orig)).join(orig);
   return out;
 }
 
@@ -95,7 +143,12 @@ export async function verifyPatch(opts: VerifyOptions): Promise<VerifyResult> {
   // Refuse before copying anything when model-written code could only run unsandboxed.
   if (opts.sandbox !== false) {
     const status = await probeSandbox(base);
-    if (!status.available) throw new UserError('untrusted', `Not running model-written code: ${status.reason}.`, NO_SANDBOX_HINT);
+    if (!status.available)
+      throw new UserError(
+        'untrusted',
+        `Not running model-written code: ${status.reason}.`,
+        NO_SANDBOX_HINT,
+      );
   }
   const copy = await copyForRun(opts, opts.files, { limits: opts.copyLimits, signal: opts.signal });
   try {
@@ -107,7 +160,10 @@ export async function verifyPatch(opts: VerifyOptions): Promise<VerifyResult> {
     const runner = path.join(support, 'tracefix_verify_main.py');
     await writeFile(path.join(support, 'tracefix_verify_pytest.py'), pytestPlugin);
     await writeFile(runner, programRunner);
-    const watch = opts.failingLine?.kind === 'line' ? { file: path.join(t.root, opts.failingLine.file), line: opts.failingLine.line } : undefined;
+    const watch =
+      opts.failingLine?.kind === 'line'
+        ? { file: path.join(t.root, opts.failingLine.file), line: opts.failingLine.line }
+        : undefined;
     const env: NodeJS.ProcessEnv = {
       ...base,
       PYTHONHASHSEED: '0',
@@ -121,23 +177,54 @@ export async function verifyPatch(opts: VerifyOptions): Promise<VerifyResult> {
     };
     env.PYTHONPATH = await pythonPathInCopy(copy, {
       first: [...(t.pythonPath ? [t.pythonPath] : []), ...(kind === 'pytest' ? [support] : [])],
-      python: interp.python, env: { ...base, ...opts.programEnv }, originalCwd: t.resolved.cwd,
+      python: interp.python,
+      env: { ...base, ...opts.programEnv },
+      originalCwd: t.resolved.cwd,
     });
     if (!env.PYTHONPATH) delete env.PYTHONPATH;
-    const argv = t.target.kind === 'pytest' ? [...plainArgv(t.target, []), '-p', 'tracefix_verify_pytest', ...args]
-      : t.target.kind === 'script' ? [runner, 'script', t.target.path, ...args] : [runner, 'module', t.target.module, ...args];
-    const wrap = await sandboxForCopy(copy, { sandbox: opts.sandbox, python: interp.python, env: base, cwd: t.cwd, originalCwd: t.resolved.cwd });
+    const argv =
+      t.target.kind === 'pytest'
+        ? [...plainArgv(t.target, []), '-p', 'tracefix_verify_pytest', ...args]
+        : t.target.kind === 'script'
+          ? [runner, 'script', t.target.path, ...args]
+          : [runner, 'module', t.target.module, ...args];
+    const wrap = await sandboxForCopy(copy, {
+      sandbox: opts.sandbox,
+      python: interp.python,
+      env: base,
+      cwd: t.cwd,
+      originalCwd: t.resolved.cwd,
+    });
     const run = await runProgram({
-      python: interp.python, argv, cwd: t.cwd, env, stdin: opts.stdin, timeoutMs,
-      maxOutputChars: opts.maxOutputChars, signal: opts.signal, wrap,
+      python: interp.python,
+      argv,
+      cwd: t.cwd,
+      env,
+      stdin: opts.stdin,
+      timeoutMs,
+      maxOutputChars: opts.maxOutputChars,
+      signal: opts.signal,
+      wrap,
     });
     // Name the user's files, not the temporary copy, in what the user and the model read.
     const output = unmapCopyPaths(run.output.split(support).join('<tracefix>'), copy);
-    const facts = { kind, exitCode: run.exitCode, signal: run.signal, timedOut: run.timedOut, timeoutMs, output };
+    const facts = {
+      kind,
+      exitCode: run.exitCode,
+      signal: run.signal,
+      timedOut: run.timedOut,
+      timeoutMs,
+      output,
+    };
     const recorded = await readRecord(record);
-    const failure = kind === 'pytest'
-      ? pytestVerdict(recorded as PytestRecord | undefined, facts, opts.target.kind === 'pytest' ? opts.target.nodeId : '')
-      : programVerdict(recorded as ProgramRecord | undefined, facts, opts.failingLine);
+    const failure =
+      kind === 'pytest'
+        ? pytestVerdict(
+            recorded as PytestRecord | undefined,
+            facts,
+            opts.target.kind === 'pytest' ? opts.target.nodeId : '',
+          )
+        : programVerdict(recorded as ProgramRecord | undefined, facts, opts.failingLine);
     return {
       passed: failure === '',
       exitCode: run.exitCode,
@@ -166,6 +253,11 @@ export function displayCommand(opts: Pick<RecordOptions, 'target'>, args: string
   const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
   const rest = args.map(quote).join(' ');
   const t = opts.target;
-  const head = t.kind === 'script' ? `python ${quote(t.path)}` : t.kind === 'module' ? `python -m ${t.module}` : `python -m pytest ${quote(t.nodeId)}`;
+  const head =
+    t.kind === 'script'
+      ? `python ${quote(t.path)}`
+      : t.kind === 'module'
+        ? `python -m ${t.module}`
+        : `python -m pytest ${quote(t.nodeId)}`;
   return rest ? `${head} ${rest}` : head;
 }

@@ -4,7 +4,18 @@
 // copy is bounded in files and bytes so a huge folder fails fast with a clear message. The walk
 // and the copies are asynchronous (the editor's extension host stays responsive) and cancellable.
 import { existsSync, realpathSync, rmSync } from 'node:fs';
-import { copyFile, lstat, mkdir, mkdtemp, readdir, readFile, realpath as realpathAsync, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  copyFile,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  realpath as realpathAsync,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CancelledError, InternalError, UserError } from '../errors';
@@ -12,8 +23,22 @@ import { patchSourceBytes } from '../patch/sourceBytes';
 
 /** Folder names never copied (at any depth). */
 export const COPY_EXCLUDED_DIRS = new Set([
-  '.git', '.hg', '.svn', 'node_modules', '__pycache__', '.venv', 'venv', '.tox', '.nox',
-  '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages', 'dist-packages', '.idea', '.vscode-test',
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules',
+  '__pycache__',
+  '.venv',
+  'venv',
+  '.tox',
+  '.nox',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  'site-packages',
+  'dist-packages',
+  '.idea',
+  '.vscode-test',
 ]);
 
 export interface CopyLimits {
@@ -72,7 +97,10 @@ function isVenv(dir: string): boolean {
   return existsSync(path.join(dir, 'pyvenv.cfg'));
 }
 
-type Job = { kind: 'dir'; dst: string } | { kind: 'file'; src: string; dst: string } | { kind: 'link'; target: string; dst: string; type: 'file' | 'dir' };
+type Job =
+  | { kind: 'dir'; dst: string }
+  | { kind: 'file'; src: string; dst: string }
+  | { kind: 'link'; target: string; dst: string; type: 'file' | 'dir' };
 
 export interface CopyOptions {
   limits?: Partial<CopyLimits>;
@@ -86,18 +114,28 @@ export interface CopyOptions {
  * Throws UserError('bad-argument') when the folders exceed the limits, CancelledError when aborted;
  * in both cases nothing is left behind.
  */
-export async function copyWorkspace(rootIn: string, patched: PatchedFile[] = [], options: CopyOptions = {}): Promise<WorkspaceCopy> {
+export async function copyWorkspace(
+  rootIn: string,
+  patched: PatchedFile[] = [],
+  options: CopyOptions = {},
+): Promise<WorkspaceCopy> {
   const { signal } = options;
   const lim: CopyLimits = { ...DEFAULT_COPY_LIMITS, ...options.limits };
   const originalRoot = realpath(rootIn);
   for (const folder of [rootIn, ...(options.extraFolders ?? [])]) {
     if (!(await stat(folder).catch(() => undefined))?.isDirectory()) {
-      throw new UserError('file-not-found', folder === rootIn ? `Root folder not found: ${rootIn}` : `Folder not found: ${folder}`);
+      throw new UserError(
+        'file-not-found',
+        folder === rootIn ? `Root folder not found: ${rootIn}` : `Folder not found: ${folder}`,
+      );
     }
   }
-  const extras = (options.extraFolders ?? []).map(realpath).filter((f) => !isInside(f, originalRoot));
+  const extras = (options.extraFolders ?? [])
+    .map(realpath)
+    .filter((f) => !isInside(f, originalRoot));
   // Copy the enclosing folder as the root instead (its copy holds this one).
-  if (extras.some((f) => isInside(originalRoot, f))) throw new InternalError(`copyWorkspace: an extra folder contains the root ${originalRoot}`);
+  if (extras.some((f) => isInside(originalRoot, f)))
+    throw new InternalError(`copyWorkspace: an extra folder contains the root ${originalRoot}`);
   if (signal?.aborted) throw new CancelledError();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tracefix-verify-'));
   const copyName = (p: string) => {
@@ -106,7 +144,10 @@ export async function copyWorkspace(rootIn: string, patched: PatchedFile[] = [],
   };
   const root = path.join(dir, copyName(originalRoot));
   // Extra folders go to dir/.extra-N/<name>, so their names cannot clash with the root's copy.
-  const pairs = [{ from: originalRoot, to: root }, ...extras.map((from, i) => ({ from, to: path.join(dir, `.extra-${i + 1}`, copyName(from)) }))];
+  const pairs = [
+    { from: originalRoot, to: root },
+    ...extras.map((from, i) => ({ from, to: path.join(dir, `.extra-${i + 1}`, copyName(from)) })),
+  ];
   let disposed = false;
   const dispose = (): void => {
     if (disposed) return;
@@ -122,9 +163,11 @@ export async function copyWorkspace(rootIn: string, patched: PatchedFile[] = [],
     files += 1;
     bytes += size;
     if (files > lim.maxFiles || bytes > lim.maxBytes) {
-      throw new UserError('bad-argument',
+      throw new UserError(
+        'bad-argument',
         `${pairs.length > 1 ? `The folders ${pairs.map((p) => p.from).join(' and ')} are` : `The folder ${originalRoot} is`} too large to copy for verification (over ${lim.maxFiles} files or ${Math.round(lim.maxBytes / 1024 / 1024)} MB, not counting virtual environments, .git, node_modules and caches).`,
-        'Point --root at the smaller folder that holds your code and its tests.');
+        'Point --root at the smaller folder that holds your code and its tests.',
+      );
     }
   };
   // Walk first (bounded by the limits), then create the folders in order and copy files in parallel.
@@ -156,9 +199,16 @@ export async function copyWorkspace(rootIn: string, patched: PatchedFile[] = [],
     const target = await realpathAsync(src).catch(() => undefined);
     const st = target ? await stat(target).catch(() => undefined) : undefined;
     if (!target || !st) return; // dangling
-    const within = pairs.find((p) => isInside(src, p.from) && isInside(target, p.from) && target !== p.from);
+    const within = pairs.find(
+      (p) => isInside(src, p.from) && isInside(target, p.from) && target !== p.from,
+    );
     if (st.isFile() && within) {
-      jobs.push({ kind: 'link', target: path.relative(path.dirname(src), target), dst, type: 'file' });
+      jobs.push({
+        kind: 'link',
+        target: path.relative(path.dirname(src), target),
+        dst,
+        type: 'file',
+      });
     } else if (st.isFile()) {
       count(st.size);
       jobs.push({ kind: 'file', src: target, dst });
@@ -166,7 +216,12 @@ export async function copyWorkspace(rootIn: string, patched: PatchedFile[] = [],
       if (pairs.some((p) => isInside(p.from, target))) return; // a link to an ancestor would recurse
       const home = pairs.find((p) => isInside(src, p.from));
       const copied = home && isInside(target, home.from);
-      jobs.push({ kind: 'link', target: copied ? path.relative(path.dirname(src), target) || '.' : target, dst, type: 'dir' });
+      jobs.push({
+        kind: 'link',
+        target: copied ? path.relative(path.dirname(src), target) || '.' : target,
+        dst,
+        type: 'dir',
+      });
     }
   };
   try {
@@ -188,7 +243,10 @@ export async function copyWorkspace(rootIn: string, patched: PatchedFile[] = [],
   } catch (e) {
     dispose();
     if (e instanceof UserError) throw e;
-    throw new InternalError(`Could not copy ${originalRoot} for verification: ${(e as Error).message}`, { cause: e });
+    throw new InternalError(
+      `Could not copy ${originalRoot} for verification: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   // Most specific first: an extra folder never lies inside the root, but the root may lie inside one.
   const byDepth = [...pairs].sort((a, b) => b.from.length - a.from.length);
@@ -197,7 +255,16 @@ export async function copyWorkspace(rootIn: string, patched: PatchedFile[] = [],
     const pair = byDepth.find((x) => isInside(abs, x.from));
     return pair ? path.join(pair.to, path.relative(pair.from, abs)) : p;
   };
-  return { root, originalRoot, originals: pairs.map((p) => p.from), dir, files, bytes, map, dispose };
+  return {
+    root,
+    originalRoot,
+    originals: pairs.map((p) => p.from),
+    dir,
+    files,
+    bytes,
+    map,
+    dispose,
+  };
 }
 
 async function writePatched(root: string, f: PatchedFile): Promise<void> {

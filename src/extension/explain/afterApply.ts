@@ -18,22 +18,48 @@ function holds(doc: vscode.TextDocument, text: string): boolean {
 
 /** The round with its patch turned round: from the fixed texts back to the traced ones. */
 function reversed(round: FixRound): FixRound {
-  const files = (round.patch?.files ?? []).map((f) => ({ ...diffFile(f.path, f.newText, f.oldText), path: f.path, oldText: f.newText, newText: f.oldText, baseHash: hashText(f.newText) }));
-  return { ...round, summary: `undo ${round.summary || 'the fix'}`, patch: { files, diff: files.map((f) => f.unifiedDiff).join('') } };
+  const files = (round.patch?.files ?? []).map((f) => ({
+    ...diffFile(f.path, f.newText, f.oldText),
+    path: f.path,
+    oldText: f.newText,
+    newText: f.oldText,
+    baseHash: hashText(f.newText),
+  }));
+  return {
+    ...round,
+    summary: `undo ${round.summary || 'the fix'}`,
+    patch: { files, diff: files.map((f) => f.unifiedDiff).join('') },
+  };
 }
 
-export async function undoApplied(session: FixSession, round: FixRound, applied: AppliedFix): Promise<void> {
+export async function undoApplied(
+  session: FixSession,
+  round: FixRound,
+  applied: AppliedFix,
+): Promise<void> {
   const patchFiles = round.patch?.files ?? [];
-  const docs = await Promise.all(applied.files.map((f) => vscode.workspace.openTextDocument(vscode.Uri.parse(f.uri))));
+  const docs = await Promise.all(
+    applied.files.map((f) => vscode.workspace.openTextDocument(vscode.Uri.parse(f.uri))),
+  );
   const untouched = applied.files.every((f, i) => docs[i]?.version === f.version);
   if (untouched && docs.length > 0) {
     for (let i = docs.length - 1; i >= 0; i--) {
       const doc = docs[i];
-      if (!doc || holds(doc, patchFiles.find((p) => p.path === applied.files[i]?.rel)?.oldText ?? '\0')) continue;
+      if (
+        !doc ||
+        holds(doc, patchFiles.find((p) => p.path === applied.files[i]?.rel)?.oldText ?? '\0')
+      )
+        continue;
       await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: false });
       await vscode.commands.executeCommand('undo');
     }
-    if (applied.files.every((f, i) => docs[i] && holds(docs[i], patchFiles.find((p) => p.path === f.rel)?.oldText ?? '\0'))) return;
+    if (
+      applied.files.every(
+        (f, i) =>
+          docs[i] && holds(docs[i], patchFiles.find((p) => p.path === f.rel)?.oldText ?? '\0'),
+      )
+    )
+      return;
   }
   const clean = applied.files.every((f, i) => {
     const doc = docs[i];

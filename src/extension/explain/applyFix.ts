@@ -11,7 +11,13 @@ import type { FilePatch } from '../../core/fix';
 import { changedSinceTrace } from '../../core/patch/guard';
 import { computeHunks } from '../../core/patch/hunks';
 import { patchSourceBytes, textMatchesBase } from '../../core/patch/sourceBytes';
-import { decodeAs, describeEncoding, detectSourceEncoding, encodeAs, encodingFromVscode } from '../../core/patch/sourceEncoding';
+import {
+  decodeAs,
+  describeEncoding,
+  detectSourceEncoding,
+  encodeAs,
+  encodingFromVscode,
+} from '../../core/patch/sourceEncoding';
 import { fixUri } from './documents';
 import { hunkReplacements, type TextReplacement } from './hunkEdits';
 import { fixSummary, verificationLabel, type FixSession } from './session';
@@ -26,7 +32,11 @@ async function documentOf(session: FixSession, f: FilePatch): Promise<vscode.Tex
   try {
     return await vscode.workspace.openTextDocument(fileUriOf(session, f));
   } catch {
-    throw new UserError('file-not-found', `${f.path} does not exist, so the fix was not applied.`, 'Run Explain & Fix again.');
+    throw new UserError(
+      'file-not-found',
+      `${f.path} does not exist, so the fix was not applied.`,
+      'Run Explain & Fix again.',
+    );
   }
 }
 
@@ -39,14 +49,21 @@ export function documentUnchanged(doc: vscode.TextDocument, f: FilePatch): boole
  * The replacements that turn `f`'s document into the fixed file. Reopens a clean document in the
  * file's encoding when VS Code guessed another one (saving it would rewrite every non-ASCII byte).
  */
-export async function fixReplacements(session: FixSession, f: FilePatch): Promise<{ doc: vscode.TextDocument; replacements: TextReplacement[] }> {
+export async function fixReplacements(
+  session: FixSession,
+  f: FilePatch,
+): Promise<{ doc: vscode.TextDocument; replacements: TextReplacement[] }> {
   const uri = fileUriOf(session, f);
   let doc = await documentOf(session, f);
   let bytes: Uint8Array;
   try {
     bytes = await vscode.workspace.fs.readFile(uri);
   } catch {
-    throw new UserError('file-not-found', `${f.path} could not be read, so the fix was not applied.`, 'Run Explain & Fix again.');
+    throw new UserError(
+      'file-not-found',
+      `${f.path} could not be read, so the fix was not applied.`,
+      'Run Explain & Fix again.',
+    );
   }
   const encoding = detectSourceEncoding(bytes);
   if (encoding.vscode && doc.encoding !== encoding.vscode && !doc.isDirty) {
@@ -65,7 +82,12 @@ export async function fixReplacements(session: FixSession, f: FilePatch): Promis
   const docEncoding = encodingFromVscode(doc.encoding);
   const saved = docEncoding && encodeAs(docEncoding, target);
   const expected = encodeAs(patched.encoding, target);
-  if (!saved || !expected || docEncoding.bom !== patched.encoding.bom || Buffer.compare(saved, expected) !== 0) {
+  if (
+    !saved ||
+    !expected ||
+    docEncoding.bom !== patched.encoding.bom ||
+    Buffer.compare(saved, expected) !== 0
+  ) {
     throw new UserError(
       'patch-conflict',
       `${f.path} is open as ${doc.encoding}, but the file is ${describeEncoding(patched.encoding)}; saving the fix from this editor would change other bytes, so it was not applied.`,
@@ -76,17 +98,26 @@ export async function fixReplacements(session: FixSession, f: FilePatch): Promis
 }
 
 /** Builds the edit; throws `patch-conflict` (nothing applied) when a file changed since the trace. */
-export async function buildFixEdit(session: FixSession, round: FixRound): Promise<vscode.WorkspaceEdit> {
+export async function buildFixEdit(
+  session: FixSession,
+  round: FixRound,
+): Promise<vscode.WorkspaceEdit> {
   const patch = round.patch;
-  if (!patch || patch.files.length === 0) throw new UserError('bad-argument', `Round ${round.index} has no fix to apply.`);
+  if (!patch || patch.files.length === 0)
+    throw new UserError('bad-argument', `Round ${round.index} has no fix to apply.`);
   const edit = new vscode.WorkspaceEdit();
   for (const f of patch.files) {
     const { doc, replacements } = await fixReplacements(session, f);
     for (const r of replacements) {
-      edit.replace(doc.uri, new vscode.Range(doc.positionAt(r.start), doc.positionAt(r.end)), r.text, {
-        label: `Tracefix: ${fixSummary(round)}`,
-        needsConfirmation: false,
-      });
+      edit.replace(
+        doc.uri,
+        new vscode.Range(doc.positionAt(r.start), doc.positionAt(r.end)),
+        r.text,
+        {
+          label: `Tracefix: ${fixSummary(round)}`,
+          needsConfirmation: false,
+        },
+      );
     }
   }
   return edit;
@@ -94,13 +125,31 @@ export async function buildFixEdit(session: FixSession, round: FixRound): Promis
 
 export async function applyRound(session: FixSession, round: FixRound): Promise<void> {
   const edit = await buildFixEdit(session, round);
-  if (!(await vscode.workspace.applyEdit(edit))) throw new UserError('patch-conflict', 'VS Code did not apply the fix (the files may be read-only or changed meanwhile).');
+  if (!(await vscode.workspace.applyEdit(edit)))
+    throw new UserError(
+      'patch-conflict',
+      'VS Code did not apply the fix (the files may be read-only or changed meanwhile).',
+    );
 }
 
 /** `vscode.diff` between a patched file as it is now and as the round would make it. */
-export async function previewRound(session: FixSession, round: FixRound, relPath?: string): Promise<void> {
+export async function previewRound(
+  session: FixSession,
+  round: FixRound,
+  relPath?: string,
+): Promise<void> {
   const f = round.patch?.files.find((x) => relPath === undefined || x.path === relPath);
-  if (!f) throw new UserError('bad-argument', `Round ${round.index} has no fix${relPath ? ` for ${relPath}` : ''} to preview.`);
+  if (!f)
+    throw new UserError(
+      'bad-argument',
+      `Round ${round.index} has no fix${relPath ? ` for ${relPath}` : ''} to preview.`,
+    );
   const title = `${path.basename(f.path)} ↔ Tracefix fix (round ${round.index}, ${verificationLabel(round, session.trace.program.kind)})`;
-  await vscode.commands.executeCommand('vscode.diff', fileUriOf(session, f), fixUri(session, round.index, f.path), title, { preview: true });
+  await vscode.commands.executeCommand(
+    'vscode.diff',
+    fileUriOf(session, f),
+    fixUri(session, round.index, f.path),
+    title,
+    { preview: true },
+  );
 }

@@ -13,7 +13,10 @@ export class FixCodeActions implements vscode.CodeActionProvider {
 
   constructor(private readonly current: () => FixSession | undefined) {}
 
-  provideCodeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection): vscode.CodeAction[] {
+  provideCodeActions(
+    doc: vscode.TextDocument,
+    range: vscode.Range | vscode.Selection,
+  ): vscode.CodeAction[] {
     const session = this.current();
     const round = session?.offeredRound();
     if (!session || !round?.patch) return [];
@@ -29,11 +32,22 @@ export class FixCodeActions implements vscode.CodeActionProvider {
     const verified = round.verification?.passed === true;
     const label = verificationLabel(round, session.trace.program.kind);
     const shortLabel = verified ? 'verified' : label.length > 90 ? `${label.slice(0, 89)}…` : label;
-    const apply = new vscode.CodeAction(`Tracefix: apply fix — ${fixSummary(round)} (${shortLabel})`, vscode.CodeActionKind.QuickFix);
-    apply.command = { command: APPLY_FIX, title: 'Apply fix', arguments: [{ session: session.id, round: round.index }] };
+    const apply = new vscode.CodeAction(
+      `Tracefix: apply fix — ${fixSummary(round)} (${shortLabel})`,
+      vscode.CodeActionKind.QuickFix,
+    );
+    apply.command = {
+      command: APPLY_FIX,
+      title: 'Apply fix',
+      arguments: [{ session: session.id, round: round.index }],
+    };
     apply.isPreferred = verified;
     const preview = new vscode.CodeAction('Tracefix: preview fix', vscode.CodeActionKind.QuickFix);
-    preview.command = { command: PREVIEW_FIX, title: 'Preview fix', arguments: [{ session: session.id, round: round.index, path: f.path }] };
+    preview.command = {
+      command: PREVIEW_FIX,
+      title: 'Preview fix',
+      arguments: [{ session: session.id, round: round.index, path: f.path }],
+    };
     return [apply, preview];
   }
 }

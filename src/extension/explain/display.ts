@@ -11,10 +11,13 @@ export interface RationaleDisplay {
 }
 
 const THINK_BLOCK = /<think>[\s\S]*?<\/think>/gi;
-const BARE_HEADING = /^[ \t]*(?:#{1,6}[ \t]*|\d+\.[ \t]*)?(?:\*\*|__)?(?:rationale|explanation|analysis|reasoning|(?:the )?(?:fix|fixed code|patch))(?:\*\*|__)?[ \t]*:?(?:\*\*|__)?[ \t]*$/gim;
-const RATIONALE_PREFIX = /^([ \t]*)(?:\*\*|__)?(?:rationale|explanation)(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*/im;
+const BARE_HEADING =
+  /^[ \t]*(?:#{1,6}[ \t]*|\d+\.[ \t]*)?(?:\*\*|__)?(?:rationale|explanation|analysis|reasoning|(?:the )?(?:fix|fixed code|patch))(?:\*\*|__)?[ \t]*:?(?:\*\*|__)?[ \t]*$/gim;
+const RATIONALE_PREFIX =
+  /^([ \t]*)(?:\*\*|__)?(?:rationale|explanation)(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*/im;
 /** A trailing line that only names the file the code block will be for ("**`stats.py`**:"). */
-const FILE_LABEL = /^[ \t]*(?:#{1,6}[ \t]*)?(?:[*_`]*(?:file|in|updated|fixed|path)[*_`]*[ \t]*:?[ \t]*)?[*_`"']*[\w./\\-]+\.pyi?[*_`"']*[ \t]*:?[ \t]*$/i;
+const FILE_LABEL =
+  /^[ \t]*(?:#{1,6}[ \t]*)?(?:[*_`]*(?:file|in|updated|fixed|path)[*_`]*[ \t]*:?[ \t]*)?[*_`"']*[\w./\\-]+\.pyi?[*_`"']*[ \t]*:?[ \t]*$/i;
 
 export function displayRationale(streamed: string): RationaleDisplay {
   let text = streamed.replace(/\r\n?/g, '\n').replace(THINK_BLOCK, '');
@@ -25,7 +28,11 @@ export function displayRationale(streamed: string): RationaleDisplay {
     thinking = true;
   }
   const lines = text.replace(BARE_HEADING, '').replace(RATIONALE_PREFIX, '$1').split('\n');
-  while (lines.length && (!lines[lines.length - 1]?.trim() || FILE_LABEL.test(lines[lines.length - 1] ?? ''))) lines.pop();
+  while (
+    lines.length &&
+    (!lines[lines.length - 1]?.trim() || FILE_LABEL.test(lines[lines.length - 1] ?? ''))
+  )
+    lines.pop();
   while (lines.length && !lines[0]?.trim()) lines.shift();
   return { text: lines.join('\n').replace(/\n{3,}/g, '\n\n'), thinking };
 }
@@ -39,7 +46,10 @@ function norm(s: string): string {
  * usual case: no jump), else the parser's rationale and summary (an answer that quoted code before
  * the fix streams only up to the quote).
  */
-export function finalRationale(streamed: string, parsed: { rationale: string; summary: string }): string {
+export function finalRationale(
+  streamed: string,
+  parsed: { rationale: string; summary: string },
+): string {
   const shown = displayRationale(streamed).text;
   if (shown.trim() && norm(parsed.rationale).length <= norm(shown).length) return shown;
   return parsed.summary ? `${parsed.rationale}\n\nSummary: ${parsed.summary}` : parsed.rationale;

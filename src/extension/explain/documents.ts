@@ -10,11 +10,19 @@ export const PROMPT_SCHEME = 'tracefix-prompt';
 /** The file as round `round`'s patch makes it. The first path segment names the fix, so a tab or
  * the breadcrumbs never pass it off as the workspace file of the same name. */
 export function fixUri(session: FixSession, round: number, relPath: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: FIX_SCHEME, path: `/Round ${round} fix/${relPath}`, query: `session=${session.id}&round=${round}` });
+  return vscode.Uri.from({
+    scheme: FIX_SCHEME,
+    path: `/Round ${round} fix/${relPath}`,
+    query: `session=${session.id}&round=${round}`,
+  });
 }
 
 export function promptUri(session: FixSession, round: number): vscode.Uri {
-  return vscode.Uri.from({ scheme: PROMPT_SCHEME, path: `/Tracefix prompt (round ${round}).md`, query: `session=${session.id}&round=${round}` });
+  return vscode.Uri.from({
+    scheme: PROMPT_SCHEME,
+    path: `/Tracefix prompt (round ${round}).md`,
+    query: `session=${session.id}&round=${round}`,
+  });
 }
 
 export function promptText(messages: readonly ChatMessage[]): string {
@@ -27,7 +35,8 @@ export class FixDocuments implements vscode.TextDocumentContentProvider {
   provideTextDocumentContent(uri: vscode.Uri): string {
     const q = new URLSearchParams(uri.query);
     const session = this.current();
-    if (!session || String(session.id) !== q.get('session')) return '(This Explain & Fix run is no longer current: run Explain & Fix again.)';
+    if (!session || String(session.id) !== q.get('session'))
+      return '(This Explain & Fix run is no longer current: run Explain & Fix again.)';
     const round = session.round(Number(q.get('round')));
     if (!round) return '';
     if (uri.scheme === PROMPT_SCHEME) return promptText(round.prompt);

@@ -72,7 +72,9 @@ export class ExplanationView implements vscode.WebviewViewProvider, vscode.Dispo
     this.disposables.push(
       this.renderedEmitter,
       this.resolvedEmitter,
-      vscode.window.registerWebviewViewProvider(EXPLANATION_VIEW, this, { webviewOptions: { retainContextWhenHidden: true } }),
+      vscode.window.registerWebviewViewProvider(EXPLANATION_VIEW, this, {
+        webviewOptions: { retainContextWhenHidden: true },
+      }),
     );
   }
 
@@ -106,7 +108,10 @@ export class ExplanationView implements vscode.WebviewViewProvider, vscode.Dispo
   resolveWebviewView(view: vscode.WebviewView): void {
     for (const d of this.viewDisposables.splice(0)) d.dispose();
     this.view = view;
-    view.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')] };
+    view.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
     view.webview.html = this.html(view.webview);
     this.viewDisposables.push(
       view.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m)),
@@ -156,8 +161,13 @@ export class ExplanationView implements vscode.WebviewViewProvider, vscode.Dispo
       }
       this.renderedEmitter.fire(this.last);
     } else if (m.type === 'open') {
-      if (typeof m.href === 'string' && /^https?:\/\//i.test(m.href)) void vscode.env.openExternal(vscode.Uri.parse(m.href));
-    } else if (m.type === 'step' ? Number.isInteger(m.step) : Number.isInteger((m as { round?: unknown }).round)) {
+      if (typeof m.href === 'string' && /^https?:\/\//i.test(m.href))
+        void vscode.env.openExternal(vscode.Uri.parse(m.href));
+    } else if (
+      m.type === 'step'
+        ? Number.isInteger(m.step)
+        : Number.isInteger((m as { round?: unknown }).round)
+    ) {
       void this.act(m);
     }
   }
@@ -184,9 +194,15 @@ export class ExplanationView implements vscode.WebviewViewProvider, vscode.Dispo
 
   private html(webview: vscode.Webview): string {
     const nonce = crypto.randomBytes(16).toString('base64');
-    const media = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', f)).toString();
+    const media = (f: string) =>
+      webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', f)).toString();
     // Nothing remote: styles and the script from the extension only, no images, fonts or frames.
-    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+    const csp = [
+      `default-src 'none'`,
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
     return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -44,13 +44,24 @@ export interface ExplainSnapshot {
   /** Rationale text streamed per round, in order. */
   streamed: { round: number; text: string }[];
   error: { code?: string; message: string } | undefined;
-  panel: { open: boolean; rendered: RenderedView['rounds']; view: RenderedView | undefined; streamedRenders: Record<number, readonly string[]> };
+  panel: {
+    open: boolean;
+    rendered: RenderedView['rounds'];
+    view: RenderedView | undefined;
+    streamedRenders: Record<number, readonly string[]>;
+  };
   /** Recording ids: the failing run, and per later round the patched run it read. */
   recordings: { original?: number; patched: Record<number, number> };
 }
 
 function samePlan(a: RunPlan | undefined, b: RunPlan | undefined): boolean {
-  return a !== undefined && b !== undefined && a.root === b.root && a.label === b.label && JSON.stringify(a.target) === JSON.stringify(b.target);
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    a.root === b.root &&
+    a.label === b.label &&
+    JSON.stringify(a.target) === JSON.stringify(b.target)
+  );
 }
 
 export class ExplainFeature implements vscode.Disposable {
@@ -60,17 +71,37 @@ export class ExplainFeature implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly ctx: TracefixContext) {
-    this.view = new ExplanationView(ctx.extension.extensionUri, () => this.viewContext(), (s, a) => this.onViewAction(s, a));
+    this.view = new ExplanationView(
+      ctx.extension.extensionUri,
+      () => this.viewContext(),
+      (s, a) => this.onViewAction(s, a),
+    );
     const consent = new SandboxConsent(ctx.extension.workspaceState, ctx.notifier, ctx.log);
     const current = () => this.session;
-    const reg = (id: string, fn: (arg?: unknown) => unknown) => this.disposables.push(vscode.commands.registerCommand(id, fn));
+    const reg = (id: string, fn: (arg?: unknown) => unknown) =>
+      this.disposables.push(vscode.commands.registerCommand(id, fn));
     this.disposables.push(
       this.view,
       consent,
-      ctx.explainSteps.register(new ModelExplainStep({ notifier: ctx.notifier, log: ctx.log, begin: (s) => this.begin(s), showPanel: () => this.view.show(), consent })),
+      ctx.explainSteps.register(
+        new ModelExplainStep({
+          notifier: ctx.notifier,
+          log: ctx.log,
+          begin: (s) => this.begin(s),
+          showPanel: () => this.view.show(),
+          consent,
+        }),
+      ),
       vscode.workspace.registerTextDocumentContentProvider(FIX_SCHEME, new FixDocuments(current)),
-      vscode.workspace.registerTextDocumentContentProvider(PROMPT_SCHEME, new FixDocuments(current)),
-      vscode.languages.registerCodeActionsProvider({ language: 'python', scheme: 'file' }, new FixCodeActions(current), { providedCodeActionKinds: FixCodeActions.kinds }),
+      vscode.workspace.registerTextDocumentContentProvider(
+        PROMPT_SCHEME,
+        new FixDocuments(current),
+      ),
+      vscode.languages.registerCodeActionsProvider(
+        { language: 'python', scheme: 'file' },
+        new FixCodeActions(current),
+        { providedCodeActionKinds: FixCodeActions.kinds },
+      ),
       vscode.workspace.onDidChangeTextDocument((e) => this.onDocumentChange(e.document)),
       vscode.workspace.onDidSaveTextDocument((d) => this.onDocumentChange(d)),
       ctx.onDidStartRecording((plan) => this.onRunStart(plan)),
@@ -82,7 +113,10 @@ export class ExplainFeature implements vscode.Disposable {
     reg(SHOW_PROMPT, (arg) => this.guard(() => this.showPrompt(arg as FixArg | undefined)));
     reg(SHOW_EXPLANATION, () => {
       if (this.session) return this.view.show();
-      void ctx.notifier.show('info', 'No explanation yet: run "Tracefix: Explain & Fix" on a failing test or script first.');
+      void ctx.notifier.show(
+        'info',
+        'No explanation yet: run "Tracefix: Explain & Fix" on a failing test or script first.',
+      );
       return undefined;
     });
   }
@@ -96,7 +130,8 @@ export class ExplainFeature implements vscode.Disposable {
     this.session?.dispose();
     this.session = session;
     const store = this.ctx.store;
-    const original = store.recordingOf(session.trace) ?? store.add(session.trace, session.plan, { kind: 'run' });
+    const original =
+      store.recordingOf(session.trace) ?? store.add(session.trace, session.plan, { kind: 'run' });
     store.keepFor(session.id, original, 'Explain & Fix: the failing run');
     this.sessionSub = session.onDidChange((c) => {
       if (c.kind === 'state') this.keepPatchedRecordings(session);
@@ -128,35 +163,65 @@ export class ExplainFeature implements vscode.Disposable {
 
   private viewContext(): ViewContext {
     const s = this.session;
-    const appliedDirty = s?.applied?.files.some((f) => vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.uri)?.isDirty) ?? false;
+    const appliedDirty =
+      s?.applied?.files.some(
+        (f) => vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.uri)?.isDirty,
+      ) ?? false;
     return {
       appliedDirty,
       sources: (round) => {
         const original = this.sourceOf(s?.trace, 'the failing run');
         if (!s || !original) return undefined;
-        const patched = this.sourceOf(s.patchedTraces.get(round), `the run with round ${round - 1}'s fix`);
-        return patched ? { all: [patched, original], own: patched } : { all: [original], own: original };
+        const patched = this.sourceOf(
+          s.patchedTraces.get(round),
+          `the run with round ${round - 1}'s fix`,
+        );
+        return patched
+          ? { all: [patched, original], own: patched }
+          : { all: [original], own: original };
       },
     };
   }
 
   /** The session and round an argument names (default: the fix on offer); undefined after telling the user why. */
-  private pick(arg: FixArg | undefined, anyRound = false): { session: FixSession; round: FixRound } | undefined {
+  private pick(
+    arg: FixArg | undefined,
+    anyRound = false,
+  ): { session: FixSession; round: FixRound } | undefined {
     const s = this.session;
     if (!s || (arg?.session !== undefined && arg.session !== s.id)) {
-      void this.ctx.notifier.show('info', s ? 'That fix belongs to an earlier Explain & Fix run; use the current one.' : 'No fix yet: run "Tracefix: Explain & Fix" first.');
+      void this.ctx.notifier.show(
+        'info',
+        s
+          ? 'That fix belongs to an earlier Explain & Fix run; use the current one.'
+          : 'No fix yet: run "Tracefix: Explain & Fix" first.',
+      );
       return undefined;
     }
-    const last = s.rounds.map((r) => r.result).filter((r): r is FixRound => r !== undefined).pop();
-    const round = arg?.round !== undefined ? s.round(arg.round) : (s.offeredRound() ?? (anyRound ? last : undefined));
+    const last = s.rounds
+      .map((r) => r.result)
+      .filter((r): r is FixRound => r !== undefined)
+      .pop();
+    const round =
+      arg?.round !== undefined
+        ? s.round(arg.round)
+        : (s.offeredRound() ?? (anyRound ? last : undefined));
     if (!round) {
-      void this.ctx.notifier.show('info', s.status === 'running' ? 'The model has not answered yet.' : 'This Explain & Fix run has no fix to offer.');
+      void this.ctx.notifier.show(
+        'info',
+        s.status === 'running'
+          ? 'The model has not answered yet.'
+          : 'This Explain & Fix run has no fix to offer.',
+      );
       return undefined;
     }
     if (!anyRound && !s.canOffer(round)) {
-      void this.ctx.notifier.show('info', round.changesTests.length
-        ? `That fix changes the tests (${round.changesTests.join(', ')}), so it is not offered. To allow fixes that edit tests, turn on the tracefix.allowTestEdits setting.`
-        : 'That round has no fix to offer.');
+      void this.ctx.notifier.show(
+        'info',
+        round.changesTests.length
+          ? `That fix changes the tests (${round.changesTests.join(', ')}), so it is not offered. To allow fixes that edit tests, turn on the tracefix.allowTestEdits setting.`
+          : 'That round has no fix to offer.',
+      );
       return undefined;
     }
     return { session: s, round };
@@ -167,7 +232,10 @@ export class ExplainFeature implements vscode.Disposable {
     if (!p) return;
     const { session, round } = p;
     if (session.applied) {
-      void this.ctx.notifier.show('info', `Round ${session.applied.round}'s fix is already applied. Undo it first to apply ${session.applied.round === round.index ? 'it again' : `round ${round.index}'s`}.`);
+      void this.ctx.notifier.show(
+        'info',
+        `Round ${session.applied.round}'s fix is already applied. Undo it first to apply ${session.applied.round === round.index ? 'it again' : `round ${round.index}'s`}.`,
+      );
       return;
     }
     const verified = round.verification?.passed === true;
@@ -192,15 +260,23 @@ export class ExplainFeature implements vscode.Disposable {
       }),
     };
     session.touch();
-    vscode.window.setStatusBarMessage(`Tracefix: applied ${verified ? 'verified' : 'unverified'} fix — ${fixSummary(round)} (Undo in the Explanation view or Ctrl+Z; re-run the test to confirm)`, 8000);
-    this.ctx.log.info(`applied the fix of round ${round.index} (${verified ? 'verified' : 'not verified'})`);
+    vscode.window.setStatusBarMessage(
+      `Tracefix: applied ${verified ? 'verified' : 'unverified'} fix — ${fixSummary(round)} (Undo in the Explanation view or Ctrl+Z; re-run the test to confirm)`,
+      8000,
+    );
+    this.ctx.log.info(
+      `applied the fix of round ${round.index} (${verified ? 'verified' : 'not verified'})`,
+    );
   }
 
   private async undo(arg: FixArg | undefined): Promise<void> {
     const s = this.session;
     const applied = s?.applied;
     if (!s || !applied || (arg?.session !== undefined && arg.session !== s.id)) {
-      void this.ctx.notifier.show('info', 'No fix applied from the current Explain & Fix run to undo.');
+      void this.ctx.notifier.show(
+        'info',
+        'No fix applied from the current Explain & Fix run to undo.',
+      );
       return;
     }
     const round = s.round(applied.round);
@@ -221,7 +297,10 @@ export class ExplainFeature implements vscode.Disposable {
     const p = this.pick(arg, true);
     if (!p) return;
     const doc = await vscode.workspace.openTextDocument(promptUri(p.session, p.round.index));
-    await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Active });
+    await vscode.window.showTextDocument(doc, {
+      preview: true,
+      viewColumn: vscode.ViewColumn.Active,
+    });
   }
 
   private async onViewAction(session: FixSession, action: PanelAction): Promise<void> {
@@ -237,7 +316,10 @@ export class ExplainFeature implements vscode.Disposable {
           session.touch();
           return;
         }
-        await vscode.commands.executeCommand(APPLY_FIX, { ...arg, confirmed: action.confirmed === true });
+        await vscode.commands.executeCommand(APPLY_FIX, {
+          ...arg,
+          confirmed: action.confirmed === true,
+        });
         return;
       }
       case 'cancel-confirm':
@@ -263,17 +345,27 @@ export class ExplainFeature implements vscode.Disposable {
   private async rerun(session: FixSession): Promise<void> {
     for (const f of session.applied?.files ?? []) {
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.uri);
-      if (doc?.isDirty && !(await doc.save())) throw new Error(`${f.rel} could not be saved, so the test was not run again`);
+      if (doc?.isDirty && !(await doc.save()))
+        throw new Error(`${f.rel} could not be saved, so the test was not run again`);
     }
     await vscode.commands.executeCommand('tracefix.rerun', { plan: session.plan });
   }
 
   /** A `(k)` link: show the recording it cites, select that step in the timeline (which reveals its line). */
-  private async revealStep(session: FixSession, step: number, rec: number | undefined): Promise<void> {
+  private async revealStep(
+    session: FixSession,
+    step: number,
+    rec: number | undefined,
+  ): Promise<void> {
     const store = this.ctx.store;
-    const recording = (rec !== undefined ? store.recordings().find((r) => r.id === rec) : undefined) ?? store.recordingOf(session.trace);
+    const recording =
+      (rec !== undefined ? store.recordings().find((r) => r.id === rec) : undefined) ??
+      store.recordingOf(session.trace);
     if (!recording || (recording.session !== session.id && recording.trace !== session.trace)) {
-      void this.ctx.notifier.show('info', 'The recording this explanation refers to is no longer kept; run Explain & Fix again.');
+      void this.ctx.notifier.show(
+        'info',
+        'The recording this explanation refers to is no longer kept; run Explain & Fix again.',
+      );
       return;
     }
     const e = eventOfStep(recording.trace, step);
@@ -309,9 +401,15 @@ export class ExplainFeature implements vscode.Disposable {
     const s = this.session;
     if (!s || s.laterRun?.status !== 'running' || !samePlan(run.plan, s.plan)) return;
     const status = run.status !== 'ok' ? 'error' : run.passed ? 'passed' : 'failed';
-    s.laterRun = { status, text: run.status !== 'ok' ? (run.error?.message ?? run.status) : (run.failure ?? ''), at: Date.now() };
+    s.laterRun = {
+      status,
+      text: run.status !== 'ok' ? (run.error?.message ?? run.status) : (run.failure ?? ''),
+      at: Date.now(),
+    };
     // The run read the files from disk: it ran the fix only if the fixed files were saved.
-    const ranTheFix = s.applied?.files.every((f) => !vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.uri)?.isDirty);
+    const ranTheFix = s.applied?.files.every(
+      (f) => !vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.uri)?.isDirty,
+    );
     if (s.applied && ranTheFix) s.laterRun.withFix = s.applied.round;
     if (run.status === 'cancelled') s.laterRun = undefined;
     s.touch();
@@ -346,7 +444,12 @@ export class ExplainFeature implements vscode.Disposable {
       view: this.view.model(),
       streamed: s?.rounds.map((r) => ({ round: r.index, text: r.streamed })) ?? [],
       error: s?.error,
-      panel: { open: this.view.isOpen, rendered: rendered?.rounds ?? [], view: rendered, streamedRenders },
+      panel: {
+        open: this.view.isOpen,
+        rendered: rendered?.rounds ?? [],
+        view: rendered,
+        streamedRenders,
+      },
       recordings: { ...(original !== undefined ? { original } : {}), patched },
     };
   }

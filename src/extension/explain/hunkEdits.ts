@@ -13,7 +13,8 @@ export interface TextReplacement {
 /** Offsets of each line start; entry `lines.length` is the text's length. */
 function lineStarts(text: string, count: number): number[] {
   const starts = [0];
-  for (let i = 0; i < text.length && starts.length < count; i++) if (text[i] === '\n') starts.push(i + 1);
+  for (let i = 0; i < text.length && starts.length < count; i++)
+    if (text[i] === '\n') starts.push(i + 1);
   while (starts.length < count) starts.push(text.length);
   starts.push(text.length);
   return starts;
@@ -29,18 +30,30 @@ export function hunkReplacements(text: string, hunks: readonly Hunk[]): TextRepl
   const at = (i: number): number => starts[i] ?? text.length;
   const out: TextReplacement[] = [];
   for (const h of [...hunks].sort((a, b) => a.startLine - b.startLine)) {
-    const fits = h.startLine >= 0 && h.endLine >= h.startLine && h.endLine <= lines.length && h.oldLines.every((l, i) => lines[h.startLine + i] === l);
+    const fits =
+      h.startLine >= 0 &&
+      h.endLine >= h.startLine &&
+      h.endLine <= lines.length &&
+      h.oldLines.every((l, i) => lines[h.startLine + i] === l);
     if (!fits) throw new Error(`the change at line ${h.startLine + 1} does not fit the text`);
     const reachesEnd = h.endLine === lines.length;
     if (!reachesEnd || finalNewline) {
       // Whole lines with their line ends: [start of startLine, start of endLine).
-      out.push({ start: at(h.startLine), end: at(h.endLine), text: h.newLines.map((l) => l + eol).join('') });
+      out.push({
+        start: at(h.startLine),
+        end: at(h.endLine),
+        text: h.newLines.map((l) => l + eol).join(''),
+      });
       continue;
     }
     // The hunk reaches a last line that has no line end: the result must not gain or lose one.
     if (h.newLines.length > 0) {
       const insertAtEnd = h.startLine === h.endLine && h.startLine > 0;
-      out.push({ start: insertAtEnd ? text.length : at(h.startLine), end: text.length, text: (insertAtEnd ? eol : '') + h.newLines.join(eol) });
+      out.push({
+        start: insertAtEnd ? text.length : at(h.startLine),
+        end: text.length,
+        text: (insertAtEnd ? eol : '') + h.newLines.join(eol),
+      });
     } else {
       // Deleting the last lines: also drop the line end before them (if any).
       const start = h.startLine > 0 ? at(h.startLine) - eol.length : 0;
@@ -53,6 +66,7 @@ export function hunkReplacements(text: string, hunks: readonly Hunk[]): TextRepl
 /** The text after the replacements (what the editor will hold); for checks and tests. */
 export function applyReplacements(text: string, reps: readonly TextReplacement[]): string {
   let result = text;
-  for (const r of [...reps].sort((a, b) => b.start - a.start)) result = result.slice(0, r.start) + r.text + result.slice(r.end);
+  for (const r of [...reps].sort((a, b) => b.start - a.start))
+    result = result.slice(0, r.start) + r.text + result.slice(r.end);
   return result;
 }

@@ -6,10 +6,12 @@ import type { Trace } from '../../core/trace/model';
 /** "verified: test passes" / "not verified: <failure>" for labels. */
 export function verificationLabel(r: FixRound, kind: string): string {
   if (r.verification?.passed) {
-    const what = kind === 'pytest' ? 'verified: test passes' : 'verified: runs to its end without failing';
+    const what =
+      kind === 'pytest' ? 'verified: test passes' : 'verified: runs to its end without failing';
     return r.verification.sandboxed ? what : `${what} (run without a sandbox)`;
   }
-  if (r.changesTests.length && !r.verification) return `not verified: ${r.failure} (allow with the tracefix.allowTestEdits setting)`;
+  if (r.changesTests.length && !r.verification)
+    return `not verified: ${r.failure} (allow with the tracefix.allowTestEdits setting)`;
   return `not verified: ${r.failure || 'no patch to verify'}`;
 }
 
@@ -30,7 +32,9 @@ export function targetName(program: Trace['program']): string {
 
 /** "test_spread passes" / "report.py runs to its end without an error". */
 export function passesText(program: Trace['program']): string {
-  return program.kind === 'pytest' ? `${targetName(program)} passes` : `${targetName(program)} runs to its end without an error`;
+  return program.kind === 'pytest'
+    ? `${targetName(program)} passes`
+    : `${targetName(program)} runs to its end without an error`;
 }
 
 /** "test_spread fails" / "report.py fails". */

@@ -5,7 +5,14 @@
 // LanguageModelToolResultParts in a user message.
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
-import type { ChatMessage, ChatRequest, ChatResult, CompleteOptions, ModelProvider, ToolCall } from '../../core/model/provider';
+import type {
+  ChatMessage,
+  ChatRequest,
+  ChatResult,
+  CompleteOptions,
+  ModelProvider,
+  ToolCall,
+} from '../../core/model/provider';
 import { ToolsRejectedError } from '../../core/model/toolCalling';
 import { lmErrorToUserError } from './lmErrors';
 
@@ -20,7 +27,9 @@ export async function selectLmModel(name: string | undefined): Promise<vscode.La
   const offered = all.length ? ` Available: ${all.map((m) => m.id).join(', ')}.` : '';
   throw new UserError(
     'model-not-found',
-    name ? `No VS Code language model named "${name}" is available.${offered}` : 'No VS Code language model is available (tracefix.provider is "vscode-lm").',
+    name
+      ? `No VS Code language model named "${name}" is available.${offered}`
+      : 'No VS Code language model is available (tracefix.provider is "vscode-lm").',
     'Install and sign in to a chat extension such as GitHub Copilot, or set tracefix.provider to "openai" (with tracefix.baseUrl for a local server).',
   );
 }
@@ -45,16 +54,27 @@ export function toLmMessages(messages: ChatMessage[]): vscode.LanguageModelChatM
   };
   for (const m of messages) {
     if (m.role === 'tool') {
-      results.push(new vscode.LanguageModelToolResultPart(m.toolCallId ?? '', [new vscode.LanguageModelTextPart(m.content)]));
+      results.push(
+        new vscode.LanguageModelToolResultPart(m.toolCallId ?? '', [
+          new vscode.LanguageModelTextPart(m.content),
+        ]),
+      );
       continue;
     }
     flush();
     if (m.role === 'assistant' && m.toolCalls?.length) {
-      const parts: (vscode.LanguageModelTextPart | vscode.LanguageModelToolCallPart)[] = m.content ? [new vscode.LanguageModelTextPart(m.content)] : [];
-      for (const c of m.toolCalls) parts.push(new vscode.LanguageModelToolCallPart(c.id, c.name, parsedInput(c.arguments)));
+      const parts: (vscode.LanguageModelTextPart | vscode.LanguageModelToolCallPart)[] = m.content
+        ? [new vscode.LanguageModelTextPart(m.content)]
+        : [];
+      for (const c of m.toolCalls)
+        parts.push(new vscode.LanguageModelToolCallPart(c.id, c.name, parsedInput(c.arguments)));
       out.push(vscode.LanguageModelChatMessage.Assistant(parts));
     } else {
-      out.push(m.role === 'assistant' ? vscode.LanguageModelChatMessage.Assistant(m.content) : vscode.LanguageModelChatMessage.User(m.content));
+      out.push(
+        m.role === 'assistant'
+          ? vscode.LanguageModelChatMessage.Assistant(m.content)
+          : vscode.LanguageModelChatMessage.User(m.content),
+      );
     }
   }
   flush();
@@ -78,10 +98,17 @@ export class LanguageModelProvider implements ModelProvider {
     const cts = new vscode.CancellationTokenSource();
     const onAbort = (): void => cts.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
-    const options: vscode.LanguageModelChatRequestOptions = { justification: 'Tracefix explains the recorded failure and proposes a fix.' };
+    const options: vscode.LanguageModelChatRequestOptions = {
+      justification: 'Tracefix explains the recorded failure and proposes a fix.',
+    };
     // toolChoice 'none' has no equivalent here: the tools stay declared (the history refers to them)
     // and the last tool answer tells the model to answer now.
-    if (req.tools?.length) options.tools = req.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.parameters }));
+    if (req.tools?.length)
+      options.tools = req.tools.map((t) => ({
+        name: t.name,
+        description: t.description,
+        inputSchema: t.parameters,
+      }));
     let text = '';
     const toolCalls: ToolCall[] = [];
     let received = false;
@@ -94,7 +121,11 @@ export class LanguageModelProvider implements ModelProvider {
           text += part.value;
           onDelta?.(part.value);
         } else if (part instanceof vscode.LanguageModelToolCallPart) {
-          toolCalls.push({ id: part.callId, name: part.name, arguments: JSON.stringify(part.input ?? {}) });
+          toolCalls.push({
+            id: part.callId,
+            name: part.name,
+            arguments: JSON.stringify(part.input ?? {}),
+          });
         }
       }
       const base = { text, latencyMs: Date.now() - started, model: this.model.id };
@@ -102,11 +133,18 @@ export class LanguageModelProvider implements ModelProvider {
       if (toolCalls.length) return { ...base, finishReason: 'tool-calls', toolCalls };
       return { ...base, finishReason: 'stop' };
     } catch (e) {
-      if (signal?.aborted || e instanceof vscode.CancellationError) return { text, finishReason: 'cancelled', latencyMs: Date.now() - started, model: this.model.id };
+      if (signal?.aborted || e instanceof vscode.CancellationError)
+        return {
+          text,
+          finishReason: 'cancelled',
+          latencyMs: Date.now() - started,
+          model: this.model.id,
+        };
       const mapped = lmErrorToUserError(e, this.model.id);
       // A model without tool support fails the request that offered tools (before any answer); the
       // caller asks again without them. Permission and quota errors keep their meaning.
-      if (req.tools?.length && !received && mapped.code === 'model-unavailable') throw new ToolsRejectedError(`${this.model.id}: ${mapped.message}`);
+      if (req.tools?.length && !received && mapped.code === 'model-unavailable')
+        throw new ToolsRejectedError(`${this.model.id}: ${mapped.message}`);
       throw mapped;
     } finally {
       signal?.removeEventListener('abort', onAbort);

@@ -28,7 +28,10 @@ export type Block =
   | { t: 'summary'; c: Inline[] };
 
 /** Where a step reference `(k)` points: the recording it cites, or undefined (then it stays text). */
-export type StepResolver = (step: number, following: string) => { rec: number; title: string } | undefined;
+export type StepResolver = (
+  step: number,
+  following: string,
+) => { rec: number; title: string } | undefined;
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([\w+#.-]*)/;
 const HEADING = /^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$/;
@@ -37,7 +40,8 @@ const BULLET = /^( {0,6})([-*+]|\d{1,9}[.)])[ \t]+(.*)$/;
 const QUOTE = /^ {0,3}>[ \t]?(.*)$/;
 const TABLE_SEP = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
 /** The answer's summary line, as the answer parser finds it (`Summary:`, `**Summary:**`, `- Summary:`). */
-export const SUMMARY_LINE = /^[ \t]*(?:[-*>#]+[ \t]*)?(?:\d+\.[ \t]*)?(?:\*\*|__)?summary(?:\*\*|__)?[ \t]*[:：][ \t]*(?:\*\*|__)?[ \t]*(.*)$/i;
+export const SUMMARY_LINE =
+  /^[ \t]*(?:[-*>#]+[ \t]*)?(?:\d+\.[ \t]*)?(?:\*\*|__)?summary(?:\*\*|__)?[ \t]*[:：][ \t]*(?:\*\*|__)?[ \t]*(.*)$/i;
 
 export interface RenderOptions {
   resolveStep?: StepResolver;
@@ -76,7 +80,8 @@ function blocks(lines: string[], opts: RenderOptions, depth: number): Block[] {
       const marker = fence[1] ?? '```';
       const body: string[] = [];
       i++;
-      while (i < lines.length && !(lines[i] ?? '').trim().startsWith(marker)) body.push(lines[i++] ?? '');
+      while (i < lines.length && !(lines[i] ?? '').trim().startsWith(marker))
+        body.push(lines[i++] ?? '');
       i++;
       out.push({ t: 'code', lang: fence[2] ?? '', text: body.join('\n') });
       continue;
@@ -100,7 +105,8 @@ function blocks(lines: string[], opts: RenderOptions, depth: number): Block[] {
     }
     if (QUOTE.test(line) && depth < 3) {
       const body: string[] = [];
-      while (i < lines.length && QUOTE.test(lines[i] ?? '')) body.push(QUOTE.exec(lines[i++] ?? '')?.[1] ?? '');
+      while (i < lines.length && QUOTE.test(lines[i] ?? ''))
+        body.push(QUOTE.exec(lines[i++] ?? '')?.[1] ?? '');
       out.push({ t: 'quote', c: blocks(body, opts, depth + 1) });
       continue;
     }
@@ -114,7 +120,8 @@ function blocks(lines: string[], opts: RenderOptions, depth: number): Block[] {
       const head = cells(line).map(inl);
       i += 2;
       const rows: Inline[][][] = [];
-      while (i < lines.length && (lines[i] ?? '').includes('|') && (lines[i] ?? '').trim()) rows.push(cells(lines[i++] ?? '').map(inl));
+      while (i < lines.length && (lines[i] ?? '').includes('|') && (lines[i] ?? '').trim())
+        rows.push(cells(lines[i++] ?? '').map(inl));
       out.push({ t: 'table', head, rows });
       continue;
     }
@@ -122,7 +129,17 @@ function blocks(lines: string[], opts: RenderOptions, depth: number): Block[] {
     const para: string[] = [];
     while (i < lines.length) {
       const l = lines[i] ?? '';
-      if (!l.trim() || (para.length && (FENCE.test(l) || HEADING.test(l) || QUOTE.test(l) || BULLET.test(l) || SUMMARY_LINE.test(l) || RULE.test(l)))) break;
+      if (
+        !l.trim() ||
+        (para.length &&
+          (FENCE.test(l) ||
+            HEADING.test(l) ||
+            QUOTE.test(l) ||
+            BULLET.test(l) ||
+            SUMMARY_LINE.test(l) ||
+            RULE.test(l)))
+      )
+        break;
       para.push(l.trim());
       i++;
     }
@@ -132,11 +149,21 @@ function blocks(lines: string[], opts: RenderOptions, depth: number): Block[] {
 }
 
 function cells(row: string): string[] {
-  return row.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+  return row
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split('|')
+    .map((c) => c.trim());
 }
 
 /** A list starting at line `start`; returns it and the index after it. */
-function listAt(lines: string[], start: number, opts: RenderOptions, depth: number): [Block, number] {
+function listAt(
+  lines: string[],
+  start: number,
+  opts: RenderOptions,
+  depth: number,
+): [Block, number] {
   const first = BULLET.exec(lines[start] ?? '');
   const indent = first?.[1]?.length ?? 0;
   const ordered = /\d/.test(first?.[2] ?? '');
@@ -164,8 +191,14 @@ function listAt(lines: string[], start: number, opts: RenderOptions, depth: numb
     }
     const item: ListItem = { c: inline(text.join('\n'), opts) };
     if (sub.length) {
-      const dedent = Math.min(...sub.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
-      const nested = blocks(sub.map((l) => l.slice(dedent)), opts, depth + 1);
+      const dedent = Math.min(
+        ...sub.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length),
+      );
+      const nested = blocks(
+        sub.map((l) => l.slice(dedent)),
+        opts,
+        depth + 1,
+      );
       if (nested[0]) item.sub = nested[0];
     }
     items.push(item);
@@ -173,14 +206,23 @@ function listAt(lines: string[], start: number, opts: RenderOptions, depth: numb
     if (!(lines[i] ?? '').trim() && BULLET.exec(lines[i + 1] ?? '')?.[1]?.length === indent) i++;
   }
   const startNo = ordered ? Number.parseInt(first?.[2] ?? '1', 10) : undefined;
-  return [ordered ? { t: 'ol', ...(startNo !== undefined && startNo !== 1 ? { start: startNo } : {}), items } : { t: 'ul', items }, i];
+  return [
+    ordered
+      ? { t: 'ol', ...(startNo !== undefined && startNo !== 1 ? { start: startNo } : {}), items }
+      : { t: 'ul', items },
+    i,
+  ];
 }
 
 /** `(7)` (not `f(7)`), `step 7`, `steps (7)`: as the answer parser finds cited steps. */
 const STEP = /(?<![\w)\]])\((\d{1,6})\)|\bsteps?\s+\(?(\d{1,6})\)?/gi;
 
 /** Plain text with step references turned into step links where the resolver knows the step. */
-function withSteps(text: string, opts: RenderOptions, following: (end: number) => string): Inline[] {
+function withSteps(
+  text: string,
+  opts: RenderOptions,
+  following: (end: number) => string,
+): Inline[] {
   if (!opts.resolveStep || !text) return text ? [text] : [];
   const out: Inline[] = [];
   let last = 0;
@@ -242,7 +284,13 @@ export function inline(src: string, opts: RenderOptions = {}): Inline[] {
       const close = src.indexOf(run, i + run.length);
       if (close > i) {
         flush(i);
-        out.push({ t: 'code', text: src.slice(i + run.length, close).replace(/\n/g, ' ').replace(/^ (.*) $/, '$1') });
+        out.push({
+          t: 'code',
+          text: src
+            .slice(i + run.length, close)
+            .replace(/\n/g, ' ')
+            .replace(/^ (.*) $/, '$1'),
+        });
         i = close + run.length;
         textStart = i;
         continue;
@@ -251,7 +299,8 @@ export function inline(src: string, opts: RenderOptions = {}): Inline[] {
       i += run.length;
       continue;
     }
-    const emph = ch === '*' || ch === '_' || ch === '~' ? stickyAt(EMPHASIS, src, i)?.[0] : undefined;
+    const emph =
+      ch === '*' || ch === '_' || ch === '~' ? stickyAt(EMPHASIS, src, i)?.[0] : undefined;
     if (emph && !(emph[0] === '_' && /\w/.test(src[i - 1] ?? ''))) {
       const close = findClose(src, i + emph.length, emph);
       if (close > i + emph.length && !/\s/.test(src[i + emph.length] ?? ' ')) {
@@ -323,7 +372,8 @@ function findClose(src: string, from: number, marker: string): number {
 
 /** The text a block tree reads as (tests compare streaming and final renderings with it). */
 export function plainText(tree: readonly Block[]): string {
-  const inl = (c: readonly Inline[]): string => c.map((x) => (typeof x === 'string' ? x : 'text' in x ? x.text : inl(x.c))).join('');
+  const inl = (c: readonly Inline[]): string =>
+    c.map((x) => (typeof x === 'string' ? x : 'text' in x ? x.text : inl(x.c))).join('');
   const block = (b: Block): string => {
     switch (b.t) {
       case 'p':

@@ -42,7 +42,10 @@ export class ModelExplainStep implements ExplainStep {
   async run(input: ExplainInput): Promise<void> {
     const { trace, plan, settings, signal, progress, log } = input;
     const session = new FixSession(trace, plan, settings.maxRounds);
-    session.allowTestEdits = vscode.workspace.getConfiguration('tracefix', vscode.Uri.file(plan.root)).get<boolean>('allowTestEdits') === true;
+    session.allowTestEdits =
+      vscode.workspace
+        .getConfiguration('tracefix', vscode.Uri.file(plan.root))
+        .get<boolean>('allowTestEdits') === true;
     this.host.begin(session);
     try {
       const provider = await createProvider(settings, input.secrets, log);
@@ -52,7 +55,9 @@ export class ModelExplainStep implements ExplainStep {
       // Only once a model is there to ask: a missing key or model is one notification, not an empty
       // view. Open before the first request, so round 1 is seen streaming.
       await this.host.showPanel();
-      log.info(`explain: asking ${provider.label} (${provider.id}), up to ${settings.maxRounds} round(s)`);
+      log.info(
+        `explain: asking ${provider.label} (${provider.id}), up to ${settings.maxRounds} round(s)`,
+      );
       const result = await explainAndFix({
         recordOptions: {
           target: plan.target,
@@ -81,7 +86,10 @@ export class ModelExplainStep implements ExplainStep {
           session.onEvent(e);
           const text = progressText(e, settings.maxRounds, provider.label);
           if (text) progress.report({ message: text });
-          if (e.type === 'round-done') log.info(`explain: round ${e.round.index}: ${e.round.state}; ${e.round.verification?.passed ? 'verified' : `not verified: ${e.round.failure}`}`);
+          if (e.type === 'round-done')
+            log.info(
+              `explain: round ${e.round.index}: ${e.round.state}; ${e.round.verification?.passed ? 'verified' : `not verified: ${e.round.failure}`}`,
+            );
         },
       });
       session.finish(result);
@@ -98,26 +106,44 @@ export class ModelExplainStep implements ExplainStep {
     const round = session.offeredRound();
     const n = session.rounds.length;
     if (!round) {
-      void this.host.notifier.show('warning', `Tracefix: the model gave no usable fix in ${n} round${n === 1 ? '' : 's'}; see the Explanation view.`, SHOW).then((c) => {
-        if (c === SHOW) void vscode.commands.executeCommand('tracefix.showExplanation');
-      });
+      void this.host.notifier
+        .show(
+          'warning',
+          `Tracefix: the model gave no usable fix in ${n} round${n === 1 ? '' : 's'}; see the Explanation view.`,
+          SHOW,
+        )
+        .then((c) => {
+          if (c === SHOW) void vscode.commands.executeCommand('tracefix.showExplanation');
+        });
       return;
     }
     const verified = round.verification?.passed === true;
     const which = n > 1 ? ` (round ${round.index} of ${n})` : '';
     const message = `Tracefix: ${verified ? 'verified fix' : 'unverified fix'}${which} — ${fixSummary(round)} (${verificationLabel(round, session.trace.program.kind)}).`;
     const apply = verified ? APPLY : APPLY_ANYWAY;
-    void this.host.notifier.show(verified ? 'info' : 'warning', message, apply, PREVIEW).then((c) => {
-      if (c === apply) void vscode.commands.executeCommand('tracefix.applyFix', { session: session.id, round: round.index });
-      if (c === PREVIEW) void vscode.commands.executeCommand('tracefix.previewFix', { session: session.id, round: round.index });
-    });
+    void this.host.notifier
+      .show(verified ? 'info' : 'warning', message, apply, PREVIEW)
+      .then((c) => {
+        if (c === apply)
+          void vscode.commands.executeCommand('tracefix.applyFix', {
+            session: session.id,
+            round: round.index,
+          });
+        if (c === PREVIEW)
+          void vscode.commands.executeCommand('tracefix.previewFix', {
+            session: session.id,
+            round: round.index,
+          });
+      });
   }
 
   private report(e: unknown): void {
     const log = this.host.log;
     if (!isUserError(e)) {
       log.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
-      void this.host.notifier.show('error', `Tracefix could not get a fix: ${errorMessage(e)}`, SHOW_LOG).then((c) => c === SHOW_LOG && log.show());
+      void this.host.notifier
+        .show('error', `Tracefix could not get a fix: ${errorMessage(e)}`, SHOW_LOG)
+        .then((c) => c === SHOW_LOG && log.show());
       return;
     }
     log.warn(`explain: ${e.code}: ${e.message}${e.hint ? ` (${e.hint})` : ''}`);
@@ -125,10 +151,21 @@ export class ModelExplainStep implements ExplainStep {
     if (e.code === 'model-auth') {
       void this.host.notifier.show('error', text, SET_KEY, OPEN_SETTINGS).then((c) => {
         if (c === SET_KEY) void vscode.commands.executeCommand('tracefix.setApiKey');
-        if (c === OPEN_SETTINGS) void vscode.commands.executeCommand('workbench.action.openSettings', 'tracefix.baseUrl');
+        if (c === OPEN_SETTINGS)
+          void vscode.commands.executeCommand('workbench.action.openSettings', 'tracefix.baseUrl');
       });
-    } else if (e.code === 'model-not-found' || e.code === 'model-unavailable' || e.code === 'model-context-length') {
-      void this.host.notifier.show('error', text, OPEN_SETTINGS).then((c) => c === OPEN_SETTINGS && vscode.commands.executeCommand('workbench.action.openSettings', 'tracefix.'));
+    } else if (
+      e.code === 'model-not-found' ||
+      e.code === 'model-unavailable' ||
+      e.code === 'model-context-length'
+    ) {
+      void this.host.notifier
+        .show('error', text, OPEN_SETTINGS)
+        .then(
+          (c) =>
+            c === OPEN_SETTINGS &&
+            vscode.commands.executeCommand('workbench.action.openSettings', 'tracefix.'),
+        );
     } else {
       void this.host.notifier.show('error', text);
     }

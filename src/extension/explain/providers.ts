@@ -5,7 +5,13 @@
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
 import { checkOpenAIEndpoint } from '../../core/model/endpointCheck';
-import { createOpenAIProvider, DEFAULT_DEADLINE_MS, DEFAULT_MAX_TOKENS, isOpenAIApi, OPENAI_BASE_URL } from '../../core/model/openaiProvider';
+import {
+  createOpenAIProvider,
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_MAX_TOKENS,
+  isOpenAIApi,
+  OPENAI_BASE_URL,
+} from '../../core/model/openaiProvider';
 import type { ModelProvider } from '../../core/model/provider';
 import { API_KEY_SECRET } from '../explain';
 import type { TracefixSettings } from '../settings';
@@ -32,14 +38,21 @@ export function apiKeySecretName(baseUrl: string): string {
 }
 
 /** The key stored for this endpoint; the old single key only for OpenAI's own API. */
-export async function readApiKey(secrets: vscode.SecretStorage, baseUrl: string): Promise<string | undefined> {
+export async function readApiKey(
+  secrets: vscode.SecretStorage,
+  baseUrl: string,
+): Promise<string | undefined> {
   const own = await secrets.get(apiKeySecretName(baseUrl));
   if (own) return own;
-  return isOpenAIApi(baseUrl) ? ((await secrets.get(API_KEY_SECRET)) || undefined) : undefined;
+  return isOpenAIApi(baseUrl) ? (await secrets.get(API_KEY_SECRET)) || undefined : undefined;
 }
 
 /** Stores (or, for '', removes) the key of one endpoint. */
-export async function storeApiKey(secrets: vscode.SecretStorage, baseUrl: string, key: string): Promise<void> {
+export async function storeApiKey(
+  secrets: vscode.SecretStorage,
+  baseUrl: string,
+  key: string,
+): Promise<void> {
   if (key === '') {
     await secrets.delete(apiKeySecretName(baseUrl));
     if (isOpenAIApi(baseUrl)) await secrets.delete(API_KEY_SECRET);
@@ -52,32 +65,56 @@ export async function storeApiKey(secrets: vscode.SecretStorage, baseUrl: string
  * "Tracefix: Set Model API Key": asks for the key of the configured base URL and stores it for that
  * endpoint only (empty removes it). `tell` shows the outcome.
  */
-export async function askAndStoreApiKey(secrets: vscode.SecretStorage, baseUrlSetting: string | undefined, tell: (message: string) => void): Promise<void> {
+export async function askAndStoreApiKey(
+  secrets: vscode.SecretStorage,
+  baseUrlSetting: string | undefined,
+  tell: (message: string) => void,
+): Promise<void> {
   const baseUrl = baseUrlSetting ?? OPENAI_BASE_URL;
   const key = await vscode.window.showInputBox({
     title: `Tracefix: model API key for ${baseUrl}`,
-    prompt: 'Stored in VS Code secret storage for this base URL only: never in settings, never sent to another endpoint. Leave empty to remove it.',
+    prompt:
+      'Stored in VS Code secret storage for this base URL only: never in settings, never sent to another endpoint. Leave empty to remove it.',
     password: true,
     ignoreFocusOut: true,
   });
   if (key === undefined) return;
   await storeApiKey(secrets, baseUrl, key.trim());
-  tell(key.trim() ? `Tracefix: the model API key is stored in secret storage, for ${baseUrl} only.` : `Tracefix: the model API key for ${baseUrl} was removed.`);
+  tell(
+    key.trim()
+      ? `Tracefix: the model API key is stored in secret storage, for ${baseUrl} only.`
+      : `Tracefix: the model API key for ${baseUrl} was removed.`,
+  );
 }
 
 /** `tracefix.modelTimeoutSeconds` and `tracefix.maxTokens`. */
-export function modelLimits(scope?: vscode.ConfigurationScope): { deadlineMs: number; maxTokens: number } {
+export function modelLimits(scope?: vscode.ConfigurationScope): {
+  deadlineMs: number;
+  maxTokens: number;
+} {
   const c = vscode.workspace.getConfiguration('tracefix', scope);
   const seconds = c.get<number>('modelTimeoutSeconds');
   const tokens = c.get<number>('maxTokens');
   return {
-    deadlineMs: typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : DEFAULT_DEADLINE_MS,
-    maxTokens: typeof tokens === 'number' && Number.isInteger(tokens) && tokens > 0 ? tokens : DEFAULT_MAX_TOKENS,
+    deadlineMs:
+      typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0
+        ? Math.round(seconds * 1000)
+        : DEFAULT_DEADLINE_MS,
+    maxTokens:
+      typeof tokens === 'number' && Number.isInteger(tokens) && tokens > 0
+        ? tokens
+        : DEFAULT_MAX_TOKENS,
   };
 }
 
-export async function createProvider(settings: ModelSettings, secrets: vscode.SecretStorage, log: vscode.LogOutputChannel, signal?: AbortSignal): Promise<ModelProvider> {
-  if (settings.provider === 'vscode-lm') return new LanguageModelProvider(await selectLmModel(settings.model));
+export async function createProvider(
+  settings: ModelSettings,
+  secrets: vscode.SecretStorage,
+  log: vscode.LogOutputChannel,
+  signal?: AbortSignal,
+): Promise<ModelProvider> {
+  if (settings.provider === 'vscode-lm')
+    return new LanguageModelProvider(await selectLmModel(settings.model));
   const baseURL = settings.baseUrl ?? OPENAI_BASE_URL;
   const apiKey = await readApiKey(secrets, baseURL);
   if (!apiKey && !isLocalEndpoint(baseURL)) {

@@ -19,8 +19,14 @@ export class SandboxConsent implements vscode.Disposable {
   private pending: ((choice: SandboxChoice | undefined) => void) | undefined;
   private readonly command: vscode.Disposable;
 
-  constructor(private readonly state: vscode.Memento, private readonly notifier: Notifier, private readonly log: vscode.LogOutputChannel) {
-    this.command = vscode.commands.registerCommand(SANDBOX_CHOICE_COMMAND, (choice?: unknown) => this.set(choice === 'allow' || choice === 'deny' ? choice : undefined));
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly notifier: Notifier,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.command = vscode.commands.registerCommand(SANDBOX_CHOICE_COMMAND, (choice?: unknown) =>
+      this.set(choice === 'allow' || choice === 'deny' ? choice : undefined),
+    );
   }
 
   get choice(): SandboxChoice | undefined {
@@ -44,7 +50,9 @@ export class SandboxConsent implements vscode.Disposable {
       choice = await this.ask(status.reason, signal);
       if (choice) await this.state.update(SANDBOX_CHOICE_KEY, choice);
     }
-    this.log.info(`explain: no sandbox (${status.reason}); ${choice === 'allow' ? 'running patches unsandboxed as allowed for this workspace' : 'patches are not run (not verified)'}`);
+    this.log.info(
+      `explain: no sandbox (${status.reason}); ${choice === 'allow' ? 'running patches unsandboxed as allowed for this workspace' : 'patches are not run (not verified)'}`,
+    );
     return choice === 'allow' ? { sandbox: false, verify: true } : { sandbox: true, verify: false };
   }
 
@@ -61,7 +69,8 @@ export class SandboxConsent implements vscode.Disposable {
       const message = `Tracefix cannot sandbox the code the model writes here (${reason}). Verifying a fix runs that code with your permissions: it could change or read any of your files. Run it without a sandbox in this workspace? (Don't Run: fixes are offered unverified.)`;
       void this.notifier.show('warning', message, RUN_UNSANDBOXED, DONT_RUN).then((item) => {
         // Dismissing the question answers nothing: this run does not run patches, the next run asks again.
-        if (this.pending === done) done(item === RUN_UNSANDBOXED ? 'allow' : item === DONT_RUN ? 'deny' : undefined);
+        if (this.pending === done)
+          done(item === RUN_UNSANDBOXED ? 'allow' : item === DONT_RUN ? 'deny' : undefined);
       });
     });
   }

@@ -128,7 +128,9 @@ export class FixSession {
         this.patchedTraces.set(e.round, e.trace);
         break;
       case 'trace-failed':
-        this.roundState(e.round).notes.push(`The patched program could not be traced: ${e.message}`);
+        this.roundState(e.round).notes.push(
+          `The patched program could not be traced: ${e.message}`,
+        );
         break;
       case 'model-start':
         this.roundState(e.round).phase = 'asking';
@@ -147,7 +149,9 @@ export class FixSession {
         break;
       }
       case 'tools-unavailable':
-        this.roundState(e.round).notes.push(`${this.providerLabel || 'The model'} does not take tool calls (${e.reason}), so it was asked without the trace tools.`);
+        this.roundState(e.round).notes.push(
+          `${this.providerLabel || 'The model'} does not take tool calls (${e.reason}), so it was asked without the trace tools.`,
+        );
         break;
       case 'verify-start':
         this.roundState(e.round).phase = 'verifying';
@@ -177,7 +181,10 @@ export class FixSession {
 
   fail(e: unknown): void {
     this.status = e instanceof CancelledError ? 'cancelled' : 'error';
-    this.error = { message: errorMessage(e), ...(isUserError(e) ? { code: e.code, ...(e.hint ? { hint: e.hint } : {}) } : {}) };
+    this.error = {
+      message: errorMessage(e),
+      ...(isUserError(e) ? { code: e.code, ...(e.hint ? { hint: e.hint } : {}) } : {}),
+    };
     this.changed.fire({ kind: 'state' });
   }
 
@@ -193,7 +200,9 @@ export class FixSession {
 
   /** The round whose patch is on offer: the verified one, else the last one with a patch to offer. */
   offeredRound(): FixRound | undefined {
-    const done = this.rounds.map((r) => r.result).filter((r): r is FixRound => r !== undefined && this.canOffer(r));
+    const done = this.rounds
+      .map((r) => r.result)
+      .filter((r): r is FixRound => r !== undefined && this.canOffer(r));
     return done.find((r) => r.verification?.passed) ?? done[done.length - 1];
   }
 

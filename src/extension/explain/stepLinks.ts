@@ -55,6 +55,9 @@ export function stepResolver(sources: readonly StepSource[], own: StepSource): S
       if (matching.length === 1) pick = matching[0];
     }
     if (!pick) return undefined;
-    return { rec: pick.rec, title: `Step ${step} of ${pick.label}: select it in the timeline and show its line` };
+    return {
+      rec: pick.rec,
+      title: `Step ${step} of ${pick.label}: select it in the timeline and show its line`,
+    };
   };
 }

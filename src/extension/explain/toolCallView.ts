@@ -27,8 +27,11 @@ export function argsText(json: string): string {
   } catch {
     return json.length > MAX_ARGS ? `${json.slice(0, MAX_ARGS)}…` : json;
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return JSON.stringify(v).slice(0, MAX_ARGS);
-  const text = Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}=${JSON.stringify(x)}`).join(', ');
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    return JSON.stringify(v).slice(0, MAX_ARGS);
+  const text = Object.entries(v as Record<string, unknown>)
+    .map(([k, x]) => `${k}=${JSON.stringify(x)}`)
+    .join(', ');
   return text.length > MAX_ARGS ? `${text.slice(0, MAX_ARGS)}…` : text;
 }
 
@@ -49,11 +52,17 @@ function linked(line: string, resolve: StepResolver | undefined): Inline[] {
   return out;
 }
 
-export function toolCallView(call: ToolCallRecord, resolve: StepResolver | undefined): ToolCallView {
+export function toolCallView(
+  call: ToolCallRecord,
+  resolve: StepResolver | undefined,
+): ToolCallView {
   return {
     name: call.name,
     args: argsText(call.arguments),
-    lines: call.answer.replace(/\r\n?/g, '\n').split('\n').map((l) => linked(l, resolve)),
+    lines: call.answer
+      .replace(/\r\n?/g, '\n')
+      .split('\n')
+      .map((l) => linked(l, resolve)),
     error: call.error,
     truncated: call.truncated,
     said: call.said?.trim() ?? '',

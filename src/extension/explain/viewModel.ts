@@ -92,33 +92,71 @@ function stateOf(s: FixSession, res: FixRound | undefined): RoundStateName {
   return s.canOffer(res) ? 'unverified' : 'no-patch';
 }
 
-function roundView(s: FixSession, r: SessionRound, ctx: ViewContext, answer: FixRound | undefined): RoundView {
+function roundView(
+  s: FixSession,
+  r: SessionRound,
+  ctx: ViewContext,
+  answer: FixRound | undefined,
+): RoundView {
   const res = r.result;
   const state = stateOf(s, res);
   const rationale = res ? finalRationale(r.streamed, res) : displayRationale(r.streamed).text;
   const links = ctx.sources?.(r.index);
-  const blocks = parseMarkdown(rationale, { ...(links ? { resolveStep: stepResolver(links.all, links.own) } : {}), streaming: !res });
+  const blocks = parseMarkdown(rationale, {
+    ...(links ? { resolveStep: stepResolver(links.all, links.own) } : {}),
+    streaming: !res,
+  });
   const applied = s.applied?.round === r.index;
   const other = s.applied !== undefined && !applied;
   const actions: ViewAction[] = [];
   let confirm: string | null = null;
   if (res && applied) {
-    actions.push({ type: 'rerun', round: r.index, label: ctx.appliedDirty ? 'Save and Re-run Test' : 'Re-run Test', primary: true, title: 'Run the test again and record it, to confirm the fix' });
-    actions.push({ type: 'undo', round: r.index, label: 'Undo', title: 'Take the applied fix out again' });
+    actions.push({
+      type: 'rerun',
+      round: r.index,
+      label: ctx.appliedDirty ? 'Save and Re-run Test' : 'Re-run Test',
+      primary: true,
+      title: 'Run the test again and record it, to confirm the fix',
+    });
+    actions.push({
+      type: 'undo',
+      round: r.index,
+      label: 'Undo',
+      title: 'Take the applied fix out again',
+    });
   } else if (res && s.canOffer(res) && !other) {
     if (state === 'verified') {
       actions.push({ type: 'apply', round: r.index, label: 'Apply Fix', primary: answer === res });
     } else if (s.confirming === r.index) {
       confirm = `Round ${r.index}'s fix was not verified (${res.failure || 'it was not run'}). It may not fix ${targetName(s.trace.program)}, or may break something else. Apply it anyway?`;
-      actions.push({ type: 'apply', round: r.index, label: 'Apply Unverified Fix', confirmed: true, primary: true });
+      actions.push({
+        type: 'apply',
+        round: r.index,
+        label: 'Apply Unverified Fix',
+        confirmed: true,
+        primary: true,
+      });
       actions.push({ type: 'cancel-confirm', round: r.index, label: 'Cancel' });
     } else {
-      actions.push({ type: 'apply', round: r.index, label: 'Apply Anyway…', title: 'This fix was not verified: you will be asked to confirm' });
+      actions.push({
+        type: 'apply',
+        round: r.index,
+        label: 'Apply Anyway…',
+        title: 'This fix was not verified: you will be asked to confirm',
+      });
     }
     actions.push({ type: 'preview', round: r.index, label: 'Preview Fix' });
   }
-  if (res) actions.push({ type: 'prompt', round: r.index, label: 'Show Prompt', title: 'The exact (redacted) messages the model got in this round' });
-  const read = links ? [links.own, ...links.all.filter((x) => x !== links.own)].map((x) => x.label).join(', and ') : null;
+  if (res)
+    actions.push({
+      type: 'prompt',
+      round: r.index,
+      label: 'Show Prompt',
+      title: 'The exact (redacted) messages the model got in this round',
+    });
+  const read = links
+    ? [links.own, ...links.all.filter((x) => x !== links.own)].map((x) => x.label).join(', and ')
+    : null;
   // A tool answer's steps belong to the recording it asked: the failing run unless it asked the patched one.
   const failing = links?.all.find((x) => x.trace === s.trace) ?? links?.own;
   const toolCalls = r.toolCalls.map((c) => {
@@ -126,7 +164,8 @@ function roundView(s: FixSession, r: SessionRound, ctx: ViewContext, answer: Fix
     return toolCallView(c, source ? stepResolver([source], source) : undefined);
   });
   const final = s.status !== 'running';
-  const laterIsAnswer = answer !== undefined && answer.index > r.index && answer.verification?.passed === true;
+  const laterIsAnswer =
+    answer !== undefined && answer.index > r.index && answer.verification?.passed === true;
   return {
     index: r.index,
     phase: r.phase,
@@ -155,25 +194,55 @@ function banner(s: FixSession, answer: FixRound | undefined, ctx: ViewContext): 
   const n = s.rounds.length;
   const later = s.laterRun;
   const applied = s.applied;
-  if (later?.status === 'running') return { kind: 'running', title: `Running ${targetName(program)} again…`, detail: 'Recording it: the result replaces the one below.', actions: [] };
-  if (later && (later.status === 'passed' || later.status === 'failed') && (!applied || later.withFix === applied.round)) {
+  if (later?.status === 'running')
+    return {
+      kind: 'running',
+      title: `Running ${targetName(program)} again…`,
+      detail: 'Recording it: the result replaces the one below.',
+      actions: [],
+    };
+  if (
+    later &&
+    (later.status === 'passed' || later.status === 'failed') &&
+    (!applied || later.withFix === applied.round)
+  ) {
     const withFix = later.withFix !== undefined ? ` with round ${later.withFix}'s fix applied` : '';
     const at = new Date(later.at).toLocaleTimeString('en-GB', { hour12: false });
     if (later.status === 'passed') {
-      const undo: ViewAction[] = applied ? [{ type: 'undo', round: applied.round, label: 'Undo Fix' }] : [];
-      return { kind: 'ok', title: `${passesText(program)}${withFix}`, detail: `Run again at ${at}; the new recording is on screen. The explanation below is from the failing run.`, actions: undo };
+      const undo: ViewAction[] = applied
+        ? [{ type: 'undo', round: applied.round, label: 'Undo Fix' }]
+        : [];
+      return {
+        kind: 'ok',
+        title: `${passesText(program)}${withFix}`,
+        detail: `Run again at ${at}; the new recording is on screen. The explanation below is from the failing run.`,
+        actions: undo,
+      };
     }
-    const actions: ViewAction[] = applied ? [{ type: 'undo', round: applied.round, label: 'Undo Fix' }] : [];
-    return { kind: 'error', title: `${failsText(program)}${withFix}`, detail: `Run again at ${at}: ${later.text}`, actions };
+    const actions: ViewAction[] = applied
+      ? [{ type: 'undo', round: applied.round, label: 'Undo Fix' }]
+      : [];
+    return {
+      kind: 'error',
+      title: `${failsText(program)}${withFix}`,
+      detail: `Run again at ${at}: ${later.text}`,
+      actions,
+    };
   }
   if (applied) {
     const files = applied.files.map((f) => f.rel).join(', ');
     return {
       kind: 'info',
       title: `Round ${applied.round}'s fix applied to ${files}${ctx.appliedDirty ? ' (not saved yet)' : ''}`,
-      detail: 'The recording and the verdict below are from before the change: run the test again to confirm.',
+      detail:
+        'The recording and the verdict below are from before the change: run the test again to confirm.',
       actions: [
-        { type: 'rerun', round: applied.round, label: ctx.appliedDirty ? 'Save and Re-run Test' : 'Re-run Test', primary: true },
+        {
+          type: 'rerun',
+          round: applied.round,
+          label: ctx.appliedDirty ? 'Save and Re-run Test' : 'Re-run Test',
+          primary: true,
+        },
         { type: 'undo', round: applied.round, label: 'Undo' },
       ],
     };
@@ -182,7 +251,12 @@ function banner(s: FixSession, answer: FixRound | undefined, ctx: ViewContext): 
     case 'running': {
       const r = s.rounds[s.rounds.length - 1];
       const what = r ? (PHASE_TEXT[r.phase] ?? r.phase) : 'preparing the prompt…';
-      return { kind: 'running', title: `Round ${r?.index ?? 1} of up to ${s.maxRounds}: ${what}`, detail: s.providerLabel ? `Model: ${s.providerLabel}.` : '', actions: [] };
+      return {
+        kind: 'running',
+        title: `Round ${r?.index ?? 1} of up to ${s.maxRounds}: ${what}`,
+        detail: s.providerLabel ? `Model: ${s.providerLabel}.` : '',
+        actions: [],
+      };
     }
     case 'fixed': {
       const r = answer;
@@ -191,20 +265,37 @@ function banner(s: FixSession, answer: FixRound | undefined, ctx: ViewContext): 
         kind: 'ok',
         title: `Verified fix · round ${r?.index ?? n}${n > 1 ? ` of ${n}` : ''}`,
         detail: `${passesText(program)} with it${sandbox}: ${r ? fixSummary(r) : ''}`,
-        actions: r ? [{ type: 'apply', round: r.index, label: 'Apply Fix', primary: true }, { type: 'preview', round: r.index, label: 'Preview Fix' }] : [],
+        actions: r
+          ? [
+              { type: 'apply', round: r.index, label: 'Apply Fix', primary: true },
+              { type: 'preview', round: r.index, label: 'Preview Fix' },
+            ]
+          : [],
       };
     }
     case 'not-fixed':
       return {
         kind: 'warn',
         title: `No verified fix after ${n} round${n === 1 ? '' : 's'}`,
-        detail: answer ? `Round ${answer.index}'s fix is shown, not verified: ${answer.failure || 'it was not run'}.` : 'The model gave no fix that could be offered.',
+        detail: answer
+          ? `Round ${answer.index}'s fix is shown, not verified: ${answer.failure || 'it was not run'}.`
+          : 'The model gave no fix that could be offered.',
         actions: [],
       };
     case 'error':
-      return { kind: 'error', title: 'Explain & Fix stopped', detail: s.error ? `${s.error.message}${s.error.hint ? ` ${s.error.hint}` : ''}` : '', actions: [] };
+      return {
+        kind: 'error',
+        title: 'Explain & Fix stopped',
+        detail: s.error ? `${s.error.message}${s.error.hint ? ` ${s.error.hint}` : ''}` : '',
+        actions: [],
+      };
     case 'cancelled':
-      return { kind: 'info', title: 'Cancelled', detail: n ? 'The rounds that finished are below.' : '', actions: [] };
+      return {
+        kind: 'info',
+        title: 'Cancelled',
+        detail: n ? 'The rounds that finished are below.' : '',
+        actions: [],
+      };
   }
 }
 

@@ -14,7 +14,12 @@ import { detailOf, elisionRowOf, rowOf, summaryOf } from './rows';
 
 export const TIMELINE_VIEW = 'tracefix.timeline';
 
-type FromWebview = { type: 'ready' } | { type: 'select'; index: number } | { type: 'replay' } | { type: 'recording'; id: number } | { type: 'rerun' };
+type FromWebview =
+  | { type: 'ready' }
+  | { type: 'select'; index: number }
+  | { type: 'replay' }
+  | { type: 'recording'; id: number }
+  | { type: 'rerun' };
 
 export interface RecordingEntry {
   id: number;
@@ -41,7 +46,11 @@ function timeOf(ms: number): string {
 }
 
 export function entryOf(r: Recording): RecordingEntry {
-  return { id: r.id, kind: r.kind, label: `${r.role ? `${r.role} — ` : ''}${summaryOf(r.trace)} · ${timeOf(r.at)}` };
+  return {
+    id: r.id,
+    kind: r.kind,
+    label: `${r.role ? `${r.role} — ` : ''}${summaryOf(r.trace)} · ${timeOf(r.at)}`,
+  };
 }
 
 export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -61,7 +70,9 @@ export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposab
     this.disposables.push(
       this.selectedEmitter,
       this.resolvedEmitter,
-      vscode.window.registerWebviewViewProvider(TIMELINE_VIEW, this, { webviewOptions: { retainContextWhenHidden: true } }),
+      vscode.window.registerWebviewViewProvider(TIMELINE_VIEW, this, {
+        webviewOptions: { retainContextWhenHidden: true },
+      }),
       store.onDidChange((uri) => {
         if (uri) {
           this.postStale();
@@ -97,7 +108,10 @@ export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposab
   resolveWebviewView(view: vscode.WebviewView): void {
     for (const d of this.viewDisposables.splice(0)) d.dispose();
     this.view = view;
-    view.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')] };
+    view.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
     view.webview.html = this.html(view.webview);
     this.viewDisposables.push(
       view.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m)),
@@ -149,11 +163,22 @@ export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposab
   private async reveal(e: TraceEvent): Promise<void> {
     const file = this.store.fileByRel(e.file);
     if (!file) return;
-    const visible = vscode.window.visibleTextEditors.find((ed) => ed.document.uri.toString() === file.uri.toString());
-    const column = visible?.viewColumn ?? vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One;
-    const editor = await vscode.window.showTextDocument(file.uri, { viewColumn: column, preserveFocus: true, preview: true });
+    const visible = vscode.window.visibleTextEditors.find(
+      (ed) => ed.document.uri.toString() === file.uri.toString(),
+    );
+    const column =
+      visible?.viewColumn ?? vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One;
+    const editor = await vscode.window.showTextDocument(file.uri, {
+      viewColumn: column,
+      preserveFocus: true,
+      preview: true,
+    });
     const line = this.store.lineMap(editor.document)?.map.toCurrent(e.line);
-    if (line !== undefined) editor.revealRange(editor.document.lineAt(line - 1).range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    if (line !== undefined)
+      editor.revealRange(
+        editor.document.lineAt(line - 1).range,
+        vscode.TextEditorRevealType.InCenterIfOutsideViewport,
+      );
     this.decorations.setStep({ file, line: e.line });
   }
 
@@ -163,7 +188,9 @@ export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposab
     } else if (m.type === 'select' && Number.isInteger(m.index)) {
       void this.select(m.index);
     } else if (m.type === 'replay') {
-      void vscode.commands.executeCommand('tracefix.replayFromStep', { eventIndex: this.selected ?? 0 });
+      void vscode.commands.executeCommand('tracefix.replayFromStep', {
+        eventIndex: this.selected ?? 0,
+      });
     } else if (m.type === 'recording' && Number.isInteger(m.id)) {
       this.store.showById(m.id);
     } else if (m.type === 'rerun') {
@@ -172,7 +199,10 @@ export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposab
   }
 
   private postStale(): void {
-    void this.view?.webview.postMessage({ type: 'stale', files: this.store.staleFiles().map((f) => f.rel) });
+    void this.view?.webview.postMessage({
+      type: 'stale',
+      files: this.store.staleFiles().map((f) => f.rel),
+    });
   }
 
   private postTrace(): void {
@@ -180,7 +210,10 @@ export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposab
     const recording = this.store.recording;
     const trace = recording?.trace;
     if (!trace) {
-      void this.view.webview.postMessage({ type: 'clear', recordings: this.store.recordings().map(entryOf) });
+      void this.view.webview.postMessage({
+        type: 'clear',
+        recordings: this.store.recordings().map(entryOf),
+      });
       return;
     }
     const i = trace.interpreter;
@@ -200,14 +233,25 @@ export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposab
     });
     if (this.selected !== undefined) {
       const e = trace.events.at(this.selected);
-      if (e) void this.view.webview.postMessage({ type: 'select', index: this.selected, detail: detailOf(trace, e) });
+      if (e)
+        void this.view.webview.postMessage({
+          type: 'select',
+          index: this.selected,
+          detail: detailOf(trace, e),
+        });
     }
   }
 
   private html(webview: vscode.Webview): string {
     const nonce = crypto.randomBytes(16).toString('base64');
-    const media = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', f)).toString();
-    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+    const media = (f: string) =>
+      webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', f)).toString();
+    const csp = [
+      `default-src 'none'`,
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
     return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -9,7 +9,12 @@ import * as vscode from 'vscode';
 import { errorMessage, isUserError } from '../../core/errors';
 import { learnSecrets } from '../../core/model/learnSecrets';
 import { envSecrets } from '../../core/model/secretValues';
-import { DEFAULT_OVERVIEW_BUDGET, DEFAULT_TOOL_LIMITS, ToolSession, TRACE_TOOLS } from '../../core/tools';
+import {
+  DEFAULT_OVERVIEW_BUDGET,
+  DEFAULT_TOOL_LIMITS,
+  ToolSession,
+  TRACE_TOOLS,
+} from '../../core/tools';
 import { RECORD_TRACE_NAME, recordTarget } from '../../core/tools/recordTool';
 import type { Trace } from '../../core/trace/model';
 import type { TracefixContext } from '../context';
@@ -35,18 +40,26 @@ export class TraceLmTools implements vscode.Disposable {
 
   constructor(private readonly ctx: TracefixContext) {
     if (typeof vscode.lm?.registerTool !== 'function') {
-      ctx.log.info('language-model tools: this VS Code has no vscode.lm.registerTool; the Tracefix tools are not offered to chat');
+      ctx.log.info(
+        'language-model tools: this VS Code has no vscode.lm.registerTool; the Tracefix tools are not offered to chat',
+      );
       return;
     }
-    this.disposables.push(vscode.lm.registerTool<Input>(lmToolName(RECORD_TRACE_NAME), {
-      prepareInvocation: (o) => this.prepareRecord(o.input),
-      invoke: (o, token) => this.record(o.input, token, o.tokenizationOptions),
-    }));
+    this.disposables.push(
+      vscode.lm.registerTool<Input>(lmToolName(RECORD_TRACE_NAME), {
+        prepareInvocation: (o) => this.prepareRecord(o.input),
+        invoke: (o, token) => this.record(o.input, token, o.tokenizationOptions),
+      }),
+    );
     for (const tool of TRACE_TOOLS) {
-      this.disposables.push(vscode.lm.registerTool<Input>(lmToolName(tool.name), {
-        prepareInvocation: (o) => ({ invocationMessage: `Tracefix: ${tool.name.replace(/_/g, ' ')}${summaryOf(o.input)}` }),
-        invoke: (o) => this.query(tool.name, o.input, o.tokenizationOptions),
-      }));
+      this.disposables.push(
+        vscode.lm.registerTool<Input>(lmToolName(tool.name), {
+          prepareInvocation: (o) => ({
+            invocationMessage: `Tracefix: ${tool.name.replace(/_/g, ' ')}${summaryOf(o.input)}`,
+          }),
+          invoke: (o) => this.query(tool.name, o.input, o.tokenizationOptions),
+        }),
+      );
     }
   }
 
@@ -55,21 +68,39 @@ export class TraceLmTools implements vscode.Disposable {
     let s = this.sessions.get(trace);
     if (!s) {
       const known = envSecrets(process.env);
-      const secrets = [...known, ...learnSecrets([...trace.sources.map((f) => f.text), ...trace.output.map((o) => o.text)], known)];
+      const secrets = [
+        ...known,
+        ...learnSecrets(
+          [...trace.sources.map((f) => f.text), ...trace.output.map((o) => o.text)],
+          known,
+        ),
+      ];
       this.sessions.set(trace, (s = new ToolSession(trace, { tools: TRACE_TOOLS, secrets })));
     }
     // A caller that says how many tokens it can take gets answers that fit (never more than the default).
-    s.limits.maxChars = budget?.tokenBudget ? Math.max(1500, Math.min(DEFAULT_TOOL_LIMITS.maxChars, Math.floor(budget.tokenBudget * CHARS_PER_TOKEN))) : DEFAULT_TOOL_LIMITS.maxChars;
+    s.limits.maxChars = budget?.tokenBudget
+      ? Math.max(
+          1500,
+          Math.min(DEFAULT_TOOL_LIMITS.maxChars, Math.floor(budget.tokenBudget * CHARS_PER_TOKEN)),
+        )
+      : DEFAULT_TOOL_LIMITS.maxChars;
     return s;
   }
 
-  private query(name: string, input: Input, budget?: vscode.LanguageModelToolTokenizationOptions): vscode.LanguageModelToolResult {
+  private query(
+    name: string,
+    input: Input,
+    budget?: vscode.LanguageModelToolTokenizationOptions,
+  ): vscode.LanguageModelToolResult {
     const trace = this.ctx.store.trace;
     if (!trace) {
-      throw new Error(`No Tracefix recording is open. Record one first with the ${lmToolName(RECORD_TRACE_NAME)} tool (a test or a script), or run "Tracefix: Trace Only" in the editor.`);
+      throw new Error(
+        `No Tracefix recording is open. Record one first with the ${lmToolName(RECORD_TRACE_NAME)} tool (a test or a script), or run "Tracefix: Trace Only" in the editor.`,
+      );
     }
     const args = { ...input };
-    if (name === 'trace_overview' && budget?.tokenBudget && args.next_budget === undefined) args.next_budget = Math.min(DEFAULT_OVERVIEW_BUDGET, Math.floor(budget.tokenBudget * 0.7));
+    if (name === 'trace_overview' && budget?.tokenBudget && args.next_budget === undefined)
+      args.next_budget = Math.min(DEFAULT_OVERVIEW_BUDGET, Math.floor(budget.tokenBudget * 0.7));
     const a = this.session(trace, budget).call(name, args);
     if (a.error) throw new Error(a.text.replace(/^Error: /, ''));
     return text(a.text);
@@ -78,13 +109,25 @@ export class TraceLmTools implements vscode.Disposable {
   /** Where the program would run, and what: the folder and the plan (throws what is wrong with the input). */
   private planOf(input: Input): { plan: RunPlan; folder: vscode.WorkspaceFolder } {
     const folders = vscode.workspace.workspaceFolders ?? [];
-    if (!folders.length) throw new Error('Open a folder first: Tracefix records programs of the workspace.');
+    if (!folders.length)
+      throw new Error('Open a folder first: Tracefix records programs of the workspace.');
     // The folder that holds the path, else the first one.
-    const given = typeof input.test === 'string' ? input.test.split('::')[0] : typeof input.script === 'string' ? input.script : undefined;
-    const folder = (given && path.isAbsolute(given) ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(given)) : undefined) ?? folders[0]!;
+    const given =
+      typeof input.test === 'string'
+        ? input.test.split('::')[0]
+        : typeof input.script === 'string'
+          ? input.script
+          : undefined;
+    const folder =
+      (given && path.isAbsolute(given)
+        ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(given))
+        : undefined) ?? folders[0]!;
     const root = folder.uri.fsPath;
     const t = recordTarget(input, root);
-    return { folder, plan: { target: t.target, args: t.args, cwd: root, root, label: t.label, origin: 'explicit' } };
+    return {
+      folder,
+      plan: { target: t.target, args: t.args, cwd: root, root, label: t.label, origin: 'explicit' },
+    };
   }
 
   private prepareRecord(input: Input): vscode.PreparedToolInvocation {
@@ -92,25 +135,41 @@ export class TraceLmTools implements vscode.Disposable {
     let where = '';
     try {
       const { plan, folder } = this.planOf(input);
-      what = plan.target.kind === 'pytest' ? `python -m pytest ${plan.label}` : plan.target.kind === 'module' ? `python -m ${plan.target.module}` : `python ${plan.label}`;
+      what =
+        plan.target.kind === 'pytest'
+          ? `python -m pytest ${plan.label}`
+          : plan.target.kind === 'module'
+            ? `python -m ${plan.target.module}`
+            : `python ${plan.label}`;
       what += plan.args.length ? ` ${plan.args.join(' ')}` : '';
       where = folder.name;
     } catch (e) {
       // The invocation will fail with the same message; still ask nothing to run.
       return { invocationMessage: `Tracefix: ${errorMessage(e)}` };
     }
-    const trust = vscode.workspace.isTrusted ? '' : '\n\nThis workspace is in Restricted Mode: Tracefix will not run it until you trust the workspace.';
+    const trust = vscode.workspace.isTrusted
+      ? ''
+      : '\n\nThis workspace is in Restricted Mode: Tracefix will not run it until you trust the workspace.';
     return {
       invocationMessage: `Tracefix: recording \`${what}\``,
       confirmationMessages: {
         title: 'Run and record with Tracefix?',
-        message: new vscode.MarkdownString(`Tracefix will **run** \`${what}\` in the workspace folder **${where}** under its recorder (your program runs, with the step and time limits of your Tracefix settings) and show the recording in the editor.${trust}`),
+        message: new vscode.MarkdownString(
+          `Tracefix will **run** \`${what}\` in the workspace folder **${where}** under its recorder (your program runs, with the step and time limits of your Tracefix settings) and show the recording in the editor.${trust}`,
+        ),
       },
     };
   }
 
-  private async record(input: Input, token: vscode.CancellationToken, budget?: vscode.LanguageModelToolTokenizationOptions): Promise<vscode.LanguageModelToolResult> {
-    if (!vscode.workspace.isTrusted) throw new Error('This workspace is in Restricted Mode, so Tracefix runs nothing here. Ask the user to trust the workspace (Manage Workspace Trust), then try again.');
+  private async record(
+    input: Input,
+    token: vscode.CancellationToken,
+    budget?: vscode.LanguageModelToolTokenizationOptions,
+  ): Promise<vscode.LanguageModelToolResult> {
+    if (!vscode.workspace.isTrusted)
+      throw new Error(
+        'This workspace is in Restricted Mode, so Tracefix runs nothing here. Ask the user to trust the workspace (Manage Workspace Trust), then try again.',
+      );
     const { plan } = this.planOf(input);
     // Cancelling the chat request cancels the recording (as the progress notification's Cancel does).
     const sub = token.onCancellationRequested(() => void this.ctx.cancelRunning());
@@ -122,21 +181,40 @@ export class TraceLmTools implements vscode.Disposable {
     }
     const trace = this.ctx.store.trace;
     if (run.status === 'cancelled') throw new Error('The recording was cancelled.');
-    if (run.status !== 'ok' || !trace) throw new Error(`Tracefix could not record ${plan.label}: ${run.error?.message ?? run.status}`);
-    const overview = this.query('trace_overview', budget?.tokenBudget ? {} : { next_budget: DEFAULT_OVERVIEW_BUDGET }, budget);
+    if (run.status !== 'ok' || !trace)
+      throw new Error(
+        `Tracefix could not record ${plan.label}: ${run.error?.message ?? run.status}`,
+      );
+    const overview = this.query(
+      'trace_overview',
+      budget?.tokenBudget ? {} : { next_budget: DEFAULT_OVERVIEW_BUDGET },
+      budget,
+    );
     const head = `Recorded \`${plan.label}\` (${trace.outcome.eventCount} events); it is on screen in the editor.`;
-    const body = overview.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
-    return text(`${head}\n${body}\nAsk ${TRACE_TOOLS.filter((t) => t.name !== 'trace_overview').map((t) => lmToolName(t.name)).join(', ')} about it.`);
+    const body = overview.content
+      .map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : ''))
+      .join('');
+    return text(
+      `${head}\n${body}\nAsk ${TRACE_TOOLS.filter((t) => t.name !== 'trace_overview')
+        .map((t) => lmToolName(t.name))
+        .join(', ')} about it.`,
+    );
   }
 
   /** The same handlers VS Code calls: prepareInvocation (what the user is asked) and invoke (after
    * the user confirmed). For the test API: VS Code's own confirmation dialog cannot be answered there. */
   prepare(name: string, input: Input): vscode.PreparedToolInvocation {
     if (name === lmToolName(RECORD_TRACE_NAME)) return this.prepareRecord(input);
-    return { invocationMessage: `Tracefix: ${name.slice(LM_TOOL_PREFIX.length).replace(/_/g, ' ')}${summaryOf(input)}` };
+    return {
+      invocationMessage: `Tracefix: ${name.slice(LM_TOOL_PREFIX.length).replace(/_/g, ' ')}${summaryOf(input)}`,
+    };
   }
 
-  invoke(name: string, input: Input, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
+  invoke(
+    name: string,
+    input: Input,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.LanguageModelToolResult> {
     if (name === lmToolName(RECORD_TRACE_NAME)) return this.record(input, token);
     const core = name.slice(LM_TOOL_PREFIX.length);
     return Promise.resolve(this.query(core, input));
@@ -157,7 +235,9 @@ export function lmToolsOf(ctx: TracefixContext): TraceLmTools | undefined {
 
 /** ` (name=total)`: the input in the progress message. */
 function summaryOf(input: Input): string {
-  const parts = Object.entries(input ?? {}).slice(0, 3).map(([k, v]) => `${k}=${typeof v === 'string' ? v.slice(0, 40) : JSON.stringify(v)}`);
+  const parts = Object.entries(input ?? {})
+    .slice(0, 3)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v.slice(0, 40) : JSON.stringify(v)}`);
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 

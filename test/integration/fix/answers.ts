@@ -15,6 +15,12 @@ export const RIGHT_FIX = [
 ].join('\n');
 
 /** Plausible but wrong: still not the mean. */
-export const WRONG_FIX = RIGHT_FIX.replace('return total / len(xs)', 'return total / (len(xs) + 0.5)').replace('Summary: Divide by len(xs) instead of len(xs) + 1.', 'Summary: Use a smaller correction in the divisor.');
+export const WRONG_FIX = RIGHT_FIX.replace(
+  'return total / len(xs)',
+  'return total / (len(xs) + 0.5)',
+).replace(
+  'Summary: Divide by len(xs) instead of len(xs) + 1.',
+  'Summary: Use a smaller correction in the divisor.',
+);
 
 export const NO_CODE = 'I am not sure what the problem is. Perhaps the tests are wrong?\n';

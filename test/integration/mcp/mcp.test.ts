@@ -22,7 +22,10 @@ beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'tfx-mcp-'));
   ws = path.join(tmp, 'average');
   cpSync(FIXTURE, ws, { recursive: true });
-  writeFileSync(path.join(ws, 'leak.py'), "import os\n\ntoken = os.environ['SERVICE_TOKEN']\nsize = len(token)\nassert size == 0, 'token set'\n");
+  writeFileSync(
+    path.join(ws, 'leak.py'),
+    "import os\n\ntoken = os.environ['SERVICE_TOKEN']\nsize = len(token)\nassert size == 0, 'token set'\n",
+  );
 });
 afterAll(() => {
   cli.dispose();
@@ -31,20 +34,38 @@ afterAll(() => {
 
 const SECRET = 'Qm7xV2pL9sK4tR8wN3zB6yH1';
 
-async function connect(args: string[], opts: { cwd?: string; roots?: string[] } = {}): Promise<Client> {
+async function connect(
+  args: string[],
+  opts: { cwd?: string; roots?: string[] } = {},
+): Promise<Client> {
   const env = cleanEnv({ SERVICE_TOKEN: SECRET }) as Record<string, string>;
-  const transport = new StdioClientTransport({ command: process.execPath, args: [cli.cli, 'mcp', ...args], env, cwd: opts.cwd ?? ws, stderr: 'pipe' });
-  const client = new Client({ name: 'tracefix-test', version: '1.0.0' }, { capabilities: opts.roots ? { roots: {} } : {} });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [cli.cli, 'mcp', ...args],
+    env,
+    cwd: opts.cwd ?? ws,
+    stderr: 'pipe',
+  });
+  const client = new Client(
+    { name: 'tracefix-test', version: '1.0.0' },
+    { capabilities: opts.roots ? { roots: {} } : {} },
+  );
   if (opts.roots) {
     const roots = opts.roots;
-    client.setRequestHandler(ListRootsRequestSchema, () => ({ roots: roots.map((r) => ({ uri: pathToFileURL(r).href, name: path.basename(r) })) }));
+    client.setRequestHandler(ListRootsRequestSchema, () => ({
+      roots: roots.map((r) => ({ uri: pathToFileURL(r).href, name: path.basename(r) })),
+    }));
   }
   await client.connect(transport);
   return client;
 }
 
 type Result = { content: { type: string; text: string }[]; isError?: boolean };
-async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<{ text: string; isError: boolean }> {
+async function call(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<{ text: string; isError: boolean }> {
   const r = (await client.callTool({ name, arguments: args })) as Result;
   return { text: r.content.map((c) => c.text).join('\n'), isError: r.isError === true };
 }
@@ -54,32 +75,59 @@ describe('tracefix mcp (SDK client over stdio)', () => {
     const client = await connect(['--root', ws]);
     try {
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name)).toEqual(['record_trace', 'load_trace', ...TRACE_TOOLS.map((t) => t.name)]);
+      expect(tools.map((t) => t.name)).toEqual([
+        'record_trace',
+        'load_trace',
+        ...TRACE_TOOLS.map((t) => t.name),
+      ]);
       const history = tools.find((t) => t.name === 'variable_history');
-      expect(history?.inputSchema).toEqual(TRACE_TOOLS.find((t) => t.name === 'variable_history')?.inputSchema);
+      expect(history?.inputSchema).toEqual(
+        TRACE_TOOLS.find((t) => t.name === 'variable_history')?.inputSchema,
+      );
       expect(history?.annotations).toMatchObject({ readOnlyHint: true });
-      expect(tools.find((t) => t.name === 'record_trace')?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false });
+      expect(tools.find((t) => t.name === 'record_trace')?.annotations).toMatchObject({
+        readOnlyHint: false,
+        destructiveHint: false,
+      });
       expect(client.getInstructions()).toMatch(/record_trace/);
 
-      expect(await call(client, 'variable_history', { name: 'total' })).toEqual({ isError: true, text: 'No recording yet: call record_trace (run a test or script) or load_trace (a saved trace JSON) first.' });
+      expect(await call(client, 'variable_history', { name: 'total' })).toEqual({
+        isError: true,
+        text: 'No recording yet: call record_trace (run a test or script) or load_trace (a saved trace JSON) first.',
+      });
 
-      const rec = await call(client, 'record_trace', { test: 'tests/test_average.py::test_average' });
+      const rec = await call(client, 'record_trace', {
+        test: 'tests/test_average.py::test_average',
+      });
       expect(rec.isError).toBe(false);
-      expect(rec.text).toMatch(/^Recorded `pytest tests\/test_average\.py::test_average` in .*average \(\d+ events, \d+ ms\)\./);
+      expect(rec.text).toMatch(
+        /^Recorded `pytest tests\/test_average\.py::test_average` in .*average \(\d+ events, \d+ ms\)\./,
+      );
       expect(rec.text).toMatch(/Outcome: failed — .*assert 3\.0 == 4/);
       expect(rec.text).toMatch(/total \+= x {2}# \(3\) total=2; \(5\) total=6; \(7\) total=12;/);
 
-      expect((await call(client, 'variable_history', { name: 'total', function: 'average' })).text).toBe([
-        'History of `total` in average: 4 changes recorded:',
-        '(1) average.py:3 average#1 total=0',
-        '(3) average.py:5 average#1 total=2',
-        '(5) average.py:5 average#1 total=6',
-        '(7) average.py:5 average#1 total=12',
-      ].join('\n'));
-      expect((await call(client, 'find_first', { condition: 'total > 5' })).text).toMatch(/^`total > 5` first holds after step \(5\), at average\.py:5 average#1\./);
-      expect((await call(client, 'calls', { function: 'average' })).text).toMatch(/average#1\(xs=\[2, 4, 6\]\) → 3\.0, steps \(0\)–\(8\); called from tests\/test_average\.py:5 in test_average#1/);
+      expect(
+        (await call(client, 'variable_history', { name: 'total', function: 'average' })).text,
+      ).toBe(
+        [
+          'History of `total` in average: 4 changes recorded:',
+          '(1) average.py:3 average#1 total=0',
+          '(3) average.py:5 average#1 total=2',
+          '(5) average.py:5 average#1 total=6',
+          '(7) average.py:5 average#1 total=12',
+        ].join('\n'),
+      );
+      expect((await call(client, 'find_first', { condition: 'total > 5' })).text).toMatch(
+        /^`total > 5` first holds after step \(5\), at average\.py:5 average#1\./,
+      );
+      expect((await call(client, 'calls', { function: 'average' })).text).toMatch(
+        /average#1\(xs=\[2, 4, 6\]\) → 3\.0, steps \(0\)–\(8\); called from tests\/test_average\.py:5 in test_average#1/,
+      );
       const bad = await call(client, 'state_at_step', { step: 1000 });
-      expect(bad).toEqual({ isError: true, text: 'Error: state_at_step: there is no step (1000); recorded steps run from (0) to (9).' });
+      expect(bad).toEqual({
+        isError: true,
+        text: 'Error: state_at_step: there is no step (1000); recorded steps run from (0) to (9).',
+      });
     } finally {
       await client.close();
     }
@@ -87,7 +135,9 @@ describe('tracefix mcp (SDK client over stdio)', () => {
 
   it('loads a saved trace (inside the root only) and redacts secrets in every answer', async () => {
     const saved = path.join(ws, 'run.json');
-    const r = await runCli(cli.cli, ['trace', 'leak.py', '--format', 'json', '--out', saved], ws, { SERVICE_TOKEN: SECRET });
+    const r = await runCli(cli.cli, ['trace', 'leak.py', '--format', 'json', '--out', saved], ws, {
+      SERVICE_TOKEN: SECRET,
+    });
     expect(r.code).toBe(0);
     const outside = path.join(tmp, 'elsewhere.json');
     writeFileSync(outside, '{}');
@@ -100,18 +150,29 @@ describe('tracefix mcp (SDK client over stdio)', () => {
       expect(loaded.text).toMatch(/^Loaded .*run\.json/);
       const state = await call(client, 'state_at_step', { step: 0 });
       expect(state.text).toMatch(/token='<redacted>'/);
-      for (const q of [state, loaded, await call(client, 'search_values', { text: SECRET.slice(0, 8) }), await call(client, 'trace_overview')]) expect(q.text).not.toContain(SECRET.slice(3, 15));
+      for (const q of [
+        state,
+        loaded,
+        await call(client, 'search_values', { text: SECRET.slice(0, 8) }),
+        await call(client, 'trace_overview'),
+      ])
+        expect(q.text).not.toContain(SECRET.slice(3, 15));
       const escape = await call(client, 'record_trace', { script: '../../etc/passwd' });
       expect(escape.isError).toBe(true);
       expect(escape.text).toMatch(/outside the workspace root/);
-      expect(await call(client, 'record_trace', { script: 'leak.py', test: 'x' })).toMatchObject({ isError: true, text: 'record_trace: give exactly one of script, test (a pytest node id or test file) or module.' });
-      expect(await call(client, 'record_trace', { module: 'os; rm -rf /' })).toMatchObject({ isError: true });
+      expect(await call(client, 'record_trace', { script: 'leak.py', test: 'x' })).toMatchObject({
+        isError: true,
+        text: 'record_trace: give exactly one of script, test (a pytest node id or test file) or module.',
+      });
+      expect(await call(client, 'record_trace', { module: 'os; rm -rf /' })).toMatchObject({
+        isError: true,
+      });
     } finally {
       await client.close();
     }
   });
 
-  it('without --root it records in the client\'s root, and refuses a root as wide as the file system', async () => {
+  it("without --root it records in the client's root, and refuses a root as wide as the file system", async () => {
     const withRoots = await connect([], { cwd: '/', roots: [ws] });
     try {
       const rec = await call(withRoots, 'record_trace', { script: 'average.py' });
@@ -124,7 +185,9 @@ describe('tracefix mcp (SDK client over stdio)', () => {
     try {
       const rec = await call(none, 'record_trace', { script: 'average.py' });
       expect(rec.isError).toBe(true);
-      expect(rec.text).toMatch(/needs a workspace root to record in, and \/ is too wide .* --root PROJECT_DIR/);
+      expect(rec.text).toMatch(
+        /needs a workspace root to record in, and \/ is too wide .* --root PROJECT_DIR/,
+      );
     } finally {
       await none.close();
     }
@@ -132,10 +195,29 @@ describe('tracefix mcp (SDK client over stdio)', () => {
 
   it('--trace loads a recording at start; --help documents that record_trace runs the program', async () => {
     const saved = path.join(ws, 'run2.json');
-    expect((await runCli(cli.cli, ['trace', '--test', 'tests/test_average.py::test_average', '--format', 'json', '--out', saved], ws, {})).code).toBe(0);
+    expect(
+      (
+        await runCli(
+          cli.cli,
+          [
+            'trace',
+            '--test',
+            'tests/test_average.py::test_average',
+            '--format',
+            'json',
+            '--out',
+            saved,
+          ],
+          ws,
+          {},
+        )
+      ).code,
+    ).toBe(0);
     const client = await connect(['--root', ws, '--trace', saved]);
     try {
-      expect((await call(client, 'line_executions', { line: 5, file: 'average.py' })).text).toMatch(/^average\.py:5 `total \+= x`: 3 executions recorded/);
+      expect((await call(client, 'line_executions', { line: 5, file: 'average.py' })).text).toMatch(
+        /^average\.py:5 `total \+= x`: 3 executions recorded/,
+      );
     } finally {
       await client.close();
     }

@@ -4,7 +4,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors';
 import { checkOpenAIEndpoint } from '../../../src/core/model/endpointCheck';
-import { startOpenAIServer, steps, type OpenAIServer, type OpenAIServerOptions } from '../../support/openaiServer';
+import {
+  startOpenAIServer,
+  steps,
+  type OpenAIServer,
+  type OpenAIServerOptions,
+} from '../../support/openaiServer';
 
 let server: OpenAIServer | undefined;
 afterEach(async () => {
@@ -12,9 +17,17 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function check(options: OpenAIServerOptions, extra: { apiKey?: string; model?: string; timeoutMs?: number } = {}) {
+async function check(
+  options: OpenAIServerOptions,
+  extra: { apiKey?: string; model?: string; timeoutMs?: number } = {},
+) {
   server = await startOpenAIServer(options);
-  return checkOpenAIEndpoint({ baseURL: server.url, model: extra.model ?? 'test-model', apiKey: extra.apiKey, timeoutMs: extra.timeoutMs });
+  return checkOpenAIEndpoint({
+    baseURL: server.url,
+    model: extra.model ?? 'test-model',
+    apiKey: extra.apiKey,
+    timeoutMs: extra.timeoutMs,
+  });
 }
 
 async function rejection(p: Promise<unknown>): Promise<UserError> {
@@ -29,7 +42,10 @@ async function rejection(p: Promise<unknown>): Promise<UserError> {
 
 describe('checkOpenAIEndpoint', () => {
   it('lists the models and notes a model that is not among them; sends the key as bearer', async () => {
-    const r = await check({ models: ['a', 'b'], apiKey: 'k-123456' }, { apiKey: 'k-123456', model: 'c' });
+    const r = await check(
+      { models: ['a', 'b'], apiKey: 'k-123456' },
+      { apiKey: 'k-123456', model: 'c' },
+    );
     expect(r.models).toEqual(['a', 'b']);
     expect(r.notes).toEqual([`model "c" is not among the 2 models ${server?.url} lists (a, b).`]);
     expect(server?.requests.map((q) => q.headers.authorization)).toEqual(['Bearer k-123456']);
@@ -45,17 +61,24 @@ describe('checkOpenAIEndpoint', () => {
     const r = await check({ modelsRoute: 'missing', steps: [steps.answer('not for the probe')] });
     expect(r.models).toBeUndefined();
     expect(server?.pending()).toBe(1);
-    expect(server?.requests.map((q) => `${q.method} ${q.path}`)).toEqual(['GET /v1/models', 'POST /v1/chat/completions']);
+    expect(server?.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
+      'GET /v1/models',
+      'POST /v1/chat/completions',
+    ]);
   });
 
   it('a web site at the base URL is "not an OpenAI-compatible endpoint"', async () => {
     const e = await rejection(check({ modelsRoute: 'html', steps: [steps.html()] }));
     expect(e.code).toBe('model-unavailable');
-    expect(e.message).toBe(`${server?.url} is not an OpenAI-compatible endpoint: it answered with text/html ("<!doctype html><html><head><title>Welcome</title></head><bod…") instead of a chat completion.`);
+    expect(e.message).toBe(
+      `${server?.url} is not an OpenAI-compatible endpoint: it answered with text/html ("<!doctype html><html><head><title>Welcome</title></head><bod…") instead of a chat completion.`,
+    );
   });
 
   it('no /models and a 404 model error from the chat route is model-not-found', async () => {
-    const e = await rejection(check({ modelsRoute: 'html', steps: [steps.modelNotFound('x')] }, { model: 'x' }));
+    const e = await rejection(
+      check({ modelsRoute: 'html', steps: [steps.modelNotFound('x')] }, { model: 'x' }),
+    );
     expect(e.code).toBe('model-not-found');
   });
 

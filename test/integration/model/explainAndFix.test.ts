@@ -65,7 +65,10 @@ afterEach(async () => {
 function input() {
   const files = [{ path: 'stats.py', text: stats }];
   return {
-    task: extractTask({ files: [...files, { path: 'test_stats.py', text: testFile }], testName: 'test_stats.py::test_median_even' }),
+    task: extractTask({
+      files: [...files, { path: 'test_stats.py', text: testFile }],
+      testName: 'test_stats.py::test_median_even',
+    }),
     files,
     command: 'python -m pytest test_stats.py::test_median_even',
     error: 'assert 3 == 2.5',
@@ -75,8 +78,15 @@ function input() {
 
 describe('explain and fix through the model core', () => {
   it('redacts the prompt, streams the answer, and the parsed patch makes the test pass', async () => {
-    server = await startOpenAIServer([steps.rateLimited(0), steps.answer(answer, { chunkSize: 16 })]);
-    const provider = createOpenAIProvider({ model: 'test-model', baseURL: server.url, retry: { baseDelayMs: 1 } });
+    server = await startOpenAIServer([
+      steps.rateLimited(0),
+      steps.answer(answer, { chunkSize: 16 }),
+    ]);
+    const provider = createOpenAIProvider({
+      model: 'test-model',
+      baseURL: server.url,
+      retry: { baseDelayMs: 1 },
+    });
     const { request, redactions } = buildPrompt(input(), { maxTokens: 2000, temperature: 0 });
     expect(redactions).toBe(1);
 
@@ -93,7 +103,10 @@ describe('explain and fix through the model core', () => {
     expect(sent).not.toContain('ghp_');
     expect(sent).toContain('API_TOKEN = \\"<redacted>\\"');
 
-    const parsed = parseAnswer(result.text, [{ path: 'stats.py', text: stats }], { finishReason: result.finishReason, maxStep: 3 });
+    const parsed = parseAnswer(result.text, [{ path: 'stats.py', text: stats }], {
+      finishReason: result.finishReason,
+      maxStep: 3,
+    });
     expect(parsed.state).toBe('ok');
     expect(parsed.steps).toEqual([1, 2, 3]);
     expect(parsed.summary).toBe('return the mean of the two middle values when the count is even.');
@@ -109,9 +122,16 @@ describe('explain and fix through the model core', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'tracefix-fix-'));
     await writeFile(path.join(dir, 'stats.py'), stats);
     await writeFile(path.join(dir, 'test_stats.py'), testFile);
-    const run = (): Promise<{ stdout: string }> => promisify(execFile)(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'test_stats.py'], { cwd: dir });
+    const run = (): Promise<{ stdout: string }> =>
+      promisify(execFile)(
+        PYTHON,
+        ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'test_stats.py'],
+        { cwd: dir },
+      );
     await expect(run()).rejects.toMatchObject({ code: 1 });
-    const written = await writePatchedFile(path.join(dir, 'stats.py'), newText, { expectedHash: hashText(stats) });
+    const written = await writePatchedFile(path.join(dir, 'stats.py'), newText, {
+      expectedHash: hashText(stats),
+    });
     expect(written.changed).toBe(true);
     expect(await readFile(path.join(dir, 'stats.py.orig'), 'utf8')).toBe(stats);
     const passed = await run();
@@ -119,21 +139,33 @@ describe('explain and fix through the model core', () => {
   });
 
   it('a cut-off answer (finish_reason length) gives rationale but no code', async () => {
-    server = await startOpenAIServer([steps.answer(answer.slice(0, answer.indexOf('    if len')), { finishReason: 'length' })]);
+    server = await startOpenAIServer([
+      steps.answer(answer.slice(0, answer.indexOf('    if len')), { finishReason: 'length' }),
+    ]);
     const provider = createOpenAIProvider({ model: 'test-model', baseURL: server.url });
     const result = await provider.complete(buildPrompt(input()).request);
     expect(result.finishReason).toBe('length');
-    const parsed = parseAnswer(result.text, [{ path: 'stats.py', text: stats }], { finishReason: result.finishReason });
+    const parsed = parseAnswer(result.text, [{ path: 'stats.py', text: stats }], {
+      finishReason: result.finishReason,
+    });
     expect(parsed.state).toBe('incomplete');
     expect(parsed.files).toBeNull();
     expect(parsed.rationale).toContain('The divergence is at (3).');
   });
 
   it('an answer with no usable code is reported as such', async () => {
-    server = await startOpenAIServer([steps.answer('¯\\_(ツ)_/¯ maybe try turning it off and on again?')]);
-    const provider = createOpenAIProvider({ model: 'test-model', baseURL: server.url, stream: false });
+    server = await startOpenAIServer([
+      steps.answer('¯\\_(ツ)_/¯ maybe try turning it off and on again?'),
+    ]);
+    const provider = createOpenAIProvider({
+      model: 'test-model',
+      baseURL: server.url,
+      stream: false,
+    });
     const result = await provider.complete(buildPrompt(input()).request);
-    const parsed = parseAnswer(result.text, [{ path: 'stats.py', text: stats }], { finishReason: result.finishReason });
+    const parsed = parseAnswer(result.text, [{ path: 'stats.py', text: stats }], {
+      finishReason: result.finishReason,
+    });
     expect(parsed.state).toBe('no-code');
     expect(parsed.files).toBeNull();
   });

@@ -1,11 +1,27 @@
 // The real `openai` client against the scripted OpenAI-protocol server on 127.0.0.1.
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors';
-import { createOpenAIProvider, listOpenAIModels, type OpenAIProviderOptions } from '../../../src/core/model/openaiProvider';
+import {
+  createOpenAIProvider,
+  listOpenAIModels,
+  type OpenAIProviderOptions,
+} from '../../../src/core/model/openaiProvider';
 import type { ChatRequest } from '../../../src/core/model/provider';
-import { startOpenAIServer, steps, type OpenAIServer, type ScriptStep } from '../../support/openaiServer';
+import {
+  startOpenAIServer,
+  steps,
+  type OpenAIServer,
+  type ScriptStep,
+} from '../../support/openaiServer';
 
-const request: ChatRequest = { messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'fix it' }], maxTokens: 200, temperature: 0 };
+const request: ChatRequest = {
+  messages: [
+    { role: 'system', content: 'be brief' },
+    { role: 'user', content: 'fix it' },
+  ],
+  maxTokens: 200,
+  temperature: 0,
+};
 
 let server: OpenAIServer | undefined;
 afterEach(async () => {
@@ -43,7 +59,10 @@ async function rejection(p: Promise<unknown>): Promise<UserError> {
 
 describe('OpenAIProvider against a real HTTP server', () => {
   it('returns a non-streamed answer with usage and sends the request fields', async () => {
-    const { server, provider } = await setup([steps.answer('The bug is at (3).', { usage: { prompt_tokens: 42, completion_tokens: 7 } })], { stream: false });
+    const { server, provider } = await setup(
+      [steps.answer('The bug is at (3).', { usage: { prompt_tokens: 42, completion_tokens: 7 } })],
+      { stream: false },
+    );
     const result = await provider.complete(request);
     expect(result.text).toBe('The bug is at (3).');
     expect(result.finishReason).toBe('stop');
@@ -77,7 +96,12 @@ describe('OpenAIProvider against a real HTTP server', () => {
 
   it('passes the API key and uses max_completion_tokens when asked', async () => {
     server = await startOpenAIServer({ steps: [steps.answer('ok')], apiKey: 'sk-local-test' });
-    const provider = createOpenAIProvider({ model: 'm', baseURL: server.url, apiKey: 'sk-local-test', maxTokensParam: 'max_completion_tokens' });
+    const provider = createOpenAIProvider({
+      model: 'm',
+      baseURL: server.url,
+      apiKey: 'sk-local-test',
+      maxTokensParam: 'max_completion_tokens',
+    });
     await provider.complete(request);
     const body = server.completions()[0]?.body as Record<string, unknown>;
     expect(body.max_completion_tokens).toBe(200);
@@ -85,13 +109,17 @@ describe('OpenAIProvider against a real HTTP server', () => {
   });
 
   it('reports finish_reason length as such (the answer is cut)', async () => {
-    const { provider } = await setup([steps.answer('```python\ndef f(x):\n    return', { finishReason: 'length' })]);
+    const { provider } = await setup([
+      steps.answer('```python\ndef f(x):\n    return', { finishReason: 'length' }),
+    ]);
     const result = await provider.complete(request);
     expect(result.finishReason).toBe('length');
   });
 
   it('a stream that breaks off without a finish reason is model-incomplete', async () => {
-    const { server, provider } = await setup([steps.truncated('Rationale: at (4) the loop skips the last item, so', 20)]);
+    const { server, provider } = await setup([
+      steps.truncated('Rationale: at (4) the loop skips the last item, so', 20),
+    ]);
     const deltas: string[] = [];
     const err = await rejection(provider.complete(request, { onDelta: (d) => deltas.push(d) }));
     expect(err.code).toBe('model-incomplete');
@@ -101,13 +129,18 @@ describe('OpenAIProvider against a real HTTP server', () => {
   });
 
   it('a non-streamed body cut mid-way is model-incomplete', async () => {
-    const { provider } = await setup([steps.truncated('some answer text that is long enough')], { stream: false });
+    const { provider } = await setup([steps.truncated('some answer text that is long enough')], {
+      stream: false,
+    });
     const err = await rejection(provider.complete(request));
     expect(err.code).toBe('model-incomplete');
   });
 
   it('retries a 429, honouring Retry-After, then succeeds', async () => {
-    const { server, provider, sleeps } = await setup([steps.rateLimited(2), steps.answer('fine now')]);
+    const { server, provider, sleeps } = await setup([
+      steps.rateLimited(2),
+      steps.answer('fine now'),
+    ]);
     const result = await provider.complete(request);
     expect(result.text).toBe('fine now');
     expect(server.completions()).toHaveLength(2);
@@ -115,7 +148,11 @@ describe('OpenAIProvider against a real HTTP server', () => {
   });
 
   it('backs off exponentially on 500 and gives up with model-unavailable', async () => {
-    const { server, provider, sleeps } = await setup([steps.serverError(), steps.serverError(503), steps.serverError()]);
+    const { server, provider, sleeps } = await setup([
+      steps.serverError(),
+      steps.serverError(503),
+      steps.serverError(),
+    ]);
     const err = await rejection(provider.complete(request));
     expect(err.code).toBe('model-unavailable');
     expect(err.message).toMatch(/HTTP 500/);
@@ -124,14 +161,21 @@ describe('OpenAIProvider against a real HTTP server', () => {
   });
 
   it('429 until retries run out is model-rate-limit', async () => {
-    const { server, provider } = await setup([steps.rateLimited(), steps.rateLimited(), steps.rateLimited()]);
+    const { server, provider } = await setup([
+      steps.rateLimited(),
+      steps.rateLimited(),
+      steps.rateLimited(),
+    ]);
     const err = await rejection(provider.complete(request));
     expect(err.code).toBe('model-rate-limit');
     expect(server.completions()).toHaveLength(3);
   });
 
   it('a Retry-After beyond the limit stops at once and says how long to wait', async () => {
-    const { server, provider, sleeps } = await setup([steps.rateLimited(3600), steps.answer('never reached')]);
+    const { server, provider, sleeps } = await setup([
+      steps.rateLimited(3600),
+      steps.answer('never reached'),
+    ]);
     const err = await rejection(provider.complete(request));
     expect(err.code).toBe('model-rate-limit');
     expect(err.message).toMatch(/wait 3600 s/);
@@ -146,7 +190,10 @@ describe('OpenAIProvider against a real HTTP server', () => {
   });
 
   it('times out when a stream goes silent mid-answer', async () => {
-    const { provider } = await setup([steps.answer('abcdefghijklmnop', { chunkSize: 4, hangAfterChunks: 2 })], { timeoutMs: 200 });
+    const { provider } = await setup(
+      [steps.answer('abcdefghijklmnop', { chunkSize: 4, hangAfterChunks: 2 })],
+      { timeoutMs: 200 },
+    );
     const deltas: string[] = [];
     const err = await rejection(provider.complete(request, { onDelta: (d) => deltas.push(d) }));
     expect(err.code).toBe('model-timeout');
@@ -196,7 +243,11 @@ describe('OpenAIProvider against a real HTTP server', () => {
     await s.close();
     server = undefined;
     const sleeps: number[] = [];
-    const provider = createOpenAIProvider({ model: 'm', baseURL: url, sleep: (ms) => Promise.resolve(void sleeps.push(ms)) });
+    const provider = createOpenAIProvider({
+      model: 'm',
+      baseURL: url,
+      sleep: (ms) => Promise.resolve(void sleeps.push(ms)),
+    });
     const err = await rejection(provider.complete(request));
     expect(err.code).toBe('model-unavailable');
     expect(err.message).toMatch(/connection refused/);
@@ -204,7 +255,10 @@ describe('OpenAIProvider against a real HTTP server', () => {
   });
 
   it('abort mid-stream resolves as cancelled with the text so far', async () => {
-    const { provider } = await setup([steps.answer('0123456789abcdef', { chunkSize: 4, hangAfterChunks: 2 })], { timeoutMs: 30_000 });
+    const { provider } = await setup(
+      [steps.answer('0123456789abcdef', { chunkSize: 4, hangAfterChunks: 2 })],
+      { timeoutMs: 30_000 },
+    );
     const controller = new AbortController();
     const deltas: string[] = [];
     const result = await provider.complete(request, {
@@ -238,11 +292,16 @@ describe('OpenAIProvider against a real HTTP server', () => {
   });
 
   it('a stream trickling a character every 200 ms forever ends at the total deadline, naming the option to raise', async () => {
-    const { provider } = await setup([steps.trickle('.', 200)], { deadlineMs: 1000, timeoutHint: '--model-timeout SECONDS' });
+    const { provider } = await setup([steps.trickle('.', 200)], {
+      deadlineMs: 1000,
+      timeoutHint: '--model-timeout SECONDS',
+    });
     const deltas: string[] = [];
     const err = await rejection(provider.complete(request, { onDelta: (d) => deltas.push(d) }));
     expect(err.code).toBe('model-timeout');
-    expect(err.message).toMatch(/did not finish its answer within 1 s \(\d characters had arrived\)/);
+    expect(err.message).toMatch(
+      /did not finish its answer within 1 s \(\d characters had arrived\)/,
+    );
     expect(err.hint).toBe('Try again, raise --model-timeout SECONDS, or use a faster model.');
     expect(deltas.length).toBeGreaterThan(0);
   });
@@ -254,8 +313,18 @@ describe('OpenAIProvider against a real HTTP server', () => {
   });
 
   it('the deadline also bounds retries and their back-off', async () => {
-    server = await startOpenAIServer([steps.serverError(), steps.serverError(), steps.serverError(), steps.answer('late')]);
-    const provider = createOpenAIProvider({ model: 'm', baseURL: server.url, deadlineMs: 500, retry: { maxRetries: 5, baseDelayMs: 10_000 } });
+    server = await startOpenAIServer([
+      steps.serverError(),
+      steps.serverError(),
+      steps.serverError(),
+      steps.answer('late'),
+    ]);
+    const provider = createOpenAIProvider({
+      model: 'm',
+      baseURL: server.url,
+      deadlineMs: 500,
+      retry: { maxRetries: 5, baseDelayMs: 10_000 },
+    });
     const err = await rejection(provider.complete(request));
     expect(err.code).toBe('model-timeout');
     expect(server.completions()).toHaveLength(1);
@@ -268,10 +337,14 @@ describe('OpenAIProvider against a real HTTP server', () => {
   });
 
   it('an answer far beyond max_tokens (a server ignoring it) is cut off with one error', async () => {
-    const { provider } = await setup([steps.answer('x'.repeat(300_000), { chunkSize: 10_000 })], { maxTokens: 1000 });
+    const { provider } = await setup([steps.answer('x'.repeat(300_000), { chunkSize: 10_000 })], {
+      maxTokens: 1000,
+    });
     const err = await rejection(provider.complete(request));
     expect(err.code).toBe('model-unavailable');
-    expect(err.message).toMatch(/grew past 200,000 characters, far beyond the 200 tokens asked for/);
+    expect(err.message).toMatch(
+      /grew past 200,000 characters, far beyond the 200 tokens asked for/,
+    );
   });
 
   it('a non-streamed oversized answer is refused the same way', async () => {
@@ -284,13 +357,17 @@ describe('OpenAIProvider against a real HTTP server', () => {
     const { server, provider } = await setup([steps.html()]);
     const err = await rejection(provider.complete(request));
     expect(err.code).toBe('model-unavailable');
-    expect(err.message).toBe(`${server.url} is not an OpenAI-compatible endpoint: it answered with text/html instead of a chat completion.`);
+    expect(err.message).toBe(
+      `${server.url} is not an OpenAI-compatible endpoint: it answered with text/html instead of a chat completion.`,
+    );
     expect(err.hint).toMatch(/usually ending in \/v1/);
   });
 
   it('a 200 stream with no chat-completion events at all is the same error', async () => {
     const { server, provider } = await setup([steps.garbage('hello\n\n', 'text/event-stream')]);
     const err = await rejection(provider.complete(request));
-    expect(err.message).toBe(`${server.url} is not an OpenAI-compatible endpoint: it answered with text/event-stream instead of a chat completion.`);
+    expect(err.message).toBe(
+      `${server.url} is not an OpenAI-compatible endpoint: it answered with text/event-stream instead of a chat completion.`,
+    );
   });
 });

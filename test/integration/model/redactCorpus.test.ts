@@ -8,7 +8,11 @@ import { redact } from '../../../src/core/model/redact';
 
 describe('redaction on ordinary code', () => {
   it('changes nothing in the Python standard library or typescript.js', () => {
-    const stdlib = execFileSync('/usr/bin/python3', ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' }).trim();
+    const stdlib = execFileSync(
+      '/usr/bin/python3',
+      ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'],
+      { encoding: 'utf8' },
+    ).trim();
     const texts = readdirSync(stdlib)
       .filter((f) => f.endsWith('.py'))
       .map((f) => readFileSync(path.join(stdlib, f), 'utf8'));

@@ -19,47 +19,76 @@ const GOLDEN = path.join(RENDER, 'golden');
 // The interpreter matrix (scripts/test-matrix.mjs) runs these on every Python it tests.
 const python = process.env.TRACEFIX_TEST_PYTHON ?? '/usr/bin/python3';
 
-describe.each(['deep_change', 'nested_objects', 'separators', 'closures'])('golden NExT: render/%s', (name) => {
-  for (const engine of ['fast', 'step'] as const) {
-    it(`${engine} engine`, async () => {
-      const trace = await recordTrace({ target: { kind: 'script', path: `${name}.py` }, cwd: RENDER, engine, python });
-      const golden = goldenFile(GOLDEN, name, trace.interpreter.version, engine);
-      const text = renderNext(trace).text;
-      if (process.env.UPDATE_GOLDEN && engine === 'fast') {
-        mkdirSync(GOLDEN, { recursive: true });
-        writeFileSync(golden, text);
-      }
-      expect(existsSync(golden), `missing golden file ${golden}`).toBe(true);
-      expect(text).toBe(readFileSync(golden, 'utf8'));
-      // The format, whatever the program: every entry ends with `;`, no memory address anywhere.
-      for (const line of text.split('\n')) {
-        const comment = / {2}# (\(\d+\) .*)$/.exec(line)?.[1];
-        if (comment) expect(comment.endsWith(';'), line).toBe(true);
-      }
-      expect(text).not.toMatch(/0x[0-9a-f]{6,}/);
-    });
-  }
-});
+describe.each(['deep_change', 'nested_objects', 'separators', 'closures'])(
+  'golden NExT: render/%s',
+  (name) => {
+    for (const engine of ['fast', 'step'] as const) {
+      it(`${engine} engine`, async () => {
+        const trace = await recordTrace({
+          target: { kind: 'script', path: `${name}.py` },
+          cwd: RENDER,
+          engine,
+          python,
+        });
+        const golden = goldenFile(GOLDEN, name, trace.interpreter.version, engine);
+        const text = renderNext(trace).text;
+        if (process.env.UPDATE_GOLDEN && engine === 'fast') {
+          mkdirSync(GOLDEN, { recursive: true });
+          writeFileSync(golden, text);
+        }
+        expect(existsSync(golden), `missing golden file ${golden}`).toBe(true);
+        expect(text).toBe(readFileSync(golden, 'utf8'));
+        // The format, whatever the program: every entry ends with `;`, no memory address anywhere.
+        for (const line of text.split('\n')) {
+          const comment = / {2}# (\(\d+\) .*)$/.exec(line)?.[1];
+          if (comment) expect(comment.endsWith(';'), line).toBe(true);
+        }
+        expect(text).not.toMatch(/0x[0-9a-f]{6,}/);
+      });
+    }
+  },
+);
 
 describe('partial and long runs', () => {
   it('a timeout: the header says where and why it stopped, and only then "may not terminate"', async () => {
-    const trace = await recordTrace({ target: { kind: 'script', path: 'infinite_loop.py' }, cwd: PROGRAMS, python, limits: { timeoutMs: 6000, maxSteps: 2000 } });
+    const trace = await recordTrace({
+      target: { kind: 'script', path: 'infinite_loop.py' },
+      cwd: PROGRAMS,
+      python,
+      limits: { timeoutMs: 6000, maxSteps: 2000 },
+    });
     expect(trace.outcome.status).toBe('timeout');
     const r = renderNext(trace, { budget: 400 });
     const [first] = r.text.split('\n');
-    expect(first).toMatch(/^# Partial trace: the program was stopped by the 6 s timeout at infinite_loop\.py:[23], after step \(\d+\)\.$/);
+    expect(first).toMatch(
+      /^# Partial trace: the program was stopped by the 6 s timeout at infinite_loop\.py:[23], after step \(\d+\)\.$/,
+    );
     expect(r.tokens).toBeLessThanOrEqual(400);
     expect(traceFailure(trace)).toBe('timed out after 6 s (the program may not terminate)');
   });
 
   it('a long run keeps its head and tail; the gap is counted on the lines that ran in it', async () => {
-    const trace = await recordTrace({ target: { kind: 'script', path: 'long_gap.py' }, cwd: RENDER, python, limits: { maxSteps: 400 } });
+    const trace = await recordTrace({
+      target: { kind: 'script', path: 'long_gap.py' },
+      cwd: RENDER,
+      python,
+      limits: { maxSteps: 400 },
+    });
     const gap = trace.elided!;
     expect(gap.events).toBeGreaterThan(0);
     const r = renderNext(trace);
-    expect(r.text).toMatch(new RegExp(`^# Long run: ${gap.events} events \\(${gap.steps} steps\\) between step \\(\\d+\\) and step \\(\\d+\\) were not recorded;`, 'm'));
+    expect(r.text).toMatch(
+      new RegExp(
+        `^# Long run: ${gap.events} events \\(${gap.steps} steps\\) between step \\(\\d+\\) and step \\(\\d+\\) were not recorded;`,
+        'm',
+      ),
+    );
     for (const l of gap.lines) {
-      const source = r.text.split('\n').find((s) => s.startsWith(l.line === 4 ? '    for i in range(n):' : '        acc += i % 7'));
+      const source = r.text
+        .split('\n')
+        .find((s) =>
+          s.startsWith(l.line === 4 ? '    for i in range(n):' : '        acc += i % 7'),
+        );
       expect(source, `line ${l.line}`).toContain(`${l.count} more runs not recorded);`);
     }
     // Nothing about the run's end was lost: the return value and the failing assert.
@@ -80,15 +109,29 @@ describe('partial and long runs', () => {
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     for (const size of [300_000, 600_000]) {
       const literal = 'abcdefgh'.repeat(size / 8);
-      writeFileSync(path.join(dir, 'long_line.py'), `data = "${literal}"\nn = len(data)\nassert n == 0, n\n`);
-      const trace = await recordTrace({ target: { kind: 'script', path: 'long_line.py' }, cwd: dir, python });
+      writeFileSync(
+        path.join(dir, 'long_line.py'),
+        `data = "${literal}"\nn = len(data)\nassert n == 0, n\n`,
+      );
+      const trace = await recordTrace({
+        target: { kind: 'script', path: 'long_line.py' },
+        cwd: dir,
+        python,
+      });
       const started = performance.now();
       const r = renderNext(trace);
       const ms = performance.now() - started;
-      console.log(`renderNext of a ${size / 1000} KB line: ${ms.toFixed(0)} ms, ${r.tokens} tokens`);
+      console.log(
+        `renderNext of a ${size / 1000} KB line: ${ms.toFixed(0)} ms, ${r.tokens} tokens`,
+      );
       expect(r.tokens).toBeLessThanOrEqual(6000);
       expect(r.tokens).toBe(countTokens(r.text));
-      expect(r.text).toMatch(new RegExp(`^data = "abcdefgh.*<\\.\\.\\. ${size + 9 - 400} more characters>  # \\(0\\) data='abcdefgh`, 'm'));
+      expect(r.text).toMatch(
+        new RegExp(
+          `^data = "abcdefgh.*<\\.\\.\\. ${size + 9 - 400} more characters>  # \\(0\\) data='abcdefgh`,
+          'm',
+        ),
+      );
       expect(r.text).toContain(`assert n == 0, n  # (2) __exception__ = AssertionError(${size});`);
     }
   });

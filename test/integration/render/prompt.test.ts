@@ -57,14 +57,19 @@ function section(text: string, title: string): string {
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'tfx-fractions-'));
-  const stdlib = execFileSync(python, ['-c', 'import fractions; print(fractions.__file__)'], { encoding: 'utf8' }).trim();
+  const stdlib = execFileSync(python, ['-c', 'import fractions; print(fractions.__file__)'], {
+    encoding: 'utf8',
+  }).trim();
   const original = readFileSync(stdlib, 'utf8');
   expect(original).toContain(CORRECT);
   source = original.replace(CORRECT, BUGGY);
   writeFileSync(path.join(dir, 'myfractions.py'), source);
   mkdirSync(path.join(dir, 'tests'));
   writeFileSync(path.join(dir, 'tests', 'test_frac.py'), TEST);
-  writeFileSync(path.join(dir, 'check.py'), "from myfractions import Fraction\n\napprox = Fraction('3.141592653589793').limit_denominator(10)\nassert approx == Fraction(22, 7), approx\n");
+  writeFileSync(
+    path.join(dir, 'check.py'),
+    "from myfractions import Fraction\n\napprox = Fraction('3.141592653589793').limit_denominator(10)\nassert approx == Fraction(22, 7), approx\n",
+  );
   trace = await recordTrace({ target: { kind: 'pytest', nodeId: NODE }, cwd: dir, python });
   expect(trace.outcome.status).toBe('exception');
   expect(trace.sources.map((s) => s.path).sort()).toEqual(['myfractions.py', 'tests/test_frac.py']);
@@ -75,35 +80,56 @@ afterAll(() => {
 });
 
 describe('NExT text of a real module', () => {
-  it.each([300, 600, 1000, 1500, 6000])('stays within a %i-token budget, failure first', (budget) => {
-    const r = renderNext(trace, { budget });
-    expect(r.tokens).toBeLessThanOrEqual(budget);
-    expect(r.tokens).toBe(countTokens(r.text));
-    // The failing assertion is always there.
-    expect(r.text).toContain('assert x.limit_denominator(den) == expected  # (');
-    expect(r.text).toContain('__exception__ = AssertionError(');
-    // Never whole files: functions that did not run are markers.
-    expect(r.text).not.toContain('def _floordiv(a, b):');
-    expect(r.text).toMatch(/^# \.\.\. lines \d+-\d+ not shown/m);
-    if (budget >= 1000) {
-      // The failing function, its values whole (never `Fraction(...`).
-      expect(r.text).toMatch(/^ {8}bound1 = Fraction\(p0\+k\*p1, q0\+k\*q1\) {2}# \(\d+\) bound1=Fraction\(25, 8\);$/m);
-      expect(r.text).toMatch(/^ {8}bound2 = Fraction\(p1, q1\) {2}# \(\d+\) bound2=Fraction\(22, 7\);$/m);
-      expect(r.text).toMatch(/^ {12}return bound1 {2}# \(\d+\) __return__=Fraction\(25, 8\);$/m);
-      expect(r.text).toContain(`        ${BUGGY}\n`);
-    }
-    if (r.stepsShown < r.totalSteps) expect(r.text).toMatch(new RegExp(`^# Not shown within the ${budget}-token budget: ${r.totalSteps - r.stepsShown} of ${r.totalSteps} steps`, 'm'));
-  });
+  it.each([300, 600, 1000, 1500, 6000])(
+    'stays within a %i-token budget, failure first',
+    (budget) => {
+      const r = renderNext(trace, { budget });
+      expect(r.tokens).toBeLessThanOrEqual(budget);
+      expect(r.tokens).toBe(countTokens(r.text));
+      // The failing assertion is always there.
+      expect(r.text).toContain('assert x.limit_denominator(den) == expected  # (');
+      expect(r.text).toContain('__exception__ = AssertionError(');
+      // Never whole files: functions that did not run are markers.
+      expect(r.text).not.toContain('def _floordiv(a, b):');
+      expect(r.text).toMatch(/^# \.\.\. lines \d+-\d+ not shown/m);
+      if (budget >= 1000) {
+        // The failing function, its values whole (never `Fraction(...`).
+        expect(r.text).toMatch(
+          /^ {8}bound1 = Fraction\(p0\+k\*p1, q0\+k\*q1\) {2}# \(\d+\) bound1=Fraction\(25, 8\);$/m,
+        );
+        expect(r.text).toMatch(
+          /^ {8}bound2 = Fraction\(p1, q1\) {2}# \(\d+\) bound2=Fraction\(22, 7\);$/m,
+        );
+        expect(r.text).toMatch(/^ {12}return bound1 {2}# \(\d+\) __return__=Fraction\(25, 8\);$/m);
+        expect(r.text).toContain(`        ${BUGGY}\n`);
+      }
+      if (r.stepsShown < r.totalSteps)
+        expect(r.text).toMatch(
+          new RegExp(
+            `^# Not shown within the ${budget}-token budget: ${r.totalSteps - r.stepsShown} of ${r.totalSteps} steps`,
+            'm',
+          ),
+        );
+    },
+  );
 });
 
 describe('the prompt', () => {
   it("holds the failing function's code, the right test, pytest's report and the trace, within the budgets", async () => {
-    const { messages } = await buildFixPrompt({ recordOptions: { target: { kind: 'pytest', nodeId: NODE }, cwd: dir, python }, trace, budget: 1500 });
+    const { messages } = await buildFixPrompt({
+      recordOptions: { target: { kind: 'pytest', nodeId: NODE }, cwd: dir, python },
+      trace,
+      budget: 1500,
+    });
     const user = messages.find((m) => m.role === 'user')!.content;
     const task = section(user, 'Task');
-    expect(task).toContain('Failing test: TestLimit::test_pi[10-expected0] (tests/test_frac.py)\n    assert x.limit_denominator(den) == expected');
+    expect(task).toContain(
+      'Failing test: TestLimit::test_pi[10-expected0] (tests/test_frac.py)\n    assert x.limit_denominator(den) == expected',
+    );
     expect(task).not.toContain('355, 113');
-    expect(task).toContain('Function under test: Fraction.limit_denominator(self, max_denominator=1000000) (myfractions.py)');
+    expect(task).toContain(
+      'Function under test: Fraction.limit_denominator(self, max_denominator=1000000) (myfractions.py)',
+    );
     expect(task).toContain('Closest Fraction to self with denominator at most max_denominator.');
     const failure = section(user, 'Failure');
     expect(failure).toContain('E       assert Fraction(25, 8) == Fraction(22, 7)');
@@ -130,11 +156,19 @@ describe('the prompt', () => {
   });
 
   it("for a script: the program's traceback and the function its failing line called", async () => {
-    const script = await recordTrace({ target: { kind: 'script', path: 'check.py' }, cwd: dir, python });
+    const script = await recordTrace({
+      target: { kind: 'script', path: 'check.py' },
+      cwd: dir,
+      python,
+    });
     const error = traceErrorText(script);
-    expect(error).toMatch(/^Traceback \(most recent call last\):\n {2}File ".*check\.py", line 4, in <module>\n/);
+    expect(error).toMatch(
+      /^Traceback \(most recent call last\):\n {2}File ".*check\.py", line 4, in <module>\n/,
+    );
     expect(error).toMatch(/AssertionError: 25\/8$/);
     const task = taskOf(script, promptFiles(script))!;
-    expect(task.split('\n')[0]).toBe('Function under test: Fraction.limit_denominator(self, max_denominator=1000000) (myfractions.py)');
+    expect(task.split('\n')[0]).toBe(
+      'Function under test: Fraction.limit_denominator(self, max_denominator=1000000) (myfractions.py)',
+    );
   }, 60_000);
 });

@@ -43,7 +43,9 @@ beforeEach(async () => {
   dc = new DebugClient('node', ADAPTER, 'tracefix-replay', { cwd: ROOT }, true);
   dc.defaultTimeout = 10_000;
   positions = [];
-  dc.on('tracefix/position', (e: DebugProtocol.Event) => positions.push(e.body as (typeof positions)[number]));
+  dc.on('tracefix/position', (e: DebugProtocol.Event) =>
+    positions.push(e.body as (typeof positions)[number]),
+  );
   await dc.start();
 });
 
@@ -51,11 +53,20 @@ afterEach(async () => {
   await dc.stop();
 });
 
-async function launch(args: Record<string, unknown>, breakpoints: Array<{ path: string; lines: number[] }> = []) {
+async function launch(
+  args: Record<string, unknown>,
+  breakpoints: Array<{ path: string; lines: number[] }> = [],
+) {
   const stopped = dc.waitForEvent('stopped');
   const bps = dc.waitForEvent('initialized').then(async () => {
     const out = [];
-    for (const b of breakpoints) out.push(await dc.setBreakpointsRequest({ source: { path: b.path }, breakpoints: b.lines.map((line) => ({ line })) }));
+    for (const b of breakpoints)
+      out.push(
+        await dc.setBreakpointsRequest({
+          source: { path: b.path },
+          breakpoints: b.lines.map((line) => ({ line })),
+        }),
+      );
     await dc.configurationDoneRequest();
     return out;
   });
@@ -81,7 +92,14 @@ async function locals(frameId: number, scope = 'Locals'): Promise<Record<string,
 
 type Motion = 'next' | 'stepIn' | 'stepOut' | 'stepBack' | 'continue' | 'reverseContinue';
 
-async function move(motion: Motion): Promise<{ reason: string; line: number; locals: Record<string, string>; event: DebugProtocol.Event }> {
+async function move(
+  motion: Motion,
+): Promise<{
+  reason: string;
+  line: number;
+  locals: Record<string, string>;
+  event: DebugProtocol.Event;
+}> {
   const stopped = dc.waitForEvent('stopped');
   const requests = {
     next: () => dc.nextRequest(THREAD),
@@ -108,7 +126,9 @@ describe('replay adapter over DAP', () => {
       supportsGotoTargetsRequest: true,
       supportsExceptionInfoRequest: true,
       supportsTerminateRequest: true,
-      exceptionBreakpointFilters: [{ filter: 'exceptions', label: 'Recorded exceptions', default: true }],
+      exceptionBreakpointFilters: [
+        { filter: 'exceptions', label: 'Recorded exceptions', default: true },
+      ],
     });
   });
 
@@ -117,7 +137,11 @@ describe('replay adapter over DAP', () => {
     expect(reason).toBe('entry');
     const threads = await dc.threadsRequest();
     expect(threads.body.threads).toEqual([{ id: 1, name: 'recording' }]);
-    expect((await top()).frame).toMatchObject({ name: '<module>', line: 1, source: { path: FACTORIAL } });
+    expect((await top()).frame).toMatchObject({
+      name: '<module>',
+      line: 1,
+      source: { path: FACTORIAL },
+    });
     await move('stepIn');
     const inCall = await move('stepIn');
     expect([inCall.reason, inCall.line, inCall.locals]).toEqual(['step', 1, { n: '4' }]);
@@ -126,13 +150,19 @@ describe('replay adapter over DAP', () => {
       ['factorial (call 1 of 4)', 1],
       ['<module>', 7],
     ]);
-    expect(positions.at(-1)).toMatchObject({ index: 2, file: 'factorial.py', line: 1, reason: 'step' });
+    expect(positions.at(-1)).toMatchObject({
+      index: 2,
+      file: 'factorial.py',
+      line: 1,
+      reason: 'step',
+    });
   });
 
   it('hits a breakpoint, steps out of a recursion level, steps back and reverse-continues', async () => {
-    const { reason, bpResponses } = await launch({ trace: fixturePath('factorial'), sourceRoot: FIXTURE_SRC, stopOnEntry: false }, [
-      { path: FACTORIAL, lines: [3, 6] },
-    ]);
+    const { reason, bpResponses } = await launch(
+      { trace: fixturePath('factorial'), sourceRoot: FIXTURE_SRC, stopOnEntry: false },
+      [{ path: FACTORIAL, lines: [3, 6] }],
+    );
     expect(bpResponses[0]?.body.breakpoints.map((b) => [b.line, b.verified, b.message])).toEqual([
       [3, true, undefined],
       [6, false, 'never executed in this recording'],
@@ -147,7 +177,11 @@ describe('replay adapter over DAP', () => {
     expect([out.reason, out.line, out.locals]).toEqual(['step', 4, { n: '2' }]);
     // Stepping back over the call passes the breakpoint inside it, so it stops there (as a step would).
     const backIntoBp = await move('stepBack');
-    expect([backIntoBp.reason, backIntoBp.line, backIntoBp.locals]).toEqual(['breakpoint', 3, { n: '1' }]);
+    expect([backIntoBp.reason, backIntoBp.line, backIntoBp.locals]).toEqual([
+      'breakpoint',
+      3,
+      { n: '1' },
+    ]);
     await move('stepOut');
     await dc.setBreakpointsRequest({ source: { path: FACTORIAL }, breakpoints: [] });
     const back = await move('stepBack');
@@ -160,24 +194,43 @@ describe('replay adapter over DAP', () => {
   });
 
   it('reverse-continues to the previous hit of a loop breakpoint and stops at the recorded exception', async () => {
-    const { reason } = await launch({ trace: fixturePath('average_bug'), sourceRoot: FIXTURE_SRC, stopOnEntry: false });
+    const { reason } = await launch({
+      trace: fixturePath('average_bug'),
+      sourceRoot: FIXTURE_SRC,
+      stopOnEntry: false,
+    });
     expect(reason).toBe('exception');
     const here = await top();
-    expect([here.frame.line, here.locals]).toEqual([4, { values: '[3, 5, 8]', total: '16', i: '3' }]);
+    expect([here.frame.line, here.locals]).toEqual([
+      4,
+      { values: '[3, 5, 8]', total: '16', i: '3' },
+    ]);
     const info = await dc.exceptionInfoRequest(THREAD);
-    expect(info.body).toMatchObject({ exceptionId: 'IndexError', description: 'list index out of range', breakMode: 'unhandled' });
+    expect(info.body).toMatchObject({
+      exceptionId: 'IndexError',
+      description: 'list index out of range',
+      breakMode: 'unhandled',
+    });
     expect(info.body.details?.stackTrace).toContain('File "average_bug.py", line 10, in main');
 
     await dc.setBreakpointsRequest({ source: { path: AVERAGE }, breakpoints: [{ line: 4 }] });
     const prev = await move('reverseContinue');
-    expect([prev.reason, prev.line, prev.locals]).toEqual(['breakpoint', 4, { values: '[3, 5, 8]', total: '16', i: '2' }]);
+    expect([prev.reason, prev.line, prev.locals]).toEqual([
+      'breakpoint',
+      4,
+      { values: '[3, 5, 8]', total: '16', i: '2' },
+    ]);
     const prev2 = await move('reverseContinue');
     expect(prev2.locals.total).toBe('8');
     const exc = await move('continue');
     expect([exc.reason, exc.line]).toEqual(['breakpoint', 4]);
     expect((await move('continue')).reason).toBe('exception');
     const end = await move('continue');
-    expect([end.reason, end.line, stoppedBody(end.event).description]).toEqual(['end', 14, 'End of recording']);
+    expect([end.reason, end.line, stoppedBody(end.event).description]).toEqual([
+      'end',
+      14,
+      'End of recording',
+    ]);
   });
 
   it('does not stop at recorded exceptions when the filter is off', async () => {
@@ -186,15 +239,24 @@ describe('replay adapter over DAP', () => {
       await dc.setExceptionBreakpointsRequest({ filters: [] });
       await dc.configurationDoneRequest();
     });
-    await dc.launch({ trace: fixturePath('average_bug'), sourceRoot: FIXTURE_SRC, stopOnEntry: false });
+    await dc.launch({
+      trace: fixturePath('average_bug'),
+      sourceRoot: FIXTURE_SRC,
+      stopOnEntry: false,
+    });
     await config;
     expect(stoppedBody(await stopped).reason).toBe('end');
   });
 
   it('evaluates recorded names only, in the selected frame, and expands structured values', async () => {
-    await launch({ trace: fixturePath('average_bug'), sourceRoot: FIXTURE_SRC, stopOnEntry: false });
+    await launch({
+      trace: fixturePath('average_bug'),
+      sourceRoot: FIXTURE_SRC,
+      stopOnEntry: false,
+    });
     const { frames } = await top();
-    const ev = (expression: string, frameId?: number, context = 'repl') => dc.evaluateRequest({ expression, frameId, context });
+    const ev = (expression: string, frameId?: number, context = 'repl') =>
+      dc.evaluateRequest({ expression, frameId, context });
     expect((await ev('i', frames[0]!.id)).body.result).toBe('3');
     expect((await ev('total', frames[0]!.id, 'hover')).body.result).toBe('16');
     expect((await ev('scores', frames[1]!.id)).body.result).toBe('[3, 5, 8]');
@@ -212,21 +274,34 @@ describe('replay adapter over DAP', () => {
   });
 
   it('expands nested and truncated values and shows module globals from a function frame', async () => {
-    await launch({ trace: fixturePath('nested'), sourceRoot: FIXTURE_SRC, stopOnEntry: false }, [{ path: NESTED, lines: [21] }]);
+    await launch({ trace: fixturePath('nested'), sourceRoot: FIXTURE_SRC, stopOnEntry: false }, [
+      { path: NESTED, lines: [21] },
+    ]);
     const { frame } = await top();
     expect(frame.line).toBe(21);
     const scopes = await dc.scopesRequest({ frameId: frame.id });
     expect(scopes.body.scopes.map((s) => s.name)).toEqual(['Locals', 'Globals']);
     expect(await locals(frame.id, 'Globals')).toMatchObject({ LIMIT: '3' });
-    const vars = (await dc.variablesRequest({ variablesReference: scopes.body.scopes[0]!.variablesReference })).body.variables;
-    const byName = (list: DebugProtocol.Variable[], name: string) => list.find((v) => v.name === name) as DebugProtocol.Variable;
-    const summary = await dc.variablesRequest({ variablesReference: byName(vars, 'summary').variablesReference });
+    const vars = (
+      await dc.variablesRequest({ variablesReference: scopes.body.scopes[0]!.variablesReference })
+    ).body.variables;
+    const byName = (list: DebugProtocol.Variable[], name: string) =>
+      list.find((v) => v.name === name) as DebugProtocol.Variable;
+    const summary = await dc.variablesRequest({
+      variablesReference: byName(vars, 'summary').variablesReference,
+    });
     expect(summary.body.variables.map((v) => v.name)).toEqual(["'count'", "'squares'", "'range'"]);
-    const squares = await dc.variablesRequest({ variablesReference: byName(summary.body.variables, "'squares'").variablesReference });
+    const squares = await dc.variablesRequest({
+      variablesReference: byName(summary.body.variables, "'squares'").variablesReference,
+    });
     expect(squares.body.variables.map((v) => v.value)).toEqual(['4', '9']);
-    const words = await dc.variablesRequest({ variablesReference: byName(vars, 'words').variablesReference });
+    const words = await dc.variablesRequest({
+      variablesReference: byName(vars, 'words').variablesReference,
+    });
     expect(words.body.variables.map((v) => v.value)).toEqual(["'a, b'", `"it's"`, "'x]'"]);
-    const big = (await dc.variablesRequest({ variablesReference: byName(vars, 'big').variablesReference })).body.variables;
+    const big = (
+      await dc.variablesRequest({ variablesReference: byName(vars, 'big').variablesReference })
+    ).body.variables;
     expect(big.length).toBe(32);
     expect(big.at(-1)).toMatchObject({ name: '…', variablesReference: 0 });
     expect(byName(vars, 'data').variablesReference).toBeGreaterThan(0);
@@ -234,7 +309,9 @@ describe('replay adapter over DAP', () => {
   });
 
   it('restarts a frame, jumps with goto targets and with tracefix/goto, and follows with tracefix/position', async () => {
-    await launch({ trace: fixturePath('factorial'), sourceRoot: FIXTURE_SRC, stopOnEntry: false }, [{ path: FACTORIAL, lines: [3] }]);
+    await launch({ trace: fixturePath('factorial'), sourceRoot: FIXTURE_SRC, stopOnEntry: false }, [
+      { path: FACTORIAL, lines: [3] },
+    ]);
     const { frames } = await top();
     const stopped = dc.waitForEvent('stopped');
     await dc.restartFrameRequest({ frameId: frames[2]!.id }); // factorial(3)
@@ -254,9 +331,18 @@ describe('replay adapter over DAP', () => {
     const res = await dc.customRequest('tracefix/goto', { index: 18 });
     expect(res.body).toEqual({ index: 18 });
     expect(stoppedBody(await customStop).reason).toBe('goto');
-    expect((await position).body).toMatchObject({ index: 18, file: 'factorial.py', line: 7, path: FACTORIAL, eventCount: 21, atEnd: false });
+    expect((await position).body).toMatchObject({
+      index: 18,
+      file: 'factorial.py',
+      line: 7,
+      path: FACTORIAL,
+      eventCount: 21,
+      atEnd: false,
+    });
     expect((await top()).locals).toMatchObject({ result: '24' });
-    await expect(dc.customRequest('tracefix/goto', { index: 99 })).rejects.toThrow(/no event with index 99/);
+    await expect(dc.customRequest('tracefix/goto', { index: 99 })).rejects.toThrow(
+      /no event with index 99/,
+    );
   });
 
   it('shows the recorded program output once the replay passes it', async () => {
@@ -274,9 +360,15 @@ describe('replay adapter over DAP', () => {
       expect(frame.source?.path).toBeUndefined();
       const ref = frame.source?.sourceReference ?? 0;
       expect(ref).toBeGreaterThan(0);
-      const src = await dc.sourceRequest({ sourceReference: ref, source: { sourceReference: ref } });
+      const src = await dc.sourceRequest({
+        sourceReference: ref,
+        source: { sourceReference: ref },
+      });
       expect(src.body.content).toBe(readFileSync(FACTORIAL, 'utf8'));
-      const bp = await dc.setBreakpointsRequest({ source: { sourceReference: ref, name: 'factorial.py' }, breakpoints: [{ line: 4 }] });
+      const bp = await dc.setBreakpointsRequest({
+        source: { sourceReference: ref, name: 'factorial.py' },
+        breakpoints: [{ line: 4 }],
+      });
       expect(bp.body.breakpoints[0]?.verified).toBe(true);
     } finally {
       rmSync(empty, { recursive: true, force: true });
@@ -284,16 +376,21 @@ describe('replay adapter over DAP', () => {
   });
 
   it('uses trace.program.root when no sourceRoot is given (traceObject launch)', async () => {
-    const trace: Trace = { ...loadFixture('nested'), program: { ...loadFixture('nested').program, root: FIXTURE_SRC } };
+    const trace: Trace = {
+      ...loadFixture('nested'),
+      program: { ...loadFixture('nested').program, root: FIXTURE_SRC },
+    };
     await launch({ traceObject: trace });
     expect((await top()).frame.source?.path).toBe(NESTED);
   });
 
   it('answers a launch on a missing trace with a clear error', async () => {
     await dc.initializeRequest();
-    await expect(dc.launchRequest({ trace: path.join(ROOT, 'no-such-trace.json') } as DebugProtocol.LaunchRequestArguments)).rejects.toThrow(
-      /Cannot read the trace file/,
-    );
+    await expect(
+      dc.launchRequest({
+        trace: path.join(ROOT, 'no-such-trace.json'),
+      } as DebugProtocol.LaunchRequestArguments),
+    ).rejects.toThrow(/Cannot read the trace file/);
   });
 
   it('terminates on request', async () => {

@@ -29,8 +29,19 @@ describe.each(CASES)('golden NExT: $name', ({ name, target, stdin }) => {
   for (const engine of ['fast', 'step'] as const) {
     it(`${engine} engine`, async () => {
       // The stepping engine stops on every line: on pure-Python pydevd (3.12+) that takes a while.
-      const trace = await recordTrace({ target, cwd: PROGRAMS, engine, stdin, limits: { timeoutMs: 90_000 } });
-      const golden = goldenFile(path.join(PROGRAMS, 'golden'), name, trace.interpreter.version, engine);
+      const trace = await recordTrace({
+        target,
+        cwd: PROGRAMS,
+        engine,
+        stdin,
+        limits: { timeoutMs: 90_000 },
+      });
+      const golden = goldenFile(
+        path.join(PROGRAMS, 'golden'),
+        name,
+        trace.interpreter.version,
+        engine,
+      );
       const text = renderNext(trace).text;
       if (process.env.UPDATE_GOLDEN && engine === 'fast') writeFileSync(golden, text);
       expect(existsSync(golden), `missing golden file ${golden}`).toBe(true);

@@ -11,13 +11,18 @@ const script = (p: string) => ({ kind: 'script' as const, path: p });
 
 async function noProcessesLeft(needle: string, parentPid?: number): Promise<void> {
   // Reaping is asynchronous for the grandchildren; give the kernel a moment.
-  for (let i = 0; i < 20 && processesMentioning(needle, parentPid).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 20 && processesMentioning(needle, parentPid).length > 0; i++)
+    await new Promise((r) => setTimeout(r, 100));
   expect(processesMentioning(needle, parentPid)).toEqual([]);
 }
 
 describe('limits and hygiene', () => {
   it('an infinite loop runs until the timeout; the trace keeps its head and its last events, and nothing is left running', async () => {
-    const t = await recordTrace({ target: script('infinite_loop.py'), cwd: PROGRAMS, limits: { maxSteps: 3000, timeoutMs: 6000 } });
+    const t = await recordTrace({
+      target: script('infinite_loop.py'),
+      cwd: PROGRAMS,
+      limits: { maxSteps: 3000, timeoutMs: 6000 },
+    });
     expect(t.outcome.status).toBe('timeout');
     expect(t.outcome.partial).toBe(true);
     expect(t.outcome.exitCode).toBeNull();
@@ -35,8 +40,15 @@ describe('limits and hygiene', () => {
 
   it('the wall-clock timeout ends a slow program with a partial trace', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tfx-'));
-    writeFileSync(path.join(dir, 'slow.py'), 'import time\nn = 0\nwhile True:\n    time.sleep(0.05)\n    n += 1\n');
-    const t = await recordTrace({ target: script('slow.py'), cwd: dir, limits: { timeoutMs: 6000 } });
+    writeFileSync(
+      path.join(dir, 'slow.py'),
+      'import time\nn = 0\nwhile True:\n    time.sleep(0.05)\n    n += 1\n',
+    );
+    const t = await recordTrace({
+      target: script('slow.py'),
+      cwd: dir,
+      limits: { timeoutMs: 6000 },
+    });
     expect(t.outcome.status).toBe('timeout');
     expect(t.outcome.partial).toBe(true);
     expect(t.events.some((e) => e.changed.n === '1')).toBe(true);
@@ -46,23 +58,41 @@ describe('limits and hygiene', () => {
   it('records made just before the program blocks (sleep, I/O) are delivered by the timeout', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tfx-'));
     writeFileSync(path.join(dir, 'blocked.py'), 'x = 1\ny = 2\nimport time\ntime.sleep(60)\n');
-    const t = await recordTrace({ target: script('blocked.py'), cwd: dir, limits: { timeoutMs: 6000 } });
+    const t = await recordTrace({
+      target: script('blocked.py'),
+      cwd: dir,
+      limits: { timeoutMs: 6000 },
+    });
     expect(t.outcome.status).toBe('timeout');
-    expect(t.events.filter((e) => e.kind === 'line').map((e) => [e.line, e.changed])).toEqual([[1, { x: '1' }], [2, { y: '2' }], [3, {}], [4, {}]]);
+    expect(t.events.filter((e) => e.kind === 'line').map((e) => [e.line, e.changed])).toEqual([
+      [1, { x: '1' }],
+      [2, { y: '2' }],
+      [3, {}],
+      [4, {}],
+    ]);
     await noProcessesLeft(path.join(dir, 'blocked.py'));
   });
 
   it('a program stuck in one long C call (holding the GIL) still ends at the timeout with a partial trace', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tfx-'));
     writeFileSync(path.join(dir, 'hog.py'), 'x = 1\ntotal = sum(range(10**10))\n');
-    const t = await recordTrace({ target: script('hog.py'), cwd: dir, limits: { timeoutMs: 6000 } });
+    const t = await recordTrace({
+      target: script('hog.py'),
+      cwd: dir,
+      limits: { timeoutMs: 6000 },
+    });
     expect(t.outcome).toMatchObject({ status: 'timeout', partial: true, exitCode: null });
     await noProcessesLeft(path.join(dir, 'hog.py'));
   });
 
   it('aborting rejects with CancelledError and kills the debuggee and the adapter', async () => {
     const ac = new AbortController();
-    const p = recordTrace({ target: script('infinite_loop.py'), cwd: PROGRAMS, limits: { maxSteps: 1e9, timeoutMs: 60_000 }, signal: ac.signal });
+    const p = recordTrace({
+      target: script('infinite_loop.py'),
+      cwd: PROGRAMS,
+      limits: { maxSteps: 1e9, timeoutMs: 60_000 },
+      signal: ac.signal,
+    });
     setTimeout(() => ac.abort(), 2500);
     await expect(p).rejects.toBeInstanceOf(CancelledError);
     await noProcessesLeft(path.join(PROGRAMS, 'infinite_loop.py'));
@@ -71,7 +101,11 @@ describe('limits and hygiene', () => {
   });
 
   it('a 1,000,000-element list is recorded as a bounded repr', async () => {
-    const t = await recordTrace({ target: script('big_list.py'), cwd: PROGRAMS, limits: { reprLength: 80 } });
+    const t = await recordTrace({
+      target: script('big_list.py'),
+      cwd: PROGRAMS,
+      limits: { reprLength: 80 },
+    });
     const data = t.events.find((e) => e.changed.data)?.changed.data ?? '';
     expect(data.length).toBeLessThanOrEqual(100);
     expect(data).toMatch(/^\[0, 1, 2, .*\.\.\.\(\d+ more\)\]$/);
@@ -81,7 +115,11 @@ describe('limits and hygiene', () => {
   it('captures stdout and stderr interleaved with the events, in program order', async () => {
     const t = await recordTrace({ target: script('print_order.py'), cwd: PROGRAMS });
     const texts = t.output.map((o) => [o.stream, o.text.trim()]);
-    expect(texts).toEqual([['stdout', 'one'], ['stderr', 'two'], ['stdout', 'three']]);
+    expect(texts).toEqual([
+      ['stdout', 'one'],
+      ['stderr', 'two'],
+      ['stdout', 'three'],
+    ]);
     const xEvents = t.events.filter((e) => e.changed.x !== undefined).map((e) => e.index);
     const [one, two, three] = t.output;
     expect(one!.afterEvent).toBeLessThanOrEqual(xEvents[0]!);
@@ -97,29 +135,52 @@ describe('limits and hygiene', () => {
   });
 
   it('a syntax error gives a UserError with file:line and no trace', async () => {
-    const e = await recordTrace({ target: script('syntax_error.py'), cwd: PROGRAMS }).catch((x: unknown) => x);
+    const e = await recordTrace({ target: script('syntax_error.py'), cwd: PROGRAMS }).catch(
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(UserError);
     expect((e as UserError).code).toBe('syntax-error');
     expect((e as UserError).message).toMatch(/^syntax_error\.py:1: SyntaxError/);
   });
 
   it('a missing file gives a UserError', async () => {
-    const e = await recordTrace({ target: script('missing.py'), cwd: PROGRAMS }).catch((x: unknown) => x);
+    const e = await recordTrace({ target: script('missing.py'), cwd: PROGRAMS }).catch(
+      (x: unknown) => x,
+    );
     expect((e as UserError).code).toBe('file-not-found');
   });
 
   it('records recursion depth and per-call numbering', async () => {
     const t = await recordTrace({ target: script('recursion.py'), cwd: PROGRAMS });
     const calls = t.events.filter((e) => e.kind === 'call' && e.function === 'factorial');
-    expect(calls.map((c) => [c.depth, c.callIndex, c.changed.n])).toEqual([[1, 1, '4'], [2, 2, '3'], [3, 3, '2'], [4, 4, '1']]);
+    expect(calls.map((c) => [c.depth, c.callIndex, c.changed.n])).toEqual([
+      [1, 1, '4'],
+      [2, 2, '3'],
+      [3, 3, '2'],
+      [4, 4, '1'],
+    ]);
     const returns = t.events.filter((e) => e.kind === 'return' && e.function === 'factorial');
-    expect(returns.map((r) => [r.depth, r.value])).toEqual([[4, '1'], [3, '2'], [2, '6'], [1, '24']]);
+    expect(returns.map((r) => [r.depth, r.value])).toEqual([
+      [4, '1'],
+      [3, '2'],
+      [2, '6'],
+      [1, '24'],
+    ]);
     expect(returns[0]!.parentCallId).toBe(calls[2]!.callId);
   });
 
   it('describes the uncaught exception in the outcome', async () => {
     const t = await recordTrace({ target: script('exceptions.py'), cwd: PROGRAMS });
-    expect(t.outcome).toMatchObject({ status: 'exception', exitCode: 1, exception: { type: 'ZeroDivisionError', message: 'division by zero', file: 'exceptions.py', line: 14 } });
+    expect(t.outcome).toMatchObject({
+      status: 'exception',
+      exitCode: 1,
+      exception: {
+        type: 'ZeroDivisionError',
+        message: 'division by zero',
+        file: 'exceptions.py',
+        line: 14,
+      },
+    });
     const caught = t.events.find((e) => e.kind === 'exception' && e.function === 'parse');
     expect(caught?.exception?.type).toBe('ValueError');
   });
@@ -127,7 +188,11 @@ describe('limits and hygiene', () => {
   it('runs a module with arguments', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tfx-'));
     writeFileSync(path.join(dir, 'greet.py'), 'import sys\nwho = sys.argv[1:]\n');
-    const t = await recordTrace({ target: { kind: 'module', module: 'greet' }, args: ['ada', 'bob'], cwd: dir });
+    const t = await recordTrace({
+      target: { kind: 'module', module: 'greet' },
+      args: ['ada', 'bob'],
+      cwd: dir,
+    });
     expect(t.events.find((e) => e.changed.who)?.changed.who).toBe("['ada', 'bob']");
   });
 
@@ -143,10 +208,21 @@ describe('limits and hygiene', () => {
     expect(t.interpreter.path).toBe('/usr/bin/python3');
 
     // No debugpy of its own: Tracefix's bundled debugpy 1.8 (bundled/libs) records it.
-    const bundled = await recordTrace({ target: script('recursion.py'), cwd: PROGRAMS, python: fake, env });
+    const bundled = await recordTrace({
+      target: script('recursion.py'),
+      cwd: PROGRAMS,
+      python: fake,
+      env,
+    });
     expect(bundled.interpreter.debugpyPath).toBe(path.resolve(__dirname, '../../../bundled/libs'));
 
-    const withPath = await recordTrace({ target: script('recursion.py'), cwd: PROGRAMS, python: fake, debugpyPath: '/usr/lib/python3/dist-packages', env });
+    const withPath = await recordTrace({
+      target: script('recursion.py'),
+      cwd: PROGRAMS,
+      python: fake,
+      debugpyPath: '/usr/lib/python3/dist-packages',
+      env,
+    });
     expect(withPath.interpreter.path).toBe(fake);
     expect(withPath.events.some((ev) => ev.changed.value === '24')).toBe(true);
   });

@@ -15,7 +15,9 @@ export const TEST_ID = 'tests/test_average.py::test_average';
 
 /** The fixed average.py, with `top` lines before the function, `body` lines (indented) before the
  * fixed return, and `main` replacing the `__main__` block's lines (indented by the caller). */
-export function averageWith(parts: { top?: string[]; body?: string[]; main?: string[] } = {}): string {
+export function averageWith(
+  parts: { top?: string[]; body?: string[]; main?: string[] } = {},
+): string {
   return [
     ...(parts.top ?? []),
     'def average(xs):',
@@ -39,8 +41,16 @@ export function averageWith(parts: { top?: string[]; body?: string[]; main?: str
 
 /** A model answer that replaces whole files. */
 export function answer(summary: string, files: Record<string, string>): string {
-  const blocks = Object.entries(files).map(([p, text]) => `\`\`\`python ${p}\n${text.replace(/\n$/, '')}\n\`\`\``);
-  return [`The function divides by len(xs) + 1 at step (8).`, `Summary: ${summary}`, '', ...blocks, ''].join('\n');
+  const blocks = Object.entries(files).map(
+    ([p, text]) => `\`\`\`python ${p}\n${text.replace(/\n$/, '')}\n\`\`\``,
+  );
+  return [
+    `The function divides by len(xs) + 1 at step (8).`,
+    `Summary: ${summary}`,
+    '',
+    ...blocks,
+    '',
+  ].join('\n');
 }
 
 export interface CliRun {
@@ -58,7 +68,12 @@ export class CliHarness {
   async build(): Promise<void> {
     this.buildDir = mkdtempSync(path.join(os.tmpdir(), 'tfx-verify-cli-'));
     this.cli = path.join(this.buildDir, 'cli.js');
-    await esbuild.build({ ...nodeBundle, absWorkingDir: ROOT, entryPoints: ['src/cli/main.ts'], outfile: this.cli });
+    await esbuild.build({
+      ...nodeBundle,
+      absWorkingDir: ROOT,
+      entryPoints: ['src/cli/main.ts'],
+      outfile: this.cli,
+    });
   }
 
   /** A fresh copy of `fixture` as <tmp>/<name>. */
@@ -71,10 +86,23 @@ export class CliHarness {
 
   run(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun> {
     const base = { ...process.env };
-    for (const k of ['OPENAI_API_KEY', 'TRACEFIX_BASE_URL', 'TRACEFIX_MODEL', 'TRACEFIX_DEBUG', 'TRACEFIX_SANDBOX']) delete base[k];
+    for (const k of [
+      'OPENAI_API_KEY',
+      'TRACEFIX_BASE_URL',
+      'TRACEFIX_MODEL',
+      'TRACEFIX_DEBUG',
+      'TRACEFIX_SANDBOX',
+    ])
+      delete base[k];
     // The interpreter with debugpy and pytest (the pyenv one first on PATH has neither).
     // The model the scripted server lists (test/support/openaiServer.ts).
-    const fullEnv = { ...base, TRACEFIX_PYTHON: '/usr/bin/python3', TRACEFIX_MODEL: 'test-model', PWD: cwd, ...env };
+    const fullEnv = {
+      ...base,
+      TRACEFIX_PYTHON: '/usr/bin/python3',
+      TRACEFIX_MODEL: 'test-model',
+      PWD: cwd,
+      ...env,
+    };
     return new Promise((resolve, reject) => {
       const p = spawn(process.execPath, [this.cli, ...args], { cwd, env: fullEnv });
       let stdout = '';
@@ -87,7 +115,12 @@ export class CliHarness {
   }
 
   /** `tracefix fix ARGS` in `cwd` against a server answering `answers` in turn. */
-  async fix(answers: string[], args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun & { server: OpenAIServer }> {
+  async fix(
+    answers: string[],
+    args: string[],
+    cwd: string,
+    env: Record<string, string> = {},
+  ): Promise<CliRun & { server: OpenAIServer }> {
     this.server = await startOpenAIServer(answers.map((a) => steps.answer(a)));
     const r = await this.run(['fix', ...args], cwd, { TRACEFIX_BASE_URL: this.server.url, ...env });
     return { ...r, server: this.server };

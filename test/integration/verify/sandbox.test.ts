@@ -2,7 +2,15 @@
 // private, a virtual environment inside the project still runs (bound read-only), an editable
 // install's path points at the patched copy, and a caller can bind an extra folder per call.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -13,7 +21,10 @@ import { copyWorkspace } from '../../../src/core/verify/workspaceCopy';
 import { snapshot } from '../../support/files';
 
 const FIXTURE = path.resolve(__dirname, '../../fixtures/fix/average');
-const FIXED = readFileSync(path.join(FIXTURE, 'average.py'), 'utf8').replace('(len(xs) + 1)', 'len(xs)');
+const FIXED = readFileSync(path.join(FIXTURE, 'average.py'), 'utf8').replace(
+  '(len(xs) + 1)',
+  'len(xs)',
+);
 let status: Extract<SandboxStatus, { available: true }>;
 let work: string;
 let user: string;
@@ -49,7 +60,12 @@ describe('sandboxed runs', () => {
       FIXED,
     ].join('\n');
     try {
-      const r = await verifyPatch({ target: { kind: 'script', path: 'average.py' }, cwd: user, files: [{ path: 'average.py', text: probe }], python: '/usr/bin/python3' });
+      const r = await verifyPatch({
+        target: { kind: 'script', path: 'average.py' },
+        cwd: user,
+        files: [{ path: 'average.py', text: probe }],
+        python: '/usr/bin/python3',
+      });
       expect(r.sandboxed).toBe(true);
       expect(r.output).toContain('LIST []');
       expect(r.output).toContain(`BLOCKED ${path.join(user, 'average.py')} Read-only file system`);
@@ -66,17 +82,33 @@ describe('sandboxed runs', () => {
   });
 
   it('a virtual environment inside the project runs (bound read-only) and an editable install imports the patched copy', async () => {
-    execFileSync('/usr/bin/python3', ['-m', 'venv', '--without-pip', '--system-site-packages', path.join(user, '.venv')]);
+    execFileSync('/usr/bin/python3', [
+      '-m',
+      'venv',
+      '--without-pip',
+      '--system-site-packages',
+      path.join(user, '.venv'),
+    ]);
     const venvPython = path.join(user, '.venv', 'bin', 'python');
-    const site = execFileSync(venvPython, ['-c', 'import site; print(site.getsitepackages()[0])'], { encoding: 'utf8' }).trim();
+    const site = execFileSync(venvPython, ['-c', 'import site; print(site.getsitepackages()[0])'], {
+      encoding: 'utf8',
+    }).trim();
     mkdirSync(path.join(user, 'src', 'calc'), { recursive: true });
-    writeFileSync(path.join(user, 'src', 'calc', '__init__.py'), 'def add(a, b):\n    return a - b\n');
+    writeFileSync(
+      path.join(user, 'src', 'calc', '__init__.py'),
+      'def add(a, b):\n    return a - b\n',
+    );
     // What `pip install -e .` leaves: a .pth naming the project's src folder.
     writeFileSync(path.join(site, 'calc-editable.pth'), `${path.join(user, 'src')}\n`);
-    writeFileSync(path.join(user, 'use_calc.py'), 'import calc, sys\nprint("FROM", calc.__file__)\nassert calc.add(1, 2) == 3\n');
+    writeFileSync(
+      path.join(user, 'use_calc.py'),
+      'import calc, sys\nprint("FROM", calc.__file__)\nassert calc.add(1, 2) == 3\n',
+    );
     const before = snapshot(path.join(user, 'src'));
     const r = await verifyPatch({
-      target: { kind: 'script', path: 'use_calc.py' }, cwd: user, python: venvPython,
+      target: { kind: 'script', path: 'use_calc.py' },
+      cwd: user,
+      python: venvPython,
       files: [{ path: 'src/calc/__init__.py', text: 'def add(a, b):\n    return a + b\n' }],
     });
     expect(r.failure).toBe('');
@@ -84,7 +116,12 @@ describe('sandboxed runs', () => {
     // The output names the user's paths, but the module came from the copy (the original still subtracts).
     expect(r.output).toContain(`FROM ${path.join(user, 'src', 'calc', '__init__.py')}`);
     expect(snapshot(path.join(user, 'src'))).toEqual(before);
-    const unpatched = await verifyPatch({ target: { kind: 'script', path: 'use_calc.py' }, cwd: user, python: venvPython, files: [] });
+    const unpatched = await verifyPatch({
+      target: { kind: 'script', path: 'use_calc.py' },
+      cwd: user,
+      python: venvPython,
+      files: [],
+    });
     expect(unpatched.failure).toBe('AssertionError');
   });
 
@@ -92,13 +129,32 @@ describe('sandboxed runs', () => {
     const copy = await copyWorkspace(user);
     const extra = mkdtempSync(path.join(os.tmpdir(), 'tfx-sock-'));
     try {
-      const wrap = sandboxWrapper(status, { masked: copy.originals, readWrite: [copy.dir], readOnly: [], cwd: copy.root });
+      const wrap = sandboxWrapper(status, {
+        masked: copy.originals,
+        readWrite: [copy.dir],
+        readOnly: [],
+        cwd: copy.root,
+      });
       const script = `open(${JSON.stringify(path.join(extra, 'hello'))}, "w").write("hi")`;
-      const withBind = await runProgram({ python: '/usr/bin/python3', argv: ['-c', script], cwd: copy.root, env: process.env, timeoutMs: 20_000, wrap: (c, a) => wrap(c, a, { readWrite: [extra] }) });
+      const withBind = await runProgram({
+        python: '/usr/bin/python3',
+        argv: ['-c', script],
+        cwd: copy.root,
+        env: process.env,
+        timeoutMs: 20_000,
+        wrap: (c, a) => wrap(c, a, { readWrite: [extra] }),
+      });
       expect(withBind.exitCode).toBe(0);
       expect(readFileSync(path.join(extra, 'hello'), 'utf8')).toBe('hi');
       rmSync(path.join(extra, 'hello'));
-      const without = await runProgram({ python: '/usr/bin/python3', argv: ['-c', script], cwd: copy.root, env: process.env, timeoutMs: 20_000, wrap });
+      const without = await runProgram({
+        python: '/usr/bin/python3',
+        argv: ['-c', script],
+        cwd: copy.root,
+        env: process.env,
+        timeoutMs: 20_000,
+        wrap,
+      });
       expect(without.exitCode).toBe(1);
       expect(without.output).toMatch(/No such file or directory/);
       expect(existsSync(path.join(extra, 'hello'))).toBe(false);

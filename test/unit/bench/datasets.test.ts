@@ -3,7 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultDataDir, loadHumanEvalFix, loadHumanEvalFixPlus } from '../../../src/core/bench/datasets';
+import {
+  defaultDataDir,
+  loadHumanEvalFix,
+  loadHumanEvalFixPlus,
+} from '../../../src/core/bench/datasets';
 import { UserError } from '../../../src/core/errors';
 
 const DATA = defaultDataDir() ?? '';
@@ -11,7 +15,9 @@ const DATA = defaultDataDir() ?? '';
 describe('benchmark datasets', () => {
   it('finds shared/benchmarks beside the checkout; TRACEFIX_BENCH_DATA overrides; nothing found elsewhere', () => {
     expect(DATA).toMatch(/shared[\\/]benchmarks$/);
-    expect(defaultDataDir({ TRACEFIX_BENCH_DATA: '/some/where' })).toBe(path.resolve('/some/where'));
+    expect(defaultDataDir({ TRACEFIX_BENCH_DATA: '/some/where' })).toBe(
+      path.resolve('/some/where'),
+    );
     const empty = mkdtempSync(path.join(os.tmpdir(), 'tfx-nodata-'));
     try {
       expect(defaultDataDir({}, [empty])).toBeUndefined();
@@ -35,8 +41,20 @@ describe('benchmark datasets', () => {
     }
     const types = new Map<string, number>();
     for (const t of tasks) types.set(t.bugType, (types.get(t.bugType) ?? 0) + 1);
-    expect(Object.fromEntries(types)).toEqual({ 'value misuse': 44, 'missing logic': 33, 'excess logic': 31, 'operator misuse': 25, 'variable misuse': 23, 'function misuse': 8 });
-    expect(tasks.filter((t) => t.symptom !== 'incorrect output').map((t) => t.id).sort()).toEqual(['Python/10', 'Python/156', 'Python/44', 'Python/76']);
+    expect(Object.fromEntries(types)).toEqual({
+      'value misuse': 44,
+      'missing logic': 33,
+      'excess logic': 31,
+      'operator misuse': 25,
+      'variable misuse': 23,
+      'function misuse': 8,
+    });
+    expect(
+      tasks
+        .filter((t) => t.symptom !== 'incorrect output')
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual(['Python/10', 'Python/156', 'Python/44', 'Python/76']);
   });
 
   it('HumanEvalFix-Plus: the same programs, judged by the HumanEval+ check of the same number', () => {

@@ -3,14 +3,22 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { debugpyImportRoot, debugpyRequiresPython, defaultBundledDebugpy, satisfiesRequiresPython } from '../../../src/core/dap/python';
+import {
+  debugpyImportRoot,
+  debugpyRequiresPython,
+  defaultBundledDebugpy,
+  satisfiesRequiresPython,
+} from '../../../src/core/dap/python';
 
 function fakeDebugpy(libs: string, requiresPython?: string): void {
   mkdirSync(path.join(libs, 'debugpy'), { recursive: true });
   writeFileSync(path.join(libs, 'debugpy', '__init__.py'), '');
   if (requiresPython !== undefined) {
     mkdirSync(path.join(libs, 'debugpy-1.8.22.dist-info'));
-    writeFileSync(path.join(libs, 'debugpy-1.8.22.dist-info', 'METADATA'), `Metadata-Version: 2.4\nName: debugpy\nVersion: 1.8.22\nRequires-Python: ${requiresPython}\nLicense: MIT\n`);
+    writeFileSync(
+      path.join(libs, 'debugpy-1.8.22.dist-info', 'METADATA'),
+      `Metadata-Version: 2.4\nName: debugpy\nVersion: 1.8.22\nRequires-Python: ${requiresPython}\nLicense: MIT\n`,
+    );
   }
 }
 
@@ -50,7 +58,9 @@ describe('bundled debugpy folders', () => {
     expect(defaultBundledDebugpy(path.join(root, 'dist'))).toBeUndefined();
     fakeDebugpy(path.join(root, 'bundled', 'libs'));
     expect(defaultBundledDebugpy(path.join(root, 'dist'))).toBe(path.join(root, 'bundled', 'libs'));
-    expect(defaultBundledDebugpy(path.join(root, 'src', 'core', 'dap'))).toBe(path.join(root, 'bundled', 'libs'));
+    expect(defaultBundledDebugpy(path.join(root, 'src', 'core', 'dap'))).toBe(
+      path.join(root, 'bundled', 'libs'),
+    );
     expect(defaultBundledDebugpy(path.join(root, 'a', 'b', 'c', 'd'))).toBeUndefined();
   });
 

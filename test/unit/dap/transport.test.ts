@@ -34,8 +34,14 @@ describe('DAP framing', () => {
   it('accepts extra headers in any case and rejects a header without Content-Length', () => {
     const body = JSON.stringify({ a: 1 });
     const d = new MessageDecoder();
-    expect(d.push(Buffer.from(`content-type: x\r\ncontent-length: ${body.length}\r\n\r\n${body}`))).toEqual([{ a: 1 }]);
-    expect(() => new MessageDecoder().push(Buffer.from('X-Other: 1\r\n\r\n{}'))).toThrow(FramingError);
-    expect(() => new MessageDecoder().push(Buffer.from('Content-Length: 2\r\n\r\n{x'))).toThrow(FramingError);
+    expect(
+      d.push(Buffer.from(`content-type: x\r\ncontent-length: ${body.length}\r\n\r\n${body}`)),
+    ).toEqual([{ a: 1 }]);
+    expect(() => new MessageDecoder().push(Buffer.from('X-Other: 1\r\n\r\n{}'))).toThrow(
+      FramingError,
+    );
+    expect(() => new MessageDecoder().push(Buffer.from('Content-Length: 2\r\n\r\n{x'))).toThrow(
+      FramingError,
+    );
   });
 });

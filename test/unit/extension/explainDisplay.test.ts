@@ -4,12 +4,20 @@ import { displayRationale, finalRationale } from '../../../src/extension/explain
 
 describe('displayRationale', () => {
   it('hides reasoning blocks, and everything after an unclosed <think> while it streams', () => {
-    expect(displayRationale('<think>hmm</think>At (3) low is 0.')).toEqual({ text: 'At (3) low is 0.', thinking: false });
-    expect(displayRationale('At (3) low is 0.\n<think>let me')).toEqual({ text: 'At (3) low is 0.', thinking: true });
+    expect(displayRationale('<think>hmm</think>At (3) low is 0.')).toEqual({
+      text: 'At (3) low is 0.',
+      thinking: false,
+    });
+    expect(displayRationale('At (3) low is 0.\n<think>let me')).toEqual({
+      text: 'At (3) low is 0.',
+      thinking: true,
+    });
   });
 
   it('drops bare Rationale / Fix headings and a trailing file label, keeps the Summary line', () => {
-    const shown = displayRationale('## Rationale\nAt (3) low is 0.\n\nSummary: start at values[0]\n\n**The fix:**\n`stats.py`:\n');
+    const shown = displayRationale(
+      '## Rationale\nAt (3) low is 0.\n\nSummary: start at values[0]\n\n**The fix:**\n`stats.py`:\n',
+    );
     expect(shown.text).toBe('At (3) low is 0.\n\nSummary: start at values[0]');
   });
 
@@ -21,12 +29,22 @@ describe('displayRationale', () => {
 describe('finalRationale', () => {
   const streamed = 'At (3) `low` starts at 0.\n\nSummary: start low at the first value\n\n';
   it('keeps the streamed text when the parsed rationale is in it (the Summary line stays where it was)', () => {
-    expect(finalRationale(streamed, { rationale: 'At (3) `low` starts at 0.', summary: 'start low at the first value' })).toBe(displayRationale(streamed).text);
+    expect(
+      finalRationale(streamed, {
+        rationale: 'At (3) `low` starts at 0.',
+        summary: 'start low at the first value',
+      }),
+    ).toBe(displayRationale(streamed).text);
   });
 
   it('uses the parsed rationale and summary when the stream stopped short (code quoted before the fix)', () => {
-    const parsed = { rationale: 'The line\n```python\nlow = 0\n```\nstarts too low, so spread is 8.', summary: 'start low at values[0]' };
-    expect(finalRationale('The line\n', parsed)).toBe(`${parsed.rationale}\n\nSummary: start low at values[0]`);
+    const parsed = {
+      rationale: 'The line\n```python\nlow = 0\n```\nstarts too low, so spread is 8.',
+      summary: 'start low at values[0]',
+    };
+    expect(finalRationale('The line\n', parsed)).toBe(
+      `${parsed.rationale}\n\nSummary: start low at values[0]`,
+    );
   });
 
   it('nothing streamed (a provider that does not stream): the parsed text', () => {

@@ -13,8 +13,17 @@ function check(oldText: string, newText: string): void {
 describe('hunkReplacements', () => {
   it('changes one line and touches nothing else', () => {
     const old = 'def spread(values):\n    low = 0\n    high = values[0]\n';
-    const reps = hunkReplacements(old, computeHunks(old, old.replace('low = 0', 'low = values[0]')));
-    expect(reps).toEqual([{ start: old.indexOf('    low'), end: old.indexOf('    high'), text: '    low = values[0]\n' }]);
+    const reps = hunkReplacements(
+      old,
+      computeHunks(old, old.replace('low = 0', 'low = values[0]')),
+    );
+    expect(reps).toEqual([
+      {
+        start: old.indexOf('    low'),
+        end: old.indexOf('    high'),
+        text: '    low = values[0]\n',
+      },
+    ]);
     expect(applyReplacements(old, reps)).toBe(old.replace('low = 0', 'low = values[0]'));
   });
 

@@ -1,7 +1,13 @@
 // The Explanation view's Markdown subset: what the model writes becomes a tree of plain data, never
 // HTML; step references become links only where the resolver knows the step.
 import { describe, expect, it } from 'vitest';
-import { inline, parseMarkdown, plainText, type Block, type StepResolver } from '../../../src/extension/explain/markdown';
+import {
+  inline,
+  parseMarkdown,
+  plainText,
+  type Block,
+  type StepResolver,
+} from '../../../src/extension/explain/markdown';
 
 const known: StepResolver = (step) => (step <= 10 ? { rec: 7, title: `step ${step}` } : undefined);
 
@@ -30,7 +36,11 @@ describe('parseMarkdown', () => {
   });
 
   it('turns step references into links to the recording the resolver names', () => {
-    expect(inline('At (3) low=0; see step 4, and f(5) is a call, (42) is beyond the trace.', { resolveStep: known })).toEqual([
+    expect(
+      inline('At (3) low=0; see step 4, and f(5) is a call, (42) is beyond the trace.', {
+        resolveStep: known,
+      }),
+    ).toEqual([
       'At ',
       { t: 'step', step: 3, rec: 7, text: '(3)', title: 'step 3' },
       ' low=0; see ',
@@ -41,16 +51,26 @@ describe('parseMarkdown', () => {
 
   it('passes what follows a reference to the resolver (to tell which run it cites)', () => {
     const seen: string[] = [];
-    inline('(2) `low = 1` then (3)', { resolveStep: (step, following) => (seen.push(`${step}:${following}`), undefined) });
+    inline('(2) `low = 1` then (3)', {
+      resolveStep: (step, following) => (seen.push(`${step}:${following}`), undefined),
+    });
     expect(seen).toEqual(['2: `low = 1` then (3)', '3:']);
   });
 
   it('does not link steps inside code spans', () => {
-    expect(inline('`f(3)` and `(3)`', { resolveStep: known })).toEqual([{ t: 'code', text: 'f(3)' }, ' and ', { t: 'code', text: '(3)' }]);
+    expect(inline('`f(3)` and `(3)`', { resolveStep: known })).toEqual([
+      { t: 'code', text: 'f(3)' },
+      ' and ',
+      { t: 'code', text: '(3)' },
+    ]);
   });
 
   it('links only http(s) addresses (opened through VS Code), shows images as their alt text, never HTML', () => {
-    expect(inline('[docs](https://docs.python.org/3/) [x](javascript:void) ![chart](https://e.com/c.png) <b>bold</b> <https://a.b/c>')).toEqual([
+    expect(
+      inline(
+        '[docs](https://docs.python.org/3/) [x](javascript:void) ![chart](https://e.com/c.png) <b>bold</b> <https://a.b/c>',
+      ),
+    ).toEqual([
       { t: 'link', href: 'https://docs.python.org/3/', c: ['docs'] },
       ' ',
       'x',
@@ -86,14 +106,26 @@ describe('parseMarkdown', () => {
       '**Summary:** start `low` at the first value',
     ].join('\n');
     const tree = parseMarkdown(md);
-    expect(tree.map((b) => b.t)).toEqual(['h', 'p', 'ol', 'quote', 'code', 'table', 'hr', 'summary']);
+    expect(tree.map((b) => b.t)).toEqual([
+      'h',
+      'p',
+      'ol',
+      'quote',
+      'code',
+      'table',
+      'hr',
+      'summary',
+    ]);
     expect(tree[1]).toEqual({ t: 'p', c: ['The loop starts from 0.'] });
     const ol = tree[2] as Extract<Block, { items: unknown }>;
     expect(ol.items.map((i) => i.c)).toEqual([['first'], ['second']]);
     expect(ol.items[1]?.sub).toEqual({ t: 'ul', items: [{ c: ['nested'] }] });
     expect(tree[4]).toEqual({ t: 'code', lang: 'python', text: 'low = values[0]' });
     expect(tree[5]).toEqual({ t: 'table', head: [['name'], ['value']], rows: [[['low'], ['0']]] });
-    expect(tree[7]).toEqual({ t: 'summary', c: ['start ', { t: 'code', text: 'low' }, ' at the first value'] });
+    expect(tree[7]).toEqual({
+      t: 'summary',
+      c: ['start ', { t: 'code', text: 'low' }, ' at the first value'],
+    });
   });
 
   it('a numbered list may start elsewhere and keeps going over blank lines', () => {
@@ -103,7 +135,10 @@ describe('parseMarkdown', () => {
   });
 
   it('an unterminated fence while streaming shows what came so far as code', () => {
-    expect(parseMarkdown('text\n```py\nx = 1')).toEqual([{ t: 'p', c: ['text'] }, { t: 'code', lang: 'py', text: 'x = 1' }]);
+    expect(parseMarkdown('text\n```py\nx = 1')).toEqual([
+      { t: 'p', c: ['text'] },
+      { t: 'code', lang: 'py', text: 'x = 1' },
+    ]);
   });
 
   it('while streaming, a code span or bold still open in the last paragraph is shown closed', () => {
@@ -111,12 +146,20 @@ describe('parseMarkdown', () => {
       { t: 'p', c: ['First ', { t: 'code', text: 'a' }, ' done.'] },
       { t: 'p', c: ['so ', { t: 'code', text: 'spre' }] },
     ]);
-    expect(parseMarkdown('a **bold', { streaming: true })).toEqual([{ t: 'p', c: ['a ', { t: 'b', c: ['bold'] }] }]);
+    expect(parseMarkdown('a **bold', { streaming: true })).toEqual([
+      { t: 'p', c: ['a ', { t: 'b', c: ['bold'] }] },
+    ]);
     expect(parseMarkdown('so `spre')).toEqual([{ t: 'p', c: ['so `spre'] }]);
   });
 
   it('plainText reads the tree as text', () => {
-    expect(plainText(parseMarkdown('At (3) `low` is **0**.\n\nSummary: start at values[0]', { resolveStep: known }))).toBe('At (3) low is 0.\nSummary: start at values[0]');
+    expect(
+      plainText(
+        parseMarkdown('At (3) `low` is **0**.\n\nSummary: start at values[0]', {
+          resolveStep: known,
+        }),
+      ),
+    ).toBe('At (3) low is 0.\nSummary: start at values[0]');
   });
 
   it('a long text full of stray marks renders (emphasis closes only nearby)', () => {

@@ -1,16 +1,32 @@
 // src/extension/runPlan.ts is editor-free on purpose; this mirrors it (no other test owns test/unit/extension).
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors';
-import { planForFile, planFromLaunchConfig, planFromSetting, pytestNodeId, splitArgs, substitute, type VariableContext } from '../../../src/extension/runPlan';
+import {
+  planForFile,
+  planFromLaunchConfig,
+  planFromSetting,
+  pytestNodeId,
+  splitArgs,
+  substitute,
+  type VariableContext,
+} from '../../../src/extension/runPlan';
 
-const ctx: VariableContext = { workspaceFolder: '/ws', file: '/ws/pkg/app.py', env: { NAME: 'v' }, userHome: '/home/u' };
+const ctx: VariableContext = {
+  workspaceFolder: '/ws',
+  file: '/ws/pkg/app.py',
+  env: { NAME: 'v' },
+  userHome: '/home/u',
+};
 
 describe('substitute', () => {
   it('replaces the usual launch variables', () => {
     expect(substitute('${workspaceFolder}/x', ctx)).toBe('/ws/x');
-    expect(substitute('${file}|${fileDirname}|${fileBasename}|${fileBasenameNoExtension}|${relativeFile}', ctx)).toBe(
-      '/ws/pkg/app.py|/ws/pkg|app.py|app|pkg/app.py',
-    );
+    expect(
+      substitute(
+        '${file}|${fileDirname}|${fileBasename}|${fileBasenameNoExtension}|${relativeFile}',
+        ctx,
+      ),
+    ).toBe('/ws/pkg/app.py|/ws/pkg|app.py|app|pkg/app.py');
     expect(substitute('${env:NAME}-${env:MISSING}', ctx)).toBe('v-');
   });
 
@@ -22,7 +38,14 @@ describe('substitute', () => {
 
 describe('splitArgs', () => {
   it('splits on spaces and honours quotes', () => {
-    expect(splitArgs(`a "b c" 'd e' f\\ g "h\\"i"`)).toEqual(['a', 'b c', 'd e', 'f\\', 'g', 'h"i']);
+    expect(splitArgs(`a "b c" 'd e' f\\ g "h\\"i"`)).toEqual([
+      'a',
+      'b c',
+      'd e',
+      'f\\',
+      'g',
+      'h"i',
+    ]);
   });
 });
 
@@ -34,13 +57,23 @@ describe('planForFile', () => {
       root: '/ws',
       origin: 'test-at-cursor',
     });
-    expect(planForFile('/ws/calc_test.py', '/ws').target).toEqual({ kind: 'pytest', nodeId: 'calc_test.py' });
+    expect(planForFile('/ws/calc_test.py', '/ws').target).toEqual({
+      kind: 'pytest',
+      nodeId: 'calc_test.py',
+    });
   });
 
   it('runs any other file as a script', () => {
-    expect(planForFile('/ws/pkg/app.py', '/ws')).toMatchObject({ target: { kind: 'script', path: 'pkg/app.py' }, label: 'pkg/app.py', origin: 'file' });
+    expect(planForFile('/ws/pkg/app.py', '/ws')).toMatchObject({
+      target: { kind: 'script', path: 'pkg/app.py' },
+      label: 'pkg/app.py',
+      origin: 'file',
+    });
     // Outside the folder: the absolute path.
-    expect(planForFile('/elsewhere/app.py', '/ws').target).toEqual({ kind: 'script', path: '/elsewhere/app.py' });
+    expect(planForFile('/elsewhere/app.py', '/ws').target).toEqual({
+      kind: 'script',
+      path: '/elsewhere/app.py',
+    });
   });
 
   it('writes node ids relative to cwd with forward slashes', () => {
@@ -51,7 +84,16 @@ describe('planForFile', () => {
 describe('planFromLaunchConfig', () => {
   it('reads program, args, cwd, env and python with variables substituted', () => {
     const plan = planFromLaunchConfig(
-      { name: 'Run app', type: 'debugpy', request: 'launch', program: '${file}', args: ['--n', '${env:NAME}'], cwd: '${workspaceFolder}/pkg', env: { A: '${userHome}' }, python: '/py/bin/python' },
+      {
+        name: 'Run app',
+        type: 'debugpy',
+        request: 'launch',
+        program: '${file}',
+        args: ['--n', '${env:NAME}'],
+        cwd: '${workspaceFolder}/pkg',
+        env: { A: '${userHome}' },
+        python: '/py/bin/python',
+      },
       ctx,
     );
     expect(plan).toEqual({
@@ -67,26 +109,47 @@ describe('planFromLaunchConfig', () => {
   });
 
   it('turns `-m pytest <node>` into a pytest target and keeps the other arguments', () => {
-    const plan = planFromLaunchConfig({ name: 'T', type: 'python', request: 'launch', module: 'pytest', args: '-x tests/test_a.py::test_b -vv' }, ctx);
+    const plan = planFromLaunchConfig(
+      {
+        name: 'T',
+        type: 'python',
+        request: 'launch',
+        module: 'pytest',
+        args: '-x tests/test_a.py::test_b -vv',
+      },
+      ctx,
+    );
     expect(plan.target).toEqual({ kind: 'pytest', nodeId: 'tests/test_a.py::test_b' });
     expect(plan.args).toEqual(['-x', '-vv']);
   });
 
   it('runs other modules as modules and rejects configurations with nothing to run', () => {
-    expect(planFromLaunchConfig({ name: 'M', module: 'pkg.main', args: [] }, ctx).target).toEqual({ kind: 'module', module: 'pkg.main' });
-    expect(() => planFromLaunchConfig({ name: 'E' }, ctx)).toThrow(/neither a program nor a module/);
-    expect(() => planFromLaunchConfig({ name: 'P', module: 'pytest', args: ['-q'] }, ctx)).toThrow(/without a test path/);
+    expect(planFromLaunchConfig({ name: 'M', module: 'pkg.main', args: [] }, ctx).target).toEqual({
+      kind: 'module',
+      module: 'pkg.main',
+    });
+    expect(() => planFromLaunchConfig({ name: 'E' }, ctx)).toThrow(
+      /neither a program nor a module/,
+    );
+    expect(() => planFromLaunchConfig({ name: 'P', module: 'pytest', args: ['-q'] }, ctx)).toThrow(
+      /without a test path/,
+    );
   });
 });
 
 describe('planFromSetting', () => {
   it('accepts program, module or pytest', () => {
-    expect(planFromSetting({ pytest: 'tests/test_a.py::test_b', args: ['-x'] }, ctx)).toMatchObject({
-      target: { kind: 'pytest', nodeId: 'tests/test_a.py::test_b' },
-      args: ['-x'],
-      origin: 'setting',
+    expect(planFromSetting({ pytest: 'tests/test_a.py::test_b', args: ['-x'] }, ctx)).toMatchObject(
+      {
+        target: { kind: 'pytest', nodeId: 'tests/test_a.py::test_b' },
+        args: ['-x'],
+        origin: 'setting',
+      },
+    );
+    expect(planFromSetting({ program: 'main.py' }, ctx).target).toEqual({
+      kind: 'script',
+      path: '/ws/main.py',
     });
-    expect(planFromSetting({ program: 'main.py' }, ctx).target).toEqual({ kind: 'script', path: '/ws/main.py' });
     expect(planFromSetting({ module: 'pkg' }, ctx).label).toBe('-m pkg');
   });
 });

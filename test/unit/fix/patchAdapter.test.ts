@@ -18,11 +18,25 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 describe('makePatch', () => {
   it('keeps only changed files, with one minimal hunk and a unified diff', () => {
-    const p = makePatch([{ path: 'calc.py', text: OLD }, { path: 'other.py', text: 'X = 1\n' }], [{ path: 'calc.py', newText: NEW }, { path: 'other.py', newText: 'X = 1\n' }]);
+    const p = makePatch(
+      [
+        { path: 'calc.py', text: OLD },
+        { path: 'other.py', text: 'X = 1\n' },
+      ],
+      [
+        { path: 'calc.py', newText: NEW },
+        { path: 'other.py', newText: 'X = 1\n' },
+      ],
+    );
     expect(p.files.map((f) => f.path)).toEqual(['calc.py']);
     const f = p.files[0]!;
     expect(f.hunks).toHaveLength(1);
-    expect(f.hunks[0]).toMatchObject({ startLine: 1, endLine: 2, oldLines: ['    return a - b'], newLines: ['    return a + b'] });
+    expect(f.hunks[0]).toMatchObject({
+      startLine: 1,
+      endLine: 2,
+      oldLines: ['    return a - b'],
+      newLines: ['    return a + b'],
+    });
     expect(p.diff).toContain('--- a/calc.py\n+++ b/calc.py\n');
     expect(p.diff).toContain('-    return a - b\n+    return a + b\n');
     expect(patchStats(p)).toEqual({ added: 1, removed: 1 });
@@ -47,8 +61,14 @@ describe('applyPatch', () => {
 
   it('writes nothing when any file changed since the trace', async () => {
     const p = makePatch(
-      [{ path: 'calc.py', text: OLD }, { path: 'other.py', text: 'X = 1\n' }],
-      [{ path: 'calc.py', newText: NEW }, { path: 'other.py', newText: 'X = 2\n' }],
+      [
+        { path: 'calc.py', text: OLD },
+        { path: 'other.py', text: 'X = 1\n' },
+      ],
+      [
+        { path: 'calc.py', newText: NEW },
+        { path: 'other.py', newText: 'X = 2\n' },
+      ],
     );
     writeFileSync(path.join(root, 'other.py'), 'X = 1  # edited\n');
     const err = await applyPatch(root, p).catch((e: unknown) => e);
@@ -59,7 +79,10 @@ describe('applyPatch', () => {
   });
 
   it('refuses paths outside the root', async () => {
-    const p = makePatch([{ path: '../evil.py', text: '' }], [{ path: '../evil.py', newText: 'x = 1\n' }]);
+    const p = makePatch(
+      [{ path: '../evil.py', text: '' }],
+      [{ path: '../evil.py', newText: 'x = 1\n' }],
+    );
     await expect(applyPatch(root, p)).rejects.toThrow(/outside/);
   });
 });

@@ -7,7 +7,8 @@ function run(deltas: string[]): string {
 }
 
 describe('RationaleStream', () => {
-  const answer = 'At step (8) the mean is 3.0.\nSummary: divide by len(xs).\n\n```python average.py\ndef average(xs):\n    return sum(xs) / len(xs)\n```\nDone.\n';
+  const answer =
+    'At step (8) the mean is 3.0.\nSummary: divide by len(xs).\n\n```python average.py\ndef average(xs):\n    return sum(xs) / len(xs)\n```\nDone.\n';
 
   it('passes the text before the first code fence, whatever the chunking', () => {
     const expected = 'At step (8) the mean is 3.0.\nSummary: divide by len(xs).\n\n';

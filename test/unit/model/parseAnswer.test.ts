@@ -27,7 +27,10 @@ const fixedMedian = `def median(xs):
         return (xs[mid - 1] + xs[mid]) / 2
     return xs[mid]`;
 
-const expectedStats = stats.replace('    mid = len(xs) // 2\n', '    mid = len(xs) // 2\n    if len(xs) % 2 == 0:\n        return (xs[mid - 1] + xs[mid]) / 2\n');
+const expectedStats = stats.replace(
+  '    mid = len(xs) // 2\n',
+  '    mid = len(xs) // 2\n    if len(xs) % 2 == 0:\n        return (xs[mid - 1] + xs[mid]) / 2\n',
+);
 
 const files = [{ path: 'src/stats.py', text: stats }];
 
@@ -46,7 +49,9 @@ ${fixedMedian}
     expect(r.problems).toEqual([]);
     expect(r.summary).toBe('average the two middle values for an even count.');
     expect(r.steps).toEqual([1, 2, 3]);
-    expect(r.rationale).toBe('At (1) xs=[1, 2, 3, 4] and at (2) mid=2, so step 3 returns xs[2]=3 while 2.5 is expected.');
+    expect(r.rationale).toBe(
+      'At (1) xs=[1, 2, 3, 4] and at (2) mid=2, so step 3 returns xs[2]=3 while 2.5 is expected.',
+    );
     expect(r.files).toEqual([{ path: 'src/stats.py', newText: expectedStats }]);
   });
 
@@ -77,13 +82,18 @@ ${fixedMedian}
 
   it('keeps a missing final newline missing', () => {
     const noEol = stats.replace(/\n$/, '');
-    const r = parseAnswer(`Summary: x\n\`\`\`python\n${fixedMedian}\n\`\`\``, [{ path: 'src/stats.py', text: noEol }]);
+    const r = parseAnswer(`Summary: x\n\`\`\`python\n${fixedMedian}\n\`\`\``, [
+      { path: 'src/stats.py', text: noEol },
+    ]);
     expect(r.files?.[0]?.newText).toBe(expectedStats.replace(/\n$/, ''));
   });
 
   it('takes a whole-file answer as the whole file', () => {
     const whole = expectedStats.replace('import math\n', 'import math\nimport statistics\n');
-    const r = parseAnswer(`Here is the corrected file:\n\n\`\`\`py\n${whole}\`\`\`\nSummary: fixed`, files);
+    const r = parseAnswer(
+      `Here is the corrected file:\n\n\`\`\`py\n${whole}\`\`\`\nSummary: fixed`,
+      files,
+    );
     expect(r.state).toBe('ok');
     expect(r.files?.[0]?.newText).toBe(whole);
   });
@@ -107,7 +117,8 @@ ${fixedMedian}
   });
 
   it('reports a diff that does not match as unparseable', () => {
-    const answer = 'Summary: x\n```diff\n--- a/src/stats.py\n+++ b/src/stats.py\n@@ -1,2 +1,2 @@\n-    return nothing_like_this\n+    return 1\n```';
+    const answer =
+      'Summary: x\n```diff\n--- a/src/stats.py\n+++ b/src/stats.py\n@@ -1,2 +1,2 @@\n-    return nothing_like_this\n+    return 1\n```';
     const r = parseAnswer(answer, files);
     expect(r.state).toBe('unparseable');
     expect(r.files).toBeNull();
@@ -117,7 +128,11 @@ ${fixedMedian}
   it('routes blocks to several files by fence path, file comment and defined names', () => {
     const util = 'def clamp(x, lo, hi):\n    return max(lo, x)\n\n\ndef other():\n    pass\n';
     const helpers = 'def scale(x):\n    return x * 3\n';
-    const all = [...files, { path: 'src/util.py', text: util }, { path: 'src/helpers.py', text: helpers }];
+    const all = [
+      ...files,
+      { path: 'src/util.py', text: util },
+      { path: 'src/helpers.py', text: helpers },
+    ];
     const answer = `Summary: three fixes
 
 \`\`\`python
@@ -137,7 +152,9 @@ ${fixedMedian}
     const r = parseAnswer(answer, all);
     expect(r.state).toBe('ok');
     const byPath = Object.fromEntries((r.files ?? []).map((f) => [f.path, f.newText]));
-    expect(byPath['src/util.py']).toBe('def clamp(x, lo, hi):\n    return min(hi, max(lo, x))\n\n\ndef other():\n    pass\n');
+    expect(byPath['src/util.py']).toBe(
+      'def clamp(x, lo, hi):\n    return min(hi, max(lo, x))\n\n\ndef other():\n    pass\n',
+    );
     expect(byPath['src/helpers.py']).toBe('def scale(x):\n    return x * 2\n');
     expect(byPath['src/stats.py']).toBe(expectedStats);
   });
@@ -152,14 +169,19 @@ ${fixedMedian}
 
 describe('parseAnswer: incomplete, missing or useless code', () => {
   it('an unclosed fence is incomplete and yields no code', () => {
-    const r = parseAnswer(`At (2) mid=2.\nSummary: fix\n\`\`\`python\ndef median(xs):\n    xs = sorted(`, files);
+    const r = parseAnswer(
+      `At (2) mid=2.\nSummary: fix\n\`\`\`python\ndef median(xs):\n    xs = sorted(`,
+      files,
+    );
     expect(r.state).toBe('incomplete');
     expect(r.files).toBeNull();
     expect(r.steps).toEqual([2]);
   });
 
   it('finish_reason length is incomplete even when the fences are closed', () => {
-    const r = parseAnswer(`Summary: fix\n\`\`\`python\n${fixedMedian}\n\`\`\``, files, { finishReason: 'length' });
+    const r = parseAnswer(`Summary: fix\n\`\`\`python\n${fixedMedian}\n\`\`\``, files, {
+      finishReason: 'length',
+    });
     expect(r.state).toBe('incomplete');
     expect(r.files).toBeNull();
     expect(r.problems.join(' ')).toMatch(/token limit/);
@@ -214,16 +236,23 @@ def total(shapes):
   const fixedShapes = shapes.replace('return self.w + self.h', 'return self.w * self.h');
 
   it('replaces a method returned without its class, re-indented', () => {
-    const r = parseAnswer('Summary: multiply\n```python\ndef area(self):\n    return self.w * self.h\n```', [{ path: 'shapes.py', text: shapes }]);
+    const r = parseAnswer(
+      'Summary: multiply\n```python\ndef area(self):\n    return self.w * self.h\n```',
+      [{ path: 'shapes.py', text: shapes }],
+    );
     expect(r.files?.[0]?.newText).toBe(fixedShapes);
   });
 
   it('merges a partial class method by method', () => {
-    const answer = 'Summary: multiply\n```python\nclass Shape:\n    def area(self):\n        return self.w * self.h\n\n    def perimeter(self):\n        return 2 * (self.w + self.h)\n```';
+    const answer =
+      'Summary: multiply\n```python\nclass Shape:\n    def area(self):\n        return self.w * self.h\n\n    def perimeter(self):\n        return 2 * (self.w + self.h)\n```';
     const r = parseAnswer(answer, [{ path: 'shapes.py', text: shapes }]);
     expect(r.state).toBe('ok');
     expect(r.files?.[0]?.newText).toBe(
-      fixedShapes.replace("        return 'shape'\n", "        return 'shape'\n\n    def perimeter(self):\n        return 2 * (self.w + self.h)\n"),
+      fixedShapes.replace(
+        "        return 'shape'\n",
+        "        return 'shape'\n\n    def perimeter(self):\n        return 2 * (self.w + self.h)\n",
+      ),
     );
   });
 
@@ -242,7 +271,9 @@ def _middle(xs):
     expect(r.state).toBe('ok');
     const text = r.files?.[0]?.newText ?? '';
     expect(text).toContain('import math\nimport statistics\n');
-    expect(text).toContain('def median(xs):\n    return _middle(sorted(xs))\n\n\ndef _middle(xs):\n    return statistics.median(xs)\n\n\nif __name__');
+    expect(text).toContain(
+      'def median(xs):\n    return _middle(sorted(xs))\n\n\ndef _middle(xs):\n    return statistics.median(xs)\n\n\nif __name__',
+    );
     expect(text).toContain('def mean(xs):');
   });
 
@@ -253,15 +284,24 @@ def _middle(xs):
 
   it('restores <redacted> placeholders from the file, refuses unknown ones', () => {
     const withKey = `API_KEY = "sk-real"\n\n\ndef call(x):\n    return x - 1\n`;
-    const ok = parseAnswer('Summary: x\n```python\nAPI_KEY = "<redacted>"\n\n\ndef call(x):\n    return x + 1\n```', [{ path: 'c.py', text: withKey }]);
+    const ok = parseAnswer(
+      'Summary: x\n```python\nAPI_KEY = "<redacted>"\n\n\ndef call(x):\n    return x + 1\n```',
+      [{ path: 'c.py', text: withKey }],
+    );
     expect(ok.files?.[0]?.newText).toBe(withKey.replace('x - 1', 'x + 1'));
-    const bad = parseAnswer('Summary: x\n```python\ndef call(x):\n    return send(x, token="<redacted>")\n```', [{ path: 'c.py', text: withKey }]);
+    const bad = parseAnswer(
+      'Summary: x\n```python\ndef call(x):\n    return send(x, token="<redacted>")\n```',
+      [{ path: 'c.py', text: withKey }],
+    );
     expect(bad.state).toBe('unparseable');
     expect(bad.problems.join(' ')).toMatch(/placeholders/);
   });
 
   it('drops <think> blocks of reasoning models', () => {
-    const r = parseAnswer(`<think>\n\`\`\`python\ndef median(xs): return 0\n\`\`\`\n</think>\nAt (2) mid is 2.\nSummary: s\n\`\`\`python\n${fixedMedian}\n\`\`\``, files);
+    const r = parseAnswer(
+      `<think>\n\`\`\`python\ndef median(xs): return 0\n\`\`\`\n</think>\nAt (2) mid is 2.\nSummary: s\n\`\`\`python\n${fixedMedian}\n\`\`\``,
+      files,
+    );
     expect(r.state).toBe('ok');
     expect(r.rationale).toBe('At (2) mid is 2.');
     expect(r.files?.[0]?.newText).toBe(expectedStats);
@@ -270,11 +310,17 @@ def _middle(xs):
 
 describe('helpers', () => {
   it('extractSteps ignores call arguments and steps beyond the trace', () => {
-    expect(extractSteps('At (7) and (3), f(12) returns; see steps 9 and 11, also step (2). (999)', 20)).toEqual([2, 3, 7, 9, 11]);
+    expect(
+      extractSteps('At (7) and (3), f(12) returns; see steps 9 and 11, also step (2). (999)', 20),
+    ).toEqual([2, 3, 7, 9, 11]);
   });
 
   it('matchFile matches exact, suffix and unique basename', () => {
-    const fs = [{ path: 'pkg/a/util.py', text: '' }, { path: 'pkg/b/util.py', text: '' }, { path: 'pkg/main.py', text: '' }];
+    const fs = [
+      { path: 'pkg/a/util.py', text: '' },
+      { path: 'pkg/b/util.py', text: '' },
+      { path: 'pkg/main.py', text: '' },
+    ];
     expect(matchFile('./pkg/main.py', fs)?.path).toBe('pkg/main.py');
     expect(matchFile('a/util.py', fs)?.path).toBe('pkg/a/util.py');
     expect(matchFile('main.py', fs)?.path).toBe('pkg/main.py');
@@ -284,7 +330,8 @@ describe('helpers', () => {
 
 describe('parseAnswer: refusing unsafe code', () => {
   it('refuses code that elides parts with "# ... unchanged" comments', () => {
-    const answer = 'Summary: x\n```python\ndef median(xs):\n    # ... rest unchanged\n    return xs[len(xs) // 2]\n```';
+    const answer =
+      'Summary: x\n```python\ndef median(xs):\n    # ... rest unchanged\n    return xs[len(xs) // 2]\n```';
     const r = parseAnswer(answer, files);
     expect(r.state).toBe('unparseable');
     expect(r.problems.join(' ')).toMatch(/leaves parts out/);

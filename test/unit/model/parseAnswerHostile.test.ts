@@ -6,8 +6,12 @@ import { MAX_ANSWER_CHARS, parseAnswer, stripThinking } from '../../../src/core/
 import { makePatch } from '../../../src/core/fix/patchAdapter';
 import { buildPrompt, fenceFor } from '../../../src/core/model/prompt';
 
-const FILE = { path: 'average.py', text: 'def average(xs):\n    total = 0\n    for x in xs:\n        total += x\n    return total / (len(xs) + 1)\n' };
-const wrap = (code: string, info = 'python average.py'): string => `At (4) the total is right; (5) divides by len + 1.\n\nSummary: divide by len(xs)\n\n\`\`\`${info}\n${code}\n\`\`\`\n`;
+const FILE = {
+  path: 'average.py',
+  text: 'def average(xs):\n    total = 0\n    for x in xs:\n        total += x\n    return total / (len(xs) + 1)\n',
+};
+const wrap = (code: string, info = 'python average.py'): string =>
+  `At (4) the total is right; (5) divides by len + 1.\n\nSummary: divide by len(xs)\n\n\`\`\`${info}\n${code}\n\`\`\`\n`;
 
 describe('parseAnswer on hostile answers', () => {
   it('a 5 MB code block is refused in one clear sentence, keeping the rationale', () => {
@@ -15,7 +19,9 @@ describe('parseAnswer on hostile answers', () => {
     const p = parseAnswer(wrap(code), [FILE], { finishReason: 'stop' });
     expect(p.state).toBe('unparseable');
     expect(p.files).toBeNull();
-    expect(p.problems).toEqual(['The answer is 5.0 million characters long, far more than any fix needs (at most 1.0 million characters); it was not used.']);
+    expect(p.problems).toEqual([
+      'The answer is 5.0 million characters long, far more than any fix needs (at most 1.0 million characters); it was not used.',
+    ]);
     expect(p.summary).toBe('divide by len(xs)');
     expect(p.steps).toEqual([4, 5]);
   });
@@ -29,7 +35,11 @@ describe('parseAnswer on hostile answers', () => {
     expect(p.state).toBe('ok');
     const patch = makePatch([FILE], p.files ?? []);
     expect(patch.files[0]?.added).toBeGreaterThan(300_000);
-    const prompt = buildPrompt({ files: [FILE], command: 'pytest', previousAttempts: [{ patchSummary: patch.diff, failure: 'x' }] });
+    const prompt = buildPrompt({
+      files: [FILE],
+      command: 'pytest',
+      previousAttempts: [{ patchSummary: patch.diff, failure: 'x' }],
+    });
     expect(prompt.request.messages).toHaveLength(2);
   });
 
@@ -51,8 +61,15 @@ describe('parseAnswer on hostile answers', () => {
   });
 
   it('copied trace comments are still removed (also after a string holding "# (1)")', () => {
-    const p = parseAnswer(wrap('def average(xs):\n    s = "# (1) a"  # (3) s=1\n    return sum(xs) / len(xs)  # (9) __return__=2'), [FILE]);
-    expect(p.files?.[0]?.newText).toBe('def average(xs):\n    s = "# (1) a"\n    return sum(xs) / len(xs)\n');
+    const p = parseAnswer(
+      wrap(
+        'def average(xs):\n    s = "# (1) a"  # (3) s=1\n    return sum(xs) / len(xs)  # (9) __return__=2',
+      ),
+      [FILE],
+    );
+    expect(p.files?.[0]?.newText).toBe(
+      'def average(xs):\n    s = "# (1) a"\n    return sum(xs) / len(xs)\n',
+    );
   });
 
   it('a prompt quoting 200,000 separate backtick runs picks a longer fence without spreading them', () => {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseNodeId } from '../../../src/core/model/pyStructure';
-import { buildPrompt, buildUserPrompt, extractTask, fenceFor, type PromptInput } from '../../../src/core/model/prompt';
+import {
+  buildPrompt,
+  buildUserPrompt,
+  extractTask,
+  fenceFor,
+  type PromptInput,
+} from '../../../src/core/model/prompt';
 
 const stats = `import math
 
@@ -58,7 +64,17 @@ describe('buildPrompt', () => {
     expect(system?.content).toContain('```python path/to/file.py');
     expect(user?.role).toBe('user');
     const text = user?.content ?? '';
-    const order = ['## Task', '## Failing command', '## Failure', '## Code', '### stats.py', '```python stats.py', '## Execution trace', 'return xs[mid]  # (3) __return__=3', 'Now give the rationale'];
+    const order = [
+      '## Task',
+      '## Failing command',
+      '## Failure',
+      '## Code',
+      '### stats.py',
+      '```python stats.py',
+      '## Execution trace',
+      'return xs[mid]  # (3) __return__=3',
+      'Now give the rationale',
+    ];
     const positions = order.map((s) => text.indexOf(s));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
@@ -74,7 +90,15 @@ describe('buildPrompt', () => {
 
   it('lists earlier attempts with their failure and trace', () => {
     const { request } = buildPrompt(
-      input({ previousAttempts: [{ patchSummary: 'Summary: return xs[mid - 1]', failure: 'assert 2 == 2.5', nextTrace: 'return xs[mid - 1]  # (3) __return__=2' }] }),
+      input({
+        previousAttempts: [
+          {
+            patchSummary: 'Summary: return xs[mid - 1]',
+            failure: 'assert 2 == 2.5',
+            nextTrace: 'return xs[mid - 1]  # (3) __return__=2',
+          },
+        ],
+      }),
     );
     const user = request.messages[1]?.content ?? '';
     expect(user).toContain('## Earlier attempts that did not fix it');
@@ -100,7 +124,10 @@ describe('buildPrompt', () => {
 
   it('uses a longer fence when the code itself contains backticks', () => {
     expect(fenceFor('x = "```"')).toBe('````');
-    const { request } = buildPrompt(input({ files: [{ path: 'md.py', text: 'DOC = """\n```py\ncode\n```\n"""\n' }] }), { redact: false });
+    const { request } = buildPrompt(
+      input({ files: [{ path: 'md.py', text: 'DOC = """\n```py\ncode\n```\n"""\n' }] }),
+      { redact: false },
+    );
     expect(request.messages[1]?.content).toContain('````python md.py\nDOC = """\n```py');
   });
 });
@@ -125,15 +152,21 @@ describe('extractTask', () => {
   });
 
   it('works with a parametrized node id, an explicit function, or neither', () => {
-    expect(extractTask({ files, testName: 'test_stats.py::test_median_odd[case1]' })).toContain('assert median([3, 1, 2]) == 2');
-    expect(extractTask({ files, functionName: 'median' })).toMatch(/^Function under test: median\(xs\)/);
+    expect(extractTask({ files, testName: 'test_stats.py::test_median_odd[case1]' })).toContain(
+      'assert median([3, 1, 2]) == 2',
+    );
+    expect(extractTask({ files, functionName: 'median' })).toMatch(
+      /^Function under test: median\(xs\)/,
+    );
     expect(extractTask({ files: [{ path: 'x.py', text: 'print(1)\n' }] })).toBeUndefined();
   });
 });
 
 describe('the task of a test named by file::Class::method[params]', () => {
-  const impl = 'class Ring:\n    def area(self):\n        """Area of the ring."""\n        return 1\n\n\nclass Disk:\n    def area(self):\n        """Area of the disk."""\n        return 2\n';
-  const decoy = 'def test_area():\n    assert 1 == 1, "decoy module-level test"\n\n\nclass TestArea:\n    def test_area(self):\n        assert 2 == 2, "decoy in another file"\n';
+  const impl =
+    'class Ring:\n    def area(self):\n        """Area of the ring."""\n        return 1\n\n\nclass Disk:\n    def area(self):\n        """Area of the disk."""\n        return 2\n';
+  const decoy =
+    'def test_area():\n    assert 1 == 1, "decoy module-level test"\n\n\nclass TestArea:\n    def test_area(self):\n        assert 2 == 2, "decoy in another file"\n';
   const real = [
     'import pytest',
     'from shapes import Disk',
@@ -157,18 +190,32 @@ describe('the task of a test named by file::Class::method[params]', () => {
 
   it('quotes the method of that class in that file, never a same-named test elsewhere', () => {
     const task = extractTask({ files, testName: 'tests/test_shapes.py::TestArea::test_area[2]' })!;
-    expect(task).toContain('Failing test: TestArea::test_area[2] (tests/test_shapes.py)\n    assert Disk().area() == r * 3, "the one that failed"');
+    expect(task).toContain(
+      'Failing test: TestArea::test_area[2] (tests/test_shapes.py)\n    assert Disk().area() == r * 3, "the one that failed"',
+    );
     expect(task).not.toContain('decoy');
     expect(task).not.toContain('module-level test of the same name');
     // A node id relative to another folder (rootdir above the project root) still finds the file.
-    expect(extractTask({ files, testName: 'proj/tests/test_shapes.py::test_area' })).toContain('module-level test of the same name');
+    expect(extractTask({ files, testName: 'proj/tests/test_shapes.py::test_area' })).toContain(
+      'module-level test of the same name',
+    );
   });
 
   it('names the function under test where the trace saw it start, with its class', () => {
-    const pinned = extractTask({ files, testName: 'tests/test_shapes.py::TestArea::test_area[2]', functionAt: { path: 'shapes.py', line: 8 }, functionName: 'area' })!;
-    expect(pinned.split('\n').slice(0, 2)).toEqual(['Function under test: Disk.area(self) (shapes.py)', '    Area of the disk.']);
+    const pinned = extractTask({
+      files,
+      testName: 'tests/test_shapes.py::TestArea::test_area[2]',
+      functionAt: { path: 'shapes.py', line: 8 },
+      functionName: 'area',
+    })!;
+    expect(pinned.split('\n').slice(0, 2)).toEqual([
+      'Function under test: Disk.area(self) (shapes.py)',
+      '    Area of the disk.',
+    ]);
     // Without the pin the first `area` is as good a guess as any: that is what the trace fixes.
-    expect(extractTask({ files, functionName: 'area' })).toContain('Function under test: Ring.area(self)');
+    expect(extractTask({ files, functionName: 'area' })).toContain(
+      'Function under test: Ring.area(self)',
+    );
   });
 });
 
@@ -177,7 +224,11 @@ describe('the code section', () => {
     const user = buildUserPrompt({
       command: 'pytest',
       files: [
-        { path: 'big.py', text: 'x = 1\n'.repeat(500), shown: '# ... lines 1-400 not shown\nx = 1\n' },
+        {
+          path: 'big.py',
+          text: 'x = 1\n'.repeat(500),
+          shown: '# ... lines 1-400 not shown\nx = 1\n',
+        },
         { path: 'small.py', text: 'y = 2\n' },
         { path: 'far.py', text: 'z = 3\n', shown: '' },
       ],
@@ -188,15 +239,26 @@ describe('the code section', () => {
     expect(code).not.toContain('z = 3');
     expect(code).toContain('Also ran, not shown for lack of room: far.py.');
     expect(code.match(/shown in part/g)).toHaveLength(1);
-    const whole = buildUserPrompt({ command: 'pytest', files: [{ path: 'small.py', text: 'y = 2\n' }] });
+    const whole = buildUserPrompt({
+      command: 'pytest',
+      files: [{ path: 'small.py', text: 'y = 2\n' }],
+    });
     expect(whole).not.toContain('shown in part');
   });
 });
 
 describe('pytest node ids', () => {
   it('split into file, classes + name and parameters (which may hold :: and /)', () => {
-    expect(parseNodeId('tests/test_x.py::TestC::test_y[1-2]')).toEqual({ file: 'tests/test_x.py', names: ['TestC', 'test_y'], params: '1-2' });
-    expect(parseNodeId('t.py::test_z[a::b/c]')).toEqual({ file: 't.py', names: ['test_z'], params: 'a::b/c' });
+    expect(parseNodeId('tests/test_x.py::TestC::test_y[1-2]')).toEqual({
+      file: 'tests/test_x.py',
+      names: ['TestC', 'test_y'],
+      params: '1-2',
+    });
+    expect(parseNodeId('t.py::test_z[a::b/c]')).toEqual({
+      file: 't.py',
+      names: ['test_z'],
+      params: 'a::b/c',
+    });
     expect(parseNodeId('test_alone')).toEqual({ file: '', names: ['test_alone'] });
     expect(parseNodeId('tests\\test_w.py')).toEqual({ file: 'tests/test_w.py', names: [] });
   });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { docstringOf, findDefs, scanPython, topLevelStatements } from '../../../src/core/model/pyStructure';
+import {
+  docstringOf,
+  findDefs,
+  scanPython,
+  topLevelStatements,
+} from '../../../src/core/model/pyStructure';
 
 const source = `import math
 
@@ -49,7 +54,13 @@ describe('pyStructure', () => {
 
   it('finds definitions with decorators, nesting and trimmed ends', () => {
     const defs = findDefs(lines);
-    expect(defs.map((d) => d.qualname)).toEqual(['first', 'Second', 'Second.method', 'Second.other', 'third']);
+    expect(defs.map((d) => d.qualname)).toEqual([
+      'first',
+      'Second',
+      'Second.method',
+      'Second.other',
+      'third',
+    ]);
     const first = defs[0]!;
     expect(lines[first.start]).toBe('@decorator');
     expect(lines[first.defLine]).toBe('def first(a,');
@@ -69,6 +80,10 @@ describe('pyStructure', () => {
   });
 
   it('lists top-level statements outside definitions', () => {
-    expect(topLevelStatements(lines)).toEqual(['import math', 'CONST = (1,', "if __name__ == '__main__':"]);
+    expect(topLevelStatements(lines)).toEqual([
+      'import math',
+      'CONST = (1,',
+      "if __name__ == '__main__':",
+    ]);
   });
 });

@@ -1,4 +1,15 @@
-import { chmod, lstat, mkdtemp, readFile, readdir, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdtemp,
+  readFile,
+  readdir,
+  readlink,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -34,7 +45,11 @@ describe('writePatchedFile', () => {
   it('can skip the backup, and writes nothing when the text is already there', async () => {
     const file = path.join(dir, 'g.py');
     await writeFile(file, before);
-    expect(await writePatchedFile(file, after, { backup: false })).toMatchObject({ path: file, backupPath: undefined, changed: true });
+    expect(await writePatchedFile(file, after, { backup: false })).toMatchObject({
+      path: file,
+      backupPath: undefined,
+      changed: true,
+    });
     expect(await writePatchedFile(file, after)).toMatchObject({ path: file, changed: false });
     expect(await readdir(dir)).toEqual(['g.py']);
   });
@@ -42,7 +57,10 @@ describe('writePatchedFile', () => {
   it('refuses when the file changed since the trace, leaving it untouched', async () => {
     const file = path.join(dir, 'h.py');
     await writeFile(file, 'def f():\r\n    return 99\r\n');
-    const err = await writePatchedFile(file, after, { expectedHash: hashText(before), displayPath: 'h.py' }).catch((e: unknown) => e);
+    const err = await writePatchedFile(file, after, {
+      expectedHash: hashText(before),
+      displayPath: 'h.py',
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).code).toBe('patch-conflict');
     expect(await readFile(file, 'utf8')).toBe('def f():\r\n    return 99\r\n');
@@ -56,16 +74,27 @@ describe('writePatchedFile', () => {
 
   it('never replaces an existing backup: the next free .orig.N gets the original bytes', async () => {
     const file = path.join(dir, 'k.py');
-    const latin1 = Buffer.from('# -*- coding: latin-1 -*-\nname = "caf\xe9"\ndef f():\n    return 1\n', 'latin1');
+    const latin1 = Buffer.from(
+      '# -*- coding: latin-1 -*-\nname = "caf\xe9"\ndef f():\n    return 1\n',
+      'latin1',
+    );
     await writeFile(file, latin1);
     await writeFile(`${file}.orig`, 'an older backup\n');
     await writeFile(`${file}.orig.1`, 'another one\n');
-    const r = await writePatchedFile(file, '# -*- coding: latin-1 -*-\nname = "caf\xe9"\ndef f():\n    return 2\n', { baseText: latin1.toString('utf8') });
+    const r = await writePatchedFile(
+      file,
+      '# -*- coding: latin-1 -*-\nname = "caf\xe9"\ndef f():\n    return 2\n',
+      { baseText: latin1.toString('utf8') },
+    );
     expect(r.backupPath).toBe(`${file}.orig.2`);
     expect(await readFile(`${file}.orig`, 'utf8')).toBe('an older backup\n');
     expect(await readFile(`${file}.orig.1`, 'utf8')).toBe('another one\n');
     expect((await readFile(`${file}.orig.2`)).equals(latin1)).toBe(true);
-    expect((await readFile(file)).equals(Buffer.from(latin1.toString('latin1').replace('return 1', 'return 2'), 'latin1'))).toBe(true);
+    expect(
+      (await readFile(file)).equals(
+        Buffer.from(latin1.toString('latin1').replace('return 1', 'return 2'), 'latin1'),
+      ),
+    ).toBe(true);
     expect(r.encoding?.name).toBe('iso-8859-1');
   });
 

@@ -23,6 +23,8 @@ describe('guard', () => {
     }
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).code).toBe('patch-conflict');
-    expect((err as UserError).message).toContain('pkg/f.py has changed since the trace was recorded');
+    expect((err as UserError).message).toContain(
+      'pkg/f.py has changed since the trace was recorded',
+    );
   });
 });

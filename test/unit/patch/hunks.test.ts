@@ -2,18 +2,39 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors';
 import { applyHunks, computeHunks, diffFile, splitLines } from '../../../src/core/patch/hunks';
 
-const base = ['def median(xs):', '    xs = sorted(xs)', '    mid = len(xs) // 2', '    return xs[mid]', '', '', 'def mean(xs):', '    return sum(xs) / len(xs)', ''].join('\n');
+const base = [
+  'def median(xs):',
+  '    xs = sorted(xs)',
+  '    mid = len(xs) // 2',
+  '    return xs[mid]',
+  '',
+  '',
+  'def mean(xs):',
+  '    return sum(xs) / len(xs)',
+  '',
+].join('\n');
 
 describe('computeHunks', () => {
   it('one changed line is one hunk touching one line', () => {
     const next = base.replace('return xs[mid]', 'return xs[mid - 1]');
     const hunks = computeHunks(base, next);
-    expect(hunks).toEqual([{ startLine: 3, endLine: 4, oldLines: ['    return xs[mid]'], newLines: ['    return xs[mid - 1]'], summary: 'Change line 4' }]);
+    expect(hunks).toEqual([
+      {
+        startLine: 3,
+        endLine: 4,
+        oldLines: ['    return xs[mid]'],
+        newLines: ['    return xs[mid - 1]'],
+        summary: 'Change line 4',
+      },
+    ]);
   });
 
   it('separate edits are separate hunks; insertions and deletions are ranges of zero width / no new lines', () => {
     const next = base
-      .replace('    mid = len(xs) // 2\n', '    mid = len(xs) // 2\n    if len(xs) % 2 == 0:\n        return (xs[mid - 1] + xs[mid]) / 2\n')
+      .replace(
+        '    mid = len(xs) // 2\n',
+        '    mid = len(xs) // 2\n    if len(xs) % 2 == 0:\n        return (xs[mid - 1] + xs[mid]) / 2\n',
+      )
       .replace('    return sum(xs) / len(xs)\n', '');
     const hunks = computeHunks(base, next);
     expect(hunks.map((h) => [h.startLine, h.endLine, h.newLines.length, h.summary])).toEqual([
@@ -31,7 +52,13 @@ describe('computeHunks', () => {
   });
 
   it('identical texts give no hunks and no diff', () => {
-    expect(diffFile('x.py', base, base)).toEqual({ path: 'x.py', hunks: [], unifiedDiff: '', added: 0, removed: 0 });
+    expect(diffFile('x.py', base, base)).toEqual({
+      path: 'x.py',
+      hunks: [],
+      unifiedDiff: '',
+      added: 0,
+      removed: 0,
+    });
   });
 });
 
@@ -81,7 +108,9 @@ describe('applyHunks', () => {
     const hunks = computeHunks(base, next);
     expect(hunks).toHaveLength(3);
     const onlyLast = applyHunks(base, [hunks[2]!]);
-    expect(onlyLast).toBe(base.replace('    return sum(xs) / len(xs)\n', '    return sum(xs) / max(1, len(xs))\n'));
+    expect(onlyLast).toBe(
+      base.replace('    return sum(xs) / len(xs)\n', '    return sum(xs) / max(1, len(xs))\n'),
+    );
     expect(applyHunks(base, [hunks[2]!, hunks[0]!, hunks[1]!])).toBe(next);
   });
 

@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors';
 import { splitLines } from '../../../src/core/patch/hunks';
 import { patchSourceBytes, textMatchesBase } from '../../../src/core/patch/sourceBytes';
-import { codingCookie, decodeSource, detectSourceEncoding } from '../../../src/core/patch/sourceEncoding';
+import {
+  codingCookie,
+  decodeSource,
+  detectSourceEncoding,
+} from '../../../src/core/patch/sourceEncoding';
 
 const latin1 = (s: string): Buffer => Buffer.from(s, 'latin1');
 const utf8 = (s: string): Buffer => Buffer.from(s, 'utf8');
@@ -63,14 +67,17 @@ describe('detectSourceEncoding / decodeSource', () => {
 });
 
 describe('patchSourceBytes', () => {
-  const LATIN1_FILE = '# -*- coding: latin-1 -*-\ncafe = "caf\xe9"\n\ndef price(n):\n    return n * 2  # \xa3\n\ndef name():\n    return cafe + " cr\xe8me"\n';
+  const LATIN1_FILE =
+    '# -*- coding: latin-1 -*-\ncafe = "caf\xe9"\n\ndef price(n):\n    return n * 2  # \xa3\n\ndef name():\n    return cafe + " cr\xe8me"\n';
 
   it('latin-1: bytes outside the changed line stay, whether the trace read it as UTF-8 (U+FFFD) or as latin-1', () => {
     const bytes = latin1(LATIN1_FILE);
     for (const base of [bytes.toString('utf8'), bytes.toString('latin1')]) {
       const next = base.replace('return n * 2', 'return n * 3');
       const out = patchSourceBytes(bytes, base, next, 'shop.py');
-      expect(out.bytes.equals(latin1(LATIN1_FILE.replace('return n * 2', 'return n * 3')))).toBe(true);
+      expect(out.bytes.equals(latin1(LATIN1_FILE.replace('return n * 2', 'return n * 3')))).toBe(
+        true,
+      );
       expect(out.encoding.name).toBe('iso-8859-1');
     }
   });
@@ -79,7 +86,9 @@ describe('patchSourceBytes', () => {
     const bytes = latin1(LATIN1_FILE);
     const base = bytes.toString('latin1');
     const out = patchSourceBytes(bytes, base, base.replace('" cr\xe8me"', '" br\xfbl\xe9e"'));
-    expect(out.bytes.equals(latin1(LATIN1_FILE.replace('" cr\xe8me"', '" br\xfbl\xe9e"')))).toBe(true);
+    expect(out.bytes.equals(latin1(LATIN1_FILE.replace('" cr\xe8me"', '" br\xfbl\xe9e"')))).toBe(
+      true,
+    );
   });
 
   it('latin-1 read as UTF-8: a changed line keeps the unreadable bytes of the part it shares with the old line', () => {
@@ -87,7 +96,11 @@ describe('patchSourceBytes', () => {
     const base = bytes.toString('utf8');
     const next = base.replace('return cafe + " cr\ufffdme"', 'return cafe.upper() + " cr\ufffdme"');
     expect(next).not.toBe(base);
-    expect(patchSourceBytes(bytes, base, next).bytes.equals(latin1(LATIN1_FILE.replace('cafe + " cr', 'cafe.upper() + " cr')))).toBe(true);
+    expect(
+      patchSourceBytes(bytes, base, next).bytes.equals(
+        latin1(LATIN1_FILE.replace('cafe + " cr', 'cafe.upper() + " cr')),
+      ),
+    ).toBe(true);
   });
 
   it('latin-1 read as UTF-8: an unreadable character the model moved or wrote anew is refused, not guessed', () => {
@@ -95,15 +108,21 @@ describe('patchSourceBytes', () => {
     const base = bytes.toString('utf8');
     const next = base.replace('return cafe + " cr\ufffdme"', 'return "\ufffd" + cafe');
     const e = userError(() => patchSourceBytes(bytes, base, next, 'shop.py'));
-    expect(e.message).toMatch(/line 8 of shop\.py, which holds bytes that are not valid iso-8859-1 \(from its coding cookie\)/);
+    expect(e.message).toMatch(
+      /line 8 of shop\.py, which holds bytes that are not valid iso-8859-1 \(from its coding cookie\)/,
+    );
   });
 
   it('a character the encoding cannot hold is refused with the encoding named', () => {
     const bytes = latin1(LATIN1_FILE);
     const base = bytes.toString('latin1');
-    const e = userError(() => patchSourceBytes(bytes, base, base.replace('return n * 2', 'return n * 2  # €'), 'shop.py'));
+    const e = userError(() =>
+      patchSourceBytes(bytes, base, base.replace('return n * 2', 'return n * 2  # €'), 'shop.py'),
+    );
     expect(e.code).toBe('bad-argument');
-    expect(e.message).toMatch(/line 5 of shop\.py that its encoding, iso-8859-1 \(from its coding cookie\), cannot hold/);
+    expect(e.message).toMatch(
+      /line 5 of shop\.py that its encoding, iso-8859-1 \(from its coding cookie\), cannot hold/,
+    );
   });
 
   it('BOM + CRLF: the BOM and every CRLF stay; the changed line keeps CRLF', () => {
@@ -111,8 +130,14 @@ describe('patchSourceBytes', () => {
     const bytes = Buffer.concat([BOM, utf8(text)]);
     // Older traces kept the BOM as U+FEFF in the text; models drop it and answer in LF.
     for (const base of [`\ufeff${text}`, text]) {
-      const out = patchSourceBytes(bytes, base, 'def f(x):\n    """Déjà vu."""\n    return x - 1\n');
-      expect(out.bytes.equals(Buffer.concat([BOM, utf8(text.replace('x + 1', 'x - 1'))]))).toBe(true);
+      const out = patchSourceBytes(
+        bytes,
+        base,
+        'def f(x):\n    """Déjà vu."""\n    return x - 1\n',
+      );
+      expect(out.bytes.equals(Buffer.concat([BOM, utf8(text.replace('x + 1', 'x - 1'))]))).toBe(
+        true,
+      );
     }
   });
 
@@ -124,34 +149,78 @@ describe('patchSourceBytes', () => {
 
   it('keeps a missing final newline, also when lines are added or removed at the end', () => {
     const text = 'x = 1\r\ny = 2';
-    expect(patchSourceBytes(utf8(text), text, 'x = 1\ny = 3').bytes.toString()).toBe('x = 1\r\ny = 3');
-    expect(patchSourceBytes(utf8(text), text, 'x = 1\ny = 2\nz = 3').bytes.toString()).toBe('x = 1\r\ny = 2\r\nz = 3');
+    expect(patchSourceBytes(utf8(text), text, 'x = 1\ny = 3').bytes.toString()).toBe(
+      'x = 1\r\ny = 3',
+    );
+    expect(patchSourceBytes(utf8(text), text, 'x = 1\ny = 2\nz = 3').bytes.toString()).toBe(
+      'x = 1\r\ny = 2\r\nz = 3',
+    );
     expect(patchSourceBytes(utf8(text), text, 'x = 1').bytes.toString()).toBe('x = 1');
-    expect(patchSourceBytes(utf8('a\nb\n'), 'a\nb\n', 'a\nb\nc\n').bytes.toString()).toBe('a\nb\nc\n');
+    expect(patchSourceBytes(utf8('a\nb\n'), 'a\nb\n', 'a\nb\nc\n').bytes.toString()).toBe(
+      'a\nb\nc\n',
+    );
   });
 
   it('invalid UTF-8 bytes in an unchanged line survive', () => {
     const bytes = Buffer.concat([utf8('s = b"'), Buffer.from([0xff, 0xfe]), utf8('"\nx = 1\n')]);
     const base = bytes.toString('utf8');
     const out = patchSourceBytes(bytes, base, base.replace('x = 1', 'x = 2'));
-    expect(out.bytes.equals(Buffer.concat([utf8('s = b"'), Buffer.from([0xff, 0xfe]), utf8('"\nx = 2\n')]))).toBe(true);
+    expect(
+      out.bytes.equals(
+        Buffer.concat([utf8('s = b"'), Buffer.from([0xff, 0xfe]), utf8('"\nx = 2\n')]),
+      ),
+    ).toBe(true);
   });
 
   it('cp1252: € is written as 0x80; Shift-JIS: unchanged multi-byte lines survive, new non-ASCII text is refused', () => {
-    const cp = Buffer.concat([latin1('# coding: cp1252\nprice = "'), Buffer.from([0x80]), latin1('5"\nx = 1\n')]);
+    const cp = Buffer.concat([
+      latin1('# coding: cp1252\nprice = "'),
+      Buffer.from([0x80]),
+      latin1('5"\nx = 1\n'),
+    ]);
     const base = decodeSource(cp).text;
     const out = patchSourceBytes(cp, base, base.replace('x = 1', 'x = "€"'));
-    expect(out.bytes.equals(Buffer.concat([latin1('# coding: cp1252\nprice = "'), Buffer.from([0x80]), latin1('5"\nx = "'), Buffer.from([0x80]), latin1('"\n')]))).toBe(true);
+    expect(
+      out.bytes.equals(
+        Buffer.concat([
+          latin1('# coding: cp1252\nprice = "'),
+          Buffer.from([0x80]),
+          latin1('5"\nx = "'),
+          Buffer.from([0x80]),
+          latin1('"\n'),
+        ]),
+      ),
+    ).toBe(true);
 
-    const sjis = Buffer.concat([latin1('# coding: shift_jis\nname = "'), Buffer.from([0x93, 0xfa, 0x96, 0x7b]), latin1('"\nx = 1\n')]);
+    const sjis = Buffer.concat([
+      latin1('# coding: shift_jis\nname = "'),
+      Buffer.from([0x93, 0xfa, 0x96, 0x7b]),
+      latin1('"\nx = 1\n'),
+    ]);
     const sBase = decodeSource(sjis).text;
     expect(sBase).toContain('日本');
     const sOut = patchSourceBytes(sjis, sBase, sBase.replace('x = 1', 'x = 2'));
-    expect(sOut.bytes.equals(Buffer.concat([latin1('# coding: shift_jis\nname = "'), Buffer.from([0x93, 0xfa, 0x96, 0x7b]), latin1('"\nx = 2\n')]))).toBe(true);
+    expect(
+      sOut.bytes.equals(
+        Buffer.concat([
+          latin1('# coding: shift_jis\nname = "'),
+          Buffer.from([0x93, 0xfa, 0x96, 0x7b]),
+          latin1('"\nx = 2\n'),
+        ]),
+      ),
+    ).toBe(true);
     // A new line equal to an old one reuses its bytes; new non-ASCII text cannot be encoded here.
     const moved = patchSourceBytes(sjis, sBase, sBase.replace('x = 1\n', 'x = 1\nname = "日本"\n'));
-    expect(moved.bytes.subarray(-14).equals(Buffer.concat([latin1('name = "'), Buffer.from([0x93, 0xfa, 0x96, 0x7b]), latin1('"\n')]))).toBe(true);
-    expect(userError(() => patchSourceBytes(sjis, sBase, sBase.replace('x = 1', 'x = "語"'))).message).toMatch(/shift_jis/);
+    expect(
+      moved.bytes
+        .subarray(-14)
+        .equals(
+          Buffer.concat([latin1('name = "'), Buffer.from([0x93, 0xfa, 0x96, 0x7b]), latin1('"\n')]),
+        ),
+    ).toBe(true);
+    expect(
+      userError(() => patchSourceBytes(sjis, sBase, sBase.replace('x = 1', 'x = "語"'))).message,
+    ).toMatch(/shift_jis/);
   });
 
   it('a file that no longer holds the base text is a patch-conflict', () => {
@@ -177,7 +246,8 @@ describe('patchSourceBytes', () => {
       const origin: (number | null)[] = [];
       const next = splitLines(base).lines.flatMap((l, i) => {
         const r = i === 0 ? 9 : rand(6);
-        const pick = r === 0 ? [] : r === 1 ? [`${l} + 1`] : r === 2 ? [l, `new${i} = "\xfc"`] : [l];
+        const pick =
+          r === 0 ? [] : r === 1 ? [`${l} + 1`] : r === 2 ? [l, `new${i} = "\xfc"`] : [l];
         pick.forEach((x) => origin.push(x === l ? i : null));
         return pick;
       });
@@ -189,7 +259,8 @@ describe('patchSourceBytes', () => {
       const allEols = ['\n', ...eols];
       const gotEols = Array.from(got.matchAll(/\r?\n/g), (m) => m[0]);
       origin.forEach((k, i) => {
-        if (k !== null && i < gotEols.length && k < allEols.length - (final ? 0 : 1)) expect(gotEols[i]).toBe(allEols[k]);
+        if (k !== null && i < gotEols.length && k < allEols.length - (final ? 0 : 1))
+          expect(gotEols[i]).toBe(allEols[k]);
       });
     }
   });

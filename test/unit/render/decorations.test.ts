@@ -21,13 +21,24 @@ describe('buildDecorations', () => {
 
   it('marks the exception line with type and message', () => {
     const [main] = buildDecorations(zerosTrace());
-    expect(main!.exception).toEqual({ line: 20, text: '✗ AssertionError: expected ones', type: 'AssertionError', message: 'expected ones' });
-    expect(main!.lines.find((l) => l.line === 20)).toMatchObject({ text: '✗ AssertionError: expected ones', raised: true });
+    expect(main!.exception).toEqual({
+      line: 20,
+      text: '✗ AssertionError: expected ones',
+      type: 'AssertionError',
+      message: 'expected ones',
+    });
+    expect(main!.lines.find((l) => l.line === 20)).toMatchObject({
+      text: '✗ AssertionError: expected ones',
+      raised: true,
+    });
   });
 
   it('counts executions and elides long loops', () => {
     const [loop] = buildDecorations(loopTrace());
-    expect(loop!.lines.find((l) => l.line === 2)).toMatchObject({ text: 'i = 0 → 1 → 2 … 9 (×10)', executions: 11 });
+    expect(loop!.lines.find((l) => l.line === 2)).toMatchObject({
+      text: 'i = 0 → 1 → 2 … 9 (×10)',
+      executions: 11,
+    });
     expect(loop!.lines.find((l) => l.line === 3)?.text).toBe('total = 0 → 1 → 3 … 45 (×10)');
     // A module frame's return (None) is not shown.
     expect(loop!.lines.find((l) => l.line === 4)).toMatchObject({ text: '', executions: 1 });
@@ -76,9 +87,17 @@ describe('buildDecorations', () => {
 
 describe('neverExecuted', () => {
   it('dims a whole multi-line statement that never ran, and counts any of its lines as running it', () => {
-    const src = analyzePython(['def f(a):', '    if a:', '        x = g(1,', '              2)', '    return 0', ''].join('\n'));
-    expect(neverExecuted(src, kinds({ 1: ['call'], 2: ['line'], 5: ['line', 'return'] }))).toEqual([3, 4]);
-    expect(neverExecuted(src, kinds({ 1: ['call'], 2: ['line'], 4: ['line'], 5: ['line', 'return'] }))).toEqual([]);
+    const src = analyzePython(
+      ['def f(a):', '    if a:', '        x = g(1,', '              2)', '    return 0', ''].join(
+        '\n',
+      ),
+    );
+    expect(neverExecuted(src, kinds({ 1: ['call'], 2: ['line'], 5: ['line', 'return'] }))).toEqual([
+      3, 4,
+    ]);
+    expect(
+      neverExecuted(src, kinds({ 1: ['call'], 2: ['line'], 4: ['line'], 5: ['line', 'return'] })),
+    ).toEqual([]);
   });
 
   it('treats a function as run from its call event alone', () => {
@@ -101,7 +120,9 @@ function kinds(spec: Record<number, EventKind[]>): Map<number, Set<EventKind>> {
 describe('buildDecorations on a recorded fixture trace', () => {
   it('reads test/fixtures/traces/average_bug.json the way the editor shows it', async () => {
     const { readFileSync } = await import('node:fs');
-    const trace = JSON.parse(readFileSync(new URL('../../fixtures/traces/average_bug.json', import.meta.url), 'utf8')) as Trace;
+    const trace = JSON.parse(
+      readFileSync(new URL('../../fixtures/traces/average_bug.json', import.meta.url), 'utf8'),
+    ) as Trace;
     const [file] = buildDecorations(trace);
     const text = (line: number) => file!.lines.find((l) => l.line === line)?.text;
     expect(file!.file).toBe('average_bug.py');

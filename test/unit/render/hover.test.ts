@@ -6,14 +6,22 @@ describe('buildHover', () => {
   it('tabulates every execution of a line with step, call and full values', () => {
     const trace = zerosTrace();
     const h = buildHover(trace, 'main.py', 9)!;
-    expect(h.rows.map((r) => r.changed)).toEqual([[['out', '[0]']], [['out', '[0, 0]']], [['out', '[0, 0, 0]']]]);
-    expect(h.rows.every((r) => r.function === 'zeros' && r.callIndex === 1 && r.depth === 1)).toBe(true);
+    expect(h.rows.map((r) => r.changed)).toEqual([
+      [['out', '[0]']],
+      [['out', '[0, 0]']],
+      [['out', '[0, 0, 0]']],
+    ]);
+    expect(h.rows.every((r) => r.function === 'zeros' && r.callIndex === 1 && r.depth === 1)).toBe(
+      true,
+    );
     const lines = h.markdown.split('\n');
     expect(lines[0]).toBe('**Tracefix** · line 9 · ran 3× in zeros');
     const table = lines.filter((l) => l.startsWith('| ['));
     expect(table).toHaveLength(3);
     const step = trace.events.at(h.rows[1]!.eventIndex)!.step;
-    expect(table[1]).toContain(`| [${step}](${commandUri('tracefix.showTimeline', { eventIndex: h.rows[1]!.eventIndex })} "Show step in timeline") |`);
+    expect(table[1]).toContain(
+      `| [${step}](${commandUri('tracefix.showTimeline', { eventIndex: h.rows[1]!.eventIndex })} "Show step in timeline") |`,
+    );
     expect(table[1]).toContain('| zeros #1 · depth 1 | out = `[0, 0]` |');
   });
 
@@ -25,8 +33,12 @@ describe('buildHover', () => {
     // The caller line is `result = zeros(3)` (line 19), recorded after the call returned.
     expect(trace.events.at(ret.callerIndex!)).toMatchObject({ line: 19, function: '<module>' });
     expect(h.markdown).toContain('\\_\\_return\\_\\_ = `[0, 0, 0]`');
-    expect(h.markdown).toContain(`[Go to caller](${commandUri('tracefix.goToCaller', { eventIndex: ret.eventIndex })})`);
-    expect(h.markdown).toContain(`[Replay from this step](${commandUri('tracefix.replayFromStep', { eventIndex: ret.eventIndex })})`);
+    expect(h.markdown).toContain(
+      `[Go to caller](${commandUri('tracefix.goToCaller', { eventIndex: ret.eventIndex })})`,
+    );
+    expect(h.markdown).toContain(
+      `[Replay from this step](${commandUri('tracefix.replayFromStep', { eventIndex: ret.eventIndex })})`,
+    );
   });
 
   it('heads the exception line with the exception and its message', () => {
@@ -47,7 +59,11 @@ describe('buildHover', () => {
   it('is undefined for lines without events and puts a note first', () => {
     expect(buildHover(zerosTrace(), 'main.py', 11)).toBeUndefined();
     expect(buildHover(zerosTrace(), 'other.py', 9)).toBeUndefined();
-    expect(buildHover(zerosTrace(), 'main.py', 9, { note: '*stale*' })!.markdown.startsWith('*stale*\n\n**Tracefix**')).toBe(true);
+    expect(
+      buildHover(zerosTrace(), 'main.py', 9, { note: '*stale*' })!.markdown.startsWith(
+        '*stale*\n\n**Tracefix**',
+      ),
+    ).toBe(true);
   });
 });
 
@@ -56,7 +72,12 @@ describe('callerEvent', () => {
     const t = calcTrace();
     expect(callerEvent(t, t.events.at(0)!)).toBeUndefined();
     // mean's exception is reported at the test's line 5, the next event of the calling frame.
-    expect(callerEvent(t, t.events.find((e) => e.file === 'calc.py' && e.line === 3)!)).toMatchObject({ file: 'test_calc.py', line: 5 });
+    expect(
+      callerEvent(
+        t,
+        t.events.find((e) => e.file === 'calc.py' && e.line === 3)!,
+      ),
+    ).toMatchObject({ file: 'test_calc.py', line: 5 });
   });
 });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LineMap } from '../../../src/core/render/lineMap';
 
-const all = (m: LineMap) => Array.from({ length: m.lineCount }, (_, i) => m.toCurrent(i + 1) ?? null);
+const all = (m: LineMap) =>
+  Array.from({ length: m.lineCount }, (_, i) => m.toCurrent(i + 1) ?? null);
 const text = (...lines: string[]) => lines.join('\n') + '\n';
 
 describe('LineMap', () => {
@@ -23,7 +24,10 @@ describe('LineMap', () => {
   });
 
   it('moves lines below an insertion, never leaving a value on the inserted line', () => {
-    const m = LineMap.between(recorded, text('a = 1', '', '    # note', 'b = 2', 'c = 3', 'print(a)'));
+    const m = LineMap.between(
+      recorded,
+      text('a = 1', '', '    # note', 'b = 2', 'c = 3', 'print(a)'),
+    );
     expect(all(m)).toEqual([1, 4, 5, 6, 7]);
     expect(m.toOriginal(2)).toBeUndefined();
     expect(m.toOriginal(3)).toBeUndefined();
@@ -37,6 +41,8 @@ describe('LineMap', () => {
 
   it('handles CRLF text and a return to the recorded text', () => {
     expect(LineMap.between(recorded, recorded.replace(/\n/g, '\r\n')).toCurrent(4)).toBe(4);
-    expect(LineMap.between(recorded, text('a = 1', 'b = 2', 'c = 3', 'print(a)')).identity).toBe(true);
+    expect(LineMap.between(recorded, text('a = 1', 'b = 2', 'c = 3', 'print(a)')).identity).toBe(
+      true,
+    );
   });
 });

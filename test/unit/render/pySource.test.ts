@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { analyzePython, blockAt, isPytestFile, pytestFunctionAt, pytestFunctions } from '../../../src/core/render/pySource';
+import {
+  analyzePython,
+  blockAt,
+  isPytestFile,
+  pytestFunctionAt,
+  pytestFunctions,
+} from '../../../src/core/render/pySource';
 
 const SRC = [
   '"""Module docstring."""', // 1
@@ -52,7 +58,12 @@ describe('analyzePython', () => {
 
   it('merges decorators into the def they decorate', () => {
     expect(at(5)).toMatchObject({ start: 4, end: 8, code: true });
-    expect(src.blocks.find((b) => b.name === 'f')).toMatchObject({ kind: 'def', header: 7, start: 4, end: 24 });
+    expect(src.blocks.find((b) => b.name === 'f')).toMatchObject({
+      kind: 'def',
+      header: 7,
+      start: 4,
+      end: 24,
+    });
   });
 
   it('says which statements cannot carry a line event', () => {
@@ -88,7 +99,11 @@ describe('analyzePython', () => {
   it('copes with CRLF, tabs and an unterminated string without throwing', () => {
     const s = analyzePython('def g():\r\n\tx = 1\r\n\treturn """open\r\n');
     expect(s.blocks[0]).toMatchObject({ name: 'g', end: 4 });
-    expect(s.statements.map((t) => [t.start, t.end])).toEqual([[1, 1], [2, 2], [3, 4]]);
+    expect(s.statements.map((t) => [t.start, t.end])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 4],
+    ]);
   });
 });
 

@@ -39,7 +39,11 @@ export function zerosTrace(): Trace {
   b.call('main.py', 'zeros', 5, { n: '3' }).line(7, { out: '[]' });
   for (let i = 0; i < 3; i++) {
     b.line(8, { i: String(i) });
-    b.line(9, { out: `[${Array(i + 1).fill('0').join(', ')}]` });
+    b.line(9, {
+      out: `[${Array(i + 1)
+        .fill('0')
+        .join(', ')}]`,
+    });
   }
   b.line(8).line(10).line(12).ret(12, '[0, 0, 0]');
   b.line(19, { result: '[0, 0, 0]' });
@@ -47,11 +51,23 @@ export function zerosTrace(): Trace {
   return b.build({
     status: 'exception',
     exitCode: 1,
-    exception: { type: 'AssertionError', message: 'expected ones', repr: "AssertionError('expected ones')", file: 'main.py', line: 20 },
+    exception: {
+      type: 'AssertionError',
+      message: 'expected ones',
+      repr: "AssertionError('expected ones')",
+      file: 'main.py',
+      line: 20,
+    },
   });
 }
 
-export const LOOP_SRC = ['total = 0', 'for i in range(10):', '    total += i', 'print(total)', ''].join('\n');
+export const LOOP_SRC = [
+  'total = 0',
+  'for i in range(10):',
+  '    total += i',
+  'print(total)',
+  '',
+].join('\n');
 
 export function loopTrace(partial = false): Trace {
   const b = new TraceBuilder().source('loop.py', LOOP_SRC);
@@ -68,8 +84,20 @@ export function loopTrace(partial = false): Trace {
 }
 
 /** calc.py + test_calc.py: a pytest test calling a function that divides by zero. */
-export const CALC_SRC = ['def mean(xs):', '    total = sum(xs)', '    return total / len(xs)', ''].join('\n');
-export const TEST_CALC_SRC = ['from calc import mean', '', '', 'def test_mean_empty():', '    assert mean([]) == 0', ''].join('\n');
+export const CALC_SRC = [
+  'def mean(xs):',
+  '    total = sum(xs)',
+  '    return total / len(xs)',
+  '',
+].join('\n');
+export const TEST_CALC_SRC = [
+  'from calc import mean',
+  '',
+  '',
+  'def test_mean_empty():',
+  '    assert mean([]) == 0',
+  '',
+].join('\n');
 
 export function calcTrace(): Trace {
   const b = new TraceBuilder().source('calc.py', CALC_SRC).source('test_calc.py', TEST_CALC_SRC);
@@ -81,7 +109,13 @@ export function calcTrace(): Trace {
     status: 'exception',
     exitCode: 1,
     testPassed: false,
-    exception: { type: 'ZeroDivisionError', message: 'division by zero', repr: "ZeroDivisionError('division by zero')", file: 'calc.py', line: 3 },
+    exception: {
+      type: 'ZeroDivisionError',
+      message: 'division by zero',
+      repr: "ZeroDivisionError('division by zero')",
+      file: 'calc.py',
+      line: 3,
+    },
   });
   t.program = { ...t.program, kind: 'pytest', target: 'test_calc.py::test_mean_empty' };
   return t;

@@ -40,7 +40,11 @@ export class TraceBuilder {
   }
 
   /** A line whose changes the recorder sent as deltas into cut values (and deletions). */
-  change(line: number, changed: Record<string, string>, extra: { deltas?: Delta[]; deleted?: string[] }): this {
+  change(
+    line: number,
+    changed: Record<string, string>,
+    extra: { deltas?: Delta[]; deleted?: string[] },
+  ): this {
     Object.assign(this.top().locals, changed);
     this.push('line', line, changed, undefined, extra);
     return this;
@@ -53,7 +57,10 @@ export class TraceBuilder {
   }
 
   raise(line: number, exception: Omit<ExceptionInfo, 'repr'> & { repr?: string }): this {
-    const info: ExceptionInfo = { repr: `${exception.type}(${JSON.stringify(exception.message)})`, ...exception };
+    const info: ExceptionInfo = {
+      repr: `${exception.type}(${JSON.stringify(exception.message)})`,
+      ...exception,
+    };
     this.push('exception', line, {}, undefined, { exception: info });
     this.frames.pop();
     return this;
@@ -65,12 +72,25 @@ export class TraceBuilder {
     return f;
   }
 
-  private push(kind: TraceEvent['kind'], line: number, changed: Record<string, string>, parent?: number, extra: Partial<TraceEvent> = {}): void {
+  private push(
+    kind: TraceEvent['kind'],
+    line: number,
+    changed: Record<string, string>,
+    parent?: number,
+    extra: Partial<TraceEvent> = {},
+  ): void {
     const f = this.top();
     const parentCallId = kind === 'call' ? parent : this.frames[this.frames.length - 2]?.callId;
     const e: TraceEvent = {
       index: this.events.length,
-      step: Object.keys(changed).length > 0 || extra.value !== undefined || extra.exception || extra.deltas?.length || extra.deleted?.length ? this.nextStep++ : null,
+      step:
+        Object.keys(changed).length > 0 ||
+        extra.value !== undefined ||
+        extra.exception ||
+        extra.deltas?.length ||
+        extra.deleted?.length
+          ? this.nextStep++
+          : null,
       kind,
       file: f.file,
       line,
@@ -92,7 +112,12 @@ export class TraceBuilder {
       engine: 'fast',
       createdAt: '2025-01-01T00:00:00.000Z',
       program: { kind: 'script', target: 'main.py', args: [], cwd: '/ws', root: '/ws' },
-      interpreter: { path: '/usr/bin/python3', version: '3.11.2', debugpyVersion: '1.6.3', debugpyPath: '/usr/lib/python3/dist-packages/debugpy' },
+      interpreter: {
+        path: '/usr/bin/python3',
+        version: '3.11.2',
+        debugpyVersion: '1.6.3',
+        debugpyPath: '/usr/lib/python3/dist-packages/debugpy',
+      },
       limits: { maxSteps: 20000, timeoutMs: 20000, reprLength: 120 },
       outcome: {
         status: 'completed',

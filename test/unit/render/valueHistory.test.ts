@@ -1,29 +1,49 @@
 import { describe, expect, it } from 'vitest';
-import { clip, collapseRepeats, fitLine, formatHistory } from '../../../src/core/render/valueHistory';
+import {
+  clip,
+  collapseRepeats,
+  fitLine,
+  formatHistory,
+} from '../../../src/core/render/valueHistory';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => String(i));
 
 describe('formatHistory', () => {
   it('elides the middle of long histories and counts them', () => {
-    expect(formatHistory({ name: 'i', values: range(10) }, { head: 3, valueWidth: Infinity })).toBe('i = 0 → 1 → 2 … 9 (×10)');
+    expect(formatHistory({ name: 'i', values: range(10) }, { head: 3, valueWidth: Infinity })).toBe(
+      'i = 0 → 1 → 2 … 9 (×10)',
+    );
   });
 
   it('shows short histories whole, without a count', () => {
-    expect(formatHistory({ name: 'out', values: ['[0]', '[0, 0]', '[0, 0, 0]'] }, { head: 3, valueWidth: Infinity })).toBe(
-      'out = [0] → [0, 0] → [0, 0, 0]',
+    expect(
+      formatHistory(
+        { name: 'out', values: ['[0]', '[0, 0]', '[0, 0, 0]'] },
+        { head: 3, valueWidth: Infinity },
+      ),
+    ).toBe('out = [0] → [0, 0] → [0, 0, 0]');
+    expect(formatHistory({ name: 'x', values: range(4) }, { head: 3, valueWidth: Infinity })).toBe(
+      'x = 0 → 1 → 2 → 3',
     );
-    expect(formatHistory({ name: 'x', values: range(4) }, { head: 3, valueWidth: Infinity })).toBe('x = 0 → 1 → 2 → 3');
-    expect(formatHistory({ name: 'x', values: ['5'] }, { head: 3, valueWidth: Infinity })).toBe('x = 5');
+    expect(formatHistory({ name: 'x', values: ['5'] }, { head: 3, valueWidth: Infinity })).toBe(
+      'x = 5',
+    );
   });
 
   it('collapses repeats but keeps the execution count', () => {
     expect(collapseRepeats(['0', '0', '1', '1', '0'])).toEqual(['0', '1', '0']);
-    expect(formatHistory({ name: 'x', values: ['0', '0', '0'] }, { head: 3, valueWidth: Infinity })).toBe('x = 0 (×3)');
+    expect(
+      formatHistory({ name: 'x', values: ['0', '0', '0'] }, { head: 3, valueWidth: Infinity }),
+    ).toBe('x = 0 (×3)');
   });
 
   it('cuts long values when asked', () => {
-    expect(formatHistory({ name: 's', values: ["'abcdefghijkl'"] }, { head: 3, valueWidth: 6 })).toBe("s = 'abcd…");
-    expect(formatHistory({ name: 'i', values: range(10) }, { head: 0, valueWidth: 6 })).toBe('i = … 9 (×10)');
+    expect(
+      formatHistory({ name: 's', values: ["'abcdefghijkl'"] }, { head: 3, valueWidth: 6 }),
+    ).toBe("s = 'abcd…");
+    expect(formatHistory({ name: 'i', values: range(10) }, { head: 0, valueWidth: 6 })).toBe(
+      'i = … 9 (×10)',
+    );
   });
 });
 
@@ -44,7 +64,9 @@ describe('fitLine', () => {
     expect(fitLine([i], [], 80)).toBe('i = 0 → 1 → 2 … 9 (×10)');
     expect(fitLine([i], [], 20)).toBe('i = 0 → 1 … 9 (×10)');
     expect(fitLine([i], [], 18)).toBe('i = 0 … 9 (×10)');
-    expect(fitLine([{ name: 'totals', values: ['[3]', '[3, 8]', '[3, 8, 16]'] }], [], 20)).toBe('totals = … [3, 8…');
+    expect(fitLine([{ name: 'totals', values: ['[3]', '[3, 8]', '[3, 8, 16]'] }], [], 20)).toBe(
+      'totals = … [3, 8…',
+    );
     expect(fitLine([i], ['✗ ValueError'], 80)).toBe('i = 0 → 1 → 2 … 9 (×10); ✗ ValueError');
   });
 
@@ -55,6 +77,8 @@ describe('fitLine', () => {
       expect(text.startsWith('i = ')).toBe(true);
     }
     // Both values cut to 24 characters rather than the whole text cut after the first one.
-    expect(fitLine([big], [], 60)).toBe('data = [0, 1, 2, 3, 4, 5, 6, 7… → [0, 1, 2, 3, 4, 5, 6, 7…');
+    expect(fitLine([big], [], 60)).toBe(
+      'data = [0, 1, 2, 3, 4, 5, 6, 7… → [0, 1, 2, 3, 4, 5, 6, 7…',
+    );
   });
 });

@@ -11,7 +11,11 @@ describe.each(FIXTURES)('fixture trace %s', (name) => {
   const trace = loadFixture(name);
   const ev = trace.events.map((e) => e);
   /** The fixtures are schema v1 files: every event stores all its frame's locals. */
-  const storedLocals = (JSON.parse(readFileSync(fixturePath(name), 'utf8')) as { events: { locals: Record<string, string> }[] }).events.map((e) => e.locals);
+  const storedLocals = (
+    JSON.parse(readFileSync(fixturePath(name), 'utf8')) as {
+      events: { locals: Record<string, string> }[];
+    }
+  ).events.map((e) => e.locals);
 
   it('is a trace of the current schema with consistent indices and counts', () => {
     expect(isTrace(trace)).toBe(true);
@@ -32,10 +36,19 @@ describe.each(FIXTURES)('fixture trace %s', (name) => {
       const count = (callCounts.get(`${first.file}:${first.function}`) ?? 0) + 1;
       callCounts.set(`${first.file}:${first.function}`, count);
       for (const e of list) {
-        expect([e.function, e.file, e.depth, e.callIndex, e.parentCallId]).toEqual([first.function, first.file, first.depth, count, first.parentCallId]);
+        expect([e.function, e.file, e.depth, e.callIndex, e.parentCallId]).toEqual([
+          first.function,
+          first.file,
+          first.depth,
+          count,
+          first.parentCallId,
+        ]);
       }
       const endIdx = list.findIndex((e) => e.kind === 'return' || e.kind === 'exception');
-      expect(endIdx === -1 || endIdx === list.length - 1, `frame ${callId} has nothing after it ended`).toBe(true);
+      expect(
+        endIdx === -1 || endIdx === list.length - 1,
+        `frame ${callId} has nothing after it ended`,
+      ).toBe(true);
       if (first.parentCallId === undefined) expect(first.depth).toBe(0);
       else {
         const parent = byCall.get(first.parentCallId)?.[0];
@@ -45,18 +58,23 @@ describe.each(FIXTURES)('fixture trace %s', (name) => {
       }
       // Everything between a frame's first and last event is the frame itself or deeper.
       const last = list[list.length - 1] as TraceEvent;
-      for (let i = first.index; i <= last.index; i++) expect((ev[i] as TraceEvent).depth).toBeGreaterThanOrEqual(first.depth);
+      for (let i = first.index; i <= last.index; i++)
+        expect((ev[i] as TraceEvent).depth).toBeGreaterThanOrEqual(first.depth);
     }
   });
 
-  it('records changed/deleted as the difference from the frame\'s previous state', () => {
+  it("records changed/deleted as the difference from the frame's previous state", () => {
     const state = new Map<number, Record<string, string>>();
     for (const e of ev) {
       const locals = storedLocals[e.index] ?? {};
       const before = e.kind === 'call' ? {} : (state.get(e.callId) ?? {});
-      const changed = Object.fromEntries(Object.entries(locals).filter(([k, v]) => before[k] !== v));
+      const changed = Object.fromEntries(
+        Object.entries(locals).filter(([k, v]) => before[k] !== v),
+      );
       expect(e.changed, `event ${e.index}`).toEqual(changed);
-      expect(e.deleted ?? [], `event ${e.index}`).toEqual(Object.keys(before).filter((k) => !(k in locals)));
+      expect(e.deleted ?? [], `event ${e.index}`).toEqual(
+        Object.keys(before).filter((k) => !(k in locals)),
+      );
       state.set(e.callId, locals);
       if (e.kind === 'return') expect(typeof e.value).toBe('string');
       if (e.kind === 'exception') expect(e.exception?.type).toMatch(/Error$/);
@@ -64,13 +82,15 @@ describe.each(FIXTURES)('fixture trace %s', (name) => {
   });
 
   it('rebuilds the locals of every event from the changes alone, as v1 stored them', () => {
-    for (const e of ev) expect(localsAt(trace, e.index), `event ${e.index}`).toEqual(storedLocals[e.index]);
+    for (const e of ev)
+      expect(localsAt(trace, e.index), `event ${e.index}`).toEqual(storedLocals[e.index]);
   });
 
   it('carries the sources that are kept in test/fixtures/traces/src', () => {
     const files = new Set(ev.map((e) => e.file));
     expect(new Set(trace.sources.map((s) => s.path))).toEqual(files);
-    for (const s of trace.sources) expect(s.text).toBe(readFileSync(path.join(FIXTURE_SRC, s.path), 'utf8'));
+    for (const s of trace.sources)
+      expect(s.text).toBe(readFileSync(path.join(FIXTURE_SRC, s.path), 'utf8'));
     const lineCount = (trace.sources[0]?.text ?? '').split('\n').length;
     for (const e of ev) expect(e.line).toBeGreaterThanOrEqual(1);
     for (const e of ev) expect(e.line).toBeLessThanOrEqual(lineCount);

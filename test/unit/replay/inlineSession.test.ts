@@ -16,7 +16,10 @@ class InlineClient {
   constructor() {
     this.disposable = this.session.onDidSendMessage((m) => {
       const msg = m as DebugProtocol.ProtocolMessage;
-      if (msg.type === 'response') this.pending.get((msg as DebugProtocol.Response).request_seq)?.((msg as DebugProtocol.Response));
+      if (msg.type === 'response')
+        this.pending.get((msg as DebugProtocol.Response).request_seq)?.(
+          msg as DebugProtocol.Response,
+        );
       else if (msg.type === 'event') this.events.push(msg as DebugProtocol.Event);
     });
   }
@@ -24,12 +27,18 @@ class InlineClient {
   request<T extends DebugProtocol.Response>(command: string, args?: unknown): Promise<T> {
     const seq = this.seq++;
     const done = new Promise<T>((resolve) => this.pending.set(seq, (r) => resolve(r as T)));
-    this.session.handleMessage({ seq, type: 'request', command, arguments: args } as DebugProtocol.Request);
+    this.session.handleMessage({
+      seq,
+      type: 'request',
+      command,
+      arguments: args,
+    } as DebugProtocol.Request);
     return done;
   }
 
   lastStopped(): DebugProtocol.StoppedEvent | undefined {
-    return this.events.filter((e) => e.event === 'stopped').at(-1) as DebugProtocol.StoppedEvent | undefined;
+    return this.events.filter((e) => e.event === 'stopped').at(-1) as
+      DebugProtocol.StoppedEvent | undefined;
   }
 
   dispose(): void {
@@ -45,7 +54,12 @@ describe('createReplaySession (in-process)', () => {
   it('launches from a trace object, steps forward and back and disconnects without exiting the process', async () => {
     client = new InlineClient();
     const trace: Trace = loadFixture('factorial');
-    await client.request('initialize', { adapterID: 'tracefix-replay', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
+    await client.request('initialize', {
+      adapterID: 'tracefix-replay',
+      pathFormat: 'path',
+      linesStartAt1: true,
+      columnsStartAt1: true,
+    });
     const launch = await client.request('launch', { traceObject: trace, sourceRoot: FIXTURE_SRC });
     expect(launch.success).toBe(true);
     expect(client.events.map((e) => e.event)).toContain('initialized');
@@ -54,16 +68,29 @@ describe('createReplaySession (in-process)', () => {
 
     await client.request('next', { threadId: 1 });
     await client.request('next', { threadId: 1 });
-    const st = await client.request<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
+    const st = await client.request<DebugProtocol.StackTraceResponse>('stackTrace', {
+      threadId: 1,
+    });
     expect(st.body.stackFrames[0]).toMatchObject({ line: 7, name: '<module>' });
-    expect(client.events.filter((e) => e.event === 'tracefix/position').at(-1)?.body).toMatchObject({ index: 18, line: 7 });
+    expect(client.events.filter((e) => e.event === 'tracefix/position').at(-1)?.body).toMatchObject(
+      { index: 18, line: 7 },
+    );
 
     await client.request('stepBack', { threadId: 1 });
-    const back = await client.request<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
+    const back = await client.request<DebugProtocol.StackTraceResponse>('stackTrace', {
+      threadId: 1,
+    });
     expect(back.body.stackFrames[0]?.line).toBe(1);
 
-    const evalResponse = await client.request('evaluate', { expression: 'result', frameId: back.body.stackFrames[0]?.id, context: 'watch' });
-    expect([evalResponse.success, evalResponse.message]).toEqual([false, "not recorded: 'result' is not a recorded local of <module> at this position"]);
+    const evalResponse = await client.request('evaluate', {
+      expression: 'result',
+      frameId: back.body.stackFrames[0]?.id,
+      context: 'watch',
+    });
+    expect([evalResponse.success, evalResponse.message]).toEqual([
+      false,
+      "not recorded: 'result' is not a recorded local of <module> at this position",
+    ]);
 
     const disconnect = await client.request('disconnect', {});
     expect(disconnect.success).toBe(true); // and the test process is still alive to check it
@@ -87,8 +114,13 @@ describe('createReplaySession breakpoints before launch', () => {
       breakpoints: [{ line: 4 }, { line: 6 }],
     });
     expect(early.body.breakpoints.map((b) => b.verified)).toEqual([false, false]);
-    await client.request('launch', { traceObject: loadFixture('factorial'), sourceRoot: FIXTURE_SRC });
-    const changed = client.events.filter((e) => e.event === 'breakpoint').map((e) => (e as DebugProtocol.BreakpointEvent).body.breakpoint);
+    await client.request('launch', {
+      traceObject: loadFixture('factorial'),
+      sourceRoot: FIXTURE_SRC,
+    });
+    const changed = client.events
+      .filter((e) => e.event === 'breakpoint')
+      .map((e) => (e as DebugProtocol.BreakpointEvent).body.breakpoint);
     expect(changed.map((b) => [b.id, b.verified, b.message])).toEqual([
       [early.body.breakpoints[0]?.id, true, undefined],
       [early.body.breakpoints[1]?.id, false, 'never executed in this recording'],

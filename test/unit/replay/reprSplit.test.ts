@@ -1,14 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { isExpandable, splitRepr } from '../../../src/core/replay/reprSplit';
 
-const values = (repr: string) => splitRepr(repr)?.entries.map((e) => (e.key === undefined ? e.value : `${e.key} => ${e.value}`));
+const values = (repr: string) =>
+  splitRepr(repr)?.entries.map((e) => (e.key === undefined ? e.value : `${e.key} => ${e.value}`));
 
 describe('splitRepr', () => {
   it('splits lists, tuples, sets and dicts at top-level commas', () => {
-    expect(splitRepr('[1, 2, 3]')).toEqual({ kind: 'list', entries: [{ value: '1' }, { value: '2' }, { value: '3' }], truncated: false });
+    expect(splitRepr('[1, 2, 3]')).toEqual({
+      kind: 'list',
+      entries: [{ value: '1' }, { value: '2' }, { value: '3' }],
+      truncated: false,
+    });
     expect(splitRepr('(1,)')).toMatchObject({ kind: 'tuple', entries: [{ value: '1' }] });
     expect(splitRepr('(1, (2, 3))')?.entries).toEqual([{ value: '1' }, { value: '(2, 3)' }]);
-    expect(splitRepr('{1, 2}')).toMatchObject({ kind: 'set', entries: [{ value: '1' }, { value: '2' }] });
+    expect(splitRepr('{1, 2}')).toMatchObject({
+      kind: 'set',
+      entries: [{ value: '1' }, { value: '2' }],
+    });
     expect(splitRepr("{'count': 2, 'squares': [4, 9], 'range': (2, 3)}")).toMatchObject({
       kind: 'dict',
       entries: [
@@ -33,32 +41,62 @@ describe('splitRepr', () => {
   });
 
   it('keeps object reprs in angle brackets whole', () => {
-    expect(values("[<function f at 0x7f0000000000>, <class 'int'>, <function <lambda> at 0x1>]")).toEqual([
-      '<function f at 0x7f0000000000>',
-      "<class 'int'>",
-      '<function <lambda> at 0x1>',
-    ]);
+    expect(
+      values("[<function f at 0x7f0000000000>, <class 'int'>, <function <lambda> at 0x1>]"),
+    ).toEqual(['<function f at 0x7f0000000000>', "<class 'int'>", '<function <lambda> at 0x1>']);
     expect(values("{'f': <Foo a=1, b=2>}")).toEqual(["'f' => <Foo a=1, b=2>"]);
   });
 
   it('keeps the complete items of a repr cut short by the recorder and flags it', () => {
-    const cut = splitRepr('[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31...');
+    const cut = splitRepr(
+      '[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31...',
+    );
     expect(cut?.truncated).toBe(true);
-    expect(cut?.entries.map((e) => e.value)).toEqual(Array.from({ length: 31 }, (_, i) => String(i)));
-    expect(splitRepr("{'a': [1, 2], 'b': [3, 4...")).toEqual({ kind: 'dict', entries: [{ key: "'a'", value: '[1, 2]' }], truncated: true });
-    expect(splitRepr("['abc', 'de...")).toEqual({ kind: 'list', entries: [{ value: "'abc'" }], truncated: true });
+    expect(cut?.entries.map((e) => e.value)).toEqual(
+      Array.from({ length: 31 }, (_, i) => String(i)),
+    );
+    expect(splitRepr("{'a': [1, 2], 'b': [3, 4...")).toEqual({
+      kind: 'dict',
+      entries: [{ key: "'a'", value: '[1, 2]' }],
+      truncated: true,
+    });
+    expect(splitRepr("['abc', 'de...")).toEqual({
+      kind: 'list',
+      entries: [{ value: "'abc'" }],
+      truncated: true,
+    });
     expect(isExpandable('[12345...')).toBe(true);
   });
 
   it('expands single-argument wrappers', () => {
-    expect(splitRepr('frozenset({1, 2})')).toMatchObject({ kind: 'set', wrapper: 'frozenset', entries: [{ value: '1' }, { value: '2' }] });
+    expect(splitRepr('frozenset({1, 2})')).toMatchObject({
+      kind: 'set',
+      wrapper: 'frozenset',
+      entries: [{ value: '1' }, { value: '2' }],
+    });
     expect(splitRepr('deque([1, 2])')).toMatchObject({ kind: 'list', wrapper: 'deque' });
-    expect(splitRepr("Counter({'a': 2})")).toMatchObject({ kind: 'dict', wrapper: 'Counter', entries: [{ key: "'a'", value: '2' }] });
+    expect(splitRepr("Counter({'a': 2})")).toMatchObject({
+      kind: 'dict',
+      wrapper: 'Counter',
+      entries: [{ key: "'a'", value: '2' }],
+    });
     expect(splitRepr('deque([1, 2], maxlen=3)')).toBeUndefined();
   });
 
   it('refuses what is not a container literal', () => {
-    for (const repr of ['42', "'[1, 2]'", '(1+2j)', 'set()', '[1, 2)', '[1, 2] + x', '[...]', '<object at 0x1>', 'None', '[1,,2]', "{'a': 1, 2}"]) {
+    for (const repr of [
+      '42',
+      "'[1, 2]'",
+      '(1+2j)',
+      'set()',
+      '[1, 2)',
+      '[1, 2] + x',
+      '[...]',
+      '<object at 0x1>',
+      'None',
+      '[1,,2]',
+      "{'a': 1, 2}",
+    ]) {
       expect(splitRepr(repr), repr).toBeUndefined();
     }
   });

@@ -12,7 +12,11 @@ const factorial = () => new Timeline(loadFixture('factorial').events);
 // | 14 exception average:4 | 15 exception main:10 | 16 exception <module>:14
 const averageBug = () => new Timeline(loadFixture('average_bug').events);
 
-const walk = (t: Timeline, motion: (t: Timeline) => { index: number; reason: string }, times: number) =>
+const walk = (
+  t: Timeline,
+  motion: (t: Timeline) => { index: number; reason: string },
+  times: number,
+) =>
   Array.from({ length: times }, () => {
     const s = motion(t);
     return `${s.index}:${s.reason}`;
@@ -30,7 +34,13 @@ describe('Timeline stepping forward and back', () => {
   it('step over skips the whole recursion and stops at the end of the recording', () => {
     const t = factorial();
     t.start(true);
-    expect(walk(t, (x) => x.next(), 5)).toEqual(['1:step', '18:step', '19:step', '20:step', '20:end']);
+    expect(walk(t, (x) => x.next(), 5)).toEqual([
+      '1:step',
+      '18:step',
+      '19:step',
+      '20:step',
+      '20:end',
+    ]);
     expect(t.stack()[0]?.locals.result).toBe('24');
     expect(t.atEnd).toBe(true);
   });
@@ -55,7 +65,12 @@ describe('Timeline stepping forward and back', () => {
     const landed = walk(t, (x) => x.stepOut(), 4);
     expect(landed).toEqual(['12:step', '14:step', '16:step', '18:step']);
     t.goto(12);
-    expect(t.stack()[0]).toMatchObject({ function: 'factorial', line: 4, locals: { n: '2' }, callIndex: 3 });
+    expect(t.stack()[0]).toMatchObject({
+      function: 'factorial',
+      line: 4,
+      locals: { n: '2' },
+      callIndex: 3,
+    });
   });
 
   it('step over at a return goes to the caller', () => {
@@ -64,7 +79,7 @@ describe('Timeline stepping forward and back', () => {
     expect(walk(t, (x) => x.next(), 2)).toEqual(['11:step', '12:step']);
   });
 
-  it('restart frame jumps to the frame\'s call event', () => {
+  it("restart frame jumps to the frame's call event", () => {
     const t = factorial();
     t.goto(12);
     expect(t.restartFrame(4)).toEqual({ index: 6, reason: 'restart' });
@@ -100,7 +115,11 @@ describe('Timeline call stack', () => {
   it('gives the calling line of a caller whose next event is the exception leaving it', () => {
     const t = averageBug();
     t.goto(13);
-    expect(t.stack().map((f) => `${f.function}:${f.line}`)).toEqual(['average:3', 'main:10', '<module>:14']);
+    expect(t.stack().map((f) => `${f.function}:${f.line}`)).toEqual([
+      'average:3',
+      'main:10',
+      '<module>:14',
+    ]);
     expect(t.stack()[1]?.locals).toEqual({ scores: '[3, 5, 8]' });
   });
 
@@ -108,13 +127,25 @@ describe('Timeline call stack', () => {
     const t = new Timeline(
       events([
         { kind: 'call', callId: 1, fn: '<module>', line: 1, depth: 0 },
-        { kind: 'line', callId: 1, fn: '<module>', line: 1, depth: 0, locals: { f: '<function f>' } },
+        {
+          kind: 'line',
+          callId: 1,
+          fn: '<module>',
+          line: 1,
+          depth: 0,
+          locals: { f: '<function f>' },
+        },
         { kind: 'call', callId: 2, fn: 'f', line: 1, depth: 1, parent: 1 },
         { kind: 'line', callId: 2, fn: 'f', line: 2, depth: 1, parent: 1, locals: { a: '1' } },
       ]),
     );
     t.goto(3);
-    expect(t.stack()[1]).toMatchObject({ function: '<module>', line: 1, lineApproximate: true, locals: { f: '<function f>' } });
+    expect(t.stack()[1]).toMatchObject({
+      function: '<module>',
+      line: 1,
+      lineApproximate: true,
+      locals: { f: '<function f>' },
+    });
   });
 });
 
@@ -133,8 +164,18 @@ describe('Timeline breakpoints and exceptions', () => {
     const t = factorial();
     t.start(true);
     t.setBreakpoints('factorial.py', [4]);
-    expect(walk(t, (x) => x.continue(), 4)).toEqual(['12:breakpoint', '14:breakpoint', '16:breakpoint', '20:end']);
-    expect(walk(t, (x) => x.reverseContinue(), 4)).toEqual(['16:breakpoint', '14:breakpoint', '12:breakpoint', '0:entry']);
+    expect(walk(t, (x) => x.continue(), 4)).toEqual([
+      '12:breakpoint',
+      '14:breakpoint',
+      '16:breakpoint',
+      '20:end',
+    ]);
+    expect(walk(t, (x) => x.reverseContinue(), 4)).toEqual([
+      '16:breakpoint',
+      '14:breakpoint',
+      '12:breakpoint',
+      '0:entry',
+    ]);
   });
 
   it('a step over a call stops at a breakpoint inside it', () => {
@@ -159,7 +200,11 @@ describe('Timeline breakpoints and exceptions', () => {
     expect([14, 15, 16].map((i) => t.isRaisePoint(i))).toEqual([true, false, false]);
     t.start(true);
     expect(t.continue()).toEqual({ index: 14, reason: 'exception' });
-    expect(t.exceptionAt()).toMatchObject({ type: 'IndexError', message: 'list index out of range', line: 4 });
+    expect(t.exceptionAt()).toMatchObject({
+      type: 'IndexError',
+      message: 'list index out of range',
+      line: 4,
+    });
     expect(t.continue()).toEqual({ index: 16, reason: 'end' });
     expect(t.start(false)).toEqual({ index: 14, reason: 'exception' });
   });
@@ -180,9 +225,19 @@ describe('Timeline breakpoints and exceptions', () => {
     const t = averageBug();
     t.start(true);
     t.setBreakpoints('average_bug.py', [4]);
-    expect(walk(t, (x) => x.continue(), 4)).toEqual(['8:breakpoint', '10:breakpoint', '12:breakpoint', '14:exception']);
+    expect(walk(t, (x) => x.continue(), 4)).toEqual([
+      '8:breakpoint',
+      '10:breakpoint',
+      '12:breakpoint',
+      '14:exception',
+    ]);
     expect(t.stack()[0]?.locals).toEqual({ values: '[3, 5, 8]', total: '16', i: '3' });
-    expect(walk(t, (x) => x.reverseContinue(), 4)).toEqual(['12:breakpoint', '10:breakpoint', '8:breakpoint', '0:entry']);
+    expect(walk(t, (x) => x.reverseContinue(), 4)).toEqual([
+      '12:breakpoint',
+      '10:breakpoint',
+      '8:breakpoint',
+      '0:entry',
+    ]);
   });
 });
 
@@ -193,7 +248,10 @@ describe('Timeline evaluate', () => {
     expect(t.evaluate('n')).toEqual({ recorded: true, value: '2' });
     expect(t.evaluate(' n ')).toEqual({ recorded: true, value: '2' });
     expect(t.evaluate('n', 2)).toEqual({ recorded: true, value: '4' });
-    expect(t.evaluate('factorial', 1)).toEqual({ recorded: true, value: '<function factorial at 0x7f0000000000>' });
+    expect(t.evaluate('factorial', 1)).toEqual({
+      recorded: true,
+      value: '<function factorial at 0x7f0000000000>',
+    });
     for (const expr of ['n + 1', 'n * factorial(n - 1)', 'result', 'factorial', '__return__', '']) {
       expect(t.evaluate(expr)).toMatchObject({ recorded: false, message: NOT_RECORDED });
     }

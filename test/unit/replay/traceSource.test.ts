@@ -15,16 +15,26 @@ describe('SourceMap', () => {
 
   it('uses the file on disk when it is the recorded text', () => {
     const map = new SourceMap(loadFixture('factorial'), FIXTURE_SRC);
-    expect(map.resolve('factorial.py')).toEqual({ file: 'factorial.py', path: path.join(FIXTURE_SRC, 'factorial.py') });
+    expect(map.resolve('factorial.py')).toEqual({
+      file: 'factorial.py',
+      path: path.join(FIXTURE_SRC, 'factorial.py'),
+    });
     expect(map.fileFor({ path: path.join(FIXTURE_SRC, 'factorial.py') })).toBe('factorial.py');
     expect(map.fileFor({ path: path.join(os.tmpdir(), 'factorial.py') })).toBeUndefined();
   });
 
   it('serves the recorded copy when the file changed since the recording or is missing', () => {
     const trace = loadFixture('factorial');
-    writeFileSync(path.join(dir, 'factorial.py'), '# edited after the recording\n' + (trace.sources[0]?.text ?? ''));
+    writeFileSync(
+      path.join(dir, 'factorial.py'),
+      '# edited after the recording\n' + (trace.sources[0]?.text ?? ''),
+    );
     const changed = new SourceMap(trace, dir).resolve('factorial.py');
-    expect(changed).toMatchObject({ file: 'factorial.py', sourceReference: 1, origin: expect.stringContaining('changed') as unknown });
+    expect(changed).toMatchObject({
+      file: 'factorial.py',
+      sourceReference: 1,
+      origin: expect.stringContaining('changed') as unknown,
+    });
     expect(changed.path).toBeUndefined();
 
     const missing = new SourceMap(trace, path.join(dir, 'nowhere'));
@@ -43,17 +53,32 @@ describe('loadTrace / checkTrace', () => {
 
   it('says what is wrong with a file that is not a usable trace', async () => {
     await expect(loadTrace({})).rejects.toThrow(/needs `trace`/);
-    await expect(loadTrace({ trace: path.join(FIXTURE_SRC, 'factorial.py') })).rejects.toThrow(/not valid JSON/);
+    await expect(loadTrace({ trace: path.join(FIXTURE_SRC, 'factorial.py') })).rejects.toThrow(
+      /not valid JSON/,
+    );
     const trace = loadFixture('factorial');
-    const raw = JSON.parse(readFileSync(fixturePath('factorial'), 'utf8')) as Record<string, unknown> & { events: unknown[] };
-    expect(() => traceFromJson({ ...raw, version: 3 }, 'x.json')).toThrow(/version 3; this Tracefix reads versions 1 and 2/);
-    expect(() => traceFromJson({ ...raw, schema: 'other' }, 'x.json')).toThrow(/not a Tracefix trace/);
-    expect(() => traceFromJson({ ...raw, events: [raw.events[0], { kind: 'line' }] }, 'x.json')).toThrow(/event 1 is malformed/);
+    const raw = JSON.parse(readFileSync(fixturePath('factorial'), 'utf8')) as Record<
+      string,
+      unknown
+    > & { events: unknown[] };
+    expect(() => traceFromJson({ ...raw, version: 3 }, 'x.json')).toThrow(
+      /version 3; this Tracefix reads versions 1 and 2/,
+    );
+    expect(() => traceFromJson({ ...raw, schema: 'other' }, 'x.json')).toThrow(
+      /not a Tracefix trace/,
+    );
+    expect(() =>
+      traceFromJson({ ...raw, events: [raw.events[0], { kind: 'line' }] }, 'x.json'),
+    ).toThrow(/event 1 is malformed/);
     expect(() => checkTrace({ ...trace, events: [] }, 'x.json')).toThrow(/no events/);
-    expect(() => checkTrace({ ...trace, schema: 'nope' }, 'x.json')).toThrow(/not a Tracefix trace/);
+    expect(() => checkTrace({ ...trace, schema: 'nope' }, 'x.json')).toThrow(
+      /not a Tracefix trace/,
+    );
     // A v2 file (what `tracefix trace --format json` writes now) reads back to the same events.
     const again = traceFromJson(JSON.parse(traceToJson(trace)), 'again.json');
     expect(again.events.map((e) => e)).toEqual(trace.events.map((e) => e));
-    expect(() => traceFromJson({ ...JSON.parse(traceToJson(trace)), frames: [] }, 'x.json')).toThrow(/event 0 is malformed/);
+    expect(() =>
+      traceFromJson({ ...JSON.parse(traceToJson(trace)), frames: [] }, 'x.json'),
+    ).toThrow(/event 0 is malformed/);
   });
 });

@@ -1,7 +1,12 @@
 // The find_first condition language: parsing, evaluation over reprs, and hostile input (it is text
 // from a model: never evaluated, always bounded).
 import { describe, expect, it } from 'vitest';
-import { conditionNames, evaluate, numericValue, parseCondition } from '../../../src/core/tools/condition';
+import {
+  conditionNames,
+  evaluate,
+  numericValue,
+  parseCondition,
+} from '../../../src/core/tools/condition';
 import { ToolInputError } from '../../../src/core/tools/types';
 
 function holds(cond: string, values: Record<string, string>): boolean {
@@ -47,7 +52,11 @@ describe('condition language', () => {
   });
 
   it('paths into values and pseudo-names are names; their spaces do not matter', () => {
-    expect([...conditionNames(parseCondition("memo[3, 5] == 30 and self.count > 1 and book['a b'] and __return__"))]).toEqual(["memo[3,5]", 'self.count', "book['ab']", '__return__']);
+    expect([
+      ...conditionNames(
+        parseCondition("memo[3, 5] == 30 and self.count > 1 and book['a b'] and __return__"),
+      ),
+    ]).toEqual(['memo[3,5]', 'self.count', "book['ab']", '__return__']);
   });
 
   it('reports where a condition is malformed', () => {
@@ -60,7 +69,9 @@ describe('condition language', () => {
         return (e as Error).message;
       }
     };
-    expect(msg('x >')).toBe('condition: expected a name or a value at column 4 (end of the condition)');
+    expect(msg('x >')).toBe(
+      'condition: expected a name or a value at column 4 (end of the condition)',
+    );
     expect(msg('x = 3')).toBe('condition: use == to compare at column 3');
     expect(msg("x == 'abc")).toBe('condition: unterminated string at column 10');
     expect(msg('(x == 1')).toMatch(/expected "\)"/);
@@ -70,11 +81,15 @@ describe('condition language', () => {
   });
 
   it('hostile input: deep nesting, huge input and code are refused or inert', () => {
-    expect(() => parseCondition(`${'('.repeat(200)}x${')'.repeat(200)}`)).toThrow(/too deeply nested/);
+    expect(() => parseCondition(`${'('.repeat(200)}x${')'.repeat(200)}`)).toThrow(
+      /too deeply nested/,
+    );
     expect(() => parseCondition(`${'not '.repeat(100)}x`)).toThrow(/too deeply nested/);
     expect(() => parseCondition('x == 1 or '.repeat(100))).toThrow(/longer than 500/);
     // Calls are not part of the language: refused, never run.
-    expect(() => parseCondition("__import__('os').system('echo hi') == 0")).toThrow(/^condition: unexpected/);
+    expect(() => parseCondition("__import__('os').system('echo hi') == 0")).toThrow(
+      /^condition: unexpected/,
+    );
     // A path with nested brackets is one name, compared as text.
     expect(holds(`x[${'['.repeat(50)}${']'.repeat(50)}] == 1`, {})).toBe(false);
     expect(() => parseCondition('x[[[')).toThrow(/unclosed "\["/);

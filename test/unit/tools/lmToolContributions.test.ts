@@ -6,7 +6,11 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_TOOL_CALLS } from '../../../src/core/fix';
 import { TRACE_TOOLS } from '../../../src/core/tools';
-import { RECORD_TRACE_DESCRIPTION, RECORD_TRACE_NAME, RECORD_TRACE_SCHEMA } from '../../../src/core/tools/recordTool';
+import {
+  RECORD_TRACE_DESCRIPTION,
+  RECORD_TRACE_NAME,
+  RECORD_TRACE_SCHEMA,
+} from '../../../src/core/tools/recordTool';
 
 interface Contributed {
   name: string;
@@ -19,11 +23,21 @@ interface Contributed {
 }
 
 const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as {
-  contributes: { languageModelTools: Contributed[]; configuration: { properties: Record<string, { default?: unknown; minimum?: number }> } };
+  contributes: {
+    languageModelTools: Contributed[];
+    configuration: { properties: Record<string, { default?: unknown; minimum?: number }> };
+  };
 };
 
 describe('contributes.languageModelTools', () => {
-  const core = [{ name: RECORD_TRACE_NAME, description: RECORD_TRACE_DESCRIPTION, inputSchema: RECORD_TRACE_SCHEMA }, ...TRACE_TOOLS];
+  const core = [
+    {
+      name: RECORD_TRACE_NAME,
+      description: RECORD_TRACE_DESCRIPTION,
+      inputSchema: RECORD_TRACE_SCHEMA,
+    },
+    ...TRACE_TOOLS,
+  ];
   const contributed = pkg.contributes.languageModelTools;
 
   it('names every core tool once, prefixed, in the same order', () => {
@@ -31,16 +45,22 @@ describe('contributes.languageModelTools', () => {
     expect(new Set(contributed.map((t) => t.toolReferenceName)).size).toBe(contributed.length);
   });
 
-  it.each(core.map((t) => [t.name, t] as const))('%s: the model description and input schema are the core\'s', (name, t) => {
-    const c = contributed.find((x) => x.name === `tracefix_${name}`);
-    expect(c?.modelDescription).toBe(t.description);
-    expect(c?.inputSchema).toEqual(t.inputSchema);
-    expect(c?.displayName).toMatch(/^Tracefix: /);
-    expect(c?.userDescription.length).toBeGreaterThan(20);
-    expect(c?.canBeReferencedInPrompt).toBe(true);
-  });
+  it.each(core.map((t) => [t.name, t] as const))(
+    "%s: the model description and input schema are the core's",
+    (name, t) => {
+      const c = contributed.find((x) => x.name === `tracefix_${name}`);
+      expect(c?.modelDescription).toBe(t.description);
+      expect(c?.inputSchema).toEqual(t.inputSchema);
+      expect(c?.displayName).toMatch(/^Tracefix: /);
+      expect(c?.userDescription.length).toBeGreaterThan(20);
+      expect(c?.canBeReferencedInPrompt).toBe(true);
+    },
+  );
 
   it('the tool-call setting defaults to the core default and allows 0 (no tools)', () => {
-    expect(pkg.contributes.configuration.properties['tracefix.maxToolCalls']).toMatchObject({ default: DEFAULT_MAX_TOOL_CALLS, minimum: 0 });
+    expect(pkg.contributes.configuration.properties['tracefix.maxToolCalls']).toMatchObject({
+      default: DEFAULT_MAX_TOOL_CALLS,
+      minimum: 0,
+    });
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { lastTracebackException, pytestErrorLine, pytestSummaryLine, runPassed, summarizeFailure, type FailureFacts } from '../../../src/core/verify/failureSummary';
+import {
+  lastTracebackException,
+  pytestErrorLine,
+  pytestSummaryLine,
+  runPassed,
+  summarizeFailure,
+  type FailureFacts,
+} from '../../../src/core/verify/failureSummary';
 
 const PYTEST_FAIL = `F                                                                        [100%]
 =================================== FAILURES ===================================
@@ -39,7 +46,9 @@ function facts(f: Partial<FailureFacts>): FailureFacts {
 describe('failure summary', () => {
   it('takes the exception line of the last traceback, not the first of a chain', () => {
     expect(lastTracebackException(CHAINED)).toBe('ValueError: missing key k');
-    expect(summarizeFailure(facts({ output: `some output\n${CHAINED}` }))).toBe('ValueError: missing key k');
+    expect(summarizeFailure(facts({ output: `some output\n${CHAINED}` }))).toBe(
+      'ValueError: missing key k',
+    );
   });
 
   it('skips caret markers and source lines of an assertion traceback', () => {
@@ -48,18 +57,26 @@ describe('failure summary', () => {
   });
 
   it('uses pytest short summary for a failing test', () => {
-    expect(pytestSummaryLine(PYTEST_FAIL)).toBe('FAILED tests/test_average.py::test_average - assert 3.0 == 4');
+    expect(pytestSummaryLine(PYTEST_FAIL)).toBe(
+      'FAILED tests/test_average.py::test_average - assert 3.0 == 4',
+    );
     expect(pytestErrorLine(PYTEST_FAIL)).toBe('assert 3.0 == 4');
-    expect(summarizeFailure(facts({ kind: 'pytest', output: PYTEST_FAIL }))).toBe('FAILED tests/test_average.py::test_average - assert 3.0 == 4');
+    expect(summarizeFailure(facts({ kind: 'pytest', output: PYTEST_FAIL }))).toBe(
+      'FAILED tests/test_average.py::test_average - assert 3.0 == 4',
+    );
   });
 
   it('prefers the E line when pytest summary only names the exception type', () => {
     const out = `E       AssertionError\nE       ZeroDivisionError: division by zero\nFAILED t.py::test_x - ZeroDivisionError\n`;
-    expect(summarizeFailure(facts({ kind: 'pytest', output: out }))).toBe('FAILED t.py::test_x - AssertionError');
+    expect(summarizeFailure(facts({ kind: 'pytest', output: out }))).toBe(
+      'FAILED t.py::test_x - AssertionError',
+    );
   });
 
   it('without a pytest summary falls back to the E line', () => {
-    expect(summarizeFailure(facts({ kind: 'pytest', output: '>   assert x\nE   assert False\n' }))).toBe('assert False');
+    expect(
+      summarizeFailure(facts({ kind: 'pytest', output: '>   assert x\nE   assert False\n' })),
+    ).toBe('assert False');
   });
 
   it('reports a collection error (pytest exit 4 for a node id it could not collect) by its exception', () => {
@@ -77,7 +94,9 @@ describe('failure summary', () => {
       'ERROR: not found: /p/tests/test_average.py::test_average',
       "(no name '/p/tests/test_average.py::test_average' in any of [<Module tests/test_average.py>])",
     ].join('\n');
-    expect(summarizeFailure(facts({ kind: 'pytest', exitCode: 4, output: out }))).toBe("ERROR tests/test_average.py - SyntaxError: closing parenthesis ']' does not match opening parenthesis '('");
+    expect(summarizeFailure(facts({ kind: 'pytest', exitCode: 4, output: out }))).toBe(
+      "ERROR tests/test_average.py - SyntaxError: closing parenthesis ']' does not match opening parenthesis '('",
+    );
   });
 
   it('says so when pytest ran no tests (exit 5), which is not a pass', () => {
@@ -87,25 +106,39 @@ describe('failure summary', () => {
   });
 
   it('reports pytest usage errors', () => {
-    const out = 'ERROR: usage: __main__.py [options] [file_or_dir]\n__main__.py: error: unrecognized arguments: --nope\n';
-    expect(summarizeFailure(facts({ kind: 'pytest', exitCode: 4, output: out }))).toBe('pytest usage error: unrecognized arguments: --nope');
+    const out =
+      'ERROR: usage: __main__.py [options] [file_or_dir]\n__main__.py: error: unrecognized arguments: --nope\n';
+    expect(summarizeFailure(facts({ kind: 'pytest', exitCode: 4, output: out }))).toBe(
+      'pytest usage error: unrecognized arguments: --nope',
+    );
   });
 
   it('reports timeouts with the limit in seconds', () => {
-    expect(summarizeFailure(facts({ timedOut: true, exitCode: null, timeoutMs: 1500 }))).toBe('timed out after 1.5 s');
-    expect(summarizeFailure(facts({ timedOut: true, exitCode: null, timeoutMs: 30_000 }))).toBe('timed out after 30 s');
+    expect(summarizeFailure(facts({ timedOut: true, exitCode: null, timeoutMs: 1500 }))).toBe(
+      'timed out after 1.5 s',
+    );
+    expect(summarizeFailure(facts({ timedOut: true, exitCode: null, timeoutMs: 30_000 }))).toBe(
+      'timed out after 30 s',
+    );
     expect(runPassed({ timedOut: true, exitCode: 0 })).toBe(false);
   });
 
   it('takes the exception line of a script syntax error (no Traceback header)', () => {
-    const out = '  File "/p/average.py", line 6\n    return total / len(xs]\n                         ^\nSyntaxError: closing parenthesis \']\' does not match opening parenthesis \'(\'\n';
-    expect(summarizeFailure(facts({ output: out }))).toBe("SyntaxError: closing parenthesis ']' does not match opening parenthesis '('");
+    const out =
+      "  File \"/p/average.py\", line 6\n    return total / len(xs]\n                         ^\nSyntaxError: closing parenthesis ']' does not match opening parenthesis '('\n";
+    expect(summarizeFailure(facts({ output: out }))).toBe(
+      "SyntaxError: closing parenthesis ']' does not match opening parenthesis '('",
+    );
   });
 
   it('without a traceback gives the exit code and the last line of output', () => {
-    expect(summarizeFailure(facts({ exitCode: 3, output: 'working\nbad input: -1\n\n' }))).toBe('exit code 3: bad input: -1');
+    expect(summarizeFailure(facts({ exitCode: 3, output: 'working\nbad input: -1\n\n' }))).toBe(
+      'exit code 3: bad input: -1',
+    );
     expect(summarizeFailure(facts({ exitCode: 2, output: '' }))).toBe('exit code 2 (no output)');
-    expect(summarizeFailure(facts({ exitCode: null, signal: 'SIGSEGV', output: '' }))).toBe('killed by SIGSEGV (no output)');
+    expect(summarizeFailure(facts({ exitCode: null, signal: 'SIGSEGV', output: '' }))).toBe(
+      'killed by SIGSEGV (no output)',
+    );
   });
 
   it('is empty for a pass and keeps summaries to one bounded line', () => {

@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InternalError } from '../../../src/core/errors';
-import { bwrapArgs, probeSandbox, resetSandboxProbe, sandboxWrapper } from '../../../src/core/verify/sandbox';
+import {
+  bwrapArgs,
+  probeSandbox,
+  resetSandboxProbe,
+  sandboxWrapper,
+} from '../../../src/core/verify/sandbox';
 
 afterEach(() => resetSandboxProbe());
 
@@ -10,11 +15,17 @@ function at(args: string[], flag: string, ...operands: string[]): number {
 }
 
 describe('bwrapArgs', () => {
-  const spec = { masked: ['/home/u/proj'], readWrite: ['/tmp/tracefix-verify-1'], readOnly: ['/home/u/proj/.venv', '/usr', '/tmp/py'], cwd: '/tmp/tracefix-verify-1/proj' };
+  const spec = {
+    masked: ['/home/u/proj'],
+    readWrite: ['/tmp/tracefix-verify-1'],
+    readOnly: ['/home/u/proj/.venv', '/usr', '/tmp/py'],
+    cwd: '/tmp/tracefix-verify-1/proj',
+  };
 
   it('read-only root, private /tmp and /dev and /proc, every namespace unshared (network too), a new session', () => {
     const args = bwrapArgs(spec);
-    for (const f of ['--unshare-all', '--new-session', '--die-with-parent']) expect(args).toContain(f);
+    for (const f of ['--unshare-all', '--new-session', '--die-with-parent'])
+      expect(args).toContain(f);
     expect(at(args, '--ro-bind', '/', '/')).toBeGreaterThanOrEqual(0);
     expect(at(args, '--tmpfs', '/tmp')).toBeGreaterThan(at(args, '--ro-bind', '/', '/'));
     expect(at(args, '--setenv', 'TMPDIR', '/tmp')).toBeGreaterThanOrEqual(0);
@@ -48,8 +59,15 @@ describe('bwrapArgs', () => {
   });
 
   it('a read-only path that holds the hidden project under /tmp is bound before the mask, so the mask still covers it', () => {
-    const args = bwrapArgs({ masked: ['/tmp/work/proj'], readWrite: ['/tmp/tracefix-verify-2'], readOnly: ['/tmp/work'], cwd: '/tmp/tracefix-verify-2' });
-    expect(at(args, '--ro-bind-try', '/tmp/work', '/tmp/work')).toBeLessThan(at(args, '--tmpfs', '/tmp/work/proj'));
+    const args = bwrapArgs({
+      masked: ['/tmp/work/proj'],
+      readWrite: ['/tmp/tracefix-verify-2'],
+      readOnly: ['/tmp/work'],
+      cwd: '/tmp/tracefix-verify-2',
+    });
+    expect(at(args, '--ro-bind-try', '/tmp/work', '/tmp/work')).toBeLessThan(
+      at(args, '--tmpfs', '/tmp/work/proj'),
+    );
   });
 
   it('sandboxWrapper puts bwrap and its arguments before the wrapped command', () => {
@@ -64,7 +82,10 @@ describe('bwrapArgs', () => {
 describe('probeSandbox', () => {
   it(`TRACEFIX_SANDBOX=off reports no sandbox with the reason`, async () => {
     const s = await probeSandbox({ TRACEFIX_SANDBOX: 'off' });
-    expect(s).toEqual({ available: false, reason: 'sandboxing is turned off (TRACEFIX_SANDBOX=off)' });
+    expect(s).toEqual({
+      available: false,
+      reason: 'sandboxing is turned off (TRACEFIX_SANDBOX=off)',
+    });
   });
 
   it('runs bwrap once and caches the answer', async () => {

@@ -1,14 +1,28 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CancelledError, UserError } from '../../../src/core/errors';
 import { copyWorkspace } from '../../../src/core/verify/workspaceCopy';
-import { copyForRun, foldersToCopy, recordOptionsInCopy, targetInCopy } from '../../../src/core/verify/targetInCopy';
+import {
+  copyForRun,
+  foldersToCopy,
+  recordOptionsInCopy,
+  targetInCopy,
+} from '../../../src/core/verify/targetInCopy';
 import { snapshot } from '../../support/files';
 
 let user: string;
-
 
 function write(rel: string, text: string) {
   const p = path.join(user, rel);
@@ -19,7 +33,10 @@ function write(rel: string, text: string) {
 beforeEach(() => {
   user = path.join(mkdtempSync(path.join(os.tmpdir(), 'tfx-user-')), 'proj');
   write('calc.py', 'def add(a, b):\n    return a - b\n');
-  write('tests/test_calc.py', 'from calc import add\n\ndef test_add():\n    assert add(1, 2) == 3\n');
+  write(
+    'tests/test_calc.py',
+    'from calc import add\n\ndef test_add():\n    assert add(1, 2) == 3\n',
+  );
   write('data/input.txt', 'hello\n');
   write('.git/HEAD', 'ref: refs/heads/main\n');
   write('node_modules/x/index.js', '1');
@@ -36,15 +53,25 @@ afterEach(() => {
 describe('copyWorkspace', () => {
   it('copies the root minus VCS, venvs, caches and node_modules, writes patched files only into the copy', async () => {
     const before = snapshot(user);
-    const copy = await copyWorkspace(user, [{ path: 'calc.py', text: 'def add(a, b):\n    return a + b\n' }, { path: 'pkg/new.py', text: 'N = 1\n' }]);
+    const copy = await copyWorkspace(user, [
+      { path: 'calc.py', text: 'def add(a, b):\n    return a + b\n' },
+      { path: 'pkg/new.py', text: 'N = 1\n' },
+    ]);
     try {
       expect(path.basename(copy.root)).toBe('proj');
       expect(copy.root.startsWith(os.tmpdir())).toBe(true);
       const copied = snapshot(copy.root);
-      expect(Object.keys(copied).sort()).toEqual(['calc.py', 'data/input.txt', 'pkg/new.py', 'tests/test_calc.py']);
+      expect(Object.keys(copied).sort()).toEqual([
+        'calc.py',
+        'data/input.txt',
+        'pkg/new.py',
+        'tests/test_calc.py',
+      ]);
       expect(copied['calc.py']).toContain('a + b');
       expect(snapshot(user)).toEqual(before);
-      expect(copy.map(path.join(user, 'tests', 'test_calc.py'))).toBe(path.join(copy.root, 'tests', 'test_calc.py'));
+      expect(copy.map(path.join(user, 'tests', 'test_calc.py'))).toBe(
+        path.join(copy.root, 'tests', 'test_calc.py'),
+      );
       expect(copy.map('/usr/lib')).toBe('/usr/lib');
     } finally {
       copy.dispose();
@@ -55,14 +82,22 @@ describe('copyWorkspace', () => {
   });
 
   it('refuses a patched path that escapes the root and leaves no temp folder behind', async () => {
-    const tmpBefore = readdirSync(os.tmpdir()).filter((n) => n.startsWith('tracefix-verify-')).length;
-    await expect(copyWorkspace(user, [{ path: '../evil.py', text: 'x' }])).rejects.toThrow(UserError);
+    const tmpBefore = readdirSync(os.tmpdir()).filter((n) =>
+      n.startsWith('tracefix-verify-'),
+    ).length;
+    await expect(copyWorkspace(user, [{ path: '../evil.py', text: 'x' }])).rejects.toThrow(
+      UserError,
+    );
     expect(existsSync(path.join(path.dirname(user), 'evil.py'))).toBe(false);
-    expect(readdirSync(os.tmpdir()).filter((n) => n.startsWith('tracefix-verify-')).length).toBe(tmpBefore);
+    expect(readdirSync(os.tmpdir()).filter((n) => n.startsWith('tracefix-verify-')).length).toBe(
+      tmpBefore,
+    );
   });
 
   it('fails with a clear UserError when the folder is over the limits', async () => {
-    await expect(copyWorkspace(user, [], { limits: { maxFiles: 2 } })).rejects.toThrow(/too large to copy for verification/);
+    await expect(copyWorkspace(user, [], { limits: { maxFiles: 2 } })).rejects.toThrow(
+      /too large to copy for verification/,
+    );
     await expect(copyWorkspace(user, [], { limits: { maxBytes: 10 } })).rejects.toThrow(UserError);
   });
 
@@ -73,8 +108,12 @@ describe('copyWorkspace', () => {
     const p = copyWorkspace(user, [], { signal: ac.signal });
     ac.abort();
     await expect(p).rejects.toBeInstanceOf(CancelledError);
-    const after = readdirSync(os.tmpdir()).filter((n) => n.startsWith('tracefix-verify-') && !before.includes(n));
-    expect(after.filter((n) => existsSync(path.join(os.tmpdir(), n, 'proj', 'calc.py')))).toEqual([]);
+    const after = readdirSync(os.tmpdir()).filter(
+      (n) => n.startsWith('tracefix-verify-') && !before.includes(n),
+    );
+    expect(after.filter((n) => existsSync(path.join(os.tmpdir(), n, 'proj', 'calc.py')))).toEqual(
+      [],
+    );
   });
 
   it('does not block the event loop while copying a large folder', async () => {
@@ -102,7 +141,10 @@ describe('copyWorkspace', () => {
     symlinkSync(path.join(outside, 'helper.py'), path.join(user, 'helper.py'));
     symlinkSync(path.dirname(user), path.join(user, 'up')); // would recurse
     // A patch to the link's target is seen through the link in the copy.
-    const copy = await copyWorkspace(user, [{ path: 'calc.py', text: 'PATCHED = 1\n' }, { path: 'helper.py', text: 'H = 2\n' }]);
+    const copy = await copyWorkspace(user, [
+      { path: 'calc.py', text: 'PATCHED = 1\n' },
+      { path: 'helper.py', text: 'H = 2\n' },
+    ]);
     try {
       expect(lstatSync(path.join(copy.root, 'alias.py')).isSymbolicLink()).toBe(true);
       expect(readFileSync(path.join(copy.root, 'alias.py'), 'utf8')).toBe('PATCHED = 1\n');
@@ -123,7 +165,10 @@ describe('targetInCopy', () => {
   it('maps a pytest node id, cwd and root into the copy', async () => {
     const copy = await copyWorkspace(user);
     try {
-      const t = targetInCopy({ target: { kind: 'pytest', nodeId: 'tests/test_calc.py::test_add' }, cwd: user }, copy);
+      const t = targetInCopy(
+        { target: { kind: 'pytest', nodeId: 'tests/test_calc.py::test_add' }, cwd: user },
+        copy,
+      );
       expect(t.target).toEqual({ kind: 'pytest', nodeId: 'tests/test_calc.py::test_add' });
       expect(t.cwd).toBe(copy.root);
       expect(t.root).toBe(copy.root);
@@ -136,8 +181,15 @@ describe('targetInCopy', () => {
   it('a script outside the cwd: the cwd is copied too, the program runs there and the copied root is on PYTHONPATH', async () => {
     const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'tfx-cwd-'));
     writeFileSync(path.join(elsewhere, 'input.txt'), 'data\n');
-    const opts = { target: { kind: 'script' as const, path: path.join(user, 'calc.py') }, cwd: elsewhere, env: { PYTHONPATH: '/opt/x' } };
-    expect(foldersToCopy({ root: user, cwd: elsewhere })).toEqual({ base: user, extra: [elsewhere] });
+    const opts = {
+      target: { kind: 'script' as const, path: path.join(user, 'calc.py') },
+      cwd: elsewhere,
+      env: { PYTHONPATH: '/opt/x' },
+    };
+    expect(foldersToCopy({ root: user, cwd: elsewhere })).toEqual({
+      base: user,
+      extra: [elsewhere],
+    });
     const copy = await copyForRun(opts, [{ path: 'calc.py', text: 'X = 1\n' }]);
     try {
       const r = recordOptionsInCopy(opts, copy);
@@ -156,8 +208,15 @@ describe('targetInCopy', () => {
 
   it('--root src run from the project folder: the project is copied, the cwd and root both map into it, patches land under src', async () => {
     write('src/pkg/mod.py', 'V = 1\n');
-    const opts = { target: { kind: 'pytest' as const, nodeId: 'tests/test_calc.py::test_add' }, cwd: user, root: 'src' };
-    expect(foldersToCopy({ root: path.join(user, 'src'), cwd: user })).toEqual({ base: user, extra: [] });
+    const opts = {
+      target: { kind: 'pytest' as const, nodeId: 'tests/test_calc.py::test_add' },
+      cwd: user,
+      root: 'src',
+    };
+    expect(foldersToCopy({ root: path.join(user, 'src'), cwd: user })).toEqual({
+      base: user,
+      extra: [],
+    });
     const copy = await copyForRun(opts, [{ path: 'pkg/mod.py', text: 'V = 2\n' }]);
     try {
       const t = targetInCopy(opts, copy);
@@ -173,7 +232,9 @@ describe('targetInCopy', () => {
   });
 
   it('refuses to copy a home folder or / that merely contains the root', () => {
-    expect(() => foldersToCopy({ root: path.join(os.homedir(), 'proj'), cwd: os.homedir() })).toThrow(/too broad to copy/);
+    expect(() =>
+      foldersToCopy({ root: path.join(os.homedir(), 'proj'), cwd: os.homedir() }),
+    ).toThrow(/too broad to copy/);
     expect(() => foldersToCopy({ root: '/srv/proj', cwd: '/' })).toThrow(UserError);
   });
 });

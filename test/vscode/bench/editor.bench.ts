@@ -28,17 +28,31 @@ describe('bench: editor', function () {
     assert.ok(ext);
     const dist = path.join(ext.extensionPath, 'dist');
     const kb = (f: string) => `${(fs.statSync(path.join(dist, f)).size / 1024).toFixed(0)} KB`;
-    console.log(`bench:editor bundles: extension.js ${kb('extension.js')} (loaded at activation); vendor/gpt-tokenizer.js ${kb('vendor/gpt-tokenizer.js')} and vendor/openai.js ${kb('vendor/openai.js')} (loaded on first use)`);
+    console.log(
+      `bench:editor bundles: extension.js ${kb('extension.js')} (loaded at activation); vendor/gpt-tokenizer.js ${kb('vendor/gpt-tokenizer.js')} and vendor/openai.js ${kb('vendor/openai.js')} (loaded on first use)`,
+    );
     // Nothing in this workspace activates Tracefix before the bench (no Python editor is open), so this
     // is the real activation: the host loads dist/extension.js and runs activate().
     const wasActive = ext.isActive;
     const t0 = performance.now();
     await ext.activate();
     const ms = performance.now() - t0;
-    console.log(wasActive ? 'bench:editor activation: already active before the bench (not measured)' : `bench:editor activation (load + activate()): ${ms.toFixed(0)} ms`);
-    const loaded = Object.keys(createRequire(__filename).cache).filter((f) => f.includes(`${path.sep}dist${path.sep}vendor${path.sep}`));
-    console.log(`bench:editor vendor modules loaded after activation: ${loaded.length ? loaded.map((f) => path.basename(f)).join(', ') : 'none'}`);
-    assert.deepEqual(loaded, [], 'activation loads neither the tokenizer tables nor the openai SDK');
+    console.log(
+      wasActive
+        ? 'bench:editor activation: already active before the bench (not measured)'
+        : `bench:editor activation (load + activate()): ${ms.toFixed(0)} ms`,
+    );
+    const loaded = Object.keys(createRequire(__filename).cache).filter((f) =>
+      f.includes(`${path.sep}dist${path.sep}vendor${path.sep}`),
+    );
+    console.log(
+      `bench:editor vendor modules loaded after activation: ${loaded.length ? loaded.map((f) => path.basename(f)).join(', ') : 'none'}`,
+    );
+    assert.deepEqual(
+      loaded,
+      [],
+      'activation loads neither the tokenizer tables nor the openai SDK',
+    );
   });
 
   it('command → first decorations on collatz.py', async () => {
@@ -48,7 +62,13 @@ describe('bench: editor', function () {
     const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     const uri = vscode.Uri.file(path.join(folder, 'collatz.py'));
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-    const rows: { total: number; firstPaint: number; startup: number; recording: number; events: number }[] = [];
+    const rows: {
+      total: number;
+      firstPaint: number;
+      startup: number;
+      recording: number;
+      events: number;
+    }[] = [];
     for (let i = 0; i <= RUNS; i++) {
       await vscode.commands.executeCommand('tracefix.clearTrace');
       const t0 = performance.now();
@@ -63,17 +83,34 @@ describe('bench: editor', function () {
       assert.equal(run.status, 'ok', JSON.stringify(run.error));
       const t1 = await painted;
       const trace = api.lastTrace()!;
-      const row = { total: performance.now() - t0, firstPaint: t1 - t0, startup: trace.outcome.startupMs, recording: trace.outcome.durationMs, events: trace.events.length };
+      const row = {
+        total: performance.now() - t0,
+        firstPaint: t1 - t0,
+        startup: trace.outcome.startupMs,
+        recording: trace.outcome.durationMs,
+        events: trace.events.length,
+      };
       // The first run also pays for interpreter discovery and cold imports: reported, not counted.
-      console.log(`bench:editor ${i === 0 ? 'first trace (cold: interpreter discovery, debugpy import)' : `run ${i}`}: first decorations ${row.firstPaint.toFixed(0)} ms after the command (recorder ${row.recording} ms, of which debugpy startup ${row.startup} ms; ${row.events} events)`);
+      console.log(
+        `bench:editor ${i === 0 ? 'first trace (cold: interpreter discovery, debugpy import)' : `run ${i}`}: first decorations ${row.firstPaint.toFixed(0)} ms after the command (recorder ${row.recording} ms, of which debugpy startup ${row.startup} ms; ${row.events} events)`,
+      );
       if (i > 0) rows.push(row);
     }
     const m = median(rows.map((r) => r.firstPaint));
     const startup = median(rows.map((r) => r.startup));
-    console.log(`bench:editor median command → first decorations: ${m.toFixed(0)} ms over ${RUNS} runs (target ≤ ${TARGET_MS} ms: ${m <= TARGET_MS ? 'met' : 'NOT met'}); median debugpy startup ${startup.toFixed(0)} ms; ${rows[0]!.events} events`);
-    assert.ok(rows.every((r) => r.events >= 40 && r.events <= 80), 'the fixture is a ~50-event program');
-    const loaded = Object.keys(createRequire(__filename).cache).filter((f) => f.includes(`${path.sep}dist${path.sep}vendor${path.sep}`));
-    console.log(`bench:editor vendor modules loaded after ${RUNS + 1} traces: ${loaded.length ? loaded.map((f) => path.basename(f)).join(', ') : 'none'}`);
+    console.log(
+      `bench:editor median command → first decorations: ${m.toFixed(0)} ms over ${RUNS} runs (target ≤ ${TARGET_MS} ms: ${m <= TARGET_MS ? 'met' : 'NOT met'}); median debugpy startup ${startup.toFixed(0)} ms; ${rows[0]!.events} events`,
+    );
+    assert.ok(
+      rows.every((r) => r.events >= 40 && r.events <= 80),
+      'the fixture is a ~50-event program',
+    );
+    const loaded = Object.keys(createRequire(__filename).cache).filter((f) =>
+      f.includes(`${path.sep}dist${path.sep}vendor${path.sep}`),
+    );
+    console.log(
+      `bench:editor vendor modules loaded after ${RUNS + 1} traces: ${loaded.length ? loaded.map((f) => path.basename(f)).join(', ') : 'none'}`,
+    );
   });
   it('what the lazy modules cost when first needed', () => {
     const ext = vscode.extensions.getExtension<TracefixExtensionExports>('tracefix.tracefix')!;

@@ -49,13 +49,18 @@ const repoRoot = path.resolve(__dirname, '../..');
  * loaded after process.setSourceMapsEnabled(true), and findSourceMap() exposes them.
  */
 function mapStack(stack: string): string {
-  return stack.replace(/((?:\/|out\/)[^\s():]+\.js):(\d+):(\d+)/g, (frame, file: string, line: string, col: string) => {
-    const map = findSourceMap(path.isAbsolute(file) ? file : path.join(repoRoot, file));
-    const entry = map?.findEntry(Number(line) - 1, Number(col) - 1);
-    if (!entry || !('originalSource' in entry)) return frame;
-    const source = entry.originalSource.startsWith('file:') ? fileURLToPath(entry.originalSource) : entry.originalSource;
-    return `${path.relative(repoRoot, source)}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
-  });
+  return stack.replace(
+    /((?:\/|out\/)[^\s():]+\.js):(\d+):(\d+)/g,
+    (frame, file: string, line: string, col: string) => {
+      const map = findSourceMap(path.isAbsolute(file) ? file : path.join(repoRoot, file));
+      const entry = map?.findEntry(Number(line) - 1, Number(col) - 1);
+      if (!entry || !('originalSource' in entry)) return frame;
+      const source = entry.originalSource.startsWith('file:')
+        ? fileURLToPath(entry.originalSource)
+        : entry.originalSource;
+      return `${path.relative(repoRoot, source)}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+    },
+  );
 }
 
 function errorText(err: unknown): string {
@@ -67,7 +72,8 @@ function errorText(err: unknown): string {
 class LogReporter extends Mocha.reporters.Base {
   constructor(runner: Mocha.Runner, options?: Mocha.MochaOptions) {
     super(runner, options);
-    const { EVENT_SUITE_BEGIN, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
+    const { EVENT_SUITE_BEGIN, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } =
+      Mocha.Runner.constants;
     runner.on(EVENT_SUITE_BEGIN, (suite: Mocha.Suite) => {
       if (suite.title) console.log(`${PREFIX} suite: ${suite.fullTitle()}`);
     });
@@ -110,7 +116,9 @@ export async function run(): Promise<void> {
     const runner = mocha.run(() => resolve(runner.stats ?? emptyStats()));
   });
   // run.mjs reads this exact line (and CI reads run.mjs' copy of it).
-  console.log(`${PREFIX} ${stats.passes} passed, ${stats.failures} failed, ${stats.pending} pending`);
+  console.log(
+    `${PREFIX} ${stats.passes} passed, ${stats.failures} failed, ${stats.pending} pending`,
+  );
   if (files.length === 0) throw new Error(`no suites found in ${config.suiteDir}/`);
   if (stats.failures > 0) throw new Error(`${stats.failures} test(s) failed`);
 }

@@ -18,14 +18,20 @@ function workspaceRoot(): string {
 
 function findPythonFile(dir: string): string | undefined {
   const entries = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
-  const rel = entries.find((e) => e.endsWith('.py') && !e.split(path.sep).some((p) => p.startsWith('.')));
+  const rel = entries.find(
+    (e) => e.endsWith('.py') && !e.split(path.sep).some((p) => p.startsWith('.')),
+  );
   return rel === undefined ? undefined : path.join(dir, rel);
 }
 
 describe('harness: VS Code extension host', () => {
   it('runs in the Node extension host of the expected VS Code flavour', () => {
     assert.ok(vscode.version.startsWith('1.'), `vscode.version ${vscode.version}`);
-    assert.equal(typeof process.versions.node, 'string', 'a Node extension host (child processes work)');
+    assert.equal(
+      typeof process.versions.node,
+      'string',
+      'a Node extension host (child processes work)',
+    );
     if (viaCodeServer) {
       assert.equal(vscode.env.uiKind, vscode.UIKind.Web);
       assert.ok(vscode.env.remoteName, 'code-server runs extensions in a remote extension host');
@@ -40,7 +46,10 @@ describe('harness: VS Code extension host', () => {
     if (viaCodeServer) {
       assert.equal(root, process.env.TRACEFIX_TEST_WORKSPACE);
       const repo = process.env.TRACEFIX_TEST_REPO ?? '';
-      assert.ok(!root.startsWith(repo + path.sep), `workspace ${root} must be a copy outside the repo`);
+      assert.ok(
+        !root.startsWith(repo + path.sep),
+        `workspace ${root} must be a copy outside the repo`,
+      );
     }
     assert.ok(findPythonFile(root), `a .py file in ${root}`);
   });
@@ -64,16 +73,26 @@ describe('harness: VS Code extension host', () => {
   it('can start the debugpy-capable Python from the extension host', function () {
     // CI machines: /usr/bin/python3 has debugpy (the pyenv python first on PATH does not).
     if (!viaCodeServer) this.skip();
-    const out = execFileSync('/usr/bin/python3', ['-c', 'import debugpy, sys; print(debugpy.__version__, sys.version_info[0])'], {
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
+    const out = execFileSync(
+      '/usr/bin/python3',
+      ['-c', 'import debugpy, sys; print(debugpy.__version__, sys.version_info[0])'],
+      {
+        encoding: 'utf8',
+        timeout: 20_000,
+      },
+    );
     assert.match(out.trim(), /^\d+\.\d+\S* 3$/);
   });
 
   it('loaded the extension under development', () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
-    assert.ok(ext, `${EXTENSION_ID} not in ${vscode.extensions.all.map((e) => e.id).filter((id) => !id.startsWith('vscode.')).join(', ')}`);
+    assert.ok(
+      ext,
+      `${EXTENSION_ID} not in ${vscode.extensions.all
+        .map((e) => e.id)
+        .filter((id) => !id.startsWith('vscode.'))
+        .join(', ')}`,
+    );
     assert.ok(vscode.extensions.all.some((e) => e.id === EXTENSION_ID));
     const pkg = ext.packageJSON as { publisher?: string; name?: string; main?: string };
     assert.equal(pkg.publisher, 'tracefix');

@@ -62,7 +62,11 @@ describe('tracefix: cancellation', function () {
     const r = await result;
     assert.equal(r.status, 'cancelled');
     assert.equal(api.isRecording(), false);
-    await waitFor(() => pids.every((pid) => processesRunning('spin_forever.py').indexOf(pid) < 0), `python ${pids.join(', ')} to exit`, 20_000);
+    await waitFor(
+      () => pids.every((pid) => processesRunning('spin_forever.py').indexOf(pid) < 0),
+      `python ${pids.join(', ')} to exit`,
+      20_000,
+    );
     assert.deepEqual(processesRunning('spin_forever.py'), []);
     assert.equal(api.notifications().filter((n) => n.severity === 'error').length, 0);
     assert.equal(api.lastTrace(), traceBefore, 'a cancelled recording paints nothing');

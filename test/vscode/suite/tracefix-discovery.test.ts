@@ -9,18 +9,27 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { assertOk, closeAll, openAt, run, setSetting, tracefix } from './tracefixApi';
 
-const SYSTEM_DEBUGPY = path.dirname(execFileSync('/usr/bin/python3', ['-c', 'import debugpy; print(debugpy.__file__)'], { encoding: 'utf8' }).trim());
+const SYSTEM_DEBUGPY = path.dirname(
+  execFileSync('/usr/bin/python3', ['-c', 'import debugpy; print(debugpy.__file__)'], {
+    encoding: 'utf8',
+  }).trim(),
+);
 
 /** /usr/bin/python3 without its site-packages: it cannot import the system's debugpy. */
 function pythonWithoutDebugpy(dir: string): string {
   const wrapper = path.join(dir, 'python-no-site');
   fs.writeFileSync(wrapper, '#!/bin/sh\nexec /usr/bin/python3 -S "$@"\n', { mode: 0o755 });
-  assert.throws(() => execFileSync(wrapper, ['-c', 'import debugpy'], { stdio: 'pipe' }), 'precondition: no debugpy');
+  assert.throws(
+    () => execFileSync(wrapper, ['-c', 'import debugpy'], { stdio: 'pipe' }),
+    'precondition: no debugpy',
+  );
   return wrapper;
 }
 
 async function setPythonSelected(value: string | undefined): Promise<void> {
-  await vscode.workspace.getConfiguration('pythonStandIn').update('selectedInterpreter', value, vscode.ConfigurationTarget.Workspace);
+  await vscode.workspace
+    .getConfiguration('pythonStandIn')
+    .update('selectedInterpreter', value, vscode.ConfigurationTarget.Workspace);
 }
 
 describe('tracefix: interpreter discovery through the Python extensions', function () {
@@ -36,7 +45,10 @@ describe('tracefix: interpreter discovery through the Python extensions', functi
     noDebugpy = pythonWithoutDebugpy(tmp);
     const debugpyExt = vscode.extensions.getExtension('ms-python.debugpy');
     assert.ok(debugpyExt, 'the Python Debugger stand-in is installed');
-    assert.ok(vscode.extensions.getExtension('ms-python.python'), 'the Python stand-in is installed');
+    assert.ok(
+      vscode.extensions.getExtension('ms-python.python'),
+      'the Python stand-in is installed',
+    );
     bundledLink = path.join(debugpyExt.extensionPath, 'bundled', 'libs', 'debugpy');
     await openAt('collatz.py', 1);
   });
@@ -79,8 +91,15 @@ describe('tracefix: interpreter discovery through the Python extensions', functi
   });
 
   it("uses Tracefix's own bundled debugpy 1.8 when neither the interpreter nor the Python Debugger extension has one", async () => {
-    const own = path.join(vscode.extensions.getExtension('tracefix.tracefix')!.extensionPath, 'bundled', 'libs');
-    assert.ok(fs.existsSync(path.join(own, 'debugpy', '__init__.py')), `precondition: ${own} holds debugpy (npm test bundles it)`);
+    const own = path.join(
+      vscode.extensions.getExtension('tracefix.tracefix')!.extensionPath,
+      'bundled',
+      'libs',
+    );
+    assert.ok(
+      fs.existsSync(path.join(own, 'debugpy', '__init__.py')),
+      `precondition: ${own} holds debugpy (npm test bundles it)`,
+    );
     await setSetting('pythonPath', noDebugpy);
     const r = await run('tracefix.traceOnly');
     assertOk(r);

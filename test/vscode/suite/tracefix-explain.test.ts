@@ -5,9 +5,19 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startOpenAIServer, steps, type OpenAIServer } from '../../support/openaiServer';
-import { assertOk, closeAll, openAt, run, setSetting, tracefix, waitFor, wsUri } from './tracefixApi';
+import {
+  assertOk,
+  closeAll,
+  openAt,
+  run,
+  setSetting,
+  tracefix,
+  waitFor,
+  wsUri,
+} from './tracefixApi';
 
-const RATIONALE = 'The test expects spread([3, 5, 8]) == 5. At (3) `low` starts at 0, which is below every value, so the loop never lowers it and spread returns 8 - 0 = 8.';
+const RATIONALE =
+  'The test expects spread([3, 5, 8]) == 5. At (3) `low` starts at 0, which is below every value, so the loop never lowers it and spread returns 8 - 0 = 8.';
 
 function answer(lowInit: string, summary: string): string {
   return `${RATIONALE}
@@ -40,8 +50,15 @@ function messagesOf(server: OpenAIServer, i: number): UserMessage[] {
 }
 
 async function tracefixActions(uri: vscode.Uri, line: number): Promise<vscode.CodeAction[]> {
-  const all = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(line, 4, line, 4), vscode.CodeActionKind.QuickFix.value);
-  return all.filter((a): a is vscode.CodeAction => 'title' in a && a.title.startsWith('Tracefix:') && 'kind' in a);
+  const all = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+    'vscode.executeCodeActionProvider',
+    uri,
+    new vscode.Range(line, 4, line, 4),
+    vscode.CodeActionKind.QuickFix.value,
+  );
+  return all.filter(
+    (a): a is vscode.CodeAction => 'title' in a && a.title.startsWith('Tracefix:') && 'kind' in a,
+  );
 }
 
 /** Runs a code action's command as choosing it in the light bulb menu does. */
@@ -68,7 +85,8 @@ describe('tracefix: Explain & Fix with a model (scripted OpenAI server)', functi
   after(async () => {
     await closeAll();
     await vscode.commands.executeCommand('tracefix.clearTrace');
-    for (const key of ['provider', 'baseUrl', 'model', 'maxRounds']) await setSetting(key, undefined);
+    for (const key of ['provider', 'baseUrl', 'model', 'maxRounds'])
+      await setSetting(key, undefined);
     await server.close();
   });
 
@@ -92,9 +110,15 @@ describe('tracefix: Explain & Fix with a model (scripted OpenAI server)', functi
       assert.equal(r.verified, true);
       assert.equal(r.verdict, 'verified: test passes');
       assert.ok(r.diff.includes('-    low = 0\n+    low = values[0]'), r.diff);
-      assert.ok(x.streamed[0]!.text.startsWith(RATIONALE), 'the rationale arrived as streamed deltas');
+      assert.ok(
+        x.streamed[0]!.text.startsWith(RATIONALE),
+        'the rationale arrived as streamed deltas',
+      );
       // What the webview itself rendered: the rationale, with (3) as a step link, and the verdict.
-      const shown = await waitFor(() => api.explanation()?.panel.rendered.find((p) => p.index === 1 && p.verdict !== ''), 'the panel to render round 1');
+      const shown = await waitFor(
+        () => api.explanation()?.panel.rendered.find((p) => p.index === 1 && p.verdict !== ''),
+        'the panel to render round 1',
+      );
       // Markdown rendered: the code span is a <code> element, not backticks.
       assert.ok(shown.text.includes('At (3) low starts at 0'), shown.text);
       assert.ok(shown.tags.includes('code'), JSON.stringify(shown.tags));
@@ -126,11 +150,23 @@ describe('tracefix: Explain & Fix with a model (scripted OpenAI server)', functi
 
     it('offers the verified fix as the preferred QuickFix on the changed line only', async () => {
       const uri = wsUri('stats.py');
-      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { viewColumn: vscode.ViewColumn.One });
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), {
+        viewColumn: vscode.ViewColumn.One,
+      });
       const actions = await tracefixActions(uri, LOW_LINE);
-      assert.deepEqual(actions.map((a) => a.title), ['Tracefix: apply fix — start low at the first value instead of 0 (verified)', 'Tracefix: preview fix']);
+      assert.deepEqual(
+        actions.map((a) => a.title),
+        [
+          'Tracefix: apply fix — start low at the first value instead of 0 (verified)',
+          'Tracefix: preview fix',
+        ],
+      );
       assert.equal(actions[0]!.isPreferred, true);
-      assert.deepEqual(await tracefixActions(uri, 4), [], 'nothing on a line the fix does not change');
+      assert.deepEqual(
+        await tracefixActions(uri, 4),
+        [],
+        'nothing on a line the fix does not change',
+      );
     });
 
     it('preview opens a diff against the fixed virtual document', async () => {
@@ -138,7 +174,9 @@ describe('tracefix: Explain & Fix with a model (scripted OpenAI server)', functi
       await execute(preview);
       const input = await waitFor(() => {
         const i = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-        return i instanceof vscode.TabInputTextDiff && i.modified.scheme === 'tracefix-fix' ? i : undefined;
+        return i instanceof vscode.TabInputTextDiff && i.modified.scheme === 'tracefix-fix'
+          ? i
+          : undefined;
       }, 'the diff editor');
       assert.equal(input.original.fsPath, wsUri('stats.py').fsPath);
       const fixed = (await vscode.workspace.openTextDocument(input.modified)).getText();
@@ -148,10 +186,16 @@ describe('tracefix: Explain & Fix with a model (scripted OpenAI server)', functi
 
     it('apply changes the file in one undoable edit', async () => {
       const uri = wsUri('stats.py');
-      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { viewColumn: vscode.ViewColumn.One });
+      const editor = await vscode.window.showTextDocument(
+        await vscode.workspace.openTextDocument(uri),
+        { viewColumn: vscode.ViewColumn.One },
+      );
       const apply = (await tracefixActions(uri, LOW_LINE))[0]!;
       await execute(apply);
-      assert.equal(editor.document.getText(), original.replace('    low = 0\n', '    low = values[0]\n'));
+      assert.equal(
+        editor.document.getText(),
+        original.replace('    low = 0\n', '    low = values[0]\n'),
+      );
       assert.equal(editor.document.isDirty, true, 'applied in the editor, for the user to save');
       await vscode.commands.executeCommand('undo');
       await waitFor(() => editor.document.getText() === original, 'undo to restore the file');
@@ -160,15 +204,25 @@ describe('tracefix: Explain & Fix with a model (scripted OpenAI server)', functi
     it('refuses to apply once the file changed since the trace', async () => {
       const api = await tracefix();
       const uri = wsUri('stats.py');
-      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { viewColumn: vscode.ViewColumn.One });
+      const editor = await vscode.window.showTextDocument(
+        await vscode.workspace.openTextDocument(uri),
+        { viewColumn: vscode.ViewColumn.One },
+      );
       await editor.edit((b) => b.insert(new vscode.Position(0, 0), '# edited\n'));
-      assert.deepEqual(await tracefixActions(uri, LOW_LINE + 1), [], 'no code action on a changed file');
+      assert.deepEqual(
+        await tracefixActions(uri, LOW_LINE + 1),
+        [],
+        'no code action on a changed file',
+      );
       api.clearNotifications();
       await vscode.commands.executeCommand('tracefix.applyFix');
       assert.equal(editor.document.getText(), `# edited\n${original}`, 'nothing applied');
       const shown = api.notifications();
       assert.equal(shown.length, 1);
-      assert.match(shown[0]!.message, /stats\.py has changed since the trace was recorded.*not applied/);
+      assert.match(
+        shown[0]!.message,
+        /stats\.py has changed since the trace was recorded.*not applied/,
+      );
       await vscode.commands.executeCommand('undo');
       await waitFor(() => editor.document.getText() === original, 'undo of the test edit');
     });
@@ -179,7 +233,11 @@ describe('tracefix: Explain & Fix with a model (scripted OpenAI server)', functi
         const d = vscode.window.activeTextEditor?.document;
         return d?.uri.scheme === 'tracefix-prompt' ? d : undefined;
       }, 'the prompt document');
-      for (const m of messagesOf(server, 0)) assert.ok(doc.getText().includes(`<!-- ${m.role} -->\n${m.content}`), `the ${m.role} message verbatim`);
+      for (const m of messagesOf(server, 0))
+        assert.ok(
+          doc.getText().includes(`<!-- ${m.role} -->\n${m.content}`),
+          `the ${m.role} message verbatim`,
+        );
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     });
   });
@@ -198,7 +256,10 @@ describe('tracefix: Explain & Fix with a model (scripted OpenAI server)', functi
       const api = await tracefix();
       const v = api.explanation()!.view!;
       assert.equal(v.status, 'fixed');
-      assert.deepEqual(v.rounds.map((r) => r.verified), [false, true]);
+      assert.deepEqual(
+        v.rounds.map((r) => r.verified),
+        [false, true],
+      );
       assert.match(v.rounds[0]!.verdict, /^not verified: .*assert 7 == 5/);
       assert.equal(v.offered, 2);
       const shown = await waitFor(() => {
@@ -219,7 +280,10 @@ describe('tracefix: Explain & Fix with a model (scripted OpenAI server)', functi
 
     it('offers the verified round on the changed line', async () => {
       const actions = await tracefixActions(wsUri('stats.py'), LOW_LINE);
-      assert.equal(actions[0]?.title, 'Tracefix: apply fix — start low at the first value instead of 0 (verified)');
+      assert.equal(
+        actions[0]?.title,
+        'Tracefix: apply fix — start low at the first value instead of 0 (verified)',
+      );
     });
   });
 

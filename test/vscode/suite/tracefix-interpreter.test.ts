@@ -12,8 +12,13 @@ import { closeAll, openAt, run, setSetting, tracefix } from './tracefixApi';
 /** `$(pyenv root)/versions/3.9.x/bin/python`: no debugpy, and too old for the bundled debugpy 1.8. */
 function python39(): string {
   const root = process.env.PYENV_ROOT || path.join(os.homedir(), '.pyenv');
-  const versions = fs.existsSync(path.join(root, 'versions')) ? fs.readdirSync(path.join(root, 'versions')) : [];
-  const v = versions.filter((d) => d.startsWith('3.9.')).sort().pop();
+  const versions = fs.existsSync(path.join(root, 'versions'))
+    ? fs.readdirSync(path.join(root, 'versions'))
+    : [];
+  const v = versions
+    .filter((d) => d.startsWith('3.9.'))
+    .sort()
+    .pop();
   assert.ok(v, `needs a pyenv Python 3.9 in ${root}/versions (found: ${versions.join(', ')})`);
   return path.join(root, 'versions', v, 'bin', 'python');
 }
@@ -37,9 +42,16 @@ describe('tracefix: interpreter problems', function () {
   it('shows one notification when the interpreter has no debugpy and no bundled copy supports it', async function () {
     // A real Python Debugger extension's bundled debugpy would be used (the test stand-in has none).
     const debugpyExt = vscode.extensions.getExtension('ms-python.debugpy');
-    if (debugpyExt && fs.existsSync(path.join(debugpyExt.extensionPath, 'bundled', 'libs', 'debugpy'))) this.skip();
+    if (
+      debugpyExt &&
+      fs.existsSync(path.join(debugpyExt.extensionPath, 'bundled', 'libs', 'debugpy'))
+    )
+      this.skip();
     const python = python39();
-    assert.throws(() => execFileSync(python, ['-c', 'import debugpy'], { stdio: 'pipe' }), 'precondition: no debugpy');
+    assert.throws(
+      () => execFileSync(python, ['-c', 'import debugpy'], { stdio: 'pipe' }),
+      'precondition: no debugpy',
+    );
     await setSetting('pythonPath', python);
     const api = await tracefix();
     api.clearNotifications();
@@ -51,7 +63,11 @@ describe('tracefix: interpreter problems', function () {
     assert.equal(shown.length, 1, `one notification, got ${JSON.stringify(shown)}`);
     assert.equal(shown[0]!.severity, 'error');
     assert.ok(shown[0]!.message.includes(python), 'names the interpreter');
-    assert.match(shown[0]!.message, /bundled debugpy needs Python >=3\.10/, 'says why the bundled copy was not used');
+    assert.match(
+      shown[0]!.message,
+      /bundled debugpy needs Python >=3\.10/,
+      'says why the bundled copy was not used',
+    );
     assert.match(shown[0]!.message, /pip install debugpy/);
     assert.match(shown[0]!.message, /ms-python\.debugpy/);
     assert.match(shown[0]!.message, /tracefix\.pythonPath/);

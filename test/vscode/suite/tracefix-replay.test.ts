@@ -7,7 +7,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { POSITION_EVENT, REPLAY_DEBUG_TYPE, type ReplayPosition } from '../../../src/core/replay';
-import { assertOk, closeAll, openAt, run, tracefix, waitFor, workspaceDir, wsUri } from './tracefixApi';
+import {
+  assertOk,
+  closeAll,
+  openAt,
+  run,
+  tracefix,
+  waitFor,
+  workspaceDir,
+  wsUri,
+} from './tracefixApi';
 
 interface Stop {
   index: number;
@@ -26,20 +35,38 @@ function folder(): vscode.WorkspaceFolder {
 }
 
 /** Waits for the position event after `count` were seen, of `session` if given. */
-async function nextPosition(count: number, session?: vscode.DebugSession): Promise<{ session: vscode.DebugSession; body: ReplayPosition }> {
-  return waitFor(() => positions.slice(count).find((p) => !session || p.session.id === session.id), 'a tracefix/position event');
+async function nextPosition(
+  count: number,
+  session?: vscode.DebugSession,
+): Promise<{ session: vscode.DebugSession; body: ReplayPosition }> {
+  return waitFor(
+    () => positions.slice(count).find((p) => !session || p.session.id === session.id),
+    'a tracefix/position event',
+  );
 }
 
 async function topStop(session: vscode.DebugSession, index: number): Promise<Stop> {
   const { threads } = (await session.customRequest('threads')) as { threads: { id: number }[] };
   const threadId = threads[0]!.id;
-  const { stackFrames } = (await session.customRequest('stackTrace', { threadId })) as { stackFrames: { id: number; name: string; line: number; source?: { path?: string } }[] };
+  const { stackFrames } = (await session.customRequest('stackTrace', { threadId })) as {
+    stackFrames: { id: number; name: string; line: number; source?: { path?: string } }[];
+  };
   const top = stackFrames[0]!;
-  const { scopes } = (await session.customRequest('scopes', { frameId: top.id })) as { scopes: { name: string; variablesReference: number }[] };
+  const { scopes } = (await session.customRequest('scopes', { frameId: top.id })) as {
+    scopes: { name: string; variablesReference: number }[];
+  };
   const scope = scopes.find((s) => s.name === 'Locals');
   assert.ok(scope, `a Locals scope (got ${scopes.map((s) => s.name).join(', ')})`);
-  const { variables } = (await session.customRequest('variables', { variablesReference: scope.variablesReference })) as { variables: { name: string; value: string }[] };
-  return { index, line: top.line, file: path.basename(top.source?.path ?? '?'), fn: top.name, locals: Object.fromEntries(variables.map((v) => [v.name, v.value])) };
+  const { variables } = (await session.customRequest('variables', {
+    variablesReference: scope.variablesReference,
+  })) as { variables: { name: string; value: string }[] };
+  return {
+    index,
+    line: top.line,
+    file: path.basename(top.source?.path ?? '?'),
+    fn: top.name,
+    locals: Object.fromEntries(variables.map((v) => [v.name, v.value])),
+  };
 }
 
 async function threadOf(session: vscode.DebugSession): Promise<number> {
@@ -48,7 +75,10 @@ async function threadOf(session: vscode.DebugSession): Promise<number> {
 }
 
 /** One DAP motion; resolves at the stop it produced. */
-async function move(session: vscode.DebugSession, command: 'next' | 'stepIn' | 'stepBack' | 'continue' | 'reverseContinue'): Promise<Stop> {
+async function move(
+  session: vscode.DebugSession,
+  command: 'next' | 'stepIn' | 'stepBack' | 'continue' | 'reverseContinue',
+): Promise<Stop> {
   const seen = positions.length;
   await session.customRequest(command, { threadId: await threadOf(session) });
   const p = await nextPosition(seen, session);
@@ -79,7 +109,8 @@ describe('tracefix: replay in the debugger', function () {
 
   before(async () => {
     sub = vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
-      if (e.session.type === REPLAY_DEBUG_TYPE && e.event === POSITION_EVENT) positions.push({ session: e.session, body: e.body as ReplayPosition });
+      if (e.session.type === REPLAY_DEBUG_TYPE && e.event === POSITION_EVENT)
+        positions.push({ session: e.session, body: e.body as ReplayPosition });
     });
     await closeAll();
     await openAt('report.py', 3);
@@ -94,9 +125,15 @@ describe('tracefix: replay in the debugger', function () {
 
   it('saves the trace as JSON (Save Trace)', async () => {
     const api = await tracefix();
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('tracefix.saveTrace', vscode.Uri.file(saved()));
+    const uri = await vscode.commands.executeCommand<vscode.Uri>(
+      'tracefix.saveTrace',
+      vscode.Uri.file(saved()),
+    );
     assert.equal(uri?.fsPath, saved());
-    const json = JSON.parse(fs.readFileSync(saved(), 'utf8')) as { schema: string; events: unknown[] };
+    const json = JSON.parse(fs.readFileSync(saved(), 'utf8')) as {
+      schema: string;
+      events: unknown[];
+    };
     assert.equal(json.schema, 'tracefix.trace');
     assert.equal(json.events.length, api.lastTrace()?.events.length);
   });
@@ -106,7 +143,12 @@ describe('tracefix: replay in the debugger', function () {
     await vscode.commands.executeCommand('tracefix.clearTrace');
     assert.equal(api.lastTrace(), undefined);
     const seen = positions.length;
-    const started = await vscode.debug.startDebugging(folder(), { type: REPLAY_DEBUG_TYPE, request: 'launch', name: 'Replay saved report', trace: '${workspaceFolder}/report-trace.json' });
+    const started = await vscode.debug.startDebugging(folder(), {
+      type: REPLAY_DEBUG_TYPE,
+      request: 'launch',
+      name: 'Replay saved report',
+      trace: '${workspaceFolder}/report-trace.json',
+    });
     assert.equal(started, true);
     const first = await nextPosition(seen);
     const session = first.session;
@@ -117,11 +159,24 @@ describe('tracefix: replay in the debugger', function () {
     await waitFor(() => api.timeline().open, 'the timeline panel');
 
     const entry = await topStop(session, first.body.index);
-    assert.deepEqual([entry.index, entry.file, entry.line, entry.fn], [0, 'report.py', 1, '<module>']);
+    assert.deepEqual(
+      [entry.index, entry.file, entry.line, entry.fn],
+      [0, 'report.py', 1, '<module>'],
+    );
     const forward: Stop[] = [];
     for (let i = 0; i < 6; i++) forward.push(await move(session, 'next'));
     // Line by line (the import of stats ran as an import: summarised, not line-recorded).
-    assert.deepEqual(forward.map((s) => [s.index, s.line]), [[1, 1], [2, 3], [3, 4], [4, 5], [5, 6], [6, 5]]);
+    assert.deepEqual(
+      forward.map((s) => [s.index, s.line]),
+      [
+        [1, 1],
+        [2, 3],
+        [3, 4],
+        [4, 5],
+        [5, 6],
+        [6, 5],
+      ],
+    );
     assert.deepEqual(forward[5]!.locals, { scores: '[3, 5, 8]', totals: '[3]', i: '1' });
 
     // Back twice: once over DAP, once through the workbench's Step Back (the toolbar's command).
@@ -131,21 +186,47 @@ describe('tracefix: replay in the debugger', function () {
     await vscode.commands.executeCommand('workbench.action.debug.stepBack');
     const p = await nextPosition(seenBefore, session);
     const back2 = await topStop(session, p.body.index);
-    assert.deepEqual(back2, { index: 4, line: 5, file: 'report.py', fn: '<module>', locals: { scores: '[3, 5, 8]', totals: '[]', i: '0' } });
+    assert.deepEqual(back2, {
+      index: 4,
+      line: 5,
+      file: 'report.py',
+      fn: '<module>',
+      locals: { scores: '[3, 5, 8]', totals: '[]', i: '0' },
+    });
     assert.deepEqual(back2, forward[3]);
 
     // The workbench focused the top frame of the replay.
-    const { stackFrames } = (await session.customRequest('stackTrace', { threadId: await threadOf(session) })) as { stackFrames: { id: number; line: number }[] };
+    const { stackFrames } = (await session.customRequest('stackTrace', {
+      threadId: await threadOf(session),
+    })) as { stackFrames: { id: number; line: number }[] };
     const item = await waitFor(() => {
       const a = vscode.debug.activeStackItem;
-      return a instanceof vscode.DebugStackFrame && a.session.id === session.id && a.frameId === stackFrames[0]!.id && a;
+      return (
+        a instanceof vscode.DebugStackFrame &&
+        a.session.id === session.id &&
+        a.frameId === stackFrames[0]!.id &&
+        a
+      );
     }, 'the active stack frame of the replay');
     assert.equal(item.threadId, await threadOf(session));
 
     // Watch expressions answer recorded names only.
-    const watch = (await session.customRequest('evaluate', { expression: 'totals', frameId: stackFrames[0]!.id, context: 'watch' })) as { result: string };
+    const watch = (await session.customRequest('evaluate', {
+      expression: 'totals',
+      frameId: stackFrames[0]!.id,
+      context: 'watch',
+    })) as { result: string };
     assert.equal(watch.result, '[]');
-    await assert.rejects(Promise.resolve(session.customRequest('evaluate', { expression: 'len(totals) + 1', frameId: stackFrames[0]!.id, context: 'watch' })), /not recorded/);
+    await assert.rejects(
+      Promise.resolve(
+        session.customRequest('evaluate', {
+          expression: 'len(totals) + 1',
+          frameId: stackFrames[0]!.id,
+          context: 'watch',
+        }),
+      ),
+      /not recorded/,
+    );
 
     // The timeline and the step highlight followed the replay.
     await waitFor(() => api.timeline().selected === 4, 'the timeline selection at event 4');
@@ -163,7 +244,8 @@ describe('tracefix: replay in the debugger', function () {
   it('replays the current trace from its first step (Replay Trace), and the hover link jumps to its step', async () => {
     const api = await tracefix();
     const seen = positions.length;
-    const session = await vscode.commands.executeCommand<vscode.DebugSession>('tracefix.replayTrace');
+    const session =
+      await vscode.commands.executeCommand<vscode.DebugSession>('tracefix.replayTrace');
     assert.ok(session, 'Replay Trace returned its session');
     assert.equal(session.type, REPLAY_DEBUG_TYPE);
     const first = await nextPosition(seen, session);
@@ -185,25 +267,49 @@ describe('tracefix: replay in the debugger', function () {
     const stop = await topStop(session, jumped.body.index);
     assert.deepEqual([stop.file, stop.line, stop.fn], ['stats.py', 7, 'mean (call 1 of 2)']);
     assert.equal(stop.locals.values, '[3, 5, 8]');
-    await waitFor(() => api.timeline().selected === arg.eventIndex, 'the timeline selection at the hover step');
+    await waitFor(
+      () => api.timeline().selected === arg.eventIndex,
+      'the timeline selection at the hover step',
+    );
   });
 
   it('refuses a launch configuration whose trace file is missing or not a trace, with one clear error', async () => {
     const api = await tracefix();
     api.clearNotifications();
-    const started = await vscode.debug.startDebugging(folder(), { type: REPLAY_DEBUG_TYPE, request: 'launch', name: 'Replay missing', trace: '${workspaceFolder}/no-such-trace.json' });
+    const started = await vscode.debug.startDebugging(folder(), {
+      type: REPLAY_DEBUG_TYPE,
+      request: 'launch',
+      name: 'Replay missing',
+      trace: '${workspaceFolder}/no-such-trace.json',
+    });
     assert.equal(started, false);
     assert.equal(vscode.debug.activeDebugSession, undefined);
     const missing = path.join(workspaceDir(), 'no-such-trace.json');
     let errors = api.notifications().filter((n) => n.severity === 'error');
     assert.equal(errors.length, 1, JSON.stringify(errors));
-    assert.ok(errors[0]!.message.startsWith(`Tracefix replay: Cannot read the trace file ${missing}`), errors[0]!.message);
+    assert.ok(
+      errors[0]!.message.startsWith(`Tracefix replay: Cannot read the trace file ${missing}`),
+      errors[0]!.message,
+    );
 
     api.clearNotifications();
     fs.writeFileSync(path.join(workspaceDir(), 'not-a-trace.json'), '{"hello": "world"}\n');
-    assert.equal(await vscode.debug.startDebugging(folder(), { type: REPLAY_DEBUG_TYPE, request: 'launch', name: 'Replay junk', trace: 'not-a-trace.json' }), false);
+    assert.equal(
+      await vscode.debug.startDebugging(folder(), {
+        type: REPLAY_DEBUG_TYPE,
+        request: 'launch',
+        name: 'Replay junk',
+        trace: 'not-a-trace.json',
+      }),
+      false,
+    );
     errors = api.notifications().filter((n) => n.severity === 'error');
-    assert.deepEqual(errors.map((n) => n.message), [`Tracefix replay: ${path.join(workspaceDir(), 'not-a-trace.json')} is not a Tracefix trace (schema "tracefix.trace").`]);
+    assert.deepEqual(
+      errors.map((n) => n.message),
+      [
+        `Tracefix replay: ${path.join(workspaceDir(), 'not-a-trace.json')} is not a Tracefix trace (schema "tracefix.trace").`,
+      ],
+    );
     assert.equal(api.lastTrace()?.program.target, 'report.py', 'the current trace is kept');
   });
 });

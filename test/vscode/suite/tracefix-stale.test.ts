@@ -10,7 +10,10 @@ describe('tracefix: stale trace after an edit', function () {
   before(async () => {
     await closeAll();
     editor = await openAt('report.py', 3);
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(wsUri('stats.py')), { viewColumn: vscode.ViewColumn.Two, preserveFocus: true });
+    await vscode.window.showTextDocument(
+      await vscode.workspace.openTextDocument(wsUri('stats.py')),
+      { viewColumn: vscode.ViewColumn.Two, preserveFocus: true },
+    );
     assertOk(await run('tracefix.traceOnly'));
   });
   after(async () => {
@@ -44,7 +47,10 @@ describe('tracefix: stale trace after an edit', function () {
     const uri = wsUri('report.py');
     const before = api.lastDecorations(uri)!.at;
     await editor.edit((b) => b.replace(editor.document.lineAt(5).range, 'totals = [0]'));
-    await waitFor(() => (api.lastDecorations(uri)!.at > before || textAt(api, uri, 6) === undefined) && true, 'repaint after the edit');
+    await waitFor(
+      () => (api.lastDecorations(uri)!.at > before || textAt(api, uri, 6) === undefined) && true,
+      'repaint after the edit',
+    );
     assert.equal(textAt(api, uri, 6), undefined, 'the edited line has no (now wrong) value');
     assert.equal(textAt(api, uri, 5), 'scores = [3, 5, 8]');
     assert.equal(textAt(api, uri, 7), 'i = 0 → 1 → 2');
@@ -70,11 +76,18 @@ describe('tracefix: stale trace after an edit', function () {
   it('moves the diagnostic with the exception line and drops it when that line changes', async () => {
     const api = await tracefix();
     const uri = wsUri('stats.py');
-    const stats = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString())!;
+    const stats = vscode.window.visibleTextEditors.find(
+      (e) => e.document.uri.toString() === uri.toString(),
+    )!;
     await stats.edit((b) => b.insert(new vscode.Position(0, 0), '\n'));
-    await waitFor(() => api.diagnostics(uri)[0]?.line === 9 && true, 'diagnostic on the moved line 9');
+    await waitFor(
+      () => api.diagnostics(uri)[0]?.line === 9 && true,
+      'diagnostic on the moved line 9',
+    );
     assert.equal(api.lastDecorations(uri)!.exceptionLine, 9);
-    await stats.edit((b) => b.replace(stats.document.lineAt(8).range, '    return total / max(len(values), 1)'));
+    await stats.edit((b) =>
+      b.replace(stats.document.lineAt(8).range, '    return total / max(len(values), 1)'),
+    );
     await waitFor(() => api.diagnostics(uri).length === 0, 'diagnostic removed');
     assert.equal(api.lastDecorations(uri)!.exceptionLine, undefined);
   });
@@ -82,11 +95,16 @@ describe('tracefix: stale trace after an edit', function () {
   it('is fresh again once the text is back to what was recorded', async () => {
     const api = await tracefix();
     for (const rel of ['report.py', 'stats.py']) {
-      const e = vscode.window.visibleTextEditors.find((x) => x.document.uri.toString() === wsUri(rel).toString())!;
+      const e = vscode.window.visibleTextEditors.find(
+        (x) => x.document.uri.toString() === wsUri(rel).toString(),
+      )!;
       await vscode.window.showTextDocument(e.document, e.viewColumn);
       await vscode.commands.executeCommand('workbench.action.files.revert');
     }
-    await waitFor(() => api.lastDecorations(wsUri('report.py'))?.stale === false && true, 'fresh decorations');
+    await waitFor(
+      () => api.lastDecorations(wsUri('report.py'))?.stale === false && true,
+      'fresh decorations',
+    );
     assert.equal(textAt(api, wsUri('report.py'), 3), 'scores = [3, 5, 8]');
     assert.ok(api.lastDecorations(wsUri('report.py'))!.lines.every((l) => l.kind === 'trace'));
     assert.equal(api.diagnostics(wsUri('stats.py'))[0]?.line, 8);

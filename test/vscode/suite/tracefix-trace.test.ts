@@ -12,7 +12,10 @@ describe('tracefix: Trace Only on a script', function () {
     const api = await tracefix();
     await openAt('report.py', 3);
     // stats.py beside it, so its decorations are painted too.
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(wsUri('stats.py')), { viewColumn: vscode.ViewColumn.Two, preserveFocus: true });
+    await vscode.window.showTextDocument(
+      await vscode.workspace.openTextDocument(wsUri('stats.py')),
+      { viewColumn: vscode.ViewColumn.Two, preserveFocus: true },
+    );
     // The timeline is a view in the panel, open from earlier suites: close the panel to see whether Trace Only opens it.
     await vscode.commands.executeCommand('workbench.action.closePanel');
     api.clearNotifications();
@@ -28,7 +31,10 @@ describe('tracefix: Trace Only on a script', function () {
     assert.ok(trace);
     assert.equal(trace.program.kind, 'script');
     assert.equal(trace.outcome.status, 'exception');
-    assert.deepEqual([trace.outcome.exception?.type, trace.outcome.exception?.file, trace.outcome.exception?.line], ['ZeroDivisionError', 'stats.py', 8]);
+    assert.deepEqual(
+      [trace.outcome.exception?.type, trace.outcome.exception?.file, trace.outcome.exception?.line],
+      ['ZeroDivisionError', 'stats.py', 8],
+    );
   });
 
   it('paints what each line of the script did on that line', async () => {
@@ -59,23 +65,46 @@ describe('tracefix: Trace Only on a script', function () {
     assert.equal(exc.text, '__return__ = 5.333333333333333; ✗ ZeroDivisionError: division by zero');
     // `spread` never ran, so none of its lines is dimmed; every line of `mean` ran.
     assert.deepEqual(d.neverExecuted, []);
-    assert.deepEqual(api.diagnostics(uri), [{ line: 8, message: 'ZeroDivisionError: division by zero (in the recorded run)', severity: 'error' }]);
-    assert.ok(vscode.languages.getDiagnostics(uri).some((x) => x.source === 'Tracefix' && x.range.start.line === 7));
+    assert.deepEqual(api.diagnostics(uri), [
+      {
+        line: 8,
+        message: 'ZeroDivisionError: division by zero (in the recorded run)',
+        severity: 'error',
+      },
+    ]);
+    assert.ok(
+      vscode.languages
+        .getDiagnostics(uri)
+        .some((x) => x.source === 'Tracefix' && x.range.start.line === 7),
+    );
   });
 
   it('hovers a line with every recorded execution and command links', async () => {
     const uri = wsUri('stats.py');
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(6, 10));
-    const md = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).find((t) => t.includes('**Tracefix**'));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      uri,
+      new vscode.Position(6, 10),
+    );
+    const md = hovers
+      .flatMap((h) =>
+        h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : '')),
+      )
+      .find((t) => t.includes('**Tracefix**'));
     assert.ok(md, 'a Tracefix hover on stats.py:7');
     assert.match(md, /^\*\*Tracefix\*\* · line 7 · ran 3× in mean/m);
-    for (const v of ['3', '8', '16']) assert.ok(md.includes(`total = \`${v}\``), `total = ${v} in the hover`);
+    for (const v of ['3', '8', '16'])
+      assert.ok(md.includes(`total = \`${v}\``), `total = ${v} in the hover`);
     assert.ok(md.includes('mean #1 · depth 1'));
     assert.ok(md.includes('command:tracefix.showTimeline?'));
     assert.ok(md.includes('command:tracefix.goToCaller?'));
     assert.ok(md.includes('command:tracefix.replayFromStep?'));
     assert.equal(md, await (await tracefix()).hoverMarkdown(uri, 7));
-    assert.equal(await (await tracefix()).hoverMarkdown(uri, 2), undefined, 'no hover on a blank line');
+    assert.equal(
+      await (await tracefix()).hoverMarkdown(uri, 2),
+      undefined,
+      'no hover on a blank line',
+    );
   });
 
   it('does not open the timeline for Trace Only, and Clear Trace removes everything', async () => {
@@ -96,7 +125,11 @@ describe('tracefix: Explain & Fix on the pytest test at the cursor', function ()
     await closeAll();
     const api = await tracefix();
     // A stand-in for the model step, recording that the pipeline hands it the trace (no answer is made up).
-    registration = api.registerExplainStep({ id: 'test.observer', title: 'Observing', run: (input) => Promise.resolve(void explained.push(input)) });
+    registration = api.registerExplainStep({
+      id: 'test.observer',
+      title: 'Observing',
+      run: (input) => Promise.resolve(void explained.push(input)),
+    });
     await openAt('test_calc.py', 9);
     assertOk(await run('tracefix.explainAndFix'));
   });
@@ -114,7 +147,10 @@ describe('tracefix: Explain & Fix on the pytest test at the cursor', function ()
     const trace = api.lastTrace()!;
     assert.equal(trace.outcome.testPassed, false);
     assert.equal(trace.outcome.exception?.type, 'AssertionError');
-    assert.deepEqual([trace.outcome.exception?.file, trace.outcome.exception?.line], ['test_calc.py', 10]);
+    assert.deepEqual(
+      [trace.outcome.exception?.file, trace.outcome.exception?.line],
+      ['test_calc.py', 10],
+    );
   });
 
   it('marks the failing assert and paints the test', async () => {
@@ -141,7 +177,10 @@ describe('tracefix: Explain & Fix on the pytest test at the cursor', function ()
   it('paints the module under test with the loop values and dims the branch that never ran', async () => {
     const api = await tracefix();
     const uri = wsUri('stats.py');
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { viewColumn: vscode.ViewColumn.Three, preserveFocus: true });
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), {
+      viewColumn: vscode.ViewColumn.Three,
+      preserveFocus: true,
+    });
     await waitFor(() => api.lastDecorations(uri)?.lines.length, 'decorations on stats.py');
     assert.equal(textAt(api, uri, 11), 'values = [3, 5, 8]');
     assert.equal(textAt(api, uri, 12), 'low = 0');
@@ -161,7 +200,9 @@ describe('tracefix: Explain & Fix on the pytest test at the cursor', function ()
     await api.selectStep(v8.index);
     assert.equal(api.timeline().selected, v8.index);
     assert.deepEqual(api.stepHighlight(), { uri: wsUri('stats.py').toString(), line: 14 });
-    const high = trace.events.find((e) => e.file === 'stats.py' && e.line === 18 && e.changed.high === '8')!;
+    const high = trace.events.find(
+      (e) => e.file === 'stats.py' && e.line === 18 && e.changed.high === '8',
+    )!;
     await vscode.commands.executeCommand('tracefix.showTimeline', { eventIndex: high.index });
     assert.equal(api.timeline().selected, high.index);
     assert.deepEqual(api.stepHighlight(), { uri: wsUri('stats.py').toString(), line: 18 });
@@ -180,7 +221,9 @@ describe('tracefix: Explain & Fix on the pytest test at the cursor', function ()
   it('replays the recording in the debugger from a chosen step', async () => {
     const api = await tracefix();
     const trace = api.lastTrace()!;
-    const high = trace.events.find((e) => e.file === 'stats.py' && e.line === 18 && e.changed.high === '8')!;
+    const high = trace.events.find(
+      (e) => e.file === 'stats.py' && e.line === 18 && e.changed.high === '8',
+    )!;
     const stopped = new Promise<vscode.DebugSession>((resolve) => {
       const sub = vscode.debug.onDidStartDebugSession((s) => {
         if (s.type !== 'tracefix-replay') return;
@@ -191,7 +234,9 @@ describe('tracefix: Explain & Fix on the pytest test at the cursor', function ()
     await vscode.commands.executeCommand('tracefix.replayFromStep', { eventIndex: high.index });
     const session = await stopped;
     try {
-      const stack = (await session.customRequest('stackTrace', { threadId: 1 })) as { stackFrames: { name: string; line: number; source?: { path?: string } }[] };
+      const stack = (await session.customRequest('stackTrace', { threadId: 1 })) as {
+        stackFrames: { name: string; line: number; source?: { path?: string } }[];
+      };
       const top = stack.stackFrames[0]!;
       assert.equal(top.line, 18);
       assert.match(top.source?.path ?? '', /stats\.py$/);
@@ -213,8 +258,12 @@ describe('tracefix: Explain & Fix on the pytest test at the cursor', function ()
 describe('tracefix: settings', function () {
   this.timeout(90_000);
   after(async () => {
-    await vscode.workspace.getConfiguration('tracefix').update('inline.maxLength', undefined, vscode.ConfigurationTarget.Workspace);
-    await vscode.workspace.getConfiguration('tracefix').update('inline.dimNeverExecuted', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace
+      .getConfiguration('tracefix')
+      .update('inline.maxLength', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace
+      .getConfiguration('tracefix')
+      .update('inline.dimNeverExecuted', undefined, vscode.ConfigurationTarget.Workspace);
     await vscode.commands.executeCommand('tracefix.clearTrace');
     await closeAll();
   });
@@ -226,26 +275,47 @@ describe('tracefix: settings', function () {
     assertOk(await run('tracefix.traceOnly'));
     const uri = wsUri('report.py');
     assert.equal(textAt(api, uri, 6), 'totals = [3] → [3, 8] → [3, 8, 16]');
-    await vscode.workspace.getConfiguration('tracefix').update('inline.maxLength', 20, vscode.ConfigurationTarget.Workspace);
-    await waitFor(() => textAt(api, uri, 6) !== 'totals = [3] → [3, 8] → [3, 8, 16]', 'repaint at 20 characters');
+    await vscode.workspace
+      .getConfiguration('tracefix')
+      .update('inline.maxLength', 20, vscode.ConfigurationTarget.Workspace);
+    await waitFor(
+      () => textAt(api, uri, 6) !== 'totals = [3] → [3, 8] → [3, 8, 16]',
+      'repaint at 20 characters',
+    );
     const narrow = api.lastDecorations(uri)!.lines;
-    assert.ok(narrow.every((l) => l.text.length <= 20), JSON.stringify(narrow));
+    assert.ok(
+      narrow.every((l) => l.text.length <= 20),
+      JSON.stringify(narrow),
+    );
     assert.equal(textAt(api, uri, 6), 'totals = … [3, 8…');
 
     const stats = wsUri('stats.py');
     await openAt('test_calc.py', 9);
     assertOk(await run('tracefix.traceOnly'));
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(stats), { viewColumn: vscode.ViewColumn.Two, preserveFocus: true });
-    await waitFor(() => api.lastDecorations(stats)?.neverExecuted.length === 1 && true, 'stats.py dimmed line');
-    await vscode.workspace.getConfiguration('tracefix').update('inline.dimNeverExecuted', false, vscode.ConfigurationTarget.Workspace);
-    await waitFor(() => api.lastDecorations(stats)?.neverExecuted.length === 0 && true, 'no dimming');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(stats), {
+      viewColumn: vscode.ViewColumn.Two,
+      preserveFocus: true,
+    });
+    await waitFor(
+      () => api.lastDecorations(stats)?.neverExecuted.length === 1 && true,
+      'stats.py dimmed line',
+    );
+    await vscode.workspace
+      .getConfiguration('tracefix')
+      .update('inline.dimNeverExecuted', false, vscode.ConfigurationTarget.Workspace);
+    await waitFor(
+      () => api.lastDecorations(stats)?.neverExecuted.length === 0 && true,
+      'no dimming',
+    );
   });
 });
 
 describe('tracefix: run targets', function () {
   this.timeout(90_000);
   afterEach(async () => {
-    await vscode.workspace.getConfiguration('tracefix').update('launch', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace
+      .getConfiguration('tracefix')
+      .update('launch', undefined, vscode.ConfigurationTarget.Workspace);
     await vscode.commands.executeCommand('tracefix.clearTrace');
     await closeAll();
   });
@@ -268,7 +338,9 @@ describe('tracefix: run targets', function () {
   });
 
   it('runs a launch.json configuration named by tracefix.launch', async () => {
-    await vscode.workspace.getConfiguration('tracefix').update('launch', 'Spread test', vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace
+      .getConfiguration('tracefix')
+      .update('launch', 'Spread test', vscode.ConfigurationTarget.Workspace);
     await openAt('collatz.py', 1);
     const r = await run('tracefix.traceOnly');
     assertOk(r);
@@ -279,13 +351,18 @@ describe('tracefix: run targets', function () {
 
   it('reports an unknown launch configuration name in one notification', async () => {
     const api = await tracefix();
-    await vscode.workspace.getConfiguration('tracefix').update('launch', 'No such config', vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace
+      .getConfiguration('tracefix')
+      .update('launch', 'No such config', vscode.ConfigurationTarget.Workspace);
     await openAt('collatz.py', 1);
     api.clearNotifications();
     const r = await run('tracefix.traceOnly');
     assert.equal(r.status, 'error');
     assert.equal(r.error?.code, 'bad-argument');
     assert.equal(api.notifications().length, 1);
-    assert.match(api.notifications()[0]!.message, /No Python launch configuration named "No such config".*Known: Report script, Spread test/);
+    assert.match(
+      api.notifications()[0]!.message,
+      /No Python launch configuration named "No such config".*Known: Report script, Spread test/,
+    );
   });
 });

@@ -9,9 +9,19 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startOpenAIServer, steps, type OpenAIServer } from '../../support/openaiServer';
-import { assertOk, closeAll, openAt, run, setSetting, tracefix, waitFor, wsUri } from './tracefixApi';
+import {
+  assertOk,
+  closeAll,
+  openAt,
+  run,
+  setSetting,
+  tracefix,
+  waitFor,
+  wsUri,
+} from './tracefixApi';
 
-const SANDBOX_QUESTION = /^Tracefix cannot sandbox the code the model writes here \(sandboxing is turned off \(TRACEFIX_SANDBOX=off\)\)/;
+const SANDBOX_QUESTION =
+  /^Tracefix cannot sandbox the code the model writes here \(sandboxing is turned off \(TRACEFIX_SANDBOX=off\)\)/;
 const MARKER = path.join(os.tmpdir(), `tracefix-verify-suite-${process.pid}.marker`);
 
 function stats(extraTop = ''): string {
@@ -88,7 +98,8 @@ describe('tracefix: verification rules in the editor', function () {
     await vscode.commands.executeCommand('tracefix.sandboxChoice');
     await closeAll();
     await vscode.commands.executeCommand('tracefix.clearTrace');
-    for (const key of ['provider', 'baseUrl', 'model', 'maxRounds', 'allowTestEdits']) await setSetting(key, undefined);
+    for (const key of ['provider', 'baseUrl', 'model', 'maxRounds', 'allowTestEdits'])
+      await setSetting(key, undefined);
     await server.close();
     rmSync(MARKER, { force: true });
   });
@@ -100,10 +111,17 @@ describe('tracefix: verification rules in the editor', function () {
     const asked = server.completions().length;
     await openAt('test_calc.py', 9);
     const running = run('tracefix.explainAndFix');
-    const question = await waitFor(() => api.notifications().find((n) => SANDBOX_QUESTION.test(n.message)), 'the sandbox question');
+    const question = await waitFor(
+      () => api.notifications().find((n) => SANDBOX_QUESTION.test(n.message)),
+      'the sandbox question',
+    );
     assert.deepEqual(question.items, ['Run Without Sandbox', "Don't Run"]);
     assert.equal(question.severity, 'warning');
-    assert.equal(server.completions().length, asked, 'the model is not asked before the user answers');
+    assert.equal(
+      server.completions().length,
+      asked,
+      'the model is not asked before the user answers',
+    );
     await vscode.commands.executeCommand('tracefix.sandboxChoice', 'allow');
     assertOk(await running);
     const view = api.explanation()?.view;
@@ -117,7 +135,10 @@ describe('tracefix: verification rules in the editor', function () {
     server.push(steps.answer(stats()));
     await explainSpread();
     assert.equal(api.notifications().filter((n) => SANDBOX_QUESTION.test(n.message)).length, 0);
-    assert.equal(api.explanation()?.view?.rounds[0]?.verdict, 'verified: test passes (run without a sandbox)');
+    assert.equal(
+      api.explanation()?.view?.rounds[0]?.verdict,
+      'verified: test passes (run without a sandbox)',
+    );
   });
 
   it('"Don\'t Run": the fix is offered unverified and the model\'s code never runs', async () => {
@@ -129,7 +150,10 @@ describe('tracefix: verification rules in the editor', function () {
     await explainSpread();
     const view = api.explanation()?.view;
     assert.equal(view?.status, 'not-fixed');
-    assert.equal(view?.rounds[0]?.verdict, 'not verified: not run, because model-written code may not run without a sandbox in this workspace');
+    assert.equal(
+      view?.rounds[0]?.verdict,
+      'not verified: not run, because model-written code may not run without a sandbox in this workspace',
+    );
     assert.equal(view?.rounds[0]?.hasPatch, true, 'still offered, unverified');
     assert.equal(existsSync(MARKER), false, 'the patched code did not run');
     assert.equal(api.notifications().filter((n) => SANDBOX_QUESTION.test(n.message)).length, 0);
@@ -141,11 +165,22 @@ describe('tracefix: verification rules in the editor', function () {
     server.push(steps.answer(TEST_EDIT));
     await explainSpread();
     let round = api.explanation()?.view?.rounds[0];
-    assert.equal(round?.verdict, 'not verified: changes the tests (test_calc.py), so it is neither verified nor offered as the fix (allow with the tracefix.allowTestEdits setting)');
+    assert.equal(
+      round?.verdict,
+      'not verified: changes the tests (test_calc.py), so it is neither verified nor offered as the fix (allow with the tracefix.allowTestEdits setting)',
+    );
     assert.equal(round?.hasPatch, false, 'no Apply / Preview for it');
     assert.equal(api.explanation()?.view?.offered, null);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', wsUri('test_calc.py'), new vscode.Range(9, 4, 9, 4), vscode.CodeActionKind.QuickFix.value);
-    assert.deepEqual(actions.filter((a) => a.title.startsWith('Tracefix:')), []);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      wsUri('test_calc.py'),
+      new vscode.Range(9, 4, 9, 4),
+      vscode.CodeActionKind.QuickFix.value,
+    );
+    assert.deepEqual(
+      actions.filter((a) => a.title.startsWith('Tracefix:')),
+      [],
+    );
     await setSetting('allowTestEdits', true);
     server.push(steps.answer(TEST_EDIT));
     await explainSpread();

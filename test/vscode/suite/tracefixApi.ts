@@ -28,14 +28,21 @@ export function wsUri(rel: string): vscode.Uri {
 /** Opens a workspace file in the first column, cursor on 1-based `line`. */
 export async function openAt(rel: string, line = 1): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument(wsUri(rel));
-  const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
+  const editor = await vscode.window.showTextDocument(doc, {
+    viewColumn: vscode.ViewColumn.One,
+    preview: false,
+  });
   const pos = new vscode.Position(line - 1, 0);
   editor.selection = new vscode.Selection(pos, pos);
   return editor;
 }
 
 /** Polls `probe` until it returns a value other than undefined/false; fails with `what` after `ms`. */
-export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 30_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  ms = 30_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await probe();
@@ -46,7 +53,10 @@ export async function waitFor<T>(probe: () => T | undefined | false | Promise<T 
 }
 
 /** Runs a Tracefix command and returns how the run ended. */
-export async function run(command: 'tracefix.traceOnly' | 'tracefix.explainAndFix', arg?: unknown): Promise<LastRun> {
+export async function run(
+  command: 'tracefix.traceOnly' | 'tracefix.explainAndFix',
+  arg?: unknown,
+): Promise<LastRun> {
   const result = await vscode.commands.executeCommand<LastRun>(command, arg);
   assert.ok(result, `${command} returned its run`);
   return result;
@@ -57,7 +67,9 @@ export function assertOk(r: LastRun): void {
 }
 
 export async function setSetting(key: string, value: unknown): Promise<void> {
-  await vscode.workspace.getConfiguration('tracefix').update(key, value, vscode.ConfigurationTarget.Workspace);
+  await vscode.workspace
+    .getConfiguration('tracefix')
+    .update(key, value, vscode.ConfigurationTarget.Workspace);
 }
 
 /** Closes every editor without saving (each suite starts from the files as copied). */

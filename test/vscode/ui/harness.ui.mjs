@@ -15,7 +15,10 @@ const squash = (s) => s.replace(/\s+/g, ' ').trim();
 
 function firstPythonFile(root) {
   const rel = readdirSync(root, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.py') && !f.split(sep).some((p) => p.startsWith('.') || p === '__pycache__'))
+    .filter(
+      (f) =>
+        f.endsWith('.py') && !f.split(sep).some((p) => p.startsWith('.') || p === '__pycache__'),
+    )
     .sort((a, b) => a.split(sep).length - b.split(sep).length || a.localeCompare(b))[0];
   assert.ok(rel, `no .py file in ${root}`);
   return rel.split(sep).join('/');
@@ -27,7 +30,10 @@ export const checks = [
     async run(wb) {
       const rel = firstPythonFile(wb.workspace);
       await wb.quickOpen(rel);
-      const expected = readFileSync(join(wb.workspace, rel), 'utf8').split('\n').slice(0, 15).map(squash);
+      const expected = readFileSync(join(wb.workspace, rel), 'utf8')
+        .split('\n')
+        .slice(0, 15)
+        .map(squash);
       const rendered = (await wb.editorText()).split('\n').map(squash);
       assert.ok(rendered.length > 1, 'the editor rendered lines');
       const n = Math.min(expected.length, rendered.length);

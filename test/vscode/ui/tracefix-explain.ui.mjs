@@ -18,7 +18,14 @@ const TIMEOUT = { timeout: 60_000 };
 /** test/support/openaiServer.ts, bundled for this Node process (the same server the suites use). */
 async function openAIServerModule() {
   const outfile = join(tmpdir(), `tracefix-ui-openai-server-${process.pid}.mjs`);
-  await build({ entryPoints: [join(repo, 'test/support/openaiServer.ts')], bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'silent' });
+  await build({
+    entryPoints: [join(repo, 'test/support/openaiServer.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile,
+    logLevel: 'silent',
+  });
   return import(pathToFileURL(outfile).href);
 }
 
@@ -30,7 +37,11 @@ const WRONG = answer(
   '1',
   'start low at 1',
 );
-const GOOD = answer('With the previous fix, (2) low=1 is still below 3, so `spread` returns 7. `low` must start at a value of the list.', 'values[0]', 'start low at the first value instead of 0');
+const GOOD = answer(
+  'With the previous fix, (2) low=1 is still below 3, so `spread` returns 7. `low` must start at a value of the list.',
+  'values[0]',
+  'start low at the first value instead of 0',
+);
 const SLOW = { chunkSize: 4, chunkDelayMs: 45 };
 
 let server;
@@ -100,18 +111,32 @@ async function openFile(wb, rel) {
 }
 
 function overlaps(a, b) {
-  return a && b && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  return (
+    a &&
+    b &&
+    a.x < b.x + b.width &&
+    b.x < a.x + a.width &&
+    a.y < b.y + b.height &&
+    b.y < a.y + a.height
+  );
 }
 
 export const checks = [
   {
     name: 'recording: Explain & Fix records the failing test; the code keeps the editor area',
     async run(wb) {
-      server.push({ kind: 'answer', text: WRONG, ...SLOW }, { kind: 'answer', text: GOOD, ...SLOW });
+      server.push(
+        { kind: 'answer', text: WRONG, ...SLOW },
+        { kind: 'answer', text: GOOD, ...SLOW },
+      );
       await tracefixReady(wb, 'test_calc.py');
       await wb.goToLine(9, 5);
       await wb.runCommand('Tracefix: Explain & Fix');
-      await wb.page.locator('.notification-toast', { hasText: 'Tracefix: recording test_calc.py::test_spread' }).waitFor({ state: 'visible', timeout: 30_000 });
+      await wb.page
+        .locator('.notification-toast', {
+          hasText: 'Tracefix: recording test_calc.py::test_spread',
+        })
+        .waitFor({ state: 'visible', timeout: 30_000 });
       await wb.screenshot('1-recording');
       await wb.waitForAfterText(9, /data = \[3, 5, 8\]/, TIMEOUT);
     },
@@ -120,22 +145,39 @@ export const checks = [
     name: 'streaming: the Explanation opens beside the code when the model is asked and streams round 1',
     async run(wb) {
       const frame = await explanation(wb);
-      await frame.locator('section.round.state-running[data-round="1"] .rationale p').first().waitFor({ timeout: 60_000 });
+      await frame
+        .locator('section.round.state-running[data-round="1"] .rationale p')
+        .first()
+        .waitFor({ timeout: 60_000 });
       assert.match(await bannerText(wb), /Round 1 of up to 3: asking the model…/);
       await wb.screenshot('2-streaming-round-1');
       // Layout: one editor column of at least 800 px, and the inline values end inside it.
       const layout = await wb.editorLayout(9);
       assert.ok(layout.width >= 800, `the code column is ${layout.width} px`);
-      assert.ok(layout.afterRights.length > 0 && layout.afterRights.every((r) => r <= layout.visibleRight + 1), JSON.stringify(layout));
-      assert.equal(await wb.page.locator('.editor-group-container').count(), 1, 'no editor column was added');
+      assert.ok(
+        layout.afterRights.length > 0 &&
+          layout.afterRights.every((r) => r <= layout.visibleRight + 1),
+        JSON.stringify(layout),
+      );
+      assert.equal(
+        await wb.page.locator('.editor-group-container').count(),
+        1,
+        'no editor column was added',
+      );
     },
   },
   {
     name: 'streaming: round 2 streams too, after round 1 is settled (folded once round 2 wins)',
     async run(wb) {
       const frame = await explanation(wb);
-      await frame.locator('section.round.state-running[data-round="2"] .rationale p').first().waitFor({ timeout: 90_000 });
-      assert.match(await frame.locator('section.round[data-round="1"] .chip').innerText(), /not verified/);
+      await frame
+        .locator('section.round.state-running[data-round="2"] .rationale p')
+        .first()
+        .waitFor({ timeout: 90_000 });
+      assert.match(
+        await frame.locator('section.round[data-round="1"] .chip').innerText(),
+        /not verified/,
+      );
       await wb.screenshot('3-streaming-round-2');
     },
   },
@@ -148,8 +190,17 @@ export const checks = [
       const banner = await frame.locator('#banner').boundingBox();
       const round2 = await frame.locator('section.round[data-round="2"] .round-head').boundingBox();
       const viewport = wb.page.viewportSize();
-      assert.ok(round2 && round2.y >= (banner?.y ?? 0) + (banner?.height ?? 0) - 2 && round2.y < viewport.height, `round 2 on screen: ${JSON.stringify({ banner, round2 })}`);
-      assert.equal(await frame.locator('section.round[data-round="1"] details').getAttribute('open'), null, 'round 1 folded');
+      assert.ok(
+        round2 &&
+          round2.y >= (banner?.y ?? 0) + (banner?.height ?? 0) - 2 &&
+          round2.y < viewport.height,
+        `round 2 on screen: ${JSON.stringify({ banner, round2 })}`,
+      );
+      assert.equal(
+        await frame.locator('section.round[data-round="1"] details').getAttribute('open'),
+        null,
+        'round 1 folded',
+      );
       assert.ok(await frame.locator('svg.icon-ok').first().isVisible(), 'a check icon');
       const toast = wb.page.locator('.notification-toast', { hasText: 'verified fix' });
       await toast.waitFor({ state: 'visible', timeout: 10_000 });
@@ -159,19 +210,39 @@ export const checks = [
     },
   },
   {
-    name: "round-2 link: opens the patched run it cites; the timeline names the recording",
+    name: 'round-2 link: opens the patched run it cites; the timeline names the recording',
     async run(wb) {
       const frame = await explanation(wb);
-      await frame.locator('section.round[data-round="2"] a.step', { hasText: '(2)' }).first().click();
+      await frame
+        .locator('section.round[data-round="2"] a.step', { hasText: '(2)' })
+        .first()
+        .click();
       const timeline = await wb.webviewFrame('#recording');
-      await timeline.locator('#note', { hasText: "round 1's fix" }).waitFor({ state: 'visible', timeout: 15_000 });
-      const picked = await timeline.locator('#recording').evaluate((s) => s.options[s.selectedIndex]?.textContent ?? '');
-      assert.match(picked, /^Round 2: with round 1's fix — test_calc\.py::test_spread · fails: AssertionError/);
+      await timeline
+        .locator('#note', { hasText: "round 1's fix" })
+        .waitFor({ state: 'visible', timeout: 15_000 });
+      const picked = await timeline
+        .locator('#recording')
+        .evaluate((s) => s.options[s.selectedIndex]?.textContent ?? '');
+      assert.match(
+        picked,
+        /^Round 2: with round 1's fix — test_calc\.py::test_spread · fails: AssertionError/,
+      );
       assert.match(await timeline.locator('.row.selected').innerText(), /stats\.py:12.*low=1/s);
-      assert.deepEqual(await wb.waitForAfterText(12, /low = 1/, TIMEOUT), ['low = 1'], 'the patched run on the patched file');
+      assert.deepEqual(
+        await wb.waitForAfterText(12, /low = 1/, TIMEOUT),
+        ['low = 1'],
+        'the patched run on the patched file',
+      );
       await wb.screenshot('5-round-2-link-patched-run');
       // Back to the failing run for what follows.
-      await timeline.locator('#recording').selectOption({ label: (await timeline.locator('#recording option').allInnerTexts()).find((l) => l.startsWith('Explain & Fix: the failing run')) });
+      await timeline
+        .locator('#recording')
+        .selectOption({
+          label: (await timeline.locator('#recording option').allInnerTexts()).find((l) =>
+            l.startsWith('Explain & Fix: the failing run'),
+          ),
+        });
       await timeline.locator('#note').waitFor({ state: 'hidden', timeout: 10_000 });
     },
   },
@@ -184,12 +255,19 @@ export const checks = [
       const rows = wb.page.locator('.action-widget .monaco-list-row.action');
       await rows.first().waitFor({ state: 'visible', timeout: 15_000 });
       const labels = (await rows.allInnerTexts()).map((t) => t.replace(/\u00a0/g, ' ').trim());
-      assert.ok(labels.some((l) => l.includes('Tracefix: apply fix — start low at the first value instead of 0 (verified)')), JSON.stringify(labels));
+      assert.ok(
+        labels.some((l) =>
+          l.includes('Tracefix: apply fix — start low at the first value instead of 0 (verified)'),
+        ),
+        JSON.stringify(labels),
+      );
       await wb.screenshot('6-quickfix-menu');
       const preview = labels.findIndex((l) => l.includes('Tracefix: preview fix'));
       for (let i = 0; i < preview; i++) await wb.page.keyboard.press('ArrowDown');
       await wb.page.keyboard.press('Enter');
-      await wb.page.locator('.editor-group-container.active .tab.active', { hasText: 'Tracefix fix (round 2' }).waitFor({ timeout: 15_000 });
+      await wb.page
+        .locator('.editor-group-container.active .tab.active', { hasText: 'Tracefix fix (round 2' })
+        .waitFor({ timeout: 15_000 });
       await wb.page.locator('.monaco-diff-editor').first().waitFor({ timeout: 15_000 });
       await wb.screenshot('7-preview-diff');
     },
@@ -200,10 +278,15 @@ export const checks = [
       const frame = await explanation(wb);
       await frame.locator('#banner-actions button', { hasText: 'Apply Fix' }).click();
       await waitForBanner(wb, /Round 2's fix applied to stats\.py \(not saved yet\)/);
-      assert.deepEqual(await frame.locator('#banner-actions button').allInnerTexts(), ['Save and Re-run Test', 'Undo']);
+      assert.deepEqual(await frame.locator('#banner-actions button').allInnerTexts(), [
+        'Save and Re-run Test',
+        'Undo',
+      ]);
       await openFile(wb, 'stats.py');
       const timeline = await wb.webviewFrame('#stale');
-      await timeline.locator('#stale', { hasText: 'Recorded before stats.py changed' }).waitFor({ state: 'visible', timeout: 10_000 });
+      await timeline
+        .locator('#stale', { hasText: 'Recorded before stats.py changed' })
+        .waitFor({ state: 'visible', timeout: 10_000 });
       await wb.screenshot('8-after-apply');
     },
   },
@@ -213,10 +296,15 @@ export const checks = [
       const frame = await explanation(wb);
       await frame.locator('#banner-actions button', { hasText: 'Save and Re-run Test' }).click();
       await waitForBanner(wb, /test_spread passes with round 2's fix applied/);
-      await wb.page.locator('.notification-toast', { hasText: 'test_spread passes.' }).waitFor({ state: 'visible', timeout: 30_000 });
+      await wb.page
+        .locator('.notification-toast', { hasText: 'test_spread passes.' })
+        .waitFor({ state: 'visible', timeout: 30_000 });
       await openFile(wb, 'test_calc.py');
       await wb.waitForAfterText(9, /data = \[3, 5, 8\]/, TIMEOUT);
-      assert.ok(!(await wb.afterText(10)).some((t) => t.includes('AssertionError')), 'no failure painted on the assert any more');
+      assert.ok(
+        !(await wb.afterText(10)).some((t) => t.includes('AssertionError')),
+        'no failure painted on the assert any more',
+      );
       await wb.screenshot('9-rerun-passes');
     },
   },
@@ -225,10 +313,19 @@ export const checks = [
     async run(wb) {
       await wb.goToLine(9, 5);
       await wb.runCommand('Tracefix: Explain & Fix');
-      const toast = wb.page.locator('.notification-toast', { hasText: 'test_spread passes — nothing to fix.' });
+      const toast = wb.page.locator('.notification-toast', {
+        hasText: 'test_spread passes — nothing to fix.',
+      });
       await toast.waitFor({ state: 'visible', timeout: 60_000 });
-      assert.ok(await toast.locator('.codicon-info').first().isVisible(), 'an information, not an error');
-      assert.equal(await (await explanation(wb)).locator('section.round').count(), 2, 'the last explanation is still there');
+      assert.ok(
+        await toast.locator('.codicon-info').first().isVisible(),
+        'an information, not an error',
+      );
+      assert.equal(
+        await (await explanation(wb)).locator('section.round').count(),
+        2,
+        'the last explanation is still there',
+      );
       await wb.page.waitForTimeout(600); // the toast slides in
       await wb.screenshot('10-passing-test');
     },
@@ -257,7 +354,11 @@ export const checks = [
       await wb.screenshot('11-unverified-warning');
       await dialog.locator('.monaco-button', { hasText: 'Apply Unverified Fix' }).click();
       await waitForBanner(wb, /Round 1's fix applied to stats\.py/);
-      assert.match(readFileSync(join(wb.workspace, 'stats.py'), 'utf8'), /low = 0/, 'applied in the editor, not saved');
+      assert.match(
+        readFileSync(join(wb.workspace, 'stats.py'), 'utf8'),
+        /low = 0/,
+        'applied in the editor, not saved',
+      );
       await wb.screenshot('12-unverified-applied');
       await server.close();
     },

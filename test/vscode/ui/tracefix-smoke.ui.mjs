@@ -16,7 +16,10 @@ function timelineFrame(wb) {
  */
 export async function tracefixReady(wb, file = 'collatz.py') {
   await wb.quickOpen(file);
-  await wb.page.locator('.editor-actions .action-label[aria-label^="Explain & Fix"]').first().waitFor({ state: 'visible', timeout: 60_000 });
+  await wb.page
+    .locator('.editor-actions .action-label[aria-label^="Explain & Fix"]')
+    .first()
+    .waitFor({ state: 'visible', timeout: 60_000 });
 }
 
 export const checks = [
@@ -26,7 +29,9 @@ export const checks = [
       await tracefixReady(wb, 'test_calc.py');
       await wb.goToLine(9, 5);
       await wb.runCommand('Tracefix: Explain & Fix');
-      assert.deepEqual(await wb.waitForAfterText(9, /data = \[3, 5, 8\]/, TIMEOUT), ['data = [3, 5, 8]']);
+      assert.deepEqual(await wb.waitForAfterText(9, /data = \[3, 5, 8\]/, TIMEOUT), [
+        'data = [3, 5, 8]',
+      ]);
       const exc = await wb.waitForAfterText(10, /✗ AssertionError/, TIMEOUT);
       assert.match(exc.join(' '), /^✗ AssertionError: assert 8 == 5/);
       await wb.screenshot('explain-and-fix');
@@ -58,8 +63,17 @@ export const checks = [
       await selected.waitFor({ state: 'visible', timeout: 30_000 });
       assert.match(await selected.innerText(), /test_calc\.py:10/);
       // The selected step is scrolled into the list's view.
-      const [rowBox, listBox] = [await selected.boundingBox(), await frame.locator('#steps').boundingBox()];
-      assert.ok(rowBox && listBox && rowBox.y >= listBox.y && rowBox.y + rowBox.height <= listBox.y + listBox.height + 1, JSON.stringify({ rowBox, listBox }));
+      const [rowBox, listBox] = [
+        await selected.boundingBox(),
+        await frame.locator('#steps').boundingBox(),
+      ];
+      assert.ok(
+        rowBox &&
+          listBox &&
+          rowBox.y >= listBox.y &&
+          rowBox.y + rowBox.height <= listBox.y + listBox.height + 1,
+        JSON.stringify({ rowBox, listBox }),
+      );
       assert.match(await frame.locator('#detail').innerText(), /AssertionError/);
       // Click the first step of the loop, then walk with → .
       await frame.locator('.row', { hasText: 'v=3' }).first().click();
@@ -85,8 +99,14 @@ export const checks = [
       await rows.first().waitFor({ state: 'visible', timeout: 15_000 });
       const labels = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
       assert.match(labels[0] ?? '', /Automatic/);
-      assert.ok(labels.some((l) => l.includes('test_calc.py::test_mean')), JSON.stringify(labels));
-      assert.ok(labels.some((l) => l.includes('Report script')), 'launch.json configurations are offered');
+      assert.ok(
+        labels.some((l) => l.includes('test_calc.py::test_mean')),
+        JSON.stringify(labels),
+      );
+      assert.ok(
+        labels.some((l) => l.includes('Report script')),
+        'launch.json configurations are offered',
+      );
       await wb.screenshot('choose-target');
       await wb.page.keyboard.press('ArrowDown');
       await wb.page.keyboard.press('Enter');
@@ -95,9 +115,15 @@ export const checks = [
       // From another file, Trace Only now runs the pinned test.
       await wb.quickOpen('collatz.py');
       await wb.runCommand('Tracefix: Trace Only');
-      await wb.page.locator('.statusbar', { hasText: /Tracefix: \d+ events · test passed/ }).waitFor({ timeout: 60_000 });
+      await wb.page
+        .locator('.statusbar', { hasText: /Tracefix: \d+ events · test passed/ })
+        .waitFor({ timeout: 60_000 });
       await wb.quickOpen('stats.py');
-      assert.deepEqual(await wb.waitForAfterText(7, /total = 2 → 6 → 12/, TIMEOUT), ['total = 2 → 6 → 12'], 'mean() ran for test_mean');
+      assert.deepEqual(
+        await wb.waitForAfterText(7, /total = 2 → 6 → 12/, TIMEOUT),
+        ['total = 2 → 6 → 12'],
+        'mean() ran for test_mean',
+      );
       // Back to automatic.
       await wb.runCommand('Tracefix: Choose Target…');
       await rows.first().waitFor({ state: 'visible', timeout: 15_000 });
@@ -115,7 +141,9 @@ export const checks = [
       assert.equal(await input.getAttribute('type'), 'password');
       await input.fill('sk-test-not-a-real-key');
       await wb.page.keyboard.press('Enter');
-      await wb.page.locator('.notification-toast', { hasText: 'model API key is stored in secret storage' }).waitFor({ timeout: 10_000 });
+      await wb.page
+        .locator('.notification-toast', { hasText: 'model API key is stored in secret storage' })
+        .waitFor({ timeout: 10_000 });
     },
   },
   {
@@ -123,13 +151,23 @@ export const checks = [
     async run(wb) {
       await tracefixReady(wb, 'spin_forever.py');
       await wb.runCommand('Tracefix: Trace Only');
-      const toast = wb.page.locator('.notification-toast', { hasText: 'Tracefix: recording spin_forever.py' });
+      const toast = wb.page.locator('.notification-toast', {
+        hasText: 'Tracefix: recording spin_forever.py',
+      });
       await toast.waitFor({ state: 'visible', timeout: 30_000 });
       await wb.screenshot('recording');
       await toast.hover();
-      await toast.locator('.codicon-notifications-clear, a.action-label[aria-label*="Cancel"], .monaco-button', { hasText: /Cancel/ }).first().click();
+      await toast
+        .locator(
+          '.codicon-notifications-clear, a.action-label[aria-label*="Cancel"], .monaco-button',
+          { hasText: /Cancel/ },
+        )
+        .first()
+        .click();
       await toast.waitFor({ state: 'hidden', timeout: 30_000 });
-      await wb.page.locator('.statusbar', { hasText: 'Tracefix: recording cancelled' }).waitFor({ timeout: 10_000 });
+      await wb.page
+        .locator('.statusbar', { hasText: 'Tracefix: recording cancelled' })
+        .waitFor({ timeout: 10_000 });
       assert.equal((await wb.notifications()).filter((n) => /failed|error/i.test(n)).length, 0);
       await wb.screenshot('cancelled');
     },

@@ -15,7 +15,9 @@ export const checks = [
       const text = (await wb.notifications()).join('\n');
       assert.match(text, /Tracefix runs your program to record it/);
       assert.match(text, /Trust the workspace to trace/);
-      assert.ok(await toast.locator('.monaco-button', { hasText: 'Manage Workspace Trust' }).isVisible());
+      assert.ok(
+        await toast.locator('.monaco-button', { hasText: 'Manage Workspace Trust' }).isVisible(),
+      );
       assert.deepEqual(await wb.afterText(2), [], 'nothing painted');
       await wb.screenshot('restricted');
     },

@@ -104,23 +104,34 @@ export class Workbench {
    * `renderOptions.after.contentText`). Line numbers come from the gutter, matched by `top`.
    */
   async #renderedLines() {
-    return this.page.locator(ACTIVE_EDITOR).first().evaluate((editor) => {
-      const unquote = (c) => (c && c !== 'none' && c !== 'normal' ? c.replace(/^"|"$/g, '').replace(/\\"/g, '"') : null);
-      const numbers = new Map();
-      for (const n of editor.querySelectorAll('.margin-view-overlays .line-numbers')) {
-        const top = n.parentElement?.style.top ?? n.style.top;
-        numbers.set(top, Number(n.textContent?.trim()));
-      }
-      const lines = [...editor.querySelectorAll('.view-lines .view-line')].map((line) => {
-        const after = [];
-        for (const span of line.querySelectorAll('span')) {
-          const content = unquote(getComputedStyle(span, '::after').content);
-          if (content) after.push(content);
+    return this.page
+      .locator(ACTIVE_EDITOR)
+      .first()
+      .evaluate((editor) => {
+        const unquote = (c) =>
+          c && c !== 'none' && c !== 'normal' ? c.replace(/^"|"$/g, '').replace(/\\"/g, '"') : null;
+        const numbers = new Map();
+        for (const n of editor.querySelectorAll('.margin-view-overlays .line-numbers')) {
+          const top = n.parentElement?.style.top ?? n.style.top;
+          numbers.set(top, Number(n.textContent?.trim()));
         }
-        return { lineNumber: numbers.get(line.style.top) ?? -1, top: parseFloat(line.style.top), text: (line.textContent ?? '').replace(/\u00a0/g, ' '), after };
+        const lines = [...editor.querySelectorAll('.view-lines .view-line')].map((line) => {
+          const after = [];
+          for (const span of line.querySelectorAll('span')) {
+            const content = unquote(getComputedStyle(span, '::after').content);
+            if (content) after.push(content);
+          }
+          return {
+            lineNumber: numbers.get(line.style.top) ?? -1,
+            top: parseFloat(line.style.top),
+            text: (line.textContent ?? '').replace(/\u00a0/g, ' '),
+            after,
+          };
+        });
+        return lines
+          .sort((a, b) => a.top - b.top)
+          .map(({ lineNumber, text, after }) => ({ lineNumber, text, after }));
       });
-      return lines.sort((a, b) => a.top - b.top).map(({ lineNumber, text, after }) => ({ lineNumber, text, after }));
-    });
   }
 
   async #line(lineNumber) {
@@ -139,11 +150,16 @@ export class Workbench {
     const deadline = Date.now() + timeout;
     let last = [];
     while (Date.now() < deadline) {
-      last = await this.#line(lineNumber).then((l) => l.after, () => []);
+      last = await this.#line(lineNumber).then(
+        (l) => l.after,
+        () => [],
+      );
       if (last.some((t) => pattern.test(t))) return last;
       await this.page.waitForTimeout(250);
     }
-    throw new Error(`line ${lineNumber}: no ::after text matching ${pattern} (got ${JSON.stringify(last)})`);
+    throw new Error(
+      `line ${lineNumber}: no ::after text matching ${pattern} (got ${JSON.stringify(last)})`,
+    );
   }
 
   /** Puts the cursor on a line with Ctrl+G (clicking can land on decorations or overlays). */
@@ -174,25 +190,33 @@ export class Workbench {
     const lines = await this.#renderedLines();
     const index = lines.findIndex((l) => l.lineNumber === lineNumber);
     if (index < 0) throw new Error(`line ${lineNumber} is not rendered`);
-    const box = await this.page.locator(`${ACTIVE_EDITOR} .view-lines`).first().evaluate((viewLines, { index, column }) => {
-      const sorted = [...viewLines.querySelectorAll('.view-line')].sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
-      const line = sorted[index];
-      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
-      let offset = column - 1;
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const len = node.textContent?.length ?? 0;
-        if (offset < len) {
-          const range = document.createRange();
-          range.setStart(node, offset);
-          range.setEnd(node, offset + 1);
-          const r = range.getBoundingClientRect();
-          return { x: r.x, y: r.y, width: r.width, height: r.height };
-        }
-        offset -= len;
-      }
-      const r = line.getBoundingClientRect();
-      return { x: r.x + 2, y: r.y, width: 4, height: r.height };
-    }, { index, column });
+    const box = await this.page
+      .locator(`${ACTIVE_EDITOR} .view-lines`)
+      .first()
+      .evaluate(
+        (viewLines, { index, column }) => {
+          const sorted = [...viewLines.querySelectorAll('.view-line')].sort(
+            (a, b) => parseFloat(a.style.top) - parseFloat(b.style.top),
+          );
+          const line = sorted[index];
+          const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+          let offset = column - 1;
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const len = node.textContent?.length ?? 0;
+            if (offset < len) {
+              const range = document.createRange();
+              range.setStart(node, offset);
+              range.setEnd(node, offset + 1);
+              const r = range.getBoundingClientRect();
+              return { x: r.x, y: r.y, width: r.width, height: r.height };
+            }
+            offset -= len;
+          }
+          const r = line.getBoundingClientRect();
+          return { x: r.x + 2, y: r.y, width: 4, height: r.height };
+        },
+        { index, column },
+      );
     return box;
   }
 
@@ -211,7 +235,9 @@ export class Workbench {
       await this.page.keyboard.press('Escape');
       return labels;
     }
-    const index = labels.findIndex((l) => (typeof choose === 'string' ? l.includes(choose) : choose.test(l)));
+    const index = labels.findIndex((l) =>
+      typeof choose === 'string' ? l.includes(choose) : choose.test(l),
+    );
     if (index < 0) {
       await this.page.keyboard.press('Escape');
       throw new Error(`no quick fix matching ${choose} in ${JSON.stringify(labels)}`);
@@ -245,21 +271,31 @@ export class Workbench {
    * right edge of the text area.
    */
   async editorLayout(lineNumber) {
-    return this.page.locator(ACTIVE_EDITOR).first().evaluate((editor, lineNumber) => {
-      const numbers = new Map();
-      for (const n of editor.querySelectorAll('.margin-view-overlays .line-numbers')) numbers.set(n.parentElement?.style.top ?? n.style.top, Number(n.textContent?.trim()));
-      const line = [...editor.querySelectorAll('.view-lines .view-line')].find((l) => numbers.get(l.style.top) === lineNumber);
-      const visible = editor.querySelector('.lines-content')?.parentElement?.getBoundingClientRect() ?? editor.getBoundingClientRect();
-      const decorated = line ? [...line.querySelectorAll('span')].filter((s) => {
-        const c = getComputedStyle(s, '::after').content;
-        return c && c !== 'none' && c !== 'normal';
-      }) : [];
-      return {
-        width: editor.getBoundingClientRect().width,
-        visibleRight: visible.right,
-        afterRights: decorated.map((s) => s.getBoundingClientRect().right),
-      };
-    }, lineNumber);
+    return this.page
+      .locator(ACTIVE_EDITOR)
+      .first()
+      .evaluate((editor, lineNumber) => {
+        const numbers = new Map();
+        for (const n of editor.querySelectorAll('.margin-view-overlays .line-numbers'))
+          numbers.set(n.parentElement?.style.top ?? n.style.top, Number(n.textContent?.trim()));
+        const line = [...editor.querySelectorAll('.view-lines .view-line')].find(
+          (l) => numbers.get(l.style.top) === lineNumber,
+        );
+        const visible =
+          editor.querySelector('.lines-content')?.parentElement?.getBoundingClientRect() ??
+          editor.getBoundingClientRect();
+        const decorated = line
+          ? [...line.querySelectorAll('span')].filter((s) => {
+              const c = getComputedStyle(s, '::after').content;
+              return c && c !== 'none' && c !== 'normal';
+            })
+          : [];
+        return {
+          width: editor.getBoundingClientRect().width,
+          visibleRight: visible.right,
+          afterRights: decorated.map((s) => s.getBoundingClientRect().right),
+        };
+      }, lineNumber);
   }
 
   /** Texts of the visible notification toasts. */
