@@ -3,7 +3,12 @@ import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../core/errors';
-import type { RunTarget, EngineName } from '../core/trace/options';
+import {
+  DEFAULT_ENGINE,
+  engineNamed,
+  type EngineName,
+  type RunTarget,
+} from '../core/trace/options';
 
 export interface CommonTraceArgs {
   target: RunTarget;
@@ -59,6 +64,13 @@ export function parse<
   }
 }
 
+/** `--engine NAME` (default: the core's default engine). */
+export function engineArg(value: string | undefined): EngineName {
+  const engine = value === undefined ? DEFAULT_ENGINE : engineNamed(value);
+  if (!engine) throw new UserError('bad-argument', `--engine must be fast or step (got ${value}).`);
+  return engine;
+}
+
 export function positiveInt(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -93,9 +105,7 @@ export function traceArgs(
       'bad-argument',
       `Unexpected argument: ${positionals[1]} (program arguments go after \`--\`).`,
     );
-  const engine = str('engine') ?? 'fast';
-  if (engine !== 'fast' && engine !== 'step' && engine !== 'logpoint')
-    throw new UserError('bad-argument', `--engine must be fast or step (got ${engine}).`);
+  const engine = engineArg(str('engine'));
   const target: RunTarget = test
     ? { kind: 'pytest', nodeId: test }
     : module

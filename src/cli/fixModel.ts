@@ -4,10 +4,15 @@
 // TRACEFIX_BASE_URL (or to OpenAI when that is the endpoint).
 import { UserError } from '../core/errors';
 import { checkOpenAIEndpoint } from '../core/model/endpointCheck';
-import { isOpenAIApi, OPENAI_BASE_URL } from '../core/model/openaiProvider';
+import {
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_OPENAI_MODEL,
+  isOpenAIApi,
+  OPENAI_BASE_URL,
+} from '../core/model/openaiProvider';
 
-export const DEFAULT_MODEL = 'gpt-4o-mini';
-export const DEFAULT_MODEL_TIMEOUT_S = 300;
+export const DEFAULT_MODEL = DEFAULT_OPENAI_MODEL;
+export const DEFAULT_MODEL_TIMEOUT_S = DEFAULT_DEADLINE_MS / 1000;
 
 export interface ModelConfig {
   model: string;
@@ -36,7 +41,7 @@ export function modelConfig(
     throw new UserError(
       'model-auth',
       'No model configured: set OPENAI_API_KEY to use the OpenAI API, or point Tracefix at an OpenAI-compatible server with --base-url URL or TRACEFIX_BASE_URL (e.g. http://localhost:11434/v1 for Ollama).',
-      'Choose the model with --model NAME or TRACEFIX_MODEL (default gpt-4o-mini); a key for another server goes in TRACEFIX_API_KEY.',
+      `Choose the model with --model NAME or TRACEFIX_MODEL (default ${DEFAULT_MODEL}); a key for another server goes in TRACEFIX_API_KEY.`,
     );
   }
   return {

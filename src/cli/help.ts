@@ -1,3 +1,16 @@
+// Usage texts. Every default is the constant the code uses, so the help cannot say another value.
+import { BENCH_DEFAULTS } from '../core/bench/runBench';
+import { DEFAULT_MAX_ROUNDS } from '../core/fix/explainAndFix';
+import { DEFAULT_MAX_TOOL_CALLS } from '../core/fix/toolLoop';
+import {
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_MAX_TOKENS,
+  DEFAULT_OPENAI_MODEL,
+} from '../core/model/openaiProvider';
+import { DEFAULT_BUDGET } from '../core/render/next';
+import { DEFAULT_LIMITS } from '../core/trace/model';
+import { DEFAULT_VERIFY_TIMEOUT_MS } from '../core/verify/verify';
+
 export const HELP = `tracefix — explain and fix Python bugs from a recorded execution trace
 
 Usage:
@@ -32,7 +45,7 @@ Options:
   --out FILE            write the output to FILE instead of stdout
   --redact              remove secrets from the output as from model prompts (URL passwords,
                         API keys, password=…, this environment's secret values); raw by default
-  --budget TOKENS       token budget of the NExT text (default 6000); long loops are elided
+  --budget TOKENS       token budget of the NExT text (default ${DEFAULT_BUDGET}); long loops are elided
   --engine fast|step    in-process recorder (default) or the slow stepping reference
   --python PATH         interpreter (default: $TRACEFIX_PYTHON, then the first python3/python on PATH
                         with debugpy, else the first one)
@@ -41,11 +54,11 @@ Options:
   --cwd DIR             working directory of the program (default: current directory)
   --root DIR            folder whose .py files are your code (default: cwd, or the script's folder)
   --stdin FILE          feed FILE to the program's stdin (default: empty stdin, EOF)
-  --max-steps N         events kept (default 20000): a longer run keeps its first quarter and its
+  --max-steps N         events kept (default ${DEFAULT_LIMITS.maxSteps}): a longer run keeps its first quarter and its
                         last events, and counts what is left out per line
-  --timeout SECONDS     wall-clock limit of the whole recording, set-up included (default 20)
+  --timeout SECONDS     wall-clock limit of the whole recording, set-up included (default ${DEFAULT_LIMITS.timeoutMs / 1000})
   --record-imports      also line-record user modules while they are imported (default: summarised)
-  --repr-length N       longest value repr in characters (default 120)
+  --repr-length N       longest value repr in characters (default ${DEFAULT_LIMITS.reprLength})
   -v, --verbose         log the DAP conversation to stderr
 `;
 
@@ -67,14 +80,14 @@ Model (OpenAI or any OpenAI-compatible server; checked before anything is traced
   TRACEFIX_API_KEY      key for the server given with --base-url (none needed for most local servers)
   --base-url URL        server base URL, e.g. http://localhost:11434/v1 (default $TRACEFIX_BASE_URL,
                         else https://api.openai.com/v1)
-  --model NAME          model name (default $TRACEFIX_MODEL, else gpt-4o-mini)
-  --model-timeout SECONDS  total time for one model request, streaming and retries included (default 300)
-  --max-tokens N        longest answer asked for (max_tokens, default 8192)
+  --model NAME          model name (default $TRACEFIX_MODEL, else ${DEFAULT_OPENAI_MODEL})
+  --model-timeout SECONDS  total time for one model request, streaming and retries included (default ${DEFAULT_DEADLINE_MS / 1000})
+  --max-tokens N        longest answer asked for (max_tokens, default ${DEFAULT_MAX_TOKENS})
 
 Options:
   --test NODEID         fix a failing pytest test (tests/test_x.py::test_name)
   -m, --module NAME     fix a module run as python -m NAME
-  --rounds N            model rounds at most (default 3)
+  --rounds N            model rounds at most (default ${DEFAULT_MAX_ROUNDS})
   --apply               write a verified patch into your files, byte for byte (encoding, BOM and line
                         ends kept; only the fixed lines change), keeping the original as FILE.orig
                         (FILE.orig.1, .2… when that exists: a backup is never replaced)
@@ -87,17 +100,17 @@ Options:
   --no-trace            ablation: prompt without the execution trace (and without tools)
   --max-tool-calls N    calls per round the model may make to query the whole recording with the
                         trace tools (variable history, state at a step, line executions, call
-                        tree, first step where a condition holds, value search); default 8
+                        tree, first step where a condition holds, value search); default ${DEFAULT_MAX_TOOL_CALLS}
   --no-tools            no trace tools (same as --max-tool-calls 0); a server that refuses tools
                         gets the plain prompt anyway, said once
   --allow-test-edits    verify and apply patches that change test code too
   --no-sandbox          run model-written code without the sandbox: needed where bubblewrap is
                         unavailable, or when the test needs the network; that code can then read
                         and write anything you can
-  --budget TOKENS       token budget of the NExT trace in the prompt (default 6000)
+  --budget TOKENS       token budget of the NExT trace in the prompt (default ${DEFAULT_BUDGET})
   --python PATH, --debugpy-path DIR, --engine, --cwd DIR, --root DIR, --stdin FILE,
   --max-steps N, --timeout SECONDS, --repr-length N, -v/--verbose: as for \`tracefix trace\`
-                        (--timeout also limits each verification run; default there 30 s)
+                        (--timeout also limits each verification run; default there ${DEFAULT_VERIFY_TIMEOUT_MS / 1000} s)
 `;
 
 export const BENCH_HELP = `Usage: tracefix bench [--dataset humanevalfix|humanevalfix-plus|mbpp] [options]
@@ -123,19 +136,19 @@ Options:
   --data DIR            the benchmarks folder (holding humanevalfix/, humanevalplus/, mbpp/)
   --limit N             the first N tasks only
   --task ID             only this task (repeatable), e.g. --task Python/10
-  -j, --jobs N          tasks run at once (default 2)
-  --rounds N            model rounds per task (default 1: pass@1)
+  -j, --jobs N          tasks run at once (default ${BENCH_DEFAULTS.jobs})
+  --rounds N            model rounds per task (default ${BENCH_DEFAULTS.rounds}: pass@1)
   --no-trace            ablation: prompts without the execution trace
   --ablation            both: with and without the trace on the same tasks and model
   --tools               add the arm with the trace AND the trace tools (beside --ablation's arms,
                         or beside the trace arm alone); the report's "tools effect" is its pass@1
                         minus the trace arm's
-  --max-tool-calls N    tool calls per round in the tools arm (default 8)
+  --max-tool-calls N    tool calls per round in the tools arm (default ${DEFAULT_MAX_TOOL_CALLS})
   --out FILE            write the JSON report to FILE
-  --budget TOKENS       token budget of the NExT trace in the prompt (default 6000)
-  --max-steps N         step limit of each recording (default 20000)
-  --timeout SECONDS     wall-clock limit of each recording (default 10)
-  --verify-timeout SECONDS  limit of each verification run (default 20; HumanEval+ judging: 60)
+  --budget TOKENS       token budget of the NExT trace in the prompt (default ${DEFAULT_BUDGET})
+  --max-steps N         step limit of each recording (default ${BENCH_DEFAULTS.maxSteps})
+  --timeout SECONDS     wall-clock limit of each recording (default ${BENCH_DEFAULTS.traceTimeoutMs / 1000})
+  --verify-timeout SECONDS  limit of each verification run (default ${BENCH_DEFAULTS.verifyTimeoutMs / 1000}; HumanEval+ judging: ${BENCH_DEFAULTS.judgeTimeoutMs / 1000})
   --python PATH         interpreter with debugpy (default as for \`tracefix trace\`)
   --no-sandbox          run model-written code without the bubblewrap sandbox (where there is none)
 `;

@@ -2,7 +2,7 @@
 // client closes it. Nothing but the protocol goes to stdout; notes go to stderr.
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
-import { parse, positiveInt } from './args';
+import { engineArg, parse, positiveInt } from './args';
 import { EXIT } from './common';
 import { MCP_HELP } from './help';
 import { TraceMcp } from './mcpServer';
@@ -37,9 +37,7 @@ export async function mcpCommand(
       `Unexpected argument: ${positionals[0]}`,
       'Run `tracefix mcp --help` for usage.',
     );
-  const engine = values.engine ?? 'fast';
-  if (engine !== 'fast' && engine !== 'step' && engine !== 'logpoint')
-    throw new UserError('bad-argument', `--engine must be fast or step (got ${engine}).`);
+  const engine = engineArg(values.engine);
   const timeout = positiveInt('timeout', values.timeout);
   const log = (line: string): void => void process.stderr.write(`tracefix mcp: ${line}\n`);
   const server = new TraceMcp({

@@ -2,10 +2,10 @@
 import * as vscode from 'vscode';
 import type { EngineName } from '../core/trace/options';
 import type { TraceLimits } from '../core/trace/model';
-import { DEFAULT_LIMITS } from '../core/trace/model';
 import type { LaunchSetting } from './runPlan';
+import { SECTION, SETTING_BOUNDS, SETTING_DEFAULTS as D } from './settingDefaults';
 
-export const SECTION = 'tracefix';
+export { SECTION } from './settingDefaults';
 
 export type { LaunchSetting } from './runPlan';
 
@@ -28,6 +28,12 @@ export interface TracefixSettings {
   maxRounds: number;
   /** Trace tool calls the model may make per Explain & Fix round (0: no tools). */
   maxToolCalls: number;
+  /** `tracefix.modelTimeoutSeconds`: total time of one model request. */
+  modelDeadlineMs: number;
+  /** `tracefix.maxTokens`, sent as max_tokens. */
+  maxTokens: number;
+  /** A fix that edits the tests may be offered. */
+  allowTestEdits: boolean;
 }
 
 export type ModelProviderSetting = 'openai' | 'vscode-lm';
@@ -44,30 +50,37 @@ export function readSettings(scope?: vscode.ConfigurationScope): TracefixSetting
     pythonPath: pythonPath ? pythonPath : undefined,
     launch: launch === null || launch === '' || launch === undefined ? undefined : launch,
     limits: {
-      maxSteps: Math.floor(positive(c.get('maxSteps'), DEFAULT_LIMITS.maxSteps)),
-      timeoutMs: Math.round(
-        positive(c.get('timeoutSeconds'), DEFAULT_LIMITS.timeoutMs / 1000) * 1000,
-      ),
-      reprLength: Math.floor(positive(c.get('reprLength'), DEFAULT_LIMITS.reprLength)),
+      maxSteps: Math.floor(positive(c.get('maxSteps'), D.maxSteps)),
+      timeoutMs: Math.round(positive(c.get('timeoutSeconds'), D.timeoutSeconds) * 1000),
+      reprLength: Math.floor(positive(c.get('reprLength'), D.reprLength)),
     },
     // 'logpoint' is the former name of 'fast' and still accepted.
-    engine: c.get<string>('engine') === 'step' ? 'step' : 'fast',
-    budget: Math.floor(positive(c.get('budget'), 6000)),
-    inlineMaxLength: Math.floor(positive(c.get('inline.maxLength'), 80)),
-    dimNeverExecuted: c.get<boolean>('inline.dimNeverExecuted') ?? true,
-    provider: c.get<string>('provider') === 'vscode-lm' ? 'vscode-lm' : 'openai',
+    engine: c.get<string>('engine') === 'step' ? 'step' : D.engine,
+    budget: Math.floor(positive(c.get('budget'), D.budget)),
+    inlineMaxLength: Math.floor(positive(c.get('inline.maxLength'), D['inline.maxLength'])),
+    dimNeverExecuted: c.get<boolean>('inline.dimNeverExecuted') ?? D['inline.dimNeverExecuted'],
+    provider: c.get<string>('provider') === 'vscode-lm' ? 'vscode-lm' : D.provider,
     model: c.get<string>('model')?.trim() || undefined,
     baseUrl: c.get<string>('baseUrl')?.trim() || undefined,
-    maxRounds: Math.max(1, Math.floor(positive(c.get('maxRounds'), 3))),
+    maxRounds: Math.max(1, Math.floor(positive(c.get('maxRounds'), D.maxRounds))),
     maxToolCalls: toolCalls(c.get('maxToolCalls')),
+    modelDeadlineMs: Math.round(
+      positive(c.get('modelTimeoutSeconds'), D.modelTimeoutSeconds) * 1000,
+    ),
+    maxTokens: wholePositive(c.get('maxTokens'), D.maxTokens),
+    allowTestEdits: c.get<boolean>('allowTestEdits') === true,
   };
 }
 
-/** `tracefix.maxToolCalls`: a whole number 0–50 (0 switches the trace tools off), default 8. */
+/** `tracefix.maxToolCalls`: a whole number 0–MAX_TOOL_CALLS (0 switches the trace tools off). */
 function toolCalls(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0
-    ? Math.min(50, Math.floor(value))
-    : 8;
+    ? Math.min(SETTING_BOUNDS.maxToolCalls.maximum, Math.floor(value))
+    : D.maxToolCalls;
+}
+
+function wholePositive(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : fallback;
 }
 
 /** Settings whose change requires the decoration types to be rebuilt / the view re-rendered. */

@@ -3,6 +3,7 @@
 import { findInterpreter } from '../dap/python';
 import { CancelledError, UserError } from '../errors';
 import { DEFAULT_BUDGET } from '../render/next';
+import { DEFAULT_LIMITS } from '../trace/model';
 import { loadDataset } from './datasets';
 import { createOracleProvider, formatFor, ORACLE_LABEL, ORACLE_MODEL } from './oracle';
 import { runTask } from './runTask';
@@ -44,7 +45,7 @@ export interface BenchOptions {
 export const BENCH_DEFAULTS = {
   jobs: 2,
   rounds: 1,
-  maxSteps: 20_000,
+  maxSteps: DEFAULT_LIMITS.maxSteps,
   traceTimeoutMs: 10_000,
   verifyTimeoutMs: 20_000,
   judgeTimeoutMs: 60_000,

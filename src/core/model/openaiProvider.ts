@@ -27,6 +27,8 @@ import {
 } from './toolCalling';
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+/** The model asked when none is named (the CLI's --model, the editor's tracefix.model). */
+export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
 
 export interface RetryPolicy {
   /** Retries after the first attempt (so at most maxRetries + 1 requests). */

@@ -38,8 +38,11 @@ export interface FileDecorations {
   exception?: ExceptionMark;
 }
 
+/** Characters of one line's inline summary when nothing else is said (`tracefix.inline.maxLength`). */
+export const DEFAULT_INLINE_WIDTH = 80;
+
 export interface DecorationOptions {
-  /** Maximum characters of one line's summary (default 80). */
+  /** Maximum characters of one line's summary (default DEFAULT_INLINE_WIDTH). */
   maxWidth?: number;
 }
 
@@ -160,7 +163,7 @@ export function neverExecuted(
 
 /** The decoration model of every file of the trace that has events. */
 export function buildDecorations(trace: Trace, options: DecorationOptions = {}): FileDecorations[] {
-  const width = options.maxWidth ?? 80;
+  const width = options.maxWidth ?? DEFAULT_INLINE_WIDTH;
   const sources = new Map(trace.sources.map((s) => [s.path, s.text]));
   const exc = trace.outcome.exception;
   const out: FileDecorations[] = [];

@@ -11,6 +11,15 @@ export type RunTarget =
  * former name of 'fast' and is still accepted. */
 export type EngineName = 'fast' | 'step' | 'logpoint';
 
+/** Every name `--engine` and `tracefix.engine` accept. */
+export const ENGINE_NAMES: readonly EngineName[] = ['fast', 'step', 'logpoint'];
+export const DEFAULT_ENGINE: EngineName = 'fast';
+
+/** The engine a flag or setting names; undefined for a name no engine has. */
+export function engineNamed(name: string): EngineName | undefined {
+  return (ENGINE_NAMES as readonly string[]).includes(name) ? (name as EngineName) : undefined;
+}
+
 import type { DapLogger, InterpreterOptions, SpawnWrapper } from '../dap/types';
 
 export type { DapLogger, InterpreterOptions, SpawnWrapper };

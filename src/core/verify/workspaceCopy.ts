@@ -19,26 +19,13 @@ import {
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CancelledError, InternalError, UserError } from '../errors';
+import { EDITOR_STATE_DIRS, NOT_USER_CODE_DIRS } from '../excludedDirs';
 import { patchSourceBytes } from '../patch/sourceBytes';
 
 /** Folder names never copied (at any depth). */
-export const COPY_EXCLUDED_DIRS = new Set([
-  '.git',
-  '.hg',
-  '.svn',
-  'node_modules',
-  '__pycache__',
-  '.venv',
-  'venv',
-  '.tox',
-  '.nox',
-  '.mypy_cache',
-  '.pytest_cache',
-  '.ruff_cache',
-  'site-packages',
-  'dist-packages',
-  '.idea',
-  '.vscode-test',
+export const COPY_EXCLUDED_DIRS: ReadonlySet<string> = new Set([
+  ...NOT_USER_CODE_DIRS,
+  ...EDITOR_STATE_DIRS,
 ]);
 
 export interface CopyLimits {

@@ -7,20 +7,23 @@ import { UserError } from '../../core/errors';
 import { checkOpenAIEndpoint } from '../../core/model/endpointCheck';
 import {
   createOpenAIProvider,
-  DEFAULT_DEADLINE_MS,
-  DEFAULT_MAX_TOKENS,
+  DEFAULT_OPENAI_MODEL,
   isOpenAIApi,
   OPENAI_BASE_URL,
 } from '../../core/model/openaiProvider';
 import type { ModelProvider } from '../../core/model/provider';
-import { API_KEY_SECRET } from '../explain';
 import type { TracefixSettings } from '../settings';
 import { isLocalEndpoint } from './endpoint';
 import { LanguageModelProvider, selectLmModel } from './lmProvider';
 
-export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
+/** SecretStorage key of the model API key (`Tracefix: Set Model API Key`); per endpoint, the
+ * endpoint follows after a colon. */
+export const API_KEY_SECRET = 'tracefix.apiKey';
 
-export type ModelSettings = Pick<TracefixSettings, 'provider' | 'model' | 'baseUrl'>;
+export type ModelSettings = Pick<
+  TracefixSettings,
+  'provider' | 'model' | 'baseUrl' | 'modelDeadlineMs' | 'maxTokens'
+>;
 
 /** The endpoint a key belongs to, normalized: scheme, host, port and path without a trailing slash. */
 export function endpointKey(baseUrl: string): string {
@@ -87,26 +90,6 @@ export async function askAndStoreApiKey(
   );
 }
 
-/** `tracefix.modelTimeoutSeconds` and `tracefix.maxTokens`. */
-export function modelLimits(scope?: vscode.ConfigurationScope): {
-  deadlineMs: number;
-  maxTokens: number;
-} {
-  const c = vscode.workspace.getConfiguration('tracefix', scope);
-  const seconds = c.get<number>('modelTimeoutSeconds');
-  const tokens = c.get<number>('maxTokens');
-  return {
-    deadlineMs:
-      typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0
-        ? Math.round(seconds * 1000)
-        : DEFAULT_DEADLINE_MS,
-    maxTokens:
-      typeof tokens === 'number' && Number.isInteger(tokens) && tokens > 0
-        ? tokens
-        : DEFAULT_MAX_TOKENS,
-  };
-}
-
 export async function createProvider(
   settings: ModelSettings,
   secrets: vscode.SecretStorage,
@@ -125,7 +108,6 @@ export async function createProvider(
     );
   }
   const model = settings.model ?? DEFAULT_OPENAI_MODEL;
-  const limits = modelLimits();
   // One clear notification for a wrong URL, a rejected key or a server that is down, before the model is asked.
   const checked = await checkOpenAIEndpoint({ baseURL, apiKey, model, signal });
   for (const n of checked.notes) log.info(`model: ${n}`);
@@ -133,9 +115,9 @@ export async function createProvider(
     model,
     baseURL,
     ...(apiKey ? { apiKey } : {}),
-    deadlineMs: limits.deadlineMs,
-    maxTokens: limits.maxTokens,
-    timeoutHint: `the tracefix.modelTimeoutSeconds setting (now ${Math.round(limits.deadlineMs / 1000)})`,
+    deadlineMs: settings.modelDeadlineMs,
+    maxTokens: settings.maxTokens,
+    timeoutHint: `the tracefix.modelTimeoutSeconds setting (now ${Math.round(settings.modelDeadlineMs / 1000)})`,
     log: (line) => log.info(`model: ${line}`),
   });
 }
