@@ -71,13 +71,11 @@ export function createTestApi(ctx: TracefixContext): TracefixTestApi {
     hoverMarkdown: async (uri, line) =>
       ctx.hover.markdown(await vscode.workspace.openTextDocument(uri), line),
     diagnostics: (uri) =>
-      ctx.decorations.diagnostics
-        .get(uri)
-        ?.map((d) => ({
-          line: d.range.start.line + 1,
-          message: d.message,
-          severity: SEVERITY[d.severity],
-        })) ?? [],
+      ctx.decorations.diagnostics.get(uri)?.map((d) => ({
+        line: d.range.start.line + 1,
+        message: d.message,
+        severity: SEVERITY[d.severity],
+      })) ?? [],
     notifications: () => ctx.notifier.history,
     clearNotifications: () => ctx.notifier.clear(),
     timeline: () => ctx.timeline.state(),

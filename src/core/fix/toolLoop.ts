@@ -80,13 +80,11 @@ export async function askWithTools(opts: ToolRoundOptions): Promise<ToolRoundRes
     const offer = session !== undefined;
     const req: ChatRequest = { ...request, messages: [...messages] };
     if (session) {
-      req.tools = session
-        .definitions()
-        .map((d) => ({
-          name: d.name,
-          description: d.description,
-          parameters: d.inputSchema as unknown as Record<string, unknown>,
-        }));
+      req.tools = session.definitions().map((d) => ({
+        name: d.name,
+        description: d.description,
+        parameters: d.inputSchema as unknown as Record<string, unknown>,
+      }));
       req.toolChoice = calls.length >= opts.maxCalls ? 'none' : 'auto';
     }
     let res: ChatResult;

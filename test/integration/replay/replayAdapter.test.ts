@@ -92,9 +92,7 @@ async function locals(frameId: number, scope = 'Locals'): Promise<Record<string,
 
 type Motion = 'next' | 'stepIn' | 'stepOut' | 'stepBack' | 'continue' | 'reverseContinue';
 
-async function move(
-  motion: Motion,
-): Promise<{
+async function move(motion: Motion): Promise<{
   reason: string;
   line: number;
   locals: Record<string, string>;

@@ -54,15 +54,13 @@ describe('openaiServer', () => {
     const events = (await res.text()).split('\n\n').filter(Boolean);
     expect(events.every((e) => e.startsWith('data: '))).toBe(true);
     expect(events[events.length - 1]).toBe('data: [DONE]');
-    const chunks = events
-      .slice(0, -1)
-      .map(
-        (e) =>
-          JSON.parse(e.slice(6)) as {
-            choices: { delta: { content?: string }; finish_reason: string | null }[];
-            usage?: unknown;
-          },
-      );
+    const chunks = events.slice(0, -1).map(
+      (e) =>
+        JSON.parse(e.slice(6)) as {
+          choices: { delta: { content?: string }; finish_reason: string | null }[];
+          usage?: unknown;
+        },
+    );
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('abcdefgh');
     expect(chunks.filter((c) => c.choices[0]?.finish_reason === 'stop')).toHaveLength(1);
     expect(chunks[chunks.length - 1]?.usage).toBeDefined();

@@ -236,13 +236,11 @@ export const checks = [
       );
       await wb.screenshot('5-round-2-link-patched-run');
       // Back to the failing run for what follows.
-      await timeline
-        .locator('#recording')
-        .selectOption({
-          label: (await timeline.locator('#recording option').allInnerTexts()).find((l) =>
-            l.startsWith('Explain & Fix: the failing run'),
-          ),
-        });
+      await timeline.locator('#recording').selectOption({
+        label: (await timeline.locator('#recording option').allInnerTexts()).find((l) =>
+          l.startsWith('Explain & Fix: the failing run'),
+        ),
+      });
       await timeline.locator('#note').waitFor({ state: 'hidden', timeout: 10_000 });
     },
   },
