@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { CancelledError, errorMessage, isUserError, type UserError } from '../core/errors';
 import type { Trace } from '../core/trace/model';
 import { recordTrace } from '../core/trace/record';
-import { traceFailure, tracePassed } from '../core/fix/traceContext';
+import { traceFailure, tracePassed } from '../core/verify/traceOutcome';
 import type { TracefixContext } from './context';
 import { passesText } from './explain/labels';
 import { chooseInterpreter } from './interpreter';

@@ -29,14 +29,8 @@ import { failingLineAfterPatch, originalFailure } from './failingLine';
 import { makePatch, type ProposedPatch } from './patchAdapter';
 import { RationaleStream } from './rationaleStream';
 import { askWithTools, DEFAULT_MAX_TOOL_CALLS, MAX_TOOL_CALLS } from './toolLoop';
-import {
-  commandOf,
-  promptFiles,
-  taskOf,
-  traceErrorText,
-  traceFailure,
-  tracePassed,
-} from './traceContext';
+import { commandOf, promptFiles, taskOf, traceErrorText } from './traceContext';
+import { traceFailure, tracePassed } from '../verify/traceOutcome';
 import type { FixEvent, FixOptions, FixResult, FixRound } from './types';
 
 export const DEFAULT_MAX_ROUNDS = 3;
@@ -105,9 +99,7 @@ async function prepare(opts: PrepareOptions, emit: (e: FixEvent) => void): Promi
 }
 
 /** The exact (redacted) round-1 prompt, without calling a model (`tracefix fix --prompt-only`). */
-export async function buildFixPrompt(
-  opts: PrepareOptions,
-): Promise<{
+export async function buildFixPrompt(opts: PrepareOptions): Promise<{
   messages: ChatMessage[];
   redactions: number;
   trace: Trace;

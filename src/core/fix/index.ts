@@ -14,6 +14,6 @@ export {
   type ProposedPatch,
 } from './patchAdapter';
 export { RationaleStream } from './rationaleStream';
-export { traceFailure, tracePassed, traceErrorText, promptFiles, taskOf } from './traceContext';
+export { traceErrorText, promptFiles, taskOf } from './traceContext';
 export type { FixEvent, FixOptions, FixResult, FixRound, ToolCallRecord } from './types';
 export { askWithTools, DEFAULT_MAX_TOOL_CALLS, MAX_TOOL_CALLS } from './toolLoop';

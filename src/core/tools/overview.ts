@@ -1,7 +1,7 @@
 // trace_overview: what a recording is — the program, how it ended and why, its size, the functions
 // that ran, the unrecorded gap of a long run — and the NExT-annotated code within a token budget.
 // The entry point for agents that did not get the NExT text in their prompt (VS Code tools, MCP).
-import { traceFailure, tracePassed } from '../fix/traceContext';
+import { traceFailure, tracePassed } from '../verify/traceOutcome';
 import { renderNext } from '../render/next';
 import { gapSentence, optInt } from './format';
 import { traceView } from './traceView';

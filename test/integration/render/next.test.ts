@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { traceFailure } from '../../../src/core/fix/traceContext';
+import { traceFailure } from '../../../src/core/verify/traceOutcome';
 import { renderNext } from '../../../src/core/render/next';
 import { countTokens } from '../../../src/core/render/tokens';
 import { goldenFile } from '../../support/golden';

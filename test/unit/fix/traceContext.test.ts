@@ -4,9 +4,8 @@ import {
   promptFiles,
   taskOf,
   traceErrorText,
-  traceFailure,
-  tracePassed,
 } from '../../../src/core/fix/traceContext';
+import { traceFailure, tracePassed } from '../../../src/core/verify/traceOutcome';
 import { countTokens } from '../../../src/core/render/tokens';
 import type { Trace, TraceOutcome } from '../../../src/core/trace/model';
 import { TraceBuilder } from '../render/traceBuilder';
