@@ -2,29 +2,35 @@
 import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
-import type { RecordOptions } from '../core/trace/options';
+import { recordOptionsFor, type RecordOptions } from '../core/trace/options';
 import type { CommonTraceArgs } from './args';
 
 /** Exit codes: 0 ok; 1 the command ran but found no verified fix; 2 user error; 3 internal error. */
 export const EXIT = { ok: 0, notFixed: 1, userError: 2, internal: 3 } as const;
 
 export function recordOptions(a: CommonTraceArgs, signal?: AbortSignal): RecordOptions {
-  return {
-    target: a.target,
-    args: a.programArgs,
-    cwd: a.cwd,
-    root: a.root,
-    python: a.python,
-    debugpyPath: a.debugpyPath,
-    engine: a.engine,
-    recordImports: a.recordImports,
-    limits: { maxSteps: a.maxSteps, timeoutMs: a.timeoutMs, reprLength: a.reprLength },
-    stdin: a.stdinFile !== undefined ? readFileSync(a.stdinFile, 'utf8') : undefined,
-    log: a.verbose
-      ? (dir, text) => process.stderr.write(`[dap ${dir}] ${text.slice(0, 2000)}\n`)
-      : undefined,
-    signal,
-  };
+  return recordOptionsFor(
+    {
+      target: a.target,
+      args: a.programArgs,
+      cwd: a.cwd,
+      root: a.root,
+      stdin: a.stdinFile !== undefined ? readFileSync(a.stdinFile, 'utf8') : undefined,
+    },
+    {
+      python: a.python,
+      debugpyPath: a.debugpyPath,
+      engine: a.engine,
+      recordImports: a.recordImports,
+      limits: { maxSteps: a.maxSteps, timeoutMs: a.timeoutMs, reprLength: a.reprLength },
+    },
+    {
+      log: a.verbose
+        ? (dir, text) => process.stderr.write(`[dap ${dir}] ${text.slice(0, 2000)}\n`)
+        : undefined,
+      signal,
+    },
+  );
 }
 
 /** Fails before anything runs when `--out` cannot be written (missing folder, a folder given). */

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CancelledError, UserError, errorMessage, isUserError } from '../core/errors';
+import { CancelledError, UserError, errorMessage, errorStack, isUserError } from '../core/errors';
 import { ToolSession, TRACE_TOOLS, type JsonSchema } from '../core/tools';
 import {
   insideRoot,
@@ -20,7 +20,7 @@ import {
 } from '../core/tools/recordTool';
 import { parseTrace } from '../core/trace/json';
 import type { Trace } from '../core/trace/model';
-import type { RecordOptions } from '../core/trace/options';
+import { recordOptionsFor, type RecorderChoice } from '../core/trace/options';
 import { recordTrace } from '../core/trace/record';
 import { redact } from '../core/model/redact';
 import { secretsInTrace, secretsOf } from './redactOutput';
@@ -34,7 +34,7 @@ export interface McpOptions {
   /** A trace JSON to load at start. */
   trace?: string;
   /** Interpreter, debugpy, engine and limits of every recording. */
-  record: Pick<RecordOptions, 'python' | 'debugpyPath' | 'engine' | 'limits' | 'recordImports'>;
+  record: Omit<RecorderChoice, 'env' | 'spawnWrapper'>;
   env: NodeJS.ProcessEnv;
   cwd: string;
   log?: (line: string) => void;
@@ -133,7 +133,7 @@ export class TraceMcp {
     } catch (e) {
       if (e instanceof CancelledError) return this.error('Cancelled.');
       if (isUserError(e)) return this.error(`${e.message}${e.hint ? ` ${e.hint}` : ''}`);
-      this.opts.log?.(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      this.opts.log?.(`internal error: ${errorStack(e)}`);
       return this.error(`Tracefix failed: ${errorMessage(e)}`);
     }
   }
@@ -170,15 +170,13 @@ export class TraceMcp {
     signal?.addEventListener('abort', onAbort, { once: true });
     this.recording = controller;
     try {
-      const trace = await recordTrace({
-        ...this.opts.record,
-        target,
-        args: programArgs,
-        cwd: root,
-        root,
-        env: this.opts.env,
-        signal: controller.signal,
-      });
+      const trace = await recordTrace(
+        recordOptionsFor(
+          { target, args: programArgs, cwd: root, root },
+          { ...this.opts.record, env: this.opts.env },
+          { signal: controller.signal },
+        ),
+      );
       const what =
         target.kind === 'pytest'
           ? `pytest ${target.nodeId}`

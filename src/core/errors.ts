@@ -57,6 +57,11 @@ export function errorMessage(e: unknown): string {
   return String(e);
 }
 
+/** For a log: the stack of an Error (its message when it has none), else the value as text. */
+export function errorStack(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
+}
+
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CancelledError();
 }

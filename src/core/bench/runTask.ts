@@ -11,7 +11,7 @@ import { CancelledError, InternalError, UserError, errorMessage } from '../error
 import { explainAndFix, type FixResult } from '../fix';
 import type { ModelProvider } from '../model/provider';
 import type { Trace } from '../trace/model';
-import type { RecordOptions } from '../trace/options';
+import { recordOptionsFor, type RecordOptions } from '../trace/options';
 import { recordTrace } from '../trace/record';
 import { runProgram } from '../verify/runProgram';
 import { sandboxForCopy } from '../verify/verify';
@@ -254,14 +254,11 @@ export async function runTask(task: BenchTask, opts: TaskRunOptions): Promise<Ta
     totalMs: 0,
   };
   try {
-    let rec: RecordOptions = {
-      target: { kind: 'script', path: TEST_FILE },
-      cwd: dir,
-      root: dir,
-      python: opts.python,
-      limits: { maxSteps: opts.maxSteps, timeoutMs: opts.traceTimeoutMs },
-      signal: opts.signal,
-    };
+    let rec = recordOptionsFor(
+      { target: { kind: 'script', path: TEST_FILE }, cwd: dir, root: dir },
+      { python: opts.python, limits: { maxSteps: opts.maxSteps, timeoutMs: opts.traceTimeoutMs } },
+      { signal: opts.signal },
+    );
     let trace: Trace;
     try {
       trace = await recordWithFallback(rec, (r) => (rec = r));

@@ -6,7 +6,7 @@
 // then tells an API from a wrong URL. Only definite answers reject: no connection, 401/403, an HTML
 // page or 404 from both routes, an unknown model. Anything unclear (a slow or failing server) passes
 // and the real request's own deadline applies.
-import { UserError } from '../errors';
+import { errorMessage, UserError } from '../errors';
 import { notOpenAICompatible } from './openaiErrors';
 
 export interface EndpointCheckOptions {
@@ -87,7 +87,7 @@ function connectionError(baseURL: string, e: unknown): UserError {
       ? 'connection refused'
       : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
         ? 'host not found'
-        : (code ?? (e instanceof Error ? e.message : String(e)));
+        : (code ?? errorMessage(e));
   return new UserError(
     'model-unavailable',
     `Could not connect to the model endpoint ${baseURL} (${what}).`,
@@ -95,14 +95,15 @@ function connectionError(baseURL: string, e: unknown): UserError {
   );
 }
 
-function errorMessage(json: unknown): string {
+/** The `error.message` of a JSON error body ('' when there is none). */
+function bodyError(json: unknown): string {
   const err = (json as { error?: { message?: unknown } | string } | undefined)?.error;
   const msg = typeof err === 'string' ? err : typeof err?.message === 'string' ? err.message : '';
   return msg.replace(/\s+/g, ' ').trim().slice(0, 300);
 }
 
 function authError(baseURL: string, p: Probe): UserError {
-  const msg = errorMessage(p.json);
+  const msg = bodyError(p.json);
   return new UserError(
     'model-auth',
     `The model endpoint ${baseURL} rejected the credentials (HTTP ${p.status})${msg ? `: ${msg}` : ''}.`,
@@ -179,7 +180,7 @@ export async function checkOpenAIEndpoint(
       chat.contentType || models.contentType,
       chat.body || models.body,
     );
-  const msg = errorMessage(chat.json);
+  const msg = bodyError(chat.json);
   if ((chat.status === 404 || chat.status === 400) && MODEL_MISSING.test(msg)) {
     throw new UserError(
       'model-not-found',

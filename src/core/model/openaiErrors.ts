@@ -1,7 +1,7 @@
 // Maps whatever the `openai` client (or the network under it) throws to a UserError the user can act
 // on, and says whether the request is worth retrying.
 import type { APIError } from 'openai';
-import { UserError } from '../errors';
+import { errorMessage, UserError } from '../errors';
 import { loadedOpenAI } from './openaiSdk';
 
 export interface EndpointContext {
@@ -215,7 +215,7 @@ export function classifyOpenAIError(e: unknown, ctx: EndpointContext): Classifie
       ),
     };
   }
-  const text = e instanceof Error ? e.message : String(e);
+  const text = errorMessage(e);
   return {
     retryable: false,
     error: new UserError('model-unavailable', `The model request to ${where} failed: ${text}`),
