@@ -3,6 +3,7 @@
 // decoration's renderOptions. Stale files (edited since the recording) show faded text only on lines
 // whose text is unchanged, at their new position. The exception line also gets a Diagnostic.
 import * as vscode from 'vscode';
+import { COLORS } from './commandIds';
 import { keyOf, type TracedFile, type TraceStore } from './traceStore';
 import type { TracefixSettings } from './settings';
 
@@ -46,26 +47,26 @@ function createTypes(): Types {
   });
   return {
     trace: vscode.window.createTextEditorDecorationType({
-      after: after('tracefix.traceForeground'),
+      after: after(COLORS.trace),
       rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
     }),
     exception: vscode.window.createTextEditorDecorationType({
       isWholeLine: true,
-      backgroundColor: new vscode.ThemeColor('tracefix.exceptionBackground'),
-      after: after('tracefix.exceptionForeground'),
-      overviewRulerColor: new vscode.ThemeColor('tracefix.exceptionForeground'),
+      backgroundColor: new vscode.ThemeColor(COLORS.exceptionBackground),
+      after: after(COLORS.exception),
+      overviewRulerColor: new vscode.ThemeColor(COLORS.exception),
       overviewRulerLane: vscode.OverviewRulerLane.Right,
       rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
     }),
     stale: vscode.window.createTextEditorDecorationType({
-      after: after('tracefix.staleForeground', 'italic'),
+      after: after(COLORS.stale, 'italic'),
       rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
     }),
     never: vscode.window.createTextEditorDecorationType({ isWholeLine: true, opacity: '0.5' }),
     step: vscode.window.createTextEditorDecorationType({
       isWholeLine: true,
-      backgroundColor: new vscode.ThemeColor('tracefix.currentStepBackground'),
-      overviewRulerColor: new vscode.ThemeColor('tracefix.currentStepBackground'),
+      backgroundColor: new vscode.ThemeColor(COLORS.currentStep),
+      overviewRulerColor: new vscode.ThemeColor(COLORS.currentStep),
       overviewRulerLane: vscode.OverviewRulerLane.Center,
     }),
   };

@@ -1,9 +1,9 @@
-// Entry point: everything lives in one TracefixContext, disposed with the extension.
+// Entry point: one Ctx owns everything (context.ts) and registers the command table (commands.ts);
+// VS Code disposes it with the extension, which aborts a recording in progress.
 import type * as vscode from 'vscode';
-import { TracefixContext } from './context';
-import { registerExplainFeature } from './explain/feature';
+import { createCommands } from './commands';
+import { Ctx } from './context';
 import { createTestApi, type TracefixTestApi } from './testApi';
-import { registerTraceLmTools } from './tools/lmTools';
 
 export interface TracefixExtensionExports {
   /** For Tracefix's own test suites only. */
@@ -11,12 +11,9 @@ export interface TracefixExtensionExports {
 }
 
 export function activate(extension: vscode.ExtensionContext): TracefixExtensionExports {
-  const ctx = new TracefixContext(extension);
+  const ctx = new Ctx(extension);
   extension.subscriptions.push(ctx);
-  // The model step (ask → verify → offer a code action), its panel, code actions and commands.
-  extension.subscriptions.push(registerExplainFeature(ctx));
-  // The trace tools for Copilot agent mode and other chat participants (vscode.lm.registerTool).
-  extension.subscriptions.push(registerTraceLmTools(ctx));
+  ctx.registerCommands(createCommands(ctx));
   ctx.log.info(
     `Tracefix ${String((extension.extension.packageJSON as { version?: string }).version)} activated`,
   );
@@ -24,5 +21,5 @@ export function activate(extension: vscode.ExtensionContext): TracefixExtensionE
 }
 
 export function deactivate(): void {
-  // The context is in extension.subscriptions: VS Code disposes it (aborting any recording).
+  // The context is in extension.subscriptions: VS Code disposes it.
 }

@@ -2,7 +2,8 @@
 // trusted for Tracefix's own commands only. On a stale file only unchanged lines answer, at their
 // new position, with a note saying the values are from before the edit.
 import * as vscode from 'vscode';
-import { buildHover, DEFAULT_HOVER_COMMANDS } from '../core/render/hover';
+import { buildHover } from '../core/render/hover';
+import { HOVER_COMMANDS } from './commandIds';
 import type { TraceStore } from './traceStore';
 
 export const STALE_NOTE =
@@ -31,7 +32,9 @@ export class TraceHoverProvider implements vscode.HoverProvider {
       trace,
       m.file.rel,
       original,
-      notes.length ? { note: notes.join('\n\n') } : {},
+      notes.length
+        ? { commands: HOVER_COMMANDS, note: notes.join('\n\n') }
+        : { commands: HOVER_COMMANDS },
     );
     return hover?.markdown;
   }
@@ -40,7 +43,7 @@ export class TraceHoverProvider implements vscode.HoverProvider {
     const text = this.markdown(doc, position.line + 1);
     if (!text) return undefined;
     const md = new vscode.MarkdownString(text, true);
-    md.isTrusted = { enabledCommands: Object.values(DEFAULT_HOVER_COMMANDS) };
+    md.isTrusted = { enabledCommands: Object.values(HOVER_COMMANDS) };
     return new vscode.Hover(md, doc.lineAt(position.line).range);
   }
 }

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { errorMessage } from '../core/errors';
 import { PythonExtension } from '@vscode/python-extension';
 
 export type InterpreterSource = 'launch' | 'setting' | 'python-extension' | 'path';
@@ -30,7 +31,7 @@ async function fromPythonExtension(
     const env = await api.environments.resolveEnvironment(active);
     return env?.executable.uri?.fsPath ?? active.path;
   } catch (e) {
-    log.warn(`Python extension API unavailable: ${e instanceof Error ? e.message : String(e)}`);
+    log.warn(`Python extension API unavailable: ${errorMessage(e)}`);
     return undefined;
   }
 }

@@ -17,8 +17,8 @@ import {
   type ReplayPosition,
   type ReplaySession,
 } from '../core/replay';
-import { errorMessage } from '../core/errors';
 import type { Trace } from '../core/trace/model';
+import type { ErrorReporter } from './errors';
 import type { Notifier } from './notify';
 import type { RunPlan } from './runPlan';
 import type { TraceStore } from './traceStore';
@@ -52,7 +52,7 @@ export class ReplayLauncher implements vscode.Disposable, vscode.DebugConfigurat
   constructor(
     private readonly store: TraceStore,
     private readonly notifier: Notifier,
-    private readonly log: vscode.LogOutputChannel,
+    private readonly errors: ErrorReporter,
   ) {
     this.disposables.push(
       vscode.debug.registerDebugAdapterDescriptorFactory(REPLAY_DEBUG_TYPE, {
@@ -139,8 +139,7 @@ export class ReplayLauncher implements vscode.Disposable, vscode.DebugConfigurat
       if (!trace) return undefined;
       return await this.replayFrom(trace, 0);
     } catch (e) {
-      this.log.error(`replay: ${errorMessage(e)}`);
-      void this.notifier.show('error', `Tracefix replay: ${errorMessage(e)}`);
+      this.errors.report(e, { where: 'replay', prefix: 'Tracefix replay' });
       return undefined;
     }
   }
@@ -168,10 +167,10 @@ export class ReplayLauncher implements vscode.Disposable, vscode.DebugConfigurat
       // The CLI's writer: the events are a column store in memory, not an array JSON.stringify could write.
       await vscode.workspace.fs.writeFile(target, Buffer.from(traceToJson(trace), 'utf8'));
     } catch (e) {
-      void this.notifier.show(
-        'error',
-        `Tracefix could not save the trace to ${target.fsPath}: ${errorMessage(e)}`,
-      );
+      this.errors.report(e, {
+        where: 'replay',
+        failed: `Tracefix could not save the trace to ${target.fsPath}`,
+      });
       return undefined;
     }
     return target;
@@ -244,7 +243,7 @@ export class ReplayLauncher implements vscode.Disposable, vscode.DebugConfigurat
       if (sourceRoot !== undefined) resolved.sourceRoot = sourceRoot;
       return resolved;
     } catch (e) {
-      void this.notifier.show('error', `Tracefix replay: ${errorMessage(e)}`);
+      this.errors.report(e, { where: 'replay', prefix: 'Tracefix replay' });
       return undefined;
     }
   }

@@ -1,6 +1,7 @@
 // Keeps the timeline (and with it the step highlight in the editor) on the replay position, and
 // moves the replay when a timeline row is picked while that recording is being replayed.
 import * as vscode from 'vscode';
+import { errorMessage } from '../core/errors';
 import { GOTO_REQUEST } from '../core/replay';
 import type { ReplayLauncher } from './replay';
 import type { TimelineView } from './timeline/timelineView';
@@ -35,9 +36,7 @@ export class ReplayFollower implements vscode.Disposable {
     try {
       await session.customRequest(GOTO_REQUEST, { index });
     } catch (e) {
-      this.log.warn(
-        `replay: could not move to event ${index}: ${e instanceof Error ? e.message : String(e)}`,
-      );
+      this.log.warn(`replay: could not move to event ${index}: ${errorMessage(e)}`);
     }
   }
 

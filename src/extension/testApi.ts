@@ -2,17 +2,16 @@
 // suites and the benchmark. Not a public API; nothing in it changes behaviour except the two
 // "as the user would" entry points (cancelRunning ≙ the Cancel button, selectStep ≙ a timeline click).
 import * as vscode from 'vscode';
+import { errorMessage } from '../core/errors';
 import type { Trace } from '../core/trace/model';
-import type { TracefixContext } from './context';
+import type { Ctx } from './context';
 import type { AppliedDecorations } from './editorDecorations';
-import type { ExplainStep } from './explain';
-import { explainFeatureOf, type ExplainSnapshot } from './explain/feature';
+import type { ExplainRequest, ExplainSnapshot } from './explain/feature';
 import type { PanelAction } from './explain/explanationView';
 import type { ShownNotification } from './notify';
 import type { RunPlan } from './runPlan';
 import type { TimelineState } from './timeline/timelineView';
-import { lmToolsOf } from './tools/lmTools';
-import type { LastRun } from './traceCommand';
+import type { LastRun } from './runs';
 
 export interface TracefixTestApi {
   lastTrace(): Trace | undefined;
@@ -37,7 +36,8 @@ export interface TracefixTestApi {
   /** Same path as clicking a row of the timeline. */
   selectStep(index: number): Promise<void>;
   stepHighlight(): { uri: string; line: number } | undefined;
-  registerExplainStep(step: ExplainStep): vscode.Disposable;
+  /** Each Explain & Fix the editor starts (trace, plan and settings), before the model is asked. */
+  onWillExplain: vscode.Event<ExplainRequest>;
   /** Explain & Fix: the session's view, streamed rationale, error and what the panel rendered. */
   explanation(): ExplainSnapshot | undefined;
   /** Same path as clicking a step link or a button in the Explanation view. */
@@ -58,14 +58,14 @@ const SEVERITY = {
   [vscode.DiagnosticSeverity.Hint]: 'hint',
 } as const;
 
-export function createTestApi(ctx: TracefixContext): TracefixTestApi {
+export function createTestApi(ctx: Ctx): TracefixTestApi {
   return {
     lastTrace: () => ctx.store.trace,
-    lastRun: () => ctx.lastRun,
-    onDidFinishRun: ctx.onDidFinishRun,
-    onDidStartRecording: ctx.onDidStartRecording,
-    isRecording: () => ctx.isRecording,
-    cancelRunning: () => ctx.cancelRunning(),
+    lastRun: () => ctx.runs.lastRun,
+    onDidFinishRun: ctx.runs.onDidFinishRun,
+    onDidStartRecording: ctx.runs.onDidStartRecording,
+    isRecording: () => ctx.runs.isRecording,
+    cancelRunning: () => ctx.runs.cancelRunning(),
     lastDecorations: (uri) => ctx.decorations.lastApplied(uri),
     onDidApplyDecorations: ctx.decorations.onDidApply,
     hoverMarkdown: async (uri, line) =>
@@ -82,22 +82,21 @@ export function createTestApi(ctx: TracefixContext): TracefixTestApi {
     showRecording: (id) => ctx.store.showById(id),
     selectStep: (index) => ctx.timeline.select(index),
     stepHighlight: () => ctx.decorations.stepHighlight(),
-    registerExplainStep: (step) => ctx.explainSteps.register(step),
-    explanation: () => explainFeatureOf(ctx)?.snapshot(),
-    explanationAction: (action) => explainFeatureOf(ctx)?.view.act(action) ?? Promise.resolve(),
+    onWillExplain: ctx.explain.onWillExplain,
+    explanation: () => ctx.explain.snapshot(),
+    explanationAction: (action) => ctx.explain.view.act(action),
     lmToolPrepare: (name, input) => {
-      const p = lmToolsOf(ctx)?.prepare(name, input as Record<string, unknown>);
+      const p = ctx.lmTools.prepare(name, input as Record<string, unknown>);
       const str = (v: string | vscode.MarkdownString | undefined) =>
         typeof v === 'string' ? v : v?.value;
       return {
-        invocationMessage: str(p?.invocationMessage) ?? '',
-        title: p?.confirmationMessages?.title,
-        message: str(p?.confirmationMessages?.message),
+        invocationMessage: str(p.invocationMessage) ?? '',
+        title: p.confirmationMessages?.title,
+        message: str(p.confirmationMessages?.message),
       };
     },
     lmToolInvoke: async (name, input) => {
-      const tools = lmToolsOf(ctx);
-      if (!tools) return { error: 'language-model tools are not registered' };
+      const tools = ctx.lmTools;
       const cts = new vscode.CancellationTokenSource();
       try {
         const r = await tools.invoke(name, input as Record<string, unknown>, cts.token);
@@ -107,7 +106,7 @@ export function createTestApi(ctx: TracefixContext): TracefixTestApi {
             .join(''),
         };
       } catch (e) {
-        return { error: e instanceof Error ? e.message : String(e) };
+        return { error: errorMessage(e) };
       } finally {
         cts.dispose();
       }

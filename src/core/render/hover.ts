@@ -14,12 +14,6 @@ export interface HoverCommands {
   replay: string;
 }
 
-export const DEFAULT_HOVER_COMMANDS: HoverCommands = {
-  timeline: 'tracefix.showTimeline',
-  caller: 'tracefix.goToCaller',
-  replay: 'tracefix.replayFromStep',
-};
-
 export interface HoverRow {
   eventIndex: number;
   step: number | null;
@@ -48,7 +42,8 @@ export interface HoverModel {
 export interface HoverOptions {
   /** Rows shown in the table before eliding the middle (default 24). */
   maxRows?: number;
-  commands?: HoverCommands;
+  /** The editor's command ids for the links. */
+  commands: HoverCommands;
   /** Markdown put before the table (e.g. a stale-trace warning). */
   note?: string;
 }
@@ -148,13 +143,13 @@ export function buildHover(
   trace: Trace,
   file: string,
   line: number,
-  options: HoverOptions = {},
+  options: HoverOptions,
 ): HoverModel | undefined {
   const rows = hoverRows(trace, file, line);
   const exc = trace.outcome.exception;
   const isExceptionLine = exc !== undefined && exc.file === file && exc.line === line;
   if (rows.length === 0 && !isExceptionLine) return undefined;
-  const cmd = options.commands ?? DEFAULT_HOVER_COMMANDS;
+  const cmd = options.commands;
   const maxRows = Math.max(2, options.maxRows ?? 24);
   const out: string[] = [];
   if (options.note) out.push(options.note, '');

@@ -4,13 +4,13 @@
 // rationale as safe Markdown with step links, its diff, verdict and buttons. While the model streams,
 // updates are posted at most every UPDATE_MS. The webview only renders; it reports back what it
 // rendered so tests check the view itself, not just the state behind it.
-import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
+import { VIEWS } from '../commandIds';
+import { WebviewShell } from '../webviewShell';
 import type { FixSession } from './session';
 import type { ActionType, PanelView, ViewContext } from './viewModel';
 import { viewOf } from './viewModel';
 
-export const EXPLANATION_VIEW = 'tracefix.explanation';
 const UPDATE_MS = 40;
 
 /** What the webview says it rendered, per round. */
@@ -49,8 +49,24 @@ export type PanelAction =
 
 type FromWebview = { type: 'ready' } | ({ type: 'rendered' } & RenderedView) | PanelAction;
 
-export class ExplanationView implements vscode.WebviewViewProvider, vscode.Disposable {
-  private view: vscode.WebviewView | undefined;
+// Nothing remote: styles and the script from the extension only, no images, fonts or frames.
+const PAGE = {
+  title: 'Tracefix Explanation',
+  css: 'explain.css',
+  script: 'explain.js',
+  body: `
+<header id="banner" class="banner kind-empty" role="status" aria-live="polite">
+  <div class="banner-head"><span class="icon" aria-hidden="true"></span><span id="banner-title">No explanation yet</span></div>
+  <div id="banner-detail">Run <b>Tracefix: Explain &amp; Fix</b> on a failing test or script: the rationale streams in here, with a fix checked against the test.</div>
+  <div id="banner-actions" class="buttons"></div>
+</header>
+<div id="title"></div>
+<main id="rounds"></main>
+`,
+};
+
+export class ExplanationView implements vscode.Disposable {
+  private readonly shell: WebviewShell<FromWebview>;
   private session: FixSession | undefined;
   private sessionSub: { dispose(): void } | undefined;
   private last: RenderedView | undefined;
@@ -59,27 +75,22 @@ export class ExplanationView implements vscode.WebviewViewProvider, vscode.Dispo
   private timer: NodeJS.Timeout | undefined;
   private lastPost = 0;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly viewDisposables: vscode.Disposable[] = [];
   private readonly renderedEmitter = new vscode.EventEmitter<RenderedView>();
   readonly onDidRender = this.renderedEmitter.event;
-  private readonly resolvedEmitter = new vscode.EventEmitter<void>();
 
   constructor(
-    private readonly extensionUri: vscode.Uri,
+    extensionUri: vscode.Uri,
     private readonly context: () => ViewContext,
     private readonly onAction: (session: FixSession, action: PanelAction) => Promise<void>,
   ) {
-    this.disposables.push(
-      this.renderedEmitter,
-      this.resolvedEmitter,
-      vscode.window.registerWebviewViewProvider(EXPLANATION_VIEW, this, {
-        webviewOptions: { retainContextWhenHidden: true },
-      }),
-    );
+    this.shell = new WebviewShell<FromWebview>(extensionUri, VIEWS.explanation, PAGE, {
+      onMessage: (m) => this.onMessage(m),
+    });
+    this.disposables.push(this.shell, this.renderedEmitter);
   }
 
   get isOpen(): boolean {
-    return this.view?.visible === true;
+    return this.shell.isOpen;
   }
 
   get rendered(): RenderedView | undefined {
@@ -105,41 +116,9 @@ export class ExplanationView implements vscode.WebviewViewProvider, vscode.Dispo
     this.schedule();
   }
 
-  resolveWebviewView(view: vscode.WebviewView): void {
-    for (const d of this.viewDisposables.splice(0)) d.dispose();
-    this.view = view;
-    view.webview.options = {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')],
-    };
-    view.webview.html = this.html(view.webview);
-    this.viewDisposables.push(
-      view.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m)),
-      view.onDidDispose(() => {
-        if (this.view === view) this.view = undefined;
-      }),
-    );
-    this.resolvedEmitter.fire();
-  }
-
   /** Reveals the view without taking the focus from the editor. */
-  async show(): Promise<void> {
-    if (this.view) {
-      this.view.show(true);
-      return;
-    }
-    const resolved = new Promise<void>((resolve) => {
-      const sub = this.resolvedEmitter.event(() => {
-        sub.dispose();
-        resolve();
-      });
-      setTimeout(() => {
-        sub.dispose();
-        resolve();
-      }, 5000);
-    });
-    await vscode.commands.executeCommand(`${EXPLANATION_VIEW}.focus`, { preserveFocus: true });
-    if (!this.view) await resolved;
+  show(): Promise<void> {
+    return this.shell.show();
   }
 
   /** Same path as a click in the webview (used by the test API). */
@@ -189,46 +168,12 @@ export class ExplanationView implements vscode.WebviewViewProvider, vscode.Dispo
   private post(): void {
     this.lastPost = Date.now();
     const view = this.model();
-    if (this.view && view) void this.view.webview.postMessage({ type: 'view', view });
-  }
-
-  private html(webview: vscode.Webview): string {
-    const nonce = crypto.randomBytes(16).toString('base64');
-    const media = (f: string) =>
-      webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', f)).toString();
-    // Nothing remote: styles and the script from the extension only, no images, fonts or frames.
-    const csp = [
-      `default-src 'none'`,
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${media('explain.css')}">
-<title>Tracefix Explanation</title>
-</head>
-<body>
-<header id="banner" class="banner kind-empty" role="status" aria-live="polite">
-  <div class="banner-head"><span class="icon" aria-hidden="true"></span><span id="banner-title">No explanation yet</span></div>
-  <div id="banner-detail">Run <b>Tracefix: Explain &amp; Fix</b> on a failing test or script: the rationale streams in here, with a fix checked against the test.</div>
-  <div id="banner-actions" class="buttons"></div>
-</header>
-<div id="title"></div>
-<main id="rounds"></main>
-<script nonce="${nonce}" src="${media('explain.js')}"></script>
-</body>
-</html>`;
+    if (view) this.shell.post({ type: 'view', view });
   }
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     this.sessionSub?.dispose();
-    for (const d of this.viewDisposables) d.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

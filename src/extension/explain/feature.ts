@@ -1,41 +1,46 @@
-// Wires the model half of Explain & Fix into the extension: the model step in the explain pipeline,
-// the Explanation view, the fix / prompt virtual documents, the QuickFix code actions and the
-// commands (apply / preview / undo fix, show explanation / prompt). It keeps the recordings each
-// round read (step links open the run they cite) and follows what happens after: a fix applied,
-// undone, the test run again. One call from extension.ts.
+// Explain & Fix in the editor, after a failing recording: asks the model (modelStep.ts) under a
+// cancellable progress notification, and owns what follows from the run — the Explanation view,
+// the fix / prompt virtual documents, the QuickFix code actions and the fix commands. It keeps the
+// recordings each round read (step links open the run they cite) and follows what happens after:
+// a fix applied, undone, the test run again.
 import * as vscode from 'vscode';
-import { errorMessage, isUserError } from '../../core/errors';
-import type { FixRound } from '../../core/fix';
 import { textMatchesBase } from '../../core/patch/sourceBytes';
 import { encodingFromVscode } from '../../core/patch/sourceEncoding';
 import type { Trace } from '../../core/trace/model';
-import type { TracefixContext } from '../context';
+import type { RecordOptions } from '../../core/trace/options';
+import { COMMANDS, CONTEXT_KEYS } from '../commandIds';
+import type { ErrorReporter } from '../errors';
+import type { Notifier } from '../notify';
 import type { RunPlan } from '../runPlan';
-import type { LastRun } from '../traceCommand';
-import { keyOf } from '../traceStore';
-import { applyRound, fileUriOf, previewRound } from './applyFix';
-import { undoApplied } from './afterApply';
-import { APPLY_FIX, FixCodeActions, PREVIEW_FIX } from './codeActions';
-import { FixDocuments, FIX_SCHEME, fixUri, PROMPT_SCHEME, promptUri } from './documents';
+import type { LastRun, RunTracker } from '../runs';
+import { readSettings, type TracefixSettings } from '../settings';
+import type { TimelineView } from '../timeline/timelineView';
+import type { TraceStore } from '../traceStore';
+import { FixCodeActions } from './codeActions';
+import { FixDocuments, FIX_SCHEME, fixUri, PROMPT_SCHEME } from './documents';
 import { ExplanationView, type PanelAction, type RenderedView } from './explanationView';
-import { fixSummary, targetName } from './labels';
-import { ModelExplainStep } from './modelStep';
+import { FixActions, type FixArg } from './fixActions';
+import { ModelStep } from './modelStep';
 import { SandboxConsent } from './sandboxConsent';
 import type { FixSession } from './session';
 import { eventOfStep, type StepSource } from './stepLinks';
 import type { PanelView, ViewContext } from './viewModel';
 
-export const SHOW_EXPLANATION = 'tracefix.showExplanation';
-export const SHOW_PROMPT = 'tracefix.showPrompt';
-export const UNDO_FIX = 'tracefix.undoFix';
-const APPLY_UNVERIFIED = 'Apply Unverified Fix';
+export interface ExplainDeps {
+  extension: vscode.ExtensionContext;
+  log: vscode.LogOutputChannel;
+  notifier: Notifier;
+  errors: ErrorReporter;
+  store: TraceStore;
+  timeline: TimelineView;
+  runs: RunTracker;
+}
 
-interface FixArg {
-  session?: number;
-  round?: number;
-  path?: string;
-  /** The user already confirmed applying an unverified fix (in the Explanation view). */
-  confirmed?: boolean;
+/** What Explain & Fix was asked to explain (announced before the model is asked). */
+export interface ExplainRequest {
+  trace: Trace;
+  plan: RunPlan;
+  settings: TracefixSettings;
 }
 
 /** What the test API reports about Explain & Fix. */
@@ -68,30 +73,38 @@ export class ExplainFeature implements vscode.Disposable {
   private session: FixSession | undefined;
   private sessionSub: { dispose(): void } | undefined;
   readonly view: ExplanationView;
+  /** Whether model-written code may run unsandboxed here (asked once per workspace). */
+  readonly consent: SandboxConsent;
+  readonly fixes: FixActions;
+  private readonly model: ModelStep;
+  private readonly requested = new vscode.EventEmitter<ExplainRequest>();
+  /** Each Explain & Fix the editor starts, before the model is asked. */
+  readonly onWillExplain = this.requested.event;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly ctx: TracefixContext) {
+  constructor(private readonly deps: ExplainDeps) {
+    const { extension, log, notifier } = deps;
     this.view = new ExplanationView(
-      ctx.extension.extensionUri,
+      extension.extensionUri,
       () => this.viewContext(),
       (s, a) => this.onViewAction(s, a),
     );
-    const consent = new SandboxConsent(ctx.extension.workspaceState, ctx.notifier, ctx.log);
+    this.consent = new SandboxConsent(extension.workspaceState, notifier, log);
     const current = () => this.session;
-    const reg = (id: string, fn: (arg?: unknown) => unknown) =>
-      this.disposables.push(vscode.commands.registerCommand(id, fn));
+    this.fixes = new FixActions(current, notifier, log);
+    this.model = new ModelStep({
+      log,
+      notifier,
+      errors: deps.errors,
+      secrets: extension.secrets,
+      begin: (s) => this.begin(s),
+      showPanel: () => this.view.show(),
+      consent: this.consent,
+    });
     this.disposables.push(
+      this.requested,
       this.view,
-      consent,
-      ctx.explainSteps.register(
-        new ModelExplainStep({
-          notifier: ctx.notifier,
-          log: ctx.log,
-          begin: (s) => this.begin(s),
-          showPanel: () => this.view.show(),
-          consent,
-        }),
-      ),
+      this.consent,
       vscode.workspace.registerTextDocumentContentProvider(FIX_SCHEME, new FixDocuments(current)),
       vscode.workspace.registerTextDocumentContentProvider(
         PROMPT_SCHEME,
@@ -104,32 +117,69 @@ export class ExplainFeature implements vscode.Disposable {
       ),
       vscode.workspace.onDidChangeTextDocument((e) => this.onDocumentChange(e.document)),
       vscode.workspace.onDidSaveTextDocument((d) => this.onDocumentChange(d)),
-      ctx.onDidStartRecording((plan) => this.onRunStart(plan)),
-      ctx.onDidFinishRun((run) => this.onRunEnd(run)),
+      deps.runs.onDidStartRecording((plan) => this.onRunStart(plan)),
+      deps.runs.onDidFinishRun((run) => this.onRunEnd(run)),
     );
-    reg(APPLY_FIX, (arg) => this.guard(() => this.apply(arg as FixArg | undefined)));
-    reg(PREVIEW_FIX, (arg) => this.guard(() => this.preview(arg as FixArg | undefined)));
-    reg(UNDO_FIX, (arg) => this.guard(() => this.undo(arg as FixArg | undefined)));
-    reg(SHOW_PROMPT, (arg) => this.guard(() => this.showPrompt(arg as FixArg | undefined)));
-    reg(SHOW_EXPLANATION, () => {
-      if (this.session) return this.view.show();
-      void ctx.notifier.show(
-        'info',
-        'No explanation yet: run "Tracefix: Explain & Fix" on a failing test or script first.',
-      );
-      return undefined;
-    });
   }
 
   get current(): FixSession | undefined {
     return this.session;
   }
 
+  /** Explains the failing `trace` under a cancellable progress notification; a cancellation
+   * propagates (the run is reported as cancelled), every other failure was already shown. */
+  async explain(trace: Trace, plan: RunPlan, options: RecordOptions): Promise<void> {
+    const settings = readSettings(vscode.Uri.file(plan.root));
+    this.requested.fire({ trace, plan, settings });
+    await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: 'Tracefix: explaining',
+        cancellable: true,
+      },
+      async (progress, token) => {
+        const controller = new AbortController();
+        const sub = token.onCancellationRequested(() => controller.abort());
+        try {
+          progress.report({ message: 'Asking the model…' });
+          await this.model.run({
+            trace,
+            plan,
+            settings,
+            options,
+            signal: controller.signal,
+            progress,
+          });
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+  }
+
+  /** Tracefix: Show Explanation. */
+  async showExplanation(): Promise<void> {
+    if (this.session) return this.view.show();
+    void this.deps.notifier.show(
+      'info',
+      'No explanation yet: run "Tracefix: Explain & Fix" on a failing test or script first.',
+    );
+  }
+
+  /** Runs a fix command; a failure (e.g. the file changed since the trace) ends in one notification. */
+  async guard(fn: (fixes: FixActions) => Promise<void>): Promise<void> {
+    try {
+      await fn(this.fixes);
+    } catch (e) {
+      this.deps.errors.report(e, { where: 'fix' });
+    }
+  }
+
   private begin(session: FixSession): void {
     this.sessionSub?.dispose();
     this.session?.dispose();
     this.session = session;
-    const store = this.ctx.store;
+    const store = this.deps.store;
     const original =
       store.recordingOf(session.trace) ?? store.add(session.trace, session.plan, { kind: 'run' });
     store.keepFor(session.id, original, 'Explain & Fix: the failing run');
@@ -137,16 +187,16 @@ export class ExplainFeature implements vscode.Disposable {
       if (c.kind === 'state') this.keepPatchedRecordings(session);
     });
     this.view.follow(session);
-    void vscode.commands.executeCommand('setContext', 'tracefix.hasExplanation', true);
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasExplanation, true);
   }
 
   /** Each later round read the run of the previous round's patch: keep it for the step links. */
   private keepPatchedRecordings(session: FixSession): void {
     for (const [round, trace] of session.patchedTraces) {
-      if (this.ctx.store.recordingOf(trace)) continue;
+      if (this.deps.store.recordingOf(trace)) continue;
       const from = round - 1;
       const files = new Set(session.round(from)?.patch?.files.map((f) => f.path) ?? []);
-      this.ctx.store.add(trace, session.plan, {
+      this.deps.store.add(trace, session.plan, {
         kind: 'patched',
         session: session.id,
         role: `Round ${round}: with round ${from}'s fix`,
@@ -157,7 +207,7 @@ export class ExplainFeature implements vscode.Disposable {
   }
 
   private sourceOf(trace: Trace | undefined, label: string): StepSource | undefined {
-    const r = trace ? this.ctx.store.recordingOf(trace) : undefined;
+    const r = trace ? this.deps.store.recordingOf(trace) : undefined;
     return r && trace ? { rec: r.id, trace, label } : undefined;
   }
 
@@ -183,126 +233,6 @@ export class ExplainFeature implements vscode.Disposable {
     };
   }
 
-  /** The session and round an argument names (default: the fix on offer); undefined after telling the user why. */
-  private pick(
-    arg: FixArg | undefined,
-    anyRound = false,
-  ): { session: FixSession; round: FixRound } | undefined {
-    const s = this.session;
-    if (!s || (arg?.session !== undefined && arg.session !== s.id)) {
-      void this.ctx.notifier.show(
-        'info',
-        s
-          ? 'That fix belongs to an earlier Explain & Fix run; use the current one.'
-          : 'No fix yet: run "Tracefix: Explain & Fix" first.',
-      );
-      return undefined;
-    }
-    const last = s.rounds
-      .map((r) => r.result)
-      .filter((r): r is FixRound => r !== undefined)
-      .pop();
-    const round =
-      arg?.round !== undefined
-        ? s.round(arg.round)
-        : (s.offeredRound() ?? (anyRound ? last : undefined));
-    if (!round) {
-      void this.ctx.notifier.show(
-        'info',
-        s.status === 'running'
-          ? 'The model has not answered yet.'
-          : 'This Explain & Fix run has no fix to offer.',
-      );
-      return undefined;
-    }
-    if (!anyRound && !s.canOffer(round)) {
-      void this.ctx.notifier.show(
-        'info',
-        round.changesTests.length
-          ? `That fix changes the tests (${round.changesTests.join(', ')}), so it is not offered. To allow fixes that edit tests, turn on the tracefix.allowTestEdits setting.`
-          : 'That round has no fix to offer.',
-      );
-      return undefined;
-    }
-    return { session: s, round };
-  }
-
-  private async apply(arg: FixArg | undefined): Promise<void> {
-    const p = this.pick(arg);
-    if (!p) return;
-    const { session, round } = p;
-    if (session.applied) {
-      void this.ctx.notifier.show(
-        'info',
-        `Round ${session.applied.round}'s fix is already applied. Undo it first to apply ${session.applied.round === round.index ? 'it again' : `round ${round.index}'s`}.`,
-      );
-      return;
-    }
-    const verified = round.verification?.passed === true;
-    if (!verified && !arg?.confirmed) {
-      const choice = await this.ctx.notifier.confirm(
-        `Apply round ${round.index}'s unverified fix?`,
-        `It was not verified: ${round.failure || 'it was not run'}. It may not fix ${targetName(session.trace.program)}, or may break something else. You can undo it.`,
-        APPLY_UNVERIFIED,
-      );
-      if (choice !== APPLY_UNVERIFIED) return;
-    }
-    await applyRound(session, round);
-    session.confirming = undefined;
-    session.laterRun = undefined;
-    session.applied = {
-      round: round.index,
-      at: Date.now(),
-      files: (round.patch?.files ?? []).map((f) => {
-        const uri = fileUriOf(session, f);
-        const doc = vscode.workspace.textDocuments.find((d) => keyOf(d.uri) === keyOf(uri));
-        return { uri: (doc?.uri ?? uri).toString(), rel: f.path, version: doc?.version ?? -1 };
-      }),
-    };
-    session.touch();
-    vscode.window.setStatusBarMessage(
-      `Tracefix: applied ${verified ? 'verified' : 'unverified'} fix — ${fixSummary(round)} (Undo in the Explanation view or Ctrl+Z; re-run the test to confirm)`,
-      8000,
-    );
-    this.ctx.log.info(
-      `applied the fix of round ${round.index} (${verified ? 'verified' : 'not verified'})`,
-    );
-  }
-
-  private async undo(arg: FixArg | undefined): Promise<void> {
-    const s = this.session;
-    const applied = s?.applied;
-    if (!s || !applied || (arg?.session !== undefined && arg.session !== s.id)) {
-      void this.ctx.notifier.show(
-        'info',
-        'No fix applied from the current Explain & Fix run to undo.',
-      );
-      return;
-    }
-    const round = s.round(applied.round);
-    if (!round) return;
-    await undoApplied(s, round, applied);
-    s.applied = undefined;
-    s.laterRun = undefined;
-    s.touch();
-    vscode.window.setStatusBarMessage(`Tracefix: round ${round.index}'s fix undone`, 5000);
-  }
-
-  private async preview(arg: FixArg | undefined): Promise<void> {
-    const p = this.pick(arg);
-    if (p) await previewRound(p.session, p.round, arg?.path);
-  }
-
-  private async showPrompt(arg: FixArg | undefined): Promise<void> {
-    const p = this.pick(arg, true);
-    if (!p) return;
-    const doc = await vscode.workspace.openTextDocument(promptUri(p.session, p.round.index));
-    await vscode.window.showTextDocument(doc, {
-      preview: true,
-      viewColumn: vscode.ViewColumn.Active,
-    });
-  }
-
   private async onViewAction(session: FixSession, action: PanelAction): Promise<void> {
     if (action.type === 'step') return this.revealStep(session, action.step, action.rec);
     if (action.type === 'open') return;
@@ -316,7 +246,7 @@ export class ExplainFeature implements vscode.Disposable {
           session.touch();
           return;
         }
-        await vscode.commands.executeCommand(APPLY_FIX, {
+        await vscode.commands.executeCommand(COMMANDS.applyFix, {
           ...arg,
           confirmed: action.confirmed === true,
         });
@@ -327,13 +257,13 @@ export class ExplainFeature implements vscode.Disposable {
         session.touch();
         return;
       case 'preview':
-        await vscode.commands.executeCommand(PREVIEW_FIX, arg);
+        await vscode.commands.executeCommand(COMMANDS.previewFix, arg);
         return;
       case 'prompt':
-        await vscode.commands.executeCommand(SHOW_PROMPT, arg);
+        await vscode.commands.executeCommand(COMMANDS.showPrompt, arg);
         return;
       case 'undo':
-        await vscode.commands.executeCommand(UNDO_FIX, arg);
+        await vscode.commands.executeCommand(COMMANDS.undoFix, arg);
         return;
       case 'rerun':
         await this.guard(() => this.rerun(session));
@@ -348,7 +278,7 @@ export class ExplainFeature implements vscode.Disposable {
       if (doc?.isDirty && !(await doc.save()))
         throw new Error(`${f.rel} could not be saved, so the test was not run again`);
     }
-    await vscode.commands.executeCommand('tracefix.rerun', { plan: session.plan });
+    await vscode.commands.executeCommand(COMMANDS.rerun, { plan: session.plan });
   }
 
   /** A `(k)` link: show the recording it cites, select that step in the timeline (which reveals its line). */
@@ -357,12 +287,12 @@ export class ExplainFeature implements vscode.Disposable {
     step: number,
     rec: number | undefined,
   ): Promise<void> {
-    const store = this.ctx.store;
+    const store = this.deps.store;
     const recording =
       (rec !== undefined ? store.recordings().find((r) => r.id === rec) : undefined) ??
       store.recordingOf(session.trace);
     if (!recording || (recording.session !== session.id && recording.trace !== session.trace)) {
-      void this.ctx.notifier.show(
+      void this.deps.notifier.show(
         'info',
         'The recording this explanation refers to is no longer kept; run Explain & Fix again.',
       );
@@ -371,7 +301,7 @@ export class ExplainFeature implements vscode.Disposable {
     const e = eventOfStep(recording.trace, step);
     if (!e) return;
     if (store.recording !== recording) store.show(recording);
-    await this.ctx.timeline.show(e.index);
+    await this.deps.timeline.show(e.index);
   }
 
   private onDocumentChange(doc: vscode.TextDocument): void {
@@ -415,20 +345,6 @@ export class ExplainFeature implements vscode.Disposable {
     s.touch();
   }
 
-  /** Commands end in one notification on failure (e.g. the file changed since the trace). */
-  private async guard(fn: () => Promise<void>): Promise<void> {
-    try {
-      await fn();
-    } catch (e) {
-      if (isUserError(e)) {
-        void this.ctx.notifier.show('error', e.hint ? `${e.message} ${e.hint}` : e.message);
-      } else {
-        this.ctx.log.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
-        void this.ctx.notifier.show('error', `Tracefix failed: ${errorMessage(e)}`);
-      }
-    }
-  }
-
   snapshot(): ExplainSnapshot {
     const s = this.session;
     const rendered = this.view.rendered;
@@ -436,10 +352,10 @@ export class ExplainFeature implements vscode.Disposable {
     for (const r of s?.rounds ?? []) streamedRenders[r.index] = this.view.streamedRenders(r.index);
     const patched: Record<number, number> = {};
     for (const [round, trace] of s?.patchedTraces ?? []) {
-      const r = this.ctx.store.recordingOf(trace);
+      const r = this.deps.store.recordingOf(trace);
       if (r) patched[round] = r.id;
     }
-    const original = s ? this.ctx.store.recordingOf(s.trace)?.id : undefined;
+    const original = s ? this.deps.store.recordingOf(s.trace)?.id : undefined;
     return {
       view: this.view.model(),
       streamed: s?.rounds.map((r) => ({ round: r.index, text: r.streamed })) ?? [],
@@ -459,17 +375,4 @@ export class ExplainFeature implements vscode.Disposable {
     this.session?.dispose();
     for (const d of this.disposables.reverse()) d.dispose();
   }
-}
-
-const features = new WeakMap<TracefixContext, ExplainFeature>();
-
-/** The feature registered for `ctx` (for the test API). */
-export function explainFeatureOf(ctx: TracefixContext): ExplainFeature | undefined {
-  return features.get(ctx);
-}
-
-export function registerExplainFeature(ctx: TracefixContext): vscode.Disposable {
-  const feature = new ExplainFeature(ctx);
-  features.set(ctx, feature);
-  return feature;
 }

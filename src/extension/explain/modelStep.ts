@@ -1,22 +1,21 @@
-// The explain step that asks the model: runs the core's multi-round explainAndFix on the trace the
-// editor already recorded, feeding a FixSession the panel and code actions follow. Model problems end
-// in exactly one notification saying what to do (a missing or rejected key offers "Set API Key");
-// cancelling rethrows so the run is reported as cancelled.
+// Asks the model: runs the core's multi-round explainAndFix on the trace the editor already
+// recorded, feeding a FixSession the panel and code actions follow. Model problems end in exactly
+// one notification saying what to do (errors.ts: a missing or rejected key offers "Set API Key");
+// a cancellation is rethrown so the run is reported as cancelled.
 import * as vscode from 'vscode';
-import { CancelledError, errorMessage, isUserError } from '../../core/errors';
+import { CancelledError } from '../../core/errors';
 import { explainAndFix, type FixEvent } from '../../core/fix';
-import type { ExplainInput, ExplainStep } from '../explain';
+import type { Trace } from '../../core/trace/model';
+import { sameInterpreterAs, type RecordOptions } from '../../core/trace/options';
+import { COMMANDS } from '../commandIds';
+import type { ErrorReporter } from '../errors';
 import type { Notifier } from '../notify';
+import type { RunPlan } from '../runPlan';
+import type { TracefixSettings } from '../settings';
 import { createProvider } from './providers';
 import type { SandboxConsent } from './sandboxConsent';
 import { fixSummary, FixSession, verificationLabel } from './session';
 
-export const MODEL_STEP_ID = 'tracefix.model';
-export const FIX_RESULT_KEY = 'tracefix.fixResult';
-
-const SET_KEY = 'Set API Key';
-const OPEN_SETTINGS = 'Open Settings';
-const SHOW_LOG = 'Show Log';
 const APPLY = 'Apply Fix';
 const APPLY_ANYWAY = 'Apply Anyway…';
 const PREVIEW = 'Preview Fix';
@@ -24,7 +23,9 @@ const SHOW = 'Show Explanation';
 
 export interface ModelStepHost {
   notifier: Notifier;
+  errors: ErrorReporter;
   log: vscode.LogOutputChannel;
+  secrets: vscode.SecretStorage;
   /** Makes `session` current (panel, code actions, commands). */
   begin(session: FixSession): void;
   /** Opens the Explanation view on the current session (without taking the focus). */
@@ -33,22 +34,28 @@ export interface ModelStepHost {
   consent: SandboxConsent;
 }
 
-export class ModelExplainStep implements ExplainStep {
-  readonly id = MODEL_STEP_ID;
-  readonly title = 'Asking the model…';
+export interface ModelStepInput {
+  trace: Trace;
+  plan: RunPlan;
+  settings: TracefixSettings;
+  /** How the failing run was recorded. */
+  options: RecordOptions;
+  /** Cancelled by the progress notification's Cancel button. */
+  signal: AbortSignal;
+  progress: vscode.Progress<{ message?: string }>;
+}
 
+export class ModelStep {
   constructor(private readonly host: ModelStepHost) {}
 
-  async run(input: ExplainInput): Promise<void> {
-    const { trace, plan, settings, signal, progress, log } = input;
+  async run(input: ModelStepInput): Promise<void> {
+    const { trace, plan, settings, signal, progress } = input;
+    const log = this.host.log;
     const session = new FixSession(trace, plan, settings.maxRounds);
-    session.allowTestEdits =
-      vscode.workspace
-        .getConfiguration('tracefix', vscode.Uri.file(plan.root))
-        .get<boolean>('allowTestEdits') === true;
+    session.allowTestEdits = settings.allowTestEdits;
     this.host.begin(session);
     try {
-      const provider = await createProvider(settings, input.secrets, log);
+      const provider = await createProvider(settings, this.host.secrets, log);
       // Before the model is asked: where there is no sandbox, the user decides once per workspace.
       const runPolicy = await this.host.consent.policy(signal);
       session.providerLabel = provider.label;
@@ -59,19 +66,8 @@ export class ModelExplainStep implements ExplainStep {
         `explain: asking ${provider.label} (${provider.id}), up to ${settings.maxRounds} round(s)`,
       );
       const result = await explainAndFix({
-        recordOptions: {
-          target: plan.target,
-          args: plan.args,
-          cwd: plan.cwd,
-          root: plan.root,
-          engine: settings.engine,
-          limits: settings.limits,
-          // The interpreter that recorded the failure also verifies and re-traces.
-          python: trace.interpreter.path,
-          // Re-tracing a patched program needs debugpy even when it came from the bundled fallback.
-          ...(trace.interpreter.debugpyPath ? { debugpyPath: trace.interpreter.debugpyPath } : {}),
-          ...(plan.env ? { programEnv: plan.env } : {}),
-        },
+        // The interpreter (and debugpy) that recorded the failure also verifies and re-traces.
+        recordOptions: sameInterpreterAs(input.options, trace),
         provider,
         budget: settings.budget,
         maxRounds: settings.maxRounds,
@@ -93,12 +89,11 @@ export class ModelExplainStep implements ExplainStep {
         },
       });
       session.finish(result);
-      input.results.set(FIX_RESULT_KEY, result);
       this.announce(session);
     } catch (e) {
       session.fail(e);
       if (e instanceof CancelledError) throw e;
-      this.report(e);
+      this.host.errors.report(e, { where: 'explain', failed: 'Tracefix could not get a fix' });
     }
   }
 
@@ -113,7 +108,7 @@ export class ModelExplainStep implements ExplainStep {
           SHOW,
         )
         .then((c) => {
-          if (c === SHOW) void vscode.commands.executeCommand('tracefix.showExplanation');
+          if (c === SHOW) void vscode.commands.executeCommand(COMMANDS.showExplanation);
         });
       return;
     }
@@ -125,50 +120,16 @@ export class ModelExplainStep implements ExplainStep {
       .show(verified ? 'info' : 'warning', message, apply, PREVIEW)
       .then((c) => {
         if (c === apply)
-          void vscode.commands.executeCommand('tracefix.applyFix', {
+          void vscode.commands.executeCommand(COMMANDS.applyFix, {
             session: session.id,
             round: round.index,
           });
         if (c === PREVIEW)
-          void vscode.commands.executeCommand('tracefix.previewFix', {
+          void vscode.commands.executeCommand(COMMANDS.previewFix, {
             session: session.id,
             round: round.index,
           });
       });
-  }
-
-  private report(e: unknown): void {
-    const log = this.host.log;
-    if (!isUserError(e)) {
-      log.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
-      void this.host.notifier
-        .show('error', `Tracefix could not get a fix: ${errorMessage(e)}`, SHOW_LOG)
-        .then((c) => c === SHOW_LOG && log.show());
-      return;
-    }
-    log.warn(`explain: ${e.code}: ${e.message}${e.hint ? ` (${e.hint})` : ''}`);
-    const text = e.hint ? `${e.message} ${e.hint}` : e.message;
-    if (e.code === 'model-auth') {
-      void this.host.notifier.show('error', text, SET_KEY, OPEN_SETTINGS).then((c) => {
-        if (c === SET_KEY) void vscode.commands.executeCommand('tracefix.setApiKey');
-        if (c === OPEN_SETTINGS)
-          void vscode.commands.executeCommand('workbench.action.openSettings', 'tracefix.baseUrl');
-      });
-    } else if (
-      e.code === 'model-not-found' ||
-      e.code === 'model-unavailable' ||
-      e.code === 'model-context-length'
-    ) {
-      void this.host.notifier
-        .show('error', text, OPEN_SETTINGS)
-        .then(
-          (c) =>
-            c === OPEN_SETTINGS &&
-            vscode.commands.executeCommand('workbench.action.openSettings', 'tracefix.'),
-        );
-    } else {
-      void this.host.notifier.show('error', text);
-    }
   }
 }
 

@@ -6,7 +6,6 @@ import { probeSandbox } from '../../core/verify/sandbox';
 import type { Notifier } from '../notify';
 
 export const SANDBOX_CHOICE_KEY = 'tracefix.unsandboxedRuns';
-export const SANDBOX_CHOICE_COMMAND = 'tracefix.sandboxChoice';
 export const RUN_UNSANDBOXED = 'Run Without Sandbox';
 export const DONT_RUN = "Don't Run";
 
@@ -17,17 +16,12 @@ export type PatchRunPolicy = { sandbox: boolean; verify: boolean };
 
 export class SandboxConsent implements vscode.Disposable {
   private pending: ((choice: SandboxChoice | undefined) => void) | undefined;
-  private readonly command: vscode.Disposable;
 
   constructor(
     private readonly state: vscode.Memento,
     private readonly notifier: Notifier,
     private readonly log: vscode.LogOutputChannel,
-  ) {
-    this.command = vscode.commands.registerCommand(SANDBOX_CHOICE_COMMAND, (choice?: unknown) =>
-      this.set(choice === 'allow' || choice === 'deny' ? choice : undefined),
-    );
-  }
+  ) {}
 
   get choice(): SandboxChoice | undefined {
     const v = this.state.get<string>(SANDBOX_CHOICE_KEY);
@@ -77,6 +71,5 @@ export class SandboxConsent implements vscode.Disposable {
 
   dispose(): void {
     this.pending?.(undefined);
-    this.command.dispose();
   }
 }

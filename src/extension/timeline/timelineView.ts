@@ -5,14 +5,13 @@
 // and switches between the recordings kept (the latest run, and the runs Explain & Fix's rounds
 // read), and says when the code changed since. The webview only renders; selection state lives here
 // so hover links, the explanation and tests agree with it.
-import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import type { TraceEvent } from '../../core/trace/model';
+import { COMMANDS, VIEWS } from '../commandIds';
 import type { EditorDecorations } from '../editorDecorations';
 import type { Recording, TraceStore } from '../traceStore';
+import { WebviewShell } from '../webviewShell';
 import { detailOf, elisionRowOf, rowOf, summaryOf } from './rows';
-
-export const TIMELINE_VIEW = 'tracefix.timeline';
 
 type FromWebview =
   | { type: 'ready' }
@@ -53,26 +52,47 @@ export function entryOf(r: Recording): RecordingEntry {
   };
 }
 
-export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposable {
-  private view: vscode.WebviewView | undefined;
+const PAGE = {
+  title: 'Tracefix Timeline',
+  css: 'timeline.css',
+  script: 'timeline.js',
+  body: `
+<header>
+  <div class="bar">
+    <label for="recording">Recording</label>
+    <select id="recording" title="Which recording the timeline and the editor show" disabled><option>No trace recorded yet</option></select>
+    <button id="replay" disabled title="Replay the recording in the debugger from the selected step (Step Back works)">Replay</button>
+  </div>
+  <div id="note" hidden></div>
+  <div id="stale" role="status" hidden><span id="stale-text"></span> <button id="rerun" title="Run the same target again and record it">Re-run</button></div>
+  <div id="recorded-with"></div>
+</header>
+<main>
+  <div id="steps" role="listbox" tabindex="0" aria-label="Recorded steps (use ← and → to move)"><p class="empty">Run <b>Tracefix: Trace Only</b> or <b>Explain &amp; Fix</b> on a Python file or test to record its steps.</p></div>
+  <section id="detail" aria-live="polite"></section>
+</main>
+`,
+};
+
+export class TimelineView implements vscode.Disposable {
+  private readonly shell: WebviewShell<FromWebview>;
   private selected: number | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly viewDisposables: vscode.Disposable[] = [];
   private readonly selectedEmitter = new vscode.EventEmitter<number>();
   readonly onDidSelect = this.selectedEmitter.event;
-  private readonly resolvedEmitter = new vscode.EventEmitter<void>();
 
   constructor(
-    private readonly extensionUri: vscode.Uri,
+    extensionUri: vscode.Uri,
     private readonly store: TraceStore,
     private readonly decorations: EditorDecorations,
   ) {
+    this.shell = new WebviewShell<FromWebview>(extensionUri, VIEWS.timeline, PAGE, {
+      onMessage: (m) => this.onMessage(m),
+      onDidDispose: () => this.decorations.setStep(undefined),
+    });
     this.disposables.push(
+      this.shell,
       this.selectedEmitter,
-      this.resolvedEmitter,
-      vscode.window.registerWebviewViewProvider(TIMELINE_VIEW, this, {
-        webviewOptions: { retainContextWhenHidden: true },
-      }),
       store.onDidChange((uri) => {
         if (uri) {
           this.postStale();
@@ -87,7 +107,7 @@ export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposab
   }
 
   get isOpen(): boolean {
-    return this.view?.visible === true;
+    return this.shell.isOpen;
   }
 
   state(): TimelineState {
@@ -105,42 +125,9 @@ export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposab
     return s;
   }
 
-  resolveWebviewView(view: vscode.WebviewView): void {
-    for (const d of this.viewDisposables.splice(0)) d.dispose();
-    this.view = view;
-    view.webview.options = {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')],
-    };
-    view.webview.html = this.html(view.webview);
-    this.viewDisposables.push(
-      view.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m)),
-      view.onDidDispose(() => {
-        if (this.view === view) this.view = undefined;
-        this.decorations.setStep(undefined);
-      }),
-    );
-    this.resolvedEmitter.fire();
-  }
-
   /** Reveals the view without taking the focus from the editor, optionally at an event. */
   async show(eventIndex?: number): Promise<void> {
-    if (this.view) {
-      this.view.show(true);
-    } else {
-      const resolved = new Promise<void>((resolve) => {
-        const sub = this.resolvedEmitter.event(() => {
-          sub.dispose();
-          resolve();
-        });
-        setTimeout(() => {
-          sub.dispose();
-          resolve();
-        }, 5000);
-      });
-      await vscode.commands.executeCommand(`${TIMELINE_VIEW}.focus`, { preserveFocus: true });
-      if (!this.view) await resolved;
-    }
+    await this.shell.show();
     if (eventIndex !== undefined) await this.select(eventIndex);
   }
 
@@ -150,7 +137,7 @@ export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposab
     const e = trace?.events.at(index);
     if (!trace || !e) return;
     this.selected = index;
-    void this.view?.webview.postMessage({ type: 'select', index, detail: detailOf(trace, e) });
+    this.shell.post({ type: 'select', index, detail: detailOf(trace, e) });
     this.selectedEmitter.fire(index);
     if (opts.reveal === false) {
       const file = this.store.fileByRel(e.file);
@@ -188,29 +175,29 @@ export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposab
     } else if (m.type === 'select' && Number.isInteger(m.index)) {
       void this.select(m.index);
     } else if (m.type === 'replay') {
-      void vscode.commands.executeCommand('tracefix.replayFromStep', {
+      void vscode.commands.executeCommand(COMMANDS.replayFromStep, {
         eventIndex: this.selected ?? 0,
       });
     } else if (m.type === 'recording' && Number.isInteger(m.id)) {
       this.store.showById(m.id);
     } else if (m.type === 'rerun') {
-      void vscode.commands.executeCommand('tracefix.rerun');
+      void vscode.commands.executeCommand(COMMANDS.rerun);
     }
   }
 
   private postStale(): void {
-    void this.view?.webview.postMessage({
+    this.shell.post({
       type: 'stale',
       files: this.store.staleFiles().map((f) => f.rel),
     });
   }
 
   private postTrace(): void {
-    if (!this.view) return;
+    if (!this.shell.isResolved) return;
     const recording = this.store.recording;
     const trace = recording?.trace;
     if (!trace) {
-      void this.view.webview.postMessage({
+      this.shell.post({
         type: 'clear',
         recordings: this.store.recordings().map(entryOf),
       });
@@ -219,7 +206,7 @@ export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposab
     const i = trace.interpreter;
     const recordedWith = `Python ${i.version} (${i.path}) · debugpy ${i.debugpyVersion} · ${trace.engine} engine`;
     const note = recording.detail ?? '';
-    void this.view.webview.postMessage({
+    this.shell.post({
       type: 'trace',
       recordings: this.store.recordings().map(entryOf),
       current: recording.id,
@@ -234,7 +221,7 @@ export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposab
     if (this.selected !== undefined) {
       const e = trace.events.at(this.selected);
       if (e)
-        void this.view.webview.postMessage({
+        this.shell.post({
           type: 'select',
           index: this.selected,
           detail: detailOf(trace, e),
@@ -242,47 +229,7 @@ export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposab
     }
   }
 
-  private html(webview: vscode.Webview): string {
-    const nonce = crypto.randomBytes(16).toString('base64');
-    const media = (f: string) =>
-      webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', f)).toString();
-    const csp = [
-      `default-src 'none'`,
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${media('timeline.css')}">
-<title>Tracefix Timeline</title>
-</head>
-<body>
-<header>
-  <div class="bar">
-    <label for="recording">Recording</label>
-    <select id="recording" title="Which recording the timeline and the editor show" disabled><option>No trace recorded yet</option></select>
-    <button id="replay" disabled title="Replay the recording in the debugger from the selected step (Step Back works)">Replay</button>
-  </div>
-  <div id="note" hidden></div>
-  <div id="stale" role="status" hidden><span id="stale-text"></span> <button id="rerun" title="Run the same target again and record it">Re-run</button></div>
-  <div id="recorded-with"></div>
-</header>
-<main>
-  <div id="steps" role="listbox" tabindex="0" aria-label="Recorded steps (use ← and → to move)"><p class="empty">Run <b>Tracefix: Trace Only</b> or <b>Explain &amp; Fix</b> on a Python file or test to record its steps.</p></div>
-  <section id="detail" aria-live="polite"></section>
-</main>
-<script nonce="${nonce}" src="${media('timeline.js')}"></script>
-</body>
-</html>`;
-  }
-
   dispose(): void {
-    for (const d of this.viewDisposables) d.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -6,7 +6,7 @@
 // ones Explain & Fix gives its model.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { errorMessage, isUserError } from '../../core/errors';
+import { errorMessage } from '../../core/errors';
 import { learnSecrets } from '../../core/model/learnSecrets';
 import { envSecrets } from '../../core/model/secretValues';
 import {
@@ -17,9 +17,10 @@ import {
 } from '../../core/tools';
 import { RECORD_TRACE_NAME, recordTarget } from '../../core/tools/recordTool';
 import type { Trace } from '../../core/trace/model';
-import type { TracefixContext } from '../context';
 import type { RunPlan } from '../runPlan';
-import { runTraceCommand } from '../traceCommand';
+import type { RunTracker } from '../runs';
+import type { TraceRunner } from '../traceCommand';
+import type { TraceStore } from '../traceStore';
 
 /** VS Code names of the tools: the core name with a `tracefix_` prefix (names are global). */
 export const LM_TOOL_PREFIX = 'tracefix_';
@@ -34,17 +35,33 @@ function text(value: string): vscode.LanguageModelToolResult {
 /** Characters per token, roughly, for a caller's token budget. */
 const CHARS_PER_TOKEN = 3.5;
 
+export interface LmToolsDeps {
+  log: vscode.LogOutputChannel;
+  store: TraceStore;
+  runner: TraceRunner;
+  runs: RunTracker;
+}
+
 export class TraceLmTools implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private sessions = new WeakMap<Trace, ToolSession>();
 
-  constructor(private readonly ctx: TracefixContext) {
+  constructor(private readonly deps: LmToolsDeps) {
     if (typeof vscode.lm?.registerTool !== 'function') {
-      ctx.log.info(
+      deps.log.info(
         'language-model tools: this VS Code has no vscode.lm.registerTool; the Tracefix tools are not offered to chat',
       );
       return;
     }
+    try {
+      this.register();
+    } catch (e) {
+      // A host that refuses the registration (names not contributed) must not stop activation.
+      deps.log.error(`language-model tools: ${errorMessage(e)}`);
+    }
+  }
+
+  private register(): void {
     this.disposables.push(
       vscode.lm.registerTool<Input>(lmToolName(RECORD_TRACE_NAME), {
         prepareInvocation: (o) => this.prepareRecord(o.input),
@@ -92,7 +109,7 @@ export class TraceLmTools implements vscode.Disposable {
     input: Input,
     budget?: vscode.LanguageModelToolTokenizationOptions,
   ): vscode.LanguageModelToolResult {
-    const trace = this.ctx.store.trace;
+    const trace = this.deps.store.trace;
     if (!trace) {
       throw new Error(
         `No Tracefix recording is open. Record one first with the ${lmToolName(RECORD_TRACE_NAME)} tool (a test or a script), or run "Tracefix: Trace Only" in the editor.`,
@@ -172,14 +189,14 @@ export class TraceLmTools implements vscode.Disposable {
       );
     const { plan } = this.planOf(input);
     // Cancelling the chat request cancels the recording (as the progress notification's Cancel does).
-    const sub = token.onCancellationRequested(() => void this.ctx.cancelRunning());
+    const sub = token.onCancellationRequested(() => void this.deps.runs.cancelRunning());
     let run;
     try {
-      run = await runTraceCommand(this.ctx, 'trace', undefined, { plan });
+      run = await this.deps.runner.run('trace', undefined, { plan });
     } finally {
       sub.dispose();
     }
-    const trace = this.ctx.store.trace;
+    const trace = this.deps.store.trace;
     if (run.status === 'cancelled') throw new Error('The recording was cancelled.');
     if (run.status !== 'ok' || !trace)
       throw new Error(
@@ -226,29 +243,10 @@ export class TraceLmTools implements vscode.Disposable {
   }
 }
 
-const registered = new WeakMap<TracefixContext, TraceLmTools>();
-
-/** The tools registered for `ctx` (for the test API). */
-export function lmToolsOf(ctx: TracefixContext): TraceLmTools | undefined {
-  return registered.get(ctx);
-}
-
 /** ` (name=total)`: the input in the progress message. */
 function summaryOf(input: Input): string {
   const parts = Object.entries(input ?? {})
     .slice(0, 3)
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v.slice(0, 40) : JSON.stringify(v)}`);
   return parts.length ? ` (${parts.join(', ')})` : '';
-}
-
-export function registerTraceLmTools(ctx: TracefixContext): vscode.Disposable {
-  try {
-    const tools = new TraceLmTools(ctx);
-    registered.set(ctx, tools);
-    return tools;
-  } catch (e) {
-    // A host that refuses the registration (names not contributed) must not stop activation.
-    ctx.log.error(`language-model tools: ${isUserError(e) ? e.message : errorMessage(e)}`);
-    return new vscode.Disposable(() => undefined);
-  }
 }

@@ -7,6 +7,7 @@ import { buildHover } from '../../../src/core/render/hover';
 import { renderNext } from '../../../src/core/render/next';
 import type { Trace } from '../../../src/core/trace/model';
 import { TraceBuilder } from './traceBuilder';
+import { HOVER_COMMANDS } from '../../../src/extension/commandIds';
 
 const SRC = [
   'memo = make()', // 1
@@ -85,14 +86,14 @@ describe('what an event changed', () => {
   });
 
   it('lists deltas in the hover row of each execution', () => {
-    const hover = buildHover(deltaTrace(), 'main.py', 3)!;
+    const hover = buildHover(deltaTrace(), 'main.py', 3, { commands: HOVER_COMMANDS })!;
     expect(hover.rows.map((r) => r.deltas)).toEqual([
       ['memo[3, 5]=15'],
       ['memo[3, 6]=18'],
       ['memo[4, 0]=0'],
     ]);
     expect(hover.markdown).toContain('`memo[3, 5]=15`');
-    const del = buildHover(deltaTrace(), 'main.py', 7)!;
+    const del = buildHover(deltaTrace(), 'main.py', 7, { commands: HOVER_COMMANDS })!;
     expect(del.rows[0]).toMatchObject({
       deleted: ['tmp'],
       deltas: ['...(12 more changes in memo)'],

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { buildHover, callerEvent, codeCell, commandUri } from '../../../src/core/render/hover';
 import { calcTrace, loopTrace, zerosTrace } from './sampleTraces';
+import { HOVER_COMMANDS } from '../../../src/extension/commandIds';
 
 describe('buildHover', () => {
   it('tabulates every execution of a line with step, call and full values', () => {
     const trace = zerosTrace();
-    const h = buildHover(trace, 'main.py', 9)!;
+    const h = buildHover(trace, 'main.py', 9, { commands: HOVER_COMMANDS })!;
     expect(h.rows.map((r) => r.changed)).toEqual([
       [['out', '[0]']],
       [['out', '[0, 0]']],
@@ -27,7 +28,7 @@ describe('buildHover', () => {
 
   it('adds the return value and links to the caller and replay', () => {
     const trace = zerosTrace();
-    const h = buildHover(trace, 'main.py', 12)!;
+    const h = buildHover(trace, 'main.py', 12, { commands: HOVER_COMMANDS })!;
     const ret = h.rows.find((r) => r.kind === 'return')!;
     expect(ret.changed).toEqual([['__return__', '[0, 0, 0]']]);
     // The caller line is `result = zeros(3)` (line 19), recorded after the call returned.
@@ -42,13 +43,13 @@ describe('buildHover', () => {
   });
 
   it('heads the exception line with the exception and its message', () => {
-    const h = buildHover(calcTrace(), 'calc.py', 3)!;
+    const h = buildHover(calcTrace(), 'calc.py', 3, { commands: HOVER_COMMANDS })!;
     expect(h.markdown).toContain('**✗ ZeroDivisionError**: `division by zero`');
     expect(h.rows[0]!.exception).toBe('ZeroDivisionError("division by zero")');
   });
 
   it('elides the middle of long histories but keeps first and last executions', () => {
-    const h = buildHover(loopTrace(), 'loop.py', 3, { maxRows: 4 })!;
+    const h = buildHover(loopTrace(), 'loop.py', 3, { commands: HOVER_COMMANDS, maxRows: 4 })!;
     expect(h.rows).toHaveLength(10);
     const table = h.markdown.split('\n').filter((l) => l.startsWith('| '));
     expect(table.filter((l) => l.startsWith('| ['))).toHaveLength(4);
@@ -57,12 +58,13 @@ describe('buildHover', () => {
   });
 
   it('is undefined for lines without events and puts a note first', () => {
-    expect(buildHover(zerosTrace(), 'main.py', 11)).toBeUndefined();
-    expect(buildHover(zerosTrace(), 'other.py', 9)).toBeUndefined();
+    expect(buildHover(zerosTrace(), 'main.py', 11, { commands: HOVER_COMMANDS })).toBeUndefined();
+    expect(buildHover(zerosTrace(), 'other.py', 9, { commands: HOVER_COMMANDS })).toBeUndefined();
     expect(
-      buildHover(zerosTrace(), 'main.py', 9, { note: '*stale*' })!.markdown.startsWith(
-        '*stale*\n\n**Tracefix**',
-      ),
+      buildHover(zerosTrace(), 'main.py', 9, {
+        commands: HOVER_COMMANDS,
+        note: '*stale*',
+      })!.markdown.startsWith('*stale*\n\n**Tracefix**'),
     ).toBe(true);
   });
 });

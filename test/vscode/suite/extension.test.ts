@@ -1,17 +1,24 @@
-// Activation, commands and where they appear (from the package.json contributions VS Code loaded).
+// Activation, the command table in a real extension host: every contributed command is registered,
+// runs without a recording and says what to do first, a recording gets the core's defaults, and the
+// CodeLenses. (What package.json promises about menus and views: test/unit/extension/manifest.test.ts.)
+// This file runs first (the runner sorts suite files), before any suite has recorded anything.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, tracefix, wsUri } from './tracefixApi';
+import { SETTING_DEFAULTS } from '../../../src/extension/settingDefaults';
+import {
+  assertOk,
+  closeAll,
+  EXTENSION_ID,
+  openAt,
+  run,
+  setSetting,
+  tracefix,
+  wsUri,
+} from './tracefixApi';
 
-interface MenuItem {
-  command: string;
-  when?: string;
-  group?: string;
-}
-
-const RUN_COMMANDS = ['tracefix.explainAndFix', 'tracefix.traceOnly'];
 const ALL_COMMANDS = [
-  ...RUN_COMMANDS,
+  'tracefix.explainAndFix',
+  'tracefix.traceOnly',
   'tracefix.clearTrace',
   'tracefix.chooseTarget',
   'tracefix.showTimeline',
@@ -30,26 +37,36 @@ const ALL_COMMANDS = [
   'tracefix.sandboxChoice',
 ];
 
-interface ViewContrib {
-  type?: string;
-  id: string;
-  name: string;
-}
+const NO_TRACE = 'No trace yet: run "Tracefix: Trace Only" or "Tracefix: Explain & Fix" first.';
+const NO_FIX = 'No fix yet: run "Tracefix: Explain & Fix" first.';
 
-function contributes(): {
-  commands: { command: string }[];
-  menus: Record<string, MenuItem[]>;
-  configuration: { properties: Record<string, { enum?: string[] }> };
-  colors: { id: string }[];
-  viewsContainers: Record<string, { id: string; title: string; icon: string }[]>;
-  views: Record<string, ViewContrib[]>;
-} {
+/** Before anything was recorded: what each command says (one information message each). */
+const WITHOUT_A_RECORDING: [string, string][] = [
+  ['tracefix.showTimeline', NO_TRACE],
+  ['tracefix.saveTrace', NO_TRACE],
+  ['tracefix.goToCaller', 'That step has no caller in user code.'],
+  ['tracefix.replayFromStep', 'No recorded step to replay from: record a trace first.'],
+  [
+    'tracefix.rerun',
+    'Nothing to run again yet: run "Tracefix: Trace Only" or "Tracefix: Explain & Fix" first.',
+  ],
+  ['tracefix.applyFix', NO_FIX],
+  ['tracefix.previewFix', NO_FIX],
+  ['tracefix.showPrompt', NO_FIX],
+  ['tracefix.undoFix', 'No fix applied from the current Explain & Fix run to undo.'],
+  [
+    'tracefix.showExplanation',
+    'No explanation yet: run "Tracefix: Explain & Fix" on a failing test or script first.',
+  ],
+];
+
+function contributes(): { commands: { command: string }[] } {
   const ext = vscode.extensions.getExtension(EXTENSION_ID);
   assert.ok(ext);
   return (ext.packageJSON as { contributes: ReturnType<typeof contributes> }).contributes;
 }
 
-describe('tracefix: activation and contributions', () => {
+describe('tracefix: activation and the command table', () => {
   it('activates and hands the suites its test API', async () => {
     const api = await tracefix();
     assert.equal(typeof api.lastDecorations, 'function');
@@ -66,122 +83,40 @@ describe('tracefix: activation and contributions', () => {
     for (const id of contributed) assert.ok(registered.has(id), `${id} is registered`);
   });
 
-  it('puts Explain & Fix and Trace Only in the Python editor menu, title bar and .py explorer menu', () => {
-    const menus = contributes().menus;
-    for (const id of RUN_COMMANDS) {
-      assert.ok(
-        menus['editor/context']?.some(
-          (m) => m.command === id && m.when?.includes('editorLangId == python'),
-        ),
-        `${id} in editor/context`,
-      );
-      assert.ok(
-        menus['editor/title']?.some(
-          (m) => m.command === id && m.when?.includes('resourceLangId == python'),
-        ),
-        `${id} in editor/title`,
-      );
-      assert.ok(
-        menus['explorer/context']?.some(
-          (m) => m.command === id && m.when === 'resourceExtname == .py',
-        ),
-        `${id} in explorer/context`,
-      );
-      assert.ok(
-        !menus.commandPalette?.some((m) => m.command === id),
-        `${id} is not hidden from the palette`,
-      );
-    }
-    assert.equal(
-      menus['editor/title']
-        ?.find((m) => m.command === 'tracefix.explainAndFix')
-        ?.group?.startsWith('navigation'),
-      true,
-    );
-    for (const id of ['tracefix.goToCaller', 'tracefix.replayFromStep']) {
-      assert.equal(
-        menus.commandPalette?.find((m) => m.command === id)?.when,
-        'false',
-        `${id} only from hover links`,
+  it('runs each command before anything was recorded, saying in one message what to do first', async () => {
+    const api = await tracefix();
+    await vscode.commands.executeCommand('tracefix.clearTrace');
+    for (const [command, message] of WITHOUT_A_RECORDING) {
+      api.clearNotifications();
+      await vscode.commands.executeCommand(command);
+      assert.deepEqual(
+        api.notifications().map((n) => [n.severity, n.message]),
+        [['info', message]],
+        command,
       );
     }
   });
 
-  it('has a setting for every core limit and themable colours', () => {
-    const { configuration, colors } = contributes();
-    for (const key of [
-      'maxSteps',
-      'timeoutSeconds',
-      'reprLength',
-      'budget',
-      'engine',
-      'pythonPath',
-      'launch',
-    ]) {
-      assert.ok(configuration.properties[`tracefix.${key}`], `tracefix.${key}`);
+  it("records with the core's default limits when nothing is set; 'logpoint' still names the fast engine", async function () {
+    this.timeout(90_000);
+    const api = await tracefix();
+    try {
+      await openAt('report.py', 1);
+      assertOk(await run('tracefix.traceOnly'));
+      assert.deepEqual(api.lastTrace()?.limits, {
+        maxSteps: SETTING_DEFAULTS.maxSteps,
+        timeoutMs: SETTING_DEFAULTS.timeoutSeconds * 1000,
+        reprLength: SETTING_DEFAULTS.reprLength,
+      });
+      assert.equal(api.lastTrace()?.engine, SETTING_DEFAULTS.engine);
+      await setSetting('engine', 'logpoint');
+      assertOk(await run('tracefix.traceOnly'));
+      assert.equal(api.lastTrace()?.engine, 'fast');
+    } finally {
+      await setSetting('engine', undefined);
+      await vscode.commands.executeCommand('tracefix.clearTrace');
+      await closeAll();
     }
-    const c = vscode.workspace.getConfiguration('tracefix');
-    assert.equal(c.inspect('maxSteps')?.defaultValue, 20000);
-    assert.equal(c.inspect('engine')?.defaultValue, 'fast');
-    assert.deepEqual(
-      configuration.properties['tracefix.engine']?.enum,
-      ['fast', 'step', 'logpoint'],
-      "'logpoint' stays accepted as the former name of 'fast'",
-    );
-    assert.deepEqual(colors.map((x) => x.id).sort(), [
-      'tracefix.currentStepBackground',
-      'tracefix.exceptionBackground',
-      'tracefix.exceptionForeground',
-      'tracefix.staleForeground',
-      'tracefix.traceForeground',
-    ]);
-  });
-
-  it('puts the timeline in the panel area and the explanation in its own side bar container', () => {
-    const { viewsContainers, views, menus } = contributes();
-    assert.deepEqual(
-      viewsContainers.panel?.map((c) => c.id),
-      ['tracefix-panel'],
-    );
-    assert.deepEqual(
-      viewsContainers.activitybar?.map((c) => c.id),
-      ['tracefix'],
-    );
-    assert.deepEqual(views['tracefix-panel'], [
-      {
-        type: 'webview',
-        id: 'tracefix.timeline',
-        name: 'Timeline',
-        contextualTitle: 'Tracefix',
-        icon: 'media/tracefix-activity.svg',
-      },
-    ]);
-    assert.deepEqual(
-      views.tracefix?.map((v) => [v.type, v.id, v.name]),
-      [['webview', 'tracefix.explanation', 'Explanation']],
-    );
-    const timelineTitle = (menus['view/title'] ?? [])
-      .filter((m) => m.when?.startsWith('view == tracefix.timeline'))
-      .map((m) => m.command);
-    assert.deepEqual(timelineTitle, [
-      'tracefix.rerun',
-      'tracefix.replayTrace',
-      'tracefix.saveTrace',
-      'tracefix.clearTrace',
-    ]);
-  });
-
-  it('declares limited support for untrusted workspaces', () => {
-    const pkg = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as {
-      capabilities?: {
-        untrustedWorkspaces?: { supported?: unknown; restrictedConfigurations?: string[] };
-      };
-    };
-    assert.equal(pkg.capabilities?.untrustedWorkspaces?.supported, 'limited');
-    assert.deepEqual(pkg.capabilities?.untrustedWorkspaces?.restrictedConfigurations, [
-      'tracefix.pythonPath',
-      'tracefix.launch',
-    ]);
   });
 
   it('shows Explain & Fix / Trace lenses above each pytest test function only', async () => {

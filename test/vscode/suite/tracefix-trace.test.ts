@@ -1,8 +1,8 @@
 // Trace Only / Explain & Fix on the fixture workspace, end to end through the real recorder: the
-// decorations, diagnostics, hover, timeline and explain pipeline that result.
+// decorations, diagnostics, hover, timeline and what Explain & Fix is handed.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ExplainInput } from '../../../src/extension/explain';
+import type { ExplainRequest } from '../../../src/extension/explain/feature';
 import { assertOk, closeAll, openAt, run, textAt, tracefix, waitFor, wsUri } from './tracefixApi';
 
 describe('tracefix: Trace Only on a script', function () {
@@ -119,17 +119,13 @@ describe('tracefix: Trace Only on a script', function () {
 
 describe('tracefix: Explain & Fix on the pytest test at the cursor', function () {
   this.timeout(90_000);
-  const explained: ExplainInput[] = [];
+  const explained: ExplainRequest[] = [];
   let registration: vscode.Disposable | undefined;
   before(async () => {
     await closeAll();
     const api = await tracefix();
-    // A stand-in for the model step, recording that the pipeline hands it the trace (no answer is made up).
-    registration = api.registerExplainStep({
-      id: 'test.observer',
-      title: 'Observing',
-      run: (input) => Promise.resolve(void explained.push(input)),
-    });
+    // What Explain & Fix is handed (the model itself is not configured here: no answer is made up).
+    registration = api.onWillExplain((input) => void explained.push(input));
     await openAt('test_calc.py', 9);
     assertOk(await run('tracefix.explainAndFix'));
   });
@@ -247,7 +243,7 @@ describe('tracefix: Explain & Fix on the pytest test at the cursor', function ()
     }
   });
 
-  it('hands the trace to the registered explain steps', () => {
+  it('hands the trace to Explain & Fix', () => {
     assert.equal(explained.length, 1);
     assert.equal(explained[0]!.trace.program.target, 'test_calc.py::test_spread');
     assert.equal(explained[0]!.plan.origin, 'test-at-cursor');
