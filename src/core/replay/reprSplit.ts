@@ -1,6 +1,7 @@
 // Splits the recorded repr text of a Python list/tuple/dict/set into its items so the Variables view
-// can expand it. Only the text is read (never evaluated). Reprs are bounded by the recorder, so a
-// literal may be cut short: the complete items before the cut are returned and `truncated` is set.
+// can expand it. Only the text is read (never evaluated). Reprs are bounded by the recorder: a
+// container it shortened ends with `...(N more)` (counted in `more`), and a literal may be cut short
+// as text; either way the complete items are returned and `truncated` is set.
 // Anything not clearly one of these literals returns undefined and is shown as a plain value.
 
 export type ReprKind = 'list' | 'tuple' | 'dict' | 'set';
@@ -16,9 +17,14 @@ export interface SplitRepr {
   /** Constructor name when the literal was wrapped, e.g. `deque` in `deque([1, 2])`. */
   wrapper?: string;
   entries: ReprEntry[];
-  /** The repr was cut before the literal closed; items after the cut are unknown. */
+  /** Items are left out: the recorder shortened the container, or the text was cut before it closed. */
   truncated: boolean;
+  /** How many items the recorder left out, when it said (`...(N more)`). */
+  more?: number;
 }
+
+/** The recorder's marker for items it left out of a container (pydevd_tracefix_repr.py). */
+const MORE_ITEMS = /^\.\.\.\((\d+) more\)$/;
 
 const OPEN_TO_CLOSE: Record<string, string> = { '[': ']', '(': ')', '{': '}', '<': '>' };
 // `<` opens an object repr such as `<function f at 0x…>` only where a value can start.
@@ -139,6 +145,9 @@ function splitLiteral(
   // A trailing comma (`(1,)`) leaves one empty item; an empty literal leaves one empty item.
   if (!truncated && items.length > 0 && items[items.length - 1]?.text === '')
     items = items.slice(0, -1);
+  const moreMatch = MORE_ITEMS.exec(items[items.length - 1]?.text ?? '');
+  const more = moreMatch ? Number(moreMatch[1]) : undefined;
+  if (moreMatch) items = items.slice(0, -1);
   if (items.some((it) => it.text === '')) return undefined;
   let kind: ReprKind;
   if (opener === '[') kind = 'list';
@@ -150,7 +159,9 @@ function splitLiteral(
   } else kind = items.length === 0 || (items[0]?.colon ?? -1) >= 0 ? 'dict' : 'set';
   const entries = toEntries(kind, items);
   if (entries === undefined) return undefined;
-  return { split: { kind, entries, truncated }, end: scan.end };
+  const split: SplitRepr = { kind, entries, truncated: truncated || more !== undefined };
+  if (more !== undefined) split.more = more;
+  return { split, end: scan.end };
 }
 
 /** Splits a container repr into items, or returns undefined when the text is not one. */

@@ -302,9 +302,13 @@ export class Timeline {
   /** An exception event right after the same exception left a frame called by this one. */
   private isPropagation(index: number): boolean {
     const e = this.eventAt(index);
-    const prev = this.eventAt(index - 1);
-    if (e?.kind !== 'exception' || prev?.kind !== 'exception') return false;
-    if (prev.parentCallId !== e.callId) return false;
+    if (e?.kind !== 'exception') return false;
+    // The recorder notes the caller's line (the call that raised) before the exception leaves it:
+    // look past those to the event the exception came from.
+    let i = index - 1;
+    let prev = this.eventAt(i);
+    while (prev?.kind === 'line' && prev.callId === e.callId) prev = this.eventAt(--i);
+    if (prev?.kind !== 'exception' || prev.parentCallId !== e.callId) return false;
     return (
       prev.exception?.type === e.exception?.type && prev.exception?.message === e.exception?.message
     );

@@ -44,7 +44,7 @@ export class VariableStore {
     if (split.truncated)
       out.push({
         name: TRUNCATED_NAME,
-        value: TRUNCATED_VALUE,
+        value: split.more !== undefined ? `(${split.more} more, not recorded)` : TRUNCATED_VALUE,
         variablesReference: 0,
         presentationHint: { attributes: ['readOnly'] },
       });

@@ -212,6 +212,13 @@ describe('replay adapter over DAP', () => {
     expect(info.body.details?.stackTrace).toContain('File "average_bug.py", line 10, in main');
 
     await dc.setBreakpointsRequest({ source: { path: AVERAGE }, breakpoints: [{ line: 4 }] });
+    // The turn that raised ran line 4 too: that is the first hit back, then the turns before it.
+    const raising = await move('reverseContinue');
+    expect([raising.reason, raising.line, raising.locals]).toEqual([
+      'breakpoint',
+      4,
+      { values: '[3, 5, 8]', total: '16', i: '3' },
+    ]);
     const prev = await move('reverseContinue');
     expect([prev.reason, prev.line, prev.locals]).toEqual([
       'breakpoint',
@@ -222,6 +229,8 @@ describe('replay adapter over DAP', () => {
     expect(prev2.locals.total).toBe('8');
     const exc = await move('continue');
     expect([exc.reason, exc.line]).toEqual(['breakpoint', 4]);
+    const again = await move('continue');
+    expect([again.reason, again.line, again.locals.i]).toEqual(['breakpoint', 4, '3']);
     expect((await move('continue')).reason).toBe('exception');
     const end = await move('continue');
     expect([end.reason, end.line, stoppedBody(end.event).description]).toEqual([
@@ -300,8 +309,14 @@ describe('replay adapter over DAP', () => {
     const big = (
       await dc.variablesRequest({ variablesReference: byName(vars, 'big').variablesReference })
     ).body.variables;
-    expect(big.length).toBe(32);
-    expect(big.at(-1)).toMatchObject({ name: '…', variablesReference: 0 });
+    // The recorder kept 32 items and counted the rest: 32 rows and one that says so.
+    expect(big.length).toBe(33);
+    expect(big.at(-1)).toMatchObject({
+      name: '…',
+      value: '(28 more, not recorded)',
+      variablesReference: 0,
+    });
+    expect(big.at(-2)).toMatchObject({ name: '31', value: '31' });
     expect(byName(vars, 'data').variablesReference).toBeGreaterThan(0);
     expect(byName(vars, 'data').evaluateName).toBe('data');
   });

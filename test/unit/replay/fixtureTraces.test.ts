@@ -1,21 +1,32 @@
-// The hand-made fixture traces must follow src/core/trace/model.ts exactly, or the replay tests
-// built on them prove nothing: indices, frames, depths, parents, call numbers, state changes, sources.
+// The fixture traces the replay tests run on must follow src/core/trace/model.ts exactly, or those
+// tests prove nothing: indices, frames, depths, parents, call numbers, state changes, sources. They
+// are real recordings (kept current by test/integration/replay/fixtureTraces.test.ts); the format-1
+// file is an old saved trace that must still read the same.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { localsAt } from '../../../src/core/trace/locals';
-import { TRACE_SCHEMA_VERSION, isTrace, type TraceEvent } from '../../../src/core/trace/model';
-import { FIXTURES, FIXTURE_SRC, fixturePath, loadFixture } from './fixtures';
+import {
+  TRACE_SCHEMA_VERSION,
+  isTrace,
+  type Trace,
+  type TraceEvent,
+} from '../../../src/core/trace/model';
+import { parseTrace } from '../../../src/core/trace/json';
+import { FIXTURES, FIXTURE_SRC, loadFixture, V1_FIXTURE } from './fixtures';
 
-describe.each(FIXTURES)('fixture trace %s', (name) => {
-  const trace = loadFixture(name);
+const v1 = (): Trace => {
+  const t = parseTrace(readFileSync(V1_FIXTURE, 'utf8'), 'v1/factorial.json');
+  return { ...t, program: { ...t.program, root: FIXTURE_SRC } };
+};
+const CASES = [
+  ...FIXTURES.map((name) => [name, () => loadFixture(name)] as const),
+  ['v1/factorial', v1] as const,
+];
+
+describe.each(CASES)('fixture trace %s', (_name, load) => {
+  const trace = load();
   const ev = trace.events.map((e) => e);
-  /** The fixtures are schema v1 files: every event stores all its frame's locals. */
-  const storedLocals = (
-    JSON.parse(readFileSync(fixturePath(name), 'utf8')) as {
-      events: { locals: Record<string, string> }[];
-    }
-  ).events.map((e) => e.locals);
 
   it('is a trace of the current schema with consistent indices and counts', () => {
     expect(isTrace(trace)).toBe(true);
@@ -63,6 +74,46 @@ describe.each(FIXTURES)('fixture trace %s', (name) => {
     }
   });
 
+  it('records each change once: a changed name differs from its value before, a deleted one was there', () => {
+    for (const e of ev) {
+      const before = e.kind === 'call' ? {} : localsBefore(e);
+      for (const [k, v] of Object.entries(e.changed))
+        expect(before[k], `event ${e.index}: ${k}`).not.toBe(v);
+      for (const k of e.deleted ?? []) expect(k in before, `event ${e.index}: ${k}`).toBe(true);
+      if (e.kind === 'return') expect(typeof e.value).toBe('string');
+      if (e.kind === 'exception') expect(e.exception?.type).toMatch(/Error$/);
+    }
+  });
+
+  /** The frame's locals as of its previous event. */
+  function localsBefore(e: TraceEvent): Record<string, string> {
+    for (let i = e.index - 1; i >= 0; i--) {
+      if ((ev[i] as TraceEvent).callId === e.callId) return localsAt(trace, i);
+    }
+    return {};
+  }
+
+  it('carries the sources that are kept in test/fixtures/traces/src', () => {
+    const files = new Set(ev.map((e) => e.file));
+    expect(new Set(trace.sources.map((s) => s.path))).toEqual(files);
+    for (const s of trace.sources)
+      expect(s.text).toBe(readFileSync(path.join(FIXTURE_SRC, s.path), 'utf8'));
+    const lineCount = (trace.sources[0]?.text ?? '').split('\n').length;
+    for (const e of ev) expect(e.line).toBeGreaterThanOrEqual(1);
+    for (const e of ev) expect(e.line).toBeLessThanOrEqual(lineCount);
+  });
+});
+
+describe('fixture trace v1/factorial, as format 1 stored it', () => {
+  const trace = v1();
+  const ev = trace.events.map((e) => e);
+  /** Format 1 stores every event with all its frame's locals. */
+  const storedLocals = (
+    JSON.parse(readFileSync(V1_FIXTURE, 'utf8')) as {
+      events: { locals: Record<string, string> }[];
+    }
+  ).events.map((e) => e.locals);
+
   it("records changed/deleted as the difference from the frame's previous state", () => {
     const state = new Map<number, Record<string, string>>();
     for (const e of ev) {
@@ -84,15 +135,5 @@ describe.each(FIXTURES)('fixture trace %s', (name) => {
   it('rebuilds the locals of every event from the changes alone, as v1 stored them', () => {
     for (const e of ev)
       expect(localsAt(trace, e.index), `event ${e.index}`).toEqual(storedLocals[e.index]);
-  });
-
-  it('carries the sources that are kept in test/fixtures/traces/src', () => {
-    const files = new Set(ev.map((e) => e.file));
-    expect(new Set(trace.sources.map((s) => s.path))).toEqual(files);
-    for (const s of trace.sources)
-      expect(s.text).toBe(readFileSync(path.join(FIXTURE_SRC, s.path), 'utf8'));
-    const lineCount = (trace.sources[0]?.text ?? '').split('\n').length;
-    for (const e of ev) expect(e.line).toBeGreaterThanOrEqual(1);
-    for (const e of ev) expect(e.line).toBeLessThanOrEqual(lineCount);
   });
 });

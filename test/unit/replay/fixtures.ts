@@ -1,19 +1,26 @@
-// Shared helpers for the replay tests: the fixture traces and a builder for small synthetic traces.
+// Shared helpers for the replay tests: the fixture traces (real recordings, see
+// test/support/fixtureTraces.ts) and a builder for small synthetic traces.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseTrace } from '../../../src/core/trace/json';
 import type { EventKind, Trace, TraceEvent } from '../../../src/core/trace/model';
+import {
+  FIXTURE_DIR,
+  FIXTURE_SRC,
+  FIXTURES,
+  fixturePath,
+  type FixtureName,
+} from '../../support/fixtureTraces';
 
-export const FIXTURE_DIR = path.resolve(__dirname, '../../fixtures/traces');
-export const FIXTURE_SRC = path.join(FIXTURE_DIR, 'src');
-export const FIXTURES = ['factorial', 'average_bug', 'nested'] as const;
+export { FIXTURE_DIR, FIXTURE_SRC, FIXTURES, fixturePath };
 
-export function fixturePath(name: (typeof FIXTURES)[number]): string {
-  return path.join(FIXTURE_DIR, `${name}.json`);
-}
+/** A trace saved in format version 1 (every event with all its frame's locals): still read. */
+export const V1_FIXTURE = path.join(FIXTURE_DIR, 'v1', 'factorial.json');
 
-export function loadFixture(name: (typeof FIXTURES)[number]): Trace {
-  return parseTrace(readFileSync(fixturePath(name), 'utf8'), name);
+/** A fixture recording, with the folder it was recorded in at its real place in this checkout. */
+export function loadFixture(name: FixtureName): Trace {
+  const trace = parseTrace(readFileSync(fixturePath(name), 'utf8'), name);
+  return { ...trace, program: { ...trace.program, cwd: FIXTURE_SRC, root: FIXTURE_SRC } };
 }
 
 export interface EventSpec {

@@ -68,6 +68,32 @@ describe('splitRepr', () => {
     expect(isExpandable('[12345...')).toBe(true);
   });
 
+  it("reads the recorder's `...(N more)` marker as items left out, not as an item", () => {
+    expect(splitRepr('[0, 1, 2, ...(57 more)]')).toEqual({
+      kind: 'list',
+      entries: [{ value: '0' }, { value: '1' }, { value: '2' }],
+      truncated: true,
+      more: 57,
+    });
+    expect(splitRepr("{'a': 1, 'b': 2, ...(8 more)}")).toMatchObject({
+      kind: 'dict',
+      entries: [
+        { key: "'a'", value: '1' },
+        { key: "'b'", value: '2' },
+      ],
+      more: 8,
+    });
+    expect(values('[[1, 2, ...(3 more)], ...(1 more)]')).toEqual(['[1, 2, ...(3 more)]']);
+    expect(splitRepr('[...(100 more)]')).toEqual({
+      kind: 'list',
+      entries: [],
+      truncated: true,
+      more: 100,
+    });
+    expect(isExpandable('[...(100 more)]')).toBe(true);
+    expect(values("['...(2 more)']")).toEqual(["'...(2 more)'"]);
+  });
+
   it('expands single-argument wrappers', () => {
     expect(splitRepr('frozenset({1, 2})')).toMatchObject({
       kind: 'set',
