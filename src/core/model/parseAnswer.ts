@@ -4,17 +4,34 @@
 // `<redacted>` placeholders. A cut-off answer never yields code (state `incomplete`). Linear in the
 // answer's size and free of recursion and argument spreads, so a hostile answer (megabytes of code,
 // thousands of fences) costs time in proportion and never overflows the stack; answers beyond
-// MAX_ANSWER_CHARS are refused outright.
+// MAX_ANSWER_CHARS are refused outright. The prose is read in answerProse.ts, the code blocks and
+// the files they are for are found in answerBlocks.ts; here the blocks become new file texts.
 import { applyModelDiff, looksLikeDiff, parseModelDiff } from './answerDiff';
+import {
+  CODE_LANGS,
+  extractFences,
+  matchFile,
+  MAX_ANSWER_CHARS,
+  pathsIn,
+  targetFile,
+  toLf,
+  type AnswerFile,
+  type Fence,
+} from './answerBlocks';
+import {
+  cleanRationale,
+  extractSteps,
+  extractSummary,
+  firstSentence,
+  stripThinking,
+} from './answerProse';
 import type { FinishReason } from './provider';
 import { findDefs } from './pyStructure';
 import { REDACTED, restoreRedacted } from './redact';
 import { dedent, hasSpliceableCode, isWholeFile, spliceFragment } from './splice';
 
-export interface AnswerFile {
-  path: string;
-  text: string;
-}
+export type { AnswerFile } from './answerBlocks';
+export { matchFile, MAX_ANSWER_CHARS, pathsNamedIn } from './answerBlocks';
 
 export type AnswerState = 'ok' | 'incomplete' | 'no-code' | 'unparseable';
 
@@ -32,9 +49,6 @@ export interface ParsedAnswer {
   problems: string[];
 }
 
-/** No fix needs an answer this long (max_tokens keeps real answers far below it). */
-export const MAX_ANSWER_CHARS = 1_000_000;
-
 export interface ParseOptions {
   /** From ChatResult; 'length' (or 'cancelled') means the answer is incomplete. */
   finishReason?: FinishReason;
@@ -42,121 +56,14 @@ export interface ParseOptions {
   maxStep?: number;
 }
 
-interface Fence {
-  info: string;
-  lang: string;
-  body: string;
-  closed: boolean;
-  /** Line indexes of the opening and closing fence. */
-  open: number;
-  close: number;
-  /** Up to two non-blank lines before the fence, for a file name. */
-  before: string;
-}
-
 /** A comment standing for omitted code: `# ...`, `# rest unchanged`, `# existing code`. */
 const ELISION =
   /^\s*#\s*(?:\.{3}|…|.*\b(?:unchanged|rest of (?:the )?(?:code|file|function)|remains? the same|same as before|existing code)\b).*$/i;
-
-const MAX_LABEL_CHARS = 400;
-
-const CODE_LANGS = new Set(['', 'python', 'py', 'python3', 'py3', 'diff', 'patch', 'udiff']);
-
-function extractFences(ls: string[]): Fence[] {
-  const out: Fence[] = [];
-  let i = 0;
-  while (i < ls.length) {
-    const m = /^(\s*)(`{3,}|~{3,})([^`]*)$/.exec(ls[i] ?? '');
-    if (!m) {
-      i++;
-      continue;
-    }
-    const indent = m[1]?.length ?? 0;
-    const marker = m[2] ?? '```';
-    // File names are short: bounding what is searched for them keeps a huge line from costing more.
-    const info = (m[3] ?? '').trim().slice(0, MAX_LABEL_CHARS);
-    let j = i + 1;
-    const closeRe = new RegExp(`^\\s*${marker[0] === '`' ? '`' : '~'}{${marker.length},}\\s*$`);
-    while (j < ls.length && !closeRe.test(ls[j] ?? '')) j++;
-    const body = ls
-      .slice(i + 1, j)
-      .map((l) => l.slice(Math.min(indent, l.length - l.trimStart().length)))
-      .join('\n');
-    const before = ls
-      .slice(Math.max(0, i - 3), i)
-      .filter((l) => l.trim())
-      .slice(-2)
-      .join('\n')
-      .slice(-MAX_LABEL_CHARS);
-    const lang = (/^[\w+-]*/.exec(info)?.[0] ?? '').toLowerCase();
-    out.push({
-      info,
-      lang: /\.\w+$/.test(lang) ? '' : lang,
-      body,
-      closed: j < ls.length,
-      open: i,
-      close: j,
-      before,
-    });
-    i = j + 1;
-  }
-  return out;
-}
-
-const PATH_TOKEN = /[\w./\\-]*[\w-]\.(?:py|pyi)\b/g;
-
-function normalizePath(p: string): string {
-  return p.replace(/\\/g, '/').replace(/^\.\//, '');
-}
-
-/** Matches a path the model wrote to one of the files: exact, suffix on a `/` boundary, unique basename. */
-export function matchFile(candidate: string, files: AnswerFile[]): AnswerFile | undefined {
-  const c = normalizePath(candidate);
-  const exact = files.find((f) => normalizePath(f.path) === c);
-  if (exact) return exact;
-  const suffix = files.filter((f) => {
-    const p = normalizePath(f.path);
-    return p.endsWith(`/${c}`) || c.endsWith(`/${p}`);
-  });
-  if (suffix.length === 1) return suffix[0];
-  const base = c.split('/').pop();
-  const byBase = files.filter((f) => normalizePath(f.path).split('/').pop() === base);
-  return byBase.length === 1 ? byBase[0] : undefined;
-}
-
-function pathsIn(text: string): string[] {
-  return Array.from(text.matchAll(PATH_TOKEN), (m) => m[0]);
-}
-
-/** The file paths an answer names for its code (fence lines, `# file:` first lines, diff headers),
- * so that files the prompt did not show (a conftest.py that never ran) can still be matched. */
-export function pathsNamedIn(answer: string): string[] {
-  const out = new Set<string>();
-  const lines = toLf(answer.length > MAX_ANSWER_CHARS ? '' : answer).split('\n');
-  lines.forEach((line, i) => {
-    const fence = /^\s*(`{3,}|~{3,})(.*)$/.exec(line);
-    if (fence) {
-      for (const p of pathsIn(fence[2] ?? '')) out.add(p);
-      const first = FILE_COMMENT.exec(lines[i + 1] ?? '');
-      if (first?.[1]) out.add(first[1]);
-    }
-    const header = /^(?:\+\+\+|---)\s+(?:[ab]\/)?(\S+\.pyi?)\b/.exec(line);
-    if (header?.[1]) out.add(header[1]);
-  });
-  return [...out].map((p) => p.replace(/\\/g, '/').replace(/^\.\//, ''));
-}
-
-/** `# file: x.py`, `# x.py`, `# File: path/x.py` as the first line of a block. */
-const FILE_COMMENT = /^\s*#\s*(?:(?:file(?:name)?|path)\s*[:=]\s*)?([\w./\\-]+\.pyi?)\s*$/i;
 
 function detectEol(text: string): '\r\n' | '\n' {
   const crlf = (text.match(/\r\n/g) ?? []).length;
   const lf = (text.match(/\n/g) ?? []).length;
   return crlf > 0 && crlf * 2 >= lf ? '\r\n' : '\n';
-}
-
-function toLf(text: string): string {
-  return text.replace(/\r\n?/g, '\n');
 }
 
 const TRACE_COMMENT = /#[ \t]*\(\d+\)\s/y;
@@ -176,127 +83,6 @@ function stripTraceComments(code: string, original: string): string {
       return l;
     })
     .join('\n');
-}
-
-function extractSummary(text: string): { summary: string; without: string } {
-  const re =
-    /^[ \t]*(?:[-*>#]+[ \t]*)?(?:\d+\.[ \t]*)?(?:\*\*|__)?summary(?:\*\*|__)?[ \t]*[:：][ \t]*(?:\*\*|__)?[ \t]*(.*)$/im;
-  const m = re.exec(text);
-  if (!m) return { summary: '', without: text };
-  const summary = (m[1] ?? '').replace(/(?:\*\*|__)\s*$/, '').trim();
-  return { summary, without: text.slice(0, m.index) + text.slice(m.index + m[0].length) };
-}
-
-/** A line that only names a file, e.g. "**`src/x.py`**:" or "File: x.py", as models put before a block. */
-const FILE_LABEL =
-  /^[ \t]*(?:#{1,6}[ \t]*)?(?:[*_`]*(?:file|in|updated|fixed|path)[*_`]*[ \t]*:?[ \t]*)?[*_`"']*[\w./\\-]+\.pyi?[*_`"']*[ \t]*:?[ \t]*$/i;
-
-function cleanRationale(text: string): string {
-  const ls = text.split('\n');
-  while (ls.length && (!ls[ls.length - 1]?.trim() || FILE_LABEL.test(ls[ls.length - 1] ?? '')))
-    ls.pop();
-  return ls
-    .join('\n')
-    .replace(
-      /^[ \t]*(?:#{1,6}[ \t]*|\d+\.[ \t]*)?(?:\*\*|__)?(?:rationale|explanation|analysis|reasoning)(?:\*\*|__)?[ \t]*:?(?:\*\*|__)?[ \t]*$/gim,
-      '',
-    )
-    .replace(
-      /^[ \t]*(?:\*\*|__)?(?:rationale|explanation)(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*/im,
-      '',
-    )
-    .replace(
-      /^[ \t]*(?:#{1,6}[ \t]*|\d+\.[ \t]*)?(?:\*\*|__)?(?:the )?(?:fix|fixed code|patch)(?:\*\*|__)?[ \t]*:?(?:\*\*|__)?[ \t]*$/gim,
-      '',
-    )
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
-
-export function extractSteps(text: string, maxStep?: number): number[] {
-  const found = new Set<number>();
-  for (const m of text.matchAll(/(?<![\w)\]])\((\d{1,6})\)/g)) found.add(Number(m[1]));
-  for (const m of text.matchAll(
-    /\bsteps?\s+\(?(\d{1,6})\)?(?:\s*(?:,|and|to|-|–)\s*\(?(\d{1,6})\)?)?/gi,
-  )) {
-    found.add(Number(m[1]));
-    if (m[2]) found.add(Number(m[2]));
-  }
-  return [...found].filter((n) => maxStep === undefined || n <= maxStep).sort((a, b) => a - b);
-}
-
-function firstSentence(text: string): string {
-  const flat = (text.split(/^[ \t]*(?:`{3,}|~{3,})/m)[0] ?? '').replace(/\s+/g, ' ').trim();
-  const m = /^(.{10,200}?[.!?])(?:\s|$)/.exec(flat);
-  return m?.[1] ?? flat.slice(0, 160);
-}
-
-/** Which file a code block is for: named on/before the fence or in a first-line comment, else by the definitions it contains, else the only file. */
-function targetFile(
-  f: Fence,
-  body: string,
-  files: AnswerFile[],
-): { file?: AnswerFile; dropFirstLine: boolean; note?: string } {
-  const firstLine = body.split('\n')[0] ?? '';
-  const comment = FILE_COMMENT.exec(firstLine)?.[1];
-  for (const c of [...pathsIn(f.info), ...(comment ? [comment] : []), ...pathsIn(f.before)]) {
-    const file = matchFile(c, files);
-    if (file) return { file, dropFirstLine: c === comment };
-  }
-  const named = [...pathsIn(f.info), ...(comment ? [comment] : [])][0];
-  const defs = findDefs(dedent(body).split('\n')).map((d) => d.name);
-  if (defs.length) {
-    const scored = files
-      .map((file) => {
-        const have = new Set(findDefs(toLf(file.text).split('\n')).map((d) => d.name));
-        return {
-          file,
-          score: defs.filter((n) => have.has(n)).length,
-          test: /(^|\/)test_|_test\.py$/.test(file.path),
-        };
-      })
-      .filter((s) => s.score > 0)
-      .sort((a, b) => b.score - a.score || Number(a.test) - Number(b.test));
-    if (
-      scored[0] &&
-      (scored.length === 1 ||
-        scored[0].score > (scored[1]?.score ?? 0) ||
-        scored[0].test !== scored[1]?.test)
-    ) {
-      return { file: scored[0].file, dropFirstLine: Boolean(comment) };
-    }
-  }
-  if (files.length === 1)
-    return {
-      file: files[0],
-      dropFirstLine: Boolean(comment),
-      note: named ? `The answer names ${named}, taken to mean ${files[0]?.path}.` : undefined,
-    };
-  return {
-    dropFirstLine: false,
-    note: named ? `The answer names ${named}, which is none of the files.` : undefined,
-  };
-}
-
-/** Removes `<think>…</think>` blocks, and everything from an unclosed `<think>` that opens the answer. */
-export function stripThinking(text: string): string {
-  const open = /<think>/gi;
-  const close = /<\/think>/gi;
-  let out = '';
-  let pos = 0;
-  for (;;) {
-    open.lastIndex = pos;
-    const o = open.exec(text);
-    if (!o) break;
-    close.lastIndex = o.index + o[0].length;
-    const c = close.exec(text);
-    // No closing tag after this one means none after any later one either: stop (linear).
-    if (!c) break;
-    out += text.slice(pos, o.index);
-    pos = c.index + c[0].length;
-  }
-  out += text.slice(pos);
-  return /^\s*<think>/i.test(out) ? '' : out;
 }
 
 function megabytes(chars: number): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { extractSteps, matchFile, parseAnswer } from '../../../src/core/model/parseAnswer';
+import { extractSteps } from '../../../src/core/model/answerProse';
+import { matchFile, parseAnswer } from '../../../src/core/model/parseAnswer';
 
 const stats = `import math
 

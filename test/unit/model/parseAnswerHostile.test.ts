@@ -2,7 +2,8 @@
 // Sizes are chosen so that a quadratic step would not finish within the test timeout
 // (~10^11 operations), while the linear parser takes well under a second.
 import { describe, expect, it } from 'vitest';
-import { MAX_ANSWER_CHARS, parseAnswer, stripThinking } from '../../../src/core/model/parseAnswer';
+import { stripThinking } from '../../../src/core/model/answerProse';
+import { MAX_ANSWER_CHARS, parseAnswer } from '../../../src/core/model/parseAnswer';
 import { makePatch } from '../../../src/core/fix/patchAdapter';
 import { buildPrompt, fenceFor } from '../../../src/core/model/prompt';
 
