@@ -40,10 +40,12 @@
 // 6. Known values (options.secrets: environment secrets, the API key; see secretValues.ts) are
 //    replaced wherever they appear, also base64/hex/URL-encoded.
 
-import { credentialLooking, PLACEHOLDER, REDACTED, URL } from './redactCommon';
+import { looksLikeRandomToken, PLACEHOLDER, REDACTED, URL } from './redactCommon';
+import { secretNameKind, valueFits } from './secretNames';
 import { redactKnown, redactUrls } from './redactUrls';
 
-export { REDACTED } from './redactCommon';
+export { looksLikeRandomToken, REDACTED } from './redactCommon';
+export { nameSegments, passwordLooking, secretNameKind, type SecretNameKind } from './secretNames';
 
 export interface RedactResult {
   text: string;
@@ -55,131 +57,6 @@ export interface RedactResult {
 export interface RedactOptions {
   /** Values known to be secret, replaced wherever they appear (also encoded); see secretValues.ts. */
   secrets?: readonly string[];
-}
-
-const STRONG_SEGMENTS = new Set([
-  'password',
-  'passwords',
-  'passwd',
-  'passphrase',
-  'secret',
-  'secrets',
-  'credential',
-  'credentials',
-  'creds',
-  'apikey',
-  'apikeys',
-  'authtoken',
-  'accesstoken',
-  'refreshtoken',
-  'privatekey',
-  'secretkey',
-  'clientsecret',
-  'authorization',
-  'jwt',
-]);
-const AUTH_SEGMENTS = new Set(['auth', 'oauth']);
-const AUTH_FOLLOWERS = new Set([
-  'header',
-  'headers',
-  'token',
-  'tokens',
-  'key',
-  'keys',
-  'string',
-  'value',
-  'data',
-  'info',
-  'pass',
-]);
-const KEY_QUALIFIERS = new Set([
-  'api',
-  'access',
-  'secret',
-  'private',
-  'signing',
-  'encryption',
-  'master',
-  'client',
-  'auth',
-  'oauth',
-  'refresh',
-  'bearer',
-  'session',
-  'id',
-  'csrf',
-  'xsrf',
-  'github',
-  'gh',
-  'gitlab',
-  'slack',
-  'bot',
-  'personal',
-  'app',
-  'service',
-  'hf',
-  'openai',
-  'anthropic',
-  'aws',
-  'stripe',
-  'deploy',
-  'webhook',
-  'license',
-  'admin',
-  'root',
-]);
-const KEY_NOUNS = new Set(['key', 'keys', 'token', 'tokens']);
-const WEAK_NAMES = new Set(['token', 'key']);
-/** Password words whose values are redacted only when they look like a password. */
-const PASS_SEGMENTS = new Set(['pass', 'pwd', 'pw']);
-
-/** Lower-case words of an identifier: `AWS_SECRET_ACCESS_KEY`, `apiKey`, `x-api-key` → [aws, secret, …]. */
-export function nameSegments(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-}
-
-export type SecretNameKind = 'strong' | 'weak' | 'password' | false;
-
-/**
- * 'strong': any value is redacted; 'weak': only credential-looking values; 'password': only values
- * that look like a password; false: not a secret name.
- */
-export function secretNameKind(name: string): SecretNameKind {
-  const segs = nameSegments(name);
-  if (segs.length === 1 && WEAK_NAMES.has(segs[0] ?? '')) return 'weak';
-  for (let i = 0; i < segs.length; i++) {
-    const s = segs[i] ?? '';
-    const next = segs[i + 1];
-    if (STRONG_SEGMENTS.has(s) || /(?:password|passwd|secret)$/.test(s)) return 'strong';
-    if (AUTH_SEGMENTS.has(s) && (next === undefined || AUTH_FOLLOWERS.has(next))) return 'strong';
-    if (KEY_QUALIFIERS.has(s) && next !== undefined && KEY_NOUNS.has(next)) return 'strong';
-  }
-  // `pass`/`pwd` as the last word names the value (`user_pass`); elsewhere it is a verb or a count
-  // (`second_pass_for_fix`, `MODULE_PWD_STATE`).
-  if (!PASS_SEGMENTS.has(segs[segs.length - 1] ?? '')) return false;
-  // `DB_PASS`, `MYSQL_PWD`: settings and environment names hold the real thing.
-  return segs.length > 1 && /^[A-Z][A-Z0-9_]*$/.test(name) ? 'strong' : 'password';
-}
-
-/** A value that reads as a password rather than a word, path or number. */
-export function passwordLooking(value: string): boolean {
-  if (value.length < 8 || /[\s/\\]/.test(value) || value === REDACTED) return false;
-  const kinds = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((re) => re.test(value)).length;
-  return (
-    kinds >= 3 ||
-    (kinds === 2 && value.length >= 12 && looksLikeRandomToken(value.padEnd(20, value)))
-  );
-}
-
-function valueFits(kind: SecretNameKind, value: string): boolean {
-  if (kind === 'weak') return credentialLooking(value);
-  if (kind === 'password') return passwordLooking(value);
-  return kind === 'strong';
 }
 
 interface Span {
@@ -374,51 +251,6 @@ const PATTERNS: {
     valid: (s) => /\d/.test(s) || /[+/=]/.test(s),
   },
 ];
-
-function entropy(s: string): number {
-  const counts = new Map<string, number>();
-  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
-
-/** A run of key characters that reads as random rather than as words, paths, hashes or numbers. */
-export function looksLikeRandomToken(token: string): boolean {
-  const core = token.replace(/=+$/, '');
-  if (core.length < 20) return false;
-  // Identifiers and paths are short words between separators; keys have long unbroken runs.
-  // (`/` and `+` are base64 characters, so they do not split.)
-  const longest = core.split(/[_.-]/).reduce((a, b) => (b.length > a.length ? b : a), '');
-  if (longest.length < 20) return false;
-  if (/^[0-9a-fA-F+/]+$/.test(longest) || /^[\d+/]+$/.test(longest)) return false;
-  const digits = (longest.match(/\d/g) ?? []).length;
-  const letters = longest.match(/[A-Za-z]/g) ?? [];
-  // Without digits, camelCase identifiers are indistinguishable from keys, so two are required.
-  if (letters.length < 4 || digits < 2) return false;
-  // Test data such as `abcdef…0123…` counts up; random text does not.
-  let ascending = 0;
-  for (let i = 1; i < longest.length; i++)
-    if (longest.charCodeAt(i) - longest.charCodeAt(i - 1) === 1) ascending++;
-  if (ascending / longest.length > 0.5) return false;
-  // Identifiers are made of words: about 40% of their letters are vowels, digits are few and a
-  // capital is followed by lower case. Random keys draw vowels at about 23% (6 of 26), digits at
-  // 16-28%, and half their capitals are followed by another capital or a digit.
-  const vowels = letters.filter((ch) => 'aeiouyAEIOUY'.includes(ch)).length;
-  const capsBeforeNonLower = (longest.match(/[A-Z](?=[A-Z0-9])/g) ?? []).length;
-  if (
-    vowels / letters.length >= 0.3 &&
-    digits / longest.length < 0.2 &&
-    capsBeforeNonLower / longest.length < 0.15
-  )
-    return false;
-  // Normalised by the best a string of this length could reach (capped at a 64-symbol alphabet).
-  const ideal = Math.log2(Math.min(longest.length, 64));
-  return entropy(longest) / ideal >= 0.75;
-}
 
 const CANDIDATE = /[A-Za-z0-9+/_-]{20,}={0,2}/g;
 
