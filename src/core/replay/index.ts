@@ -1,16 +1,16 @@
 // Replay of a recorded trace in VS Code's debugger (debug type `tracefix-replay`).
 import { ReplaySession } from './replaySession';
 
+export { ReplaySession } from './replaySession';
 export {
-  ReplaySession,
   REPLAY_DEBUG_TYPE,
   GOTO_REQUEST,
   REVERSE_STEP_IN_REQUEST,
   POSITION_EVENT,
   EXCEPTION_FILTER,
   NEVER_EXECUTED,
-} from './replaySession';
-export type { ReplayPosition } from './replaySession';
+} from './replayProtocol';
+export type { ReplayPosition } from './replayProtocol';
 export type { ReplayLaunchArguments } from './traceSource';
 export { loadTrace, checkTrace } from './traceSource';
 export { Timeline, NOT_RECORDED } from './timeline';

@@ -10,7 +10,6 @@ import {
   InitializedEvent,
   LoggingDebugSession,
   OutputEvent,
-  Scope,
   Source,
   StackFrame,
   StoppedEvent,
@@ -23,30 +22,20 @@ import type { Trace } from '../trace/model';
 import type { FrameView } from './frames';
 import { Timeline, type Stop } from './timeline';
 import { SourceMap, loadTrace, type ReplayLaunchArguments } from './traceSource';
+import {
+  endDescription,
+  EXCEPTION_FILTER,
+  exceptionInfoBody,
+  NEVER_EXECUTED,
+  POSITION_EVENT,
+  frameScopes,
+  gotoTargets,
+  REPLAY_CAPABILITIES,
+  GOTO_REQUEST,
+  REVERSE_STEP_IN_REQUEST,
+  positionOf,
+} from './replayProtocol';
 import { VariableStore } from './variables';
-
-export const REPLAY_DEBUG_TYPE = 'tracefix-replay';
-export const GOTO_REQUEST = 'tracefix/goto';
-export const REVERSE_STEP_IN_REQUEST = 'tracefix/reverseStepIn';
-export const POSITION_EVENT = 'tracefix/position';
-export const EXCEPTION_FILTER = 'exceptions';
-export const NEVER_EXECUTED = 'never executed in this recording';
-
-/** Body of the `tracefix/position` event sent at every stop. */
-export interface ReplayPosition {
-  index: number;
-  /** Relative to the recording's root. */
-  file: string;
-  line: number;
-  /** Absolute path when the file on disk is the recorded text. */
-  path?: string;
-  kind: string;
-  callId: number;
-  eventCount: number;
-  atEnd: boolean;
-  reason: string;
-  description: string;
-}
 
 const THREAD_ID = 1;
 
@@ -77,24 +66,7 @@ export class ReplaySession extends LoggingDebugSession {
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
-    response.body = {
-      supportsConfigurationDoneRequest: true,
-      supportsStepBack: true,
-      supportsEvaluateForHovers: true,
-      supportsRestartFrame: true,
-      supportsGotoTargetsRequest: true,
-      supportsExceptionInfoRequest: true,
-      supportsTerminateRequest: true,
-      supportsSteppingGranularity: false,
-      exceptionBreakpointFilters: [
-        {
-          filter: EXCEPTION_FILTER,
-          label: 'Recorded exceptions',
-          default: true,
-          description: 'Stop where a recorded exception was raised',
-        },
-      ],
-    };
+    response.body = REPLAY_CAPABILITIES;
     // `initialized` follows the launch: breakpoints are verified against the loaded recording.
     this.sendResponse(response);
   }
@@ -254,19 +226,7 @@ export class ReplaySession extends LoggingDebugSession {
     const frame = stack.find((f) => f.callId === args.frameId);
     if (frame === undefined)
       return this.fail(response, 'that frame is not on the stack at this position');
-    const locals: Array<[string, string]> = [];
-    if (frame.returnValue !== undefined) locals.push(['__return__', frame.returnValue]);
-    locals.push(...Object.entries(frame.locals));
-    const scopes: DebugProtocol.Scope[] = [new Scope('Locals', this.vars.entries(locals), false)];
-    const module = stack.find((f) => f.function === '<module>' && f.callId !== frame.callId);
-    if (
-      module !== undefined &&
-      frame.function !== '<module>' &&
-      Object.keys(module.locals).length > 0
-    ) {
-      scopes.push(new Scope('Globals', this.vars.entries(Object.entries(module.locals)), false));
-    }
-    (scopes[0] as DebugProtocol.Scope).presentationHint = 'locals';
+    const scopes = frameScopes(stack, frame, this.vars);
     response.body = { scopes };
     this.sendResponse(response);
   }
@@ -299,24 +259,7 @@ export class ReplaySession extends LoggingDebugSession {
     const info = timeline?.exceptionAt();
     if (timeline === undefined || info === undefined)
       return this.fail(response, 'no recorded exception at this position');
-    const trace = timeline
-      .stack()
-      .map((f) => `  File "${f.file}", line ${f.line}, in ${f.function}`)
-      .reverse()
-      .join('\n');
-    const uncaught =
-      this.trace?.outcome.status === 'exception' &&
-      this.trace.outcome.exception?.type === info.type;
-    response.body = {
-      exceptionId: info.type,
-      description: info.message,
-      breakMode: uncaught ? 'unhandled' : 'always',
-      details: {
-        message: info.message,
-        typeName: info.type,
-        stackTrace: `Traceback (as recorded):\n${trace}\n${info.repr}`,
-      },
-    };
+    response.body = exceptionInfoBody(timeline, info, this.trace);
     this.sendResponse(response);
   }
 
@@ -374,17 +317,7 @@ export class ReplaySession extends LoggingDebugSession {
     if (timeline === undefined || file === undefined)
       return this.fail(response, 'not a file of this recording');
     const line = this.convertClientLineToDebugger(args.line);
-    const runs = timeline.executionsOf(file, line);
-    // The next execution after the position first (what "jump to cursor" should pick), then the rest.
-    const pos = timeline.position;
-    const ordered = [...runs.filter((i) => i > pos), ...runs.filter((i) => i <= pos).reverse()];
-    response.body = {
-      targets: ordered.map((i) => ({
-        id: i,
-        label: `${path.basename(file)}:${line}, execution ${runs.indexOf(i) + 1} of ${runs.length} (event ${i})`,
-        line: args.line,
-      })),
-    };
+    response.body = { targets: gotoTargets(timeline, file, line, args.line) };
     this.sendResponse(response);
   }
 
@@ -447,33 +380,17 @@ export class ReplaySession extends LoggingDebugSession {
     const e = timeline.events.at(stop.index);
     if (e === undefined) return;
     const reason: StopReasonOut = reasonOverride ?? stop.reason;
-    const description = reason === 'end' ? this.endDescription() : timeline.describe(stop.index);
+    const description =
+      reason === 'end' ? endDescription(this.trace) : timeline.describe(stop.index);
     const stopped: DebugProtocol.StoppedEvent = new StoppedEvent(reason, THREAD_ID);
     if (reason === 'end') stopped.body.description = description;
     if (reason === 'exception') stopped.body.text = timeline.exceptionAt(stop.index)?.type;
     stopped.body.allThreadsStopped = true;
     this.sendEvent(stopped);
-    const r = this.sources?.resolve(e.file);
-    const position: ReplayPosition = {
-      index: stop.index,
-      file: e.file,
-      line: e.line,
-      kind: e.kind,
-      callId: e.callId,
-      eventCount: timeline.length,
-      atEnd: stop.index === timeline.length - 1,
-      reason,
-      description,
-    };
-    if (r?.path !== undefined) position.path = r.path;
+    const position = positionOf(timeline, stop.index, reason, description);
+    const onDisk = this.sources?.resolve(e.file).path;
+    if (onDisk !== undefined) position.path = onDisk;
     this.sendEvent(new Event(POSITION_EVENT, position));
-  }
-
-  private endDescription(): string {
-    const outcome = this.trace?.outcome;
-    return outcome?.partial === true
-      ? `End of recording (the recording stopped early: ${outcome.status})`
-      : 'End of recording';
   }
 
   private showOutputUpTo(index: number): void {
