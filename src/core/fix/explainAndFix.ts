@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { decodeSource } from '../patch/sourceEncoding';
-import { CancelledError, InternalError, UserError, errorMessage, throwIfAborted } from '../errors';
+import { CancelledError, UserError, throwIfAborted } from '../errors';
 import { parseAnswer, pathsNamedIn, type ParsedAnswer } from '../model/parseAnswer';
 import { buildPrompt, type PreviousAttempt, type PromptInput } from '../model/prompt';
 import { knownSecrets } from '../model/secretValues';
@@ -16,15 +16,9 @@ import type { Trace } from '../trace/model';
 import type { RecordOptions } from '../trace/options';
 import { recordTrace } from '../trace/record';
 import { probeSandbox } from '../verify/sandbox';
-import { copyForRun, recordOptionsInCopy, targetInCopy } from '../verify/targetInCopy';
 import { failingTestFile, testFilesIn } from '../verify/testEdits';
-import {
-  NO_SANDBOX_HINT,
-  pythonPathInCopy,
-  sandboxForCopy,
-  verifyPatch,
-  type VerifyResult,
-} from '../verify/verify';
+import { NO_SANDBOX_HINT, verifyPatch, type VerifyResult } from '../verify/verify';
+import { attemptOf, type RunPolicy } from './attempts';
 import { failingLineAfterPatch, originalFailure } from './failingLine';
 import { makePatch, type ProposedPatch } from './patchAdapter';
 import { RationaleStream } from './rationaleStream';
@@ -34,9 +28,6 @@ import { traceFailure, tracePassed } from '../verify/traceOutcome';
 import type { FixEvent, FixOptions, FixResult, FixRound } from './types';
 
 export const DEFAULT_MAX_ROUNDS = 3;
-/** The quoted diff of an earlier attempt is cut beyond this. */
-const MAX_ATTEMPT_DIFF_CHARS = 4000;
-const MAX_ATTEMPT_OUTPUT_LINES = 25;
 
 /** Options of the first step alone (no model needed): tracing and the round-1 prompt. */
 export type PrepareOptions = Omit<FixOptions, 'provider' | 'maxRounds' | 'verifyTimeoutMs'>;
@@ -339,127 +330,6 @@ export function unusableAnswer(parsed: ParsedAnswer): string {
       return `the answer's code could not be applied${why ? `: ${why}` : ''}`;
     case 'ok':
       return '';
-  }
-}
-
-interface RunPolicy {
-  /** false: no model-written code runs at all (patches stay unverified). */
-  verify: boolean;
-  sandbox: boolean;
-}
-
-interface AttemptContext {
-  rec: RecordOptions;
-  run: RunPolicy;
-  /** The interpreter that recorded the failure. */
-  interpreter: Trace['interpreter'];
-  signal?: AbortSignal;
-  useTrace: boolean;
-  budget: number;
-  /** The round the attempt is shown in. */
-  index: number;
-  emit: (e: FixEvent) => void;
-  onPatchedTrace?: (trace: Trace) => void;
-}
-
-/** The failed round as the next prompt shows it; with a trace of the patched program when tracing is on. */
-async function attemptOf(round: FixRound, ctx: AttemptContext): Promise<PreviousAttempt> {
-  if (!round.patch) {
-    return {
-      patchSummary: 'No change could be taken from the answer.',
-      failure: [round.failure, ...round.problems.slice(0, -1)].join('\n'),
-    };
-  }
-  let diff = round.patch.diff;
-  if (diff.length > MAX_ATTEMPT_DIFF_CHARS)
-    diff = `${diff.slice(0, MAX_ATTEMPT_DIFF_CHARS)}\n[… diff cut …]`;
-  const patchSummary = round.summary ? `${round.summary}\n\n${diff}` : diff;
-  const v = round.verification;
-  const outputTail = v
-    ? v.output
-        .replace(/\r\n?/g, '\n')
-        .trimEnd()
-        .split('\n')
-        .slice(-MAX_ATTEMPT_OUTPUT_LINES)
-        .join('\n')
-    : '';
-  const failure =
-    round.changesTests.length && !v
-      ? `The patch changed the tests (${round.changesTests.join(', ')}), which is not allowed: fix the code under test and leave the tests as they are.`
-      : outputTail && !outputTail.includes(round.failure)
-        ? `${round.failure}\n\n${outputTail}`
-        : outputTail || round.failure;
-  const attempt: PreviousAttempt = { patchSummary, failure };
-  if (ctx.useTrace) {
-    const traced = await tracePatched(round.patch, ctx);
-    if (traced) attempt.nextTrace = traced;
-  }
-  return attempt;
-}
-
-/** NExT text of the program with the patch applied, traced in a temporary copy; undefined when that fails. */
-async function tracePatched(
-  patch: ProposedPatch,
-  ctx: AttemptContext,
-): Promise<string | undefined> {
-  const rec = ctx.rec;
-  ctx.emit({ type: 'trace-start', round: ctx.index, patched: true });
-  let copy;
-  try {
-    copy = await copyForRun(
-      rec,
-      patch.files.map((f) => ({ path: f.path, text: f.newText, baseText: f.oldText })),
-      { signal: ctx.signal },
-    );
-    const inCopy = recordOptionsInCopy(rec, copy);
-    const t = targetInCopy(rec, copy);
-    const python = rec.python ?? ctx.interpreter.path;
-    const pythonPath = await pythonPathInCopy(copy, {
-      first: t.pythonPath ? [t.pythonPath] : [],
-      python,
-      env: { ...(rec.env ?? process.env), ...rec.programEnv },
-      originalCwd: t.resolved.cwd,
-    });
-    // The adapter and the debuggee both run inside the sandbox; the debugpy folder stays readable.
-    const spawnWrapper = await sandboxForCopy(copy, {
-      sandbox: ctx.run.sandbox,
-      python,
-      env: rec.env ?? process.env,
-      cwd: inCopy.cwd,
-      originalCwd: t.resolved.cwd,
-      readOnly: [rec.debugpyPath ?? '', ctx.interpreter.debugpyPath].filter(Boolean),
-    });
-    const trace = await recordTrace({
-      ...inCopy,
-      signal: ctx.signal,
-      spawnWrapper,
-      programEnv: {
-        ...inCopy.programEnv,
-        PWD: inCopy.cwd,
-        ...(pythonPath ? { PYTHONPATH: pythonPath } : {}),
-      },
-    });
-    // Half the budget: the prompt also carries the original trace.
-    const next = renderNext(trace, { budget: Math.max(1000, Math.floor(ctx.budget / 2)) });
-    ctx.emit({
-      type: 'trace-done',
-      round: ctx.index,
-      patched: true,
-      trace,
-      nextTokens: next.tokens,
-    });
-    ctx.onPatchedTrace?.(trace);
-    return next.text;
-  } catch (e) {
-    if (e instanceof CancelledError) throw e;
-    // A patch that breaks the program (syntax error, import error) cannot be traced; the failure
-    // from verification already says why, so the round goes on without this trace.
-    const message =
-      e instanceof UserError || e instanceof InternalError ? e.message : errorMessage(e);
-    ctx.emit({ type: 'trace-failed', round: ctx.index, message });
-    return undefined;
-  } finally {
-    copy?.dispose();
   }
 }
 
