@@ -7,16 +7,23 @@
 // not chat-completion data (an HTML page) is reported as "not an OpenAI-compatible endpoint".
 import type OpenAI from 'openai';
 import { UserError } from '../errors';
+import {
+  formatSeconds,
+  hostOf,
+  makeClient,
+  mapFinish,
+  mapUsage,
+  OPENAI_BASE_URL,
+  withCalls,
+  type AttemptResult,
+} from './openaiClient';
 import { classifyOpenAIError, notOpenAICompatible, type EndpointContext } from './openaiErrors';
-import { loadOpenAI } from './openaiSdk';
 import type {
   ChatRequest,
   ChatResult,
   ChatUsage,
   CompleteOptions,
-  FinishReason,
   ModelProvider,
-  ToolCall,
 } from './provider';
 import {
   ToolCallAccumulator,
@@ -26,7 +33,8 @@ import {
   ToolsRejectedError,
 } from './toolCalling';
 
-export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+export { isOpenAIApi, listOpenAIModels, OPENAI_BASE_URL } from './openaiClient';
+
 /** The model asked when none is named (the CLI's --model, the editor's tracefix.model). */
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
 
@@ -84,7 +92,6 @@ export interface OpenAIProviderOptions {
 
 export const DEFAULT_DEADLINE_MS = 300_000;
 export const DEFAULT_MAX_TOKENS = 8192;
-const NO_KEY = 'no-key-required';
 
 /** Resolves after `ms`, or early (without rejecting) when the signal aborts. */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -99,63 +106,6 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
     signal?.addEventListener('abort', done, { once: true });
   });
 }
-
-/** Is this OpenAI's own API (https://api.openai.com)? Only there is an OpenAI key sent. */
-export function isOpenAIApi(baseURL: string): boolean {
-  try {
-    const u = new URL(baseURL);
-    return u.protocol === 'https:' && u.hostname.toLowerCase() === 'api.openai.com';
-  } catch {
-    return false;
-  }
-}
-
-function hostOf(baseURL: string): string {
-  try {
-    return new URL(baseURL).host;
-  } catch {
-    return baseURL;
-  }
-}
-
-function makeClient(opts: Pick<OpenAIProviderOptions, 'baseURL' | 'apiKey' | 'headers'>): OpenAI {
-  const { OpenAI: Client } = loadOpenAI();
-  return new Client({
-    apiKey: opts.apiKey ? opts.apiKey : NO_KEY,
-    baseURL: opts.baseURL ?? OPENAI_BASE_URL,
-    maxRetries: 0,
-    // Our idle timer governs; this only bounds a request that somehow escapes it.
-    timeout: 24 * 60 * 60 * 1000,
-    defaultHeaders: opts.headers,
-    // Failures are reported through UserError; the SDK's own console logging would only add noise.
-    logLevel: 'off',
-  });
-}
-
-function mapFinish(reason: string | null | undefined): FinishReason {
-  switch (reason) {
-    case 'stop':
-      return 'stop';
-    case 'length':
-      return 'length';
-    case 'content_filter':
-      return 'content-filter';
-    case 'tool_calls':
-    case 'function_call':
-      return 'tool-calls';
-    default:
-      return 'other';
-  }
-}
-
-function mapUsage(
-  u: { prompt_tokens?: number; completion_tokens?: number } | null | undefined,
-): ChatUsage | undefined {
-  if (!u || typeof u.prompt_tokens !== 'number') return undefined;
-  return { promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens ?? 0 };
-}
-
-type AttemptResult = Omit<ChatResult, 'latencyMs'>;
 
 /** Why an attempt's own controller fired (the caller's abort is read from its signal). */
 type StopReason = 'idle' | 'deadline' | 'oversize';
@@ -412,39 +362,6 @@ export class OpenAIProvider implements ModelProvider {
   }
 }
 
-/** The result with its tool calls; servers that say 'stop' beside tool calls (Ollama) count as calling. */
-function withCalls(r: AttemptResult, calls: ToolCall[]): AttemptResult {
-  if (!calls.length) return r;
-  return {
-    ...r,
-    toolCalls: calls,
-    finishReason:
-      r.finishReason === 'stop' || r.finishReason === 'other' ? 'tool-calls' : r.finishReason,
-  };
-}
-
-function formatSeconds(ms: number): string {
-  const s = ms / 1000;
-  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
-}
-
 export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvider {
   return new OpenAIProvider(options);
-}
-
-/** Model ids the endpoint offers (GET {baseURL}/models), for pickers and "model not found" hints. */
-export async function listOpenAIModels(
-  options: Pick<OpenAIProviderOptions, 'baseURL' | 'apiKey' | 'headers' | 'timeoutMs'>,
-  signal?: AbortSignal,
-): Promise<string[]> {
-  const client = makeClient(options);
-  const ctx = { model: '', baseURL: options.baseURL ?? OPENAI_BASE_URL };
-  try {
-    const ids: string[] = [];
-    const page = await client.models.list({ signal, timeout: options.timeoutMs ?? 30_000 });
-    for await (const m of page) ids.push(m.id);
-    return ids.sort();
-  } catch (e) {
-    throw classifyOpenAIError(e, ctx).error;
-  }
 }
