@@ -1,13 +1,13 @@
-// The HTML page of Tracefix's webviews (the Timeline and the Explanation): one stylesheet and one
-// script from the extension's media folder, a body, and a Content-Security-Policy that allows
+// The HTML page of Tracefix's webviews (the Timeline and the Explanation): one stylesheet and its
+// scripts from the extension's media folder, a body, and a Content-Security-Policy that allows
 // nothing else — no inline script without the page's nonce, nothing remote, no images, fonts only
 // from the extension. Free of `vscode` (unit-tested); webviewShell.ts serves it.
 
 export interface WebviewPage {
   title: string;
-  /** File names in media/. */
+  /** File names in media/; the scripts run in this order. */
   css: string;
-  script: string;
+  scripts: string[];
   /** The page's markup inside <body>, before the script. */
   body: string;
 }
@@ -42,7 +42,7 @@ export function webviewHtml(page: WebviewPage, src: WebviewSources): string {
 </head>
 <body>
 ${page.body.trim()}
-<script nonce="${src.nonce}" src="${src.media(page.script)}"></script>
+${page.scripts.map((f) => `<script nonce="${src.nonce}" src="${src.media(f)}"></script>`).join('\n')}
 </body>
 </html>`;
 }

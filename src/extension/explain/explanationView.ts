@@ -53,7 +53,7 @@ type FromWebview = { type: 'ready' } | ({ type: 'rendered' } & RenderedView) | P
 const PAGE = {
   title: 'Tracefix Explanation',
   css: 'explain.css',
-  script: 'explain.js',
+  scripts: ['explainDom.js', 'explain.js'],
   body: `
 <header id="banner" class="banner kind-empty" role="status" aria-live="polite">
   <div class="banner-head"><span class="icon" aria-hidden="true"></span><span id="banner-title">No explanation yet</span></div>

@@ -55,7 +55,7 @@ export function entryOf(r: Recording): RecordingEntry {
 const PAGE = {
   title: 'Tracefix Timeline',
   css: 'timeline.css',
-  script: 'timeline.js',
+  scripts: ['timeline.js'],
   body: `
 <header>
   <div class="bar">

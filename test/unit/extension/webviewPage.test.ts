@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { webviewCsp, webviewHtml } from '../../../src/extension/webviewPage';
 
-const page = { title: 'T', css: 'a.css', script: 'a.js', body: '<main id="m"></main>' };
+const page = { title: 'T', css: 'a.css', scripts: ['a.js', 'b.js'], body: '<main id="m"></main>' };
 const src = {
   cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
   nonce: 'bm9uY2U=',
@@ -27,7 +27,7 @@ describe('webview page', () => {
     });
   });
 
-  it('serves the stylesheet, the body and one script with the nonce, under that policy', () => {
+  it('serves the stylesheet, the body and the scripts in order, each with the nonce, under that policy', () => {
     const html = webviewHtml(page, src);
     expect(html).toContain(
       `<meta http-equiv="Content-Security-Policy" content="${webviewCsp(src.cspSource, src.nonce)}">`,
@@ -36,7 +36,10 @@ describe('webview page', () => {
     expect(html).toContain('<title>T</title>');
     expect(html).toContain('<main id="m"></main>');
     const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]);
-    expect(scripts).toEqual([` nonce="${src.nonce}" src="${src.media('a.js')}"`]);
+    expect(scripts).toEqual([
+      ` nonce="${src.nonce}" src="${src.media('a.js')}"`,
+      ` nonce="${src.nonce}" src="${src.media('b.js')}"`,
+    ]);
     expect(html.indexOf('<main')).toBeLessThan(html.indexOf('<script'));
   });
 });
