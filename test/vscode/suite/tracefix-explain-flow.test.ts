@@ -4,11 +4,10 @@
 // the verdict names the round, Markdown is rendered without a jump at the end of a round, round 2's
 // step links open the patched run it read, and after apply: stale trace, Save and Re-run, the
 // diagnostic following the new result, Explain & Fix on the now-passing test, Undo. Then an
-// unverified fix (asks before applying), saving before a run (`debug.saveBeforeStart`) and a long
-// run's elided events in the timeline.
+// unverified fix (asks before applying). (Saving before a run and a long run's elided events in the
+// timeline: tracefix-run-flow.test.ts.)
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TestInvocation } from '../../../src/extension/codeLens';
 import type { RenderedView } from '../../../src/extension/explain/explanationView';
 import { startOpenAIServer, steps, type OpenAIServer } from '../../support/openaiServer';
 import {
@@ -55,7 +54,6 @@ const GOOD = answer(
   'start low at the first value instead of 0',
 );
 const SLOW = { chunkSize: 6, chunkDelayMs: 25 };
-const TEST: () => TestInvocation = () => ({ uri: wsUri('test_calc.py'), testId: 'test_spread' });
 
 /** Waits until what the Explanation webview rendered satisfies `probe`. */
 async function rendered<T>(
@@ -94,7 +92,7 @@ describe('tracefix: the Explain & Fix flow in the editor', function () {
       .getConfiguration('files')
       .update('autoSave', undefined, vscode.ConfigurationTarget.Workspace);
     await vscode.commands.executeCommand('tracefix.clearTrace');
-    for (const key of ['provider', 'baseUrl', 'model', 'maxRounds', 'maxSteps'])
+    for (const key of ['provider', 'baseUrl', 'model', 'maxRounds'])
       await setSetting(key, undefined);
     await server.close();
   });
@@ -390,81 +388,6 @@ describe('tracefix: the Explain & Fix flow in the editor', function () {
       await waitFor(
         () => doc.getText() === original && !doc.isDirty,
         'undo back to the saved original',
-      );
-    });
-  });
-
-  describe('saving before a run follows debug.saveBeforeStart', () => {
-    const edit = async () => {
-      const editor = await openAt('stats.py', 1);
-      await editor.edit((b) => b.insert(new vscode.Position(0, 0), '# unsaved edit\n'));
-      return editor.document;
-    };
-    afterEach(async () => {
-      await vscode.workspace
-        .getConfiguration('debug', { languageId: 'python' })
-        .update('saveBeforeStart', undefined, vscode.ConfigurationTarget.Workspace, true);
-      await vscode.workspace
-        .getConfiguration('debug')
-        .update('saveBeforeStart', undefined, vscode.ConfigurationTarget.Workspace);
-      await closeAll();
-    });
-
-    it('by default the modified file is saved and the run records it', async () => {
-      const api = await tracefix();
-      const doc = await edit();
-      assertOk(await run('tracefix.traceOnly', TEST()));
-      assert.equal(doc.isDirty, false);
-      assert.ok(
-        api
-          .lastTrace()!
-          .sources.find((s) => s.path === 'stats.py')!
-          .text.startsWith('# unsaved edit\n'),
-      );
-      await vscode.window.showTextDocument(doc);
-      await doc.save();
-      const editor = await openAt('stats.py', 1);
-      await editor.edit((b) => b.delete(new vscode.Range(0, 0, 1, 0)));
-      await editor.document.save();
-    });
-
-    it('"none" for Python (a language override, as VS Code reads it) leaves it unsaved and runs the saved text', async () => {
-      const api = await tracefix();
-      await vscode.workspace
-        .getConfiguration('debug', { languageId: 'python' })
-        .update('saveBeforeStart', 'none', vscode.ConfigurationTarget.Workspace, true);
-      const doc = await edit();
-      assertOk(await run('tracefix.traceOnly', TEST()));
-      assert.equal(doc.isDirty, true, 'not saved');
-      assert.equal(
-        api.lastTrace()!.sources.find((s) => s.path === 'stats.py')!.text,
-        original,
-        'the run used the saved file',
-      );
-      assert.equal(
-        api.lastDecorations(doc.uri)?.stale,
-        true,
-        'and the editor shows the values as stale',
-      );
-    });
-  });
-
-  describe('a long run in the timeline', () => {
-    after(() => setSetting('maxSteps', undefined));
-
-    it('shows the events left out between head and tail as one row with their counts', async () => {
-      const api = await tracefix();
-      await setSetting('maxSteps', 20);
-      await openAt('collatz.py', 1);
-      assertOk(await run('tracefix.traceOnly'));
-      const trace = api.lastTrace()!;
-      assert.ok(trace.elided && trace.elided.events > 0, 'the recording kept head and tail only');
-      await vscode.commands.executeCommand('tracefix.showTimeline');
-      assert.match(
-        api.timeline().elision ?? '',
-        new RegExp(
-          `^⋯ ${trace.elided.events} events not kept here \\(${trace.elided.steps} steps?\\)`,
-        ),
       );
     });
   });
