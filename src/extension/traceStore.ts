@@ -46,9 +46,8 @@ export interface Recording extends RecordingInfo {
   at: number;
 }
 
-let nextRecording = 1;
-
 export class TraceStore implements vscode.Disposable {
+  private nextRecording = 1;
   private current: { recording: Recording; files: Map<string, TracedFile> } | undefined;
   private list: Recording[] = [];
   /** The Explain & Fix run whose recordings are kept. */
@@ -90,7 +89,13 @@ export class TraceStore implements vscode.Disposable {
   /** Shows a new run (replacing the previous run unless Explain & Fix keeps it). */
   set(trace: Trace, plan: RunPlan, info: RecordingInfo = { kind: 'run' }): Recording {
     const existing = this.recordingOf(trace);
-    const recording = existing ?? { ...info, id: nextRecording++, trace, plan, at: Date.now() };
+    const recording = existing ?? {
+      ...info,
+      id: this.nextRecording++,
+      trace,
+      plan,
+      at: Date.now(),
+    };
     if (!existing) {
       this.list = this.list.filter((r) => this.isKept(r));
       this.list.push(recording);
@@ -104,7 +109,7 @@ export class TraceStore implements vscode.Disposable {
   add(trace: Trace, plan: RunPlan, info: RecordingInfo): Recording {
     const existing = this.recordingOf(trace);
     if (existing) return existing;
-    const recording: Recording = { ...info, id: nextRecording++, trace, plan, at: Date.now() };
+    const recording: Recording = { ...info, id: this.nextRecording++, trace, plan, at: Date.now() };
     this.list.push(recording);
     this.listChanged.fire();
     return recording;

@@ -46,12 +46,14 @@ export interface ModelStepInput {
 }
 
 export class ModelStep {
+  private nextSession = 1;
+
   constructor(private readonly host: ModelStepHost) {}
 
   async run(input: ModelStepInput): Promise<void> {
     const { trace, plan, settings, signal, progress } = input;
     const log = this.host.log;
-    const session = new FixSession(trace, plan, settings.maxRounds);
+    const session = new FixSession(this.nextSession++, trace, plan, settings.maxRounds);
     session.allowTestEdits = settings.allowTestEdits;
     this.host.begin(session);
     try {

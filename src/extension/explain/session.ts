@@ -61,10 +61,7 @@ class Emitter<T> {
   }
 }
 
-let nextId = 1;
-
 export class FixSession {
-  readonly id = nextId++;
   readonly rounds: RoundState[] = [];
   status: SessionStatus = 'running';
   providerLabel = '';
@@ -86,6 +83,8 @@ export class FixSession {
   readonly root: string;
 
   constructor(
+    /** Numbers the Explain & Fix runs of the window (a fix command names the run it is for). */
+    readonly id: number,
     readonly trace: Trace,
     /** What was run (re-runs run it again). */
     readonly plan: RunPlan,

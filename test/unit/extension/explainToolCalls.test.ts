@@ -44,7 +44,7 @@ const call = (extra: Partial<ToolCallRecord> = {}): ToolCallRecord => ({
 describe('tool calls in the Explanation view', () => {
   it('lists each call with readable arguments and its answer, steps linked to the failing run', () => {
     const failing = trace('0');
-    const s = new FixSession(failing, plan, 2);
+    const s = new FixSession(1, failing, plan, 2);
     s.onEvent({ type: 'model-start', round: 1, provider: 'p', messages: [] });
     s.onEvent({ type: 'rationale-delta', round: 1, text: 'Let me check low.' });
     s.onEvent({ type: 'tool-call', round: 1, call: call() });
@@ -92,7 +92,7 @@ describe('tool calls in the Explanation view', () => {
   it("a later round's call on the patched run links into that run; steps it does not have stay text", () => {
     const failing = trace('0');
     const patched = trace('3');
-    const s = new FixSession(failing, plan, 2);
+    const s = new FixSession(2, failing, plan, 2);
     s.onEvent({ type: 'model-start', round: 2, provider: 'p', messages: [] });
     s.onEvent({
       type: 'tool-call',
@@ -112,7 +112,7 @@ describe('tool calls in the Explanation view', () => {
   });
 
   it('says once that the model does not take tools', () => {
-    const s = new FixSession(trace('0'), plan, 2);
+    const s = new FixSession(3, trace('0'), plan, 2);
     s.providerLabel = 'llama3 (127.0.0.1)';
     s.onEvent({
       type: 'tools-unavailable',

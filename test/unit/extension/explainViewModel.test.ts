@@ -90,7 +90,7 @@ function round(index: number, passed: boolean, failure = ''): FixRound {
 }
 
 function twoRounds(): FixSession {
-  const s = new FixSession(trace('0'), plan, 3);
+  const s = new FixSession(1, trace('0'), plan, 3);
   s.providerLabel = 'test-model';
   s.onEvent({ type: 'model-start', round: 1, provider: 'p', messages: [] });
   s.onEvent({
@@ -247,7 +247,7 @@ describe('viewOf', () => {
   });
 
   it('errors and cancellation say so', () => {
-    const s = new FixSession(trace('0'), plan, 1);
+    const s = new FixSession(2, trace('0'), plan, 1);
     s.fail(Object.assign(new Error('boom'), {}));
     expect(viewOf(s).banner).toMatchObject({
       kind: 'error',
