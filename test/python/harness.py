@@ -7,7 +7,12 @@ import socket
 import sys
 import threading
 
-DEBUGGEE = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'src', 'core', 'trace', 'debuggee'))
+CORE = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'src', 'core'))
+DEBUGGEE = os.path.join(CORE, 'trace', 'debuggee')
+# The folders the recorder tells the helper to leave out (src/core/trace/userCode.ts).
+with open(os.path.join(CORE, 'excludedDirs.json')) as fh:
+    _dirs = json.load(fh)
+EXCLUDED = frozenset(_dirs['notUserCode'] + _dirs['buildOutput'])
 sys.path.insert(0, DEBUGGEE)
 import pydevd_tracefix_channel as channel  # noqa: E402
 import pydevd_tracefix_core as core  # noqa: E402
@@ -31,7 +36,7 @@ def drain():
 reader = threading.Thread(target=drain, daemon=True)
 reader.start()
 core.CFG.update(root=os.path.dirname(main), main=main, repr=120, record_imports=len(sys.argv) > 3 and sys.argv[3] == '1',
-                excluded=frozenset(('site-packages', '__pycache__')))
+                excluded=EXCLUDED)
 channel._sock[0] = a
 channel._core['m'] = core
 sys.path.remove(DEBUGGEE)
