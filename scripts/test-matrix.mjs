@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { matrixPythons, PYTEST_LIBS } from './setup/pythons.mjs';
+import { failedPytestTests, failedVitestTests } from './test-report.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -45,6 +46,7 @@ export function runMatrix({ log = console.log } = {}) {
   let passed = 0;
   let failed = 0;
   const lines = [];
+  const failures = [];
   for (const c of matrix()) {
     const env = {
       ...process.env,
@@ -63,6 +65,7 @@ export function runMatrix({ log = console.log } = {}) {
     const f = /(\d+) failed/.exec(py.stdout);
     passed += m ? Number(m[1]) : 0;
     failed += f ? Number(f[1]) : py.status === 0 ? 0 : 1;
+    for (const n of failedPytestTests(py.stdout)) failures.push(`${c.label}: ${n}`);
     lines.push(
       `${c.label}: pytest ${m?.[1] ?? 0} passed, ${f?.[1] ?? (py.status === 0 ? 0 : 1)} failed`,
     );
@@ -94,11 +97,12 @@ export function runMatrix({ log = console.log } = {}) {
       : 1;
     passed += vp;
     failed += vf;
+    for (const n of failedVitestTests(report, repo)) failures.push(`${c.label}: ${n}`);
     lines.push(`${c.label}: vitest ${vp} passed, ${vf} failed`);
   }
   log('\n== matrix');
   for (const l of lines) log(`  ${l}`);
-  return { passed, failed };
+  return { passed, failed, failures };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

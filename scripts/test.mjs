@@ -16,11 +16,13 @@ import { checkNpmInstall } from './check-npm-install.mjs';
 import { packageVsix } from './package.mjs';
 import { setup } from './setup/index.mjs';
 import { runMatrix } from './test-matrix.mjs';
+import { failedVitestTests } from './test-report.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const say = (m) => console.log(`\n== ${m}`);
 const total = { passed: 0, failed: 0 };
 const layers = [];
+const failures = [];
 
 function run(cmd, args, extra = {}) {
   return spawnSync(cmd, args, { cwd: repo, stdio: 'inherit', ...extra });
@@ -59,6 +61,7 @@ say('vitest: unit + integration');
     ? report.numFailedTests + (r.status !== 0 && report.numFailedTests === 0 ? 1 : 0)
     : 1;
   record('vitest', report?.numPassedTests ?? 0, failed, (Date.now() - t) / 1000);
+  for (const n of failedVitestTests(report, repo)) failures.push(`vitest: ${n}`);
 }
 
 say(
@@ -66,7 +69,8 @@ say(
 );
 {
   const t = Date.now();
-  const { passed, failed } = runMatrix();
+  const { passed, failed, failures: matrixFailures } = runMatrix();
+  failures.push(...matrixFailures.map((n) => `matrix: ${n}`));
   record('interpreter matrix', passed, failed, (Date.now() - t) / 1000);
 }
 
@@ -118,5 +122,9 @@ say('vscode: in-host suites + UI smoke (code-server)');
 
 say('summary');
 for (const l of layers) console.log(`  ${l}`);
+if (failures.length > 0) {
+  console.log('failed tests:');
+  for (const f of failures) console.log(`  ${f}`);
+}
 console.log(`total: ${total.passed} passed, ${total.failed} failed`);
 process.exit(total.failed === 0 && total.passed > 0 ? 0 : 1);

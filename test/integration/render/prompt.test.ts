@@ -41,6 +41,26 @@ let dir = '';
 let source = '';
 let trace: Trace;
 
+/**
+ * CPython's `fractions.py` with the 3.11 `limit_denominator` (3.12 rewrote it without `bound1` /
+ * `bound2`): the interpreter under test's own when it has it, else Debian's python3's. The 3.11 module
+ * runs unchanged on 3.12 and 3.13, so every interpreter records the same program.
+ */
+function fractionsSource(): string {
+  for (const py of [python, '/usr/bin/python3']) {
+    try {
+      const file = execFileSync(py, ['-c', 'import fractions; print(fractions.__file__)'], {
+        encoding: 'utf8',
+      }).trim();
+      const text = readFileSync(file, 'utf8');
+      if (text.includes(CORRECT)) return text;
+    } catch {
+      // that interpreter is not there: try the next
+    }
+  }
+  throw new Error(`no fractions.py with "${CORRECT}" (CPython 3.11's) on this machine`);
+}
+
 /** The lines of `limit_denominator` in the module, from its def to its last line. */
 function limitDenominator(): string {
   const lines = source.split('\n');
@@ -57,10 +77,7 @@ function section(text: string, title: string): string {
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'tfx-fractions-'));
-  const stdlib = execFileSync(python, ['-c', 'import fractions; print(fractions.__file__)'], {
-    encoding: 'utf8',
-  }).trim();
-  const original = readFileSync(stdlib, 'utf8');
+  const original = fractionsSource();
   expect(original).toContain(CORRECT);
   source = original.replace(CORRECT, BUGGY);
   writeFileSync(path.join(dir, 'myfractions.py'), source);
