@@ -133,15 +133,25 @@ def install(cfg):
 def uncaught(exc):
     """The target ended with an exception (SystemExit included): record what the tracer missed, and
     the exit code it means (sent with the end record, so Tracefix need not wait for debugpy's report)."""
-    if isinstance(exc, SystemExit):
-        code = exc.code
-        core.state['exit_code'] = 0 if code is None else code if type(code) is int else 1
-    else:
-        core.state['exit_code'] = 1
+    core.state['exit_code'] = exit_code_of(exc)
     try:
         core.recover(exc)
     except Exception as e:
         core.failed(e)
+
+
+def exit_code_of(exc):
+    """The process exit status an uncaught `exc` gives, as CPython computes it: SystemExit(None) is 0,
+    an int — subclasses too, such as pytest's `ExitCode` IntEnum — is its value modulo 256, any other
+    code (a message) 1; any other exception 1 (the boot script prints it and exits with 1)."""
+    if not isinstance(exc, SystemExit):
+        return 1
+    code = exc.code
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return int(code) & 0xFF
+    return 1
 
 
 def finished_normally():
