@@ -157,6 +157,45 @@ describe('real projects', () => {
     300_000,
   );
 
+  // On every interpreter (mpmath is pure Python): importing sympy runs ~430,000 lines of its own code,
+  // summarised, not line-recorded; the script's call into it is recorded in full.
+  it('sympy (1,500 files): a script importing the whole package, on every interpreter', async () => {
+    const root = ws(['sympy']);
+    injectBug(
+      root,
+      'sympy/core/intfunc.py',
+      '    g, x, y = gcdext(int(a), int(b))\n    return x, y, g\n',
+      '    g, x, y = gcdext(int(a), int(b))\n    return y, x, g\n',
+    );
+    writeFileSync(
+      path.join(root, 'check.py'),
+      'from sympy.core.intfunc import igcdex\n\nr = igcdex(2, 3)\nassert r == (-1, 1, 1), r\n',
+    );
+    const env = {
+      ...process.env,
+      PYTHONPATH: [sitePackages(['mpmath']), process.env.PYTHONPATH]
+        .filter(Boolean)
+        .join(path.delimiter),
+    };
+    const t = await recordTrace({
+      target: { kind: 'script', path: 'check.py' },
+      cwd: root,
+      env,
+      limits: { timeoutMs: 180_000 },
+    });
+    expect(t.outcome).toMatchObject({
+      status: 'exception',
+      exception: { type: 'AssertionError', message: '(1, -1, 1)', file: 'check.py', line: 4 },
+    });
+    expect(t.events.find((e) => e.function === 'igcdex' && e.kind === 'return')?.value).toBe(
+      '(1, -1, 1)',
+    );
+    expect(valuesOf(t, 'sympy/external/ntheory.py', 'gcdext', 'x')).toEqual(['1', '0', '1', '-1']);
+    // The import ran sympy's module code, which is summarised rather than recorded line by line.
+    expect(t.events.length).toBeLessThan(200);
+    expect(t.imports?.length ?? 0).toBeGreaterThan(0);
+  });
+
   it('django: a script using one utility of the whole framework', async () => {
     const root = ws(['django']);
     injectBug(
