@@ -12,6 +12,7 @@ import type { EditorDecorations } from '../editorDecorations';
 import type { Recording, TraceStore } from '../traceStore';
 import { WebviewShell } from '../webviewShell';
 import { detailOf, elisionRowOf, rowOf, summaryOf } from './rows';
+import { TIMELINE_PAGE } from './timelinePage';
 
 type FromWebview =
   | { type: 'ready' }
@@ -52,28 +53,6 @@ export function entryOf(r: Recording): RecordingEntry {
   };
 }
 
-const PAGE = {
-  title: 'Tracefix Timeline',
-  css: 'timeline.css',
-  scripts: ['timeline.js'],
-  body: `
-<header>
-  <div class="bar">
-    <label for="recording">Recording</label>
-    <select id="recording" title="Which recording the timeline and the editor show" disabled><option>No trace recorded yet</option></select>
-    <button id="replay" disabled title="Replay the recording in the debugger from the selected step (Step Back works)">Replay</button>
-  </div>
-  <div id="note" hidden></div>
-  <div id="stale" role="status" hidden><span id="stale-text"></span> <button id="rerun" title="Run the same target again and record it">Re-run</button></div>
-  <div id="recorded-with"></div>
-</header>
-<main>
-  <div id="steps" role="listbox" tabindex="0" aria-label="Recorded steps (use ← and → to move)"><p class="empty">Run <b>Tracefix: Trace Only</b> or <b>Explain &amp; Fix</b> on a Python file or test to record its steps.</p></div>
-  <section id="detail" aria-live="polite"></section>
-</main>
-`,
-};
-
 export class TimelineView implements vscode.Disposable {
   private readonly shell: WebviewShell<FromWebview>;
   private selected: number | undefined;
@@ -86,7 +65,7 @@ export class TimelineView implements vscode.Disposable {
     private readonly store: TraceStore,
     private readonly decorations: EditorDecorations,
   ) {
-    this.shell = new WebviewShell<FromWebview>(extensionUri, VIEWS.timeline, PAGE, {
+    this.shell = new WebviewShell<FromWebview>(extensionUri, VIEWS.timeline, TIMELINE_PAGE, {
       onMessage: (m) => this.onMessage(m),
       onDidDispose: () => this.decorations.setStep(undefined),
     });

@@ -1,0 +1,23 @@
+// The timeline webview's page (no `vscode` import, so a browser test can load it as the view does):
+// media/timeline.js builds the step list into #steps and the selected step's detail into #detail.
+export const TIMELINE_PAGE = {
+  title: 'Tracefix Timeline',
+  css: 'timeline.css',
+  scripts: ['timeline.js'],
+  body: `
+<header>
+  <div class="bar">
+    <label for="recording">Recording</label>
+    <select id="recording" title="Which recording the timeline and the editor show" disabled><option>No trace recorded yet</option></select>
+    <button id="replay" disabled title="Replay the recording in the debugger from the selected step (Step Back works)">Replay</button>
+  </div>
+  <div id="note" hidden></div>
+  <div id="stale" role="status" hidden><span id="stale-text"></span> <button id="rerun" title="Run the same target again and record it">Re-run</button></div>
+  <div id="recorded-with"></div>
+</header>
+<main>
+  <div id="steps" role="listbox" tabindex="0" aria-label="Recorded steps (use ← and → to move)"><p class="empty">Run <b>Tracefix: Trace Only</b> or <b>Explain &amp; Fix</b> on a Python file or test to record its steps.</p></div>
+  <section id="detail" aria-live="polite"></section>
+</main>
+`,
+};
