@@ -18,6 +18,7 @@ import { sandboxForCopy } from '../verify/verify';
 import { summarizeFailure } from '../verify/failureSummary';
 import { copyWorkspace } from '../verify/workspaceCopy';
 import {
+  armFields,
   PROGRAM_FILE,
   TEST_FILE,
   type ArmResult,
@@ -281,28 +282,7 @@ export async function runTask(task: BenchTask, opts: TaskRunOptions): Promise<Ta
       arms[arm] = await runArm(task, dir, rec, trace, arm, opts, (n) => (result.traceTokens = n));
     }
     const main = arms.trace ?? arms.noTrace;
-    if (main) {
-      const {
-        fixed,
-        rounds,
-        fixedRound,
-        promptTokens,
-        promptTokensReported,
-        modelLatencyMs,
-        failureCause,
-        error,
-      } = main;
-      Object.assign(result, {
-        fixed,
-        rounds,
-        fixedRound,
-        promptTokens,
-        promptTokensReported,
-        modelLatencyMs,
-        failureCause,
-        error,
-      });
-    }
+    if (main) Object.assign(result, armFields(main));
     if (arms.trace && arms.noTrace) result.noTrace = arms.noTrace;
     if (arms.tools) result.tools = arms.tools;
     return result;

@@ -1,5 +1,6 @@
 // The summary of a benchmark run from its task results: fix rates (pass@1 and per round), per bug
 // type, trace success and sizes, prompt tokens, model latency and failures by cause.
+import { armFields } from './types';
 import type {
   ArmResult,
   ArmSummary,
@@ -75,28 +76,7 @@ export function summarizeArm(
 }
 
 /** The task's arm with the trace (main result unless the run was --no-trace only). */
-function mainArm(t: TaskResult): ArmResult {
-  const {
-    fixed,
-    rounds,
-    fixedRound,
-    promptTokens,
-    promptTokensReported,
-    modelLatencyMs,
-    failureCause,
-    error,
-  } = t;
-  return {
-    fixed,
-    rounds,
-    fixedRound,
-    promptTokens,
-    promptTokensReported,
-    modelLatencyMs,
-    failureCause,
-    error,
-  };
-}
+const mainArm = (t: TaskResult): ArmResult => armFields(t);
 
 /** The task's result in an arm that is not its main one. */
 function otherArm(arm: BenchArm, t: TaskResult, armsRun: BenchArm[]): ArmResult | undefined {

@@ -58,6 +58,33 @@ export interface ArmResult {
   toolCalls?: number;
 }
 
+/**
+ * The fields of an arm's result without its tool-call count: how a task's main arm is kept flat on its
+ * TaskResult, and read back from it.
+ */
+export function armFields(a: Omit<ArmResult, 'toolCalls'>): ArmResult {
+  const {
+    fixed,
+    rounds,
+    fixedRound,
+    promptTokens,
+    promptTokensReported,
+    modelLatencyMs,
+    failureCause,
+    error,
+  } = a;
+  return {
+    fixed,
+    rounds,
+    fixedRound,
+    promptTokens,
+    promptTokensReported,
+    modelLatencyMs,
+    failureCause,
+    error,
+  };
+}
+
 /** The arms a bench run can have: the NExT prompt, the prompt without trace, the NExT prompt plus the trace tools. */
 export type BenchArm = 'trace' | 'noTrace' | 'tools';
 
