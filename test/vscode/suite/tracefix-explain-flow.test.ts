@@ -16,39 +16,20 @@ import {
   openAt,
   run,
   setSetting,
+  spreadAnswer,
   tracefix,
   waitFor,
   wsUri,
 } from './tracefixApi';
 
-function answer(rationale: string, lowInit: string, summary: string): string {
-  return `${rationale}
-
-Summary: ${summary}
-
-\`\`\`python
-# stats.py
-def spread(values):
-    low = ${lowInit}
-    high = values[0]
-    for v in values:
-        if v < low:
-            low = v
-        if v > high:
-            high = v
-    return high - low
-\`\`\`
-`;
-}
-
 // Round 1 reads the failing run: step (2) is `low=0` there. Round 2 reads the run of round 1's
 // patch too, where step (2) is `low=1`: its link must open that run.
-const WRONG = answer(
+const WRONG = spreadAnswer(
   'The test expects `spread([3, 5, 8]) == 5`. At (2) `low=0`, **below every value**, so:\n\n- the loop never lowers `low`\n- `spread` returns 8 - 0 = 8',
   '1',
   'start low at 1',
 );
-const GOOD = answer(
+const GOOD = spreadAnswer(
   'With the previous fix, (2) low=1 is still below 3, so `spread` returns 7. `low` must start at a value of the list.',
   'values[0]',
   'start low at the first value instead of 0',

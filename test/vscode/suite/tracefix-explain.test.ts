@@ -11,6 +11,7 @@ import {
   openAt,
   run,
   setSetting,
+  spreadAnswer,
   tracefix,
   waitFor,
   wsUri,
@@ -19,25 +20,8 @@ import {
 const RATIONALE =
   'The test expects spread([3, 5, 8]) == 5. At (3) `low` starts at 0, which is below every value, so the loop never lowers it and spread returns 8 - 0 = 8.';
 
-function answer(lowInit: string, summary: string): string {
-  return `${RATIONALE}
-
-Summary: ${summary}
-
-\`\`\`python
-# stats.py
-def spread(values):
-    low = ${lowInit}
-    high = values[0]
-    for v in values:
-        if v < low:
-            low = v
-        if v > high:
-            high = v
-    return high - low
-\`\`\`
-`;
-}
+const answer = (lowInit: string, summary: string): string =>
+  spreadAnswer(RATIONALE, lowInit, summary);
 
 const GOOD = answer('values[0]', 'start low at the first value instead of 0');
 const WRONG = answer('1', 'start low at 1');

@@ -85,3 +85,24 @@ export async function closeAll(): Promise<void> {
 export function textAt(api: TracefixTestApi, uri: vscode.Uri, line: number): string | undefined {
   return api.lastDecorations(uri)?.lines.find((l) => l.line === line)?.text;
 }
+
+/** A model answer fixing the fixture's `spread` (stats.py) with `low = <lowInit>`. */
+export function spreadAnswer(rationale: string, lowInit: string, summary: string): string {
+  return `${rationale}
+
+Summary: ${summary}
+
+\`\`\`python
+# stats.py
+def spread(values):
+    low = ${lowInit}
+    high = values[0]
+    for v in values:
+        if v < low:
+            low = v
+        if v > high:
+            high = v
+    return high - low
+\`\`\`
+`;
+}
