@@ -15,6 +15,7 @@ import {
   closeAll,
   openAt,
   run,
+  setAutoSaveOff,
   setSetting,
   spreadAnswer,
   tracefix,
@@ -61,17 +62,12 @@ describe('tracefix: the Explain & Fix flow in the editor', function () {
     await setSetting('baseUrl', server.url);
     await setSetting('model', 'test-model');
     await setSetting('pythonPath', '/usr/bin/python3');
-    // code-server saves modified files after a delay by default: what is saved when must be ours here.
-    await vscode.workspace
-      .getConfiguration('files')
-      .update('autoSave', 'off', vscode.ConfigurationTarget.Workspace);
+    await setAutoSaveOff(true);
     original = (await vscode.workspace.openTextDocument(wsUri('stats.py'))).getText();
   });
   after(async () => {
     await closeAll();
-    await vscode.workspace
-      .getConfiguration('files')
-      .update('autoSave', undefined, vscode.ConfigurationTarget.Workspace);
+    await setAutoSaveOff(false);
     await vscode.commands.executeCommand('tracefix.clearTrace');
     for (const key of ['provider', 'baseUrl', 'model', 'maxRounds'])
       await setSetting(key, undefined);

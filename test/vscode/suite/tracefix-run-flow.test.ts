@@ -4,7 +4,16 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestInvocation } from '../../../src/extension/codeLens';
-import { assertOk, closeAll, openAt, run, setSetting, tracefix, wsUri } from './tracefixApi';
+import {
+  assertOk,
+  closeAll,
+  openAt,
+  run,
+  setSetting,
+  tracefix,
+  wsUri,
+  setAutoSaveOff,
+} from './tracefixApi';
 
 const TEST: () => TestInvocation = () => ({ uri: wsUri('test_calc.py'), testId: 'test_spread' });
 
@@ -14,17 +23,12 @@ describe('tracefix: runs from the editor', function () {
 
   before(async () => {
     await closeAll();
-    // code-server saves modified files after a delay by default: what is saved when must be ours here.
-    await vscode.workspace
-      .getConfiguration('files')
-      .update('autoSave', 'off', vscode.ConfigurationTarget.Workspace);
+    await setAutoSaveOff(true);
     original = (await vscode.workspace.openTextDocument(wsUri('stats.py'))).getText();
   });
   after(async () => {
     await closeAll();
-    await vscode.workspace
-      .getConfiguration('files')
-      .update('autoSave', undefined, vscode.ConfigurationTarget.Workspace);
+    await setAutoSaveOff(false);
     await vscode.commands.executeCommand('tracefix.clearTrace');
   });
 

@@ -72,6 +72,16 @@ export async function setSetting(key: string, value: unknown): Promise<void> {
     .update(key, value, vscode.ConfigurationTarget.Workspace);
 }
 
+/**
+ * Turns files.autoSave off for the workspace (`false`: back to the default). code-server saves modified
+ * files after a delay by default, and suites that check what is saved when must decide that themselves.
+ */
+export async function setAutoSaveOff(off: boolean): Promise<void> {
+  await vscode.workspace
+    .getConfiguration('files')
+    .update('autoSave', off ? 'off' : undefined, vscode.ConfigurationTarget.Workspace);
+}
+
 /** Closes every editor without saving (each suite starts from the files as copied). */
 export async function closeAll(): Promise<void> {
   for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
