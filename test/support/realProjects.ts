@@ -84,6 +84,14 @@ export function sitePackages(names: string[]): string {
   return dir;
 }
 
+/** This process's environment with `sitePackages(names)` first on PYTHONPATH (a project's deps). */
+export function envWithSitePackages(names: string[]): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PYTHONPATH: [sitePackages(names), process.env.PYTHONPATH].filter(Boolean).join(path.delimiter),
+  };
+}
+
 /** Replaces `before` by `after` in a workspace file (exactly once: the bug is where the test says). */
 export function injectBug(root: string, file: string, before: string, after: string): void {
   const p = path.join(root, file);

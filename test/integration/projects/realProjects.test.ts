@@ -11,9 +11,9 @@ import type { Trace } from '../../../src/core/trace/model';
 import { processesMentioning } from '../../support/python';
 import {
   copyPyFiles,
+  envWithSitePackages,
   importable,
   injectBug,
-  sitePackages,
   workspace,
 } from '../../support/realProjects';
 
@@ -35,6 +35,18 @@ const test = (nodeId: string, cwd: string, extra: { env?: NodeJS.ProcessEnv } = 
     env: extra.env,
     limits: { timeoutMs: 180_000 },
   });
+
+/** sympy with a bug in igcdex: x and y swapped in its result. */
+function sympyWithBug(): string {
+  const root = ws(['sympy']);
+  injectBug(
+    root,
+    'sympy/core/intfunc.py',
+    '    g, x, y = gcdext(int(a), int(b))\n    return x, y, g\n',
+    '    g, x, y = gcdext(int(a), int(b))\n    return y, x, g\n',
+  );
+  return root;
+}
 
 function valuesOf(t: Trace, file: string, fn: string, name: string): string[] {
   return t.events
@@ -131,18 +143,8 @@ describe('real projects', () => {
   it.skipIf(!importable(['mpmath', 'hypothesis', 'sortedcontainers'], 'hypothesis'))(
     'sympy (1,500 files): a failing test of its own suite, with its dependencies installed outside the project',
     async () => {
-      const root = ws(['sympy']);
-      injectBug(
-        root,
-        'sympy/core/intfunc.py',
-        '    g, x, y = gcdext(int(a), int(b))\n    return x, y, g\n',
-        '    g, x, y = gcdext(int(a), int(b))\n    return y, x, g\n',
-      );
-      const deps = sitePackages(['mpmath', 'hypothesis', 'sortedcontainers']);
-      const env = {
-        ...process.env,
-        PYTHONPATH: [deps, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter),
-      };
+      const root = sympyWithBug();
+      const env = envWithSitePackages(['mpmath', 'hypothesis', 'sortedcontainers']);
       const t = await test('sympy/core/tests/test_numbers.py::test_igcdex', root, { env });
       expect(t.outcome.status).toBe('exception');
       expect(t.outcome.exception).toMatchObject({
@@ -160,23 +162,12 @@ describe('real projects', () => {
   // On every interpreter (mpmath is pure Python): importing sympy runs ~430,000 lines of its own code,
   // summarised, not line-recorded; the script's call into it is recorded in full.
   it('sympy (1,500 files): a script importing the whole package, on every interpreter', async () => {
-    const root = ws(['sympy']);
-    injectBug(
-      root,
-      'sympy/core/intfunc.py',
-      '    g, x, y = gcdext(int(a), int(b))\n    return x, y, g\n',
-      '    g, x, y = gcdext(int(a), int(b))\n    return y, x, g\n',
-    );
+    const root = sympyWithBug();
     writeFileSync(
       path.join(root, 'check.py'),
       'from sympy.core.intfunc import igcdex\n\nr = igcdex(2, 3)\nassert r == (-1, 1, 1), r\n',
     );
-    const env = {
-      ...process.env,
-      PYTHONPATH: [sitePackages(['mpmath']), process.env.PYTHONPATH]
-        .filter(Boolean)
-        .join(path.delimiter),
-    };
+    const env = envWithSitePackages(['mpmath']);
     const t = await recordTrace({
       target: { kind: 'script', path: 'check.py' },
       cwd: root,
@@ -208,11 +199,7 @@ describe('real projects', () => {
       path.join(root, 'slug.py'),
       'from django.utils.text import slugify\n\nslug = slugify("Hello World, Again")\nassert slug == "hello-world-again", slug\n',
     );
-    const deps = sitePackages(['asgiref', 'sqlparse']);
-    const env = {
-      ...process.env,
-      PYTHONPATH: [deps, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter),
-    };
+    const env = envWithSitePackages(['asgiref', 'sqlparse']);
     const t = await recordTrace({ target: { kind: 'script', path: 'slug.py' }, cwd: root, env });
     expect(t.outcome).toMatchObject({
       status: 'exception',
