@@ -168,6 +168,16 @@ function wireCalls(step: Extract<ScriptStep, { kind: 'tools' }>, id: string): un
   }));
 }
 
+/** Starts a streamed completion: SSE headers and the first chunk, the assistant's empty message. */
+function openStream(res: http.ServerResponse, model: string, id: string): void {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
+  res.write(sse(chunk(id, model, { role: 'assistant', content: '' }, null)));
+}
+
 async function streamTools(
   res: http.ServerResponse,
   step: Extract<ScriptStep, { kind: 'tools' }>,
@@ -175,12 +185,7 @@ async function streamTools(
   model: string,
   id: string,
 ): Promise<void> {
-  res.writeHead(200, {
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-  });
-  res.write(sse(chunk(id, model, { role: 'assistant', content: '' }, null)));
+  openStream(res, model, id);
   for (const piece of split(step.text ?? '', 8))
     res.write(sse(chunk(id, model, { content: piece }, null)));
   const calls = wireCalls(step, id) as {
@@ -256,12 +261,7 @@ async function streamAnswer(
   model: string,
   id: string,
 ): Promise<void> {
-  res.writeHead(200, {
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-  });
-  res.write(sse(chunk(id, model, { role: 'assistant', content: '' }, null)));
+  openStream(res, model, id);
   let sent = 0;
   for (const piece of split(step.text, step.chunkSize ?? 8)) {
     if (step.hangAfterChunks !== undefined && sent >= step.hangAfterChunks) return; // keep the socket open, send nothing more
