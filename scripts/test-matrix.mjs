@@ -5,11 +5,11 @@
 // rendering of real recordings) with TRACEFIX_PYTHON pointing at it.
 //   node scripts/test-matrix.mjs [--only 3.12] [--skip-debian]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { matrixPythons, PYTEST_LIBS } from './setup/pythons.mjs';
-import { failedPytestTests, failedVitestTests } from './test-report.mjs';
+import { failedPytestTests, runVitest } from './test-report.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -71,34 +71,21 @@ export function runMatrix({ log = console.log } = {}) {
     );
     if (!c.integration) continue;
     log(`\n== ${c.label}: recorder integration tests (vitest)`);
-    const out = path.join(
+    const v = runVitest({
       repo,
-      'test-output',
-      `matrix-${path.basename(path.dirname(path.dirname(c.python)))}.json`,
-    );
-    mkdirSync(path.dirname(out), { recursive: true });
-    rmSync(out, { force: true });
-    const r = spawnSync(
-      process.execPath,
-      [
-        path.join(repo, 'node_modules/vitest/vitest.mjs'),
-        'run',
-        ...INTEGRATION,
-        '--reporter=dot',
-        '--reporter=json',
-        `--outputFile.json=${out}`,
-      ],
-      { cwd: repo, env, stdio: 'inherit' },
-    );
-    const report = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : undefined;
-    const vp = report?.numPassedTests ?? 0;
-    const vf = report
-      ? report.numFailedTests + (r.status !== 0 && report.numFailedTests === 0 ? 1 : 0)
-      : 1;
-    passed += vp;
-    failed += vf;
-    for (const n of failedVitestTests(report, repo)) failures.push(`${c.label}: ${n}`);
-    lines.push(`${c.label}: vitest ${vp} passed, ${vf} failed`);
+      out: path.join(
+        repo,
+        'test-output',
+        `matrix-${path.basename(path.dirname(path.dirname(c.python)))}.json`,
+      ),
+      args: INTEGRATION,
+      reporter: 'dot',
+      env,
+    });
+    passed += v.passed;
+    failed += v.failed;
+    failures.push(...v.failures.map((n) => `${c.label}: ${n}`));
+    lines.push(`${c.label}: vitest ${v.passed} passed, ${v.failed} failed`);
   }
   log('\n== matrix');
   for (const l of lines) log(`  ${l}`);

@@ -9,14 +9,13 @@
 //      smoke against the VSIX installed with --install-extension.
 // Every layer runs even when an earlier one failed; the last line totals them.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkNpmInstall } from './check-npm-install.mjs';
 import { packageVsix } from './package.mjs';
 import { setup } from './setup/index.mjs';
 import { runMatrix } from './test-matrix.mjs';
-import { failedVitestTests } from './test-report.mjs';
+import { runVitest } from './test-report.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const say = (m) => console.log(`\n== ${m}`);
@@ -46,22 +45,9 @@ if (run('npm', ['run', 'build', '--silent']).status !== 0) {
 say('vitest: unit + integration');
 {
   const t = Date.now();
-  const out = path.join(repo, 'test-output', 'vitest.json');
-  mkdirSync(path.dirname(out), { recursive: true });
-  rmSync(out, { force: true });
-  const r = run(process.execPath, [
-    path.join(repo, 'node_modules/vitest/vitest.mjs'),
-    'run',
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${out}`,
-  ]);
-  const report = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : undefined;
-  const failed = report
-    ? report.numFailedTests + (r.status !== 0 && report.numFailedTests === 0 ? 1 : 0)
-    : 1;
-  record('vitest', report?.numPassedTests ?? 0, failed, (Date.now() - t) / 1000);
-  for (const n of failedVitestTests(report, repo)) failures.push(`vitest: ${n}`);
+  const v = runVitest({ repo, out: path.join(repo, 'test-output', 'vitest.json') });
+  record('vitest', v.passed, v.failed, (Date.now() - t) / 1000);
+  failures.push(...v.failures.map((n) => `vitest: ${n}`));
 }
 
 say(
