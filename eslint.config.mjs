@@ -65,6 +65,11 @@ export default tseslint.config(
     },
   },
   { files: ['src/core/**/*.ts', 'src/cli/**/*.ts'], rules: noVscode },
+  // The webviews' scripts run in the browser, not in Node.
+  {
+    files: ['src/webview/**/*.ts', 'test/unit/webview/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
   {
     files: ['**/*.mjs', '**/*.js'],
     ...tseslint.configs.disableTypeChecked,

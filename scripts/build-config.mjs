@@ -1,9 +1,10 @@
-// What the product build bundles (scripts/build.mjs) — shared with scripts/notices.mjs, which lists
-// the third-party packages that end up inside these files.
+// What the product build bundles (scripts/build.mjs): the extension, the CLI, the replay adapter and
+// the webviews' scripts — shared with scripts/notices.mjs, which lists the third-party packages that
+// end up inside these files.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nodeBundle } from './esbuild-options.mjs';
+import { nodeBundle, WEBVIEWS, webviewEntry } from './esbuild-options.mjs';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -52,5 +53,11 @@ export function productEntries({ production = false } = {}) {
       outfile: `dist/vendor/${name}.js`,
     });
   }
-  return entries.map((e) => ({ ...common, ...e }));
+  const node = entries.map((e) => ({ ...common, ...e }));
+  const webviews = WEBVIEWS.map((name) => ({
+    ...webviewEntry(name),
+    absWorkingDir: repo,
+    minify: production,
+  }));
+  return [...node, ...webviews];
 }

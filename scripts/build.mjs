@@ -1,4 +1,5 @@
-// Bundles the extension (vscode external), the CLI and the stand-alone replay adapter with esbuild.
+// Bundles the extension (vscode external), the CLI, the stand-alone replay adapter and the webviews'
+// scripts (dist/webview/*.js, for the browser) with esbuild.
 // The openai SDK and the o200k tokenizer tables go to their own files (dist/vendor/*.js) that the
 // bundles require only on first use, so activation and `tracefix trace` do not load them.
 //

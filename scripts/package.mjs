@@ -52,6 +52,8 @@ const REQUIRED = [
   'extension/dist/replayAdapter.js',
   'extension/dist/vendor/openai.js',
   'extension/dist/vendor/gpt-tokenizer.js',
+  'extension/dist/webview/explain.js',
+  'extension/dist/webview/timeline.js',
   'extension/media/icon.png',
   'extension/docs/trace-format.md',
   'extension/bundled/libs/debugpy/__init__.py',

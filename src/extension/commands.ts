@@ -5,10 +5,8 @@ import { callerEvent } from '../core/render/hover';
 import { COMMANDS, type CommandName } from './commandIds';
 import type { CommandHandler, Ctx } from './context';
 import type { FixArg } from './explain/fixActions';
-import { failsText, passesText } from './explain/labels';
 import { askAndStoreApiKey } from './explain/providers';
 import type { RunPlan } from './runPlan';
-import type { LastRun } from './runs';
 import { readSettings } from './settings';
 
 const NO_TRACE_YET = 'No trace yet: run "Tracefix: Trace Only" or "Tracefix: Explain & Fix" first.';
@@ -22,7 +20,7 @@ export function createCommands(ctx: Ctx): Record<string, CommandHandler> {
   const table: Record<CommandName, CommandHandler> = {
     explainAndFix: (arg) => ctx.runner.run('explain', arg),
     traceOnly: (arg) => ctx.runner.run('trace', arg),
-    rerun: (arg) => rerun(ctx, arg),
+    rerun: (arg) => ctx.runner.rerun((arg as { plan?: RunPlan } | undefined)?.plan),
     clearTrace: () => ctx.store.clear(),
     chooseTarget: () => ctx.targets.choose(),
     showTimeline: (arg) => showTimeline(ctx, eventIndexOf(arg)),
@@ -31,7 +29,7 @@ export function createCommands(ctx: Ctx): Record<string, CommandHandler> {
     goToCaller: (arg) => goToCaller(ctx, eventIndexOf(arg)),
     replayTrace: (arg) => ctx.replay.replayTraceCommand(arg),
     saveTrace: (arg) => ctx.replay.saveTraceCommand(arg),
-    replayFromStep: (arg) => replayFrom(ctx, eventIndexOf(arg)),
+    replayFromStep: (arg) => ctx.replay.replayFromStep(eventIndexOf(arg)),
     applyFix: fix('apply'),
     previewFix: fix('preview'),
     undoFix: fix('undo'),
@@ -76,46 +74,6 @@ async function goToCaller(ctx: Ctx, index: number | undefined): Promise<void> {
     new vscode.Range(pos, pos),
     vscode.TextEditorRevealType.InCenterIfOutsideViewport,
   );
-}
-
-/** Runs the target of the recording on screen (else the last run) again, and says how it went. */
-async function rerun(ctx: Ctx, arg: unknown): Promise<LastRun | undefined> {
-  const given = (arg as { plan?: RunPlan } | undefined)?.plan;
-  const plan = given ?? ctx.store.plan ?? ctx.runs.lastRun?.plan;
-  if (!plan) {
-    void ctx.notifier.show(
-      'info',
-      'Nothing to run again yet: run "Tracefix: Trace Only" or "Tracefix: Explain & Fix" first.',
-    );
-    return undefined;
-  }
-  const run = await ctx.runner.run('trace', undefined, { plan, rerun: true });
-  const trace = ctx.store.trace;
-  if (run.status !== 'ok' || !trace) return run;
-  if (run.passed) {
-    void ctx.notifier.show('info', `${passesText(trace.program)}.`);
-  } else {
-    const again = 'Explain & Fix';
-    void ctx.notifier
-      .show('warning', `${failsText(trace.program)}: ${run.failure ?? 'see the timeline'}`, again)
-      .then((c) => {
-        if (c === again) void ctx.runner.run('explain', undefined, { plan });
-      });
-  }
-  return run;
-}
-
-async function replayFrom(ctx: Ctx, index: number | undefined): Promise<void> {
-  const trace = ctx.store.trace;
-  if (!trace || index === undefined || !trace.events.at(index)) {
-    void ctx.notifier.show('info', 'No recorded step to replay from: record a trace first.');
-    return;
-  }
-  try {
-    await ctx.replay.replayFrom(trace, index);
-  } catch (e) {
-    ctx.errors.report(e, { where: 'replay', failed: 'Tracefix could not start the replay' });
-  }
 }
 
 /** The key belongs to the configured endpoint (stored per base URL): never sent elsewhere. */

@@ -27,7 +27,9 @@ export type CommandHandler = (...args: unknown[]) => unknown;
 
 export class Ctx implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
-  readonly notifier = new Notifier();
+  /** Run by the extension's own test suites (they read the test API, testApi.ts). */
+  readonly underTests: boolean;
+  readonly notifier: Notifier;
   readonly errors: ErrorReporter;
   readonly store: TraceStore;
   readonly decorations: EditorDecorations;
@@ -43,16 +45,31 @@ export class Ctx implements vscode.Disposable {
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Tracefix', { log: true });
-    const { log, notifier, runs } = this;
+    this.underTests = extension.extensionMode === vscode.ExtensionMode.Test;
+    this.notifier = new Notifier({ keepHistory: this.underTests });
+    const { log, notifier, runs, underTests } = this;
     this.errors = new ErrorReporter(notifier, log);
     this.store = new TraceStore(readSettings().inlineMaxLength);
     this.decorations = new EditorDecorations(this.store, () => readSettings());
     this.hover = new TraceHoverProvider(this.store);
-    this.timeline = new TimelineView(extension.extensionUri, this.store, this.decorations);
+    this.timeline = new TimelineView(extension.extensionUri, this.store, this.decorations, {
+      replayFrom: (index) => this.replay.replayFromStep(index),
+      rerun: (plan) => this.runner.rerun(plan),
+    });
     this.targets = new TargetResolver(extension.workspaceState);
     this.replay = new ReplayLauncher(this.store, notifier, this.errors);
     const { store, timeline, errors } = this;
-    this.explain = new ExplainFeature({ extension, log, notifier, errors, store, timeline, runs });
+    this.explain = new ExplainFeature({
+      extension,
+      log,
+      notifier,
+      errors,
+      store,
+      timeline,
+      runs,
+      underTests,
+      rerun: (plan) => this.runner.rerun(plan),
+    });
     const targets = this.targets;
     const explainer = this.explain;
     this.runner = new TraceRunner({

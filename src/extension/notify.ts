@@ -1,5 +1,5 @@
 // Every notification the extension shows goes through here, so each failure produces exactly one
-// message and the test API can say which one was shown.
+// message; under the extension's tests it also keeps them, so the test API can say which were shown.
 import * as vscode from 'vscode';
 
 export type Severity = 'info' | 'warning' | 'error';
@@ -16,9 +16,13 @@ export interface ShownNotification {
 
 export class Notifier {
   private readonly shown: ShownNotification[] = [];
-  private readonly emitter = new vscode.EventEmitter<ShownNotification>();
-  readonly onDidShow = this.emitter.event;
+  private readonly keepHistory: boolean;
 
+  constructor(opts: { keepHistory: boolean }) {
+    this.keepHistory = opts.keepHistory;
+  }
+
+  /** What was shown since the last clear() (kept only under the extension's tests). */
   get history(): readonly ShownNotification[] {
     return this.shown;
   }
@@ -29,9 +33,7 @@ export class Notifier {
 
   /** Shows the message; resolves with the chosen item (never, if the user ignores it). */
   show(severity: Severity, message: string, ...items: string[]): Thenable<string | undefined> {
-    const n: ShownNotification = { severity, message, items, at: Date.now() };
-    this.shown.push(n);
-    this.emitter.fire(n);
+    this.keep({ severity, message, items, at: Date.now() });
     if (severity === 'error') return vscode.window.showErrorMessage(message, ...items);
     if (severity === 'warning') return vscode.window.showWarningMessage(message, ...items);
     return vscode.window.showInformationMessage(message, ...items);
@@ -39,20 +41,15 @@ export class Notifier {
 
   /** Asks a modal warning question; resolves with the chosen item (undefined: cancelled). */
   confirm(message: string, detail: string, ...items: string[]): Thenable<string | undefined> {
-    const n: ShownNotification = {
-      severity: 'warning',
-      message,
-      items,
-      at: Date.now(),
-      modal: true,
-      detail,
-    };
-    this.shown.push(n);
-    this.emitter.fire(n);
+    this.keep({ severity: 'warning', message, items, at: Date.now(), modal: true, detail });
     return vscode.window.showWarningMessage(message, { modal: true, detail }, ...items);
   }
 
+  private keep(n: ShownNotification): void {
+    if (this.keepHistory) this.shown.push(n);
+  }
+
   dispose(): void {
-    this.emitter.dispose();
+    this.shown.length = 0;
   }
 }

@@ -144,6 +144,21 @@ export class ReplayLauncher implements vscode.Disposable, vscode.DebugConfigurat
     }
   }
 
+  /** "Replay from This Step" (a hover link, the timeline's Replay button): replays the recording
+   * on screen from event `index`; a failure ends in one notification. */
+  async replayFromStep(index: number | undefined): Promise<void> {
+    const trace = this.store.trace;
+    if (!trace || index === undefined || !trace.events.at(index)) {
+      void this.notifier.show('info', 'No recorded step to replay from: record a trace first.');
+      return;
+    }
+    try {
+      await this.replayFrom(trace, index);
+    } catch (e) {
+      this.errors.report(e, { where: 'replay', failed: 'Tracefix could not start the replay' });
+    }
+  }
+
   /** Tracefix: Save Trace: the trace in memory as JSON (the CLI's format), for launch.json or a colleague. */
   async saveTraceCommand(arg?: unknown): Promise<vscode.Uri | undefined> {
     const trace = this.store.trace;

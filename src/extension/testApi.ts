@@ -1,13 +1,15 @@
-// What activate() returns under `_test`: read-only views of what the extension did, for the in-host
-// suites and the benchmark. Not a public API; nothing in it changes behaviour except the two
-// "as the user would" entry points (cancelRunning ≙ the Cancel button, selectStep ≙ a timeline click).
+// What activate() returns under `_test` when the extension runs under its own tests (ExtensionMode.Test:
+// the in-host suites and the benchmark), and only then: read-only views of what the extension did.
+// Not a public API; nothing in it changes behaviour except the "as the user would" entry points
+// (cancelRunning ≙ the Cancel button, selectStep ≙ a timeline click, explanationAction ≙ a click in
+// the Explanation view).
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
 import type { Trace } from '../core/trace/model';
 import type { Ctx } from './context';
 import type { AppliedDecorations } from './editorDecorations';
 import type { ExplainRequest, ExplainSnapshot } from './explain/feature';
-import type { PanelAction } from './explain/explanationView';
+import type { PanelAction } from './explain/protocol';
 import type { ShownNotification } from './notify';
 import type { RunPlan } from './runPlan';
 import type { TimelineState } from './timeline/timelineView';

@@ -1,4 +1,4 @@
-// Explain & Fix / Trace Only / Re-run: decide what to run, save as `debug.saveBeforeStart` says,
+// Explain & Fix / Trace Only / Re-run: decide what to run (Re-run: the same target again), save as `debug.saveBeforeStart` says,
 // record it under a cancellable progress notification, paint it, and for Explain & Fix open the
 // timeline and hand the recording to Explain & Fix — unless the target passes, which is said as
 // information. Every failure ends in exactly one notification (errors.ts) that says what to do.
@@ -11,7 +11,7 @@ import { recordOptionsFor, type RecordOptions } from '../core/trace/options';
 import { recordTrace } from '../core/trace/record';
 import { traceFailure, tracePassed } from '../core/verify/traceOutcome';
 import type { ErrorReporter } from './errors';
-import { passesText } from './explain/labels';
+import { failsText, passesText } from './explain/labels';
 import { chooseInterpreter } from './interpreter';
 import type { Notifier } from './notify';
 import { substitute, type RunPlan } from './runPlan';
@@ -105,6 +105,33 @@ export class TraceRunner {
       this.deps.errors.report(e, { where: 'recording' });
       return runs.finishRun(run);
     }
+  }
+
+  /** Runs `plan` (else the recording on screen's, else the last run's) again, and says how it went. */
+  async rerun(given?: RunPlan): Promise<LastRun | undefined> {
+    const { notifier, store, runs } = this.deps;
+    const plan = given ?? store.plan ?? runs.lastRun?.plan;
+    if (!plan) {
+      void notifier.show(
+        'info',
+        'Nothing to run again yet: run "Tracefix: Trace Only" or "Tracefix: Explain & Fix" first.',
+      );
+      return undefined;
+    }
+    const run = await this.run('trace', undefined, { plan, rerun: true });
+    const trace = store.trace;
+    if (run.status !== 'ok' || !trace) return run;
+    if (run.passed) {
+      void notifier.show('info', `${passesText(trace.program)}.`);
+    } else {
+      const again = 'Explain & Fix';
+      void notifier
+        .show('warning', `${failsText(trace.program)}: ${run.failure ?? 'see the timeline'}`, again)
+        .then((c) => {
+          if (c === again) void this.run('explain', undefined, { plan });
+        });
+    }
+    return run;
   }
 
   private async record(

@@ -10,6 +10,7 @@ import { buildDecorations, type FileDecorations } from '../core/render/decoratio
 import { LineMap } from '../core/render/lineMap';
 import type { Trace } from '../core/trace/model';
 import type { RunPlan } from './runPlan';
+import type { RecordingKind } from './timeline/protocol';
 
 export interface TracedFile {
   /** Relative to program.root, as in the trace. */
@@ -23,8 +24,6 @@ export interface TracedFile {
   /** The map for the document version it was computed for. */
   map?: { version: number; map: LineMap };
 }
-
-export type RecordingKind = 'run' | 'patched';
 
 export interface RecordingInfo {
   kind: RecordingKind;

@@ -1,10 +1,10 @@
 // A webview view of Tracefix (the Timeline, the Explanation) as VS Code hosts it: registered with
-// its context retained while hidden, the page (webviewPage.ts) served with the media folder as its
-// only resource root, messages handed to the view's handler, and `show()` that reveals it without
+// its context retained while hidden, the page (webviewPage.ts) served with the stylesheets and the
+// webview scripts as its only resource roots, messages handed to the view's handler, and `show()` that reveals it without
 // taking the focus and waits until VS Code has resolved it.
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
-import { webviewHtml, type WebviewPage } from './webviewPage';
+import { WEBVIEW_ROOTS, webviewHtml, type WebviewPage } from './webviewPage';
 
 /** How long `show()` waits for VS Code to resolve a view it has never shown. */
 const RESOLVE_WAIT_MS = 5000;
@@ -15,7 +15,7 @@ export interface WebviewHandlers<In> {
   onDidDispose?(): void;
 }
 
-export class WebviewShell<In> implements vscode.Disposable, vscode.WebviewViewProvider {
+export class WebviewShell<In, Out> implements vscode.Disposable, vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
   private readonly viewDisposables: vscode.Disposable[] = [];
   private readonly resolved = new vscode.EventEmitter<void>();
@@ -45,12 +45,15 @@ export class WebviewShell<In> implements vscode.Disposable, vscode.WebviewViewPr
   resolveWebviewView(view: vscode.WebviewView): void {
     for (const d of this.viewDisposables.splice(0)) d.dispose();
     this.view = view;
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    view.webview.options = { enableScripts: true, localResourceRoots: [media] };
+    const root = this.extensionUri;
+    view.webview.options = {
+      enableScripts: true,
+      localResourceRoots: Object.values(WEBVIEW_ROOTS).map((d) => vscode.Uri.joinPath(root, d)),
+    };
     view.webview.html = webviewHtml(this.page, {
       cspSource: view.webview.cspSource,
       nonce: crypto.randomBytes(16).toString('base64'),
-      media: (f) => view.webview.asWebviewUri(vscode.Uri.joinPath(media, f)).toString(),
+      uri: (rel) => view.webview.asWebviewUri(vscode.Uri.joinPath(root, rel)).toString(),
     });
     this.viewDisposables.push(
       view.webview.onDidReceiveMessage((m: In) => this.handlers.onMessage(m)),
@@ -63,7 +66,7 @@ export class WebviewShell<In> implements vscode.Disposable, vscode.WebviewViewPr
   }
 
   /** Posts to the webview, if there is one. */
-  post(message: unknown): void {
+  post(message: Out): void {
     void this.view?.webview.postMessage(message);
   }
 

@@ -8,7 +8,7 @@ import { textMatchesBase } from '../../core/patch/sourceBytes';
 import { encodingFromVscode } from '../../core/patch/sourceEncoding';
 import type { Trace } from '../../core/trace/model';
 import type { RecordOptions } from '../../core/trace/options';
-import { COMMANDS, CONTEXT_KEYS } from '../commandIds';
+import { CONTEXT_KEYS } from '../commandIds';
 import type { ErrorReporter } from '../errors';
 import type { Notifier } from '../notify';
 import type { RunPlan } from '../runPlan';
@@ -18,13 +18,15 @@ import type { TimelineView } from '../timeline/timelineView';
 import type { TraceStore } from '../traceStore';
 import { FixCodeActions } from './codeActions';
 import { FixDocuments, FIX_SCHEME, fixUri, PROMPT_SCHEME } from './documents';
-import { ExplanationView, type PanelAction, type RenderedView } from './explanationView';
+import { ExplanationView } from './explanationView';
 import { FixActions, type FixArg } from './fixActions';
 import { ModelStep } from './modelStep';
 import { SandboxConsent } from './sandboxConsent';
 import type { FixSession } from './session';
 import { eventOfStep, type StepSource } from './stepLinks';
-import type { PanelView, ViewContext } from './viewModel';
+import type { PanelAction, PanelView, RenderedView } from './protocol';
+import { RenderProbe } from './renderProbe';
+import type { ViewContext } from './viewModel';
 
 export interface ExplainDeps {
   extension: vscode.ExtensionContext;
@@ -34,6 +36,10 @@ export interface ExplainDeps {
   store: TraceStore;
   timeline: TimelineView;
   runs: RunTracker;
+  /** The extension runs under its own tests: the view reports what it rendered. */
+  underTests: boolean;
+  /** Runs `plan` again and says how it went (the Re-run Test button). */
+  rerun(plan: RunPlan): Promise<unknown>;
 }
 
 /** What Explain & Fix was asked to explain (announced before the model is asked). */
@@ -88,6 +94,7 @@ export class ExplainFeature implements vscode.Disposable {
       extension.extensionUri,
       () => this.viewContext(),
       (s, a) => this.onViewAction(s, a),
+      deps.underTests ? new RenderProbe() : undefined,
     );
     this.consent = new SandboxConsent(extension.workspaceState, notifier, log);
     const current = () => this.session;
@@ -246,10 +253,7 @@ export class ExplainFeature implements vscode.Disposable {
           session.touch();
           return;
         }
-        await vscode.commands.executeCommand(COMMANDS.applyFix, {
-          ...arg,
-          confirmed: action.confirmed === true,
-        });
+        await this.guard((f) => f.apply({ ...arg, confirmed: action.confirmed === true }, session));
         return;
       }
       case 'cancel-confirm':
@@ -257,13 +261,13 @@ export class ExplainFeature implements vscode.Disposable {
         session.touch();
         return;
       case 'preview':
-        await vscode.commands.executeCommand(COMMANDS.previewFix, arg);
+        await this.guard((f) => f.preview(arg, session));
         return;
       case 'prompt':
-        await vscode.commands.executeCommand(COMMANDS.showPrompt, arg);
+        await this.guard((f) => f.showPrompt(arg, session));
         return;
       case 'undo':
-        await vscode.commands.executeCommand(COMMANDS.undoFix, arg);
+        await this.guard((f) => f.undo(arg, session));
         return;
       case 'rerun':
         await this.guard(() => this.rerun(session));
@@ -278,7 +282,7 @@ export class ExplainFeature implements vscode.Disposable {
       if (doc?.isDirty && !(await doc.save()))
         throw new Error(`${f.rel} could not be saved, so the test was not run again`);
     }
-    await vscode.commands.executeCommand(COMMANDS.rerun, { plan: session.plan });
+    await this.deps.rerun(session.plan);
   }
 
   /** A `(k)` link: show the recording it cites, select that step in the timeline (which reveals its line). */
@@ -347,9 +351,11 @@ export class ExplainFeature implements vscode.Disposable {
 
   snapshot(): ExplainSnapshot {
     const s = this.session;
-    const rendered = this.view.rendered;
+    const probe = this.view.probe;
+    const rendered = probe?.rendered;
     const streamedRenders: Record<number, readonly string[]> = {};
-    for (const r of s?.rounds ?? []) streamedRenders[r.index] = this.view.streamedRenders(r.index);
+    for (const r of s?.rounds ?? [])
+      streamedRenders[r.index] = probe?.streamedRenders(r.index) ?? [];
     const patched: Record<number, number> = {};
     for (const [round, trace] of s?.patchedTraces ?? []) {
       const r = this.deps.store.recordingOf(trace);

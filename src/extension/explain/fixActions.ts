@@ -1,6 +1,7 @@
 // The fix commands of Explain & Fix: Apply Fix, Preview Fix, Undo Applied Fix and Show Prompt, on
-// the fix an argument names (a code action, a button of the Explanation view, a notification) or
-// else the one on offer. Each refusal is one information message saying why.
+// the fix an argument names (a code action, a notification) or else the one on offer — or, from a
+// button of the Explanation view, on the session that view shows. Each refusal is one information
+// message saying why.
 import * as vscode from 'vscode';
 import type { FixRound } from '../../core/fix';
 import type { Notifier } from '../notify';
@@ -29,12 +30,14 @@ export class FixActions {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  /** The session and round an argument names (default: the fix on offer); undefined after telling the user why. */
+  /** The session and round an argument names (default: the fix on offer); undefined after telling
+   * the user why. `held`: the session a view shows (else the current one). */
   private pick(
     arg: FixArg | undefined,
+    held: FixSession | undefined,
     anyRound = false,
   ): { session: FixSession; round: FixRound } | undefined {
-    const s = this.current();
+    const s = held ?? this.current();
     if (!s || (arg?.session !== undefined && arg.session !== s.id)) {
       void this.notifier.show(
         'info',
@@ -73,8 +76,8 @@ export class FixActions {
     return { session: s, round };
   }
 
-  async apply(arg: FixArg | undefined): Promise<void> {
-    const p = this.pick(arg);
+  async apply(arg: FixArg | undefined, held?: FixSession): Promise<void> {
+    const p = this.pick(arg, held);
     if (!p) return;
     const { session, round } = p;
     if (session.applied) {
@@ -115,8 +118,8 @@ export class FixActions {
     );
   }
 
-  async undo(arg: FixArg | undefined): Promise<void> {
-    const s = this.current();
+  async undo(arg: FixArg | undefined, held?: FixSession): Promise<void> {
+    const s = held ?? this.current();
     const applied = s?.applied;
     if (!s || !applied || (arg?.session !== undefined && arg.session !== s.id)) {
       void this.notifier.show('info', 'No fix applied from the current Explain & Fix run to undo.');
@@ -131,13 +134,13 @@ export class FixActions {
     vscode.window.setStatusBarMessage(`Tracefix: round ${round.index}'s fix undone`, 5000);
   }
 
-  async preview(arg: FixArg | undefined): Promise<void> {
-    const p = this.pick(arg);
+  async preview(arg: FixArg | undefined, held?: FixSession): Promise<void> {
+    const p = this.pick(arg, held);
     if (p) await previewRound(p.session, p.round, arg?.path);
   }
 
-  async showPrompt(arg: FixArg | undefined): Promise<void> {
-    const p = this.pick(arg, true);
+  async showPrompt(arg: FixArg | undefined, held?: FixSession): Promise<void> {
+    const p = this.pick(arg, held, true);
     if (!p) return;
     const doc = await vscode.workspace.openTextDocument(promptUri(p.session, p.round.index));
     await vscode.window.showTextDocument(doc, {

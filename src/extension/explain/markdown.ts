@@ -4,28 +4,7 @@
 // answer's "Summary:" line. Inline: code spans, bold, italic, strikethrough, links (opened through VS
 // Code, never loaded), images as their alt text, and trace step references such as `(7)` as links.
 // Raw HTML stays text. Free of `vscode` (unit-tested).
-
-export type Inline =
-  | string
-  | { t: 'code'; text: string }
-  | { t: 'b' | 'i' | 's'; c: Inline[] }
-  | { t: 'link'; href: string; c: Inline[] }
-  | { t: 'step'; step: number; rec: number; text: string; title: string };
-
-export interface ListItem {
-  c: Inline[];
-  sub?: Block;
-}
-
-export type Block =
-  | { t: 'p'; c: Inline[] }
-  | { t: 'h'; level: number; c: Inline[] }
-  | { t: 'ul' | 'ol'; start?: number; items: ListItem[] }
-  | { t: 'quote'; c: Block[] }
-  | { t: 'code'; lang: string; text: string }
-  | { t: 'table'; head: Inline[][]; rows: Inline[][][] }
-  | { t: 'hr' }
-  | { t: 'summary'; c: Inline[] };
+import type { Block, Inline, ListItem } from './protocol';
 
 /** Where a step reference `(k)` points: the recording it cites, or undefined (then it stays text). */
 export type StepResolver = (

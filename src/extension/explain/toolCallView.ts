@@ -3,19 +3,8 @@
 // recording that answered (the failing run, or the patched run a later round could also ask about).
 // Free of `vscode` (unit-tested).
 import type { ToolCallRecord } from '../../core/fix';
-import type { Inline, StepResolver } from './markdown';
-
-export interface ToolCallView {
-  name: string;
-  /** `name="total", function="average"` (the model's JSON when it is not an object). */
-  args: string;
-  /** The answer, one entry per line, steps linked. */
-  lines: Inline[][];
-  error: boolean;
-  truncated: boolean;
-  /** What the model wrote before calling, if anything. */
-  said: string;
-}
+import type { StepResolver } from './markdown';
+import type { Inline, ToolCallView } from './protocol';
 
 const MAX_ARGS = 300;
 const STEP = /\((?:after )?(\d{1,9})\)/g;

@@ -6,71 +6,11 @@
 import type { FixRound } from '../../core/fix';
 import { displayRationale, finalRationale } from './display';
 import { failsText, fixSummary, passesText, targetName, verificationLabel } from './labels';
-import { parseMarkdown, type Block } from './markdown';
+import { parseMarkdown } from './markdown';
+import type { Banner, PanelView, RoundStateName, RoundView, ViewAction } from './protocol';
 import type { FixSession, RoundState as SessionRound } from './session';
 import { stepResolver, type StepSource } from './stepLinks';
-import { toolCallView, type ToolCallView } from './toolCallView';
-
-export type RoundStateName = 'running' | 'verified' | 'unverified' | 'tests' | 'no-patch';
-export type ActionType = 'apply' | 'preview' | 'prompt' | 'undo' | 'rerun' | 'cancel-confirm';
-
-export interface ViewAction {
-  type: ActionType;
-  round: number;
-  label: string;
-  primary?: boolean;
-  /** For 'apply' of an unverified round: the user confirmed in the view. */
-  confirmed?: boolean;
-  title?: string;
-}
-
-export interface RoundView {
-  index: number;
-  phase: string;
-  /** The Markdown source shown (streamed text, then the final form). */
-  rationale: string;
-  summary: string;
-  diff: string;
-  hasPatch: boolean;
-  verified: boolean | null;
-  verdict: string;
-  notes: string[];
-  state: RoundStateName;
-  blocks: Block[];
-  /** A reasoning model is still thinking (its `<think>` text is not shown). */
-  thinking: boolean;
-  /** Which run(s) the round read, e.g. "the run with round 1's fix". */
-  read: string | null;
-  applied: boolean;
-  /** The question shown before applying an unverified fix, when the user pressed Apply. */
-  confirm: string | null;
-  actions: ViewAction[];
-  /** Shown folded (an earlier failed attempt once a later round is the answer). */
-  collapsed: boolean;
-  /** The trace tool calls the model made in this round, with their answers. */
-  toolCalls: ToolCallView[];
-}
-
-export interface Banner {
-  kind: 'running' | 'ok' | 'warn' | 'error' | 'info';
-  title: string;
-  detail: string;
-  actions: ViewAction[];
-}
-
-export interface PanelView {
-  session: number;
-  title: string;
-  status: string;
-  statusText: string;
-  maxStep: number;
-  offered: number | null;
-  error: string | null;
-  rounds: RoundView[];
-  banner: Banner;
-  /** The round the view scrolls to (the verified one when there is one). */
-  focusRound: number | null;
-}
+import { toolCallView } from './toolCallView';
 
 export interface ViewContext {
   /** The runs round `n` read (step links open them) and its own one; undefined: no links. */

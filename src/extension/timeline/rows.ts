@@ -5,44 +5,7 @@ import { changeParts, partText } from '../../core/render/changes';
 import { clip } from '../../core/render/valueHistory';
 import { localsAt } from '../../core/trace/locals';
 import { deltaText, type Trace, type TraceEvent } from '../../core/trace/model';
-
-/** One row as the webview gets it. */
-export interface TimelineRow {
-  i: number;
-  k: number | null;
-  kind: TraceEvent['kind'];
-  file: string;
-  line: number;
-  fn: string;
-  call: number;
-  depth: number;
-  text: string;
-}
-
-/** The gap of a long run, shown as one row before event `at`. */
-export interface ElisionRow {
-  at: number;
-  text: string;
-  title: string;
-}
-
-export interface StepDetail {
-  i: number;
-  k: number | null;
-  kind: TraceEvent['kind'];
-  file: string;
-  line: number;
-  fn: string;
-  call: number;
-  depth: number;
-  caller?: string;
-  changed: Record<string, string>;
-  /** Changes inside values whose repr is cut, e.g. `data[1]=7`. */
-  deltas: string[];
-  locals: Record<string, string>;
-  value?: string;
-  exception?: string;
-}
+import type { ElisionRow, StepDetail, TimelineRow } from './protocol';
 
 const ROW_TEXT = 100;
 

@@ -1,9 +1,11 @@
-// The timeline webview's page (no `vscode` import, so a browser test can load it as the view does):
-// media/timeline.js builds the step list into #steps and the selected step's detail into #detail.
-export const TIMELINE_PAGE = {
+// The timeline webview's page (no `vscode` import, so tests load it as the view does):
+// src/webview/timeline builds the step list into #steps and the selected step's detail into #detail.
+import type { WebviewPage } from '../webviewPage';
+
+export const TIMELINE_PAGE: WebviewPage = {
   title: 'Tracefix Timeline',
   css: 'timeline.css',
-  scripts: ['timeline.js'],
+  script: 'timeline',
   body: `
 <header>
   <div class="bar">

@@ -4,27 +4,25 @@
 // line in an editor and shows the full locals at that point. Its header names the recording on screen
 // and switches between the recordings kept (the latest run, and the runs Explain & Fix's rounds
 // read), and says when the code changed since. The webview only renders; selection state lives here
-// so hover links, the explanation and tests agree with it.
+// so hover links, the explanation and tests agree with it. Its Replay and Re-run buttons act on the
+// recording on screen.
 import * as vscode from 'vscode';
 import type { TraceEvent } from '../../core/trace/model';
-import { COMMANDS, VIEWS } from '../commandIds';
+import { VIEWS } from '../commandIds';
 import type { EditorDecorations } from '../editorDecorations';
+import type { RunPlan } from '../runPlan';
 import type { Recording, TraceStore } from '../traceStore';
 import { WebviewShell } from '../webviewShell';
+import type { FromTimelineWebview, RecordingEntry, ToTimelineWebview } from './protocol';
 import { detailOf, elisionRowOf, rowOf, summaryOf } from './rows';
 import { TIMELINE_PAGE } from './timelinePage';
 
-type FromWebview =
-  | { type: 'ready' }
-  | { type: 'select'; index: number }
-  | { type: 'replay' }
-  | { type: 'recording'; id: number }
-  | { type: 'rerun' };
-
-export interface RecordingEntry {
-  id: number;
-  label: string;
-  kind: Recording['kind'];
+/** What the view's buttons do (the parts that do it are made after the view). */
+export interface TimelineActions {
+  /** Replay the recording on screen from event `index`. */
+  replayFrom(index: number): Promise<unknown>;
+  /** Run the recording's target again. */
+  rerun(plan: RunPlan): Promise<unknown>;
 }
 
 export interface TimelineState {
@@ -54,7 +52,7 @@ export function entryOf(r: Recording): RecordingEntry {
 }
 
 export class TimelineView implements vscode.Disposable {
-  private readonly shell: WebviewShell<FromWebview>;
+  private readonly shell: WebviewShell<FromTimelineWebview, ToTimelineWebview>;
   private selected: number | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly selectedEmitter = new vscode.EventEmitter<number>();
@@ -64,8 +62,9 @@ export class TimelineView implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly store: TraceStore,
     private readonly decorations: EditorDecorations,
+    private readonly actions: TimelineActions,
   ) {
-    this.shell = new WebviewShell<FromWebview>(extensionUri, VIEWS.timeline, TIMELINE_PAGE, {
+    this.shell = new WebviewShell(extensionUri, VIEWS.timeline, TIMELINE_PAGE, {
       onMessage: (m) => this.onMessage(m),
       onDidDispose: () => this.decorations.setStep(undefined),
     });
@@ -148,19 +147,25 @@ export class TimelineView implements vscode.Disposable {
     this.decorations.setStep({ file, line: e.line });
   }
 
-  private onMessage(m: FromWebview): void {
-    if (m.type === 'ready') {
-      this.postTrace();
-    } else if (m.type === 'select' && Number.isInteger(m.index)) {
-      void this.select(m.index);
-    } else if (m.type === 'replay') {
-      void vscode.commands.executeCommand(COMMANDS.replayFromStep, {
-        eventIndex: this.selected ?? 0,
-      });
-    } else if (m.type === 'recording' && Number.isInteger(m.id)) {
-      this.store.showById(m.id);
-    } else if (m.type === 'rerun') {
-      void vscode.commands.executeCommand(COMMANDS.rerun);
+  private onMessage(m: FromTimelineWebview): void {
+    switch (m.type) {
+      case 'ready':
+        this.postTrace();
+        return;
+      case 'select':
+        if (Number.isInteger(m.index)) void this.select(m.index);
+        return;
+      case 'replay':
+        void this.actions.replayFrom(this.selected ?? 0);
+        return;
+      case 'recording':
+        if (Number.isInteger(m.id)) this.store.showById(m.id);
+        return;
+      case 'rerun': {
+        const plan = this.store.recording?.plan;
+        if (plan) void this.actions.rerun(plan);
+        return;
+      }
     }
   }
 

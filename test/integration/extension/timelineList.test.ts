@@ -1,18 +1,20 @@
 // The timeline's step list in a real browser (headless Chromium, as the VS Code layer uses): the page
-// the view serves, under its CSP, with media/timeline.js. Only the rows in view are built, whatever the
-// length of the recording, and scrolling, the keyboard, clicks and the long-run gap behave as with
-// every row present.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// the view serves, under its CSP, with src/webview/timeline bundled as the product build bundles it.
+// Only the rows in view are built, whatever the length of the recording, and scrolling, the
+// keyboard, clicks and the long-run gap behave as with every row present.
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webviewEntry } from '../../../scripts/esbuild-options.mjs';
 import { TIMELINE_PAGE } from '../../../src/extension/timeline/timelinePage';
 import { webviewHtml } from '../../../src/extension/webviewPage';
 
 const CHROMIUM = process.env.TRACEFIX_CHROMIUM || '/usr/bin/chromium';
-const MEDIA = path.resolve(__dirname, '../../../media');
+const REPO = path.resolve(__dirname, '../../..');
 const N = 20_000;
 
 interface Row {
@@ -116,19 +118,17 @@ async function posted(): Promise<unknown[]> {
 describe.skipIf(!existsSync(CHROMIUM))('timeline step list (headless Chromium)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'tfx-timeline-'));
-    writeFileSync(
-      path.join(dir, 'vscode-stub.js'),
-      'window.posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m) });\n',
-    );
-    const html = webviewHtml(
-      { ...TIMELINE_PAGE, scripts: ['vscode-stub.js', ...TIMELINE_PAGE.scripts] },
-      {
-        cspSource: 'file:',
-        nonce: 'dGVzdA==',
-        media: (f) =>
-          pathToFileURL(f === 'vscode-stub.js' ? path.join(dir, f) : path.join(MEDIA, f)).href,
-      },
-    );
+    const entry = webviewEntry(TIMELINE_PAGE.script);
+    const script = path.join(dir, entry.outfile);
+    mkdirSync(path.dirname(script), { recursive: true });
+    await esbuild.build({ ...entry, absWorkingDir: REPO, outfile: script, sourcemap: false });
+    const html = webviewHtml(TIMELINE_PAGE, {
+      cspSource: 'file:',
+      nonce: 'dGVzdA==',
+      // The stylesheet from the repository, the script as just bundled.
+      uri: (rel) =>
+        pathToFileURL(rel.startsWith('media/') ? path.join(REPO, rel) : path.join(dir, rel)).href,
+    });
     writeFileSync(path.join(dir, 'timeline.html'), html);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -136,6 +136,10 @@ describe.skipIf(!existsSync(CHROMIUM))('timeline step list (headless Chromium)',
       args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
     });
     page = await browser.newPage({ viewport: { width: 1000, height: 400 } });
+    // What VS Code injects into a webview: the channel to the extension (here, a list to read back).
+    await page.addInitScript(
+      'window.posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m) });',
+    );
     await page.goto(pathToFileURL(path.join(dir, 'timeline.html')).href);
     await page.waitForFunction('window.posted.length > 0');
   }, 60_000);

@@ -5,9 +5,9 @@ import {
   inline,
   parseMarkdown,
   plainText,
-  type Block,
   type StepResolver,
 } from '../../../src/extension/explain/markdown';
+import type { Block } from '../../../src/extension/explain/protocol';
 
 const known: StepResolver = (step) => (step <= 10 ? { rec: 7, title: `step ${step}` } : undefined);
 

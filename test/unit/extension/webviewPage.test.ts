@@ -1,13 +1,13 @@
 // The page both webviews are served in: nothing may run or load but the extension's own stylesheet
 // and the script carrying this page's nonce.
 import { describe, expect, it } from 'vitest';
-import { webviewCsp, webviewHtml } from '../../../src/extension/webviewPage';
+import { WEBVIEW_ROOTS, webviewCsp, webviewHtml } from '../../../src/extension/webviewPage';
 
-const page = { title: 'T', css: 'a.css', scripts: ['a.js', 'b.js'], body: '<main id="m"></main>' };
+const page = { title: 'T', css: 'a.css', script: 'a', body: '<main id="m"></main>' };
 const src = {
   cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
   nonce: 'bm9uY2U=',
-  media: (f: string) => `https://file+.vscode-resource.vscode-cdn.net/ext/media/${f}`,
+  uri: (f: string) => `https://file+.vscode-resource.vscode-cdn.net/ext/${f}`,
 };
 
 describe('webview page', () => {
@@ -27,19 +27,20 @@ describe('webview page', () => {
     });
   });
 
-  it('serves the stylesheet, the body and the scripts in order, each with the nonce, under that policy', () => {
+  it('serves the stylesheet from media/, the body, then the bundled script with the nonce, under that policy', () => {
     const html = webviewHtml(page, src);
     expect(html).toContain(
       `<meta http-equiv="Content-Security-Policy" content="${webviewCsp(src.cspSource, src.nonce)}">`,
     );
-    expect(html).toContain(`<link rel="stylesheet" href="${src.media('a.css')}">`);
+    expect(html).toContain(`<link rel="stylesheet" href="${src.uri('media/a.css')}">`);
     expect(html).toContain('<title>T</title>');
     expect(html).toContain('<main id="m"></main>');
     const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]);
-    expect(scripts).toEqual([
-      ` nonce="${src.nonce}" src="${src.media('a.js')}"`,
-      ` nonce="${src.nonce}" src="${src.media('b.js')}"`,
-    ]);
+    expect(scripts).toEqual([` nonce="${src.nonce}" src="${src.uri('dist/webview/a.js')}"`]);
     expect(html.indexOf('<main')).toBeLessThan(html.indexOf('<script'));
+  });
+
+  it('serves only from the stylesheets and the bundled scripts (the resource roots of the view)', () => {
+    expect(Object.values(WEBVIEW_ROOTS).sort()).toEqual(['dist/webview', 'media']);
   });
 });

@@ -59,6 +59,7 @@ describe('bench: editor', function () {
     const ext = vscode.extensions.getExtension<TracefixExtensionExports>('tracefix.tracefix');
     assert.ok(ext);
     const api = (await ext.activate())._test;
+    assert.ok(api, 'the test API (VS Code runs the extension under tests)');
     const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     const uri = vscode.Uri.file(path.join(folder, 'collatz.py'));
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));

@@ -8,7 +8,7 @@
 // timeline: tracefix-run-flow.test.ts.)
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { RenderedView } from '../../../src/extension/explain/explanationView';
+import type { RenderedView } from '../../../src/extension/explain/protocol';
 import { startOpenAIServer, steps, type OpenAIServer } from '../../support/openaiServer';
 import {
   assertOk,

@@ -173,12 +173,10 @@ def spread(values):
       () =>
         api
           .explanation()
-          ?.panel.rendered.find(
-            (p) => p.index === 1 && p.verdict !== '' && (p.toolCalls?.length ?? 0) > 0,
-          ),
+          ?.panel.rendered.find((p) => p.index === 1 && p.verdict !== '' && p.toolCalls.length > 0),
       'the panel to render the tool call',
     );
-    const call = shown.toolCalls![0]!;
+    const call = shown.toolCalls[0]!;
     assert.equal(call.name, 'variable_history(name="low", function="spread")');
     assert.match(call.text, /stats\.py:12 spread#1 low=0/);
     const step = Number(/\((\d+)\) stats\.py:12/.exec(call.text)?.[1]);

@@ -12,6 +12,7 @@ export async function tracefix(): Promise<TracefixTestApi> {
   const ext = vscode.extensions.getExtension<TracefixExtensionExports>(EXTENSION_ID);
   assert.ok(ext, `${EXTENSION_ID} is installed`);
   const exports = await ext.activate();
+  assert.ok(exports._test, 'the test API (VS Code runs the extension under tests)');
   return exports._test;
 }
 

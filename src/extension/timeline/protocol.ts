@@ -1,0 +1,81 @@
+// What the Timeline view (timelineView.ts) and its webview (src/webview/timeline) say to each other:
+// the rows of the recording on screen (rows.ts builds them), the selected step's detail, the
+// recordings that can be switched to, and what the user did. Types only, free of `vscode` and of
+// Node, so both sides compile against the same file.
+import type { EventKind } from '../../core/trace/model';
+
+/** One row: an event of the recording. */
+export interface TimelineRow {
+  /** Event index (what a selection names). */
+  i: number;
+  /** Step number (null: not a step, e.g. a call). */
+  k: number | null;
+  kind: EventKind;
+  file: string;
+  line: number;
+  fn: string;
+  call: number;
+  depth: number;
+  text: string;
+}
+
+/** The gap of a long run, shown as one row before event `at`. */
+export interface ElisionRow {
+  at: number;
+  text: string;
+  title: string;
+}
+
+/** Everything about the selected step. */
+export interface StepDetail {
+  i: number;
+  k: number | null;
+  kind: EventKind;
+  file: string;
+  line: number;
+  fn: string;
+  call: number;
+  depth: number;
+  caller?: string;
+  changed: Record<string, string>;
+  /** Changes inside values whose repr is cut, e.g. `data[1]=7`. */
+  deltas: string[];
+  locals: Record<string, string>;
+  value?: string;
+  exception?: string;
+}
+
+/** A recording of the program as the user ran it, or of a patched copy a round of Explain & Fix read. */
+export type RecordingKind = 'run' | 'patched';
+
+/** A recording the header can switch to. */
+export interface RecordingEntry {
+  id: number;
+  label: string;
+  kind: RecordingKind;
+}
+
+export type ToTimelineWebview =
+  | {
+      type: 'trace';
+      recordings: RecordingEntry[];
+      current: number;
+      summary: string;
+      recordedWith: string;
+      /** Why this recording is special (e.g. run in a patched copy), or ''. */
+      note: string;
+      stale: string[];
+      rows: TimelineRow[];
+      elision: ElisionRow | null;
+      selected: number | undefined;
+    }
+  | { type: 'select'; index: number; detail: StepDetail }
+  | { type: 'stale'; files: string[] }
+  | { type: 'clear'; recordings: RecordingEntry[] };
+
+export type FromTimelineWebview =
+  | { type: 'ready' }
+  | { type: 'select'; index: number }
+  | { type: 'replay' }
+  | { type: 'recording'; id: number }
+  | { type: 'rerun' };
