@@ -4,9 +4,12 @@
 //  2. a whole `tracefix trace` of ~1M events: peak RSS of the CLI and the size of the JSON;
 //  3. the workspace curve: a tiny script beside 0, 1,000 and 10,000 real .py files (CPython's
 //     stdlib and test suite) and beside one 6,000-line module — the time must not follow the folder;
-//  4. the stepping engine on ~2k events (the slow reference).
-// Options (env): BENCH_RUNS (default 3), BENCH_PYTHON / BENCH_DEBUGPY (interpreter / debugpy folder),
-// BENCH_SECTIONS (comma list of rate,memory,workspace,step).
+//  4. the stepping engine on ~2k events (the slow reference);
+//  5. the real-library suite (test/support/realLibraries.ts): plain pytest vs recorded, per library,
+//     on each interpreter of the test matrix (scripts/bench/libraries.ts).
+// Options (env): BENCH_RUNS (default 3), BENCH_PYTHON / BENCH_DEBUGPY (interpreter / debugpy folder;
+// without BENCH_PYTHON the library suite runs on pyenv's 3.11, 3.12 and 3.13), BENCH_SECTIONS (comma
+// list of rate,memory,workspace,step,libs), BENCH_LIBS (comma list of library ids).
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -23,13 +26,22 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { findInterpreter } from '../../src/core/dap/python';
 import { recordTrace } from '../../src/core/trace/record';
+import { matrixPythons, PYTEST_LIBS } from '../setup/pythons.mjs';
+import { benchInterpreters, libraries } from './libraries';
 
 const repo = process.cwd();
 const runs = Number(process.env.BENCH_RUNS ?? 3);
-const sections = new Set((process.env.BENCH_SECTIONS ?? 'rate,memory,workspace,step').split(','));
+const sections = new Set(
+  (process.env.BENCH_SECTIONS ?? 'rate,memory,workspace,step,libs').split(','),
+);
 const interpOpts = {
   python: process.env.BENCH_PYTHON || undefined,
-  debugpyPath: process.env.BENCH_DEBUGPY || undefined,
+  // The checkout's bundled copy (the bench's bundle is not where the product looks for it).
+  debugpyPath:
+    process.env.BENCH_DEBUGPY ||
+    (existsSync(path.join(repo, 'bundled/libs/debugpy'))
+      ? path.join(repo, 'bundled/libs')
+      : undefined),
 };
 
 const program = (iterations: number) => `def step(i, acc):
@@ -270,6 +282,10 @@ async function main(): Promise<void> {
     }
     if (sections.has('workspace')) await workspace(dir, stdlib);
     if (sections.has('step')) await step(dir);
+    if (sections.has('libs')) {
+      const only = process.env.BENCH_LIBS ? new Set(process.env.BENCH_LIBS.split(',')) : undefined;
+      await libraries(benchInterpreters(interpOpts, matrixPythons(), PYTEST_LIBS), runs, only);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

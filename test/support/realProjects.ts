@@ -16,7 +16,7 @@ import * as path from 'node:path';
 const CACHE = process.env.TRACEFIX_WHEELS ?? path.join(homedir(), '.cache', 'tracefix', 'wheels');
 
 /** A Python with pip (to download wheels; any version: the wheels used are pure Python). */
-function pipPython(): string {
+export function pipPython(): string {
   for (const p of ['python3', '/usr/bin/python3']) {
     try {
       execFileSync(p, ['-m', 'pip', '--version'], { stdio: 'ignore' });
@@ -28,12 +28,14 @@ function pipPython(): string {
   throw new Error('no python3 with pip to download test wheels (apt-get install python3-pip)');
 }
 
-/** The wheel file of `name` (downloaded once into the cache). */
+/** The wheel file of `name`, or of `name==version` (downloaded once into the cache). */
 export function wheel(name: string): string {
   mkdirSync(CACHE, { recursive: true });
-  const norm = name.toLowerCase().replace(/-/g, '_');
+  const [dist = name, version] = name.split('==');
+  const norm = dist.toLowerCase().replace(/[-.]/g, '_');
+  const prefix = version ? `${norm}-${version}-` : `${norm}-`;
   const find = () =>
-    readdirSync(CACHE).find((f) => f.toLowerCase().startsWith(`${norm}-`) && f.endsWith('.whl'));
+    readdirSync(CACHE).find((f) => f.toLowerCase().startsWith(prefix) && f.endsWith('.whl'));
   let file = find();
   if (!file) {
     execFileSync(
