@@ -8,6 +8,7 @@ import type { AdapterHandle } from '../dap/adapterProcess';
 import { DapRequestError } from '../dap/client';
 import { CancelledError, InternalError, UserError, errorMessage } from '../errors';
 import type { RecordChannel } from './channel';
+import { DEFAULT_LIMITS } from './model';
 import type { RecordOptions } from './options';
 import type { ResolvedTarget } from './targets';
 
@@ -58,6 +59,10 @@ export class RecorderSession {
       undefined,
   ) {
     this.client = adapter.client;
+    // Cancel and the deadline reject `finished` at any moment, also during set-up, before run()
+    // awaits it; run() reports set-up's own failure then, and this rejection must not surface as an
+    // unhandled one (it did, under load: an abort 0.5–2.5 s into a recording).
+    this.finished.catch(() => undefined);
   }
 
   private remaining(): number {
@@ -93,7 +98,7 @@ export class RecorderSession {
       if (!this.started && (this.timedOut || Date.now() >= this.deadline - 100)) {
         throw new UserError(
           'timeout',
-          `Tracing did not start within ${Math.round((this.deadline - t0) / 100) / 10} s: debugpy was still launching ${target.label}.`,
+          `Tracing did not start within ${(opts.limits?.timeoutMs ?? DEFAULT_LIMITS.timeoutMs) / 1000} s: debugpy was still launching ${target.label}.`,
           'Raise the limit (--timeout / tracefix.timeoutSeconds), or check that the interpreter starts quickly (`python -c pass`).',
         );
       }
