@@ -54,7 +54,12 @@ export function parse<
   O extends Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>,
 >(argv: string[], options: O) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: joinNegativeValues(argv, options),
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
     throw new UserError(
       'bad-argument',
@@ -64,19 +69,80 @@ export function parse<
   }
 }
 
+/** `--timeout -5` → `--timeout=-5`: parseArgs takes a value starting with `-` for an option (and
+ * calls it ambiguous); a negative number after an option that takes a value is that value. */
+function joinNegativeValues(
+  argv: string[],
+  options: Record<string, { type: 'string' | 'boolean'; short?: string }>,
+): string[] {
+  const takesValue = new Set<string>();
+  for (const [name, o] of Object.entries(options)) {
+    if (o.type !== 'string') continue;
+    takesValue.add(`--${name}`);
+    if (o.short) takesValue.add(`-${o.short}`);
+  }
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const next = argv[i + 1];
+    if (takesValue.has(a) && next !== undefined && /^-\.?\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+interface NumberSpec {
+  min: number;
+  max: number;
+  whole: boolean;
+  /** What the number counts, for the message. */
+  unit: string;
+}
+
+/** Every number option of the CLI, one line each: its range, whole or not, and its unit. */
+export const NUMBER_OPTIONS = {
+  timeout: { min: 1, max: 86_400, whole: false, unit: 'seconds' },
+  'verify-timeout': { min: 1, max: 86_400, whole: false, unit: 'seconds' },
+  'model-timeout': { min: 1, max: 86_400, whole: false, unit: 'seconds' },
+  'max-steps': { min: 1, max: 100_000_000, whole: true, unit: 'events' },
+  'repr-length': { min: 8, max: 1_000_000, whole: true, unit: 'characters' },
+  budget: { min: 100, max: 10_000_000, whole: true, unit: 'tokens' },
+  rounds: { min: 1, max: 10, whole: true, unit: 'rounds' },
+  'max-tokens': { min: 16, max: 1_000_000, whole: true, unit: 'tokens' },
+  'max-tool-calls': { min: 0, max: 50, whole: true, unit: 'calls' },
+  limit: { min: 1, max: 1_000_000, whole: true, unit: 'tasks' },
+  jobs: { min: 1, max: 64, whole: true, unit: 'tasks' },
+} as const satisfies Record<string, NumberSpec>;
+
+export type NumberOption = keyof typeof NUMBER_OPTIONS;
+
+const DECIMAL = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
+
+/** The value of a number option checked against NUMBER_OPTIONS; a one-line UserError otherwise. */
+export function numberOption(name: NumberOption, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const spec: NumberSpec = NUMBER_OPTIONS[name];
+  const n = DECIMAL.test(v.trim()) ? Number(v) : NaN;
+  if (Number.isFinite(n) && n >= spec.min && n <= spec.max && (!spec.whole || Number.isInteger(n)))
+    return n;
+  const kind = spec.whole ? `a whole number of ${spec.unit}` : `a number of ${spec.unit}`;
+  throw new UserError(
+    'bad-argument',
+    `--${name} must be ${kind} from ${spec.min} to ${spec.max} (got ${v}).`,
+  );
+}
+
 /** `--engine NAME` (default: the core's default engine). */
 export function engineArg(value: string | undefined): EngineName {
   const engine = value === undefined ? DEFAULT_ENGINE : engineNamed(value);
   if (!engine) throw new UserError('bad-argument', `--engine must be fast or step (got ${value}).`);
   return engine;
-}
-
-export function positiveInt(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new UserError('bad-argument', `--${name} must be a positive number (got ${v}).`);
-  return n;
 }
 
 export function traceArgs(
@@ -111,7 +177,7 @@ export function traceArgs(
     : module
       ? { kind: 'module', module }
       : { kind: 'script', path: script ?? '' };
-  const timeout = positiveInt('timeout', str('timeout'));
+  const timeout = numberOption('timeout', str('timeout'));
   const cwd = str('cwd') ?? process.cwd();
   // Checked before anything runs: a bad path is a one-line error, not a failed recording.
   const stdinFile = str('stdin');
@@ -129,10 +195,10 @@ export function traceArgs(
     cwd,
     root,
     stdinFile: stdinFile === undefined ? undefined : path.resolve(cwd, stdinFile),
-    maxSteps: positiveInt('max-steps', str('max-steps')),
+    maxSteps: numberOption('max-steps', str('max-steps')),
     timeoutMs: timeout === undefined ? undefined : timeout * 1000,
-    reprLength: positiveInt('repr-length', str('repr-length')),
-    budget: positiveInt('budget', str('budget')),
+    reprLength: numberOption('repr-length', str('repr-length')),
+    budget: numberOption('budget', str('budget')),
     recordImports: values['record-imports'] === true,
     verbose: values.verbose === true,
   };

@@ -16,8 +16,8 @@ import {
   type DatasetName,
 } from '../core/bench';
 import { createOpenAIProvider } from '../core/model/openaiProvider';
-import { parse, positiveInt } from './args';
-import { EXIT } from './common';
+import { numberOption, parse } from './args';
+import { checkOutputPath, EXIT } from './common';
 import { modelConfig } from './fixCommand';
 import { BENCH_HELP } from './help';
 
@@ -50,13 +50,6 @@ export interface BenchCommandIO {
   env: NodeJS.ProcessEnv;
 }
 
-function wholeNumber(name: string, v: string | undefined): number | undefined {
-  const n = positiveInt(name, v);
-  if (n !== undefined && !Number.isInteger(n))
-    throw new UserError('bad-argument', `--${name} must be a whole number (got ${v}).`);
-  return n;
-}
-
 export async function benchCommand(
   argv: string[],
   signal: AbortSignal,
@@ -73,6 +66,8 @@ export async function benchCommand(
       `Unexpected argument: ${positionals[0]}`,
       'Run `tracefix bench --help` for usage.',
     );
+  // Checked before an hour of benchmark: the report must have somewhere to go.
+  if (values.out) checkOutputPath(values.out);
   const dataset = (values.dataset ?? 'humanevalfix') as DatasetName;
   if (!DATASETS.includes(dataset))
     throw new UserError(
@@ -109,8 +104,8 @@ export async function benchCommand(
     provider = createOpenAIProvider({ model: cfg.model, baseURL: cfg.baseURL, apiKey: cfg.apiKey });
     model = { name: cfg.model, baseURL: cfg.baseURL };
   }
-  const timeout = positiveInt('timeout', values.timeout);
-  const verifyTimeout = positiveInt('verify-timeout', values['verify-timeout']);
+  const timeout = numberOption('timeout', values.timeout);
+  const verifyTimeout = numberOption('verify-timeout', values['verify-timeout']);
   const prefix = oracle ? `tracefix bench [${ORACLE_LABEL}]` : 'tracefix bench';
   const progress = new BenchProgress(io.stderr, prefix);
   if (oracle)
@@ -124,13 +119,13 @@ export async function benchCommand(
     model,
     arms,
     signal,
-    limit: wholeNumber('limit', values.limit),
+    limit: numberOption('limit', values.limit),
     ids: values.task,
-    jobs: wholeNumber('jobs', values.jobs),
-    rounds: wholeNumber('rounds', values.rounds),
-    maxToolCalls: wholeNumber('max-tool-calls', values['max-tool-calls']),
-    budget: wholeNumber('budget', values.budget),
-    maxSteps: wholeNumber('max-steps', values['max-steps']),
+    jobs: numberOption('jobs', values.jobs),
+    rounds: numberOption('rounds', values.rounds),
+    maxToolCalls: numberOption('max-tool-calls', values['max-tool-calls']),
+    budget: numberOption('budget', values.budget),
+    maxSteps: numberOption('max-steps', values['max-steps']),
     traceTimeoutMs: timeout === undefined ? undefined : timeout * 1000,
     verifyTimeoutMs: verifyTimeout === undefined ? undefined : verifyTimeout * 1000,
     python: values.python,

@@ -21,7 +21,7 @@ import type { WritePatchedFileResult } from '../core/patch/applyFile';
 import {
   TRACE_OPTIONS,
   parse,
-  positiveInt,
+  numberOption,
   splitDashDash,
   traceArgs,
   type CommonTraceArgs,
@@ -240,20 +240,13 @@ export async function fixCommand(
     return EXIT.ok;
   }
   const a = traceArgs(values, positionals, programArgs);
-  const rounds = positiveInt('rounds', values.rounds);
-  if (rounds !== undefined && !Number.isInteger(rounds))
-    throw new UserError('bad-argument', `--rounds must be a whole number (got ${values.rounds}).`);
+  const rounds = numberOption('rounds', values.rounds);
   const modelTimeout =
-    positiveInt('model-timeout', values['model-timeout']) ?? DEFAULT_MODEL_TIMEOUT_S;
-  const maxTokens = positiveInt('max-tokens', values['max-tokens']);
-  if (maxTokens !== undefined && !Number.isInteger(maxTokens))
-    throw new UserError(
-      'bad-argument',
-      `--max-tokens must be a whole number (got ${values['max-tokens']}).`,
-    );
+    numberOption('model-timeout', values['model-timeout']) ?? DEFAULT_MODEL_TIMEOUT_S;
+  const maxTokens = numberOption('max-tokens', values['max-tokens']);
   const maxToolCalls = values['no-tools']
     ? 0
-    : (wholeOrZero('max-tool-calls', values['max-tool-calls']) ?? DEFAULT_MAX_TOOL_CALLS);
+    : (numberOption('max-tool-calls', values['max-tool-calls']) ?? DEFAULT_MAX_TOOL_CALLS);
   if (values['prompt-only']) return promptOnly(values, a, signal, io, maxToolCalls);
   const cfg = modelConfig({ model: values.model, baseURL: values['base-url'] }, io.env);
   // Secret values never printed or sent: the keys and the environment's secrets.
@@ -374,15 +367,6 @@ async function promptOnly(
       ),
     );
   return EXIT.ok;
-}
-
-/** A whole number >= 0 (0 is meaningful: no tool calls). */
-function wholeOrZero(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0)
-    throw new UserError('bad-argument', `--${name} must be a whole number, 0 or more (got ${v}).`);
-  return n;
 }
 
 /** Model errors with CLI-specific advice on where the settings come from. */

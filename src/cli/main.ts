@@ -1,5 +1,6 @@
 // `tracefix` command line: argument parsing and printing only; the work is in src/core.
-import { EXIT, checkOutputPath, recordOptions, writeChunks } from './common';
+import * as path from 'node:path';
+import { EXIT, checkOutputPath, recordOptions, targetFiles, writeChunks } from './common';
 import { UserError, errorMessage, isUserError } from '../core/errors';
 import { renderNext } from '../core/render/next';
 import { traceJsonChunks } from '../core/trace/json';
@@ -30,8 +31,14 @@ async function traceCommand(argv: string[], signal: AbortSignal): Promise<number
   const format = values.format ?? 'next';
   if (format !== 'next' && format !== 'json')
     throw new UserError('bad-argument', `--format must be next or json (got ${format}).`);
-  if (values.out) checkOutputPath(values.out);
+  if (values.out) checkOutputPath(values.out, targetFiles(a));
   const trace = await recordTrace(recordOptions(a, signal));
+  // The files the program turned out to run are known now: none of them is written over either.
+  if (values.out)
+    checkOutputPath(
+      values.out,
+      trace.sources.map((s) => path.resolve(trace.program.root, s.path)),
+    );
   const chunks =
     format === 'json' ? traceJsonChunks(trace) : [renderNext(trace, { budget: a.budget }).text];
   // Raw by default (the trace is the program's own data, on your machine); --redact applies the

@@ -2,7 +2,7 @@
 // client closes it. Nothing but the protocol goes to stdout; notes go to stderr.
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
-import { engineArg, parse, positiveInt } from './args';
+import { engineArg, numberOption, parse } from './args';
 import { EXIT } from './common';
 import { MCP_HELP } from './help';
 import { TraceMcp } from './mcpServer';
@@ -38,7 +38,7 @@ export async function mcpCommand(
       'Run `tracefix mcp --help` for usage.',
     );
   const engine = engineArg(values.engine);
-  const timeout = positiveInt('timeout', values.timeout);
+  const timeout = numberOption('timeout', values.timeout);
   const log = (line: string): void => void process.stderr.write(`tracefix mcp: ${line}\n`);
   const server = new TraceMcp({
     root: values.root ? path.resolve(values.root) : undefined,
@@ -49,9 +49,9 @@ export async function mcpCommand(
       engine,
       recordImports: values['record-imports'] === true,
       limits: {
-        maxSteps: positiveInt('max-steps', values['max-steps']),
+        maxSteps: numberOption('max-steps', values['max-steps']),
         timeoutMs: timeout === undefined ? undefined : timeout * 1000,
-        reprLength: positiveInt('repr-length', values['repr-length']),
+        reprLength: numberOption('repr-length', values['repr-length']),
       },
     },
     env: process.env,

@@ -227,6 +227,8 @@ describe('tracefix fix', () => {
       TRACEFIX_BASE_URL: 'http://127.0.0.1:9/v1',
     });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--rounds must be a positive number');
+    expect(bad.stderr).toBe(
+      'tracefix: --rounds must be a whole number of rounds from 1 to 10 (got 0).\n',
+    );
   });
 });

@@ -119,7 +119,9 @@ describe('tracefix fix with trace tools', () => {
       TRACEFIX_BASE_URL: 'http://127.0.0.1:9/v1',
     });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--max-tool-calls must be a whole number, 0 or more \(got 2\.5\)/);
+    expect(bad.stderr).toMatch(
+      /--max-tool-calls must be a whole number of calls from 0 to 50 \(got 2\.5\)/,
+    );
   });
 
   it('a server that refuses tools: one note, the plain prompt shown again, the fix still verified', async () => {
