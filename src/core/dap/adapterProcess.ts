@@ -1,13 +1,15 @@
-// Starts `<python> -m debugpy.adapter` on stdio and guarantees that it, the launcher and the
-// debuggee are gone afterwards. debugpy's launcher puts the debuggee in its own process group, so
-// both groups are killed: the adapter's (we spawn it detached) and the debuggee's (pid from the
-// DAP `process` event).
+// Starts debugpy's adapter on stdio and guarantees that it, the launcher, the debuggee and whatever
+// the program started are gone afterwards. debugpy's launcher puts the debuggee in its own process
+// group, so both groups are killed: the adapter's (we spawn it detached) and the debuggee's (pid from
+// the DAP `process` event); children that left those groups (a new session, a daemon) are found by
+// processTree.ts (the adapter is their subreaper; the environment marks them).
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { DapClient } from './client';
 import type { Interpreter } from './python';
 import type { DapLogger, SpawnWrapper } from './types';
 import { InternalError } from '../errors';
+import { adapterArgs, killProcessTree, newRunMarker, RUN_MARKER_VAR } from './processTree';
 
 export interface AdapterHandle {
   client: DapClient;
@@ -27,15 +29,15 @@ export function startAdapter(
   wrap?: SpawnWrapper,
   binds: { readWrite: string[] } = { readWrite: [] },
 ): AdapterHandle {
-  const childEnv = { ...env };
+  const marker = newRunMarker();
+  const childEnv: NodeJS.ProcessEnv = { ...env, [RUN_MARKER_VAR]: marker };
   if (interp.extraPythonPath) {
     childEnv.PYTHONPATH = [interp.extraPythonPath, env.PYTHONPATH]
       .filter(Boolean)
       .join(path.delimiter);
   }
-  const cmd = wrap
-    ? wrap(interp.python, ['-m', 'debugpy.adapter'], binds)
-    : { command: interp.python, args: ['-m', 'debugpy.adapter'] };
+  const args = adapterArgs();
+  const cmd = wrap ? wrap(interp.python, args, binds) : { command: interp.python, args };
   const proc = spawn(cmd.command, cmd.args, {
     env: childEnv,
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -61,6 +63,8 @@ export function startAdapter(
     stderr: () => stderr,
     dispose: async () => {
       client.close();
+      // While the adapter lives, every process of the run descends from it (it is their subreaper).
+      killProcessTree(proc.pid, marker);
       killGroup(handle.debuggeePid);
       killGroup(proc.pid);
       proc.stdin?.destroy();
@@ -68,6 +72,8 @@ export function startAdapter(
       await exited;
       clearTimeout(timer);
       killGroup(handle.debuggeePid);
+      // One that escaped the adapter before it was made subreaper (or under a wrapper): by its marker.
+      killProcessTree(undefined, marker);
     },
   };
   client.on('process', (body) => {
