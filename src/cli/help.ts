@@ -161,14 +161,19 @@ test under the recorder and keep the trace), load_trace (a saved trace JSON), tr
 queries variable_history, state_at_step, line_executions, calls, find_first, search_values. Answers
 come from the recording only, redacted of secrets like model prompts and bounded in size.
 
-record_trace RUNS YOUR PROGRAM (the script or test the client names, inside the root): the MCP
-client's approval of the tool call is the confirmation. Nothing model-written is run.
+record_trace RUNS YOUR PROGRAM (the script, test or module the client names, inside the root): the
+MCP client's approval of the tool call is the confirmation. Nothing model-written is run. A module
+counts as the workspace's when its file is in the root (\`-m timeit\` or \`-m http.server\` are
+refused); program arguments are refused unless the server was started with --allow-args. Every
+query stops after 10 s; trace files must be regular files (at most 256 MB) and are validated;
+messages over 4 MB are answered with an error.
 
 Options:
   --root DIR            the workspace: programs to record and trace files to load must be inside it
                         (default: the client's first root, else the current directory; the file
                         system root and your home folder are refused)
   --trace FILE          load this trace JSON at start (tracefix trace --format json, Save Trace…)
+  --allow-args          let record_trace pass the client's program arguments to the script or module
   --python PATH, --debugpy-path DIR, --engine fast|step, --max-steps N, --timeout SECONDS,
   --repr-length N       as for \`tracefix trace\` (the limits of every recording)
   -v, --verbose         log requests to stderr

@@ -6,6 +6,10 @@ import { engineArg, numberOption, parse } from './args';
 import { EXIT } from './common';
 import { MCP_HELP } from './help';
 import { TraceMcp } from './mcpServer';
+import { BoundedStdioTransport } from './mcpTransport';
+
+/** After SIGTERM, the longest wait for the server to stop by itself. */
+const FORCED_EXIT_MS = 5000;
 
 const MCP_OPTIONS = {
   root: { type: 'string' },
@@ -17,6 +21,7 @@ const MCP_OPTIONS = {
   timeout: { type: 'string' },
   'repr-length': { type: 'string' },
   'record-imports': { type: 'boolean' },
+  'allow-args': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -56,13 +61,21 @@ export async function mcpCommand(
     },
     env: process.env,
     cwd: process.cwd(),
+    allowArgs: values['allow-args'] === true,
     log: values.verbose
       ? log
       : (line) =>
           line.startsWith('--trace') || line.startsWith('internal') ? log(line) : undefined,
     version,
   });
-  const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
-  await server.serve(new StdioServerTransport(), signal);
+  const { JSONRPCMessageSchema } = await import('@modelcontextprotocol/sdk/types.js');
+  // SIGTERM / SIGINT end the server: the connection closes, a recording in progress is stopped and
+  // its processes killed; should that hang, the process still ends a few seconds later.
+  const onAbort = (): void => {
+    setTimeout(() => process.exit(EXIT.ok), FORCED_EXIT_MS).unref();
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  await server.serve(new BoundedStdioTransport((v) => JSONRPCMessageSchema.parse(v)), signal);
+  signal.removeEventListener('abort', onAbort);
   return EXIT.ok;
 }

@@ -4,7 +4,6 @@
 // root, with the CLI's limits) or read with load_trace; the query tools answer over it, redacted and
 // bounded like in Explain & Fix. The client's approval of a tool call is the confirmation to run.
 import { realpathSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,18 +14,15 @@ import {
   insideRoot,
   RECORD_TRACE_DESCRIPTION,
   RECORD_TRACE_NAME,
-  RECORD_TRACE_SCHEMA,
   recordTarget,
+  recordTraceSchema,
 } from '../core/tools/recordTool';
-import { parseTrace } from '../core/trace/json';
+import { readTraceFile } from '../core/trace/traceFile';
 import type { Trace } from '../core/trace/model';
 import { recordOptionsFor, type RecorderChoice } from '../core/trace/options';
 import { recordTrace } from '../core/trace/record';
 import { redact } from '../core/model/redact';
 import { secretsInTrace, secretsOf } from './redactOutput';
-
-/** Trace files larger than this are not read (a trace is ~100 bytes per event). */
-const MAX_TRACE_BYTES = 512 * 1024 * 1024;
 
 export interface McpOptions {
   /** The workspace root (--root); else the client's first root, else the current directory. */
@@ -37,6 +33,8 @@ export interface McpOptions {
   record: Omit<RecorderChoice, 'env' | 'spawnWrapper'>;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** record_trace passes program arguments on (--allow-args); else it refuses them. */
+  allowArgs?: boolean;
   log?: (line: string) => void;
   version: string;
 }
@@ -92,7 +90,7 @@ export class TraceMcp {
         name: RECORD_TRACE_NAME,
         title: 'Run and record a Python program',
         description: RECORD_TRACE_DESCRIPTION,
-        inputSchema: RECORD_TRACE_SCHEMA,
+        inputSchema: recordTraceSchema(this.opts.allowArgs === true),
         annotations: {
           readOnlyHint: false,
           destructiveHint: false,
@@ -163,7 +161,10 @@ export class TraceMcp {
 
   private async record(args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolResult> {
     const root = await this.root();
-    const { target, args: programArgs } = recordTarget(args, root);
+    const { target, args: programArgs } = recordTarget(args, root, {
+      allowArgs: this.opts.allowArgs === true,
+      allowHint: 'start the server with `tracefix mcp --allow-args`',
+    });
     if (this.recording) return this.error('A recording is already running; wait for it to finish.');
     const controller = new AbortController();
     const onAbort = (): void => controller.abort();
@@ -201,16 +202,9 @@ export class TraceMcp {
     return this.loadFile(file);
   }
 
-  /** Reads a trace file (--trace at start, or load_trace). */
+  /** Reads a trace file (--trace at start, or load_trace): a regular file, bounded, validated. */
   async loadFile(file: string): Promise<ToolResult> {
-    const size = statSync(file, { throwIfNoEntry: false })?.size;
-    if (size === undefined) throw new UserError('file-not-found', `No trace file at ${file}.`);
-    if (size > MAX_TRACE_BYTES)
-      throw new UserError(
-        'bad-argument',
-        `${file} is larger than ${MAX_TRACE_BYTES / 1024 / 1024} MB; record a shorter trace.`,
-      );
-    const trace = parseTrace(await readFile(file, 'utf8'), path.basename(file));
+    const trace = await readTraceFile(file, path.basename(file));
     return this.use(trace, `Loaded ${file} (recorded ${trace.createdAt}).`);
   }
 

@@ -29,6 +29,7 @@ export const SETTING_DEFAULTS = {
   maxRounds: DEFAULT_MAX_ROUNDS,
   maxToolCalls: DEFAULT_MAX_TOOL_CALLS,
   allowTestEdits: false,
+  'tools.allowProgramArguments': false,
 } as const;
 
 /** Bounds and choices the core imposes, repeated in package.json (`maximum`, `enum`). */

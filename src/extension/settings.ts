@@ -34,6 +34,8 @@ export interface TracefixSettings {
   maxTokens: number;
   /** A fix that edits the tests may be offered. */
   allowTestEdits: boolean;
+  /** The record tool passes a chat model's program arguments on. */
+  toolsAllowProgramArguments: boolean;
 }
 
 export type ModelProviderSetting = 'openai' | 'vscode-lm';
@@ -69,6 +71,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): TracefixSetting
     ),
     maxTokens: wholePositive(c.get('maxTokens'), D.maxTokens),
     allowTestEdits: c.get<boolean>('allowTestEdits') === true,
+    toolsAllowProgramArguments: c.get<boolean>('tools.allowProgramArguments') === true,
   };
 }
 

@@ -3,10 +3,10 @@
 // (served through a DAP sourceReference) so the replayed lines always match what ran.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { UserError, errorMessage } from '../errors';
-import { parseTrace, traceFromJson } from '../trace/json';
+import { UserError } from '../errors';
+import { traceFromJson } from '../trace/json';
+import { readTraceFile } from '../trace/traceFile';
 import { isTrace, type Trace } from '../trace/model';
 
 /** Launch arguments of the `tracefix-replay` debug type. */
@@ -29,16 +29,7 @@ export async function loadTrace(args: ReplayLaunchArguments): Promise<Trace> {
       'The replay needs `trace` (path of a saved trace JSON) or `traceObject`.',
     );
   }
-  let text: string;
-  try {
-    text = await readFile(args.trace, 'utf8');
-  } catch (e) {
-    throw new UserError(
-      'file-not-found',
-      `Cannot read the trace file ${args.trace}: ${errorMessage(e)}`,
-    );
-  }
-  return nonEmpty(parseTrace(text, args.trace), args.trace);
+  return nonEmpty(await readTraceFile(args.trace), args.trace);
 }
 
 /** Checks a trace object handed over in memory, or one that crossed a process boundary as JSON

@@ -99,6 +99,7 @@ export function calls(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
       );
     out.push(`Calls of ${fn}: ${matching.length} recorded.`);
     for (const f of matching) {
+      ctx.budget.tick();
       const last = f.events[f.events.length - 1] ?? 0;
       if (last < from) continue;
       list.add(

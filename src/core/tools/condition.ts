@@ -83,7 +83,7 @@ function tokenize(src: string): Token[] {
         fail(c === '=' ? 'use == to compare' : `unexpected "${c}"`);
       }
     } else if (/[-+\d.]/.test(c)) {
-      const m = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/.exec(src.slice(i));
+      const m = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?/.exec(src.slice(i));
       if (!m) fail(`unexpected "${c}"`);
       out.push({ t: 'num', v: m![0], at });
       i += m![0].length;
@@ -244,13 +244,18 @@ export function conditionNames(c: Cond, out = new Set<string>()): Set<string> {
   return out;
 }
 
-const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+// `\d+(?:\.\d*)?`, not `\d+\.?\d*`: the latter splits a run of digits between its two `\d` in every
+// way before failing, which made one comparison against a 20,000-digit repr take half a second.
+const NUMBER = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 const WRAPPED_NUMBER =
-  /^(?:np\.\w+|numpy\.\w+|Decimal)\(\s*'?([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)'?\s*\)$/;
+  /^(?:np\.\w+|numpy\.\w+|Decimal)\(\s*'?([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)'?\s*\)$/;
+/** Longer reprs are not read as numbers (Python's own int-to-str limit is 4,300 digits). */
+const MAX_NUMBER_LENGTH = 4400;
 const FRACTION = /^Fraction\(\s*(-?\d+)\s*,\s*(\d+)\s*\)$/;
 
 /** The number a repr stands for (ints, floats, inf/nan, Decimal('…'), np.float64(…), Fraction(a, b)). */
 export function numericValue(repr: string): number | undefined {
+  if (repr.length > MAX_NUMBER_LENGTH) return undefined;
   const s = repr.trim();
   if (NUMBER.test(s)) return Number(s);
   if (s === 'inf' || s === '-inf') return s === 'inf' ? Infinity : -Infinity;

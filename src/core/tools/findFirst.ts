@@ -40,6 +40,7 @@ export function findFirst(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
   const found: number[] = [];
   let total = 0;
   for (let i = 0; i < view.length; i++) {
+    ctx.budget.tick();
     const callId = view.callIdAt(i);
     if (gap && i === gap.at) {
       // Frames running across the gap continue from their state at the gap.

@@ -116,6 +116,7 @@ export function variableHistory(ctx: ToolContext, args: ToolArgs): ToolAnswerDra
   const namesSeen = new Set<string>();
   let before = 0;
   for (let i = 0; i < view.length; i++) {
+    ctx.budget.tick();
     if (view.stepAt(i) === null || !inScope(view, i, scope)) continue;
     if (!changes(view, i, name)) {
       if (namesSeen.size < 200) view.eachChange(i, (n) => namesSeen.add(n));

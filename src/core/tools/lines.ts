@@ -60,6 +60,7 @@ export function lineExecutions(ctx: ToolContext, args: ToolArgs): ToolAnswerDraf
   let before = 0;
   let total = 0;
   for (let i = 0; i < view.length && file !== undefined; i++) {
+    ctx.budget.tick();
     // The call event sits on the def line (its bindings); it is not an execution of a body line.
     if (view.lineAt(i) !== line || view.kindAt(i) === 'call' || view.fileAt(i) !== file) continue;
     total++;

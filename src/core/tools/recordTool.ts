@@ -1,5 +1,7 @@
 // The "trace this test / file" tool every surface offers beside the query tools: its input schema
-// (exactly one of script, test, module, inside the workspace) and the checks of that input. Running
+// (exactly one of script, test, module, inside the workspace) and the checks of that input: what a
+// model may run is the workspace's own code (a module counts when its file is in the workspace), with
+// program arguments only when the user allowed them. Running
 // it is the surface's business: the editor's recorder flow in VS Code, recordTrace in `tracefix mcp`.
 import { realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -26,16 +28,60 @@ export const RECORD_TRACE_SCHEMA: JsonSchema = {
     module: {
       type: 'string',
       maxLength: 200,
-      description: 'A module to run as `python -m MODULE` from the workspace folder.',
+      description:
+        'A module of the workspace (its file inside the workspace folder) to run as `python -m MODULE` from there.',
     },
     args: {
       type: 'array',
       items: { type: 'string' },
-      description: 'Arguments for the script or module.',
+      description:
+        'Arguments for the script or module; refused unless the user allowed program arguments.',
     },
   },
   additionalProperties: false,
 };
+
+/** The schema without `args`: what a model is offered while the user has not allowed arguments. */
+export function recordTraceSchema(allowArgs: boolean): JsonSchema {
+  if (allowArgs) return RECORD_TRACE_SCHEMA;
+  const { args: _args, ...properties } = RECORD_TRACE_SCHEMA.properties ?? {};
+  return { ...RECORD_TRACE_SCHEMA, properties };
+}
+
+/** What a model-driven recording may run. */
+export interface RecordPolicy {
+  /** Program arguments given by the model are passed on (the user allowed it); else refused. */
+  allowArgs: boolean;
+  /** How the user allows them, for the refusal's hint. */
+  allowHint: string;
+}
+
+/** Modules Python finds before the workspace (built in or frozen): `-m os` never runs a workspace os.py. */
+const INTERPRETER_MODULES = new Set([
+  ...['abc', 'codecs', 'genericpath', 'io', 'ntpath', 'os', 'posixpath', 'runpy', 'site', 'stat'],
+  ...['zipimport', '_collections_abc', '_sitebuiltins', '__hello__', '__phello__', 'importlib'],
+  ...['sys', 'builtins', 'time', 'errno', 'gc', 'itertools', 'marshal', 'posix', 'pwd', 'atexit'],
+  ...['faulthandler', '_thread', '_io', '_imp', '_warnings', '_weakref', '_signal', '_abc'],
+]);
+
+/**
+ * The file `python -m module` runs from `root` when the module is the workspace's: `a/b.py`, or a
+ * package's `a/b/__main__.py`, every part inside the root (links resolved). Undefined otherwise:
+ * the module is the interpreter's or an installed one, and a model may not run those.
+ */
+export function moduleFileInRoot(root: string, module: string): string | undefined {
+  const parts = module.split('.');
+  if (INTERPRETER_MODULES.has(parts[0] ?? '')) return undefined;
+  const base = realpathOr(root);
+  const candidates = [path.join(base, ...parts) + '.py', path.join(base, ...parts, '__main__.py')];
+  for (const c of candidates) {
+    const real = realpathOr(c);
+    const rel = path.relative(base, real);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    if (statSync(real, { throwIfNoEntry: false })?.isFile()) return real;
+  }
+  return undefined;
+}
 
 export const RECORD_TRACE_DESCRIPTION =
   "Runs a Python script, module or pytest test of the workspace under Tracefix's recorder (it RUNS the program, within the configured step and time limits) and makes the recording current: every line that ran with the values it produced. Give exactly one of script, test, module. Answers with the outcome and the NExT-annotated code that ran (`# (k) name=value;` after each executed line); then ask the other Tracefix tools about steps, lines and variables.";
@@ -66,6 +112,7 @@ export function insideRoot(root: string, given: string, what: string): string {
 export function recordTarget(
   args: Record<string, unknown>,
   root: string,
+  policy: RecordPolicy,
 ): { target: RunTarget; args: string[]; label: string } {
   const str = (k: string) =>
     typeof args[k] === 'string' && args[k].trim() ? args[k].trim() : undefined;
@@ -81,10 +128,22 @@ export function recordTarget(
       'bad-argument',
       'record_trace: give exactly one of script, test (a pytest node id or test file) or module.',
     );
+  if (programArgs.length && !policy.allowArgs)
+    throw new UserError(
+      'bad-argument',
+      'record_trace: program arguments are not allowed; record without args.',
+      `The user can allow them: ${policy.allowHint}.`,
+    );
   const base = realpathOr(root);
   if (module !== undefined) {
     if (!/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(module))
       throw new UserError('bad-argument', `record_trace: "${module}" is not a module name.`);
+    if (!moduleFileInRoot(root, module))
+      throw new UserError(
+        'bad-argument',
+        `record_trace: module ${module} is not a module of the workspace ${root} (no ${module.replace(/\./g, '/')}.py or ${module.replace(/\./g, '/')}/__main__.py in it).`,
+        "Only the workspace's own scripts, tests and modules can be recorded.",
+      );
     return { target: { kind: 'module', module }, args: programArgs, label: `-m ${module}` };
   }
   const [file = '', ...rest] = (test ?? script ?? '').split('::');

@@ -50,6 +50,7 @@ export function searchValues(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft 
   const prefilter = !/[<>]/.test(needle) && !'<redacted>'.includes(needle);
   let before = 0;
   for (let i = 0; i < view.length; i++) {
+    ctx.budget.tick();
     if (view.stepAt(i) === null) continue;
     const f = view.frames.get(view.callIdAt(i));
     if (!f || !functionMatches(f.function, fn)) continue;
@@ -125,6 +126,7 @@ function printedMatches(
   let count = 0;
   for (const chunk of ctx.trace.output) {
     for (const line of chunk.text.split('\n')) {
+      ctx.budget.tick();
       if (prefilter && find(line) < 0) continue;
       const v = ctx.values.text(line);
       const at = find(v);

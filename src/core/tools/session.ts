@@ -9,6 +9,7 @@ import { ValueRedactor } from './redactValues';
 import { QUERY_TOOLS } from './registry';
 import {
   DEFAULT_TOOL_LIMITS,
+  QueryBudget,
   ToolInputError,
   type JsonSchema,
   type ToolAnswer,
@@ -107,7 +108,8 @@ export class ToolSession {
     if (this.redactor.secretCount !== this.secrets.length)
       this.redactor = new ValueRedactor(this.secrets);
     try {
-      const draft = tool.run({ trace, limits: this.limits, values: this.redactor }, parsed);
+      const budget = new QueryBudget(this.limits.timeMs);
+      const draft = tool.run({ trace, limits: this.limits, values: this.redactor, budget }, parsed);
       const text = [...notes, draft.text].join('\n');
       return this.finish(
         text,

@@ -55,8 +55,10 @@ export function stateAtStep(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
   const stack: string[] = [];
   let callId = e.callId;
   let depth = 0;
+  // A chain longer than the number of frames is a cycle (files are checked on load; traces built
+  // in memory are not): stop there rather than loop.
   for (;;) {
-    const site = view.callSite(callId);
+    const site = depth <= view.frames.size ? view.callSite(callId) : undefined;
     if (!site) break;
     depth++;
     if (stack.length < MAX_STACK) {

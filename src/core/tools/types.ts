@@ -24,9 +24,16 @@ export interface ToolLimits {
   maxItems: number;
   /** Longest value shown, in characters (cut with `...`). */
   valueWidth: number;
+  /** Longest time one call may take, in ms (a query over a huge recording stops and says so). */
+  timeMs: number;
 }
 
-export const DEFAULT_TOOL_LIMITS: ToolLimits = { maxChars: 6000, maxItems: 40, valueWidth: 300 };
+export const DEFAULT_TOOL_LIMITS: ToolLimits = {
+  maxChars: 6000,
+  maxItems: 40,
+  valueWidth: 300,
+  timeMs: 10_000,
+};
 
 /** Most items one call may ask for (`limit`). */
 export const MAX_ITEMS = 200;
@@ -50,6 +57,27 @@ export interface ToolContext {
   limits: ToolLimits;
   /** Values as the model may see them: redacted like the prompt (matching uses these too). */
   values: ValueRedactor;
+  /** The call's time: scans call tick() as they go. */
+  budget: QueryBudget;
+}
+
+/** Bounds the time of one call: loops call tick(), which reads the clock every 256 calls and
+ * stops the call (a ToolInputError the model reads) once its time is up. The server stays
+ * responsive (a signal is handled as soon as the call returns), whatever the recording. */
+export class QueryBudget {
+  private n = 0;
+  private readonly until: number;
+
+  constructor(readonly ms: number) {
+    this.until = Date.now() + ms;
+  }
+
+  tick(): void {
+    if ((++this.n & 255) !== 0 || Date.now() <= this.until) return;
+    throw new ToolInputError(
+      `stopped after ${this.ms / 1000} s: the recording is too large to answer this in one call; narrow it (from_step, function, file or name) and ask again`,
+    );
+  }
 }
 
 export type ToolArgs = Record<string, unknown>;

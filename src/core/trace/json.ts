@@ -11,7 +11,16 @@ import {
   type Trace,
   type TraceEvent,
 } from './model';
-import { EventStore, KINDS, type EventInput } from './store';
+import { EventStore, KINDS, type EventInput, type FrameInfo } from './store';
+import {
+  checkAcyclic,
+  checkException,
+  checkFrame,
+  checkHeader,
+  MAX_TRACE_ITEMS,
+  stringList,
+  stringMap,
+} from './traceChecks';
 
 const ROWS_PER_CHUNK = 2000;
 
@@ -106,6 +115,7 @@ export function traceFromJson(value: unknown, origin = 'the trace'): Trace {
       `${origin} is not a Tracefix trace (schema "${TRACE_SCHEMA}").`,
     );
   }
+  if (v.version === 1 || v.version === 2) checkHeader(v, origin);
   if (v.version === 1) return fromV1(v, origin);
   if (v.version === 2) return fromV2(v, origin);
   throw new UserError(
@@ -137,41 +147,55 @@ function fromV2(v: Record<string, unknown>, origin: string): Trace {
   ) {
     throw malformed(origin, 'events, frames, files and sources are required.');
   }
+  for (const [what, a] of [
+    ['events', rows],
+    ['frames', frames],
+    ['files', files],
+  ] as const)
+    if (a.length > MAX_TRACE_ITEMS)
+      throw malformed(origin, `${what} has ${a.length} entries (at most ${MAX_TRACE_ITEMS}).`);
+  stringList(files, origin, 'files');
   const store = new EventStore();
-  for (const f of frames) {
-    if (!Array.isArray(f) || typeof f[0] !== 'number')
-      throw malformed(origin, 'a frame is malformed.');
-    store.addFrame({
+  frames.forEach((f, i) => {
+    if (!Array.isArray(f) || typeof f[2] !== 'number' || files[f[2]] === undefined)
+      throw malformed(origin, `frame ${i} is malformed.`);
+    const info: FrameInfo = {
       callId: f[0],
       parentCallId: f[1],
-      file: files[f[2]] ?? '?',
+      file: files[f[2]] as string,
       function: f[3],
       depth: f[4],
       callIndex: f[5],
-    });
-  }
+    };
+    checkFrame(info, origin, `frame ${i}`);
+    if (store.frames.has(info.callId))
+      throw malformed(origin, `frame ${i} repeats call ${info.callId}.`);
+    store.addFrame(info);
+  });
+  checkAcyclic(store.frames, origin);
   let step = 0;
   let call = 0;
   rows.forEach((r, i) => {
     if (
       !Array.isArray(r) ||
-      typeof r[0] !== 'number' ||
-      typeof r[1] !== 'number' ||
-      typeof r[2] !== 'number'
+      !Number.isSafeInteger(r[0]) ||
+      !Number.isSafeInteger(r[1]) ||
+      !Number.isSafeInteger(r[2]) ||
+      (r[2] as number) < 0
     ) {
       throw malformed(origin, `event ${i} is malformed.`);
     }
-    call += r[1];
-    const kind = KINDS[r[0] >> 1];
+    call += r[1] as number;
+    const kind = KINDS[(r[0] as number) >> 1];
     if (!kind || !store.frames.has(call))
       throw malformed(origin, `event ${i} is malformed (kind or frame).`);
-    const x = (r[3] ?? {}) as Extras;
-    if (typeof x.s === 'number') step = x.s;
+    const x = checkExtras(r[3], origin, i);
+    if (x.s !== undefined) step = x.s;
     const input: EventInput = {
       kind,
       callId: call,
-      line: r[2],
-      step: r[0] & 1 ? step++ : null,
+      line: r[2] as number,
+      step: (r[0] as number) & 1 ? step++ : null,
       changed: x.c,
       deleted: x.d,
     };
@@ -187,6 +211,37 @@ function fromV2(v: Record<string, unknown>, origin: string): Trace {
   return { ...(rest as unknown as Omit<Trace, 'events'>), events: store };
 }
 
+const DELTA_OPS = new Set(['=', 'del', 'add', 'discard', 'more']);
+
+/** An event row's extras, checked field by field (nothing nested is walked). */
+function checkExtras(raw: unknown, origin: string, i: number): Extras {
+  if (raw === undefined) return {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw malformed(origin, `event ${i} is malformed (extras).`);
+  const x = raw as Extras;
+  const where = `event ${i}`;
+  if (x.s !== undefined && (!Number.isSafeInteger(x.s) || x.s < 0))
+    throw malformed(origin, `${where}: the step must be a whole number.`);
+  if (x.c !== undefined) stringMap(x.c, origin, `${where} changes`);
+  if (x.d !== undefined) stringList(x.d, origin, `${where} deletions`);
+  if (x.v !== undefined && typeof x.v !== 'string')
+    throw malformed(origin, `${where}: the value must be a string.`);
+  if (x.e !== undefined) checkException(x.e, origin, `${where} exception`);
+  if (x.x !== undefined) {
+    const ok =
+      Array.isArray(x.x) &&
+      x.x.every(
+        (d) =>
+          Array.isArray(d) &&
+          typeof d[0] === 'string' &&
+          DELTA_OPS.has(d[1]) &&
+          (d[2] === undefined || typeof d[2] === 'string'),
+      );
+    if (!ok) throw malformed(origin, `${where}: the deltas are malformed.`);
+  }
+  return x;
+}
+
 /** Version 1: every event an object with its locals; kept readable for traces saved before. */
 function fromV1(v: Record<string, unknown>, origin: string): Trace {
   return fromObjects(v, origin);
@@ -196,30 +251,41 @@ function fromObjects(v: Record<string, unknown>, origin: string): Trace {
   const rows = v.events;
   if (!Array.isArray(rows) || !Array.isArray(v.sources))
     throw malformed(origin, 'events and sources are required.');
+  if (rows.length > MAX_TRACE_ITEMS)
+    throw malformed(origin, `events has ${rows.length} entries (at most ${MAX_TRACE_ITEMS}).`);
   const store = new EventStore();
   rows.forEach((e: TraceEvent & { locals?: unknown }, i) => {
     const ok =
       typeof e === 'object' &&
       e !== null &&
       typeof e.file === 'string' &&
-      typeof e.line === 'number' &&
+      Number.isSafeInteger(e.line) &&
+      e.line >= 0 &&
       typeof e.callId === 'number' &&
       typeof e.depth === 'number' &&
-      KINDS.includes(e.kind);
+      KINDS.includes(e.kind) &&
+      (e.step === undefined || e.step === null || Number.isSafeInteger(e.step));
     if (!ok)
       throw malformed(
         origin,
         `event ${i} is malformed (kind, file, line, callId and depth are required).`,
       );
+    if (e.changed !== undefined) stringMap(e.changed, origin, `event ${i} changes`);
+    if (e.deleted !== undefined) stringList(e.deleted, origin, `event ${i} deletions`);
+    if (e.value !== undefined && typeof e.value !== 'string')
+      throw malformed(origin, `event ${i}: the value must be a string.`);
+    if (e.exception !== undefined) checkException(e.exception, origin, `event ${i} exception`);
     if (!store.frames.has(e.callId)) {
-      store.addFrame({
+      const info: FrameInfo = {
         callId: e.callId,
         parentCallId: e.parentCallId ?? 0,
         file: e.file,
         function: e.function,
         depth: e.depth,
         callIndex: e.callIndex ?? 1,
-      });
+      };
+      checkFrame(info, origin, `event ${i}`);
+      store.addFrame(info);
     }
     const input: EventInput = {
       kind: e.kind,
@@ -233,6 +299,7 @@ function fromObjects(v: Record<string, unknown>, origin: string): Trace {
     if (e.exception) input.exception = e.exception;
     store.push(input);
   });
+  checkAcyclic(store.frames, origin);
   const engine = v.engine === 'logpoint' ? 'fast' : v.engine;
   return {
     ...(v as unknown as Trace),

@@ -18,6 +18,7 @@ import {
 import { RECORD_TRACE_NAME, recordTarget } from '../../core/tools/recordTool';
 import type { Trace } from '../../core/trace/model';
 import type { RunPlan } from '../runPlan';
+import { readSettings } from '../settings';
 import type { RunTracker } from '../runs';
 import type { TraceRunner } from '../traceCommand';
 import type { TraceStore } from '../traceStore';
@@ -140,7 +141,10 @@ export class TraceLmTools implements vscode.Disposable {
         ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(given))
         : undefined) ?? folders[0]!;
     const root = folder.uri.fsPath;
-    const t = recordTarget(input, root);
+    const t = recordTarget(input, root, {
+      allowArgs: readSettings(folder.uri).toolsAllowProgramArguments,
+      allowHint: 'turn on the setting `tracefix.tools.allowProgramArguments`',
+    });
     return {
       folder,
       plan: { target: t.target, args: t.args, cwd: root, root, label: t.label, origin: 'explicit' },
