@@ -73,7 +73,7 @@ export class QueryBudget {
   }
 
   tick(): void {
-    if ((++this.n & 255) !== 0 || Date.now() <= this.until) return;
+    if ((++this.n & 255) !== 0 || Date.now() < this.until) return;
     throw new ToolInputError(
       `stopped after ${this.ms / 1000} s: the recording is too large to answer this in one call; narrow it (from_step, function, file or name) and ask again`,
     );
