@@ -6,7 +6,7 @@
 // ones Explain & Fix gives its model.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { errorMessage } from '../../core/errors';
+import { errorMessage, isUserError } from '../../core/errors';
 import { learnSecrets } from '../../core/model/learnSecrets';
 import { envSecrets } from '../../core/model/secretValues';
 import {
@@ -141,10 +141,16 @@ export class TraceLmTools implements vscode.Disposable {
         ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(given))
         : undefined) ?? folders[0]!;
     const root = folder.uri.fsPath;
-    const t = recordTarget(input, root, {
-      allowArgs: readSettings(folder.uri).toolsAllowProgramArguments,
-      allowHint: 'turn on the setting `tracefix.tools.allowProgramArguments`',
-    });
+    let t;
+    try {
+      t = recordTarget(input, root, {
+        allowArgs: readSettings(folder.uri).toolsAllowProgramArguments,
+        allowHint: 'turn on the setting `tracefix.tools.allowProgramArguments`',
+      });
+    } catch (e) {
+      // The chat model reads the message only: the hint says what the user can do.
+      throw isUserError(e) && e.hint ? new Error(`${e.message} ${e.hint}`) : e;
+    }
     return {
       folder,
       plan: { target: t.target, args: t.args, cwd: root, root, label: t.label, origin: 'explicit' },

@@ -105,6 +105,17 @@ describe('tracefix: language-model tools', function () {
       module: 'x',
     });
     assert.match(both.error ?? '', /give exactly one of script, test/);
+    // A chat model may run the workspace's own code only, without arguments unless allowed.
+    const timeit = await api.lmToolInvoke('tracefix_record_trace', { module: 'timeit' });
+    assert.match(timeit.error ?? '', /module timeit is not a module of the workspace/);
+    const args = await api.lmToolInvoke('tracefix_record_trace', {
+      script: 'report.py',
+      args: ['-c', 'import os'],
+    });
+    assert.match(
+      args.error ?? '',
+      /program arguments are not allowed.*tracefix\.tools\.allowProgramArguments/,
+    );
   });
 });
 
