@@ -37,8 +37,10 @@
 //    the value looks like one (8+ characters, no spaces, three kinds of characters); in UPPER_CASE
 //    names (`DB_PASS`, `MYSQL_PWD`) any value. A word ending in password/passwd/secret
 //    (`PGPASSWORD`) counts as that word.
-// 6. Known values (options.secrets: environment secrets, the API key; see secretValues.ts) are
-//    replaced wherever they appear, also base64/hex/URL-encoded.
+// 6. Known values (options.secrets: environment secrets, the API key, learned ones; see
+//    secretValues.ts and learnSecrets.ts) are replaced wherever they appear, in any form a program
+//    cheaply turns them into: spaced, chunked, case-changed, reversed, base64/base32/hex/URL/decimal,
+//    XOR-ed with a short key (see secretMatch.ts).
 
 import { looksLikeRandomToken, PLACEHOLDER, REDACTED, URL } from './redactCommon';
 import { secretNameKind, valueFits } from './secretNames';
@@ -52,11 +54,15 @@ export interface RedactResult {
   count: number;
   /** The values the rules replaced (not those already known), to be searched for elsewhere too. */
   found: string[];
+  /** Those of them bound to a secret name (`password = '…'`): short ones are passwords too. */
+  named: string[];
 }
 
 export interface RedactOptions {
   /** Values known to be secret, replaced wherever they appear (also encoded); see secretValues.ts. */
   secrets?: readonly string[];
+  /** Text around `text` (neighbouring lines of output), searched with it for known values. */
+  context?: { before: string; after: string };
 }
 
 interface Span {
@@ -133,7 +139,8 @@ function scanGroup(text: string, i: number, spans: Span[]): number {
 const NAME = /(['"])([A-Za-z_][\w.-]*)\1|(--?)?\b([A-Za-z_][\w-]*)/g;
 const ANNOTATION =
   /^\s*:\s*[A-Za-z_][\w.]*(?:\[[^\]\n]*\])?(?:\s*\|\s*[A-Za-z_][\w.]*(?:\[[^\]\n]*\])?)*\s*(?==[^=])/;
-const SEPARATOR = /^\s*(==|!=|=|:)(?!=)\s*/;
+// Within the line: `if x == 'AUTH':` ends a line; what the next line starts with is no value of it.
+const SEPARATOR = /^[ \t]*(==|!=|=|:)(?!=)[ \t]*/;
 const BARE_VALUE = /^[^\s,;()[\]{}'"]+/;
 const LITERALS = new Set(['None', 'True', 'False', 'null', 'true', 'false', 'nil', 'undefined']);
 
@@ -257,7 +264,7 @@ const CANDIDATE = /[A-Za-z0-9+/_-]{20,}={0,2}/g;
 /** Redacts secrets (see the rules at the top of this file). */
 export function redact(text: string, options: RedactOptions = {}): RedactResult {
   const found: string[] = [];
-  const known = redactKnown(text, options.secrets ?? []);
+  const known = redactKnown(text, options.secrets ?? [], options.context);
   let count = known.count;
   let out = known.text.replace(PEM, (m: string) => {
     count++;
@@ -267,7 +274,9 @@ export function redact(text: string, options: RedactOptions = {}): RedactResult 
   const urls0 = redactUrls(out, found);
   out = urls0.text;
   count += urls0.count;
-  const named = redactNamedValues(out, found);
+  const namedValues: string[] = [];
+  const named = redactNamedValues(out, namedValues);
+  found.push(...namedValues);
   out = named.text;
   count += named.count;
   for (const p of PATTERNS) {
@@ -291,7 +300,7 @@ export function redact(text: string, options: RedactOptions = {}): RedactResult 
     found.push(tok);
     return REDACTED;
   });
-  return { text: out, count, found };
+  return { text: out, count, found, named: namedValues };
 }
 
 function escapeRegExp(s: string): string {

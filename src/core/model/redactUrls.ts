@@ -1,7 +1,8 @@
 // Redaction rules 4 and 6 (see redact.ts): credentials and webhook secrets inside URLs, and known
-// secret values (environment secrets, the API key) with their encoded forms.
+// secret values (environment secrets, the API key, learned ones) in any of their forms.
 import { credentialLooking, placeholderLike, REDACTED, URL } from './redactCommon';
-import { compileSecrets } from './secretValues';
+import { SecretMatcher } from './secretMatch';
+import { MIN_SECRET_LENGTH } from './secretValues';
 
 const SCHEME_URL_USERINFO =
   /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/?#'"<>]*):([^\s@/?#'"<>]+)@(?=[^\s@/?#'"<>]*[\w\]])/gi;
@@ -58,25 +59,44 @@ export function redactUrls(text: string, found: string[] = []): { text: string; 
   return { text: out, count };
 }
 
-/** Rule 6 of redact.ts: known secret values and their encodings. Compiled searches are kept per list of values. */
-const compiled = new Map<string, RegExp | undefined>();
+/** Rule 6 of redact.ts: known secret values in any of their forms (secretMatch.ts). Compiled
+ * searches are kept per list of values. */
+const compiled = new Map<string, SecretMatcher>();
 export function redactKnown(
   text: string,
   secrets: readonly string[],
+  context?: { before: string; after: string },
 ): { text: string; count: number } {
-  if (secrets.length === 0) return { text, count: 0 };
-  const key = secrets.join('\u0000');
-  let re = compiled.get(key);
-  if (!compiled.has(key)) {
-    re = compileSecrets(secrets);
+  const values = secrets.filter((s) => s.length >= MIN_SECRET_LENGTH);
+  if (values.length === 0 || text.length === 0) return { text, count: 0 };
+  const key = values.join('\u0000');
+  let matcher = compiled.get(key);
+  if (!matcher) {
+    matcher = new SecretMatcher(values);
     if (compiled.size > 16) compiled.clear();
-    compiled.set(key, re);
+    compiled.set(key, matcher);
   }
-  if (!re) return { text, count: 0 };
-  let count = 0;
-  const out = text.replace(re, () => {
-    count++;
-    return REDACTED;
-  });
-  return { text: out, count };
+  // With context, the spans are found in the whole and clipped to the text (a chunked form's last
+  // piece on a line of its own is known by the lines before it).
+  const spans = context
+    ? clip(matcher.spans(context.before + text + context.after), context.before.length, text.length)
+    : matcher.spans(text);
+  if (!spans.length) return { text, count: 0 };
+  let out = '';
+  let pos = 0;
+  for (const [a, b] of spans) {
+    out += text.slice(pos, a) + REDACTED;
+    pos = b;
+  }
+  return { text: out + text.slice(pos), count: spans.length };
+}
+
+function clip(spans: [number, number][], from: number, length: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [a, b] of spans) {
+    const s = Math.max(a - from, 0);
+    const e = Math.min(b - from, length);
+    if (s < e) out.push([s, e]);
+  }
+  return out;
 }

@@ -123,17 +123,3 @@ export function secretVariants(value: string): string[] {
   for (const b of base64Variants(bytes)) forms.add(b);
   return [...forms].filter((f) => f === value || f.length >= MIN_VARIANT_LENGTH);
 }
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** One search for all forms of all values (longest first, so a form is replaced whole), or undefined. */
-export function compileSecrets(values: readonly string[]): RegExp | undefined {
-  const forms = new Set<string>();
-  for (const v of values)
-    if (v.length >= MIN_SECRET_LENGTH) for (const f of secretVariants(v)) forms.add(f);
-  if (forms.size === 0) return undefined;
-  const sorted = [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp);
-  return new RegExp(sorted.join('|'), 'g');
-}

@@ -27,9 +27,10 @@ export class ValueRedactor {
     return v;
   }
 
-  /** Free text (printed output, an exception message, a source line). */
-  text(raw: string): string {
-    return redact(raw, { secrets: this.secrets }).text;
+  /** Free text (printed output, an exception message, a source line); `context`: the text around
+   * it, for a secret printed across lines. */
+  text(raw: string, context?: { before: string; after: string }): string {
+    return redact(raw, { secrets: this.secrets, context }).text;
   }
 
   /** How many secrets the list holds now (a grown list makes cached values stale). */

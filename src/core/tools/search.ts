@@ -1,7 +1,7 @@
 // search_values: recorded values (bindings, changes inside values, return values, exceptions) and
 // printed output that contain a text, in step order; optionally only one variable's values or one
 // function's. Matches redacted values only, so a search cannot probe a secret.
-import { deltaText } from '../trace/model';
+import { deltaText, type OutputChunk } from '../trace/model';
 import {
   BoundedList,
   cut,
@@ -25,6 +25,9 @@ import {
 
 /** Characters of context kept around a match in a long value. */
 const AROUND = 60;
+/** Printed lines (and at most so many characters) each side of a line, redacted with it. */
+const CONTEXT_LINES = 4;
+const CONTEXT_CHARS = 400;
 
 function excerpt(value: string, at: number, len: number, width: number): string {
   if (value.length <= width) return value;
@@ -114,6 +117,23 @@ export function searchValues(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft 
   return { text: out.join('\n'), truncated: list.left > 0 };
 }
 
+interface PrintedLine {
+  chunk: OutputChunk;
+  line: string;
+}
+
+const printedCache = new WeakMap<readonly OutputChunk[], PrintedLine[]>();
+
+/** Every printed line with the chunk it came from (once per recording). */
+function printedLines(output: readonly OutputChunk[]): PrintedLine[] {
+  let lines = printedCache.get(output);
+  if (!lines) {
+    lines = output.flatMap((chunk) => chunk.text.split('\n').map((line) => ({ chunk, line })));
+    printedCache.set(output, lines);
+  }
+  return lines;
+}
+
 /** Lines of printed output holding the text, with the step they were printed after. */
 function printedMatches(
   ctx: ToolContext,
@@ -124,20 +144,30 @@ function printedMatches(
 ): string {
   const lines: string[] = [];
   let count = 0;
-  for (const chunk of ctx.trace.output) {
-    for (const line of chunk.text.split('\n')) {
-      ctx.budget.tick();
-      if (prefilter && find(line) < 0) continue;
-      const v = ctx.values.text(line);
-      const at = find(v);
-      if (at < 0) continue;
-      count++;
-      if (lines.length < 8) {
-        const step = view.stepAtOrBefore(Math.min(chunk.afterEvent, view.length) - 1);
-        lines.push(
-          `  ${step === null ? '(start)' : `(after ${step})`} ${chunk.stream}: ${excerpt(v, at, len, ctx.limits.valueWidth)}`,
-        );
-      }
+  const printed = printedLines(ctx.trace.output);
+  const joined = (from: number, to: number): string =>
+    printed
+      .slice(Math.max(0, from), Math.max(0, to))
+      .map((p) => p.line)
+      .join('\n');
+  for (let i = 0; i < printed.length; i++) {
+    const { chunk, line } = printed[i] as PrintedLine;
+    ctx.budget.tick();
+    if (prefilter && find(line) < 0) continue;
+    // A line is redacted with its neighbours: a secret printed in pieces on several lines is
+    // recognised on each of them.
+    const v = ctx.values.text(line, {
+      before: `${joined(i - CONTEXT_LINES, i).slice(-CONTEXT_CHARS)}\n`,
+      after: `\n${joined(i + 1, i + 1 + CONTEXT_LINES).slice(0, CONTEXT_CHARS)}`,
+    });
+    const at = find(v);
+    if (at < 0) continue;
+    count++;
+    if (lines.length < 8) {
+      const step = view.stepAtOrBefore(Math.min(chunk.afterEvent, view.length) - 1);
+      lines.push(
+        `  ${step === null ? '(start)' : `(after ${step})`} ${chunk.stream}: ${excerpt(v, at, len, ctx.limits.valueWidth)}`,
+      );
     }
   }
   if (!count) return '';

@@ -120,7 +120,7 @@ describe('redact: values bound to secret names', () => {
       'self.api_key = api_key',
       'access_token = args.access_token',
     ].join('\n');
-    expect(redact(code)).toEqual({ text: code, count: 0, found: [] });
+    expect(redact(code)).toEqual({ text: code, count: 0, found: [], named: [] });
   });
 
   it('redacts weak names only when the value looks like a credential', () => {
@@ -134,6 +134,7 @@ describe('redact: values bound to secret names', () => {
       text: `api_key = "<redacted>"`,
       count: 1,
       found: ['sk-proj-Abcdefghij1234567890XYZ'],
+      named: ['sk-proj-Abcdefghij1234567890XYZ'],
     });
   });
 });
@@ -209,7 +210,7 @@ describe('redact: ordinary code survives unchanged', () => {
       "    fmt = 'AUTH=%s' % mech  # form AUTH=<mechanism>.",
       '    token_env = "API_TOKEN=$API_TOKEN"',
     ].join('\n');
-    expect(redact(code)).toEqual({ text: code, count: 0, found: [] });
+    expect(redact(code)).toEqual({ text: code, count: 0, found: [], named: [] });
   });
 });
 
