@@ -11,6 +11,8 @@
 // whole. Hex runs are also decoded and searched for the value XOR-ed with a key of up to
 // XOR_MAX_KEY bytes: the XOR of bytes L apart does not depend on the key.
 
+import { secretForms } from './secretForms';
+
 /** Characters of a form that identify it (48+ bits for base64 and random keys). */
 const WINDOW = 10;
 /** Whole forms shorter than WINDOW are matched from this length (a 6- or 7-character password). */
@@ -85,78 +87,6 @@ function canon(form: string): string {
   let s = '';
   for (let i = 0; i < p.n; i++) if (p.codes[i]) s += String.fromCharCode(p.codes[i] as number);
   return s;
-}
-
-function rot13(s: string): string {
-  return s.replace(/[a-z]/gi, (ch) => {
-    const base = ch <= 'Z' ? 65 : 97;
-    return String.fromCharCode(((ch.charCodeAt(0) - base + 13) % 26) + base);
-  });
-}
-
-const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-function base32(bytes: Uint8Array): string {
-  let out = '';
-  let bits = 0;
-  let acc = 0;
-  for (const b of bytes) {
-    acc = (acc << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += B32[(acc >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    acc &= (1 << bits) - 1;
-  }
-  if (bits > 0) out += B32[(acc << (5 - bits)) & 31];
-  return out;
-}
-
-/**
- * `encode` of the value after `k` bytes of anything, for every k below `group`: only the characters
- * that depend on the value alone (the first and last may mix with what precedes and follows).
- */
-function aligned(
-  bytes: Buffer,
-  group: number,
-  bitsPerChar: number,
-  encode: (b: Buffer) => string,
-): string[] {
-  const out: string[] = [];
-  for (let k = 0; k < group; k++) {
-    const enc = encode(Buffer.concat([Buffer.alloc(k), bytes])).replace(/=+$/, '');
-    const first = Math.ceil((8 * k) / bitsPerChar);
-    const last = Math.floor((8 * (k + bytes.length)) / bitsPerChar);
-    out.push(enc.slice(first, last));
-  }
-  return out;
-}
-
-/** The printed forms of a value that are searched for (see the top of this file). */
-export function secretForms(value: string): string[] {
-  const bytes = Buffer.from(value, 'utf8');
-  const b64 = (b: Buffer) => b.toString('base64');
-  const utf16 = [...value]
-    .flatMap((ch) => {
-      const cp = ch.codePointAt(0) ?? 0;
-      return cp > 0xffff ? [...ch].map((u) => u.charCodeAt(0)) : [cp];
-    })
-    .map((u) => u.toString(16).padStart(4, '0'))
-    .join('');
-  return [
-    value,
-    [...value].reverse().join(''),
-    rot13(value),
-    encodeURIComponent(value),
-    bytes.toString('hex'),
-    utf16,
-    [...bytes].join(','),
-    // Printed alone, an encoding ends in characters fixed by the value and the padding.
-    b64(bytes),
-    base32(bytes),
-    ...aligned(bytes, 3, 6, b64),
-    ...aligned(bytes, 5, 5, (b) => base32(b)),
-  ];
 }
 
 /** Polynomial hash of `codes[from, from + len)` (FNV prime as base, mod 2^32). */
