@@ -196,9 +196,11 @@ _ENC = [
     ('E30', lambda v, b: _xor(b, b'a-much-longer-key!')),
 ]
 
-def corpus_lines(values):
+def corpus_lines(values, only=None):
     for sid, v in values.items():
         for eid, enc in _ENC:
+            if only and eid not in only:
+                continue
             mark = '%s/%s' % (eid, sid)
             yield '[%s %s %s]' % (mark, enc(v, v.encode()), mark)
 `;
@@ -240,10 +242,13 @@ export function survivors(
   for (;;) {
     const a = redacted.indexOf(`[${m} `, from);
     if (a < 0) break;
-    // Where the answer shows only a part (one printed line, an excerpt), up to its end.
+    // Where the answer shows only a part (one printed line, a value cut with `...`), up to the end
+    // of that line: the end marker found further on belongs to another occurrence.
+    const lineEnd = redacted.indexOf('\n', a) < 0 ? redacted.length : redacted.indexOf('\n', a);
+    const next = redacted.indexOf(`[${m} `, a + 1);
     let b = redacted.indexOf(` ${m}]`, a);
-    if (b < 0) b = redacted.indexOf('\n', a);
-    if (b < 0) b = redacted.length;
+    const multiLine = e.render(s.value).includes('\n');
+    if (b < 0 || (next >= 0 && b > next) || (!multiLine && b > lineEnd)) b = lineEnd;
     const payload = redacted
       .slice(a + m.length + 2, b)
       .split(REDACTED)
