@@ -31,6 +31,7 @@ frames = {}    # id(frame) -> FrameState
 imports = {}   # thread ident -> [import entries] (module bodies run by imports, not line-recorded)
 buf = []       # records not yet sent
 lost = [0]     # events not recorded because the program was at its recursion limit
+blind = set()  # id(frame): frames whose lines went unseen (tracing switched off); see note_tracing_off
 _failures = {}  # recorder errors already reported (type and message)
 IMMUTABLE = frozenset((int, float, complex, bool, str, bytes, type(None), tuple, frozenset, range))
 _STALE = '\x00'  # the repr of a cut value after a delta: not computed again until needed
@@ -233,6 +234,8 @@ def register(frame, info):
     known = {}
     # Closure cells are the enclosing function's variables: known silently, never listed as bindings.
     st = [state['fid'], (pst[1] + 1) if pst else 0, known, None, info, False, frame]
+    if blind:
+        blind.discard(id(frame))  # a new frame at the address of one that ended unseen
     frames[id(frame)] = st
     bindings = None
     if info.free:
@@ -255,6 +258,9 @@ def line(frame, lineno):
     info = st[4]
     m = info.mutating
     ch, de, dl = diff(frame, st, True if st[5] or m is None else m.get(st[3], False))
+    if blind and id(frame) in blind:
+        blind.discard(id(frame))
+        ch = de = dl = None
     st[3] = lineno
     st[5] = False
     if dl is not None:
@@ -278,6 +284,9 @@ def leave(frame, kind, value):
         return
     m = st[4].mutating
     ch, de, dl = diff(frame, st, True if st[5] or m is None else m.get(st[3], False))
+    if blind and key in blind:
+        blind.discard(key)
+        ch = de = dl = None
     if kind == 'e':
         try:
             shown = list(exception_parts(value, CFG['repr']))
@@ -316,8 +325,10 @@ def recover(exc):
         st = frames.pop(id(frame), None)
         if st is None:
             continue
-        info = st[4]
         ch, de, dl = diff(frame, st, True)
+        if id(frame) in blind:
+            blind.discard(id(frame))
+            ch = de = dl = None
         emit(('R', st[0], lineno, 'e', shown, ch or 0, de or 0, dl or 0))
     if hooks.get('rearm') is not None:
         hooks['rearm']()
@@ -364,6 +375,17 @@ def note_tracer_lost(frame):
         frame = frame.f_back
     buf.append(('T', fidx, lineno, state['n']))
     channel.maybe_flush(True)
+
+
+def note_tracing_off(frame):
+    """The program switched tracing off (sys.settrace(None)): the frames on this thread's stack run
+    unseen from here. What they change meanwhile belongs to no line Tracefix saw, so their next
+    event takes their state as it is instead of reporting it as the last seen line's change."""
+    while frame is not None:
+        st = frames.get(id(frame))
+        if st is not None and st[6] is frame:
+            blind.add(id(frame))
+        frame = frame.f_back
 
 
 def finish(reason, code=None):

@@ -129,12 +129,18 @@ def _redirect_pydevd(glob):
 
 
 def _watch_settrace(glob):
-    """A sys.settrace call from the program replaces our tracer: note where, then let it."""
-    current = sys.settrace
+    """A sys.settrace call from the program replaces our tracer: note where, then let it. The real
+    settrace is called, not pydevd's wrapper: that one prints a "PYDEV DEBUGGER WARNING" with a
+    stack into the program's output and runs it under the program's new tracer, which then sees
+    hundreds of calls the program never made."""
+    current = _original_settrace()
 
     def settrace(func):
-        if func is not glob and func is not None:
-            core.note_tracer_lost(sys._getframe(1))
+        if func is not glob:
+            caller = sys._getframe(1)
+            core.note_tracer_lost(caller)
+            if func is None:
+                core.note_tracing_off(caller)
         return current(func)
 
     settrace.__wrapped__ = current
