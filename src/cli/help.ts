@@ -42,7 +42,7 @@ Options:
   --test NODEID         run a pytest test (tests/test_x.py::test_name)
   -m, --module NAME     run a module (python -m NAME)
   --format next|json    NExT text (default) or the full trace as JSON (docs/trace-format.md)
-  --out FILE            write the output to FILE instead of stdout
+  --out FILE            write the output to FILE instead of stdout (never over a source file)
   --redact              remove secrets from the output as from model prompts (URL passwords,
                         API keys, password=…, this environment's secret values); raw by default
   --budget TOKENS       token budget of the NExT text (default ${DEFAULT_BUDGET}); long loops are elided
@@ -60,6 +60,9 @@ Options:
   --record-imports      also line-record user modules while they are imported (default: summarised)
   --repr-length N       longest value repr in characters (default ${DEFAULT_LIMITS.reprLength})
   -v, --verbose         log the DAP conversation to stderr
+
+Numbers are checked before anything runs: --timeout 1–86400 seconds, --max-steps 1–100000000,
+--repr-length 8–1000000, --budget 100–10000000.
 `;
 
 export const FIX_HELP = `Usage: tracefix fix (<script.py> | --test NODEID | --module NAME) [options] [-- args…]
