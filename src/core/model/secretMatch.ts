@@ -11,6 +11,7 @@
 // whole. Hex runs are also decoded and searched for the value XOR-ed with a key of up to
 // XOR_MAX_KEY bytes: the XOR of bytes L apart does not depend on the key.
 
+import { REDACTED } from './redactCommon';
 import { secretForms } from './secretForms';
 
 /** Characters of a form that identify it (48+ bits for base64 and random keys). */
@@ -21,6 +22,10 @@ const MIN_SHORT = 6;
 const MAX_GAP = 24;
 /** How far past a region (in projected characters) a chunked form's short last piece is looked for. */
 const EDGE_SKIP = 16;
+/** Ends of a form this long or longer, alone near a `<redacted>`, are taken for the rest of it. */
+const MIN_PIECE = 4;
+/** How far from a `<redacted>` (in characters of the text) such a piece is looked for. */
+const NEAR_REDACTED = 48;
 const XOR_MAX_KEY = 8;
 /** Bytes of key-independent XOR differences that identify a value. */
 const XOR_WINDOW = 6;
@@ -137,6 +142,8 @@ export class SecretMatcher {
   private readonly xor = new Map<number, Map<number, Uint8Array[]>>();
   /** Per table: a bit per low SEEN_BITS bits of its hashes, so most positions need no lookup. */
   private readonly seen = new Map<Map<number, unknown>, Uint32Array>();
+  /** First and last MIN_PIECE–WINDOW-1 characters of each long form (see nearRedacted). */
+  private readonly pieces = new Set<string>();
 
   constructor(values: readonly string[]) {
     const forms = new Set<string>();
@@ -146,6 +153,7 @@ export class SecretMatcher {
       if (form.length >= WINDOW) {
         for (let o = 0; o + WINDOW <= form.length; o++)
           if (!plain(form, o, WINDOW)) this.add(WINDOW, form, o, false);
+        for (let k = MIN_PIECE; k < WINDOW; k++) this.pieces.add(f.slice(0, k)).add(f.slice(-k));
       } else if (form.length >= MIN_SHORT && !plain(form, 0, form.length))
         this.add(form.length, form, 0, true);
     }
@@ -196,7 +204,8 @@ export class SecretMatcher {
     const matches: Match[] = [];
     for (const [len, table] of this.tables) this.scan(p, len, table, matches);
     this.scanXor(p, matches);
-    if (!matches.length) return [];
+    const near = this.nearRedacted(text);
+    if (!matches.length) return merged(near);
     matches.sort((a, b) => a.start - b.start);
     const regions: Match[] = [];
     for (const m of matches) {
@@ -209,15 +218,46 @@ export class SecretMatcher {
       } else regions.push({ ...m, first: m.entry });
     }
     const extra = this.edges(p, text, regions);
-    const all = [...regions, ...extra].map(
-      (r) => [p.at[r.start] as number, (p.at[r.end - 1] as number) + 1] as [number, number],
-    );
-    all.sort((a, b) => a[0] - b[0]);
+    const all = [
+      ...[...regions, ...extra].map(
+        (r) => [p.at[r.start] as number, (p.at[r.end - 1] as number) + 1] as [number, number],
+      ),
+      ...near,
+    ];
+    return merged(all);
+  }
+
+  /**
+   * Runs of letters and digits near a `<redacted>` that are the first or last characters of a form:
+   * values are redacted one by one before an answer lists them (`c='<redacted>'` then `c='bUtx'`),
+   * so the last chunk of a value printed in chunks has lost the context that told it apart.
+   */
+  private nearRedacted(text: string): [number, number][] {
     const out: [number, number][] = [];
-    for (const s of all) {
-      const last = out[out.length - 1];
-      if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
-      else out.push(s);
+    if (!this.pieces.size) return out;
+    for (let r = text.indexOf(REDACTED); r >= 0; r = text.indexOf(REDACTED, r + 1)) {
+      const from = Math.max(0, r - NEAR_REDACTED);
+      const to = Math.min(text.length, r + REDACTED.length + NEAR_REDACTED);
+      for (let i = from; i < to;) {
+        if (!isAlnum(text.charCodeAt(i)) || (i >= r && i < r + REDACTED.length)) {
+          i++;
+          continue;
+        }
+        let j = i;
+        while (j < text.length && isAlnum(text.charCodeAt(j))) j++;
+        const run = text.slice(i, j).toLowerCase();
+        // Whole runs only (the first one of the window may be cut by it), and no other placeholder.
+        const whole = i > from || !isAlnum(text.charCodeAt(i - 1));
+        if (
+          whole &&
+          j - i >= MIN_PIECE &&
+          j - i < WINDOW &&
+          run !== 'redacted' &&
+          this.pieces.has(run)
+        )
+          out.push([i, j]);
+        i = j;
+      }
     }
     return out;
   }
@@ -323,6 +363,18 @@ export class SecretMatcher {
       }
     }
   }
+}
+
+/** Spans sorted, overlapping or touching ones joined. */
+function merged(spans: [number, number][]): [number, number][] {
+  spans.sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const s of spans) {
+    const last = out[out.length - 1];
+    if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
+    else out.push([s[0], s[1]]);
+  }
+  return out;
 }
 
 function same(

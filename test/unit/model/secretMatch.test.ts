@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { learnSecrets } from '../../../src/core/model/learnSecrets';
 import { redact } from '../../../src/core/model/redact';
 import { SecretMatcher } from '../../../src/core/model/secretMatch';
+import { TRACE_TOOLS, ToolSession } from '../../../src/core/tools';
+import { TraceBuilder } from '../render/traceBuilder';
 
 const KEY = 'sk-proj-Qx7Vb2Lm9Tz4Kp8Rw3Yn6Hd1Fs5Gc0Ja7Ue2Mi4O';
 const r = (text: string, secrets = [KEY]): string => redact(text, { secrets }).text;
@@ -25,6 +27,21 @@ describe('known secrets in any cheap form', () => {
     expect(out).toContain('part 0: <redacted>');
     // A short piece with nothing secret before it stays (it could be anything).
     expect(r('part 9: bUtx')).toBe('part 9: bUtx');
+  });
+
+  it('a chunk per step: each value is redacted alone, the short last chunk is known by its neighbour <redacted>', () => {
+    const aws = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ3vT8mKq';
+    const chunks = b64(aws).match(/.{1,16}/g) ?? [];
+    expect(chunks.at(-1)).toBe('bUtx');
+    const b = new TraceBuilder().source('leak.py', 'for c in chunks:\n    print(c)\n');
+    b.call('leak.py', '<module>', 1);
+    for (const c of chunks) b.line(1, { c: `'${c}'` }).line(2);
+    const session = new ToolSession(b.build(), { tools: TRACE_TOOLS, secrets: [aws] });
+    const history = session.call('variable_history', { name: 'c' }).text;
+    expect(history).toMatch(/c='<redacted>'/);
+    for (const c of chunks) expect(history).not.toContain(c);
+    // Without a redaction near it, four characters are no evidence.
+    expect(r('bUtx and more', [aws])).toBe('bUtx and more');
   });
 
   it('XOR with a short key, printed as hex, whatever the key', () => {
