@@ -2,7 +2,7 @@
 // decorations, the hover and the timeline. A value whose repr was cut by the recorder does not show
 // its change through the cut repr; the recorder sends the change as deltas into it (`memo[3, 5]=30`,
 // `del book['x']`, `seen.add(4)`, docs/trace-format.md), and they are parts here like any binding.
-import type { Delta, TraceEvent } from '../trace/model';
+import { deltaText, type Delta, type TraceEvent } from '../trace/model';
 
 export type ChangeKind = 'set' | 'del' | 'delta' | 'return' | 'yield' | 'exception';
 
@@ -51,7 +51,7 @@ function deltaPart(d: Delta): ChangePart {
       return {
         kind: 'delta',
         name: d.path,
-        head: `...(${d.value ?? '?'} more changes in ${d.path})`,
+        head: deltaText(d),
         tail: '',
         delta: d,
       };

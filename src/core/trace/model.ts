@@ -157,7 +157,8 @@ export interface TraceEvent {
 }
 
 /** A change inside a value: `path=value`, `del path`, `path.add(value)`, `path.discard(value)`, or
- * `...(N more changes in path)`. */
+ * `...(N more changes in path)` ('more' with a count), or `...(path: changes past 40 objects not
+ * followed)` ('more' with a sentence: what the recorder's cost cap left unchecked). */
 export interface Delta {
   path: string;
   op: '=' | 'del' | 'add' | 'discard' | 'more';
@@ -176,7 +177,10 @@ export function deltaText(d: Delta): string {
     case 'discard':
       return `${d.path}.discard(${d.value ?? ''})`;
     case 'more':
-      return `...(${d.value ?? '?'} more changes in ${d.path})`;
+      // A count of changes not listed, or what the recorder did not look at (its cost cap).
+      return /^\d+$/.test(d.value ?? '')
+        ? `...(${d.value ?? '?'} more changes in ${d.path})`
+        : `...(${d.path}: ${d.value ?? 'changes not listed'})`;
   }
 }
 

@@ -9,8 +9,8 @@ import threading
 import time
 
 from pydevd_tracefix_repr import brepr, exception_parts
-from pydevd_tracefix_delta import snapshot, compare
-from pydevd_tracefix_code import mutating_lines
+from pydevd_tracefix_delta import View, check, followed
+from pydevd_tracefix_code import PURE, mutating_lines
 import pydevd_tracefix_channel as channel
 
 PROTOCOL = 2
@@ -38,7 +38,7 @@ _STALE = '\x00'  # the repr of a cut value after a delta: not computed again unt
 
 
 class CodeInfo(object):
-    __slots__ = ('file', 'name', 'first', 'scope', 'free', 'mutating', 'is_import', 'events_on', 'comprehension', 'jumps')
+    __slots__ = ('file', 'name', 'first', 'scope', 'free', 'mutating', 'is_import', 'events_on', 'comprehension', 'jumps', 'names')
 
     def __init__(self, code, fidx):
         self.file = fidx
@@ -51,6 +51,8 @@ class CodeInfo(object):
         self.is_import = self.scope == 'm' and os.path.realpath(code.co_filename) != CFG['main']
         self.events_on = False
         self.jumps = None  # monitoring source: {offset: line} of one-line loops (see same_line_jumps)
+        # Attribute (and global) names the code uses: the attributes of a cut value worth following.
+        self.names = frozenset(code.co_names)
 
 
 def _under_root(path):
@@ -105,27 +107,13 @@ def _visible(name, v, module_scope):
     return True
 
 
-_snaps = {}  # id(value) -> latest snapshot of a cut value (shared by the frames that hold it)
-
-
-def snap_for(v):
-    """A snapshot of the cut value `v`, updated from the latest one any frame took (cheaper than a
-    new one: a call passing a large list does not copy it again)."""
-    s = _snaps.get(id(v))
-    if s is not None and s.obj is v:
-        s = compare(s, v, '', 8)[1]
-    else:
-        if len(_snaps) > 512:
-            _snaps.clear()
-        s = snapshot(v)
-    _snaps[id(v)] = s
-    return s
-
-
 def diff(frame, st, full):
     """(changed, deleted, deltas) of the frame's visible locals since its last record; each None when
     empty. `full`: whether mutable values may have changed in place (True, False, or the names an
-    in-place operator stored into); else an unchanged identity is an unchanged value."""
+    in-place operator stored into); else an unchanged identity is an unchanged value. Mutable values
+    are followed through the frame's View (pydevd_tracefix_delta): a value shown whole is repr'd
+    again only when it changed; a cut one reports its changes as deltas. Values the view cannot
+    follow (no attributes, e.g. arrays) are repr'd again and compared."""
     try:
         loc = frame.f_locals
         if st[4].scope == 'm' and loc is not frame.f_globals:
@@ -137,31 +125,32 @@ def diff(frame, st, full):
         items = list(loc.items())
     except Exception:
         return None, None, None
+    keep = False
     if full is not True and full:
-        full = any(type(loc[n]) not in IMMUTABLE for n in full if n in loc)
+        keep = True  # only these names may have changed: the rest of the view stays as it is
+        full = frozenset(n for n in full if n in loc and type(loc[n]) not in IMMUTABLE)
     known = st[2]
     info = st[4]
     limit = CFG['repr']
-    changed = deleted = deltas = None
+    changed = deleted = None
     module_scope = info.scope != 'f'
+    roots = fresh = quiet = None  # values to compare through the view; values newly bound
     for name, v in items:
         prev = known.get(name)
         if prev is not None and prev[0] is v:
-            if not full or prev[1] is None or type(v) in IMMUTABLE:
+            if not full or prev[1] is None or type(v) in IMMUTABLE or (keep and name not in full):
                 continue
-            if prev[2] is not None:  # a cut value: its snapshot says whether (and where) it changed
-                ds, snap = compare(prev[2], v, name, limit)
-                if ds:
-                    deltas = (deltas or []) + ds
-                    prev[1] = _STALE
-                    prev[2] = _snaps[id(v)] = snap
+            if prev[3]:  # followed through the view
+                if roots is None:
+                    roots = []
+                roots.append((name, v))
                 continue
             text, complete = _repr(v, limit)
             if text == prev[1]:
                 continue
         elif prev is None or prev[1] is None:
             if not _visible(name, v, module_scope):
-                known[name] = [v, None, None]
+                known[name] = [v, None, False, False]
                 continue
             text, complete = _repr(v, limit)
         else:
@@ -169,14 +158,51 @@ def diff(frame, st, full):
         if changed is None:
             changed = {}
         changed[name] = text
-        known[name] = [v, text, None if complete else snap_for(v)]
+        follow = type(v) not in IMMUTABLE and followed(v, complete)
+        known[name] = [v, text, not complete, follow]
+        if follow:
+            if fresh is None:
+                fresh = []
+            fresh.append((name, v))
+            if complete:
+                if quiet is None:
+                    quiet = set()
+                quiet.add(name)
     if len(known) != len(items):
         names = set(k for k, _ in items)
         for k in [k for k in known if k not in names]:
             if known[k][1] is not None:
                 deleted = (deleted or []) + [k]
             del known[k]
-    return changed, deleted, deltas
+    deltas = None
+    if roots is not None or fresh is not None:
+        view = st[7]
+        if view is None:
+            view = st[7] = View()
+        if roots is not None:
+            for name, _ in roots:
+                if not known[name][2]:
+                    if quiet is None:
+                        quiet = set()
+                    quiet.add(name)
+        try:
+            deltas, touched = check(view, roots or (), fresh or (), limit, names=info.names, quiet=quiet or (), keep=keep)
+        except RecursionError:
+            deltas, touched = None, ()
+        if touched:  # shown whole and changed: shown again (in the order of the locals)
+            shown = dict(changed or ())
+            changed = {}
+            for name, _ in items:
+                if name in touched:
+                    entry = known[name]
+                    text, complete = _repr(entry[0], limit)
+                    if text != entry[1]:
+                        changed[name] = entry[1] = text
+                        entry[2] = not complete
+                elif name in shown:
+                    changed[name] = shown[name]
+            changed = changed or None
+    return changed, deleted, deltas or None
 
 
 def _repr(v, limit):
@@ -204,6 +230,7 @@ def start(frame, info):
     if st is not None:
         if st[6] is frame:
             st[5] = True  # resumed: anything may have changed while it was suspended
+            _note_user_call(frame.f_back)
             return True
     if state['done'] or not state['armed']:
         return False
@@ -219,6 +246,17 @@ def start(frame, info):
     return True
 
 
+def _note_user_call(parent):
+    """User code runs on behalf of the nearest recorded frame below it: a line of that frame whose
+    calls change nothing in place (code.PURE) is compared again after all."""
+    while parent is not None:
+        pst = frames.get(id(parent))
+        if pst is not None and pst[6] is parent:
+            pst[8] = True
+            return
+        parent = parent.f_back
+
+
 def register(frame, info):
     parent = frame.f_back
     pst = None
@@ -228,12 +266,16 @@ def register(frame, info):
             break
         pst = None
         parent = parent.f_back
+    if pst is not None:
+        pst[8] = True
     state['fid'] += 1
     if not state['t0']:
         state['t0'] = time.perf_counter()
     known = {}
     # Closure cells are the enclosing function's variables: known silently, never listed as bindings.
-    st = [state['fid'], (pst[1] + 1) if pst else 0, known, None, info, False, frame]
+    # [call id, depth, known locals, last line, CodeInfo, resumed, frame, View of its cut values,
+    #  user code ran since its last event]
+    st = [state['fid'], (pst[1] + 1) if pst else 0, known, None, info, False, frame, None, False]
     if blind:
         blind.discard(id(frame))  # a new frame at the address of one that ended unseen
     frames[id(frame)] = st
@@ -243,7 +285,7 @@ def register(frame, info):
             for name in info.free:
                 if name in frame.f_locals:
                     v = frame.f_locals[name]
-                    known[name] = [v, brepr(v, CFG['repr'])[0], None]
+                    known[name] = [v, brepr(v, CFG['repr'])[0], False, False]
         except Exception:
             pass
     bindings, _, _ = diff(frame, st, False)
@@ -251,18 +293,29 @@ def register(frame, info):
     return st
 
 
+def _may_have_changed(st):
+    """Whether the frame's last line may have changed its mutable values in place: True, False, or
+    the names an in-place operator stored into (pydevd_tracefix_code.mutating_lines)."""
+    m = st[4].mutating
+    if st[5] or m is None:
+        return True
+    full = m.get(st[3], False)
+    return st[8] if full == PURE else full
+
+
 def line(frame, lineno):
     st = frames.get(id(frame))
     if st is None or state['done'] or st[6] is not frame:
         return
-    info = st[4]
-    m = info.mutating
-    ch, de, dl = diff(frame, st, True if st[5] or m is None else m.get(st[3], False))
     if blind and id(frame) in blind:
+        # It ran unseen: its state is taken as it is now (all of it), reported as no line's change.
         blind.discard(id(frame))
+        diff(frame, st, True)
         ch = de = dl = None
+    else:
+        ch, de, dl = diff(frame, st, _may_have_changed(st))
     st[3] = lineno
-    st[5] = False
+    st[5] = st[8] = False
     if dl is not None:
         emit(('L', st[0], lineno, ch or 0, de or 0, dl))
     elif de is not None:
@@ -282,11 +335,13 @@ def leave(frame, kind, value):
         return
     if state['done']:
         return
-    m = st[4].mutating
-    ch, de, dl = diff(frame, st, True if st[5] or m is None else m.get(st[3], False))
     if blind and key in blind:
         blind.discard(key)
+        diff(frame, st, True)
         ch = de = dl = None
+    else:
+        ch, de, dl = diff(frame, st, _may_have_changed(st))
+    st[8] = False
     if kind == 'e':
         try:
             shown = list(exception_parts(value, CFG['repr']))
