@@ -52,13 +52,51 @@ def test_long_values_are_cut_with_a_count_of_what_is_left_out():
     assert not ok and s.endswith("'...") and len(s) < 50
 
 
-def test_objects_render_the_same_at_every_depth_and_are_numbered_by_identity():
+def test_objects_are_numbered_by_identity_and_shown_once_per_repr():
     shared = Node('a')
     text, _ = brepr([shared, Node('b', [shared])], 400)
     n = text[text.index('#') + 1:text.index('(')]
-    assert text.count('Node#%s(' % n) == 2, text
+    # expanded where it is first shown, a reference (`Node#n`) where it is shown again
+    assert text == "[Node#%s(value='a', kids=[]), Node#%d(value='b', kids=[Node#%s])]" % (n, int(n) + 1, n), text
+    assert brepr(shared)[0] == "Node#%s(value='a', kids=[])" % n
     assert 'object at' not in text and '0x' not in text
     assert brepr(Slotted())[0].startswith("Slotted#")
+
+
+def test_a_cycle_is_a_reference_never_a_walk_around_it():
+    class Markdown(object):
+        pass
+
+    class Parser(object):
+        pass
+    md = Markdown()
+    md.parser = Parser()
+    md.parser.md = md
+    md.parser.state = [md.parser]
+    text, complete = brepr(md, 400)
+    assert text == 'Markdown#{0}(parser=Parser#{1}(md=<cycle: Markdown#{0}>, state=[<cycle: Parser#{1}>]))'.format(
+        text[9:text.index('(')], int(text[9:text.index('(')]) + 1)
+    assert complete
+    # 60 objects that all refer to each other: bounded, each shown once
+    nodes = [Node(i) for i in range(60)]
+    for a in nodes:
+        a.kids = nodes
+    text, _ = brepr(nodes, 120)
+    assert len(text) < 200 and 'kids=[...]' in text
+
+
+def test_an_object_whose_repr_fails_shows_what_it_has():
+    class Result(object):
+        def __init__(self, tokens):
+            self._tokens = tokens
+            self.seen = brepr(self)
+            self.name = 'r'
+
+        def __repr__(self):
+            return 'Result(%r, %r)' % (self._tokens, self.name)
+    r = Result(['a', 'b'])
+    assert r.seen[0].startswith('Result#') and r.seen[0].endswith("(partial: _tokens=['a', 'b'])")
+    assert brepr(r)[0] == "Result(['a', 'b'], 'r')"
 
 
 def test_depth_and_cycles_are_bounded():

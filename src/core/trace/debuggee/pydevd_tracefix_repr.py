@@ -77,7 +77,8 @@ def _scalar(v, t, room):
 
 
 def _plain_repr(v, t, room):
-    """A value rendered by its own repr (or a fixed form): (text, complete)."""
+    """A value rendered by its own repr (or a fixed form): (text, complete). A repr that fails says
+    so: `<T repr failed: E>` and None for complete (brepr shows the object's attributes instead)."""
     if isinstance(v, _ROUTINES):
         return '<function %s>' % getattr(v, '__qualname__', getattr(v, '__name__', '?')), True
     if isinstance(v, type):
@@ -87,9 +88,9 @@ def _plain_repr(v, t, room):
     try:
         r = repr(v)
     except BaseException as e:  # a user __repr__ may raise anything
-        return '<%s repr failed: %s>' % (t.__name__, type(e).__name__), True
+        return '<%s repr failed: %s>' % (t.__name__, type(e).__name__), None
     if type(r) is not str:
-        return '<%s repr failed: not a str>' % t.__name__, True
+        return '<%s repr failed: not a str>' % t.__name__, None
     r = strip_addresses(r)
     if len(r) <= max(room, 12):
         return r, True
@@ -159,6 +160,18 @@ def _open(v, t):
         attrs = _attrs(v)
         return '%s#%d(' % (t.__name__, object_number(v)), ')', _attr_items(attrs), len(attrs)
     return None
+
+
+def _partial(v, t):
+    """An object whose repr failed, opened as `Cls#n(partial: attr=value, ...)`; None when it has no
+    attributes to show (its failure is shown instead)."""
+    try:
+        attrs = _attrs(v) if hasattr(v, '__dict__') or hasattr(t, '__slots__') else None
+    except Exception:
+        return None
+    if not attrs:
+        return None
+    return '%s#%d(partial: ' % (t.__name__, object_number(v)), ')', _attr_items(attrs), len(attrs)
 
 
 def _seq_items(seq):
@@ -260,6 +273,7 @@ def brepr(v, limit=120):
     complete = True
     stack = []  # [iterator, closer, emitted, total, depth, obj id]
     on_stack = set()
+    shown = set()  # objects already expanded in this repr: shown again as a reference (`Cls#3`)
     value = v
     depth = 0
     have_value = True
@@ -271,11 +285,24 @@ def brepr(v, limit=120):
                 text, ok = _scalar(value, t, room)
             else:
                 e = _empty(value, t)
-                opened = None if e is not None else (_open(value, t) if is_container(value, t) or is_plain_object(value, t) else None)
+                plain = e is None and is_plain_object(value, t)
+                opened = None if e is not None else (_open(value, t) if plain or is_container(value, t) else None)
                 if e is not None:
                     text, ok = e
                 elif opened is None:
                     text, ok = _plain_repr(value, t, room)
+                    if ok is None:
+                        ok = True
+                        # An object whose own repr fails (often one still being built, inside its
+                        # __init__): what it has so far.
+                        opened = _partial(value, t)
+                        plain = True
+                if opened is None:
+                    pass
+                elif plain and id(value) in on_stack:
+                    text, ok = '<cycle: %s#%d>' % (t.__name__, object_number(value)), True
+                elif plain and id(value) in shown:
+                    text, ok = '%s#%d' % (t.__name__, object_number(value)), True
                 elif opened[3] == 0:
                     text, ok = opened[0] + opened[1].lstrip(','), True
                 elif depth >= MAX_DEPTH or id(value) in on_stack:
@@ -285,6 +312,8 @@ def brepr(v, limit=120):
                     room -= len(opened[0])
                     stack.append([opened[2], opened[1], 0, opened[3], depth, id(value)])
                     on_stack.add(id(value))
+                    if plain:
+                        shown.add(id(value))
                     text = None
                     ok = True
             if not ok:
