@@ -23,6 +23,14 @@ const CASES: { name: string; target: RunTarget; stdin?: string }[] = [
   { name: 'reads_stdin', target: { kind: 'script', path: 'reads_stdin.py' }, stdin: 'a\nb\n' },
   { name: 'print_order', target: { kind: 'script', path: 'print_order.py' } },
   { name: 'pytest_stats', target: { kind: 'pytest', nodeId: 'tests/test_stats.py::test_mean' } },
+  // Objects that refer to each other and objects shared between values: references, never a walk
+  // around the cycle, and no change reported on a line that made none (`if len(md.refs):`).
+  { name: 'cyclic', target: { kind: 'script', path: 'cyclic.py' } },
+  // Generators closed and thrown into, async generators and coroutines: each frame leaves as it
+  // really did, awaits are not yields, and nothing of the recorder's own appears.
+  { name: 'suspend', target: { kind: 'script', path: 'suspend.py' } },
+  // An object whose repr fails while its __init__ runs shows the attributes it has.
+  { name: 'partial_init', target: { kind: 'script', path: 'partial_init.py' } },
 ];
 
 describe.each(CASES)('golden NExT: $name', ({ name, target, stdin }) => {

@@ -3,6 +3,7 @@
 # which code is user code, the frames being recorded, the diff of their locals, and the records.
 # Records are tuples (the contract with src/core/trace/records.ts, PROTOCOL below); they leave the
 # process in batches through pydevd_tracefix_channel.
+import gc
 import os
 import sys
 import threading
@@ -38,7 +39,7 @@ _STALE = '\x00'  # the repr of a cut value after a delta: not computed again unt
 
 
 class CodeInfo(object):
-    __slots__ = ('file', 'name', 'first', 'scope', 'free', 'mutating', 'is_import', 'events_on', 'comprehension', 'jumps', 'names')
+    __slots__ = ('file', 'name', 'first', 'scope', 'free', 'mutating', 'is_import', 'events_on', 'comprehension', 'jumps', 'names', 'coro', 'suspends')
 
     def __init__(self, code, fidx):
         self.file = fidx
@@ -53,6 +54,8 @@ class CodeInfo(object):
         self.jumps = None  # monitoring source: {offset: line} of one-line loops (see same_line_jumps)
         # Attribute (and global) names the code uses: the attributes of a cut value worth following.
         self.names = frozenset(code.co_names)
+        self.coro = bool(code.co_flags & 0x280)  # a coroutine or an async generator: it also suspends at `await`
+        self.suspends = bool(code.co_flags & 0x2a0)  # a generator, coroutine or async generator
 
 
 def _under_root(path):
@@ -243,7 +246,21 @@ def start(frame, info):
         imports.setdefault(threading.get_ident(), []).append([frame, info, 0, time.perf_counter()])
         return False
     register(frame, info)
+    if len(frames) > _SWEEP_AT[0]:
+        _sweep()
     return True
+
+
+_SWEEP_AT = [4096]
+
+
+def _sweep():
+    """Forgets suspended generators that were closed without running again (Python 3.13 closes one
+    suspended outside any `try` without an event): their frame has been cleared."""
+    for key, st in list(frames.items()):
+        if st[4].suspends and st[2] and not st[6].f_locals:
+            del frames[key]
+    _SWEEP_AT[0] = max(4096, 2 * len(frames))
 
 
 def _note_user_call(parent):
@@ -335,6 +352,15 @@ def leave(frame, kind, value):
         return
     if state['done']:
         return
+    if kind == 'y' and st[4].coro:
+        if type(value).__name__ != 'async_generator_wrapped_value':
+            # A coroutine (or async generator) suspended at an `await`: no value left it. Its line's
+            # changes are recorded when it resumes.
+            st[5] = True
+            if hooks['leave'] is not None:
+                hooks['leave'](frame)
+            return
+        value = _unwrap(value)  # an async generator's `yield value`
     if blind and key in blind:
         blind.discard(key)
         diff(frame, st, True)
@@ -360,6 +386,15 @@ def leave(frame, kind, value):
         del frames[key]
     else:
         st[5] = True
+
+
+def _unwrap(w):
+    """The value an async generator yielded (CPython wraps it; the wrapper shows only it to the gc)."""
+    try:
+        inner = gc.get_referents(w)
+        return inner[0] if len(inner) == 1 else w
+    except Exception:
+        return w
 
 
 def recover(exc):

@@ -131,7 +131,15 @@ def start(lines=True, current=None):
             failed(e)
 
     def py_throw(code, offset, exc):
-        py_resume(code, offset)
+        # An exception thrown into a suspended generator or coroutine (close(), throw()): it resumes.
+        # Its own frame, not this callback's, is the one one level up.
+        try:
+            if codes.get(code) is not None:
+                core.start(get_frame(1), codes[code])
+        except RecursionError:
+            lost[0] += 1
+        except Exception as e:
+            failed(e)
 
     def jump(code, src, dst):
         try:

@@ -26,7 +26,7 @@ def _leave_kind(frame):
 def _make(lines):
     codes = core.codes
     code_info = core.code_info
-    pending = {}  # id(frame) -> exception seen in that frame, until it is handled or leaves
+    pending = {}  # id(frame) -> [exception seen in that frame, lines run since], until it leaves
 
     # A tracer that raises is removed by CPython: at the recursion limit (the program's deepest frames)
     # the callbacks cannot make calls, so what fails there is counted and skipped, never raised.
@@ -35,16 +35,22 @@ def _make(lines):
             if event == 'line':
                 # A pending exception stays pending across lines: an `except` clause that does not
                 # match runs its line and the exception still leaves (the opcode tells, at 'return').
+                if pending:
+                    p = pending.get(id(frame))
+                    if p is not None:
+                        p[1] = True
                 core.line(frame, frame.f_lineno)
             elif event == 'return':
                 kind = _leave_kind(frame)
-                exc = pending.pop(id(frame), None) if pending else None
-                if kind == 'e' and exc is not None:
-                    core.leave(frame, 'e', exc)
+                p = pending.pop(id(frame), None) if pending else None
+                if p is not None and (kind == 'e' or (kind == 'y' and not p[1])):
+                    # Raised in the frame (or thrown into a suspended generator: close(), throw(),
+                    # where the last instruction is still its yield) and not handled there.
+                    core.leave(frame, 'e', p[0])
                 else:
                     core.leave(frame, 'r' if kind == 'e' else kind, arg)
             elif event == 'exception':
-                pending[id(frame)] = arg[1]
+                pending[id(frame)] = [arg[1], False]
         except RecursionError:
             core.lost[0] += 1
         except Exception as e:

@@ -14,6 +14,24 @@ _RETURNS = frozenset(dis.opmap[n] for n in ('RETURN_VALUE', 'RETURN_CONST') if n
 _YIELDS = frozenset(dis.opmap[n] for n in ('YIELD_VALUE',) if n in dis.opmap)
 _resume_at = {}  # id(frame) -> f_lasti where pydevd stops again in the caller after a return
 _last_exc = {}   # thread ident -> exception seen at pydevd's last 'raised' stop
+_resumed = {}    # id(generator frame) -> (f_lasti, events recorded) when it was last resumed
+
+
+def _caller_calls(frame, names):
+    """Whether the frame's caller is calling a method of one of these names (its last load)."""
+    caller = frame.f_back
+    if caller is None:
+        return False
+    try:
+        last = None
+        for i in dis.get_instructions(caller.f_code):
+            if i.offset > caller.f_lasti:
+                break
+            if i.opname in ('LOAD_METHOD', 'LOAD_ATTR'):
+                last = i.argval
+        return last in names
+    except Exception:
+        return False
 
 
 def start_profile():
@@ -39,16 +57,26 @@ def start_profile():
         if info is None:
             return
         if event == 'call':
+            if info.suspends and frame.f_lasti >= 0:  # a generator resumed: where, and how far on
+                _resumed[id(frame)] = (frame.f_lasti, core.state['n'])
             core.start(frame, info)
             return
         lasti = frame.f_lasti
         op = code.co_code[lasti] if lasti >= 0 else -1
-        if op in _RETURNS:
+        resumed = _resumed.pop(id(frame), None) if _resumed else None
+        if op in _YIELDS and resumed is not None and resumed == (lasti, core.state['n']):
+            # Left from the very yield it was resumed at, having run nothing: an exception thrown in
+            # (close(), throw()) that it did not handle. close() throws GeneratorExit.
+            exc = GeneratorExit() if _caller_calls(frame, ('close', 'aclose')) else _last_exc.get(threading.get_ident())
+            core.leave(frame, 'e', exc if exc is not None else Exception())
+        elif op in _RETURNS:
             core.leave(frame, 'r', arg)
         elif op in _YIELDS:
             core.leave(frame, 'y', arg)
         else:
             exc = _last_exc.get(threading.get_ident())
+            if info.suspends and _caller_calls(frame, ('close', 'aclose')):
+                exc = GeneratorExit()  # pydevd does not stop for it
             core.leave(frame, 'e', exc if exc is not None else Exception())
 
     sys.setprofile(prof)
