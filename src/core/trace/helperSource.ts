@@ -12,6 +12,7 @@ import monitor from './debuggee/pydevd_tracefix_monitor.py';
 import pydevd from './debuggee/pydevd_tracefix_pydevd.py';
 import pytestPlugin from './debuggee/pydevd_tracefix_pytest.py';
 import repr from './debuggee/pydevd_tracefix_repr.py';
+import roots from './debuggee/pydevd_tracefix_roots.py';
 import settrace from './debuggee/pydevd_tracefix_settrace.py';
 import step from './debuggee/pydevd_tracefix_step.py';
 import { HELPER_PROTOCOL } from './records';
@@ -22,6 +23,7 @@ const MODULES: [string, string][] = [
   ['pydevd_tracefix_delta', delta],
   ['pydevd_tracefix_channel', channel],
   ['pydevd_tracefix_code', code],
+  ['pydevd_tracefix_roots', roots],
   ['pydevd_tracefix_core', core],
   ['pydevd_tracefix_monitor', monitor],
   ['pydevd_tracefix_settrace', settrace],
@@ -44,6 +46,8 @@ export interface HelperConfig {
   repr: number;
   recordImports: boolean;
   excluded: readonly string[];
+  /** Folders never user code besides those the helper finds (Tracefix's own, its debugpy). */
+  notUserCode: readonly string[];
   channel: string;
   engine: 'fast' | 'step';
   pytest: boolean;

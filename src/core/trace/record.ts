@@ -27,7 +27,7 @@ import { buildOutcome } from './outcome';
 import { HELPER_PROTOCOL } from './records';
 import { RecorderSession } from './session';
 import { preflight, resolveTarget, type ResolvedTarget } from './targets';
-import { EXCLUDED_DIRS } from './userCode';
+import { EXCLUDED_DIRS, notUserCodeFolders } from './userCode';
 
 export { pyString } from './helperSource';
 
@@ -78,6 +78,7 @@ export async function recordTrace(opts: RecordOptions): Promise<Trace> {
       repr: limits.reprLength,
       recordImports: opts.recordImports ?? false,
       excluded: [...EXCLUDED_DIRS],
+      notUserCode: notUserCodeFolders(interp.debugpyPath),
       channel: channel.address,
       engine,
       pytest: target.kind === 'pytest',

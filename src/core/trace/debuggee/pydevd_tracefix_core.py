@@ -12,10 +12,12 @@ import time
 from pydevd_tracefix_repr import brepr, exception_parts
 from pydevd_tracefix_delta import View, check, followed
 from pydevd_tracefix_code import PURE, mutating_lines
+from pydevd_tracefix_roots import inside
 import pydevd_tracefix_channel as channel
 
 PROTOCOL = 2
-CFG = {'root': '', 'repr': 120, 'main': '', 'record_imports': False, 'excluded': (), 'hard_cap': 50000000}
+CFG = {'root': '', 'repr': 120, 'main': '', 'record_imports': False, 'excluded': (), 'hard_cap': 50000000,
+       'libraries': ()}  # folders never user code (pydevd_tracefix_roots)
 state = {
     'n': 0,            # events recorded
     'fid': 0,          # last frame (call) id
@@ -73,9 +75,13 @@ def user_file(fn):
     if fn and not fn.startswith('<'):
         try:
             absolute = os.path.abspath(fn)
-            rel = _under_root(os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute)))
+            path = os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
+            rel = _under_root(path)
             if rel is None:
-                rel = _under_root(os.path.realpath(absolute))
+                path = os.path.realpath(absolute)
+                rel = _under_root(path)
+            if rel is not None and inside(path, CFG['libraries']):
+                rel = None  # the interpreter's, an installed library's, debugpy's or Tracefix's own
         except Exception:
             rel = None
         if rel is not None:

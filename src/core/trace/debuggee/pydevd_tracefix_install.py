@@ -11,6 +11,7 @@ import pydevd_tracefix_core as core
 import pydevd_tracefix_channel as channel
 import pydevd_tracefix_monitor as monitor
 import pydevd_tracefix_pydevd as pydevd_patches
+import pydevd_tracefix_roots as roots
 import pydevd_tracefix_settrace as settrace
 import pydevd_tracefix_step as stepping
 
@@ -88,6 +89,7 @@ def install(cfg):
         repr=int(cfg['repr']),
         record_imports=bool(cfg.get('recordImports')),
         excluded=frozenset(cfg.get('excluded', ())),
+        libraries=roots.library_roots(cfg['root'], cfg.get('notUserCode', ())),
     )
     engine = cfg.get('engine', 'fast')
     here = os.path.dirname(os.path.abspath(__file__))
