@@ -5,7 +5,9 @@ export interface BundledDebugpyInfo {
   distInfo: string;
   path: string;
 }
+export declare const DEBUGPY_VERSION: string;
 export declare const DEBUGPY_SPEC: string;
+export declare const DEBUGPY_SHA256: string;
 export declare const BUNDLED_LIBS: string;
 export declare function bundledDebugpyInfo(libs?: string): BundledDebugpyInfo | undefined;
 export declare function ensureBundledDebugpy(opts?: {
@@ -14,3 +16,8 @@ export declare function ensureBundledDebugpy(opts?: {
   log?: (message: string) => void;
 }): BundledDebugpyInfo;
 export declare function removeBytecode(libs?: string): number;
+export declare function bytecodeInterpreters(): { tag: string; python: string }[];
+export declare function compileBytecode(opts?: {
+  libs?: string;
+  log?: (message: string) => void;
+}): string[];

@@ -69,8 +69,10 @@ export function checkNpmInstall({ log = (m) => console.log(`[npm-install] ${m}`)
       ]) {
         if (!list.includes(f)) throw new Error(`${f} is not in the tarball`);
       }
-      const bad = list.filter((f) =>
-        /^package\/(src|test|scripts|out)\/|\.map$|__pycache__/.test(f),
+      const bad = list.filter(
+        (f) =>
+          /^package\/(src|test|scripts|out)\/|\.map$/.test(f) ||
+          (/__pycache__/.test(f) && !f.startsWith('package/bundled/libs/')),
       );
       if (bad.length) throw new Error(`should not be packed: ${bad.slice(0, 5).join(', ')}`);
       return `${path.basename(tarball)}, ${list.filter(Boolean).length} files`;

@@ -60,14 +60,16 @@ const REQUIRED = [
   'extension/bundled/libs/debugpy/adapter/__main__.py',
   'extension/bundled/libs/debugpy/ThirdPartyNotices.txt',
 ];
-/** Nothing of the sources, tests, build scaffolding or bytecode belongs in the VSIX (debugpy's own
- * package is shipped as pip installed it). */
+/** Nothing of the sources, tests or build scaffolding belongs in the VSIX; the only bytecode is
+ * debugpy's, compiled when it was bundled (scripts/bundle-debugpy.mjs) so no recording compiles it. */
 const FORBIDDEN = [
   /^extension\/(src|test|out|scripts|node_modules|coverage|test-output|examples|\.vscode-test|\.ci|\.github)\//,
   /^extension\/(dist|media|docs)\/.*(\.test\.|\/test\/)/,
-  /\.(ts|map|pyc|tsbuildinfo)$/,
-  /(^|\/)__pycache__\//,
+  /\.(ts|map|tsbuildinfo)$/,
+  /^(?!extension\/bundled\/libs\/).*(\.pyc$|(^|\/)__pycache__\/)/,
 ];
+const DEBUGPY_BYTECODE =
+  /^extension\/bundled\/libs\/debugpy\/__pycache__\/__init__\.(cpython-3\d+)\.pyc$/;
 
 /** Checks a VSIX; returns { problems, figures }. */
 export async function inspectVsix(file) {
@@ -86,6 +88,8 @@ export async function inspectVsix(file) {
     /^extension\/bundled\/libs\/debugpy-1\.8\.[^/]+\.dist-info\/METADATA$/.test(n),
   );
   if (!distInfo) problems.push('no debugpy 1.8 dist-info in bundled/libs');
+  const bytecode = [...names].map((n) => DEBUGPY_BYTECODE.exec(n)?.[1]).filter(Boolean);
+  if (bytecode.length === 0) problems.push('no compiled bytecode for bundled/libs/debugpy');
   if (![...names].some((n) => /^extension\/(LICENSE|LICENSE\.txt|LICENSE\.md)$/.test(n)))
     problems.push('missing LICENSE');
   const pkg = JSON.parse(z.texts['extension/package.json'] ?? '{}');
@@ -120,6 +124,7 @@ export async function inspectVsix(file) {
     tokenizerJs: size('extension/dist/vendor/gpt-tokenizer.js'),
     bundledLibs: bundledBytes,
     debugpy: distInfo ? distInfo.replace(/^.*debugpy-(.+)\.dist-info.*$/, '$1') : undefined,
+    bytecode,
   };
   return { problems, figures, version: pkg.version, name: `${pkg.publisher}.${pkg.name}` };
 }
@@ -128,7 +133,7 @@ export function describeFigures(f) {
   return (
     `${mb(f.vsix)} VSIX, ${f.files} files: dist/extension.js ${kb(f.extensionJs)}, replayAdapter.js ${kb(f.replayAdapterJs)}, ` +
     `vendor/openai.js ${kb(f.openaiJs)}, vendor/gpt-tokenizer.js ${kb(f.tokenizerJs)} (loaded on first use), ` +
-    `bundled/libs ${mb(f.bundledLibs)} uncompressed (debugpy ${f.debugpy})`
+    `bundled/libs ${mb(f.bundledLibs)} uncompressed (debugpy ${f.debugpy}, bytecode for ${(f.bytecode ?? []).join(', ') || 'none'})`
   );
 }
 

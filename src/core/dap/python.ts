@@ -29,17 +29,30 @@ export interface FindInterpreterOptions extends InterpreterOptions {
   bundledDebugpyPath?: string | null;
 }
 
-// Run in the user's folder: a json/ package there must not shadow the standard library.
+// Run in the user's folder: a json/ package there must not shadow the standard library. The folders
+// given as arguments are tried, in order, when the interpreter has no debugpy of its own (one process
+// instead of one per folder: each Python start-up is paid by every recording).
 const PROBE = `
 import sys
 sys.path[:] = [p for p in sys.path if p not in ('', '.')]
-import json
+import json, os
 out = {"version": sys.version.split()[0], "executable": sys.executable}
+def found():
+    import debugpy
+    return {"version": debugpy.__version__, "path": os.path.dirname(os.path.dirname(os.path.abspath(debugpy.__file__)))}
 try:
-    import debugpy, os
-    out["debugpy"] = {"version": debugpy.__version__, "path": os.path.dirname(os.path.dirname(os.path.abspath(debugpy.__file__)))}
+    out["debugpy"] = found()
 except Exception as e:
     out["debugpyError"] = type(e).__name__ + ": " + str(e)
+    for folder in sys.argv[1:]:
+        for name in [m for m in sys.modules if m == "debugpy" or m.startswith("debugpy.")]:
+            del sys.modules[name]
+        sys.path.insert(0, folder)
+        try:
+            out["fallback"] = dict(found(), root=folder)
+            break
+        except Exception:
+            sys.path.remove(folder)
 print(json.dumps(out))
 `;
 
@@ -48,6 +61,8 @@ interface ProbeResult {
   executable: string;
   debugpy?: { version: string; path: string };
   debugpyError?: string;
+  /** The first of the fallback folders given whose debugpy imports (no debugpy of its own). */
+  fallback?: { version: string; path: string; root: string };
 }
 
 export const DEBUGPY_INSTALL_HINT =
@@ -59,19 +74,25 @@ function probe(
   python: string,
   env: NodeJS.ProcessEnv,
   pythonPath?: string,
+  fallbacks: string[] = [],
 ): Promise<ProbeResult | undefined> {
   const childEnv = { ...env };
   if (pythonPath)
     childEnv.PYTHONPATH = [pythonPath, env.PYTHONPATH].filter(Boolean).join(path.delimiter);
   return new Promise((resolve) => {
-    execFile(python, ['-c', PROBE], { env: childEnv, timeout: 15_000 }, (err, stdout) => {
-      if (err) return resolve(undefined);
-      try {
-        resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as ProbeResult);
-      } catch {
-        resolve(undefined);
-      }
-    });
+    execFile(
+      python,
+      ['-c', PROBE, ...fallbacks],
+      { env: childEnv, timeout: 15_000 },
+      (err, stdout) => {
+        if (err) return resolve(undefined);
+        try {
+          resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as ProbeResult);
+        } catch {
+          resolve(undefined);
+        }
+      },
+    );
   });
 }
 
@@ -266,12 +287,19 @@ async function discover(
   const folders = fallbackFolders(opts, bundled);
   // 1. An interpreter with its own debugpy, in candidate order (probed at once: a pyenv shim alone
   // takes ~0.1 s to start).
-  const runnable: { python: string; version: string }[] = [];
-  const probes = candidates.map((python) => probe(python, env));
+  const runnable: { python: string; version: string; fallback?: ProbeResult['fallback'] }[] = [];
+  const probes = candidates.map((python) =>
+    probe(
+      python,
+      env,
+      undefined,
+      folders.map((f) => f.root),
+    ),
+  );
   for (const [i, python] of candidates.entries()) {
     const r = await probes[i];
     if (!r) continue;
-    runnable.push({ python, version: r.version });
+    runnable.push({ python, version: r.version, fallback: r.fallback });
     if (r.debugpy) {
       return {
         python,
@@ -295,14 +323,24 @@ async function discover(
   // 2. The given debugpy folder, then 3. Tracefix's bundled copy, each with the first interpreter it supports.
   const unsupported: string[] = [];
   for (const folder of folders) {
-    for (const { python, version } of runnable) {
+    for (const { python, version, fallback } of runnable) {
       if (folder.requiresPython && !satisfiesRequiresPython(version, folder.requiresPython)) {
         unsupported.push(
           `${folder.source === 'bundled' ? "Tracefix's bundled debugpy" : `the debugpy in ${folder.root}`} needs Python ${folder.requiresPython} (${python} is ${version})`,
         );
         continue;
       }
-      const r = await probe(python, env, folder.root);
+      // The first probe tried the folders in order: the one it imported from needs no second Python
+      // start-up; those before it did not import. Only a folder after one refused here (its
+      // Requires-Python) is probed again.
+      const at = fallback ? folders.findIndex((f) => f.root === fallback.root) : folders.length;
+      const here = folders.indexOf(folder);
+      const r =
+        here === at
+          ? { version, executable: python, debugpy: fallback }
+          : here < at
+            ? undefined
+            : await probe(python, env, folder.root);
       if (r?.debugpy) {
         return {
           python,

@@ -70,27 +70,30 @@ export async function recordTrace(opts: RecordOptions): Promise<Trace> {
     () => asm.end,
   );
   try {
-    const pre = await checked;
-    if (signal?.aborted) throw new CancelledError();
-    const cfg: HelperConfig = {
-      root: target.root,
-      main: pre.mainFile ?? target.mainFile ?? '',
-      repr: limits.reprLength,
-      recordImports: opts.recordImports ?? false,
-      excluded: [...EXCLUDED_DIRS],
-      notUserCode: notUserCodeFolders(interp.debugpyPath),
-      channel: channel.address,
-      engine,
-      pytest: target.kind === 'pytest',
-      stdin: opts.stdin ?? null,
-      speedUp: true,
-    };
-    const program = writeHelper(dir, cfg, bootTarget(target));
-    const launch =
-      engine === 'fast'
+    // The target's checks and the helper's files; the adapter is initialised meanwhile.
+    const launchReady = (async () => {
+      const pre = await checked;
+      if (signal?.aborted) throw new CancelledError();
+      const cfg: HelperConfig = {
+        root: target.root,
+        main: pre.mainFile ?? target.mainFile ?? '',
+        repr: limits.reprLength,
+        recordImports: opts.recordImports ?? false,
+        excluded: [...EXCLUDED_DIRS],
+        notUserCode: notUserCodeFolders(interp.debugpyPath),
+        channel: channel.address,
+        engine,
+        pytest: target.kind === 'pytest',
+        stdin: opts.stdin ?? null,
+        speedUp: true,
+      };
+      const program = writeHelper(dir, cfg, bootTarget(target));
+      return engine === 'fast'
         ? { kind: 'boot' as const, program, dir }
         : { kind: 'inject' as const, expression: installExpression(dir), dir };
-    const run = await session.run(launch);
+    })();
+    launchReady.catch(() => undefined);
+    const run = await session.run(launchReady);
     if (channelError && asm.eventCount === 0) throw channelError;
     asm.finish();
     if (asm.helper && asm.helper.protocol !== HELPER_PROTOCOL) {

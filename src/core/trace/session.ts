@@ -69,7 +69,8 @@ export class RecorderSession {
     return Math.max(this.deadline - Date.now(), 1);
   }
 
-  async run(launch: HelperLaunch): Promise<RunResult> {
+  /** `launch` may still be in the making (the target's checks): the adapter is initialised meanwhile. */
+  async run(launch: HelperLaunch | Promise<HelperLaunch>): Promise<RunResult> {
     const { client, target, opts } = this;
     const signal = opts.signal;
     const t0 = Date.now();
@@ -119,7 +120,7 @@ export class RecorderSession {
     };
   }
 
-  private async setUp(launch: HelperLaunch): Promise<void> {
+  private async setUp(launchReady: HelperLaunch | Promise<HelperLaunch>): Promise<void> {
     const { client, target, opts } = this;
     const signal = opts.signal;
     const within = () => ({ signal, timeoutMs: Math.min(this.remaining(), 30_000) });
@@ -137,6 +138,7 @@ export class RecorderSession {
       },
       within(),
     );
+    const launch = await launchReady;
     const initialized = client.waitFor('initialized', within());
     const boot = launch.kind === 'boot';
     const entry = boot ? undefined : client.waitFor('stopped', within());
