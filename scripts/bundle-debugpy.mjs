@@ -13,7 +13,7 @@
 // Python runs pip: its compiled speed-ups (pydevd_cython) load on CPython 3.11 on Linux; everywhere
 // else debugpy runs its pure-Python code.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,6 +137,8 @@ export function ensureBundledDebugpy({
   // Install next to the target and swap it in, so an interrupted install never looks complete.
   const staging = `${BUNDLED_LIBS}.tmp-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
+  // A clean clone has no bundled/ yet; the requirements file lives beside the staging folder.
+  mkdirSync(path.dirname(staging), { recursive: true });
   log(`${python} -m pip install --require-hashes --target bundled/libs ${DEBUGPY_SPEC}`);
   const started = Date.now();
   const requirements = `${staging}.requirements.txt`;
