@@ -1,8 +1,10 @@
 // A throw-away copy of the user's folder with patched files written into it, so a candidate fix
 // can be run (and traced) without ever writing to the user's tree. Only what a run can need is
 // copied: version control, virtual environments, caches and node_modules are left out, and the
-// copy is bounded in files and bytes so a huge folder fails fast with a clear message. The walk
-// and the copies are asynchronous (the editor's extension host stays responsive) and cancellable.
+// copy is bounded in files and bytes so a huge folder fails fast with a clear message. It holds
+// real files only, plus links that resolve inside it: a symlinked file or folder from elsewhere is
+// materialised, and patched files are written by resolved path (copyWrite.ts). The walk and the
+// copies are asynchronous (the editor's extension host stays responsive) and cancellable.
 import { existsSync, realpathSync, rmSync } from 'node:fs';
 import {
   copyFile,
@@ -10,17 +12,17 @@ import {
   mkdir,
   mkdtemp,
   readdir,
-  readFile,
   realpath as realpathAsync,
   stat,
   symlink,
-  writeFile,
 } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CancelledError, InternalError, UserError } from '../errors';
 import { EDITOR_STATE_DIRS, NOT_USER_CODE_DIRS } from '../excludedDirs';
-import { patchSourceBytes } from '../patch/sourceBytes';
+import { isInside, writePatched, type PatchedFile } from './copyWrite';
+
+export { isInside, type PatchedFile };
 
 /** Folder names never copied (at any depth). */
 export const COPY_EXCLUDED_DIRS: ReadonlySet<string> = new Set([
@@ -37,15 +39,6 @@ export const DEFAULT_COPY_LIMITS: CopyLimits = { maxFiles: 20_000, maxBytes: 200
 
 /** Files copied at once. */
 const COPY_CONCURRENCY = 16;
-
-export interface PatchedFile {
-  /** Relative to the root, forward or platform slashes. */
-  path: string;
-  text: string;
-  /** The text the fix was made from: when given, the copy gets the original bytes with only the
-   * changed lines re-encoded (the bytes `--apply` would write), not `text` as UTF-8. */
-  baseText?: string;
-}
 
 export interface WorkspaceCopy {
   /** The copied folder (absolute); same base name as the original. */
@@ -71,12 +64,6 @@ function realpath(p: string): string {
   } catch {
     return path.resolve(p);
   }
-}
-
-/** True when `p` is `dir` or inside it. */
-export function isInside(p: string, dir: string): boolean {
-  const rel = path.relative(dir, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /** A virtual environment folder, whatever its name (it holds pyvenv.cfg). */
@@ -159,18 +146,33 @@ export async function copyWorkspace(
   };
   // Walk first (bounded by the limits), then create the folders in order and copy files in parallel.
   const jobs: Job[] = [];
-  const walk = async (from: string, to: string): Promise<void> => {
+  // Where an original real path is in the copy, when the walk copies it (undefined: not copied —
+  // outside every copied folder, or under an excluded folder or a virtual environment).
+  const copiedAt = (real: string, isDir: boolean): string | undefined => {
+    const pair = pairs.find((p) => isInside(real, p.from));
+    if (!pair) return undefined;
+    let dir = pair.from;
+    for (const part of path.relative(pair.from, real).split(path.sep).filter(Boolean)) {
+      dir = path.join(dir, part);
+      const folder = dir !== real || isDir;
+      if (folder && (COPY_EXCLUDED_DIRS.has(part) || isVenv(dir))) return undefined;
+    }
+    return path.join(pair.to, path.relative(pair.from, real));
+  };
+  /** `from` is a real folder; `walking` holds the real folders being walked (a link to one recurses). */
+  const walk = async (from: string, to: string, walking: ReadonlySet<string>): Promise<void> => {
     check();
     jobs.push({ kind: 'dir', dst: to });
+    const inner = new Set(walking).add(from);
     const entries = await readdir(from, { withFileTypes: true });
     for (const e of entries) {
       const src = path.join(from, e.name);
       const dst = path.join(to, e.name);
       if (e.isSymbolicLink()) {
-        await planSymlink(src, dst);
+        await planSymlink(src, dst, inner);
       } else if (e.isDirectory()) {
         if (COPY_EXCLUDED_DIRS.has(e.name) || isVenv(src)) continue;
-        await walk(src, dst);
+        await walk(src, dst, inner);
       } else if (e.isFile()) {
         count((await lstat(src)).size);
         jobs.push({ kind: 'file', src, dst });
@@ -178,41 +180,33 @@ export async function copyWorkspace(
       // sockets, FIFOs and devices are skipped: a run must not block on them.
     }
   };
-  // A link into a copied folder keeps its relative form, so it resolves inside the copy (a patch to
-  // the link's target is seen through the link, as in the user's tree). A symlinked file from
-  // elsewhere is copied as a file: it is user code like any other, and a run may modify it. A
-  // symlinked folder from elsewhere stays a link to the resolved target.
-  const planSymlink = async (src: string, dst: string): Promise<void> => {
+  // The copy holds real files and folders, and links only into itself: a link whose target is
+  // copied anyway becomes a relative link to that copy (a patch to the target is seen through the
+  // link, as in the user's tree); any other link is materialised — a file is copied, a folder is
+  // walked like a folder of the project — so nothing written in the copy can reach the user's files.
+  const planSymlink = async (src: string, dst: string, walking: ReadonlySet<string>) => {
     const target = await realpathAsync(src).catch(() => undefined);
     const st = target ? await stat(target).catch(() => undefined) : undefined;
     if (!target || !st) return; // dangling
-    const within = pairs.find(
-      (p) => isInside(src, p.from) && isInside(target, p.from) && target !== p.from,
-    );
-    if (st.isFile() && within) {
+    if (!st.isFile() && !st.isDirectory()) return;
+    const there = copiedAt(target, st.isDirectory());
+    if (there) {
       jobs.push({
         kind: 'link',
-        target: path.relative(path.dirname(src), target),
+        target: path.relative(path.dirname(dst), there) || '.',
         dst,
-        type: 'file',
+        type: st.isDirectory() ? 'dir' : 'file',
       });
     } else if (st.isFile()) {
       count(st.size);
       jobs.push({ kind: 'file', src: target, dst });
-    } else if (st.isDirectory()) {
-      if (pairs.some((p) => isInside(p.from, target))) return; // a link to an ancestor would recurse
-      const home = pairs.find((p) => isInside(src, p.from));
-      const copied = home && isInside(target, home.from);
-      jobs.push({
-        kind: 'link',
-        target: copied ? path.relative(path.dirname(src), target) || '.' : target,
-        dst,
-        type: 'dir',
-      });
+    } else if (![...walking, ...pairs.map((p) => p.from)].some((w) => isInside(w, target))) {
+      // (A link to a folder being walked, or holding one, would recurse: left out.)
+      await walk(target, dst, walking);
     }
   };
   try {
-    for (const p of pairs) await walk(p.from, p.to);
+    for (const p of pairs) await walk(p.from, p.to, new Set());
     for (const j of jobs) if (j.kind === 'dir') await mkdir(j.dst, { recursive: true });
     const rest = jobs.filter((j) => j.kind !== 'dir');
     let next = 0;
@@ -226,7 +220,7 @@ export async function copyWorkspace(
     };
     await Promise.all(Array.from({ length: Math.min(COPY_CONCURRENCY, rest.length) }, worker));
     check();
-    for (const f of patched) await writePatched(root, f);
+    for (const f of patched) await writePatched(root, dir, f);
   } catch (e) {
     dispose();
     if (e instanceof UserError) throw e;
@@ -252,21 +246,4 @@ export async function copyWorkspace(
     map,
     dispose,
   };
-}
-
-async function writePatched(root: string, f: PatchedFile): Promise<void> {
-  const rel = f.path.split(/[\\/]/).join(path.sep);
-  const dst = path.resolve(root, rel);
-  if (path.isAbsolute(rel) || !isInside(dst, root) || dst === root) {
-    throw new UserError('bad-argument', `A patched file is outside the root folder: ${f.path}`);
-  }
-  await mkdir(path.dirname(dst), { recursive: true });
-  if (f.baseText !== undefined) {
-    const original = await readFile(dst).catch(() => undefined);
-    if (original) {
-      await writeFile(dst, patchSourceBytes(original, f.baseText, f.text, f.path).bytes);
-      return;
-    }
-  }
-  await writeFile(dst, f.text);
 }

@@ -5,6 +5,8 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  readlinkSync,
+  realpathSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -131,14 +133,19 @@ describe('copyWorkspace', () => {
     }
   });
 
-  it('keeps links inside the root as relative links, copies linked files from elsewhere as files, keeps links to folders outside', async () => {
+  it('keeps links inside the root as relative links into the copy, materialises linked files and folders from elsewhere', async () => {
     const outside = path.join(path.dirname(user), 'shared');
     mkdirSync(outside);
     writeFileSync(path.join(outside, 'big.csv'), 'a,b\n');
     writeFileSync(path.join(outside, 'helper.py'), 'H = 1\n');
+    // A link back into the project from the linked folder stays a link into the copy.
+    symlinkSync(path.join(user, 'calc.py'), path.join(outside, 'calc_alias.py'));
+    symlinkSync(outside, path.join(outside, 'loop')); // would recurse
     symlinkSync(outside, path.join(user, 'shared'));
     symlinkSync(path.join(user, 'calc.py'), path.join(user, 'alias.py'));
     symlinkSync(path.join(outside, 'helper.py'), path.join(user, 'helper.py'));
+    symlinkSync(path.join(user, 'data'), path.join(user, 'data_link'));
+    symlinkSync(path.join(user, 'myenv', 'lib'), path.join(user, 'envlib')); // into a venv: not copied
     symlinkSync(path.dirname(user), path.join(user, 'up')); // would recurse
     // A patch to the link's target is seen through the link in the copy.
     const copy = await copyWorkspace(user, [
@@ -146,20 +153,58 @@ describe('copyWorkspace', () => {
       { path: 'helper.py', text: 'H = 2\n' },
     ]);
     try {
-      expect(lstatSync(path.join(copy.root, 'alias.py')).isSymbolicLink()).toBe(true);
-      expect(readFileSync(path.join(copy.root, 'alias.py'), 'utf8')).toBe('PATCHED = 1\n');
-      expect(lstatSync(path.join(copy.root, 'helper.py')).isFile()).toBe(true);
-      expect(readFileSync(path.join(copy.root, 'helper.py'), 'utf8')).toBe('H = 2\n');
+      const inCopy = (rel: string) => path.join(copy.root, rel);
+      expect(lstatSync(inCopy('alias.py')).isSymbolicLink()).toBe(true);
+      expect(readlinkSync(inCopy('alias.py'))).toBe('calc.py');
+      expect(readFileSync(inCopy('alias.py'), 'utf8')).toBe('PATCHED = 1\n');
+      expect(readlinkSync(inCopy('data_link'))).toBe('data');
+      expect(lstatSync(inCopy('helper.py')).isFile()).toBe(true);
+      expect(readFileSync(inCopy('helper.py'), 'utf8')).toBe('H = 2\n');
       expect(readFileSync(path.join(outside, 'helper.py'), 'utf8')).toBe('H = 1\n');
-      expect(lstatSync(path.join(copy.root, 'shared')).isSymbolicLink()).toBe(true);
-      expect(readFileSync(path.join(copy.root, 'shared', 'big.csv'), 'utf8')).toBe('a,b\n');
-      expect(existsSync(path.join(copy.root, 'up'))).toBe(false);
+      expect(lstatSync(inCopy('shared')).isDirectory()).toBe(true);
+      expect(readFileSync(inCopy('shared/big.csv'), 'utf8')).toBe('a,b\n');
+      expect(readlinkSync(inCopy('shared/calc_alias.py'))).toBe('../calc.py');
+      expect(readFileSync(inCopy('shared/calc_alias.py'), 'utf8')).toBe('PATCHED = 1\n');
+      expect(existsSync(inCopy('shared/loop'))).toBe(false);
+      expect(lstatSync(inCopy('envlib')).isDirectory()).toBe(true);
+      expect(readFileSync(inCopy('envlib/site.py'), 'utf8')).toBe('x = 1\n');
+      expect(existsSync(inCopy('up'))).toBe(false);
+      // Every link in the copy resolves inside it.
+      for (const link of linksUnder(copy.dir))
+        expect(realpathSync(link).startsWith(realpathSync(copy.dir) + path.sep)).toBe(true);
     } finally {
       copy.dispose();
     }
     expect(existsSync(outside)).toBe(true);
   });
+
+  it('attack: a patch to a shared helper.py reached through a folder symlink lands in the copy only', async () => {
+    const outside = path.join(path.dirname(user), 'shared');
+    mkdirSync(outside);
+    writeFileSync(path.join(outside, 'helper.py'), 'def helper():\n    return 1\n');
+    symlinkSync(outside, path.join(user, 'lib'));
+    const evil = 'import os\nos.system("touch /tmp/pwned")\n';
+    const copy = await copyWorkspace(user, [{ path: 'lib/helper.py', text: evil }]);
+    try {
+      expect(readFileSync(path.join(copy.root, 'lib', 'helper.py'), 'utf8')).toBe(evil);
+    } finally {
+      copy.dispose();
+    }
+    expect(readFileSync(path.join(outside, 'helper.py'), 'utf8')).toBe(
+      'def helper():\n    return 1\n',
+    );
+  });
 });
+
+function linksUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isSymbolicLink()) out.push(p);
+    else if (e.isDirectory()) out.push(...linksUnder(p));
+  }
+  return out;
+}
 
 describe('targetInCopy', () => {
   it('maps a pytest node id, cwd and root into the copy', async () => {
