@@ -14,7 +14,9 @@ import type { Trace } from '../trace/model';
 import { recordOptionsFor, type RecordOptions } from '../trace/options';
 import { recordTrace } from '../trace/record';
 import { runProgram } from '../verify/runProgram';
-import { sandboxForCopy } from '../verify/verify';
+import { buildRunEnv } from '../verify/runEnv';
+import type { Sandbox } from '../verify/sandbox';
+import { runFolders, sandboxForCopy } from '../verify/verify';
 import { summarizeFailure } from '../verify/failureSummary';
 import { copyWorkspace } from '../verify/workspaceCopy';
 import {
@@ -98,9 +100,11 @@ async function judge(
 ): Promise<{ passed: boolean; failure: string }> {
   const files = (res.patch?.files ?? []).map((f) => ({ path: f.path, text: f.newText }));
   const copy = await copyWorkspace(dir, [...files, { path: JUDGE_FILE, text: task.judge ?? '' }]);
+  let sandbox: Sandbox | undefined;
   try {
+    const folders = await runFolders(copy, opts.sandbox);
     // The patched program is model-written: judged in the same sandbox as its verification.
-    const wrap = await sandboxForCopy(copy, {
+    sandbox = await sandboxForCopy(copy, {
       sandbox: opts.sandbox,
       python: opts.python,
       env: process.env,
@@ -113,13 +117,11 @@ async function judge(
       cwd: copy.root,
       timeoutMs: opts.judgeTimeoutMs,
       signal: opts.signal,
-      wrap,
-      env: {
-        ...process.env,
-        PYTHONHASHSEED: '0',
-        PYTHONIOENCODING: 'utf-8',
-        PYTHONDONTWRITEBYTECODE: '1',
-      },
+      wrap: sandbox?.wrap,
+      env: buildRunEnv(process.env, {
+        ...folders,
+        set: { PYTHONHASHSEED: '0', PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' },
+      }),
       maxOutputChars: 8000,
     });
     const passed = !run.timedOut && run.exitCode === 0;
@@ -135,6 +137,7 @@ async function judge(
         });
     return { passed, failure };
   } finally {
+    await sandbox?.dispose();
     copy.dispose();
   }
 }

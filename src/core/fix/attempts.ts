@@ -8,7 +8,9 @@ import type { Trace } from '../trace/model';
 import type { RecordOptions } from '../trace/options';
 import { recordTrace } from '../trace/record';
 import { copyForRun, recordOptionsInCopy, targetInCopy } from '../verify/targetInCopy';
-import { pythonPathInCopy, sandboxForCopy } from '../verify/verify';
+import { buildRunEnv, type PassedEnv } from '../verify/runEnv';
+import type { Sandbox } from '../verify/sandbox';
+import { pythonPathInCopy, runFolders, sandboxForCopy } from '../verify/verify';
 import type { ProposedPatch } from './patchAdapter';
 import type { FixEvent, FixRound } from './types';
 
@@ -20,6 +22,8 @@ export interface RunPolicy {
   /** false: no model-written code runs at all (patches stay unverified). */
   verify: boolean;
   sandbox: boolean;
+  /** Environment variables the user passed to model-written runs (--env, tracefix.verify.env). */
+  env: readonly PassedEnv[];
 }
 
 export interface AttemptContext {
@@ -79,6 +83,7 @@ async function tracePatched(
   const rec = ctx.rec;
   ctx.emit({ type: 'trace-start', round: ctx.index, patched: true });
   let copy;
+  let sandbox: Sandbox | undefined;
   try {
     copy = await copyForRun(
       rec,
@@ -88,25 +93,30 @@ async function tracePatched(
     const inCopy = recordOptionsInCopy(rec, copy);
     const t = targetInCopy(rec, copy);
     const python = rec.python ?? ctx.interpreter.path;
+    const base = rec.env ?? process.env;
     const pythonPath = await pythonPathInCopy(copy, {
       first: t.pythonPath ? [t.pythonPath] : [],
       python,
-      env: { ...(rec.env ?? process.env), ...rec.programEnv },
+      env: { ...base, ...rec.programEnv },
       originalCwd: t.resolved.cwd,
     });
+    const folders = await runFolders(copy, ctx.run.sandbox);
     // The adapter and the debuggee both run inside the sandbox; the debugpy folder stays readable.
-    const spawnWrapper = await sandboxForCopy(copy, {
+    sandbox = await sandboxForCopy(copy, {
       sandbox: ctx.run.sandbox,
       python,
-      env: rec.env ?? process.env,
+      env: base,
       cwd: inCopy.cwd,
       originalCwd: t.resolved.cwd,
       readOnly: [rec.debugpyPath ?? '', ctx.interpreter.debugpyPath].filter(Boolean),
     });
     const trace = await recordTrace({
       ...inCopy,
+      python,
+      // Built, not inherited: the adapter, the launcher and the program see only this.
+      env: buildRunEnv(base, { ...folders, passed: ctx.run.env }),
       signal: ctx.signal,
-      spawnWrapper,
+      spawnWrapper: sandbox?.wrap,
       programEnv: {
         ...inCopy.programEnv,
         PWD: inCopy.cwd,
@@ -133,6 +143,7 @@ async function tracePatched(
     ctx.emit({ type: 'trace-failed', round: ctx.index, message });
     return undefined;
   } finally {
+    await sandbox?.dispose();
     copy?.dispose();
   }
 }

@@ -17,6 +17,7 @@ import type { RecordOptions } from '../trace/options';
 import { recordTrace } from '../trace/record';
 import { probeSandbox } from '../verify/sandbox';
 import { failingTestFile, testFilesIn } from '../verify/testEdits';
+import { parsePassedEnv } from '../verify/runEnv';
 import { NO_SANDBOX_HINT, verifyPatch, type VerifyResult } from '../verify/verify';
 import { attemptOf, type RunPolicy } from './attempts';
 import { failingLineAfterPatch, originalFailure } from './failingLine';
@@ -147,6 +148,7 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
       `Rounds must be a whole number of at least 1 (got ${maxRounds}).`,
     );
   // Before tracing or asking the model: the patches could not be run anyway.
+  const passEnv = parsePassedEnv(opts.runEnv ?? []);
   await assertCanRunPatchedCode(opts);
   const useTrace = opts.useTrace !== false;
   const budget = opts.budget ?? DEFAULT_BUDGET;
@@ -155,7 +157,11 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
   const files = input.files;
   const testFile = failingTestFile(trace.program);
   const failure = originalFailure(trace);
-  const run: RunPolicy = { verify: opts.verify !== false, sandbox: opts.sandbox !== false };
+  const run: RunPolicy = {
+    verify: opts.verify !== false,
+    sandbox: opts.sandbox !== false,
+    env: passEnv,
+  };
   // Secret values are searched for in every prompt, so a patch that prints one (even encoded) into
   // its verification output cannot carry it to the model in the next round.
   const secrets = knownSecrets(opts);
@@ -267,6 +273,7 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
           sandbox: run.sandbox,
           files: patch.files.map((f) => ({ path: f.path, text: f.newText, baseText: f.oldText })),
           failingLine: failingLineAfterPatch(failure, patch),
+          passEnv,
         });
         emit({ type: 'verify-done', round: index, verification });
       }

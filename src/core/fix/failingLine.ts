@@ -1,9 +1,9 @@
-// The line that failed in the original run of a script or module, and where it is after a patch.
-// Verification requires it to run without raising: a try/except around it, or an exit before it,
-// must not count as a fix.
-import type { Hunk } from '../patch/hunks';
+// The line that failed in the original run, and where it is after a patch. Verification requires it
+// to run without raising, and the assertion that failed on the way to it to run and hold: a
+// try/except around either, or an exit before them, must not count as a fix.
+import { splitLines, type Hunk } from '../patch/hunks';
 import type { Trace } from '../trace/model';
-import type { FailingLine } from '../verify/verdict';
+import type { CheckLine, FailingLine } from '../verify/verdict';
 import type { ProposedPatch } from './patchAdapter';
 
 export interface OriginalFailure {
@@ -13,34 +13,50 @@ export interface OriginalFailure {
   line: number;
   /** The failure was the program exiting (SystemExit): the fixed program need not reach the line. */
   exit: boolean;
+  /** Lines of the same file the exception passed through before (innermost first): where the
+   * check that failed (an `assert`) is found, when it is not the failing line itself. */
+  path: number[];
 }
 
 /**
  * Where the failure surfaced in the outermost user frame: the main module's top-level line whose
- * execution raised (`assert average(xs) == 4`, `main()`), so that a fix deep inside still has to
- * let that line complete. Undefined for pytest runs and runs that failed without an exception.
+ * execution raised (`assert average(xs) == 4`, `main()`), or the test function's line for a pytest
+ * test, so that a fix deep inside still has to let that line complete; with the lines of that file
+ * the exception came through. Undefined for runs that failed without an exception.
  */
 export function originalFailure(trace: Trace): OriginalFailure | undefined {
-  if (trace.program.kind === 'pytest') return undefined;
   const events = trace.events;
-  let outermost: { file: string; line: number; type: string } | undefined;
+  let at = -1;
   for (let i = events.length - 1; i >= 0; i--) {
     const ev = events.at(i);
-    if (ev?.kind !== 'exception' || !ev.exception) continue;
-    if (ev.depth === 0) {
-      outermost = { file: ev.file, line: ev.line, type: ev.exception.type };
+    if (ev?.kind === 'exception' && ev.exception && ev.depth === 0) {
+      at = i;
       break;
     }
   }
+  const outer = at >= 0 ? events.at(at) : undefined;
   const exc = trace.outcome.exception;
-  const found =
-    outermost ??
-    (exc?.file && exc.line ? { file: exc.file, line: exc.line, type: exc.type } : undefined);
+  const found = outer
+    ? { file: outer.file, line: outer.line, type: outer.exception?.type ?? '' }
+    : exc?.file && exc.line
+      ? { file: exc.file, line: exc.line, type: exc.type }
+      : undefined;
   if (!found) return undefined;
+  // The same exception leaving the deeper frames: exception events of depth 1, 2, … just before.
+  const path: number[] = [];
+  let depth = 0;
+  for (let i = at - 1; i >= 0 && outer; i--) {
+    const ev = events.at(i);
+    if (!ev || ev.kind === 'line') continue;
+    if (ev.kind !== 'exception' || ev.depth !== depth + 1) break;
+    depth = ev.depth;
+    if (ev.file === outer.file) path.push(ev.line);
+  }
   return {
     file: found.file.replace(/\\/g, '/'),
     line: found.line,
     exit: found.type === 'SystemExit',
+    path: path.reverse(),
   };
 }
 
@@ -67,7 +83,7 @@ export function mapLine(hunks: readonly Hunk[], line: number): number | 'deleted
   return line + shift;
 }
 
-/** The original failing line as it is in the patched files. */
+/** The original failing line (and the lines of its file it came through) as they are in the patched files. */
 export function failingLineAfterPatch(
   failure: OriginalFailure | undefined,
   patch: ProposedPatch,
@@ -77,11 +93,28 @@ export function failingLineAfterPatch(
   const mapped = changed ? mapLine(changed.hunks, failure.line) : failure.line;
   if (mapped === 'deleted')
     return { kind: 'deleted', file: failure.file, originalLine: failure.line };
+  const oldLines = changed ? splitLines(changed.oldText).lines : [];
+  const newLines = changed ? splitLines(changed.newText).lines : [];
+  const checks: CheckLine[] = [];
+  for (const originalLine of failure.path) {
+    if (originalLine === failure.line) continue;
+    const line = changed ? mapLine(changed.hunks, originalLine) : originalLine;
+    const before = oldLines[originalLine - 1]?.trim() ?? '';
+    const after = line === 'deleted' ? undefined : newLines[line - 1]?.trim();
+    checks.push({
+      file: failure.file,
+      line: line === 'deleted' ? originalLine : line,
+      originalLine,
+      changed: changed !== undefined && after !== before,
+      wasAssert: /^assert\b/.test(before),
+    });
+  }
   return {
     kind: 'line',
     file: failure.file,
     line: mapped,
     originalLine: failure.line,
     mayNotRun: failure.exit,
+    ...(checks.length ? { checks } : {}),
   };
 }

@@ -32,6 +32,9 @@ export interface FixOptions {
   sandbox?: boolean;
   /** false: no model-written code runs at all; patches are offered unverified. Default true. */
   verify?: boolean;
+  /** What model-written runs (verification, re-traces) get of the environment beyond the allow-list
+   * (runEnv.ts): `NAME` (its value here) or `NAME=VALUE`. The model's API key is refused. */
+  runEnv?: readonly string[];
   /** Tool calls the model may make per round to query the recording (default 8; 0: no tools). Tools
    * are offered only with the trace (not in the no-trace ablation) and to providers that take them. */
   maxToolCalls?: number;

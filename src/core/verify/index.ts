@@ -3,6 +3,7 @@ export {
   verifyPatch,
   displayCommand,
   sandboxForCopy,
+  runFolders,
   pythonPathInCopy,
   unmapCopyPaths,
   DEFAULT_VERIFY_TIMEOUT_MS,
@@ -28,13 +29,25 @@ export { copyForRun, foldersToCopy, recordOptionsInCopy, targetInCopy } from './
 export {
   probeSandbox,
   resetSandboxProbe,
-  bwrapArgs,
-  sandboxWrapper,
+  createSandbox,
+  mountArgs,
+  sandboxCommand,
   SANDBOX_ENV,
+  SANDBOX_ID,
+  DEFAULT_SANDBOX_LIMITS,
+  type Sandbox,
+  type SandboxLimits,
   type SandboxStatus,
   type SandboxSpec,
   type ExtraBinds,
   type SandboxedSpawnWrapper,
 } from './sandbox';
-export { pytestVerdict, programVerdict, nodeIdSelected, type FailingLine } from './verdict';
+export { buildRunEnv, parsePassedEnv, MODEL_KEY_NAMES, type PassedEnv } from './runEnv';
+export {
+  pytestVerdict,
+  programVerdict,
+  nodeIdSelected,
+  type FailingLine,
+  type CheckLine,
+} from './verdict';
 export { isTestPath, testFilesIn, failingTestFile } from './testEdits';

@@ -6,6 +6,8 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 
 export interface InterpreterPaths {
+  /** sys.executable: what actually runs (a pyenv shim's real interpreter; a venv's own python). */
+  executable: string;
   /** sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix and the executable's folder. */
   prefixes: string[];
   /** sys.path entries at startup (absolute; '' and the script folder excluded). */
@@ -18,12 +20,12 @@ exe = os.path.realpath(sys.executable) if sys.executable else ''
 prefixes = [sys.prefix, sys.base_prefix, sys.exec_prefix, getattr(sys, 'base_exec_prefix', sys.exec_prefix)]
 if sys.executable:
     prefixes += [os.path.dirname(os.path.abspath(sys.executable)), os.path.dirname(os.path.dirname(exe))]
-print(json.dumps({"prefixes": prefixes, "sysPath": [p for p in sys.path[1:] if p]}))
+print(json.dumps({"executable": sys.executable or "", "prefixes": prefixes, "sysPath": [p for p in sys.path[1:] if p]}))
 `;
 
 const cache = new Map<string, Promise<InterpreterPaths>>();
 
-/** The interpreter's paths; empty lists when it cannot be asked (the run then reports the problem). */
+/** The interpreter's paths; empty when it cannot be asked (the run then reports the problem). */
 export function interpreterPaths(
   python: string,
   env: NodeJS.ProcessEnv,
@@ -42,7 +44,7 @@ function ask(python: string, env: NodeJS.ProcessEnv, cwd: string): Promise<Inter
   return new Promise((resolve) => {
     // The run's own environment and cwd: relative PYTHONPATH entries resolve as they will in the run.
     execFile(python, ['-c', PROBE], { env, timeout: 15_000, cwd }, (err, stdout) => {
-      if (err) return resolve({ prefixes: [], sysPath: [] });
+      if (err) return resolve({ executable: '', prefixes: [], sysPath: [] });
       try {
         const r = JSON.parse(stdout.trim().split('\n').pop() ?? '') as InterpreterPaths;
         const abs = (xs: unknown[]) => [
@@ -52,9 +54,14 @@ function ask(python: string, env: NodeJS.ProcessEnv, cwd: string): Promise<Inter
               .map((x) => path.resolve(x)),
           ),
         ];
-        resolve({ prefixes: abs(r.prefixes), sysPath: abs(r.sysPath) });
+        const exe = typeof r.executable === 'string' && path.isAbsolute(r.executable);
+        resolve({
+          executable: exe ? r.executable : '',
+          prefixes: abs(r.prefixes),
+          sysPath: abs(r.sysPath),
+        });
       } catch {
-        resolve({ prefixes: [], sysPath: [] });
+        resolve({ executable: '', prefixes: [], sysPath: [] });
       }
     });
   });

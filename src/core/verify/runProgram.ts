@@ -1,7 +1,8 @@
 // Runs a Python process plainly (no debugger): its own process group so the whole tree can be
 // killed at the end, stdin at EOF unless text is given, a wall-clock timeout, cancellation through
 // an AbortSignal, and stdout+stderr interleaved into one bounded text.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Duplex, Readable } from 'node:stream';
 import { CancelledError, UserError } from '../errors';
 import type { SpawnWrapper } from '../trace/options';
 
@@ -19,6 +20,9 @@ export interface RunProgramOptions {
   signal?: AbortSignal;
   /** Wraps the command, e.g. in a bubblewrap sandbox (sandbox.ts). */
   wrap?: SpawnWrapper;
+  /** An out-of-band result channel: the program's fd 4 delivers `key` (then end of file) and its
+   * fd 3 is a stream read into ProgramRun.channel, at most `maxBytes` (default 8 MB). */
+  channel?: { key: Buffer; maxBytes?: number };
 }
 
 export interface ProgramRun {
@@ -30,6 +34,8 @@ export interface ProgramRun {
   /** Characters dropped from the middle of the output. */
   elided: number;
   durationMs: number;
+  /** What the program wrote to the result channel (when asked for one); `overflow`: more than maxBytes. */
+  channel?: { data: Buffer; overflow: boolean };
 }
 
 const DEFAULT_MAX_OUTPUT = 64_000;
@@ -94,6 +100,37 @@ function killGroup(pid: number | undefined, fallback: () => void): void {
   }
 }
 
+/** Hands the key to fd 4 and collects fd 3 (bounded); returns what was read so far. */
+function collectChannel(
+  child: ChildProcess,
+  o: { key: Buffer; maxBytes?: number },
+): () => { data: Buffer; overflow: boolean } {
+  const max = o.maxBytes ?? 8 * 1024 * 1024;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let overflow = false;
+  const results = child.stdio[3] as Readable | null;
+  const keyPipe = child.stdio[4] as Duplex | null;
+  keyPipe?.on('error', () => undefined);
+  keyPipe?.end(o.key);
+  keyPipe?.resume();
+  results?.on('error', () => undefined);
+  results?.on('data', (b: Buffer) => {
+    if (overflow) return;
+    if (size + b.length > max) {
+      overflow = true;
+      results.destroy();
+      return;
+    }
+    chunks.push(b);
+    size += b.length;
+  });
+  return () => {
+    results?.destroy();
+    return { data: Buffer.concat(chunks), overflow };
+  };
+}
+
 export function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
   const { signal } = opts;
   if (signal?.aborted) return Promise.reject(new CancelledError());
@@ -103,10 +140,13 @@ export function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
     const cmd = opts.wrap
       ? opts.wrap(opts.python, opts.argv)
       : { command: opts.python, args: opts.argv };
+    const stdinMode = opts.stdin === undefined ? 'ignore' : 'pipe';
     const child = spawn(cmd.command, cmd.args, {
       cwd: opts.cwd,
       env: opts.env,
-      stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      stdio: opts.channel
+        ? [stdinMode, 'pipe', 'pipe', 'pipe', 'pipe']
+        : [stdinMode, 'pipe', 'pipe'],
       // Own process group (POSIX), so children the program starts die with it.
       detached: process.platform !== 'win32',
       windowsHide: true,
@@ -141,8 +181,10 @@ export function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
         output: out.toString(),
         elided: out.elided,
         durationMs: Date.now() - started,
+        ...(channel ? { channel: channel() } : {}),
       });
     };
+    const channel = opts.channel ? collectChannel(child, opts.channel) : undefined;
     child.stdout?.setEncoding('utf8').on('data', (t: string) => out.push(t));
     child.stderr?.setEncoding('utf8').on('data', (t: string) => out.push(t));
     if (opts.stdin !== undefined && child.stdin) {
@@ -172,6 +214,7 @@ export function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
       drainTimer = setTimeout(() => {
         child.stdout?.destroy();
         child.stderr?.destroy();
+        (child.stdio[3] as Readable | null | undefined)?.destroy();
         finish();
       }, DRAIN_MS);
     });

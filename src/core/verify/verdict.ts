@@ -1,12 +1,12 @@
-// Whether a verification run proves the fix, judged from the out-of-band record the run left
-// (python/tracefix_verify_pytest.py, python/tracefix_verify_main.py) and never from the exit code
-// alone: a patch can make a failing test "pass" by skipping it, marking it xfail, calling
-// pytest.exit(returncode=0) or os._exit(0), or stop a script with sys.exit(0) before its check.
+// Whether a verification run proves the fix, judged from the evidence the run sent out of band
+// (evidence.ts) and never from the exit code alone: a patch can make a failing test "pass" by
+// skipping it, marking it xfail, calling pytest.exit(returncode=0) or os._exit(0), stop a script
+// with sys.exit(0) before its check, or catch the AssertionError of the check that failed.
 import { summarizeFailure, type FailureFacts } from './failureSummary';
 
 type PhaseName = 'setup' | 'call' | 'teardown';
 
-interface PhaseReport {
+export interface PhaseReport {
   outcome: 'passed' | 'failed' | 'skipped';
   xfail: boolean;
   message: string;
@@ -21,6 +21,20 @@ export interface PytestRecord {
   reports: Record<string, Partial<Record<PhaseName, PhaseReport>>>;
   collectProblems: { nodeid: string; outcome: 'failed' | 'skipped'; message: string }[];
   interrupted: { type: string; message: string; returncode: number | null } | null;
+  /** What pytest.main returned, as the launcher saw it after the session (null: never returned). */
+  launcherExit: number | null;
+  watch: WatchReport[] | null;
+}
+
+/** A watched line of the original failure: id 0 is the failing line, 1… its checks (FailingLine). */
+export interface WatchReport {
+  id: number;
+  /** The statement at the line (in the patched file) is an `assert`. */
+  isAssert: boolean;
+  ran: boolean;
+  /** An exception passed through the line (even one the program then caught). */
+  raised: boolean;
+  exception: string;
 }
 
 export interface ProgramRecord {
@@ -35,20 +49,35 @@ export interface ProgramRecord {
       }
     | { how: 'exception'; type: string }
     | null;
-  watch: {
-    file: string;
-    line: number;
-    ran: number;
-    raised: number;
-    exception: string | null;
-  } | null;
+  watch: WatchReport[] | null;
+}
+
+/** A line on the original failure's path, in the failing line's file, as it is in the patched file. */
+export interface CheckLine {
+  /** Relative to the root. */
+  file: string;
+  line: number;
+  originalLine: number;
+  /** The patch changed the line's text. */
+  changed: boolean;
+  /** The original line was an `assert` statement (what counts for a changed line). */
+  wasAssert: boolean;
 }
 
 /** The line that failed in the original run, as it is in the patched file. */
 export type FailingLine =
   /** `file` relative to the root; `mayNotRun`: the original failure was the program exiting (sys.exit
-   * with an error), so the fixed program need not reach that line at all. */
-  | { kind: 'line'; file: string; line: number; originalLine: number; mayNotRun: boolean }
+   * with an error), so the fixed program need not reach that line at all. `checks`: the lines the
+   * failure passed through in that file before, innermost first (the innermost `assert` among them
+   * is the check that failed: it must run and hold). */
+  | {
+      kind: 'line';
+      file: string;
+      line: number;
+      originalLine: number;
+      mayNotRun: boolean;
+      checks?: CheckLine[];
+    }
   /** The patch deleted the line that failed without replacing it. */
   | { kind: 'deleted'; file: string; originalLine: number };
 
@@ -94,6 +123,7 @@ export function pytestVerdict(
   record: PytestRecord | undefined,
   facts: FailureFacts,
   requestedNodeId: string,
+  failing?: FailingLine,
 ): string {
   if (facts.timedOut) return summarizeFailure(facts);
   if (record?.interrupted) {
@@ -116,6 +146,10 @@ export function pytestVerdict(
   if (facts.exitCode !== 0) return summarizeFailure(facts);
   if (!record?.finished)
     return 'pytest exited with code 0 before its session ended (os._exit or a crash?): the test was never seen to pass';
+  if (record.launcherExit === null)
+    return 'the run exited with code 0 after the pytest session ended but before pytest returned (os._exit?): the test was never seen to pass';
+  if (record.exitstatus !== 0 || record.launcherExit !== 0)
+    return `pytest ended with status ${record.exitstatus !== 0 ? record.exitstatus : (record.launcherExit ?? '?')} but the process exited with code 0, so the run proves nothing`;
   const problem =
     record.collectProblems.find((p) => p.outcome === 'failed') ?? record.collectProblems[0];
   if (problem && (problem.outcome === 'failed' || !record.collected?.length)) {
@@ -137,7 +171,7 @@ export function pytestVerdict(
     const why = testVerdict(phases);
     if (why) return collected.length > 1 ? `${id}: ${why}` : why;
   }
-  return '';
+  return watchVerdict(record.watch, failing, true);
 }
 
 function testVerdict(phases: Partial<Record<PhaseName, PhaseReport>> | undefined): string {
@@ -176,16 +210,40 @@ export function programVerdict(
     const at = end.where ? ` at ${shortPath(end.where.file)}:${end.where.line}` : '';
     return `the program stopped early with sys.exit(${end.code})${at}${end.direct ? '' : ' (called from a function)'}, before its end: the run proves nothing`;
   }
+  return watchVerdict(record?.watch ?? null, failing, end.how === 'end');
+}
+
+/** '' when the failing line ran (unless it need not) without raising and its check held; else why not. */
+function watchVerdict(
+  watch: WatchReport[] | null,
+  failing: FailingLine | undefined,
+  completed: boolean,
+): string {
   if (!failing) return '';
   if (failing.kind === 'deleted')
     return `the patch deletes the line that failed (${failing.file}:${failing.originalLine})`;
-  const w = record?.watch;
+  if (!watch)
+    return 'the run sent no evidence about the line that failed, so it proves nothing';
+  const byId = new Map(watch.map((w) => [w.id, w]));
+  const w = byId.get(0);
   const where = `${failing.file}:${failing.line}`;
-  if (!w) return '';
-  if (w.raised > 0)
-    return `the line that failed (${where}) still raises ${w.exception ?? 'an exception'}${end.how === 'end' ? ', which the program catches' : ''}`;
-  if (w.ran === 0 && !failing.mayNotRun)
+  if (w?.raised)
+    return `the line that failed (${where}) still raises ${w.exception || 'an exception'}${completed ? ', which the program catches' : ''}`;
+  if (!w?.ran && !failing.mayNotRun)
     return `the line that failed (${where}) never ran, so the run proves nothing`;
+  // The check that failed: the innermost assert on the failure's path in that file.
+  const checks = failing.checks ?? [];
+  const k = checks.findIndex((c, i) => (c.changed ? c.wasAssert : byId.get(i + 1)?.isAssert));
+  const check = checks[k];
+  if (!check) return '';
+  const r = byId.get(k + 1);
+  const at = `${check.file}:${check.line}`;
+  if (check.changed)
+    return `the patch changes the assertion that failed (${check.file}:${check.originalLine}), so its passing proves nothing`;
+  if (r?.raised)
+    return `the assertion that failed (${at}) still fails (${r.exception || 'an exception'}), and the program catches it`;
+  if (!r?.ran && !failing.mayNotRun)
+    return `the assertion that failed (${at}) never ran, so the run proves nothing`;
   return '';
 }
 

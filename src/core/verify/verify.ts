@@ -1,27 +1,26 @@
 // Verifies a candidate patch: the same run (pytest node id, script or module, with its args and
 // interpreter) without tracing, against a temporary copy of the folder with the patched files
-// written into it, inside a sandbox (sandbox.ts) unless the user allowed running without one. The
-// verdict comes from an out-of-band record the run leaves (verdict.ts), not from the exit code.
-// The user's tree is never written; the copy is removed afterwards.
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+// written into it, inside a sandbox (sandbox.ts) unless the user allowed running without one, in an
+// environment built from an allow-list (runEnv.ts). The verdict comes from authenticated evidence
+// the run sends over a channel outside the sandbox (evidence.ts, verdict.ts), not from the exit
+// code. The user's tree is never written; the copy is removed afterwards.
+import { randomBytes } from 'node:crypto';
+import { writeFile, mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 import { findInterpreter } from '../dap/python';
 import type { RecordOptions } from '../trace/options';
 import { interpreterPaths } from './interpreterPaths';
 import { runProgram } from './runProgram';
-import { probeSandbox, sandboxWrapper, type SandboxedSpawnWrapper } from './sandbox';
+import { buildRunEnv, type PassedEnv } from './runEnv';
+import { createSandbox, probeSandbox, type Sandbox, type SandboxLimits } from './sandbox';
+import { programRecordOf, pytestRecordOf, readEvidence } from './evidence';
 import { copyForRun, plainArgv, targetInCopy } from './targetInCopy';
-import {
-  programVerdict,
-  pytestVerdict,
-  type FailingLine,
-  type ProgramRecord,
-  type PytestRecord,
-} from './verdict';
+import { programVerdict, pytestVerdict, type FailingLine } from './verdict';
 import { isInside, type CopyLimits, type PatchedFile, type WorkspaceCopy } from './workspaceCopy';
 import pytestPlugin from './python/tracefix_verify_pytest.py';
 import programRunner from './python/tracefix_verify_main.py';
+import channelModule from './python/tracefix_verify_channel.py';
 
 export const DEFAULT_VERIFY_TIMEOUT_MS = 30_000;
 
@@ -48,8 +47,12 @@ export type VerifyOptions = Pick<
   /** Run inside the sandbox (default true; UserError 'untrusted' when there is none). false only
    * when the user allowed model-written code to run unsandboxed. */
   sandbox?: boolean;
-  /** Scripts and modules: the line that failed in the original run, as it is in the patched files. */
+  /** The line that failed in the original run (and its checks), as they are in the patched files. */
   failingLine?: FailingLine;
+  /** Environment variables the user passed to model-written runs (`--env`); see runEnv.ts. */
+  passEnv?: readonly PassedEnv[];
+  /** The sandbox's limits (defaults: DEFAULT_SANDBOX_LIMITS). */
+  sandboxLimits?: Partial<SandboxLimits>;
 };
 
 export interface VerifyResult {
@@ -71,7 +74,9 @@ export interface VerifyResult {
 export const NO_SANDBOX_HINT =
   'Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap), or allow model-written code to run without a sandbox (tracefix fix --no-sandbox; the editor asks).';
 
-/** The sandbox wrapper for runs in `copy` (undefined when `sandbox` is false); UserError when none is available. */
+/** The sandbox for runs in `copy` (undefined when `sandbox` is false); UserError when none is
+ * available. Create it once everything is written into the copy (a root caller's copy is handed to
+ * the sandbox's id); dispose of it before the copy. */
 export async function sandboxForCopy(
   copy: WorkspaceCopy,
   o: {
@@ -81,8 +86,9 @@ export async function sandboxForCopy(
     cwd: string;
     originalCwd: string;
     readOnly?: string[];
+    limits?: Partial<SandboxLimits>;
   },
-): Promise<SandboxedSpawnWrapper | undefined> {
+): Promise<Sandbox | undefined> {
   if (o.sandbox === false) return undefined;
   const status = await probeSandbox(o.env);
   if (!status.available)
@@ -92,18 +98,37 @@ export async function sandboxForCopy(
       NO_SANDBOX_HINT,
     );
   const paths = await interpreterPaths(o.python, o.env, o.originalCwd);
-  return sandboxWrapper(status, {
-    masked: copy.originals,
-    readWrite: [copy.dir],
-    // The interpreter and its libraries (a venv may live in the hidden project folder); never a
-    // sys.path entry into the user's own files (an editable install): those point into the copy.
+  return createSandbox(status, {
+    originals: copy.originals,
+    copyDir: copy.dir,
+    copyBytes: copy.bytes,
+    copyFiles: copy.files,
+    // The interpreter and its libraries (a venv may live in the hidden project folder, pyenv in the
+    // hidden home); never a sys.path entry into the user's own files (an editable install): those
+    // point into the copy.
     readOnly: [
       ...paths.prefixes,
       ...paths.sysPath.filter((p) => !copy.originals.some((r) => isInside(p, r))),
       ...(o.readOnly ?? []),
     ],
     cwd: o.cwd,
+    // A shim (pyenv) runs the real interpreter through files in the hidden home: run that directly.
+    commands: paths.executable && paths.executable !== o.python ? { [o.python]: paths.executable } : {},
+    limits: o.limits,
+    home: o.env.HOME,
   });
+}
+
+/** HOME (and, without a sandbox, the temp folder) of a run: folders of the copy, made here. */
+export async function runFolders(
+  copy: WorkspaceCopy,
+  sandboxed: boolean,
+): Promise<{ home: string; tmp: string }> {
+  const home = path.join(copy.dir, '.home');
+  const tmp = sandboxed ? '/tmp' : path.join(copy.dir, '.tmp');
+  await mkdir(home, { recursive: true });
+  if (!sandboxed) await mkdir(tmp, { recursive: true });
+  return { home, tmp };
 }
 
 /**
@@ -140,8 +165,9 @@ export async function verifyPatch(opts: VerifyOptions): Promise<VerifyResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS;
   const args = opts.args ?? [];
   const base = opts.env ?? process.env;
+  const sandboxed = opts.sandbox !== false;
   // Refuse before copying anything when model-written code could only run unsandboxed.
-  if (opts.sandbox !== false) {
+  if (sandboxed) {
     const status = await probeSandbox(base);
     if (!status.available)
       throw new UserError(
@@ -151,60 +177,75 @@ export async function verifyPatch(opts: VerifyOptions): Promise<VerifyResult> {
       );
   }
   const copy = await copyForRun(opts, opts.files, { limits: opts.copyLimits, signal: opts.signal });
+  let sandbox: Sandbox | undefined;
   try {
     const t = targetInCopy(opts, copy);
     const support = path.join(copy.dir, '.tracefix');
     await mkdir(support, { recursive: true });
-    const record = path.join(support, 'record.json');
-    const kind = t.resolved.kind;
     const runner = path.join(support, 'tracefix_verify_main.py');
-    await writeFile(path.join(support, 'tracefix_verify_pytest.py'), pytestPlugin);
     await writeFile(runner, programRunner);
+    await writeFile(path.join(support, 'tracefix_verify_pytest.py'), pytestPlugin);
+    await writeFile(path.join(support, 'tracefix_verify_channel.py'), channelModule);
+    const folders = await runFolders(copy, sandboxed);
+    const failing = opts.failingLine;
     const watch =
-      opts.failingLine?.kind === 'line'
-        ? { file: path.join(t.root, opts.failingLine.file), line: opts.failingLine.line }
-        : undefined;
-    const env: NodeJS.ProcessEnv = {
-      ...base,
-      PYTHONHASHSEED: '0',
-      PYTHONIOENCODING: 'utf-8',
-      // Keep the copy as the program left it and skip bytecode writes entirely.
-      PYTHONDONTWRITEBYTECODE: '1',
-      ...opts.programEnv,
-      TRACEFIX_VERIFY: JSON.stringify({ record, ...(watch ? { watch } : {}) }),
-      // The shell's idea of the cwd would still name the user's folder.
-      PWD: t.cwd,
-    };
-    env.PYTHONPATH = await pythonPathInCopy(copy, {
-      first: [...(t.pythonPath ? [t.pythonPath] : []), ...(kind === 'pytest' ? [support] : [])],
+      failing?.kind === 'line'
+        ? [failing, ...(failing.checks ?? [])].map((l, id) => ({
+            id,
+            file: path.join(t.root, l.file),
+            line: l.line,
+          }))
+        : [];
+    const pythonPath = await pythonPathInCopy(copy, {
+      first: t.pythonPath ? [t.pythonPath] : [],
       python: interp.python,
       env: { ...base, ...opts.programEnv },
       originalCwd: t.resolved.cwd,
     });
-    if (!env.PYTHONPATH) delete env.PYTHONPATH;
-    const argv =
+    // PYTHONPATH reaches the program through the launcher, after it holds its evidence key: a
+    // module of the copy on the path must not run before (tracefix_verify_main.py).
+    const env = buildRunEnv(base, {
+      ...folders,
+      passed: opts.passEnv,
+      set: {
+        PYTHONHASHSEED: '0',
+        PYTHONIOENCODING: 'utf-8',
+        // Keep the copy as the program left it and skip bytecode writes entirely.
+        PYTHONDONTWRITEBYTECODE: '1',
+        ...opts.programEnv,
+        TRACEFIX_VERIFY: JSON.stringify({ pythonPath: pythonPath.split(path.delimiter), watch }),
+        // The shell's idea of the cwd would still name the user's folder.
+        PWD: t.cwd,
+        PYTHONPATH: undefined,
+      },
+    });
+    const kind = t.resolved.kind;
+    const targetArgs =
       t.target.kind === 'pytest'
-        ? [...plainArgv(t.target, []), '-p', 'tracefix_verify_pytest', ...args]
+        ? ['pytest', ...plainArgv(t.target, []).slice(2), ...args]
         : t.target.kind === 'script'
-          ? [runner, 'script', t.target.path, ...args]
-          : [runner, 'module', t.target.module, ...args];
-    const wrap = await sandboxForCopy(copy, {
+          ? ['script', t.target.path, ...args]
+          : ['module', t.target.module, ...args];
+    sandbox = await sandboxForCopy(copy, {
       sandbox: opts.sandbox,
       python: interp.python,
       env: base,
       cwd: t.cwd,
       originalCwd: t.resolved.cwd,
+      limits: opts.sandboxLimits,
     });
+    const key = randomBytes(32);
     const run = await runProgram({
       python: interp.python,
-      argv,
+      argv: ['-S', runner, ...targetArgs],
       cwd: t.cwd,
       env,
       stdin: opts.stdin,
       timeoutMs,
       maxOutputChars: opts.maxOutputChars,
       signal: opts.signal,
-      wrap,
+      wrap: sandbox?.wrap,
+      channel: { key },
     });
     // Name the user's files, not the temporary copy, in what the user and the model read.
     const output = unmapCopyPaths(run.output.split(support).join('<tracefix>'), copy);
@@ -216,15 +257,24 @@ export async function verifyPatch(opts: VerifyOptions): Promise<VerifyResult> {
       timeoutMs,
       output,
     };
-    const recorded = await readRecord(record);
-    const failure =
+    const evidence = readEvidence(
+      run.channel?.data ?? Buffer.alloc(0),
+      key,
+      run.channel?.overflow,
+    );
+    const events = evidence.problem ? [] : evidence.events;
+    let failure =
       kind === 'pytest'
         ? pytestVerdict(
-            recorded as PytestRecord | undefined,
+            pytestRecordOf(events),
             facts,
             opts.target.kind === 'pytest' ? opts.target.nodeId : '',
+            failing,
           )
-        : programVerdict(recorded as ProgramRecord | undefined, facts, opts.failingLine);
+        : programVerdict(programRecordOf(events), facts, failing);
+    if (evidence.problem && (failure === '' || run.exitCode === 0)) failure = evidence.problem;
+    if (failure && sandbox?.oomKilled())
+      failure = `the run went over the sandbox's memory limit (${Math.round(sandbox.limits.memoryBytes / 1024 / 1024)} MB) and was killed: ${failure}`;
     return {
       passed: failure === '',
       exitCode: run.exitCode,
@@ -233,18 +283,11 @@ export async function verifyPatch(opts: VerifyOptions): Promise<VerifyResult> {
       failure: unmapCopyPaths(failure, copy),
       command: displayCommand(opts, args),
       durationMs: run.durationMs,
-      sandboxed: wrap !== undefined,
+      sandboxed: sandbox !== undefined,
     };
   } finally {
+    await sandbox?.dispose();
     copy.dispose();
-  }
-}
-
-async function readRecord(file: string): Promise<unknown> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as unknown;
-  } catch {
-    return undefined; // never written: the run did not reach its end
   }
 }
 

@@ -1,6 +1,6 @@
 // The bubblewrap sandbox with real processes: the user's folder is hidden and read-only, /tmp is
 // private, a virtual environment inside the project still runs (bound read-only), an editable
-// install's path points at the patched copy, and a caller can bind an extra folder per call.
+// install's path points at the patched copy, and a caller's extra folder (a socket) is usable.
 import { execFileSync } from 'node:child_process';
 import {
   cpSync,
@@ -11,11 +11,17 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runProgram } from '../../../src/core/verify/runProgram';
-import { probeSandbox, sandboxWrapper, type SandboxStatus } from '../../../src/core/verify/sandbox';
+import {
+  createSandbox,
+  probeSandbox,
+  type AvailableSandbox,
+  type SandboxedSpawnWrapper,
+} from '../../../src/core/verify/sandbox';
 import { verifyPatch } from '../../../src/core/verify/verify';
 import { copyWorkspace } from '../../../src/core/verify/workspaceCopy';
 import { snapshot } from '../../support/files';
@@ -25,7 +31,7 @@ const FIXED = readFileSync(path.join(FIXTURE, 'average.py'), 'utf8').replace(
   '(len(xs) + 1)',
   'len(xs)',
 );
-let status: Extract<SandboxStatus, { available: true }>;
+let status: AvailableSandbox;
 let work: string;
 let user: string;
 
@@ -125,40 +131,50 @@ describe('sandboxed runs', () => {
     expect(unpatched.failure).toBe('AssertionError');
   });
 
-  it('a caller can bind one more folder writable per call (a recorder socket folder under /tmp)', async () => {
+  it("a caller's extra folder for one spawn (the recorder's channel): its socket is connectable, the folder read-only", async () => {
     const copy = await copyWorkspace(user);
     const extra = mkdtempSync(path.join(os.tmpdir(), 'tfx-sock-'));
+    const sock = path.join(extra, 'chan.sock');
+    const got: string[] = [];
+    const server = net.createServer((c) => c.on('data', (d) => got.push(d.toString())));
+    await new Promise<void>((resolve) => server.listen(sock, resolve));
+    const sandbox = await createSandbox(status, {
+      originals: copy.originals,
+      copyDir: copy.dir,
+      copyBytes: copy.bytes,
+      copyFiles: copy.files,
+      readOnly: [],
+      cwd: copy.root,
+    });
     try {
-      const wrap = sandboxWrapper(status, {
-        masked: copy.originals,
-        readWrite: [copy.dir],
-        readOnly: [],
-        cwd: copy.root,
-      });
-      const script = `open(${JSON.stringify(path.join(extra, 'hello'))}, "w").write("hi")`;
-      const withBind = await runProgram({
-        python: '/usr/bin/python3',
-        argv: ['-c', script],
-        cwd: copy.root,
-        env: process.env,
-        timeoutMs: 20_000,
-        wrap: (c, a) => wrap(c, a, { readWrite: [extra] }),
-      });
+      const script = [
+        'import socket',
+        `s = socket.socket(socket.AF_UNIX); s.connect(${JSON.stringify(sock)}); s.sendall(b"hi"); s.close()`,
+        'try:',
+        `    open(${JSON.stringify(path.join(extra, 'x'))}, "w")`,
+        'except OSError as e:',
+        '    print("BLOCKED", e.strerror)',
+      ].join('\n');
+      const run = (wrap: SandboxedSpawnWrapper) =>
+        runProgram({
+          python: '/usr/bin/python3',
+          argv: ['-c', script],
+          cwd: copy.root,
+          env: { PATH: '/usr/bin:/bin' },
+          timeoutMs: 20_000,
+          wrap,
+        });
+      const withBind = await run((c, a) => sandbox.wrap(c, a, { readWrite: [extra] }));
+      expect(withBind.output).toContain('BLOCKED Read-only file system');
       expect(withBind.exitCode).toBe(0);
-      expect(readFileSync(path.join(extra, 'hello'), 'utf8')).toBe('hi');
-      rmSync(path.join(extra, 'hello'));
-      const without = await runProgram({
-        python: '/usr/bin/python3',
-        argv: ['-c', script],
-        cwd: copy.root,
-        env: process.env,
-        timeoutMs: 20_000,
-        wrap,
-      });
+      expect(got.join('')).toBe('hi');
+      const without = await run(sandbox.wrap);
       expect(without.exitCode).toBe(1);
       expect(without.output).toMatch(/No such file or directory/);
-      expect(existsSync(path.join(extra, 'hello'))).toBe(false);
+      expect(existsSync(path.join(extra, 'x'))).toBe(false);
     } finally {
+      server.close();
+      await sandbox.dispose();
       copy.dispose();
       rmSync(extra, { recursive: true, force: true });
     }

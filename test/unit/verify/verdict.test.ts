@@ -26,6 +26,8 @@ function rec(over: Partial<PytestRecord> = {}): PytestRecord {
     collectProblems: [],
     interrupted: null,
     reports: { [ID]: { setup: passed, call: passed, teardown: passed } },
+    launcherExit: 0,
+    watch: null,
     ...over,
   };
 }
@@ -46,6 +48,32 @@ describe('pytestVerdict', () => {
         ID,
       ),
     ).toBe('');
+  });
+
+  it('a session that ended but never returned to the launcher, or whose status is not the exit code, proves nothing', () => {
+    expect(pytestVerdict(rec({ launcherExit: null }), ok, ID)).toMatch(
+      /^the run exited with code 0 after the pytest session ended but before pytest returned/,
+    );
+    expect(pytestVerdict(rec({ exitstatus: 1, launcherExit: 1 }), ok, ID)).toBe(
+      'pytest ended with status 1 but the process exited with code 0, so the run proves nothing',
+    );
+  });
+
+  it('a watched test line that raised fails the verdict even when pytest reported a pass', () => {
+    const failing = {
+      kind: 'line' as const,
+      file: 'tests/test_a.py',
+      line: 5,
+      originalLine: 5,
+      mayNotRun: false,
+    };
+    const watch = (raised: boolean) => [
+      { id: 0, isAssert: true, ran: true, raised, exception: raised ? 'AssertionError' : '' },
+    ];
+    expect(pytestVerdict(rec({ watch: watch(false) }), ok, ID, failing)).toBe('');
+    expect(pytestVerdict(rec({ watch: watch(true) }), ok, ID, failing)).toBe(
+      'the line that failed (tests/test_a.py:5) still raises AssertionError, which the program catches',
+    );
   });
 
   it('no record with exit 0: the session never ended (os._exit)', () => {
@@ -195,6 +223,13 @@ describe('programVerdict', () => {
     end: e,
     watch,
   });
+  const w = (ran: boolean, raised: boolean, exception: string, id = 0, isAssert = false) => ({
+    id,
+    isAssert,
+    ran,
+    raised,
+    exception,
+  });
   const line = {
     kind: 'line' as const,
     file: 'a.py',
@@ -204,18 +239,12 @@ describe('programVerdict', () => {
   };
 
   it('passes a run to the end whose failing line ran cleanly; sys.exit(0) as the last statement is an end', () => {
-    expect(
-      programVerdict(
-        end({ how: 'end' }, { file: '/c/a.py', line: 12, ran: 1, raised: 0, exception: null }),
-        run,
-        line,
-      ),
-    ).toBe('');
+    expect(programVerdict(end({ how: 'end' }, [w(true, false, '')]), run, line)).toBe('');
     expect(
       programVerdict(
         end(
           { how: 'exit', code: 0, where: { file: '/c/a.py', line: 20 }, direct: true, atEnd: true },
-          { file: '/c/a.py', line: 12, ran: 2, raised: 0, exception: null },
+          [w(true, false, '')],
         ),
         run,
         line,
@@ -242,29 +271,14 @@ describe('programVerdict', () => {
     ).toBe(
       'the program stopped early with sys.exit(0) at x/a.py:4 (called from a function), before its end: the run proves nothing',
     );
+    expect(programVerdict(end({ how: 'end' }, [w(true, true, 'AssertionError')]), run, line)).toBe(
+      'the line that failed (a.py:12) still raises AssertionError, which the program catches',
+    );
+    expect(programVerdict(end({ how: 'end' }, [w(false, false, '')]), run, line)).toBe(
+      'the line that failed (a.py:12) never ran, so the run proves nothing',
+    );
     expect(
-      programVerdict(
-        end(
-          { how: 'end' },
-          { file: '/c/a.py', line: 12, ran: 1, raised: 1, exception: 'AssertionError' },
-        ),
-        run,
-        line,
-      ),
-    ).toBe('the line that failed (a.py:12) still raises AssertionError, which the program catches');
-    expect(
-      programVerdict(
-        end({ how: 'end' }, { file: '/c/a.py', line: 12, ran: 0, raised: 0, exception: null }),
-        run,
-        line,
-      ),
-    ).toBe('the line that failed (a.py:12) never ran, so the run proves nothing');
-    expect(
-      programVerdict(
-        end({ how: 'end' }, { file: '/c/a.py', line: 12, ran: 0, raised: 0, exception: null }),
-        run,
-        { ...line, mayNotRun: true },
-      ),
+      programVerdict(end({ how: 'end' }, [w(false, false, '')]), run, { ...line, mayNotRun: true }),
     ).toBe('');
     expect(
       programVerdict(end({ how: 'end' }), run, { kind: 'deleted', file: 'a.py', originalLine: 11 }),
@@ -283,5 +297,52 @@ describe('programVerdict', () => {
         line,
       ),
     ).toBe('ValueError: bad');
+  });
+
+  it('no evidence about the watched line at all: the run proves nothing', () => {
+    expect(programVerdict(end({ how: 'end' }), run, line)).toBe(
+      'the run sent no evidence about the line that failed, so it proves nothing',
+    );
+  });
+
+  it('the assertion that failed on the way (innermost assert in the file) must run and hold', () => {
+    const withCheck = {
+      ...line,
+      checks: [
+        { file: 'a.py', line: 5, originalLine: 5, changed: false, wasAssert: true },
+        { file: 'a.py', line: 8, originalLine: 8, changed: false, wasAssert: false },
+      ],
+    };
+    const report = (check: ReturnType<typeof w>) => [
+      w(true, false, ''),
+      check,
+      w(true, false, '', 2, false),
+    ];
+    expect(
+      programVerdict(end({ how: 'end' }, report(w(true, false, '', 1, true))), run, withCheck),
+    ).toBe('');
+    // A function that swallows the AssertionError: the line that failed at the top is clean.
+    expect(
+      programVerdict(
+        end({ how: 'end' }, report(w(true, true, 'AssertionError', 1, true))),
+        run,
+        withCheck,
+      ),
+    ).toBe(
+      'the assertion that failed (a.py:5) still fails (AssertionError), and the program catches it',
+    );
+    expect(
+      programVerdict(end({ how: 'end' }, report(w(false, false, '', 1, true))), run, withCheck),
+    ).toBe('the assertion that failed (a.py:5) never ran, so the run proves nothing');
+    // Not an assert in the patched file: no check there (a raise line need not run).
+    expect(
+      programVerdict(end({ how: 'end' }, report(w(false, false, '', 1, false))), run, withCheck),
+    ).toBe('');
+    expect(
+      programVerdict(end({ how: 'end' }, report(w(true, false, '', 1, true))), run, {
+        ...withCheck,
+        checks: [{ file: 'a.py', line: 5, originalLine: 5, changed: true, wasAssert: true }],
+      }),
+    ).toBe('the patch changes the assertion that failed (a.py:5), so its passing proves nothing');
   });
 });

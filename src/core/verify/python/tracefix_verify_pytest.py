@@ -1,16 +1,12 @@
-# Loaded by Tracefix's patch verification with `-p tracefix_verify_pytest`. Records out of band
-# (a JSON file named in TRACEFIX_VERIFY, written when the session reaches its normal end) which
-# tests were collected and deselected, how each phase of each test ended (skipped, xfailed, ...),
-# collection problems, and whether pytest.exit() or an interrupt stopped the run. Tracefix judges
-# a patch from this record, never from the exit code alone: os._exit(0) leaves no record at all.
-import json
-import os
-
+# The pytest side of Tracefix's patch verification: a plugin object the launcher hands to
+# pytest.main(plugins=[...]). It sends, as each happens, which tests were collected and deselected,
+# how each phase of each test ended (skipped, xfailed, ...), collection problems, whether
+# pytest.exit() or an interrupt stopped the run, and the session's end. It holds no verdict: Tracefix
+# decides from the events (verdict.ts); a run stopped by os._exit() never sends its end.
 import pytest
 
-_CFG = json.loads(os.environ.pop('TRACEFIX_VERIFY', '{}') or '{}')
 _MAX = 300
-_state = {'collected': None, 'deselected': [], 'reports': {}, 'collectProblems': [], 'interrupted': None}
+_CHUNK = 200
 
 
 def _message(report):
@@ -24,7 +20,7 @@ def _message(report):
         else:
             crash = getattr(lr, 'reprcrash', None)
             text = crash.message if crash is not None else str(lr or '')
-    except Exception as e:  # never let the record break the run
+    except Exception as e:  # never let the evidence break the run
         text = '<%s>' % type(e).__name__
     text = ' '.join(text.split())
     if text.startswith('Skipped: '):
@@ -32,50 +28,54 @@ def _message(report):
     return text[:_MAX]
 
 
-def pytest_collectreport(report):
-    if report.failed or report.skipped:
-        _state['collectProblems'].append({'nodeid': report.nodeid, 'outcome': report.outcome, 'message': _message(report)})
+class VerifyPlugin:
+    def __init__(self, send):
+        self._send = send
 
+    def _ids(self, kind, ids):
+        ids = list(ids)
+        for i in range(0, len(ids), _CHUNK):
+            self._send({'t': kind, 'ids': ids[i:i + _CHUNK]})
 
-def pytest_deselected(items):
-    _state['deselected'].extend(item.nodeid for item in items)
+    def pytest_collectreport(self, report):
+        if report.failed or report.skipped:
+            self._send({'t': 'collectproblem', 'nodeid': report.nodeid, 'outcome': report.outcome, 'message': _message(report)})
 
+    def pytest_deselected(self, items):
+        self._ids('deselected', [item.nodeid for item in items])
 
-def pytest_collection_finish(session):
-    _state['collected'] = [item.nodeid for item in session.items]
+    def pytest_collection_finish(self, session):
+        self._ids('collected', [item.nodeid for item in session.items])
+        self._send({'t': 'collection-finished', 'count': len(session.items)})
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node, ids):
+        # With pytest-xdist the controller collects nothing itself; the workers report their ids.
+        self._ids('collected', ids)
+        self._send({'t': 'collection-finished', 'count': len(ids)})
 
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_node_collection_finished(node, ids):
-    # With pytest-xdist the controller collects nothing itself; the workers report their ids.
-    seen = set(_state['collected'] or [])
-    _state['collected'] = (_state['collected'] or []) + [i for i in ids if i not in seen]
+    def pytest_runtest_logreport(self, report):
+        self._send({
+            't': 'report',
+            'nodeid': report.nodeid,
+            'when': report.when,
+            'outcome': report.outcome,
+            'xfail': hasattr(report, 'wasxfail'),
+            'message': '' if (report.passed and not hasattr(report, 'wasxfail')) else _message(report),
+        })
 
+    def pytest_keyboard_interrupt(self, excinfo):
+        value = excinfo.value
+        msg = getattr(value, 'msg', None)
+        self._send({
+            't': 'interrupted',
+            'type': excinfo.typename,
+            'message': str(msg if msg is not None else value)[:_MAX],
+            'returncode': getattr(value, 'returncode', None),
+        })
 
-def pytest_runtest_logreport(report):
-    phases = _state['reports'].setdefault(report.nodeid, {})
-    phases[report.when] = {
-        'outcome': report.outcome,
-        'xfail': hasattr(report, 'wasxfail'),
-        'message': '' if (report.passed and not hasattr(report, 'wasxfail')) else _message(report),
-    }
-
-
-def pytest_keyboard_interrupt(excinfo):
-    value = excinfo.value
-    msg = getattr(value, 'msg', None)
-    code = getattr(value, 'returncode', None)
-    _state['interrupted'] = {'type': excinfo.typename, 'message': str(msg if msg is not None else value)[:_MAX], 'returncode': code}
-
-
-@pytest.hookimpl(hookwrapper=True, trylast=True)
-def pytest_sessionfinish(session, exitstatus):
-    yield
-    path = _CFG.get('record')
-    if not path or hasattr(session.config, 'workerinput'):
-        return
-    record = dict(_state, finished=True, exitstatus=int(exitstatus))
-    tmp = path + '.tmp'
-    with open(tmp, 'w', encoding='utf-8') as f:
-        json.dump(record, f)
-    os.replace(tmp, path)
+    @pytest.hookimpl(hookwrapper=True, trylast=True)
+    def pytest_sessionfinish(self, session, exitstatus):
+        yield
+        if not hasattr(session.config, 'workerinput'):
+            self._send({'t': 'finish', 'exitstatus': int(exitstatus)})
