@@ -68,15 +68,17 @@ def _exit_code(code):
 
 
 def _restore_startup(cfg, first):
-    """The path and start-up a plain run would have had: `first` (the script's folder or the cwd),
-    then PYTHONPATH, the stdlib, and what site adds."""
+    """The path and start-up a plain run would have had: PYTHONPATH, the stdlib and what site adds
+    (site runs with PYTHONPATH on the path, as at start-up), then `first` (the script's folder or
+    the cwd) in front, as Python puts it there after site."""
     given = [p for p in cfg.get('pythonPath', []) if p]
     rest = [p for p in sys.path[1:] if p != _HERE]
-    sys.path[:] = [first] + given + rest
+    sys.path[:] = given + rest
     if given:
         os.environ['PYTHONPATH'] = os.pathsep.join(given)  # for the run's own child processes
     import site
     site.main()
+    sys.path.insert(0, first)
 
 
 def _stop_watching():

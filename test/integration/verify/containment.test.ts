@@ -1,0 +1,280 @@
+// Issue 20's attacks on the sandbox, each run by a patch through verifyPatch against real
+// bubblewrap — as the test process (root in CI) and, when the tests run as root, again as an
+// unprivileged user (test/support/asUser.ts): capabilities and root powers (remount /, write the
+// host, open core_pattern, read /etc/shadow), host sockets (filesystem and abstract) and the
+// network, processes / memory / disk / /tmp limits, the timeout, and the environment (no keys).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePassedEnv } from '../../../src/core/verify/runEnv';
+import { SANDBOX_ID, probeSandbox } from '../../../src/core/verify/sandbox';
+import { createRunCgroup, DEFAULT_SANDBOX_LIMITS } from '../../../src/core/verify/sandboxLimits';
+import {
+  verifyPatch,
+  type VerifyOptions,
+  type VerifyResult,
+} from '../../../src/core/verify/verify';
+import { TEST_UID, unprivilegedRunner, type UserRunner } from '../../support/asUser';
+import { probes } from './containmentProbes';
+
+const FIXTURE = path.resolve(__dirname, '../../fixtures/fix/average');
+const PYTHON = '/usr/bin/python3';
+const SECRETS = {
+  OPENAI_API_KEY: 'sk-proj-containmentTEST0123456789abcdef',
+  TRACEFIX_API_KEY: 'tfx-containment-key-0123456789',
+  AWS_ACCESS_KEY_ID: 'AKIACONTAINMENT01234',
+  AWS_SECRET_ACCESS_KEY: 'containmentAwsSecret0123456789abcdefghij',
+  GITHUB_TOKEN: 'ghp_containmentToken0123456789abcdefghij',
+  TFX_PLAIN_SETTING: 'plain-value-not-passed-4711',
+};
+const root = process.getuid?.() === 0;
+
+interface Variant {
+  name: string;
+  /** Host uid the sandboxed program must run as. */
+  hostUid: number;
+  project(): string;
+  home: string;
+  verify(opts: VerifyOptions, env?: Record<string, string>): Promise<VerifyResult>;
+}
+
+let user: UserRunner | undefined;
+const dirs: string[] = [];
+const variants: Variant[] = [];
+
+beforeAll(async () => {
+  const s = await probeSandbox({});
+  if (!s.available) throw new Error(`these tests need bubblewrap: ${s.reason}`);
+  const home = mkdtempSync(path.join(os.tmpdir(), 'tfx-home-'));
+  dirs.push(home);
+  variants.push({
+    name: root ? 'as root' : 'as this user',
+    hostUid: root ? SANDBOX_ID : (process.getuid?.() ?? -1),
+    home,
+    project() {
+      const d = path.join(mkdtempSync(path.join(os.tmpdir(), 'tfx-contain-')), 'average');
+      dirs.push(path.dirname(d));
+      cpSync(FIXTURE, d, { recursive: true });
+      return d;
+    },
+    verify: (opts, env = {}) =>
+      verifyPatch({ ...opts, env: { PATH: process.env.PATH ?? '', HOME: home, ...env } }),
+  });
+  user = await unprivilegedRunner();
+  if (user) {
+    const u = user;
+    const uhome = u.folder('home');
+    variants.push({
+      name: 'as an unprivileged user',
+      hostUid: TEST_UID,
+      home: uhome,
+      project() {
+        const d = u.folder('average');
+        cpSync(FIXTURE, d, { recursive: true });
+        u.give(d);
+        return d;
+      },
+      verify: async (opts, env = {}) => (await u.verify(opts, { HOME: uhome, ...env })).result,
+    });
+  }
+}, 120_000);
+
+afterAll(() => {
+  user?.dispose();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function script(v: Variant, text: string, more: Partial<VerifyOptions> = {}) {
+  const cwd = v.project();
+  return {
+    cwd,
+    opts: {
+      target: { kind: 'script' as const, path: 'average.py' },
+      cwd,
+      python: PYTHON,
+      files: [{ path: 'average.py', text }],
+      timeoutMs: 60_000,
+      ...more,
+    },
+  };
+}
+
+/** A server on the abstract socket `@name` (Python: libuv pads abstract names to the full length). */
+function abstractServer(name: string): Promise<ChildProcess> {
+  const code = [
+    'import socket, sys',
+    's = socket.socket(socket.AF_UNIX)',
+    `s.bind("\\0" + ${JSON.stringify(name)})`,
+    's.listen(8)',
+    'print("READY", flush=True)',
+    'while True:',
+    '    c, _ = s.accept()',
+    '    c.sendall(b"hello")',
+    '    c.close()',
+  ].join('\n');
+  return new Promise((resolve, reject) => {
+    const p = spawn(PYTHON, ['-c', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    p.on('error', reject);
+    p.stdout.once('data', () => resolve(p));
+  });
+}
+
+/** Host uids of processes whose command line contains `mark`, polled until `done` settles. */
+async function hostUids(mark: string, done: Promise<unknown>): Promise<Set<number>> {
+  const seen = new Set<number>();
+  let over = false;
+  void done.finally(() => (over = true));
+  while (!over) {
+    const ps = execFileSync('ps', ['-eo', 'uid=,args='], { encoding: 'utf8' });
+    for (const line of ps.split('\n'))
+      if (line.includes(mark) && !line.includes('bwrap') && !line.includes('setpriv'))
+        seen.add(Number(line.trim().split(/\s+/)[0]));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return seen;
+}
+
+describe.each([0, 1])('containment (variant %i)', (index) => {
+  const v = (): Variant | undefined => variants[index];
+
+  it('privileges: an unprivileged host id with no capability; / cannot be remounted, the host not written, core_pattern not opened, /etc/shadow not read, no user namespace made', async (ctx) => {
+    const variant = v();
+    if (!variant) return ctx.skip();
+    const marker = `/etc/tfx-escape-${process.pid}-${index}`;
+    const { opts } = script(variant, probes.privileges(marker));
+    const done = variant.verify(opts);
+    const uids = await hostUids('tracefix_verify_main.py script', done);
+    const r = await done;
+    expect(r.sandboxed).toBe(true);
+    expect([...uids]).toEqual([variant.hostUid]);
+    expect(r.output).toContain('CAPEFF 0000000000000000');
+    expect(r.output).toContain('UID 65534');
+    for (const tag of ['SHADOW', 'COREPATTERN', 'HOSTWRITE', 'SETUID0'])
+      expect(r.output).toMatch(new RegExp(`^${tag} DENIED`, 'm'));
+    expect(r.output).toMatch(/^REMOUNT FAILED/m);
+    expect(r.output).toMatch(/^USERNS FAILED/m);
+    expect(existsSync(marker)).toBe(false);
+    expect(r.passed).toBe(true);
+  });
+
+  it('host sockets: none is reachable — in /tmp, /run, /var/run or the home, an abstract one, 127.0.0.1', async (ctx) => {
+    const variant = v();
+    if (!variant) return ctx.skip();
+    const tag = `tfx-sock-${process.pid}-${index}`;
+    const paths = [
+      path.join(os.tmpdir(), `${tag}.sock`),
+      path.join(variant.home, `${tag}.sock`),
+      ...(root ? [`/run/${tag}.sock`, `/var/run/${tag}-v.sock`] : []),
+    ];
+    const servers: net.Server[] = [];
+    let abstract: ChildProcess | undefined;
+    const listen = (where: string | number) =>
+      new Promise<net.Server>((resolve) => {
+        const s = net.createServer((c) => c.end('hello'));
+        servers.push(s);
+        s.listen(where as never, () => resolve(s));
+      });
+    try {
+      for (const p of paths) {
+        await listen(p);
+        chmodSync(p, 0o777); // reachable by any user without the sandbox
+      }
+      abstract = await abstractServer(tag);
+      const tcp = (await listen(0)).address() as net.AddressInfo;
+      const targets = [...paths, `@${tag}`, `tcp:${tcp.port}`];
+      const { opts } = script(variant, probes.sockets(targets));
+      const r = await variant.verify(opts);
+      for (const t of targets) expect(r.output).toMatch(new RegExp(`^UNREACHABLE ${t} `, 'm'));
+      expect(r.output).not.toMatch(/^CONNECTED/m);
+      if (index === 0 && root) {
+        // The same probe without the sandbox reaches every one of them: the probe works.
+        const control = await variant.verify({
+          ...script(variant, probes.sockets(targets)).opts,
+          sandbox: false,
+        });
+        for (const t of targets)
+          expect(control.output).toMatch(new RegExp(`^CONNECTED ${t}$`, 'm'));
+      }
+    } finally {
+      for (const s of servers) s.close();
+      abstract?.kill();
+    }
+  });
+
+  it('limits: a fork bomb, a big allocation, a huge file or many files in the copy, a full /tmp or /dev/shm stop at the limits', async (ctx) => {
+    const variant = v();
+    if (!variant) return ctx.skip();
+    const MiB = 1024 * 1024;
+    const { opts } = script(variant, probes.limits(), {
+      sandboxLimits: {
+        processes: 64,
+        memoryBytes: 256 * MiB,
+        diskBytes: 64 * MiB,
+        tmpBytes: 32 * MiB,
+      },
+    });
+    const r = await variant.verify(opts);
+    const num = (re: RegExp) => Number(re.exec(r.output)?.[1] ?? NaN);
+    expect(num(/^FORK STOPPED (\d+)/m)).toBeLessThan(64);
+    expect(r.output).toMatch(/^ALLOC 1024 MiB MemoryError/m);
+    expect(r.output).toMatch(/^ALLOC 100 MiB OK/m);
+    expect(num(/^FILL big\.bin STOPPED (\d+) File too large/m)).toBeLessThanOrEqual(64);
+    expect(num(/^MANY STOPPED (\d+) No space left on device/m)).toBeLessThanOrEqual(72);
+    expect(num(/^FILL \/tmp\/big\.bin STOPPED (\d+) No space left on device/m)).toBeLessThanOrEqual(
+      32,
+    );
+    expect(
+      num(/^FILL \/dev\/shm\/big\.bin STOPPED (\d+) No space left on device/m),
+    ).toBeLessThanOrEqual(8);
+    expect(r.output).toMatch(/^DEV DENIED Read-only file system/m);
+  });
+
+  it('time: the timeout ends every process of the run, a daemon that ignores SIGTERM included', async (ctx) => {
+    const variant = v();
+    if (!variant) return ctx.skip();
+    const mark = `tfx-daemon-${process.pid}-${index}`;
+    const { opts } = script(variant, probes.daemon(mark), { timeoutMs: 4000 });
+    const r = await variant.verify(opts);
+    expect(r.timedOut).toBe(true);
+    expect(r.output).toContain('DAEMON STARTED');
+    await new Promise((res) => setTimeout(res, 500));
+    expect(execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' })).not.toContain(mark);
+  });
+
+  it('environment: no key of the user reaches the run, not even through /proc; HOME is in the copy; --env passes a named variable', async (ctx) => {
+    const variant = v();
+    if (!variant) return ctx.skip();
+    const { opts } = script(variant, probes.environment(), {
+      passEnv: parsePassedEnv(['PASS_ME', 'SET_HERE=given']),
+    });
+    const r = await variant.verify(opts, { ...SECRETS, PASS_ME: 'passed-4711' });
+    for (const value of Object.values(SECRETS)) expect(r.output).not.toContain(value);
+    const keys = JSON.parse(/^KEYS (.*)$/m.exec(r.output)?.[1] ?? '[]') as string[];
+    for (const k of Object.keys(SECRETS)) expect(keys).not.toContain(k);
+    expect(keys).toEqual(expect.arrayContaining(['PATH', 'HOME', 'PASS_ME', 'SET_HERE', 'TMPDIR']));
+    expect(r.output).toContain('PASS_ME passed-4711');
+    expect(r.output).toContain('SET_HERE given');
+    expect(r.output).toMatch(/^HOME \/tmp\/tracefix-verify-\w+\/\.home$/m);
+    expect(r.output).toMatch(/^PROC-ENVIRON \d+ files/m);
+  });
+});
+
+describe('containment: the run as a whole', () => {
+  it('memory in total: where a cgroup can be made, processes that each stay under their own limit are stopped together', async (ctx) => {
+    const probeCg = createRunCgroup(DEFAULT_SANDBOX_LIMITS, `tracefix-probe-${process.pid}`);
+    if (!probeCg) return ctx.skip(); // no writable cgroup tree here: per-process limits only (README)
+    await probeCg.dispose();
+    const variant = variants[0];
+    if (!variant) return ctx.skip();
+    const MiB = 1024 * 1024;
+    const { opts } = script(variant, probes.memoryTogether(4, 120), {
+      sandboxLimits: { memoryBytes: 256 * MiB },
+    });
+    const r = await variant.verify(opts);
+    expect(r.passed).toBe(false);
+    expect(r.failure).toMatch(/^the run went over the sandbox's memory limit \(256 MB\)/);
+  });
+});
