@@ -52,6 +52,7 @@ const FIX_OPTIONS = {
   'prompt-only': { type: 'boolean' },
   'allow-test-edits': { type: 'boolean' },
   'no-sandbox': { type: 'boolean' },
+  env: { type: 'string', multiple: true },
   'model-timeout': { type: 'string' },
   'max-tokens': { type: 'string' },
   'no-tools': { type: 'boolean' },
@@ -239,7 +240,8 @@ export async function fixCommand(
     io.stdout.write(FIX_HELP);
     return EXIT.ok;
   }
-  const a = traceArgs(values, positionals, programArgs);
+  const { env: runEnv = [], ...single } = values;
+  const a = traceArgs(single, positionals, programArgs);
   const rounds = numberOption('rounds', values.rounds);
   const modelTimeout =
     numberOption('model-timeout', values['model-timeout']) ?? DEFAULT_MODEL_TIMEOUT_S;
@@ -290,6 +292,7 @@ export async function fixCommand(
       verifyTimeoutMs: a.timeoutMs,
       allowTestEdits: values['allow-test-edits'] === true,
       sandbox: values['no-sandbox'] !== true,
+      runEnv,
       maxToolCalls,
       secrets,
       signal,

@@ -110,6 +110,9 @@ Options:
   --no-sandbox          run model-written code without the sandbox: needed where bubblewrap is
                         unavailable, or when the test needs the network; that code can then read
                         and write anything you can
+  --env NAME[=VALUE]    give model-written runs this environment variable too (repeatable; NAME
+                        alone passes its value here); they get only PATH, locale, TZ and the
+                        interpreter's PYTHON* settings otherwise, never the model's API key
   --budget TOKENS       token budget of the NExT trace in the prompt (default ${DEFAULT_BUDGET})
   --python PATH, --debugpy-path DIR, --engine, --cwd DIR, --root DIR, --stdin FILE,
   --max-steps N, --timeout SECONDS, --repr-length N, -v/--verbose: as for \`tracefix trace\`

@@ -30,6 +30,7 @@ export const SETTING_DEFAULTS = {
   maxToolCalls: DEFAULT_MAX_TOOL_CALLS,
   allowTestEdits: false,
   'tools.allowProgramArguments': false,
+  'verify.env': [],
 } as const;
 
 /** Bounds and choices the core imposes, repeated in package.json (`maximum`, `enum`). */

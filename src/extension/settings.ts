@@ -36,6 +36,8 @@ export interface TracefixSettings {
   allowTestEdits: boolean;
   /** The record tool passes a chat model's program arguments on. */
   toolsAllowProgramArguments: boolean;
+  /** `tracefix.verify.env`: NAME or NAME=VALUE entries given to model-written runs. */
+  verifyEnv: string[];
 }
 
 export type ModelProviderSetting = 'openai' | 'vscode-lm';
@@ -72,6 +74,9 @@ export function readSettings(scope?: vscode.ConfigurationScope): TracefixSetting
     maxTokens: wholePositive(c.get('maxTokens'), D.maxTokens),
     allowTestEdits: c.get<boolean>('allowTestEdits') === true,
     toolsAllowProgramArguments: c.get<boolean>('tools.allowProgramArguments') === true,
+    verifyEnv: (c.get<unknown[]>('verify.env') ?? []).filter(
+      (x): x is string => typeof x === 'string' && x.trim() !== '',
+    ),
   };
 }
 

@@ -77,6 +77,7 @@ export class ModelStep {
         allowTestEdits: session.allowTestEdits,
         sandbox: runPolicy.sandbox,
         verify: runPolicy.verify,
+        runEnv: settings.verifyEnv,
         useTrace: true,
         trace,
         signal,

@@ -216,4 +216,54 @@ describe('tracefix fix: the sandbox', () => {
     expect(readFileSync(path.join(user, 'average.py'), 'utf8')).toBe(averageWith());
     expect(readFileSync(path.join(user, 'impl', 'average_impl.py'), 'utf8')).toBe(averageWith());
   });
+
+  it('the re-trace of a failed patch runs in the built environment: no key, HOME in the copy, what --env passed', async () => {
+    const user = h.project();
+    const probe = [
+      'import os as _os',
+      '_NAMES = ("OPENAI_API_KEY", "AWS_SECRET_ACCESS_KEY", "GITHUB_TOKEN", "TFX_PLAIN_SETTING")',
+      '',
+    ];
+    const look = [
+      'leaked = [k for k in _NAMES if k in _os.environ]',
+      'mode = _os.environ.get("TFX_MODE")',
+      'home_in_copy = "tracefix-verify-" in _os.environ.get("HOME", "")',
+    ];
+    const wrong = averageWith({ top: probe, body: look }).replace(
+      'return total / len(xs)',
+      'return total / (len(xs) + 0.5)',
+    );
+    const r = await h.fix(
+      [
+        answer('Smaller divisor.', { 'average.py': wrong }),
+        answer('Divide by len(xs).', { 'average.py': averageWith() }),
+      ],
+      ['--test', TEST_ID, '--rounds', '2', '--json', '--env', 'TFX_MODE'],
+      user,
+      {
+        OPENAI_API_KEY: 'sk-proj-retraceTEST0123456789abcdefghij',
+        AWS_SECRET_ACCESS_KEY: 'retraceAwsSecret0123456789abcdefghij',
+        GITHUB_TOKEN: 'ghp_retraceToken0123456789abcdefghijkl',
+        TFX_PLAIN_SETTING: 'plain',
+        TFX_MODE: 'integration-7',
+      },
+    );
+    expect(r.stderr).not.toMatch(/internal error/);
+    const second =
+      (
+        r.server.completions()[1]?.body as { messages: { role: string; content: string }[] }
+      ).messages.find((m) => m.role === 'user')?.content ?? '';
+    expect(second).toContain('Trace of the patched run');
+    expect(second).toContain('leaked=[]');
+    expect(second).toContain("mode='integration-7'");
+    expect(second).toContain('home_in_copy=True');
+  });
+
+  it('--env refuses the model key in one line before anything runs', async () => {
+    const user = h.project();
+    const r = await h.fix([], ['--test', TEST_ID, '--env', 'OPENAI_API_KEY'], user);
+    expect(r.stderr).toMatch(/OPENAI_API_KEY is the model's API key/);
+    expect(r.code).toBe(2);
+    expect(r.server.completions()).toHaveLength(0);
+  });
 });

@@ -229,4 +229,36 @@ describe('tracefix fix: what "verified" means for a script', () => {
     expect(r.stdout).toContain('verified: `python average.py` exits 0');
     expect(r.code).toBe(0);
   });
+
+  it('a function that swallows the AssertionError of its assert: the assertion still fails, not verified', async () => {
+    const user = h.project();
+    const check = [
+      'from average import average',
+      '',
+      '',
+      'def check():',
+      '    assert average([2, 4, 6]) == 4, "expected 4"',
+      '',
+      '',
+      'check()',
+      'print("checked")',
+      '',
+    ].join('\n');
+    writeFileSync(path.join(user, 'check.py'), check);
+    const before = snapshot(user);
+    const swallowed = check.replace(
+      '    assert average([2, 4, 6]) == 4, "expected 4"\n',
+      '    try:\n        assert average([2, 4, 6]) == 4, "expected 4"\n    except AssertionError:\n        pass\n',
+    );
+    const r = await h.fix(
+      [answer('Let check() go on.', { 'check.py': swallowed })],
+      ['check.py', '--rounds', '1', '--apply'],
+      user,
+    );
+    expect(r.stdout).toContain(
+      'not verified: the assertion that failed (check.py:6) still fails (AssertionError), and the program catches it',
+    );
+    expect(r.code).toBe(1);
+    expect(snapshot(user)).toEqual(before);
+  });
 });
