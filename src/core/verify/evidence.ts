@@ -32,7 +32,9 @@ export function readEvidence(data: Buffer, key: Buffer, overflow = false): Evide
         'something other than Tracefix wrote to the verification channel (a forged or reordered record), so the run proves nothing',
     };
     if (!m || Number(m[2]) !== i) return forged;
-    const expected = createHmac('sha256', key).update(`${m[2]}:${m[3] ?? ''}`).digest();
+    const expected = createHmac('sha256', key)
+      .update(`${m[2]}:${m[3] ?? ''}`)
+      .digest();
     if (!timingSafeEqual(expected, Buffer.from(m[1] ?? '', 'hex'))) return forged;
     try {
       const ev = JSON.parse(m[3] ?? '') as unknown;
@@ -149,7 +151,7 @@ export function programRecordOf(events: ChannelEvent[]): ProgramRecord | undefin
   if (end?.how === 'end') record = { how: 'end' };
   else if (end?.how === 'exception') record = { how: 'exception', type: str(end.type) };
   else if (end?.how === 'exit') {
-    const w = (end.where ?? null) as { file?: unknown; line?: unknown } | null;
+    const w = end.where ?? null;
     record = {
       how: 'exit',
       code: num(end.code) ?? 1,

@@ -88,10 +88,7 @@ async function chownTree(dir: string, id: number): Promise<void> {
 }
 
 /** A sandbox for runs in a copy; a root caller's copy is handed to SANDBOX_ID first. */
-export async function createSandbox(
-  status: AvailableSandbox,
-  o: SandboxOptions,
-): Promise<Sandbox> {
+export async function createSandbox(status: AvailableSandbox, o: SandboxOptions): Promise<Sandbox> {
   const limits: SandboxLimits = { ...DEFAULT_SANDBOX_LIMITS, ...o.limits };
   const asRoot = status.mode !== 'user';
   if (asRoot) await chownTree(o.copyDir, SANDBOX_ID);

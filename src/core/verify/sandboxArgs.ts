@@ -123,7 +123,9 @@ export function mountArgs(spec: SandboxSpec, extra: ExtraBinds = {}): string[] {
   for (const w of [...(copyDir ? [copyDir] : []), ...extras]) {
     const exposed = masked.find((m) => isInside(m, w));
     if (exposed)
-      throw new InternalError(`Sandbox: the bound folder ${w} contains the hidden folder ${exposed}`);
+      throw new InternalError(
+        `Sandbox: the bound folder ${w} contains the hidden folder ${exposed}`,
+      );
   }
   const l = spec.limits;
   const args = [
@@ -200,7 +202,8 @@ const INIT = [
 ].join('\n');
 
 /** cgroup.procs files joined by the first process, before anything else starts. */
-const JOIN = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n - 1)); done; exec "$@"';
+const JOIN =
+  'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n - 1)); done; exec "$@"';
 
 /** The whole command line that runs `command args` sandboxed per `spec`. */
 export function sandboxCommand(

@@ -222,8 +222,7 @@ function watchVerdict(
   if (!failing) return '';
   if (failing.kind === 'deleted')
     return `the patch deletes the line that failed (${failing.file}:${failing.originalLine})`;
-  if (!watch)
-    return 'the run sent no evidence about the line that failed, so it proves nothing';
+  if (!watch) return 'the run sent no evidence about the line that failed, so it proves nothing';
   const byId = new Map(watch.map((w) => [w.id, w]));
   const w = byId.get(0);
   const where = `${failing.file}:${failing.line}`;

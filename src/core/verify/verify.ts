@@ -113,7 +113,8 @@ export async function sandboxForCopy(
     ],
     cwd: o.cwd,
     // A shim (pyenv) runs the real interpreter through files in the hidden home: run that directly.
-    commands: paths.executable && paths.executable !== o.python ? { [o.python]: paths.executable } : {},
+    commands:
+      paths.executable && paths.executable !== o.python ? { [o.python]: paths.executable } : {},
     limits: o.limits,
     home: o.env.HOME,
   });
@@ -257,11 +258,7 @@ export async function verifyPatch(opts: VerifyOptions): Promise<VerifyResult> {
       timeoutMs,
       output,
     };
-    const evidence = readEvidence(
-      run.channel?.data ?? Buffer.alloc(0),
-      key,
-      run.channel?.overflow,
-    );
+    const evidence = readEvidence(run.channel?.data ?? Buffer.alloc(0), key, run.channel?.overflow);
     const events = evidence.problem ? [] : evidence.events;
     let failure =
       kind === 'pytest'
