@@ -151,7 +151,10 @@ export function programRecordOf(events: ChannelEvent[]): ProgramRecord | undefin
   if (end?.how === 'end') record = { how: 'end' };
   else if (end?.how === 'exception') record = { how: 'exception', type: str(end.type) };
   else if (end?.how === 'exit') {
-    const w = end.where ?? null;
+    const w =
+      typeof end.where === 'object' && end.where !== null
+        ? (end.where as Record<string, unknown>)
+        : null;
     record = {
       how: 'exit',
       code: num(end.code) ?? 1,

@@ -4,6 +4,7 @@
 // (size-limited), and limits on processes and memory (sandboxLimits.ts). Elsewhere, or when bwrap
 // cannot create namespaces here, the probe says why and the edges decide (the CLI needs
 // --no-sandbox, the editor asks once).
+import { chownSync, lchownSync, readdirSync } from 'node:fs';
 import { chown, lchown, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { SpawnWrapper } from '../trace/options';
@@ -87,6 +88,11 @@ async function chownTree(dir: string, id: number): Promise<void> {
   );
 }
 
+function chownShallow(dir: string, id: number): void {
+  chownSync(dir, id, id);
+  for (const e of readdirSync(dir)) lchownSync(path.join(dir, e), id, id);
+}
+
 /** A sandbox for runs in a copy; a root caller's copy is handed to SANDBOX_ID first. */
 export async function createSandbox(status: AvailableSandbox, o: SandboxOptions): Promise<Sandbox> {
   const limits: SandboxLimits = { ...DEFAULT_SANDBOX_LIMITS, ...o.limits };
@@ -108,8 +114,9 @@ export async function createSandbox(status: AvailableSandbox, o: SandboxOptions)
     cgroupProcs: cgroup?.procs,
   };
   const wrap = (command: string, args: string[], extra?: ExtraBinds) => {
-    // The recorder's channel folder: its socket must be usable by the sandbox's id.
-    if (asRoot) for (const d of extra?.readWrite ?? []) void chownTree(d, SANDBOX_ID);
+    // The recorder's channel folder (a socket and a few files): usable by the sandbox's id before
+    // the spawn, so synchronously.
+    if (asRoot) for (const d of extra?.readWrite ?? []) chownShallow(d, SANDBOX_ID);
     return sandboxCommand(status, spec, command, args, extra);
   };
   return {

@@ -10,7 +10,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePassedEnv } from '../../../src/core/verify/runEnv';
-import { SANDBOX_ID, probeSandbox } from '../../../src/core/verify/sandbox';
+import { runProgram } from '../../../src/core/verify/runProgram';
+import { SANDBOX_ID, createSandbox, probeSandbox } from '../../../src/core/verify/sandbox';
+import { copyWorkspace } from '../../../src/core/verify/workspaceCopy';
 import { createRunCgroup, DEFAULT_SANDBOX_LIMITS } from '../../../src/core/verify/sandboxLimits';
 import {
   verifyPatch,
@@ -155,6 +157,7 @@ describe.each([0, 1])('containment (variant %i)', (index) => {
     for (const tag of ['SHADOW', 'COREPATTERN', 'HOSTWRITE', 'SETUID0'])
       expect(r.output).toMatch(new RegExp(`^${tag} DENIED`, 'm'));
     expect(r.output).toMatch(/^REMOUNT FAILED/m);
+    expect(r.output).toMatch(/^REMOUNT-BIND FAILED/m);
     expect(r.output).toMatch(/^USERNS FAILED/m);
     expect(existsSync(marker)).toBe(false);
     expect(r.passed).toBe(true);
@@ -276,5 +279,52 @@ describe('containment: the run as a whole', () => {
     const r = await variant.verify(opts);
     expect(r.passed).toBe(false);
     expect(r.failure).toMatch(/^the run went over the sandbox's memory limit \(256 MB\)/);
+  });
+
+  it('root where user namespaces are off (the fallback): still SANDBOX_ID with no capability, nothing of root', async (ctx) => {
+    const s = await probeSandbox({});
+    const variant = variants[0];
+    if (!root || !s.available || !variant) return ctx.skip();
+    const copy = await copyWorkspace(variant.project());
+    const sandbox = await createSandbox(
+      { ...s, mode: 'root-no-userns' },
+      {
+        originals: copy.originals,
+        copyDir: copy.dir,
+        copyBytes: copy.bytes,
+        copyFiles: copy.files,
+        readOnly: [],
+        cwd: copy.root,
+      },
+    );
+    try {
+      const code = [
+        'import os',
+        'st = open("/proc/self/status").read()',
+        'print("CAPEFF", [l.split()[1] for l in st.splitlines() if l.startswith("CapEff")][0])',
+        'print("UID", os.getuid(), os.getgid(), os.getgroups())',
+        'for p in ["/etc/shadow", "/root"]:',
+        '    try:',
+        '        os.listdir(p) if p == "/root" else open(p).read()',
+        '        print("READ", p)',
+        '    except OSError as e:',
+        '        print("DENIED", p, e.strerror)',
+      ].join('\n');
+      const r = await runProgram({
+        python: PYTHON,
+        argv: ['-c', code],
+        cwd: copy.root,
+        env: { PATH: '/usr/bin:/bin' },
+        timeoutMs: 20_000,
+        wrap: sandbox.wrap,
+      });
+      expect(r.output).toContain('CAPEFF 0000000000000000');
+      expect(r.output).toContain(`UID ${SANDBOX_ID} ${SANDBOX_ID} []`);
+      expect(r.output).toContain('DENIED /etc/shadow Permission denied');
+      expect(r.output).toMatch(/^(DENIED|READ) \/root/m); // hidden: an empty folder at most
+    } finally {
+      await sandbox.dispose();
+      copy.dispose();
+    }
   });
 });

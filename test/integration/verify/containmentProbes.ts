@@ -41,6 +41,7 @@ attempt("SHADOW", lambda: open("/etc/shadow").read())
 # Opened for writing only (never written): what a patch would need to change it.
 attempt("COREPATTERN", lambda: os.close(os.open("/proc/sys/kernel/core_pattern", os.O_WRONLY | os.O_APPEND)))
 run("REMOUNT", ["mount", "-o", "remount,rw", "/"])
+run("REMOUNT-BIND", ["mount", "-o", "remount,bind,rw", "/"])
 attempt("HOSTWRITE", lambda: open(${JSON.stringify(marker)}, "w").write("escaped"))
 run("USERNS", ["unshare", "-U", "-r", "true"])
 attempt("SETUID0", lambda: os.setuid(0))
