@@ -69,10 +69,13 @@ export const FIX_HELP = `Usage: tracefix fix (<script.py> | --test NODEID | --mo
 
 Records the failing run (as \`tracefix trace\`), asks a model for a rationale grounded in the NExT trace
 and a patch, and verifies the patch by running the same command without tracing in a temporary copy
-of your folder, inside a bubblewrap sandbox (your folder hidden, only the copy writable, no network).
-When verification fails, the patched program is traced (sandboxed too) and the model asked again.
-Verified means: the selected test was collected and passed (not skipped, xfailed or stopped early by
-pytest.exit / os._exit), or the script ran to its end and the line that failed ran without raising.
+of your folder, inside a bubblewrap sandbox (an unprivileged id however you run it; your folder and
+home hidden, only the copy writable, no network or host socket, limits on processes, memory and disk,
+no environment variable but PATH, locale and PYTHON* unless --env). When verification fails, the
+patched program is traced (sandboxed too) and the model asked again. Verified means: the selected test
+was collected and passed (not skipped, xfailed or stopped early by pytest.exit / os._exit), or the
+script ran to its end and the line that failed — and the assert that failed on the way — ran without
+raising; Tracefix reads this from authenticated evidence the run sends outside the sandbox.
 A patch that changes test code (the test's file, conftest.py, test_*.py, *_test.py, tests/) is never
 verified unless --allow-test-edits. Prints the rationale (streamed), a unified diff and "verified: …"
 or "not verified: <why>". Your files are only written with --apply, and only for a verified patch.
