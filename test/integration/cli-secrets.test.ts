@@ -92,7 +92,16 @@ describe('tracefix fix keeps secrets home', () => {
     server = await startOpenAIServer([steps.answer(LEAKY), steps.answer(RIGHT)]);
     const r = await runCli(
       cli.cli,
-      ['fix', '--test', 'test_module.py::test_it', '--json', '--no-sandbox'],
+      // The run's environment is built: the user passes the program's secrets by name (the model
+      // keys cannot be passed at all).
+      [
+        'fix',
+        '--test',
+        'test_module.py::test_it',
+        '--json',
+        '--no-sandbox',
+        ...['DB_PASS', 'PGPASSWORD', 'MYSQL_PWD', 'SERVICE_TOKEN'].flatMap((n) => ['--env', n]),
+      ],
       dir,
       { TRACEFIX_BASE_URL: server.url, ...ENV },
     );
