@@ -26,6 +26,8 @@ export interface UserRunner {
     opts: VerifyOptions,
     env: Record<string, string>,
   ): Promise<{ result: VerifyResult; status: SandboxStatus }>;
+  /** The sandbox probe as the user sees it (user namespaces may be off for unprivileged users). */
+  probe(): Promise<SandboxStatus>;
   dispose(): void;
 }
 
@@ -63,44 +65,53 @@ export async function unprivilegedRunner(): Promise<UserRunner | undefined> {
       return d;
     },
     give: (d) => chownTree(d, TEST_UID),
-    verify(opts, env) {
-      return new Promise((resolve, reject) => {
-        const p = spawn(
-          'setpriv',
-          [
-            `--reuid=${TEST_UID}`,
-            `--regid=${TEST_UID}`,
-            '--clear-groups',
-            '--inh-caps=-all',
-            process.execPath,
-            driver,
-          ],
-          { cwd: opts.cwd, env: { PATH: '/usr/local/bin:/usr/bin:/bin', ...env } },
-        );
-        let out = '';
-        let err = '';
-        p.stdout.setEncoding('utf8').on('data', (t: string) => (out += t));
-        p.stderr.setEncoding('utf8').on('data', (t: string) => (err += t));
-        p.on('error', reject);
-        p.on('close', () => {
-          try {
-            const r = JSON.parse(out) as {
-              result?: VerifyResult;
-              status: SandboxStatus;
-              error?: string;
-            };
-            if (r.error || !r.result) reject(new Error(r.error ?? `no result: ${err}`));
-            else resolve({ result: r.result, status: r.status });
-          } catch {
-            reject(new Error(`driver failed: ${err || out}`));
-          }
-        });
-        p.stdin.end(JSON.stringify({ opts }));
-      });
+    probe() {
+      return drive({ probeOnly: true, opts: {} }, { HOME: '/' }, '/').then((r) => r.status);
+    },
+    async verify(opts, env) {
+      const r = await drive({ opts }, env, opts.cwd ?? '/');
+      if (r.error || !r.result) throw new Error(r.error ?? 'no result');
+      return { result: r.result, status: r.status };
     },
     dispose() {
       for (const d of made) rmSync(d, { recursive: true, force: true });
       rmSync(dir, { recursive: true, force: true });
     },
   };
+
+  function drive(
+    input: object,
+    env: Record<string, string>,
+    cwd: string,
+  ): Promise<{ result?: VerifyResult; status: SandboxStatus; error?: string }> {
+    return new Promise((resolve, reject) => {
+      const p = spawn(
+        'setpriv',
+        [
+          `--reuid=${TEST_UID}`,
+          `--regid=${TEST_UID}`,
+          '--clear-groups',
+          '--inh-caps=-all',
+          process.execPath,
+          driver,
+        ],
+        { cwd, env: { PATH: '/usr/local/bin:/usr/bin:/bin', ...env } },
+      );
+      let out = '';
+      let err = '';
+      p.stdout.setEncoding('utf8').on('data', (t: string) => (out += t));
+      p.stderr.setEncoding('utf8').on('data', (t: string) => (err += t));
+      p.on('error', reject);
+      p.on('close', () => {
+        try {
+          resolve(
+            JSON.parse(out) as { result?: VerifyResult; status: SandboxStatus; error?: string },
+          );
+        } catch {
+          reject(new Error(`driver failed: ${err || out}`));
+        }
+      });
+      p.stdin.end(JSON.stringify(input));
+    });
+  }
 }
