@@ -1,5 +1,6 @@
 # Tests of the verification launcher, its pytest plugin and its evidence channel
-# (src/core/verify/python): run as Tracefix runs them — `python -S tracefix_verify_main.py ...` with
+# (src/core/verify/python): run as Tracefix runs them — `python tracefix_verify_main.py ...` (no
+# PYTHONPATH: it comes in the launcher's config) with
 # the result channel on fd 3 and the key on fd 4 — and the evidence checked as verdict.ts does.
 import hashlib
 import hmac
@@ -37,7 +38,7 @@ def launch(tmp_path, argv, cfg=None, key=KEY, env=None):
     full_env.update(env or {})
     try:
         out = subprocess.run(
-            [sys.executable, '-S', LAUNCHER] + argv, cwd=str(tmp_path), env=full_env,
+            [sys.executable, LAUNCHER] + argv, cwd=str(tmp_path), env=full_env,
             capture_output=True, text=True, timeout=60, preexec_fn=fds, pass_fds=(3, 4),
         )
     finally:
@@ -201,6 +202,27 @@ def test_pythonpath_and_the_script_folder_are_where_a_plain_run_has_them(tmp_pat
     )
     out, _, _ = launch(tmp_path, ['script', 'sub/p.py'], cfg={'pythonPath': [str(lib)]})
     assert out.stdout.split('\n')[:3] == ['True', str(lib), 'True'], out.stderr
+
+
+def test_the_interpreter_starts_as_usual_so_spawned_children_do_too(tmp_path):
+    (tmp_path / 'm.py').write_text(
+        'import multiprocessing as mp, sys\n'
+        'def child(q):\n'
+        '    import pytest\n'
+        '    q.put(pytest.__name__)\n'
+        'if __name__ == "__main__":\n'
+        '    print("no_site", sys.flags.no_site)\n'
+        '    ctx = mp.get_context("spawn")\n'
+        '    q = ctx.Queue()\n'
+        '    p = ctx.Process(target=child, args=(q,))\n'
+        '    p.start()\n'
+        '    print("child imported", q.get(timeout=30))\n'
+        '    p.join()\n'
+    )
+    out, events, _ = launch(tmp_path, ['script', 'm.py'])
+    assert out.returncode == 0, out.stderr
+    assert 'no_site 0' in out.stdout and 'child imported pytest' in out.stdout
+    assert kinds(events)[-1] == 'end'
 
 
 def test_statement_lines_spans_a_multi_line_statement_and_knows_an_assert():

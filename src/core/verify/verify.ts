@@ -238,7 +238,7 @@ export async function verifyPatch(opts: VerifyOptions): Promise<VerifyResult> {
     const key = randomBytes(32);
     const run = await runProgram({
       python: interp.python,
-      argv: ['-S', runner, ...targetArgs],
+      argv: [runner, ...targetArgs],
       cwd: t.cwd,
       env,
       stdin: opts.stdin,

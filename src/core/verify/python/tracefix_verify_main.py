@@ -1,13 +1,13 @@
 # Tracefix's verification launcher: runs pytest, a script or a module the way `python -m pytest ...`,
 # `python FILE ...` or `python -m NAME ...` would, and sends out-of-band evidence of how it went
-# (tracefix_verify_channel.py). Started as `python -S` with no PYTHONPATH, so that nothing of the
-# project — a sitecustomize.py, a module shadowing the stdlib on the path — runs before the
-# evidence key is read and in hand; then the interpreter's usual start-up (site-packages, .pth files,
-# sitecustomize) and the path the run would have had are restored, and the target runs.
-# For scripts and modules: how the program ended (off the end of the main module, SystemExit —
-# where, and whether as the main module's last statement, as in `sys.exit(main())` — or an
-# exception), and the watched lines of the original failure. os._exit() sends no end.
-# Usage: python -S tracefix_verify_main.py pytest ARGS... | script PATH ARGS... | module NAME ARGS...
+# (tracefix_verify_channel.py). Started without PYTHONPATH, so that nothing of the project — a
+# sitecustomize.py, a module named like one of the stdlib — is on the path before the evidence key is
+# read and in hand (only the interpreter's own site-packages are); then the path the run would have had
+# is restored, with PYTHONPATH's sitecustomize/usercustomize run as start-up would have, and the
+# target runs. For scripts and modules: how the program ended (off the end of the main module,
+# SystemExit — where, and whether as the main module's last statement, as in `sys.exit(main())` — or
+# an exception), and the watched lines of the original failure. os._exit() sends no end.
+# Usage: python tracefix_verify_main.py pytest ARGS... | script PATH ARGS... | module NAME ARGS...
 import sys
 
 _HERE = sys.path[0]
@@ -67,17 +67,34 @@ def _exit_code(code):
     return 1
 
 
+def _customize(name, paths):
+    """Runs `name` (sitecustomize, usercustomize) from `paths` as start-up would have: PYTHONPATH comes
+    before the interpreter's own folders, so its module wins over one already run from there."""
+    import importlib.machinery
+    import importlib.util
+    spec = importlib.machinery.PathFinder.find_spec(name, paths)
+    if spec is None or spec.loader is None:
+        return
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as e:
+        sys.stderr.write('Error in %s; set PYTHONVERBOSE for traceback:\n%s: %s\n' % (name, type(e).__name__, e))
+
+
 def _restore_startup(cfg, first):
-    """The path and start-up a plain run would have had: PYTHONPATH, the stdlib and what site adds
-    (site runs with PYTHONPATH on the path, as at start-up), then `first` (the script's folder or
-    the cwd) in front, as Python puts it there after site."""
+    """The path a plain run would have had — `first` (the script's folder or the cwd), PYTHONPATH, then
+    the interpreter's own — and the sitecustomize/usercustomize start-up would have found on it."""
     given = [p for p in cfg.get('pythonPath', []) if p]
     rest = [p for p in sys.path[1:] if p != _HERE]
     sys.path[:] = given + rest
     if given:
         os.environ['PYTHONPATH'] = os.pathsep.join(given)  # for the run's own child processes
-    import site
-    site.main()
+        import site
+        _customize('sitecustomize', given)
+        if site.ENABLE_USER_SITE:
+            _customize('usercustomize', given)
     sys.path.insert(0, first)
 
 
