@@ -33,7 +33,12 @@ def launch(tmp_path, argv, cfg=None, key=KEY, env=None):
         os.dup2(results_w, 3)
         os.dup2(key_r, 4)
 
-    full_env = dict(os.environ, TRACEFIX_VERIFY=json.dumps(cfg or {}), PYTHONDONTWRITEBYTECODE='1')
+    cfg = dict(cfg or {})
+    # As Tracefix does: PYTHONPATH (pytest's, in the interpreter matrix) reaches the run through the
+    # launcher's config, never its start-up environment.
+    given = [p for p in os.environ.get('PYTHONPATH', '').split(os.pathsep) if p]
+    cfg['pythonPath'] = cfg.get('pythonPath', []) + given
+    full_env = dict(os.environ, TRACEFIX_VERIFY=json.dumps(cfg), PYTHONDONTWRITEBYTECODE='1')
     full_env.pop('PYTHONPATH', None)
     full_env.update(env or {})
     try:
@@ -201,7 +206,8 @@ def test_pythonpath_and_the_script_folder_are_where_a_plain_run_has_them(tmp_pat
         'print(any("site-packages" in p or "dist-packages" in p for p in sys.path))\n'
     )
     out, _, _ = launch(tmp_path, ['script', 'sub/p.py'], cfg={'pythonPath': [str(lib)]})
-    assert out.stdout.split('\n')[:3] == ['True', str(lib), 'True'], out.stderr
+    first, given, site = out.stdout.split('\n')[:3]
+    assert (first, given.split(os.pathsep)[0], site) == ('True', str(lib), 'True'), out.stderr
 
 
 def test_the_interpreter_starts_as_usual_so_spawned_children_do_too(tmp_path):
