@@ -46,6 +46,8 @@ interface Variant {
 let user: UserRunner | undefined;
 const dirs: string[] = [];
 const variants: Variant[] = [];
+/** Why the unprivileged variant cannot run here (set in beforeAll). */
+let unprivilegedSkip = '';
 
 beforeAll(async () => {
   const s = await probeSandbox({});
@@ -66,26 +68,32 @@ beforeAll(async () => {
       verifyPatch({ ...opts, env: { PATH: process.env.PATH ?? '', HOME: home, ...env } }),
   });
   user = await unprivilegedRunner();
-  const asUser = await user?.probe();
-  if (asUser && !asUser.available)
-    // Unprivileged user namespaces are off on this machine: the variant cannot be set up here.
-    console.warn(`containment: no unprivileged variant here (${asUser.reason})`);
-  if (user && asUser?.available) {
-    const u = user;
-    const uhome = u.folder('home');
-    variants.push({
-      name: 'as an unprivileged user',
-      hostUid: TEST_UID,
-      home: uhome,
-      project() {
-        const d = u.folder('average');
-        cpSync(FIXTURE, d, { recursive: true });
-        u.give(d);
-        return d;
-      },
-      verify: async (opts, env = {}) => (await u.verify(opts, { HOME: uhome, ...env })).result,
-    });
+  if (!user) {
+    unprivilegedSkip = root
+      ? 'setpriv (util-linux) is missing, so the tests cannot start a process as another user'
+      : 'the tests do not run as root: variant 0 is already an unprivileged caller';
+    return;
   }
+  const asUser = await user.probe();
+  if (!asUser.available) {
+    // Unprivileged user namespaces are off on this machine for users other than root.
+    unprivilegedSkip = `bubblewrap cannot sandbox an unprivileged caller here (${asUser.reason})`;
+    return;
+  }
+  const u = user;
+  const uhome = u.folder('home');
+  variants.push({
+    name: 'as an unprivileged user',
+    hostUid: TEST_UID,
+    home: uhome,
+    project() {
+      const d = u.folder('average');
+      cpSync(FIXTURE, d, { recursive: true });
+      u.give(d);
+      return d;
+    },
+    verify: async (opts, env = {}) => (await u.verify(opts, { HOME: uhome, ...env })).result,
+  });
 }, 120_000);
 
 afterAll(() => {
@@ -147,11 +155,16 @@ describe.each([
   [0, root ? 'as root' : 'as this user'],
   [1, 'as an unprivileged user'],
 ])('containment, variant %i (%s)', (index) => {
-  const v = (): Variant | undefined => variants[index];
+  /** The variant, or a skip that says why; the caller's own variant (root in CI) never skips. */
+  const v = (ctx: { skip: (note?: string) => never }): Variant => {
+    const variant = variants[index];
+    if (variant) return variant;
+    if (index === 0) throw new Error("the caller's own variant was not set up (see beforeAll)");
+    return ctx.skip(unprivilegedSkip || 'the unprivileged variant was not set up');
+  };
 
   it('privileges: an unprivileged host id with no capability; / cannot be remounted, the host not written, core_pattern not opened, /etc/shadow not read, no user namespace made', async (ctx) => {
-    const variant = v();
-    if (!variant) return ctx.skip();
+    const variant = v(ctx);
     const marker = `/etc/tfx-escape-${process.pid}-${index}`;
     const { opts } = script(variant, probes.privileges(marker));
     const done = variant.verify(opts);
@@ -171,8 +184,7 @@ describe.each([
   });
 
   it('host sockets: none is reachable — in /tmp, /run, /var/run or the home, an abstract one, 127.0.0.1', async (ctx) => {
-    const variant = v();
-    if (!variant) return ctx.skip();
+    const variant = v(ctx);
     const tag = `tfx-sock-${process.pid}-${index}`;
     const paths = [
       path.join(os.tmpdir(), `${tag}.sock`),
@@ -215,8 +227,7 @@ describe.each([
   });
 
   it('limits: a fork bomb, a big allocation, a huge file or many files in the copy, a full /tmp or /dev/shm stop at the limits', async (ctx) => {
-    const variant = v();
-    if (!variant) return ctx.skip();
+    const variant = v(ctx);
     const MiB = 1024 * 1024;
     const { opts } = script(variant, probes.limits(), {
       sandboxLimits: {
@@ -243,8 +254,7 @@ describe.each([
   });
 
   it('time: the timeout ends every process of the run, a daemon that ignores SIGTERM included', async (ctx) => {
-    const variant = v();
-    if (!variant) return ctx.skip();
+    const variant = v(ctx);
     const mark = `tfx-daemon-${process.pid}-${index}`;
     const { opts } = script(variant, probes.daemon(mark), { timeoutMs: 4000 });
     const r = await variant.verify(opts);
@@ -255,8 +265,7 @@ describe.each([
   });
 
   it('environment: no key of the user reaches the run, not even through /proc; HOME is in the copy; --env passes a named variable', async (ctx) => {
-    const variant = v();
-    if (!variant) return ctx.skip();
+    const variant = v(ctx);
     const { opts } = script(variant, probes.environment(), {
       passEnv: parsePassedEnv(['PASS_ME', 'SET_HERE=given']),
     });
@@ -275,10 +284,13 @@ describe.each([
 describe('containment: the run as a whole', () => {
   it('memory in total: where a cgroup can be made, processes that each stay under their own limit are stopped together', async (ctx) => {
     const probeCg = createRunCgroup(DEFAULT_SANDBOX_LIMITS, `tracefix-probe-${process.pid}`);
-    if (!probeCg) return ctx.skip(); // no writable cgroup tree here: per-process limits only (README)
+    if (!probeCg)
+      return ctx.skip(
+        'no writable cgroup tree here: per-process limits only (README, The sandbox)',
+      );
     await probeCg.dispose();
     const variant = variants[0];
-    if (!variant) return ctx.skip();
+    if (!variant) throw new Error("the caller's own variant was not set up (see beforeAll)");
     const MiB = 1024 * 1024;
     const { opts } = script(variant, probes.memoryTogether(4, 120), {
       sandboxLimits: { memoryBytes: 256 * MiB },
@@ -289,9 +301,10 @@ describe('containment: the run as a whole', () => {
   });
 
   it('root where user namespaces are off (the fallback): still SANDBOX_ID with no capability, nothing of root', async (ctx) => {
+    if (!root) return ctx.skip("the fallback is root's: the tests do not run as root");
     const s = await probeSandbox({});
     const variant = variants[0];
-    if (!root || !s.available || !variant) return ctx.skip();
+    if (!s.available || !variant) throw new Error(`no sandbox: ${s.available ? '' : s.reason}`);
     const copy = await copyWorkspace(variant.project());
     const sandbox = await createSandbox(
       { ...s, mode: 'root-no-userns' },
