@@ -18,6 +18,7 @@ import { createOpenAIProvider } from '../core/model/openaiProvider';
 import type { ChatMessage } from '../core/model/provider';
 import { redact } from '../core/model/redact';
 import type { WritePatchedFileResult } from '../core/patch/applyFile';
+import { parsePassedEnv, passedValues } from '../core/verify/runEnv';
 import {
   TRACE_OPTIONS,
   parse,
@@ -251,8 +252,9 @@ export async function fixCommand(
     : (numberOption('max-tool-calls', values['max-tool-calls']) ?? DEFAULT_MAX_TOOL_CALLS);
   if (values['prompt-only']) return promptOnly(values, a, signal, io, maxToolCalls);
   const cfg = modelConfig({ model: values.model, baseURL: values['base-url'] }, io.env);
-  // Secret values never printed or sent: the keys and the environment's secrets.
-  const secrets = secretsOf(io.env, cfg.apiKey);
+  // Secret values never printed or sent: the keys, the environment's secrets and those passed to
+  // model-written runs by value (--env DB_PASSWORD=…).
+  const secrets = secretsOf({ ...io.env, ...passedValues(parsePassedEnv(runEnv)) }, cfg.apiKey);
   const log = (line: string): void => void io.stderr.write(`tracefix: ${line}\n`);
   // Before tracing: a wrong URL, a rejected key or a down server is one line now, not after a recording.
   await checkModelEndpoint(cfg, log, signal);

@@ -37,6 +37,8 @@ const ENV = {
   TRACEFIX_API_KEY: 'local-endpoint-key-98765',
 };
 const URL_PASSWORD = 'Url-Pa55word-77';
+/** Given to model-written runs by value only (`--env DEPLOY_SECRET=…`): in no environment. */
+const PASSED_SECRET = 'deploy-Secret-by-value-31';
 
 const MODULE = `import os
 from urllib.parse import urlparse
@@ -61,7 +63,7 @@ const LEAKY = fixAnswer(
     import base64
     import urllib.parse
     url = urlparse(DSN)
-    for name in ("DB_PASS", "PGPASSWORD", "MYSQL_PWD", "SERVICE_TOKEN", "OPENAI_API_KEY", "TRACEFIX_API_KEY"):
+    for name in ("DB_PASS", "PGPASSWORD", "MYSQL_PWD", "SERVICE_TOKEN", "DEPLOY_SECRET", "OPENAI_API_KEY", "TRACEFIX_API_KEY"):
         v = os.environ.get(name, "")
         print(name, "b64=" + base64.b64encode(v.encode()).decode(), "b64x=" + base64.b64encode(("k=" + v).encode()).decode(),
               "hex=" + v.encode().hex(), "url=" + urllib.parse.quote(v), "raw=" + v)
@@ -81,7 +83,7 @@ const RIGHT = fixAnswer(
 );
 
 function forbidden(): string[] {
-  const values = [...Object.values(ENV), URL_PASSWORD];
+  const values = [...Object.values(ENV), URL_PASSWORD, PASSED_SECRET];
   return [...new Set(values.flatMap((v) => secretVariants(v)))];
 }
 
@@ -101,6 +103,7 @@ describe('tracefix fix keeps secrets home', () => {
         '--json',
         '--no-sandbox',
         ...['DB_PASS', 'PGPASSWORD', 'MYSQL_PWD', 'SERVICE_TOKEN'].flatMap((n) => ['--env', n]),
+        ...['--env', `DEPLOY_SECRET=${PASSED_SECRET}`],
       ],
       dir,
       { TRACEFIX_BASE_URL: server.url, ...ENV },
@@ -127,6 +130,10 @@ describe('tracefix fix keeps secrets home', () => {
     expect(round2).toMatch(
       /PGPASSWORD b64=<redacted>\S{0,3} b64x=\S{0,3}<redacted>\S{0,3} hex=<redacted> url=<redacted> raw=<redacted>/,
     );
+    // Five secrets reached the run and were printed (the four passed by name, DEPLOY_SECRET by
+    // value); the model keys were not there to print.
+    expect(round2.match(/ raw=<redacted>$/gm)).toHaveLength(5);
+    expect(round2).toMatch(/^OPENAI_API_KEY b64= b64x=az0= hex= url= raw=$/m);
     expect(round2).toContain('dsn <redacted> <redacted>');
     expect(round2).toContain("netloc='app:<redacted>@db.internal:5432'");
     const out = JSON.parse(r.stdout) as {

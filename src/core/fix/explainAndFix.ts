@@ -8,7 +8,7 @@ import { decodeSource } from '../patch/sourceEncoding';
 import { CancelledError, UserError, throwIfAborted } from '../errors';
 import { parseAnswer, pathsNamedIn, type ParsedAnswer } from '../model/parseAnswer';
 import { buildPrompt, type PreviousAttempt, type PromptInput } from '../model/prompt';
-import { knownSecrets } from '../model/secretValues';
+import { envSecrets, knownSecrets } from '../model/secretValues';
 import type { ChatMessage } from '../model/provider';
 import { ToolSession, type ToolDefinition } from '../tools';
 import { DEFAULT_BUDGET, renderNext } from '../render/next';
@@ -17,7 +17,7 @@ import type { RecordOptions } from '../trace/options';
 import { recordTrace } from '../trace/record';
 import { probeSandbox } from '../verify/sandbox';
 import { failingTestFile, testFilesIn } from '../verify/testEdits';
-import { parsePassedEnv } from '../verify/runEnv';
+import { parsePassedEnv, passedValues } from '../verify/runEnv';
 import { NO_SANDBOX_HINT, verifyPatch, type VerifyResult } from '../verify/verify';
 import { attemptOf, type RunPolicy } from './attempts';
 import { failingLineAfterPatch, originalFailure } from './failingLine';
@@ -163,8 +163,9 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
     env: passEnv,
   };
   // Secret values are searched for in every prompt, so a patch that prints one (even encoded) into
-  // its verification output cannot carry it to the model in the next round.
-  const secrets = knownSecrets(opts);
+  // its verification output cannot carry it to the model in the next round — a secret the user
+  // handed to model-written runs by value (`--env DB_PASSWORD=…`) included.
+  const secrets = [...new Set([...knownSecrets(opts), ...envSecrets(passedValues(passEnv))])];
 
   const attempts: PreviousAttempt[] = [];
   const rounds: FixRound[] = [];

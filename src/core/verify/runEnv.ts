@@ -86,6 +86,14 @@ export function parsePassedEnv(entries: readonly string[]): PassedEnv[] {
   });
 }
 
+/** The values the user gave on the command line or in settings (`NAME=VALUE`), by name: a secret
+ * among them (`--env DB_PASSWORD=…`) is in no environment, so redaction must be told of it. */
+export function passedValues(passed: readonly PassedEnv[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of passed) if (p.value !== undefined) out[p.name] = p.value;
+  return out;
+}
+
 export interface RunEnvOptions {
   /** The home of the run: a folder of the copy (created by the caller). */
   home: string;
