@@ -20,6 +20,8 @@ export type { SandboxStatus };
 export const SANDBOX_ENV = 'TRACEFIX_SANDBOX';
 
 const PROBE_TIMEOUT_MS = 10_000;
+/** The first bubblewrap with every option the sandbox uses (`--disable-userns`; `--size` is 0.7.0). */
+export const MIN_BWRAP_VERSION = '0.8.0';
 let cached: { key: string; status: Promise<SandboxStatus> } | undefined;
 
 function which(name: string, envPath: string): string | undefined {
@@ -113,5 +115,22 @@ async function runProbe(setting: string): Promise<SandboxStatus> {
     if (failed === undefined) return status;
     why ||= failed;
   }
+  // An older bubblewrap (Ubuntu 22.04 has 0.6.1) stops at an option it does not know: say which
+  // version is needed rather than quoting its complaint.
+  if (/unknown option|unrecognized option/i.test(why)) {
+    const version = await bwrapVersion(bwrap);
+    return {
+      available: false,
+      reason: `bubblewrap ${version || '(version unknown)'} is too old: Tracefix needs ${MIN_BWRAP_VERSION} or later (${why})`,
+    };
+  }
   return { available: false, reason: `bubblewrap cannot create a sandbox here: ${why}` };
+}
+
+function bwrapVersion(bwrap: string): Promise<string> {
+  return new Promise((resolve) => {
+    execFile(bwrap, ['--version'], { timeout: PROBE_TIMEOUT_MS }, (err, stdout) =>
+      resolve(err ? '' : (/\d+(?:\.\d+)+/.exec(String(stdout))?.[0] ?? '')),
+    );
+  });
 }

@@ -1,6 +1,9 @@
 // The sandbox's command line (what each mode asks of bubblewrap, setpriv and prlimit), the run
 // environment's allow-list, and the probe. What the commands achieve is tested against real
 // bubblewrap in test/integration/verify/containment.test.ts.
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InternalError, UserError } from '../../../src/core/errors';
 import { buildRunEnv, parsePassedEnv } from '../../../src/core/verify/runEnv';
@@ -243,5 +246,28 @@ describe('probeSandbox', () => {
       expect(s.command).toMatch(/bwrap$/);
       expect(s.mode === 'user').toBe(process.getuid?.() !== 0);
     } else expect(s.reason).toMatch(/bubblewrap|bwrap|not found/);
+  });
+
+  it('an older bubblewrap that does not know an option: the version needed, not just its complaint', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tfx-oldbwrap-'));
+    const fake = path.join(dir, 'bwrap');
+    writeFileSync(
+      fake,
+      '#!/bin/sh\n[ "$1" = --version ] && { echo "bubblewrap 0.6.1"; exit 0; }\necho "bwrap: Unknown option --disable-userns" >&2\nexit 1\n',
+    );
+    chmodSync(fake, 0o755);
+    const saved = process.env.PATH;
+    process.env.PATH = `${dir}${path.delimiter}${saved ?? ''}`;
+    try {
+      const s = await probeSandbox({});
+      expect(s).toEqual({
+        available: false,
+        reason:
+          'bubblewrap 0.6.1 is too old: Tracefix needs 0.8.0 or later (bwrap: Unknown option --disable-userns)',
+      });
+    } finally {
+      process.env.PATH = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
