@@ -1,7 +1,8 @@
-// Runs verifyPatch as an unprivileged user from a root test process: the driver (verifyDriver.ts)
-// bundled with esbuild into a folder anyone can read, started with setpriv as a user id no account
-// uses (no /etc/passwd entry needed; bubblewrap only needs the id). Undefined where the tests do not
-// run as root or setpriv is missing: the unprivileged variant is then the test process itself.
+// Runs verifyPatch in a process of its own: the driver (verifyDriver.ts) bundled with esbuild into a
+// folder anyone can read, started as the test process's own user or — from a root test process —
+// with setpriv as a user id no account uses (no /etc/passwd entry needed; bubblewrap only needs the
+// id), optionally through a wrapper command (one that first puts a key in a fresh session keyring).
+// `unprivilegedRunner` is undefined where the tests do not run as root or setpriv is missing.
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import * as os from 'node:os';
@@ -22,9 +23,11 @@ export interface UserRunner {
   folder(name: string): string;
   /** Hands a folder tree to the user. */
   give(dir: string): void;
+  /** verifyPatch in the driver; `wrapper` (a command line ending in the command it runs) goes first. */
   verify(
     opts: VerifyOptions,
     env: Record<string, string>,
+    wrapper?: string[],
   ): Promise<{ result: VerifyResult; status: SandboxStatus }>;
   /** The sandbox probe as the user sees it (user namespaces may be off for unprivileged users). */
   probe(): Promise<SandboxStatus>;
@@ -36,6 +39,12 @@ function chownTree(p: string, uid: number): void {
   if (statSync(p).isDirectory()) for (const e of readdirSync(p)) chownTree(path.join(p, e), uid);
 }
 
+/** The driver, run as this process's user. */
+export function callerRunner(): Promise<UserRunner> {
+  return runner(undefined);
+}
+
+/** The driver, run as TEST_UID (root only, with setpriv); undefined where that is impossible. */
 export async function unprivilegedRunner(): Promise<UserRunner | undefined> {
   if (process.getuid?.() !== 0) return undefined;
   try {
@@ -43,6 +52,10 @@ export async function unprivilegedRunner(): Promise<UserRunner | undefined> {
   } catch {
     return undefined;
   }
+  return runner(TEST_UID);
+}
+
+async function runner(uid: number | undefined): Promise<UserRunner> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tfx-asuser-'));
   chmodSync(dir, 0o755);
   const driver = path.join(dir, 'driver.js');
@@ -55,21 +68,28 @@ export async function unprivilegedRunner(): Promise<UserRunner | undefined> {
   });
   chmodSync(driver, 0o644);
   const made: string[] = [];
+  const owner = uid ?? process.getuid?.() ?? 0;
+  const setpriv =
+    uid === undefined
+      ? []
+      : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--inh-caps=-all'];
   return {
-    uid: TEST_UID,
+    uid: owner,
     folder(name) {
       const d = path.join(mkdtempSync(path.join(os.tmpdir(), 'tfx-user-')), name);
       made.push(path.dirname(d));
       execFileSync('mkdir', ['-p', d]);
-      chownTree(path.dirname(d), TEST_UID);
+      if (uid !== undefined) chownTree(path.dirname(d), uid);
       return d;
     },
-    give: (d) => chownTree(d, TEST_UID),
-    probe() {
-      return drive({ probeOnly: true, opts: {} }, { HOME: '/' }, '/').then((r) => r.status);
+    give: (d) => {
+      if (uid !== undefined) chownTree(d, uid);
     },
-    async verify(opts, env) {
-      const r = await drive({ opts }, env, opts.cwd ?? '/');
+    probe() {
+      return drive({ probeOnly: true, opts: {} }, { HOME: '/' }, '/', []).then((r) => r.status);
+    },
+    async verify(opts, env, wrapper = []) {
+      const r = await drive({ opts }, env, opts.cwd ?? '/', wrapper);
       if (r.error || !r.result) throw new Error(r.error ?? 'no result');
       return { result: r.result, status: r.status };
     },
@@ -83,20 +103,19 @@ export async function unprivilegedRunner(): Promise<UserRunner | undefined> {
     input: object,
     env: Record<string, string>,
     cwd: string,
+    wrapper: string[],
   ): Promise<{ result?: VerifyResult; status: SandboxStatus; error?: string }> {
     return new Promise((resolve, reject) => {
-      const p = spawn(
-        'setpriv',
-        [
-          `--reuid=${TEST_UID}`,
-          `--regid=${TEST_UID}`,
-          '--clear-groups',
-          '--inh-caps=-all',
-          process.execPath,
-          driver,
-        ],
-        { cwd, env: { PATH: '/usr/local/bin:/usr/bin:/bin', ...env } },
-      );
+      const [command = process.execPath, ...args] = [
+        ...setpriv,
+        ...wrapper,
+        process.execPath,
+        driver,
+      ];
+      const p = spawn(command, args, {
+        cwd,
+        env: { PATH: '/usr/local/bin:/usr/bin:/bin', ...env },
+      });
       let out = '';
       let err = '';
       p.stdout.setEncoding('utf8').on('data', (t: string) => (out += t));

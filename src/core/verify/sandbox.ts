@@ -23,6 +23,7 @@ import {
   type RunCgroup,
   type SandboxLimits,
 } from './sandboxLimits';
+import { seccompFilterFile } from './sandboxSeccomp';
 
 export { probeSandbox, resetSandboxProbe, SANDBOX_ENV } from './sandboxProbe';
 export {
@@ -112,6 +113,7 @@ export async function createSandbox(status: AvailableSandbox, o: SandboxOptions)
     limits,
     commands: o.commands,
     cgroupProcs: cgroup?.procs,
+    seccomp: seccompFilterFile(),
   };
   const wrap = (command: string, args: string[], extra?: ExtraBinds) => {
     // The recorder's channel folder (a socket and a few files): usable by the sandbox's id before

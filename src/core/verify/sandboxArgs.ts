@@ -9,7 +9,9 @@
 //   cgroup namespaces, and a new session (no TIOCSTI into the user's terminal);
 // - a user namespace of its own as an unprivileged id with no capabilities and no way to create
 //   further user namespaces; a root caller's program first drops to SANDBOX_ID (setpriv);
-// - the process, memory and file-size limits (prlimit) set inside that namespace.
+// - the process, memory and file-size limits (prlimit) set inside that namespace;
+// - no kernel keyring: a seccomp filter refuses add_key/request_key/keyctl (sandboxSeccomp.ts), so
+//   the session keyring inherited from the caller is out of reach.
 import { lstatSync } from 'node:fs';
 import * as path from 'node:path';
 import { InternalError } from '../errors';
@@ -73,6 +75,8 @@ export interface SandboxSpec {
   commands?: Readonly<Record<string, string>>;
   /** cgroup.procs files the run's first process joins (createRunCgroup). */
   cgroupProcs?: string[];
+  /** A file holding the seccomp filter (sandboxSeccomp.ts), handed to bwrap on SECCOMP_FD. */
+  seccomp?: string;
 }
 
 /** Extra folders one spawn needs (the recorder's channel folder): bound read-only, their sockets
@@ -201,6 +205,10 @@ const INIT = [
   'exec "$prl" LIMITS -- "$@"',
 ].join('\n');
 
+/** The descriptor the seccomp filter reaches bwrap on (opened by SECCOMP_OPEN; bwrap closes it). */
+const SECCOMP_FD = '9';
+const SECCOMP_OPEN = `exec ${SECCOMP_FD}<"$1" || exit 125; shift; exec "$@"`;
+
 /** cgroup.procs files joined by the first process, before anything else starts. */
 const JOIN =
   'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n - 1)); done; exec "$@"';
@@ -227,7 +235,11 @@ export function sandboxCommand(
     spec.commands?.[command] ?? command,
     ...args,
   ];
-  const session = ['--die-with-parent', '--new-session'];
+  const session = [
+    '--die-with-parent',
+    '--new-session',
+    ...(spec.seccomp ? ['--seccomp', SECCOMP_FD] : []),
+  ];
   const namespaces = ['--unshare-ipc', '--unshare-pid', '--unshare-net', '--unshare-uts'];
   const ownUserns = [
     '--unshare-user',
@@ -278,6 +290,7 @@ export function sandboxCommand(
       ...init,
     ];
   }
+  if (spec.seccomp) chain = [t.sh, '-c', SECCOMP_OPEN, 'sh', spec.seccomp, ...chain];
   const procs = spec.cgroupProcs ?? [];
   if (procs.length) chain = [t.sh, '-c', JOIN, 'sh', String(procs.length), ...procs, ...chain];
   const [head = t.bwrap, ...rest] = chain;
@@ -285,10 +298,19 @@ export function sandboxCommand(
 }
 
 /** The probe's command: the same chain with nothing to hide or copy, running `true`. */
-export function probeCommand(status: AvailableSandbox): { command: string; args: string[] } {
+export function probeCommand(
+  status: AvailableSandbox,
+  seccomp?: string,
+): { command: string; args: string[] } {
   return sandboxCommand(
     status,
-    { masked: hiddenDirs(undefined), readOnly: [], cwd: '/', limits: DEFAULT_SANDBOX_LIMITS },
+    {
+      masked: hiddenDirs(undefined),
+      readOnly: [],
+      cwd: '/',
+      limits: DEFAULT_SANDBOX_LIMITS,
+      seccomp,
+    },
     'true',
     [],
   );

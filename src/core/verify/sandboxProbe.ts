@@ -12,6 +12,7 @@ import {
   type SandboxStatus,
   type SandboxTools,
 } from './sandboxArgs';
+import { seccompFilterFile } from './sandboxSeccomp';
 
 export type { SandboxStatus };
 
@@ -111,7 +112,7 @@ async function runProbe(setting: string): Promise<SandboxStatus> {
       mode,
       tools,
     };
-    const failed = await runOnce(probeCommand(status));
+    const failed = await runOnce(probeCommand(status, seccompFilterFile()));
     if (failed === undefined) return status;
     why ||= failed;
   }

@@ -2,7 +2,8 @@
 // bubblewrap — as the test process (root in CI) and, when the tests run as root, again as an
 // unprivileged user (test/support/asUser.ts): capabilities and root powers (remount /, write the
 // host, open core_pattern, read /etc/shadow), host sockets (filesystem and abstract) and the
-// network, processes / memory / disk / /tmp limits, the timeout, and the environment (no keys).
+// network, processes / memory / disk / /tmp limits, the timeout, the environment (no keys) and the
+// kernel keyring (no key of the caller's session keyring).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
@@ -19,8 +20,8 @@ import {
   type VerifyOptions,
   type VerifyResult,
 } from '../../../src/core/verify/verify';
-import { TEST_UID, unprivilegedRunner, type UserRunner } from '../../support/asUser';
-import { probes } from './containmentProbes';
+import { TEST_UID, callerRunner, unprivilegedRunner, type UserRunner } from '../../support/asUser';
+import { keyringWrapper, probes } from './containmentProbes';
 
 const FIXTURE = path.resolve(__dirname, '../../fixtures/fix/average');
 const PYTHON = '/usr/bin/python3';
@@ -41,9 +42,12 @@ interface Variant {
   project(): string;
   home: string;
   verify(opts: VerifyOptions, env?: Record<string, string>): Promise<VerifyResult>;
+  /** verifyPatch in a process of its own started through `wrapper` (asUser.ts). */
+  verifyWrapped(opts: VerifyOptions, wrapper: string[]): Promise<VerifyResult>;
 }
 
 let user: UserRunner | undefined;
+let caller: UserRunner | undefined;
 const dirs: string[] = [];
 const variants: Variant[] = [];
 /** Why the unprivileged variant cannot run here (set in beforeAll). */
@@ -66,6 +70,10 @@ beforeAll(async () => {
     },
     verify: (opts, env = {}) =>
       verifyPatch({ ...opts, env: { PATH: process.env.PATH ?? '', HOME: home, ...env } }),
+    verifyWrapped: async (opts, wrapper) => {
+      caller ??= await callerRunner();
+      return (await caller.verify(opts, { HOME: home }, wrapper)).result;
+    },
   });
   user = await unprivilegedRunner();
   if (!user) {
@@ -93,11 +101,13 @@ beforeAll(async () => {
       return d;
     },
     verify: async (opts, env = {}) => (await u.verify(opts, { HOME: uhome, ...env })).result,
+    verifyWrapped: async (opts, wrapper) => (await u.verify(opts, { HOME: uhome }, wrapper)).result,
   });
 }, 120_000);
 
 afterAll(() => {
   user?.dispose();
+  caller?.dispose();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -279,7 +289,38 @@ describe.each([
     expect(r.output).toMatch(/^HOME \/tmp\/tracefix-verify-\w+\/\.home$/m);
     expect(r.output).toMatch(/^PROC-ENVIRON \d+ files/m);
   });
+
+  it("kernel keyring: a key in the caller's session keyring is out of reach, and none can be added", async (ctx) => {
+    const variant = v(ctx);
+    const here = keyringUsable();
+    if (here) return ctx.skip(here);
+    const secret = `keyring-secret-${process.pid}-${index}`;
+    const wrapper = keyringWrapper(PYTHON, secret);
+    const r = await variant.verifyWrapped(script(variant, probes.keyring()).opts, wrapper);
+    expect(r.sandboxed).toBe(true);
+    expect(r.output).not.toContain(secret);
+    expect(r.output).toMatch(/^KEYRING DENIED Operation not permitted$/m);
+    expect(r.output).toMatch(/^ADDKEY DENIED Operation not permitted$/m);
+    // The same run without the sandbox reads the key: it was there to be read.
+    const control = await variant.verifyWrapped(
+      { ...script(variant, probes.keyring()).opts, sandbox: false },
+      wrapper,
+    );
+    expect(control.output).toContain(`KEYRING READ ${secret}`);
+  });
 });
+
+/** Why the keyring test cannot run here ('' when it can): a container's seccomp may refuse keyctl. */
+function keyringUsable(): string {
+  const [python = PYTHON, ...rest] = keyringWrapper(PYTHON, 'probe');
+  try {
+    execFileSync(python, [...rest, 'true'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return '';
+  } catch (e) {
+    const why = String((e as { stderr?: Buffer }).stderr ?? '').trim();
+    return `the kernel keyring cannot be used here at all (${why || (e as Error).message})`;
+  }
+}
 
 describe('containment: the run as a whole', () => {
   it('memory in total: where a cgroup can be made, processes that each stay under their own limit are stopped together', async (ctx) => {

@@ -32,6 +32,11 @@ def run(tag, argv):
         print(tag, "FAILED", e.strerror, flush=True)
 `;
 
+/** The description of the key the keyring wrapper plants. */
+const KEYRING_KEY = 'tfx-containment-key';
+/** add_key and keyctl per machine (the filter knows more; these are the machines CI could be). */
+const KEYRING_NRS = '{"x86_64": (248, 250), "aarch64": (217, 219)}';
+
 export const probes = {
   privileges: (marker: string) => `${HEAD}
 status = open("/proc/self/status").read()
@@ -172,4 +177,43 @@ print("KILLED", killed, flush=True)
 if killed:
     sys.exit(1)
 ${FIXED}`,
+
+  /** Looks for the key KEYRING_KEY in the session keyring it was started with, reads it, adds one. */
+  keyring: () =>
+    `${HEAD}
+import ctypes, platform
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+ADD_KEY, KEYCTL = KEYRING_NRS[platform.machine()]
+kid = libc.syscall(KEYCTL, 10, ctypes.c_int(-3), b"user", ${JSON.stringify(KEYRING_KEY)}.encode(), 0)
+if kid < 0:
+    print("KEYRING DENIED", os.strerror(ctypes.get_errno()), flush=True)
+else:
+    buf = ctypes.create_string_buffer(200)
+    n = libc.syscall(KEYCTL, 11, ctypes.c_long(kid), buf, 200)
+    print("KEYRING READ", buf.raw[:n].decode() if n > 0 else os.strerror(ctypes.get_errno()), flush=True)
+n = libc.syscall(ADD_KEY, b"user", b"tfx-planted", b"x", 1, ctypes.c_int(-3))
+print("ADDKEY", "DENIED " + os.strerror(ctypes.get_errno()) if n < 0 else "OK", flush=True)
+${FIXED}`.replace('KEYRING_NRS', KEYRING_NRS),
 };
+
+/**
+ * A command line that joins a fresh session keyring, puts `secret` in it as KEYRING_KEY, then runs
+ * what follows it (as the user that runs it): the session keyring a user's login gives every
+ * process, a Kerberos ticket or a cached passphrase in it.
+ */
+export function keyringWrapper(python: string, secret: string): string[] {
+  const code = [
+    'import ctypes, os, platform, sys',
+    'libc = ctypes.CDLL(None, use_errno=True)',
+    'libc.syscall.restype = ctypes.c_long',
+    `ADD_KEY, KEYCTL = ${KEYRING_NRS}[platform.machine()]`,
+    'if libc.syscall(KEYCTL, 1, None) < 0:',
+    '    sys.exit("keyctl(JOIN_SESSION_KEYRING): " + os.strerror(ctypes.get_errno()))',
+    'v = sys.argv[1].encode()',
+    `if libc.syscall(ADD_KEY, b"user", ${JSON.stringify(KEYRING_KEY)}.encode(), v, len(v), ctypes.c_int(-3)) < 0:`,
+    '    sys.exit("add_key: " + os.strerror(ctypes.get_errno()))',
+    'os.execvp(sys.argv[2], sys.argv[2:])',
+  ].join('\n');
+  return [python, '-c', code, secret];
+}

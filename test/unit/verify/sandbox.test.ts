@@ -176,6 +176,31 @@ describe('sandboxCommand', () => {
   });
 });
 
+describe('sandboxCommand: the seccomp filter', () => {
+  it('a shell opens the filter file on fd 9 and execs the outer bwrap, which loads it (--seccomp 9)', () => {
+    for (const mode of ['user', 'root'] as const) {
+      const c = sandboxCommand(
+        status(mode),
+        { ...spec, seccomp: '/tmp/tracefix-seccomp-x/keyring.bpf' },
+        'python3',
+        [],
+      );
+      expect(c.command).toBe('/bin/sh');
+      expect(c.args[1]).toBe('exec 9<"$1" || exit 125; shift; exec "$@"');
+      expect(c.args.slice(2, 5)).toEqual([
+        'sh',
+        '/tmp/tracefix-seccomp-x/keyring.bpf',
+        tools.bwrap,
+      ]);
+      const outer = c.args.slice(4);
+      const end = outer.indexOf('--');
+      expect(at(outer.slice(0, end), '--seccomp', '9')).toBeGreaterThan(0);
+      // Only the outer bwrap takes it: the inner one (root) inherits the filter.
+      expect(outer.slice(end).filter((a) => a === '--seccomp')).toEqual([]);
+    }
+  });
+});
+
 describe('buildRunEnv', () => {
   const base = {
     PATH: '/usr/bin:/bin',
