@@ -1,8 +1,9 @@
 // The command line of a sandboxed run (bubblewrap, util-linux, coreutils; checked on Debian 12's
 // bwrap 0.8.0). What the program sees:
 // - the filesystem read-only; the user's project, every home (/home, /root, $HOME), /run (and so
-//   /var/run), /var/tmp, /mnt and /media hidden behind empty read-only folders, with the interpreter,
-//   its libraries and debugpy bound back read-only where they lie under one;
+//   /var/run), /var/tmp, the mail spool, /mnt, /media and every top-level folder that is not the
+//   system's (/srv, /work, /data…) hidden behind empty read-only folders, with the interpreter, its
+//   libraries and debugpy bound back read-only where they lie under one;
 // - writable only: its copy (a size-limited tmpfs at the copy's path, filled from the copy at start),
 //   a private size-limited /tmp and /dev/shm; /dev otherwise read-only;
 // - new pid, network (so no host socket, abstract ones included, and no network), ipc, uts and
@@ -12,7 +13,7 @@
 // - the process, memory and file-size limits (prlimit) set inside that namespace;
 // - no kernel keyring: a seccomp filter refuses add_key/request_key/keyctl (sandboxSeccomp.ts), so
 //   the session keyring inherited from the caller is out of reach.
-import { lstatSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { InternalError } from '../errors';
 import { DEFAULT_SANDBOX_LIMITS, prlimitOptions, type SandboxLimits } from './sandboxLimits';
@@ -51,9 +52,36 @@ export const HIDDEN_DIRS: readonly string[] = [
   '/run',
   '/var/run',
   '/var/tmp',
+  '/var/mail',
+  '/var/spool/mail',
   '/mnt',
   '/media',
 ];
+
+/** The top-level folders of the system, left visible (read-only). Any other folder at the top —
+ * /srv, /work, /data, a second disk — holds someone's files, not the system's: hidden like a home
+ * (an interpreter inside one is bound back, as in a home). */
+export const SYSTEM_TOP_DIRS: ReadonlySet<string> = new Set([
+  'bin',
+  'sbin',
+  'lib',
+  'lib32',
+  'lib64',
+  'libx32',
+  'usr',
+  'etc',
+  'opt',
+  'var',
+  'boot',
+  'dev',
+  'proc',
+  'sys',
+  'tmp',
+  'run',
+  'nix',
+  'gnu',
+  'snap',
+]);
 
 /** Where the copy is seen read-only inside, to fill its writable tmpfs from. */
 export const STAGE_DIR = '/tmp/.tracefix-copy';
@@ -95,9 +123,19 @@ function unique(paths: string[]): string[] {
   return [...new Set(paths.filter(Boolean).map((p) => path.resolve(p)))];
 }
 
-/** HIDDEN_DIRS and `home` that exist as real folders here. */
-export function hiddenDirs(home: string | undefined): string[] {
-  return unique([...HIDDEN_DIRS, home ?? '']).filter((d) => {
+function topLevelNames(): string[] {
+  try {
+    return readdirSync('/');
+  } catch {
+    return [];
+  }
+}
+
+/** HIDDEN_DIRS, `home` and the top-level folders that are not the system's (`top`: the names in
+ * /), those that exist as real folders here. */
+export function hiddenDirs(home: string | undefined, top: string[] = topLevelNames()): string[] {
+  const others = top.filter((n) => !SYSTEM_TOP_DIRS.has(n)).map((n) => `/${n}`);
+  return unique([...HIDDEN_DIRS, ...others, home ?? '']).filter((d) => {
     try {
       const st = lstatSync(d);
       return st.isDirectory() && !st.isSymbolicLink() && d !== '/';

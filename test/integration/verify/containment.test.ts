@@ -5,7 +5,15 @@
 // network, processes / memory / disk / /tmp limits, the timeout, the environment (no keys) and the
 // kernel keyring (no key of the caller's session keyring).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -176,9 +184,17 @@ describe.each([
   it('privileges: an unprivileged host id with no capability; / cannot be remounted, the host not written, core_pattern not opened, /etc/shadow not read, no user namespace made', async (ctx) => {
     const variant = v(ctx);
     const marker = `/etc/tfx-escape-${process.pid}-${index}`;
-    const { opts } = script(variant, probes.privileges(marker));
+    // A file name of this run's own: other test files run verifications (as SANDBOX_ID) meanwhile.
+    const name = `privileges_${process.pid}_${index}.py`;
+    const text = probes.privileges(marker);
+    const { cwd, opts } = script(variant, text, {
+      target: { kind: 'script', path: name },
+      files: [{ path: name, text }],
+    });
+    writeFileSync(path.join(cwd, name), text);
+    chmodSync(path.join(cwd, name), 0o644);
     const done = variant.verify(opts);
-    const uids = await hostUids('tracefix_verify_main.py script', done);
+    const uids = await hostUids(name, done);
     const r = await done;
     expect(r.sandboxed).toBe(true);
     expect([...uids]).toEqual([variant.hostUid]);
@@ -288,6 +304,36 @@ describe.each([
     expect(r.output).toContain('SET_HERE given');
     expect(r.output).toMatch(/^HOME \/tmp\/tracefix-verify-\w+\/\.home$/m);
     expect(r.output).toMatch(/^PROC-ENVIRON \d+ files/m);
+  });
+
+  it('files outside the system folders: a top-level data folder and the mail spool are hidden', async (ctx) => {
+    const variant = v(ctx);
+    if (!root) return ctx.skip('only root can make a top-level folder and a mail file to look for');
+    const top = `/tfx-data-${process.pid}-${index}`;
+    const files = [path.join(top, 'notes.txt')];
+    if (existsSync('/var/mail')) files.push(`/var/mail/tfx-${process.pid}-${index}`);
+    try {
+      mkdirSync(top);
+      chmodSync(top, 0o755);
+      for (const f of files) {
+        writeFileSync(f, `readable-by-all ${f}\n`);
+        chmodSync(f, 0o644);
+      }
+      const r = await variant.verify(script(variant, probes.files(files)).opts);
+      for (const f of files) expect(r.output).toMatch(new RegExp(`^HIDDEN ${f} `, 'm'));
+      expect(r.output).not.toMatch(/^READ /m);
+      expect(r.passed).toBe(true);
+      if (index === 0) {
+        const control = await variant.verify({
+          ...script(variant, probes.files(files)).opts,
+          sandbox: false,
+        });
+        for (const f of files) expect(control.output).toContain(`READ ${f} readable-by-all ${f}`);
+      }
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+      for (const f of files.slice(1)) rmSync(f, { force: true });
+    }
   });
 
   it("kernel keyring: a key in the caller's session keyring is out of reach, and none can be added", async (ctx) => {

@@ -178,6 +178,15 @@ if killed:
     sys.exit(1)
 ${FIXED}`,
 
+  /** Reads each file: READ path text, or HIDDEN path why. */
+  files: (paths: string[]) => `${HEAD}
+for p in ${JSON.stringify(paths)}:
+    try:
+        print("READ", p, open(p).read().strip(), flush=True)
+    except OSError as e:
+        print("HIDDEN", p, e.strerror, flush=True)
+${FIXED}`,
+
   /** Looks for the key KEYRING_KEY in the session keyring it was started with, reads it, adds one. */
   keyring: () =>
     `${HEAD}

@@ -10,6 +10,7 @@ import { buildRunEnv, parsePassedEnv } from '../../../src/core/verify/runEnv';
 import {
   SANDBOX_ID,
   STAGE_DIR,
+  hiddenDirs,
   mountArgs,
   sandboxCommand,
   type AvailableSandbox,
@@ -49,6 +50,45 @@ const spec: SandboxSpec = {
   cwd: '/tmp/tracefix-verify-1/proj',
   limits: DEFAULT_SANDBOX_LIMITS,
 };
+
+describe('hiddenDirs', () => {
+  it('hides every top-level folder that is not the system’s (those that exist), the homes, /run and the mail spool', () => {
+    const hidden = hiddenDirs('/root', [
+      'usr',
+      'etc',
+      'opt',
+      'var',
+      'tmp',
+      'proc',
+      'srv',
+      'work',
+      'no-such-folder-here',
+      'bin',
+    ]);
+    // /srv and /work exist on this machine's image only sometimes: each is hidden when it is a folder.
+    expect(hidden).toEqual(expect.arrayContaining(['/root', '/run']));
+    for (const d of [
+      '/usr',
+      '/etc',
+      '/opt',
+      '/var',
+      '/tmp',
+      '/proc',
+      '/bin',
+      '/no-such-folder-here',
+    ])
+      expect(hidden).not.toContain(d);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tfx-top-'));
+    try {
+      // A name that is not the system's, given as an absolute-looking top entry of a real folder.
+      const rel = path.relative('/', dir);
+      expect(hiddenDirs(undefined, [rel])).toContain(dir);
+      expect(hiddenDirs(undefined, ['tmp'])).not.toContain('/tmp');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('mountArgs', () => {
   it('read-only root, fresh /dev and /proc, size-limited private /tmp and /dev/shm, /dev read-only', () => {
