@@ -173,6 +173,37 @@ export class EventStore implements EventSeq {
     }
   }
 
+  /** Visits every payload entry of event i without making objects: a binding ('changed'), a
+   * deletion, the returned / yielded value ('value') or a delta (its op; `name` is its path). */
+  eachPayload(
+    i: number,
+    fn: (kind: 'changed' | 'deleted' | 'value' | Delta['op'], name: string, value: string) => void,
+  ): void {
+    const end = this.payStart[i + 1] as number;
+    for (let p = this.payStart[i] as number; p < end; p++) {
+      const code = this.payCode[p] as number;
+      const k = code & 7;
+      const name = this.names[code >> 3] as string;
+      const value = this.payValue[p] as string;
+      fn(
+        k === P_CHANGED
+          ? 'changed'
+          : k === P_DELETED
+            ? 'deleted'
+            : k === P_VALUE
+              ? 'value'
+              : (DELTA_OP[k] as Delta['op']),
+        name,
+        value,
+      );
+    }
+  }
+
+  /** The exception info of event i, if it has one (no event object made). */
+  exceptionAt(i: number): ExceptionInfo | undefined {
+    return this.exceptions.get(i);
+  }
+
   at(index: number): TraceEvent | undefined {
     const i = index < 0 ? this.n + index : index;
     if (!(i >= 0 && i < this.n)) return undefined;

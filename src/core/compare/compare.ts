@@ -1,0 +1,168 @@
+// Compares two recordings of the same program: which lines changed between the code they ran, how
+// their steps align, and where they first part (divergence.ts). Run A is the one being explained
+// (the failing run), run B the reference (a passing run). The alignment of a pair of recordings is
+// kept (weakly) so paging through divergences does not align again.
+import type { Trace } from '../trace/model';
+import { traceFailure, tracePassed } from '../verify/traceOutcome';
+import { alignRuns, type Alignment } from './align';
+import { scanDivergences, type Divergence } from './divergence';
+import { noiseContext, type NoiseKind } from './noise';
+import { SourceMaps, type FileLineMap } from './sourceMap';
+
+export interface CompareOptions {
+  /** Divergences described after the first (distinct places; default 5). */
+  next?: number;
+  /** Only divergences at or after this step of run A. */
+  fromStep?: number;
+}
+
+export interface RunInfo {
+  passed: boolean;
+  /** One line on how it ended ('passed' when it passed). */
+  outcome: string;
+  /** Events recorded (kept + left out). */
+  events: number;
+  kept: number;
+  /** Events left out between the head and the tail (--max-steps). */
+  elided: number;
+  /** The recording stopped before the program did (timeout, a lost channel). */
+  partial: boolean;
+}
+
+/** Lines that differ between the two runs' text of one file. */
+export interface SourceChange {
+  path: string;
+  /** Lines of A that are new or edited, and of B that are gone or edited. */
+  added: number;
+  removed: number;
+  /** Unified-diff hunks (B as the old text, A as the new), one line of context. */
+  hunks: { aFrom: number; aTo: number; bFrom: number; bTo: number; text: string }[];
+}
+
+export interface RunComparison {
+  a: RunInfo;
+  b: RunInfo;
+  /** The first divergence, then the first of the next few other places; empty: none found. */
+  divergences: Divergence[];
+  /** Divergent places and steps in all (at or after fromStep). */
+  places: number;
+  steps: number;
+  /** Differences the noise rule ignored, by kind. */
+  noise: Partial<Record<NoiseKind, number>>;
+  /** Events aligned (matched in both runs), and calls. */
+  matched: number;
+  calls: number;
+  /** Set when a run was not recorded whole: what was compared. */
+  coverage?: string;
+  /** Steps next to an unrecorded stretch that were not compared. */
+  notCompared: number;
+  changes: SourceChange[];
+  /** Time to align and scan. */
+  ms: number;
+}
+
+interface Prepared {
+  maps: SourceMaps;
+  alignment: Alignment;
+  alignMs: number;
+}
+
+const prepared = new WeakMap<Trace, WeakMap<Trace, Prepared>>();
+
+function prepare(a: Trace, b: Trace): Prepared {
+  let byB = prepared.get(a);
+  if (!byB) prepared.set(a, (byB = new WeakMap()));
+  let p = byB.get(b);
+  if (!p) {
+    const started = performance.now();
+    const maps = new SourceMaps(a, b);
+    const alignment = alignRuns(a, b, maps);
+    p = { maps, alignment, alignMs: performance.now() - started };
+    byB.set(b, p);
+  }
+  return p;
+}
+
+/** The alignment of two recordings (built once per pair). */
+export function alignmentOf(a: Trace, b: Trace): Alignment {
+  return prepare(a, b).alignment;
+}
+
+export function compareRuns(a: Trace, b: Trace, opts: CompareOptions = {}): RunComparison {
+  const started = performance.now();
+  const p = prepare(a, b);
+  const scan = scanDivergences(
+    p.alignment,
+    {
+      a: { trace: a, run: p.alignment.a, noise: noiseContext(a) },
+      b: { trace: b, run: p.alignment.b, noise: noiseContext(b) },
+    },
+    p.maps,
+    { next: opts.next ?? 5, ...(opts.fromStep !== undefined ? { fromStep: opts.fromStep } : {}) },
+  );
+  const coverage = coverageOf(a, b);
+  return {
+    a: runInfo(a),
+    b: runInfo(b),
+    divergences: scan.divergences,
+    places: scan.places,
+    steps: scan.steps,
+    noise: scan.noise,
+    matched: p.alignment.matched,
+    calls: p.alignment.calls,
+    ...(coverage ? { coverage } : {}),
+    notCompared: scan.notCompared,
+    changes: p.maps.changedFiles().map(sourceChange),
+    ms: Math.round(p.alignMs + performance.now() - started),
+  };
+}
+
+function runInfo(t: Trace): RunInfo {
+  const passed = tracePassed(t);
+  return {
+    passed,
+    outcome: passed ? 'passed' : traceFailure(t) || 'failed',
+    events: t.outcome.eventCount,
+    kept: t.events.length,
+    elided: t.elided?.events ?? 0,
+    partial: t.outcome.partial,
+  };
+}
+
+/** What was compared when a run was not recorded whole (undefined when both were). */
+function coverageOf(a: Trace, b: Trace): string | undefined {
+  const parts: string[] = [];
+  for (const [name, t] of [
+    ['run A', a],
+    ['run B', b],
+  ] as const) {
+    if (t.elided && t.elided.events > 0)
+      parts.push(
+        `${name} ran past --max-steps (${t.limits.maxSteps}): it kept its first ${t.elided.at} and last ${t.events.length - t.elided.at} of ${t.outcome.eventCount} events`,
+      );
+    else if (t.outcome.partial || t.outcome.status === 'timeout')
+      parts.push(`${name}'s recording ends before the program did (${t.outcome.status})`);
+  }
+  if (!parts.length) return undefined;
+  return `${parts.join('; ')}. The runs were compared on what both kept; steps next to a stretch one run did not record are not compared.`;
+}
+
+function sourceChange(m: FileLineMap): SourceChange {
+  let added = 0;
+  let removed = 0;
+  const hunks = m.regions.map((r) => {
+    added += r.aTo - r.aFrom;
+    removed += r.bTo - r.bFrom;
+    const lines: string[] = [];
+    const before = r.aFrom - 1;
+    if (before >= 1) lines.push(` ${m.aLines[before - 1] ?? ''}`);
+    for (let k = r.bFrom; k < r.bTo; k++) lines.push(`-${m.bLines[k - 1] ?? ''}`);
+    for (let k = r.aFrom; k < r.aTo; k++) lines.push(`+${m.aLines[k - 1] ?? ''}`);
+    if (r.aTo <= m.aLines.length) lines.push(` ${m.aLines[r.aTo - 1] ?? ''}`);
+    const ctxFrom = before >= 1 ? 1 : 0;
+    const ctxTo = r.aTo <= m.aLines.length ? 1 : 0;
+    const header = `@@ -${r.bFrom - ctxFrom},${r.bTo - r.bFrom + ctxFrom + ctxTo} +${r.aFrom - ctxFrom},${r.aTo - r.aFrom + ctxFrom + ctxTo} @@`;
+    return { ...r, text: [header, ...lines].join('\n') };
+  });
+  return { path: m.path, added, removed, hunks };
+}
