@@ -18,6 +18,7 @@ Usage:
   tracefix trace --test tests/test_x.py::test_name [options]
   tracefix trace --module pkg.mod [options] [-- program args…]
   tracefix fix <script.py> | --test NODEID | --module NAME [options] [-- program args…]
+  tracefix diff FAILING.json PASSING.json [--json]
   tracefix bench --dataset humanevalfix|humanevalfix-plus|mbpp [options]
   tracefix mcp [--root DIR] [--trace FILE] [options]
   tracefix --version | --help
@@ -25,6 +26,7 @@ Usage:
 Commands:
   trace   Run the program under debugpy and print its NExT-annotated source (or --format json).
   fix     Trace the failing run, ask a model for a trace-grounded explanation and patch, and verify it.
+  diff    Show where two recordings part: the first divergence, the next ones, the changed lines.
   bench   Run the whole pipeline on a program-repair benchmark and report fix rates and costs.
   mcp     Serve the trace tools to an MCP client (Claude Code, Cursor, VS Code…) over stdio.
 
@@ -120,6 +122,30 @@ Options:
   --python PATH, --debugpy-path DIR, --engine, --cwd DIR, --root DIR, --stdin FILE,
   --max-steps N, --timeout SECONDS, --repr-length N, -v/--verbose: as for \`tracefix trace\`
                         (--timeout also limits each verification run; default there ${DEFAULT_VERIFY_TIMEOUT_MS / 1000} s)
+`;
+
+export const DIFF_HELP = `Usage: tracefix diff A.json B.json [options]
+
+Compares two recordings of the same program (saved with \`tracefix trace … --format json\` or Save
+Trace… in VS Code), typically a failing run (A) and a passing one (B): the runs are aligned call by
+call (the same function called from the matched call, in the same order) and, within a call, line by
+line through a diff of the two runs' source text, so lines added or edited between two commits keep
+the rest aligned. Prints the first divergence — the earliest aligned step where the values differ or
+only one run took the step (another branch, an extra or missing call) — with both values and both
+call paths, then the next divergences at other places, and the lines changed between the two runs'
+code. Values that differ between any two runs are not divergences: object numbers (Node#3), memory
+addresses and id()s, clock readings within each run's recording time, random UUIDs, set order,
+temporary file names and the project's own folder (docs/trace-format.md, "Comparing two runs").
+Runs cut at --max-steps are compared on what both kept, and the output says so.
+Exit 0 when the runs do not diverge, 1 when they do, 2 on a usage error.
+
+Options:
+  --json                the comparison as JSON (divergences with both sides' steps, files, lines,
+                        call paths and values; changed lines; what was ignored)
+  --next N              divergences listed after the first (default 5)
+  --from-step K         only divergences at or after step K of run A (to page on)
+  --redact              remove secrets as from model prompts (URL passwords, API keys, this
+                        environment's secret values); raw by default
 `;
 
 export const BENCH_HELP = `Usage: tracefix bench [--dataset humanevalfix|humanevalfix-plus|mbpp] [options]

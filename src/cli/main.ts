@@ -7,6 +7,7 @@ import { traceJsonChunks } from '../core/trace/json';
 import { recordTrace } from '../core/trace/record';
 import { TRACE_OPTIONS, parse, splitDashDash, traceArgs } from './args';
 import { benchCommand } from './benchCommand';
+import { diffCommand } from './diffCommand';
 import { fixCommand } from './fixCommand';
 import { mcpCommand } from './mcpCommand';
 import { HELP, TRACE_HELP } from './help';
@@ -71,6 +72,8 @@ export async function main(argv: string[]): Promise<number> {
         return await traceCommand(rest, controller.signal);
       case 'fix':
         return await fixCommand(rest, controller.signal);
+      case 'diff':
+        return await diffCommand(rest);
       case 'bench':
         return await benchCommand(rest, controller.signal);
       case 'mcp':

@@ -52,8 +52,8 @@ export interface RunComparison {
   /** Events aligned (matched in both runs), and calls. */
   matched: number;
   calls: number;
-  /** Set when a run was not recorded whole: what was compared. */
-  coverage?: string;
+  /** Set when a run was not recorded whole: what each kept (a clause per run). */
+  coverage?: { a?: string; b?: string };
   /** Steps next to an unrecorded stretch that were not compared. */
   notCompared: number;
   changes: SourceChange[];
@@ -129,22 +129,19 @@ function runInfo(t: Trace): RunInfo {
   };
 }
 
-/** What was compared when a run was not recorded whole (undefined when both were). */
-function coverageOf(a: Trace, b: Trace): string | undefined {
-  const parts: string[] = [];
-  for (const [name, t] of [
-    ['run A', a],
-    ['run B', b],
-  ] as const) {
+/** What each run kept when one was not recorded whole (undefined when both were). */
+function coverageOf(a: Trace, b: Trace): RunComparison['coverage'] {
+  const kept = (t: Trace): string | undefined => {
     if (t.elided && t.elided.events > 0)
-      parts.push(
-        `${name} ran past --max-steps (${t.limits.maxSteps}): it kept its first ${t.elided.at} and last ${t.events.length - t.elided.at} of ${t.outcome.eventCount} events`,
-      );
-    else if (t.outcome.partial || t.outcome.status === 'timeout')
-      parts.push(`${name}'s recording ends before the program did (${t.outcome.status})`);
-  }
-  if (!parts.length) return undefined;
-  return `${parts.join('; ')}. The runs were compared on what both kept; steps next to a stretch one run did not record are not compared.`;
+      return `ran past --max-steps (${t.limits.maxSteps}) and kept its first ${t.elided.at} and last ${t.events.length - t.elided.at} of ${t.outcome.eventCount} events`;
+    if (t.outcome.partial || t.outcome.status === 'timeout')
+      return `was recorded only in part (${t.outcome.status === 'timeout' ? 'timed out' : 'the recording ended before the program'})`;
+    return undefined;
+  };
+  const ka = kept(a);
+  const kb = kept(b);
+  if (!ka && !kb) return undefined;
+  return { ...(ka ? { a: ka } : {}), ...(kb ? { b: kb } : {}) };
 }
 
 function sourceChange(m: FileLineMap): SourceChange {

@@ -157,6 +157,16 @@ export function changesText(changes: SourceChange[], labels: RunLabels, maxLines
   return out.join('\n');
 }
 
+/** What was compared when a run was not recorded whole, or ''. */
+export function coverageText(cmp: RunComparison, labels: RunLabels): string {
+  const c = cmp.coverage;
+  if (!c) return '';
+  const parts = [c.a ? `${cap(labels.a)} ${c.a}` : '', c.b ? `${cap(labels.b)} ${c.b}` : ''].filter(
+    Boolean,
+  );
+  return `${parts.join('; ')}: the runs were compared on what both kept, and steps next to a stretch one run did not record were not compared${cmp.notCompared ? ` (${cmp.notCompared})` : ''}.`;
+}
+
 /** The whole comparison as text (`tracefix diff`, the compare_runs tool). */
 export function comparisonText(cmp: RunComparison, opts: FormatOptions = {}): string {
   const labels = opts.labels ?? DEFAULT_LABELS;
@@ -164,9 +174,9 @@ export function comparisonText(cmp: RunComparison, opts: FormatOptions = {}): st
   const run = (name: string, r: RunComparison['a']) =>
     `${name}: ${r.passed ? 'passed' : `failed — ${r.outcome}`} (${r.events} events${r.elided ? `, ${r.elided} not kept` : ''})`;
   out.push(run(cap(labels.a), cmp.a), run(cap(labels.b), cmp.b));
-  out.push(
-    `Aligned ${cmp.matched} steps and ${cmp.calls} calls of the two runs.${cmp.coverage ? ` ${cmp.coverage}` : ''}`,
-  );
+  out.push(`Aligned ${cmp.matched} steps and ${cmp.calls} calls of the two runs.`);
+  const coverage = coverageText(cmp, labels);
+  if (coverage) out.push(coverage);
   const [first, ...next] = cmp.divergences;
   if (!first) out.push('No divergence: the two runs took the same steps with the same values.');
   else {
@@ -182,8 +192,6 @@ export function comparisonText(cmp: RunComparison, opts: FormatOptions = {}): st
       `${cmp.steps} divergent step${cmp.steps === 1 ? '' : 's'} at ${cmp.places} place${cmp.places === 1 ? '' : 's'}${more > 0 ? ` (${more} more places not listed)` : ''}.`,
     );
   }
-  if (cmp.notCompared)
-    out.push(`${cmp.notCompared} steps next to an unrecorded stretch were not compared.`);
   const noise = noiseLine(cmp);
   if (noise) out.push(noise);
   const changes = changesText(cmp.changes, labels);

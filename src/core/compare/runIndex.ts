@@ -107,7 +107,8 @@ export class RunIndex {
       to: 0,
     };
     this.calls.set(callId, info);
-    const parent = this.calls.get(info.parentCallId);
+    // A caller is known before its calls; a frame naming itself as its caller (a damaged file) is a root.
+    const parent = info.parentCallId !== callId ? this.calls.get(info.parentCallId) : undefined;
     if (parent) parent.children.push(callId);
     else this.roots.push(callId);
   }
