@@ -14,6 +14,7 @@ import {
   type FixRound,
   type ToolCallRecord,
 } from '../core/fix';
+import type { BaselineSpec } from '../core/compare/baseline';
 import { createOpenAIProvider } from '../core/model/openaiProvider';
 import type { ChatMessage } from '../core/model/provider';
 import { redact } from '../core/model/redact';
@@ -37,6 +38,7 @@ import {
   type ModelConfig,
 } from './fixModel';
 import { redactDeep, secretsInTrace, secretsOf } from './redactOutput';
+import { BASELINE_OPTIONS, baselineArg, baselineLine, comparisonJson } from './baselineOutput';
 
 export { DEFAULT_MODEL, modelConfig, type ModelConfig } from './fixModel';
 
@@ -58,6 +60,7 @@ const FIX_OPTIONS = {
   'max-tokens': { type: 'string' },
   'no-tools': { type: 'boolean' },
   'max-tool-calls': { type: 'string' },
+  ...BASELINE_OPTIONS,
 } as const;
 
 export function formatPrompt(messages: ChatMessage[], round: number, tools: string[] = []): string {
@@ -114,6 +117,10 @@ function humanPrinter(
         break;
       case 'trace-failed':
         err.write(`tracefix: could not trace the patched program: ${e.message}\n`);
+        break;
+      case 'baseline-progress':
+      case 'baseline-done':
+        err.write(redact(baselineLine(e), { secrets }).text);
         break;
       case 'model-start':
         if (showPrompt) out.write(formatPrompt(e.messages, e.round, e.tools ?? []));
@@ -217,6 +224,7 @@ function jsonResult(
       files: res.patch.files.map((f) => f.path),
       verified: res.fixed,
     },
+    comparison: comparisonJson(res.comparison),
     applied: applied.map((a) => ({
       path: rel(a.path),
       backup: a.backupPath ? rel(a.backupPath) : null,
@@ -250,7 +258,8 @@ export async function fixCommand(
   const maxToolCalls = values['no-tools']
     ? 0
     : (numberOption('max-tool-calls', values['max-tool-calls']) ?? DEFAULT_MAX_TOOL_CALLS);
-  if (values['prompt-only']) return promptOnly(values, a, signal, io, maxToolCalls);
+  const baseline = baselineArg(values);
+  if (values['prompt-only']) return promptOnly(values, a, signal, io, maxToolCalls, baseline);
   const cfg = modelConfig({ model: values.model, baseURL: values['base-url'] }, io.env);
   // Secret values never printed or sent: the keys, the environment's secrets and those passed to
   // model-written runs by value (--env DB_PASSWORD=…).
@@ -298,6 +307,7 @@ export async function fixCommand(
       maxToolCalls,
       secrets,
       signal,
+      baseline,
       onEvent: (e) => {
         // Values the rules find in the traced code and output are kept out of what is printed, too.
         if (e.type === 'trace-done' && !e.patched)
@@ -340,6 +350,7 @@ async function promptOnly(
   signal: AbortSignal,
   io: FixCommandIO,
   maxToolCalls: number,
+  baseline: BaselineSpec,
 ): Promise<number> {
   const json = values.json === true;
   const p = await buildFixPrompt({
@@ -349,9 +360,11 @@ async function promptOnly(
     maxToolCalls,
     secrets: secretsOf(io.env),
     signal,
+    baseline,
     onEvent: json
       ? undefined
       : (e) => {
+          io.stderr.write(baselineLine(e));
           if (e.type === 'trace-start') io.stderr.write('tracefix: tracing the failing run…\n');
           if (e.type === 'trace-done')
             io.stderr.write(

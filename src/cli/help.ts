@@ -111,6 +111,22 @@ Options:
                         tree, first step where a condition holds, value search); default ${DEFAULT_MAX_TOOL_CALLS}
   --no-tools            no trace tools (same as --max-tool-calls 0); a server that refuses tools
                         gets the plain prompt anyway, said once
+  --baseline WHICH      the passing run the failing one is compared with; the prompt then says where
+                        they first part (both values, both call paths, the lines changed between
+                        them) and the model gets the compare_runs tool:
+                          auto           (default) HEAD when the code that ran has uncommitted or
+                                         staged changes, else a passing sibling test
+                          git[:REF]      the same test at HEAD (or REF), run in a temporary export
+                                         of that commit (your working tree, index and stash are
+                                         never touched)
+                          last-pass[:REF]  the newest commit (from HEAD or REF back) where it
+                                         passes, found by running it
+                          sibling        another parametrization of the test that passes, or a
+                                         passing test that calls the same function
+                          test:NODEID    that test, recorded in the working tree
+                          trace:FILE     a saved recording
+                          none           no comparison (also --no-baseline)
+  --no-baseline         compare with no passing run (fastest)
   --allow-test-edits    verify and apply patches that change test code too
   --no-sandbox          run model-written code without the sandbox: needed where bubblewrap is
                         unavailable, or when the test needs the network; that code can then read

@@ -19,6 +19,8 @@ export type UserErrorCode =
   | 'model-incomplete'
   | 'patch-conflict'
   | 'recorder-failed'
+  /** No passing run to compare against (no git, a missing ref, the test fails there too…). */
+  | 'no-baseline'
   | 'pytest-error'
   | 'timeout'
   | 'cancelled';

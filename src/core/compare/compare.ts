@@ -7,7 +7,7 @@ import { traceFailure, tracePassed } from '../verify/traceOutcome';
 import { alignRuns, type Alignment } from './align';
 import { scanDivergences, type Divergence } from './divergence';
 import { noiseContext, type NoiseKind } from './noise';
-import { SourceMaps, type FileLineMap } from './sourceMap';
+import { SourceMaps, type ChangedRegion, type FileLineMap } from './sourceMap';
 
 export interface CompareOptions {
   /** Divergences described after the first (distinct places; default 5). */
@@ -144,22 +144,44 @@ function coverageOf(a: Trace, b: Trace): RunComparison['coverage'] {
   return { ...(ka ? { a: ka } : {}), ...(kb ? { b: kb } : {}) };
 }
 
+/** Changed regions this close (unchanged lines between) share one hunk. */
+const HUNK_GAP = 2;
+
 function sourceChange(m: FileLineMap): SourceChange {
   let added = 0;
   let removed = 0;
-  const hunks = m.regions.map((r) => {
+  // Regions close together form one hunk, with the unchanged lines between them as context.
+  const groups: ChangedRegion[][] = [];
+  for (const r of m.regions) {
     added += r.aTo - r.aFrom;
     removed += r.bTo - r.bFrom;
+    const last = groups[groups.length - 1];
+    const prev = last?.[last.length - 1];
+    if (last && prev && r.aFrom - prev.aTo <= HUNK_GAP) last.push(r);
+    else groups.push([r]);
+  }
+  const hunks = groups.map((g) => {
+    const first = g[0] as ChangedRegion;
+    const end = g[g.length - 1] as ChangedRegion;
     const lines: string[] = [];
-    const before = r.aFrom - 1;
-    if (before >= 1) lines.push(` ${m.aLines[before - 1] ?? ''}`);
-    for (let k = r.bFrom; k < r.bTo; k++) lines.push(`-${m.bLines[k - 1] ?? ''}`);
-    for (let k = r.aFrom; k < r.aTo; k++) lines.push(`+${m.aLines[k - 1] ?? ''}`);
-    if (r.aTo <= m.aLines.length) lines.push(` ${m.aLines[r.aTo - 1] ?? ''}`);
-    const ctxFrom = before >= 1 ? 1 : 0;
-    const ctxTo = r.aTo <= m.aLines.length ? 1 : 0;
-    const header = `@@ -${r.bFrom - ctxFrom},${r.bTo - r.bFrom + ctxFrom + ctxTo} +${r.aFrom - ctxFrom},${r.aTo - r.aFrom + ctxFrom + ctxTo} @@`;
-    return { ...r, text: [header, ...lines].join('\n') };
+    const before = first.aFrom > 1 ? 1 : 0;
+    const after = end.aTo <= m.aLines.length ? 1 : 0;
+    if (before) lines.push(` ${m.aLines[first.aFrom - 2] ?? ''}`);
+    g.forEach((r, k) => {
+      for (let i = r.bFrom; i < r.bTo; i++) lines.push(`-${m.bLines[i - 1] ?? ''}`);
+      for (let i = r.aFrom; i < r.aTo; i++) lines.push(`+${m.aLines[i - 1] ?? ''}`);
+      const next = g[k + 1];
+      if (next) for (let i = r.aTo; i < next.aFrom; i++) lines.push(` ${m.aLines[i - 1] ?? ''}`);
+    });
+    if (after) lines.push(` ${m.aLines[end.aTo - 1] ?? ''}`);
+    const header = `@@ -${first.bFrom - before},${end.bTo - first.bFrom + before + after} +${first.aFrom - before},${end.aTo - first.aFrom + before + after} @@`;
+    return {
+      aFrom: first.aFrom,
+      aTo: end.aTo,
+      bFrom: first.bFrom,
+      bTo: end.bTo,
+      text: [header, ...lines].join('\n'),
+    };
   });
   return { path: m.path, added, removed, hunks };
 }

@@ -79,18 +79,27 @@ function causeText(d: Divergence): string {
   return d.cause.function ? ` (after the change to \`${d.cause.function}\`)` : '';
 }
 
-/** The head line of a divergence: `step (41) stats.py:12 in width#1 \`w = _afterpoint(s)\``. */
+/** Run B's step without parentheses (`its step 12`, `after its step 11`): `(k)` always means run A's. */
+function theirStep(s: SideAt): string {
+  if (s.step !== null) return `its step ${s.step}`;
+  const m = /after (\d+)/.exec(s.stepRef);
+  return m ? `after its step ${m[1]}` : 'at its start';
+}
+
+/** The head line of a divergence: `step (41) at stats.py:12 in width#1 \`w = _afterpoint(s)\` — …`. */
 export function divergenceHead(d: Divergence, labels: RunLabels = DEFAULT_LABELS): string {
+  const cause = causeText(d);
   if (d.kind === 'value' && d.a && d.b) {
-    const theirs = d.b.line !== d.a.line ? `, its ${d.b.file}:${d.b.line}` : '';
-    return `step ${d.a.stepRef} ${where(d.a)}${code(d.a.source)} — ${labels.b}'s step ${d.b.stepRef}${theirs}${causeText(d)}`;
+    const moved =
+      d.b.line !== d.a.line || d.b.file !== d.a.file ? ` at ${d.b.file}:${d.b.line}` : '';
+    return `step ${d.a.stepRef} at ${where(d.a)}${code(d.a.source)}${action(d.a)} — in ${labels.b}: ${theirStep(d.b)}${moved}${cause}`;
   }
   if (d.a && d.b)
-    return `step ${d.a.stepRef} ${where(d.a)}${code(d.a.source)}${action(d.a)} — ${labels.b} took ${where(d.b)}${code(d.b.source)}${action(d.b)} instead (its ${d.b.stepRef})${causeText(d)}`;
+    return `step ${d.a.stepRef} at ${where(d.a)}${code(d.a.source)}${action(d.a)} — ${labels.b} took ${where(d.b)}${code(d.b.source)}${action(d.b)} instead (${theirStep(d.b)})${cause}`;
   if (d.a)
-    return `step ${d.a.stepRef} ${where(d.a)}${code(d.a.source)}${action(d.a)} — only ${labels.a} took it${d.bNext ? `; ${labels.b} went on to ${where(d.bNext)}${action(d.bNext)} (its ${d.bNext.stepRef})` : ''}${causeText(d)}`;
+    return `step ${d.a.stepRef} at ${where(d.a)}${code(d.a.source)}${action(d.a)} — only ${labels.a} took it${d.bNext ? `; ${labels.b} went on to ${where(d.bNext)}${action(d.bNext)} (${theirStep(d.bNext)})` : ''}${cause}`;
   if (d.b)
-    return `${labels.b}'s step ${d.b.stepRef} ${where(d.b)}${code(d.b.source)}${action(d.b)} — only ${labels.b} took it${d.aNext ? `; ${labels.a} went on to step ${d.aNext.stepRef} ${where(d.aNext)}${action(d.aNext)}` : ''}${causeText(d)}`;
+    return `${labels.b} took ${where(d.b)}${code(d.b.source)}${action(d.b)} (${theirStep(d.b)}), ${labels.a} did not${d.aNext ? `: it went on to step ${d.aNext.stepRef} at ${where(d.aNext)}${action(d.aNext)}` : ''}${cause}`;
   return '?';
 }
 

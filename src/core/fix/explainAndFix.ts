@@ -10,7 +10,7 @@ import { parseAnswer, pathsNamedIn, type ParsedAnswer } from '../model/parseAnsw
 import { buildPrompt, type PreviousAttempt, type PromptInput } from '../model/prompt';
 import { envSecrets, knownSecrets } from '../model/secretValues';
 import type { ChatMessage } from '../model/provider';
-import { ToolSession, type ToolDefinition } from '../tools';
+import type { ToolDefinition } from '../tools';
 import { DEFAULT_BUDGET, renderNext } from '../render/next';
 import type { Trace } from '../trace/model';
 import type { RecordOptions } from '../trace/options';
@@ -23,6 +23,12 @@ import { attemptOf, type RunPolicy } from './attempts';
 import { failingLineAfterPatch, originalFailure } from './failingLine';
 import { makePatch, type ProposedPatch } from './patchAdapter';
 import { RationaleStream } from './rationaleStream';
+import {
+  compareWithBaseline,
+  comparisonOf,
+  toolSession,
+  type BaselineOutcome,
+} from './baselineStep';
 import { askWithTools, DEFAULT_MAX_TOOL_CALLS, MAX_TOOL_CALLS } from './toolLoop';
 import { commandOf, promptFiles, taskOf, traceErrorText } from './traceContext';
 import { traceFailure, tracePassed } from '../verify/traceOutcome';
@@ -40,6 +46,7 @@ interface Prepared {
   command: string;
   input: PromptInput;
   maxStep: number;
+  compared: BaselineOutcome;
 }
 
 /** Records (or takes) the failing run's trace and gathers what every round's prompt shows. */
@@ -83,11 +90,29 @@ async function prepare(opts: PrepareOptions, emit: (e: FixEvent) => void): Promi
     error: traceErrorText(trace),
     nextTrace: next?.text,
   };
+  let compared: BaselineOutcome = { notes: [] };
+  if (opts.baseline && opts.useTrace !== false) {
+    compared = await compareWithBaseline({
+      baseline: opts.baseline,
+      rec,
+      failing: trace,
+      secrets: knownSecrets(opts),
+      signal: opts.signal,
+      log: (text) => emit({ type: 'baseline-progress', text }),
+    });
+    emit({
+      type: 'baseline-done',
+      notes: compared.notes,
+      ...(compared.baseline ? { baseline: compared.baseline } : {}),
+      ...(compared.comparison ? { comparison: compared.comparison } : {}),
+    });
+    if (compared.section) input.divergence = compared.section;
+  }
   let maxStep = 0;
   trace.events.forEach((e) => {
     maxStep = Math.max(maxStep, e.step ?? 0);
   });
-  return { trace, rec, command, input, maxStep };
+  return { trace, rec, command, input, maxStep, compared };
 }
 
 /** The exact (redacted) round-1 prompt, without calling a model (`tracefix fix --prompt-only`). */
@@ -100,7 +125,8 @@ export async function buildFixPrompt(opts: PrepareOptions): Promise<{
 }> {
   const p = await prepare(opts, (e) => opts.onEvent?.(e));
   const maxCalls = toolCallLimit(opts);
-  const tools = maxCalls > 0 ? new ToolSession(p.trace).definitions() : [];
+  const tools =
+    maxCalls > 0 ? toolSession(p.trace, p.compared, knownSecrets(opts)).definitions() : [];
   const built = buildPrompt(p.input, {
     maxTokens: opts.maxTokens,
     temperature: opts.temperature,
@@ -153,7 +179,8 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
   const useTrace = opts.useTrace !== false;
   const budget = opts.budget ?? DEFAULT_BUDGET;
   const emit = (e: FixEvent): void => opts.onEvent?.(e);
-  const { trace, rec, command, input, maxStep } = await prepare(opts, emit);
+  const prepared = await prepare(opts, emit);
+  const { trace, rec, command, input, maxStep } = prepared;
   const files = input.files;
   const testFile = failingTestFile(trace.program);
   const failure = originalFailure(trace);
@@ -174,7 +201,7 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
   const maxToolCalls = toolCallLimit(opts);
   const tools =
     maxToolCalls > 0 && provider.supportsTools !== false
-      ? new ToolSession(trace, { secrets })
+      ? toolSession(trace, prepared.compared, secrets)
       : undefined;
   let toolsOn = tools !== undefined;
   for (let index = 1; index <= maxRounds; index++) {
@@ -304,7 +331,15 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
     rounds.push(round);
     emit({ type: 'round-done', round });
     if (verification?.passed)
-      return { rounds, fixed: true, patch, trace, command, failure: traceFailure(trace) };
+      return {
+        rounds,
+        fixed: true,
+        patch,
+        trace,
+        command,
+        failure: traceFailure(trace),
+        ...comparisonOf(prepared.compared),
+      };
     if (index < maxRounds) {
       const attempt = await attemptOf(round, {
         rec,
@@ -323,7 +358,15 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
       attempts.push(attempt);
     }
   }
-  return { rounds, fixed: false, patch: lastPatch, trace, command, failure: traceFailure(trace) };
+  return {
+    rounds,
+    fixed: false,
+    patch: lastPatch,
+    trace,
+    command,
+    failure: traceFailure(trace),
+    ...comparisonOf(prepared.compared),
+  };
 }
 
 /** Why a round's answer gave nothing to verify. */

@@ -1,4 +1,6 @@
 // Types of the explain-and-fix pipeline: its options, the events a UI follows, and the result.
+import type { Baseline, BaselineSpec } from '../compare/baseline';
+import type { RunComparison } from '../compare/compare';
 import type { ChatMessage, ChatResult, FinishReason, ModelProvider } from '../model/provider';
 import type { AnswerState } from '../model/parseAnswer';
 import type { Trace } from '../trace/model';
@@ -22,6 +24,9 @@ export interface FixOptions {
   useTrace?: boolean;
   /** A trace of the failing run that was already recorded (e.g. shown in the editor); else one is recorded. */
   trace?: Trace;
+  /** A passing run to compare the failing one with (the prompt's "First divergence" section and the
+   * compare_runs tool): how to obtain it, or one already recorded. Default: none. Ignored without the trace. */
+  baseline?: BaselineSpec | Baseline;
   /** Wall-clock limit of each verification run (default 30 s). */
   verifyTimeoutMs?: number;
   /** Verify (and offer) patches that change test code (the failing test's file, conftest.py,
@@ -54,6 +59,15 @@ export type FixEvent =
       /** true when tracing a candidate patch in a temp copy */ patched: boolean;
     }
   | { type: 'trace-done'; round: number; patched: boolean; trace: Trace; nextTokens: number }
+  /** Obtaining the passing run: one line of progress ("recording … at HEAD (3f2a91c)"). */
+  | { type: 'baseline-progress'; text: string }
+  /** The passing run and the comparison (absent when none was found: `notes` say why). */
+  | {
+      type: 'baseline-done';
+      baseline?: Baseline;
+      comparison?: RunComparison;
+      notes: string[];
+    }
   /** Tracing a candidate patch failed (e.g. the patch broke the syntax); the round goes on without it. */
   | { type: 'trace-failed'; round: number; message: string }
   /** `tools`: the trace tools offered with the prompt (names; empty without them). */
@@ -131,4 +145,6 @@ export interface FixResult {
   command: string;
   /** One line on the original failure. */
   failure: string;
+  /** The passing run the failing one was compared with, and where they part. */
+  comparison?: { description: string; labels: Baseline['labels']; result: RunComparison };
 }

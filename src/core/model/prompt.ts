@@ -44,6 +44,8 @@ export interface PromptInput {
   error?: string;
   /** Already-rendered NExT text; absent for the no-trace ablation. */
   nextTrace?: string;
+  /** The `## First divergence from a passing run` section (compare/promptSection.ts), if any. */
+  divergence?: string;
   /** Earlier rounds that did not pass, oldest first. */
   previousAttempts?: PreviousAttempt[];
 }
@@ -150,6 +152,7 @@ export function buildUserPrompt(input: PromptInput): string {
     parts.push(
       `## Execution trace of the failing run (NExT format)\n${block(input.nextTrace, 'python')}`,
     );
+  if (input.divergence?.trim()) parts.push(input.divergence.trim());
   const attempts = input.previousAttempts ?? [];
   if (attempts.length) {
     const rounds = attempts.map((a, i) => {

@@ -2,6 +2,7 @@
 export { ToolSession, citedSteps, type ToolDefinition, type ToolSessionOptions } from './session';
 export { QUERY_TOOLS, TRACE_TOOLS, TRACE_OVERVIEW, toolByName } from './registry';
 export { DEFAULT_OVERVIEW_BUDGET } from './overview';
+export { COMPARE_RUNS, COMPARE_RUNS_NAME } from './compareRuns';
 export { parseCondition, evaluate, numericValue } from './condition';
 export {
   DEFAULT_TOOL_LIMITS,

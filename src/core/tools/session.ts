@@ -109,7 +109,17 @@ export class ToolSession {
       this.redactor = new ValueRedactor(this.secrets);
     try {
       const budget = new QueryBudget(this.limits.timeMs);
-      const draft = tool.run({ trace, limits: this.limits, values: this.redactor, budget }, parsed);
+      const draft = tool.run(
+        {
+          trace,
+          limits: this.limits,
+          values: this.redactor,
+          budget,
+          runs: this.runs,
+          runName: runName ?? '',
+        },
+        parsed,
+      );
       const text = [...notes, draft.text].join('\n');
       return this.finish(
         text,
@@ -148,6 +158,7 @@ function runDescriptions(names: string[]): string {
   const known: Record<string, string> = {
     failing: '"failing" is the failing run the NExT text shows',
     patched: '"patched" is the run of the previous round\'s patched program',
+    passing: '"passing" is the passing run the first-divergence section compares with',
   };
   return names.map((n) => known[n] ?? `"${n}"`).join('; ');
 }

@@ -59,6 +59,9 @@ export interface ToolContext {
   values: ValueRedactor;
   /** The call's time: scans call tick() as they go. */
   budget: QueryBudget;
+  /** Every recording of the session by name, and the name of `trace` (compare_runs reads two). */
+  runs?: ReadonlyMap<string, Trace>;
+  runName?: string;
 }
 
 /** Bounds the time of one call: loops call tick(), which reads the clock every 256 calls and
