@@ -9,17 +9,26 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CancelledError, UserError, errorMessage, errorStack, isUserError } from '../core/errors';
-import { ToolSession, TRACE_TOOLS, type JsonSchema } from '../core/tools';
+import {
+  BASELINE_SYNTAX,
+  obtainBaseline,
+  parseBaseline,
+  type Baseline,
+  type BaselineSpec,
+} from '../core/compare/baseline';
+import { findInterpreter } from '../core/dap/python';
+import { COMPARE_RUNS, ToolSession, TRACE_TOOLS, type JsonSchema } from '../core/tools';
 import {
   insideRoot,
   RECORD_TRACE_DESCRIPTION,
   RECORD_TRACE_NAME,
   recordTarget,
   recordTraceSchema,
+  type RecordPolicy,
 } from '../core/tools/recordTool';
 import { readTraceFile } from '../core/trace/traceFile';
 import type { Trace } from '../core/trace/model';
-import { recordOptionsFor, type RecorderChoice } from '../core/trace/options';
+import { recordOptionsFor, type RecorderChoice, type RunTarget } from '../core/trace/options';
 import { recordTrace } from '../core/trace/record';
 import { redact } from '../core/model/redact';
 import { secretsInTrace, secretsOf } from './redactOutput';
@@ -53,13 +62,30 @@ const LOAD_SCHEMA: JsonSchema = {
   additionalProperties: false,
 };
 
+const BASELINE_SCHEMA: JsonSchema = {
+  type: 'object',
+  properties: {
+    baseline: {
+      type: 'string',
+      maxLength: 1000,
+      description: `Which passing run: "git" (the same test at HEAD, run in a temporary export of that commit; the working tree is not touched), "git:REF", "last-pass" (the newest commit where it passes, found by running it), "sibling" (a passing parametrization of the test, or a passing test calling the same function), "test:NODEID", "trace:FILE" (a saved recording inside the workspace), or "auto".`,
+    },
+  },
+  required: ['baseline'],
+  additionalProperties: false,
+};
+
+/** The query tools over the current recording, and compare_runs once a passing run is recorded. */
+const QUERY_NAMES = new Set([...TRACE_TOOLS, COMPARE_RUNS].map((t) => t.name));
+
 const INSTRUCTIONS =
-  'Tracefix records a Python program line by line (every value at every step) and answers questions about that recording. Record a failing test or script with record_trace (or load a saved trace with load_trace), read trace_overview, then ask variable_history, state_at_step, line_executions, calls, find_first and search_values. Steps are numbered (k) as in the NExT text. Answers come from the recording, nothing is re-run.';
+  'Tracefix records a Python program line by line (every value at every step) and answers questions about that recording. Record a failing test or script with record_trace (or load a saved trace with load_trace), read trace_overview, then ask variable_history, state_at_step, line_executions, calls, find_first and search_values. To see where the failing run parts from a passing one, record the passing run with record_baseline (the same test at an earlier commit, or a passing sibling test), then ask compare_runs. Steps are numbered (k) as in the NExT text. Answers come from the recordings, nothing is re-run.';
 
 type ToolResult = { content: { type: 'text'; text: string }[]; isError?: boolean };
 
 export class TraceMcp {
   private trace: Trace | undefined;
+  private baseline: Baseline | undefined;
   private session: ToolSession | undefined;
   private origin = '';
   private recording: AbortController | undefined;
@@ -99,6 +125,19 @@ export class TraceMcp {
         },
       },
       {
+        name: 'record_baseline',
+        title: 'Record a passing run to compare with',
+        description:
+          'Records a passing run of the current recording\'s program to compare it with: the same test at an earlier commit (it RUNS your code of that commit in a temporary folder), a passing sibling test (it RUNS tests), or a saved trace. Then compare_runs tells where the two runs part, and every tool takes run: "passing" to ask about the passing run.',
+        inputSchema: BASELINE_SCHEMA,
+        annotations: {
+          readOnlyHint: false,
+          destructiveHint: false,
+          idempotentHint: false,
+          openWorldHint: false,
+        },
+      },
+      {
         name: 'load_trace',
         title: 'Load a saved trace',
         description:
@@ -107,6 +146,13 @@ export class TraceMcp {
         annotations: { readOnlyHint: true, openWorldHint: false },
       },
       ...query,
+      {
+        name: COMPARE_RUNS.name,
+        title: 'Compare runs',
+        description: COMPARE_RUNS.description,
+        inputSchema: COMPARE_RUNS.inputSchema,
+        annotations: { readOnlyHint: true, openWorldHint: false },
+      },
     ];
   }
 
@@ -120,8 +166,12 @@ export class TraceMcp {
     try {
       if (name === RECORD_TRACE_NAME) return await this.record(args, signal);
       if (name === 'load_trace') return await this.load(args);
-      if (!TRACE_TOOLS.some((t) => t.name === name))
-        return this.error(`There is no tool "${name}".`);
+      if (name === 'record_baseline') return await this.recordBaseline(args, signal);
+      if (!QUERY_NAMES.has(name)) return this.error(`There is no tool "${name}".`);
+      if (name === COMPARE_RUNS.name && this.session && !this.baseline)
+        return this.error(
+          'No passing run to compare with yet: call record_baseline first (e.g. {"baseline": "git"}).',
+        );
       if (!this.session)
         return this.error(
           'No recording yet: call record_trace (run a test or script) or load_trace (a saved trace JSON) first.',
@@ -146,6 +196,7 @@ export class TraceMcp {
   private use(trace: Trace, origin: string): ToolResult {
     this.trace = trace;
     this.origin = origin;
+    this.baseline = undefined;
     const secrets = [...this.secrets, ...secretsInTrace(trace, this.secrets)];
     this.session = new ToolSession(trace, { tools: TRACE_TOOLS, secrets });
     const overview = this.session.call('trace_overview', {});
@@ -161,10 +212,7 @@ export class TraceMcp {
 
   private async record(args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolResult> {
     const root = await this.root();
-    const { target, args: programArgs } = recordTarget(args, root, {
-      allowArgs: this.opts.allowArgs === true,
-      allowHint: 'start the server with `tracefix mcp --allow-args`',
-    });
+    const { target, args: programArgs } = recordTarget(args, root, this.policy(RECORD_TRACE_NAME));
     if (this.recording) return this.error('A recording is already running; wait for it to finish.');
     const controller = new AbortController();
     const onAbort = (): void => controller.abort();
@@ -188,6 +236,88 @@ export class TraceMcp {
         trace,
         `Recorded \`${what}\` in ${root} (${trace.outcome.eventCount} events, ${trace.outcome.durationMs} ms).`,
       );
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      this.recording = undefined;
+    }
+  }
+
+  /** What record_trace and record_baseline may run: the workspace's code, arguments when allowed. */
+  private policy(tool: string): RecordPolicy {
+    return {
+      allowArgs: this.opts.allowArgs === true,
+      allowHint: 'start the server with `tracefix mcp --allow-args`',
+      tool,
+    };
+  }
+
+  /** Records (or loads) a passing run of the current recording's program; compare_runs then compares. */
+  private async recordBaseline(
+    args: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<ToolResult> {
+    const failing = this.trace;
+    if (!failing) return this.error('No recording yet: call record_trace or load_trace first.');
+    const given = typeof args.baseline === 'string' ? args.baseline : '';
+    if (!given) return this.error(`record_baseline: baseline is required (${BASELINE_SYNTAX}).`);
+    const spec = parseBaseline(given);
+    if (spec.kind === 'none') return this.error('record_baseline: "none" records nothing.');
+    const root = await this.root();
+    const policy = this.policy('record_baseline');
+    // The recording may be a loaded file naming any program, folder and interpreter: what runs is
+    // checked as record_trace checks it (the workspace's own script, test or module, arguments
+    // only when allowed), from the workspace root, with the server's interpreter.
+    const run = recordTarget(targetArgs(failing), root, policy);
+    const chosen: BaselineSpec =
+      spec.kind === 'test'
+        ? { kind: 'test', nodeId: testId(recordTarget({ test: spec.nodeId }, root, policy)) }
+        : spec.kind === 'trace'
+          ? { kind: 'trace', file: insideRoot(root, spec.file, 'record_baseline') }
+          : spec;
+    if (this.recording) return this.error('A recording is already running; wait for it to finish.');
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.recording = controller;
+    try {
+      const how = { ...this.opts.record, env: this.opts.env };
+      const { python } = await findInterpreter(how);
+      const rec = recordOptionsFor(
+        { target: run.target, args: run.args, cwd: root, root },
+        { ...how, python },
+      );
+      const got = await obtainBaseline(chosen, {
+        rec,
+        failing,
+        signal: controller.signal,
+        log: (line) => this.opts.log?.(line),
+      });
+      if (!got.baseline)
+        return this.error(
+          `No passing run to compare against: ${got.notes.join('; ') || 'none found'}.`,
+        );
+      this.baseline = got.baseline;
+      const secrets = [
+        ...this.secrets,
+        ...secretsInTrace(failing, this.secrets),
+        ...secretsInTrace(got.baseline.trace, this.secrets),
+      ];
+      this.session = new ToolSession(
+        { failing, passing: got.baseline.trace },
+        { tools: [...TRACE_TOOLS, COMPARE_RUNS], secrets },
+      );
+      const cmp = this.session.call(COMPARE_RUNS.name, {});
+      return {
+        content: [
+          {
+            type: 'text',
+            text: redact(
+              `Recorded the passing run: ${got.baseline.description} (${got.baseline.trace.outcome.eventCount} events). Every tool now takes run: "failing" (the current recording, the default) or "passing".\n${cmp.text}`,
+              { secrets },
+            ).text,
+          },
+        ],
+      };
     } finally {
       signal?.removeEventListener('abort', onAbort);
       this.recording = undefined;
@@ -273,6 +403,20 @@ export class TraceMcp {
     signal?.removeEventListener('abort', onAbort);
     this.recording?.abort();
   }
+}
+
+/** A recording's program as record_trace arguments (its paths absolute, to be checked against the root). */
+function targetArgs(t: Trace): Record<string, unknown> {
+  const p = t.program;
+  const args = p.args.length ? { args: p.args } : {};
+  if (p.kind === 'module') return { module: p.target, ...args };
+  const [file = '', ...rest] = p.target.split('::');
+  const abs = [path.resolve(p.cwd, file), ...rest].join('::');
+  return p.kind === 'pytest' ? { test: abs } : { script: abs, ...args };
+}
+
+function testId(r: { target: RunTarget }): string {
+  return r.target.kind === 'pytest' ? r.target.nodeId : '';
 }
 
 function title(name: string): string {

@@ -4,6 +4,7 @@
 // nothing is run. Values are redacted like every tool answer.
 import { compareRuns } from '../compare/compare';
 import { comparisonText, DEFAULT_LABELS, type RunLabels } from '../compare/format';
+import type { Trace } from '../trace/model';
 import { optInt, optString } from './format';
 import {
   ToolInputError,
@@ -51,7 +52,7 @@ function labelsFor(a: string, b: string): RunLabels {
 }
 
 export function compareRunsTool(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
-  const runs = ctx.runs ?? new Map();
+  const runs: ReadonlyMap<string, Trace> = ctx.runs ?? new Map<string, Trace>();
   const self = ctx.runName ?? 'failing';
   const others = [...runs.keys()].filter((n) => n !== self);
   const against =

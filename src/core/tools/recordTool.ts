@@ -54,6 +54,8 @@ export interface RecordPolicy {
   allowArgs: boolean;
   /** How the user allows them, for the refusal's hint. */
   allowHint: string;
+  /** The tool named in refusals (default record_trace). */
+  tool?: string;
 }
 
 /** Modules Python finds before the workspace (built in or frozen): `-m os` never runs a workspace os.py. */
@@ -114,6 +116,7 @@ export function recordTarget(
   root: string,
   policy: RecordPolicy,
 ): { target: RunTarget; args: string[]; label: string } {
+  const tool = policy.tool ?? RECORD_TRACE_NAME;
   const str = (k: string) =>
     typeof args[k] === 'string' && args[k].trim() ? args[k].trim() : undefined;
   const script = str('script');
@@ -126,32 +129,32 @@ export function recordTarget(
   if (given !== 1)
     throw new UserError(
       'bad-argument',
-      'record_trace: give exactly one of script, test (a pytest node id or test file) or module.',
+      `${tool}: give exactly one of script, test (a pytest node id or test file) or module.`,
     );
   if (programArgs.length && !policy.allowArgs)
     throw new UserError(
       'bad-argument',
-      'record_trace: program arguments are not allowed; record without args.',
+      `${tool}: program arguments are not allowed; record without args.`,
       `The user can allow them: ${policy.allowHint}.`,
     );
   const base = realpathOr(root);
   if (module !== undefined) {
     if (!/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(module))
-      throw new UserError('bad-argument', `record_trace: "${module}" is not a module name.`);
+      throw new UserError('bad-argument', `${tool}: "${module}" is not a module name.`);
     if (!moduleFileInRoot(root, module))
       throw new UserError(
         'bad-argument',
-        `record_trace: module ${module} is not a module of the workspace ${root} (no ${module.replace(/\./g, '/')}.py or ${module.replace(/\./g, '/')}/__main__.py in it).`,
+        `${tool}: module ${module} is not a module of the workspace ${root} (no ${module.replace(/\./g, '/')}.py or ${module.replace(/\./g, '/')}/__main__.py in it).`,
         "Only the workspace's own scripts, tests and modules can be recorded.",
       );
     return { target: { kind: 'module', module }, args: programArgs, label: `-m ${module}` };
   }
   const [file = '', ...rest] = (test ?? script ?? '').split('::');
-  const abs = insideRoot(root, file, 'record_trace');
+  const abs = insideRoot(root, file, tool);
   if (!statSync(abs, { throwIfNoEntry: false })?.isFile())
     throw new UserError(
       'file-not-found',
-      `record_trace: no ${test !== undefined ? 'test file' : 'script'} ${file} in ${root}.`,
+      `${tool}: no ${test !== undefined ? 'test file' : 'script'} ${file} in ${root}.`,
     );
   const rel = path.relative(base, abs).split(path.sep).join('/');
   if (test !== undefined) {

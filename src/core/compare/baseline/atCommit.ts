@@ -20,6 +20,7 @@ import {
   type ExportedCommit,
   type GitRepo,
 } from './git';
+import { interpreterFor } from './rerun';
 
 export interface CommitRunContext {
   repo: GitRepo;
@@ -54,7 +55,7 @@ export function optionsInExport(ctx: CommitRunContext, exported: string): Record
     return mapped;
   };
   const cwd = into(path.resolve(rec.cwd), 'working directory');
-  const root = into(failing.program.root, 'project root');
+  const root = into(path.resolve(rec.cwd, rec.root ?? failing.program.root), 'project root');
   const target = mapTarget(rec.target, rec.cwd, (p) => into(p, 'file'));
   const env = { ...(rec.env ?? process.env) };
   const pythonPath = [
@@ -69,8 +70,7 @@ export function optionsInExport(ctx: CommitRunContext, exported: string): Record
     target,
     cwd,
     root,
-    python: failing.interpreter.path,
-    ...(failing.interpreter.debugpyPath ? { debugpyPath: failing.interpreter.debugpyPath } : {}),
+    ...interpreterFor(rec, failing),
     programEnv: {
       ...rec.programEnv,
       ...(pythonPath.length ? { PYTHONPATH: [...new Set(pythonPath)].join(path.delimiter) } : {}),
@@ -160,7 +160,7 @@ async function statusAt(ctx: CommitRunContext, sha: string): Promise<RunStatus> 
       if (!existsSync(file)) return 'missing';
     }
     const run = await runProgram({
-      python: o.python ?? ctx.failing.interpreter.path,
+      python: o.python ?? interpreterFor(ctx.rec, ctx.failing).python,
       argv,
       cwd: o.cwd,
       env: {
@@ -191,11 +191,12 @@ export async function lastPassingCommit(ctx: CommitRunContext, from: Commit): Pr
   const what = runName(ctx.failing);
   const label = (sha: string, back: number): Commit => ({
     sha,
-    label: `${shortSha(sha)} (${back} commit${back === 1 ? '' : 's'} before ${from.label}, the last where it passed)`,
+    label: shortSha(sha),
+    note: `the last commit where it passed, ${back} before ${from.label}`,
   });
   ctx.log?.(`running ${what} at ${from.label}`);
   const first = await statusAt(ctx, from.sha);
-  if (first === 'pass') return { ...from, label: `${from.label}, where it passes` };
+  if (first === 'pass') return from;
   const history = await ancestors(ctx.repo, from.sha, MAX_SEARCH_BACK, ctx.signal);
   const status = async (k: number): Promise<RunStatus> => {
     ctx.log?.(`running ${what} ${k + 1} commit${k === 0 ? '' : 's'} before ${from.label}`);
@@ -235,8 +236,11 @@ export async function lastPassingCommit(ctx: CommitRunContext, from: Commit): Pr
       );
     const oldest = history[history.length - 1];
     const shallow = ctx.repo.shallow && history.length < MAX_SEARCH_BACK;
+    const tried = oldest
+      ? ` and at every commit tried back to ${shortSha(oldest)}${history.length >= MAX_SEARCH_BACK ? ` (${MAX_SEARCH_BACK} commits)` : ''}`
+      : ', the oldest commit there is';
     throw noBaseline(
-      `${what} fails at ${from.label} and at every commit tried back to ${oldest ? shortSha(oldest) : from.label}${history.length >= MAX_SEARCH_BACK ? ` (${MAX_SEARCH_BACK} commits)` : ''}: no passing run to compare against.`,
+      `${what} fails at ${from.label}${tried}: no passing run to compare against.`,
       shallow
         ? 'This is a shallow clone: git fetch --unshallow gives older commits to try.'
         : undefined,

@@ -18,8 +18,10 @@ export interface GitRepo {
 
 export interface Commit {
   sha: string;
-  /** `HEAD (3f2a91c)`, `v1.2 (3f2a91c)`. */
+  /** `HEAD (3f2a91c)`, `v1.2 (3f2a91c)`, `3f2a91c`. */
   label: string;
+  /** More about how it was chosen: "the last commit where it passed, 4 before HEAD (f00a867)". */
+  note?: string;
 }
 
 /** Most output of one git command kept (a ref list, a status). */

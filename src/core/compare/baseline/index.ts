@@ -12,6 +12,7 @@ import { tracePassed } from '../../verify/traceOutcome';
 import type { RunLabels } from '../format';
 import { lastPassingCommit, recordAtCommit, runName, type CommitRunContext } from './atCommit';
 import { changedSince, findRepo, resolveCommit, type Commit } from './git';
+import { interpreterFor } from './rerun';
 import { findPassingSibling } from './siblings';
 
 export type BaselineSpec =
@@ -119,7 +120,7 @@ async function atCommit(ctx: BaselineContext, ref: string, search: boolean): Pro
   );
   return {
     trace,
-    description: `the same ${ctx.failing.program.kind === 'pytest' ? 'test' : 'program'} at ${commit.label}, where it passes`,
+    description: `the same ${ctx.failing.program.kind === 'pytest' ? 'test' : 'program'} at ${commit.label}${commit.note ? ` (${commit.note})` : ''}, where it passes`,
     labels: gitLabels(commit),
   };
 }
@@ -135,10 +136,7 @@ async function ofTest(ctx: BaselineContext, nodeId: string, why?: string): Promi
   const trace = await recordTrace({
     ...rec,
     target: { kind: 'pytest', nodeId },
-    python: ctx.failing.interpreter.path,
-    ...(ctx.failing.interpreter.debugpyPath
-      ? { debugpyPath: ctx.failing.interpreter.debugpyPath }
-      : {}),
+    ...interpreterFor(ctx.rec, ctx.failing),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
   mustPass(trace, nodeId);

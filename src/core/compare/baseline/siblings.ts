@@ -11,6 +11,7 @@ import type { RecordOptions } from '../../trace/options';
 import { runProgram } from '../../verify/runProgram';
 import { lineSimilarity } from '../sourceMap';
 import { runIndex } from '../runIndex';
+import { interpreterFor } from './rerun';
 
 export interface Sibling {
   nodeId: string;
@@ -39,7 +40,7 @@ function splitId(nodeId: string): { file: string; rest: string } {
 
 async function pytest(ctx: SiblingContext, args: string[]): Promise<string> {
   const run = await runProgram({
-    python: ctx.failing.interpreter.path,
+    python: interpreterFor(ctx.rec, ctx.failing).python,
     argv: ['-m', 'pytest', '-p', 'no:cacheprovider', ...args],
     cwd: ctx.rec.cwd,
     env: {
