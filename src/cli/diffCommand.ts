@@ -52,7 +52,7 @@ export async function diffCommand(
   const secrets = values.redact ? secretsOf(io.env) : [];
   if (values.redact) secrets.push(...secretsInTrace(a, secrets), ...secretsInTrace(b, secrets));
   if (values.json) {
-    const out = { a: fileA, b: fileB, ...jsonOf(cmp) };
+    const out = { files: { a: fileA, b: fileB }, ...jsonOf(cmp) };
     io.stdout.write(`${JSON.stringify(values.redact ? redactDeep(out, secrets) : out, null, 1)}\n`);
   } else {
     const text = comparisonText(cmp, { labels });

@@ -115,7 +115,8 @@ Options:
                         they first part (both values, both call paths, the lines changed between
                         them) and the model gets the compare_runs tool:
                           auto           (default) HEAD when the code that ran has uncommitted or
-                                         staged changes, else a passing sibling test
+                                         staged changes, else another parametrization of the
+                                         test that passes
                           git[:REF]      the same test at HEAD (or REF), run in a temporary export
                                          of that commit (your working tree, index and stash are
                                          never touched)

@@ -44,6 +44,8 @@ export interface RunComparison {
   b: RunInfo;
   /** The first divergence, then the first of the next few other places; empty: none found. */
   divergences: Divergence[];
+  /** The first control-flow divergence when it is not among `divergences`. */
+  firstFlow?: Divergence;
   /** Divergent places and steps in all (at or after fromStep). */
   places: number;
   steps: number;
@@ -105,6 +107,7 @@ export function compareRuns(a: Trace, b: Trace, opts: CompareOptions = {}): RunC
     a: runInfo(a),
     b: runInfo(b),
     divergences: scan.divergences,
+    ...(scan.firstFlow ? { firstFlow: scan.firstFlow } : {}),
     places: scan.places,
     steps: scan.steps,
     noise: scan.noise,

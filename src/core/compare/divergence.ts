@@ -68,6 +68,9 @@ export interface ScanOptions {
 
 export interface ScanResult {
   divergences: Divergence[];
+  /** The first place where only one run took steps (another branch, an extra call), when the
+   * listed divergences do not include it: runs with different inputs differ in values at once. */
+  firstFlow?: Divergence;
   /** Divergent places (lines / branches) in all, and divergent steps in all. */
   places: number;
   steps: number;
@@ -87,10 +90,12 @@ export function sideAt(run: RunIndex, i: number): SideAt {
     c = run.calls.get(c)?.parentCallId;
   }
   const file = run.fileAt(i);
-  const line = run.lines[i] as number;
+  const kind = run.kindAt(i);
+  // A call's line is its code's first line (a decorator): shown on the `def` line, as NExT does.
+  const line =
+    kind === 'call' ? run.defLine(file, run.lines[i] as number) : (run.lines[i] as number);
   const source = run.sourceLine(file, line);
   const step = run.steps[i] as number;
-  const kind = run.kindAt(i);
   const exception = kind === 'exception' ? run.trace.events.at(i)?.exception?.type : undefined;
   return {
     index: i,
@@ -183,6 +188,7 @@ export function scanDivergences(
   const noise: Partial<Record<NoiseKind, number>> = {};
   const places = new Map<string, Divergence>();
   const listed: Divergence[] = [];
+  let firstFlow: Divergence | undefined;
   let steps = 0;
   let notCompared = 0;
   let lastChanged: string | undefined;
@@ -214,6 +220,7 @@ export function scanDivergences(
     const d = make();
     places.set(key, d);
     if (listed.length <= opts.next) listed.push(d);
+    if (d.kind === 'flow') firstFlow ??= d;
   };
 
   // A stretch of rows only one run has: [from, to).
@@ -311,7 +318,14 @@ export function scanDivergences(
     bPrev = y;
   }
   if (open >= 0) flow(open, total);
-  return { divergences: listed, places: places.size, steps, noise, notCompared };
+  return {
+    divergences: listed,
+    ...(firstFlow && !listed.includes(firstFlow) ? { firstFlow } : {}),
+    places: places.size,
+    steps,
+    noise,
+    notCompared,
+  };
 }
 
 function functionOf(run: RunIndex, i: number): string | undefined {

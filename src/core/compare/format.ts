@@ -195,6 +195,8 @@ export function comparisonText(cmp: RunComparison, opts: FormatOptions = {}): st
       for (const d of next)
         out.push(...divergenceLines(d, opts, false).map((l, i) => (i ? l : `- ${l}`)));
     }
+    if (cmp.firstFlow)
+      out.push('', 'First step only one run took:', ...divergenceLines(cmp.firstFlow, opts));
     const more = cmp.places - cmp.divergences.length;
     out.push(
       '',

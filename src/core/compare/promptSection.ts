@@ -51,6 +51,11 @@ export function divergenceSection(cmp: RunComparison, o: SectionOptions): string
       for (const d of shown)
         out.push(...divergenceLines(d, fmt, false).map((l, i) => (i ? l : `- ${l}`)));
     }
+    if (cmp.firstFlow)
+      out.push(
+        '',
+        `First step only one run took: ${divergenceLines(cmp.firstFlow, fmt, false).join('\n')}`,
+      );
     out.push(
       `(${cmp.steps} divergent step${cmp.steps === 1 ? '' : 's'} at ${cmp.places} place${cmp.places === 1 ? '' : 's'} in all.)`,
     );

@@ -12,15 +12,7 @@ import { UserError } from '../../../src/core/errors';
 import type { Trace } from '../../../src/core/trace/model';
 import type { RecordOptions } from '../../../src/core/trace/options';
 import { recordTrace } from '../../../src/core/trace/record';
-import {
-  commitAll,
-  edit,
-  git,
-  makeRepo,
-  snapshot,
-  withHeader,
-  withRegression,
-} from './gitRepo';
+import { commitAll, edit, git, makeRepo, snapshot, withHeader, withRegression } from './gitRepo';
 
 const PYTHON = '/usr/bin/python3';
 let tmp: string;
@@ -92,7 +84,12 @@ describe('a passing run at another commit', () => {
       onlyB: 0,
       cause: { kind: 'changed-line' },
     });
-    expect(first?.a?.path).toEqual(['test_format#1', 'format_number#1', 'width#1', '_afterpoint#1']);
+    expect(first?.a?.path).toEqual([
+      'test_format#1',
+      'format_number#1',
+      'width#1',
+      '_afterpoint#1',
+    ]);
     expect(next[0]).toMatchObject({
       kind: 'value',
       a: { line: 4, call: '_afterpoint#1' },
@@ -125,7 +122,9 @@ describe('a passing run at another commit', () => {
     const { failing, got, log } = await baseline(dir, { kind: 'last-pass', ref: 'HEAD' });
     expect(snapshot(dir)).toEqual(before);
     const two = git(dir, 'rev-parse', '--short=7', 'HEAD~5').trim();
-    expect(got.baseline?.description).toContain(`at ${two} (the last commit where it passed, 5 before HEAD`);
+    expect(got.baseline?.description).toContain(
+      `at ${two} (the last commit where it passed, 5 before HEAD`,
+    );
     // HEAD, then 1, 2, 4 and 6 commits back (the oldest: it passes), then 5 back by bisection.
     expect(log.filter((l) => l.startsWith('running'))).toHaveLength(6);
     const cmp = compareRuns(failing, got.baseline!.trace);
@@ -152,7 +151,11 @@ describe('a passing run at another commit', () => {
       /is not in a git repository/,
     );
     // A test only the working tree has.
-    edit(repo, 'test_fmt.py', (t) => `${t}\n\ndef test_new():\n    assert format_number(1.25) == "1.25 (2)"\n`);
+    edit(
+      repo,
+      'test_fmt.py',
+      (t) => `${t}\n\ndef test_new():\n    assert format_number(1.25) == "1.25 (2)"\n`,
+    );
     expect(await noBaseline(repo, { kind: 'git', ref: 'HEAD' }, 'test_fmt.py::test_new')).toMatch(
       /^test_fmt.py::test_new does not exist at HEAD \([0-9a-f]{7}\): no passing run to compare against\.$/,
     );

@@ -87,7 +87,9 @@ export function snapshot(dir: string): Record<string, string> {
   }
   return {
     files: JSON.stringify(files),
-    index: createHash('sha256').update(readFileSync(path.join(dir, '.git', 'index'))).digest('hex'),
+    index: createHash('sha256')
+      .update(readFileSync(path.join(dir, '.git', 'index')))
+      .digest('hex'),
     status: git(dir, 'status', '--porcelain=v2', '--untracked-files=all'),
     stash: git(dir, 'stash', 'list'),
     worktrees: git(dir, 'worktree', 'list', '--porcelain'),

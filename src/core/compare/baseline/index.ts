@@ -150,7 +150,7 @@ async function ofTest(ctx: BaselineContext, nodeId: string, why?: string): Promi
 
 async function ofSibling(
   ctx: BaselineContext,
-  scope: 'file' | 'folder',
+  scope: 'parametrizations' | 'callers',
 ): Promise<Baseline | undefined> {
   const sibling = await findPassingSibling(ctx, scope);
   return sibling ? ofTest(ctx, sibling.nodeId, sibling.why) : undefined;
@@ -175,7 +175,8 @@ function executedFiles(t: Trace): string[] {
 
 /**
  * The automatic choice: HEAD when the files the failing run executed differ from it (a regression
- * of your uncommitted or staged work), else (or when it fails at HEAD too) a passing sibling test.
+ * of your uncommitted or staged work), else (or when it fails at HEAD too) another parametrization
+ * of the failing test that passes.
  */
 async function auto(ctx: BaselineContext): Promise<BaselineResult> {
   const notes: string[] = [];
@@ -194,14 +195,13 @@ async function auto(ctx: BaselineContext): Promise<BaselineResult> {
     if (!(e instanceof UserError) || e instanceof CancelledError) throw e;
     notes.push(e.message);
   }
-  if (ctx.rec.target.kind === 'pytest') {
+  // Automatically only another parametrization (one pytest run); tests calling the same function are
+  // searched when asked (--baseline sibling).
+  if (ctx.rec.target.kind === 'pytest' && /\[.*\]$/.test(ctx.rec.target.nodeId)) {
     try {
-      // Automatically, only the test's own file is searched for a test calling the same function.
-      const b = await ofSibling(ctx, 'file');
+      const b = await ofSibling(ctx, 'parametrizations');
       if (b) return { baseline: b, notes };
-      notes.push(
-        'no passing sibling test (another parametrization, or a test calling the same function)',
-      );
+      notes.push('no other parametrization of the test passes');
     } catch (e) {
       if (!(e instanceof UserError) || e instanceof CancelledError) throw e;
       notes.push(errorMessage(e));
@@ -228,7 +228,7 @@ export async function obtainBaseline(
     case 'trace':
       return { baseline: await ofFile(ctx, spec.file), notes: [] };
     case 'sibling': {
-      const b = await ofSibling(ctx, 'folder');
+      const b = await ofSibling(ctx, 'callers');
       if (!b)
         throw noBaseline(
           `No passing sibling of ${runName(ctx.failing)}: no other parametrization passes and no passing test near it calls the same function.`,

@@ -114,13 +114,9 @@ function testFiles(cwd: string, file: string): string[] {
   return [abs, ...names.sort().map((n) => path.join(dir, n))].slice(0, MAX_FILES);
 }
 
-/** A passing test that calls one of the functions the failing test called (in its file, or also in
- * the other test files of its folder). */
-async function passingCaller(
-  ctx: SiblingContext,
-  nodeId: string,
-  scope: 'file' | 'folder',
-): Promise<Sibling | undefined> {
+/** A passing test that calls one of the functions the failing test called (in its file or the
+ * other test files of its folder). */
+async function passingCaller(ctx: SiblingContext, nodeId: string): Promise<Sibling | undefined> {
   const fns = calledByTest(ctx.failing);
   if (!fns.length) return undefined;
   const calls = new RegExp(
@@ -131,8 +127,7 @@ async function passingCaller(
   const cwd = ctx.rec.cwd;
   const candidates: { id: string; fn: string }[] = [];
   let bytes = 0;
-  const files = testFiles(cwd, file);
-  for (const abs of scope === 'file' ? files.slice(0, 1) : files) {
+  for (const abs of testFiles(cwd, file)) {
     let text: string;
     try {
       if (!statSync(abs).isFile()) continue;
@@ -176,13 +171,18 @@ async function passingCaller(
   return undefined;
 }
 
-/** A passing sibling of the failing pytest test, or undefined when there is none. */
+/**
+ * A passing sibling of the failing pytest test, or undefined when there is none: another
+ * parametrization, else (scope 'callers') a passing test calling the same function.
+ */
 export async function findPassingSibling(
   ctx: SiblingContext,
-  scope: 'file' | 'folder' = 'folder',
+  scope: 'parametrizations' | 'callers' = 'callers',
 ): Promise<Sibling | undefined> {
   if (ctx.rec.target.kind !== 'pytest') return undefined;
   const nodeId = ctx.rec.target.nodeId;
   if (!nodeId.includes('::')) return undefined;
-  return (await passingParametrization(ctx, nodeId)) ?? (await passingCaller(ctx, nodeId, scope));
+  const param = await passingParametrization(ctx, nodeId);
+  if (param || scope === 'parametrizations') return param;
+  return passingCaller(ctx, nodeId);
 }
