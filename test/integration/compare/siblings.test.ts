@@ -77,13 +77,8 @@ describe('a passing sibling test', () => {
         { name: 'want', a: '5', b: '4' },
       ],
     });
-    expect(cmp.divergences).toContainEqual(
-      expect.objectContaining({
-        kind: 'flow',
-        a: expect.objectContaining({ source: 'if v < low:' }),
-        onlyA: 4,
-      }),
-    );
+    const extraTurn = cmp.divergences.find((d) => d.kind === 'flow');
+    expect(extraTurn).toMatchObject({ a: { source: 'if v < low:' }, onlyA: 4, onlyB: 0 });
   });
 
   it('is a passing test calling the same function when asked for', async () => {
