@@ -77,8 +77,10 @@ describe('tracefix mcp (SDK client over stdio)', () => {
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name)).toEqual([
         'record_trace',
+        'record_baseline',
         'load_trace',
         ...TRACE_TOOLS.map((t) => t.name),
+        'compare_runs',
       ]);
       const history = tools.find((t) => t.name === 'variable_history');
       expect(history?.inputSchema).toEqual(
