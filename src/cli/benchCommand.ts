@@ -32,6 +32,7 @@ const BENCH_OPTIONS = {
   'no-trace': { type: 'boolean' },
   ablation: { type: 'boolean' },
   tools: { type: 'boolean' },
+  divergence: { type: 'boolean' },
   'max-tool-calls': { type: 'string' },
   rounds: { type: 'string' },
   out: { type: 'string' },
@@ -92,6 +93,7 @@ export async function benchCommand(
       ? ['noTrace']
       : ['trace'];
   if (values.tools) arms.push('tools');
+  if (values.divergence) arms.push('divergence');
   if (values['max-tool-calls'] !== undefined && !values.tools)
     throw new UserError('bad-argument', '--max-tool-calls applies to the tools arm: add --tools.');
 

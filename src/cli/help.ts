@@ -196,6 +196,10 @@ Options:
                         or beside the trace arm alone); the report's "tools effect" is its pass@1
                         minus the trace arm's
   --max-tool-calls N    tool calls per round in the tools arm (default ${DEFAULT_MAX_TOOL_CALLS})
+  --divergence          add the arm with the trace AND the first divergence from a passing run: the
+                        task's test run against the dataset's reference solution, aligned with the
+                        failing run (its code is never shown, only where the runs part and the
+                        values); the report's "divergence effect" is its pass@1 minus the trace arm's
   --out FILE            write the JSON report to FILE
   --budget TOKENS       token budget of the NExT trace in the prompt (default ${DEFAULT_BUDGET})
   --max-steps N         step limit of each recording (default ${BENCH_DEFAULTS.maxSteps})
@@ -210,22 +214,26 @@ export const MCP_HELP = `Usage: tracefix mcp [--root DIR] [--trace FILE] [option
 Serves Tracefix's trace tools over stdio with the Model Context Protocol, for an MCP client (Claude
 Code, Cursor, VS Code / Copilot…) that starts it. Tools: record_trace (run a script, module or pytest
 test under the recorder and keep the trace), load_trace (a saved trace JSON), trace_overview, and the
-queries variable_history, state_at_step, line_executions, calls, find_first, search_values. Answers
-come from the recording only, redacted of secrets like model prompts and bounded in size.
+queries variable_history, state_at_step, line_executions, calls, find_first, search_values; and
+record_baseline (a passing run to compare with: the same test at a commit, a passing sibling test or
+a saved trace, as \`tracefix fix --baseline\` takes them) with compare_runs (where the two runs part).
+Answers come from the recordings only, redacted of secrets like model prompts and bounded in size.
 
-record_trace RUNS YOUR PROGRAM (the script, test or module the client names, inside the root): the
-MCP client's approval of the tool call is the confirmation. Nothing model-written is run. A module
-counts as the workspace's when its file is in the root (\`-m timeit\` or \`-m http.server\` are
-refused); program arguments are refused unless the server was started with --allow-args. Every
-query stops after 10 s; trace files must be regular files (at most 256 MB) and are validated;
-messages over 4 MB are answered with an error.
+record_trace and record_baseline RUN YOUR PROGRAM (the script, test or module the client names, inside
+the root; record_baseline the current recording's program, checked the same way, and also your code
+of another commit, in a temporary export): the MCP client's approval of the tool call is the
+confirmation. Nothing model-written is run. A module counts as the workspace's when its file is in
+the root (\`-m timeit\` or \`-m http.server\` are refused); program arguments are refused unless the
+server was started with --allow-args. Every query stops after 10 s; trace files must be regular files
+(at most 256 MB) and are validated; messages over 4 MB are answered with an error.
 
 Options:
   --root DIR            the workspace: programs to record and trace files to load must be inside it
                         (default: the client's first root, else the current directory; the file
                         system root and your home folder are refused)
   --trace FILE          load this trace JSON at start (tracefix trace --format json, Save Trace…)
-  --allow-args          let record_trace pass the client's program arguments to the script or module
+  --allow-args          let record_trace (and record_baseline) pass program arguments to the script
+                        or module
   --python PATH, --debugpy-path DIR, --engine fast|step, --max-steps N, --timeout SECONDS,
   --repr-length N       as for \`tracefix trace\` (the limits of every recording)
   -v, --verbose         log requests to stderr

@@ -41,7 +41,10 @@ export function progressLine(r: TaskResult, done: number, total: number): string
   const tools = r.tools
     ? `; with tools: ${r.tools.fixed ? 'fixed' : `not fixed (${r.tools.failureCause ?? '?'})`}${r.tools.toolCalls ? `, ${r.tools.toolCalls} tool call${r.tools.toolCalls === 1 ? '' : 's'}` : ''}`
     : '';
-  return `[${done}/${total}] ${r.id}: ${trace}; ${fix}${ablation}${tools}`;
+  const divergence = r.divergence
+    ? `; with divergence: ${r.divergence.fixed ? 'fixed' : `not fixed (${r.divergence.failureCause ?? '?'})`}`
+    : '';
+  return `[${done}/${total}] ${r.id}: ${trace}; ${fix}${ablation}${tools}${divergence}`;
 }
 
 /** Draws the bar on a terminal, prints a line per task elsewhere. */
@@ -117,7 +120,7 @@ function table(rows: string[][]): string {
 }
 
 function bugTypeTable(report: BenchReport): string {
-  const { trace, noTrace, tools } = report.summary.arms;
+  const { trace, noTrace, tools, divergence } = report.summary.arms;
   const types = Object.keys(trace?.byBugType ?? noTrace?.byBugType ?? {}).sort();
   if (types.length < 2) return '';
   const head = [
@@ -126,6 +129,7 @@ function bugTypeTable(report: BenchReport): string {
     ...(trace ? ['with trace'] : []),
     ...(noTrace ? ['without trace'] : []),
     ...(tools ? ['with tools'] : []),
+    ...(divergence ? ['with divergence'] : []),
   ];
   const rows = types.map((t) => {
     const b = trace?.byBugType[t] ?? noTrace?.byBugType[t];
@@ -139,6 +143,7 @@ function bugTypeTable(report: BenchReport): string {
       ...(trace ? [cell(trace)] : []),
       ...(noTrace ? [cell(noTrace)] : []),
       ...(tools ? [cell(tools)] : []),
+      ...(divergence ? [cell(divergence)] : []),
     ];
   });
   const all = [head, ...rows];
@@ -168,10 +173,23 @@ export function summaryTable(report: BenchReport): string {
   if (s.arms.trace) rows.push(...armRows('with trace', s.arms.trace));
   if (s.arms.noTrace) rows.push(...armRows('without trace', s.arms.noTrace));
   if (s.arms.tools) rows.push(...armRows('with trace + tools', s.arms.tools));
+  if (s.arms.divergence) {
+    rows.push(...armRows('with trace + divergence', s.arms.divergence));
+    if (s.baselines)
+      rows.push([
+        'passing (reference) runs recorded',
+        `${s.baselines.recorded}/${s.tasks}; compare median / p95 ${statText(s.baselines.compareMs, ms)}`,
+      ]);
+  }
   if (s.nextEffect !== null)
     rows.push(['NExT effect (pass@1 with − without)', points(s.nextEffect)]);
   if (s.toolsEffect !== null && s.toolsEffect !== undefined)
     rows.push(['tools effect (pass@1 with tools − with trace)', points(s.toolsEffect)]);
+  if (s.divergenceEffect !== null && s.divergenceEffect !== undefined)
+    rows.push([
+      'divergence effect (pass@1 with divergence − with trace)',
+      points(s.divergenceEffect),
+    ]);
   rows.push(['wall time', ms(s.durationMs)]);
   const parts = [
     `tracefix bench — ${s.dataset}, ${report.model.testOnly ? report.model.label : report.model.name}`,

@@ -51,7 +51,11 @@ export const BENCH_DEFAULTS = {
   judgeTimeoutMs: 60_000,
 } as const;
 
-export function notesFor(dataset: DatasetName, oracle: boolean): string[] {
+export function notesFor(
+  dataset: DatasetName,
+  oracle: boolean,
+  arms: readonly BenchArm[] = [],
+): string[] {
   const notes: string[] = [];
   if (oracle)
     notes.push(
@@ -60,6 +64,10 @@ export function notesFor(dataset: DatasetName, oracle: boolean): string[] {
   if (dataset === 'humanevalfix-plus')
     notes.push(
       "HumanEvalFix-Plus: the trace and the repair loop use the HumanEvalFix test; a fix counts only when HumanEval+'s OriginFmt tests pass too (HumanEval/32's OriginFmt harness itself fails on the canonical solution).",
+    );
+  if (arms.includes('divergence'))
+    notes.push(
+      "Divergence arm: the passing run is the task's test run against the dataset's reference solution; the prompt gets where the failing run first parts from it and with which values, never the reference's code (no changed lines, none of its source).",
     );
   if (dataset === 'mbpp')
     notes.push(
@@ -157,7 +165,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       ...o,
     },
     interpreter: `${interp.python} (Python ${interp.version}, debugpy ${interp.debugpyVersion})`,
-    notes: notesFor(opts.dataset, oracle),
+    notes: notesFor(opts.dataset, oracle, arms),
     summary: summarize(opts.dataset, modelName, finished, arms, rounds, Date.now() - started),
     tasks: finished,
   };

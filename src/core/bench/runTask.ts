@@ -6,6 +6,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Baseline } from '../compare/baseline';
+import { compareRuns } from '../compare/compare';
 import { countTokens } from '../render/tokens';
 import { CancelledError, InternalError, UserError, errorMessage } from '../errors';
 import { explainAndFix, type FixResult } from '../fix';
@@ -16,6 +18,7 @@ import { recordTrace } from '../trace/record';
 import { runProgram } from '../verify/runProgram';
 import { buildRunEnv } from '../verify/runEnv';
 import type { Sandbox } from '../verify/sandbox';
+import { tracePassed } from '../verify/traceOutcome';
 import { runFolders, sandboxForCopy } from '../verify/verify';
 import { summarizeFailure } from '../verify/failureSummary';
 import { copyWorkspace } from '../verify/workspaceCopy';
@@ -24,6 +27,7 @@ import {
   PROGRAM_FILE,
   TEST_FILE,
   type ArmResult,
+  type BaselineResult,
   type BenchArm,
   type BenchTask,
   type FailureCause,
@@ -54,16 +58,18 @@ export interface TaskRunOptions {
   signal?: AbortSignal;
 }
 
-/** Writes the task's folder: `<tmp>/<name>/solution.py` and `test_solution.py`. */
+/** Writes the task's folder: `<tmp>/<name>/solution.py` and `test_solution.py` (the reference
+ * solution instead of the program with `reference`). */
 export function materializeTask(
   task: BenchTask,
   workDir = os.tmpdir(),
+  reference = false,
 ): { dir: string; dispose: () => void } {
   mkdirSync(workDir, { recursive: true });
   const tmp = mkdtempSync(path.join(workDir, 'tracefix-bench-'));
   const dir = path.join(tmp, task.id.replace(/[^\w.-]+/g, '_'));
   mkdirSync(dir);
-  writeFileSync(path.join(dir, PROGRAM_FILE), task.program);
+  writeFileSync(path.join(dir, PROGRAM_FILE), reference ? task.reference : task.program);
   writeFileSync(path.join(dir, TEST_FILE), task.test);
   return { dir, dispose: () => rmSync(tmp, { recursive: true, force: true, maxRetries: 3 }) };
 }
@@ -150,6 +156,7 @@ async function runArm(
   which: BenchArm,
   opts: TaskRunOptions,
   onNextTokens: (n: number) => void,
+  baseline?: Baseline,
 ): Promise<ArmResult> {
   let res: FixResult;
   let promptTokens: number | null = null;
@@ -167,6 +174,7 @@ async function runArm(
       sandbox: opts.sandbox,
       // Only the tools arm gets the trace tools: the other arms measure the prompt alone.
       maxToolCalls: which === 'tools' ? opts.maxToolCalls : 0,
+      ...(which === 'divergence' && baseline ? { baseline } : {}),
       onEvent: (e) => {
         if (e.type === 'trace-done' && !e.patched && useTrace) onNextTokens(e.nextTokens);
         if (e.type === 'model-start' && e.round === 1)
@@ -234,6 +242,63 @@ async function recordWithFallback(
   return recordTrace(step);
 }
 
+/**
+ * The divergence arm's passing run: the task's test against the dataset's reference solution, in a
+ * folder of its own, compared with the failing run. Its code is never shown to the model (it is the
+ * answer): only where the two runs part and with which values.
+ */
+async function referenceRun(
+  task: BenchTask,
+  failing: Trace,
+  opts: TaskRunOptions,
+): Promise<{ result: BaselineResult; baseline?: Baseline }> {
+  const empty = { passed: false, places: 0, steps: 0, first: null, compareMs: null };
+  const { dir, dispose } = materializeTask(task, opts.workDir, true);
+  try {
+    const trace = await recordTrace(
+      recordOptionsFor(
+        { target: { kind: 'script', path: TEST_FILE }, cwd: dir, root: dir },
+        {
+          python: opts.python,
+          limits: { maxSteps: opts.maxSteps, timeoutMs: opts.traceTimeoutMs },
+        },
+        { signal: opts.signal },
+      ),
+    );
+    if (!tracePassed(trace))
+      return { result: { ...empty, error: 'the reference solution does not pass the test' } };
+    const started = performance.now();
+    const cmp = compareRuns(failing, trace);
+    const compareMs = Math.round(performance.now() - started);
+    return {
+      result: {
+        passed: true,
+        places: cmp.places,
+        steps: cmp.steps,
+        first: cmp.divergences[0]?.kind ?? null,
+        compareMs,
+        error: null,
+      },
+      baseline: {
+        trace,
+        description: "the same test run against a correct program (the task's reference solution)",
+        labels: {
+          a: 'the failing run',
+          aShort: 'failing',
+          b: 'the correct run',
+          bShort: 'correct',
+        },
+        codeHidden: true,
+      },
+    };
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
+    return { result: { ...empty, error: errorMessage(e) } };
+  } finally {
+    dispose();
+  }
+}
+
 export async function runTask(task: BenchTask, opts: TaskRunOptions): Promise<TaskResult> {
   const started = Date.now();
   const { dir, dispose } = materializeTask(task, opts.workDir);
@@ -279,15 +344,31 @@ export async function runTask(task: BenchTask, opts: TaskRunOptions): Promise<Ta
     result.traceEngine = trace.engine;
     result.traceEvents = trace.outcome.eventCount;
     result.traceMs = trace.outcome.durationMs;
+    let baseline: Baseline | undefined;
+    if (opts.arms.includes('divergence')) {
+      const b = await referenceRun(task, trace, opts);
+      result.baseline = b.result;
+      baseline = b.baseline;
+    }
     const arms: Partial<Record<BenchArm, ArmResult>> = {};
     for (const arm of opts.arms) {
       // The NExT text's size as the prompt carried it.
-      arms[arm] = await runArm(task, dir, rec, trace, arm, opts, (n) => (result.traceTokens = n));
+      arms[arm] = await runArm(
+        task,
+        dir,
+        rec,
+        trace,
+        arm,
+        opts,
+        (n) => (result.traceTokens ??= n),
+        baseline,
+      );
     }
     const main = arms.trace ?? arms.noTrace;
     if (main) Object.assign(result, armFields(main));
     if (arms.trace && arms.noTrace) result.noTrace = arms.noTrace;
     if (arms.tools) result.tools = arms.tools;
+    if (arms.divergence) result.divergence = arms.divergence;
     return result;
   } finally {
     result.totalMs = Date.now() - started;

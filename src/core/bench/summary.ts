@@ -82,6 +82,7 @@ const mainArm = (t: TaskResult): ArmResult => armFields(t);
 function otherArm(arm: BenchArm, t: TaskResult, armsRun: BenchArm[]): ArmResult | undefined {
   if (arm === 'noTrace') return armsRun.includes('trace') ? t.noTrace : mainArm(t);
   if (arm === 'tools') return t.tools;
+  if (arm === 'divergence') return t.divergence;
   return mainArm(t);
 }
 
@@ -100,6 +101,8 @@ export function summarize(
     arms.noTrace = summarizeArm(tasks, (t) => otherArm('noTrace', t, armsRun), maxRounds);
   if (armsRun.includes('tools'))
     arms.tools = summarizeArm(tasks, (t) => otherArm('tools', t, armsRun), maxRounds);
+  if (armsRun.includes('divergence'))
+    arms.divergence = summarizeArm(tasks, (t) => otherArm('divergence', t, armsRun), maxRounds);
   return {
     dataset,
     model,
@@ -111,6 +114,15 @@ export function summarize(
     arms,
     nextEffect: arms.trace && arms.noTrace ? arms.trace.passAt1 - arms.noTrace.passAt1 : null,
     toolsEffect: arms.tools && arms.trace ? arms.tools.passAt1 - arms.trace.passAt1 : null,
+    ...(arms.divergence
+      ? {
+          divergenceEffect: arms.trace ? arms.divergence.passAt1 - arms.trace.passAt1 : null,
+          baselines: {
+            recorded: tasks.filter((t) => t.baseline?.passed).length,
+            compareMs: stat(tasks.map((t) => t.baseline?.compareMs)),
+          },
+        }
+      : {}),
     durationMs,
   };
 }

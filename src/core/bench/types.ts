@@ -85,8 +85,22 @@ export function armFields(a: Omit<ArmResult, 'toolCalls'>): ArmResult {
   };
 }
 
-/** The arms a bench run can have: the NExT prompt, the prompt without trace, the NExT prompt plus the trace tools. */
-export type BenchArm = 'trace' | 'noTrace' | 'tools';
+/** The arms a bench run can have: the NExT prompt, the prompt without trace, the NExT prompt plus the
+ * trace tools, the NExT prompt plus the first divergence from a passing run (the reference solution's). */
+export type BenchArm = 'trace' | 'noTrace' | 'tools' | 'divergence';
+
+/** The passing run of the divergence arm: the task's test run against the reference solution. */
+export interface BaselineResult {
+  /** Recorded, and the reference passed. */
+  passed: boolean;
+  /** Divergent places and steps found, and whether the first is a value or a control-flow one. */
+  places: number;
+  steps: number;
+  first: 'value' | 'flow' | null;
+  /** Time to align the two runs and find the divergences. */
+  compareMs: number | null;
+  error: string | null;
+}
 
 export interface TaskResult {
   id: string;
@@ -115,6 +129,10 @@ export interface TaskResult {
   noTrace?: ArmResult;
   /** The arm with the trace tools (`--tools`). */
   tools?: ArmResult;
+  /** The arm with the first divergence from the reference solution's passing run (`--divergence`). */
+  divergence?: ArmResult;
+  /** That passing run and its comparison with the failing one. */
+  baseline?: BaselineResult;
   /** Wall-clock time of the whole task. */
   totalMs: number;
 }
@@ -149,12 +167,22 @@ export interface BenchSummary {
   traceSuccessRate: number;
   traceMs: Stat;
   traceTokens: Stat;
-  /** 'trace' (NExT prompt), 'noTrace' (ablation), 'tools' (NExT prompt + trace tools). */
-  arms: { trace?: ArmSummary; noTrace?: ArmSummary; tools?: ArmSummary };
+  /** 'trace' (NExT prompt), 'noTrace' (ablation), 'tools' (NExT prompt + trace tools),
+   * 'divergence' (NExT prompt + the first divergence from a passing run). */
+  arms: {
+    trace?: ArmSummary;
+    noTrace?: ArmSummary;
+    tools?: ArmSummary;
+    divergence?: ArmSummary;
+  };
   /** passAt1(trace) − passAt1(noTrace), when both arms ran. */
   nextEffect: number | null;
   /** passAt1(tools) − passAt1(trace), when both arms ran. */
   toolsEffect: number | null;
+  /** passAt1(divergence) − passAt1(trace), when both arms ran. */
+  divergenceEffect?: number | null;
+  /** Divergence arm: tasks whose reference run passed, and the median / p95 time to compare. */
+  baselines?: { recorded: number; compareMs: Stat };
   durationMs: number;
 }
 

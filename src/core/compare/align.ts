@@ -75,7 +75,8 @@ class FunctionIds {
   }
 
   private noteDef(f: CallInfo, line: number | undefined): void {
-    if (line === undefined) return;
+    // A module's code starts at line 1 whatever its text: the file names it.
+    if (line === undefined || f.function === '<module>') return;
     const key = `${f.file}\0${f.function}`;
     let s = this.defLines.get(key);
     if (!s) this.defLines.set(key, (s = new Set()));
@@ -103,16 +104,22 @@ export function alignRuns(a: Trace, b: Trace, maps: SourceMaps): Alignment {
   let matched = 0;
   let calls = 0;
 
+  // A call event opens its frame, whose identity the caller's alignment settled: one token for all
+  // (a module's code starts at line 1 whatever lines were added above its first statement).
+  const CALL_EVENT = KIND_CODE.call;
   const tokensA = (items: number[]): number[] =>
     items.map((it) => {
       if (it < 0) return fns.token(va.calls.get(~it) as CallInfo, 'a');
-      return (va.lines[it] as number) * 8 + (va.kinds[it] as number);
+      const kind = va.kinds[it] as number;
+      return kind === CALL_EVENT ? CALL_EVENT : (va.lines[it] as number) * 8 + kind;
     });
   const tokensB = (items: number[], file: string): number[] =>
     items.map((it) => {
       if (it < 0) return fns.token(vb.calls.get(~it) as CallInfo, 'b');
+      const kind = vb.kinds[it] as number;
+      if (kind === CALL_EVENT) return CALL_EVENT;
       const line = maps.toA(file, vb.lines[it] as number);
-      return line === undefined ? unmapped-- : line * 8 + (vb.kinds[it] as number);
+      return line === undefined ? unmapped-- : line * 8 + kind;
     });
 
   // Pairs of matched frames still to align inside (0, 0: the roots of both runs).

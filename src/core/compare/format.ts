@@ -28,6 +28,9 @@ export interface FormatOptions {
   valueWidth?: number;
   /** A value shown to the model or the user: redaction hook (default: as recorded). */
   value?: (name: string, value: string) => string;
+  /** Leave out run B's source text and which lines changed between the runs (a benchmark's
+   * reference solution is the answer). */
+  codeHidden?: boolean;
 }
 
 const NOISE_NAMES: Record<NoiseKind, string> = {
@@ -87,26 +90,31 @@ function theirStep(s: SideAt): string {
 }
 
 /** The head line of a divergence: `step (41) at stats.py:12 in width#1 \`w = _afterpoint(s)\` — …`. */
-export function divergenceHead(d: Divergence, labels: RunLabels = DEFAULT_LABELS): string {
-  const cause = causeText(d);
+export function divergenceHead(
+  d: Divergence,
+  labels: RunLabels = DEFAULT_LABELS,
+  codeHidden = false,
+): string {
+  const cause = codeHidden ? '' : causeText(d);
+  const theirs = (s: SideAt): string => (codeHidden ? '' : code(s.source));
   if (d.kind === 'value' && d.a && d.b) {
     const moved =
       d.b.line !== d.a.line || d.b.file !== d.a.file ? ` at ${d.b.file}:${d.b.line}` : '';
     return `step ${d.a.stepRef} at ${where(d.a)}${code(d.a.source)}${action(d.a)} — in ${labels.b}: ${theirStep(d.b)}${moved}${cause}`;
   }
   if (d.a && d.b)
-    return `step ${d.a.stepRef} at ${where(d.a)}${code(d.a.source)}${action(d.a)} — ${labels.b} took ${where(d.b)}${code(d.b.source)}${action(d.b)} instead (${theirStep(d.b)})${cause}`;
+    return `step ${d.a.stepRef} at ${where(d.a)}${code(d.a.source)}${action(d.a)} — ${labels.b} took ${where(d.b)}${theirs(d.b)}${action(d.b)} instead (${theirStep(d.b)})${cause}`;
   if (d.a)
     return `step ${d.a.stepRef} at ${where(d.a)}${code(d.a.source)}${action(d.a)} — only ${labels.a} took it${d.bNext ? `; ${labels.b} went on to ${where(d.bNext)}${action(d.bNext)} (${theirStep(d.bNext)})` : ''}${cause}`;
   if (d.b)
-    return `${labels.b} took ${where(d.b)}${code(d.b.source)}${action(d.b)} (${theirStep(d.b)}), ${labels.a} did not${d.aNext ? `: it went on to step ${d.aNext.stepRef} at ${where(d.aNext)}${action(d.aNext)}` : ''}${cause}`;
+    return `${labels.b} took ${where(d.b)}${theirs(d.b)}${action(d.b)} (${theirStep(d.b)}), ${labels.a} did not${d.aNext ? `: it went on to step ${d.aNext.stepRef} at ${where(d.aNext)}${action(d.aNext)}` : ''}${cause}`;
   return '?';
 }
 
 /** The lines describing one divergence (head, values or the steps only one run took, call paths). */
 export function divergenceLines(d: Divergence, opts: FormatOptions = {}, paths = true): string[] {
   const labels = opts.labels ?? DEFAULT_LABELS;
-  const out = [divergenceHead(d, labels)];
+  const out = [divergenceHead(d, labels, opts.codeHidden === true)];
   if (d.kind === 'value') out.push(...valueList(d, opts, labels).map((l) => `  ${l}`));
   else {
     const only = (n: number, calls: string[], who: string): string =>

@@ -24,6 +24,8 @@ export interface SectionOptions {
   labels: RunLabels;
   /** Redacts one value (name, raw repr) as the prompt shows values. */
   value?: (name: string, value: string) => string;
+  /** The passing run's code is not shown: no changed lines, none of its source text. */
+  codeHidden?: boolean;
 }
 
 export function divergenceSection(cmp: RunComparison, o: SectionOptions): string {
@@ -31,6 +33,7 @@ export function divergenceSection(cmp: RunComparison, o: SectionOptions): string
     labels: o.labels,
     valueWidth: 120,
     ...(o.value ? { value: o.value } : {}),
+    ...(o.codeHidden ? { codeHidden: true } : {}),
   };
   const out = [
     DIVERGENCE_HEADING,
@@ -60,7 +63,7 @@ export function divergenceSection(cmp: RunComparison, o: SectionOptions): string
       `(${cmp.steps} divergent step${cmp.steps === 1 ? '' : 's'} at ${cmp.places} place${cmp.places === 1 ? '' : 's'} in all.)`,
     );
   }
-  const changes = changesText(cmp.changes, o.labels, PROMPT_CHANGED_LINES);
+  const changes = o.codeHidden ? '' : changesText(cmp.changes, o.labels, PROMPT_CHANGED_LINES);
   if (changes) {
     const fence = fenceFor(changes);
     out.push('', 'Lines changed between the code of the two runs:', `${fence}diff`, changes, fence);

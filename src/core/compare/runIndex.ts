@@ -55,13 +55,18 @@ export class RunIndex {
     this.callIds = new Int32Array(n);
     this.steps = new Int32Array(n);
     this.stepBefore = new Int32Array(n);
+    // Events per call, counted in an array indexed by call id (ids are dense call numbers).
+    let maxCall = 0;
+    if (store) for (const id of store.frames.keys()) maxCall = Math.max(maxCall, id);
+    const dense = maxCall > 0 && maxCall < 50_000_000;
+    const countArr = dense ? new Int32Array(maxCall + 1) : undefined;
     const counts = new Map<number, number>();
     let last = -1;
     for (let i = 0; i < n; i++) {
       let callId: number;
       if (store) {
         callId = store.callIdAt(i);
-        this.kinds[i] = KIND_CODE[store.kindAt(i)];
+        this.kinds[i] = store.kindCodeAt(i);
         this.lines[i] = store.lineAt(i);
         this.steps[i] = store.stepAt(i) ?? -1;
       } else {
@@ -74,18 +79,25 @@ export class RunIndex {
       this.callIds[i] = callId;
       if ((this.steps[i] as number) >= 0) last = this.steps[i] as number;
       this.stepBefore[i] = last;
-      const c = counts.get(callId);
-      if (c === undefined) {
-        counts.set(callId, 1);
-        this.newCall(callId, i, store);
-      } else counts.set(callId, c + 1);
+      if (countArr && callId >= 0 && callId <= maxCall) {
+        const seen = countArr[callId] as number;
+        countArr[callId] = seen + 1;
+        if (seen === 0) this.newCall(callId, i, store);
+      } else {
+        const c = counts.get(callId);
+        if (c === undefined) {
+          counts.set(callId, 1);
+          this.newCall(callId, i, store);
+        } else counts.set(callId, c + 1);
+      }
     }
     // Offsets per call, then fill.
     let at = 0;
     for (const info of this.calls.values()) {
       info.from = at;
       info.to = at;
-      at += counts.get(info.callId) ?? 0;
+      const id = info.callId;
+      at += countArr && id >= 0 && id <= maxCall ? (countArr[id] as number) : (counts.get(id) ?? 0);
     }
     this.frameEvents = new Int32Array(n);
     for (let i = 0; i < n; i++) {

@@ -48,6 +48,7 @@ export async function compareWithBaseline(opts: {
     description: baseline.description,
     labels: baseline.labels,
     value: (name, v) => values.value(name, v),
+    ...(baseline.codeHidden ? { codeHidden: true } : {}),
   });
   return { baseline, comparison, section, notes: got.notes };
 }
@@ -58,7 +59,8 @@ export function toolSession(
   compared: BaselineOutcome,
   secrets: string[],
 ): ToolSession {
-  const passing = compared.baseline?.trace;
+  // A passing run whose code must stay hidden is not offered to the tools (compare_runs quotes code).
+  const passing = compared.baseline?.codeHidden ? undefined : compared.baseline?.trace;
   return passing
     ? new ToolSession(
         { failing: trace, passing },

@@ -145,6 +145,11 @@ export class EventStore implements EventSeq {
     return KINDS[this.kind[i] as number] as EventKind;
   }
 
+  /** The kind as its number: 0 call, 1 line, 2 return, 3 yield, 4 exception (KINDS order). */
+  kindCodeAt(i: number): number {
+    return this.kind[i] as number;
+  }
+
   callIdAt(i: number): number {
     return this.call[i] as number;
   }

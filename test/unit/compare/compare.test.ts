@@ -127,3 +127,28 @@ describe('compareRuns', () => {
     });
   });
 });
+
+describe('compareRuns at module level', () => {
+  const script = (header: string[]) =>
+    [...header, 'def f(x):', '    return x + 1', '', 'y = f(1)', 'print(y)', ''].join('\n');
+  const run = (header: string[]) => {
+    const h = header.length;
+    return new TraceBuilder()
+      .source('main.py', script(header))
+      .call('main.py', '<module>', 1)
+      .line(1 + h)
+      .call('main.py', 'f', 1 + h, { x: '1' })
+      .ret(2 + h, '2')
+      .line(4 + h, { y: '2' })
+      .line(5 + h)
+      .ret(5 + h, 'None')
+      .build();
+  };
+
+  it('aligns a script whose module gained lines above everything (its code still starts at line 1)', () => {
+    const c = compareRuns(run(['"""Docs."""', 'import os', '']), run([]));
+    expect(c.divergences).toEqual([]);
+    expect(c.matched).toBe(7);
+    expect(c.calls).toBe(2);
+  });
+});

@@ -69,6 +69,8 @@ export interface Baseline {
   /** A sentence: "the same test at HEAD (3f2a91c), where it passes". */
   description: string;
   labels: RunLabels;
+  /** Its code must not be shown to the model (a benchmark's reference solution is the answer). */
+  codeHidden?: boolean;
 }
 
 export interface BaselineContext {
