@@ -70,7 +70,7 @@ describe('the bench divergence arm', () => {
       "The failing run was compared with the same test run against a correct program (the task's reference solution).",
     );
     expect(withDivergence).toMatch(
-      /First divergence: step \(\d+\) at solution.py:\d+ in parse_paren_group#1 `max_depth -= 1` — in the correct run: its step \d+\n  max_depth: 1 \(failing\) vs 2 \(correct\)/,
+      /First divergence: step \(\d+\) at solution.py:\d+ in parse_paren_group#1 `max_depth -= 1` — in the correct run: its step \d+\n {2}max_depth: 1 \(failing\) vs 2 \(correct\)/,
     );
     // Nothing of the reference's code: no changed lines, no "changed" hints.
     expect(withDivergence).not.toContain('Lines changed between');
