@@ -16,7 +16,7 @@ import {
   type Baseline,
   type BaselineSpec,
 } from '../core/compare/baseline';
-import { findInterpreter } from '../core/dap/python';
+import { withInterpreter } from '../core/compare/baseline/rerun';
 import { COMPARE_RUNS, ToolSession, TRACE_TOOLS, type JsonSchema } from '../core/tools';
 import {
   insideRoot,
@@ -280,11 +280,11 @@ export class TraceMcp {
     signal?.addEventListener('abort', onAbort, { once: true });
     this.recording = controller;
     try {
-      const how = { ...this.opts.record, env: this.opts.env };
-      const { python } = await findInterpreter(how);
-      const rec = recordOptionsFor(
-        { target: run.target, args: run.args, cwd: root, root },
-        { ...how, python },
+      const rec = await withInterpreter(
+        recordOptionsFor(
+          { target: run.target, args: run.args, cwd: root, root },
+          { ...this.opts.record, env: this.opts.env },
+        ),
       );
       const got = await obtainBaseline(chosen, {
         rec,

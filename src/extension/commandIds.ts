@@ -21,6 +21,8 @@ export const COMMANDS = {
   showExplanation: 'tracefix.showExplanation',
   showPrompt: 'tracefix.showPrompt',
   sandboxChoice: 'tracefix.sandboxChoice',
+  compareWith: 'tracefix.compareWith',
+  stopComparing: 'tracefix.stopComparing',
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -39,6 +41,7 @@ export const COLORS = {
   exceptionBackground: 'tracefix.exceptionBackground',
   stale: 'tracefix.staleForeground',
   currentStep: 'tracefix.currentStepBackground',
+  compare: 'tracefix.compareForeground',
 } as const;
 
 /** `setContext` keys the `when` clauses of package.json test. */
@@ -49,6 +52,8 @@ export const CONTEXT_KEYS = {
   running: 'tracefix.running',
   /** An Explain & Fix run exists (its view, prompt and fixes). */
   hasExplanation: 'tracefix.hasExplanation',
+  /** The recording on screen is compared with a passing run. */
+  comparing: 'tracefix.comparing',
 } as const;
 
 /** The command links of a hover, trusted by the hover provider and nothing else. */

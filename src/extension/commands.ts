@@ -37,6 +37,8 @@ export function createCommands(ctx: Ctx): Record<string, CommandHandler> {
     showExplanation: () => ctx.explain.showExplanation(),
     sandboxChoice: (choice) =>
       ctx.explain.consent.set(choice === 'allow' || choice === 'deny' ? choice : undefined),
+    compareWith: (arg) => ctx.compare.compareWith(arg),
+    stopComparing: () => ctx.compare.stop(),
   };
   return Object.fromEntries(
     Object.entries(table).map(([name, handler]) => [COMMANDS[name as CommandName], handler]),

@@ -5,6 +5,8 @@
 // reads it. Nothing lives in module-level state: disposing Ctx ends everything.
 import * as vscode from 'vscode';
 import { TestCodeLensProvider, TEST_FILE_SELECTOR } from './codeLens';
+import { CompareFeature } from './compare/compareFeature';
+import { Comparisons } from './compare/comparisons';
 import { CONTEXT_KEYS } from './commandIds';
 import { EditorDecorations } from './editorDecorations';
 import { ErrorReporter } from './errors';
@@ -35,6 +37,8 @@ export class Ctx implements vscode.Disposable {
   readonly decorations: EditorDecorations;
   readonly hover: TraceHoverProvider;
   readonly timeline: TimelineView;
+  readonly comparisons: Comparisons;
+  readonly compare: CompareFeature;
   readonly targets: TargetResolver;
   readonly runs = new RunTracker();
   readonly replay: ReplayLauncher;
@@ -50,11 +54,29 @@ export class Ctx implements vscode.Disposable {
     const { log, notifier, runs, underTests } = this;
     this.errors = new ErrorReporter(notifier, log);
     this.store = new TraceStore(readSettings().inlineMaxLength);
-    this.decorations = new EditorDecorations(this.store, () => readSettings());
+    this.comparisons = new Comparisons(this.store);
+    this.decorations = new EditorDecorations(this.store, () => readSettings(), this.comparisons);
     this.hover = new TraceHoverProvider(this.store);
-    this.timeline = new TimelineView(extension.extensionUri, this.store, this.decorations, {
-      replayFrom: (index) => this.replay.replayFromStep(index),
-      rerun: (plan) => this.runner.rerun(plan),
+    this.timeline = new TimelineView(
+      extension.extensionUri,
+      this.store,
+      this.decorations,
+      {
+        replayFrom: (index) => this.replay.replayFromStep(index),
+        rerun: (plan) => this.runner.rerun(plan),
+        compareWith: () => this.compare.compareWith(),
+        stopComparing: () => this.compare.stop(),
+      },
+      this.comparisons,
+    );
+    this.compare = new CompareFeature({
+      log,
+      notifier,
+      errors: this.errors,
+      store: this.store,
+      comparisons: this.comparisons,
+      timeline: this.timeline,
+      recordOptions: (plan) => this.runner.recordOptions(plan),
     });
     this.targets = new TargetResolver(extension.workspaceState);
     this.replay = new ReplayLauncher(this.store, notifier, this.errors);
@@ -69,6 +91,7 @@ export class Ctx implements vscode.Disposable {
       runs,
       underTests,
       rerun: (plan) => this.runner.rerun(plan),
+      comparisons: this.comparisons,
     });
     const targets = this.targets;
     const explainer = this.explain;
@@ -83,13 +106,20 @@ export class Ctx implements vscode.Disposable {
       explainer,
     });
     // The trace tools for Copilot agent mode and other chat participants (vscode.lm.registerTool).
-    this.lmTools = new TraceLmTools({ log, store, runner: this.runner, runs });
+    this.lmTools = new TraceLmTools({
+      log,
+      store,
+      runner: this.runner,
+      runs,
+      comparisons: this.comparisons,
+    });
     this.disposables.push(
       log,
       notifier,
       runs,
       this.store,
       this.decorations,
+      this.comparisons,
       this.timeline,
       this.targets,
       this.replay,
@@ -113,6 +143,9 @@ export class Ctx implements vscode.Disposable {
             CONTEXT_KEYS.hasTrace,
             this.store.trace !== undefined,
           );
+      }),
+      this.comparisons.onDidChange((c) => {
+        void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.comparing, c !== undefined);
       }),
     );
   }

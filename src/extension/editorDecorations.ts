@@ -4,10 +4,12 @@
 // whose text is unchanged, at their new position. The exception line also gets a Diagnostic.
 import * as vscode from 'vscode';
 import { COLORS } from './commandIds';
+import type { Comparisons } from './compare/comparisons';
+import { compareMarks, type CompareMark } from './compare/marks';
 import { keyOf, type TracedFile, type TraceStore } from './traceStore';
 import type { TracefixSettings } from './settings';
 
-export type AppliedKind = 'trace' | 'exception' | 'stale';
+export type AppliedKind = 'trace' | 'exception' | 'stale' | 'compare';
 
 export interface AppliedLine {
   /** 1-based line in the document as it is now. */
@@ -23,6 +25,8 @@ export interface AppliedDecorations {
   lines: AppliedLine[];
   neverExecuted: number[];
   exceptionLine?: number;
+  /** Compared with a passing run: what it had on the lines where the runs part. */
+  compare: AppliedLine[];
   at: number;
 }
 
@@ -32,6 +36,7 @@ interface Types {
   stale: vscode.TextEditorDecorationType;
   never: vscode.TextEditorDecorationType;
   step: vscode.TextEditorDecorationType;
+  compare: vscode.TextEditorDecorationType;
 }
 
 const AFTER_MARGIN = '0 0 0 2.5em';
@@ -69,11 +74,18 @@ function createTypes(): Types {
       overviewRulerColor: new vscode.ThemeColor(COLORS.currentStep),
       overviewRulerLane: vscode.OverviewRulerLane.Center,
     }),
+    // After the run's own values: what the passing run had here.
+    compare: vscode.window.createTextEditorDecorationType({
+      after: { ...after(COLORS.compare), margin: '0 0 0 1.5em' },
+      overviewRulerColor: new vscode.ThemeColor(COLORS.compare),
+      overviewRulerLane: vscode.OverviewRulerLane.Left,
+      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+    }),
   };
 }
 
 function disposeTypes(t: Types): void {
-  for (const type of [t.trace, t.exception, t.stale, t.never, t.step]) type.dispose();
+  for (const type of [t.trace, t.exception, t.stale, t.never, t.step, t.compare]) type.dispose();
 }
 
 export class EditorDecorations implements vscode.Disposable {
@@ -89,13 +101,22 @@ export class EditorDecorations implements vscode.Disposable {
   constructor(
     private readonly store: TraceStore,
     private readonly settings: () => TracefixSettings,
+    private readonly comparisons: Comparisons,
   ) {
     this.disposables.push(
       vscode.window.onDidChangeVisibleTextEditors((editors) =>
         editors.forEach((e) => this.apply(e)),
       ),
       store.onDidChange((uri) => this.refresh(uri)),
+      comparisons.onDidChange(() => this.refresh(undefined)),
     );
+  }
+
+  /** The comparison's marks for the recording on screen (none when it is not the compared run). */
+  private marks(): CompareMark[] {
+    const c = this.comparisons.forRecording(this.store.recording);
+    const aligned = c && this.comparisons.aligned();
+    return c && aligned ? compareMarks(aligned.comparison, c.labels) : [];
   }
 
   /** Recreates the decoration types (configuration change) and repaints everything. */
@@ -154,6 +175,8 @@ export class EditorDecorations implements vscode.Disposable {
     const exception: vscode.DecorationOptions[] = [];
     const stale: vscode.DecorationOptions[] = [];
     const never: vscode.Range[] = [];
+    const compare: vscode.DecorationOptions[] = [];
+    const compared: AppliedLine[] = [];
     let exceptionLine: number | undefined;
     if (m) {
       const { file, map } = m;
@@ -180,11 +203,25 @@ export class EditorDecorations implements vscode.Disposable {
         for (const l of file.model.neverExecuted)
           if (l <= doc.lineCount) never.push(doc.lineAt(l - 1).range);
       }
+      for (const mark of this.marks()) {
+        if (mark.file !== file.rel) continue;
+        const line = map.toCurrent(mark.line);
+        if (line === undefined || line > doc.lineCount) continue;
+        compare.push({
+          range: at(line),
+          renderOptions: { after: { contentText: mark.text } },
+          hoverMessage: new vscode.MarkdownString(
+            `Tracefix: where this run parts from the passing run${mark.first ? ' (the first divergence)' : ''}. The timeline shows the two aligned.`,
+          ),
+        });
+        compared.push({ line, text: mark.text, kind: 'compare' });
+      }
       const record: AppliedDecorations = {
         uri: doc.uri.toString(),
         stale: isStale,
         lines,
         neverExecuted: never.map((r) => r.start.line + 1),
+        compare: compared,
         at: Date.now(),
       };
       if (exceptionLine !== undefined) record.exceptionLine = exceptionLine;
@@ -196,6 +233,7 @@ export class EditorDecorations implements vscode.Disposable {
     editor.setDecorations(this.types.exception, exception);
     editor.setDecorations(this.types.stale, stale);
     editor.setDecorations(this.types.never, never);
+    editor.setDecorations(this.types.compare, compare);
     this.applyStep(editor);
     const record = this.applied.get(doc.uri.toString());
     if (record) this.appliedEmitter.fire(record);

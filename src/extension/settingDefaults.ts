@@ -31,6 +31,7 @@ export const SETTING_DEFAULTS = {
   allowTestEdits: false,
   'tools.allowProgramArguments': false,
   'verify.env': [],
+  baseline: 'auto',
 } as const;
 
 /** Bounds and choices the core imposes, repeated in package.json (`maximum`, `enum`). */
@@ -38,4 +39,5 @@ export const SETTING_BOUNDS = {
   maxToolCalls: { minimum: 0, maximum: MAX_TOOL_CALLS },
   engine: { enum: ENGINE_NAMES },
   provider: { enum: ['openai', 'vscode-lm'] },
+  baseline: { enum: ['auto', 'none', 'git', 'last-pass', 'sibling'] },
 } as const;

@@ -1,5 +1,6 @@
 // Reads the `tracefix.*` settings into the shapes the core takes. Every core limit has a setting.
 import * as vscode from 'vscode';
+import type { BaselineSpec } from '../core/compare/baseline';
 import type { EngineName } from '../core/trace/options';
 import type { TraceLimits } from '../core/trace/model';
 import type { LaunchSetting } from './runPlan';
@@ -38,6 +39,8 @@ export interface TracefixSettings {
   toolsAllowProgramArguments: boolean;
   /** `tracefix.verify.env`: NAME or NAME=VALUE entries given to model-written runs. */
   verifyEnv: string[];
+  /** `tracefix.baseline`: the passing run Explain & Fix compares the failing one with. */
+  baseline: BaselineSpec;
 }
 
 export type ModelProviderSetting = 'openai' | 'vscode-lm';
@@ -77,7 +80,23 @@ export function readSettings(scope?: vscode.ConfigurationScope): TracefixSetting
     verifyEnv: (c.get<unknown[]>('verify.env') ?? []).filter(
       (x): x is string => typeof x === 'string' && x.trim() !== '',
     ),
+    baseline: baselineSetting(c.get('baseline')),
   };
+}
+
+/** `tracefix.baseline`: auto (default), none, git (HEAD), last-pass or sibling. */
+function baselineSetting(value: unknown): BaselineSpec {
+  switch (value) {
+    case 'none':
+    case 'sibling':
+      return { kind: value };
+    case 'git':
+      return { kind: 'git', ref: 'HEAD' };
+    case 'last-pass':
+      return { kind: 'last-pass', ref: 'HEAD' };
+    default:
+      return { kind: 'auto' };
+  }
 }
 
 /** `tracefix.maxToolCalls`: a whole number 0–MAX_TOOL_CALLS (0 switches the trace tools off). */

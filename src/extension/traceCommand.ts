@@ -134,16 +134,11 @@ export class TraceRunner {
     return run;
   }
 
-  private async record(
-    plan: RunPlan,
-  ): Promise<{ trace: Trace; unsaved: string[]; options: RecordOptions }> {
-    const { log, runs } = this.deps;
+  /** How `plan` is recorded: the settings' engine and limits, the interpreter chosen for its folder. */
+  async recordOptions(plan: RunPlan): Promise<RecordOptions> {
+    const { log } = this.deps;
     const folder = vscode.Uri.file(plan.root);
     const settings = readSettings(folder);
-    const { setting, unsaved } = await saveBeforeRun(plan.root);
-    log.info(
-      `debug.saveBeforeStart: ${setting}${unsaved.length ? `; ${unsaved.join(', ')} not saved, the run uses the saved text` : ''}`,
-    );
     const settingPython = settings.pythonPath
       ? substitute(expandHome(settings.pythonPath), {
           workspaceFolder: plan.root,
@@ -160,7 +155,7 @@ export class TraceRunner {
     log.info(
       `recording ${plan.label} (${plan.origin}) in ${plan.cwd}; python: ${interp.python ?? 'from PATH'} (${interp.source})${interp.debugpyPath ? `; fallback debugpy: ${interp.debugpyPath}` : ''}`,
     );
-    const options = recordOptionsFor(
+    return recordOptionsFor(
       {
         target: plan.target,
         args: plan.args,
@@ -175,6 +170,17 @@ export class TraceRunner {
         debugpyPath: interp.debugpyPath,
       },
     );
+  }
+
+  private async record(
+    plan: RunPlan,
+  ): Promise<{ trace: Trace; unsaved: string[]; options: RecordOptions }> {
+    const { log, runs } = this.deps;
+    const { setting, unsaved } = await saveBeforeRun(plan.root);
+    log.info(
+      `debug.saveBeforeStart: ${setting}${unsaved.length ? `; ${unsaved.join(', ')} not saved, the run uses the saved text` : ''}`,
+    );
+    const options = await this.recordOptions(plan);
     const trace = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,

@@ -14,6 +14,8 @@ export interface CompareOptions {
   next?: number;
   /** Only divergences at or after this step of run A. */
   fromStep?: number;
+  /** Mark each row of the alignment (ROW_MARK) into this array (alignment.rows.length / 2 long). */
+  marks?: Uint8Array;
 }
 
 export interface RunInfo {
@@ -100,7 +102,11 @@ export function compareRuns(a: Trace, b: Trace, opts: CompareOptions = {}): RunC
       b: { trace: b, run: p.alignment.b, noise: noiseContext(b) },
     },
     p.maps,
-    { next: opts.next ?? 5, ...(opts.fromStep !== undefined ? { fromStep: opts.fromStep } : {}) },
+    {
+      next: opts.next ?? 5,
+      ...(opts.fromStep !== undefined ? { fromStep: opts.fromStep } : {}),
+      ...(opts.marks ? { marks: opts.marks } : {}),
+    },
   );
   const coverage = coverageOf(a, b);
   return {

@@ -64,7 +64,12 @@ export interface ScanOptions {
   next: number;
   /** Only divergences at or after this step of run A (paging). */
   fromStep?: number;
+  /** Filled per alignment row (the timeline's marks): ROW_MARK values. */
+  marks?: Uint8Array;
 }
+
+/** What a row of the alignment is, for the timeline. */
+export const ROW_MARK = { same: 0, value: 1, flow: 2, notCompared: 3 } as const;
 
 export interface ScanResult {
   divergences: Divergence[];
@@ -256,6 +261,7 @@ export function scanDivergences(
     for (const y of onlyB) if (changedLine(vb, y, 'b')) lastChanged = functionOf(vb, y);
     if (onlyA.length) aPrev = onlyA[onlyA.length - 1] as number;
     if (onlyB.length) bPrev = onlyB[onlyB.length - 1] as number;
+    if (opts.marks) opts.marks.fill(skip ? ROW_MARK.notCompared : ROW_MARK.flow, from, to);
     if (skip) {
       notCompared += onlyA.length + onlyB.length;
       return;
@@ -299,6 +305,7 @@ export function scanDivergences(
     }
     if (wanted(x)) {
       const diffs = differences(sides, x, y, noise);
+      if (diffs.length && opts.marks) opts.marks[r] = ROW_MARK.value;
       if (diffs.length)
         record(`value:${va.fileAt(x)}:${va.lines[x]}`, () => ({
           kind: 'value',

@@ -16,6 +16,7 @@ import type { LastRun, RunTracker } from '../runs';
 import { readSettings, type TracefixSettings } from '../settings';
 import type { TimelineView } from '../timeline/timelineView';
 import type { TraceStore } from '../traceStore';
+import type { Comparisons } from '../compare/comparisons';
 import { FixCodeActions } from './codeActions';
 import { FixDocuments, FIX_SCHEME, fixUri, PROMPT_SCHEME } from './documents';
 import { ExplanationView } from './explanationView';
@@ -40,6 +41,8 @@ export interface ExplainDeps {
   underTests: boolean;
   /** Runs `plan` again and says how it went (the Re-run Test button). */
   rerun(plan: RunPlan): Promise<unknown>;
+  /** Where the failing run's comparison with a passing run is shown. */
+  comparisons: Comparisons;
 }
 
 /** What Explain & Fix was asked to explain (announced before the model is asked). */
@@ -107,6 +110,16 @@ export class ExplainFeature implements vscode.Disposable {
       begin: (s) => this.begin(s),
       showPanel: () => this.view.show(),
       consent: this.consent,
+      compared: (trace, baseline) => {
+        const failing = deps.store.recordingOf(trace);
+        if (failing)
+          deps.comparisons.set({
+            failing,
+            passing: baseline.trace,
+            description: baseline.description,
+            labels: baseline.labels,
+          });
+      },
     });
     this.disposables.push(
       this.requested,

@@ -3,6 +3,7 @@
 // one notification saying what to do (errors.ts: a missing or rejected key offers "Set API Key");
 // a cancellation is rethrown so the run is reported as cancelled.
 import * as vscode from 'vscode';
+import type { Baseline } from '../../core/compare/baseline';
 import { CancelledError } from '../../core/errors';
 import { explainAndFix, type FixEvent } from '../../core/fix';
 import type { Trace } from '../../core/trace/model';
@@ -32,6 +33,8 @@ export interface ModelStepHost {
   showPanel(): Promise<void>;
   /** Whether model-written code may run unsandboxed here (asked once per workspace). */
   consent: SandboxConsent;
+  /** The failing run was compared with a passing one (shown in the timeline and the editor). */
+  compared(failing: Trace, baseline: Baseline): void;
 }
 
 export interface ModelStepInput {
@@ -81,8 +84,17 @@ export class ModelStep {
         useTrace: true,
         trace,
         signal,
+        // A passing run runs your code (at another commit, or a sibling test): this ran in a
+        // trusted workspace, since recording the failing run did.
+        baseline: settings.baseline,
         onEvent: (e) => {
           session.onEvent(e);
+          if (e.type === 'baseline-progress') log.info(`explain: ${e.text}`);
+          if (e.type === 'baseline-done') {
+            if (e.baseline) this.host.compared(trace, e.baseline);
+            else if (e.notes.length)
+              log.info(`explain: no passing run to compare against (${e.notes.join('; ')})`);
+          }
           const text = progressText(e, settings.maxRounds, provider.label);
           if (text) progress.report({ message: text });
           if (e.type === 'round-done')
@@ -146,6 +158,8 @@ function progressText(e: FixEvent, maxRounds: number, label: string): string | u
       return `Round ${e.round}: verifying the fix (${e.command})…`;
     case 'trace-start':
       return e.patched ? `Round ${e.round}: tracing the patched program…` : undefined;
+    case 'baseline-progress':
+      return `Passing run: ${e.text}…`;
     default:
       return undefined;
   }

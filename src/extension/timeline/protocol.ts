@@ -6,7 +6,8 @@ import type { EventKind } from '../../core/trace/model';
 
 /** One row: an event of the recording. */
 export interface TimelineRow {
-  /** Event index (what a selection names). */
+  /** Event index (what a selection names); compared with a passing run, -(j + 1) for the passing
+   * run's event j that the recording on screen has no counterpart of. */
   i: number;
   /** Step number (null: not a step, e.g. a call). */
   k: number | null;
@@ -17,6 +18,25 @@ export interface TimelineRow {
   call: number;
   depth: number;
   text: string;
+  /** Compared with a passing run: what the passing run's matching step changed, when it differs. */
+  b?: string;
+  /** Compared with a passing run: a value differs here, only one run took this step, or it was not
+   * compared (next to a stretch one run did not record). */
+  mark?: 'value' | 'only-a' | 'only-b' | 'skipped';
+  /** The first divergence. */
+  first?: boolean;
+}
+
+/** The comparison the timeline shows, when the recording on screen is compared with a passing run. */
+export interface CompareHeader {
+  /** "Compared with the same test at HEAD (3f2a91c), where it passes". */
+  title: string;
+  /** How the passing run is named in the rows ("at HEAD"). */
+  bShort: string;
+  /** One line: "First divergence at step (5) fmt.py:3 — 6 divergent steps at 6 places". */
+  summary: string;
+  /** Row to jump to (its `i`), when the runs diverge. */
+  first?: number;
 }
 
 /** The gap of a long run, shown as one row before event `at`. */
@@ -43,6 +63,8 @@ export interface StepDetail {
   locals: Record<string, string>;
   value?: string;
   exception?: string;
+  /** Set when the step is another run's (a step only the passing run took): which run. */
+  run?: string;
 }
 
 /** A recording of the program as the user ran it, or of a patched copy a round of Explain & Fix read. */
@@ -68,6 +90,8 @@ export type ToTimelineWebview =
       rows: TimelineRow[];
       elision: ElisionRow | null;
       selected: number | undefined;
+      /** Set when the rows are the recording aligned with a passing run. */
+      compare?: CompareHeader;
     }
   | { type: 'select'; index: number; detail: StepDetail }
   | { type: 'stale'; files: string[] }
@@ -78,4 +102,8 @@ export type FromTimelineWebview =
   | { type: 'select'; index: number }
   | { type: 'replay' }
   | { type: 'recording'; id: number }
-  | { type: 'rerun' };
+  | { type: 'rerun' }
+  /** The compare bar's buttons: pick a run to compare with, go to the first divergence, stop. */
+  | { type: 'compare-with' }
+  | { type: 'compare-first' }
+  | { type: 'compare-stop' };

@@ -12,7 +12,9 @@ export const TIMELINE_PAGE: WebviewPage = {
     <label for="recording">Recording</label>
     <select id="recording" title="Which recording the timeline and the editor show" disabled><option>No trace recorded yet</option></select>
     <button id="replay" disabled title="Replay the recording in the debugger from the selected step (Step Back works)">Replay</button>
+    <button id="compare-with" disabled title="Compare this run with a passing one: the same test at an earlier commit, a passing sibling test, or another recording">Compare with…</button>
   </div>
+  <div id="compare" role="status" hidden><div id="compare-title"></div><div id="compare-summary"></div><button id="compare-first" title="Select the first step where the two runs part">First divergence</button> <button id="compare-stop" title="Show this recording alone again">Stop comparing</button></div>
   <div id="note" hidden></div>
   <div id="stale" role="status" hidden><span id="stale-text"></span> <button id="rerun" title="Run the same target again and record it">Re-run</button></div>
   <div id="recorded-with"></div>

@@ -11,8 +11,10 @@ import type { TraceEvent } from '../../core/trace/model';
 import { VIEWS } from '../commandIds';
 import type { EditorDecorations } from '../editorDecorations';
 import type { RunPlan } from '../runPlan';
+import type { Comparisons } from '../compare/comparisons';
 import type { Recording, TraceStore } from '../traceStore';
 import { WebviewShell } from '../webviewShell';
+import { passingEventOf } from './compareRows';
 import type { FromTimelineWebview, RecordingEntry, ToTimelineWebview } from './protocol';
 import { detailOf, elisionRowOf, rowOf, summaryOf } from './rows';
 import { TIMELINE_PAGE } from './timelinePage';
@@ -23,6 +25,9 @@ export interface TimelineActions {
   replayFrom(index: number): Promise<unknown>;
   /** Run the recording's target again. */
   rerun(plan: RunPlan): Promise<unknown>;
+  /** The compare bar: pick a passing run to compare with, stop comparing. */
+  compareWith(): Promise<unknown>;
+  stopComparing(): void;
 }
 
 export interface TimelineState {
@@ -37,6 +42,17 @@ export interface TimelineState {
   stale: string[];
   /** The row standing for the events a long run left out. */
   elision?: string;
+  /** When the recording on screen is shown aligned with a passing run. */
+  compare?: {
+    title: string;
+    summary: string;
+    /** Row id of the first divergence. */
+    first?: number;
+    /** Rows by mark: a value differs, only this run / only the passing run took the step, not compared. */
+    marks: { value: number; onlyA: number; onlyB: number; skipped: number };
+    /** Rows showing the passing run's value beside ours. */
+    withTheirs: number;
+  };
 }
 
 function timeOf(ms: number): string {
@@ -63,6 +79,7 @@ export class TimelineView implements vscode.Disposable {
     private readonly store: TraceStore,
     private readonly decorations: EditorDecorations,
     private readonly actions: TimelineActions,
+    private readonly comparisons: Comparisons,
   ) {
     this.shell = new WebviewShell(extensionUri, VIEWS.timeline, TIMELINE_PAGE, {
       onMessage: (m) => this.onMessage(m),
@@ -81,6 +98,10 @@ export class TimelineView implements vscode.Disposable {
         this.postTrace();
       }),
       store.onDidChangeRecordings(() => this.postTrace()),
+      comparisons.onDidChange(() => {
+        this.selected = undefined;
+        this.postTrace();
+      }),
     );
   }
 
@@ -100,6 +121,22 @@ export class TimelineView implements vscode.Disposable {
     const gap = r && elisionRowOf(r.trace);
     if (gap) s.elision = gap.text;
     if (this.selected !== undefined) s.selected = this.selected;
+    const aligned = this.comparisons.forRecording(r) && this.comparisons.aligned();
+    if (aligned) {
+      const count = (m: string) => aligned.rows.filter((x) => x.mark === m).length;
+      s.compare = {
+        title: aligned.header.title,
+        summary: aligned.header.summary,
+        ...(aligned.header.first !== undefined ? { first: aligned.header.first } : {}),
+        marks: {
+          value: count('value'),
+          onlyA: count('only-a'),
+          onlyB: count('only-b'),
+          skipped: count('skipped'),
+        },
+        withTheirs: aligned.rows.filter((x) => x.b !== undefined).length,
+      };
+    }
     return s;
   }
 
@@ -111,6 +148,7 @@ export class TimelineView implements vscode.Disposable {
 
   /** Selects an event: editor highlight + full locals in the view (`reveal: false`: leave the editors' scroll alone). */
   async select(index: number, opts: { reveal?: boolean } = {}): Promise<void> {
+    if (index < 0) return this.selectPassing(index);
     const trace = this.store.trace;
     const e = trace?.events.at(index);
     if (!trace || !e) return;
@@ -123,6 +161,21 @@ export class TimelineView implements vscode.Disposable {
       return;
     }
     await this.reveal(e);
+  }
+
+  /** A step only the passing run took (compared): its detail, and no line of this run to reveal. */
+  private selectPassing(rowId: number): void {
+    const c = this.comparisons.forRecording(this.store.recording);
+    const e = c?.passing.events.at(passingEventOf(rowId));
+    if (!c || !e) return;
+    this.selected = rowId;
+    this.shell.post({
+      type: 'select',
+      index: rowId,
+      detail: { ...detailOf(c.passing, e), run: `Only in ${c.labels.b}` },
+    });
+    this.selectedEmitter.fire(rowId);
+    this.decorations.setStep(undefined);
   }
 
   private async reveal(e: TraceEvent): Promise<void> {
@@ -166,6 +219,17 @@ export class TimelineView implements vscode.Disposable {
         if (plan) void this.actions.rerun(plan);
         return;
       }
+      case 'compare-with':
+        void this.actions.compareWith();
+        return;
+      case 'compare-first': {
+        const first = this.comparisons.aligned()?.header.first;
+        if (first !== undefined) void this.select(first);
+        return;
+      }
+      case 'compare-stop':
+        this.actions.stopComparing();
+        return;
     }
   }
 
@@ -190,6 +254,8 @@ export class TimelineView implements vscode.Disposable {
     const i = trace.interpreter;
     const recordedWith = `Python ${i.version} (${i.path}) · debugpy ${i.debugpyVersion} · ${trace.engine} engine`;
     const note = recording.detail ?? '';
+    // Compared with a passing run: the two aligned, with the compare bar.
+    const aligned = this.comparisons.forRecording(recording) && this.comparisons.aligned();
     this.shell.post({
       type: 'trace',
       recordings: this.store.recordings().map(entryOf),
@@ -198,19 +264,12 @@ export class TimelineView implements vscode.Disposable {
       recordedWith,
       note,
       stale: this.store.staleFiles().map((f) => f.rel),
-      rows: trace.events.map(rowOf),
+      rows: aligned ? aligned.rows : trace.events.map(rowOf),
       elision: elisionRowOf(trace) ?? null,
       selected: this.selected,
+      ...(aligned ? { compare: aligned.header } : {}),
     });
-    if (this.selected !== undefined) {
-      const e = trace.events.at(this.selected);
-      if (e)
-        this.shell.post({
-          type: 'select',
-          index: this.selected,
-          detail: detailOf(trace, e),
-        });
-    }
+    if (this.selected !== undefined) void this.select(this.selected, { reveal: false });
   }
 
   dispose(): void {

@@ -10,6 +10,7 @@ import { errorMessage, isUserError } from '../../core/errors';
 import { learnSecrets } from '../../core/model/learnSecrets';
 import { envSecrets } from '../../core/model/secretValues';
 import {
+  COMPARE_RUNS,
   DEFAULT_OVERVIEW_BUDGET,
   DEFAULT_TOOL_LIMITS,
   ToolSession,
@@ -22,6 +23,7 @@ import { readSettings } from '../settings';
 import type { RunTracker } from '../runs';
 import type { TraceRunner } from '../traceCommand';
 import type { TraceStore } from '../traceStore';
+import type { Comparisons } from '../compare/comparisons';
 
 /** VS Code names of the tools: the core name with a `tracefix_` prefix (names are global). */
 export const LM_TOOL_PREFIX = 'tracefix_';
@@ -41,11 +43,14 @@ export interface LmToolsDeps {
   store: TraceStore;
   runner: TraceRunner;
   runs: RunTracker;
+  /** The comparison compare_runs answers over (made by "Compare with…" or Explain & Fix). */
+  comparisons: Comparisons;
 }
 
 export class TraceLmTools implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private sessions = new WeakMap<Trace, ToolSession>();
+  private compareSessions = new WeakMap<object, ToolSession>();
 
   constructor(private readonly deps: LmToolsDeps) {
     if (typeof vscode.lm?.registerTool !== 'function') {
@@ -69,7 +74,7 @@ export class TraceLmTools implements vscode.Disposable {
         invoke: (o, token) => this.record(o.input, token, o.tokenizationOptions),
       }),
     );
-    for (const tool of TRACE_TOOLS) {
+    for (const tool of [...TRACE_TOOLS, COMPARE_RUNS]) {
       this.disposables.push(
         vscode.lm.registerTool<Input>(lmToolName(tool.name), {
           prepareInvocation: (o) => ({
@@ -79,6 +84,44 @@ export class TraceLmTools implements vscode.Disposable {
         }),
       );
     }
+  }
+
+  /** compare_runs: over the editor's comparison of a failing run with a passing one. */
+  private compare(input: Input, budget?: vscode.LanguageModelToolTokenizationOptions) {
+    const c = this.deps.comparisons.current;
+    if (!c)
+      throw new Error(
+        'No comparison is open: ask the user to run "Tracefix: Compare with…" on the recording (or Explain & Fix, which compares with a passing run when there is one).',
+      );
+    let s = this.compareSessions.get(c);
+    if (!s) {
+      const known = envSecrets(process.env);
+      const texts = [c.failing.trace, c.passing].flatMap((t) => [
+        ...t.sources.map((f) => f.text),
+        ...t.output.map((o) => o.text),
+      ]);
+      const secrets = [...known, ...learnSecrets(texts, known)];
+      s = new ToolSession(
+        { failing: c.failing.trace, passing: c.passing },
+        { tools: [COMPARE_RUNS], secrets },
+      );
+      this.compareSessions.set(c, s);
+    }
+    s.limits.maxChars = this.maxChars(budget);
+    const a = s.call(COMPARE_RUNS.name, input);
+    if (a.error) throw new Error(a.text.replace(/^Error: /, ''));
+    return text(
+      `Compared: ${c.failing.trace.program.target} (failing) with ${c.description}.\n${a.text}`,
+    );
+  }
+
+  private maxChars(budget?: vscode.LanguageModelToolTokenizationOptions): number {
+    return budget?.tokenBudget
+      ? Math.max(
+          1500,
+          Math.min(DEFAULT_TOOL_LIMITS.maxChars, Math.floor(budget.tokenBudget * CHARS_PER_TOKEN)),
+        )
+      : DEFAULT_TOOL_LIMITS.maxChars;
   }
 
   /** The session over a trace (one per trace: the redaction cache is per trace). */
@@ -96,12 +139,7 @@ export class TraceLmTools implements vscode.Disposable {
       this.sessions.set(trace, (s = new ToolSession(trace, { tools: TRACE_TOOLS, secrets })));
     }
     // A caller that says how many tokens it can take gets answers that fit (never more than the default).
-    s.limits.maxChars = budget?.tokenBudget
-      ? Math.max(
-          1500,
-          Math.min(DEFAULT_TOOL_LIMITS.maxChars, Math.floor(budget.tokenBudget * CHARS_PER_TOKEN)),
-        )
-      : DEFAULT_TOOL_LIMITS.maxChars;
+    s.limits.maxChars = this.maxChars(budget);
     return s;
   }
 
@@ -110,6 +148,7 @@ export class TraceLmTools implements vscode.Disposable {
     input: Input,
     budget?: vscode.LanguageModelToolTokenizationOptions,
   ): vscode.LanguageModelToolResult {
+    if (name === COMPARE_RUNS.name) return this.compare(input, budget);
     const trace = this.deps.store.trace;
     if (!trace) {
       throw new Error(
@@ -250,6 +289,7 @@ export class TraceLmTools implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
     this.sessions = new WeakMap();
+    this.compareSessions = new WeakMap();
   }
 }
 

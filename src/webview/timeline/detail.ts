@@ -33,6 +33,7 @@ function table(
 /** The elements showing `d`, for the detail pane. */
 export function detailElements(d: StepDetail): HTMLElement[] {
   const out: HTMLElement[] = [
+    ...(d.run ? [el('p', 'other-run', d.run)] : []),
     el('h2', '', `${d.k === null ? 'event' : `step ${d.k}`} · ${d.file}:${d.line}`),
     el(
       'p',

@@ -13,6 +13,8 @@ const MAX_INDENT = 12;
 
 export class StepList {
   private rows: readonly TimelineRow[] = [];
+  /** How the passing run is named, when the rows are aligned with one. */
+  private bShort = '';
   private elision: ElisionRow | null = null;
   private selected: number | undefined;
   private readonly spacer = el('div', 'spacer');
@@ -40,9 +42,16 @@ export class StepList {
     return this.rows.length;
   }
 
-  /** Shows a recording's rows (none: the list is emptied), `selected` marked and scrolled to. */
-  setRows(rows: readonly TimelineRow[], elision: ElisionRow | null, selected?: number): void {
+  /** Shows a recording's rows (none: the list is emptied), `selected` marked and scrolled to.
+   * `bShort` names the passing run when the rows are aligned with one. */
+  setRows(
+    rows: readonly TimelineRow[],
+    elision: ElisionRow | null,
+    selected?: number,
+    bShort = '',
+  ): void {
     this.rows = rows;
+    this.bShort = bShort;
     this.elision = elision;
     this.selected = selected;
     this.list.textContent = '';
@@ -89,20 +98,24 @@ export class StepList {
 
   private rowEl(p: number): HTMLElement {
     const r = this.rows[p]!;
-    const row = el('div', `row kind-${r.kind}`);
+    const marks = `${r.mark ? ` mark-${r.mark}` : ''}${r.first ? ' first' : ''}${r.b !== undefined ? ' has-b' : ''}`;
+    const row = el('div', `row kind-${r.kind}${marks}`);
     row.setAttribute('role', 'option');
     row.setAttribute('aria-setsize', String(this.rows.length));
     row.setAttribute('aria-posinset', String(p + 1));
     row.dataset.index = String(r.i);
-    row.title = `${r.file}:${r.line} ${r.fn} — ${r.text}`;
+    const theirs = r.b !== undefined ? `\n${this.bShort}: ${r.b}` : '';
+    row.title = `${r.file}:${r.line} ${r.fn} — ${r.text}${theirs}${markTitle(r, this.bShort)}`;
     row.id = `row-${r.i}`;
     const indent = '  '.repeat(Math.min(r.depth, MAX_INDENT));
     row.append(
-      el('span', 'k', r.k === null ? '·' : r.k),
+      el('span', 'k', r.k === null ? '·' : r.i < 0 ? '' : r.k),
       el('span', 'where', `${r.file}:${r.line}`),
       el('span', 'fn', `${indent}${r.fn}${r.call > 1 ? ` #${r.call}` : ''}`),
-      el('span', 'text', r.text),
+      el('span', 'text', r.mark === 'only-b' ? `${this.bShort} only: ${r.text}` : r.text),
     );
+    // Compared with a passing run: its value beside ours where they differ.
+    if (r.b !== undefined) row.append(el('span', 'theirs', `≠ ${this.bShort}: ${r.b}`));
     return row;
   }
 
@@ -231,5 +244,22 @@ export class StepList {
     if (to === undefined) return;
     ev.preventDefault();
     this.select(p < 0 && ev.key !== 'End' ? 0 : to);
+  }
+}
+
+/** The tooltip's line on a row's mark, when compared with a passing run. */
+function markTitle(r: TimelineRow, bShort: string): string {
+  const first = r.first ? '\nThe first divergence.' : '';
+  switch (r.mark) {
+    case 'value':
+      return `\nA value differs ${bShort}.${first}`;
+    case 'only-a':
+      return `\nOnly this run took this step (not ${bShort}).${first}`;
+    case 'only-b':
+      return `\nOnly the run ${bShort} took this step.${first}`;
+    case 'skipped':
+      return '\nNot compared: next to a stretch one run did not record.';
+    default:
+      return first;
   }
 }

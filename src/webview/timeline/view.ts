@@ -4,6 +4,7 @@
 // selection (it highlights the editor line and answers with the step's detail). The page's markup
 // is the host's (timelinePage.ts).
 import type {
+  CompareHeader,
   FromTimelineWebview,
   RecordingEntry,
   ToTimelineWebview,
@@ -22,11 +23,21 @@ export class TimelinePage {
   private readonly stale = byId('stale');
   private readonly staleText = byId('stale-text');
   private readonly replay = byId<HTMLButtonElement>('replay');
+  private readonly compare = byId('compare');
+  private readonly compareTitle = byId('compare-title');
+  private readonly compareSummary = byId('compare-summary');
+  private readonly compareFirst = byId<HTMLButtonElement>('compare-first');
+  private readonly compareWith = byId<HTMLButtonElement>('compare-with');
 
   constructor(host: Host<FromTimelineWebview>) {
     this.list = new StepList(byId('steps'), (index) => host.postMessage({ type: 'select', index }));
     this.replay.addEventListener('click', () => host.postMessage({ type: 'replay' }));
     byId('rerun').addEventListener('click', () => host.postMessage({ type: 'rerun' }));
+    this.compareWith.addEventListener('click', () => host.postMessage({ type: 'compare-with' }));
+    this.compareFirst.addEventListener('click', () => host.postMessage({ type: 'compare-first' }));
+    byId('compare-stop').addEventListener('click', () =>
+      host.postMessage({ type: 'compare-stop' }),
+    );
     this.recording.addEventListener('change', () =>
       host.postMessage({ type: 'recording', id: Number(this.recording.value) }),
     );
@@ -43,7 +54,9 @@ export class TimelinePage {
         this.showStale(m.stale);
         this.detail.textContent = '';
         this.replay.disabled = m.rows.length === 0;
-        this.list.setRows(m.rows, m.elision, m.selected);
+        this.compareWith.disabled = m.rows.length === 0;
+        this.showCompare(m.compare);
+        this.list.setRows(m.rows, m.elision, m.selected, m.compare?.bShort ?? '');
         return;
       case 'select':
         this.list.show(m.index);
@@ -59,6 +72,8 @@ export class TimelinePage {
         this.showStale([]);
         this.detail.textContent = '';
         this.replay.disabled = true;
+        this.compareWith.disabled = true;
+        this.showCompare(undefined);
         this.list.setRows([], null);
         return;
     }
@@ -82,6 +97,15 @@ export class TimelinePage {
     if (entries.length === 0) select.append(el('option', '', 'No trace recorded yet'));
     select.disabled = entries.length === 0 || (entries.length === 1 && entries[0]?.id === current);
     select.title = entries.find((r) => r.id === current)?.label ?? 'No trace recorded yet';
+  }
+
+  /** The compare bar: what the rows are aligned with, and where they first part. */
+  private showCompare(c: CompareHeader | undefined): void {
+    this.compare.hidden = !c;
+    document.body.classList.toggle('is-compared', Boolean(c));
+    this.compareTitle.textContent = c?.title ?? '';
+    this.compareSummary.textContent = c?.summary ?? '';
+    this.compareFirst.disabled = c?.first === undefined;
   }
 
   private showStale(files: readonly string[]): void {

@@ -102,6 +102,7 @@ describe('package.json: where Tracefix appears', () => {
       "'logpoint' stays accepted as the former name of 'fast'",
     );
     assert.deepEqual(colors.map((x) => x.id).sort(), [
+      'tracefix.compareForeground',
       'tracefix.currentStepBackground',
       'tracefix.exceptionBackground',
       'tracefix.exceptionForeground',
@@ -140,6 +141,7 @@ describe('package.json: where Tracefix appears', () => {
       'tracefix.rerun',
       'tracefix.replayTrace',
       'tracefix.saveTrace',
+      'tracefix.compareWith',
       'tracefix.clearTrace',
     ]);
   });

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_TOOL_CALLS } from '../../../src/core/fix';
-import { TRACE_TOOLS } from '../../../src/core/tools';
+import { COMPARE_RUNS, TRACE_TOOLS } from '../../../src/core/tools';
 import {
   RECORD_TRACE_DESCRIPTION,
   RECORD_TRACE_NAME,
@@ -37,6 +37,7 @@ describe('contributes.languageModelTools', () => {
       inputSchema: RECORD_TRACE_SCHEMA,
     },
     ...TRACE_TOOLS,
+    COMPARE_RUNS,
   ];
   const contributed = pkg.contributes.languageModelTools;
 

@@ -1,31 +1,19 @@
-// How a recording was made, as recorder options: what ran (script, module or pytest test, with its
-// arguments), where (working directory, root) and with which interpreter and debugpy. A passing run
-// for a recording that was loaded or made elsewhere (the MCP server, the editor's Compare with…) is
-// obtained from these.
+// The interpreter a passing run is recorded with. A recording names the program, folders and
+// interpreter that made it, and a loaded one (a file, which anything may have written) names what it
+// likes: a caller that did not record the failing run itself resolves its own interpreter
+// (withInterpreter) and the passing run never runs one a file names.
+import { findInterpreter } from '../../dap/python';
 import type { Trace } from '../../trace/model';
-import type { RecordOptions, RunTarget } from '../../trace/options';
+import type { RecordOptions } from '../../trace/options';
 
-export function rerunOptions(
-  trace: Trace,
-  extra: Partial<Omit<RecordOptions, 'target' | 'cwd'>> = {},
-): RecordOptions {
-  const p = trace.program;
-  const target: RunTarget =
-    p.kind === 'pytest'
-      ? { kind: 'pytest', nodeId: p.target }
-      : p.kind === 'module'
-        ? { kind: 'module', module: p.target }
-        : { kind: 'script', path: p.target };
-  return {
-    ...extra,
-    target,
-    args: p.args,
-    cwd: p.cwd,
-    root: p.root,
-    python: trace.interpreter.path,
-    ...(trace.interpreter.debugpyPath ? { debugpyPath: trace.interpreter.debugpyPath } : {}),
-    limits: { ...trace.limits, ...extra.limits },
-  };
+/** `rec` with its interpreter chosen: the configured one, else the one a recording would find. */
+export async function withInterpreter(rec: RecordOptions): Promise<RecordOptions> {
+  if (rec.python) return rec;
+  const { python } = await findInterpreter({
+    ...(rec.debugpyPath ? { debugpyPath: rec.debugpyPath } : {}),
+    ...(rec.env ? { env: rec.env } : {}),
+  });
+  return { ...rec, python };
 }
 
 /**
