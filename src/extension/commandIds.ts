@@ -41,7 +41,7 @@ export const COLORS = {
   exceptionBackground: 'tracefix.exceptionBackground',
   stale: 'tracefix.staleForeground',
   currentStep: 'tracefix.currentStepBackground',
-  compare: 'tracefix.compareForeground',
+  compare: 'tracefix.divergenceBorder',
 } as const;
 
 /** `setContext` keys the `when` clauses of package.json test. */

@@ -50,7 +50,17 @@ function createTypes(): Types {
     margin: AFTER_MARGIN,
     ...(fontStyle ? { fontStyle } : {}),
   });
+  // A line where the run parts from the passing run it is compared with: a bar in the compare colour.
+  const compare = vscode.window.createTextEditorDecorationType({
+    isWholeLine: true,
+    borderColor: new vscode.ThemeColor(COLORS.compare),
+    borderStyle: 'solid',
+    borderWidth: '0 0 0 2px',
+    overviewRulerColor: new vscode.ThemeColor(COLORS.compare),
+    overviewRulerLane: vscode.OverviewRulerLane.Left,
+  });
   return {
+    compare,
     trace: vscode.window.createTextEditorDecorationType({
       after: after(COLORS.trace),
       rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
@@ -73,13 +83,6 @@ function createTypes(): Types {
       backgroundColor: new vscode.ThemeColor(COLORS.currentStep),
       overviewRulerColor: new vscode.ThemeColor(COLORS.currentStep),
       overviewRulerLane: vscode.OverviewRulerLane.Center,
-    }),
-    // After the run's own values: what the passing run had here.
-    compare: vscode.window.createTextEditorDecorationType({
-      after: { ...after(COLORS.compare), margin: '0 0 0 1.5em' },
-      overviewRulerColor: new vscode.ThemeColor(COLORS.compare),
-      overviewRulerLane: vscode.OverviewRulerLane.Left,
-      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
     }),
   };
 }
@@ -185,36 +188,48 @@ export class EditorDecorations implements vscode.Disposable {
         const l = doc.lineAt(line - 1);
         return new vscode.Range(l.range.end, l.range.end);
       };
+      // Compared with a passing run: its values follow the run's own in the same text. (Two texts
+      // after one line are ordered by their decoration types' generated class names, which this
+      // extension does not choose.) The line itself is marked in the compare colour.
+      const marks = new Map<number, string>();
+      for (const mark of this.marks()) {
+        if (mark.file !== file.rel) continue;
+        const line = map.toCurrent(mark.line);
+        if (line === undefined || line > doc.lineCount) continue;
+        marks.set(line, mark.text);
+        compare.push({
+          range: doc.lineAt(line - 1).range,
+          hoverMessage: new vscode.MarkdownString(
+            `Tracefix: this run parts from the passing run here${mark.first ? ' (the first divergence)' : ''}: ${mark.text}. The timeline shows the two runs aligned.`,
+          ),
+        });
+        compared.push({ line, text: mark.text, kind: 'compare' });
+      }
+      const painted = new Set<number>();
       for (const d of file.model.lines) {
         const line = map.toCurrent(d.line);
         if (line === undefined || line > doc.lineCount) continue;
         const isException = file.model.exception?.line === d.line;
         if (isException) exceptionLine = line;
-        if (!d.text && !(isException && !isStale)) continue;
+        const theirs = isStale ? undefined : marks.get(line);
+        if (!d.text && !theirs && !(isException && !isStale)) continue;
         const kind: AppliedKind = isStale ? 'stale' : isException ? 'exception' : 'trace';
+        const text = theirs ? (d.text ? `${d.text}    ${theirs}` : theirs) : d.text;
         const options: vscode.DecorationOptions = {
           range: at(line),
-          renderOptions: { after: { contentText: d.text } },
+          renderOptions: { after: { contentText: text } },
         };
         (kind === 'stale' ? stale : kind === 'exception' ? exception : trace).push(options);
         lines.push({ line, text: d.text, kind });
+        painted.add(line);
       }
+      // A mark on a line with no values of its own (the passing run ran a line before it).
+      for (const [line, text] of marks)
+        if (!painted.has(line) && !isStale)
+          trace.push({ range: at(line), renderOptions: { after: { contentText: text } } });
       if (!isStale && this.settings().dimNeverExecuted) {
         for (const l of file.model.neverExecuted)
           if (l <= doc.lineCount) never.push(doc.lineAt(l - 1).range);
-      }
-      for (const mark of this.marks()) {
-        if (mark.file !== file.rel) continue;
-        const line = map.toCurrent(mark.line);
-        if (line === undefined || line > doc.lineCount) continue;
-        compare.push({
-          range: at(line),
-          renderOptions: { after: { contentText: mark.text } },
-          hoverMessage: new vscode.MarkdownString(
-            `Tracefix: where this run parts from the passing run${mark.first ? ' (the first divergence)' : ''}. The timeline shows the two aligned.`,
-          ),
-        });
-        compared.push({ line, text: mark.text, kind: 'compare' });
       }
       const record: AppliedDecorations = {
         uri: doc.uri.toString(),
@@ -229,11 +244,11 @@ export class EditorDecorations implements vscode.Disposable {
     } else {
       this.applied.delete(doc.uri.toString());
     }
+    editor.setDecorations(this.types.compare, compare);
     editor.setDecorations(this.types.trace, trace);
     editor.setDecorations(this.types.exception, exception);
     editor.setDecorations(this.types.stale, stale);
     editor.setDecorations(this.types.never, never);
-    editor.setDecorations(this.types.compare, compare);
     this.applyStep(editor);
     const record = this.applied.get(doc.uri.toString());
     if (record) this.appliedEmitter.fire(record);

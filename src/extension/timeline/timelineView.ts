@@ -52,6 +52,8 @@ export interface TimelineState {
     marks: { value: number; onlyA: number; onlyB: number; skipped: number };
     /** Rows showing the passing run's value beside ours. */
     withTheirs: number;
+    /** Row ids of the first steps only the passing run took. */
+    passingOnly: number[];
   };
 }
 
@@ -135,6 +137,10 @@ export class TimelineView implements vscode.Disposable {
           skipped: count('skipped'),
         },
         withTheirs: aligned.rows.filter((x) => x.b !== undefined).length,
+        passingOnly: aligned.rows
+          .filter((x) => x.mark === 'only-b')
+          .slice(0, 5)
+          .map((x) => x.i),
       };
     }
     return s;

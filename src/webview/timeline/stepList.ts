@@ -115,7 +115,7 @@ export class StepList {
       el('span', 'text', r.mark === 'only-b' ? `${this.bShort} only: ${r.text}` : r.text),
     );
     // Compared with a passing run: its value beside ours where they differ.
-    if (r.b !== undefined) row.append(el('span', 'theirs', `≠ ${this.bShort}: ${r.b}`));
+    if (r.b !== undefined) row.append(el('span', 'theirs', `≠ ${r.b}`));
     return row;
   }
 

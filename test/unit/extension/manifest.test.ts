@@ -102,8 +102,8 @@ describe('package.json: where Tracefix appears', () => {
       "'logpoint' stays accepted as the former name of 'fast'",
     );
     assert.deepEqual(colors.map((x) => x.id).sort(), [
-      'tracefix.compareForeground',
       'tracefix.currentStepBackground',
+      'tracefix.divergenceBorder',
       'tracefix.exceptionBackground',
       'tracefix.exceptionForeground',
       'tracefix.staleForeground',

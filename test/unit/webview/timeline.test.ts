@@ -204,3 +204,57 @@ function detail() {
     exception: 'ValueError: bad',
   };
 }
+
+describe('timeline webview compared with a passing run', () => {
+  const compared: TimelineRow[] = [
+    { ...rows[0]!, mark: 'value', b: 'call values=[0, 4]', first: true },
+    { ...rows[1]!, b: 'low=0', mark: 'value' },
+    { ...rows[2]!, mark: 'only-a' },
+    { ...rows[3]!, i: -5, k: 4, mark: 'only-b', text: 'high=4' },
+    rows[4]!,
+  ];
+  const header = {
+    title: 'Compared with the same test at HEAD (3f2a91c), where it passes',
+    bShort: 'at HEAD',
+    summary: 'First divergence: step (0) … — 3 divergent steps at 3 places',
+    first: 0,
+  };
+
+  it('shows the compare bar, the passing run beside ours, and the marks', () => {
+    expect($('#compare').hidden).toBe(true);
+    page.receive(trace({ rows: compared, compare: header }));
+    expect($('#compare').hidden).toBe(false);
+    expect($('#compare-title').textContent).toBe(header.title);
+    expect(document.body.classList.contains('is-compared')).toBe(true);
+    const shown = built();
+    expect(shown.map((r) => r.className)).toEqual([
+      'row kind-call mark-value first has-b',
+      'row kind-line mark-value has-b',
+      'row kind-line mark-only-a',
+      'row kind-line mark-only-b',
+      'row kind-line',
+    ]);
+    expect(shown[1]!.querySelector('.theirs')!.textContent).toBe('≠ low=0');
+    expect(shown[1]!.title).toMatch(/\nat HEAD: low=0\nA value differs at HEAD\.$/);
+    // A step only the passing run took: no step number of ours, named as the passing run's.
+    expect(shown[3]!.querySelector('.k')!.textContent).toBe('');
+    expect(shown[3]!.querySelector('.text')!.textContent).toBe('at HEAD only: high=4');
+    shown[3]!.click();
+    expect(posted.at(-1)).toEqual({ type: 'select', index: -5 });
+  });
+
+  it('posts the bar buttons, and hides the bar when the rows are the recording alone', () => {
+    page.receive(trace({ rows: compared, compare: header }));
+    $('#compare-first').click();
+    $('#compare-stop').click();
+    $('#compare-with').click();
+    expect(posted.slice(-3)).toEqual([
+      { type: 'compare-first' },
+      { type: 'compare-stop' },
+      { type: 'compare-with' },
+    ]);
+    page.receive(trace());
+    expect($('#compare').hidden).toBe(true);
+    expect(document.body.classList.contains('is-compared')).toBe(false);
+  });
+});

@@ -16,6 +16,7 @@ const TOOLS = [
   'tracefix_calls',
   'tracefix_find_first',
   'tracefix_search_values',
+  'tracefix_compare_runs',
 ];
 
 async function invoke(name: string, input: object): Promise<string> {
