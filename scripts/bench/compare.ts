@@ -88,23 +88,36 @@ async function record(dir: string, name: string, maxSteps: number): Promise<Trac
   });
 }
 
-function time(
-  a: Trace,
-  b: Trace,
-): { ms: number[]; steps: number; places: number; matched: number } {
+interface Timing {
+  /** Wall-clock ms per run, sorted. */
+  ms: number[];
+  /** CPU ms (user + system) of this process per run, sorted: on a machine shared with other work
+   * this still measures the comparison itself. */
+  cpu: number[];
+  steps: number;
+  places: number;
+  matched: number;
+}
+
+function time(a: Trace, b: Trace): Timing {
   const ja = traceToJson(a);
   const jb = traceToJson(b);
   const ms: number[] = [];
+  const cpu: number[] = [];
   let last = { steps: 0, places: 0, matched: 0 };
   for (let r = 0; r < runs; r++) {
     const fa = parseTrace(ja);
     const fb = parseTrace(jb);
     const started = performance.now();
+    const c0 = process.cpuUsage();
     const c = compareRuns(fa, fb);
+    const used = process.cpuUsage(c0);
     ms.push(performance.now() - started);
+    cpu.push((used.user + used.system) / 1000);
     last = { steps: c.steps, places: c.places, matched: c.matched };
   }
-  return { ms: ms.sort((x, y) => x - y), ...last };
+  const sorted = (x: number[]): number[] => x.sort((p, q) => p - q);
+  return { ms: sorted(ms), cpu: sorted(cpu), ...last };
 }
 
 async function main(): Promise<void> {
@@ -120,7 +133,15 @@ async function main(): Promise<void> {
     const cutA = await record(dir, 'regression', 20_000);
     const cutB = await record(dir, 'base', 20_000);
     const rows: string[][] = [
-      ['pair', 'events A / B', 'aligned', 'divergent steps / places', 'median', 'slowest'],
+      [
+        'pair',
+        'events A / B',
+        'aligned',
+        'divergent steps / places',
+        'median',
+        'slowest',
+        'CPU median',
+      ],
     ];
     const cases: [string, Trace, Trace][] = [
       ['same program twice', base, base2],
@@ -138,6 +159,7 @@ async function main(): Promise<void> {
         `${t.steps} / ${t.places}`,
         `${Math.round(t.ms[Math.floor(t.ms.length / 2)] ?? 0)} ms`,
         `${Math.round(t.ms[t.ms.length - 1] ?? 0)} ms`,
+        `${Math.round(t.cpu[Math.floor(t.cpu.length / 2)] ?? 0)} ms`,
       ]);
     }
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));

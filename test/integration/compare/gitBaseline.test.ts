@@ -2,7 +2,7 @@
 // deep in uncommitted (and staged) work against HEAD, the last commit where the test passed found by
 // running it, lines added between the commits, and every way there is no passing run to compare
 // against. Nothing in the user's repository may change: files, index, stash, worktrees, refs.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,7 +69,19 @@ describe('a passing run at another commit', () => {
     writeFileSync(path.join(dir, 'notes.txt'), 'untracked\n');
     git(dir, 'stash', 'list');
     const before = snapshot(dir);
-    const { failing, got } = await baseline(dir, { kind: 'git', ref: 'HEAD' });
+    // The export goes to a temporary folder of its own, removed afterwards.
+    const temp = mkdtempSync(path.join(tmp, 'tmpdir-'));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = temp;
+    let result;
+    try {
+      result = await baseline(dir, { kind: 'git', ref: 'HEAD' });
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+    const { failing, got } = result;
+    expect(readdirSync(temp).filter((n) => n.startsWith('tfx-base-'))).toEqual([]);
     expect(snapshot(dir)).toEqual(before);
     const b = got.baseline;
     expect(b?.description).toMatch(/^the same test at HEAD \([0-9a-f]{7}\), where it passes$/);
