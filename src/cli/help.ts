@@ -219,10 +219,10 @@ record_baseline (a passing run to compare with: the same test at a commit, a pas
 a saved trace, as \`tracefix fix --baseline\` takes them) with compare_runs (where the two runs part).
 Answers come from the recordings only, redacted of secrets like model prompts and bounded in size.
 
-record_trace and record_baseline RUN YOUR PROGRAM (the script, test or module the client names, inside
-the root; record_baseline the current recording's program, checked the same way, and also your code
-of another commit, in a temporary export): the MCP client's approval of the tool call is the
-confirmation. Nothing model-written is run. A module counts as the workspace's when its file is in
+record_trace RUNS YOUR PROGRAM (the script, test or module the client names, inside the root), and
+so does record_baseline (the current recording's program, checked the same way, a test the
+client names, or your code of another commit in a temporary export): the MCP client's approval of a
+call is the confirmation. Nothing model-written is run. A module counts as the workspace's when its file is in
 the root (\`-m timeit\` or \`-m http.server\` are refused); program arguments are refused unless the
 server was started with --allow-args. Every query stops after 10 s; trace files must be regular files
 (at most 256 MB) and are validated; messages over 4 MB are answered with an error.
