@@ -118,6 +118,8 @@ export const NUMBER_OPTIONS = {
   'max-tool-calls': { min: 0, max: 50, whole: true, unit: 'calls' },
   limit: { min: 1, max: 1_000_000, whole: true, unit: 'tasks' },
   jobs: { min: 1, max: 64, whole: true, unit: 'tasks' },
+  next: { min: 0, max: 50, whole: true, unit: 'divergences' },
+  'from-step': { min: 0, max: 100_000_000, whole: true, unit: 'steps' },
 } as const satisfies Record<string, NumberSpec>;
 
 export type NumberOption = keyof typeof NUMBER_OPTIONS;

@@ -7,7 +7,7 @@ import { comparisonText, type RunLabels } from '../core/compare/format';
 import { UserError } from '../core/errors';
 import { redact } from '../core/model/redact';
 import { readTraceFile } from '../core/trace/traceFile';
-import { parse } from './args';
+import { numberOption, parse } from './args';
 import { EXIT } from './common';
 import { DIFF_HELP } from './help';
 import { redactDeep, secretsInTrace, secretsOf } from './redactOutput';
@@ -19,9 +19,6 @@ const DIFF_OPTIONS = {
   redact: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-/** Most divergences one listing describes after the first. */
-const MAX_NEXT = 50;
 
 export interface DiffIO {
   stdout: NodeJS.WritableStream;
@@ -43,8 +40,8 @@ export async function diffCommand(
       `Give two trace files: tracefix diff FAILING.json PASSING.json (got ${positionals.length}).`,
       'Record them with `tracefix trace … --format json --out FILE`.',
     );
-  const next = whole('next', values.next, MAX_NEXT) ?? 5;
-  const fromStep = whole('from-step', values['from-step']);
+  const next = numberOption('next', values.next) ?? 5;
+  const fromStep = numberOption('from-step', values['from-step']);
   const [fileA, fileB] = positionals as [string, string];
   const [a, b] = await Promise.all([readTraceFile(fileA), readTraceFile(fileB)]);
   const cmp = compareRuns(a, b, { next, ...(fromStep !== undefined ? { fromStep } : {}) });
@@ -74,19 +71,4 @@ function labelsFor(fileA: string, fileB: string): RunLabels {
     b = fileB;
   }
   return { a: `run A (${a})`, b: `run B (${b})`, aShort: 'A', bShort: 'B' };
-}
-
-function whole(
-  name: string,
-  v: string | undefined,
-  max = Number.MAX_SAFE_INTEGER,
-): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > max)
-    throw new UserError(
-      'bad-argument',
-      `--${name} must be a whole number from 0 to ${max} (got ${v}).`,
-    );
-  return n;
 }

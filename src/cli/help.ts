@@ -159,8 +159,8 @@ Exit 0 when the runs do not diverge, 1 when they do, 2 on a usage error.
 Options:
   --json                the comparison as JSON (divergences with both sides' steps, files, lines,
                         call paths and values; changed lines; what was ignored)
-  --next N              divergences listed after the first (default 5)
-  --from-step K         only divergences at or after step K of run A (to page on)
+  --next N              divergences listed after the first (0–50, default 5)
+  --from-step K         only divergences at or after step K of run A (to page on; 0–100000000)
   --redact              remove secrets as from model prompts (URL passwords, API keys, this
                         environment's secret values); raw by default
 `;

@@ -115,6 +115,16 @@ describe('tracefix diff', () => {
     const usage = await runCli(cli.cli, ['diff', bad], tmp, {});
     expect(usage.code).toBe(2);
     expect(usage.stderr.trim().split('\n')).toHaveLength(1);
+    // Its numbers follow the CLI's one rule (args.ts).
+    const range = await runCli(cli.cli, ['diff', bad, good, '--next', '51'], tmp, {});
+    expect(range.code).toBe(2);
+    expect(range.stderr).toBe(
+      'tracefix: --next must be a whole number of divergences from 0 to 50 (got 51).\n',
+    );
+    const step = await runCli(cli.cli, ['diff', bad, good, '--from-step', '-1'], tmp, {});
+    expect(step.stderr).toBe(
+      'tracefix: --from-step must be a whole number of steps from 0 to 100000000 (got -1).\n',
+    );
   });
 });
 
