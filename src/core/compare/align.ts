@@ -6,7 +6,7 @@
 // the cost is linear in the runs' sizes plus the bounded edit search of sequence.ts.
 import type { Trace } from '../trace/model';
 import { KIND_CODE, runIndex, type CallInfo, type RunIndex } from './runIndex';
-import { alignTokens } from './sequence';
+import { alignTokens, SearchBudget } from './sequence';
 import type { SourceMaps } from './sourceMap';
 
 /** Tokens of calls start here; tokens of a frame's own events (line × 8 + kind) stay below. */
@@ -94,7 +94,13 @@ class FunctionIds {
   }
 }
 
-export function alignRuns(a: Trace, b: Trace, maps: SourceMaps): Alignment {
+/** `tick` is called as items are aligned and may throw to stop (a tool call's time bound). */
+export function alignRuns(
+  a: Trace,
+  b: Trace,
+  maps: SourceMaps,
+  tick: () => void = () => undefined,
+): Alignment {
   const va = runIndex(a);
   const vb = runIndex(b);
   const aToB = new Int32Array(va.length).fill(-1);
@@ -102,6 +108,8 @@ export function alignRuns(a: Trace, b: Trace, maps: SourceMaps): Alignment {
   const fns = new FunctionIds(va, vb, maps);
   let unmapped = -1;
   let matched = 0;
+  // One edit-search budget for every call of the two runs (sequence.ts).
+  const budget = new SearchBudget();
   let calls = 0;
 
   // A call event opens its frame, whose identity the caller's alignment settled: one token for all
@@ -109,12 +117,14 @@ export function alignRuns(a: Trace, b: Trace, maps: SourceMaps): Alignment {
   const CALL_EVENT = KIND_CODE.call;
   const tokensA = (items: number[]): number[] =>
     items.map((it) => {
+      tick();
       if (it < 0) return fns.token(va.calls.get(~it) as CallInfo, 'a');
       const kind = va.kinds[it] as number;
       return kind === CALL_EVENT ? CALL_EVENT : (va.lines[it] as number) * 8 + kind;
     });
   const tokensB = (items: number[], file: string): number[] =>
     items.map((it) => {
+      tick();
       if (it < 0) return fns.token(vb.calls.get(~it) as CallInfo, 'b');
       const kind = vb.kinds[it] as number;
       if (kind === CALL_EVENT) return CALL_EVENT;
@@ -139,7 +149,7 @@ export function alignRuns(a: Trace, b: Trace, maps: SourceMaps): Alignment {
       itemsA = itemsOf(va, fa);
       itemsB = itemsOf(vb, fb);
     }
-    const match = alignTokens(tokensA(itemsA), tokensB(itemsB, file));
+    const match = alignTokens(tokensA(itemsA), tokensB(itemsB, file), budget);
     for (let k = 0; k < itemsA.length; k++) {
       const j = match[k] as number;
       if (j < 0) continue;

@@ -16,6 +16,9 @@ export interface CompareOptions {
   fromStep?: number;
   /** Mark each row of the alignment (ROW_MARK) into this array (alignment.rows.length / 2 long). */
   marks?: Uint8Array;
+  /** Called as the runs are aligned and scanned; throws to stop (a tool call's time bound). An
+   * alignment stopped this way is not kept. */
+  tick?: () => void;
 }
 
 export interface RunInfo {
@@ -73,14 +76,14 @@ interface Prepared {
 
 const prepared = new WeakMap<Trace, WeakMap<Trace, Prepared>>();
 
-function prepare(a: Trace, b: Trace): Prepared {
+function prepare(a: Trace, b: Trace, tick?: () => void): Prepared {
   let byB = prepared.get(a);
   if (!byB) prepared.set(a, (byB = new WeakMap()));
   let p = byB.get(b);
   if (!p) {
     const started = performance.now();
     const maps = new SourceMaps(a, b);
-    const alignment = alignRuns(a, b, maps);
+    const alignment = alignRuns(a, b, maps, tick);
     p = { maps, alignment, alignMs: performance.now() - started };
     byB.set(b, p);
   }
@@ -94,7 +97,7 @@ export function alignmentOf(a: Trace, b: Trace): Alignment {
 
 export function compareRuns(a: Trace, b: Trace, opts: CompareOptions = {}): RunComparison {
   const started = performance.now();
-  const p = prepare(a, b);
+  const p = prepare(a, b, opts.tick);
   const scan = scanDivergences(
     p.alignment,
     {
@@ -106,6 +109,7 @@ export function compareRuns(a: Trace, b: Trace, opts: CompareOptions = {}): RunC
       next: opts.next ?? 5,
       ...(opts.fromStep !== undefined ? { fromStep: opts.fromStep } : {}),
       ...(opts.marks ? { marks: opts.marks } : {}),
+      ...(opts.tick ? { tick: opts.tick } : {}),
     },
   );
   const coverage = coverageOf(a, b);

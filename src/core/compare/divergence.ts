@@ -66,6 +66,8 @@ export interface ScanOptions {
   fromStep?: number;
   /** Filled per alignment row (the timeline's marks): ROW_MARK values. */
   marks?: Uint8Array;
+  /** Called as rows are scanned; throws to stop the scan (a tool call's time bound). */
+  tick?: () => void;
 }
 
 /** What a row of the alignment is, for the timeline. */
@@ -291,8 +293,10 @@ export function scanDivergences(
   };
 
   const total = rows.length / 2;
+  const tick = opts.tick ?? ((): void => undefined);
   let open = -1;
   for (let r = 0; r < total; r++) {
+    tick();
     const x = rows[2 * r] as number;
     const y = rows[2 * r + 1] as number;
     if (x < 0 || y < 0) {

@@ -1,8 +1,10 @@
 // Aligns two sequences of integer tokens (a longest common subsequence, as a diff does): the common
 // head and tail are matched first, the middle with Myers' O((N+M)·D) algorithm while the edit
 // distance D stays small; a middle that differs too much (two runs that went separate ways for
-// thousands of steps) is matched greedily in one linear pass with a bounded look-ahead. So the cost
-// is linear in the lengths plus a bounded amount, whatever the sequences are.
+// thousands of steps) is matched greedily in one linear pass with a bounded look-ahead. The edit
+// searches of one alignment (every call of two runs) share one SearchBudget: once it is spent, the
+// remaining middles are matched greedily too. So the cost of aligning two runs is linear in their
+// lengths plus a bounded amount, whatever the sequences are and however many calls they made.
 
 /** Most edits Myers' search explores before the middle is matched greedily. */
 const MAX_EDITS = 1500;
@@ -13,11 +15,27 @@ const LOOKAHEAD = 48;
 
 export type Tokens = ArrayLike<number>;
 
+/** Edit-search work (frontier cells and token comparisons) all alignments of two runs may spend. */
+export const MAX_SEARCH_WORK = 60_000_000;
+
+/** The edit-search work left to the alignments of two runs (one per pair of runs). */
+export class SearchBudget {
+  constructor(public left = MAX_SEARCH_WORK) {}
+
+  get spent(): boolean {
+    return this.left <= 0;
+  }
+}
+
 /**
  * `matchOf[i]` = the index in `b` matched to `a[i]` (-1: none); matches are increasing in both.
  * Only equal tokens are matched.
  */
-export function alignTokens(a: Tokens, b: Tokens): Int32Array {
+export function alignTokens(
+  a: Tokens,
+  b: Tokens,
+  budget: SearchBudget = new SearchBudget(),
+): Int32Array {
   const matchOf = new Int32Array(a.length).fill(-1);
   let start = 0;
   const n = a.length;
@@ -34,7 +52,7 @@ export function alignTokens(a: Tokens, b: Tokens): Int32Array {
     matchOf[endA] = endB;
   }
   if (endA > start && endB > start) {
-    if (!myers(a, b, start, endA, start, endB, matchOf))
+    if (budget.spent || !myers(a, b, start, endA, start, endB, matchOf, budget))
       greedy(a, b, start, endA, start, endB, matchOf);
   }
   return matchOf;
@@ -42,7 +60,8 @@ export function alignTokens(a: Tokens, b: Tokens): Int32Array {
 
 /**
  * Myers' greedy LCS on a[a0, a1) × b[b0, b1), keeping each round's frontier to walk the path back.
- * False when the edit distance or the work exceeds the bounds (nothing is matched then).
+ * False when the edit distance or the work exceeds the bounds (nothing is matched then). The work
+ * done is taken from `budget` either way.
  */
 function myers(
   a: Tokens,
@@ -52,6 +71,7 @@ function myers(
   b0: number,
   b1: number,
   matchOf: Int32Array,
+  budget: SearchBudget,
 ): boolean {
   const n = a1 - a0;
   const m = b1 - b0;
@@ -60,7 +80,9 @@ function myers(
   const v = new Int32Array(2 * maxD + 3);
   const history: Int32Array[] = [];
   let work = 0;
+  const limit = Math.min(MAX_WORK, budget.left);
   for (let d = 0; d <= maxD; d++) {
+    work += d + 1;
     for (let k = -d; k <= d; k += 2) {
       let x =
         k === -d || (k !== d && (v[offset + k - 1] as number) < (v[offset + k + 1] as number))
@@ -76,13 +98,15 @@ function myers(
       if (x >= n && y >= m) {
         history.push(v.slice(offset - d - 1, offset + d + 2));
         backtrack(history, a0, b0, n, m, matchOf);
+        budget.left -= work;
         return true;
       }
     }
     // Only the diagonals this round touched, so the history stays O(D²) in memory.
     history.push(v.slice(offset - d - 1, offset + d + 2));
-    if (work > MAX_WORK) return false;
+    if (work > limit) break;
   }
+  budget.left -= work;
   return false;
 }
 

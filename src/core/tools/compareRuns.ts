@@ -66,10 +66,20 @@ export function compareRunsTool(ctx: ToolContext, args: ToolArgs): ToolAnswerDra
       `no other recording named "${against}"; recordings: ${[...runs.keys()].join(', ')}`,
     );
   const fromStep = optInt(args, 'from_step');
-  const cmp = compareRuns(ctx.trace, other, {
-    next: Math.min(optInt(args, 'limit') ?? 5, MAX_COMPARE_LIMIT),
-    ...(fromStep !== undefined ? { fromStep } : {}),
-  });
+  let cmp;
+  try {
+    cmp = compareRuns(ctx.trace, other, {
+      next: Math.min(optInt(args, 'limit') ?? 5, MAX_COMPARE_LIMIT),
+      ...(fromStep !== undefined ? { fromStep } : {}),
+      tick: () => ctx.budget.tick(),
+    });
+  } catch (e) {
+    if (!(e instanceof ToolInputError)) throw e;
+    // The call's time bound (QueryBudget): paging does not shorten an alignment.
+    throw new ToolInputError(
+      `stopped after ${ctx.budget.ms / 1000} s: these two recordings (${ctx.trace.events.length} and ${other.events.length} events) are too large to compare in one call; compare shorter runs (record them with a smaller --max-steps)`,
+    );
+  }
   let text = comparisonText(cmp, {
     labels: labelsFor(self, against),
     valueWidth: Math.min(ctx.limits.valueWidth, 200),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignTokens } from '../../../src/core/compare/sequence';
+import { alignTokens, SearchBudget } from '../../../src/core/compare/sequence';
 
 /** Length of the LCS by dynamic programming, for small inputs. */
 function lcsLength(a: number[], b: number[]): number {
@@ -11,8 +11,8 @@ function lcsLength(a: number[], b: number[]): number {
   return dp[a.length]![b.length]!;
 }
 
-function check(a: number[], b: number[]): number {
-  const m = alignTokens(a, b);
+function check(a: number[], b: number[], budget?: SearchBudget): number {
+  const m = alignTokens(a, b, budget);
   let last = -1;
   let count = 0;
   m.forEach((j, i) => {
@@ -55,5 +55,26 @@ describe('alignTokens', () => {
     const a = Array.from({ length: n }, (_, i) => (i * 7919) % 1000);
     const b = Array.from({ length: n }, (_, i) => (i * 104729) % 997);
     expect(check(a, b)).toBeGreaterThan(0);
+  });
+
+  it('shares one edit-search budget across the calls of two runs, then matches greedily', () => {
+    // Many calls whose lines differ everywhere: each would search up to its edit bound.
+    const budget = new SearchBudget(200_000);
+    const a = Array.from({ length: 400 }, (_, i) => i % 13);
+    const b = Array.from({ length: 400 }, (_, i) => (i * 5) % 11);
+    const optimal = lcsLength(a, b);
+    expect(check(a, b, budget)).toBe(optimal);
+    const before = budget.left;
+    expect(before).toBeLessThan(200_000);
+    let calls = 0;
+    while (!budget.spent && calls < 1000) {
+      check(a, b, budget);
+      calls++;
+    }
+    expect(budget.spent).toBe(true);
+    // Spent: still a valid alignment that matches equal tokens, found in one linear pass.
+    const greedy = check(a, b, budget);
+    expect(greedy).toBeGreaterThan(0);
+    expect(greedy).toBeLessThanOrEqual(optimal);
   });
 });
