@@ -26,7 +26,7 @@ export function baselineLine(e: FixEvent): string {
   if (e.type !== 'baseline-done') return '';
   if (!e.baseline || !e.comparison)
     return e.notes.length
-      ? `tracefix: no passing run to compare against (${e.notes.join('; ')})\n`
+      ? `tracefix: note: no passing run to compare against (${e.notes.join('; ')})\n`
       : '';
   const first = e.comparison.divergences[0];
   return `tracefix: compared with ${e.baseline.description}: ${
