@@ -35,6 +35,8 @@ const ALL_COMMANDS = [
   'tracefix.rerun',
   'tracefix.undoFix',
   'tracefix.sandboxChoice',
+  'tracefix.compareWith',
+  'tracefix.stopComparing',
 ];
 
 const NO_TRACE = 'No trace yet: run "Tracefix: Trace Only" or "Tracefix: Explain & Fix" first.';
