@@ -58,7 +58,8 @@ Options:
   --stdin FILE          feed FILE to the program's stdin (default: empty stdin, EOF)
   --max-steps N         events kept (default ${DEFAULT_LIMITS.maxSteps}): a longer run keeps its first quarter and its
                         last events, and counts what is left out per line
-  --timeout SECONDS     wall-clock limit of the whole recording, set-up included (default ${DEFAULT_LIMITS.timeoutMs / 1000})
+  --timeout SECONDS     how long the program may run under recording; then it goes on untraced
+                        for up to 10 s to its own end (default ${DEFAULT_LIMITS.timeoutMs / 1000})
   --record-imports      also line-record user modules while they are imported (default: summarised)
   --repr-length N       longest value repr in characters (default ${DEFAULT_LIMITS.reprLength})
   -v, --verbose         log the DAP conversation to stderr

@@ -76,7 +76,8 @@ export function promptFiles(trace: Trace, options: { budget?: number } = {}): Pr
 /**
  * The function the failure points at, from the trace: a user function called on the failing line of
  * the failing frame (the test's assertion, the script's line that raised), not a dunder method nor
- * test code; else the innermost non-test frame the exception came from; else the last call.
+ * test code; else the innermost non-test frame the exception came from; else the last call (not when
+ * the time limit stopped the recording before any failure: none then).
  */
 export function functionUnderTest(trace: Trace): FrameSummary | undefined {
   const index = indexTrace(trace);
@@ -94,6 +95,10 @@ export function functionUnderTest(trace: Trace): FrameSummary | undefined {
     );
     if (onLine) return onLine;
   }
+  // The time limit stopped the recording before the failure was recorded: whatever ran last is only
+  // what happened to run at the deadline, not the function under test (the test's assertions say it).
+  const o = trace.outcome;
+  if (!failing && (o.recordingStopped || o.status === 'timeout')) return undefined;
   const stack = path.filter((f) => index.exceptions.some((x) => x.callId === f.callId));
   const inner = stack.find(ok);
   if (inner) return inner;

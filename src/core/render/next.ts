@@ -6,6 +6,7 @@
 // they made, whose values are never cut — then on the rest by nearness to the failure. Long line
 // histories keep their first entries and the last (`...(N more);`); what was left out is counted.
 import type { Trace } from '../trace/model';
+import { untracedEnd } from '../trace/outcome';
 import { Layouter, type RenderMode } from './layout';
 import type { Level } from './lineText';
 import { emptyPlan, type Plan } from './plan';
@@ -85,6 +86,10 @@ export function headerComments(trace: Trace, index: TraceIndex = indexTrace(trac
     const place = t.file ? ` at ${t.file}:${t.line ?? '?'}` : '';
     out.push(
       `# Partial trace: the program installed its own tracer (sys.settrace)${place}${s === null ? '' : `, after step (${s})`}; that thread is not fully recorded after it.`,
+    );
+  } else if (o.recordingStopped) {
+    out.push(
+      `# Partial trace: recording stopped after ${o.recordingStopped.afterMs / 1000} s (the time limit)${stop}; the program went on untraced and ${untracedEnd(o)}.`,
     );
   } else if (o.status === 'timeout') {
     out.push(

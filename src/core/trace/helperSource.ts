@@ -5,21 +5,29 @@ import * as path from 'node:path';
 import boot from './debuggee/pydevd_tracefix_boot.py';
 import channel from './debuggee/pydevd_tracefix_channel.py';
 import code from './debuggee/pydevd_tracefix_code.py';
+import compare from './debuggee/pydevd_tracefix_compare.py';
 import core from './debuggee/pydevd_tracefix_core.py';
 import delta from './debuggee/pydevd_tracefix_delta.py';
 import install from './debuggee/pydevd_tracefix_install.py';
 import monitor from './debuggee/pydevd_tracefix_monitor.py';
+import nodes from './debuggee/pydevd_tracefix_nodes.py';
 import pydevd from './debuggee/pydevd_tracefix_pydevd.py';
 import pytestPlugin from './debuggee/pydevd_tracefix_pytest.py';
 import repr from './debuggee/pydevd_tracefix_repr.py';
 import roots from './debuggee/pydevd_tracefix_roots.py';
 import settrace from './debuggee/pydevd_tracefix_settrace.py';
 import step from './debuggee/pydevd_tracefix_step.py';
+import walk from './debuggee/pydevd_tracefix_walk.py';
+import watch from './debuggee/pydevd_tracefix_watch.py';
 import { HELPER_PROTOCOL } from './records';
 
 /** The helper's modules (each only imports modules listed before it). */
 const MODULES: [string, string][] = [
   ['pydevd_tracefix_repr', repr],
+  ['pydevd_tracefix_compare', compare],
+  ['pydevd_tracefix_watch', watch],
+  ['pydevd_tracefix_nodes', nodes],
+  ['pydevd_tracefix_walk', walk],
   ['pydevd_tracefix_delta', delta],
   ['pydevd_tracefix_channel', channel],
   ['pydevd_tracefix_code', code],

@@ -34,7 +34,7 @@ export type OutcomeStatus =
   | 'exception' // an uncaught exception ended it (or failed the pytest test)
   | 'exited' // os._exit() ended it at once (exitCode holds the code)
   | 'crashed' // a signal killed it (segfault, abort…); `signal` says which
-  | 'timeout' // the wall-clock limit ended it; the trace is partial
+  | 'timeout' // it outlived the time limit and the untraced time after it: Tracefix ended it; partial
   | 'step-limit'; // schema v1 only: recording stopped at limits.maxSteps and the program was terminated
 // A cancelled recording (AbortSignal) rejects with CancelledError instead of returning a trace.
 
@@ -60,6 +60,17 @@ export interface TraceOutcome {
   test?: TestReport;
   /** The program installed its own tracer (sys.settrace) here; nothing was recorded in that thread after. */
   tracerTakenOver?: { file?: string; line?: number; afterEvent: number };
+  /** The time limit stopped the recording here (the last recorded event): the program went on
+   * untraced; `status`, `exitCode` and `test` say how it then ended (status 'timeout': it had not
+   * ended when Tracefix stopped it, `untracedMs` later). */
+  recordingStopped?: {
+    afterMs: number;
+    untracedMs: number;
+    file?: string;
+    line?: number;
+    function?: string;
+    afterEvent: number;
+  };
   durationMs: number;
   /** Launch of the adapter to the first recorded event. */
   startupMs: number;
@@ -116,7 +127,9 @@ export interface TraceLimits {
   reprLength: number;
 }
 
-export const DEFAULT_LIMITS: TraceLimits = { maxSteps: 20_000, timeoutMs: 20_000, reprLength: 120 };
+/** timeoutMs: how long the program may run under recording (set-up: as long again, at least 30 s); long
+ * enough for the failing test of a real library (test/support/realLibraries.ts: up to ~350,000 events). */
+export const DEFAULT_LIMITS: TraceLimits = { maxSteps: 20_000, timeoutMs: 60_000, reprLength: 120 };
 
 export type EventKind = 'call' | 'line' | 'return' | 'yield' | 'exception';
 

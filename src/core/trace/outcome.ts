@@ -2,7 +2,7 @@
 // reports) and what debugpy said (the exit code).
 import type { TraceAssembler } from './assemble';
 import type { TargetKind, TraceLimits, TraceOutcome } from './model';
-import type { RunResult } from './session';
+import { UNTRACED_MS, type RunResult } from './session';
 
 const SIGNALS: Record<number, string> = {
   4: 'SIGILL',
@@ -55,6 +55,7 @@ export function buildOutcome(
     status = 'exception';
   const partial =
     run.timedOut ||
+    run.recordingStoppedMs !== undefined ||
     status === 'crashed' ||
     end === undefined ||
     end.reason === 'cap' ||
@@ -75,6 +76,17 @@ export function buildOutcome(
     if (!run.timedOut) outcome.testPassed = !testFailed && test.phases.call === 'passed';
   }
   if (asm.tracerTakenOver) outcome.tracerTakenOver = asm.tracerTakenOver;
+  if (run.recordingStoppedMs !== undefined) {
+    // Where it stopped: the last recorded event (what the NExT header and the summary both name).
+    const events = asm.events;
+    const last = events.at(events.length - 1);
+    outcome.recordingStopped = {
+      afterMs: run.recordingStoppedMs,
+      untracedMs: UNTRACED_MS,
+      ...(last ? { file: last.file, line: last.line, function: last.function } : {}),
+      afterEvent: events.length,
+    };
+  }
   outcome.message = message(outcome, asm, ctx.limits);
   if (!outcome.message) delete outcome.message;
   return outcome;
@@ -82,7 +94,8 @@ export function buildOutcome(
 
 function message(o: TraceOutcome, asm: TraceAssembler, limits: TraceLimits): string | undefined {
   const parts: string[] = [];
-  if (o.status === 'timeout')
+  if (o.recordingStopped) parts.push(recordingStoppedText(o));
+  else if (o.status === 'timeout')
     parts.push(
       `Stopped after ${limits.timeoutMs / 1000} s (timeout): the program had not ended; the trace is partial.`,
     );
@@ -114,4 +127,35 @@ function message(o: TraceOutcome, asm: TraceAssembler, limits: TraceLimits): str
       `${gap.events} events in the middle of the run are not kept (limit ${limits.maxSteps}); the trace keeps the first and the last ones.`,
     );
   return parts.length ? parts.join(' ') : undefined;
+}
+
+/** One sentence on a recording the time limit stopped: where, and how the program went on untraced.
+ * The NExT header (render/next.ts) says the same. */
+export function recordingStoppedText(o: TraceOutcome): string {
+  const r = o.recordingStopped;
+  if (!r) return '';
+  const where = r.file
+    ? ` at ${r.file}:${r.line ?? '?'}${r.function && r.function !== '<module>' ? ` in ${r.function}` : ''}`
+    : '';
+  return `Recording stopped after ${r.afterMs / 1000} s (the time limit)${where}; the program went on untraced and ${untracedEnd(o)}.`;
+}
+
+/** How a program the time limit stopped recording went on, untraced: `pytest reported ... failed (...)`. */
+export function untracedEnd(o: TraceOutcome): string {
+  const r = o.recordingStopped;
+  if (o.status === 'timeout')
+    return `had not ended ${(r?.untracedMs ?? 0) / 1000} s later, when Tracefix stopped it`;
+  if (o.status === 'crashed') return `was killed by ${o.signal ?? 'a signal'}`;
+  if (o.status === 'exited') return `ended itself with os._exit(${o.exitCode ?? '?'})`;
+  const test = o.test;
+  if (test) {
+    if (test.phases.call === 'failed' || test.phases.setup === 'failed') {
+      const exc = o.exception;
+      return `pytest reported ${test.nodeId} failed${exc ? ` (${exc.type}${exc.message ? `: ${exc.message.split('\n')[0]}` : ''})` : ''}`;
+    }
+    if (test.phases.call === 'passed') return `pytest reported ${test.nodeId} passed`;
+  }
+  if (o.status === 'exception' && o.exception)
+    return `ended with ${o.exception.type}${o.exception.message ? `: ${o.exception.message.split('\n')[0]}` : ''}`;
+  return `ended with exit code ${o.exitCode ?? '?'}`;
 }

@@ -37,7 +37,6 @@ export async function recordTrace(opts: RecordOptions): Promise<Trace> {
   if (signal?.aborted) throw new CancelledError();
   const limits: TraceLimits = { ...DEFAULT_LIMITS, ...definedOnly(opts.limits ?? {}) };
   validateLimits(limits);
-  const deadline = started + limits.timeoutMs;
   const env = opts.env ?? process.env;
   const target = resolveTarget(opts.target, opts.cwd, opts.args ?? [], opts.root);
   const interp = await findInterpreter(opts);
@@ -65,7 +64,7 @@ export async function recordTrace(opts: RecordOptions): Promise<Trace> {
     target,
     engine,
     opts,
-    deadline,
+    limits.timeoutMs,
     interp.version,
     () => asm.end,
   );

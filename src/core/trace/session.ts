@@ -8,14 +8,16 @@ import type { AdapterHandle } from '../dap/adapterProcess';
 import { DapRequestError } from '../dap/client';
 import { CancelledError, InternalError, UserError, errorMessage } from '../errors';
 import type { RecordChannel } from './channel';
-import { DEFAULT_LIMITS } from './model';
 import type { RecordOptions } from './options';
 import type { ResolvedTarget } from './targets';
 
 export interface RunResult {
   exitCode: number | null;
-  /** The deadline ended the run before the program did. */
+  /** Tracefix ended the program: it outlived the time limit and the untraced time after it. */
   timedOut: boolean;
+  /** ms from the program's start to the time limit, when the limit stopped the recording (the fast
+   * engine's program then goes on untraced, for up to UNTRACED_MS, to its own end). */
+  recordingStoppedMs?: number;
   /** The program had started running user code when the deadline passed (else set-up was too slow). */
   started: boolean;
   /** ms from the start of the recording to the program's resume after the helper was installed. */
@@ -30,12 +32,21 @@ export type HelperLaunch =
 
 const DRAIN_MS = 1500; // after the program ended: time for the last batches to arrive
 const STOP_GRACE_MS = 500; // at the deadline: time for the helper to flush after 'S'
+/** After the time limit stopped the recording: how long the program may go on, untraced, to its own end
+ * (so that the trace holds the outcome pytest reported); then it is ended. */
+export const UNTRACED_MS = 10_000;
+/** Set-up (debugpy's launch, the helper's install) may take as long as the limit, and at least this:
+ * a short limit on the program must not fail a start-up slowed by a loaded machine. */
+const MIN_SETUP_MS = 30_000;
 
 export class RecorderSession {
   private readonly client;
   private threadId = 0;
   private exitCode: number | null = null;
   private timedOut = false;
+  private recordingStoppedMs: number | undefined;
+  /** Set-up's deadline, then (once the program runs) the recording's. */
+  private deadline: number;
   private started = false;
   private resumedAt = 0;
   private terminated = false;
@@ -52,7 +63,8 @@ export class RecorderSession {
     private readonly target: ResolvedTarget,
     private readonly engine: 'fast' | 'step',
     private readonly opts: RecordOptions,
-    private readonly deadline: number,
+    /** How long the program may run under recording (limits.timeoutMs); set-up has as long again (at least MIN_SETUP_MS). */
+    private readonly limitMs: number,
     private readonly pythonVersion: string,
     /** The helper's end record, once it arrived (its exit code lets a run end before debugpy reports it). */
     private readonly endRecord: () => { reason: string; code: number | null } | undefined = () =>
@@ -63,6 +75,11 @@ export class RecorderSession {
     // awaits it; run() reports set-up's own failure then, and this rejection must not surface as an
     // unhandled one (it did, under load: an abort 0.5–2.5 s into a recording).
     this.finished.catch(() => undefined);
+    this.deadline = Date.now() + this.setupMs();
+  }
+
+  private setupMs(): number {
+    return Math.max(this.limitMs, MIN_SETUP_MS);
   }
 
   private remaining(): number {
@@ -74,7 +91,7 @@ export class RecorderSession {
     const { client, target, opts } = this;
     const signal = opts.signal;
     const t0 = Date.now();
-    const timer = setTimeout(() => void this.onDeadline(), this.remaining());
+    let timer = setTimeout(() => void this.onDeadline(), this.remaining());
     const onAbort = () => this.fail(new CancelledError());
     signal?.addEventListener('abort', onAbort, { once: true });
     client.on('exited', (b) => (this.exitCode = b.exitCode));
@@ -92,6 +109,10 @@ export class RecorderSession {
       await this.setUp(launch);
       this.started = true;
       this.resumedAt = Date.now() - t0;
+      // The limit is the program's time under recording: it starts now.
+      clearTimeout(timer);
+      this.deadline = Date.now() + this.limitMs;
+      timer = setTimeout(() => void this.onDeadline(), this.remaining());
       await this.finished;
     } catch (e) {
       if (e instanceof CancelledError || signal?.aborted) throw new CancelledError();
@@ -99,7 +120,7 @@ export class RecorderSession {
       if (!this.started && (this.timedOut || Date.now() >= this.deadline - 100)) {
         throw new UserError(
           'timeout',
-          `Tracing did not start within ${(opts.limits?.timeoutMs ?? DEFAULT_LIMITS.timeoutMs) / 1000} s: debugpy was still launching ${target.label}.`,
+          `Tracing did not start within ${this.setupMs() / 1000} s: debugpy was still launching ${target.label}.`,
           'Raise the limit (--timeout / tracefix.timeoutSeconds), or check that the interpreter starts quickly (`python -c pass`).',
         );
       }
@@ -109,12 +130,16 @@ export class RecorderSession {
         throw new InternalError(`Tracing failed: ${errorMessage(e)}`, { cause: e });
     } finally {
       clearTimeout(timer);
+      clearTimeout(this.untracedTimer);
       signal?.removeEventListener('abort', onAbort);
     }
     if (signal?.aborted) throw new CancelledError();
     return {
       exitCode: this.timedOut ? null : this.exitCode,
       timedOut: this.timedOut,
+      ...(this.recordingStoppedMs !== undefined
+        ? { recordingStoppedMs: this.recordingStoppedMs }
+        : {}),
       started: this.started,
       resumedAt: this.resumedAt,
     };
@@ -261,13 +286,27 @@ export class RecorderSession {
     this.finish();
   }
 
+  private untracedTimer: NodeJS.Timeout | undefined;
+
   private async onDeadline(): Promise<void> {
-    this.timedOut = true;
     if (!this.started) {
+      this.timedOut = true;
       this.fail(new InternalError('deadline before start'));
       return;
     }
     this.channel.send('S');
+    if (this.engine === 'fast') {
+      this.recordingStoppedMs = this.limitMs;
+      // The helper stops recording and removes its tracer: the program goes on at full speed. If it
+      // ends within UNTRACED_MS its outcome (pytest's report, the exit code) completes the trace.
+      this.untracedTimer = setTimeout(() => {
+        this.timedOut = true;
+        this.finish();
+      }, UNTRACED_MS);
+      return;
+    }
+    // The stepping engine suspends the program at every line: it ends here.
+    this.timedOut = true;
     await raceTimeout(STOP_GRACE_MS, this.channel.ended).catch(() => undefined);
     this.finish();
   }

@@ -2,6 +2,7 @@
 // output the way a verification run is judged (failureSummary.ts). Shared by the prompt, the trace
 // tools, the editor and the CLI.
 import type { Trace } from '../trace/model';
+import { recordingStoppedText } from '../trace/outcome';
 import { pytestErrorLine, summarizeFailure } from './failureSummary';
 
 export function outputText(trace: Trace, stream?: 'stdout' | 'stderr'): string {
@@ -26,6 +27,7 @@ function at(file?: string, line?: number): string {
 export function traceFailure(trace: Trace): string {
   const o = trace.outcome;
   // Only a run that outlived the timeout may not terminate; a long run that ended is just long.
+  if (o.recordingStopped && o.status === 'timeout') return recordingStoppedText(o);
   if (o.status === 'timeout')
     return `timed out after ${trace.limits.timeoutMs / 1000} s (the program may not terminate)`;
   if (o.status === 'step-limit')

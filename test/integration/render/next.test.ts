@@ -50,7 +50,7 @@ describe.each(['deep_change', 'nested_objects', 'separators', 'closures'])(
 );
 
 describe('partial and long runs', () => {
-  it('a timeout: the header says where and why it stopped, and only then "may not terminate"', async () => {
+  it('a timeout: the header and the failure line say where recording stopped and that the program had not ended after it', async () => {
     const trace = await recordTrace({
       target: { kind: 'script', path: 'infinite_loop.py' },
       cwd: PROGRAMS,
@@ -61,10 +61,12 @@ describe('partial and long runs', () => {
     const r = renderNext(trace, { budget: 400 });
     const [first] = r.text.split('\n');
     expect(first).toMatch(
-      /^# Partial trace: the program was stopped by the 6 s timeout at infinite_loop\.py:[23], after step \(\d+\)\.$/,
+      /^# Partial trace: recording stopped after 6 s \(the time limit\) at infinite_loop\.py:[23], after step \(\d+\); the program went on untraced and had not ended 10 s later, when Tracefix stopped it\.$/,
     );
     expect(r.tokens).toBeLessThanOrEqual(400);
-    expect(traceFailure(trace)).toBe('timed out after 6 s (the program may not terminate)');
+    expect(traceFailure(trace)).toMatch(
+      /^Recording stopped after 6 s \(the time limit\) at infinite_loop\.py:[23]; the program went on untraced and had not ended 10 s later, when Tracefix stopped it\.$/,
+    );
   });
 
   it('a long run keeps its head and tail; the gap is counted on the lines that ran in it', async () => {

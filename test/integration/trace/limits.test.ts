@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CancelledError, UserError } from '../../../src/core/errors';
+import { renderNext } from '../../../src/core/render/next';
 import { recordTrace } from '../../../src/core/trace/record';
 import { PROGRAMS, processesMentioning } from '../../support/python';
 
@@ -225,5 +226,52 @@ describe('limits and hygiene', () => {
     });
     expect(withPath.interpreter.path).toBe(fake);
     expect(withPath.events.some((ev) => ev.changed.value === '24')).toBe(true);
+  });
+});
+
+describe('the time limit on a test that would end', () => {
+  it('stops recording where the program is; the program goes on untraced and pytest’s outcome completes the trace, told the same way everywhere', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tfx-'));
+    writeFileSync(
+      path.join(dir, 'test_slow.py'),
+      [
+        'def slow_sum(n):',
+        '    total = 0',
+        '    for i in range(n):',
+        '        total += i % 7',
+        '    return total',
+        '',
+        '',
+        'def test_slow_sum():',
+        '    assert slow_sum(3_000_000) == 1',
+        '',
+      ].join('\n'),
+    );
+    const t = await recordTrace({
+      target: { kind: 'pytest', nodeId: 'test_slow.py::test_slow_sum' },
+      cwd: dir,
+      limits: { timeoutMs: 3000 },
+    });
+    const o = t.outcome;
+    expect(o).toMatchObject({ status: 'exception', partial: true, testPassed: false });
+    expect(o.test?.phases.call).toBe('failed');
+    expect(o.test?.failureText).toMatch(/assert 8999994 == 1|assert \d+ == 1/);
+    expect(o.recordingStopped).toMatchObject({
+      afterMs: 3000,
+      file: 'test_slow.py',
+      function: 'slow_sum',
+    });
+    const where = `test_slow.py:${o.recordingStopped?.line} in slow_sum`;
+    expect(o.message).toContain(`Recording stopped after 3 s (the time limit) at ${where}`);
+    expect(o.message).toContain(
+      'pytest reported test_slow.py::test_slow_sum failed (AssertionError',
+    );
+    const header = renderNext(t)
+      .text.split('\n')
+      .filter((l) => l.startsWith('# Partial trace'));
+    expect(header).toHaveLength(1);
+    expect(header[0]).toContain(`recording stopped after 3 s (the time limit) at ${where}`);
+    expect(header[0]).toContain('the program went on untraced and pytest reported');
+    await noProcessesLeft(path.join(dir, 'test_slow.py'));
   });
 });

@@ -164,6 +164,29 @@ describe('trace context for the prompt', () => {
     expect(files).toEqual([{ path: 'average.py', text: AVERAGE }]);
   });
 
+  it('tells a recording the time limit stopped as such, and names no function that merely ran at the deadline', () => {
+    const b = new TraceBuilder().source('average.py', AVERAGE);
+    b.call('average.py', '<module>', 1).call('average.py', 'average', 1, { xs: '[2, 4]' });
+    const stopped = { afterMs: 60_000, untracedMs: 10_000, file: 'average.py', line: 3 };
+    const ended = b.build({
+      status: 'exception',
+      exitCode: 1,
+      partial: true,
+      recordingStopped: { ...stopped, function: 'average', afterEvent: 2 },
+    });
+    expect(functionUnderTest(ended)).toBeUndefined();
+    const hung = b.build({
+      status: 'timeout',
+      exitCode: null,
+      partial: true,
+      recordingStopped: { ...stopped, function: 'average', afterEvent: 2 },
+    });
+    expect(traceFailure(hung)).toBe(
+      'Recording stopped after 60 s (the time limit) at average.py:3 in average; the program went on untraced and had not ended 10 s later, when Tracefix stopped it.',
+    );
+    expect(traceFailure(hung)).not.toMatch(/may not terminate/);
+  });
+
   it('states the task of a script from the function the failure points at', () => {
     const t = trace({ status: 'exception', exitCode: 1 }, TB);
     expect(functionUnderTest(t)?.function).toBe('average');

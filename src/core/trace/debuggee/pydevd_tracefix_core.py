@@ -10,7 +10,7 @@ import threading
 import time
 
 from pydevd_tracefix_repr import brepr, exception_parts
-from pydevd_tracefix_delta import View, check, followed
+from pydevd_tracefix_delta import View, check, followed, forget
 from pydevd_tracefix_code import PURE, mutating_lines
 from pydevd_tracefix_roots import inside
 import pydevd_tracefix_channel as channel
@@ -27,7 +27,7 @@ state = {
     't0': 0.0,         # first event (perf_counter)
     'lost_tracer': 0,  # the program replaced the tracer (settrace source)
 }
-hooks = {'leave': None, 'rearm': None}  # the stepping engine's note of where pydevd stops again after a return
+hooks = {'leave': None, 'rearm': None, 'untrace': None}  # stepping engine's leave note; re-arm and remove the event source
 files = {}     # co_filename -> file index, or -1 (not user code)
 codes = {}     # code object -> CodeInfo, or None (not user code)
 frames = {}    # id(frame) -> FrameState
@@ -163,6 +163,8 @@ def diff(frame, st, full):
                 continue
             text, complete = _repr(v, limit)
         else:
+            if prev[3] and st[7] is not None:
+                forget(st[7], name)  # rebound: what it held is watched until every name is walked
             text, complete = _repr(v, limit)
         if changed is None:
             changed = {}
@@ -182,6 +184,8 @@ def diff(frame, st, full):
         for k in [k for k in known if k not in names]:
             if known[k][1] is not None:
                 deleted = (deleted or []) + [k]
+            if known[k][3] and st[7] is not None:
+                forget(st[7], k)
             del known[k]
     deltas = None
     if roots is not None or fresh is not None:
@@ -493,4 +497,11 @@ def finish(reason, code=None):
         buf.append(('W', 'recursion-limit', '%d events at the recursion limit could not be recorded' % lost[0]))
     t0 = state['t0'] or time.perf_counter()
     buf.append(('E', reason, state['n'], round((time.perf_counter() - t0) * 1000, 1), code))
+    if reason == 'stop' and hooks['untrace'] is not None:
+        # Tracefix's time limit: the program goes on untraced (at full speed) to its own end, so the
+        # outcome pytest reports still arrives (pytest records are sent after this one).
+        try:
+            hooks['untrace']()
+        except Exception as e:
+            warn('untrace', '%s: %s' % (type(e).__name__, e))
     channel.maybe_flush(True)

@@ -164,6 +164,8 @@ def start(lines=True, current=None):
     reg(tool, E.PY_UNWIND, py_unwind)
     reg(tool, E.JUMP, jump)
     _M.set_events(tool, E.PY_START | E.PY_UNWIND | E.PY_THROW)
+    if lines:  # the fast engine: at Tracefix's time limit the program goes on without events
+        core.hooks['untrace'] = stop
     if current is not None:
         info = code_info(current.f_code)
         if info is not None:

@@ -100,7 +100,20 @@ def start(current=None):
             setter(glob)
 
     core.hooks['rearm'] = rearm
+    core.hooks['untrace'] = lambda: untrace(local)
     return glob
+
+
+def untrace(local):
+    """Recording stopped: no thread is traced any more (called from the channel's thread, so the
+    frames' own tracers are removed; the global tracer answers None for new calls once done)."""
+    threading.settrace(None)
+    for top in sys._current_frames().values():
+        f = top
+        while f is not None:
+            if f.f_trace is local:
+                f.f_trace = None
+            f = f.f_back
 
 
 def _original_settrace():
