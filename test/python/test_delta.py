@@ -29,6 +29,15 @@ def test_dict_changes_as_paths():
     assert sorted(deltas(book, change, 'book')) == sorted([["book['acct1']"], ["book['acct299']", '-2010'], ["book['new']", '1']])
 
 
+def test_a_grid_of_scalars_is_followed_whole_within_the_cap():
+    # 41 lists and 1,600 ints: scalars are taken and typed in C, so a 40x40 grid fits one check.
+    grid = [[0] * 40 for _ in range(40)]
+    view = View()
+    assert check(view, (), [('grid', grid)], 120) == []
+    grid[39][39] = 7
+    assert check(view, [('grid', grid)], (), 120) == [['grid[39][39]', '7']]
+
+
 def test_lists_sets_objects_and_nesting():
     assert deltas(list(range(1000000)), lambda d: d.append(-1), 'data') == [['data[1000000]', '-1']]
     assert deltas([[0] * 5 for _ in range(5)], lambda g: g[2].__setitem__(3, 7), 'grid') == [['grid[2][3]', '7']]

@@ -11,7 +11,7 @@
 # Cost follows what changed. Every name has a signature of what its nodes hold (pydevd_tracefix_watch),
 # compared by a few C calls: an unchanged name costs those, a changed one has only its changed nodes
 # taken again and compared (or, when a change took an object out, is walked again). A walk costs at
-# most CAP units (a node is 1, plus its kept items / 16, or / 4 when they are not all scalars),
+# most CAP units (a node is 1, plus its kept items / 32, or / 4 when they are not all scalars),
 # whatever the size, depth or cycles of the objects. Past the cap the trace says so once per frame and
 # name (a 'more' delta whose value is NOT_FOLLOWED), and what was not taken is not in the view: it is
 # never compared later, so a change is only ever reported on the line that made it.
