@@ -82,6 +82,19 @@ def close():
             pass
 
 
+def detach():
+    """In a forked child: the socket is the parent's connection too, so the child lets go of its copy
+    of the descriptor without shutting the connection down, and never sends on it."""
+    _st['closed'] = True
+    s = _sock[0]
+    _sock[0] = None
+    if s is not None:
+        try:
+            s.close()  # only this process's descriptor: the parent's connection stays open
+        except OSError:
+            pass
+
+
 def _control():
     """Flushes records of a program that went quiet (sleep, input, a blocking call), and obeys
     Tracefix's requests. Runs only when the program lets go of the GIL."""

@@ -109,6 +109,8 @@ def install(cfg):
     if cfg.get('speedUp', True):
         pydevd_patches.speed_up(core)
     channel.hook_exits(core)
+    if hasattr(os, 'register_at_fork'):
+        os.register_at_fork(after_in_child=_forked)
     if hasattr(threading, '_register_atexit'):
         threading._register_atexit(_final)
     else:
@@ -130,6 +132,48 @@ def install(cfg):
         stepping.start_profile()
     channel.flush()
     return json.dumps({'pid': os.getpid(), 'version': sys.version.split()[0], 'backend': backend})
+
+
+def _forked():
+    """A forked child (os.fork, multiprocessing's fork start method) is not the program being
+    recorded: it stops recording at once, drops the records it inherited unsent (the parent sends
+    them), and its end — os._exit, most often — is never reported as the program's."""
+    try:
+        core.state['done'] = True
+        del core.buf[:]
+        channel.detach()
+        untrace = core.hooks['untrace']
+        if untrace is not None:
+            untrace()
+    except Exception:
+        pass
+    if core.hooks['leave'] is not None:
+        _untrace_debugger()
+
+
+def _untrace_debugger():
+    """The stepping engine's child: pydevd's threads did not survive the fork, so a stop there would
+    wait forever for a resume. No tracer and no sys.monitoring callback is left to stop it."""
+    sys.settrace(None)
+    threading.settrace(None)
+    f = sys._getframe()
+    while f is not None:
+        f.f_trace = None
+        f = f.f_back
+    mon = getattr(sys, 'monitoring', None)
+    if mon is None:
+        return
+    for tool in range(6):
+        try:
+            if mon.get_tool(tool) is None:
+                continue
+            mon.set_events(tool, 0)
+            for name in dir(mon.events):
+                ev = getattr(mon.events, name)
+                if name.isupper() and isinstance(ev, int) and ev and not (ev & (ev - 1)):
+                    mon.register_callback(tool, ev, None)
+        except Exception:
+            pass
 
 
 def uncaught(exc):
