@@ -182,3 +182,20 @@ def test_misbehaving_objects_do_not_break_a_check():
     h = Holder()
     h.bad = Bad()
     assert deltas(h, lambda o: setattr(o, 'x', 1), 'h') == [['h.x', '1']]
+
+
+def test_what_a_check_compares_stays_bounded_as_values_grow():
+    # Appends one at a time: patches add each new item to the view; the view is rebuilt (within
+    # the cap) before what every check compares outgrows MAX_REFS, however large the values get.
+    from pydevd_tracefix_delta import MAX_REFS, _held
+    nodes = [Node('n%d' % i) for i in range(60)]
+    leaves = [Node('leaf%d' % i) for i in range(60)]
+    view = View()
+    check(view, (), [('nodes', nodes), ('leaves', leaves)], 120)
+    held = 0
+    for a in nodes:
+        for j in range(60):
+            a.peers.append(leaves[j])
+            check(view, [('nodes', nodes), ('leaves', leaves)], (), 120)
+            held = max(held, _held(view))
+    assert MAX_REFS <= 8 * CAP and held <= MAX_REFS + 64

@@ -24,6 +24,9 @@ from pydevd_tracefix_walk import NOT_FOLLOWED, patch, walk  # noqa: F401
 from pydevd_tracefix_watch import EMPTY, merged, signatures, unchanged
 
 PRUNE_AT = 4 * CAP   # nodes a view may hold before it is rebuilt from its names
+# Items (references) the view's signatures may hold before it is rebuilt: patches add what changed
+# lines put in, and every check compares them all, so this bounds a check whatever the values grow to.
+MAX_REFS = 8 * CAP
 
 
 class View(object):
@@ -62,7 +65,7 @@ def check(view, roots, fresh, limit, cap=CAP, names=None, quiet=(), keep=False):
     elif quiet or view.wholes:
         roots, fresh = _wholes(view, roots, fresh, quiet, touched)
     sigs = view.sigs
-    if sigs is None or len(view.nodes) > PRUNE_AT:
+    if sigs is None or len(view.nodes) > PRUNE_AT or _held(view) > MAX_REFS:
         return _walk_all(view, roots, fresh, limit, cap, names, keep, touched)
     for name, _ in fresh:
         forget(view, name)
@@ -101,6 +104,16 @@ def check(view, roots, fresh, limit, cap=CAP, names=None, quiet=(), keep=False):
             return _told(out, more) + more_out, touched
         _sign(view, memo, owners, walked + list(fresh), cut)
     return _told(out, more), touched
+
+
+def _held(view):
+    """References the view's signatures compare at every check."""
+    n = 0
+    for sg in view.sigs.values():
+        n += len(sg.refs) + len(sg.keys)
+    for sg in view.orphans:
+        n += len(sg.refs) + len(sg.keys)
+    return n
 
 
 def forget(view, name):
