@@ -5,11 +5,13 @@
 //  3. the workspace curve: a tiny script beside 0, 1,000 and 10,000 real .py files (CPython's
 //     stdlib and test suite) and beside one 6,000-line module — the time must not follow the folder;
 //  4. the stepping engine on ~2k events (the slow reference);
-//  5. the real-library suite (test/support/realLibraries.ts): plain pytest vs recorded, per library,
+//  5. 60 objects that all reference each other against the same script without the cycle (each
+//     refers to 60 leaf objects instead): the cycle must cost no more than 1.5x;
+//  6. the real-library suite (test/support/realLibraries.ts): plain pytest vs recorded, per library,
 //     on each interpreter of the test matrix (scripts/bench/libraries.ts).
 // Options (env): BENCH_RUNS (default 3), BENCH_PYTHON / BENCH_DEBUGPY (interpreter / debugpy folder;
 // without BENCH_PYTHON the library suite runs on pyenv's 3.11, 3.12 and 3.13), BENCH_SECTIONS (comma
-// list of rate,memory,workspace,step,libs), BENCH_LIBS (comma list of library ids).
+// list of rate,memory,workspace,step,cyclic,libs), BENCH_LIBS (comma list of library ids).
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -32,7 +34,7 @@ import { benchInterpreters, libraries } from './libraries';
 const repo = process.cwd();
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const sections = new Set(
-  (process.env.BENCH_SECTIONS ?? 'rate,memory,workspace,step,libs').split(','),
+  (process.env.BENCH_SECTIONS ?? 'rate,memory,workspace,step,cyclic,libs').split(','),
 );
 const interpOpts = {
   python: process.env.BENCH_PYTHON || undefined,
@@ -255,6 +257,52 @@ async function step(dir: string): Promise<void> {
   );
 }
 
+/** 60 objects, each holding a list of 60 others: all of them (a cycle through every pair) or leaves. */
+const graphProgram = (cyclic: boolean) => `class Node:
+    def __init__(self, name):
+        self.name = name
+        self.peers = []
+
+
+nodes = [Node("n%d" % i) for i in range(60)]
+leaves = [Node("leaf%d" % i) for i in range(60)]
+for a in nodes:
+    for j in range(60):
+        a.peers.append(${cyclic ? 'nodes[j]' : 'leaves[j]'})
+total = sum(len(n.peers) for n in nodes)
+assert total == 3600, total
+`;
+
+async function cyclic(dir: string): Promise<void> {
+  console.log('\n### 5. 60 objects that all reference each other vs the same without the cycle\n');
+  console.log('| script | recording ms (median) | events | status |');
+  console.log('|---|---|---|---|');
+  const ms: Record<string, number> = {};
+  for (const kind of ['acyclic', 'cyclic'] as const) {
+    const file = path.join(dir, `graph_${kind}.py`);
+    writeFileSync(file, graphProgram(kind === 'cyclic'));
+    const times: number[] = [];
+    let events = 0;
+    let status = '';
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      const t = await recordTrace({
+        target: { kind: 'script', path: file },
+        cwd: dir,
+        ...interpOpts,
+      });
+      times.push(performance.now() - t0);
+      events = t.outcome.eventCount;
+      status = t.outcome.status;
+    }
+    ms[kind] = median(times);
+    console.log(`| ${kind} | ${Math.round(ms[kind])} | ${events} | ${status} |`);
+  }
+  console.log(
+    `\ncyclic / acyclic: ${((ms.cyclic ?? NaN) / (ms.acyclic ?? NaN)).toFixed(2)} (target ≤ 1.5)`,
+  );
+}
+
 async function main(): Promise<void> {
   const interp = await findInterpreter(interpOpts);
   // Real files for the workspace curve: a stdlib with its test suite (pyenv's builds have one;
@@ -282,6 +330,7 @@ async function main(): Promise<void> {
     }
     if (sections.has('workspace')) await workspace(dir, stdlib);
     if (sections.has('step')) await step(dir);
+    if (sections.has('cyclic')) await cyclic(dir);
     if (sections.has('libs')) {
       const only = process.env.BENCH_LIBS ? new Set(process.env.BENCH_LIBS.split(',')) : undefined;
       await libraries(benchInterpreters(interpOpts, matrixPythons(), PYTEST_LIBS), runs, only);

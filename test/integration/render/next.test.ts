@@ -3,7 +3,15 @@
 // head/tail gap of a long run counted where it happened, and a 300 KB source line.
 // Regenerate the goldens after an intended change:
 //   UPDATE_GOLDEN=1 npx vitest run test/integration/render/next.test.ts
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -51,9 +59,14 @@ describe.each(['deep_change', 'nested_objects', 'separators', 'closures'])(
 
 describe('partial and long runs', () => {
   it('a timeout: the header and the failure line say where recording stopped and that the program had not ended after it', async () => {
+    // A copy of its own: test/integration/trace/limits.test.ts checks that no process mentioning the
+    // fixture's path outlives its recording of it, and the files run in parallel.
+    const dir = mkdtempSync(path.join(tmpdir(), 'tfx-loop-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    copyFileSync(path.join(PROGRAMS, 'infinite_loop.py'), path.join(dir, 'infinite_loop.py'));
     const trace = await recordTrace({
       target: { kind: 'script', path: 'infinite_loop.py' },
-      cwd: PROGRAMS,
+      cwd: dir,
       python,
       limits: { timeoutMs: 6000, maxSteps: 2000 },
     });
