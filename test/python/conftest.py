@@ -41,6 +41,11 @@ def recorded(tmp_path):
     return lambda source, **kw: record(tmp_path, source, **kw)
 
 
+def _use_row(r):
+    return (isinstance(r, list) and len(r) == 5 and type(r[0]) is int and type(r[1]) is int and type(r[4]) is int
+            and all(isinstance(p, list) and all(type(x) is str for x in p) for p in r[2:4]))
+
+
 def violation(rec):
     """Why a record breaks record_contract.json (None when it keeps it): the same rules as
     src/core/trace/records.ts contractViolation()."""
@@ -65,6 +70,8 @@ def violation(rec):
             'names': lambda: v == 0 or (isinstance(v, list) and all(type(x) is str for x in v)),
             'deltas': lambda: v == 0 or (isinstance(v, list) and all(isinstance(d, list) and 1 <= len(d) <= 3 and all(type(x) is str for x in d) for d in v)),
             'value': lambda: type(v) is str or (isinstance(v, list) and len(v) == 3 and all(type(x) is str for x in v)),
+            'ids': lambda: v == 0 or (isinstance(v, dict) and all(type(x) is int and x != 0 for x in v.values())),
+            'uses': lambda: isinstance(v, list) and all(_use_row(r) for r in v),
             'any': lambda: True,
         }[t]()
         if not ok:

@@ -4,8 +4,8 @@
 // made — the order in which the NExT format numbers state changes.
 // Long runs keep their head and a sliding tail window (TailWindow): the trace always ends with what
 // really happened, and what was left out between is counted per line.
-import type { Delta, ExceptionInfo, ImportSummary, OutputChunk, TestReport } from './model';
-import type { RawDelta, RawRecord } from './records';
+import type { Delta, ExceptionInfo, ImportSummary, OutputChunk, TestReport, UseRow } from './model';
+import type { RawDelta, RawIds, RawRecord } from './records';
 import type { EventStore, EventInput } from './store';
 import { TailWindow, type ElisionWithState } from './tailWindow';
 
@@ -39,6 +39,9 @@ export class TraceAssembler {
   readonly files: string[] = [];
   readonly imports: ImportSummary[] = [];
   readonly warnings: string[] = [];
+  /** file → statement rows of the recorded functions (what each line reads and writes). */
+  readonly uses: Record<string, UseRow[]> = {};
+  private readonly useStarts = new Map<string, Set<number>>();
   end: { reason: string; events: number; ms: number; code: number | null } | undefined;
   helper: HelperInfo | undefined;
   tracerTakenOver: { file?: string; line?: number; afterEvent: number } | undefined;
@@ -91,7 +94,7 @@ export class TraceAssembler {
         this.files[r[1]] = r[2];
         return;
       case 'C': {
-        const [, callId, parentCallId, fileIdx, line, fn, depth, bindings, scope] = r;
+        const [, callId, parentCallId, fileIdx, line, fn, depth, bindings, scope, ids] = r;
         this.firstEventAt ??= Date.now();
         const file = this.files[fileIdx] ?? '?';
         const key = `${file}:${fn}`;
@@ -111,13 +114,16 @@ export class TraceAssembler {
         const shown = frame.isFunction && bindings !== 0 && Object.keys(bindings).length > 0;
         this.emit(
           frame,
-          { kind: 'call', callId, line, step: null, changed: bindings || null },
+          { kind: 'call', callId, line, step: null, changed: bindings || null, ids: ids || null },
           shown,
         );
         return;
       }
+      case 'U':
+        this.addUses(this.files[r[1]] ?? '?', r[2]);
+        return;
       case 'L': {
-        const [, callId, line, changed, deleted, deltas] = r;
+        const [, callId, line, changed, deleted, deltas, ids] = r;
         const frame = this.frames.get(callId);
         if (!frame) return;
         this.completePending(
@@ -125,13 +131,14 @@ export class TraceAssembler {
           changed || null,
           deleted || null,
           deltas ? deltas.map(toDelta) : null,
+          ids,
         );
         frame.pendingLine = line;
         frame.pendingAfterYield = false;
         return;
       }
       case 'R': {
-        const [, callId, line, kind, value, changed, deleted, deltas] = r;
+        const [, callId, line, kind, value, changed, deleted, deltas, ids] = r;
         const frame = this.frames.get(callId);
         if (!frame) return;
         this.completePending(
@@ -139,6 +146,7 @@ export class TraceAssembler {
           changed || null,
           deleted || null,
           deltas ? deltas.map(toDelta) : null,
+          ids,
         );
         if (kind === 'e') {
           const [type, message, repr] = Array.isArray(value)
@@ -176,6 +184,7 @@ export class TraceAssembler {
               line,
               step: null,
               value: typeof value === 'string' ? value : 'None',
+              ids: ids && ids.__return__ ? { __return__: ids.__return__ } : null,
             },
             shown,
           );
@@ -264,11 +273,24 @@ export class TraceAssembler {
     }
   }
 
+  /** Rows of one code object's statements (a row per statement start, whichever code sent it). */
+  private addUses(file: string, rows: UseRow[]): void {
+    let starts = this.useStarts.get(file);
+    if (!starts) this.useStarts.set(file, (starts = new Set()));
+    const list = (this.uses[file] ??= []);
+    for (const row of rows) {
+      if (starts.has(row[0])) continue;
+      starts.add(row[0]);
+      list.push(row);
+    }
+  }
+
   private completePending(
     frame: FrameState,
     changed: Record<string, string> | null,
     deleted: string[] | null,
     deltas: Delta[] | null,
+    ids?: RawIds,
   ): void {
     const hasChange =
       (changed !== null && Object.keys(changed).length > 0) ||
@@ -288,6 +310,7 @@ export class TraceAssembler {
         changed,
         deleted,
         deltas,
+        ids: ids || null,
       },
       hasChange,
     );

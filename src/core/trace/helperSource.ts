@@ -17,6 +17,7 @@ import repr from './debuggee/pydevd_tracefix_repr.py';
 import roots from './debuggee/pydevd_tracefix_roots.py';
 import settrace from './debuggee/pydevd_tracefix_settrace.py';
 import step from './debuggee/pydevd_tracefix_step.py';
+import uses from './debuggee/pydevd_tracefix_uses.py';
 import walk from './debuggee/pydevd_tracefix_walk.py';
 import watch from './debuggee/pydevd_tracefix_watch.py';
 import { HELPER_PROTOCOL } from './records';
@@ -32,6 +33,7 @@ const MODULES: [string, string][] = [
   ['pydevd_tracefix_channel', channel],
   ['pydevd_tracefix_code', code],
   ['pydevd_tracefix_roots', roots],
+  ['pydevd_tracefix_uses', uses],
   ['pydevd_tracefix_core', core],
   ['pydevd_tracefix_monitor', monitor],
   ['pydevd_tracefix_settrace', settrace],

@@ -32,6 +32,8 @@ interface Extras {
   x?: [string, Delta['op'], string?][];
   v?: string;
   e?: ExceptionInfo;
+  /** Object numbers of changed values and of the returned one (`__return__`). */
+  i?: Record<string, number>;
 }
 
 /** The trace as JSON text, in chunks (join them, or write them one by one). */
@@ -79,6 +81,7 @@ export function* traceJsonChunks(trace: Trace): Generator<string> {
       );
     if (e.value !== undefined) extras.v = e.value;
     if (e.exception) extras.e = e.exception;
+    if (e.ids && Object.keys(e.ids).length) extras.i = e.ids;
     const row: unknown[] = [code, e.callId - prevCall, e.line];
     if (Object.keys(extras).length) row.push(extras);
     prevCall = e.callId;
@@ -205,6 +208,7 @@ function fromV2(v: Record<string, unknown>, origin: string): Trace {
       );
     if (x.v !== undefined) input.value = x.v;
     if (x.e) input.exception = x.e;
+    if (x.i && typeof x.i === 'object') input.ids = x.i;
     store.push(input);
   });
   const { events: _e, files: _f, frames: _fr, ...rest } = v;

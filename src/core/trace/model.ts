@@ -167,7 +167,18 @@ export interface TraceEvent {
   exception?: ExceptionInfo;
   /** callId of the calling user frame, if any. */
   parentCallId?: number;
+  /** Object numbers of the mutable values of `changed` names (and `__return__` for a returned or
+   * yielded one): the same number means the same object, across names and frames. A plain object's
+   * number is the one its repr shows (`Node#3`); other objects have negative numbers. */
+  ids?: Record<string, number>;
 }
+
+/** What a statement reads and writes and which branch decides whether it runs, from the source
+ * (Python's `ast` in the recorder): `[first line, last line, reads, writes, controlling line]`. A
+ * compound statement's row covers its header. Access paths: `x`, `x.attr`, `x[]` (an item),
+ * `x.attr[]`, `x.m()` (a method called on what x holds). The controlling line is the first line of
+ * the nearest enclosing `if` / `while` / `for` / `try` / `match` of the same function, 0 for none. */
+export type UseRow = [number, number, string[], string[], number];
 
 /** A change inside a value: `path=value`, `del path`, `path.add(value)`, `path.discard(value)`, or
  * `...(N more changes in path)` ('more' with a count), or `...(path: changes past 40 objects not
@@ -243,6 +254,8 @@ export interface Trace {
   elided?: Elision;
   /** User modules imported without line recording. */
   imports?: ImportSummary[];
+  /** file → the rows of the statements of every recorded function (for the dynamic slice). */
+  uses?: Record<string, UseRow[]>;
 }
 
 /** A Trace object in memory (any version's JSON is read with json.ts `parseTrace`). */

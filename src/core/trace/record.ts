@@ -166,6 +166,7 @@ export async function recordTrace(opts: RecordOptions): Promise<Trace> {
     };
     if (asm.elided) trace.elided = asm.elided;
     if (asm.imports.length) trace.imports = asm.imports;
+    if (Object.keys(asm.uses).length) trace.uses = asm.uses;
     return trace;
   } finally {
     await session.close();

@@ -15,16 +15,22 @@ export type RawDelta = [string] | [string, string] | [string, string, '+' | '-' 
 type Changed = Record<string, string> | 0;
 type Names = string[] | 0;
 type Deltas = RawDelta[] | 0;
+/** Changed names (and `__return__`) → object numbers of the mutable values they hold (>0: the number a
+ * plain object's repr shows, <0: other objects); 0 when none. */
+export type RawIds = Record<string, number> | 0;
+/** What a statement reads and writes and which branch decides whether it runs
+ * (debuggee/pydevd_tracefix_uses.py): [first line, last line, reads, writes, controlling line or 0]. */
+export type RawUseRow = [number, number, string[], string[], number];
 
 export type RawRecord =
   /** Version: helper protocol, Python version, event source, debugpy version, debuggee pid. */
   | ['V', number, string, 'monitoring' | 'settrace' | 'profile', string, number]
   /** A user file: index, path relative to the root. */
   | ['F', number, string]
-  /** A frame starts: callId, parent callId (0: none), file index, first line, function, depth, bindings, scope. */
-  | ['C', number, number, number, number, string, number, Changed, 'f' | 'm' | 'c']
+  /** A frame starts: callId, parent callId (0: none), file index, first line, function, depth, bindings, scope, ids. */
+  | ['C', number, number, number, number, string, number, Changed, 'f' | 'm' | 'c', RawIds?]
   /** A line starts in frame callId; the changes are those of the frame's previous line. */
-  | ['L', number, number, Changed?, Names?, Deltas?]
+  | ['L', number, number, Changed?, Names?, Deltas?, RawIds?]
   /** The frame returns ('r', value repr), yields ('y') or is left by an exception ('e', [type, message, repr]). */
   | [
       'R',
@@ -35,7 +41,10 @@ export type RawRecord =
       Changed,
       Names,
       Deltas,
+      RawIds?,
     ]
+  /** The statements of a code object that started being recorded: file index, rows. */
+  | ['U', number, RawUseRow[]]
   /** Program output: fd 1 or 2, text. */
   | ['O', 1 | 2, string]
   /** A user module imported without line recording: file index, user calls during the import, ms. */
@@ -93,11 +102,34 @@ function fieldOk(type: FieldType, v: unknown): boolean {
         typeof v === 'string' ||
         (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'string'))
       );
+    case 'ids':
+      return (
+        v === 0 ||
+        (typeof v === 'object' &&
+          v !== null &&
+          !Array.isArray(v) &&
+          Object.values(v).every((x) => Number.isInteger(x) && x !== 0))
+      );
+    case 'uses':
+      return Array.isArray(v) && v.every(isUseRow);
     case 'any':
       return true;
     default:
       return false;
   }
+}
+
+function isUseRow(r: unknown): boolean {
+  const strings = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === 'string');
+  return (
+    Array.isArray(r) &&
+    r.length === 5 &&
+    Number.isInteger(r[0]) &&
+    Number.isInteger(r[1]) &&
+    strings(r[2]) &&
+    strings(r[3]) &&
+    Number.isInteger(r[4])
+  );
 }
 
 /** Why a record breaks the contract (record_contract.json), or undefined when it keeps it. Used by

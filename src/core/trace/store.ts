@@ -57,6 +57,8 @@ export interface EventInput {
   deltas?: readonly Delta[] | null;
   value?: string;
   exception?: ExceptionInfo;
+  /** Object numbers of changed names' values and of the returned value (`__return__`). */
+  ids?: Record<string, number> | null;
 }
 
 function grow<T extends Int32Array | Uint8Array>(a: T, need: number): T {
@@ -78,6 +80,8 @@ export class EventStore implements EventSeq {
   private payStart = new Int32Array(1025);
   private pay = 0;
   private payCode = new Int32Array(2048);
+  /** Object number of a changed value (P_CHANGED) or of the returned value (P_VALUE); 0: none. */
+  private payObj = new Int32Array(2048);
   private payValue: string[] = [];
   private readonly names: string[] = [];
   private readonly nameIds = new Map<string, number>();
@@ -112,27 +116,72 @@ export class EventStore implements EventSeq {
     this.line[i] = e.line;
     this.step[i] = e.step ?? -1;
     this.payStart[i] = this.pay;
-    if (e.changed) for (const k in e.changed) this.addPay(P_CHANGED, k, e.changed[k] as string);
+    const ids = e.ids;
+    if (e.changed)
+      for (const k in e.changed) this.addPay(P_CHANGED, k, e.changed[k] as string, ids?.[k]);
     if (e.deleted) for (const k of e.deleted) this.addPay(P_DELETED, k, '');
     if (e.deltas) for (const d of e.deltas) this.addPay(DELTA_CODE[d.op], d.path, d.value ?? '');
-    if (e.value !== undefined) this.addPay(P_VALUE, '', e.value);
+    if (e.value !== undefined) this.addPay(P_VALUE, '', e.value, ids?.__return__);
     if (e.exception) this.exceptions.set(i, e.exception);
     this.n = i + 1;
     this.payStart[this.n] = this.pay;
     return i;
   }
 
-  private addPay(code: number, name: string, value: string): void {
+  private addPay(code: number, name: string, value: string, obj = 0): void {
     let id = this.nameIds.get(name);
     if (id === undefined) {
       id = this.names.length;
       this.names.push(name);
       this.nameIds.set(name, id);
     }
-    this.payCode = grow(this.payCode, this.pay + 1);
+    if (this.pay + 1 > this.payCode.length) {
+      this.payCode = grow(this.payCode, this.pay + 1);
+      this.payObj = grow(this.payObj, this.payCode.length);
+    }
     this.payCode[this.pay] = (id << 3) | code;
+    this.payObj[this.pay] = obj;
     this.payValue[this.pay] = value;
     this.pay++;
+  }
+
+  /** Payload entries of event i are [payloadStart(i), payloadStart(i + 1)). */
+  payloadStart(i: number): number {
+    return this.payStart[i] as number;
+  }
+
+  /** Kind of payload entry p: 0 changed, 1 deleted, 2 value, 3-7 deltas (set, del, add, discard, more). */
+  payloadKind(p: number): number {
+    return (this.payCode[p] as number) & 7;
+  }
+
+  /** Interned id of payload entry p's name or delta path (see nameOf). */
+  payloadName(p: number): number {
+    return (this.payCode[p] as number) >> 3;
+  }
+
+  /** Object number carried by payload entry p (0: none). */
+  payloadObject(p: number): number {
+    return this.payObj[p] as number;
+  }
+
+  payloadValue(p: number): string {
+    return this.payValue[p] as string;
+  }
+
+  /** The name (or delta path) of an interned id. */
+  nameOf(id: number): string {
+    return this.names[id] as string;
+  }
+
+  /** The interned id of a name, if any payload uses it. */
+  nameId(name: string): number | undefined {
+    return this.nameIds.get(name);
+  }
+
+  /** How many names and paths are interned. */
+  get nameCount(): number {
+    return this.names.length;
   }
 
   /** Attach exception info to an event recorded before (a failure learnt later). */
@@ -231,15 +280,18 @@ export class EventStore implements EventSeq {
       const code = this.payCode[p] as number;
       const name = this.names[code >> 3] as string;
       const value = this.payValue[p] as string;
+      const obj = this.payObj[p] as number;
       switch (code & 7) {
         case P_CHANGED:
           ev.changed[name] = value;
+          if (obj) (ev.ids ??= {})[name] = obj;
           break;
         case P_DELETED:
           (ev.deleted ??= []).push(name);
           break;
         case P_VALUE:
           ev.value = value;
+          if (obj) (ev.ids ??= {}).__return__ = obj;
           break;
         default: {
           const op = DELTA_OP[code & 7] as Delta['op'];
@@ -312,7 +364,12 @@ export class EventStore implements EventSeq {
       // Payload copied entry by entry (ids differ between stores).
       for (let p = other.payStart[i] as number; p < end; p++) {
         const code = other.payCode[p] as number;
-        this.addPay(code & 7, other.names[code >> 3] as string, other.payValue[p] as string);
+        this.addPay(
+          code & 7,
+          other.names[code >> 3] as string,
+          other.payValue[p] as string,
+          other.payObj[p] as number,
+        );
       }
       this.payStart[this.n] = this.pay;
       const exc = other.exceptions.get(i);
@@ -332,7 +389,7 @@ export class EventStore implements EventSeq {
     for (let p = 0; p < this.pay; p++) strings += 24 + (this.payValue[p]?.length ?? 0);
     return (
       this.kind.length * 17 +
-      this.payCode.length * 4 +
+      this.payCode.length * 8 +
       this.payValue.length * 8 +
       strings +
       this.frames.size * 120

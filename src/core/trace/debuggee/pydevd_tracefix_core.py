@@ -13,9 +13,10 @@ from pydevd_tracefix_repr import brepr, exception_parts
 from pydevd_tracefix_delta import View, check, followed, forget
 from pydevd_tracefix_code import PURE, mutating_lines
 from pydevd_tracefix_roots import inside
+import pydevd_tracefix_uses as uses
 import pydevd_tracefix_channel as channel
 
-PROTOCOL = 2
+PROTOCOL = 3
 CFG = {'root': '', 'repr': 120, 'main': '', 'record_imports': False, 'excluded': (), 'hard_cap': 50000000,
        'libraries': ()}  # folders never user code (pydevd_tracefix_roots)
 state = {
@@ -316,7 +317,10 @@ def register(frame, info):
         except Exception:
             pass
     bindings, _, _ = diff(frame, st, False)
-    emit(('C', st[0], pst[0] if pst else 0, info.file, info.first, info.name, st[1], bindings or 0, info.scope))
+    uses.send(frame.f_code, info.file, buf)
+    ix = uses.ids(bindings, known)
+    rec = ('C', st[0], pst[0] if pst else 0, info.file, info.first, info.name, st[1], bindings or 0, info.scope)
+    emit(rec + (ix,) if ix else rec)
     return st
 
 
@@ -343,7 +347,10 @@ def line(frame, lineno):
         ch, de, dl = diff(frame, st, _may_have_changed(st))
     st[3] = lineno
     st[5] = st[8] = False
-    if dl is not None:
+    ix = uses.ids(ch, st[2]) if ch is not None else 0
+    if ix:
+        emit(('L', st[0], lineno, ch, de or 0, dl or 0, ix))
+    elif dl is not None:
         emit(('L', st[0], lineno, ch or 0, de or 0, dl))
     elif de is not None:
         emit(('L', st[0], lineno, ch or 0, de))
@@ -388,7 +395,9 @@ def leave(frame, kind, value):
             shown = brepr(value, CFG['repr'])[0]
         except RecursionError:
             shown = '<not recorded: recursion limit>'
-    emit(('R', st[0], frame.f_lineno, kind, shown, ch or 0, de or 0, dl or 0))
+    ix = uses.ids(ch, st[2], value, kind != 'e')
+    rec = ('R', st[0], frame.f_lineno, kind, shown, ch or 0, de or 0, dl or 0)
+    emit(rec + (ix,) if ix else rec)
     if hooks['leave'] is not None:
         hooks['leave'](frame)
     st[3] = frame.f_lineno

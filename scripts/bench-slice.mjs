@@ -1,0 +1,12 @@
+// Bundles and runs scripts/bench/slice.ts (esbuild, same loaders as the product bundles).
+import * as esbuild from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { nodeBundle } from './esbuild-options.mjs';
+
+await esbuild.build({
+  ...nodeBundle,
+  entryPoints: ['scripts/bench/slice.ts'],
+  outfile: 'out/bench/slice.js',
+});
+const r = spawnSync(process.execPath, ['out/bench/slice.js'], { stdio: 'inherit' });
+process.exitCode = r.status ?? 1;

@@ -1,0 +1,190 @@
+// The dynamic backward slice of a recording: from the failing point (the line the exception left,
+// or where the run stopped) back through what produced the values it read. Data dependences: the
+// binding of each name a line reads (locals, closures, globals; a parameter is bound by the call,
+// whose argument is the calling line), the last write into the object it holds (an attribute, its
+// items, anything — followed through every name and frame holding the same object), the values
+// returned by the calls the line made. Control dependences: the last run of the branch or loop
+// header that made the line run, else the call of its function. Breadth-first, so the slice comes
+// in order of distance from the failure; bounded by `maxEvents` visited.
+import { ANY_PART, parsePath, partOf } from './paths';
+import { SliceIndex } from './sliceIndex';
+import type { Trace } from '../trace/model';
+
+export type LinkKind = 'data' | 'object' | 'return' | 'argument' | 'control' | 'call';
+
+/** Why an event is on the slice: the event that needed it, and what for. */
+export interface SliceLink {
+  /** The event whose value or execution depends on this one. */
+  from: number;
+  kind: LinkKind;
+  /** The name or access path read (data, object), the function (return), or the header line. */
+  via: string;
+}
+
+export interface SliceResult {
+  /** The failing point the slice starts from. */
+  criterion: number;
+  /** Events on the slice, in order of distance from the criterion (the criterion first). */
+  order: number[];
+  /** event → distance (links) from the criterion. */
+  distance: Map<number, number>;
+  /** event → the first link that brought it in (a tree towards the criterion). */
+  links: Map<number, SliceLink>;
+  /** Stopped at the bound before the slice was complete. */
+  truncated: boolean;
+  /** The recording had no statement rows (an older trace): only calls and control were followed. */
+  coarse: boolean;
+}
+
+export interface SliceOptions {
+  /** Most events visited (default 200,000). */
+  maxEvents?: number;
+}
+
+const indexes = new WeakMap<Trace, SliceIndex>();
+
+/** The slice index of a trace (built once per trace object). */
+export function sliceIndexOf(trace: Trace): SliceIndex {
+  let idx = indexes.get(trace);
+  if (!idx) indexes.set(trace, (idx = new SliceIndex(trace)));
+  return idx;
+}
+
+/**
+ * The failing point: where the exception that ended the run (or failed the test) was raised in
+ * user code — the innermost frame it left, following it outwards through frames that re-raised it
+ * — else the last event of the run. -1 for an empty recording.
+ */
+export function failingEvent(trace: Trace, idx: SliceIndex = sliceIndexOf(trace)): number {
+  const store = idx.store;
+  const n = store.length;
+  if (n === 0) return -1;
+  const wanted = trace.outcome.status === 'exception' ? trace.outcome.exception?.type : undefined;
+  let x = -1;
+  for (let i = n - 1; i >= 0 && trace.outcome.status === 'exception'; i--) {
+    if (store.kindAt(i) !== 'exception') continue;
+    const e = store.at(i);
+    if (wanted === undefined || e?.exception?.type === wanted) {
+      x = i;
+      break;
+    }
+  }
+  if (x < 0) return n - 1;
+  // Inwards: the same exception leaving a frame called by this one, just before.
+  let cur = x;
+  const type = store.at(x)?.exception?.type;
+  for (let j = x - 1; j >= 0; j--) {
+    if (store.kindAt(j) !== 'exception') continue;
+    const f = store.frame(store.callIdAt(j));
+    if (f?.parentCallId === store.callIdAt(cur) && store.at(j)?.exception?.type === type) cur = j;
+  }
+  return cur;
+}
+
+/** The backward slice from event `criterion` (default: the failing point). */
+export function backwardSlice(
+  trace: Trace,
+  criterion: number = failingEvent(trace),
+  options: SliceOptions = {},
+): SliceResult {
+  const idx = sliceIndexOf(trace);
+  return sliceFrom(idx, criterion, options);
+}
+
+/** The slice from one or more starting events (all at distance 0). */
+export function sliceFrom(
+  idx: SliceIndex,
+  start: number | number[],
+  options: SliceOptions = {},
+  seed?: { event: number; link: SliceLink }[],
+): SliceResult {
+  const store = idx.store;
+  const starts = (Array.isArray(start) ? start : [start]).filter((s) => s >= 0 && s < store.length);
+  const max = options.maxEvents ?? 200_000;
+  const distance = new Map<number, number>();
+  const links = new Map<number, SliceLink>();
+  const order: number[] = [];
+  const queue: number[] = [];
+  const add = (e: number, d: number, link?: SliceLink) => {
+    if (e < 0 || e >= store.length || distance.has(e)) return;
+    distance.set(e, d);
+    if (link) links.set(e, link);
+    order.push(e);
+    queue.push(e);
+  };
+  for (const s of starts) add(s, 0);
+  for (const s of seed ?? []) add(s.event, 1, s.link);
+  let truncated = false;
+  for (let q = 0; q < queue.length; q++) {
+    if (q >= max) {
+      truncated = true;
+      break;
+    }
+    const e = queue[q] as number;
+    const d = (distance.get(e) as number) + 1;
+    for (const dep of dependencies(idx, e)) add(dep.event, d, { ...dep.link, from: e });
+  }
+  return { criterion: starts[0] ?? -1, order, distance, links, truncated, coarse: !idx.hasUses };
+}
+
+interface Dep {
+  event: number;
+  link: SliceLink;
+}
+
+/** What event e's values and execution depend on (one level). */
+export function dependencies(idx: SliceIndex, e: number): Dep[] {
+  const store = idx.store;
+  const kind = store.kindAt(e);
+  const callId = store.callIdAt(e);
+  const out: Dep[] = [];
+  const dep = (event: number, k: LinkKind, via: string) => {
+    if (event >= 0) out.push({ event, link: { from: e, kind: k, via } });
+  };
+  if (kind === 'call') {
+    // The parameters are bound to the arguments of the calling line.
+    dep(idx.callSite(callId), 'argument', store.frame(callId)?.function ?? '?');
+    return out;
+  }
+  if (kind === 'return' || kind === 'yield') {
+    const prev = idx.prevInFrame(e);
+    if (prev >= 0 && store.kindAt(prev) === 'line') dep(prev, 'data', '__return__');
+    return out;
+  }
+  const file = idx.fileOf(callId);
+  const row = idx.row(file, store.lineAt(e));
+  for (const r of row?.[2] ?? []) {
+    const p = parsePath(r);
+    if (!p) continue;
+    let b = idx.bindingBefore(callId, p.root, e);
+    if (!b)
+      for (const outer of idx.outerFrames(callId)) {
+        b = idx.bindingBefore(outer, p.root, e);
+        if (b) break;
+      }
+    if (!b) continue;
+    dep(b.at, 'data', p.root);
+    if (b.obj) {
+      const part = p.method !== undefined ? ANY_PART : partOf(p);
+      dep(idx.lastWrite(b.obj, part, e), 'object', r);
+    }
+  }
+  for (const c of idx.calleesOf(e)) {
+    const evs = idx.eventsOf(c);
+    const last = evs[evs.length - 1];
+    if (last === undefined || last > e) continue;
+    const k = store.kindAt(last);
+    if (k === 'return' || k === 'yield' || k === 'exception')
+      dep(last, 'return', store.frame(c)?.function ?? '?');
+  }
+  for (const g of idx.resumedIn(e)) dep(g.event, 'return', g.function);
+  const ctrl = row?.[4] ?? 0;
+  const header = ctrl ? idx.lastAtStatement(callId, ctrl, e) : -1;
+  if (header >= 0) dep(header, 'control', String(ctrl));
+  else {
+    const first = idx.eventsOf(callId)[0];
+    if (first !== undefined && first < e && store.kindAt(first) === 'call')
+      dep(first, 'call', store.frame(callId)?.function ?? '?');
+  }
+  return out;
+}
