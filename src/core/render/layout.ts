@@ -6,7 +6,14 @@
 // the line and entry boundaries these are cut at), so planning is linear in what could be shown; the
 // chosen text is then counted exactly once, and planned again tighter in the rare case it is over.
 import type { Trace } from '../trace/model';
-import { cutLine, entryText, historyPieces, MAX_LINE_CHARS, type Level } from './lineText';
+import {
+  cutLine,
+  entryText,
+  historyPieces,
+  MAX_LINE_CHARS,
+  pickEntries,
+  type Level,
+} from './lineText';
 import { countTokens } from './tokens';
 import type { Entry, TraceIndex } from './traceIndex';
 import type { CodeUnit, FileLayout, UnitSet } from './units';
@@ -85,13 +92,18 @@ export class Layouter implements CostModel {
     const gap = this.index.gapRuns.get(file)?.get(line) ?? 0;
     if (list.length === 0 && gap === 0) return 0;
     let t = 2 + (gap ? 8 : 0);
-    if (list.length <= level.keep + 1) for (const e of list) t += this.entryCost(e, level.width);
-    else {
-      for (let i = 0; i < level.keep; i++) t += this.entryCost(list[i]!, level.width);
-      t += this.entryCost(list[list.length - 1]!, level.width) + 7;
+    let prev = -1;
+    for (const i of pickEntries(list, level.keep, this.focus)) {
+      if (i > prev + 1) t += 7;
+      t += this.entryCost(list[i]!, level.width);
+      prev = i;
     }
     return t;
   }
+
+  /** An event's distance from the failure when it is on the slice. */
+  private readonly focus = (index: number): number | undefined =>
+    this.set.focus?.distance.get(index);
 
   private spans(file: string): { start: Int32Array; end: Int32Array } {
     let s = this.statementSpan.get(file);
@@ -243,6 +255,32 @@ export class Layouter implements CostModel {
     return { lines: [...shown.filter(isHeader), ...body.slice(lo, hi + 1)], cost };
   }
 
+  /** The unit's lines on the slice (whole statements) and its header, for a unit too large to show
+   * whole: what made the wrong value, with its values. */
+  sliceWindow(u: CodeUnit, levelIndex: number): { lines: number[]; cost: number } | undefined {
+    if (u.sliceLines.length === 0) return undefined;
+    const level = this.mode.levels[levelIndex]!;
+    const spans = this.spans(u.file);
+    const own = new Set(u.lines);
+    const picked = new Set<number>();
+    if (u.kind === 'def') for (const l of u.lines) if (l <= u.headerEnd) picked.add(l);
+    for (const l of u.sliceLines) {
+      const s = (spans.start[l] as number) || l;
+      const e = Math.min((spans.end[l] as number) || l, s + 12);
+      for (let k = s; k <= e; k++) if (own.has(k)) picked.add(k);
+    }
+    const lines = [...picked].sort((a, b) => a - b);
+    let cost = MARKER_TOKENS;
+    for (const l of u.context) cost += this.lineTokens(u.file, l);
+    let prev = -1;
+    for (const l of lines) {
+      if (prev >= 0 && l > prev + 1) cost += MARKER_TOKENS;
+      prev = l;
+      cost += this.lineTokens(u.file, l) + this.annotationCost(u.file, l, level);
+    }
+    return { lines, cost };
+  }
+
   get units(): readonly CodeUnit[] {
     return this.set.units;
   }
@@ -353,6 +391,7 @@ export class Layouter implements CostModel {
       this.mode.levels[levelIndex]!,
       gap,
       this.trace.elided?.at,
+      this.focus,
     );
     return { text: `${src}  # ${pieces.join(' ')}`, shown };
   }

@@ -154,9 +154,28 @@ function refine<R extends { tokens: number; r: { plan: Plan } }>(
   units: readonly CodeUnit[],
   levels: number,
   finish: (p: Plan) => R,
+  sliceWindow?: (u: CodeUnit, level: number) => { lines: number[] } | undefined,
 ): R {
   let cur = start;
   let tries = 0;
+  // Slice units the plan's estimates left out come back first, as their slice lines.
+  for (const u of units) {
+    if (u.slice === Infinity || cur.r.plan.levels.has(u.id) || !sliceWindow) continue;
+    for (let level = FAILURE_LEVELS - 1; level < levels && tries < MAX_REFINEMENTS; level++) {
+      const w = sliceWindow(u, level);
+      if (!w) break;
+      tries++;
+      const res = finish({
+        levels: new Map(cur.r.plan.levels).set(u.id, level),
+        windows: new Map(cur.r.plan.windows).set(u.id, w.lines),
+      });
+      if (res.tokens <= budget) {
+        cur = res;
+        break;
+      }
+    }
+  }
+  tries = 0;
   for (const u of units) {
     if (cur.r.plan.windows.has(u.id) && tries < MAX_REFINEMENTS) {
       // The whole unit may fit after all.
@@ -210,7 +229,9 @@ export function renderNext(trace: Trace, opts: NextOptions = {}): NextRendering 
   for (let attempt = 0; attempt < 4 && planBudget > 0; attempt++) {
     let cur = finish(layouter.plan(planBudget));
     if (cur.tokens <= budget) {
-      cur = refine(cur, budget, set.units, levels.length, finish);
+      cur = refine(cur, budget, set.units, levels.length, finish, (u, l) =>
+        layouter.sliceWindow(u, l),
+      );
       const { r, text, tokens } = cur;
       const used = [...r.plan.levels.values()].map((l) => levels[l]!);
       return {

@@ -3,9 +3,10 @@
 // failure path come first — the frames on the exception's stack (or, without an exception, the stack
 // where the run stopped), the pytest test, and the calls those frames made — then every other unit
 // by nearness to them in the call tree, the later-running first.
+import { sliceFocus, type SliceFocus } from '../slice/focus';
 import type { Trace } from '../trace/model';
 import { analyzePython, type PyBlock, type PySource } from './pySource';
-import type { FrameSummary, TraceIndex } from './traceIndex';
+import { defLine, type FrameSummary, type TraceIndex } from './traceIndex';
 
 export interface CodeUnit {
   id: number;
@@ -19,8 +20,12 @@ export interface CodeUnit {
   headerEnd: number;
   /** Header lines of the enclosing classes / defs, shown with the unit for context. */
   context: number[];
-  /** On the failure path. */
+  /** On the failure path: the slice or the failure stack (its values are never cut). */
   failure: boolean;
+  /** Distance of the unit's nearest slice event from the failing point (Infinity: not on the slice). */
+  slice: number;
+  /** The unit's lines on the slice, ascending. */
+  sliceLines: number[];
   /** Recorded entries (steps) on the unit's lines. */
   steps: number;
 }
@@ -44,6 +49,8 @@ export interface UnitSet {
   fileOrder: string[];
   /** The frames on the failure path, innermost first (exception stack, then test, then their calls). */
   failureFrames: number[];
+  /** The backward slice from the failing point, when there is one. */
+  focus?: SliceFocus;
 }
 
 export interface UnitOptions {
@@ -194,6 +201,8 @@ export function buildUnits(trace: Trace, index: TraceIndex, options: UnitOptions
       headerEnd: 0,
       context: [],
       failure: false,
+      slice: Infinity,
+      sliceLines: [],
       steps: 0,
     };
     const defs = layout.src.blocks
@@ -227,6 +236,8 @@ export function buildUnits(trace: Trace, index: TraceIndex, options: UnitOptions
           headerEnd: headerEndOf(b),
           context,
           failure: false,
+          slice: Infinity,
+          sliceLines: [],
           steps: 0,
         };
         defUnits.set(bi, u);
@@ -256,7 +267,49 @@ export function buildUnits(trace: Trace, index: TraceIndex, options: UnitOptions
     }
   }
   const failureFrames = failurePath(trace, index);
-  return { units: orderUnits(units, files, index, failureFrames), files, fileOrder, failureFrames };
+  const focus = sliceFocus(trace);
+  if (focus) markSlice(units, files, index, focus);
+  return {
+    units: orderUnits(units, files, index, failureFrames),
+    files,
+    fileOrder,
+    failureFrames,
+    ...(focus ? { focus } : {}),
+  };
+}
+
+/** Which units (and lines) the slice passes through, and how near the failure. */
+function markSlice(
+  units: CodeUnit[],
+  files: Map<string, FileLayout>,
+  index: TraceIndex,
+  focus: SliceFocus,
+): void {
+  for (const [callId, d] of focus.frames) {
+    const f = index.frames.get(callId);
+    const u = f ? units[unitOfFrame(f, files)] : undefined;
+    if (u && d < u.slice) u.slice = d;
+  }
+  const lines = new Map<number, Set<number>>();
+  const mark = (file: string, lineNos: Iterable<number>, isCall: boolean) => {
+    const layout = files.get(file);
+    if (!layout) return;
+    for (const line of lineNos) {
+      // A call's entry is written on the `def` line, not on its first decorator.
+      const l = isCall ? defLine(layout.text, line) : line;
+      const owner = layout.owner[l] ?? -1;
+      if (owner < 0) continue;
+      let set = lines.get(owner);
+      if (!set) lines.set(owner, (set = new Set()));
+      set.add(l);
+    }
+  };
+  for (const [file, m] of focus.lines) mark(file, m.keys(), false);
+  for (const [file, m] of focus.calls) mark(file, m.keys(), true);
+  for (const [id, set] of lines) {
+    const u = units[id];
+    if (u) u.sliceLines = [...set].sort((a, b) => a - b);
+  }
 }
 
 /** The unit a frame's code belongs to. */
@@ -313,9 +366,11 @@ function orderUnits(
     if (!cur || d < cur.d || (d === cur.d && f.lastIndex > cur.last))
       near.set(u, { d, last: f.lastIndex });
   }
-  for (const u of units) u.failure = rank.has(u.id);
+  for (const u of units) u.failure = rank.has(u.id) || u.slice < Infinity;
   const key = (u: CodeUnit) => near.get(u.id) ?? { d: Number.MAX_SAFE_INTEGER, last: -1 };
+  // The slice first, nearest the failure first; then the failure stack and its calls; then the rest.
   return [...units].sort((a, b) => {
+    if (a.slice !== b.slice) return a.slice - b.slice;
     const ra = rank.get(a.id);
     const rb = rank.get(b.id);
     if (ra !== undefined || rb !== undefined) return (ra ?? Infinity) - (rb ?? Infinity);

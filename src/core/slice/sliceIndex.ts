@@ -205,9 +205,13 @@ export class SliceIndex {
     let t = this.touches.get(obj);
     if (!t) this.touches.set(obj, (t = { at: [], part: [], precise: [] }));
     const last = t.at.length - 1;
-    if (last >= 0 && t.at[last] === at && t.part[last] === part) {
-      t.precise[last] = t.precise[last] === true || precise;
-      return;
+    if (last >= 0 && t.at[last] === at) {
+      // A changed repr where the source wrote a known part is that write, not a change of any part.
+      if (!precise && t.precise[last]) return;
+      if (t.part[last] === part) {
+        t.precise[last] = t.precise[last] === true || precise;
+        return;
+      }
     }
     t.at.push(at);
     t.part.push(part);
