@@ -42,6 +42,14 @@ def test_reads_writes_and_the_branch_that_decides(tmp_path):
     assert rows[12][2] == ['self.helper()', 'y']
 
 
+def test_an_assertion_reads_its_test_not_its_message(tmp_path):
+    rows = rows_of(tmp_path, '''
+        def test(result, expected):
+            assert result.code == expected, result.output
+        ''', 'test')
+    assert sorted(rows[3][2]) == ['expected', 'result.code']
+
+
 def test_nested_scopes_are_their_own_and_multiline_statements_span(tmp_path):
     rows = rows_of(tmp_path, '''
         def outer(xs):

@@ -11,7 +11,6 @@ import { buildPrompt, type PreviousAttempt, type PromptInput } from '../model/pr
 import { envSecrets, knownSecrets } from '../model/secretValues';
 import type { ChatMessage } from '../model/provider';
 import type { ToolDefinition } from '../tools';
-import { DEFAULT_BUDGET, renderNext } from '../render/next';
 import type { Trace } from '../trace/model';
 import type { RecordOptions } from '../trace/options';
 import { recordTrace } from '../trace/record';
@@ -30,7 +29,8 @@ import {
   type BaselineOutcome,
 } from './baselineStep';
 import { askWithTools, DEFAULT_MAX_TOOL_CALLS, MAX_TOOL_CALLS } from './toolLoop';
-import { commandOf, promptFiles, taskOf, traceErrorText } from './traceContext';
+import { commandOf } from './traceContext';
+import { DEFAULT_PROMPT_BUDGET, fitPrompt, type FitOptions } from './promptBudget';
 import { traceFailure, tracePassed } from '../verify/traceOutcome';
 import type { FixEvent, FixOptions, FixResult, FixRound } from './types';
 
@@ -57,11 +57,22 @@ async function prepare(opts: PrepareOptions, emit: (e: FixEvent) => void): Promi
     emit({ type: 'trace-start', round: 1, patched: false });
     trace = await recordTrace({ ...opts.recordOptions, signal: opts.signal });
   }
-  const next =
-    opts.useTrace !== false
-      ? renderNext(trace, { budget: opts.budget ?? DEFAULT_BUDGET })
-      : undefined;
-  emit({ type: 'trace-done', round: 1, patched: false, trace, nextTokens: next?.tokens ?? 0 });
+  const maxCalls = toolCallLimit(opts);
+  const fitOptions: FitOptions = {
+    budget: opts.budget ?? DEFAULT_PROMPT_BUDGET,
+    useTrace: opts.useTrace !== false,
+    command,
+    ...(maxCalls > 0 ? { tools: { maxCalls } } : {}),
+  };
+  const fitted =
+    trace.events.length > 0 && !tracePassed(trace) ? fitPrompt(trace, fitOptions) : undefined;
+  emit({
+    type: 'trace-done',
+    round: 1,
+    patched: false,
+    trace,
+    nextTokens: fitted?.traceTokens ?? 0,
+  });
   // Verify and re-trace with the interpreter that recorded the failure (it may come from an
   // editor-side choice when the trace was passed in).
   const rec = {
@@ -75,21 +86,15 @@ async function prepare(opts: PrepareOptions, emit: (e: FixEvent) => void): Promi
       'A fix is verified by the command failing before and passing after: point --test at a failing test, or make the script assert what it should do.',
     );
   }
-  const files = promptFiles(trace, { budget: opts.budget ?? DEFAULT_BUDGET });
-  if (files.length === 0) {
+  const files = fitted?.input.files ?? [];
+  if (!fitted || files.length === 0) {
     throw new UserError(
       'no-trace',
       `\`${command}\` executed none of your code (nothing under ${trace.program.root} ran), so there is nothing to explain.`,
       'Check --root, or that the test / script reaches your code.',
     );
   }
-  const input: PromptInput = {
-    task: taskOf(trace, files),
-    files,
-    command,
-    error: traceErrorText(trace),
-    nextTrace: next?.text,
-  };
+  let input: PromptInput = fitted.input;
   let compared: BaselineOutcome = { notes: [] };
   if (opts.baseline && opts.useTrace !== false) {
     compared = await compareWithBaseline({
@@ -106,7 +111,9 @@ async function prepare(opts: PrepareOptions, emit: (e: FixEvent) => void): Promi
       ...(compared.baseline ? { baseline: compared.baseline } : {}),
       ...(compared.comparison ? { comparison: compared.comparison } : {}),
     });
-    if (compared.section) input.divergence = compared.section;
+    // The divergence section is part of the one budget: code and trace fitted again around it.
+    if (compared.section)
+      input = fitPrompt(trace, { ...fitOptions, divergence: compared.section }).input;
   }
   let maxStep = 0;
   trace.events.forEach((e) => {
@@ -177,7 +184,7 @@ export async function explainAndFix(opts: FixOptions): Promise<FixResult> {
   const passEnv = parsePassedEnv(opts.runEnv ?? []);
   await assertCanRunPatchedCode(opts);
   const useTrace = opts.useTrace !== false;
-  const budget = opts.budget ?? DEFAULT_BUDGET;
+  const budget = opts.budget ?? DEFAULT_PROMPT_BUDGET;
   const emit = (e: FixEvent): void => opts.onEvent?.(e);
   const prepared = await prepare(opts, emit);
   const { trace, rec, command, input, maxStep } = prepared;

@@ -4,7 +4,8 @@
 import { extractTask, type PromptFile } from '../model/prompt';
 import { isPytestFile } from '../render/pySource';
 import { selectCode } from '../render/codeExcerpt';
-import { indexTrace, type FrameSummary } from '../render/traceIndex';
+import { indexTrace, type FrameSummary, type TraceIndex } from '../render/traceIndex';
+import { sliceFocus } from '../slice/focus';
 import { failurePath } from '../render/units';
 import type { Trace } from '../trace/model';
 import type { RecordOptions } from '../trace/options';
@@ -73,14 +74,57 @@ export function promptFiles(trace: Trace, options: { budget?: number } = {}): Pr
   ];
 }
 
+/** A property getter or setter (`@property`, `@cached_property`, `@x.setter`): plumbing that reads
+ * state for its caller, not the function a test is about. */
+function isProperty(trace: Trace, f: FrameSummary): boolean {
+  const text = trace.sources.find((s) => s.path === f.file)?.text;
+  if (!text) return false;
+  const lines = text.split('\n');
+  for (let l = f.firstLine - 1; l < Math.min(lines.length, f.firstLine + 10); l++) {
+    const t = (lines[l] ?? '').trim();
+    if (!t.startsWith('@')) break;
+    if (/^@(?:[\w.]*\.)?(?:property|cached_property|setter|getter)\b|\.setter\b|\.getter\b/.test(t))
+      return true;
+  }
+  return false;
+}
+
 /**
- * The function the failure points at, from the trace: a user function called on the failing line of
- * the failing frame (the test's assertion, the script's line that raised), not a dunder method nor
- * test code; else the innermost non-test frame the exception came from; else the last call (not when
- * the time limit stopped the recording before any failure: none then).
+ * The function the data flow points at: on the backward slice from the failing point, the first
+ * (nearest) user function whose returned value flows into the failing line — not a dunder method,
+ * a property, a comprehension or test code. Undefined when there is no slice.
+ */
+function functionOnSlice(trace: Trace, index: TraceIndex): FrameSummary | undefined {
+  const focus = sliceFocus(trace);
+  if (!focus) return undefined;
+  const events = trace.events;
+  for (const e of focus.result.order) {
+    if (focus.result.links.get(e)?.kind !== 'return') continue;
+    const ev = events.at(e);
+    const f = ev ? index.frames.get(ev.callId) : undefined;
+    if (
+      f &&
+      !/^__\w+__$/.test(f.function) &&
+      !f.function.startsWith('<') &&
+      !isPytestFile(f.file) &&
+      !isProperty(trace, f)
+    )
+      return f;
+  }
+  return undefined;
+}
+
+/**
+ * The function under test, from the trace: the user function whose result flows into the failing
+ * line (the backward slice); else a user function called on the failing line of the failing frame
+ * (the test's assertion, the script's line that raised), not a dunder method nor test code; else the
+ * innermost non-test frame the exception came from; else the last call. Never the function that
+ * happened to be running when a time limit stopped the recording before the failure: undefined then.
  */
 export function functionUnderTest(trace: Trace): FrameSummary | undefined {
   const index = indexTrace(trace);
+  const flow = functionOnSlice(trace, index);
+  if (flow) return flow;
   const path = failurePath(trace, index)
     .map((id) => index.frames.get(id))
     .filter((f): f is FrameSummary => f !== undefined);

@@ -303,7 +303,7 @@ export function extractTask(src: TaskSource): string | undefined {
       /^(async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/,
       (_m, a: string | undefined) => `${a ?? ''}${def.qualname}`,
     );
-    const doc = docstringOf(f.lines, def, scanned);
+    const doc = docstringHead(docstringOf(f.lines, def, scanned));
     const head = [`Function under test: ${signature} (${f.path})`];
     if (doc)
       head.push(
@@ -315,6 +315,24 @@ export function extractTask(src: TaskSource): string | undefined {
     out.unshift(...head);
   }
   return out.length ? out.join('\n') : undefined;
+}
+
+/** A docstring the task quotes whole: at most this many lines and characters; a longer one is cut
+ * to its first paragraph, at most DOC_LINES lines. */
+const DOC_WHOLE_LINES = 6;
+const DOC_LINES = 4;
+const DOC_CHARS = 400;
+
+/** A short docstring, or a long one's first paragraph (its summary, at most DOC_LINES lines) and `…`. */
+export function docstringHead(doc: string | undefined): string | undefined {
+  if (!doc) return undefined;
+  const lines = doc.split('\n');
+  if (lines.length <= DOC_WHOLE_LINES && doc.length <= DOC_CHARS) return doc;
+  const blank = lines.findIndex((l) => !l.trim());
+  const para = lines.slice(0, blank < 0 ? lines.length : blank);
+  let head = para.slice(0, DOC_LINES).join('\n');
+  if (head.length > DOC_CHARS) head = `${head.slice(0, DOC_CHARS).trimEnd()}`;
+  return head.length < doc.trim().length ? `${head.trimEnd()} …` : head;
 }
 
 interface ParsedFile {

@@ -97,7 +97,8 @@ def rows_for(code):
             first = stmt.decorator_list[0].lineno if stmt.decorator_list else stmt.lineno
             rows.append([first, stmt.lineno, r, _cap(w + [stmt.name]), ctrl])
             continue
-        r, w = _paths([stmt])
+        # An assertion fails on its test; its message is only read to describe the failure.
+        r, w = _paths([stmt.test] if kind == 'Assert' else [stmt])
         rows.append([stmt.lineno, getattr(stmt, 'end_lineno', stmt.lineno) or stmt.lineno, r, w, ctrl])
     return rows
 
