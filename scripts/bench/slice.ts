@@ -5,7 +5,9 @@
 //     itself, the function in `## Code`, the prompt's tokens, and the count over the suite;
 //  2. cost: the backward slice on recordings of ~100k and ~1M events (time and heap).
 // Options (env): BENCH_PYTHON (interpreter), BENCH_SECTIONS (comma list of libraries,cost),
-// BENCH_CASES (comma list of case names), BENCH_CLI (the CLI bundle to run; default dist/cli.js).
+// BENCH_CASES (comma list of case names), BENCH_CLI (the CLI bundle to run; default dist/cli.js),
+// BENCH_COMPARE (another CLI bundle run on the same cases, e.g. main's before the slice),
+// BENCH_TIMEOUT (--timeout seconds; default the CLI's own).
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
@@ -22,22 +24,67 @@ const sections = new Set((process.env.BENCH_SECTIONS ?? 'libraries,cost').split(
 const wanted = process.env.BENCH_CASES?.split(',');
 const python = process.env.BENCH_PYTHON || 'python3';
 const cli = path.resolve(repo, process.env.BENCH_CLI ?? 'dist/cli.js');
+/** Another CLI bundle to measure beside it (e.g. a build of main before the slice). */
+const compare = process.env.BENCH_COMPARE ? path.resolve(process.env.BENCH_COMPARE) : undefined;
+/** `--timeout` seconds to pass (default: none, the CLI's default). */
+const timeout = process.env.BENCH_TIMEOUT;
 
 function pad(s: string | number, n: number): string {
   return String(s).padEnd(n);
 }
 
+interface Row {
+  fn: boolean;
+  line: boolean;
+  code: boolean;
+  text: string;
+}
+
+/** One `fix --prompt-only` run of a built case with one CLI bundle. */
+function measure(b: BuiltCase, cliPath: string): Row {
+  const t0 = Date.now();
+  const extra = timeout ? ['--timeout', timeout] : [];
+  const r = spawnSync(
+    process.execPath,
+    [cliPath, 'fix', '--prompt-only', '--test', b.nodeId, '--python', python, ...extra],
+    { cwd: b.root, env: b.env, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 900_000 },
+  );
+  const secs = ((Date.now() - t0) / 1000).toFixed(1);
+  const prompt = r.stdout ?? '';
+  if (r.status !== 0 || !prompt.includes('## Code')) {
+    const why =
+      (r.stderr ?? '')
+        .split('\n')
+        .filter((l) => l.trim())
+        .slice(-1)[0] ?? '';
+    return {
+      fn: false,
+      line: false,
+      code: false,
+      text: `failed (${r.status}): ${why.slice(0, 100)}`,
+    };
+  }
+  const check = promptShowsBug(prompt, b);
+  const status = /^# Partial trace: ([^\n]*)/m.exec(prompt)?.[1]?.slice(0, 50) ?? 'complete';
+  const yes = (v: boolean) => (v ? 'yes' : 'no');
+  return {
+    fn: check.functionWithValues,
+    line: check.buggyLineWithValues,
+    code: check.inCode,
+    text: `${pad(yes(check.functionWithValues), 10)}${pad(yes(check.buggyLineWithValues), 9)}${pad(yes(check.inCode), 8)}${pad(countTokens(prompt), 8)}${pad(secs, 7)}${status}`,
+  };
+}
+
 function libraries(): void {
+  const clis: [string, string][] = [['after', cli]];
+  if (compare) clis.unshift(['before', compare]);
   console.log(
-    '\n## Real libraries: does `tracefix fix --prompt-only` (default options) show the bug?',
+    `\n## Real libraries: does \`tracefix fix --prompt-only\` (default options${timeout ? `, --timeout ${timeout}` : ''}) show the bug?`,
   );
   console.log(
-    `${pad('library', 18)}${pad('kind', 10)}${pad('fn values', 10)}${pad('bug line', 9)}${pad('## Code', 8)}${pad('tokens', 8)}${pad('s', 6)}outcome`,
+    `${pad('library', 18)}${pad('kind', 10)}${compare ? pad('cli', 8) : ''}${pad('fn values', 10)}${pad('bug line', 9)}${pad('## Code', 8)}${pad('tokens', 8)}${pad('s', 7)}outcome`,
   );
-  let fn = 0;
-  let line = 0;
-  let code = 0;
-  let n = 0;
+  const totals = new Map(clis.map(([label]) => [label, { fn: 0, line: 0, code: 0, n: 0 }]));
   for (const c of SLICE_CASES) {
     if (wanted && !wanted.includes(c.name)) continue;
     const b = buildCase(c);
@@ -46,38 +93,25 @@ function libraries(): void {
         console.log(`${pad(c.name, 18)}the test does not fail without Tracefix: case broken`);
         continue;
       }
-      const t0 = Date.now();
-      const r = spawnSync(
-        process.execPath,
-        [cli, 'fix', '--prompt-only', '--test', b.nodeId, '--python', python],
-        { cwd: b.root, env: b.env, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 600_000 },
-      );
-      const secs = ((Date.now() - t0) / 1000).toFixed(1);
-      const prompt = r.stdout ?? '';
-      if (r.status !== 0 || !prompt.includes('## Code')) {
+      for (const [label, path] of clis) {
+        const row = measure(b, path);
+        const t = totals.get(label)!;
+        t.n++;
+        if (row.fn) t.fn++;
+        if (row.line) t.line++;
+        if (row.code) t.code++;
         console.log(
-          `${pad(c.name, 18)}fix --prompt-only failed (${r.status}): ${(r.stderr ?? '').slice(0, 300)}`,
+          `${pad(c.name, 18)}${pad(c.kind, 10)}${compare ? pad(label, 8) : ''}${row.text}`,
         );
-        n++;
-        continue;
       }
-      const check = promptShowsBug(prompt, b);
-      const status = /^# Partial trace: ([^\n]*)/m.exec(prompt)?.[1]?.slice(0, 60) ?? 'complete';
-      n++;
-      if (check.functionWithValues) fn++;
-      if (check.buggyLineWithValues) line++;
-      if (check.inCode) code++;
-      const yes = (v: boolean) => (v ? 'yes' : 'no');
-      console.log(
-        `${pad(c.name, 18)}${pad(c.kind, 10)}${pad(yes(check.functionWithValues), 10)}${pad(yes(check.buggyLineWithValues), 9)}${pad(yes(check.inCode), 8)}${pad(countTokens(prompt), 8)}${pad(secs, 6)}${status}`,
-      );
     } finally {
       rmSync(b.root, { recursive: true, force: true });
     }
   }
-  console.log(
-    `\nbuggy function's lines with values in the prompt: ${fn} of ${n}; the buggy line with values: ${line} of ${n}; the function in ## Code: ${code} of ${n}`,
-  );
+  for (const [label, t] of totals)
+    console.log(
+      `${compare ? `${label}: ` : ''}buggy function's lines with values in the prompt: ${t.fn} of ${t.n}; the buggy line with values: ${t.line} of ${t.n}; the function in ## Code: ${t.code} of ${t.n}`,
+    );
 }
 
 if (sections.has('libraries')) libraries();

@@ -85,7 +85,7 @@ const TRACE_EXPLAINED = `The execution trace is in NExT format: the program sour
 
 /** What the system prompt says about the trace tools, when the model gets them. */
 export function toolsExplained(maxCalls: number): string {
-  return `Tools: you can query the complete recording of the failing run with the tools you are given (up to ${maxCalls} calls in this answer): the history of a variable, the state at a step, the executions of a line, the call tree, the first step where a condition holds, and a search of recorded values. They answer from the recording, nothing is re-run, and they see every step, including those the NExT text shortened or left out. Use them when the trace text does not show what you need, then answer in the format below; tool answers cite steps as (k) too.`;
+  return `Tools: you can query the complete recording of the failing run with the tools you are given (up to ${maxCalls} calls in this answer): the history of a variable, the state at a step, the executions of a line, the call tree, the first step where a condition holds, a search of recorded values, and why a variable has its value (the steps that produced it). They answer from the recording, nothing is re-run, and they see every step, including those the NExT text shortened or left out. Use them when the trace text does not show what you need, then answer in the format below; tool answers cite steps as (k) too.`;
 }
 
 export function systemPrompt(withTrace: boolean, tools?: { maxCalls: number }): string {

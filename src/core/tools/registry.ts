@@ -9,6 +9,7 @@ import { MAX_OVERVIEW_BUDGET, traceOverview } from './overview';
 import { searchValues } from './search';
 import { stateAtStep } from './state';
 import { MAX_ITEMS, type JsonSchema, type ToolSpec } from './types';
+import { WHY_MAX_DEPTH, WHY_MAX_STEPS, whyValue } from './why';
 
 const fromStep: JsonSchema = {
   type: 'integer',
@@ -192,6 +193,41 @@ export const TRACE_OVERVIEW: ToolSpec = {
   run: traceOverview,
 };
 
+export const WHY: ToolSpec = {
+  name: 'why',
+  description:
+    'Why a variable has its value at a step: the chain of recorded steps that produced it, nearest first — where it was bound or written (also through another name or frame holding the same object), what that line read, the calls whose returned values it used, the arguments a parameter came from, and the branches that made those lines run — each with its step (k), file:line, what it changed and which later step it feeds. Without step: at the failing point. Use it to find where a wrong value was made.',
+  inputSchema: object(
+    {
+      name: {
+        type: 'string',
+        maxLength: 300,
+        description:
+          'Variable name, a path into what it holds (self.count, rows[0]), or __return__ at a return step.',
+      },
+      step: {
+        type: 'integer',
+        minimum: 0,
+        description: 'The step (k) at which the value is asked about (default: the failing point).',
+      },
+      depth: {
+        type: 'integer',
+        minimum: 1,
+        maximum: WHY_MAX_DEPTH,
+        description: 'Links to follow back at most (default 12).',
+      },
+      limit: {
+        type: 'integer',
+        minimum: 1,
+        maximum: WHY_MAX_STEPS,
+        description: 'Most steps to list (default 20).',
+      },
+    },
+    ['name'],
+  ),
+  run: whyValue,
+};
+
 /** The tools offered in Explain & Fix (the prompt already holds the NExT text). */
 export const QUERY_TOOLS: readonly ToolSpec[] = [
   VARIABLE_HISTORY,
@@ -200,6 +236,7 @@ export const QUERY_TOOLS: readonly ToolSpec[] = [
   CALLS,
   FIND_FIRST,
   SEARCH_VALUES,
+  WHY,
 ];
 
 /** Every tool over a recording: the query tools and the overview (editor and MCP). */

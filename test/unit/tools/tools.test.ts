@@ -140,7 +140,7 @@ describe('calls from a model come back as answers it can correct', () => {
     [
       'nope',
       {},
-      'Error: there is no tool "nope"; the tools are trace_overview, variable_history, state_at_step, line_executions, calls, find_first, search_values.',
+      'Error: there is no tool "nope"; the tools are trace_overview, variable_history, state_at_step, line_executions, calls, find_first, search_values, why.',
     ],
     [
       'variable_history',
