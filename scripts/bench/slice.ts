@@ -17,6 +17,7 @@ import {
   failsPlainly,
   promptShowsBug,
   SLICE_CASES,
+  type BuiltCase,
 } from '../../test/support/sliceCases';
 
 const repo = process.cwd();
