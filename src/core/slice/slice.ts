@@ -4,8 +4,9 @@
 // whose argument is the calling line), the last write into the object it holds (an attribute, its
 // items, anything — followed through every name and frame holding the same object), the values
 // returned by the calls the line made. Control dependences: the last run of the branch or loop
-// header that made the line run, else the call of its function. Breadth-first, so the slice comes
-// in order of distance from the failure; bounded by `maxEvents` visited.
+// header that made the line run, else the call of its function. Nearest first, links weighted
+// (values before the reasons a line ran: LINK_WEIGHT), so the slice comes in order of distance from
+// the failure; bounded by `maxEvents` visited.
 import { ANY_PART, parsePath, partOf } from './paths';
 import { SliceIndex } from './sliceIndex';
 import type { Trace } from '../trace/model';
@@ -26,7 +27,7 @@ export interface SliceResult {
   criterion: number;
   /** Events on the slice, in order of distance from the criterion (the criterion first). */
   order: number[];
-  /** event → distance (links) from the criterion. */
+  /** event → weighted distance (LINK_WEIGHT) from the criterion. */
   distance: Map<number, number>;
   /** event → the first link that brought it in (a tree towards the criterion). */
   links: Map<number, SliceLink>;
@@ -91,12 +92,24 @@ export function backwardSlice(
   return sliceFrom(idx, criterion, options);
 }
 
-/** The slice from one or more starting events (all at distance 0). */
+/** How far a link takes the slice from the failure: values flow through data, objects and returns;
+ * arguments, the branch that decided and the call that ran a line are farther (they explain why a
+ * line ran, not what it computed). */
+export const LINK_WEIGHT: Record<LinkKind, number> = {
+  data: 1,
+  object: 1,
+  return: 1,
+  argument: 2,
+  control: 3,
+  call: 3,
+};
+
+/** The slice from one or more starting events (all at distance 0): every event that the start
+ * depends on, transitively, in order of weighted distance (LINK_WEIGHT). */
 export function sliceFrom(
   idx: SliceIndex,
   start: number | number[],
   options: SliceOptions = {},
-  seed?: { event: number; link: SliceLink }[],
 ): SliceResult {
   const store = idx.store;
   const starts = (Array.isArray(start) ? start : [start]).filter((s) => s >= 0 && s < store.length);
@@ -104,26 +117,38 @@ export function sliceFrom(
   const distance = new Map<number, number>();
   const links = new Map<number, SliceLink>();
   const order: number[] = [];
-  const queue: number[] = [];
-  const add = (e: number, d: number, link?: SliceLink) => {
-    if (e < 0 || e >= store.length || distance.has(e)) return;
+  const done = new Set<number>();
+  // Dial's algorithm: buckets by distance (weights are small whole numbers).
+  const buckets: number[][] = [];
+  const offer = (e: number, d: number, link?: SliceLink) => {
+    if (e < 0 || e >= store.length || done.has(e)) return;
+    const cur = distance.get(e);
+    if (cur !== undefined && cur <= d) return;
     distance.set(e, d);
     if (link) links.set(e, link);
-    order.push(e);
-    queue.push(e);
+    (buckets[d] ??= []).push(e);
   };
-  for (const s of starts) add(s, 0);
-  for (const s of seed ?? []) add(s.event, 1, s.link);
+  for (const s of starts) offer(s, 0);
   let truncated = false;
-  for (let q = 0; q < queue.length; q++) {
-    if (q >= max) {
-      truncated = true;
-      break;
+  for (let d = 0; d < buckets.length && !truncated; d++) {
+    const bucket = buckets[d];
+    if (!bucket) continue;
+    for (let k = 0; k < bucket.length; k++) {
+      const e = bucket[k] as number;
+      if (done.has(e) || distance.get(e) !== d) continue;
+      if (done.size >= max) {
+        truncated = true;
+        break;
+      }
+      done.add(e);
+      order.push(e);
+      for (const dep of dependencies(idx, e))
+        offer(dep.event, d + LINK_WEIGHT[dep.link.kind], { ...dep.link, from: e });
     }
-    const e = queue[q] as number;
-    const d = (distance.get(e) as number) + 1;
-    for (const dep of dependencies(idx, e)) add(dep.event, d, { ...dep.link, from: e });
+    buckets[d] = [];
   }
+  // Events offered but not reached before the bound are not on the (bounded) slice.
+  if (truncated) for (const e of [...distance.keys()]) if (!done.has(e)) distance.delete(e);
   return { criterion: starts[0] ?? -1, order, distance, links, truncated, coarse: !idx.hasUses };
 }
 

@@ -76,20 +76,36 @@ export function why(trace: Trace, q: WhyQuestion): WhyAnswer {
   const links: WhyLink[] = [];
   let more = 0;
   let deeper = result.truncated;
+  const store = idx.store;
+  // Depth in the tree of links (the weighted distance orders the listing); events that only pass a
+  // value on (the line of a `return` whose return event is listed) or only say which call ran a line
+  // are not listed, their links go to what they link to.
+  const depthOf = new Map<number, number>([[origin, 0]]);
+  const shown = new Map<number, number>();
   for (const e of result.order) {
-    const depth = result.distance.get(e) as number;
+    const link = result.links.get(e);
+    const parent = link ? link.from : -1;
+    const passThrough =
+      link !== undefined &&
+      (link.kind === 'call' ||
+        (link.via === '__return__' && store.kindAt(e) === 'line' && store.stepAt(e) === null));
+    const depth = link ? (depthOf.get(parent) ?? 0) + (passThrough ? 0 : 1) : 0;
+    depthOf.set(e, depth);
+    if (passThrough) {
+      shown.set(e, shown.get(parent) ?? parent);
+      continue;
+    }
     if (depth > maxDepth) {
       deeper = true;
-      break;
+      continue;
     }
-    // Steps that changed nothing (a branch's header, a line whose value went on) only when they are
-    // the branch that decided, or where a returned value came from.
-    const link = result.links.get(e);
     if (links.length >= maxSteps) {
       more++;
       continue;
     }
-    links.push({ event: e, depth, ...(link ? { link } : {}) });
+    const to = link ? (shown.get(parent) ?? parent) : -1;
+    shown.set(e, e);
+    links.push({ event: e, depth, ...(link ? { link: { ...link, from: to } } : {}) });
   }
   return { origin, frame, links, more, deeper };
 }

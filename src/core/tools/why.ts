@@ -20,7 +20,7 @@ function linkText(view: TraceView, l: WhyLink): string {
   switch (link.kind) {
     case 'data':
       return link.via === '__return__'
-        ? `the value ${to} returned`
+        ? `the line whose value ${to} returned`
         : `bound \`${link.via}\`, read by ${to}`;
     case 'object':
       return `wrote \`${link.via}\` (the same object), read by ${to}`;
