@@ -256,29 +256,53 @@ export class Layouter implements CostModel {
   }
 
   /** The unit's lines on the slice (whole statements) and its header, for a unit too large to show
-   * whole: what made the wrong value, with its values. */
-  sliceWindow(u: CodeUnit, levelIndex: number): { lines: number[]; cost: number } | undefined {
+   * whole: what made the wrong value, with its values. With `maxCost`, only the slice lines nearest
+   * the failure that fit it (the header always). */
+  sliceWindow(
+    u: CodeUnit,
+    levelIndex: number,
+    maxCost = Infinity,
+  ): { lines: number[]; cost: number } | undefined {
     if (u.sliceLines.length === 0) return undefined;
     const level = this.mode.levels[levelIndex]!;
     const spans = this.spans(u.file);
     const own = new Set(u.lines);
     const picked = new Set<number>();
     if (u.kind === 'def') for (const l of u.lines) if (l <= u.headerEnd) picked.add(l);
-    for (const l of u.sliceLines) {
+    const near = this.set.focus?.lines.get(u.file);
+    const order =
+      maxCost === Infinity
+        ? u.sliceLines
+        : [...u.sliceLines].sort(
+            (a, b) => (near?.get(a) ?? Infinity) - (near?.get(b) ?? Infinity) || b - a,
+          );
+    const costOf = (lines: number[]) => {
+      let cost = MARKER_TOKENS;
+      for (const l of u.context) cost += this.lineTokens(u.file, l);
+      let prev = -1;
+      for (const l of lines) {
+        if (prev >= 0 && l > prev + 1) cost += MARKER_TOKENS;
+        prev = l;
+        cost += this.lineTokens(u.file, l) + this.annotationCost(u.file, l, level);
+      }
+      return cost;
+    };
+    let lines = [...picked].sort((a, b) => a - b);
+    let added = 0;
+    for (const l of order) {
       const s = (spans.start[l] as number) || l;
       const e = Math.min((spans.end[l] as number) || l, s + 12);
-      for (let k = s; k <= e; k++) if (own.has(k)) picked.add(k);
+      const add: number[] = [];
+      for (let k = s; k <= e; k++) if (own.has(k) && !picked.has(k)) add.push(k);
+      if (add.length === 0) continue;
+      const next = [...lines, ...add].sort((a, b) => a - b);
+      // The nearest slice statement always; the next ones while they fit maxCost.
+      if (maxCost !== Infinity && added > 0 && costOf(next) > maxCost) break;
+      for (const k of add) picked.add(k);
+      lines = next;
+      added++;
     }
-    const lines = [...picked].sort((a, b) => a - b);
-    let cost = MARKER_TOKENS;
-    for (const l of u.context) cost += this.lineTokens(u.file, l);
-    let prev = -1;
-    for (const l of lines) {
-      if (prev >= 0 && l > prev + 1) cost += MARKER_TOKENS;
-      prev = l;
-      cost += this.lineTokens(u.file, l) + this.annotationCost(u.file, l, level);
-    }
-    return { lines, cost };
+    return { lines, cost: costOf(lines) };
   }
 
   get units(): readonly CodeUnit[] {
@@ -426,8 +450,10 @@ export class Layouter implements CostModel {
     const first = lines.find((t) => t.trim()) ?? '';
     const indent = /^\s*/.exec(first)?.[0] ?? '';
     const details: string[] = [];
+    let ran = false;
+    for (let l = start; l <= end && !ran; l++) ran = layout.ran[l] === 1;
     if (steps > 0) details.push(`${steps} step${steps === 1 ? '' : 's'} left out`);
-    else if (inShownUnit && code)
+    else if (inShownUnit && code && !ran)
       details.push(this.trace.outcome.partial ? 'not recorded' : 'not run');
     const names = layout.src.blocks.filter(
       (b) =>

@@ -22,11 +22,17 @@ export interface CostModel {
   /** The lines of `u` nearest the failure that fit `budget` at `level`, and their cost. */
   window(u: CodeUnit, level: number, budget: number): { lines: number[]; cost: number } | undefined;
   /** For a unit on the slice: its slice lines and header at `level`, and their cost. */
-  sliceWindow?(u: CodeUnit, level: number): { lines: number[]; cost: number } | undefined;
+  sliceWindow?(
+    u: CodeUnit,
+    level: number,
+    maxCost?: number,
+  ): { lines: number[]; cost: number } | undefined;
   /** Tokens a file's header costs (paid once per file shown). */
   fileHeader: number;
 }
 
+/** Tokens a slice unit may take at first at least (its header and nearest slice line). */
+const MIN_SLICE_SHARE = 120;
 /** A window smaller than this is not worth its markers. */
 const MIN_WINDOW = 30;
 
@@ -58,10 +64,12 @@ export function planUnits(m: CostModel, budget: number): Plan {
   // the failure first, while they fit); then, level by level towards the richest, each is raised in
   // the same order while the budget lasts — values whole for all of them before more history for any.
   const slice = m.units.filter((u) => u.failure && u.slice < Infinity);
-  const forms = (u: CodeUnit, level: number) => {
+  // At first each gets a share of half the budget: its slice lines nearest the failure that fit it.
+  const share = Math.max(MIN_SLICE_SHARE, Math.floor(budget / 2 / Math.max(slice.length, 1)));
+  const forms = (u: CodeUnit, level: number, cap = Infinity) => {
     const out: { cost: number; window?: { lines: number[]; cost: number } }[] = [];
     if (level <= minFailure || !m.sliceWindow) out.push({ cost: m.unitCost(u, level) });
-    const w = m.sliceWindow?.(u, level);
+    const w = m.sliceWindow?.(u, level, cap);
     if (w) out.push({ cost: w.cost, window: w });
     return out.sort((a, b) => a.cost - b.cost);
   };
@@ -72,7 +80,7 @@ export function planUnits(m: CostModel, budget: number): Plan {
   let spent = 0;
   const sliceFiles = new Set<string>();
   for (const u of slice) {
-    const f = forms(u, last)[0];
+    const f = forms(u, last, share)[0];
     const header = sliceFiles.has(u.file) ? 0 : m.fileHeader;
     if (!f || spent + f.cost + header > budget) continue;
     spent += f.cost + header;

@@ -152,6 +152,9 @@ export function sliceFrom(
   return { criterion: starts[0] ?? -1, order, distance, links, truncated, coarse: !idx.hasUses };
 }
 
+/** Events of one run of a statement looked at for the calls it made (a comprehension's loop). */
+const MAX_STATEMENT_EVENTS = 10_000;
+
 interface Dep {
   event: number;
   link: SliceLink;
@@ -194,15 +197,28 @@ export function dependencies(idx: SliceIndex, e: number): Dep[] {
       dep(idx.lastWrite(b.obj, part, e), 'object', r);
     }
   }
-  for (const c of idx.calleesOf(e)) {
-    const evs = idx.eventsOf(c);
-    const last = evs[evs.length - 1];
-    if (last === undefined || last > e) continue;
-    const k = store.kindAt(last);
-    if (k === 'return' || k === 'yield' || k === 'exception')
-      dep(last, 'return', store.frame(c)?.function ?? '?');
+  // The calls made while this statement ran: a statement spanning lines, or a comprehension's loop
+  // (its own frame before Python 3.12, inlined after), runs as several consecutive events of the
+  // frame at lines of the same statement, each after the calls it made.
+  const runs = [e];
+  if (row) {
+    for (let p = idx.prevInFrame(e); p >= 0 && runs.length < MAX_STATEMENT_EVENTS;) {
+      if (store.kindAt(p) !== 'line' || idx.row(file, store.lineAt(p))?.[0] !== row[0]) break;
+      runs.push(p);
+      p = idx.prevInFrame(p);
+    }
   }
-  for (const g of idx.resumedIn(e)) dep(g.event, 'return', g.function);
+  for (const r of runs) {
+    for (const c of idx.calleesOf(r)) {
+      const evs = idx.eventsOf(c);
+      const last = evs[evs.length - 1];
+      if (last === undefined || last > e) continue;
+      const k = store.kindAt(last);
+      if (k === 'return' || k === 'yield' || k === 'exception')
+        dep(last, 'return', store.frame(c)?.function ?? '?');
+    }
+    for (const g of idx.resumedIn(r)) dep(g.event, 'return', g.function);
+  }
   const ctrl = row?.[4] ?? 0;
   const header = ctrl ? idx.lastAtStatement(callId, ctrl, e) : -1;
   if (header >= 0) dep(header, 'control', String(ctrl));
