@@ -8,5 +8,5 @@ await esbuild.build({
   entryPoints: ['scripts/bench/slice.ts'],
   outfile: 'out/bench/slice.js',
 });
-const r = spawnSync(process.execPath, ['out/bench/slice.js'], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--expose-gc', 'out/bench/slice.js'], { stdio: 'inherit' });
 process.exitCode = r.status ?? 1;

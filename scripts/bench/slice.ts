@@ -19,6 +19,7 @@ import {
   SLICE_CASES,
   type BuiltCase,
 } from '../../test/support/sliceCases';
+import { sliceCost } from './sliceCost';
 
 const repo = process.cwd();
 const sections = new Set((process.env.BENCH_SECTIONS ?? 'libraries,cost').split(','));
@@ -115,4 +116,12 @@ function libraries(): void {
     );
 }
 
-if (sections.has('libraries')) libraries();
+async function main(): Promise<void> {
+  if (sections.has('libraries')) libraries();
+  if (sections.has('cost')) await sliceCost(process.env.BENCH_PYTHON || undefined);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -32,7 +32,7 @@ export interface CostModel {
 }
 
 /** Tokens a slice unit may take at first at least (its header and nearest slice line). */
-const MIN_SLICE_SHARE = 120;
+const MIN_SLICE_SHARE = 40;
 /** A window smaller than this is not worth its markers. */
 const MIN_WINDOW = 30;
 

@@ -58,8 +58,9 @@ export function originOf(idx: SliceIndex, name: string, i: number): number {
     }
   if (!b) return -1;
   if ((p.attr !== undefined || p.item) && b.obj) {
+    // The last write of that part, wherever it happened (often before this frame got the object).
     const w = idx.lastWrite(b.obj, partOf(p), i + 1);
-    if (w >= 0 && w > b.at) return w;
+    if (w >= 0) return w;
   }
   return b.at;
 }
