@@ -9,9 +9,10 @@
 // the failure; bounded by `maxEvents` visited.
 import { ANY_PART, parsePath, partOf } from './paths';
 import { SliceIndex } from './sliceIndex';
+import { valueOrigins } from './valueOrigins';
 import type { Trace } from '../trace/model';
 
-export type LinkKind = 'data' | 'object' | 'return' | 'argument' | 'control' | 'call';
+export type LinkKind = 'data' | 'object' | 'return' | 'argument' | 'control' | 'call' | 'text';
 
 /** Why an event is on the slice: the event that needed it, and what for. */
 export interface SliceLink {
@@ -40,6 +41,9 @@ export interface SliceResult {
 export interface SliceOptions {
   /** Most events visited (default 200,000). */
   maxEvents?: number;
+  /** Also follow the text of the strings the start read back to where it was first made
+   * (valueOrigins.ts): for the failing point, whose values may have gone through streams. */
+  textOrigins?: boolean;
 }
 
 const indexes = new WeakMap<Trace, SliceIndex>();
@@ -89,7 +93,7 @@ export function backwardSlice(
   options: SliceOptions = {},
 ): SliceResult {
   const idx = sliceIndexOf(trace);
-  return sliceFrom(idx, criterion, options);
+  return sliceFrom(idx, criterion, { textOrigins: true, ...options });
 }
 
 /** How far a link takes the slice from the failure: values flow through data, objects and returns;
@@ -102,6 +106,7 @@ export const LINK_WEIGHT: Record<LinkKind, number> = {
   argument: 2,
   control: 3,
   call: 3,
+  text: 2,
 };
 
 /** The slice from one or more starting events (all at distance 0): every event that the start
@@ -129,6 +134,13 @@ export function sliceFrom(
     (buckets[d] ??= []).push(e);
   };
   for (const s of starts) offer(s, 0);
+  if (options.textOrigins && starts.length) {
+    // The failing line and what it read directly hold the failing text; where its pieces were made.
+    const first = starts[0] as number;
+    const near = [first, ...dependencies(idx, first).map((d) => d.event)];
+    for (const o of valueOrigins(idx, near, first))
+      offer(o.event, 1 + LINK_WEIGHT.text, { from: first, kind: 'text', via: o.piece });
+  }
   let truncated = false;
   for (let d = 0; d < buckets.length && !truncated; d++) {
     const bucket = buckets[d];

@@ -32,6 +32,8 @@ function linkText(view: TraceView, l: WhyLink): string {
       return `the branch (line ${link.via}) that made ${to} run`;
     case 'call':
       return `the call of ${link.via}() that ran ${to}`;
+    case 'text':
+      return `first made the text "${link.via}" that ${to} read`;
   }
 }
 

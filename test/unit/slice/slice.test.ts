@@ -4,7 +4,8 @@ import { why } from '../../../src/core/slice/why';
 import { parsePath, partOf } from '../../../src/core/slice/paths';
 import { traceFromJson, traceToJson } from '../../../src/core/trace/json';
 import type { Trace } from '../../../src/core/trace/model';
-import { boxTrace } from './sliceTraces';
+import { pieces } from '../../../src/core/slice/valueOrigins';
+import { boxTrace, traceOf } from './sliceTraces';
 
 function where(t: Trace, events: number[]): string[] {
   return events.map((e) => {
@@ -95,5 +96,43 @@ describe('why', () => {
   it('says nothing was recorded for a name the frame never bound', () => {
     const t = boxTrace();
     expect(why(t, { name: 'nope', event: failingEvent(t) }).origin).toBe(-1);
+  });
+});
+
+describe('text origins', () => {
+  it('splits a string repr into distinctive pieces', () => {
+    expect(
+      pieces("'Usage: x [OPTIONS]\\n\\nOptions:\\n  --name, -n TEXT  Who to greet.\\n'"),
+    ).toEqual(['Usage: x [OPTIONS]', 'Options:', '--name, -n TEXT', 'Who to greet.']);
+    expect(pieces('42')).toEqual([]);
+  });
+
+  it('links the failing line to where a piece of the text it read was first made', () => {
+    const t = traceOf(
+      [
+        ['C', 1, 0, 0, 1, '<module>', 0, 0, 'm'],
+        [
+          'U',
+          0,
+          [
+            [1, 1, [], ['label'], 0],
+            [2, 2, ['capture'], ['out'], 0],
+            [3, 3, ['out'], [], 0],
+          ],
+        ],
+        ['L', 1, 1],
+        ['L', 1, 2, { label: "'--name, -n TEXT'" }],
+        // Printed into a buffer the recorder does not see: the text reaches `out` by no name.
+        ['L', 1, 3, { out: "'Options:\\n  --name, -n TEXT'" }],
+        ['R', 1, 3, 'e', ['AssertionError', '', 'AssertionError()'], 0, 0, 0],
+        ['E', 'exit', 4, 1, null],
+      ],
+      'label = "--name, -n TEXT"\nout = capture()\nassert "-n, --name" in out\n',
+      'cli.py',
+    );
+    const s = backwardSlice(t);
+    const made = s.order.find((e) => s.links.get(e)?.kind === 'text');
+    expect(made).toBeDefined();
+    expect(t.events.at(made!)?.changed).toEqual({ label: "'--name, -n TEXT'" });
   });
 });
