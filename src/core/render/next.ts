@@ -51,8 +51,8 @@ export const NEXT_LEVELS: Level[] = [
   { keep: 0, width: 16, gap: 2 },
 ];
 const FAILURE_LEVELS = 3;
-/** Tokens kept free for the summary comment written after planning. */
-const SUMMARY_RESERVE = 70;
+/** Tokens kept free for the summary comment written after planning (it names what is left out). */
+const SUMMARY_RESERVE = 300;
 
 function where(file: string, line: number, fn?: string): string {
   return `${file}:${line}${fn && fn !== '<module>' ? ` in ${fn}` : ''}`;
@@ -120,6 +120,29 @@ function leftOutNames(units: CodeUnit[]): string[] {
   );
 }
 
+/** Functions named in the summary at most (the rest counted): ask for them with the tools. */
+const MAX_NAMED = 40;
+
+/** `a.py: f, g; b.py: (module code), h, +N more` — the left-out functions, at most MAX_NAMED and
+ * `maxChars` characters (the rest counted). */
+function namesByFile(units: CodeUnit[], maxChars: number): string {
+  const byFile = new Map<string, string[]>();
+  let chars = 0;
+  let named = 0;
+  for (const u of units.slice(0, MAX_NAMED)) {
+    const name = u.kind === 'module' ? '(module code)' : u.name;
+    const cost = name.length + 2 + (byFile.has(u.file) ? 0 : u.file.length + 4);
+    if (named > 0 && chars + cost > maxChars) break;
+    chars += cost;
+    named++;
+    let list = byFile.get(u.file);
+    if (!list) byFile.set(u.file, (list = []));
+    list.push(name);
+  }
+  const text = [...byFile].map(([file, names]) => `${file}: ${names.join(', ')}`).join('; ');
+  return units.length > named ? `${text}; +${units.length - named} more` : text;
+}
+
 function summaryComment(
   budget: number,
   shown: number,
@@ -130,9 +153,8 @@ function summaryComment(
   if (shown >= total && leftOut.length === 0) return undefined;
   const parts = [`${total - shown} of ${total} steps`];
   if (leftOut.length) {
-    const names = leftOutNames(leftOut).slice(0, 3).join(', ');
     parts.push(
-      `${leftOut.length} function${leftOut.length === 1 ? '' : 's'} that ran (${names}${leftOut.length > 3 ? `, +${leftOut.length - 3} more` : ''})`,
+      `${leftOut.length} function${leftOut.length === 1 ? '' : 's'} that ran (${namesByFile(leftOut, Math.max(60, budget / 2))})`,
     );
   }
   if (filesLeftOut.length)
