@@ -8,6 +8,7 @@ import {
   DEFAULT_OPENAI_MODEL,
 } from '../core/model/openaiProvider';
 import { DEFAULT_BUDGET } from '../core/render/next';
+import { DEFAULT_PROMPT_BUDGET } from '../core/fix/promptBudget';
 import { DEFAULT_LIMITS } from '../core/trace/model';
 import { DEFAULT_VERIFY_TIMEOUT_MS } from '../core/verify/verify';
 
@@ -136,7 +137,8 @@ Options:
   --env NAME[=VALUE]    give model-written runs this environment variable too (repeatable; NAME
                         alone passes its value here); they get only PATH, locale, TZ and the
                         interpreter's PYTHON* settings otherwise, never the model's API key
-  --budget TOKENS       token budget of the NExT trace in the prompt (default ${DEFAULT_BUDGET})
+  --budget TOKENS       token budget of the whole round-1 prompt: task, failure, code and trace
+                        (default ${DEFAULT_PROMPT_BUDGET}), spent on the backward slice of the failure first
   --python PATH, --debugpy-path DIR, --engine, --cwd DIR, --root DIR, --stdin FILE,
   --max-steps N, --timeout SECONDS, --repr-length N, -v/--verbose: as for \`tracefix trace\`
                         (--timeout also limits each verification run; default there ${DEFAULT_VERIFY_TIMEOUT_MS / 1000} s)
@@ -202,7 +204,7 @@ Options:
                         failing run (its code is never shown, only where the runs part and the
                         values); the report's "divergence effect" is its pass@1 minus the trace arm's
   --out FILE            write the JSON report to FILE
-  --budget TOKENS       token budget of the NExT trace in the prompt (default ${DEFAULT_BUDGET})
+  --budget TOKENS       token budget of each task's whole prompt (default ${DEFAULT_PROMPT_BUDGET})
   --max-steps N         step limit of each recording (default ${BENCH_DEFAULTS.maxSteps})
   --timeout SECONDS     wall-clock limit of each recording (default ${BENCH_DEFAULTS.traceTimeoutMs / 1000})
   --verify-timeout SECONDS  limit of each verification run (default ${BENCH_DEFAULTS.verifyTimeoutMs / 1000}; HumanEval+ judging: ${BENCH_DEFAULTS.judgeTimeoutMs / 1000})

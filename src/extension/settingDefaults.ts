@@ -1,10 +1,14 @@
 // The default of every `tracefix.*` setting, taken from the core's constants: package.json's
 // `contributes.configuration` repeats them for VS Code's Settings UI, and a unit test keeps the two
 // equal. Free of `vscode` so that test can import it.
-import { DEFAULT_MAX_ROUNDS, DEFAULT_MAX_TOOL_CALLS, MAX_TOOL_CALLS } from '../core/fix';
+import {
+  DEFAULT_MAX_ROUNDS,
+  DEFAULT_MAX_TOOL_CALLS,
+  DEFAULT_PROMPT_BUDGET,
+  MAX_TOOL_CALLS,
+} from '../core/fix';
 import { DEFAULT_DEADLINE_MS, DEFAULT_MAX_TOKENS } from '../core/model/openaiProvider';
 import { DEFAULT_INLINE_WIDTH } from '../core/render/decorations';
-import { DEFAULT_BUDGET } from '../core/render/next';
 import { DEFAULT_LIMITS } from '../core/trace/model';
 import { DEFAULT_ENGINE, ENGINE_NAMES } from '../core/trace/options';
 
@@ -17,7 +21,7 @@ export const SETTING_DEFAULTS = {
   maxSteps: DEFAULT_LIMITS.maxSteps,
   timeoutSeconds: DEFAULT_LIMITS.timeoutMs / 1000,
   reprLength: DEFAULT_LIMITS.reprLength,
-  budget: DEFAULT_BUDGET,
+  budget: DEFAULT_PROMPT_BUDGET,
   engine: DEFAULT_ENGINE,
   'inline.maxLength': DEFAULT_INLINE_WIDTH,
   'inline.dimNeverExecuted': true,

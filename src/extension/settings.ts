@@ -16,7 +16,7 @@ export interface TracefixSettings {
   launch: string | LaunchSetting | undefined;
   limits: TraceLimits;
   engine: EngineName;
-  /** Token budget of the NExT text given to the model (used by the explain step). */
+  /** Token budget of the whole prompt given to the model (used by the explain step). */
   budget: number;
   inlineMaxLength: number;
   dimNeverExecuted: boolean;

@@ -2,7 +2,7 @@
 // the report (summary + one entry per task).
 import { findInterpreter } from '../dap/python';
 import { CancelledError, UserError } from '../errors';
-import { DEFAULT_BUDGET } from '../render/next';
+import { DEFAULT_PROMPT_BUDGET as DEFAULT_BUDGET } from '../fix/promptBudget';
 import { DEFAULT_LIMITS } from '../trace/model';
 import { loadDataset } from './datasets';
 import { createOracleProvider, formatFor, ORACLE_LABEL, ORACLE_MODEL } from './oracle';

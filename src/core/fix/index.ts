@@ -14,6 +14,7 @@ export {
   type ProposedPatch,
 } from './patchAdapter';
 export { RationaleStream } from './rationaleStream';
+export { DEFAULT_PROMPT_BUDGET, fitPrompt } from './promptBudget';
 export { traceErrorText, promptFiles, taskOf } from './traceContext';
 export type { FixEvent, FixOptions, FixResult, FixRound, ToolCallRecord } from './types';
 export { askWithTools, DEFAULT_MAX_TOOL_CALLS, MAX_TOOL_CALLS } from './toolLoop';

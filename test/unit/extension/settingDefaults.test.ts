@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_ROUNDS, DEFAULT_MAX_TOOL_CALLS } from '../../../src/core/fix';
 import { DEFAULT_DEADLINE_MS, DEFAULT_MAX_TOKENS } from '../../../src/core/model/openaiProvider';
-import { DEFAULT_BUDGET } from '../../../src/core/render/next';
+import { DEFAULT_PROMPT_BUDGET } from '../../../src/core/fix/promptBudget';
 import { DEFAULT_LIMITS } from '../../../src/core/trace/model';
 import { SECTION, SETTING_BOUNDS, SETTING_DEFAULTS } from '../../../src/extension/settingDefaults';
 
@@ -37,7 +37,7 @@ describe('setting defaults', () => {
     expect(SETTING_DEFAULTS.maxSteps).toBe(DEFAULT_LIMITS.maxSteps);
     expect(SETTING_DEFAULTS.timeoutSeconds * 1000).toBe(DEFAULT_LIMITS.timeoutMs);
     expect(SETTING_DEFAULTS.reprLength).toBe(DEFAULT_LIMITS.reprLength);
-    expect(SETTING_DEFAULTS.budget).toBe(DEFAULT_BUDGET);
+    expect(SETTING_DEFAULTS.budget).toBe(DEFAULT_PROMPT_BUDGET);
     expect(SETTING_DEFAULTS.maxRounds).toBe(DEFAULT_MAX_ROUNDS);
     expect(SETTING_DEFAULTS.maxToolCalls).toBe(DEFAULT_MAX_TOOL_CALLS);
     expect(SETTING_DEFAULTS.modelTimeoutSeconds * 1000).toBe(DEFAULT_DEADLINE_MS);
