@@ -54,7 +54,7 @@ export function sliceFocus(trace: Trace): SliceFocus | undefined {
     const file = idx.fileOf(callId);
     const into = store.kindAt(e) === 'call' ? calls : lines;
     let m = into.get(file);
-    if (!m) into.set(file, (m = new Map()));
+    if (!m) into.set(file, (m = new Map<number, number>()));
     const line = store.lineAt(e);
     if (!m.has(line)) m.set(line, d);
     if (!frames.has(callId)) frames.set(callId, d);

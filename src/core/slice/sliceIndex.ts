@@ -138,7 +138,7 @@ export class SliceIndex {
       list.push(i);
       const kind = store.kindAt(i);
       let names = bound.get(callId);
-      if (!names) bound.set(callId, (names = new Map()));
+      if (!names) bound.set(callId, (names = new Map<string, number>()));
       if (kind === 'line') {
         const row = this.row(this.fileOf(callId), store.lineAt(i));
         for (const w of row?.[3] ?? []) {
@@ -156,7 +156,7 @@ export class SliceIndex {
         if (k === P_CHANGED) {
           const obj = store.payloadObject(p);
           let d = this.defs.get(callId);
-          if (!d) this.defs.set(callId, (d = new Map()));
+          if (!d) this.defs.set(callId, (d = new Map<string, Defs>()));
           let defs = d.get(name);
           if (!defs) d.set(name, (defs = { at: [], obj: [] }));
           defs.at.push(i);

@@ -368,7 +368,7 @@ export class EventStore implements EventSeq {
           code & 7,
           other.names[code >> 3] as string,
           other.payValue[p] as string,
-          other.payObj[p] as number,
+          other.payObj[p],
         );
       }
       this.payStart[this.n] = this.pay;
