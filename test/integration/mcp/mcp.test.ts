@@ -125,6 +125,13 @@ describe('tracefix mcp (SDK client over stdio)', () => {
       expect((await call(client, 'calls', { function: 'average' })).text).toMatch(
         /average#1\(xs=\[2, 4, 6\]\) → 3\.0, steps \(0\)–\(8\); called from tests\/test_average\.py:5 in test_average#1/,
       );
+      // why: from the failing assertion back to where the wrong average was made.
+      const why = await call(client, 'why', { name: '__return__', step: 8 });
+      expect(why.isError).toBe(false);
+      expect(why.text).toMatch(
+        /^Why `__return__` has its value at \(8\) average\.py:\d+ average#1/,
+      );
+      expect(why.text).toMatch(/\(7\) average\.py:5 average#1 `total \+= x` {2}total=12/);
       const bad = await call(client, 'state_at_step', { step: 1000 });
       expect(bad).toEqual({
         isError: true,
