@@ -37,12 +37,16 @@ class LocalsIndex {
     const list = this.byFrame.get(callId) ?? [];
     const pos = lastAtOrBefore(list, index);
     if (pos < 0) return {};
-    // Frames running across an elision restart from their state at the gap.
+    // An execution kept from the middle of a long run carries its frame's locals.
+    const kept = this.gap?.kept?.[index];
+    if (kept) return { ...kept };
+    // Frames running across an elision restart from their state at the gap (where the tail starts).
     const baseline = this.gap?.frames?.[callId];
+    const tailAt = this.gap ? (this.gap.tail ?? this.gap.at) : 0;
     let from = 0;
     let locals: Record<string, string> = {};
-    if (baseline && this.gap && index >= this.gap.at) {
-      from = firstAtOrAfter(list, this.gap.at);
+    if (baseline && this.gap && index >= tailAt) {
+      from = firstAtOrAfter(list, tailAt);
       locals = { ...baseline };
     }
     // Nearest snapshot at or before pos (snapshots are taken at positions that are multiples of CHECKPOINT).

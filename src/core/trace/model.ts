@@ -109,6 +109,12 @@ export interface Elision {
   lines: { file: string; line: number; count: number }[];
   /** callId → locals (bounded reprs) at the gap, for the frames that were running across it. */
   frames?: Record<number, Record<string, string>>;
+  /** Index in `events` of the first event of the tail; events in [at, tail) are executions kept from
+   * the middle of the run (the first and the last of every line that ran there with values). Absent:
+   * the tail starts at `at`. */
+  tail?: number;
+  /** Event index (in [at, tail)) → all locals of its frame right after that event. */
+  kept?: Record<number, Record<string, string>>;
 }
 
 /** A user module whose import was not line-recorded (the default; `recordImports` records it). */

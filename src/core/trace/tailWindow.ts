@@ -1,9 +1,35 @@
 // Keeps a long recording within `maxEvents`: the first quarter (the head), then a sliding window
 // over the most recent events (the tail). What falls out of the window is counted per line and
 // folded into the locals of the frames still running, so the state at the gap stays known and the
-// trace still ends with what really happened (the exception, the failing assert).
-import type { Elision } from './model';
+// trace still ends with what really happened (the exception, the failing assert). Of what falls out,
+// the first and the last execution (with values) of every line that ran there are kept, with their
+// frame's locals: no line that ran is left without a value. Bounded by the code that ran, not by
+// the length of the run.
+import type { Elision, TraceEvent } from './model';
 import { EventStore, type EventInput, type FrameInfo } from './store';
+
+/** An execution kept from the middle of the run: its global number, the event, its frame's locals. */
+interface Kept {
+  n: number;
+  event: TraceEvent;
+  locals: Record<string, string>;
+}
+
+function inputOf(e: TraceEvent): EventInput {
+  const input: EventInput = {
+    kind: e.kind,
+    callId: e.callId,
+    line: e.line,
+    step: e.step,
+    changed: e.changed,
+    deleted: e.deleted ?? null,
+    deltas: e.deltas ?? null,
+    ids: e.ids ?? null,
+  };
+  if (e.value !== undefined) input.value = e.value;
+  if (e.exception) input.exception = e.exception;
+  return input;
+}
 
 export interface ElisionWithState extends Elision {
   /** Locals of the frames running at the gap (for frames that have events after it). */
@@ -26,6 +52,15 @@ export class TailWindow {
   private recorded = 0;
   /** Global number (counting elided events) of the first event kept after the gap. */
   private firstTailEvent = 0;
+  /** Global number of the tail store's first event. */
+  private tailStart = 0;
+  /** Lines (file, line, kind) with an entry in the head: their first execution is already kept. */
+  private headKeys: Set<string> | undefined;
+  /** file, line, kind → the first and the latest execution with values that fell out of the tail. */
+  private readonly first = new Map<string, Kept>();
+  private readonly last = new Map<string, Kept>();
+  /** Global numbers of the kept middle executions, ascending (after seal). */
+  private keptNumbers: number[] = [];
 
   constructor(maxEvents: number) {
     const max = Math.max(1, Math.floor(maxEvents));
@@ -43,7 +78,10 @@ export class TailWindow {
   position(n: number): number {
     if (n <= this.head.length || this.elided === 0) return n;
     const at = this.head.length;
-    return n < this.firstTailEvent ? at : at + (n - this.firstTailEvent);
+    const kept = this.keptNumbers;
+    let before = 0;
+    while (before < kept.length && (kept[before] as number) < n) before++;
+    return n < this.firstTailEvent ? at + before : at + kept.length + (n - this.firstTailEvent);
   }
 
   addFrame(f: FrameInfo): void {
@@ -74,8 +112,13 @@ export class TailWindow {
     }
     if (!this.tail) {
       this.tail = new EventStore(this.frames);
+      this.tailStart = this.head.length;
       this.headIds = new Set<number>();
-      for (let i = 0; i < this.head.length; i++) this.headIds.add(this.head.callIdAt(i));
+      this.headKeys = new Set<string>();
+      for (let i = 0; i < this.head.length; i++) {
+        this.headIds.add(this.head.callIdAt(i));
+        if (this.head.stepAt(i) !== null) this.headKeys.add(this.keyOf(this.head, i));
+      }
       if (live) for (const [id, locals] of live()) this.baseline.set(id, { ...locals });
     }
     this.tail.push(e);
@@ -96,20 +139,41 @@ export class TailWindow {
         this.lineCounts.set(key, (this.lineCounts.get(key) ?? 0) + 1);
       }
       let locals = this.baseline.get(callId);
-      if (kind === 'return' || kind === 'exception') {
-        this.baseline.delete(callId);
-        continue;
-      }
       if (!locals) this.baseline.set(callId, (locals = {}));
-      tail.eachChange(i, (name, value) => {
-        if (value === undefined) delete locals[name];
-        else locals[name] = value;
-      });
+      if (kind !== 'return' && kind !== 'exception')
+        tail.eachChange(i, (name, value) => {
+          if (value === undefined) delete locals[name];
+          else locals[name] = value;
+        });
+      if (tail.stepAt(i) !== null && f) this.keep(tail, i, locals);
+      if (kind === 'return' || kind === 'exception') this.baseline.delete(callId);
     }
+    this.tailStart += count;
     const kept = new EventStore(this.frames);
     kept.appendFrom(tail, count);
     this.tail = kept;
     this.pruneFrames();
+  }
+
+  private keyOf(store: EventStore, i: number): string {
+    const f = this.frames.get(store.callIdAt(i));
+    return `${f?.file ?? '?'}\0${store.lineAt(i)}\0${store.kindAt(i)}`;
+  }
+
+  /** An execution with values falls out of the tail: kept when it is the first of its line (and the
+   * head has none) or, until a later one comes, the last. */
+  private keep(tail: EventStore, i: number, locals: Record<string, string>): void {
+    const key = this.keyOf(tail, i);
+    const entry = (): Kept => ({
+      n: this.tailStart + i,
+      event: tail.at(i) as TraceEvent,
+      locals: { ...locals },
+    });
+    if (!this.headKeys?.has(key) && !this.first.has(key)) {
+      this.first.set(key, entry());
+      return;
+    }
+    this.last.set(key, entry());
   }
 
   /** Forgets frames no kept event, running frame or their callers refer to. */
@@ -117,6 +181,8 @@ export class TailWindow {
     const keep = new Set<number>(this.headIds);
     const tail = this.tail as EventStore;
     for (let i = 0; i < tail.length; i++) keep.add(tail.callIdAt(i));
+    for (const k of this.first.values()) keep.add(k.event.callId);
+    for (const k of this.last.values()) keep.add(k.event.callId);
     for (const id of this.alive) keep.add(id);
     for (const id of [...keep]) {
       let p = this.frames.get(id)?.parentCallId;
@@ -143,9 +209,26 @@ export class TailWindow {
     const after = new Set<number>();
     const kept = this.tail as EventStore;
     for (let i = 0; i < kept.length; i++) after.add(kept.callIdAt(i));
+    // The kept middle executions, in the order they ran, between the head and the tail.
+    const middle = [...this.first.values(), ...this.last.values()].sort((a, b) => a.n - b.n);
+    const keptLocals: Record<number, Record<string, string>> = {};
+    for (const k of middle) {
+      keptLocals[this.head.length] = k.locals;
+      this.head.push(inputOf(k.event));
+      this.elided--;
+      if (k.event.step !== null) this.elidedSteps--;
+      if (k.event.kind === 'line') {
+        const key = `${k.event.file}\0${k.event.line}`;
+        const c = (this.lineCounts.get(key) ?? 0) - 1;
+        if (c > 0) this.lineCounts.set(key, c);
+        else this.lineCounts.delete(key);
+      }
+    }
+    this.keptNumbers = middle.map((k) => k.n);
+    const tailAt = this.head.length;
     this.head.appendFrom(kept);
     this.done = this.head;
-    if (this.elided === 0) return { events: this.head };
+    if (this.elided === 0 && middle.length === 0) return { events: this.head };
     const frames: Record<number, Record<string, string>> = {};
     for (const [id, locals] of this.baseline) if (after.has(id)) frames[id] = locals;
     const lines = [...this.lineCounts]
@@ -154,9 +237,17 @@ export class TailWindow {
         return { file: file ?? '?', line: Number(line), count };
       })
       .sort((a, b) => b.count - a.count || a.file.localeCompare(b.file) || a.line - b.line);
-    return {
-      events: this.head,
-      elided: { at, events: this.elided, steps: this.elidedSteps, lines, frames },
+    const elided: ElisionWithState = {
+      at,
+      events: this.elided,
+      steps: this.elidedSteps,
+      lines,
+      frames,
     };
+    if (middle.length) {
+      elided.tail = tailAt;
+      elided.kept = keptLocals;
+    }
+    return { events: this.head, elided };
   }
 }

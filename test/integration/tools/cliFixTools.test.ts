@@ -56,7 +56,7 @@ describe('tracefix fix with trace tools', () => {
     const { r, server } = await fix(['--show-prompt'], [HISTORY, steps.answer(RIGHT_FIX)]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /===== end of prompt =====\ntools offered with it: variable_history, state_at_step, line_executions, calls, find_first, search_values\n/,
+      /===== end of prompt =====\ntools offered with it: variable_history, state_at_step, line_executions, calls, find_first, search_values, why\n/,
     );
     expect(r.stdout).toMatch(
       /----- tool call \(round 1\): variable_history \{"name":"total","function":"average"\} -----\nHistory of `total` in average: 4 changes recorded:\n\(1\) average\.py:3 average#1 total=0\n[\s\S]*\(7\) average\.py:5 average#1 total=12\n----- end of tool answer -----/,
@@ -111,6 +111,7 @@ describe('tracefix fix with trace tools', () => {
       'calls',
       'find_first',
       'search_values',
+      'why',
     ]);
     expect(prompt.prompt[0]?.content).toMatch(
       /Tools: you can query the complete recording of the failing run with the tools you are given \(up to 8 calls/,

@@ -108,6 +108,7 @@ describe('Explain & Fix with trace tools', () => {
         'calls',
         'find_first',
         'search_values',
+        'why',
       ]);
       expect(bodies[0]?.messages[0]?.content).toMatch(
         /Tools: you can query the complete recording of the failing run/,
