@@ -1,10 +1,11 @@
 // `npm run bench:slice`: what the slice (issue 19) is worth and what it costs.
-//  1. libraries: for each real-library case (test/support/sliceCases.ts: a library from the package
-//     index, one injected bug, a failing test), `tracefix fix --prompt-only` with default options;
+//  1. suite / libraries: for each library of the real-library suite (test/support/realLibraries.ts)
+//     and each slice case (test/support/sliceCases.ts) — a library from the package index, one
+//     injected bug, a failing test — `tracefix fix --prompt-only` with default options;
 //     prints whether the prompt's trace holds the buggy function's lines with values, the buggy line
 //     itself, the function in `## Code`, the prompt's tokens, and the count over the suite;
 //  2. cost: the backward slice on recordings of ~100k and ~1M events (time and heap).
-// Options (env): BENCH_PYTHON (interpreter), BENCH_SECTIONS (comma list of libraries,cost),
+// Options (env): BENCH_PYTHON (interpreter), BENCH_SECTIONS (comma list of suite,libraries,cost),
 // BENCH_CASES (comma list of case names), BENCH_CLI (the CLI bundle to run; default dist/cli.js),
 // BENCH_COMPARE (another CLI bundle run on the same cases, e.g. main's before the slice),
 // BENCH_TIMEOUT (--timeout seconds; default the CLI's own).
@@ -12,8 +13,10 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { countTokens } from '../../src/core/render/tokens';
+import { REAL_LIBRARIES } from '../../test/support/realLibraries';
 import {
   buildCase,
+  buildLibrary,
   failsPlainly,
   promptShowsBug,
   SLICE_CASES,
@@ -22,7 +25,7 @@ import {
 import { sliceCost } from './sliceCost';
 
 const repo = process.cwd();
-const sections = new Set((process.env.BENCH_SECTIONS ?? 'libraries,cost').split(','));
+const sections = new Set((process.env.BENCH_SECTIONS ?? 'suite,libraries,cost').split(','));
 const wanted = process.env.BENCH_CASES?.split(',');
 const python = process.env.BENCH_PYTHON || 'python3';
 const cli = path.resolve(repo, process.env.BENCH_CLI ?? 'dist/cli.js');
@@ -77,19 +80,22 @@ function measure(b: BuiltCase, cliPath: string): Row {
   };
 }
 
-function libraries(): void {
+function libraries(
+  title: string,
+  cases: { name: string; kind: string; build: () => BuiltCase }[],
+): void {
   const clis: [string, string][] = [['after', cli]];
   if (compare) clis.unshift(['before', compare]);
   console.log(
-    `\n## Real libraries: does \`tracefix fix --prompt-only\` (default options${timeout ? `, --timeout ${timeout}` : ''}) show the bug?`,
+    `\n## ${title}: does \`tracefix fix --prompt-only\` (default options${timeout ? `, --timeout ${timeout}` : ''}) show the bug?`,
   );
   console.log(
-    `${pad('library', 18)}${pad('kind', 10)}${compare ? pad('cli', 8) : ''}${pad('fn values', 10)}${pad('bug line', 9)}${pad('## Code', 8)}${pad('tokens', 8)}${pad('s', 7)}outcome`,
+    `${pad('library', 18)}${pad('kind', 20)}${compare ? pad('cli', 8) : ''}${pad('fn values', 10)}${pad('bug line', 9)}${pad('## Code', 8)}${pad('tokens', 8)}${pad('s', 7)}outcome`,
   );
   const totals = new Map(clis.map(([label]) => [label, { fn: 0, line: 0, code: 0, n: 0 }]));
-  for (const c of SLICE_CASES) {
+  for (const c of cases) {
     if (wanted && !wanted.includes(c.name)) continue;
-    const b = buildCase(c);
+    const b = c.build();
     try {
       if (!failsPlainly(b, python)) {
         console.log(`${pad(c.name, 18)}the test does not fail without Tracefix: case broken`);
@@ -103,7 +109,7 @@ function libraries(): void {
         if (row.line) t.line++;
         if (row.code) t.code++;
         console.log(
-          `${pad(c.name, 18)}${pad(c.kind, 10)}${compare ? pad(label, 8) : ''}${row.text}`,
+          `${pad(c.name, 18)}${pad(c.kind.slice(0, 19), 20)}${compare ? pad(label, 8) : ''}${row.text}`,
         );
       }
     } finally {
@@ -117,7 +123,20 @@ function libraries(): void {
 }
 
 async function main(): Promise<void> {
-  if (sections.has('libraries')) libraries();
+  if (sections.has('suite'))
+    libraries(
+      'The real-library suite (test/support/realLibraries.ts)',
+      REAL_LIBRARIES.map((lib) => ({
+        name: lib.id,
+        kind: lib.kind,
+        build: () => buildLibrary(lib),
+      })),
+    );
+  if (sections.has('libraries'))
+    libraries(
+      'Slice cases (test/support/sliceCases.ts)',
+      SLICE_CASES.map((c) => ({ name: c.name, kind: c.kind, build: () => buildCase(c) })),
+    );
   if (sections.has('cost')) await sliceCost(process.env.BENCH_PYTHON || undefined);
 }
 

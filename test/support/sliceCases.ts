@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { findDefs } from '../../src/core/model/pyStructure';
 import { injectBug, sitePackages, workspace } from './realProjects';
+import { libraryWorkspace, type RealLibrary } from './realLibraries';
 
 export type CaseKind = 'return' | 'attribute' | 'container' | 'branch' | 'argument';
 
@@ -307,6 +308,33 @@ export function buildCase(c: SliceCase): BuiltCase {
     env,
     functionLines: { start: def.start + 1, end: def.end },
     buggyLines,
+  };
+}
+
+/** A library of the shared real-library suite (realLibraries.ts) as a built case. */
+export function buildLibrary(lib: RealLibrary): BuiltCase {
+  const root = libraryWorkspace(lib);
+  const lines = readFileSync(path.join(root, lib.bug.file), 'utf8').split('\n');
+  const def = findDefs(lines).find((d) => d.kind === 'def' && d.defLine + 1 === lib.bug.defLine);
+  if (!def) throw new Error(`${lib.id}: no def at ${lib.bug.file}:${lib.bug.defLine}`);
+  const c: SliceCase = {
+    name: lib.id,
+    wheels: [],
+    kind: 'return',
+    file: lib.bug.file,
+    before: lib.bug.before,
+    after: lib.bug.after,
+    function: lib.bug.qualname,
+    test: lib.test.text,
+    testName: lib.test.nodeId,
+  };
+  return {
+    case: c,
+    root,
+    nodeId: lib.test.nodeId,
+    env: { ...process.env },
+    functionLines: { start: def.start + 1, end: def.end },
+    buggyLines: lib.bug.lines,
   };
 }
 
