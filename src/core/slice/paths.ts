@@ -19,7 +19,19 @@ export const ANY_PART = '*';
 
 const PATH = /^([A-Za-z_][\w]*)(?:\.([A-Za-z_][\w]*)(\(\))?)?(\[\])?$/;
 
+const parsed = new Map<string, AccessPath | null>();
+
+/** The access path of a row's entry (memoised: rows repeat the same few paths on every run). */
 export function parsePath(p: string): AccessPath | undefined {
+  let hit = parsed.get(p);
+  if (hit === undefined) {
+    hit = parse(p) ?? null;
+    if (parsed.size < 100_000) parsed.set(p, hit);
+  }
+  return hit ?? undefined;
+}
+
+function parse(p: string): AccessPath | undefined {
   const m = PATH.exec(p);
   if (!m) return undefined;
   const out: AccessPath = { root: m[1] as string, item: m[4] !== undefined };

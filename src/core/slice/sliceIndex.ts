@@ -127,6 +127,8 @@ export class SliceIndex {
     const store = this.store;
     const bound = new Map<number, Map<string, number>>();
     const seenFrames = new Set<number>();
+    let lastCall = -1;
+    let lastFile = '';
     for (let i = 0; i < this.length; i++) {
       const callId = store.callIdAt(i);
       let list = this.frameEvents.get(callId);
@@ -140,7 +142,11 @@ export class SliceIndex {
       let names = bound.get(callId);
       if (!names) bound.set(callId, (names = new Map<string, number>()));
       if (kind === 'line') {
-        const row = this.row(this.fileOf(callId), store.lineAt(i));
+        if (callId !== lastCall) {
+          lastCall = callId;
+          lastFile = this.fileOf(callId);
+        }
+        const row = this.row(lastFile, store.lineAt(i));
         for (const w of row?.[3] ?? []) {
           const p = parsePath(w);
           if (!p || (p.attr === undefined && !p.item)) continue;
