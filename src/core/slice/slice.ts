@@ -164,6 +164,9 @@ export function sliceFrom(
   return { criterion: starts[0] ?? -1, order, distance, links, truncated, coarse: !idx.hasUses };
 }
 
+/** Methods that make a value's text, not the value (skipped for a failing assert's message). */
+const MESSAGE_DUNDERS = new Set(['__repr__', '__str__', '__format__']);
+
 /** Events of one run of a statement looked at for the calls it made (a comprehension's loop). */
 const MAX_STATEMENT_EVENTS = 10_000;
 
@@ -182,8 +185,16 @@ export function dependencies(idx: SliceIndex, e: number): Dep[] {
     if (event >= 0) out.push({ event, link: { from: e, kind: k, via } });
   };
   if (kind === 'call') {
-    // The parameters are bound to the arguments of the calling line.
-    dep(idx.callSite(callId), 'argument', store.frame(callId)?.function ?? '?');
+    // The parameters are bound to the arguments of the calling line: what that line read, the calls
+    // it made before this one (`f(g(x))`), and what made it run — not the value this call returns
+    // to it, nor what it did after.
+    const site = idx.callSite(callId);
+    if (site < 0) return out;
+    const fn = store.frame(callId)?.function ?? '?';
+    const first = idx.eventsOf(callId)[0] ?? e;
+    const at: Dep[] = [];
+    statementDeps(idx, site, first, at);
+    for (const d of at) dep(d.event, 'argument', fn);
     return out;
   }
   if (kind === 'return' || kind === 'yield') {
@@ -191,6 +202,19 @@ export function dependencies(idx: SliceIndex, e: number): Dep[] {
     if (prev >= 0 && store.kindAt(prev) === 'line') dep(prev, 'data', '__return__');
     return out;
   }
+  statementDeps(idx, e, e, out);
+  return out;
+}
+
+/** The dependences of line event e (appended to `out`, linked from e): the bindings and object
+ * states of what its statement reads, the values returned by the calls it made that started before
+ * event `callsBefore`, and the branch (or call) that made it run. */
+function statementDeps(idx: SliceIndex, e: number, callsBefore: number, out: Dep[]): void {
+  const store = idx.store;
+  const callId = store.callIdAt(e);
+  const dep = (event: number, k: LinkKind, via: string) => {
+    if (event >= 0) out.push({ event, link: { from: e, kind: k, via } });
+  };
   const file = idx.fileOf(callId);
   const row = idx.row(file, store.lineAt(e));
   for (const r of row?.[2] ?? []) {
@@ -220,16 +244,20 @@ export function dependencies(idx: SliceIndex, e: number): Dep[] {
       p = idx.prevInFrame(p);
     }
   }
+  // A failing assert's message: the `__repr__` / `__str__` pytest calls on its operands.
+  const message =
+    row !== undefined && store.kindAt(e) === 'exception' && idx.isAssert(file, row[0]);
   for (const r of runs) {
     for (const c of idx.calleesOf(r)) {
       const evs = idx.eventsOf(c);
       const last = evs[evs.length - 1];
-      if (last === undefined || last > e) continue;
+      if (last === undefined || last > e || (evs[0] as number) >= callsBefore) continue;
+      if (message && MESSAGE_DUNDERS.has(store.frame(c)?.function ?? '')) continue;
       const k = store.kindAt(last);
       if (k === 'return' || k === 'yield' || k === 'exception')
         dep(last, 'return', store.frame(c)?.function ?? '?');
     }
-    for (const g of idx.resumedIn(r)) dep(g.event, 'return', g.function);
+    for (const g of idx.resumedIn(r)) if (g.event < callsBefore) dep(g.event, 'return', g.function);
   }
   const ctrl = row?.[4] ?? 0;
   const header = ctrl ? idx.lastAtStatement(callId, ctrl, e) : -1;
@@ -239,5 +267,4 @@ export function dependencies(idx: SliceIndex, e: number): Dep[] {
     if (first !== undefined && first < e && store.kindAt(first) === 'call')
       dep(first, 'call', store.frame(callId)?.function ?? '?');
   }
-  return out;
 }

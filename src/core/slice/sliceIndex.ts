@@ -362,6 +362,19 @@ export class SliceIndex {
     return k < list.length ? (list[k] as number) : -1;
   }
 
+  private sourceLines: Map<string, string[]> | undefined;
+
+  /** Whether the statement starting at `line` of `file` is an `assert` (its failure message is
+   * made by calls — `__repr__` of its operands under pytest — that its test does not read). */
+  isAssert(file: string, line: number): boolean {
+    if (!this.sourceLines) {
+      this.sourceLines = new Map();
+      for (const src of this.trace.sources)
+        if (src.text) this.sourceLines.set(src.path, src.text.split('\n'));
+    }
+    return /^\s*assert\b/.test(this.sourceLines.get(file)?.[line - 1] ?? '');
+  }
+
   /** Rough bytes held by the index (for the benchmark). */
   approximateBytes(): number {
     let n = this.length * 12;

@@ -27,7 +27,7 @@ function linkText(view: TraceView, l: WhyLink): string {
     case 'return':
       return `${link.via}() returned it to ${to}`;
     case 'argument':
-      return `the call passing the arguments of ${link.via}() at ${to}`;
+      return `read as an argument of ${link.via}() (its call ${to})`;
     case 'control':
       return `the branch (line ${link.via}) that made ${to} run`;
     case 'call':
