@@ -23,6 +23,8 @@ export const COMMANDS = {
   sandboxChoice: 'tracefix.sandboxChoice',
   compareWith: 'tracefix.compareWith',
   stopComparing: 'tracefix.stopComparing',
+  why: 'tracefix.why',
+  clearWhy: 'tracefix.clearWhy',
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -42,6 +44,7 @@ export const COLORS = {
   stale: 'tracefix.staleForeground',
   currentStep: 'tracefix.currentStepBackground',
   compare: 'tracefix.divergenceBorder',
+  why: 'tracefix.whyBackground',
 } as const;
 
 /** `setContext` keys the `when` clauses of package.json test. */
@@ -54,6 +57,8 @@ export const CONTEXT_KEYS = {
   hasExplanation: 'tracefix.hasExplanation',
   /** The recording on screen is compared with a passing run. */
   comparing: 'tracefix.comparing',
+  /** A why-chain is highlighted in the timeline and the code. */
+  hasWhy: 'tracefix.hasWhy',
 } as const;
 
 /** The command links of a hover, trusted by the hover provider and nothing else. */
@@ -61,4 +66,5 @@ export const HOVER_COMMANDS: HoverCommands = {
   timeline: COMMANDS.showTimeline,
   caller: COMMANDS.goToCaller,
   replay: COMMANDS.replayFromStep,
+  why: COMMANDS.why,
 };

@@ -8,6 +8,7 @@ import type { FixArg } from './explain/fixActions';
 import { askAndStoreApiKey } from './explain/providers';
 import type { RunPlan } from './runPlan';
 import { readSettings } from './settings';
+import { whyCommand } from './whyCommand';
 
 const NO_TRACE_YET = 'No trace yet: run "Tracefix: Trace Only" or "Tracefix: Explain & Fix" first.';
 
@@ -39,6 +40,8 @@ export function createCommands(ctx: Ctx): Record<string, CommandHandler> {
       ctx.explain.consent.set(choice === 'allow' || choice === 'deny' ? choice : undefined),
     compareWith: (arg) => ctx.compare.compareWith(arg),
     stopComparing: () => ctx.compare.stop(),
+    why: (arg) => whyCommand(ctx, arg),
+    clearWhy: () => ctx.timeline.clearWhy(),
   };
   return Object.fromEntries(
     Object.entries(table).map(([name, handler]) => [COMMANDS[name as CommandName], handler]),

@@ -68,6 +68,7 @@ export class Ctx implements vscode.Disposable {
         stopComparing: () => this.compare.stop(),
       },
       this.comparisons,
+      underTests,
     );
     this.compare = new CompareFeature({
       log,

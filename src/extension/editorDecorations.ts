@@ -37,6 +37,7 @@ interface Types {
   never: vscode.TextEditorDecorationType;
   step: vscode.TextEditorDecorationType;
   compare: vscode.TextEditorDecorationType;
+  why: vscode.TextEditorDecorationType;
 }
 
 const AFTER_MARGIN = '0 0 0 2.5em';
@@ -84,11 +85,18 @@ function createTypes(): Types {
       overviewRulerColor: new vscode.ThemeColor(COLORS.currentStep),
       overviewRulerLane: vscode.OverviewRulerLane.Center,
     }),
+    why: vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: new vscode.ThemeColor(COLORS.why),
+      overviewRulerColor: new vscode.ThemeColor(COLORS.why),
+      overviewRulerLane: vscode.OverviewRulerLane.Left,
+    }),
   };
 }
 
 function disposeTypes(t: Types): void {
-  for (const type of [t.trace, t.exception, t.stale, t.never, t.step, t.compare]) type.dispose();
+  for (const type of [t.trace, t.exception, t.stale, t.never, t.step, t.compare, t.why])
+    type.dispose();
 }
 
 export class EditorDecorations implements vscode.Disposable {
@@ -99,6 +107,8 @@ export class EditorDecorations implements vscode.Disposable {
   readonly diagnostics = vscode.languages.createDiagnosticCollection('tracefix');
   /** The timeline's step: file (keyOf its uri) and recorded line. */
   private step: { key: string; line: number } | undefined;
+  /** The why-chain's recorded lines, by file (keyOf its uri). */
+  private why: Map<string, Set<number>> | undefined;
   private readonly disposables: vscode.Disposable[] = [this.appliedEmitter, this.diagnostics];
 
   constructor(
@@ -153,6 +163,50 @@ export class EditorDecorations implements vscode.Disposable {
       if (line !== undefined) return { uri: e.document.uri.toString(), line };
     }
     return undefined;
+  }
+
+  /** Highlights the lines of a why-chain (recorded lines of traced files), or nothing. */
+  setWhy(lines: { file: TracedFile; line: number }[] | undefined): void {
+    if (!lines) this.why = undefined;
+    else {
+      this.why = new Map();
+      for (const l of lines) {
+        const key = keyOf(l.file.uri);
+        let set = this.why.get(key);
+        if (!set) this.why.set(key, (set = new Set()));
+        set.add(l.line);
+      }
+    }
+    for (const e of vscode.window.visibleTextEditors) this.applyWhy(e);
+  }
+
+  /** The why-chain's lines as painted: document uri → current 1-based lines, ascending. */
+  whyHighlight(): Record<string, number[]> {
+    const out: Record<string, number[]> = {};
+    for (const e of vscode.window.visibleTextEditors) {
+      const lines = this.whyLines(e.document);
+      if (lines.length) out[e.document.uri.toString()] = lines;
+    }
+    return out;
+  }
+
+  private whyLines(doc: vscode.TextDocument): number[] {
+    const m = this.why && this.store.lineMap(doc);
+    const recorded = m && this.why?.get(keyOf(m.file.uri));
+    if (!m || !recorded) return [];
+    const out: number[] = [];
+    for (const l of recorded) {
+      const line = m.map.toCurrent(l);
+      if (line !== undefined && line <= doc.lineCount) out.push(line);
+    }
+    return out.sort((a, b) => a - b);
+  }
+
+  private applyWhy(editor: vscode.TextEditor): void {
+    editor.setDecorations(
+      this.types.why,
+      this.whyLines(editor.document).map((l) => editor.document.lineAt(l - 1).range),
+    );
   }
 
   private stepLine(doc: vscode.TextDocument): number | undefined {
@@ -250,6 +304,7 @@ export class EditorDecorations implements vscode.Disposable {
     editor.setDecorations(this.types.stale, stale);
     editor.setDecorations(this.types.never, never);
     this.applyStep(editor);
+    this.applyWhy(editor);
     const record = this.applied.get(doc.uri.toString());
     if (record) this.appliedEmitter.fire(record);
   }

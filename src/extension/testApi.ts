@@ -38,6 +38,8 @@ export interface TracefixTestApi {
   /** Same path as clicking a row of the timeline. */
   selectStep(index: number): Promise<void>;
   stepHighlight(): { uri: string; line: number } | undefined;
+  /** The why-chain's lines as painted: document uri → current 1-based lines. */
+  whyHighlight(): Record<string, number[]>;
   /** Each Explain & Fix the editor starts (trace, plan and settings), before the model is asked. */
   onWillExplain: vscode.Event<ExplainRequest>;
   /** Explain & Fix: the session's view, streamed rationale, error and what the panel rendered. */
@@ -84,6 +86,7 @@ export function createTestApi(ctx: Ctx): TracefixTestApi {
     showRecording: (id) => ctx.store.showById(id),
     selectStep: (index) => ctx.timeline.select(index),
     stepHighlight: () => ctx.decorations.stepHighlight(),
+    whyHighlight: () => ctx.decorations.whyHighlight(),
     onWillExplain: ctx.explain.onWillExplain,
     explanation: () => ctx.explain.snapshot(),
     explanationAction: (action) => ctx.explain.view.act(action),

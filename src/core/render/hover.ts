@@ -12,6 +12,9 @@ export interface HoverCommands {
   caller: string;
   /** Replays the recording from this step; argument `{ eventIndex }`. */
   replay: string;
+  /** Shows why a value is what it is (its why-chain in the timeline and the code); argument
+   * `{ eventIndex, name }`. */
+  why: string;
 }
 
 export interface HoverRow {
@@ -115,11 +118,19 @@ export function commandUri(command: string, arg: unknown): string {
   return `command:${command}?${encodeURIComponent(JSON.stringify([arg]))}`;
 }
 
-function rowMarkdown(row: HoverRow, cmd: HoverCommands): string {
+/** The "why?" link of a value: its why-chain (only recordings with statement data can answer). */
+function whyLink(row: HoverRow, name: string, cmd: HoverCommands): string {
+  const title = `Why does ${name.replace(/["\\]/g, '')} have this value? Highlights the steps that made it`;
+  return ` [why?](${commandUri(cmd.why, { eventIndex: row.eventIndex, name })} "${title}")`;
+}
+
+function rowMarkdown(row: HoverRow, cmd: HoverCommands, canAskWhy: boolean): string {
   const step = row.step === null ? '·' : String(row.step);
   const stepCell = `[${step}](${commandUri(cmd.timeline, { eventIndex: row.eventIndex })} "Show step in timeline")`;
   const call = `${escapeText(row.function)} #${row.callIndex} · depth ${row.depth}`;
-  const parts = row.changed.map(([n, v]) => `${escapeText(n)} = ${codeCell(v)}`);
+  const parts = row.changed.map(
+    ([n, v]) => `${escapeText(n)} = ${codeCell(v)}${canAskWhy ? whyLink(row, n, cmd) : ''}`,
+  );
   for (const d of row.deleted) parts.push(`del ${escapeText(d)}`);
   for (const d of row.deltas) parts.push(codeCell(d));
   if (row.exception) parts.push(`✗ ${codeCell(row.exception)}`);
@@ -150,6 +161,7 @@ export function buildHover(
   const isExceptionLine = exc !== undefined && exc.file === file && exc.line === line;
   if (rows.length === 0 && !isExceptionLine) return undefined;
   const cmd = options.commands;
+  const canAskWhy = trace.uses !== undefined && Object.keys(trace.uses).length > 0;
   const maxRows = Math.max(2, options.maxRows ?? 24);
   const out: string[] = [];
   if (options.note) out.push(options.note, '');
@@ -171,7 +183,7 @@ export function buildHover(
       if (rows.length > maxRows && i === Math.ceil(maxRows / 2)) {
         out.push(`| … | ${rows.length - maxRows} more executions | see the timeline | |`);
       }
-      out.push(rowMarkdown(row, cmd));
+      out.push(rowMarkdown(row, cmd, canAskWhy));
     });
     const last = rows[rows.length - 1]!;
     const links = [

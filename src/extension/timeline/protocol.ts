@@ -77,6 +77,23 @@ export interface RecordingEntry {
   kind: RecordingKind;
 }
 
+/** A why-chain marked in the list: "why name = v at (k)" and the steps that made the value. */
+export interface WhyMark {
+  title: string;
+  /** Event indices of the chain, nearest the question first (where the value was made first). */
+  events: number[];
+  /** e.g. `6 steps` or `40 steps shown; it goes further back`. */
+  detail: string;
+}
+
+/** What the list shows of a why-chain: read back only when the extension runs under its tests. */
+export interface RenderedWhy {
+  /** The header's text ('' when hidden). */
+  header: string;
+  /** Event indices of the rows built and marked as on the chain. */
+  marked: number[];
+}
+
 export type ToTimelineWebview =
   | {
       type: 'trace';
@@ -95,7 +112,9 @@ export type ToTimelineWebview =
     }
   | { type: 'select'; index: number; detail: StepDetail }
   | { type: 'stale'; files: string[] }
-  | { type: 'clear'; recordings: RecordingEntry[] };
+  | { type: 'clear'; recordings: RecordingEntry[] }
+  /** Marks a why-chain (null: removes the marks); `report`: say what was shown (tests only). */
+  | { type: 'why'; why: WhyMark | null; report: boolean };
 
 export type FromTimelineWebview =
   | { type: 'ready' }
@@ -106,4 +125,6 @@ export type FromTimelineWebview =
   /** The compare bar's buttons: pick a run to compare with, go to the first divergence, stop. */
   | { type: 'compare-with' }
   | { type: 'compare-first' }
-  | { type: 'compare-stop' };
+  | { type: 'compare-stop' }
+  | { type: 'clearWhy' }
+  | ({ type: 'whyShown' } & RenderedWhy);

@@ -17,6 +17,7 @@ export const TIMELINE_PAGE: WebviewPage = {
   <div id="compare" role="status" hidden><div id="compare-title"></div><div id="compare-summary"></div><button id="compare-first" title="Select the first step where the two runs part">First divergence</button> <button id="compare-stop" title="Show this recording alone again">Stop comparing</button></div>
   <div id="note" hidden></div>
   <div id="stale" role="status" hidden><span id="stale-text"></span> <button id="rerun" title="Run the same target again and record it">Re-run</button></div>
+  <div id="why" role="status" hidden><span id="why-text"></span> <button id="why-back" title="Select the next step of the chain, further back towards where the value was made">Back</button><button id="why-forward" title="Select the previous step of the chain, nearer the value asked about">Forward</button><button id="why-clear" title="Remove the why highlight from the timeline and the code">Clear</button></div>
   <div id="recorded-with"></div>
 </header>
 <main>

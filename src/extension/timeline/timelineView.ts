@@ -7,15 +7,22 @@
 // so hover links, the explanation and tests agree with it. Its Replay and Re-run buttons act on the
 // recording on screen.
 import * as vscode from 'vscode';
+import type { WhyChain } from '../../core/render/whyChain';
 import type { TraceEvent } from '../../core/trace/model';
-import { VIEWS } from '../commandIds';
+import { CONTEXT_KEYS, VIEWS } from '../commandIds';
 import type { EditorDecorations } from '../editorDecorations';
 import type { RunPlan } from '../runPlan';
 import type { Comparisons } from '../compare/comparisons';
 import type { Recording, TraceStore } from '../traceStore';
 import { WebviewShell } from '../webviewShell';
 import { passingEventOf } from './compareRows';
-import type { FromTimelineWebview, RecordingEntry, ToTimelineWebview } from './protocol';
+import type {
+  FromTimelineWebview,
+  RecordingEntry,
+  RenderedWhy,
+  ToTimelineWebview,
+  WhyMark,
+} from './protocol';
 import { detailOf, elisionRowOf, rowOf, summaryOf } from './rows';
 import { TIMELINE_PAGE } from './timelinePage';
 
@@ -55,6 +62,10 @@ export interface TimelineState {
     /** Row ids of the first steps only the passing run took. */
     passingOnly: number[];
   };
+  /** The why-chain highlighted (its title and events), if any. */
+  why?: WhyMark;
+  /** What the webview showed of it (only under the extension's tests). */
+  whyShown?: RenderedWhy;
 }
 
 function timeOf(ms: number): string {
@@ -72,6 +83,9 @@ export function entryOf(r: Recording): RecordingEntry {
 export class TimelineView implements vscode.Disposable {
   private readonly shell: WebviewShell<FromTimelineWebview, ToTimelineWebview>;
   private selected: number | undefined;
+  /** The why-chain shown in the list and the code, of the recording on screen. */
+  private why: WhyMark | undefined;
+  private whyShown: RenderedWhy | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly selectedEmitter = new vscode.EventEmitter<number>();
   readonly onDidSelect = this.selectedEmitter.event;
@@ -82,6 +96,8 @@ export class TimelineView implements vscode.Disposable {
     private readonly decorations: EditorDecorations,
     private readonly actions: TimelineActions,
     private readonly comparisons: Comparisons,
+    /** The webview reports what it showed of a why-chain (the extension's tests only). */
+    private readonly reportWhy = false,
   ) {
     this.shell = new WebviewShell(extensionUri, VIEWS.timeline, TIMELINE_PAGE, {
       onMessage: (m) => this.onMessage(m),
@@ -97,6 +113,7 @@ export class TimelineView implements vscode.Disposable {
         }
         this.selected = undefined;
         this.decorations.setStep(undefined);
+        this.dropWhy();
         this.postTrace();
       }),
       store.onDidChangeRecordings(() => this.postTrace()),
@@ -105,6 +122,49 @@ export class TimelineView implements vscode.Disposable {
         this.postTrace();
       }),
     );
+  }
+
+  /**
+   * Marks a why-chain of the recording on screen: its rows in the list (with the question in the
+   * header), its lines in the code, and selects the step where the value was made. Replaces the
+   * chain shown before; `clearWhy`, a new recording or the header's Clear button remove it.
+   */
+  async showWhy(chain: WhyChain): Promise<void> {
+    const trace = this.store.trace;
+    if (!trace) return;
+    const detail = `${chain.events.length} step${chain.events.length === 1 ? '' : 's'}${chain.more || chain.deeper ? '; it goes further back (ask the why tool for more)' : ''}`;
+    this.why = { title: chain.title, events: chain.events, detail };
+    this.whyShown = undefined;
+    this.decorations.setWhy(
+      chain.lines.flatMap((l) => {
+        const file = this.store.fileByRel(l.file);
+        return file ? [{ file, line: l.line }] : [];
+      }),
+    );
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasWhy, true);
+    await this.show();
+    this.postWhy();
+    const origin = chain.events[0];
+    if (origin !== undefined) await this.select(origin);
+  }
+
+  /** Removes the why-chain from the list and the code. */
+  clearWhy(): void {
+    if (!this.why) return;
+    this.dropWhy();
+    this.postWhy();
+  }
+
+  private dropWhy(): void {
+    if (!this.why) return;
+    this.why = undefined;
+    this.whyShown = undefined;
+    this.decorations.setWhy(undefined);
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasWhy, false);
+  }
+
+  private postWhy(): void {
+    this.shell.post({ type: 'why', why: this.why ?? null, report: this.reportWhy });
   }
 
   get isOpen(): boolean {
@@ -143,6 +203,8 @@ export class TimelineView implements vscode.Disposable {
           .map((x) => x.i),
       };
     }
+    if (this.why) s.why = this.why;
+    if (this.whyShown) s.whyShown = this.whyShown;
     return s;
   }
 
@@ -236,6 +298,13 @@ export class TimelineView implements vscode.Disposable {
       case 'compare-stop':
         this.actions.stopComparing();
         return;
+      case 'clearWhy':
+        this.clearWhy();
+        return;
+      case 'whyShown':
+        if (this.reportWhy && this.why && Array.isArray(m.marked))
+          this.whyShown = { header: String(m.header), marked: m.marked.filter(Number.isInteger) };
+        return;
     }
   }
 
@@ -276,6 +345,16 @@ export class TimelineView implements vscode.Disposable {
       ...(aligned ? { compare: aligned.header } : {}),
     });
     if (this.selected !== undefined) void this.select(this.selected, { reveal: false });
+    if (this.why) this.postWhy();
+    if (this.selected !== undefined) {
+      const e = trace.events.at(this.selected);
+      if (e)
+        this.shell.post({
+          type: 'select',
+          index: this.selected,
+          detail: detailOf(trace, e),
+        });
+    }
   }
 
   dispose(): void {

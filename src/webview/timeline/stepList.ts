@@ -17,6 +17,8 @@ export class StepList {
   private bShort = '';
   private elision: ElisionRow | null = null;
   private selected: number | undefined;
+  /** Events on the why-chain shown (marked rows). */
+  private marked: ReadonlySet<number> = new Set();
   private readonly spacer = el('div', 'spacer');
   /** Item index of the elision row (-1: none); items are the rows with that row inserted. */
   private gapAt = -1;
@@ -65,6 +67,19 @@ export class StepList {
     this.highlight();
   }
 
+  /** Marks the rows of these events as on the why-chain (none: no marks). */
+  setMarked(events: readonly number[]): void {
+    this.marked = new Set(events);
+    this.renderWindow(true);
+  }
+
+  /** Event indices of the rows built now that carry the why-chain mark. */
+  markedBuilt(): number[] {
+    return [...this.spacer.querySelectorAll<HTMLElement>('.row.on-chain')].map((r) =>
+      Number(r.dataset.index),
+    );
+  }
+
   /** Marks event `index` selected and shows it (without telling `onSelect`: the extension chose it). */
   show(index: number): void {
     this.selected = index;
@@ -98,14 +113,16 @@ export class StepList {
 
   private rowEl(p: number): HTMLElement {
     const r = this.rows[p]!;
-    const marks = `${r.mark ? ` mark-${r.mark}` : ''}${r.first ? ' first' : ''}${r.b !== undefined ? ' has-b' : ''}`;
+    const onChain = this.marked.has(r.i);
+    const marks = `${r.mark ? ` mark-${r.mark}` : ''}${r.first ? ' first' : ''}${r.b !== undefined ? ' has-b' : ''}${onChain ? ' on-chain' : ''}`;
     const row = el('div', `row kind-${r.kind}${marks}`);
     row.setAttribute('role', 'option');
+    if (onChain) row.setAttribute('aria-description', 'on the why chain');
     row.setAttribute('aria-setsize', String(this.rows.length));
     row.setAttribute('aria-posinset', String(p + 1));
     row.dataset.index = String(r.i);
     const theirs = r.b !== undefined ? `\n${this.bShort}: ${r.b}` : '';
-    row.title = `${r.file}:${r.line} ${r.fn} — ${r.text}${theirs}${markTitle(r, this.bShort)}`;
+    row.title = `${r.file}:${r.line} ${r.fn} — ${r.text}${theirs}${markTitle(r, this.bShort)}${onChain ? ' (on the why chain)' : ''}`;
     row.id = `row-${r.i}`;
     const indent = '  '.repeat(Math.min(r.depth, MAX_INDENT));
     row.append(

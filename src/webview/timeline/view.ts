@@ -8,6 +8,7 @@ import type {
   FromTimelineWebview,
   RecordingEntry,
   ToTimelineWebview,
+  WhyMark,
 } from '../../extension/timeline/protocol';
 import { byId, el } from '../shared/dom';
 import type { Host } from '../shared/host';
@@ -28,9 +29,20 @@ export class TimelinePage {
   private readonly compareSummary = byId('compare-summary');
   private readonly compareFirst = byId<HTMLButtonElement>('compare-first');
   private readonly compareWith = byId<HTMLButtonElement>('compare-with');
+  private readonly why = byId('why');
+  private readonly whyText = byId('why-text');
+  private readonly whyBack = byId<HTMLButtonElement>('why-back');
+  private readonly whyForward = byId<HTMLButtonElement>('why-forward');
+  /** The chain shown, and whether the extension wants to hear what was shown (its tests). */
+  private chain: WhyMark | null = null;
+  private reportWhy = false;
+  private selected: number | undefined;
 
-  constructor(host: Host<FromTimelineWebview>) {
+  constructor(private readonly host: Host<FromTimelineWebview>) {
     this.list = new StepList(byId('steps'), (index) => host.postMessage({ type: 'select', index }));
+    byId('why-clear').addEventListener('click', () => host.postMessage({ type: 'clearWhy' }));
+    this.whyBack.addEventListener('click', () => this.alongChain(1));
+    this.whyForward.addEventListener('click', () => this.alongChain(-1));
     this.replay.addEventListener('click', () => host.postMessage({ type: 'replay' }));
     byId('rerun').addEventListener('click', () => host.postMessage({ type: 'rerun' }));
     this.compareWith.addEventListener('click', () => host.postMessage({ type: 'compare-with' }));
@@ -46,6 +58,8 @@ export class TimelinePage {
   receive(m: ToTimelineWebview): void {
     switch (m.type) {
       case 'trace':
+        this.showWhy(null);
+        this.selected = m.selected;
         this.showRecordings(m.recordings, m.current);
         this.recordedWith.textContent = m.recordedWith;
         this.note.hidden = !m.note;
@@ -59,13 +73,23 @@ export class TimelinePage {
         this.list.setRows(m.rows, m.elision, m.selected, m.compare?.bShort ?? '');
         return;
       case 'select':
+        this.selected = m.index;
         this.list.show(m.index);
         this.detail.replaceChildren(...detailElements(m.detail));
+        this.updateChainButtons();
+        this.report();
+        return;
+      case 'why':
+        this.reportWhy = m.report;
+        this.showWhy(m.why);
+        this.report();
         return;
       case 'stale':
         this.showStale(m.files);
         return;
       case 'clear':
+        this.showWhy(null);
+        this.selected = undefined;
         this.showRecordings(m.recordings, undefined);
         this.recordedWith.textContent = '';
         this.note.hidden = true;
@@ -77,6 +101,53 @@ export class TimelinePage {
         this.list.setRows([], null);
         return;
     }
+  }
+
+  /** The why-chain's header and row marks (null: neither). */
+  private showWhy(chain: WhyMark | null): void {
+    this.chain = chain;
+    this.why.hidden = chain === null;
+    this.whyText.textContent = chain ? `${chain.title} — ${chain.detail}` : '';
+    this.whyText.title = chain
+      ? 'The steps that made this value are marked in the list and the code'
+      : '';
+    document.body.classList.toggle('has-why', chain !== null);
+    this.list.setMarked(chain?.events ?? []);
+    this.updateChainButtons();
+  }
+
+  /** Position of the selected step on the chain (-1: not on it). */
+  private chainPosition(): number {
+    return this.chain && this.selected !== undefined
+      ? this.chain.events.indexOf(this.selected)
+      : -1;
+  }
+
+  /** Selects the chain's step `delta` links further back (1) or nearer the question (-1). */
+  private alongChain(delta: 1 | -1): void {
+    const events = this.chain?.events ?? [];
+    if (events.length === 0) return;
+    const p = this.chainPosition();
+    const to = events[p < 0 ? 0 : Math.min(events.length - 1, Math.max(0, p + delta))];
+    if (to !== undefined && to !== this.selected)
+      this.host.postMessage({ type: 'select', index: to });
+  }
+
+  private updateChainButtons(): void {
+    const n = this.chain?.events.length ?? 0;
+    const p = this.chainPosition();
+    this.whyBack.disabled = n === 0 || (p >= 0 && p >= n - 1);
+    this.whyForward.disabled = n === 0 || p <= 0;
+  }
+
+  /** Tells the extension what the list shows of the chain (only when it asked: its tests). */
+  private report(): void {
+    if (!this.reportWhy) return;
+    this.host.postMessage({
+      type: 'whyShown',
+      header: this.why.hidden ? '' : (this.whyText.textContent ?? ''),
+      marked: this.list.markedBuilt(),
+    });
   }
 
   private showRecordings(entries: readonly RecordingEntry[], current: number | undefined): void {

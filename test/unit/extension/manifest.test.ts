@@ -108,6 +108,7 @@ describe('package.json: where Tracefix appears', () => {
       'tracefix.exceptionForeground',
       'tracefix.staleForeground',
       'tracefix.traceForeground',
+      'tracefix.whyBackground',
     ]);
   });
 
@@ -143,7 +144,13 @@ describe('package.json: where Tracefix appears', () => {
       'tracefix.saveTrace',
       'tracefix.compareWith',
       'tracefix.clearTrace',
+      'tracefix.clearWhy',
     ]);
+    assert.equal(
+      menus.commandPalette?.find((m) => m.command === 'tracefix.clearWhy')?.when,
+      'tracefix.hasWhy',
+      'Clear Why Highlight only while a chain is highlighted',
+    );
   });
 
   it('declares limited support for untrusted workspaces', () => {

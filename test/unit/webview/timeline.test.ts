@@ -187,6 +187,88 @@ describe('timeline webview', () => {
   });
 });
 
+describe('timeline webview: a why-chain', () => {
+  const chain = {
+    title: 'why high = 8 at (19)',
+    events: [18, 12, 4],
+    detail: '3 steps',
+  };
+  const marked = () =>
+    built()
+      .filter((r) => r.classList.contains('on-chain'))
+      .map((r) => Number(r.dataset.index));
+  const select = (index: number) =>
+    page.receive({ type: 'select', index, detail: { ...detail(), i: index, k: index } });
+
+  it('marks the rows of the chain and heads the list with the question', () => {
+    page.receive(trace());
+    expect($('#why').hidden).toBe(true);
+    page.receive({ type: 'why', why: chain, report: false });
+    expect($('#why').hidden).toBe(false);
+    expect($('#why-text').textContent).toBe('why high = 8 at (19) — 3 steps');
+    expect(marked().sort((a, b) => a - b)).toEqual([4, 12, 18]);
+    expect($('#row-12').getAttribute('aria-description')).toBe('on the why chain');
+    expect($('#row-13').classList.contains('on-chain')).toBe(false);
+    expect(document.body.classList.contains('has-why')).toBe(true);
+    // Marks survive scrolling: rows built again carry them.
+    page.receive({ type: 'select', index: 900, detail: detail() });
+    page.receive({ type: 'select', index: 12, detail: detail() });
+    expect(marked()).toContain(12);
+    expect(posted).toEqual([]);
+  });
+
+  it('Back and Forward walk the chain (further back first), Clear asks the extension', () => {
+    page.receive(trace());
+    page.receive({ type: 'why', why: chain, report: false });
+    const back = $<HTMLButtonElement>('#why-back');
+    const forward = $<HTMLButtonElement>('#why-forward');
+    // Nothing of the chain selected yet: Back starts where the value was made.
+    back.click();
+    expect(posted).toEqual([{ type: 'select', index: 18 }]);
+    select(18);
+    expect(forward.disabled).toBe(true);
+    back.click();
+    select(12);
+    back.click();
+    select(4);
+    expect(back.disabled).toBe(true);
+    forward.click();
+    expect(posted.slice(1)).toEqual([
+      { type: 'select', index: 12 },
+      { type: 'select', index: 4 },
+      { type: 'select', index: 12 },
+    ]);
+    $('#why-clear').click();
+    expect(posted.at(-1)).toEqual({ type: 'clearWhy' });
+  });
+
+  it('is removed by the extension, by a new recording and by clearing', () => {
+    page.receive(trace());
+    page.receive({ type: 'why', why: chain, report: false });
+    page.receive({ type: 'why', why: null, report: false });
+    expect($('#why').hidden).toBe(true);
+    expect(marked()).toEqual([]);
+    page.receive({ type: 'why', why: chain, report: false });
+    page.receive(trace());
+    expect($('#why').hidden).toBe(true);
+    expect(marked()).toEqual([]);
+    page.receive({ type: 'why', why: chain, report: false });
+    page.receive({ type: 'clear', recordings: [] });
+    expect($('#why').hidden).toBe(true);
+    expect(document.body.classList.contains('has-why')).toBe(false);
+  });
+
+  it('says what it shows only when the extension asks (its tests)', () => {
+    page.receive(trace());
+    page.receive({ type: 'why', why: chain, report: true });
+    select(18);
+    const reports = posted.filter((m) => m.type === 'whyShown');
+    expect(reports).toHaveLength(2);
+    expect(reports[1]).toMatchObject({ header: 'why high = 8 at (19) — 3 steps' });
+    expect((reports[1] as { marked: number[] }).marked.sort((a, b) => a - b)).toEqual([4, 12, 18]);
+  });
+});
+
 function detail() {
   return {
     i: 5,

@@ -247,7 +247,7 @@ describe('tracefix: Explain & Fix on the pytest test at the cursor', function ()
     assert.equal(explained.length, 1);
     assert.equal(explained[0]!.trace.program.target, 'test_calc.py::test_spread');
     assert.equal(explained[0]!.plan.origin, 'test-at-cursor');
-    assert.equal(explained[0]!.settings.budget, 6000);
+    assert.equal(explained[0]!.settings.budget, 12000);
   });
 });
 
