@@ -12,7 +12,8 @@ import { SliceIndex } from './sliceIndex';
 import { valueOrigins } from './valueOrigins';
 import type { Trace } from '../trace/model';
 
-export type LinkKind = 'data' | 'object' | 'return' | 'argument' | 'control' | 'call' | 'text';
+export type LinkKind =
+  'data' | 'object' | 'receiver' | 'return' | 'argument' | 'control' | 'call' | 'text';
 
 /** Why an event is on the slice: the event that needed it, and what for. */
 export interface SliceLink {
@@ -98,13 +99,15 @@ export function backwardSlice(
 
 /** How far a link takes the slice from the failure: values flow through data, objects and returns;
  * arguments, the branch that decided and the call that ran a line are farther (they explain why a
- * line ran, not what it computed). */
+ * line ran, not what it computed), as is the state of an object a method is called on (the method,
+ * when it is recorded, reads what it uses of it itself). */
 export const LINK_WEIGHT: Record<LinkKind, number> = {
   data: 1,
   object: 1,
+  receiver: 2,
   return: 1,
   argument: 2,
-  control: 3,
+  control: 2,
   call: 3,
   text: 2,
 };
@@ -229,8 +232,8 @@ function statementDeps(idx: SliceIndex, e: number, callsBefore: number, out: Dep
     if (!b) continue;
     dep(b.at, 'data', p.root);
     if (b.obj) {
-      const part = p.method !== undefined ? ANY_PART : partOf(p);
-      dep(idx.lastWrite(b.obj, part, e), 'object', r);
+      if (p.method !== undefined) dep(idx.lastWrite(b.obj, ANY_PART, e), 'receiver', r);
+      else dep(idx.lastWrite(b.obj, partOf(p), e), 'object', r);
     }
   }
   // The calls made while this statement ran: a statement spanning lines, or a comprehension's loop

@@ -88,6 +88,9 @@ export class SliceIndex {
   private readonly defs = new Map<number, Map<string, Defs>>();
   /** Object number → writes into it. */
   private readonly touches = new Map<number, Touches>();
+  /** Object number → the objects it was seen to be part of (`x = a[k]`, `self.items = items`):
+   * a write into it is a write into that part of them too. */
+  private readonly containers = new Map<number, { obj: number; part: string }[]>();
   /** callId → child callIds in call order. */
   private readonly children = new Map<number, number[]>();
   /** callId → generator frames it started (they may yield to it again later). */
@@ -179,6 +182,7 @@ export class SliceIndex {
           if (dp && obj) this.touch(obj, dp.part, i, true);
         }
       }
+      if (kind === 'line') this.noteContainment(lastFile, store.lineAt(i), i, names);
       if (kind === 'return' || kind === 'exception') bound.delete(callId);
       else if (kind === 'yield') {
         const parent = store.frame(callId)?.parentCallId;
@@ -207,7 +211,53 @@ export class SliceIndex {
     }
   }
 
-  private touch(obj: number, part: string, at: number, precise: boolean): void {
+  /**
+   * A simple statement that moves an object between a name and a part of another object — `x =
+   * a[k]`, `x = a.attr` (it takes it out), `a.attr = x`, `a[k] = x` (it puts it in) — makes the
+   * first object part of the second: what later changes it inside changes that part. Only for
+   * statements reading at most three paths, so a value computed from several is not taken for one.
+   */
+  private noteContainment(
+    file: string,
+    line: number,
+    at: number,
+    names: Map<string, number>,
+  ): void {
+    const row = this.row(file, line);
+    if (!row || row[3].length !== 1 || row[2].length === 0 || row[2].length > 3) return;
+    const w = parsePath(row[3][0] as string);
+    if (!w || w.method !== undefined) return;
+    const link = (inner: string, outer: { root: string; part: string }) => {
+      const child = names.get(inner);
+      const parent = names.get(outer.root);
+      if (!child || !parent || child === parent) return;
+      let list = this.containers.get(child);
+      if (!list) this.containers.set(child, (list = []));
+      if (list.length < 4 && !list.some((c) => c.obj === parent && c.part === outer.part))
+        list.push({ obj: parent, part: outer.part });
+    };
+    if (w.attr === undefined && !w.item) {
+      // `x = a[k]` / `x = a.attr`: x bound (by this event) to an object out of a.
+      if (this.defs.get(this.store.callIdAt(at))?.get(w.root)?.at.at(-1) !== at) return;
+      for (const r of row[2]) {
+        const p = parsePath(r);
+        if (p && p.method === undefined && (p.attr !== undefined || p.item))
+          link(w.root, { root: p.root, part: partOf(p) });
+      }
+      return;
+    }
+    // `a.attr = x` / `a[k] = x`: the object x holds put into a.
+    for (const r of row[2]) {
+      const p = parsePath(r);
+      if (p && p.attr === undefined && !p.item && p.method === undefined && p.root !== w.root)
+        link(p.root, { root: w.root, part: partOf(w) });
+    }
+  }
+
+  private touch(obj: number, part: string, at: number, precise: boolean, depth = 0): void {
+    if (depth < 3)
+      for (const c of this.containers.get(obj) ?? [])
+        this.touch(c.obj, c.part, at, precise, depth + 1);
     let t = this.touches.get(obj);
     if (!t) this.touches.set(obj, (t = { at: [], part: [], precise: [] }));
     const last = t.at.length - 1;

@@ -24,6 +24,8 @@ function linkText(view: TraceView, l: WhyLink): string {
         : `bound \`${link.via}\`, read by ${to}`;
     case 'object':
       return `wrote \`${link.via}\` (the same object), read by ${to}`;
+    case 'receiver':
+      return `last changed the object \`${link.via}\` is called on, at ${to}`;
     case 'return':
       return `${link.via}() returned it to ${to}`;
     case 'argument':

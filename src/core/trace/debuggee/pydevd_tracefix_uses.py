@@ -16,7 +16,7 @@ import tokenize
 import types
 import weakref
 
-from pydevd_tracefix_repr import object_number, is_plain_object, _numbers
+from pydevd_tracefix_repr import object_number, is_plain_object
 
 MUTATORS = frozenset((
     'append', 'extend', 'insert', 'pop', 'remove', 'clear', 'sort', 'reverse', 'update', 'setdefault',
@@ -237,9 +237,10 @@ def send(code, fidx, buf):
 
 # ------------------------------------------------------------------ object identity
 # Mutable values bound to recorded names get a number, so the slice can follow one object through
-# every name and frame that holds it. One registry with the repr's: a plain object's number is the
-# one its repr shows (`Node#3`); other objects (lists, dicts, objects with a repr of their own) get
-# negative numbers, so the numbers the trace shows do not change. Objects that cannot be weakly
+# every name and frame that holds it. A plain object's number is the one its repr shows (`Node#3`,
+# the repr's registry); other objects (lists, dicts, objects with a repr of their own) get negative
+# numbers from a registry of their own, so the numbers the trace shows (`Result#2(partial: ...)` of
+# an object still in its __init__) never change or turn negative. Objects that cannot be weakly
 # referenced (lists, dicts, sets) are held by a bounded FIFO so that their address is not reused by
 # another object while their number is known; one dropped from it gets a new number if seen again
 # (a missed alias, never a false one).
@@ -247,6 +248,7 @@ _IMMUTABLE = frozenset((int, float, complex, bool, str, bytes, type(None), tuple
 _NOT_VALUES = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.ModuleType, type)
 HELD = 4096
 _held = collections.OrderedDict()  # id(obj) -> obj
+_numbers = {}  # id(obj) -> (negative number, weakref or None, type)
 _next = [0]
 
 
