@@ -39,6 +39,7 @@ const CODE_MODE: RenderMode = {
     { keep: 0, width: Infinity, gap: 3 },
   ],
   failureLevels: 1,
+  sliceUnitsWhole: true,
 };
 /** Tokens a file costs in the prompt besides its text (`### path`, the fences). */
 const FILE_OVERHEAD = 14;

@@ -25,6 +25,10 @@ export interface RenderMode {
   levels: Level[];
   /** How many of the levels (from the richest) failure-path units use unless nothing else fits. */
   failureLevels: number;
+  /** The level the slice's lines are first shown at (default: the last failure level). */
+  sliceLevel?: number;
+  /** Units on the slice shown whole first, not its lines first (plain code). */
+  sliceUnitsWhole?: boolean;
 }
 
 /** Statements longer than this many lines keep their first lines and last at the terser levels. */
@@ -255,6 +259,57 @@ export class Layouter implements CostModel {
     return { lines: [...shown.filter(isHeader), ...body.slice(lo, hi + 1)], cost };
   }
 
+  /** The lines of `u` a slice line brings: its whole statement (at most 13 lines of it). */
+  statementLines(u: CodeUnit, line: number): number[] {
+    const spans = this.spans(u.file);
+    const s = (spans.start[line] as number) || line;
+    const e = Math.min((spans.end[line] as number) || line, s + 12);
+    const out: number[] = [];
+    for (let k = s; k <= e; k++) if (this.ownLine(u, k)) out.push(k);
+    return out;
+  }
+
+  private readonly owned = new Map<number, Set<number>>();
+
+  private ownLine(u: CodeUnit, line: number): boolean {
+    let set = this.owned.get(u.id);
+    if (!set) this.owned.set(u.id, (set = new Set(u.lines)));
+    return set.has(line);
+  }
+
+  /** What `u` costs shown as `lines` (ascending) at `level`: context, lines, entries, markers. */
+  linesCost(u: CodeUnit, levelIndex: number, lines: readonly number[]): number {
+    const level = this.mode.levels[levelIndex]!;
+    let cost = MARKER_TOKENS;
+    for (const l of u.context) cost += this.lineTokens(u.file, l);
+    let prev = -1;
+    for (const l of lines) {
+      if (prev >= 0 && l > prev + 1) cost += MARKER_TOKENS;
+      prev = l;
+      cost += this.lineTokens(u.file, l) + this.annotationCost(u.file, l, level);
+    }
+    return cost;
+  }
+
+  private order: { unit: CodeUnit; line: number }[] | undefined;
+
+  /** The slice's lines, nearest the failure first (then in unit priority, later lines first). */
+  sliceOrder(): { unit: CodeUnit; line: number }[] {
+    if (this.order) return this.order;
+    const rank = new Map(this.set.units.map((u, i) => [u.id, i]));
+    const items: { unit: CodeUnit; line: number; d: number }[] = [];
+    for (const u of this.set.units) {
+      if (u.slice === Infinity) continue;
+      const near = this.set.focus?.lines.get(u.file);
+      for (const line of u.sliceLines) items.push({ unit: u, line, d: near?.get(line) ?? u.slice });
+    }
+    items.sort(
+      (a, b) =>
+        a.d - b.d || (rank.get(a.unit.id) ?? 0) - (rank.get(b.unit.id) ?? 0) || b.line - a.line,
+    );
+    return (this.order = items.map(({ unit, line }) => ({ unit, line })));
+  }
+
   /** The unit's lines on the slice (whole statements) and its header, for a unit too large to show
    * whole: what made the wrong value, with its values. With `maxCost`, only the slice lines nearest
    * the failure that fit it (the header always). */
@@ -264,9 +319,6 @@ export class Layouter implements CostModel {
     maxCost = Infinity,
   ): { lines: number[]; cost: number } | undefined {
     if (u.sliceLines.length === 0) return undefined;
-    const level = this.mode.levels[levelIndex]!;
-    const spans = this.spans(u.file);
-    const own = new Set(u.lines);
     const picked = new Set<number>();
     if (u.kind === 'def') for (const l of u.lines) if (l <= u.headerEnd) picked.add(l);
     const near = this.set.focus?.lines.get(u.file);
@@ -276,33 +328,19 @@ export class Layouter implements CostModel {
         : [...u.sliceLines].sort(
             (a, b) => (near?.get(a) ?? Infinity) - (near?.get(b) ?? Infinity) || b - a,
           );
-    const costOf = (lines: number[]) => {
-      let cost = MARKER_TOKENS;
-      for (const l of u.context) cost += this.lineTokens(u.file, l);
-      let prev = -1;
-      for (const l of lines) {
-        if (prev >= 0 && l > prev + 1) cost += MARKER_TOKENS;
-        prev = l;
-        cost += this.lineTokens(u.file, l) + this.annotationCost(u.file, l, level);
-      }
-      return cost;
-    };
     let lines = [...picked].sort((a, b) => a - b);
     let added = 0;
     for (const l of order) {
-      const s = (spans.start[l] as number) || l;
-      const e = Math.min((spans.end[l] as number) || l, s + 12);
-      const add: number[] = [];
-      for (let k = s; k <= e; k++) if (own.has(k) && !picked.has(k)) add.push(k);
+      const add = this.statementLines(u, l).filter((k) => !picked.has(k));
       if (add.length === 0) continue;
       const next = [...lines, ...add].sort((a, b) => a - b);
       // The nearest slice statement always; the next ones while they fit maxCost.
-      if (maxCost !== Infinity && added > 0 && costOf(next) > maxCost) break;
+      if (maxCost !== Infinity && added > 0 && this.linesCost(u, levelIndex, next) > maxCost) break;
       for (const k of add) picked.add(k);
       lines = next;
       added++;
     }
-    return { lines, cost: costOf(lines) };
+    return { lines, cost: this.linesCost(u, levelIndex, lines) };
   }
 
   get units(): readonly CodeUnit[] {
@@ -315,6 +353,14 @@ export class Layouter implements CostModel {
 
   get failureLevels(): number {
     return this.mode.failureLevels;
+  }
+
+  get sliceUnitsWhole(): boolean {
+    return this.mode.sliceUnitsWhole === true;
+  }
+
+  get sliceLevel(): number {
+    return this.mode.sliceLevel ?? Math.min(this.mode.failureLevels, this.mode.levels.length) - 1;
   }
 
   readonly fileHeader = FILE_HEADER_TOKENS;

@@ -47,10 +47,13 @@ export const NEXT_LEVELS: Level[] = [
   { keep: 10, width: Infinity, gap: Infinity },
   { keep: 3, width: Infinity, gap: 8 },
   { keep: 1, width: Infinity, gap: 3 },
+  // The slice's first form: each line with its entry nearest the failure, the value whole.
+  { keep: 0, width: Infinity, gap: 3 },
   { keep: 1, width: 40, gap: 3 },
   { keep: 0, width: 16, gap: 2 },
 ];
 const FAILURE_LEVELS = 3;
+const SLICE_LEVEL = 3;
 /** Tokens kept free for the summary comment written after planning (it names what is left out). */
 const SUMMARY_RESERVE = 300;
 
@@ -165,10 +168,18 @@ function summaryComment(
 /** Exact counts to spend what the plan's estimates left over (each is one emission of the text). */
 const MAX_REFINEMENTS = 12;
 
+/** What refine needs of the layouter to grow the slice's windows line by line. */
+interface SliceGrowth {
+  sliceOrder(): { unit: CodeUnit; line: number }[];
+  statementLines(u: CodeUnit, line: number): number[];
+  sliceLevel: number;
+}
+
 /**
- * The plan's estimates are conservative; with exact counts, shows units one level richer (or at all:
- * failure units at full width, others at the tersest level) in priority order while the text still
- * fits; a unit shown in part (a window) whole when it fits.
+ * The plan's estimates are conservative; with exact counts, first shows more of the slice (its
+ * lines the plan left out, in order of distance, each into its unit's window), then shows units one
+ * level richer (or at all: failure units at full width, others at the tersest level) in priority
+ * order while the text still fits; a unit shown in part (a window) whole when it fits.
  */
 function refine<R extends { tokens: number; r: { plan: Plan } }>(
   start: R,
@@ -176,26 +187,29 @@ function refine<R extends { tokens: number; r: { plan: Plan } }>(
   units: readonly CodeUnit[],
   levels: number,
   finish: (p: Plan) => R,
-  sliceWindow?: (u: CodeUnit, level: number) => { lines: number[] } | undefined,
+  slice: SliceGrowth,
 ): R {
   let cur = start;
   let tries = 0;
-  // Slice units the plan's estimates left out come back first, as their slice lines.
-  for (const u of units) {
-    if (u.slice === Infinity || cur.r.plan.levels.has(u.id) || !sliceWindow) continue;
-    for (let level = FAILURE_LEVELS - 1; level < levels && tries < MAX_REFINEMENTS; level++) {
-      const w = sliceWindow(u, level);
-      if (!w) break;
-      tries++;
-      const res = finish({
-        levels: new Map(cur.r.plan.levels).set(u.id, level),
-        windows: new Map(cur.r.plan.windows).set(u.id, w.lines),
-      });
-      if (res.tokens <= budget) {
-        cur = res;
-        break;
-      }
-    }
+  for (const { unit: u, line } of slice.sliceOrder()) {
+    if (tries >= MAX_REFINEMENTS) break;
+    const level = cur.r.plan.levels.get(u.id);
+    const window = cur.r.plan.windows.get(u.id);
+    if (level !== undefined && !window) continue; // shown whole
+    const have = new Set(
+      window ?? (u.kind === 'def' ? u.lines.filter((l) => l <= u.headerEnd) : []),
+    );
+    const add = slice.statementLines(u, line).filter((l) => !have.has(l));
+    if (add.length === 0) continue;
+    tries++;
+    const res = finish({
+      levels: new Map(cur.r.plan.levels).set(u.id, level ?? slice.sliceLevel),
+      windows: new Map(cur.r.plan.windows).set(
+        u.id,
+        [...have, ...add].sort((a, b) => a - b),
+      ),
+    });
+    if (res.tokens <= budget) cur = res;
   }
   tries = 0;
   for (const u of units) {
@@ -227,7 +241,12 @@ export function renderNext(trace: Trace, opts: NextOptions = {}): NextRendering 
   const budget = opts.budget ?? DEFAULT_BUDGET;
   const cap = opts.maxPerLine ?? 10;
   const levels = NEXT_LEVELS.map((l) => ({ ...l, keep: Math.min(l.keep, cap) }));
-  const mode: RenderMode = { annotate: true, levels, failureLevels: FAILURE_LEVELS };
+  const mode: RenderMode = {
+    annotate: true,
+    levels,
+    failureLevels: FAILURE_LEVELS,
+    sliceLevel: SLICE_LEVEL,
+  };
   const index = indexTrace(trace);
   const set = buildUnits(trace, index, opts.files ? { files: opts.files } : {});
   const layouter = new Layouter(trace, index, set, mode);
@@ -251,9 +270,7 @@ export function renderNext(trace: Trace, opts: NextOptions = {}): NextRendering 
   for (let attempt = 0; attempt < 4 && planBudget > 0; attempt++) {
     let cur = finish(layouter.plan(planBudget));
     if (cur.tokens <= budget) {
-      cur = refine(cur, budget, set.units, levels.length, finish, (u, l) =>
-        layouter.sliceWindow(u, l),
-      );
+      cur = refine(cur, budget, set.units, levels.length, finish, layouter);
       const { r, text, tokens } = cur;
       const used = [...r.plan.levels.values()].map((l) => levels[l]!);
       return {

@@ -18,6 +18,8 @@ export interface CostModel {
   levelCount: number;
   /** Levels (from the richest) failure units may use: their values are whole in these. */
   failureLevels: number;
+  /** The level the slice's lines are first shown at (values whole, fewest entries). */
+  sliceLevel?: number;
   unitCost(u: CodeUnit, level: number): number;
   /** The lines of `u` nearest the failure that fit `budget` at `level`, and their cost. */
   window(u: CodeUnit, level: number, budget: number): { lines: number[]; cost: number } | undefined;
@@ -27,12 +29,25 @@ export interface CostModel {
     level: number,
     maxCost?: number,
   ): { lines: number[]; cost: number } | undefined;
+  /** The slice's lines, nearest the failure first: each with its unit. */
+  sliceOrder?(): { unit: CodeUnit; line: number }[];
+  /** The lines of `u` a slice line brings: its whole statement (long ones cut). */
+  statementLines?(u: CodeUnit, line: number): number[];
+  /** What `u` costs shown as these lines (ascending; its header among them) at `level`. */
+  linesCost?(u: CodeUnit, level: number, lines: readonly number[]): number;
+  /** Units on the slice are shown whole, nearest first (plain code: a function is read whole), rather
+   * than the slice's lines first. */
+  sliceUnitsWhole?: boolean;
   /** Tokens a file's header costs (paid once per file shown). */
   fileHeader: number;
 }
 
-/** Tokens a slice unit may take at first at least (its header and nearest slice line). */
+/** Tokens a slice unit may take at first at least (its header and nearest slice statement). */
 const MIN_SLICE_SHARE = 40;
+/** Below this budget the slice's lines are shown in order of distance only (no share per unit). */
+const MIN_BREADTH_BUDGET = 2000;
+/** Slice lines that did not fit, in a row, before the walk along the slice stops. */
+const MAX_MISSES = 48;
 /** A window smaller than this is not worth its markers. */
 const MIN_WINDOW = 30;
 
@@ -60,56 +75,70 @@ export function planUnits(m: CostModel, budget: number): Plan {
     for (let l = 0; l < levels; l++) if (m.unitCost(u, l) + fileCost(u) <= remaining) return l;
     return -1;
   };
-  // The slice first: every unit on it gets at least its slice lines at the tersest level (nearest
-  // the failure first, while they fit); then, level by level towards the richest, each is raised in
-  // the same order while the budget lasts — values whole for all of them before more history for any.
+  // The slice first, with whole values: line by line in order of distance from the failure, each
+  // into its unit's window, within half the budget (walkSlice); then every unit not yet shown gets
+  // its nearest slice statements within a share of half of what is left (firstLinks), so that a far
+  // link (the helper that made the wrong value, calls before) is not crowded out by the many near
+  // ones; then the walk goes on within the whole budget. (A budget too small for that is the walk's
+  // alone: the nearest links are all it holds.) Plain code shows each unit's
+  // nearest slice statements first, then the units whole where they fit, nearest first.
   const slice = m.units.filter((u) => u.failure && u.slice < Infinity);
-  // At first each gets a share of half the budget: its slice lines nearest the failure that fit it.
-  const share = Math.max(MIN_SLICE_SHARE, Math.floor(budget / 2 / Math.max(slice.length, 1)));
-  const forms = (u: CodeUnit, level: number, cap = Infinity) => {
-    const out: { cost: number; window?: { lines: number[]; cost: number } }[] = [];
-    if (level <= minFailure || !m.sliceWindow) out.push({ cost: m.unitCost(u, level) });
-    const w = m.sliceWindow?.(u, level, cap);
-    if (w) out.push({ cost: w.cost, window: w });
-    return out.sort((a, b) => a.cost - b.cost);
-  };
-  const chosen = new Map<
-    number,
-    { level: number; cost: number; window?: { lines: number[]; cost: number } }
-  >();
-  let spent = 0;
-  const sliceFiles = new Set<string>();
+  const sliceLevel = m.sliceUnitsWhole ? minFailure : (m.sliceLevel ?? minFailure);
+  let walk = emptyWalk();
+  const breadth = m.sliceUnitsWhole || budget >= MIN_BREADTH_BUDGET;
+  if (!m.sliceUnitsWhole) walk = walkSlice(m, sliceLevel, breadth ? budget / 2 : budget, walk);
+  if (breadth) walk = firstLinks(m, slice, sliceLevel, budget, walk);
+  if (!m.sliceUnitsWhole) walk = walkSlice(m, sliceLevel, budget, walk);
   for (const u of slice) {
-    const f = forms(u, last, share)[0];
-    const header = sliceFiles.has(u.file) ? 0 : m.fileHeader;
-    if (!f || spent + f.cost + header > budget) continue;
-    spent += f.cost + header;
-    sliceFiles.add(u.file);
-    chosen.set(u.id, { level: last, ...f });
+    const w = walk.windows.get(u.id);
+    if (w) takeWindow(u, walk.levels.get(u.id) ?? sliceLevel, w);
   }
-  for (let level = last - 1; level >= 0; level--) {
+  // Then, once every line of the slice is shown, level by level towards the richest, each unit of
+  // the slice in turn: whole where it fits, else its lines with more history — values whole for all
+  // of them before more history for any. (While some slice line is left out, what the estimates
+  // left over is for it: the exact count may still find it room.)
+  const sliceShown = walk.complete || m.sliceUnitsWhole === true;
+  for (let l = Math.max(minFailure, sliceLevel); l >= 0 && sliceShown; l--) {
     for (const u of slice) {
-      const cur = chosen.get(u.id);
-      if (!cur || cur.level <= level) continue;
-      // Prefer the whole unit when it fits; else its slice lines at this level.
-      const options = forms(u, level).sort((a, b) => (a.window ? 1 : 0) - (b.window ? 1 : 0));
-      for (const f of options) {
-        if (spent - cur.cost + f.cost > budget) continue;
-        spent += f.cost - cur.cost;
-        chosen.set(u.id, { level, ...f });
-        break;
+      const w = walk.windows.get(u.id);
+      const level = plan.levels.get(u.id);
+      if (!w || level === undefined || level < l) continue;
+      const now = plan.windows.has(u.id)
+        ? (m.linesCost?.(u, level, w.lines) ?? w.cost)
+        : m.unitCost(u, level);
+      const whole = m.unitCost(u, l) - now;
+      if (whole <= remaining) {
+        remaining -= whole;
+        plan.levels.set(u.id, l);
+        plan.windows.delete(u.id);
+        continue;
+      }
+      if (!plan.windows.has(u.id) || !m.linesCost || l === level) continue;
+      const richer = m.linesCost(u, l, w.lines) - now;
+      if (richer <= remaining) {
+        remaining -= richer;
+        plan.levels.set(u.id, l);
       }
     }
   }
-  for (const u of slice) {
-    const c = chosen.get(u.id);
-    if (!c) continue;
-    if (c.window) takeWindow(u, c.level, c.window);
-    else take(u, c.level, c.cost);
+  // Plain code: a unit on the slice too large to show whole shows more of its slice lines.
+  for (const u of m.sliceUnitsWhole ? slice : []) {
+    const level = plan.levels.get(u.id);
+    const cur = plan.windows.get(u.id);
+    const w0 = walk.windows.get(u.id);
+    if (level === undefined || !cur || !w0) continue;
+    const now = m.linesCost?.(u, level, cur) ?? w0.cost;
+    const w = m.sliceWindow?.(u, level, now + remaining);
+    if (w && w.lines.length > cur.length && w.cost - now <= remaining) {
+      remaining -= w.cost - now;
+      plan.windows.set(u.id, w.lines);
+    }
   }
   let reserve = 0;
+  // Then the failure stack off the slice (and, when not even the failing line fit as the slice's
+  // first line, the failure path as before: the line nearest the failure at a terser level).
   const failure = m.units.filter(
-    (u) => u.failure && !plan.levels.has(u.id) && u.slice === Infinity,
+    (u) => u.failure && !plan.levels.has(u.id) && (u.slice === Infinity || plan.levels.size === 0),
   );
   const plainest = (u: CodeUnit) => m.unitCost(u, minFailure) + m.fileHeader;
   let prefix = 0;
@@ -131,7 +160,7 @@ export function planUnits(m: CostModel, budget: number): Plan {
   const next = failure[prefix];
   if (next && remaining - fileCost(next) >= MIN_WINDOW) {
     // Values whole; only when not even the line nearest the failure fits so, at the terser levels.
-    const lastLevel = prefix === 0 && slice.length === 0 ? last : minFailure;
+    const lastLevel = prefix === 0 && plan.levels.size === 0 ? last : minFailure;
     for (let level = minFailure; level <= lastLevel; level++) {
       const w = m.window(next, level, remaining - fileCost(next));
       if (w) {
@@ -150,4 +179,117 @@ export function planUnits(m: CostModel, budget: number): Plan {
     if (l >= 0) take(u, l);
   }
   return plan;
+}
+
+interface SliceWalk {
+  /** unit id → its slice window (lines with the header, cost) and level. */
+  windows: Map<number, { lines: number[]; cost: number }>;
+  levels: Map<number, number>;
+  /** Every line of the slice is in a window. */
+  complete: boolean;
+  /** Files with a unit in a window, and the tokens the windows and their file headers take. */
+  files: Set<string>;
+  spent: number;
+}
+
+function mergeLines(a: readonly number[], b: readonly number[]): number[] {
+  return [...new Set([...a, ...b])].sort((x, y) => x - y);
+}
+
+/**
+ * The slice's lines in order of distance from the failure, each with its whole statement and its
+ * unit's header, at `level` (values whole), while they fit `budget`: a unit's window grows line by
+ * line, so the nearest links of every unit come before the farther ones of any.
+ */
+function walkSlice(m: CostModel, level: number, budget: number, start: SliceWalk): SliceWalk {
+  const windows = new Map(start.windows);
+  const levels = new Map(start.levels);
+  const order = m.sliceOrder?.() ?? [];
+  if (!m.statementLines || !m.linesCost) return { ...start, complete: order.length === 0 };
+  const files = new Set(start.files);
+  let spent = start.spent;
+  let misses = 0;
+  let complete = true;
+  for (let k = 0; k < order.length; k++) {
+    if (misses >= MAX_MISSES) {
+      complete = false;
+      break;
+    }
+    const { unit: u, line } = order[k]!;
+    const cur = windows.get(u.id);
+    const base = cur?.lines ?? headerLines(u);
+    const add = m.statementLines(u, line).filter((l) => !base.includes(l));
+    // Nothing new (or only a def line: its header comes with the first line of its body).
+    if (add.length === 0) continue;
+    const lines = mergeLines(base, add);
+    // The failing line itself is always shown: terser (values cut) when it does not fit whole.
+    const tries = k === 0 ? m.levelCount - level : 1;
+    let placed = false;
+    for (let t = 0; t < tries && !placed; t++) {
+      const at = levels.get(u.id) ?? level + t;
+      const cost = m.linesCost(u, at, lines);
+      const delta = cost - (cur?.cost ?? 0) + (files.has(u.file) ? 0 : m.fileHeader);
+      if (spent + delta > budget) continue;
+      placed = true;
+      spent += delta;
+      files.add(u.file);
+      windows.set(u.id, { lines, cost });
+      levels.set(u.id, at);
+    }
+    if (placed) misses = 0;
+    else {
+      misses++;
+      complete = false;
+    }
+  }
+  return { windows, levels, complete, files, spent };
+}
+
+/**
+ * Each unit of the slice in turn (nearest the failure first), its header and slice statements
+ * nearest the failure within a share of half the budget (the nearest one always, when it fits
+ * what is left), at `level`.
+ */
+function firstLinks(
+  m: CostModel,
+  slice: readonly CodeUnit[],
+  level: number,
+  budget: number,
+  start: SliceWalk,
+): SliceWalk {
+  const walk: SliceWalk = {
+    windows: new Map(start.windows),
+    levels: new Map(start.levels),
+    complete: start.complete,
+    files: new Set(start.files),
+    spent: start.spent,
+  };
+  const left = slice.filter((u) => !walk.windows.has(u.id));
+  const room = Math.max(0, budget - walk.spent);
+  const share = Math.max(MIN_SLICE_SHARE, Math.floor(room / 2 / Math.max(left.length, 1)));
+  slice.forEach((u, k) => {
+    if (walk.windows.has(u.id)) return;
+    const header = walk.files.has(u.file) ? 0 : m.fileHeader;
+    // The failing line itself is always shown: terser (values cut) when it does not fit whole.
+    const last = k === 0 ? m.levelCount - 1 : level;
+    for (let at = level; at <= last; at++) {
+      const w = m.sliceWindow?.(u, at, share);
+      if (!w || walk.spent + w.cost + header > budget) continue;
+      walk.spent += w.cost + header;
+      walk.files.add(u.file);
+      walk.windows.set(u.id, w);
+      walk.levels.set(u.id, at);
+      break;
+    }
+  });
+  return walk;
+}
+
+function emptyWalk(): SliceWalk {
+  return { windows: new Map(), levels: new Map(), complete: true, files: new Set(), spent: 0 };
+}
+
+/** A def unit's header lines (decorators to the colon); none for module code. */
+function headerLines(u: CodeUnit): number[] {
+  return u.kind === 'def' ? u.lines.filter((l) => l <= u.headerEnd) : [];
 }

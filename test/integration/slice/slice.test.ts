@@ -53,14 +53,14 @@ describe.each(CASES)('slice/$name', (c) => {
 
   it('NExT text: the line that made the wrong value, with its values, at every budget', () => {
     expect(trace.outcome.status).toBe('exception');
-    for (const budget of [300, 600, 1000, 6000]) {
+    for (const budget of [300, 600, 1000, 2000, 6000]) {
       const r = renderNext(trace, { budget });
       expect(r.tokens).toBeLessThanOrEqual(budget);
-      if (budget >= 600) expect(withValues(r.text, c.bug), `${budget}:\n${r.text}`).toBe(true);
+      if (budget >= 1000) expect(withValues(r.text, c.bug), `${budget}:\n${r.text}`).toBe(true);
     }
     checkGolden(
-      goldenFile(GOLDEN, `${c.name}.next-600`, trace.interpreter.version),
-      renderNext(trace, { budget: 600 }).text,
+      goldenFile(GOLDEN, `${c.name}.next-1000`, trace.interpreter.version),
+      renderNext(trace, { budget: 1000 }).text,
     );
   });
 
