@@ -146,7 +146,7 @@ function runInfo(t: Trace): RunInfo {
 function coverageOf(a: Trace, b: Trace): RunComparison['coverage'] {
   const kept = (t: Trace): string | undefined => {
     if (t.elided && t.elided.events > 0)
-      return `ran past --max-steps (${t.limits.maxSteps}) and kept its first ${t.elided.at} and last ${t.events.length - t.elided.at} of ${t.outcome.eventCount} events`;
+      return `ran past --max-steps (${t.limits.maxSteps}) and kept its first ${t.elided.at} and last ${t.events.length - (t.elided.tail ?? t.elided.at)} of ${t.outcome.eventCount} events${keptMiddle(t.elided)}`;
     if (t.outcome.partial || t.outcome.status === 'timeout')
       return `was recorded only in part (${t.outcome.status === 'timeout' ? 'timed out' : 'the recording ended before the program'})`;
     return undefined;
@@ -197,4 +197,10 @@ function sourceChange(m: FileLineMap): SourceChange {
     };
   });
   return { path: m.path, added, removed, hunks };
+}
+
+/** The middle executions a long run kept (the first and last of each line that ran there). */
+function keptMiddle(g: NonNullable<Trace['elided']>): string {
+  const n = (g.tail ?? g.at) - g.at;
+  return n > 0 ? ` (and ${n} executions from the middle)` : '';
 }

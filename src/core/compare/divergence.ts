@@ -175,10 +175,13 @@ function pairs(flat: string[]): Map<string, string> {
   return m;
 }
 
-/** Index of the gap in a run's events (elided or the end of a cut-short run), or -1. */
-function gapOf(trace: Trace): { at: number; end: boolean } {
+/** Indexes of the gap in a run's events (elided, with the middle executions kept in it: [at,
+ * until)), or -1; and whether the run was cut short. */
+function gapOf(trace: Trace): { at: number; until: number; end: boolean } {
+  const g = trace.elided && trace.elided.events > 0 ? trace.elided : undefined;
   return {
-    at: trace.elided && trace.elided.events > 0 ? trace.elided.at : -1,
+    at: g ? g.at : -1,
+    until: g ? (g.tail ?? g.at) : -1,
     end: trace.outcome.partial || trace.outcome.status === 'timeout',
   };
 }
@@ -248,12 +251,12 @@ export function scanDivergences(
     }
     // Next to a stretch a run did not record (its gap, the end of a cut-short run): not compared.
     const atGap = (
-      g: { at: number; end: boolean },
+      g: { at: number; until: number; end: boolean },
       prev: number,
       next: number,
       n: number,
     ): boolean =>
-      (g.at >= 0 && prev < g.at && (next < 0 ? n : next) >= g.at) || (g.end && next < 0);
+      (g.at >= 0 && prev < g.until && (next < 0 ? n : next) >= g.at) || (g.end && next < 0);
     const skip = atGap(gapA, aPrev, aNext, va.length) || atGap(gapB, bPrev, bNext, vb.length);
     const firstA = onlyA[0];
     const firstB = onlyB[0];
