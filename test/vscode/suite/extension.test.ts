@@ -37,6 +37,8 @@ const ALL_COMMANDS = [
   'tracefix.sandboxChoice',
   'tracefix.compareWith',
   'tracefix.stopComparing',
+  'tracefix.why',
+  'tracefix.clearWhy',
 ];
 
 const NO_TRACE = 'No trace yet: run "Tracefix: Trace Only" or "Tracefix: Explain & Fix" first.';
