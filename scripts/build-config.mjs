@@ -8,8 +8,9 @@ import { nodeBundle, WEBVIEWS, webviewEntry } from './esbuild-options.mjs';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Packages loaded lazily from dist/vendor/<name>.js (src/core/model/openaiSdk.ts, src/core/render/tokens.ts). */
-export const VENDORED = ['openai', 'gpt-tokenizer'];
+/** Packages loaded lazily from dist/vendor/<name>.js (src/core/model/openaiSdk.ts,
+ * src/core/render/tokens.ts, src/extension/explain/markdown.ts). */
+export const VENDORED = ['openai', 'gpt-tokenizer', 'markdown-it'];
 
 /** Resolves `require('openai')` etc. in the main bundles to the vendor file next to them. */
 const vendorExternal = {

@@ -15,7 +15,8 @@ export const NOTICES_FILE = path.join(repo, 'THIRD_PARTY_NOTICES');
 const RULE = '='.repeat(80);
 
 function licenseFile(dir) {
-  const f = readdirSync(dir).find((n) => /^(licen[cs]e|copying)(\.(md|txt))?$/i.test(n));
+  // LICENSE, LICENSE.md, COPYING.txt, LICENSE-MIT.txt (punycode.js)…
+  const f = readdirSync(dir).find((n) => /^(licen[cs]e|copying)(-[\w.]+)?(\.(md|txt))?$/i.test(n));
   return f ? readFileSync(path.join(dir, f), 'utf8').trim() : undefined;
 }
 
@@ -26,7 +27,8 @@ function repoUrl(pkg) {
     .replace(/^git\+/, '')
     .replace(/\.git$/, '')
     .replace(/^github:/, 'https://github.com/')
-    .replace(/^git:\/\//, 'https://');
+    .replace(/^git:\/\//, 'https://')
+    .replace(/^([\w.-]+\/[\w.-]+)$/, 'https://github.com/$1');
 }
 
 /** npm packages that end up in dist/, with the output files holding them. */

@@ -52,6 +52,7 @@ const REQUIRED = [
   'extension/dist/replayAdapter.js',
   'extension/dist/vendor/openai.js',
   'extension/dist/vendor/gpt-tokenizer.js',
+  'extension/dist/vendor/markdown-it.js',
   'extension/dist/webview/explain.js',
   'extension/dist/webview/timeline.js',
   'extension/media/icon.png',

@@ -1,7 +1,9 @@
 // Applies a unified diff written by a model. Models get hunk line numbers and counts wrong, drop
 // the leading space of blank context lines and add prose between hunks, so hunks are located by
 // their content (exact, then ignoring trailing whitespace, then ignoring indentation), not by the
-// numbers in the `@@` header. All texts use LF line ends.
+// numbers in the `@@` header. All texts use LF line ends. (The `diff` package's parsePatch trusts
+// those counts — it cuts such a hunk short, drops a blank context line or throws — so it does not
+// read a model's diff; Tracefix's own diffs are made with it, in patch/hunks.ts.)
 import { spliceLines } from './splice';
 
 export interface DiffHunk {

@@ -2,13 +2,26 @@
 // wrote around the code, the trace steps it cites, and `<think>` blocks removed. Linear in the
 // answer's length (no backtracking patterns, no recursion).
 
+/** The answer's summary line — `Summary:`, `**Summary:**`, `- Summary:`, `## Summary:` — and its text. */
+const SUMMARY_LINE =
+  /^[ \t]*(?:[-*>#]+[ \t]*)?(?:\d+\.[ \t]*)?(?:\*\*|__)?summary(?:\*\*|__)?[ \t]*[:：][ \t]*(?:\*\*|__)?[ \t]*(.*)$/im;
+
+const summaryText = (m: RegExpExecArray): string =>
+  (m[1] ?? '').replace(/(?:\*\*|__)\s*$/, '').trim();
+
 export function extractSummary(text: string): { summary: string; without: string } {
-  const re =
-    /^[ \t]*(?:[-*>#]+[ \t]*)?(?:\d+\.[ \t]*)?(?:\*\*|__)?summary(?:\*\*|__)?[ \t]*[:：][ \t]*(?:\*\*|__)?[ \t]*(.*)$/im;
-  const m = re.exec(text);
+  const m = SUMMARY_LINE.exec(text);
   if (!m) return { summary: '', without: text };
-  const summary = (m[1] ?? '').replace(/(?:\*\*|__)\s*$/, '').trim();
-  return { summary, without: text.slice(0, m.index) + text.slice(m.index + m[0].length) };
+  return {
+    summary: summaryText(m),
+    without: text.slice(0, m.index) + text.slice(m.index + m[0].length),
+  };
+}
+
+/** What `line` says as the answer's summary line; undefined when it is not one. */
+export function summaryOfLine(line: string): string | undefined {
+  const m = SUMMARY_LINE.exec(line);
+  return m ? summaryText(m) : undefined;
 }
 
 /** A line that only names a file, e.g. "**`src/x.py`**:" or "File: x.py", as models put before a block. */

@@ -1,9 +1,14 @@
-// The safe Markdown subset the Explanation view renders, as a tree of plain data (no HTML string
-// ever reaches the webview: it builds DOM nodes from this with textContent). Blocks: paragraphs,
-// headings, lists (one nesting level), block quotes, fenced code, simple tables, rules, and the
-// answer's "Summary:" line. Inline: code spans, bold, italic, strikethrough, links (opened through VS
-// Code, never loaded), images as their alt text, and trace step references such as `(7)` as links.
-// Raw HTML stays text. Free of `vscode` (unit-tested).
+// The Markdown of a model's rationale as the Explanation view shows it: parsed by markdown-it (the
+// parser of VS Code's own Markdown preview: CommonMark with tables and strikethrough, raw HTML off,
+// nesting bounded, linear on hostile text) and mapped to the small tree of plain data the webview
+// renders (protocol.ts; no HTML string ever reaches the webview, it builds DOM nodes with
+// textContent). Links open only http(s) addresses (through VS Code), images show their alt text,
+// trace step references such as `(7)` become links, and the answer's "Summary:" line is a block of
+// its own. markdown-it is loaded at the first explanation, not at activation (the production build
+// keeps it in dist/vendor/markdown-it.js). Free of `vscode` (unit-tested).
+import type MarkdownIt from 'markdown-it';
+import type Token from 'markdown-it/lib/token.mjs';
+import { summaryOfLine } from '../../core/model/answerProse';
 import type { Block, Inline, ListItem } from './protocol';
 
 /** Where a step reference `(k)` points: the recording it cites, or undefined (then it stays text). */
@@ -12,16 +17,6 @@ export type StepResolver = (
   following: string,
 ) => { rec: number; title: string } | undefined;
 
-const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([\w+#.-]*)/;
-const HEADING = /^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$/;
-const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
-const BULLET = /^( {0,6})([-*+]|\d{1,9}[.)])[ \t]+(.*)$/;
-const QUOTE = /^ {0,3}>[ \t]?(.*)$/;
-const TABLE_SEP = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
-/** The answer's summary line, as the answer parser finds it (`Summary:`, `**Summary:**`, `- Summary:`). */
-export const SUMMARY_LINE =
-  /^[ \t]*(?:[-*>#]+[ \t]*)?(?:\d+\.[ \t]*)?(?:\*\*|__)?summary(?:\*\*|__)?[ \t]*[:：][ \t]*(?:\*\*|__)?[ \t]*(.*)$/i;
-
 export interface RenderOptions {
   resolveStep?: StepResolver;
   /** The text is still streaming: a code span or bold opened in its last paragraph is shown closed,
@@ -29,9 +24,35 @@ export interface RenderOptions {
   streaming?: boolean;
 }
 
+let loaded: MarkdownIt | undefined;
+
+/** The parser (loaded once): raw HTML off, so an HTML tag the model writes stays text. */
+function parser(): MarkdownIt {
+  if (!loaded) {
+    // A synchronous require keeps rendering synchronous; esbuild redirects it to the vendor file.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Ctor = require('markdown-it') as typeof MarkdownIt;
+    loaded = new Ctor('default', { html: false, linkify: false, typographer: false });
+  }
+  return loaded;
+}
+
+/** Quotes and lists nest this deep in the view; deeper ones are shown flat. */
+const MAX_DEPTH = 4;
+/** How much of the source after a step reference the resolver sees (a cited value, e.g. `low=1`). */
+const FOLLOWING = 80;
+/** `(7)` (not `f(7)`), `step 7`, `steps (7)`: as the answer parser finds cited steps. */
+const STEP = /(?<![\w)\]])\((\d{1,6})\)|\bsteps?\s+\(?(\d{1,6})\)?/gi;
+
 export function parseMarkdown(text: string, opts: RenderOptions = {}): Block[] {
   const src = text.replace(/\r\n?/g, '\n');
-  return blocks((opts.streaming ? closeOpenSpans(src) : src).split('\n'), opts, 0);
+  return document(opts.streaming ? closeOpenSpans(src) : src, opts);
+}
+
+/** Inline Markdown of `src` (one paragraph's worth). */
+export function inline(src: string, opts: RenderOptions = {}): Inline[] {
+  const tokens = parser().parseInline(src.replace(/\r\n?/g, '\n'), {});
+  return new Inlines(tokens[0]?.children ?? [], opts).all();
 }
 
 /** Closes a single-backtick code span and a `**` left open in the last paragraph of `text`. */
@@ -44,334 +65,234 @@ function closeOpenSpans(text: string): string {
   return out;
 }
 
-function blocks(lines: string[], opts: RenderOptions, depth: number): Block[] {
+/** The blocks of `src`, each Summary line (outside code) a block of its own between the parts. */
+function document(src: string, opts: RenderOptions): Block[] {
+  const tokens = parser().parse(src, {});
+  const lines = src.split('\n');
+  const code = new Set<number>();
+  for (const t of tokens)
+    if ((t.type === 'fence' || t.type === 'code_block') && t.map)
+      for (let l = t.map[0]; l < t.map[1]; l++) code.add(l);
+  const summaries = lines.flatMap((l, i) =>
+    !code.has(i) && summaryOfLine(l) !== undefined ? [i] : [],
+  );
+  if (summaries.length === 0) return new Blocks(tokens, opts).all();
   const out: Block[] = [];
-  let i = 0;
-  const inl = (s: string) => inline(s, opts);
-  while (i < lines.length) {
-    const line = lines[i] ?? '';
-    if (!line.trim()) {
-      i++;
-      continue;
-    }
-    const fence = FENCE.exec(line);
-    if (fence) {
-      const marker = fence[1] ?? '```';
-      const body: string[] = [];
-      i++;
-      while (i < lines.length && !(lines[i] ?? '').trim().startsWith(marker))
-        body.push(lines[i++] ?? '');
-      i++;
-      out.push({ t: 'code', lang: fence[2] ?? '', text: body.join('\n') });
-      continue;
-    }
-    const summary = SUMMARY_LINE.exec(line);
-    if (summary && depth === 0) {
-      out.push({ t: 'summary', c: inl((summary[1] ?? '').replace(/(?:\*\*|__)\s*$/, '').trim()) });
-      i++;
-      continue;
-    }
-    const heading = HEADING.exec(line);
-    if (heading) {
-      out.push({ t: 'h', level: (heading[1] ?? '#').length, c: inl(heading[2] ?? '') });
-      i++;
-      continue;
-    }
-    if (RULE.test(line)) {
-      out.push({ t: 'hr' });
-      i++;
-      continue;
-    }
-    if (QUOTE.test(line) && depth < 3) {
-      const body: string[] = [];
-      while (i < lines.length && QUOTE.test(lines[i] ?? ''))
-        body.push(QUOTE.exec(lines[i++] ?? '')?.[1] ?? '');
-      out.push({ t: 'quote', c: blocks(body, opts, depth + 1) });
-      continue;
-    }
-    if (BULLET.test(line)) {
-      const [list, next] = listAt(lines, i, opts, depth);
-      out.push(list);
-      i = next;
-      continue;
-    }
-    if (line.includes('|') && TABLE_SEP.test(lines[i + 1] ?? '')) {
-      const head = cells(line).map(inl);
-      i += 2;
-      const rows: Inline[][][] = [];
-      while (i < lines.length && (lines[i] ?? '').includes('|') && (lines[i] ?? '').trim())
-        rows.push(cells(lines[i++] ?? '').map(inl));
-      out.push({ t: 'table', head, rows });
-      continue;
-    }
-    // A paragraph: up to a blank line or the start of another block.
-    const para: string[] = [];
-    while (i < lines.length) {
-      const l = lines[i] ?? '';
-      if (
-        !l.trim() ||
-        (para.length &&
-          (FENCE.test(l) ||
-            HEADING.test(l) ||
-            QUOTE.test(l) ||
-            BULLET.test(l) ||
-            SUMMARY_LINE.test(l) ||
-            RULE.test(l)))
-      )
-        break;
-      para.push(l.trim());
-      i++;
-    }
-    out.push({ t: 'p', c: inl(para.join('\n')) });
+  let from = 0;
+  for (const at of summaries) {
+    if (at > from)
+      out.push(...new Blocks(parser().parse(lines.slice(from, at).join('\n'), {}), opts).all());
+    out.push({ t: 'summary', c: inline(summaryOfLine(lines[at] ?? '') ?? '', opts) });
+    from = at + 1;
   }
+  if (from < lines.length)
+    out.push(...new Blocks(parser().parse(lines.slice(from).join('\n'), {}), opts).all());
   return out;
 }
 
-function cells(row: string): string[] {
-  return row
-    .trim()
-    .replace(/^\|/, '')
-    .replace(/\|$/, '')
-    .split('|')
-    .map((c) => c.trim());
-}
-
-/** A list starting at line `start`; returns it and the index after it. */
-function listAt(
-  lines: string[],
-  start: number,
-  opts: RenderOptions,
-  depth: number,
-): [Block, number] {
-  const first = BULLET.exec(lines[start] ?? '');
-  const indent = first?.[1]?.length ?? 0;
-  const ordered = /\d/.test(first?.[2] ?? '');
-  const items: ListItem[] = [];
-  let i = start;
-  while (i < lines.length) {
-    const m = BULLET.exec(lines[i] ?? '');
-    if (!m || (m[1] ?? '').length !== indent || /\d/.test(m[2] ?? '') !== ordered) break;
-    const text: string[] = [m[3] ?? ''];
-    const sub: string[] = [];
-    i++;
-    while (i < lines.length) {
-      const l = lines[i] ?? '';
-      const b = BULLET.exec(l);
-      if (b && (b[1] ?? '').length > indent && depth < 2) {
-        sub.push(l);
-      } else if (l.trim() && !b && /^\s/.test(l) && sub.length === 0) {
-        text.push(l.trim());
-      } else if (l.trim() && sub.length && /^\s/.test(l) && !b) {
-        sub.push(l);
-      } else {
-        break;
-      }
-      i++;
-    }
-    const item: ListItem = { c: inline(text.join('\n'), opts) };
-    if (sub.length) {
-      const dedent = Math.min(
-        ...sub.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length),
-      );
-      const nested = blocks(
-        sub.map((l) => l.slice(dedent)),
-        opts,
-        depth + 1,
-      );
-      if (nested[0]) item.sub = nested[0];
-    }
-    items.push(item);
-    // A blank line between items keeps the list going.
-    if (!(lines[i] ?? '').trim() && BULLET.exec(lines[i + 1] ?? '')?.[1]?.length === indent) i++;
-  }
-  const startNo = ordered ? Number.parseInt(first?.[2] ?? '1', 10) : undefined;
-  return [
-    ordered
-      ? { t: 'ol', ...(startNo !== undefined && startNo !== 1 ? { start: startNo } : {}), items }
-      : { t: 'ul', items },
-    i,
-  ];
-}
-
-/** `(7)` (not `f(7)`), `step 7`, `steps (7)`: as the answer parser finds cited steps. */
-const STEP = /(?<![\w)\]])\((\d{1,6})\)|\bsteps?\s+\(?(\d{1,6})\)?/gi;
-
-/** Plain text with step references turned into step links where the resolver knows the step. */
-function withSteps(
-  text: string,
-  opts: RenderOptions,
-  following: (end: number) => string,
-): Inline[] {
-  if (!opts.resolveStep || !text) return text ? [text] : [];
+/** Joins neighbouring strings (text split around softbreaks, plain links, …) into one. */
+function merged(list: readonly Inline[]): Inline[] {
   const out: Inline[] = [];
-  let last = 0;
-  for (const m of text.matchAll(STEP)) {
-    const step = Number(m[1] ?? m[2]);
-    const end = (m.index ?? 0) + m[0].length;
-    const target = opts.resolveStep(step, following(end));
-    if (!target) continue;
-    if ((m.index ?? 0) > last) out.push(text.slice(last, m.index));
-    out.push({ t: 'step', step, rec: target.rec, text: m[0], title: target.title });
-    last = end;
+  for (const x of list) {
+    const prev = out[out.length - 1];
+    if (typeof x === 'string' && typeof prev === 'string') out[out.length - 1] = prev + x;
+    else if (x !== '') out.push(x);
   }
-  if (last < text.length) out.push(text.slice(last));
   return out;
 }
 
-const ESCAPE = /\\[\\`*_{}[\]()#+\-.!~|>]/y;
-const BACKTICKS = /`+/y;
-const EMPHASIS = /\*\*|__|~~|\*|_/y;
-const LINK = /(!?)\[([^\]\n]{0,400})\]\(\s*<?([^)\s>]{1,2000})>?(?:\s+"[^"\n]{0,400}")?\s*\)/y;
-const AUTOLINK = /<(https?:\/\/[^\s>]{1,2000})>/iy;
-/** Emphasis closes within this many characters (keeps a text full of stray `*` linear). */
-const MAX_EMPHASIS = 2000;
+/** markdown-it's flat stream of block tokens → the block tree. */
+class Blocks {
+  private i = 0;
 
-function stickyAt(re: RegExp, src: string, at: number): RegExpExecArray | null {
-  re.lastIndex = at;
-  return re.exec(src);
-}
+  constructor(
+    private readonly tokens: readonly Token[],
+    private readonly opts: RenderOptions,
+  ) {}
 
-/** Inline Markdown of `src` (no HTML is interpreted). */
-export function inline(src: string, opts: RenderOptions = {}): Inline[] {
-  const out: Inline[] = [];
-  let text = '';
-  let textStart = 0;
-  const flush = (at: number) => {
-    if (text) {
-      const base = textStart;
-      // What follows a step reference in the source (to tell which recording it cites).
-      out.push(...withSteps(text, opts, (end) => src.slice(base + end, base + end + 80)));
-    }
-    text = '';
-    textStart = at;
-  };
-  let i = 0;
-  while (i < src.length) {
-    const ch = src[i] ?? '';
-    if (ch === '\\' && stickyAt(ESCAPE, src, i)) {
-      text += src[i + 1] ?? '';
-      i += 2;
-      continue;
-    }
-    if (ch === '\n') {
-      text += ' ';
-      i++;
-      continue;
-    }
-    if (ch === '`') {
-      const run = stickyAt(BACKTICKS, src, i)?.[0] ?? '`';
-      const close = src.indexOf(run, i + run.length);
-      if (close > i) {
-        flush(i);
-        out.push({
-          t: 'code',
-          text: src
-            .slice(i + run.length, close)
-            .replace(/\n/g, ' ')
-            .replace(/^ (.*) $/, '$1'),
-        });
-        i = close + run.length;
-        textStart = i;
-        continue;
-      }
-      text += run;
-      i += run.length;
-      continue;
-    }
-    const emph =
-      ch === '*' || ch === '_' || ch === '~' ? stickyAt(EMPHASIS, src, i)?.[0] : undefined;
-    if (emph && !(emph[0] === '_' && /\w/.test(src[i - 1] ?? ''))) {
-      const close = findClose(src, i + emph.length, emph);
-      if (close > i + emph.length && !/\s/.test(src[i + emph.length] ?? ' ')) {
-        flush(i);
-        const t = emph === '~~' ? 's' : emph.length === 2 ? 'b' : 'i';
-        out.push({ t, c: inline(src.slice(i + emph.length, close), opts) });
-        i = close + emph.length;
-        textStart = i;
-        continue;
-      }
-      text += emph;
-      i += emph.length;
-      continue;
-    }
-    const link = ch === '[' || ch === '!' ? stickyAt(LINK, src, i) : null;
-    if (link) {
-      flush(i);
-      const [whole, bang, label = '', href = ''] = link;
-      if (bang) out.push(`[image: ${label || href}]`);
-      else if (/^https?:\/\//i.test(href)) out.push({ t: 'link', href, c: inline(label, opts) });
-      else out.push(...inline(label, opts));
-      i += whole.length;
-      textStart = i;
-      continue;
-    }
-    const auto = ch === '<' ? stickyAt(AUTOLINK, src, i) : null;
-    if (auto) {
-      flush(i);
-      out.push({ t: 'link', href: auto[1] ?? '', c: [auto[1] ?? ''] });
-      i += auto[0].length;
-      textStart = i;
-      continue;
-    }
-    text += ch;
-    i++;
+  all(): Block[] {
+    return this.until(undefined, 0);
   }
-  flush(i);
-  return out;
-}
 
-/** The closing delimiter of an emphasis opened before `from`; -1 if none close enough. */
-function findClose(src: string, from: number, marker: string): number {
-  const limit = Math.min(src.length, from + MAX_EMPHASIS);
-  let i = from;
-  while (i < limit) {
-    const at = src.indexOf(marker, i);
-    if (at < 0 || at >= limit) return -1;
-    if (src[at - 1] === '\\') {
-      i = at + 1;
-      continue;
+  /** Blocks up to the token closing the current container (consumed), or to the end. */
+  private until(close: string | undefined, depth: number): Block[] {
+    const out: Block[] = [];
+    while (this.i < this.tokens.length) {
+      const t = this.tokens[this.i++]!;
+      if (t.type === close) break;
+      out.push(...this.block(t, depth));
     }
-    // A single `*` must not close on the first half of a `**`.
-    if (marker.length === 1 && src[at + 1] === marker) {
-      i = at + 2;
-      continue;
-    }
-    if (marker === '_' && /\w/.test(src[at + 1] ?? '')) {
-      i = at + 1;
-      continue;
-    }
-    if (/\s/.test(src[at - 1] ?? ' ')) {
-      i = at + 1;
-      continue;
-    }
-    return at;
+    return out;
   }
-  return -1;
-}
 
-/** The text a block tree reads as (tests compare streaming and final renderings with it). */
-export function plainText(tree: readonly Block[]): string {
-  const inl = (c: readonly Inline[]): string =>
-    c.map((x) => (typeof x === 'string' ? x : 'text' in x ? x.text : inl(x.c))).join('');
-  const block = (b: Block): string => {
-    switch (b.t) {
-      case 'p':
-      case 'h':
-        return inl(b.c);
-      case 'summary':
-        return `Summary: ${inl(b.c)}`;
-      case 'ul':
-      case 'ol':
-        return b.items.map((it) => `${inl(it.c)}${it.sub ? `\n${block(it.sub)}` : ''}`).join('\n');
-      case 'quote':
-        return b.c.map(block).join('\n');
-      case 'code':
-        return b.text;
-      case 'table':
-        return [b.head, ...b.rows].map((r) => r.map(inl).join(' | ')).join('\n');
+  private inlineUntil(close: string): Inline[] {
+    let c: Inline[] = [];
+    while (this.i < this.tokens.length) {
+      const t = this.tokens[this.i++]!;
+      if (t.type === close) break;
+      if (t.type === 'inline') c = new Inlines(t.children ?? [], this.opts).all();
+    }
+    return c;
+  }
+
+  private block(t: Token, depth: number): Block[] {
+    switch (t.type) {
+      case 'paragraph_open':
+        return [{ t: 'p', c: this.inlineUntil('paragraph_close') }];
+      case 'heading_open':
+        return [{ t: 'h', level: Number(t.tag.slice(1)), c: this.inlineUntil('heading_close') }];
       case 'hr':
-        return '';
+        return [{ t: 'hr' }];
+      case 'fence':
+      case 'code_block':
+        return [
+          {
+            t: 'code',
+            lang: t.info.trim().split(/\s+/)[0] ?? '',
+            text: t.content.replace(/\n$/, ''),
+          },
+        ];
+      case 'blockquote_open': {
+        const c = this.until('blockquote_close', depth + 1);
+        return depth >= MAX_DEPTH ? c : [{ t: 'quote', c }];
+      }
+      case 'bullet_list_open':
+      case 'ordered_list_open':
+        return this.list(t, depth);
+      case 'table_open':
+        return [this.table()];
+      default:
+        return [];
     }
-  };
-  return tree.map(block).join('\n');
+  }
+
+  private list(open: Token, depth: number): Block[] {
+    const close = open.type === 'bullet_list_open' ? 'bullet_list_close' : 'ordered_list_close';
+    const items: ListItem[] = [];
+    const flat: Block[] = [];
+    while (this.i < this.tokens.length) {
+      const t = this.tokens[this.i++]!;
+      if (t.type === close) break;
+      if (t.type !== 'list_item_open') continue;
+      const [first, ...rest] = this.until('list_item_close', depth + 1);
+      if (depth >= MAX_DEPTH) flat.push(...(first ? [first, ...rest] : []));
+      else if (first?.t === 'p')
+        items.push({ c: first.c, ...(rest.length ? { blocks: rest } : {}) });
+      else items.push({ c: [], ...(first ? { blocks: [first, ...rest] } : {}) });
+    }
+    if (depth >= MAX_DEPTH) return flat;
+    if (open.type === 'bullet_list_open') return [{ t: 'ul', items }];
+    const start = Number(open.attrGet('start') ?? 1);
+    return [{ t: 'ol', ...(start !== 1 ? { start } : {}), items }];
+  }
+
+  private table(): Block {
+    const rows: Inline[][][] = [];
+    while (this.i < this.tokens.length) {
+      const t = this.tokens[this.i++]!;
+      if (t.type === 'table_close') break;
+      if (t.type === 'tr_open') rows.push([]);
+      else if (t.type === 'inline')
+        rows[rows.length - 1]?.push(new Inlines(t.children ?? [], this.opts).all());
+    }
+    const [head, ...body] = rows;
+    return { t: 'table', head: head ?? [], rows: body };
+  }
+}
+
+/** The source a token stands for, near enough to read a value cited after a step reference. */
+function sourceOf(t: Token): string {
+  switch (t.type) {
+    case 'text':
+      return t.content;
+    case 'code_inline':
+      return `${t.markup}${t.content}${t.markup}`;
+    case 'softbreak':
+    case 'hardbreak':
+      return '\n';
+    case 'link_open':
+      return '[';
+    case 'link_close':
+      return ']';
+    default:
+      return t.markup;
+  }
+}
+
+/** An inline token stream → inline nodes. */
+class Inlines {
+  private i = 0;
+
+  constructor(
+    private readonly tokens: readonly Token[],
+    private readonly opts: RenderOptions,
+  ) {}
+
+  all(): Inline[] {
+    return this.until(undefined);
+  }
+
+  private until(close: string | undefined): Inline[] {
+    const out: Inline[] = [];
+    while (this.i < this.tokens.length) {
+      const t = this.tokens[this.i++]!;
+      if (t.type === close) break;
+      out.push(...this.inline(t));
+    }
+    return merged(out);
+  }
+
+  private inline(t: Token): Inline[] {
+    switch (t.type) {
+      case 'text':
+        return this.withSteps(t.content);
+      case 'code_inline':
+        return [{ t: 'code', text: t.content }];
+      case 'softbreak':
+      case 'hardbreak':
+        return [' '];
+      case 'strong_open':
+        return [{ t: 'b', c: this.until('strong_close') }];
+      case 'em_open':
+        return [{ t: 'i', c: this.until('em_close') }];
+      case 's_open':
+        return [{ t: 's', c: this.until('s_close') }];
+      case 'link_open': {
+        const href = t.attrGet('href') ?? '';
+        const c = this.until('link_close');
+        return /^https?:\/\//i.test(href) ? [{ t: 'link', href, c }] : c;
+      }
+      case 'image':
+        return [`[image: ${t.content || t.attrGet('src') || ''}]`];
+      default:
+        return t.content ? [t.content] : [];
+    }
+  }
+
+  /** A text, its step references linked where the resolver knows the step. */
+  private withSteps(text: string): Inline[] {
+    const resolve = this.opts.resolveStep;
+    if (!resolve || !text) return text ? [text] : [];
+    const out: Inline[] = [];
+    let last = 0;
+    for (const m of text.matchAll(STEP)) {
+      const step = Number(m[1] ?? m[2]);
+      const end = m.index + m[0].length;
+      const target = resolve(step, this.following(text, end));
+      if (!target) continue;
+      if (m.index > last) out.push(text.slice(last, m.index));
+      out.push({ t: 'step', step, rec: target.rec, text: m[0], title: target.title });
+      last = end;
+    }
+    if (last < text.length) out.push(text.slice(last));
+    return out;
+  }
+
+  /** What follows position `end` of the text just read: "(2) `low = 1`" gives " `low = 1`". */
+  private following(text: string, end: number): string {
+    let s = text.slice(end);
+    for (let j = this.i; j < this.tokens.length && s.length < FOLLOWING; j++)
+      s += sourceOf(this.tokens[j]!);
+    return s.slice(0, FOLLOWING);
+  }
 }

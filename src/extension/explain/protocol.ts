@@ -12,8 +12,10 @@ export type Inline =
   | { t: 'step'; step: number; rec: number; text: string; title: string };
 
 export interface ListItem {
+  /** The item's first paragraph. */
   c: Inline[];
-  sub?: Block;
+  /** What follows it inside the item (a nested list, code, another paragraph). */
+  blocks?: Block[];
 }
 
 export type Block =

@@ -93,7 +93,7 @@ export function block(b: Block): HTMLElement {
       for (const it of b.items) {
         const li = el('li');
         inlines(li, it.c);
-        if (it.sub) li.append(block(it.sub));
+        for (const sub of it.blocks ?? []) li.append(block(sub));
         list.append(li);
       }
       return list;

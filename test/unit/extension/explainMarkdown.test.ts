@@ -1,13 +1,37 @@
-// The Explanation view's Markdown subset: what the model writes becomes a tree of plain data, never
-// HTML; step references become links only where the resolver knows the step.
+// The Explanation view's Markdown: what the model writes becomes a tree of plain data, never HTML;
+// step references become links only where the resolver knows the step.
 import { describe, expect, it } from 'vitest';
-import {
-  inline,
-  parseMarkdown,
-  plainText,
-  type StepResolver,
-} from '../../../src/extension/explain/markdown';
-import type { Block } from '../../../src/extension/explain/protocol';
+import { inline, parseMarkdown, type StepResolver } from '../../../src/extension/explain/markdown';
+import type { Block, Inline } from '../../../src/extension/explain/protocol';
+
+/** The text a block tree reads as. */
+function plainText(tree: readonly Block[]): string {
+  const inl = (c: readonly Inline[]): string =>
+    c.map((x) => (typeof x === 'string' ? x : 'text' in x ? x.text : inl(x.c))).join('');
+  const block = (b: Block): string => {
+    switch (b.t) {
+      case 'p':
+      case 'h':
+        return inl(b.c);
+      case 'summary':
+        return `Summary: ${inl(b.c)}`;
+      case 'ul':
+      case 'ol':
+        return b.items
+          .map((it) => [inl(it.c), ...(it.blocks ?? []).map(block)].join('\n'))
+          .join('\n');
+      case 'quote':
+        return b.c.map(block).join('\n');
+      case 'code':
+        return b.text;
+      case 'table':
+        return [b.head, ...b.rows].map((r) => r.map(inl).join(' | ')).join('\n');
+      case 'hr':
+        return '';
+    }
+  };
+  return tree.map(block).join('\n');
+}
 
 const known: StepResolver = (step) => (step <= 10 ? { rec: 7, title: `step ${step}` } : undefined);
 
@@ -72,11 +96,8 @@ describe('parseMarkdown', () => {
       ),
     ).toEqual([
       { t: 'link', href: 'https://docs.python.org/3/', c: ['docs'] },
-      ' ',
-      'x',
-      ' ',
-      '[image: chart]',
-      ' <b>bold</b> ',
+      // A link to anything but http(s) is not a link: it reads as the model wrote it.
+      ' [x](javascript:void) [image: chart] <b>bold</b> ',
       { t: 'link', href: 'https://a.b/c', c: ['https://a.b/c'] },
     ]);
   });
@@ -119,7 +140,7 @@ describe('parseMarkdown', () => {
     expect(tree[1]).toEqual({ t: 'p', c: ['The loop starts from 0.'] });
     const ol = tree[2] as Extract<Block, { items: unknown }>;
     expect(ol.items.map((i) => i.c)).toEqual([['first'], ['second']]);
-    expect(ol.items[1]?.sub).toEqual({ t: 'ul', items: [{ c: ['nested'] }] });
+    expect(ol.items[1]?.blocks).toEqual([{ t: 'ul', items: [{ c: ['nested'] }] }]);
     expect(tree[4]).toEqual({ t: 'code', lang: 'python', text: 'low = values[0]' });
     expect(tree[5]).toEqual({ t: 'table', head: [['name'], ['value']], rows: [[['low'], ['0']]] });
     expect(tree[7]).toEqual({
@@ -160,6 +181,44 @@ describe('parseMarkdown', () => {
         }),
       ),
     ).toBe('At (3) low is 0.\nSummary: start at values[0]');
+  });
+
+  it('a Summary line splits the text around it, but not inside code', () => {
+    const tree = parseMarkdown(
+      [
+        'The loop starts at 0',
+        'Summary: start at `values[0]`',
+        'more',
+        '',
+        '```python',
+        '# Summary: not this',
+        '```',
+      ].join('\n'),
+    );
+    expect(tree).toEqual([
+      { t: 'p', c: ['The loop starts at 0'] },
+      { t: 'summary', c: ['start at ', { t: 'code', text: 'values[0]' }] },
+      { t: 'p', c: ['more'] },
+      { t: 'code', lang: 'python', text: '# Summary: not this' },
+    ]);
+  });
+
+  it('deep quotes and lists are shown flat past a few levels, with all their text', () => {
+    const deep = parseMarkdown(`${'>'.repeat(10)} deep`);
+    let quotes = 0;
+    for (let b: Block | undefined = deep[0]; b?.t === 'quote'; b = b.c[0]) quotes++;
+    expect(quotes).toBe(4);
+    expect(plainText(deep)).toBe('deep');
+    const list = Array.from({ length: 10 }, (_, i) => `${'  '.repeat(i)}- item ${i}`).join('\n');
+    expect(plainText(parseMarkdown(list)).split('\n')).toEqual(
+      Array.from({ length: 10 }, (_, i) => `item ${i}`),
+    );
+  });
+
+  it('hostile nesting (2,000 levels of lists or quotes) renders without blowing the stack', () => {
+    const lists = Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i * 2)}- a`).join('\n');
+    expect(parseMarkdown(lists).length).toBeGreaterThan(0);
+    expect(parseMarkdown(`${'>'.repeat(2000)} a`).length).toBeGreaterThan(0);
   });
 
   it('a long text full of stray marks renders (emphasis closes only nearby)', () => {
