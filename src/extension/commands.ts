@@ -1,8 +1,9 @@
-// The command table: every command of package.json (commandIds.ts) and what it does, in one place.
+// The command table: what every command declared in contributes/commands.ts does (the type makes
+// every declared command have a handler).
 // Handlers are small; the work is done by the parts Ctx owns.
 import * as vscode from 'vscode';
 import { callerEvent } from '../core/render/hover';
-import { COMMANDS, type CommandName } from './commandIds';
+import { COMMANDS, type CommandName } from './contributes/commands';
 import type { CommandHandler, Ctx } from './context';
 import type { FixArg } from './explain/fixActions';
 import { askAndStoreApiKey } from './explain/providers';

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { TestCodeLensProvider, TEST_FILE_SELECTOR } from './codeLens';
 import { CompareFeature } from './compare/compareFeature';
 import { Comparisons } from './compare/comparisons';
-import { CONTEXT_KEYS } from './commandIds';
+import { CONTEXT_KEYS } from './contributes/views';
 import { EditorDecorations } from './editorDecorations';
 import { ErrorReporter } from './errors';
 import { FIX_SCHEME } from './explain/documents';

@@ -3,9 +3,9 @@
 // decoration's renderOptions. Stale files (edited since the recording) show faded text only on lines
 // whose text is unchanged, at their new position. The exception line also gets a Diagnostic.
 import * as vscode from 'vscode';
-import { COLORS } from './commandIds';
 import type { Comparisons } from './compare/comparisons';
 import { compareMarks, type CompareMark } from './compare/marks';
+import { COLORS } from './contributes/views';
 import { keyOf, type TracedFile, type TraceStore } from './traceStore';
 import type { TracefixSettings } from './settings';
 

@@ -10,7 +10,7 @@ import {
   isUserError,
   type UserErrorCode,
 } from '../core/errors';
-import { COMMANDS } from './commandIds';
+import { COMMANDS } from './contributes/commands';
 import type { Notifier } from './notify';
 
 interface ErrorAction {

@@ -3,7 +3,7 @@
 // new position, with a note saying the values are from before the edit.
 import * as vscode from 'vscode';
 import { buildHover } from '../core/render/hover';
-import { HOVER_COMMANDS } from './commandIds';
+import { HOVER_COMMANDS } from './contributes/commands';
 import type { TraceStore } from './traceStore';
 
 export const STALE_NOTE =

@@ -2,7 +2,7 @@
 // request's cancellation can stop it) and how the last one ended, announced to whoever follows runs
 // (the Explanation view's "later run", the test API).
 import * as vscode from 'vscode';
-import { CONTEXT_KEYS } from './commandIds';
+import { CONTEXT_KEYS } from './contributes/views';
 import type { RunPlan } from './runPlan';
 
 export type RunMode = 'explain' | 'trace';

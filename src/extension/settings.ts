@@ -1,12 +1,18 @@
-// Reads the `tracefix.*` settings into the shapes the core takes. Every core limit has a setting.
+// Reads the `tracefix.*` settings (declared in contributes/settings.ts, with their defaults and
+// bounds) into the shapes the core takes. Every core limit has a setting.
 import * as vscode from 'vscode';
 import type { BaselineSpec } from '../core/compare/baseline';
 import type { EngineName } from '../core/trace/options';
 import type { TraceLimits } from '../core/trace/model';
 import type { LaunchSetting } from './runPlan';
-import { SECTION, SETTING_BOUNDS, SETTING_DEFAULTS as D } from './settingDefaults';
+import {
+  SECTION,
+  SETTING_DEFAULTS as D,
+  SETTINGS,
+  type ModelProviderSetting,
+} from './contributes/settings';
 
-export { SECTION } from './settingDefaults';
+export { SECTION, type ModelProviderSetting } from './contributes/settings';
 
 export type { LaunchSetting } from './runPlan';
 
@@ -42,8 +48,6 @@ export interface TracefixSettings {
   /** `tracefix.baseline`: the passing run Explain & Fix compares the failing one with. */
   baseline: BaselineSpec;
 }
-
-export type ModelProviderSetting = 'openai' | 'vscode-lm';
 
 function positive(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
@@ -102,7 +106,7 @@ function baselineSetting(value: unknown): BaselineSpec {
 /** `tracefix.maxToolCalls`: a whole number 0–MAX_TOOL_CALLS (0 switches the trace tools off). */
 function toolCalls(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0
-    ? Math.min(SETTING_BOUNDS.maxToolCalls.maximum, Math.floor(value))
+    ? Math.min(SETTINGS.maxToolCalls.maximum, Math.floor(value))
     : D.maxToolCalls;
 }
 

@@ -99,6 +99,9 @@ export function compareRunsTool(ctx: ToolContext, args: ToolArgs): ToolAnswerDra
 
 export const COMPARE_RUNS: ToolSpec = {
   name: COMPARE_RUNS_NAME,
+  title: 'Compare Runs',
+  summary:
+    'Where the failing recording parts from the passing run it is compared with (Tracefix: Compare with…, or Explain & Fix).',
   description: COMPARE_RUNS_DESCRIPTION,
   inputSchema: COMPARE_RUNS_SCHEMA,
   run: compareRunsTool,

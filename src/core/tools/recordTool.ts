@@ -10,6 +10,9 @@ import type { RunTarget } from '../trace/options';
 import type { JsonSchema } from './types';
 
 export const RECORD_TRACE_NAME = 'record_trace';
+export const RECORD_TRACE_TITLE = 'Trace a Test or File';
+export const RECORD_TRACE_SUMMARY =
+  'Run a pytest test, a script or a module under the Tracefix recorder (asks first) and show the recording.';
 
 export const RECORD_TRACE_SCHEMA: JsonSchema = {
   type: 'object',

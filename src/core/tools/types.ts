@@ -88,6 +88,10 @@ export type ToolArgs = Record<string, unknown>;
 export interface ToolSpec {
   /** `snake_case`; what the model calls. */
   name: string;
+  /** For people, in title case: "Variable History" (VS Code shows "Tracefix: Variable History"). */
+  title: string;
+  /** For people: what it answers, in one sentence (VS Code's tool picker). */
+  summary: string;
   /** For the model: what the tool answers and when to use it. */
   description: string;
   inputSchema: JsonSchema;

@@ -5,7 +5,7 @@
 // updates are posted at most every UPDATE_MS. The webview (src/webview/explain) only renders and
 // posts the user's clicks; under the extension's tests it also reports what it rendered (probe).
 import * as vscode from 'vscode';
-import { VIEWS } from '../commandIds';
+import { VIEWS } from '../contributes/views';
 import { WebviewShell } from '../webviewShell';
 import { EXPLANATION_PAGE } from './explanationPage';
 import type {

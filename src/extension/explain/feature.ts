@@ -8,7 +8,7 @@ import { textMatchesBase } from '../../core/patch/sourceBytes';
 import { encodingFromVscode } from '../../core/patch/sourceEncoding';
 import type { Trace } from '../../core/trace/model';
 import type { RecordOptions } from '../../core/trace/options';
-import { CONTEXT_KEYS } from '../commandIds';
+import { CONTEXT_KEYS } from '../contributes/views';
 import type { ErrorReporter } from '../errors';
 import type { Notifier } from '../notify';
 import type { RunPlan } from '../runPlan';

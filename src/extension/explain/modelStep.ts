@@ -8,7 +8,7 @@ import { CancelledError } from '../../core/errors';
 import { explainAndFix, type FixEvent } from '../../core/fix';
 import type { Trace } from '../../core/trace/model';
 import { sameInterpreterAs, type RecordOptions } from '../../core/trace/options';
-import { COMMANDS } from '../commandIds';
+import { COMMANDS } from '../contributes/commands';
 import type { ErrorReporter } from '../errors';
 import type { Notifier } from '../notify';
 import type { RunPlan } from '../runPlan';

@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import type { WhyChain } from '../../core/render/whyChain';
 import type { TraceEvent } from '../../core/trace/model';
-import { CONTEXT_KEYS, VIEWS } from '../commandIds';
+import { CONTEXT_KEYS, VIEWS } from '../contributes/views';
 import type { EditorDecorations } from '../editorDecorations';
 import type { RunPlan } from '../runPlan';
 import type { Comparisons } from '../compare/comparisons';

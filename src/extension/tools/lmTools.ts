@@ -1,5 +1,5 @@
-// Tracefix's trace tools as VS Code language-model tools (`contributes.languageModelTools` in
-// package.json, `vscode.lm.registerTool` here), for Copilot agent mode and any chat participant:
+// Tracefix's trace tools as VS Code language-model tools (contributed as contributes/tools.ts
+// declares them, `vscode.lm.registerTool` here), for Copilot agent mode and any chat participant:
 // "trace this test / file" runs the recorder through the editor's own flow (Workspace Trust, saving,
 // the progress notification, painting) after the user confirms in prepareInvocation; the query tools
 // answer over the recording on screen (the TraceStore). Answers are redacted and bounded like the
@@ -18,16 +18,13 @@ import {
 } from '../../core/tools';
 import { RECORD_TRACE_NAME, recordTarget } from '../../core/tools/recordTool';
 import type { Trace } from '../../core/trace/model';
+import { LM_TOOL_PREFIX, lmToolName } from '../contributes/tools';
 import type { RunPlan } from '../runPlan';
 import { readSettings } from '../settings';
 import type { RunTracker } from '../runs';
 import type { TraceRunner } from '../traceCommand';
 import type { TraceStore } from '../traceStore';
 import type { Comparisons } from '../compare/comparisons';
-
-/** VS Code names of the tools: the core name with a `tracefix_` prefix (names are global). */
-export const LM_TOOL_PREFIX = 'tracefix_';
-export const lmToolName = (core: string): string => `${LM_TOOL_PREFIX}${core}`;
 
 type Input = Record<string, unknown>;
 

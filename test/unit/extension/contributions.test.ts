@@ -1,77 +1,102 @@
-// package.json declares what VS Code shows (commands, views, colours, menus and their `when` clauses,
-// the replay debugger); the extension registers the same ids from commandIds.ts. Every id on one side
-// must exist on the other, or a menu item runs nothing or a registered command is unreachable.
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
+// What the declarations of src/extension/contributes make of package.json's `contributes` (the copy
+// in package.json is checked by `npm run lint`, scripts/manifest.mjs --check). Checked here: what the
+// types cannot say — `when` clauses name only context keys the extension sets and its own views,
+// every setting's default fits its own bounds, and the tools' names are unique.
 import { describe, expect, it } from 'vitest';
-import { REPLAY_DEBUG_TYPE } from '../../../src/core/replay';
+import { MAX_TOOL_CALLS } from '../../../src/core/fix';
+import { TRACE_TOOLS } from '../../../src/core/tools';
+import { RECORD_TRACE_NAME } from '../../../src/core/tools/recordTool';
+import { commandContributions, COMMANDS } from '../../../src/extension/contributes/commands';
+import { generatedManifest } from '../../../src/extension/contributes';
 import {
-  COLORS,
-  COMMANDS,
-  CONTEXT_KEYS,
-  HOVER_COMMANDS,
-  VIEWS,
-} from '../../../src/extension/commandIds';
+  SECTION,
+  SETTING_DEFAULTS,
+  SETTINGS,
+  type SettingDecl,
+} from '../../../src/extension/contributes/settings';
+import { toolContributions } from '../../../src/extension/contributes/tools';
+import { CONTEXT_KEYS, VIEWS } from '../../../src/extension/contributes/views';
 
 interface MenuItem {
   command: string;
-  when?: string;
+  when: string;
+  group?: string;
 }
 
-const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as {
-  activationEvents: string[];
-  contributes: {
-    commands: { command: string }[];
-    views: Record<string, { id: string }[]>;
-    menus: Record<string, MenuItem[]>;
-    debuggers: { type: string }[];
-    colors: { id: string }[];
-  };
-};
-const menuItems = Object.values(pkg.contributes.menus).flat();
+const menus = commandContributions().menus as Record<string, MenuItem[]>;
 
-describe('package.json contributions and the extension agree', () => {
-  it('contributes exactly the commands of the command table', () => {
-    expect(pkg.contributes.commands.map((c) => c.command).sort()).toEqual(
-      Object.values(COMMANDS).sort(),
-    );
-  });
-
-  it('puts only Tracefix commands in its menus', () => {
-    const known = new Set<string>(Object.values(COMMANDS));
-    for (const m of menuItems) expect(known.has(m.command), m.command).toBe(true);
-  });
-
-  it('tests only the context keys the extension sets, and names only its own views', () => {
+describe('contributed commands and menus', () => {
+  it('menus name only declared commands; `when` clauses test only the keys the extension sets and its own views', () => {
+    const commands = new Set<string>(Object.values(COMMANDS));
     const keys = new Set<string>(Object.values(CONTEXT_KEYS));
     const views = new Set<string>(Object.values(VIEWS));
-    for (const m of menuItems) {
-      const when = m.when ?? '';
-      for (const [, name] of when.matchAll(/view == ([\w.-]+)/g))
-        expect(views.has(name!), when).toBe(true);
-      const rest = when.replace(/view == [\w.-]+/g, '');
+    for (const m of Object.values(menus).flat()) {
+      expect(commands.has(m.command), m.command).toBe(true);
+      for (const [, name] of m.when.matchAll(/view == ([\w.-]+)/g))
+        expect(views.has(name!), m.when).toBe(true);
+      const rest = m.when.replace(/view == [\w.-]+/g, '');
       for (const [key] of rest.matchAll(/tracefix\.[\w.]+/g))
-        expect(keys.has(key), `${key} in ${when}`).toBe(true);
+        expect(keys.has(key), `${key} in ${m.when}`).toBe(true);
     }
   });
 
-  it('contributes exactly the webview views the extension provides', () => {
-    const contributed = Object.values(pkg.contributes.views)
-      .flat()
-      .map((v) => v.id);
-    expect(contributed.sort()).toEqual(Object.values(VIEWS).sort());
+  it('orders each menu by group, as VS Code shows it', () => {
+    const timeline = (menus['view/title'] ?? [])
+      .filter((m) => m.when.startsWith(`view == ${VIEWS.timeline}`))
+      .map((m) => m.group);
+    expect(timeline).toEqual(['navigation@1', 'navigation@2', 'navigation@3', 'navigation@4']);
+  });
+});
+
+describe('contributed settings', () => {
+  it.each(Object.entries(SETTINGS) as [string, SettingDecl][])(
+    'tracefix.%s: its default fits its own type, bounds and choices',
+    (_name, s) => {
+      const types: string[] = [s.type].flat();
+      const v = s.default;
+      const type =
+        v === null
+          ? 'null'
+          : Number.isInteger(v)
+            ? 'integer'
+            : Array.isArray(v)
+              ? 'array'
+              : typeof v;
+      expect(types.includes(type) || (type === 'integer' && types.includes('number'))).toBe(true);
+      if (typeof v === 'number') {
+        if (s.minimum !== undefined) expect(v).toBeGreaterThanOrEqual(s.minimum);
+        if (s.maximum !== undefined) expect(v).toBeLessThanOrEqual(s.maximum);
+      }
+      if (s.enum) expect(s.enum).toContain(v);
+      if (s.enumDescriptions) expect(s.enumDescriptions).toHaveLength(s.enum?.length ?? -1);
+    },
+  );
+
+  it('the tool-call setting allows 0 (no tools) up to the core maximum', () => {
+    expect(SETTINGS.maxToolCalls).toMatchObject({ minimum: 0, maximum: MAX_TOOL_CALLS });
+    expect(SETTING_DEFAULTS.maxToolCalls).toBeGreaterThan(0);
   });
 
-  it('contributes exactly the colours the decorations use', () => {
-    expect(pkg.contributes.colors.map((c) => c.id).sort()).toEqual(Object.values(COLORS).sort());
+  it('Restricted Mode withholds the settings that say what runs', () => {
+    expect(generatedManifest().restrictedConfigurations).toEqual([
+      `${SECTION}.pythonPath`,
+      `${SECTION}.launch`,
+    ]);
+  });
+});
+
+describe('contributed language-model tools', () => {
+  const tools = toolContributions() as { name: string; toolReferenceName: string }[];
+
+  it('the record tool, then every tool of the core registry, each under a unique prefixed name', () => {
+    expect(tools.map((t) => t.name)).toEqual(
+      [RECORD_TRACE_NAME, ...TRACE_TOOLS.map((t) => t.name)].map((n) => `tracefix_${n}`),
+    );
   });
 
-  it('hover links run commands of the table', () => {
-    for (const id of Object.values(HOVER_COMMANDS)) expect(Object.values(COMMANDS)).toContain(id);
-  });
-
-  it('contributes the replay debugger the extension registers, and activates on it', () => {
-    expect(pkg.contributes.debuggers.map((d) => d.type)).toEqual([REPLAY_DEBUG_TYPE]);
-    expect(pkg.activationEvents).toContain(`onDebugResolve:${REPLAY_DEBUG_TYPE}`);
+  it('each can be referenced in chat by a unique identifier', () => {
+    const refs = tools.map((t) => t.toolReferenceName);
+    expect(new Set(refs).size).toBe(refs.length);
+    for (const r of refs) expect(r).toMatch(/^tracefix[A-Z]\w*$/);
   });
 });

@@ -1,8 +1,8 @@
 // What package.json promises the user about where Tracefix appears: the run commands in the Python
 // editor, title bar and explorer menus, hover-only commands hidden from the palette, a setting for
 // every core limit, the views' places, and limited support in Restricted Mode. (That VS Code
-// registers and runs all of it is test/vscode/suite/extension.test.ts; that the ids agree with the
-// code is contributions.test.ts.)
+// registers and runs all of it is test/vscode/suite/extension.test.ts; package.json's contributions
+// are generated from src/extension/contributes, checked by `npm run lint`.)
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';

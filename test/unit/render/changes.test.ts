@@ -7,7 +7,7 @@ import { buildHover } from '../../../src/core/render/hover';
 import { renderNext } from '../../../src/core/render/next';
 import type { Trace } from '../../../src/core/trace/model';
 import { TraceBuilder } from './traceBuilder';
-import { HOVER_COMMANDS } from '../../../src/extension/commandIds';
+import { HOVER_COMMANDS } from '../../../src/extension/contributes/commands';
 
 const SRC = [
   'memo = make()', // 1

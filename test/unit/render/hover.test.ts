@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildHover, callerEvent, codeCell, commandUri } from '../../../src/core/render/hover';
 import { calcTrace, loopTrace, zerosTrace } from './sampleTraces';
-import { HOVER_COMMANDS } from '../../../src/extension/commandIds';
+import { HOVER_COMMANDS } from '../../../src/extension/contributes/commands';
 
 describe('buildHover', () => {
   it('tabulates every execution of a line with step, call and full values', () => {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildHover, commandUri } from '../../../src/core/render/hover';
 import { stepLabel, whyChain, type WhyChain } from '../../../src/core/render/whyChain';
-import { HOVER_COMMANDS } from '../../../src/extension/commandIds';
+import { HOVER_COMMANDS } from '../../../src/extension/contributes/commands';
 import { boxTrace } from '../slice/sliceTraces';
 
 function chainOf(r: WhyChain | { error: string }): WhyChain {

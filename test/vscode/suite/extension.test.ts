@@ -4,7 +4,7 @@
 // This file runs first (the runner sorts suite files), before any suite has recorded anything.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { SETTING_DEFAULTS } from '../../../src/extension/settingDefaults';
+import { SETTING_DEFAULTS } from '../../../src/extension/contributes/settings';
 import {
   assertOk,
   closeAll,
