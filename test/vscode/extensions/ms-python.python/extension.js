@@ -1,5 +1,5 @@
 // The subset of the Python extension's API (@vscode/python-extension) that Tracefix calls.
-// eslint-disable-next-line no-restricted-syntax, @typescript-eslint/no-require-imports -- plain CommonJS stand-in, not Tracefix code
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain CommonJS stand-in, not Tracefix code
 const vscode = require('vscode');
 
 function selected(resource) {

@@ -1,6 +1,6 @@
 // Fixture extension for the UI helper self-test: one command opens an untitled Python document
 // with an `after` decoration (+ hover) on line 2 and offers one quick fix on its lines.
-// eslint-disable-next-line no-restricted-syntax, @typescript-eslint/no-require-imports -- plain CommonJS fixture, not Tracefix code
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain CommonJS fixture, not Tracefix code
 const vscode = require('vscode');
 
 const MARKER = '# tracefix-ui-fixture';
