@@ -2,6 +2,7 @@
 //   1. `npm pack` (prepack: production build + bundled debugpy) → tracefix-<version>.tgz;
 //   2. `npm install -g --prefix <tmp> <tarball>` → <tmp>/bin/tracefix --version prints the version,
 //      and it traces a program with an interpreter that has no debugpy (the package's bundled copy);
+//      and `tracefix bench --model oracle` fixes a HumanEvalFix task from the data the package carries;
 //   3. `npm install -g --prefix <tmp> <repo>` (what `npm install -g .` does: a link) → --version.
 // Prints one line per check and `N passed, N failed`; used by `npm test` (scripts/test.mjs).
 import { spawnSync } from 'node:child_process';
@@ -66,6 +67,11 @@ export function checkNpmInstall({ log = (m) => console.log(`[npm-install] ${m}`)
         'package/bundled/libs/debugpy/__init__.py',
         'package/THIRD_PARTY_NOTICES',
         'package/LICENSE',
+        // `tracefix bench` runs out of the box on the data the package carries.
+        'package/benchmarks/humanevalfix/humanevalpack_python.jsonl',
+        'package/benchmarks/humanevalplus/HumanEvalPlus-OriginFmt.jsonl.gz',
+        'package/benchmarks/mbpp/sanitized-mbpp.json',
+        'package/benchmarks/README.md',
       ]) {
         if (!list.includes(f)) throw new Error(`${f} is not in the tarball`);
       }
@@ -122,6 +128,16 @@ export function checkNpmInstall({ log = (m) => console.log(`[npm-install] ${m}`)
         return `${trace.outcome.eventCount} events, debugpy ${trace.interpreter.debugpyVersion} from the installed package`;
       },
     );
+    check('the installed tracefix bench runs on the data the package carries', () => {
+      if (!existsSync(bin)) throw new Error('not installed');
+      const env = { ...process.env };
+      delete env.TRACEFIX_BENCH_DATA;
+      const r = sh(bin, ['bench', '--model', 'oracle', '--task', 'Python/0'], { cwd: tmp, env });
+      if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr.trim().slice(-500)}`);
+      if (!/pass@1\s+100\.0% \(1\/1\)/.test(r.stdout))
+        throw new Error(`unexpected summary:\n${r.stdout.trim()}`);
+      return 'HumanEvalFix Python/0 fixed by the oracle';
+    });
     check(
       'npm install -g <checkout> (what `npm install -g .` does) gives a working tracefix',
       () => {

@@ -79,7 +79,7 @@ export async function benchCommand(
   if (!dataDir)
     throw new UserError(
       'file-not-found',
-      'Benchmark data not found (looked for shared/benchmarks beside the checkout).',
+      'Benchmark data not found (no benchmarks/ folder in the Tracefix package).',
       'Point --data (or TRACEFIX_BENCH_DATA) at the benchmarks folder.',
     );
   if (values['no-trace'] && values.ablation)

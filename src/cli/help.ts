@@ -175,7 +175,7 @@ temporary folder, the failing test is traced (per-task step limit and timeout: n
 programs end with a partial trace), the NExT prompt is built, the model answers, the patch is applied
 and verified by running the dataset's tests in a sandboxed copy (per-task timeout). Prints progress
 on stderr, a summary table on stdout; --out writes the full report (summary + one entry per task).
-Data: the benchmarks folder beside the checkout (../shared/benchmarks), else --data / $TRACEFIX_BENCH_DATA.
+Data: the benchmarks/ folder shipped with Tracefix, else --data DIR / $TRACEFIX_BENCH_DATA.
   humanevalfix       program = prompt + buggy_solution, judged by its test + check(entry_point)
   humanevalfix-plus  the same buggy programs and test; a fix must also pass HumanEval+'s tests
   mbpp               no buggy programs in the data: each task is a stub of the reference program

@@ -1,4 +1,4 @@
-// Loads the benchmark datasets (read-only, from the shared benchmarks folder) into BenchTasks.
+// Loads the benchmark datasets (read-only; the repository's benchmarks/ folder) into BenchTasks.
 // - HumanEvalFix: program = prompt + buggy_solution, test = `test` + check(entry_point);
 //   reference = prompt + canonical_solution.
 // - HumanEvalFix-Plus: the same buggy programs and visible test; a fix is judged by HumanEval+'s
@@ -28,29 +28,23 @@ export const DATA_FILES = {
 } as const;
 
 /**
- * The shared benchmarks folder: TRACEFIX_BENCH_DATA, else the first `shared/benchmarks` found
- * beside the checkout (walking up from the working directory, then from this bundle's folder).
+ * The benchmarks folder: TRACEFIX_BENCH_DATA, else the package's own `benchmarks/` (beside `dist/`
+ * in the npm package, at the root of a checkout): the nearest folder above this module holding a
+ * package.json, never a folder further out.
  */
 export function defaultDataDir(
   env: NodeJS.ProcessEnv = process.env,
-  starts: string[] = [process.cwd(), __dirname],
+  from: string = __dirname,
 ): string | undefined {
   if (env.TRACEFIX_BENCH_DATA) return path.resolve(env.TRACEFIX_BENCH_DATA);
-  for (const start of starts) {
-    let dir = path.resolve(start);
-    for (;;) {
-      const candidate = path.join(dir, 'shared', 'benchmarks');
-      if (
-        existsSync(path.join(candidate, DATA_FILES.humanevalfix)) ||
-        existsSync(path.join(candidate, DATA_FILES.mbpp))
-      )
-        return candidate;
-      const parent = path.dirname(dir);
-      if (parent === dir) break;
-      dir = parent;
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) {
+      const candidate = path.join(dir, 'benchmarks');
+      const found = Object.values(DATA_FILES).some((f) => existsSync(path.join(candidate, f)));
+      return found ? candidate : undefined;
     }
+    if (path.dirname(dir) === dir) return undefined;
   }
-  return undefined;
 }
 
 function dataFile(dataDir: string, rel: string): string {

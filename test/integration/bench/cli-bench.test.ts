@@ -41,7 +41,11 @@ function tracefix(
   for (const k of ['OPENAI_API_KEY', 'TRACEFIX_BASE_URL', 'TRACEFIX_MODEL', 'TRACEFIX_BENCH_DATA'])
     delete clean[k];
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [cli, ...args], { cwd: ROOT, env: { ...clean, ...env } });
+    // The test bundle lives in a temp folder with no benchmarks/ beside it: name the repository's.
+    const p = spawn(process.execPath, [cli, ...args], {
+      cwd: ROOT,
+      env: { ...clean, TRACEFIX_BENCH_DATA: DATA, ...env },
+    });
     let stdout = '';
     let stderr = '';
     p.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));

@@ -107,7 +107,7 @@ describe('tracefix bench --tools', () => {
       cli.cli,
       ['bench', '--model', 'oracle', '--max-tool-calls', '2'],
       process.cwd(),
-      {},
+      { TRACEFIX_BENCH_DATA: DATA },
     );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--max-tool-calls applies to the tools arm: add --tools.');

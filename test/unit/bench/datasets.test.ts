@@ -1,5 +1,5 @@
-// Loading the shared benchmark data (read-only, ../shared/benchmarks).
-import { mkdtempSync, rmSync } from 'node:fs';
+// Loading the benchmark data the repository carries (benchmarks/, read-only).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,14 +13,23 @@ import { UserError } from '../../../src/core/errors';
 const DATA = defaultDataDir() ?? '';
 
 describe('benchmark datasets', () => {
-  it('finds shared/benchmarks beside the checkout; TRACEFIX_BENCH_DATA overrides; nothing found elsewhere', () => {
-    expect(DATA).toMatch(/shared[\\/]benchmarks$/);
+  it("finds the repository's benchmarks/; TRACEFIX_BENCH_DATA overrides; nothing found elsewhere", () => {
+    expect(DATA).toBe(path.resolve(__dirname, '../../../benchmarks'));
     expect(defaultDataDir({ TRACEFIX_BENCH_DATA: '/some/where' })).toBe(
       path.resolve('/some/where'),
     );
     const empty = mkdtempSync(path.join(os.tmpdir(), 'tfx-nodata-'));
     try {
-      expect(defaultDataDir({}, [empty])).toBeUndefined();
+      expect(defaultDataDir({}, empty)).toBeUndefined();
+      // The nearest package root decides: its benchmarks/ or none, never one further out.
+      const outer = path.join(empty, 'benchmarks', 'humanevalfix');
+      mkdirSync(outer, { recursive: true });
+      writeFileSync(path.join(outer, 'humanevalpack_python.jsonl'), '');
+      mkdirSync(path.join(empty, 'pkg', 'dist'), { recursive: true });
+      writeFileSync(path.join(empty, 'pkg', 'package.json'), '{}');
+      expect(defaultDataDir({}, path.join(empty, 'pkg', 'dist'))).toBeUndefined();
+      writeFileSync(path.join(empty, 'package.json'), '{}');
+      expect(defaultDataDir({}, path.join(empty, 'dist'))).toBe(path.join(empty, 'benchmarks'));
       expect(() => loadHumanEvalFix(empty)).toThrow(UserError);
     } finally {
       rmSync(empty, { recursive: true, force: true });

@@ -40,8 +40,8 @@ function parsed(task: BenchTask, text: string): string | undefined {
 const norm = (s: string | undefined) => (s ?? '').replace(/\r\n/g, '\n').trim();
 
 describe('oracle answers', () => {
-  it('finds the shared data', () => {
-    expect(DATA, 'shared/benchmarks beside the checkout').toBeTruthy();
+  it("finds the repository's benchmark data", () => {
+    expect(DATA, 'benchmarks/ in the repository').toBeTruthy();
     expect(tasks).toHaveLength(164);
   });
 
