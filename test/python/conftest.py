@@ -25,8 +25,18 @@ def record(tmp_path, source, backend='auto', files=None, record_imports=False, a
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(text)
     out = subprocess.run(
-        [sys.executable, os.path.join(HERE, 'harness.py'), str(main), backend, '1' if record_imports else '0'] + list(args),
-        capture_output=True, text=True, timeout=60, cwd=str(tmp_path),
+        [
+            sys.executable,
+            os.path.join(HERE, 'harness.py'),
+            str(main),
+            backend,
+            '1' if record_imports else '0',
+        ]
+        + list(args),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=str(tmp_path),
     )
     assert out.returncode == 0, out.stderr
     records = []
@@ -42,8 +52,14 @@ def recorded(tmp_path):
 
 
 def _use_row(r):
-    return (isinstance(r, list) and len(r) == 5 and type(r[0]) is int and type(r[1]) is int and type(r[4]) is int
-            and all(isinstance(p, list) and all(type(x) is str for x in p) for p in r[2:4]))
+    return (
+        isinstance(r, list)
+        and len(r) == 5
+        and type(r[0]) is int
+        and type(r[1]) is int
+        and type(r[4]) is int
+        and all(isinstance(p, list) and all(type(x) is str for x in p) for p in r[2:4])
+    )
 
 
 def violation(rec):
@@ -66,11 +82,28 @@ def violation(rec):
             'num': lambda: type(v) in (int, float),
             'str': lambda: type(v) is str,
             'int_or_null': lambda: v is None or type(v) is int,
-            'changed': lambda: v == 0 or (isinstance(v, dict) and all(type(x) is str for x in v.values())),
+            'changed': lambda: (
+                v == 0 or (isinstance(v, dict) and all(type(x) is str for x in v.values()))
+            ),
             'names': lambda: v == 0 or (isinstance(v, list) and all(type(x) is str for x in v)),
-            'deltas': lambda: v == 0 or (isinstance(v, list) and all(isinstance(d, list) and 1 <= len(d) <= 3 and all(type(x) is str for x in d) for d in v)),
-            'value': lambda: type(v) is str or (isinstance(v, list) and len(v) == 3 and all(type(x) is str for x in v)),
-            'ids': lambda: v == 0 or (isinstance(v, dict) and all(type(x) is int and x != 0 for x in v.values())),
+            'deltas': lambda: (
+                v == 0
+                or (
+                    isinstance(v, list)
+                    and all(
+                        isinstance(d, list) and 1 <= len(d) <= 3 and all(type(x) is str for x in d)
+                        for d in v
+                    )
+                )
+            ),
+            'value': lambda: (
+                type(v) is str
+                or (isinstance(v, list) and len(v) == 3 and all(type(x) is str for x in v))
+            ),
+            'ids': lambda: (
+                v == 0
+                or (isinstance(v, dict) and all(type(x) is int and x != 0 for x in v.values()))
+            ),
             'uses': lambda: isinstance(v, list) and all(_use_row(r) for r in v),
             'any': lambda: True,
         }[t]()

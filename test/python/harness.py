@@ -7,7 +7,9 @@ import socket
 import sys
 import threading
 
-CORE = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'src', 'core'))
+CORE = os.path.normpath(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'src', 'core')
+)
 DEBUGGEE = os.path.join(CORE, 'trace', 'debuggee')
 # The folders the recorder tells the helper to leave out (src/core/trace/userCode.ts).
 with open(os.path.join(CORE, 'excludedDirs.json')) as fh:
@@ -35,8 +37,13 @@ def drain():
 
 reader = threading.Thread(target=drain, daemon=True)
 reader.start()
-core.CFG.update(root=os.path.dirname(main), main=main, repr=120, record_imports=len(sys.argv) > 3 and sys.argv[3] == '1',
-                excluded=EXCLUDED)
+core.CFG.update(
+    root=os.path.dirname(main),
+    main=main,
+    repr=120,
+    record_imports=len(sys.argv) > 3 and sys.argv[3] == '1',
+    excluded=EXCLUDED,
+)
 channel._sock[0] = a
 channel._core['m'] = core
 sys.path.remove(DEBUGGEE)

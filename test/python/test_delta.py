@@ -26,7 +26,10 @@ def test_dict_changes_as_paths():
         b['acct299'] = -2010
         del b['acct1']
         b['new'] = 1
-    assert sorted(deltas(book, change, 'book')) == sorted([["book['acct1']"], ["book['acct299']", '-2010'], ["book['new']", '1']])
+
+    assert sorted(deltas(book, change, 'book')) == sorted(
+        [["book['acct1']"], ["book['acct299']", '-2010'], ["book['new']", '1']]
+    )
 
 
 def test_a_grid_of_scalars_is_followed_whole_within_the_cap():
@@ -40,24 +43,37 @@ def test_a_grid_of_scalars_is_followed_whole_within_the_cap():
 
 def test_lists_sets_objects_and_nesting():
     assert deltas(list(range(1000000)), lambda d: d.append(-1), 'data') == [['data[1000000]', '-1']]
-    assert deltas([[0] * 5 for _ in range(5)], lambda g: g[2].__setitem__(3, 7), 'grid') == [['grid[2][3]', '7']]
-    assert deltas({1, 2, 3}, lambda s: (s.add(4), s.discard(1)), 'seen') == [['seen', '4', '+'], ['seen', '1', '-']]
+    assert deltas([[0] * 5 for _ in range(5)], lambda g: g[2].__setitem__(3, 7), 'grid') == [
+        ['grid[2][3]', '7']
+    ]
+    assert deltas({1, 2, 3}, lambda s: (s.add(4), s.discard(1)), 'seen') == [
+        ['seen', '4', '+'],
+        ['seen', '1', '-'],
+    ]
 
     class N(object):
         pass
+
     n = N()
     n.a = [1, 2]
     n.b = {'x': 1}
-    assert sorted(deltas(n, lambda o: (o.a.append(3), o.b.__setitem__('x', 2)), 'node')) == [["node.a[2]", '3'], ["node.b['x']", '2']]
+    assert sorted(deltas(n, lambda o: (o.a.append(3), o.b.__setitem__('x', 2)), 'node')) == [
+        ['node.a[2]', '3'],
+        ["node.b['x']", '2'],
+    ]
 
 
 def test_slots_objects_are_followed():
     class P(object):
         __slots__ = ('x', 'items')
+
     p = P()
     p.x = 1
     p.items = [1]
-    assert sorted(deltas(p, lambda o: (setattr(o, 'x', 2), o.items.append(5)), 'p')) == [['p.items[1]', '5'], ['p.x', '2']]
+    assert sorted(deltas(p, lambda o: (setattr(o, 'x', 2), o.items.append(5)), 'p')) == [
+        ['p.items[1]', '5'],
+        ['p.x', '2'],
+    ]
 
 
 def test_many_changes_are_counted_not_listed():
@@ -77,6 +93,7 @@ def test_nothing_changed_nothing_reported():
 def test_a_replaced_value_is_shown_not_walked():
     class N(object):
         pass
+
     a = N()
     a.kid = N()
     a.kid.x = 1
@@ -100,10 +117,10 @@ def test_a_cycle_is_one_node_named_by_its_shortest_path():
     a.peers.append(b)
     b.peers.append(a)
     out = deltas(a, lambda x: setattr(x.peers[0], 'name', 'B'), 'a')
-    assert out == [["a.peers[0].name", "'B'"]]
+    assert out == [['a.peers[0].name', "'B'"]]
     # a change seen through two paths is reported once, at the shorter
     out = deltas(a, lambda x: setattr(x, 'name', 'A'), 'a')
-    assert out == [["a.name", "'A'"]]
+    assert out == [['a.name', "'A'"]]
 
 
 def test_shared_objects_are_checked_once_for_every_name():
@@ -114,7 +131,7 @@ def test_shared_objects_are_checked_once_for_every_name():
     view = View()
     check(view, (), [('x', x), ('y', y)], 120)
     shared.name = 'S'
-    assert check(view, [('x', x), ('y', y)], (), 120) == [["x.peers[0].name", "'S'"]]
+    assert check(view, [('x', x), ('y', y)], (), 120) == [['x.peers[0].name', "'S'"]]
 
 
 def test_every_path_is_bounded_by_the_repr_length():
@@ -140,7 +157,7 @@ def test_the_cap_bounds_a_check_and_is_said_once():
     assert out == [['nodes', 'changes past %d objects not followed' % len(view.nodes), '*']]
     assert len(view.nodes) < CAP
     nodes[0].name = 'first'
-    assert check(view, [('nodes', nodes)], (), 120) == [["nodes[0].name", "'first'"]]
+    assert check(view, [('nodes', nodes)], (), 120) == [['nodes[0].name', "'first'"]]
     nodes[-1].name = 'last'  # past the cap: not in the view, never compared (said above)
     assert check(view, [('nodes', nodes)], (), 120) == []
 
@@ -179,6 +196,7 @@ def test_misbehaving_objects_do_not_break_a_check():
 
     class Holder(object):
         pass
+
     h = Holder()
     h.bad = Bad()
     assert deltas(h, lambda o: setattr(o, 'x', 1), 'h') == [['h.x', '1']]
@@ -188,6 +206,7 @@ def test_what_a_check_compares_stays_bounded_as_values_grow():
     # Appends one at a time: patches add each new item to the view; the view is rebuilt (within
     # the cap) before what every check compares outgrows MAX_REFS, however large the values get.
     from pydevd_tracefix_delta import MAX_REFS, _held
+
     nodes = [Node('n%d' % i) for i in range(60)]
     leaves = [Node('leaf%d' % i) for i in range(60)]
     view = View()

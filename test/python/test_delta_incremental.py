@@ -96,7 +96,9 @@ def mutate(rnd, values):
     target = rnd.choice(pool)
     # Now and then a value of another local: objects shared between names.
     other = containers(values[rnd.choice(sorted(values))]) or pool
-    new = rnd.choice([rnd.randrange(9), 'y', None, make(rnd, 2), rnd.choice(pool), rnd.choice(other)])
+    new = rnd.choice(
+        [rnd.randrange(9), 'y', None, make(rnd, 2), rnd.choice(pool), rnd.choice(other)]
+    )
     if isinstance(target, list):
         op = rnd.randrange(4)
         if op == 0 or not target:
@@ -130,6 +132,7 @@ _STEP = re.compile(r"\.(\w+)|\[(\d+)\]|\['(\w+)'\]")
 def resolved(out, values):
     """Each delta with its path's container resolved to the object it names (a shared object may be
     named by any of its paths; which one is not what is compared)."""
+
     def where(path):
         m = re.match(r'\w+', path)
         obj = values[m.group(0)]
@@ -138,7 +141,10 @@ def resolved(out, values):
             attr, idx, key = st.groups()
             obj = getattr(obj, attr) if attr else obj[int(idx)] if idx else obj[key]
         return id(obj), steps[-1].group(0) if steps else ''
-    return sorted(((where(d[0]) if d[-1] != '*' else (d[0], ''), tuple(d[1:])) for d in out), key=repr)
+
+    return sorted(
+        ((where(d[0]) if d[-1] != '*' else (d[0], ''), tuple(d[1:])) for d in out), key=repr
+    )
 
 
 def slots(x):
@@ -177,7 +183,7 @@ def total(out):
 
 
 def test_incremental_checks_report_what_a_walk_of_every_name_reports():
-    for seed in range(int(os.environ.get("DELTA_SEEDS", "300"))):
+    for seed in range(int(os.environ.get('DELTA_SEEDS', '300'))):
         rnd = random.Random(seed)
         values = {'v%d' % i: make(rnd) for i in range(rnd.randrange(1, 4))}
         quiet = tuple(n for n in values if rnd.random() < 0.3)
@@ -204,7 +210,9 @@ def test_incremental_checks_report_what_a_walk_of_every_name_reports():
             for d in want:
                 assert d in have, why
             for d in have:
-                assert d in want or (type(d[0][0]) is int and changed_slot(before, d[0], values)), why
+                assert d in want or (type(d[0][0]) is int and changed_slot(before, d[0], values)), (
+                    why
+                )
 
 
 def test_a_change_shared_by_two_names_is_reported_once_and_never_missed():

@@ -16,7 +16,8 @@ def test_every_record_keeps_the_contract(recorded):
     records = recorded(
         'def f(x):\n    y = [x] * 3\n    y.append(1)\n    return y\n'
         'def g():\n    yield 1\n    yield 2\n'
-        'a = f(2)\nb = list(g())\ntry:\n    1 / 0\nexcept ZeroDivisionError:\n    pass\nprint("out")\n')
+        'a = f(2)\nb = list(g())\ntry:\n    1 / 0\nexcept ZeroDivisionError:\n    pass\nprint("out")\n'
+    )
     assert records, 'nothing recorded'
     for r in records:
         assert violation(r) is None, (violation(r), r)
@@ -37,13 +38,17 @@ def test_calls_lines_and_returns_in_order(recorded):
 
 
 def test_closure_variables_are_not_listed_as_bindings(recorded):
-    records = recorded('def outer():\n    big = list(range(50))\n    def inner(k):\n        return big[k]\n    return inner(3)\n\nouter()\n')
+    records = recorded(
+        'def outer():\n    big = list(range(50))\n    def inner(k):\n        return big[k]\n    return inner(3)\n\nouter()\n'
+    )
     inner = [c for c in kinds(records, 'C') if c[5] == 'inner'][0]
     assert inner[7] == {'k': '3'}
 
 
 def test_an_exception_leaving_frames_carries_type_and_message(recorded):
-    records = recorded('def f():\n    raise ValueError("bad <x.Y object at 0x7f00deadbeef>")\n\ntry:\n    f()\nexcept ValueError:\n    pass\n')
+    records = recorded(
+        'def f():\n    raise ValueError("bad <x.Y object at 0x7f00deadbeef>")\n\ntry:\n    f()\nexcept ValueError:\n    pass\n'
+    )
     left = [r for r in kinds(records, 'R') if r[3] == 'e']
     assert left[0][4] == ['ValueError', 'bad <x.Y object>', "ValueError('bad <x.Y object>')"]
 
@@ -57,7 +62,9 @@ def test_recursion_limit_the_exception_and_the_unwinding_are_recorded(recorded):
 
 
 def test_imports_of_user_modules_are_summarised_not_line_recorded(recorded):
-    files = {'pkg/__init__.py': 'R = {}\ndef reg(n):\n    R[n] = len(R)\n    return R[n]\nfor n in "abc":\n    reg(n)\n'}
+    files = {
+        'pkg/__init__.py': 'R = {}\ndef reg(n):\n    R[n] = len(R)\n    return R[n]\nfor n in "abc":\n    reg(n)\n'
+    }
     records = recorded('import pkg\nx = pkg.reg("d")\n', files=files)
     assert [r[2] for r in kinds(records, 'I')] == [3]
     assert [c[5] for c in kinds(records, 'C')] == ['<module>', 'reg']
@@ -66,9 +73,14 @@ def test_imports_of_user_modules_are_summarised_not_line_recorded(recorded):
 
 
 def test_changes_inside_cut_values_are_deltas(recorded):
-    records = recorded('book = {"acct%d" % k: 100 for k in range(300)}\nbook["acct299"] -= 2110\nend = 1\n')
-    deltas = [d for r in kinds(records, 'L', 'R') for d in (r[5] if len(r) > 5 and r[5] else [])] if MONITORING else \
-        [d for r in kinds(records, 'L') if len(r) > 5 and r[5] for d in r[5]]
+    records = recorded(
+        'book = {"acct%d" % k: 100 for k in range(300)}\nbook["acct299"] -= 2110\nend = 1\n'
+    )
+    deltas = (
+        [d for r in kinds(records, 'L', 'R') for d in (r[5] if len(r) > 5 and r[5] else [])]
+        if MONITORING
+        else [d for r in kinds(records, 'L') if len(r) > 5 and r[5] for d in r[5]]
+    )
     assert ["book['acct299']", '-2010'] in deltas
 
 
@@ -76,7 +88,10 @@ def test_only_lines_that_can_mutate_are_compared_again(recorded):
     # A mutation by an alias is seen after the line that made it, not later.
     records = recorded('a = [0] * 100\nb = a\nb[50] = 7\nc = 1\n')
     line4 = [r for r in kinds(records, 'L') if r[2] == 4][0]
-    assert line4[5] == [['a[50]', '7'], ['b[50]', '7']] or line4[5] == [['b[50]', '7'], ['a[50]', '7']]
+    assert line4[5] == [['a[50]', '7'], ['b[50]', '7']] or line4[5] == [
+        ['b[50]', '7'],
+        ['a[50]', '7'],
+    ]
 
 
 @pytest.mark.skipif(MONITORING, reason='sys.settrace is the event source before Python 3.12 only')
@@ -86,7 +101,9 @@ def test_a_program_installing_its_own_tracer_is_noted(recorded):
 
 
 def test_threads_are_recorded(recorded):
-    records = recorded('import threading\nout = []\ndef w(k):\n    out.append(k)\n'
-                       'ts = [threading.Thread(target=w, args=(k,)) for k in range(3)]\n'
-                       'for t in ts:\n    t.start()\nfor t in ts:\n    t.join()\n')
+    records = recorded(
+        'import threading\nout = []\ndef w(k):\n    out.append(k)\n'
+        'ts = [threading.Thread(target=w, args=(k,)) for k in range(3)]\n'
+        'for t in ts:\n    t.start()\nfor t in ts:\n    t.join()\n'
+    )
     assert sorted(c[7]['k'] for c in kinds(records, 'C') if c[5] == 'w') == ['0', '1', '2']

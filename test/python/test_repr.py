@@ -46,7 +46,7 @@ def test_long_values_are_cut_with_a_count_of_what_is_left_out():
     text, complete = brepr(list(range(1000)), 60)
     assert not complete
     assert text.startswith('[0, 1, 2,') and text.endswith('more)]')
-    shown = text[1:text.index(', ...(')].split(', ')
+    shown = text[1 : text.index(', ...(')].split(', ')
     assert text.endswith('...(%d more)]' % (1000 - len(shown)))
     s, ok = brepr('x' * 500, 40)
     assert not ok and s.endswith("'...") and len(s) < 50
@@ -55,12 +55,16 @@ def test_long_values_are_cut_with_a_count_of_what_is_left_out():
 def test_objects_are_numbered_by_identity_and_shown_once_per_repr():
     shared = Node('a')
     text, _ = brepr([shared, Node('b', [shared])], 400)
-    n = text[text.index('#') + 1:text.index('(')]
+    n = text[text.index('#') + 1 : text.index('(')]
     # expanded where it is first shown, a reference (`Node#n`) where it is shown again
-    assert text == "[Node#%s(value='a', kids=[]), Node#%d(value='b', kids=[Node#%s])]" % (n, int(n) + 1, n), text
+    assert text == "[Node#%s(value='a', kids=[]), Node#%d(value='b', kids=[Node#%s])]" % (
+        n,
+        int(n) + 1,
+        n,
+    ), text
     assert brepr(shared)[0] == "Node#%s(value='a', kids=[])" % n
     assert 'object at' not in text and '0x' not in text
-    assert brepr(Slotted())[0].startswith("Slotted#")
+    assert brepr(Slotted())[0].startswith('Slotted#')
 
 
 def test_a_cycle_is_a_reference_never_a_walk_around_it():
@@ -69,13 +73,18 @@ def test_a_cycle_is_a_reference_never_a_walk_around_it():
 
     class Parser(object):
         pass
+
     md = Markdown()
     md.parser = Parser()
     md.parser.md = md
     md.parser.state = [md.parser]
     text, complete = brepr(md, 400)
-    assert text == 'Markdown#{0}(parser=Parser#{1}(md=<cycle: Markdown#{0}>, state=[<cycle: Parser#{1}>]))'.format(
-        text[9:text.index('(')], int(text[9:text.index('(')]) + 1)
+    assert (
+        text
+        == 'Markdown#{0}(parser=Parser#{1}(md=<cycle: Markdown#{0}>, state=[<cycle: Parser#{1}>]))'.format(
+            text[9 : text.index('(')], int(text[9 : text.index('(')]) + 1
+        )
+    )
     assert complete
     # 60 objects that all refer to each other: bounded, each shown once
     nodes = [Node(i) for i in range(60)]
@@ -94,6 +103,7 @@ def test_an_object_whose_repr_fails_shows_what_it_has():
 
         def __repr__(self):
             return 'Result(%r, %r)' % (self._tokens, self.name)
+
     r = Result(['a', 'b'])
     assert r.seen[0].startswith('Result#') and r.seen[0].endswith("(partial: _tokens=['a', 'b'])")
     assert brepr(r)[0] == "Result(['a', 'b'], 'r')"
@@ -108,14 +118,18 @@ def test_depth_and_cycles_are_bounded():
 
 def test_a_failing_repr_and_huge_ints_do_not_escape():
     assert brepr(Broken())[0] == '<Broken repr failed: ValueError>'
-    assert brepr(10 ** 1000)[0] == '<int with 3322 bits>'
+    assert brepr(10**1000)[0] == '<int with 3322 bits>'
 
 
 def test_no_memory_address_in_messages():
     assert strip_addresses('<node.Node object at 0x7fc0aabbccdd>') == '<node.Node object>'
     assert strip_addresses('id 0x10') == 'id 0x10'
     name, message, text = exception_parts(ValueError('bad <x.Y object at 0x7f00deadbeef>'))
-    assert (name, message, text) == ('ValueError', 'bad <x.Y object>', "ValueError('bad <x.Y object>')")
+    assert (name, message, text) == (
+        'ValueError',
+        'bad <x.Y object>',
+        "ValueError('bad <x.Y object>')",
+    )
 
 
 def test_the_repr_works_at_the_recursion_limit():

@@ -19,7 +19,9 @@ def test_a_folder_that_holds_the_root_is_never_a_library_root(tmp_path):
     assert not inside(str(project / 'main.py'), roots)
     assert inside(str(tmp_path / 'other' / 'x.py'), roots)
     # the editors' extension folders, wherever the home folder is
-    assert inside(os.path.realpath(os.path.expanduser('~/.vscode/extensions')) + '/ms-python/x.py', roots)
+    assert inside(
+        os.path.realpath(os.path.expanduser('~/.vscode/extensions')) + '/ms-python/x.py', roots
+    )
 
 
 def test_inside_matches_whole_folder_names():

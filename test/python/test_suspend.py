@@ -5,7 +5,7 @@ import json
 
 from test_recording import kinds
 
-PROGRAM = '''import asyncio
+PROGRAM = """import asyncio
 
 
 def numbers():
@@ -64,9 +64,17 @@ async def main():
 
 
 result = asyncio.run(main())
-'''
+"""
 
-RECORDER_NAMES = ('py_resume', 'py_throw', 'offset', 'code object', 'pydevd', 'tracefix', 'async_generator_wrapped_value')
+RECORDER_NAMES = (
+    'py_resume',
+    'py_throw',
+    'offset',
+    'code object',
+    'pydevd',
+    'tracefix',
+    'async_generator_wrapped_value',
+)
 
 
 def frames_by_name(records):
@@ -94,8 +102,15 @@ def test_generators_leave_as_they_really_left(recorded):
     # throw() into a generator without a handler: it leaves with that exception, never a yield
     assert [x for x in leaves if x[0] == 'bare'] == [('bare', 'y', '1'), ('bare', 'e', 'KeyError')]
     # throw() into a generator that handles it: it yields again
-    assert [x for x in leaves if x[0] == 'catcher'] == [('catcher', 'y', 'None'), ('catcher', 'y', 'None')]
-    caught = [r for r in kinds(records, 'L', 'R') if names[r[1]] == 'catcher' and len(r) > 3 and isinstance(r[3], dict) and 'caught' in r[3]]
+    assert [x for x in leaves if x[0] == 'catcher'] == [
+        ('catcher', 'y', 'None'),
+        ('catcher', 'y', 'None'),
+    ]
+    caught = [
+        r
+        for r in kinds(records, 'L', 'R')
+        if names[r[1]] == 'catcher' and len(r) > 3 and isinstance(r[3], dict) and 'caught' in r[3]
+    ]
     assert caught, 'the except clause ran'
 
 
@@ -106,5 +121,10 @@ def test_awaits_are_not_yields_and_async_yields_show_their_value(recorded):
     assert [x for x in leaves if x[0] == 'work'] == [('work', 'r', '11')]
     assert [x for x in leaves if x[0] == 'main'] == [('main', 'r', '11')]
     agen = [x for x in leaves if x[0] == 'agen']
-    assert agen == [('agen', 'y', '0'), ('agen', 'y', '10'), ('agen', 'r', 'None'),
-                    ('agen', 'y', '0'), ('agen', 'e', 'GeneratorExit')]
+    assert agen == [
+        ('agen', 'y', '0'),
+        ('agen', 'y', '10'),
+        ('agen', 'r', 'None'),
+        ('agen', 'y', '0'),
+        ('agen', 'e', 'GeneratorExit'),
+    ]

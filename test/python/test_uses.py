@@ -20,7 +20,9 @@ def rows_of(tmp_path, source, name):
 
 
 def test_reads_writes_and_the_branch_that_decides(tmp_path):
-    rows = rows_of(tmp_path, '''
+    rows = rows_of(
+        tmp_path,
+        """
         def f(self, a, d):
             x = a + 1
             self.items.append(x)
@@ -32,7 +34,9 @@ def test_reads_writes_and_the_branch_that_decides(tmp_path):
                 for i, j in enumerate(d):
                     self.total += i
             return self.helper(y)
-        ''', 'f')
+        """,
+        'f',
+    )
     assert rows[3] == [3, 3, ['a'], ['x'], 0]
     assert rows[4][2:4] == [['self.items', 'x'], ['self.items[]']]
     assert rows[6] == [6, 6, ['self.k', 'a'], ['d[]'], 5]
@@ -43,15 +47,21 @@ def test_reads_writes_and_the_branch_that_decides(tmp_path):
 
 
 def test_an_assertion_reads_its_test_not_its_message(tmp_path):
-    rows = rows_of(tmp_path, '''
+    rows = rows_of(
+        tmp_path,
+        """
         def test(result, expected):
             assert result.code == expected, result.output
-        ''', 'test')
+        """,
+        'test',
+    )
     assert sorted(rows[3][2]) == ['expected', 'result.code']
 
 
 def test_nested_scopes_are_their_own_and_multiline_statements_span(tmp_path):
-    rows = rows_of(tmp_path, '''
+    rows = rows_of(
+        tmp_path,
+        """
         def outer(xs):
             total = sum(
                 x * 2
@@ -60,10 +70,14 @@ def test_nested_scopes_are_their_own_and_multiline_statements_span(tmp_path):
             def inner(k=total):
                 return k + missing
             return inner
-        ''', 'outer')
+        """,
+        'outer',
+    )
     assert rows[3][:2] == [3, 6]
     assert 'total' in rows[3][3] and 'xs' in rows[3][2]
-    assert rows[7][3] == ['inner'] and rows[7][2] == ['total']  # the default is read where the def runs
+    assert rows[7][3] == ['inner'] and rows[7][2] == [
+        'total'
+    ]  # the default is read where the def runs
     assert 8 not in rows  # the inner body is inner's
 
 
@@ -96,6 +110,7 @@ def test_identity_numbers_mutable_values_once_and_not_scalars():
     n = uses.identity(p)
     assert n > 0  # a plain object: the number its repr shows (Plain#n)
     from pydevd_tracefix_repr import brepr
+
     assert brepr(p)[0].startswith('Plain#%d' % n)
 
 
@@ -120,7 +135,8 @@ def test_the_held_lists_are_bounded():
 
 
 def test_records_carry_rows_and_object_numbers(recorded):
-    records = recorded(textwrap.dedent('''
+    records = recorded(
+        textwrap.dedent("""
         class Box(object):
             def __init__(self):
                 self.items = []
@@ -138,7 +154,8 @@ def test_records_carry_rows_and_object_numbers(recorded):
         b = Box()
         out = fill(b, [1, 2])
         same = out
-        '''))
+        """)
+    )
     for r in records:
         assert violation(r) is None, (violation(r), r)
     rows = {(r[1], row[0]): row for r in records if r[0] == 'U' for row in r[2]}
@@ -148,6 +165,10 @@ def test_records_carry_rows_and_object_numbers(recorded):
     assert calls['fill'][9]['box'] == box_id > 0
     ret = [r for r in records if r[0] == 'R' and r[1] == calls['fill'][1]][0]
     # A line's changes arrive with the frame's next record (the module's last one with its end).
-    carried = [r[6] for r in records if r[0] == 'L' and len(r) > 6] + [r[8] for r in records if r[0] == 'R' and len(r) > 8]
+    carried = [r[6] for r in records if r[0] == 'L' and len(r) > 6] + [
+        r[8] for r in records if r[0] == 'R' and len(r) > 8
+    ]
     same = [ids for ids in carried if 'same' in (ids or {})]
-    assert same and same[0]['same'] == ret[8]['__return__'] < 0  # the list fill returned, by two names
+    assert (
+        same and same[0]['same'] == ret[8]['__return__'] < 0
+    )  # the list fill returned, by two names

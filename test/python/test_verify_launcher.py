@@ -43,8 +43,14 @@ def launch(tmp_path, argv, cfg=None, key=KEY, env=None):
     full_env.update(env or {})
     try:
         out = subprocess.run(
-            [sys.executable, LAUNCHER] + argv, cwd=str(tmp_path), env=full_env,
-            capture_output=True, text=True, timeout=60, preexec_fn=fds, pass_fds=(3, 4),
+            [sys.executable, LAUNCHER] + argv,
+            cwd=str(tmp_path),
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            preexec_fn=fds,
+            pass_fds=(3, 4),
         )
     finally:
         os.close(results_w)
@@ -88,7 +94,9 @@ def test_without_a_key_nothing_is_sent_and_the_program_still_runs(tmp_path):
 
 def test_how_a_program_ended(tmp_path):
     (tmp_path / 'exit3.py').write_text('import sys\nprint("a")\nsys.exit(3)\n')
-    (tmp_path / 'early.py').write_text('import sys\ndef f():\n    sys.exit(0)\nf()\nprint("never")\n')
+    (tmp_path / 'early.py').write_text(
+        'import sys\ndef f():\n    sys.exit(0)\nf()\nprint("never")\n'
+    )
     (tmp_path / 'boom.py').write_text('raise ValueError("bad")\n')
     (tmp_path / 'hard.py').write_text('import os\nos._exit(0)\n')
     out, events, _ = launch(tmp_path, ['script', 'exit3.py'])
@@ -119,13 +127,21 @@ def test_watched_lines_say_once_that_they_ran_and_once_that_an_exception_passed(
         'x = (1 +\n'
         '     2)\n'
     )
-    watch = [{'id': 0, 'file': str(tmp_path / 'w.py'), 'line': 6},
-             {'id': 1, 'file': str(tmp_path / 'w.py'), 'line': 2},
-             {'id': 2, 'file': str(tmp_path / 'w.py'), 'line': 10}]
+    watch = [
+        {'id': 0, 'file': str(tmp_path / 'w.py'), 'line': 6},
+        {'id': 1, 'file': str(tmp_path / 'w.py'), 'line': 2},
+        {'id': 2, 'file': str(tmp_path / 'w.py'), 'line': 10},
+    ]
     out, events, _ = launch(tmp_path, ['script', 'w.py'], cfg={'watch': watch})
     assert out.returncode == 0, out.stderr
-    assert events[1] == {'t': 'watch', 'lines': [
-        {'id': 0, 'isAssert': False}, {'id': 1, 'isAssert': True}, {'id': 2, 'isAssert': False}]}
+    assert events[1] == {
+        't': 'watch',
+        'lines': [
+            {'id': 0, 'isAssert': False},
+            {'id': 1, 'isAssert': True},
+            {'id': 2, 'isAssert': False},
+        ],
+    }
     ran = [e['id'] for e in events if e['t'] == 'ran']
     raised = [(e['id'], e['exception']) for e in events if e['t'] == 'raised']
     assert sorted(ran) == [0, 1, 2]  # line 10 is part of the statement starting on line 9
@@ -153,7 +169,9 @@ def test_pytest_run_sends_collection_reports_finish_and_exit(tmp_path):
     assert kinds(events)[0] == 'hello'
     collected = [i for e in events if e['t'] == 'collected' for i in e['ids']]
     assert collected == ['test_a.py::test_pass', 'test_a.py::test_fail', 'test_a.py::test_skip']
-    reports = {(e['nodeid'].split('::')[1], e['when']): e['outcome'] for e in events if e['t'] == 'report'}
+    reports = {
+        (e['nodeid'].split('::')[1], e['when']): e['outcome'] for e in events if e['t'] == 'report'
+    }
     assert reports[('test_pass', 'call')] == 'passed'
     assert reports[('test_fail', 'call')] == 'failed'
     assert reports[('test_skip', 'setup')] == 'skipped'
@@ -171,8 +189,12 @@ def test_pytest_exit_and_deselection_are_reported(tmp_path):
         'def test_two():\n'
         '    pass\n'
     )
-    _, events, _ = launch(tmp_path, ['pytest', 'test_b.py', '-k', 'one', '-q', '-p', 'no:cacheprovider'])
-    assert [i for e in events if e['t'] == 'deselected' for i in e['ids']] == ['test_b.py::test_two']
+    _, events, _ = launch(
+        tmp_path, ['pytest', 'test_b.py', '-k', 'one', '-q', '-p', 'no:cacheprovider']
+    )
+    assert [i for e in events if e['t'] == 'deselected' for i in e['ids']] == [
+        'test_b.py::test_two'
+    ]
     stop = [e for e in events if e['t'] == 'interrupted']
     assert stop and stop[0]['type'] == 'Exit' and stop[0]['returncode'] == 0
 
@@ -180,12 +202,16 @@ def test_pytest_exit_and_deselection_are_reported(tmp_path):
 def test_project_code_on_pythonpath_runs_only_after_the_key_is_in_hand(tmp_path):
     lib = tmp_path / 'lib'
     lib.mkdir()
-    steal = ('import os\ntry:\n    k = os.read(4, 1024)\nexcept OSError:\n    k = b""\n'
-             'print("%s read", len(k), "bytes", flush=True)\n')
+    steal = (
+        'import os\ntry:\n    k = os.read(4, 1024)\nexcept OSError:\n    k = b""\n'
+        'print("%s read", len(k), "bytes", flush=True)\n'
+    )
     (lib / 'sitecustomize.py').write_text(steal % 'sitecustomize')
     (lib / 'json.py').write_text(steal % 'json' + 'from _json import *\n')
     (lib / 'hmac.py').write_text(steal % 'hmac')
-    (tmp_path / 'p.py').write_text('import sys\nprint("site ran first:", "sitecustomize" in sys.modules)\n')
+    (tmp_path / 'p.py').write_text(
+        'import sys\nprint("site ran first:", "sitecustomize" in sys.modules)\n'
+    )
     out, events, _ = launch(tmp_path, ['script', 'p.py'], cfg={'pythonPath': [str(lib)]})
     assert out.returncode == 0, out.stderr
     assert 'sitecustomize read 0 bytes' in out.stdout
@@ -233,6 +259,7 @@ def test_the_interpreter_starts_as_usual_so_spawned_children_do_too(tmp_path):
 
 def test_statement_lines_spans_a_multi_line_statement_and_knows_an_assert():
     import ast
+
     tree = ast.parse('x = 1\nassert (x ==\n        1), "m"\nif x:\n    pass\n')
     assert channel.statement_lines(tree, 3) == ({2, 3}, True)
     assert channel.statement_lines(tree, 4) == ({4}, False)

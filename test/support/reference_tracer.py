@@ -6,6 +6,7 @@ most direct way: a global trace function, a dict of states per frame, a repr of 
 line. The benchmark compares Tracefix's whole recorder (debugpy session, record channel) against it.
 Usage: python3 reference_tracer.py DEBUGGEE_DIR PROGRAM.py  → prints {"lines": N, "returns": M, ...} as JSON.
 """
+
 import json
 import os
 import sys

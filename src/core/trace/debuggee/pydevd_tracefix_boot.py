@@ -39,6 +39,7 @@ def main():
     sys.path.insert(0, _HERE)
     try:
         import pydevd_tracefix_install
+
         if cfg.get('pytest'):
             import pydevd_tracefix_pytest  # noqa: F401  (loaded by `-p`, found in sys.modules)
         pydevd_tracefix_install.install(cfg)

@@ -61,7 +61,10 @@ def flush():
         except RecursionError:
             raise
         except Exception as e:  # never lose a batch silently: say what could not be encoded
-            payload = json.dumps([('W', 'encode', '%s: %s' % (type(e).__name__, e), n)]).encode('ascii') + b'\n'
+            payload = (
+                json.dumps([('W', 'encode', '%s: %s' % (type(e).__name__, e), n)]).encode('ascii')
+                + b'\n'
+            )
         del buf[:n]
         try:
             _sock[0].sendall(payload)

@@ -6,7 +6,7 @@ from operator import is_
 
 from pydevd_tracefix_repr import brepr
 
-MAX_DELTAS = 8       # changes listed per event; the rest are counted
+MAX_DELTAS = 8  # changes listed per event; the rest are counted
 SCALAR = frozenset((int, float, complex, bool, type(None), str, bytes))
 # A node: (object, kind, keys, values, size, flat). The object is held: its id stays unique while it
 # is in a view. kind: 'l' sequence, 'd' mapping, 's' set, 'o' object attributes. keys: d / o, the
@@ -22,7 +22,9 @@ def path_text(path):
     parts = []
     while type(path) is tuple:
         path, kind, key = path
-        parts.append('[%d]' % key if kind == 'l' else '.%s' % key if kind == 'o' else '[%s]' % _key_text(key))
+        parts.append(
+            '[%d]' % key if kind == 'l' else '.%s' % key if kind == 'o' else '[%s]' % _key_text(key)
+        )
     parts.append(path)
     return ''.join(reversed(parts))
 
@@ -42,7 +44,9 @@ def compare(prev, node, path, limit, root, out, more, touched, quiet):
     if kind == 's':
         if pv == nv and prev[_SIZE] == node[_SIZE]:
             return ()
-    elif prev[_SIZE] == node[_SIZE] and (pv == nv if prev[_FLAT] and node[_FLAT] else all(map(is_, pv, nv))):
+    elif prev[_SIZE] == node[_SIZE] and (
+        pv == nv if prev[_FLAT] and node[_FLAT] else all(map(is_, pv, nv))
+    ):
         if kind == 'l' or all(map(is_, prev[_KEYS], node[_KEYS])):
             return ()
     if quiet:
@@ -83,7 +87,7 @@ class _Emitter(object):
             self.skip(1)
             return
         if len(path) > self.limit:
-            path = path[:max(self.limit - 3, 9)] + '...'
+            path = path[: max(self.limit - 3, 9)] + '...'
         self.out.append([path] + list(rest))
 
     def show(self, x):
@@ -120,7 +124,7 @@ def _compare_seq(prev, node, e):
     size, was = node[_SIZE], prev[_SIZE]
     if size > was:  # appended (or inserted) at the end: the new tail is shown
         if type(v) in (list, tuple):
-            tail = v[was:was + MAX_DELTAS + 1]
+            tail = v[was : was + MAX_DELTAS + 1]
         else:
             tail = list(islice(v, was, was + MAX_DELTAS + 1))
         for i, x in enumerate(tail):

@@ -17,32 +17,59 @@ import pydevd_tracefix_uses as uses
 import pydevd_tracefix_channel as channel
 
 PROTOCOL = 3
-CFG = {'root': '', 'repr': 120, 'main': '', 'record_imports': False, 'excluded': (), 'hard_cap': 50000000,
-       'libraries': ()}  # folders never user code (pydevd_tracefix_roots)
+CFG = {
+    'root': '',
+    'repr': 120,
+    'main': '',
+    'record_imports': False,
+    'excluded': (),
+    'hard_cap': 50000000,
+    'libraries': (),
+}  # folders never user code (pydevd_tracefix_roots)
 state = {
-    'n': 0,            # events recorded
-    'fid': 0,          # last frame (call) id
-    'files': 0,        # user files seen
-    'done': False,     # recording ended (exit, hard cap, stop request)
-    'armed': True,     # pytest targets: only while the selected test runs
-    't0': 0.0,         # first event (perf_counter)
+    'n': 0,  # events recorded
+    'fid': 0,  # last frame (call) id
+    'files': 0,  # user files seen
+    'done': False,  # recording ended (exit, hard cap, stop request)
+    'armed': True,  # pytest targets: only while the selected test runs
+    't0': 0.0,  # first event (perf_counter)
     'lost_tracer': 0,  # the program replaced the tracer (settrace source)
 }
-hooks = {'leave': None, 'rearm': None, 'untrace': None}  # stepping engine's leave note; re-arm and remove the event source
-files = {}     # co_filename -> file index, or -1 (not user code)
-codes = {}     # code object -> CodeInfo, or None (not user code)
-frames = {}    # id(frame) -> FrameState
-imports = {}   # thread ident -> [import entries] (module bodies run by imports, not line-recorded)
-buf = []       # records not yet sent
-lost = [0]     # events not recorded because the program was at its recursion limit
-blind = set()  # id(frame): frames whose lines went unseen (tracing switched off); see note_tracing_off
+hooks = {
+    'leave': None,
+    'rearm': None,
+    'untrace': None,
+}  # stepping engine's leave note; re-arm and remove the event source
+files = {}  # co_filename -> file index, or -1 (not user code)
+codes = {}  # code object -> CodeInfo, or None (not user code)
+frames = {}  # id(frame) -> FrameState
+imports = {}  # thread ident -> [import entries] (module bodies run by imports, not line-recorded)
+buf = []  # records not yet sent
+lost = [0]  # events not recorded because the program was at its recursion limit
+blind = (
+    set()
+)  # id(frame): frames whose lines went unseen (tracing switched off); see note_tracing_off
 _failures = {}  # recorder errors already reported (type and message)
 IMMUTABLE = frozenset((int, float, complex, bool, str, bytes, type(None), tuple, frozenset, range))
 _STALE = '\x00'  # the repr of a cut value after a delta: not computed again until needed
 
 
 class CodeInfo(object):
-    __slots__ = ('file', 'name', 'first', 'scope', 'free', 'mutating', 'is_import', 'events_on', 'comprehension', 'jumps', 'names', 'coro', 'suspends')
+    __slots__ = (
+        'file',
+        'name',
+        'first',
+        'scope',
+        'free',
+        'mutating',
+        'is_import',
+        'events_on',
+        'comprehension',
+        'jumps',
+        'names',
+        'coro',
+        'suspends',
+    )
 
     def __init__(self, code, fidx):
         self.file = fidx
@@ -54,16 +81,20 @@ class CodeInfo(object):
         self.mutating = mutating_lines(code)
         self.is_import = self.scope == 'm' and os.path.realpath(code.co_filename) != CFG['main']
         self.events_on = False
-        self.jumps = None  # monitoring source: {offset: line} of one-line loops (see same_line_jumps)
+        self.jumps = (
+            None  # monitoring source: {offset: line} of one-line loops (see same_line_jumps)
+        )
         # Attribute (and global) names the code uses: the attributes of a cut value worth following.
         self.names = frozenset(code.co_names)
-        self.coro = bool(code.co_flags & 0x280)  # a coroutine or an async generator: it also suspends at `await`
-        self.suspends = bool(code.co_flags & 0x2a0)  # a generator, coroutine or async generator
+        self.coro = bool(
+            code.co_flags & 0x280
+        )  # a coroutine or an async generator: it also suspends at `await`
+        self.suspends = bool(code.co_flags & 0x2A0)  # a generator, coroutine or async generator
 
 
 def _under_root(path):
     root = CFG['root']
-    return path[len(root) + 1:] if path.startswith(root + os.sep) else None
+    return path[len(root) + 1 :] if path.startswith(root + os.sep) else None
 
 
 def user_file(fn):
@@ -76,7 +107,9 @@ def user_file(fn):
     if fn and not fn.startswith('<'):
         try:
             absolute = os.path.abspath(fn)
-            path = os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
+            path = os.path.join(
+                os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute)
+            )
             rel = _under_root(path)
             if rel is None:
                 path = os.path.realpath(absolute)
@@ -87,7 +120,9 @@ def user_file(fn):
             rel = None
         if rel is not None:
             parts = rel.split(os.sep)
-            if not any(p in CFG['excluded'] for p in parts[:-1]) and not parts[-1].startswith('pydevd_tracefix'):
+            if not any(p in CFG['excluded'] for p in parts[:-1]) and not parts[-1].startswith(
+                'pydevd_tracefix'
+            ):
                 idx = state['files']
                 state['files'] += 1
                 buf.append(('F', idx, rel.replace(os.sep, '/')))
@@ -112,7 +147,9 @@ def _visible(name, v, module_scope):
     t = type(v)
     if t.__name__ == 'module':
         return False
-    if module_scope and (t.__name__ in ('function', 'builtin_function_or_method') or isinstance(v, type)):
+    if module_scope and (
+        t.__name__ in ('function', 'builtin_function_or_method') or isinstance(v, type)
+    ):
         return False
     return True
 
@@ -200,7 +237,15 @@ def diff(frame, st, full):
                         quiet = set()
                     quiet.add(name)
         try:
-            deltas, touched = check(view, roots or (), fresh or (), limit, names=info.names, quiet=quiet or (), keep=keep)
+            deltas, touched = check(
+                view,
+                roots or (),
+                fresh or (),
+                limit,
+                names=info.names,
+                quiet=quiet or (),
+                keep=keep,
+            )
         except RecursionError:
             deltas, touched = None, ()
         if touched:  # shown whole and changed: shown again (in the order of the locals)
@@ -319,7 +364,17 @@ def register(frame, info):
     bindings, _, _ = diff(frame, st, False)
     uses.send(frame.f_code, info.file, buf)
     ix = uses.ids(bindings, known)
-    rec = ('C', st[0], pst[0] if pst else 0, info.file, info.first, info.name, st[1], bindings or 0, info.scope)
+    rec = (
+        'C',
+        st[0],
+        pst[0] if pst else 0,
+        info.file,
+        info.first,
+        info.name,
+        st[1],
+        bindings or 0,
+        info.scope,
+    )
     emit(rec + (ix,) if ix else rec)
     return st
 
@@ -462,7 +517,16 @@ def failed(e):
     if key not in _failures and len(_failures) < 20:
         _failures[key] = 1
         import traceback
-        warn('recorder', key + ' at ' + ' <- '.join('%s:%d' % (f.name, f.lineno) for f in traceback.extract_tb(e.__traceback__)[::-1][:4]))
+
+        warn(
+            'recorder',
+            key
+            + ' at '
+            + ' <- '.join(
+                '%s:%d' % (f.name, f.lineno)
+                for f in traceback.extract_tb(e.__traceback__)[::-1][:4]
+            ),
+        )
 
 
 def warn(kind, message):
@@ -503,7 +567,13 @@ def finish(reason, code=None):
         return
     state['done'] = True
     if lost[0]:
-        buf.append(('W', 'recursion-limit', '%d events at the recursion limit could not be recorded' % lost[0]))
+        buf.append(
+            (
+                'W',
+                'recursion-limit',
+                '%d events at the recursion limit could not be recorded' % lost[0],
+            )
+        )
     t0 = state['t0'] or time.perf_counter()
     buf.append(('E', reason, state['n'], round((time.perf_counter() - t0) * 1000, 1), code))
     if reason == 'stop' and hooks['untrace'] is not None:

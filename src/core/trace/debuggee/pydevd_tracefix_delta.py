@@ -19,11 +19,22 @@
 from collections import deque
 
 from pydevd_tracefix_compare import KIND, MAX_DELTAS, SCALAR, SIZE  # noqa: F401 (MAX_DELTAS: for tests)
-from pydevd_tracefix_nodes import BUDGET, CAP, MAX_DEPTH, followed, kind_of, kinds, plain, plains, same_node, take  # noqa: F401
+from pydevd_tracefix_nodes import (
+    BUDGET,
+    CAP,
+    MAX_DEPTH,
+    followed,
+    kind_of,
+    kinds,
+    plain,
+    plains,
+    same_node,
+    take,
+)  # noqa: F401
 from pydevd_tracefix_walk import NOT_FOLLOWED, patch, walk  # noqa: F401
 from pydevd_tracefix_watch import EMPTY, merged, signatures, unchanged
 
-PRUNE_AT = 4 * CAP   # nodes a view may hold before it is rebuilt from its names
+PRUNE_AT = 4 * CAP  # nodes a view may hold before it is rebuilt from its names
 # Items (references) the view's signatures may hold before it is rebuilt: patches add what changed
 # lines put in, and every check compares them all, so this bounds a check whatever the values grow to.
 MAX_REFS = 8 * CAP
@@ -31,16 +42,17 @@ MAX_REFS = 8 * CAP
 
 class View(object):
     """One frame's picture of the mutable values it holds."""
+
     __slots__ = ('nodes', 'told', 'owners', 'paths', 'sigs', 'orphans', 'wholes', 'whole')
 
     def __init__(self):
-        self.nodes = {}    # id(object) -> node
+        self.nodes = {}  # id(object) -> node
         self.told = set()  # names whose values were cut by CAP (said once)
-        self.owners = {}   # id(object) -> the name whose walk reached its node first
-        self.paths = {}    # id(object) -> (the path that walk found (lazy, see path_text), its depth)
-        self.sigs = None   # name -> signature of the nodes it owns, taken with them
+        self.owners = {}  # id(object) -> the name whose walk reached its node first
+        self.paths = {}  # id(object) -> (the path that walk found (lazy, see path_text), its depth)
+        self.sigs = None  # name -> signature of the nodes it owns, taken with them
         self.orphans = []  # signatures of names that hold other values now (their nodes may be shared)
-        self.wholes = {}   # name of a value shown whole -> its signature (no nodes: nothing is told)
+        self.wholes = {}  # name of a value shown whole -> its signature (no nodes: nothing is told)
         self.whole = None  # all of the signatures merged (to learn at once that none changed)
 
 
@@ -56,8 +68,12 @@ def check(view, roots, fresh, limit, cap=CAP, names=None, quiet=(), keep=False):
     touched = set()
     if view.sigs is not None and view.whole is None:
         view.whole = merged(list(view.sigs.values()) + view.orphans + list(view.wholes.values()))
-    if view.sigs is not None and not fresh and unchanged(view.whole, same_node) \
-            and all((n in view.wholes) == (n in quiet) for n, _ in roots):
+    if (
+        view.sigs is not None
+        and not fresh
+        and unchanged(view.whole, same_node)
+        and all((n in view.wholes) == (n in quiet) for n, _ in roots)
+    ):
         # Nothing any name holds changed: only names the cap left without a signature are walked.
         roots = [r for r in roots if r[0] not in view.sigs and r[0] not in quiet]
         if not roots:
@@ -86,14 +102,23 @@ def check(view, roots, fresh, limit, cap=CAP, names=None, quiet=(), keep=False):
         if id(v) in ids:
             shared.add(id(v))
         ids.add(id(v))
-    again = [n for n in dirty
-             if n not in sigs or id(held[n]) in shared or not patch(view, n, sigs[n], limit, cap, names, out, more)]
+    again = [
+        n
+        for n in dirty
+        if n not in sigs
+        or id(held[n]) in shared
+        or not patch(view, n, sigs[n], limit, cap, names, out, more)
+    ]
     if again or fresh:
         same = set(id(held[n]) for n in again)
         walked = [r for r in roots if r[0] in again or id(r[1]) in same]
         memo, owners, paths, cut = walk(view, walked, fresh, limit, cap, names, False, out, more)
         mine = view.owners
-        lost = any(not memo.keys() >= set(k for k in sigs[n].ids if mine.get(k) == n) for n, _ in walked if n in sigs)
+        lost = any(
+            not memo.keys() >= set(k for k in sigs[n].ids if mine.get(k) == n)
+            for n, _ in walked
+            if n in sigs
+        )
         view.nodes.update(memo)
         mine.update(owners)
         view.paths.update(paths)

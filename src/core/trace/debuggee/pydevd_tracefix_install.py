@@ -25,12 +25,15 @@ def _backend(engine):
 def _debugpy_version():
     try:
         import debugpy
+
         return debugpy.__version__
     except Exception:
         return '?'
 
 
-_OUTPUT_KEPT = 1000000  # characters of output kept in the trace (the program's own output is untouched)
+_OUTPUT_KEPT = (
+    1000000  # characters of output kept in the trace (the program's own output is untouched)
+)
 _output = {'left': _OUTPUT_KEPT, 'dropped': 0}
 
 
@@ -62,7 +65,14 @@ class _Tee(object):
 def _final():
     try:
         if _output['dropped']:
-            core.buf.append(('O', 2, '\n[tracefix: %d more characters of output not kept in the trace]\n' % _output['dropped']))
+            core.buf.append(
+                (
+                    'O',
+                    2,
+                    '\n[tracefix: %d more characters of output not kept in the trace]\n'
+                    % _output['dropped'],
+                )
+            )
         core.finish('exit', core.state.get('exit_code'))
         channel.close()
         pydevd_patches.quick_exit(core)
@@ -82,7 +92,9 @@ def _entry_frame():
 
 def install(cfg):
     if cfg.get('protocol') != core.PROTOCOL:
-        raise RuntimeError('Tracefix helper protocol %s, asked for %s' % (core.PROTOCOL, cfg.get('protocol')))
+        raise RuntimeError(
+            'Tracefix helper protocol %s, asked for %s' % (core.PROTOCOL, cfg.get('protocol'))
+        )
     core.CFG.update(
         root=os.path.realpath(cfg['root']),
         main=os.path.realpath(cfg['main']) if cfg.get('main') else '',
@@ -97,10 +109,13 @@ def install(cfg):
         sys.path.remove(here)
     backend = _backend(engine)
     channel.connect(cfg['channel'], core)
-    core.buf.append(('V', core.PROTOCOL, sys.version.split()[0], backend, _debugpy_version(), os.getpid()))
+    core.buf.append(
+        ('V', core.PROTOCOL, sys.version.split()[0], backend, _debugpy_version(), os.getpid())
+    )
     core.state['armed'] = not cfg.get('pytest')
     if cfg.get('stdin') is not None:
         import io
+
         sys.stdin = io.StringIO(cfg['stdin'])
     else:
         sys.stdin = open(os.devnull)
@@ -115,6 +130,7 @@ def install(cfg):
         threading._register_atexit(_final)
     else:
         import atexit
+
         atexit.register(_final)
     builtins.__tfx_step = _step_entry
     builtins.__tfx_exc = _exc_entry

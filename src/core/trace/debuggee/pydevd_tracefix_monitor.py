@@ -41,8 +41,15 @@ def same_line_jumps(code):
                 line = pos.lineno
             line_at[i.offset] = line
         for i in ins:
-            if i.opcode in dis.hasjrel and 'BACKWARD' in i.opname and isinstance(i.argval, int) and i.argval < i.offset:
-                if line_at.get(i.offset) is not None and line_at.get(i.offset) == line_at.get(i.argval):
+            if (
+                i.opcode in dis.hasjrel
+                and 'BACKWARD' in i.opname
+                and isinstance(i.argval, int)
+                and i.argval < i.offset
+            ):
+                if line_at.get(i.offset) is not None and line_at.get(i.offset) == line_at.get(
+                    i.argval
+                ):
                     out[i.offset] = line_at[i.offset]
     except Exception:
         return {}

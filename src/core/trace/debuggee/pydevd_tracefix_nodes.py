@@ -7,15 +7,28 @@ import types
 from pydevd_tracefix_compare import KEYS, KIND, OBJ, SIZE, VALS
 from pydevd_tracefix_repr import is_container, is_plain_object
 
-BUDGET = 1000        # items kept per container
-MAX_DEPTH = 3        # nodes are followed this many levels below the local
-CAP = 128            # units of work per check
-_LEAF_TYPES = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.MethodType,
-               types.CodeType, types.FrameType, types.GeneratorType, types.CoroutineType,
-               types.AsyncGeneratorType, types.TracebackType, property, staticmethod, classmethod)
-kinds = {}    # type -> kind, or '' for values not followed
-_slots = {}   # type -> names of its slots (besides __dict__ / __weakref__)
-plains = {}   # type -> whether its repr is built from its items / attributes
+BUDGET = 1000  # items kept per container
+MAX_DEPTH = 3  # nodes are followed this many levels below the local
+CAP = 128  # units of work per check
+_LEAF_TYPES = (
+    type,
+    types.ModuleType,
+    types.FunctionType,
+    types.BuiltinFunctionType,
+    types.MethodType,
+    types.CodeType,
+    types.FrameType,
+    types.GeneratorType,
+    types.CoroutineType,
+    types.AsyncGeneratorType,
+    types.TracebackType,
+    property,
+    staticmethod,
+    classmethod,
+)
+kinds = {}  # type -> kind, or '' for values not followed
+_slots = {}  # type -> names of its slots (besides __dict__ / __weakref__)
+plains = {}  # type -> whether its repr is built from its items / attributes
 
 
 def kind_of(v, t):
@@ -31,7 +44,7 @@ def kind_of(v, t):
         names = []
         for cls in t.__mro__:
             s = cls.__dict__.get('__slots__', ())
-            for n in ((s,) if isinstance(s, str) else s):
+            for n in (s,) if isinstance(s, str) else s:
                 if n not in ('__dict__', '__weakref__') and not n.startswith('__'):
                     names.append(n)
         _slots[t] = tuple(names)
@@ -88,8 +101,6 @@ def take(v, kind):
 
 
 _UNSET = object()
-
-
 
 
 def same_node(node):

@@ -10,12 +10,18 @@ def speed_up(core):
     ACK), and its 10 ms suspend poll woken as soon as a command arrives (stepping engine)."""
     try:
         import pydevd
+
         db = pydevd.get_global_debugger()
         db.writer.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     except Exception as e:
-        core.warn('pydevd', 'TCP_NODELAY on pydevd.get_global_debugger().writer.sock: %s: %s' % (type(e).__name__, e))
+        core.warn(
+            'pydevd',
+            'TCP_NODELAY on pydevd.get_global_debugger().writer.sock: %s: %s'
+            % (type(e).__name__, e),
+        )
     try:
         import pydevd
+
         wake = threading.Event()
         real_time = pydevd.time
 
@@ -39,7 +45,11 @@ def speed_up(core):
         pydevd.PyDB.post_internal_command = post_internal_command
         pydevd.time = _Time()
     except Exception as e:
-        core.warn('pydevd', 'waking the suspend poll (pydevd.time, PyDB.post_internal_command): %s: %s' % (type(e).__name__, e))
+        core.warn(
+            'pydevd',
+            'waking the suspend poll (pydevd.time, PyDB.post_internal_command): %s: %s'
+            % (type(e).__name__, e),
+        )
 
 
 def quick_exit(core):
@@ -47,14 +57,18 @@ def quick_exit(core):
     (the reader is blocked on the socket and never finishes early)."""
     try:
         import pydevd
+
         dispose = pydevd.PyDB.dispose_and_kill_all_pydevd_threads
 
-        def quick_dispose(self, wait=True, timeout=.5):
+        def quick_dispose(self, wait=True, timeout=0.5):
             return dispose(self, wait, min(timeout, 0.05))
 
         pydevd.PyDB.dispose_and_kill_all_pydevd_threads = quick_dispose
     except Exception as e:
-        core.warn('pydevd', 'shortening PyDB.dispose_and_kill_all_pydevd_threads: %s: %s' % (type(e).__name__, e))
+        core.warn(
+            'pydevd',
+            'shortening PyDB.dispose_and_kill_all_pydevd_threads: %s: %s' % (type(e).__name__, e),
+        )
 
 
 def wake_exit_check(core):
@@ -65,6 +79,7 @@ def wake_exit_check(core):
     try:
         import time
         import pydevd
+
         t = pydevd.get_global_debugger().check_alive_thread
         old = t._wait_event
 
@@ -85,4 +100,6 @@ def wake_exit_check(core):
         t._wait_event = _Poll()
         old.set()
     except Exception as e:
-        core.warn('pydevd', 'waking pydevd.CheckAliveThread at exit: %s: %s' % (type(e).__name__, e))
+        core.warn(
+            'pydevd', 'waking pydevd.CheckAliveThread at exit: %s: %s' % (type(e).__name__, e)
+        )

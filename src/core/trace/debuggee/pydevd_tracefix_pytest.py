@@ -7,6 +7,7 @@ collection and the imports it triggers are not line-recorded. The plugin also re
 decided — which ids were collected, each phase's outcome, the failing exception and pytest's own
 failure text — as records, so the trace carries the real failure, not an exit code.
 """
+
 import pytest
 
 import pydevd_tracefix_core as core
@@ -56,9 +57,18 @@ def pytest_runtest_makereport(item, call):
 
 
 def pytest_runtest_logreport(report):
-    core.buf.append(('P', 'report', report.nodeid, report.when, report.outcome,
-                     _text(report) if report.failed else '', round(getattr(report, 'duration', 0) * 1000, 1),
-                     bool(getattr(report, 'wasxfail', False))))
+    core.buf.append(
+        (
+            'P',
+            'report',
+            report.nodeid,
+            report.when,
+            report.outcome,
+            _text(report) if report.failed else '',
+            round(getattr(report, 'duration', 0) * 1000, 1),
+            bool(getattr(report, 'wasxfail', False)),
+        )
+    )
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -73,7 +83,11 @@ def _text(report):
         text = str(getattr(report, 'longrepr', ''))
     if len(text) > _MAX_TEXT:
         half = _MAX_TEXT // 2
-        text = text[:half] + '\n... (%d characters elided) ...\n' % (len(text) - _MAX_TEXT) + text[-half:]
+        text = (
+            text[:half]
+            + '\n... (%d characters elided) ...\n' % (len(text) - _MAX_TEXT)
+            + text[-half:]
+        )
     return text
 
 
@@ -87,4 +101,3 @@ def _user_location(excinfo):
             found = (fidx, tb.tb_lineno)
         tb = tb.tb_next
     return found
-

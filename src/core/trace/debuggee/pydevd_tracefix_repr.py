@@ -13,7 +13,12 @@ from operator import add
 MAX_DEPTH = 3
 _SCALARS = (int, float, complex, bool, type(None))
 _CONTAINERS = (list, tuple, set, frozenset, dict)
-_ROUTINES = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.BuiltinMethodType)
+_ROUTINES = (
+    types.FunctionType,
+    types.BuiltinFunctionType,
+    types.MethodType,
+    types.BuiltinMethodType,
+)
 
 _numbers = {}  # id(obj) -> (n, weakref or None, type)
 _count = [0]
@@ -57,7 +62,7 @@ def strip_addresses(text):
         while k < n and text[k] in '0123456789abcdefABCDEF':
             k += 1
         if k - j - 2 >= 8 and (j == 0 or not text[j - 1].isalnum()):
-            start = j - 4 if text[max(j - 4, 0):j] == ' at ' else j
+            start = j - 4 if text[max(j - 4, 0) : j] == ' at ' else j
             out.append(text[i:start])
         else:
             out.append(text[i:k])
@@ -70,7 +75,7 @@ def _scalar(v, t, room):
     if t is str or t is bytes:
         if len(v) <= room:
             return repr(v), True
-        return repr(v[:max(room, 1)]) + '...', False
+        return repr(v[: max(room, 1)]) + '...', False
     if t is int and v.bit_length() > 3000:
         return '<int with %d bits>' % v.bit_length(), True
     return repr(v), True
@@ -94,14 +99,18 @@ def _plain_repr(v, t, room):
     r = strip_addresses(r)
     if len(r) <= max(room, 12):
         return r, True
-    return r[:max(room - 3, 9)] + '...', False
+    return r[: max(room - 3, 9)] + '...', False
 
 
 def _attrs(v):
     d = getattr(v, '__dict__', None)
     items = [(k, x) for k, x in d.items() if not k.startswith('__')] if isinstance(d, dict) else []
     for cls in type(v).__mro__:
-        for name in getattr(cls, '__slots__', ()) if not isinstance(getattr(cls, '__slots__', ()), str) else (cls.__slots__,):
+        for name in (
+            getattr(cls, '__slots__', ())
+            if not isinstance(getattr(cls, '__slots__', ()), str)
+            else (cls.__slots__,)
+        ):
             if name.startswith('__'):
                 continue
             try:
@@ -143,7 +152,10 @@ def _open(v, t):
         elif t is tuple:
             o, c = '(', ',)' if len(v) == 1 else ')'
         else:
-            o, c = t.__name__ + ('([' if not isinstance(v, tuple) else '(('), '])' if not isinstance(v, tuple) else '))'
+            o, c = (
+                t.__name__ + ('([' if not isinstance(v, tuple) else '(('),
+                '])' if not isinstance(v, tuple) else '))',
+            )
         return o, c, _seq_items(v), len(v)
     if isinstance(v, (set, frozenset)):
         if not v:
@@ -202,7 +214,13 @@ def _empty(v, t):
 
 
 _FAST = frozenset((int, float, bool, type(None), str, bytes, complex))
-_BRACKETS = {list: ('[', ']'), tuple: ('(', ')'), set: ('{', '}'), frozenset: ('frozenset({', '})'), dict: ('{', '}')}
+_BRACKETS = {
+    list: ('[', ']'),
+    tuple: ('(', ')'),
+    set: ('{', '}'),
+    frozenset: ('frozenset({', '})'),
+    dict: ('{', '}'),
+}
 
 
 def _fast(v, t, limit):
@@ -286,7 +304,11 @@ def brepr(v, limit=120):
             else:
                 e = _empty(value, t)
                 plain = e is None and is_plain_object(value, t)
-                opened = None if e is not None else (_open(value, t) if plain or is_container(value, t) else None)
+                opened = (
+                    None
+                    if e is not None
+                    else (_open(value, t) if plain or is_container(value, t) else None)
+                )
                 if e is not None:
                     text, ok = e
                 elif opened is None:
@@ -366,6 +388,6 @@ def exception_parts(exc, limit=120):
         msg = '<str() failed>'
     msg = strip_addresses(msg)
     if len(msg) > 4 * limit:
-        msg = msg[:4 * limit] + '...'
+        msg = msg[: 4 * limit] + '...'
     r, _ = _plain_repr(exc, t, max(limit, 4 * limit))
     return t.__name__, msg, r

@@ -8,8 +8,16 @@ import site
 import sys
 import sysconfig
 
-_EDITOR_EXTENSIONS = ('.vscode', '.vscode-insiders', '.vscode-server', '.vscode-server-insiders',
-                      '.vscode-oss', '.cursor', '.cursor-server', '.windsurf')
+_EDITOR_EXTENSIONS = (
+    '.vscode',
+    '.vscode-insiders',
+    '.vscode-server',
+    '.vscode-server-insiders',
+    '.vscode-oss',
+    '.cursor',
+    '.cursor-server',
+    '.windsurf',
+)
 
 
 def library_roots(root, extra=()):

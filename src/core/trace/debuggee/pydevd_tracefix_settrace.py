@@ -119,6 +119,7 @@ def untrace(local):
 def _original_settrace():
     try:
         import pydevd_tracing
+
         return pydevd_tracing.TracingFunctionHolder._original_tracing or sys.settrace
     except Exception:
         return sys.settrace
@@ -139,12 +140,15 @@ def _redirect_pydevd(glob):
     pydevd_tracing.SetTrace = SetTrace
     try:
         import pydevd
+
         db = pydevd.get_global_debugger()
         if db is not None:
             db.trace_dispatch = glob
             db.get_thread_local_trace_func = lambda *a, **k: glob
     except Exception as e:
-        core.warn('pydevd', 'could not redirect pydevd.trace_dispatch: %s: %s' % (type(e).__name__, e))
+        core.warn(
+            'pydevd', 'could not redirect pydevd.trace_dispatch: %s: %s' % (type(e).__name__, e)
+        )
 
 
 def _watch_settrace(glob):

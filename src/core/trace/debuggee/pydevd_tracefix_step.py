@@ -13,8 +13,8 @@ _RESUME = dis.opmap.get('RESUME', -1)
 _RETURNS = frozenset(dis.opmap[n] for n in ('RETURN_VALUE', 'RETURN_CONST') if n in dis.opmap)
 _YIELDS = frozenset(dis.opmap[n] for n in ('YIELD_VALUE',) if n in dis.opmap)
 _resume_at = {}  # id(frame) -> f_lasti where pydevd stops again in the caller after a return
-_last_exc = {}   # thread ident -> exception seen at pydevd's last 'raised' stop
-_resumed = {}    # id(generator frame) -> (f_lasti, events recorded) when it was last resumed
+_last_exc = {}  # thread ident -> exception seen at pydevd's last 'raised' stop
+_resumed = {}  # id(generator frame) -> (f_lasti, events recorded) when it was last resumed
 
 
 def _caller_calls(frame, names):
@@ -67,7 +67,11 @@ def start_profile():
         if op in _YIELDS and resumed is not None and resumed == (lasti, core.state['n']):
             # Left from the very yield it was resumed at, having run nothing: an exception thrown in
             # (close(), throw()) that it did not handle. close() throws GeneratorExit.
-            exc = GeneratorExit() if _caller_calls(frame, ('close', 'aclose')) else _last_exc.get(threading.get_ident())
+            exc = (
+                GeneratorExit()
+                if _caller_calls(frame, ('close', 'aclose'))
+                else _last_exc.get(threading.get_ident())
+            )
             core.leave(frame, 'e', exc if exc is not None else Exception())
         elif op in _RETURNS:
             core.leave(frame, 'r', arg)

@@ -18,12 +18,35 @@ import weakref
 
 from pydevd_tracefix_repr import object_number, is_plain_object
 
-MUTATORS = frozenset((
-    'append', 'extend', 'insert', 'pop', 'remove', 'clear', 'sort', 'reverse', 'update', 'setdefault',
-    'popitem', 'add', 'discard', 'difference_update', 'intersection_update',
-    'symmetric_difference_update', 'appendleft', 'extendleft', 'popleft', 'rotate', 'move_to_end',
-    'write', 'writelines', '__setitem__', '__delitem__',
-))
+MUTATORS = frozenset(
+    (
+        'append',
+        'extend',
+        'insert',
+        'pop',
+        'remove',
+        'clear',
+        'sort',
+        'reverse',
+        'update',
+        'setdefault',
+        'popitem',
+        'add',
+        'discard',
+        'difference_update',
+        'intersection_update',
+        'symmetric_difference_update',
+        'appendleft',
+        'extendleft',
+        'popleft',
+        'rotate',
+        'move_to_end',
+        'write',
+        'writelines',
+        '__setitem__',
+        '__delitem__',
+    )
+)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _COMPOUND = ('If', 'For', 'AsyncFor', 'While', 'Try', 'TryStar', 'With', 'AsyncWith', 'Match')
 _DECIDES = ('If', 'For', 'AsyncFor', 'While', 'Try', 'TryStar', 'Match')
@@ -47,7 +70,11 @@ def _parse(filename):
             node = todo.pop()
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, _SCOPES):
-                    first = child.decorator_list[0].lineno if getattr(child, 'decorator_list', None) else child.lineno
+                    first = (
+                        child.decorator_list[0].lineno
+                        if getattr(child, 'decorator_list', None)
+                        else child.lineno
+                    )
                     name = '<lambda>' if isinstance(child, ast.Lambda) else child.name
                     index.setdefault((first, name), child)
                     if not isinstance(child, ast.Lambda):
@@ -77,7 +104,10 @@ def rows_for(code):
         kind = type(stmt).__name__
         if kind in _COMPOUND:
             header, bodies = _split(stmt, kind)
-            end = max([getattr(h, 'end_lineno', stmt.lineno) or stmt.lineno for h in header] + [stmt.lineno])
+            end = max(
+                [getattr(h, 'end_lineno', stmt.lineno) or stmt.lineno for h in header]
+                + [stmt.lineno]
+            )
             r, w = _paths(header)
             rows.append([stmt.lineno, end, r, w, ctrl])
             inner = stmt.lineno if kind in _DECIDES else ctrl
@@ -99,7 +129,9 @@ def rows_for(code):
             continue
         # An assertion fails on its test; its message is only read to describe the failure.
         r, w = _paths([stmt.test] if kind == 'Assert' else [stmt])
-        rows.append([stmt.lineno, getattr(stmt, 'end_lineno', stmt.lineno) or stmt.lineno, r, w, ctrl])
+        rows.append(
+            [stmt.lineno, getattr(stmt, 'end_lineno', stmt.lineno) or stmt.lineno, r, w, ctrl]
+        )
     return rows
 
 
@@ -170,7 +202,11 @@ def _paths(nodes):
                     inner = inner.value
                 continue
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            root = _root(node.func.value) if not isinstance(node.func.value, ast.Name) else (node.func.value.id, None, False)
+            root = (
+                _root(node.func.value)
+                if not isinstance(node.func.value, ast.Name)
+                else (node.func.value.id, None, False)
+            )
             if root is not None:
                 name, attr, item = root
                 base = _path(name, attr, item)
@@ -245,7 +281,13 @@ def send(code, fidx, buf):
 # another object while their number is known; one dropped from it gets a new number if seen again
 # (a missed alias, never a false one).
 _IMMUTABLE = frozenset((int, float, complex, bool, str, bytes, type(None), tuple, frozenset, range))
-_NOT_VALUES = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.ModuleType, type)
+_NOT_VALUES = (
+    types.FunctionType,
+    types.BuiltinFunctionType,
+    types.MethodType,
+    types.ModuleType,
+    type,
+)
 HELD = 4096
 _held = collections.OrderedDict()  # id(obj) -> obj
 _numbers = {}  # id(obj) -> (negative number, weakref or None, type)
@@ -310,4 +352,3 @@ def ids(changed, known, value=None, has_value=False):
                 out = {}
             out['__return__'] = n
     return out or 0
-

@@ -41,7 +41,12 @@ def walk(view, roots, fresh, limit, cap, names, rebuild, out, more, seed=None):
             # is compared once and its own changes are reported for both names.
             if depth == 0 and not is_fresh:
                 prev = old.get(key)
-                if prev is not None and prev is not seen and prev[OBJ] is v and prev[KIND] == seen[KIND]:
+                if (
+                    prev is not None
+                    and prev is not seen
+                    and prev[OBJ] is v
+                    and prev[KIND] == seen[KIND]
+                ):
                     compare(prev, seen, path, limit, root, out, more, set(), False)
             continue
         prev = old.get(key)
@@ -113,7 +118,9 @@ def follow(queue, node, positions, path, depth, root, is_fresh, replaced, names)
         x = vals[i]
         if type(x) not in scalar:
             k = keys[i]
-            if kind == 'o' and (type(k) is not str or k[:2] == '__' or not (names is None or k in names)):
+            if kind == 'o' and (
+                type(k) is not str or k[:2] == '__' or not (names is None or k in names)
+            ):
                 continue
             queue.append((x, (path, kind, k), depth, root, is_fresh or i in replaced))
 

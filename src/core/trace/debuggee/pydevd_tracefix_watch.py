@@ -13,8 +13,17 @@ from operator import is_
 
 # Types whose len(), iteration and gc referents are their items, by C code that runs nothing of the
 # program's: 1 for sequences and sets, 2 for mappings.
-BULK = {list: 1, tuple: 1, set: 1, frozenset: 1, collections.deque: 1, dict: 2,
-        collections.OrderedDict: 2, collections.defaultdict: 2, collections.Counter: 2}
+BULK = {
+    list: 1,
+    tuple: 1,
+    set: 1,
+    frozenset: 1,
+    collections.deque: 1,
+    dict: 2,
+    collections.OrderedDict: 2,
+    collections.defaultdict: 2,
+    collections.Counter: 2,
+}
 _PLAIN_GETATTR = object.__getattribute__
 _get = gc.get_referents
 
@@ -24,8 +33,20 @@ class Sig(object):
     `holders` / `hkeys`: the objects whose referents are compared and their nodes; `refs` / `counts`:
     the referents, flat, and how many per holder; `maps` / `mkeys`, `keys` / `kcounts`: the same for
     mappings' keys; `other` / `okeys`: nodes compared by taking them again."""
-    __slots__ = ('ids', 'holders', 'hkeys', 'refs', 'counts', 'maps', 'mkeys', 'keys', 'kcounts',
-                 'other', 'okeys')
+
+    __slots__ = (
+        'ids',
+        'holders',
+        'hkeys',
+        'refs',
+        'counts',
+        'maps',
+        'mkeys',
+        'keys',
+        'kcounts',
+        'other',
+        'okeys',
+    )
 
     def __init__(self):
         self.ids = []
@@ -70,7 +91,11 @@ def signatures(nodes, owners, size_at, kind_at, budget):
             if b == 2:
                 sg.maps.append(v)
                 sg.mkeys.append(key)
-        elif node[kind_at] == 'o' and t.__getattribute__ is _PLAIN_GETATTR and node[size_at] <= budget:
+        elif (
+            node[kind_at] == 'o'
+            and t.__getattribute__ is _PLAIN_GETATTR
+            and node[size_at] <= budget
+        ):
             sg.holders.append(v)
             sg.hkeys.append(key)
             d = getattr(v, '__dict__', None)
@@ -136,7 +161,7 @@ def changed_nodes(sg, same_node):
     for h, n, key in zip(sg.holders, sg.counts, sg.hkeys):
         if key not in dirty:
             now = _get(h)
-            if len(now) != n or not all(map(is_, now, refs[at:at + n])):
+            if len(now) != n or not all(map(is_, now, refs[at : at + n])):
                 dirty.add(key)
         at += n
     at = 0
@@ -144,7 +169,7 @@ def changed_nodes(sg, same_node):
     for m, n, key in zip(sg.maps, sg.kcounts, sg.mkeys):
         if key not in dirty:
             now = tuple(m)
-            if len(now) != n or not all(map(is_, now, keys[at:at + n])):
+            if len(now) != n or not all(map(is_, now, keys[at : at + n])):
                 dirty.add(key)
         at += n
     for node, key in zip(sg.other, sg.okeys):

@@ -59,7 +59,7 @@ def open_channel(key, fd=RESULT_FD):
             data = memoryview(('%s %d %s\n' % (m.hexdigest(), seq, text)).encode('ascii'))
             try:
                 while data:
-                    data = data[os.write(fd, data):]
+                    data = data[os.write(fd, data) :]
             except OSError:
                 pass  # Tracefix stopped reading: the run is being ended
 
@@ -70,6 +70,7 @@ def statement_lines(tree, line):
     """Lines of the innermost statement holding `line` (a compound statement: its header only),
     and whether it is an `assert`."""
     import ast
+
     best = None
     for node in ast.walk(tree):
         if not isinstance(node, ast.stmt):
@@ -90,6 +91,7 @@ def watch_lines(send, specs):
     and once that an exception passed through it (even one the program then caught). Tracing is
     limited to frames of the watched files. Sends 'watch' first: each line's statement kind."""
     import ast
+
     by_file = {}
     kinds = []
     for spec in specs:
@@ -129,8 +131,15 @@ def watch_lines(send, specs):
                 send({'t': 'ran', 'id': wid})
             elif event == 'exception' and wid not in raised and not issubclass(arg[0], SystemExit):
                 raised.add(wid)
-                send({'t': 'raised', 'id': wid, 'exception': getattr(arg[0], '__name__', str(arg[0]))})
+                send(
+                    {
+                        't': 'raised',
+                        'id': wid,
+                        'exception': getattr(arg[0], '__name__', str(arg[0])),
+                    }
+                )
             return local
+
         return local
 
     locals_by_table = {}

@@ -40,8 +40,20 @@ def _is_last_statement(filename, line):
         end = getattr(last, 'end_lineno', None) or last.lineno
         if not (last.lineno <= line <= end):
             return False
-        blocks = [b for b in (getattr(last, 'body', None), getattr(last, 'orelse', None), getattr(last, 'finalbody', None)) if isinstance(b, list) and b and isinstance(b[0], ast.stmt)]
-        inner = [b for b in blocks if b[0].lineno <= line <= (getattr(b[-1], 'end_lineno', None) or b[-1].lineno)]
+        blocks = [
+            b
+            for b in (
+                getattr(last, 'body', None),
+                getattr(last, 'orelse', None),
+                getattr(last, 'finalbody', None),
+            )
+            if isinstance(b, list) and b and isinstance(b[0], ast.stmt)
+        ]
+        inner = [
+            b
+            for b in blocks
+            if b[0].lineno <= line <= (getattr(b[-1], 'end_lineno', None) or b[-1].lineno)
+        ]
         if not inner:
             return True  # the line is the statement itself (or its header)
         body = inner[0]
@@ -53,7 +65,11 @@ def _main_frame_tb(tb):
     found = None
     while tb is not None:
         f = tb.tb_frame
-        if f.f_code.co_name == '<module>' and f.f_globals.get('__name__') == '__main__' and f.f_code.co_filename != __file__:
+        if (
+            f.f_code.co_name == '<module>'
+            and f.f_globals.get('__name__') == '__main__'
+            and f.f_code.co_filename != __file__
+        ):
             found = tb
         tb = tb.tb_next
     return found
@@ -72,6 +88,7 @@ def _customize(name, paths):
     before the interpreter's own folders, so its module wins over one already run from there."""
     import importlib.machinery
     import importlib.util
+
     spec = importlib.machinery.PathFinder.find_spec(name, paths)
     if spec is None or spec.loader is None:
         return
@@ -80,7 +97,9 @@ def _customize(name, paths):
     try:
         spec.loader.exec_module(module)
     except Exception as e:
-        sys.stderr.write('Error in %s; set PYTHONVERBOSE for traceback:\n%s: %s\n' % (name, type(e).__name__, e))
+        sys.stderr.write(
+            'Error in %s; set PYTHONVERBOSE for traceback:\n%s: %s\n' % (name, type(e).__name__, e)
+        )
 
 
 def _restore_startup(cfg, first):
@@ -92,6 +111,7 @@ def _restore_startup(cfg, first):
     if given:
         os.environ['PYTHONPATH'] = os.pathsep.join(given)  # for the run's own child processes
         import site
+
         _customize('sitecustomize', given)
         if site.ENABLE_USER_SITE:
             _customize('usercustomize', given)
@@ -100,6 +120,7 @@ def _restore_startup(cfg, first):
 
 def _stop_watching():
     import threading
+
     sys.settrace(None)
     threading.settrace(None)
 
@@ -107,6 +128,7 @@ def _stop_watching():
 def _run_pytest(send, cfg, args):
     _restore_startup(cfg, os.getcwd())
     import pytest
+
     plugin = {'__name__': 'tracefix_verify_pytest'}
     exec(compile(_PLUGIN_SOURCE, os.path.join(_HERE, 'tracefix_verify_pytest.py'), 'exec'), plugin)
     _channel.watch_lines(send, cfg.get('watch') or [])
@@ -118,7 +140,9 @@ def _run_pytest(send, cfg, args):
 
 
 def _run_program(send, cfg, kind, target, args):
-    _restore_startup(cfg, os.path.dirname(os.path.abspath(target)) if kind == 'script' else os.getcwd())
+    _restore_startup(
+        cfg, os.path.dirname(os.path.abspath(target)) if kind == 'script' else os.getcwd()
+    )
     _channel.watch_lines(send, cfg.get('watch') or [])
     try:
         if kind == 'script':
@@ -133,9 +157,22 @@ def _run_program(send, cfg, kind, target, args):
         _stop_watching()
         tb = _main_frame_tb(e.__traceback__)
         direct = tb is not None and tb.tb_next is None
-        where = {'file': os.path.abspath(tb.tb_frame.f_code.co_filename), 'line': tb.tb_lineno} if tb is not None else None
+        where = (
+            {'file': os.path.abspath(tb.tb_frame.f_code.co_filename), 'line': tb.tb_lineno}
+            if tb is not None
+            else None
+        )
         last = bool(where and direct and _is_last_statement(where['file'], where['line']))
-        send({'t': 'end', 'how': 'exit', 'code': _exit_code(e.code), 'where': where, 'direct': direct, 'atEnd': last})
+        send(
+            {
+                't': 'end',
+                'how': 'exit',
+                'code': _exit_code(e.code),
+                'where': where,
+                'direct': direct,
+                'atEnd': last,
+            }
+        )
         raise
     except BaseException as e:
         _stop_watching()
@@ -155,8 +192,14 @@ def main():
     send = _channel.open_channel(_key)
     _key = None
     cfg = json.loads(os.environ.pop('TRACEFIX_VERIFY', '{}') or '{}')
-    if len(sys.argv) < 2 or sys.argv[1] not in ('pytest', 'script', 'module') or (sys.argv[1] != 'pytest' and len(sys.argv) < 3):
-        sys.stderr.write('usage: tracefix_verify_main.py pytest ARGS... | script PATH ARGS... | module NAME ARGS...\n')
+    if (
+        len(sys.argv) < 2
+        or sys.argv[1] not in ('pytest', 'script', 'module')
+        or (sys.argv[1] != 'pytest' and len(sys.argv) < 3)
+    ):
+        sys.stderr.write(
+            'usage: tracefix_verify_main.py pytest ARGS... | script PATH ARGS... | module NAME ARGS...\n'
+        )
         sys.exit(2)
     kind = sys.argv[1]
     send({'t': 'hello', 'kind': kind})

@@ -24,7 +24,7 @@ def _message(report):
         text = '<%s>' % type(e).__name__
     text = ' '.join(text.split())
     if text.startswith('Skipped: '):
-        text = text[len('Skipped: '):]
+        text = text[len('Skipped: ') :]
     return text[:_MAX]
 
 
@@ -35,11 +35,18 @@ class VerifyPlugin:
     def _ids(self, kind, ids):
         ids = list(ids)
         for i in range(0, len(ids), _CHUNK):
-            self._send({'t': kind, 'ids': ids[i:i + _CHUNK]})
+            self._send({'t': kind, 'ids': ids[i : i + _CHUNK]})
 
     def pytest_collectreport(self, report):
         if report.failed or report.skipped:
-            self._send({'t': 'collectproblem', 'nodeid': report.nodeid, 'outcome': report.outcome, 'message': _message(report)})
+            self._send(
+                {
+                    't': 'collectproblem',
+                    'nodeid': report.nodeid,
+                    'outcome': report.outcome,
+                    'message': _message(report),
+                }
+            )
 
     def pytest_deselected(self, items):
         self._ids('deselected', [item.nodeid for item in items])
@@ -55,24 +62,30 @@ class VerifyPlugin:
         self._send({'t': 'collection-finished', 'count': len(ids)})
 
     def pytest_runtest_logreport(self, report):
-        self._send({
-            't': 'report',
-            'nodeid': report.nodeid,
-            'when': report.when,
-            'outcome': report.outcome,
-            'xfail': hasattr(report, 'wasxfail'),
-            'message': '' if (report.passed and not hasattr(report, 'wasxfail')) else _message(report),
-        })
+        self._send(
+            {
+                't': 'report',
+                'nodeid': report.nodeid,
+                'when': report.when,
+                'outcome': report.outcome,
+                'xfail': hasattr(report, 'wasxfail'),
+                'message': ''
+                if (report.passed and not hasattr(report, 'wasxfail'))
+                else _message(report),
+            }
+        )
 
     def pytest_keyboard_interrupt(self, excinfo):
         value = excinfo.value
         msg = getattr(value, 'msg', None)
-        self._send({
-            't': 'interrupted',
-            'type': excinfo.typename,
-            'message': str(msg if msg is not None else value)[:_MAX],
-            'returncode': getattr(value, 'returncode', None),
-        })
+        self._send(
+            {
+                't': 'interrupted',
+                'type': excinfo.typename,
+                'message': str(msg if msg is not None else value)[:_MAX],
+                'returncode': getattr(value, 'returncode', None),
+            }
+        )
 
     @pytest.hookimpl(hookwrapper=True, trylast=True)
     def pytest_sessionfinish(self, session, exitstatus):
