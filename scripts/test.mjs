@@ -1,6 +1,6 @@
 // `npm test`: the whole test set-up and every layer, in order, on a fresh Debian/Ubuntu machine too.
-//   1. set-up (scripts/setup/): apt packages, bundled debugpy, code-server — installed when possible,
-//      otherwise one line naming the command and exit 2;
+//   1. set-up (scripts/setup/): apt packages, bundled debugpy, code-server, test interpreters, ruff —
+//      installed when possible, otherwise one line naming the command and exit 2;
 //   2. development build; 3. vitest (unit + integration, real Python/debugpy);
 //   3b. the recorder on every interpreter (scripts/test-matrix.mjs);
 //   4. the VSIX: production build, vsce package, inspection (scripts/package.mjs);

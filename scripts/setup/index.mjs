@@ -9,8 +9,9 @@ import * as apt from './apt.mjs';
 import * as codeServer from './code-server.mjs';
 import * as debugpy from './debugpy.mjs';
 import * as pythons from './pythons.mjs';
+import * as ruff from './ruff.mjs';
 
-export const PREREQUISITES = [apt, debugpy, codeServer, pythons];
+export const PREREQUISITES = [apt, debugpy, codeServer, pythons, ruff];
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

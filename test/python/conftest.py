@@ -78,15 +78,15 @@ def violation(rec):
     for i, v in enumerate(rest):
         t = fields[min(i, len(fields) - 1)].rstrip('?*')
         ok = {
-            'int': lambda: type(v) is int,
-            'num': lambda: type(v) in (int, float),
-            'str': lambda: type(v) is str,
-            'int_or_null': lambda: v is None or type(v) is int,
-            'changed': lambda: (
+            'int': lambda v: type(v) is int,
+            'num': lambda v: type(v) in (int, float),
+            'str': lambda v: type(v) is str,
+            'int_or_null': lambda v: v is None or type(v) is int,
+            'changed': lambda v: (
                 v == 0 or (isinstance(v, dict) and all(type(x) is str for x in v.values()))
             ),
-            'names': lambda: v == 0 or (isinstance(v, list) and all(type(x) is str for x in v)),
-            'deltas': lambda: (
+            'names': lambda v: v == 0 or (isinstance(v, list) and all(type(x) is str for x in v)),
+            'deltas': lambda v: (
                 v == 0
                 or (
                     isinstance(v, list)
@@ -96,17 +96,17 @@ def violation(rec):
                     )
                 )
             ),
-            'value': lambda: (
+            'value': lambda v: (
                 type(v) is str
                 or (isinstance(v, list) and len(v) == 3 and all(type(x) is str for x in v))
             ),
-            'ids': lambda: (
+            'ids': lambda v: (
                 v == 0
                 or (isinstance(v, dict) and all(type(x) is int and x != 0 for x in v.values()))
             ),
-            'uses': lambda: isinstance(v, list) and all(_use_row(r) for r in v),
-            'any': lambda: True,
-        }[t]()
+            'uses': lambda v: isinstance(v, list) and all(_use_row(r) for r in v),
+            'any': lambda v: True,
+        }[t](v)
         if not ok:
             return '%s field %d is not %s: %r' % (rec[0], i + 1, t, v)
     return None

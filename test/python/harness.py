@@ -54,7 +54,8 @@ if backend == 'monitoring' or (backend == 'auto' and sys.version_info >= (3, 12)
 else:
     source = settrace
     source.start()
-code = compile(open(main).read(), main, 'exec')
+with open(main) as f:
+    code = compile(f.read(), main, 'exec')
 try:
     exec(code, {'__name__': '__main__', '__file__': main})
 except BaseException as e:

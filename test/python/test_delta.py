@@ -2,8 +2,8 @@ import time
 from collections import defaultdict
 
 import pytest
-
-from pydevd_tracefix_delta import BUDGET, CAP, MAX_DELTAS, View, check as check2
+from pydevd_tracefix_delta import BUDGET, CAP, MAX_DELTAS, View
+from pydevd_tracefix_delta import check as check2
 
 
 def check(*a, **k):
@@ -51,7 +51,7 @@ def test_lists_sets_objects_and_nesting():
         ['seen', '1', '-'],
     ]
 
-    class N(object):
+    class N:
         pass
 
     n = N()
@@ -64,8 +64,8 @@ def test_lists_sets_objects_and_nesting():
 
 
 def test_slots_objects_are_followed():
-    class P(object):
-        __slots__ = ('x', 'items')
+    class P:
+        __slots__ = ('items', 'x')
 
     p = P()
     p.x = 1
@@ -91,7 +91,7 @@ def test_nothing_changed_nothing_reported():
 
 
 def test_a_replaced_value_is_shown_not_walked():
-    class N(object):
+    class N:
         pass
 
     a = N()
@@ -106,7 +106,7 @@ def test_past_the_budget_appends_and_size_are_followed():
     assert deltas(big, lambda b: b.append('z'), 'big') == [['big[%d]' % (BUDGET * 3), "'z'"]]
 
 
-class Node(object):
+class Node:
     def __init__(self, name):
         self.name = name
         self.peers = []
@@ -187,14 +187,14 @@ def test_cost_does_not_grow_with_the_graph(n):
 
 
 def test_misbehaving_objects_do_not_break_a_check():
-    class Bad(object):
+    class Bad:
         def __len__(self):
             raise RuntimeError('no len')
 
         def __iter__(self):
             raise RuntimeError('no iter')
 
-    class Holder(object):
+    class Holder:
         pass
 
     h = Holder()

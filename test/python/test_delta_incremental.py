@@ -4,16 +4,16 @@ import os
 import random
 import re
 
-from pydevd_tracefix_delta import View, check, forget
 import pydevd_tracefix_nodes
 import pydevd_tracefix_walk
+from pydevd_tracefix_delta import View, check, forget
 
 
-class Obj(object):
+class Obj:
     pass
 
 
-class Slotted(object):
+class Slotted:
     __slots__ = ('a', 'b')
 
 
@@ -23,7 +23,7 @@ def rebuilt(view, roots, fresh, limit, **kw):
     return check(view, roots, fresh, limit, **kw)
 
 
-class Frame(object):
+class Frame:
     """Locals of a frame, checked as pydevd_tracefix_core.diff checks them."""
 
     def __init__(self, checker):
@@ -149,24 +149,26 @@ def resolved(out, values):
 
 def slots(x):
     if isinstance(x, dict):
-        return dict(("['%s']" % k, v) for k, v in x.items())
+        return {"['%s']" % k: v for k, v in x.items()}
     if isinstance(x, list):
-        return dict(('[%d]' % i, v) for i, v in enumerate(x))
+        return {'[%d]' % i: v for i, v in enumerate(x)}
     if isinstance(x, Obj):
-        return dict(('.' + k, v) for k, v in vars(x).items())
-    return dict(('.' + k, getattr(x, k)) for k in Slotted.__slots__ if hasattr(x, k))
+        return {'.' + k: v for k, v in vars(x).items()}
+    return {'.' + k: getattr(x, k) for k in Slotted.__slots__ if hasattr(x, k)}
 
 
 def snapshot(values):
-    """id -> (object, {slot: value}) of everything reachable (the objects are held: ids stay theirs)."""
+    """id -> (object, {slot: value}) of everything reachable (the objects are held: ids stay
+    theirs)."""
     seen = {}
     for v in values.values():
         containers(v, seen)
-    return dict((k, (x, slots(x))) for k, x in seen.items())
+    return {k: (x, slots(x)) for k, x in seen.items()}
 
 
 def changed_slot(before, where, values):
-    """Whether the slot `where` (container id, '.attr' / '[i]' / "['k']") holds something else now."""
+    """Whether the slot `where` (container id, '.attr' / '[i]' / "['k']") holds something else
+    now."""
     (key, step) = where
     old = before.get(key)
     if old is None:

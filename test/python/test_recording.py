@@ -1,8 +1,8 @@
-# The helper's event sources recording real programs in-process (harness.py), checked record by record.
+# The helper's event sources recording real programs in-process (harness.py), checked record by
+# record.
 import sys
 
 import pytest
-
 from conftest import violation
 
 MONITORING = sys.version_info >= (3, 12)
@@ -16,7 +16,8 @@ def test_every_record_keeps_the_contract(recorded):
     records = recorded(
         'def f(x):\n    y = [x] * 3\n    y.append(1)\n    return y\n'
         'def g():\n    yield 1\n    yield 2\n'
-        'a = f(2)\nb = list(g())\ntry:\n    1 / 0\nexcept ZeroDivisionError:\n    pass\nprint("out")\n'
+        'a = f(2)\nb = list(g())\n'
+        'try:\n    1 / 0\nexcept ZeroDivisionError:\n    pass\nprint("out")\n'
     )
     assert records, 'nothing recorded'
     for r in records:
@@ -33,21 +34,23 @@ def test_calls_lines_and_returns_in_order(recorded):
     lines = [r for r in kinds(records, 'L') if r[1] == f]
     assert [r[2] for r in lines] == [2, 3]
     assert lines[1][3] == {'y': '2'}
-    ret = [r for r in kinds(records, 'R') if r[1] == f][0]
+    ret = next(r for r in kinds(records, 'R') if r[1] == f)
     assert ret[3:5] == ['r', '2']
 
 
 def test_closure_variables_are_not_listed_as_bindings(recorded):
     records = recorded(
-        'def outer():\n    big = list(range(50))\n    def inner(k):\n        return big[k]\n    return inner(3)\n\nouter()\n'
+        'def outer():\n    big = list(range(50))\n'
+        '    def inner(k):\n        return big[k]\n    return inner(3)\n\nouter()\n'
     )
-    inner = [c for c in kinds(records, 'C') if c[5] == 'inner'][0]
+    inner = next(c for c in kinds(records, 'C') if c[5] == 'inner')
     assert inner[7] == {'k': '3'}
 
 
 def test_an_exception_leaving_frames_carries_type_and_message(recorded):
     records = recorded(
-        'def f():\n    raise ValueError("bad <x.Y object at 0x7f00deadbeef>")\n\ntry:\n    f()\nexcept ValueError:\n    pass\n'
+        'def f():\n    raise ValueError("bad <x.Y object at 0x7f00deadbeef>")\n\n'
+        'try:\n    f()\nexcept ValueError:\n    pass\n'
     )
     left = [r for r in kinds(records, 'R') if r[3] == 'e']
     assert left[0][4] == ['ValueError', 'bad <x.Y object>', "ValueError('bad <x.Y object>')"]
@@ -63,7 +66,9 @@ def test_recursion_limit_the_exception_and_the_unwinding_are_recorded(recorded):
 
 def test_imports_of_user_modules_are_summarised_not_line_recorded(recorded):
     files = {
-        'pkg/__init__.py': 'R = {}\ndef reg(n):\n    R[n] = len(R)\n    return R[n]\nfor n in "abc":\n    reg(n)\n'
+        'pkg/__init__.py': (
+            'R = {}\ndef reg(n):\n    R[n] = len(R)\n    return R[n]\nfor n in "abc":\n    reg(n)\n'
+        )
     }
     records = recorded('import pkg\nx = pkg.reg("d")\n', files=files)
     assert [r[2] for r in kinds(records, 'I')] == [3]
@@ -87,7 +92,7 @@ def test_changes_inside_cut_values_are_deltas(recorded):
 def test_only_lines_that_can_mutate_are_compared_again(recorded):
     # A mutation by an alias is seen after the line that made it, not later.
     records = recorded('a = [0] * 100\nb = a\nb[50] = 7\nc = 1\n')
-    line4 = [r for r in kinds(records, 'L') if r[2] == 4][0]
+    line4 = next(r for r in kinds(records, 'L') if r[2] == 4)
     assert line4[5] == [['a[50]', '7'], ['b[50]', '7']] or line4[5] == [
         ['b[50]', '7'],
         ['a[50]', '7'],

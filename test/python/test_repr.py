@@ -4,13 +4,13 @@ import sys
 from pydevd_tracefix_repr import brepr, exception_parts, strip_addresses
 
 
-class Node(object):
+class Node:
     def __init__(self, value, kids=()):
         self.value = value
         self.kids = list(kids)
 
 
-class Slotted(object):
+class Slotted:
     __slots__ = ('a', 'b')
 
     def __init__(self):
@@ -18,7 +18,7 @@ class Slotted(object):
         self.b = 'x'
 
 
-class Broken(object):
+class Broken:
     def __repr__(self):
         raise ValueError('no')
 
@@ -68,10 +68,10 @@ def test_objects_are_numbered_by_identity_and_shown_once_per_repr():
 
 
 def test_a_cycle_is_a_reference_never_a_walk_around_it():
-    class Markdown(object):
+    class Markdown:
         pass
 
-    class Parser(object):
+    class Parser:
         pass
 
     md = Markdown()
@@ -79,12 +79,11 @@ def test_a_cycle_is_a_reference_never_a_walk_around_it():
     md.parser.md = md
     md.parser.state = [md.parser]
     text, complete = brepr(md, 400)
-    assert (
-        text
-        == 'Markdown#{0}(parser=Parser#{1}(md=<cycle: Markdown#{0}>, state=[<cycle: Parser#{1}>]))'.format(
-            text[9 : text.index('(')], int(text[9 : text.index('(')]) + 1
-        )
+    md_id = text[9 : text.index('(')]
+    expected = (
+        'Markdown#{0}(parser=Parser#{1}(md=<cycle: Markdown#{0}>, state=[<cycle: Parser#{1}>]))'
     )
+    assert text == expected.format(md_id, int(md_id) + 1)
     assert complete
     # 60 objects that all refer to each other: bounded, each shown once
     nodes = [Node(i) for i in range(60)]
@@ -95,7 +94,7 @@ def test_a_cycle_is_a_reference_never_a_walk_around_it():
 
 
 def test_an_object_whose_repr_fails_shows_what_it_has():
-    class Result(object):
+    class Result:
         def __init__(self, tokens):
             self._tokens = tokens
             self.seen = brepr(self)

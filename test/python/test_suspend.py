@@ -1,6 +1,6 @@
-# Generators closed or thrown into, coroutines and async generators, on every interpreter: each frame
-# leaves once, the way it really left, and nothing of the recorder's own (its callbacks' locals, the
-# wrappers CPython puts around values) is ever recorded.
+# Generators closed or thrown into, coroutines and async generators, on every interpreter: each
+# frame leaves once, the way it really left, and nothing of the recorder's own (its callbacks'
+# locals, the wrappers CPython puts around values) is ever recorded.
 import json
 
 from test_recording import kinds
@@ -97,7 +97,7 @@ def test_generators_leave_as_they_really_left(recorded):
     leaves = [(names[r[1]], r[3], r[4] if r[3] != 'e' else r[4][0]) for r in kinds(records, 'R')]
     # close(): GeneratorExit through the `finally` (which ran: done=True)
     assert ('numbers', 'y', '1') in leaves and ('numbers', 'e', 'GeneratorExit') in leaves
-    done = [r for r in kinds(records, 'R') if names[r[1]] == 'numbers' and r[3] == 'e'][0]
+    done = next(r for r in kinds(records, 'R') if names[r[1]] == 'numbers' and r[3] == 'e')
     assert done[5] == {'done': 'True'}
     # throw() into a generator without a handler: it leaves with that exception, never a yield
     assert [x for x in leaves if x[0] == 'bare'] == [('bare', 'y', '1'), ('bare', 'e', 'KeyError')]

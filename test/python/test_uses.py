@@ -1,10 +1,7 @@
 # What each statement reads and writes (pydevd_tracefix_uses), and the object numbers the records
 # carry for the dynamic slice.
 import gc
-import sys
 import textwrap
-
-import pytest
 
 import pydevd_tracefix_uses as uses
 from conftest import violation
@@ -98,7 +95,7 @@ def test_source_that_cannot_be_read_gives_no_rows(tmp_path):
 
 
 def test_identity_numbers_mutable_values_once_and_not_scalars():
-    class Plain(object):
+    class Plain:
         pass
 
     a = [1]
@@ -163,7 +160,7 @@ def test_records_carry_rows_and_object_numbers(recorded):
     calls = {c[5]: c for c in records if c[0] == 'C'}
     box_id = calls['put'][9]['self']
     assert calls['fill'][9]['box'] == box_id > 0
-    ret = [r for r in records if r[0] == 'R' and r[1] == calls['fill'][1]][0]
+    ret = next(r for r in records if r[0] == 'R' and r[1] == calls['fill'][1])
     # A line's changes arrive with the frame's next record (the module's last one with its end).
     carried = [r[6] for r in records if r[0] == 'L' and len(r) > 6] + [
         r[8] for r in records if r[0] == 'R' and len(r) > 8

@@ -4,7 +4,8 @@ Records what Tracefix's helper records — bounded reprs of the changed locals a
 the user's file, and return values — with the helper's own repr code (pydevd_tracefix_repr), in the
 most direct way: a global trace function, a dict of states per frame, a repr of every local at every
 line. The benchmark compares Tracefix's whole recorder (debugpy session, record channel) against it.
-Usage: python3 reference_tracer.py DEBUGGEE_DIR PROGRAM.py  → prints {"lines": N, "returns": M, ...} as JSON.
+Usage: python3 reference_tracer.py DEBUGGEE_DIR PROGRAM.py  → prints {"lines": N, "returns": M, ...}
+as JSON.
 """
 
 import json
@@ -56,7 +57,8 @@ def global_trace(frame, event, arg):
     return None
 
 
-code = compile(open(program).read(), program, 'exec')
+with open(program) as f:
+    code = compile(f.read(), program, 'exec')
 started = time.perf_counter()
 sys.settrace(global_trace)
 try:
@@ -64,5 +66,6 @@ try:
 finally:
     sys.settrace(None)
     counts['recordingMs'] = round((time.perf_counter() - started) * 1000, 1)
-json.dump(records, open(os.devnull, 'w'))
+with open(os.devnull, 'w') as devnull:
+    json.dump(records, devnull)
 print(json.dumps(counts))

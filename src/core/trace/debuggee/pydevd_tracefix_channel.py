@@ -1,8 +1,9 @@
-# Carries record batches from the debuggee to Tracefix over a socket of its own (a Unix-domain socket
-# in a private temp folder, or loopback TCP where there is none), one JSON array per line, and takes
-# control messages back: b'F' flush now, b'S' stop recording and flush (timeout, cancel).
+# Carries record batches from the debuggee to Tracefix over a socket of its own (a Unix-domain
+# socket in a private temp folder, or loopback TCP where there is none), one JSON array per line,
+# and takes control messages back: b'F' flush now, b'S' stop recording and flush (timeout, cancel).
 # A socket instead of DAP output events: pydevd's writer thread, its JSON re-encoding and the
 # adapter's relay were the slowest part of delivering records, and they need the GIL to run.
+import contextlib
 import json
 import os
 import select
@@ -79,14 +80,13 @@ def close():
     s = _sock[0]
     if s is not None and not _st['closed']:
         _st['closed'] = True
-        try:
+        with contextlib.suppress(OSError):
             s.shutdown(socket.SHUT_WR)
-        except OSError:
-            pass
 
 
 def detach():
-    """In a forked child: the socket is the parent's connection too, so the child lets go of its copy
+    """In a forked child: the socket is the parent's connection too, so the child lets go of its
+    copy
     of the descriptor without shutting the connection down, and never sends on it."""
     _st['closed'] = True
     s = _sock[0]

@@ -44,11 +44,12 @@ def compare(prev, node, path, limit, root, out, more, touched, quiet):
     if kind == 's':
         if pv == nv and prev[_SIZE] == node[_SIZE]:
             return ()
-    elif prev[_SIZE] == node[_SIZE] and (
-        pv == nv if prev[_FLAT] and node[_FLAT] else all(map(is_, pv, nv))
+    elif (
+        prev[_SIZE] == node[_SIZE]
+        and (pv == nv if prev[_FLAT] and node[_FLAT] else all(map(is_, pv, nv)))
+        and (kind == 'l' or all(map(is_, prev[_KEYS], node[_KEYS])))
     ):
-        if kind == 'l' or all(map(is_, prev[_KEYS], node[_KEYS])):
-            return ()
+        return ()
     if quiet:
         touched.add(root)
         return _ALL  # what is below is not compared: the value is shown again whole
@@ -60,7 +61,7 @@ def compare(prev, node, path, limit, root, out, more, touched, quiet):
     return _compare_map(prev, node, emit)
 
 
-class _All(object):
+class _All:
     def __contains__(self, i):
         return True
 
@@ -68,8 +69,8 @@ class _All(object):
 ALL = _ALL = _All()
 
 
-class _Emitter(object):
-    __slots__ = ('out', 'more', 'root', 'path', 'limit')
+class _Emitter:
+    __slots__ = ('limit', 'more', 'out', 'path', 'root')
 
     def __init__(self, out, more, root, path, limit):
         self.out = out

@@ -5,16 +5,15 @@
 # process in batches through pydevd_tracefix_channel.
 import gc
 import os
-import sys
 import threading
 import time
 
-from pydevd_tracefix_repr import brepr, exception_parts
-from pydevd_tracefix_delta import View, check, followed, forget
-from pydevd_tracefix_code import PURE, mutating_lines
-from pydevd_tracefix_roots import inside
-import pydevd_tracefix_uses as uses
 import pydevd_tracefix_channel as channel
+import pydevd_tracefix_uses as uses
+from pydevd_tracefix_code import PURE, mutating_lines
+from pydevd_tracefix_delta import View, check, followed, forget
+from pydevd_tracefix_repr import brepr, exception_parts
+from pydevd_tracefix_roots import inside
 
 PROTOCOL = 3
 CFG = {
@@ -54,20 +53,20 @@ IMMUTABLE = frozenset((int, float, complex, bool, str, bytes, type(None), tuple,
 _STALE = '\x00'  # the repr of a cut value after a delta: not computed again until needed
 
 
-class CodeInfo(object):
+class CodeInfo:
     __slots__ = (
-        'file',
-        'name',
-        'first',
-        'scope',
-        'free',
-        'mutating',
-        'is_import',
-        'events_on',
         'comprehension',
-        'jumps',
-        'names',
         'coro',
+        'events_on',
+        'file',
+        'first',
+        'free',
+        'is_import',
+        'jumps',
+        'mutating',
+        'name',
+        'names',
+        'scope',
         'suspends',
     )
 
@@ -98,7 +97,8 @@ def _under_root(path):
 
 
 def user_file(fn):
-    """File index of a user file (under the root, outside excluded folders), else -1. A module reached
+    """File index of a user file (under the root, outside excluded folders), else -1. A module
+    reached
     through a symlink under the root is user code, named by its link, wherever its target lies."""
     idx = files.get(fn)
     if idx is not None:
@@ -147,15 +147,13 @@ def _visible(name, v, module_scope):
     t = type(v)
     if t.__name__ == 'module':
         return False
-    if module_scope and (
-        t.__name__ in ('function', 'builtin_function_or_method') or isinstance(v, type)
-    ):
-        return False
-    return True
+    callable_kind = t.__name__ in ('function', 'builtin_function_or_method') or isinstance(v, type)
+    return not (module_scope and callable_kind)
 
 
 def diff(frame, st, full):
-    """(changed, deleted, deltas) of the frame's visible locals since its last record; each None when
+    """(changed, deleted, deltas) of the frame's visible locals since its last record; each None
+    when
     empty. `full`: whether mutable values may have changed in place (True, False, or the names an
     in-place operator stored into); else an unchanged identity is an unchanged value. Mutable values
     are followed through the frame's View (pydevd_tracefix_delta): a value shown whole is repr'd
@@ -218,7 +216,7 @@ def diff(frame, st, full):
                     quiet = set()
                 quiet.add(name)
     if len(known) != len(items):
-        names = set(k for k, _ in items)
+        names = {k for k, _ in items}
         for k in [k for k in known if k not in names]:
             if known[k][1] is not None:
                 deleted = (deleted or []) + [k]
@@ -286,11 +284,10 @@ def emit(rec):
 def start(frame, info):
     """A user frame starts (or a generator resumes). Returns False when it is not recorded."""
     st = frames.get(id(frame))
-    if st is not None:
-        if st[6] is frame:
-            st[5] = True  # resumed: anything may have changed while it was suspended
-            _note_user_call(frame.f_back)
-            return True
+    if st is not None and st[6] is frame:
+        st[5] = True  # resumed: anything may have changed while it was suspended
+        _note_user_call(frame.f_back)
+        return True
     if state['done'] or not state['armed']:
         return False
     ident = threading.get_ident() if imports else 0
@@ -345,7 +342,8 @@ def register(frame, info):
     if not state['t0']:
         state['t0'] = time.perf_counter()
     known = {}
-    # Closure cells are the enclosing function's variables: known silently, never listed as bindings.
+    # Closure cells are the enclosing function's variables: known silently, never listed as
+    # bindings.
     # [call id, depth, known locals, last line, CodeInfo, resumed, frame, View of its cut values,
     #  user code ran since its last event]
     st = [state['fid'], (pst[1] + 1) if pst else 0, known, None, info, False, frame, None, False]
@@ -416,7 +414,8 @@ def line(frame, lineno):
 
 
 def leave(frame, kind, value):
-    """The frame returns ('r'), yields ('y') or is left by an exception ('e', value = the exception)."""
+    """The frame returns ('r'), yields ('y') or is left by an exception ('e', value = the
+    exception)."""
     key = id(frame)
     st = frames.get(key)
     if st is None or st[6] is not frame:
@@ -463,7 +462,8 @@ def leave(frame, kind, value):
 
 
 def _unwrap(w):
-    """The value an async generator yielded (CPython wraps it; the wrapper shows only it to the gc)."""
+    """The value an async generator yielded (CPython wraps it; the wrapper shows only it to the
+    gc)."""
     try:
         inner = gc.get_referents(w)
         return inner[0] if len(inner) == 1 else w

@@ -1,49 +1,59 @@
 # Change detection for the mutable values a frame holds (docs/trace-format.md, "deltas").
 # Each frame keeps a View of the values it holds, and reports what changed since its last check:
-# - for a value whose repr is cut, as paths into it (`memo[3, 5]=30`, `del book['x']`, `seen.add(4)`,
-#   `node.next=None`): the cut repr would hide a change past the cut. The view keeps one shallow node
-#   per object (its items or attributes, by identity), taken by a breadth-first walk that visits each
+# - for a value whose repr is cut, as paths into it (`memo[3, 5]=30`, `del book['x']`,
+# `seen.add(4)`,
+# `node.next=None`): the cut repr would hide a change past the cut. The view keeps one shallow node
+# per object (its items or attributes, by identity), taken by a breadth-first walk that visits each
 #   object once (shared and cyclic structure is one node, named by its shortest path) to MAX_DEPTH
 #   below the local, and the attributes of a cut value only where the frame's code names them
 #   (pydevd_tracefix_walk);
-# - for a value shown whole ("quiet"), only that it changed: the recorder shows its new repr. A value
+# - for a value shown whole ("quiet"), only that it changed: the recorder shows its new repr. A
+# value
 #   that did not change is not repr'd again.
-# Cost follows what changed. Every name has a signature of what its nodes hold (pydevd_tracefix_watch),
+# Cost follows what changed. Every name has a signature of what its nodes hold
+# (pydevd_tracefix_watch),
 # compared by a few C calls: an unchanged name costs those, a changed one has only its changed nodes
 # taken again and compared (or, when a change took an object out, is walked again). A walk costs at
 # most CAP units (a node is 1, plus its kept items / 32, or / 4 when they are not all scalars),
-# whatever the size, depth or cycles of the objects. Past the cap the trace says so once per frame and
-# name (a 'more' delta whose value is NOT_FOLLOWED), and what was not taken is not in the view: it is
-# never compared later, so a change is only ever reported on the line that made it.
+# whatever the size, depth or cycles of the objects. Past the cap the trace says so once per frame
+# and
+# name (a 'more' delta whose value is NOT_FOLLOWED), and what was not taken is not in the view: it
+# is never compared later, so a change is only ever reported on the line that made it.
 # Iterative, like the repr, so a program at its recursion limit cannot make it fail.
 from collections import deque
 
-from pydevd_tracefix_compare import KIND, MAX_DELTAS, SCALAR, SIZE  # noqa: F401 (MAX_DELTAS: for tests)
+from pydevd_tracefix_compare import (  # noqa: F401 (MAX_DELTAS: for tests)
+    KIND,
+    MAX_DELTAS,
+    SCALAR,
+    SIZE,
+)
 from pydevd_tracefix_nodes import (
     BUDGET,
     CAP,
     MAX_DEPTH,
-    followed,
+    followed,  # noqa: F401 (for tests)
     kind_of,
     kinds,
     plain,
     plains,
     same_node,
     take,
-)  # noqa: F401
+)
 from pydevd_tracefix_walk import NOT_FOLLOWED, patch, walk  # noqa: F401
 from pydevd_tracefix_watch import EMPTY, merged, signatures, unchanged
 
 PRUNE_AT = 4 * CAP  # nodes a view may hold before it is rebuilt from its names
 # Items (references) the view's signatures may hold before it is rebuilt: patches add what changed
-# lines put in, and every check compares them all, so this bounds a check whatever the values grow to.
+# lines put in, and every check compares them all, so this bounds a check whatever the values grow
+# to.
 MAX_REFS = 8 * CAP
 
 
-class View(object):
+class View:
     """One frame's picture of the mutable values it holds."""
 
-    __slots__ = ('nodes', 'told', 'owners', 'paths', 'sigs', 'orphans', 'wholes', 'whole')
+    __slots__ = ('nodes', 'orphans', 'owners', 'paths', 'sigs', 'told', 'whole', 'wholes')
 
     def __init__(self):
         self.nodes = {}  # id(object) -> node
@@ -51,7 +61,8 @@ class View(object):
         self.owners = {}  # id(object) -> the name whose walk reached its node first
         self.paths = {}  # id(object) -> (the path that walk found (lazy, see path_text), its depth)
         self.sigs = None  # name -> signature of the nodes it owns, taken with them
-        self.orphans = []  # signatures of names that hold other values now (their nodes may be shared)
+        # signatures of names that hold other values now (their nodes may be shared)
+        self.orphans = []
         self.wholes = {}  # name of a value shown whole -> its signature (no nodes: nothing is told)
         self.whole = None  # all of the signatures merged (to learn at once that none changed)
 
@@ -61,7 +72,8 @@ def check(view, roots, fresh, limit, cap=CAP, names=None, quiet=(), keep=False):
     then: (deltas, names of quiet roots that changed); the view is updated. `fresh`: [(name, value)]
     newly bound values, taken as they are (nothing reported). `quiet`: root names whose values are
     shown whole (only whether they changed is wanted). `names`: the attribute names the frame's code
-    uses; an attribute of a cut value is compared but not followed into unless named (None: all are).
+    uses; an attribute of a cut value is compared but not followed into unless named (None: all
+    are).
     `keep`: only these roots may have changed (the rest of the view stays as it is).
     Every name is walked when a node that changed belongs to a name that holds another value now
     (forget), or when a walk left nodes behind that another name may still reach."""
@@ -95,7 +107,8 @@ def check(view, roots, fresh, limit, cap=CAP, names=None, quiet=(), keep=False):
     out = []
     more = {}
     held = dict(roots)
-    # A name holding the same object as a changed one is walked with it: its changes are told for both.
+    # A name holding the same object as a changed one is walked with it: its changes are told for
+    # both.
     shared = set()
     ids = set()
     for _, v in roots:
@@ -110,12 +123,12 @@ def check(view, roots, fresh, limit, cap=CAP, names=None, quiet=(), keep=False):
         or not patch(view, n, sigs[n], limit, cap, names, out, more)
     ]
     if again or fresh:
-        same = set(id(held[n]) for n in again)
+        same = {id(held[n]) for n in again}
         walked = [r for r in roots if r[0] in again or id(r[1]) in same]
         memo, owners, paths, cut = walk(view, walked, fresh, limit, cap, names, False, out, more)
         mine = view.owners
         lost = any(
-            not memo.keys() >= set(k for k in sigs[n].ids if mine.get(k) == n)
+            not memo.keys() >= {k for k in sigs[n].ids if mine.get(k) == n}
             for n, _ in walked
             if n in sigs
         )
@@ -153,9 +166,11 @@ def forget(view, name):
 
 
 def _wholes(view, roots, fresh, quiet, touched):
-    """The values shown whole: changed (added to `touched`) when their signature says so, which is then
+    """The values shown whole: changed (added to `touched`) when their signature says so, which is
+    then
     taken again. A name whose value is cut now but was shown whole is walked as a new value (and is
-    shown again if its value changed); one shown whole now whose value was cut leaves its nodes to the
+    shown again if its value changed); one shown whole now whose value was cut leaves its nodes to
+    the
     others. Returns the roots and fresh values left to the view's nodes."""
     wholes = view.wholes
     rest = []
@@ -249,7 +264,8 @@ def _walk_all(view, roots, fresh, limit, cap, names, keep, touched):
 
 def _sign(view, memo, owners, walked, cut):
     """The signatures of the names just walked ([(name, value)]): of the nodes they reached first. A
-    name whose value the cap left untaken has none (walked again at every check, as the cap allows)."""
+    name whose value the cap left untaken has none (walked again at every check, as the cap
+    allows)."""
     sigs = view.sigs
     made = signatures(memo, owners, SIZE, KIND, BUDGET)
     for name, _ in walked:

@@ -1,5 +1,5 @@
-# Entry point of the recorder helper: Tracefix injects the pydevd_tracefix_* modules at the entry stop
-# (one DAP `evaluate`) and calls `install(cfg)` in the stopped frame. The file names start with
+# Entry point of the recorder helper: Tracefix injects the pydevd_tracefix_* modules at the entry
+# stop (one DAP `evaluate`) and calls `install(cfg)` in the stopped frame. The file names start with
 # `pydevd_` so pydevd treats this code as its own (never stepped into, never reported).
 import builtins
 import json
@@ -7,8 +7,8 @@ import os
 import sys
 import threading
 
-import pydevd_tracefix_core as core
 import pydevd_tracefix_channel as channel
+import pydevd_tracefix_core as core
 import pydevd_tracefix_monitor as monitor
 import pydevd_tracefix_pydevd as pydevd_patches
 import pydevd_tracefix_roots as roots
@@ -37,7 +37,7 @@ _OUTPUT_KEPT = (
 _output = {'left': _OUTPUT_KEPT, 'dropped': 0}
 
 
-class _Tee(object):
+class _Tee:
     """Program output as records too, so it can be placed between the events that printed it. Past
     _OUTPUT_KEPT characters the rest is counted, and the trace says how much it left out."""
 
@@ -118,7 +118,7 @@ def install(cfg):
 
         sys.stdin = io.StringIO(cfg['stdin'])
     else:
-        sys.stdin = open(os.devnull)
+        sys.stdin = open(os.devnull)  # noqa: SIM115 -- the program's stdin, open until it exits
     sys.stdout = _Tee(sys.stdout, 1)
     sys.stderr = _Tee(sys.stderr, 2)
     if cfg.get('speedUp', True):
@@ -194,7 +194,8 @@ def _untrace_debugger():
 
 def uncaught(exc):
     """The target ended with an exception (SystemExit included): record what the tracer missed, and
-    the exit code it means (sent with the end record, so Tracefix need not wait for debugpy's report)."""
+    the exit code it means (sent with the end record, so Tracefix need not wait for debugpy's
+    report)."""
     core.state['exit_code'] = exit_code_of(exc)
     try:
         core.recover(exc)
@@ -203,9 +204,9 @@ def uncaught(exc):
 
 
 def exit_code_of(exc):
-    """The process exit status an uncaught `exc` gives, as CPython computes it: SystemExit(None) is 0,
-    an int — subclasses too, such as pytest's `ExitCode` IntEnum — is its value modulo 256, any other
-    code (a message) 1; any other exception 1 (the boot script prints it and exits with 1)."""
+    """The process exit status an uncaught `exc` gives, as CPython computes it: SystemExit(None) is
+    0, an int — subclasses too, such as pytest's `ExitCode` IntEnum — is its value modulo 256, any
+    other code (a message) 1; any other exception 1 (the boot script prints it and exits with 1)."""
     if not isinstance(exc, SystemExit):
         return 1
     code = exc.code

@@ -29,7 +29,8 @@ def _claim():
 def same_line_jumps(code):
     """{offset: line} of the backward jumps that stay on one line: the loop of a comprehension,
     which Python 3.12 inlines into the function (PEP 709), or a one-line `while`. LINE events do not
-    fire again for them, so each turn of such a loop is recorded on its JUMP (as pydevd steps it)."""
+    fire again for them, so each turn of such a loop is recorded on its JUMP (as pydevd steps
+    it)."""
     out = {}
     try:
         ins = list(dis.get_instructions(code))
@@ -42,23 +43,25 @@ def same_line_jumps(code):
             line_at[i.offset] = line
         for i in ins:
             if (
-                i.opcode in dis.hasjrel
-                and 'BACKWARD' in i.opname
-                and isinstance(i.argval, int)
-                and i.argval < i.offset
+                (
+                    i.opcode in dis.hasjrel
+                    and 'BACKWARD' in i.opname
+                    and isinstance(i.argval, int)
+                    and i.argval < i.offset
+                )
+                and line_at.get(i.offset) is not None
+                and line_at.get(i.offset) == line_at.get(i.argval)
             ):
-                if line_at.get(i.offset) is not None and line_at.get(i.offset) == line_at.get(
-                    i.argval
-                ):
-                    out[i.offset] = line_at[i.offset]
+                out[i.offset] = line_at[i.offset]
     except Exception:
         return {}
     return out
 
 
 def start(lines=True, current=None):
-    """Starts recording. `lines`: record line events (False for the stepping engine, whose lines come
-    from its stops). `current`: a frame already running (the entry frame) to record from now on."""
+    """Starts recording. `lines`: record line events (False for the stepping engine, whose lines
+    come from its stops). `current`: a frame already running (the entry frame) to record from now
+    on."""
     E = _M.events
     tool = _tool[0] = _claim()
     local = (E.LINE if lines else 0) | E.PY_RETURN | E.PY_YIELD | E.PY_RESUME
@@ -81,14 +84,13 @@ def start(lines=True, current=None):
             if info is None:
                 return DISABLE
             frame = get_frame(1)
-            if core.start(frame, info) or info.is_import:
-                if not info.events_on:
-                    info.events_on = True
-                    if info.is_import and not core.CFG['record_imports']:
-                        set_local(tool, code, E.PY_RETURN)
-                    else:
-                        info.jumps = same_line_jumps(code) if lines else {}
-                        set_local(tool, code, local | E.JUMP if info.jumps else local)
+            if (core.start(frame, info) or info.is_import) and not info.events_on:
+                info.events_on = True
+                if info.is_import and not core.CFG['record_imports']:
+                    set_local(tool, code, E.PY_RETURN)
+                else:
+                    info.jumps = same_line_jumps(code) if lines else {}
+                    set_local(tool, code, local | E.JUMP if info.jumps else local)
         except RecursionError:
             lost[0] += 1
         except Exception as e:
@@ -138,8 +140,8 @@ def start(lines=True, current=None):
             failed(e)
 
     def py_throw(code, offset, exc):
-        # An exception thrown into a suspended generator or coroutine (close(), throw()): it resumes.
-        # Its own frame, not this callback's, is the one one level up.
+        # An exception thrown into a suspended generator or coroutine (close(), throw()): it
+        # resumes. Its own frame, not this callback's, is the one one level up.
         try:
             if codes.get(code) is not None:
                 core.start(get_frame(1), codes[code])

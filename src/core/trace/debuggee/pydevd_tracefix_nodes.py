@@ -1,8 +1,8 @@
 # Nodes of a view (pydevd_tracefix_delta): what one object holds, taken shallowly and by identity.
 # A node: (object, kind, keys, values, size, flat), see pydevd_tracefix_compare.
+import types
 from itertools import islice
 from operator import is_
-import types
 
 from pydevd_tracefix_compare import KEYS, KIND, OBJ, SIZE, VALS
 from pydevd_tracefix_repr import is_container, is_plain_object

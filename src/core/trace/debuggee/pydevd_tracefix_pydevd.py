@@ -6,8 +6,9 @@ import threading
 
 
 def speed_up(core):
-    """Nagle off on pydevd's socket (each message is written in two parts and would wait for a delayed
-    ACK), and its 10 ms suspend poll woken as soon as a command arrives (stepping engine)."""
+    """Nagle off on pydevd's socket (each message is written in two parts and would wait for a
+    delayed ACK), and its 10 ms suspend poll woken as soon as a command arrives (stepping
+    engine)."""
     try:
         import pydevd
 
@@ -25,7 +26,7 @@ def speed_up(core):
         wake = threading.Event()
         real_time = pydevd.time
 
-        class _Time(object):
+        class _Time:
             def __getattr__(self, name):
                 return getattr(real_time, name)
 
@@ -72,18 +73,19 @@ def quick_exit(core):
 
 
 def wake_exit_check(core):
-    """pydevd's CheckAliveThread (a non-daemon thread Python joins at exit) looks every 0.3 s whether
-    the program's threads have ended, and the main thread is only marked ended after threading's
-    atexit hooks (where this runs): make it look every 5 ms from now on, so the process ends as soon
-    as it can instead of up to 0.3 s later."""
+    """pydevd's CheckAliveThread (a non-daemon thread Python joins at exit) looks every 0.3 s
+    whether the program's threads have ended, and the main thread is only marked ended after
+    threading's atexit hooks (where this runs): make it look every 5 ms from now on, so the process
+    ends as soon as it can instead of up to 0.3 s later."""
     try:
         import time
+
         import pydevd
 
         t = pydevd.get_global_debugger().check_alive_thread
         old = t._wait_event
 
-        class _Poll(object):
+        class _Poll:
             def wait(self, timeout=None):
                 time.sleep(0.005)
                 return False

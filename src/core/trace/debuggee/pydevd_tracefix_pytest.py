@@ -8,9 +8,8 @@ decided — which ids were collected, each phase's outcome, the failing exceptio
 failure text — as records, so the trace carries the real failure, not an exit code.
 """
 
-import pytest
-
 import pydevd_tracefix_core as core
+import pytest
 from pydevd_tracefix_repr import exception_parts
 
 _MAX_TEXT = 20000

@@ -4,6 +4,7 @@
 # - Stable: no memory addresses; objects with the default repr render as `Cls#n(attr=value, ...)` at
 #   every depth, where n numbers distinct objects in the order they were first shown, so the same
 #   object is recognisable wherever it appears and two runs of the same program render the same.
+import contextlib
 import types
 import weakref
 from bisect import bisect_right
@@ -47,7 +48,8 @@ def object_number(v):
 
 
 def strip_addresses(text):
-    """Removes ` at 0x7f...` (and bare `0x7f...` pointers of 8+ hex digits) from a repr or message."""
+    """Removes ` at 0x7f...` (and bare `0x7f...` pointers of 8+ hex digits) from a repr or
+    message."""
     if '0x' not in text:
         return text
     out = []
@@ -113,10 +115,8 @@ def _attrs(v):
         ):
             if name.startswith('__'):
                 continue
-            try:
+            with contextlib.suppress(AttributeError):
                 items.append((name, getattr(v, name)))
-            except AttributeError:
-                pass
     return items
 
 
@@ -129,8 +129,9 @@ _COLLECTIONS = ('defaultdict', 'OrderedDict', 'Counter', 'deque')
 
 
 def is_container(v, t):
-    """Rendered element by element: the builtin containers, the collections module's, and subclasses of
-    builtin containers that keep their base's repr (a namedtuple has its own repr and keeps it)."""
+    """Rendered element by element: the builtin containers, the collections module's, and subclasses
+    of builtin containers that keep their base's repr (a namedtuple has its own repr and keeps
+    it)."""
     if t in _CONTAINERS:
         return True
     if t.__module__ == 'collections' and t.__name__ in _COLLECTIONS:
@@ -142,7 +143,8 @@ def is_container(v, t):
 
 
 def _open(v, t):
-    """For a container or plain object: (opener, closer, iterator of (separator, key_text, value), total)."""
+    """For a container or plain object: (opener, closer, iterator of (separator, key_text, value),
+    total)."""
     if isinstance(v, dict):
         name = '' if t is dict else t.__name__
         return (name + '({' if name else '{'), ('})' if name else '}'), _dict_items(v), len(v)
@@ -277,7 +279,8 @@ def _fast_parts(v, t, n, k):
 
 
 def brepr(v, limit=120):
-    """Bounded repr: (text, complete). `complete` is False when anything was cut (length or depth)."""
+    """Bounded repr: (text, complete). `complete` is False when anything was cut (length or
+    depth)."""
     t = type(v)
     if t is int or t is float or t is bool or v is None:
         if t is not int or -(1 << 64) < v < (1 << 64):

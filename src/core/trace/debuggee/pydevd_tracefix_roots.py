@@ -3,6 +3,7 @@
 # standard library under the root). Computed as debugpy's "just my code" computes its library roots
 # (pydevd_filtering._get_default_library_roots), plus the interpreter's prefixes, debugpy wherever
 # it was loaded from, Tracefix's own install folder and the editors' extension folders.
+import contextlib
 import os
 import site
 import sys
@@ -25,10 +26,8 @@ def library_roots(root, extra=()):
     that holds the root itself is left out: the user chose to record there."""
     found = []
     for name in ('stdlib', 'platstdlib', 'purelib', 'platlib'):
-        try:
+        with contextlib.suppress(Exception):
             found.append(sysconfig.get_path(name))
-        except Exception:
-            pass
     for mod in ('os', 'threading'):
         m = sys.modules.get(mod)
         if getattr(m, '__file__', None):

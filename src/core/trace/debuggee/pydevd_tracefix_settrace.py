@@ -1,9 +1,9 @@
 # Event source on Python <= 3.11: sys.settrace. The global function sees each frame's 'call' and
 # answers None for code that is not user code (no line events there); user frames get a local
-# function for 'line' / 'return' / 'exception'. It takes over from pydevd's tracer, which has nothing
-# to do in a recording (no breakpoints, no stepping): pydevd_tracing.SetTrace and threading.settrace
-# are redirected so threads started later are recorded too. If the program installs a tracer of its
-# own, that thread's recording ends there and the trace says so.
+# function for 'line' / 'return' / 'exception'. It takes over from pydevd's tracer, which has
+# nothing to do in a recording (no breakpoints, no stepping): pydevd_tracing.SetTrace and
+# threading.settrace are redirected so threads started later are recorded too. If the program
+# installs a tracer of its own, that thread's recording ends there and the trace says so.
 import dis
 import sys
 import threading
@@ -28,13 +28,15 @@ def _make(lines):
     code_info = core.code_info
     pending = {}  # id(frame) -> [exception seen in that frame, lines run since], until it leaves
 
-    # A tracer that raises is removed by CPython: at the recursion limit (the program's deepest frames)
-    # the callbacks cannot make calls, so what fails there is counted and skipped, never raised.
+    # A tracer that raises is removed by CPython: at the recursion limit (the program's deepest
+    # frames) the callbacks cannot make calls, so what fails there is counted and skipped, never
+    # raised.
     def local(frame, event, arg):
         try:
             if event == 'line':
                 # A pending exception stays pending across lines: an `except` clause that does not
-                # match runs its line and the exception still leaves (the opcode tells, at 'return').
+                # match runs its line and the exception still leaves (the opcode tells, at
+                # 'return').
                 if pending:
                     p = pending.get(id(frame))
                     if p is not None:

@@ -1,9 +1,11 @@
 # What each line reads and writes, and which branch decides whether it runs: read from the source
 # with Python's own `ast` for the dynamic slice (src/core/slice). Sent once per code object that is
 # recorded (a 'U' record), so the cost follows what runs: a file is parsed the first time one of its
-# functions is recorded (cached per file), and only the statements of the functions that ran are sent.
+# functions is recorded (cached per file), and only the statements of the functions that ran are
+# sent.
 #
-# A row is [start, end, reads, writes, ctrl]: the statement's lines (a compound statement: its header
+# A row is [start, end, reads, writes, ctrl]: the statement's lines (a compound statement: its
+# header
 # only), the access paths it reads and writes, and the first line of the nearest enclosing `if`,
 # `while`, `for`, `try` or `match` in the same function (0: the function's body itself).
 # Access paths: `x` a name, `x.a` an attribute of what x holds (deeper attributes fold into the
@@ -16,7 +18,7 @@ import tokenize
 import types
 import weakref
 
-from pydevd_tracefix_repr import object_number, is_plain_object
+from pydevd_tracefix_repr import is_plain_object, object_number
 
 MUTATORS = frozenset(
     (
@@ -238,7 +240,7 @@ def _paths(nodes):
             continue
         if isinstance(node, ast.ExceptHandler) and node.name:
             writes.append(node.name)
-        if isinstance(node, ast.Global) or isinstance(node, ast.Nonlocal):
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
             continue
         todo.extend(ast.iter_child_nodes(node))
     return _cap(_unique(reads)), _cap(_unique(writes))

@@ -13,7 +13,8 @@ NOT_FOLLOWED = 'changes past %d objects not followed'
 
 def walk(view, roots, fresh, limit, cap, names, rebuild, out, more, seed=None):
     """A walk from `roots` ([(name, value)], compared with the view; changes told into `out` and
-    `more`) and `fresh` (taken in), or from the queue entries `seed`: (the nodes taken, the names that
+    `more`) and `fresh` (taken in), or from the queue entries `seed`: (the nodes taken, the names
+    that
     own them, their paths and depths, the names whose values the cap left untaken). Not `rebuild`: a
     fresh value already in the view (another name holds it) is not taken again."""
     old = view.nodes
@@ -37,8 +38,8 @@ def walk(view, roots, fresh, limit, cap, names, rebuild, out, more, seed=None):
         key = id(v)
         seen = memo.get(key)
         if seen is not None:
-            # Shared or cyclic: one node, named by its first (shortest) path; a value two locals hold
-            # is compared once and its own changes are reported for both names.
+            # Shared or cyclic: one node, named by its first (shortest) path; a value two locals
+            # hold is compared once and its own changes are reported for both names.
             if depth == 0 and not is_fresh:
                 prev = old.get(key)
                 if (
@@ -65,7 +66,7 @@ def walk(view, roots, fresh, limit, cap, names, rebuild, out, more, seed=None):
             continue
         if units <= 0:
             _cut(view, queue, root, visited, out)
-            cut = set(q[3] for q in queue if q[2] == 0)
+            cut = {q[3] for q in queue if q[2] == 0}
             if depth == 0:
                 cut.add(root)
             break
@@ -88,7 +89,8 @@ def walk(view, roots, fresh, limit, cap, names, rebuild, out, more, seed=None):
         paths[key] = (path, depth)
         n = len(vals) if vals is not None else 0
         # Measured (3.11): a node's Python-level work ~30x a scalar item's (taken and typed in C), a
-        # non-scalar item ~8x (queued in Python): a 40x40 grid of ints is 91 units, one name's worth.
+        # non-scalar item ~8x (queued in Python): a 40x40 grid of ints is 91 units, one name's
+        # worth.
         units -= 1 + (n >> 5 if flat else n >> 2)
         replaced = ()
         if prev is not None:
@@ -102,7 +104,8 @@ def walk(view, roots, fresh, limit, cap, names, rebuild, out, more, seed=None):
 
 
 def follow(queue, node, positions, path, depth, root, is_fresh, replaced, names):
-    """Queues what `node` holds at `positions`, at `depth`: the attributes of an object only where the
+    """Queues what `node` holds at `positions`, at `depth`: the attributes of an object only where
+    the
     code names them, when `names` is given."""
     scalar = SCALAR
     kind = node[KIND]
@@ -138,7 +141,8 @@ def _cut(view, queue, root, visited, out):
 
 
 def patch(view, name, sg, limit, cap, names, out, more):
-    """Takes again only the nodes of `name` that changed (by its signature `sg`) and tells their changes
+    """Takes again only the nodes of `name` that changed (by its signature `sg`) and tells their
+    changes
     at the paths its last walk found; objects and containers they now hold that they did not are
     walked from there, as new values. False, with nothing told, when a change took such a value out
     (what held it may be held elsewhere: a walk tells)."""
@@ -186,7 +190,7 @@ def patch(view, name, sg, limit, cap, names, out, more):
             nodes.update(memo)
             owners.update(owned)
             paths.update(found)
-            mine = dict((k, nodes[k]) for k in sg.ids)
+            mine = {k: nodes[k] for k in sg.ids}
             mine.update(memo)
             view.sigs[name] = signatures(mine, dict.fromkeys(mine, name), SIZE, KIND, BUDGET)[name]
             return True

@@ -1,9 +1,10 @@
 # Signatures of a view's nodes (pydevd_tracefix_delta): what every node holds, by identity, gathered
 # and compared by a few C calls (gc.get_referents, map, chain) instead of a walk. A check whose
-# signatures are unchanged (the common case: a call that changed nothing the frame holds) costs those
-# calls; one that changed finds which nodes did, so that only they are taken again.
+# signatures are unchanged (the common case: a call that changed nothing the frame holds) costs
+# those calls; one that changed finds which nodes did, so that only they are taken again.
 # The referents of a container are its items (a mapping's values, and its keys unless all are str:
-# hence the keys apart); those of an object its type, slots and __dict__ (whose own referents are its
+# hence the keys apart); those of an object its type, slots and __dict__ (whose own referents are
+# its
 # values). A node past BUDGET items, or of a type whose items Python code might produce, is taken
 # again (delta._take) and compared instead.
 import collections
@@ -28,24 +29,25 @@ _PLAIN_GETATTR = object.__getattribute__
 _get = gc.get_referents
 
 
-class Sig(object):
+class Sig:
     """What the nodes one name owns hold. `ids`: the nodes (in the order its walk took them);
-    `holders` / `hkeys`: the objects whose referents are compared and their nodes; `refs` / `counts`:
+    `holders` / `hkeys`: the objects whose referents are compared and their nodes; `refs` /
+    `counts`:
     the referents, flat, and how many per holder; `maps` / `mkeys`, `keys` / `kcounts`: the same for
     mappings' keys; `other` / `okeys`: nodes compared by taking them again."""
 
     __slots__ = (
-        'ids',
-        'holders',
-        'hkeys',
-        'refs',
         'counts',
+        'hkeys',
+        'holders',
+        'ids',
+        'kcounts',
+        'keys',
         'maps',
         'mkeys',
-        'keys',
-        'kcounts',
-        'other',
         'okeys',
+        'other',
+        'refs',
     )
 
     def __init__(self):

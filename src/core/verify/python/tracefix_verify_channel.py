@@ -5,6 +5,7 @@
 # verdict: what was sent stays sent, so changing state later cannot undo it, and a line written to
 # fd 3 by the program itself fails the check. The key lives on only inside an hmac object.
 # Python 3.8+; stdlib only.
+import contextlib
 import hashlib
 import hmac
 import json
@@ -29,10 +30,8 @@ def read_key(fd=KEY_FD):
     except OSError:
         return None
     finally:
-        try:
+        with contextlib.suppress(OSError):
             os.close(fd)
-        except OSError:
-            pass
     key = b''.join(chunks)
     return key or None
 

@@ -1,9 +1,11 @@
-# Tracefix's verification launcher: runs pytest, a script or a module the way `python -m pytest ...`,
+# Tracefix's verification launcher: runs pytest, a script or a module the way `python -m pytest
+# ...`,
 # `python FILE ...` or `python -m NAME ...` would, and sends out-of-band evidence of how it went
 # (tracefix_verify_channel.py). Started without PYTHONPATH, so that nothing of the project — a
-# sitecustomize.py, a module named like one of the stdlib — is on the path before the evidence key is
-# read and in hand (only the interpreter's own site-packages are); then the path the run would have had
-# is restored, with PYTHONPATH's sitecustomize/usercustomize run as start-up would have, and the
+# sitecustomize.py, a module named like one of the stdlib — is on the path before the evidence key
+# is
+# read and in hand (only the interpreter's own site-packages are); then the path the run would have
+# had is restored, with PYTHONPATH's sitecustomize/usercustomize run as start-up would have, and the
 # target runs. For scripts and modules: how the program ended (off the end of the main module,
 # SystemExit — where, and whether as the main module's last statement, as in `sys.exit(main())` — or
 # an exception), and the watched lines of the original failure. os._exit() sends no end.
@@ -84,7 +86,8 @@ def _exit_code(code):
 
 
 def _customize(name, paths):
-    """Runs `name` (sitecustomize, usercustomize) from `paths` as start-up would have: PYTHONPATH comes
+    """Runs `name` (sitecustomize, usercustomize) from `paths` as start-up would have: PYTHONPATH
+    comes
     before the interpreter's own folders, so its module wins over one already run from there."""
     import importlib.machinery
     import importlib.util
@@ -103,7 +106,8 @@ def _customize(name, paths):
 
 
 def _restore_startup(cfg, first):
-    """The path a plain run would have had — `first` (the script's folder or the cwd), PYTHONPATH, then
+    """The path a plain run would have had — `first` (the script's folder or the cwd), PYTHONPATH,
+    then
     the interpreter's own — and the sitecustomize/usercustomize start-up would have found on it."""
     given = [p for p in cfg.get('pythonPath', []) if p]
     rest = [p for p in sys.path[1:] if p != _HERE]
@@ -179,7 +183,8 @@ def _run_program(send, cfg, kind, target, args):
         send({'t': 'end', 'how': 'exception', 'type': type(e).__name__})
         if isinstance(e, KeyboardInterrupt):
             raise
-        # Print the traceback from the program's own frames on (not this launcher's), as Python would.
+        # Print the traceback from the program's own frames on (not this launcher's), as Python
+        # would.
         tb = _main_frame_tb(e.__traceback__) or e.__traceback__
         e.__traceback__ = tb
         sys.excepthook(type(e), e, tb)
@@ -198,7 +203,8 @@ def main():
         or (sys.argv[1] != 'pytest' and len(sys.argv) < 3)
     ):
         sys.stderr.write(
-            'usage: tracefix_verify_main.py pytest ARGS... | script PATH ARGS... | module NAME ARGS...\n'
+            'usage: tracefix_verify_main.py pytest ARGS... | script PATH ARGS... '
+            '| module NAME ARGS...\n'
         )
         sys.exit(2)
     kind = sys.argv[1]

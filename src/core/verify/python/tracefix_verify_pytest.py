@@ -1,8 +1,8 @@
 # The pytest side of Tracefix's patch verification: a plugin object the launcher hands to
 # pytest.main(plugins=[...]). It sends, as each happens, which tests were collected and deselected,
 # how each phase of each test ended (skipped, xfailed, ...), collection problems, whether
-# pytest.exit() or an interrupt stopped the run, and the session's end. It holds no verdict: Tracefix
-# decides from the events (verdict.ts); a run stopped by os._exit() never sends its end.
+# pytest.exit() or an interrupt stopped the run, and the session's end. It holds no verdict:
+# Tracefix decides from the events (verdict.ts); a run stopped by os._exit() never sends its end.
 import pytest
 
 _MAX = 300
