@@ -10,7 +10,6 @@ import { learnSecrets } from '../../src/core/model/learnSecrets';
 import { buildPrompt } from '../../src/core/model/prompt';
 import { redact } from '../../src/core/model/redact';
 import { TRACE_TOOLS, ToolSession } from '../../src/core/tools';
-import { pyStrRepr } from '../../src/core/trace/record';
 import type { Trace } from '../../src/core/trace/model';
 import { TraceBuilder } from '../../test/unit/render/traceBuilder';
 import {
@@ -21,6 +20,7 @@ import {
   corpusText,
   expectedMiss,
   marker,
+  pyStrRepr,
   SOURCE_PASSWORD_LINE,
 } from '../../test/support/secretsCorpus';
 

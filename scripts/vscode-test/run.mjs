@@ -1,5 +1,5 @@
 // Runs the mocha suites inside a real VS Code extension host (code-server 4.100.3 + headless
-// Chromium), then the UI smoke checks. `npm run test:vscode`; see test/vscode/README.md.
+// Chromium), then the UI smoke checks. `npm run test:vscode`; see docs/testing-vscode.md.
 //
 //   --bench                 run test/vscode/bench/**/*.ts instead of the suites (no UI phase)
 //   --ui                    run only the UI smoke phase (test/vscode/ui/*.ui.mjs)

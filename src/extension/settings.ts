@@ -65,7 +65,6 @@ export function readSettings(scope?: vscode.ConfigurationScope): TracefixSetting
       timeoutMs: Math.round(positive(c.get('timeoutSeconds'), D.timeoutSeconds) * 1000),
       reprLength: Math.floor(positive(c.get('reprLength'), D.reprLength)),
     },
-    // 'logpoint' is the former name of 'fast' and still accepted.
     engine: c.get<string>('engine') === 'step' ? 'step' : D.engine,
     budget: Math.floor(positive(c.get('budget'), D.budget)),
     inlineMaxLength: Math.floor(positive(c.get('inline.maxLength'), D['inline.maxLength'])),

@@ -63,8 +63,7 @@ def _use_row(r):
 
 
 def violation(rec):
-    """Why a record breaks record_contract.json (None when it keeps it): the same rules as
-    src/core/trace/records.ts contractViolation()."""
+    """Why a record breaks record_contract.json (None when it keeps it)."""
     if not isinstance(rec, list) or not rec or not isinstance(rec[0], str):
         return 'not a record'
     fields = CONTRACT['records'].get(rec[0])

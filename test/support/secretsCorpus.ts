@@ -279,3 +279,20 @@ export function expectedMiss(e: CorpusEncoding, s: { value: string }): boolean {
   const key = { E26: 3, E27: 8 }[e.id as 'E26' | 'E27'];
   return key !== undefined && Buffer.byteLength(s.value) < key + 6;
 }
+
+/** Python's repr() of a str (how a traced program's string value reads): single quotes unless the text has ' and no ". */
+export function pyStrRepr(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = q;
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === q) out += `\\${q}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return out + q;
+}

@@ -223,7 +223,7 @@ async function runArm(
 }
 
 /**
- * The logpoint engine sends records in batches; a program stuck inside one line (a huge `eval`,
+ * The fast engine sends records in batches; a program stuck inside one line (a huge `eval`,
  * HumanEvalFix Python/160) times out before the first batch leaves, or its adapter stops answering.
  * The stepping engine delivers each step as it happens, so it keeps the partial trace.
  */

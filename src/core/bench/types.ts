@@ -110,8 +110,8 @@ export interface TaskResult {
   traced: boolean;
   /** The recording's end: completed / exception / step-limit / timeout (null when none). */
   traceStatus: string | null;
-  /** 'logpoint', or 'step' when the logpoint recording timed out before delivering any event. */
-  traceEngine: 'fast' | 'step' | 'logpoint' | null;
+  /** 'fast', or 'step' when the fast recording timed out before delivering any event. */
+  traceEngine: 'fast' | 'step' | null;
   traceEvents: number;
   traceMs: number | null;
   /** Tokens of the NExT rendering given to the model (null without a trace). */

@@ -123,11 +123,6 @@ function summarize(
   };
 }
 
-/** A module's (or class body's) frame "returns" None: not a value anyone asked for. */
-export function isModule(e: TraceEvent): boolean {
-  return e.function === '<module>';
-}
-
 function rank(name: string): number {
   return name === RETURN_NAME || name === YIELD_NAME ? 1 : 0;
 }

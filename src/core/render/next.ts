@@ -98,8 +98,6 @@ export function headerComments(trace: Trace, index: TraceIndex = indexTrace(trac
     out.push(
       `# Partial trace: the program was stopped by the ${trace.limits.timeoutMs / 1000} s timeout${stop}.`,
     );
-  } else if (o.status === 'step-limit') {
-    out.push(`# Partial trace: recording stopped after ${trace.limits.maxSteps} steps${stop}.`);
   } else if (o.partial && !trace.elided) {
     out.push(
       `# Partial trace: ${o.message?.trim().replace(/\.$/, '') || 'the recording ended before the program did'}${stop}.`,

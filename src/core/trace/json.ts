@@ -304,10 +304,23 @@ function fromObjects(v: Record<string, unknown>, origin: string): Trace {
     store.push(input);
   });
   checkAcyclic(store.frames, origin);
+  // Version 1 names, read as version 2's: the 'logpoint' engine is 'fast', and a run Tracefix ended
+  // at limits.maxSteps ('step-limit') was cut off by a recording limit, as a timeout is.
   const engine = v.engine === 'logpoint' ? 'fast' : v.engine;
+  const outcome = v.outcome as Record<string, unknown> | undefined;
+  const stepLimit = outcome?.status === 'step-limit';
+  const maxSteps = (v.limits as { maxSteps?: unknown } | undefined)?.maxSteps;
   return {
     ...(v as unknown as Trace),
     engine: engine as Trace['engine'],
+    ...(stepLimit && {
+      outcome: {
+        ...(outcome as unknown as Trace['outcome']),
+        status: 'timeout',
+        partial: true,
+        message: `Recording stopped after ${typeof maxSteps === 'number' ? maxSteps : '?'} steps.`,
+      },
+    }),
     version: TRACE_SCHEMA_VERSION,
     events: store,
   };

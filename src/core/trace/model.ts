@@ -34,8 +34,7 @@ export type OutcomeStatus =
   | 'exception' // an uncaught exception ended it (or failed the pytest test)
   | 'exited' // os._exit() ended it at once (exitCode holds the code)
   | 'crashed' // a signal killed it (segfault, abort…); `signal` says which
-  | 'timeout' // it outlived the time limit and the untraced time after it: Tracefix ended it; partial
-  | 'step-limit'; // schema v1 only: recording stopped at limits.maxSteps and the program was terminated
+  | 'timeout'; // it outlived the time limit and the untraced time after it: Tracefix ended it; partial
 // A cancelled recording (AbortSignal) rejects with CancelledError instead of returning a trace.
 
 export interface ExceptionInfo {
@@ -245,8 +244,8 @@ export interface SourceFile {
 export interface Trace {
   schema: typeof TRACE_SCHEMA;
   version: typeof TRACE_SCHEMA_VERSION;
-  /** 'fast': the in-process recorder; 'step': the stepping reference ('logpoint': schema v1 files). */
-  engine: 'fast' | 'step' | 'logpoint';
+  /** 'fast': the in-process recorder; 'step': the stepping reference. */
+  engine: 'fast' | 'step';
   createdAt: string;
   program: TraceProgram;
   interpreter: TraceInterpreter;

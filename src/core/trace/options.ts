@@ -10,12 +10,11 @@ export type RunTarget =
   /** A pytest node id such as `tests/test_x.py::test_name` (or just a test file). */
   | { kind: 'pytest'; nodeId: string };
 
-/** 'fast': the in-process recorder (default); 'step': the stepping reference. 'logpoint' is the
- * former name of 'fast' and is still accepted. */
-export type EngineName = 'fast' | 'step' | 'logpoint';
+/** 'fast': the in-process recorder (default); 'step': the stepping reference. */
+export type EngineName = 'fast' | 'step';
 
 /** Every name `--engine` and `tracefix.engine` accept. */
-export const ENGINE_NAMES: readonly EngineName[] = ['fast', 'step', 'logpoint'];
+export const ENGINE_NAMES: readonly EngineName[] = ['fast', 'step'];
 export const DEFAULT_ENGINE: EngineName = 'fast';
 
 /** The engine a flag or setting names; undefined for a name no engine has. */

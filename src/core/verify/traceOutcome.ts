@@ -30,8 +30,6 @@ export function traceFailure(trace: Trace): string {
   if (o.recordingStopped && o.status === 'timeout') return recordingStoppedText(o);
   if (o.status === 'timeout')
     return `timed out after ${trace.limits.timeoutMs / 1000} s (the program may not terminate)`;
-  if (o.status === 'step-limit')
-    return `recording stopped after ${trace.limits.maxSteps} steps (an old trace: the run was cut off there)`;
   if (tracePassed(trace)) return '';
   const last = trace.events.at(trace.events.length - 1);
   if (o.status === 'exited')

@@ -25,7 +25,6 @@ export type ModelProviderSetting = (typeof MODEL_PROVIDERS)[number];
 const ENGINE_HELP: Record<EngineName, string> = {
   fast: 'Fast: an in-process recorder started through debugpy; the program never stops.',
   step: 'Slow reference: stops on every line and reads the state over the Debug Adapter Protocol.',
-  logpoint: 'Former name of `fast` (still accepted).',
 };
 
 type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
@@ -105,8 +104,7 @@ export const SETTINGS = {
     default: DEFAULT_ENGINE,
     enum: ENGINE_NAMES,
     enumDescriptions: ENGINE_NAMES.map((n) => ENGINE_HELP[n]),
-    markdownDescription:
-      'How the recorder records: `fast` (the default) or the `step` reference. `logpoint` is the former name of `fast`.',
+    markdownDescription: 'How the recorder records: `fast` (the default) or the `step` reference.',
   },
   'inline.maxLength': {
     type: 'integer',

@@ -16,7 +16,7 @@ function task(
     symptom: 'incorrect output',
     traced: true,
     traceStatus: 'exception',
-    traceEngine: 'logpoint',
+    traceEngine: 'fast',
     traceEvents: 10,
     traceMs: 100,
     traceTokens: 50,

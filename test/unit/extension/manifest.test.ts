@@ -96,11 +96,7 @@ describe('package.json: where Tracefix appears', () => {
     }
     assert.equal(configuration.properties['tracefix.maxSteps']?.default, 20000);
     assert.equal(configuration.properties['tracefix.engine']?.default, 'fast');
-    assert.deepEqual(
-      configuration.properties['tracefix.engine']?.enum,
-      ['fast', 'step', 'logpoint'],
-      "'logpoint' stays accepted as the former name of 'fast'",
-    );
+    assert.deepEqual(configuration.properties['tracefix.engine']?.enum, ['fast', 'step']);
     assert.deepEqual(colors.map((x) => x.id).sort(), [
       'tracefix.currentStepBackground',
       'tracefix.divergenceBorder',

@@ -6,7 +6,6 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { learnSecrets } from '../../../src/core/model/learnSecrets';
 import { buildPrompt } from '../../../src/core/model/prompt';
-import { pyStrRepr } from '../../../src/core/trace/record';
 import { TRACE_TOOLS, ToolSession } from '../../../src/core/tools';
 import {
   caught,
@@ -17,6 +16,7 @@ import {
   corpusText,
   expectedMiss,
   marker,
+  pyStrRepr,
   SOURCE_PASSWORD_LINE,
 } from '../../support/secretsCorpus';
 import { TraceBuilder } from '../render/traceBuilder';

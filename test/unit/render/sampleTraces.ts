@@ -80,7 +80,7 @@ export function loopTrace(partial = false): Trace {
   }
   b.line(2);
   if (!partial) b.line(4).ret(4, 'None');
-  return b.build(partial ? { status: 'step-limit', partial: true } : {});
+  return b.build(partial ? { status: 'timeout', exitCode: null, partial: true } : {});
 }
 
 /** calc.py + test_calc.py: a pytest test calling a function that divides by zero. */

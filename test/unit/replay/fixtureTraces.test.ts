@@ -137,3 +137,25 @@ describe('fixture trace v1/factorial, as format 1 stored it', () => {
       expect(localsAt(trace, e.index), `event ${e.index}`).toEqual(storedLocals[e.index]);
   });
 });
+
+describe("format 1's own names, read as format 2's", () => {
+  const stored = JSON.parse(readFileSync(V1_FIXTURE, 'utf8')) as Record<string, unknown>;
+  const read = (patch: Record<string, unknown>): Trace =>
+    parseTrace(JSON.stringify({ ...stored, ...patch }), 'v1/factorial.json');
+
+  it("the 'logpoint' engine is the fast one", () => {
+    expect(read({ engine: 'logpoint' }).engine).toBe('fast');
+    expect(read({}).engine).toBe('step');
+  });
+
+  it("a run ended at the step limit ('step-limit') is a partial run ended by a limit", () => {
+    const outcome = stored.outcome as Record<string, unknown>;
+    const t = read({ outcome: { ...outcome, status: 'step-limit', exitCode: null } });
+    expect(t.outcome).toMatchObject({
+      status: 'timeout',
+      partial: true,
+      message: 'Recording stopped after 20000 steps.',
+    });
+    expect(read({}).outcome.status).toBe('completed');
+  });
+});
