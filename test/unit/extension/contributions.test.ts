@@ -4,7 +4,7 @@
 // every setting's default fits its own bounds, and the tools' names are unique.
 import { describe, expect, it } from 'vitest';
 import { MAX_TOOL_CALLS } from '../../../src/core/fix';
-import { TRACE_TOOLS } from '../../../src/core/tools';
+import { COMPARE_RUNS, TRACE_TOOLS } from '../../../src/core/tools';
 import { RECORD_TRACE_NAME } from '../../../src/core/tools/recordTool';
 import { commandContributions, COMMANDS } from '../../../src/extension/contributes/commands';
 import { generatedManifest } from '../../../src/extension/contributes';
@@ -44,7 +44,9 @@ describe('contributed commands and menus', () => {
     const timeline = (menus['view/title'] ?? [])
       .filter((m) => m.when.startsWith(`view == ${VIEWS.timeline}`))
       .map((m) => m.group);
-    expect(timeline).toEqual(['navigation@1', 'navigation@2', 'navigation@3', 'navigation@4']);
+    const order = timeline.map((g) => Number(g?.split('@')[1]));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(new Set(order)).toEqual(new Set([1, 2, 3, 4, 5]));
   });
 });
 
@@ -88,9 +90,11 @@ describe('contributed settings', () => {
 describe('contributed language-model tools', () => {
   const tools = toolContributions() as { name: string; toolReferenceName: string }[];
 
-  it('the record tool, then every tool of the core registry, each under a unique prefixed name', () => {
+  it('the record tool, then every tool of the core registry, then compare_runs, each under a unique prefixed name', () => {
     expect(tools.map((t) => t.name)).toEqual(
-      [RECORD_TRACE_NAME, ...TRACE_TOOLS.map((t) => t.name)].map((n) => `tracefix_${n}`),
+      [RECORD_TRACE_NAME, ...TRACE_TOOLS.map((t) => t.name), COMPARE_RUNS.name].map(
+        (n) => `tracefix_${n}`,
+      ),
     );
   });
 
