@@ -71,6 +71,8 @@ export class TimelinePage {
         this.compareWith.disabled = m.rows.length === 0;
         this.showCompare(m.compare);
         this.list.setRows(m.rows, m.elision, m.selected, m.compare?.bShort ?? '');
+        // The chain may have come before these rows (the view loads while it is posted).
+        this.report();
         return;
       case 'select':
         this.selected = m.index;

@@ -16,6 +16,7 @@ const TOOLS = [
   'tracefix_calls',
   'tracefix_find_first',
   'tracefix_search_values',
+  'tracefix_why',
   'tracefix_compare_runs',
 ];
 
