@@ -210,15 +210,28 @@ export class TraceMcp {
     };
   }
 
-  private async record(args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolResult> {
-    const root = await this.root();
-    const { target, args: programArgs } = recordTarget(args, root, this.policy(RECORD_TRACE_NAME));
-    if (this.recording) return this.error('A recording is already running; wait for it to finish.');
+  /** Runs `work` as the one recording in progress, aborted with the caller's signal. */
+  private async exclusively(
+    signal: AbortSignal | undefined,
+    work: (controller: AbortController) => Promise<ToolResult>,
+  ): Promise<ToolResult> {
     const controller = new AbortController();
     const onAbort = (): void => controller.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
     this.recording = controller;
     try {
+      return await work(controller);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      this.recording = undefined;
+    }
+  }
+
+  private async record(args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolResult> {
+    const root = await this.root();
+    const { target, args: programArgs } = recordTarget(args, root, this.policy(RECORD_TRACE_NAME));
+    if (this.recording) return this.error('A recording is already running; wait for it to finish.');
+    return this.exclusively(signal, async (controller) => {
       const trace = await recordTrace(
         recordOptionsFor(
           { target, args: programArgs, cwd: root, root },
@@ -236,10 +249,7 @@ export class TraceMcp {
         trace,
         `Recorded \`${what}\` in ${root} (${trace.outcome.eventCount} events, ${trace.outcome.durationMs} ms).`,
       );
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      this.recording = undefined;
-    }
+    });
   }
 
   /** What record_trace and record_baseline may run: the workspace's code, arguments when allowed. */
@@ -275,11 +285,7 @@ export class TraceMcp {
           ? { kind: 'trace', file: insideRoot(root, spec.file, 'record_baseline') }
           : spec;
     if (this.recording) return this.error('A recording is already running; wait for it to finish.');
-    const controller = new AbortController();
-    const onAbort = (): void => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    this.recording = controller;
-    try {
+    return this.exclusively(signal, async (controller) => {
       const rec = await withInterpreter(
         recordOptionsFor(
           { target: run.target, args: run.args, cwd: root, root },
@@ -318,10 +324,7 @@ export class TraceMcp {
           },
         ],
       };
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      this.recording = undefined;
-    }
+    });
   }
 
   private async load(args: Record<string, unknown>): Promise<ToolResult> {
