@@ -295,12 +295,28 @@ export function redact(text: string, options: RedactOptions = {}): RedactResult 
     if (urls.some(([a, b]) => offset >= a && offset < b)) return tok;
     // A path: pieces between slashes in lower case (base64 keys mix cases).
     if (tok.includes('/') && !/[A-Z]/.test(tok)) return tok;
-    if (!looksLikeRandomToken(tok)) return tok;
+    // A path with a mixed-case piece (`mkdtemp`'s `tfx-B4p0Ks`, `/Users/Ann/MyApp2`): only a piece
+    // that is itself random (a key kept in a path) makes it a secret.
+    if (pathLike(tok)) {
+      if (!tok.split('/').some(looksLikeRandomToken)) return tok;
+    } else if (!looksLikeRandomToken(tok)) return tok;
     count++;
     found.push(tok);
     return REDACTED;
   });
   return { text: out, count, found, named: namedValues };
+}
+
+/**
+ * Rooted (`/`, `~/`, `./`, `../`), at least two slashes, and most pieces word-made (a lower-case
+ * start, no capitals). Base64 keys hold slashes too, but their pieces mix cases.
+ */
+function pathLike(tok: string): boolean {
+  if (!/^(?:~|\.{1,2})?\//.test(tok)) return false;
+  const pieces = tok.split('/').filter((p) => p && p !== '~' && p !== '.' && p !== '..');
+  if (pieces.length < 2) return false;
+  const words = pieces.filter((p) => /^[a-z][a-z0-9_.-]*$/.test(p)).length;
+  return words * 2 >= pieces.length;
 }
 
 function escapeRegExp(s: string): string {

@@ -185,6 +185,20 @@ describe('redact: key formats anywhere', () => {
 });
 
 describe('redact: ordinary code survives unchanged', () => {
+  it('keeps paths through temporary folders with mixed-case random names, not keys kept in paths', () => {
+    // mkdtemp's six random characters joined to the words around them once read as a key (1 in 16).
+    for (const dir of ['B4p0Ks', 'bk6X4b', 'c7P5PZ', 'C6h1sS']) {
+      const t = `record_baseline: /tmp/tfx-mcp-compare-${dir}/elsewhere/test_fmt.py is outside /tmp/tfx-mcp-compare-${dir}/ws.`;
+      expect(redact(t).text).toBe(t);
+    }
+    const kept = '/home/ann/.config/tool/Zx81QpLm27NvTr40KsWd93Jh/creds';
+    const inPath = redact(`open('${kept}')`);
+    expect(inPath.text).not.toContain('Zx81QpLm27NvTr40KsWd93Jh');
+    expect(inPath.text).toContain('/home/ann/');
+    // A base64 key that happens to start with a slash is not a path.
+    expect(redact("k = '/j8Kq2+Xz9mR4/tLw7NvB3pYc6HdF1sGe5aUo0iWy'").count).toBe(1);
+  });
+
   it('keeps a tokenizer, dict loops, hashes, uuids, paths and long identifiers', () => {
     const code = [
       'def tokenize(line):',
