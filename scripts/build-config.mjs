@@ -8,7 +8,7 @@ import { nodeBundle, WEBVIEWS, webviewEntry } from './esbuild-options.mjs';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Packages loaded lazily from dist/vendor/<name>.js (src/core/model/openaiSdk.ts,
+/** Packages loaded lazily from dist/vendor/<name>.js (src/core/model/client/openaiSdk.ts,
  * src/core/render/tokens.ts, src/extension/explain/markdown.ts). */
 export const VENDORED = ['openai', 'gpt-tokenizer', 'markdown-it'];
 

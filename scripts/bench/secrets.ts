@@ -6,9 +6,9 @@
 //      over a recording whose output and values hold every form);
 //   2. time: redact() with the corpus secrets known, on 1 MB and 4 MB of code, of hex and of
 //      base64-looking text (MB/s should not fall as the size grows).
-import { learnSecrets } from '../../src/core/model/learnSecrets';
+import { learnSecrets } from '../../src/core/redact/learnSecrets';
 import { buildPrompt } from '../../src/core/model/prompt';
-import { redact } from '../../src/core/model/redact';
+import { redact } from '../../src/core/redact/redact';
 import { TRACE_TOOLS, ToolSession } from '../../src/core/tools';
 import type { Trace } from '../../src/core/trace/model';
 import { TraceBuilder } from '../../test/unit/render/traceBuilder';

@@ -15,7 +15,7 @@ import {
   type BenchArm,
   type DatasetName,
 } from '../core/bench';
-import { createOpenAIProvider } from '../core/model/openaiProvider';
+import { createOpenAIProvider } from '../core/model/client/openaiProvider';
 import { numberOption, parse } from './args';
 import { checkOutputPath, EXIT } from './common';
 import { modelConfig } from './fixCommand';

@@ -5,12 +5,12 @@ import * as path from 'node:path';
 import { compareRuns, type RunComparison } from '../core/compare/compare';
 import { comparisonText, type RunLabels } from '../core/compare/format';
 import { UserError } from '../core/errors';
-import { redact } from '../core/model/redact';
+import { redact } from '../core/redact/redact';
 import { readTraceFile } from '../core/trace/traceFile';
 import { numberOption, parse } from './args';
 import { EXIT } from './common';
 import { DIFF_HELP } from './help';
-import { redactDeep, secretsInTrace, secretsOf } from './redactOutput';
+import { redactDeep, secretsInTrace, secretsOf } from '../core/redact/output';
 
 const DIFF_OPTIONS = {
   json: { type: 'boolean' },

@@ -12,7 +12,7 @@ import {
   type FixResult,
 } from '../core/fix';
 import type { BaselineSpec } from '../core/compare/baseline';
-import { createOpenAIProvider } from '../core/model/openaiProvider';
+import { createOpenAIProvider } from '../core/model/client/openaiProvider';
 import type { WritePatchedFileResult } from '../core/patch/applyFile';
 import { parsePassedEnv, passedValues } from '../core/verify/runEnv';
 import {
@@ -32,7 +32,7 @@ import {
   modelConfig,
   type ModelConfig,
 } from './fixModel';
-import { redactDeep, secretsInTrace, secretsOf } from './redactOutput';
+import { redactDeep, secretsInTrace, secretsOf } from '../core/redact/output';
 import { BASELINE_OPTIONS, baselineArg, baselineLine, comparisonJson } from './baselineOutput';
 import { formatPrompt, humanPrinter } from './fixOutput';
 

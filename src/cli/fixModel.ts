@@ -3,13 +3,13 @@
 // own API (https://api.openai.com), TRACEFIX_API_KEY to the endpoint chosen with --base-url /
 // TRACEFIX_BASE_URL (or to OpenAI when that is the endpoint).
 import { UserError } from '../core/errors';
-import { checkOpenAIEndpoint } from '../core/model/endpointCheck';
+import { checkOpenAIEndpoint } from '../core/model/client/endpointCheck';
 import {
   DEFAULT_DEADLINE_MS,
   DEFAULT_OPENAI_MODEL,
   isOpenAIApi,
   OPENAI_BASE_URL,
-} from '../core/model/openaiProvider';
+} from '../core/model/client/openaiProvider';
 
 export const DEFAULT_MODEL = DEFAULT_OPENAI_MODEL;
 export const DEFAULT_MODEL_TIMEOUT_S = DEFAULT_DEADLINE_MS / 1000;

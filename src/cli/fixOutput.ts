@@ -1,8 +1,8 @@
 // What `tracefix fix` prints as it goes: progress on stderr, the streamed rationale, each round's
 // diff and verdict on stdout, and with --show-prompt the exact prompts and tool calls.
 import type { FixEvent, FixRound, ToolCallRecord } from '../core/fix';
-import type { ChatMessage } from '../core/model/provider';
-import { redact } from '../core/model/redact';
+import type { ChatMessage } from '../core/model/client/provider';
+import { redact } from '../core/redact/redact';
 import { baselineLine } from './baselineOutput';
 
 export function formatPrompt(messages: ChatMessage[], round: number, tools: string[] = []): string {

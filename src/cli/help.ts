@@ -6,7 +6,7 @@ import {
   DEFAULT_DEADLINE_MS,
   DEFAULT_MAX_TOKENS,
   DEFAULT_OPENAI_MODEL,
-} from '../core/model/openaiProvider';
+} from '../core/model/client/openaiProvider';
 import { DEFAULT_BUDGET } from '../core/render/next';
 import { DEFAULT_PROMPT_BUDGET } from '../core/fix/promptBudget';
 import { DEFAULT_LIMITS } from '../core/trace/model';

@@ -11,8 +11,8 @@ import { diffCommand } from './diffCommand';
 import { fixCommand } from './fixCommand';
 import { mcpCommand } from './mcpCommand';
 import { HELP, TRACE_HELP } from './help';
-import { redactChunks, secretsInTrace, secretsOf } from './redactOutput';
-import { redact } from '../core/model/redact';
+import { redactChunks, secretsInTrace, secretsOf } from '../core/redact/output';
+import { redact } from '../core/redact/redact';
 // Only `version` is bundled: esbuild keeps just the JSON fields that are imported by name.
 import { version as VERSION } from '../../package.json';
 

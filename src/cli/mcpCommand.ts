@@ -1,12 +1,12 @@
-// `tracefix mcp`: argument parsing, then the MCP server (mcpServer.ts) on stdin/stdout until the
+// `tracefix mcp`: argument parsing, then the MCP server (core/tools/mcp/server.ts) on stdin/stdout until the
 // client closes it. Nothing but the protocol goes to stdout; notes go to stderr.
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
 import { engineArg, numberOption, parse } from './args';
 import { EXIT } from './common';
 import { MCP_HELP } from './help';
-import { TraceMcp } from './mcpServer';
-import { BoundedStdioTransport } from './mcpTransport';
+import { TraceMcp } from '../core/tools/mcp/server';
+import { BoundedStdioTransport } from '../core/tools/mcp/transport';
 
 /** After SIGTERM, the longest wait for the server to stop by itself. */
 const FORCED_EXIT_MS = 5000;

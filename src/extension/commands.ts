@@ -7,9 +7,9 @@ import { COMMANDS, type CommandName } from './contributes/commands';
 import type { CommandHandler, Ctx } from './context';
 import type { FixArg } from './explain/fixActions';
 import { askAndStoreApiKey } from './explain/providers';
-import type { RunPlan } from './runPlan';
+import type { RunPlan } from './run/runPlan';
 import { readSettings } from './settings';
-import { whyCommand } from './whyCommand';
+import { whyCommand } from './editor/whyCommand';
 
 const NO_TRACE_YET = 'No trace yet: run "Tracefix: Trace Only" or "Tracefix: Explain & Fix" first.';
 

@@ -4,25 +4,25 @@
 // the other parts they use when they are made, so none of them reaches back into Ctx; the test API
 // reads it. Nothing lives in module-level state: disposing Ctx ends everything.
 import * as vscode from 'vscode';
-import { TestCodeLensProvider, TEST_FILE_SELECTOR } from './codeLens';
+import { TestCodeLensProvider, TEST_FILE_SELECTOR } from './editor/codeLens';
 import { CompareFeature } from './compare/compareFeature';
 import { Comparisons } from './compare/comparisons';
 import { CONTEXT_KEYS } from './contributes/views';
-import { EditorDecorations } from './editorDecorations';
+import { EditorDecorations } from './editor/decorations';
 import { ErrorReporter } from './errors';
 import { FIX_SCHEME } from './explain/documents';
 import { ExplainFeature } from './explain/feature';
-import { TraceHoverProvider } from './hoverProvider';
+import { TraceHoverProvider } from './editor/hover';
 import { Notifier } from './notify';
-import { ReplayLauncher } from './replay';
-import { ReplayFollower } from './replayFollow';
-import { TargetResolver } from './runTarget';
-import { RunTracker } from './runs';
+import { ReplayLauncher } from './replay/replay';
+import { ReplayFollower } from './replay/follow';
+import { TargetResolver } from './run/runTarget';
+import { RunTracker } from './run/runs';
 import { affectsDecorations, readSettings } from './settings';
 import { TimelineView } from './timeline/timelineView';
 import { TraceLmTools } from './tools/lmTools';
-import { TraceRunner } from './traceCommand';
-import { TraceStore } from './traceStore';
+import { TraceRunner } from './run/traceCommand';
+import { TraceStore } from './run/traceStore';
 
 /** A command's handler, as the command table gives it. */
 export type CommandHandler = (...args: unknown[]) => unknown;

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { BaselineSpec } from '../core/compare/baseline';
 import type { EngineName } from '../core/trace/options';
 import type { TraceLimits } from '../core/trace/model';
-import type { LaunchSetting } from './runPlan';
+import type { LaunchSetting } from './run/runPlan';
 import {
   SECTION,
   SETTING_DEFAULTS as D,
@@ -14,7 +14,7 @@ import {
 
 export { SECTION, type ModelProviderSetting } from './contributes/settings';
 
-export type { LaunchSetting } from './runPlan';
+export type { LaunchSetting } from './run/runPlan';
 
 export interface TracefixSettings {
   pythonPath: string | undefined;

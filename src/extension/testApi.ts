@@ -7,13 +7,13 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
 import type { Trace } from '../core/trace/model';
 import type { Ctx } from './context';
-import type { AppliedDecorations } from './editorDecorations';
+import type { AppliedDecorations } from './editor/decorations';
 import type { ExplainRequest, ExplainSnapshot } from './explain/feature';
 import type { PanelAction } from './explain/protocol';
 import type { ShownNotification } from './notify';
-import type { RunPlan } from './runPlan';
+import type { RunPlan } from './run/runPlan';
 import type { TimelineState } from './timeline/timelineView';
-import type { LastRun } from './runs';
+import type { LastRun } from './run/runs';
 
 export interface TracefixTestApi {
   lastTrace(): Trace | undefined;

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { secretVariants } from '../../src/core/model/secretValues';
+import { secretVariants } from '../../src/core/redact/secretValues';
 import { startOpenAIServer, steps, type OpenAIServer } from '../support/openaiServer';
 import { buildCli, fixAnswer, runCli } from './cliRun';
 

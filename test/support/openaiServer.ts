@@ -196,7 +196,7 @@ export async function startOpenAIServer(
   };
 }
 
-/** The endpoint check's probe (src/core/model/endpointCheck.ts): no messages, max_tokens 1, not streamed. */
+/** The endpoint check's probe (src/core/model/client/endpointCheck.ts): no messages, max_tokens 1, not streamed. */
 function isEndpointProbe(body: unknown): boolean {
   const b = body as { messages?: unknown; max_tokens?: unknown; stream?: unknown } | undefined;
   return (

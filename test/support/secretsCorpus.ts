@@ -5,7 +5,7 @@
 // `npm run bench:secrets`) and from Python (`CORPUS_PY`, for programs that print their environment);
 // a test keeps the two equal.
 import { deflateSync } from 'node:zlib';
-import { REDACTED } from '../../src/core/model/redactCommon';
+import { REDACTED } from '../../src/core/redact/common';
 
 /** The secrets: env secrets (S1–S4) and a short password assigned in the source (S5, learned). */
 export const CORPUS_SECRETS = [

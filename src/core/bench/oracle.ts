@@ -4,7 +4,12 @@
 // parsing, patching and verification work on every real program; it says nothing about how well a
 // model repairs code. Every output of a run with it says "oracle (test-only)".
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
-import type { ChatRequest, ChatResult, CompleteOptions, ModelProvider } from '../model/provider';
+import type {
+  ChatRequest,
+  ChatResult,
+  CompleteOptions,
+  ModelProvider,
+} from '../model/client/provider';
 import { PROGRAM_FILE, TEST_FILE, type BenchTask } from './types';
 
 export const ORACLE_MODEL = 'oracle';

@@ -10,7 +10,7 @@ import { runTask } from './runTask';
 import { summarize } from './summary';
 import type { BenchArm, BenchReport, BenchTask, DatasetName, TaskResult } from './types';
 import { DEFAULT_MAX_TOOL_CALLS } from '../fix/toolLoop';
-import type { ModelProvider } from '../model/provider';
+import type { ModelProvider } from '../model/client/provider';
 
 export interface BenchOptions {
   dataset: DatasetName;

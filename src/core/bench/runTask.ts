@@ -11,7 +11,7 @@ import { compareRuns } from '../compare/compare';
 import { countTokens } from '../render/tokens';
 import { CancelledError, InternalError, UserError, errorMessage } from '../errors';
 import { explainAndFix, type FixResult } from '../fix';
-import type { ModelProvider } from '../model/provider';
+import type { ModelProvider } from '../model/client/provider';
 import type { Trace } from '../trace/model';
 import { recordOptionsFor, type RecordOptions } from '../trace/options';
 import { recordTrace } from '../trace/record';

@@ -4,12 +4,12 @@
 // and the model is asked again with that trace and the failure as an earlier attempt.
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { decodeSource } from '../patch/sourceEncoding';
+import { decodeSource } from '../source/encoding';
 import { CancelledError, UserError, throwIfAborted } from '../errors';
-import { parseAnswer, pathsNamedIn, type ParsedAnswer } from '../model/parseAnswer';
+import { parseAnswer, pathsNamedIn, type ParsedAnswer } from '../model/answer/parse';
 import { buildPrompt, type PreviousAttempt, type PromptInput } from '../model/prompt';
-import { envSecrets, knownSecrets } from '../model/secretValues';
-import type { ChatMessage } from '../model/provider';
+import { envSecrets, knownSecrets } from '../redact/secretValues';
+import type { ChatMessage } from '../model/client/provider';
 import type { ToolDefinition } from '../tools';
 import type { Trace } from '../trace/model';
 import type { RecordOptions } from '../trace/options';

@@ -7,7 +7,7 @@ import { UserError } from '../errors';
 import { writePatchedFile, type WritePatchedFileResult } from '../patch/applyFile';
 import { changedSinceTrace, hashText } from '../patch/guard';
 import { diffFile, type FilePatch as HunksPatch } from '../patch/hunks';
-import { matchSource, patchSourceBytes } from '../patch/sourceBytes';
+import { matchSource, patchSourceBytes } from '../patch/patchBytes';
 
 export interface FilePatch extends HunksPatch {
   /** Relative to the root, forward slashes. */

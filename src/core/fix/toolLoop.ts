@@ -10,8 +10,8 @@ import type {
   ChatResult,
   ChatUsage,
   ModelProvider,
-} from '../model/provider';
-import { ToolsRejectedError } from '../model/toolCalling';
+} from '../model/client/provider';
+import { ToolsRejectedError } from '../model/client/toolCalling';
 import type { ToolSession } from '../tools';
 
 export const DEFAULT_MAX_TOOL_CALLS = 8;

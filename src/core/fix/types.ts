@@ -1,8 +1,13 @@
 // Types of the explain-and-fix pipeline: its options, the events a UI follows, and the result.
 import type { Baseline, BaselineSpec } from '../compare/baseline';
 import type { RunComparison } from '../compare/compare';
-import type { ChatMessage, ChatResult, FinishReason, ModelProvider } from '../model/provider';
-import type { AnswerState } from '../model/parseAnswer';
+import type {
+  ChatMessage,
+  ChatResult,
+  FinishReason,
+  ModelProvider,
+} from '../model/client/provider';
+import type { AnswerState } from '../model/answer/parse';
 import type { Trace } from '../trace/model';
 import type { RecordOptions } from '../trace/options';
 import type { VerifyResult } from '../verify/verify';

@@ -1,7 +1,7 @@
 // Builds the repair prompt in the NExT layout: task, failing command and failure, the buggy code,
 // the NExT-rendered trace of the failing run, earlier failed attempts; then asks for a rationale
 // that cites trace steps, a `Summary:` line and the fixed code. Every message is redacted.
-import type { ChatMessage, ChatRequest } from './provider';
+import type { ChatMessage, ChatRequest } from './client/provider';
 import {
   defStartingAt,
   docstringOf,
@@ -11,8 +11,8 @@ import {
   scanPython,
   type PyDef,
 } from './pyStructure';
-import { learnSecrets } from './learnSecrets';
-import { redact } from './redact';
+import { learnSecrets } from '../redact/learnSecrets';
+import { redact } from '../redact/redact';
 
 export interface PromptFile {
   /** As the user knows it (relative to the project root); the model is asked to name files so. */

@@ -1,5 +1,5 @@
 // Writes a fix into a file for the CLI, byte for byte: only the changed lines are re-encoded (see
-// sourceBytes.ts), the file's encoding, BOM and line ends stay. Refuses when the file changed since
+// patchBytes.ts), the file's encoding, BOM and line ends stay. Refuses when the file changed since
 // the trace; keeps the original bytes in a backup that never replaces an existing file (`.orig`, else
 // `.orig.1`, `.orig.2`…); replaces the file atomically, keeping its mode (through a symlink, the
 // target is written and the link stays).
@@ -7,8 +7,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 import { changedSinceTrace, hashText } from './guard';
-import { decodeSource, type SourceEncoding } from './sourceEncoding';
-import { matchSource, patchSourceBytes } from './sourceBytes';
+import { decodeSource, type SourceEncoding } from '../source/encoding';
+import { matchSource, patchSourceBytes } from './patchBytes';
 
 export interface WritePatchedFileOptions {
   /** Keep the replaced bytes in a backup file first (default true). */

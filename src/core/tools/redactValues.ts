@@ -2,7 +2,7 @@
 // never the raw ones: a yes/no answer about a raw value ("password != 'hunter2'" found nowhere)
 // would tell the secret as surely as printing it. Each value is redacted with its name, as the
 // prompt's `name=value;` entries are (so the rules about secret names apply), and cached.
-import { redact } from '../model/redact';
+import { redact } from '../redact/redact';
 
 const MAX_CACHE = 200_000;
 

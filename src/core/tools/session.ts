@@ -3,7 +3,7 @@
 // redacts the whole answer like the prompt and bounds it. Every surface — Explain & Fix, the VS Code
 // language-model tools and the MCP server — calls tools through a ToolSession.
 import { errorMessage } from '../errors';
-import { redact } from '../model/redact';
+import { redact } from '../redact/redact';
 import type { Trace } from '../trace/model';
 import { ValueRedactor } from './redactValues';
 import { QUERY_TOOLS } from './registry';

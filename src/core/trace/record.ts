@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startAdapter } from '../dap/adapterProcess';
-import { decodeSource } from '../patch/sourceEncoding';
+import { decodeSource } from '../source/encoding';
 import { findInterpreter } from '../dap/python';
 import { CancelledError, UserError } from '../errors';
 import { TraceAssembler } from './assemble';

@@ -7,7 +7,7 @@ import { constants, type Stats } from 'node:fs';
 import { lstat, mkdir, open, realpath } from 'node:fs/promises';
 import * as path from 'node:path';
 import { UserError } from '../errors';
-import { patchSourceBytes } from '../patch/sourceBytes';
+import { patchSourceBytes } from '../patch/patchBytes';
 
 export interface PatchedFile {
   /** Relative to the root, forward or platform slashes. */

@@ -19,8 +19,8 @@ import { summaryOf } from '../timeline/rows';
 import type { ErrorReporter } from '../errors';
 import type { Notifier } from '../notify';
 import type { TimelineView } from '../timeline/timelineView';
-import type { RunPlan } from '../runPlan';
-import type { Recording, TraceStore } from '../traceStore';
+import type { RunPlan } from '../run/runPlan';
+import type { Recording, TraceStore } from '../run/traceStore';
 import type { Comparisons } from './comparisons';
 
 export interface CompareDeps {

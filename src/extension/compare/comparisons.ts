@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { RunLabels } from '../../core/compare/format';
 import type { Trace } from '../../core/trace/model';
 import { comparedRows, type ComparedRows } from '../timeline/compareRows';
-import type { Recording, TraceStore } from '../traceStore';
+import type { Recording, TraceStore } from '../run/traceStore';
 
 export interface ActiveComparison {
   failing: Recording;

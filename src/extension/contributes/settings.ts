@@ -8,7 +8,7 @@ import {
   DEFAULT_PROMPT_BUDGET,
   MAX_TOOL_CALLS,
 } from '../../core/fix';
-import { DEFAULT_DEADLINE_MS, DEFAULT_MAX_TOKENS } from '../../core/model/openaiProvider';
+import { DEFAULT_DEADLINE_MS, DEFAULT_MAX_TOKENS } from '../../core/model/client/openaiProvider';
 import { DEFAULT_INLINE_WIDTH } from '../../core/render/decorations';
 import { DEFAULT_LIMITS } from '../../core/trace/model';
 import { DEFAULT_ENGINE, ENGINE_NAMES, type EngineName } from '../../core/trace/options';

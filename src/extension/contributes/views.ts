@@ -28,7 +28,7 @@ interface ColorDecl {
   defaults: { dark: string; light: string; highContrast: string; highContrastLight: string };
 }
 
-/** Theme colours of the inline values, the exception and the current step (editorDecorations.ts). */
+/** Theme colours of the inline values, the exception and the current step (editor/decorations.ts). */
 export const COLOR_DECLS = {
   trace: {
     id: 'tracefix.traceForeground',

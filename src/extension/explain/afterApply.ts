@@ -7,8 +7,8 @@ import { UserError } from '../../core/errors';
 import type { FixRound } from '../../core/fix';
 import { diffFile } from '../../core/patch/hunks';
 import { hashText } from '../../core/patch/guard';
-import { textMatchesBase } from '../../core/patch/sourceBytes';
-import { encodingFromVscode } from '../../core/patch/sourceEncoding';
+import { textMatchesBase } from '../../core/patch/patchBytes';
+import { encodingFromVscode } from '../../core/source/encoding';
 import { applyRound } from './applyFix';
 import type { AppliedFix, FixSession } from './session';
 

@@ -10,14 +10,14 @@ import { UserError } from '../../core/errors';
 import type { FilePatch } from '../../core/fix';
 import { changedSinceTrace } from '../../core/patch/guard';
 import { computeHunks } from '../../core/patch/hunks';
-import { patchSourceBytes, textMatchesBase } from '../../core/patch/sourceBytes';
+import { patchSourceBytes, textMatchesBase } from '../../core/patch/patchBytes';
 import {
   decodeAs,
   describeEncoding,
   detectSourceEncoding,
   encodeAs,
   encodingFromVscode,
-} from '../../core/patch/sourceEncoding';
+} from '../../core/source/encoding';
 import { fixUri } from './documents';
 import { hunkReplacements, type TextReplacement } from './hunkEdits';
 import { fixSummary, verificationLabel, type FixSession } from './session';

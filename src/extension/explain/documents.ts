@@ -1,7 +1,7 @@
 // Read-only virtual documents: `tracefix-fix:` holds a file as a round's patch would make it (the
 // right side of "Preview fix"), `tracefix-prompt:` the exact redacted messages a round sent.
 import * as vscode from 'vscode';
-import type { ChatMessage } from '../../core/model/provider';
+import type { ChatMessage } from '../../core/model/client/provider';
 import type { FixSession } from './session';
 
 export const FIX_SCHEME = 'tracefix-fix';

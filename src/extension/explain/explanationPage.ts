@@ -1,6 +1,6 @@
 // The Explanation webview's page (no `vscode` import, so tests load it as the view does):
 // src/webview/explain renders the banner into #banner and the rounds into #rounds.
-import type { WebviewPage } from '../webviewPage';
+import type { WebviewPage } from '../webview/page';
 
 // Nothing remote: the stylesheet and the script from the extension only, no images, fonts or frames.
 export const EXPLANATION_PAGE: WebviewPage = {

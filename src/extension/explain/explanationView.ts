@@ -6,7 +6,7 @@
 // posts the user's clicks; under the extension's tests it also reports what it rendered (probe).
 import * as vscode from 'vscode';
 import { VIEWS } from '../contributes/views';
-import { WebviewShell } from '../webviewShell';
+import { WebviewShell } from '../webview/shell';
 import { EXPLANATION_PAGE } from './explanationPage';
 import type {
   FromExplanationWebview,

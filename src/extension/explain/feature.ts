@@ -4,18 +4,18 @@
 // recordings each round read (step links open the run they cite) and follows what happens after:
 // a fix applied, undone, the test run again.
 import * as vscode from 'vscode';
-import { textMatchesBase } from '../../core/patch/sourceBytes';
-import { encodingFromVscode } from '../../core/patch/sourceEncoding';
+import { textMatchesBase } from '../../core/patch/patchBytes';
+import { encodingFromVscode } from '../../core/source/encoding';
 import type { Trace } from '../../core/trace/model';
 import type { RecordOptions } from '../../core/trace/options';
 import { CONTEXT_KEYS } from '../contributes/views';
 import type { ErrorReporter } from '../errors';
 import type { Notifier } from '../notify';
-import type { RunPlan } from '../runPlan';
-import type { LastRun, RunTracker } from '../runs';
+import type { RunPlan } from '../run/runPlan';
+import type { LastRun, RunTracker } from '../run/runs';
 import { readSettings, type TracefixSettings } from '../settings';
 import type { TimelineView } from '../timeline/timelineView';
-import type { TraceStore } from '../traceStore';
+import type { TraceStore } from '../run/traceStore';
 import type { Comparisons } from '../compare/comparisons';
 import { FixCodeActions } from './codeActions';
 import { FixDocuments, FIX_SCHEME, fixUri, PROMPT_SCHEME } from './documents';

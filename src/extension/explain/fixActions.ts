@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { FixRound } from '../../core/fix';
 import type { Notifier } from '../notify';
-import { keyOf } from '../traceStore';
+import { keyOf } from '../run/traceStore';
 import { undoApplied } from './afterApply';
 import { applyRound, fileUriOf, previewRound } from './applyFix';
 import { promptUri } from './documents';

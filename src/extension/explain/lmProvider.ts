@@ -12,8 +12,8 @@ import type {
   CompleteOptions,
   ModelProvider,
   ToolCall,
-} from '../../core/model/provider';
-import { ToolsRejectedError } from '../../core/model/toolCalling';
+} from '../../core/model/client/provider';
+import { ToolsRejectedError } from '../../core/model/client/toolCalling';
 import { lmErrorToUserError } from './lmErrors';
 
 /** Picks the chat model named by `tracefix.model` (id, then family), else the first one offered. */

@@ -8,7 +8,7 @@
 // keeps it in dist/vendor/markdown-it.js). Free of `vscode` (unit-tested).
 import type MarkdownIt from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
-import { summaryOfLine } from '../../core/model/answerProse';
+import { summaryOfLine } from '../../core/model/answer/prose';
 import type { Block, Inline, ListItem } from './protocol';
 
 /** Where a step reference `(k)` points: the recording it cites, or undefined (then it stays text). */

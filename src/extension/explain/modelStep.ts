@@ -11,7 +11,7 @@ import { sameInterpreterAs, type RecordOptions } from '../../core/trace/options'
 import { COMMANDS } from '../contributes/commands';
 import type { ErrorReporter } from '../errors';
 import type { Notifier } from '../notify';
-import type { RunPlan } from '../runPlan';
+import type { RunPlan } from '../run/runPlan';
 import type { TracefixSettings } from '../settings';
 import { createProvider } from './providers';
 import type { SandboxConsent } from './sandboxConsent';

@@ -4,14 +4,14 @@
 // The endpoint is checked (GET /models, see endpointCheck.ts) before the model is asked.
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
-import { checkOpenAIEndpoint } from '../../core/model/endpointCheck';
+import { checkOpenAIEndpoint } from '../../core/model/client/endpointCheck';
 import {
   createOpenAIProvider,
   DEFAULT_OPENAI_MODEL,
   isOpenAIApi,
   OPENAI_BASE_URL,
-} from '../../core/model/openaiProvider';
-import type { ModelProvider } from '../../core/model/provider';
+} from '../../core/model/client/openaiProvider';
+import type { ModelProvider } from '../../core/model/client/provider';
 import type { TracefixSettings } from '../settings';
 import { isLocalEndpoint } from './endpoint';
 import { LanguageModelProvider, selectLmModel } from './lmProvider';

@@ -5,7 +5,7 @@
 import { CancelledError, errorMessage, isUserError } from '../../core/errors';
 import type { FixEvent, FixResult, FixRound, ToolCallRecord } from '../../core/fix';
 import type { Trace } from '../../core/trace/model';
-import type { RunPlan } from '../runPlan';
+import type { RunPlan } from '../run/runPlan';
 
 export type RoundPhase = 'tracing' | 'asking' | 'verifying' | 'done';
 

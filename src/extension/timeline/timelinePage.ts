@@ -1,6 +1,6 @@
 // The timeline webview's page (no `vscode` import, so tests load it as the view does):
 // src/webview/timeline builds the step list into #steps and the selected step's detail into #detail.
-import type { WebviewPage } from '../webviewPage';
+import type { WebviewPage } from '../webview/page';
 
 export const TIMELINE_PAGE: WebviewPage = {
   title: 'Tracefix Timeline',

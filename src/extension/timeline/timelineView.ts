@@ -10,11 +10,11 @@ import * as vscode from 'vscode';
 import type { WhyChain } from '../../core/render/whyChain';
 import type { TraceEvent } from '../../core/trace/model';
 import { CONTEXT_KEYS, VIEWS } from '../contributes/views';
-import type { EditorDecorations } from '../editorDecorations';
-import type { RunPlan } from '../runPlan';
+import type { EditorDecorations } from '../editor/decorations';
+import type { RunPlan } from '../run/runPlan';
 import type { Comparisons } from '../compare/comparisons';
-import type { Recording, TraceStore } from '../traceStore';
-import { WebviewShell } from '../webviewShell';
+import type { Recording, TraceStore } from '../run/traceStore';
+import { WebviewShell } from '../webview/shell';
 import { passingEventOf } from './compareRows';
 import type {
   FromTimelineWebview,

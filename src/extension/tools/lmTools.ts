@@ -7,8 +7,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage, isUserError } from '../../core/errors';
-import { learnSecrets } from '../../core/model/learnSecrets';
-import { envSecrets } from '../../core/model/secretValues';
+import { learnSecrets } from '../../core/redact/learnSecrets';
+import { envSecrets } from '../../core/redact/secretValues';
 import {
   COMPARE_RUNS,
   DEFAULT_OVERVIEW_BUDGET,
@@ -19,11 +19,11 @@ import {
 import { RECORD_TRACE_NAME, recordTarget } from '../../core/tools/recordTool';
 import type { Trace } from '../../core/trace/model';
 import { LM_TOOL_PREFIX, lmToolName } from '../contributes/tools';
-import type { RunPlan } from '../runPlan';
+import type { RunPlan } from '../run/runPlan';
 import { readSettings } from '../settings';
-import type { RunTracker } from '../runs';
-import type { TraceRunner } from '../traceCommand';
-import type { TraceStore } from '../traceStore';
+import type { RunTracker } from '../run/runs';
+import type { TraceRunner } from '../run/traceCommand';
+import type { TraceStore } from '../run/traceStore';
 import type { Comparisons } from '../compare/comparisons';
 
 type Input = Record<string, unknown>;

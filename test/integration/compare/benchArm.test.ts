@@ -10,7 +10,7 @@ import { loadDataset } from '../../../src/core/bench/datasets';
 import { createOracleProvider, formatFor } from '../../../src/core/bench/oracle';
 import { runTask } from '../../../src/core/bench/runTask';
 import type { BenchReport, BenchTask, TaskResult } from '../../../src/core/bench/types';
-import type { ChatRequest, ModelProvider } from '../../../src/core/model/provider';
+import type { ChatRequest, ModelProvider } from '../../../src/core/model/client/provider';
 
 const DATA = defaultDataDir() ?? '';
 let workDir: string;

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainAndFix, type FixEvent } from '../../../src/core/fix';
-import { createOpenAIProvider } from '../../../src/core/model/openaiProvider';
+import { createOpenAIProvider } from '../../../src/core/model/client/openaiProvider';
 import { startOpenAIServer, steps, type OpenAIServer } from '../../support/openaiServer';
 import { edit, FMT, makeRepo, withRegression } from './gitRepo';
 

@@ -11,7 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webviewEntry } from '../../../scripts/esbuild-options.mjs';
 import { TIMELINE_PAGE } from '../../../src/extension/timeline/timelinePage';
-import { webviewHtml } from '../../../src/extension/webviewPage';
+import { webviewHtml } from '../../../src/extension/webview/page';
 
 const CHROMIUM = process.env.TRACEFIX_CHROMIUM || '/usr/bin/chromium';
 const REPO = path.resolve(__dirname, '../../..');

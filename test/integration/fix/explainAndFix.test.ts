@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors';
 import { explainAndFix, type FixEvent } from '../../../src/core/fix';
-import { createOpenAIProvider } from '../../../src/core/model/openaiProvider';
+import { createOpenAIProvider } from '../../../src/core/model/client/openaiProvider';
 import type { RecordOptions } from '../../../src/core/trace/options';
 import { recordTrace } from '../../../src/core/trace/record';
 import {

@@ -3,7 +3,7 @@
 // /models that never answers).
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors';
-import { checkOpenAIEndpoint } from '../../../src/core/model/endpointCheck';
+import { checkOpenAIEndpoint } from '../../../src/core/model/client/endpointCheck';
 import {
   startOpenAIServer,
   steps,

@@ -5,8 +5,8 @@ import {
   createOpenAIProvider,
   listOpenAIModels,
   type OpenAIProviderOptions,
-} from '../../../src/core/model/openaiProvider';
-import type { ChatRequest } from '../../../src/core/model/provider';
+} from '../../../src/core/model/client/openaiProvider';
+import type { ChatRequest } from '../../../src/core/model/client/provider';
 import {
   startOpenAIServer,
   steps,

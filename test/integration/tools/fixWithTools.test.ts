@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { explainAndFix, type FixEvent } from '../../../src/core/fix';
-import { createOpenAIProvider } from '../../../src/core/model/openaiProvider';
+import { createOpenAIProvider } from '../../../src/core/model/client/openaiProvider';
 import type { RecordOptions } from '../../../src/core/trace/options';
 import { RIGHT_FIX } from '../fix/answers';
 import {

@@ -10,7 +10,7 @@ import {
 } from '../../../src/core/bench/oracle';
 import { defaultDataDir, loadHumanEvalFix } from '../../../src/core/bench/datasets';
 import type { BenchTask } from '../../../src/core/bench/types';
-import { parseAnswer } from '../../../src/core/model/parseAnswer';
+import { parseAnswer } from '../../../src/core/model/answer/parse';
 
 const DATA = defaultDataDir();
 const tasks = DATA ? loadHumanEvalFix(DATA) : [];

@@ -7,7 +7,7 @@ import type { ToolCallRecord } from '../../../src/core/fix';
 import { FixSession } from '../../../src/extension/explain/session';
 import { argsText } from '../../../src/extension/explain/toolCallView';
 import { viewOf, type ViewContext } from '../../../src/extension/explain/viewModel';
-import type { RunPlan } from '../../../src/extension/runPlan';
+import type { RunPlan } from '../../../src/extension/run/runPlan';
 import { TraceBuilder } from '../render/traceBuilder';
 
 const plan: RunPlan = {

@@ -6,7 +6,7 @@ import type { FixRound } from '../../../src/core/fix';
 import type { VerifyResult } from '../../../src/core/verify/verify';
 import { FixSession } from '../../../src/extension/explain/session';
 import { viewOf, type ViewContext } from '../../../src/extension/explain/viewModel';
-import type { RunPlan } from '../../../src/extension/runPlan';
+import type { RunPlan } from '../../../src/extension/run/runPlan';
 import { TraceBuilder } from '../render/traceBuilder';
 
 const plan: RunPlan = {

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TracefixExtensionExports } from '../../../src/extension/extension';
-import type { LastRun } from '../../../src/extension/runs';
+import type { LastRun } from '../../../src/extension/run/runs';
 
 const RUNS = 5;
 const TARGET_MS = 1500;

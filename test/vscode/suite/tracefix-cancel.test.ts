@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { LastRun } from '../../../src/extension/runs';
+import type { LastRun } from '../../../src/extension/run/runs';
 import { closeAll, openAt, setSetting, tracefix, waitFor } from './tracefixApi';
 
 /** Live (non-zombie) processes whose command line mentions `needle`. */

@@ -3,7 +3,7 @@
 // left out between head and tail as one row of the timeline.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TestInvocation } from '../../../src/extension/codeLens';
+import type { TestInvocation } from '../../../src/extension/editor/codeLens';
 import {
   assertOk,
   closeAll,

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TracefixExtensionExports } from '../../../src/extension/extension';
 import type { TracefixTestApi } from '../../../src/extension/testApi';
-import type { LastRun } from '../../../src/extension/runs';
+import type { LastRun } from '../../../src/extension/run/runs';
 
 export const EXTENSION_ID = 'tracefix.tracefix';
 
