@@ -5,7 +5,7 @@
 //  2. a regression in a helper halfway through (every later value differs);
 //  3. a branch that goes the other way halfway through (every later step differs in control flow);
 //  4. the regression with lines added above it between the runs (the line maps at work);
-//  5. both runs cut at the default --max-steps (compared on what both kept).
+//  5. both runs cut at the default --max-events (compared on what both kept).
 // Each pair is recorded once; the comparison runs BENCH_RUNS times (default 5) on fresh copies of the
 // two traces (nothing cached) and the median and the slowest are printed. BENCH_PYTHON picks the
 // interpreter, BENCH_ITERATIONS the loop length (default 13,000: ~200k events).
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
       ['regression halfway', regression, base],
       ['other branch halfway', branch, base],
       ['regression + lines added', moved, base],
-      ['both cut at --max-steps 20000', cutA, cutB],
+      ['both cut at --max-events 20000', cutA, cutB],
     ];
     for (const [name, a, b] of cases) {
       const t = time(a, b);

@@ -142,7 +142,7 @@ function memory(dir: string): void {
     'json',
     '--out',
     out,
-    '--max-steps',
+    '--max-events',
     '2000000',
     '--timeout',
     '600',

@@ -36,6 +36,7 @@ export const TRACE_OPTIONS = {
   cwd: { type: 'string' },
   root: { type: 'string' },
   stdin: { type: 'string' },
+  'max-events': { type: 'string' },
   'max-steps': { type: 'string' },
   timeout: { type: 'string' },
   'repr-length': { type: 'string' },
@@ -110,6 +111,7 @@ export const NUMBER_OPTIONS = {
   timeout: { min: 1, max: 86_400, whole: false, unit: 'seconds' },
   'verify-timeout': { min: 1, max: 86_400, whole: false, unit: 'seconds' },
   'model-timeout': { min: 1, max: 86_400, whole: false, unit: 'seconds' },
+  'max-events': { min: 1, max: 100_000_000, whole: true, unit: 'events' },
   'max-steps': { min: 1, max: 100_000_000, whole: true, unit: 'events' },
   'repr-length': { min: 8, max: 1_000_000, whole: true, unit: 'characters' },
   budget: { min: 100, max: 10_000_000, whole: true, unit: 'tokens' },
@@ -127,6 +129,18 @@ export type NumberOption = keyof typeof NUMBER_OPTIONS;
 const DECIMAL = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 
 /** The value of a number option checked against NUMBER_OPTIONS; a one-line UserError otherwise. */
+/** `--max-events`, or its old name `--max-steps` (it counts events, not steps). */
+export function maxEventsOption(
+  value: string | undefined,
+  oldName: string | undefined,
+): number | undefined {
+  if (value !== undefined && oldName !== undefined)
+    throw new UserError('bad-argument', '--max-steps is the old name of --max-events: give one.');
+  return value !== undefined
+    ? numberOption('max-events', value)
+    : numberOption('max-steps', oldName);
+}
+
 export function numberOption(name: NumberOption, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const spec: NumberSpec = NUMBER_OPTIONS[name];
@@ -197,7 +211,7 @@ export function traceArgs(
     cwd,
     root,
     stdinFile: stdinFile === undefined ? undefined : path.resolve(cwd, stdinFile),
-    maxSteps: numberOption('max-steps', str('max-steps')),
+    maxSteps: maxEventsOption(str('max-events'), str('max-steps')),
     timeoutMs: timeout === undefined ? undefined : timeout * 1000,
     reprLength: numberOption('repr-length', str('repr-length')),
     budget: numberOption('budget', str('budget')),

@@ -16,7 +16,7 @@ import {
   type DatasetName,
 } from '../core/bench';
 import { createOpenAIProvider } from '../core/model/client/openaiProvider';
-import { numberOption, parse } from './args';
+import { maxEventsOption, numberOption, parse } from './args';
 import { checkOutputPath, EXIT } from './common';
 import { modelConfig } from './fixCommand';
 import { BENCH_HELP } from './help';
@@ -37,6 +37,7 @@ const BENCH_OPTIONS = {
   rounds: { type: 'string' },
   out: { type: 'string' },
   budget: { type: 'string' },
+  'max-events': { type: 'string' },
   'max-steps': { type: 'string' },
   timeout: { type: 'string' },
   'verify-timeout': { type: 'string' },
@@ -127,7 +128,7 @@ export async function benchCommand(
     rounds: numberOption('rounds', values.rounds),
     maxToolCalls: numberOption('max-tool-calls', values['max-tool-calls']),
     budget: numberOption('budget', values.budget),
-    maxSteps: numberOption('max-steps', values['max-steps']),
+    maxSteps: maxEventsOption(values['max-events'], values['max-steps']),
     traceTimeoutMs: timeout === undefined ? undefined : timeout * 1000,
     verifyTimeoutMs: verifyTimeout === undefined ? undefined : verifyTimeout * 1000,
     python: values.python,

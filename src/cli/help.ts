@@ -57,15 +57,15 @@ Options:
   --cwd DIR             working directory of the program (default: current directory)
   --root DIR            folder whose .py files are your code (default: cwd, or the script's folder)
   --stdin FILE          feed FILE to the program's stdin (default: empty stdin, EOF)
-  --max-steps N         events kept (default ${DEFAULT_LIMITS.maxSteps}): a longer run keeps its first quarter and its
-                        last events, and counts what is left out per line
+  --max-events N        events kept (default ${DEFAULT_LIMITS.maxSteps}): a longer run keeps its first quarter and its
+                        last events, and counts what is left out per line (old name: --max-steps)
   --timeout SECONDS     how long the program may run under recording; then it goes on untraced
                         for up to 10 s to its own end (default ${DEFAULT_LIMITS.timeoutMs / 1000})
   --record-imports      also line-record user modules while they are imported (default: summarised)
   --repr-length N       longest value repr in characters (default ${DEFAULT_LIMITS.reprLength})
   -v, --verbose         log the DAP conversation to stderr
 
-Numbers are checked before anything runs: --timeout 1–86400 seconds, --max-steps 1–100000000,
+Numbers are checked before anything runs: --timeout 1–86400 seconds, --max-events 1–100000000,
 --repr-length 8–1000000, --budget 100–10000000.
 `;
 
@@ -140,7 +140,7 @@ Options:
   --budget TOKENS       token budget of the whole round-1 prompt: task, failure, code and trace
                         (default ${DEFAULT_PROMPT_BUDGET}), spent on the backward slice of the failure first
   --python PATH, --debugpy-path DIR, --engine, --cwd DIR, --root DIR, --stdin FILE,
-  --max-steps N, --timeout SECONDS, --repr-length N, -v/--verbose: as for \`tracefix trace\`
+  --max-events N, --timeout SECONDS, --repr-length N, -v/--verbose: as for \`tracefix trace\`
                         (--timeout also limits each verification run; default there ${DEFAULT_VERIFY_TIMEOUT_MS / 1000} s)
 `;
 
@@ -156,7 +156,7 @@ call paths, then the next divergences at other places, and the lines changed bet
 code. Values that differ between any two runs are not divergences: object numbers (Node#3), memory
 addresses and id()s, clock readings within each run's recording time, random UUIDs, set order,
 temporary file names and the project's own folder (docs/trace-format.md, "Comparing two runs").
-Runs cut at --max-steps are compared on what both kept, and the output says so.
+Runs cut at --max-events are compared on what both kept, and the output says so.
 Exit 0 when the runs do not diverge, 1 when they do, 2 on a usage error.
 
 Options:
@@ -205,7 +205,7 @@ Options:
                         values); the report's "divergence effect" is its pass@1 minus the trace arm's
   --out FILE            write the JSON report to FILE
   --budget TOKENS       token budget of each task's whole prompt (default ${DEFAULT_PROMPT_BUDGET})
-  --max-steps N         step limit of each recording (default ${BENCH_DEFAULTS.maxSteps})
+  --max-events N        events kept per recording (default ${BENCH_DEFAULTS.maxSteps})
   --timeout SECONDS     wall-clock limit of each recording (default ${BENCH_DEFAULTS.traceTimeoutMs / 1000})
   --verify-timeout SECONDS  limit of each verification run (default ${BENCH_DEFAULTS.verifyTimeoutMs / 1000}; HumanEval+ judging: ${BENCH_DEFAULTS.judgeTimeoutMs / 1000})
   --python PATH         interpreter with debugpy (default as for \`tracefix trace\`)
@@ -237,7 +237,7 @@ Options:
   --trace FILE          load this trace JSON at start (tracefix trace --format json, Save Trace…)
   --allow-args          let record_trace (and record_baseline) pass program arguments to the script
                         or module
-  --python PATH, --debugpy-path DIR, --engine fast|step, --max-steps N, --timeout SECONDS,
+  --python PATH, --debugpy-path DIR, --engine fast|step, --max-events N, --timeout SECONDS,
   --repr-length N       as for \`tracefix trace\` (the limits of every recording)
   -v, --verbose         log requests to stderr
 `;

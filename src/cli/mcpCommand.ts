@@ -2,7 +2,7 @@
 // client closes it. Nothing but the protocol goes to stdout; notes go to stderr.
 import * as path from 'node:path';
 import { UserError } from '../core/errors';
-import { engineArg, numberOption, parse } from './args';
+import { engineArg, maxEventsOption, numberOption, parse } from './args';
 import { EXIT } from './common';
 import { MCP_HELP } from './help';
 import { TraceMcp } from '../core/tools/mcp/server';
@@ -17,6 +17,7 @@ const MCP_OPTIONS = {
   python: { type: 'string' },
   'debugpy-path': { type: 'string' },
   engine: { type: 'string' },
+  'max-events': { type: 'string' },
   'max-steps': { type: 'string' },
   timeout: { type: 'string' },
   'repr-length': { type: 'string' },
@@ -54,7 +55,7 @@ export async function mcpCommand(
       engine,
       recordImports: values['record-imports'] === true,
       limits: {
-        maxSteps: numberOption('max-steps', values['max-steps']),
+        maxSteps: maxEventsOption(values['max-events'], values['max-steps']),
         timeoutMs: timeout === undefined ? undefined : timeout * 1000,
         reprLength: numberOption('repr-length', values['repr-length']),
       },

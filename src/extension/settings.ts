@@ -61,7 +61,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): TracefixSetting
     pythonPath: pythonPath ? pythonPath : undefined,
     launch: launch === null || launch === '' || launch === undefined ? undefined : launch,
     limits: {
-      maxSteps: Math.floor(positive(c.get('maxSteps'), D.maxSteps)),
+      maxSteps: Math.floor(positive(maxEvents(c), D.maxEvents)),
       timeoutMs: Math.round(positive(c.get('timeoutSeconds'), D.timeoutSeconds) * 1000),
       reprLength: Math.floor(positive(c.get('reprLength'), D.reprLength)),
     },
@@ -85,6 +85,15 @@ export function readSettings(scope?: vscode.ConfigurationScope): TracefixSetting
     ),
     baseline: baselineSetting(c.get('baseline')),
   };
+}
+
+/** `tracefix.maxEvents`, else its old name `tracefix.maxSteps` where a user set that one. */
+function maxEvents(c: vscode.WorkspaceConfiguration): unknown {
+  const set = c.inspect('maxEvents');
+  const given = [set?.workspaceFolderValue, set?.workspaceValue, set?.globalValue].some(
+    (v) => v !== undefined,
+  );
+  return given ? c.get('maxEvents') : (c.get('maxSteps') ?? c.get('maxEvents'));
 }
 
 /** `tracefix.baseline`: auto (default), none, git (HEAD), last-pass or sibling. */

@@ -28,7 +28,7 @@ export interface RunInfo {
   /** Events recorded (kept + left out). */
   events: number;
   kept: number;
-  /** Events left out between the head and the tail (--max-steps). */
+  /** Events left out between the head and the tail (--max-events). */
   elided: number;
   /** The recording stopped before the program did (timeout, a lost channel). */
   partial: boolean;
@@ -146,7 +146,7 @@ function runInfo(t: Trace): RunInfo {
 function coverageOf(a: Trace, b: Trace): RunComparison['coverage'] {
   const kept = (t: Trace): string | undefined => {
     if (t.elided && t.elided.events > 0)
-      return `ran past --max-steps (${t.limits.maxSteps}) and kept its first ${t.elided.at} and last ${t.events.length - (t.elided.tail ?? t.elided.at)} of ${t.outcome.eventCount} events${keptMiddle(t.elided)}`;
+      return `ran past --max-events (${t.limits.maxSteps}) and kept its first ${t.elided.at} and last ${t.events.length - (t.elided.tail ?? t.elided.at)} of ${t.outcome.eventCount} events${keptMiddle(t.elided)}`;
     if (t.outcome.partial || t.outcome.status === 'timeout')
       return `was recorded only in part (${t.outcome.status === 'timeout' ? 'timed out' : 'the recording ended before the program'})`;
     return undefined;

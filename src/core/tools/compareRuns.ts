@@ -77,7 +77,7 @@ export function compareRunsTool(ctx: ToolContext, args: ToolArgs): ToolAnswerDra
     if (!(e instanceof ToolInputError)) throw e;
     // The call's time bound (QueryBudget): paging does not shorten an alignment.
     throw new ToolInputError(
-      `stopped after ${ctx.budget.ms / 1000} s: these two recordings (${ctx.trace.events.length} and ${other.events.length} events) are too large to compare in one call; compare shorter runs (record them with a smaller --max-steps)`,
+      `stopped after ${ctx.budget.ms / 1000} s: these two recordings (${ctx.trace.events.length} and ${other.events.length} events) are too large to compare in one call; compare shorter runs (record them with a smaller --max-events)`,
     );
   }
   let text = comparisonText(cmp, {

@@ -42,6 +42,8 @@ export interface SettingDecl {
   enum?: readonly string[];
   enumDescriptions?: readonly string[];
   markdownDescription: string;
+  /** A renamed setting: still read, shown struck through with this text. */
+  markdownDeprecationMessage?: string;
   /** For an object setting: the JSON schema of its properties. */
   properties?: Record<string, unknown>;
 }
@@ -71,12 +73,19 @@ export const SETTINGS = {
       env: { type: 'object', additionalProperties: { type: 'string' } },
     },
   },
-  maxSteps: {
+  maxEvents: {
     type: 'integer',
     default: DEFAULT_LIMITS.maxSteps,
     minimum: 1,
     markdownDescription:
-      'Recording stops (and the program is terminated) after this many events; the trace is then partial.',
+      'Events (executed lines, calls, returns, exceptions) a recording keeps. A longer run keeps its first quarter and its last events (the failure is always there), counts what it leaves out per line, and runs to its end.',
+  },
+  maxSteps: {
+    type: ['integer', 'null'],
+    default: null,
+    minimum: 1,
+    markdownDescription: 'Old name of `#tracefix.maxEvents#`, read when that one is not set.',
+    markdownDeprecationMessage: 'Renamed to `#tracefix.maxEvents#` (it counts events, not steps).',
   },
   timeoutSeconds: {
     type: 'number',

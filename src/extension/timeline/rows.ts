@@ -50,7 +50,7 @@ export function elisionRowOf(trace: Trace): ElisionRow | undefined {
   return {
     at: g.at,
     text: `⋯ ${plural(g.events, 'event')} not kept here (${plural(g.steps, 'step')}); the recording keeps the start and the end of the run`,
-    title: `Long runs keep their first and last events (tracefix.maxSteps = ${trace.limits.maxSteps.toLocaleString('en-US')}).${busiest.length ? ` Most run in the gap: ${busiest.join(', ')}.` : ''} Step numbers after the gap continue past the left-out steps.`,
+    title: `Long runs keep their first and last events (tracefix.maxEvents = ${trace.limits.maxSteps.toLocaleString('en-US')}).${busiest.length ? ` Most run in the gap: ${busiest.join(', ')}.` : ''} Step numbers after the gap continue past the left-out steps.`,
   };
 }
 

@@ -1,6 +1,6 @@
 // The timeline's step list: one row per recorded event, and one for the events a long run left
 // out. Only the rows in view (and a margin) are in the DOM, each placed at its offset inside a
-// spacer as tall as the whole list: a recording keeps up to tracefix.maxSteps events (20,000 by
+// spacer as tall as the whole list: a recording keeps up to tracefix.maxEvents events (20,000 by
 // default), and building a row for each took seconds and blocked the view. The keyboard, clicks and
 // scrolling behave as with every row present; each selection is handed to `onSelect`.
 import type { ElisionRow, TimelineRow } from '../../extension/timeline/protocol';

@@ -1,4 +1,4 @@
-// Runs past --max-steps compared on what both kept: two real recordings of a long loop, one with a
+// Runs past --max-events compared on what both kept: two real recordings of a long loop, one with a
 // regression in its last iterations, both cut to their head and tail. The divergence in the tail is
 // found, nothing is reported at the unrecorded gap, and the comparison says what each run kept.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,7 +42,7 @@ async function record(name: string, source: string): Promise<Trace> {
   });
 }
 
-describe('runs past --max-steps', () => {
+describe('runs past --max-events', () => {
   it('are compared on what both kept, and say so', async () => {
     const good = await record('good', program(''));
     const bad = await record('bad', program(' + (1 if v >= 2995 else 0)'));
@@ -50,9 +50,9 @@ describe('runs past --max-steps', () => {
     expect(bad.elided?.events).toBeGreaterThan(0);
     const cmp = compareRuns(bad, good);
     expect(cmp.coverage?.a).toMatch(
-      /^ran past --max-steps \(2000\) and kept its first 500 and last 1500 of \d+ events( \(and \d+ executions from the middle\))?$/,
+      /^ran past --max-events \(2000\) and kept its first 500 and last 1500 of \d+ events( \(and \d+ executions from the middle\))?$/,
     );
-    expect(cmp.coverage?.b).toMatch(/^ran past --max-steps \(2000\)/);
+    expect(cmp.coverage?.b).toMatch(/^ran past --max-events \(2000\)/);
     // The first divergence is the regression in the tail: the head, the gap and the tail's
     // beginning (where the two windows may start at different places) report nothing.
     const first = cmp.divergences[0];
@@ -63,7 +63,7 @@ describe('runs past --max-steps', () => {
     });
     const text = comparisonText(cmp);
     expect(text).toMatch(
-      /Run A ran past --max-steps \(2000\)|The failing run ran past --max-steps \(2000\)/,
+      /Run A ran past --max-events \(2000\)|The failing run ran past --max-events \(2000\)/,
     );
     expect(text).toContain('the runs were compared on what both kept');
   });

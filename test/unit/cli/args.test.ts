@@ -4,7 +4,13 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NUMBER_OPTIONS, numberOption, parse, TRACE_OPTIONS } from '../../../src/cli/args';
+import {
+  maxEventsOption,
+  NUMBER_OPTIONS,
+  numberOption,
+  parse,
+  TRACE_OPTIONS,
+} from '../../../src/cli/args';
 import { checkOutputPath } from '../../../src/cli/common';
 import { UserError } from '../../../src/core/errors';
 
@@ -33,9 +39,9 @@ describe('number options', () => {
     ['rounds', '1e9', '--rounds must be a whole number of rounds from 1 to 10 (got 1e9).'],
     ['rounds', '2.5', '--rounds must be a whole number of rounds from 1 to 10 (got 2.5).'],
     [
-      'max-steps',
+      'max-events',
       'NaN',
-      '--max-steps must be a whole number of events from 1 to 100000000 (got NaN).',
+      '--max-events must be a whole number of events from 1 to 100000000 (got NaN).',
     ],
     [
       'max-tool-calls',
@@ -49,13 +55,27 @@ describe('number options', () => {
   it('accepts every value in range, in decimal or exponent form', () => {
     expect(numberOption('timeout', '2.5')).toBe(2.5);
     expect(numberOption('timeout', '86400')).toBe(86400);
-    expect(numberOption('max-steps', '1e5')).toBe(100000);
+    expect(numberOption('max-events', '1e5')).toBe(100000);
     expect(numberOption('max-tool-calls', '0')).toBe(0);
     expect(numberOption('rounds', undefined)).toBeUndefined();
     for (const [name, spec] of Object.entries(NUMBER_OPTIONS)) {
       expect(numberOption(name as keyof typeof NUMBER_OPTIONS, String(spec.min))).toBe(spec.min);
       expect(numberOption(name as keyof typeof NUMBER_OPTIONS, String(spec.max))).toBe(spec.max);
     }
+  });
+
+  it('--max-steps is the old name of --max-events: read alone, refused beside it', () => {
+    expect(maxEventsOption('300', undefined)).toBe(300);
+    expect(maxEventsOption(undefined, '400')).toBe(400);
+    expect(maxEventsOption(undefined, undefined)).toBeUndefined();
+    expect(message(() => maxEventsOption(undefined, '0'))).toBe(
+      '--max-steps must be a whole number of events from 1 to 100000000 (got 0).',
+    );
+    expect(message(() => maxEventsOption('5', '6'))).toBe(
+      '--max-steps is the old name of --max-events: give one.',
+    );
+    const { values } = parse(['s.py', '--max-events', '7'], TRACE_OPTIONS);
+    expect(values['max-events']).toBe('7');
   });
 
   it('every timeout fits a timer (2^31 - 1 ms)', () => {

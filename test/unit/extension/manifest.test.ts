@@ -25,7 +25,12 @@ const RUN_COMMANDS = ['tracefix.explainAndFix', 'tracefix.traceOnly'];
 const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as {
   contributes: {
     menus: Record<string, MenuItem[]>;
-    configuration: { properties: Record<string, { enum?: string[]; default?: unknown }> };
+    configuration: {
+      properties: Record<
+        string,
+        { enum?: string[]; default?: unknown; markdownDeprecationMessage?: string }
+      >;
+    };
     colors: { id: string }[];
     viewsContainers: Record<string, { id: string; title: string; icon: string }[]>;
     views: Record<string, ViewContrib[]>;
@@ -84,7 +89,7 @@ describe('package.json: where Tracefix appears', () => {
   it('has a setting for every core limit and themable colours', () => {
     const { configuration, colors } = contributes();
     for (const key of [
-      'maxSteps',
+      'maxEvents',
       'timeoutSeconds',
       'reprLength',
       'budget',
@@ -94,7 +99,12 @@ describe('package.json: where Tracefix appears', () => {
     ]) {
       assert.ok(configuration.properties[`tracefix.${key}`], `tracefix.${key}`);
     }
-    assert.equal(configuration.properties['tracefix.maxSteps']?.default, 20000);
+    assert.equal(configuration.properties['tracefix.maxEvents']?.default, 20000);
+    // The old name is still read, shown as renamed.
+    assert.match(
+      String(configuration.properties['tracefix.maxSteps']?.markdownDeprecationMessage),
+      /Renamed to `#tracefix.maxEvents#`/,
+    );
     assert.equal(configuration.properties['tracefix.engine']?.default, 'fast');
     assert.deepEqual(configuration.properties['tracefix.engine']?.enum, ['fast', 'step']);
     assert.deepEqual(colors.map((x) => x.id).sort(), [

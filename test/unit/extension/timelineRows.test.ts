@@ -56,7 +56,7 @@ describe('timeline rows', () => {
       at: 2,
       text: '⋯ 12,000 events not kept here (6,000 steps); the recording keeps the start and the end of the run',
       title:
-        'Long runs keep their first and last events (tracefix.maxSteps = 20,000). Most run in the gap: m.py:2 ×8,000, m.py:1 ×4,000. Step numbers after the gap continue past the left-out steps.',
+        'Long runs keep their first and last events (tracefix.maxEvents = 20,000). Most run in the gap: m.py:2 ×8,000, m.py:1 ×4,000. Step numbers after the gap continue past the left-out steps.',
     });
     expect(summaryOf(t)).toBe('main.py · runs to its end · 12,003 events (3 kept)');
     delete t.elided;

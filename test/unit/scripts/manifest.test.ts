@@ -28,7 +28,7 @@ describe('generated manifest', () => {
       capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
     };
     pkg.contributes.commands[0]!.title = 'Explain';
-    pkg.contributes.configuration.properties['tracefix.maxSteps']!.default = 1;
+    pkg.contributes.configuration.properties['tracefix.maxEvents']!.default = 1;
     pkg.contributes.languageModelTools[1]!.inputSchema = {};
     pkg.contributes.extra = [];
     pkg.capabilities.untrustedWorkspaces.restrictedConfigurations = [];

@@ -99,7 +99,7 @@ describe('tracefix: activation and the command table', () => {
       await openAt('report.py', 1);
       assertOk(await run('tracefix.traceOnly'));
       assert.deepEqual(api.lastTrace()?.limits, {
-        maxSteps: SETTING_DEFAULTS.maxSteps,
+        maxSteps: SETTING_DEFAULTS.maxEvents,
         timeoutMs: SETTING_DEFAULTS.timeoutSeconds * 1000,
         reprLength: SETTING_DEFAULTS.reprLength,
       });

@@ -26,11 +26,11 @@ describe('tracefix: cancellation', function () {
   before(async () => {
     await closeAll();
     // Only cancellation may end this recording.
-    await setSetting('maxSteps', 10_000_000);
+    await setSetting('maxEvents', 10_000_000);
     await setSetting('timeoutSeconds', 600);
   });
   after(async () => {
-    await setSetting('maxSteps', undefined);
+    await setSetting('maxEvents', undefined);
     await setSetting('timeoutSeconds', undefined);
     await closeAll();
   });

@@ -88,11 +88,23 @@ describe('tracefix: runs from the editor', function () {
   });
 
   describe('a long run in the timeline', () => {
-    after(() => setSetting('maxSteps', undefined));
+    after(async () => {
+      await setSetting('maxEvents', undefined);
+      await setSetting('maxSteps', undefined);
+    });
+
+    it('reads the old setting name tracefix.maxSteps when tracefix.maxEvents is not set', async () => {
+      const api = await tracefix();
+      await setSetting('maxSteps', 30);
+      await openAt('collatz.py', 1);
+      assertOk(await run('tracefix.traceOnly'));
+      assert.equal(api.lastTrace()?.limits.maxSteps, 30);
+      await setSetting('maxSteps', undefined);
+    });
 
     it('shows the events left out between head and tail as one row with their counts', async () => {
       const api = await tracefix();
-      await setSetting('maxSteps', 20);
+      await setSetting('maxEvents', 20);
       await openAt('collatz.py', 1);
       assertOk(await run('tracefix.traceOnly'));
       const trace = api.lastTrace()!;
