@@ -24,6 +24,7 @@ import {
   type CommonTraceArgs,
 } from './args';
 import { FIX_HELP } from './help';
+import { preloadTokenizer } from '../core/render/tokens';
 import { EXIT, recordOptions } from './common';
 import {
   checkModelEndpoint,
@@ -160,7 +161,7 @@ export async function fixCommand(
   });
   const json = values.json === true;
   const maxRounds = rounds ?? 3;
-  const rec = recordOptions(a, signal);
+  const rec = { ...recordOptions(a, signal), whileStarting: preloadTokenizer };
   const kind = rec.target.kind;
   const printer = json
     ? undefined
@@ -236,7 +237,7 @@ async function promptOnly(
 ): Promise<number> {
   const json = values.json === true;
   const p = await buildFixPrompt({
-    recordOptions: recordOptions(a, signal),
+    recordOptions: { ...recordOptions(a, signal), whileStarting: preloadTokenizer },
     budget: a.budget,
     useTrace: values['no-trace'] !== true,
     maxToolCalls,

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { EXIT, checkOutputPath, recordOptions, targetFiles, writeChunks } from './common';
 import { UserError, errorMessage, isUserError } from '../core/errors';
 import { renderNext } from '../core/render/next';
+import { preloadTokenizer } from '../core/render/tokens';
 import { traceJsonChunks } from '../core/trace/json';
 import { recordTrace } from '../core/trace/record';
 import { TRACE_OPTIONS, parse, splitDashDash, traceArgs } from './args';
@@ -33,7 +34,10 @@ async function traceCommand(argv: string[], signal: AbortSignal): Promise<number
   if (format !== 'next' && format !== 'json')
     throw new UserError('bad-argument', `--format must be next or json (got ${format}).`);
   if (values.out) checkOutputPath(values.out, targetFiles(a));
-  const trace = await recordTrace(recordOptions(a, signal));
+  const trace = await recordTrace({
+    ...recordOptions(a, signal),
+    ...(format === 'next' ? { whileStarting: preloadTokenizer } : {}),
+  });
   // The files the program turned out to run are known now: none of them is written over either.
   if (values.out)
     checkOutputPath(

@@ -42,6 +42,9 @@ export interface RecordOptions extends InterpreterOptions {
   /** Wraps the command that starts the debug adapter (and so the program), e.g. in a bubblewrap
    * sandbox when the program is model-written code in a temporary copy. */
   spawnWrapper?: SpawnWrapper;
+  /** Called once when debugpy has been asked to launch the program, while the interpreter starts
+   * in its own process: room for the caller's synchronous set-up. */
+  whileStarting?: () => void;
 }
 
 /** What to run, and where: a run plan in the editor, the target arguments of the CLI. */

@@ -216,6 +216,9 @@ export class RecorderSession {
     );
     launched.catch(() => undefined);
     entry?.catch(() => undefined);
+    // The interpreter starts in its own process for the next half second or so: a caller's own
+    // synchronous set-up (the CLI loads the token tables) costs no time then.
+    if (this.opts.whileStarting) setTimeout(this.opts.whileStarting, 0);
     await initialized;
     // The stepping engine on Python < 3.12 learns exceptions from pydevd's 'raised' stops (its
     // profile hook cannot see them); the fast engine's tracer sees them itself.
