@@ -1,4 +1,4 @@
-// `npm run bench:compare`: the cost of comparing two recordings (compare/compare.ts: the source
+// `npm run bench -- compare`: the cost of comparing two recordings (compare/compare.ts: the source
 // maps, the call-tree and line alignment, the divergence scan), on pairs of real recordings of
 // ~200k events each:
 //  1. the same program twice (no divergence: the whole of both runs aligned and compared);

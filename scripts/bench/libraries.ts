@@ -1,4 +1,4 @@
-// The real-library section of `npm run bench:trace`: each library of test/support/realLibraries.ts
+// The real-library section of `npm run bench -- trace`: each library of test/support/realLibraries.ts
 // (its failing test, its injected bug) under plain pytest and recorded with default options, on
 // each interpreter. Target: every one completes within 3 s + 8× its plain pytest time.
 import { spawnSync } from 'node:child_process';

@@ -1,13 +1,13 @@
-// The full pipeline benchmark (`npm run bench:pipeline`): bundles the CLI (same esbuild options as
+// The full pipeline benchmark (`npm run bench -- pipeline`): bundles the CLI (same esbuild options as
 // the product) and runs `tracefix bench` with the given arguments; without any, the 164-task
 // HumanEvalFix run with the test-only oracle provider, report in out/bench/humanevalfix-oracle.json.
 // Examples:
-//   npm run bench:pipeline -- --dataset humanevalfix-plus --model oracle --out out/bench/plus.json
-//   OPENAI_API_KEY=… npm run bench:pipeline -- --model gpt-4o-mini --ablation --out out/bench/real.json
+//   npm run bench -- pipeline --dataset humanevalfix-plus --model oracle --out out/bench/plus.json
+//   OPENAI_API_KEY=… npm run bench -- pipeline --model gpt-4o-mini --ablation --out out/bench/real.json
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { nodeBundle } from './esbuild-options.mjs';
+import { nodeBundle } from '../esbuild-options.mjs';
 
 await esbuild.build({
   ...nodeBundle,

@@ -2,7 +2,7 @@
 // secrets corpus caught per path and encoding, and the cost of redaction per megabyte.
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { nodeBundle } from './esbuild-options.mjs';
+import { nodeBundle } from '../esbuild-options.mjs';
 
 await esbuild.build({
   ...nodeBundle,

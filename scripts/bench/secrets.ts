@@ -1,4 +1,4 @@
-// `npm run bench:secrets`: how much of the secrets corpus (test/support/secretsCorpus.ts) redaction
+// `npm run bench -- secrets`: how much of the secrets corpus (test/support/secretsCorpus.ts) redaction
 // catches on each path to a model, per encoding, and what redaction with known secrets costs per
 // megabyte of text (it must stay linear in the text's size).
 //   1. coverage: every form of every corpus secret, in the round-2 prompt (buildPrompt with the

@@ -1,7 +1,7 @@
 // Bundles and runs scripts/bench/slice.ts (esbuild, same loaders as the product bundles).
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { nodeBundle } from './esbuild-options.mjs';
+import { nodeBundle } from '../esbuild-options.mjs';
 
 await esbuild.build({
   ...nodeBundle,

@@ -1,4 +1,4 @@
-// `npm run bench:slice`: what the slice (issue 19) is worth and what it costs.
+// `npm run bench -- slice`: what the slice (issue 19) is worth and what it costs.
 //  1. suite / libraries: for each library of the real-library suite (test/support/realLibraries.ts)
 //     and each slice case (test/support/sliceCases.ts) — a library from the package index, one
 //     injected bug, a failing test — `tracefix fix --prompt-only` with default options;

@@ -1,4 +1,4 @@
-// `npm run bench:trace`: the recorder's speed, memory and start-up, printed as tables.
+// `npm run bench -- trace`: the recorder's speed, memory and start-up, printed as tables.
 //  1. events/s of the fast engine against an in-process sys.settrace reference recording the same
 //     data (test/support/reference_tracer.py), on programs of ~2k, ~20k, ~200k and ~1M line events;
 //  2. a whole `tracefix trace` of ~1M events: peak RSS of the CLI and the size of the JSON;

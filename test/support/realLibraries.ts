@@ -2,7 +2,7 @@
 // small pytest test of a public function and one injected bug, built into a workspace at run time
 // (pinned wheels downloaded with pip into the wheel cache, unpacked with the package folder at the
 // top; nothing third-party is committed). Shared by the recorder's integration tests
-// (test/integration/projects/realLibraries.test.ts), `npm run bench:trace` (per-library recording
+// (test/integration/projects/realLibraries.test.ts), `npm run bench -- trace` (per-library recording
 // time) and the prompt measurements of the slicing work, which ask "does the prompt hold the buggy
 // function's lines with their values" — hence the bug's file, function and line(s) below.
 // Every bug makes its wrong value in a function that has returned before the test's assertion fails.

@@ -2,7 +2,7 @@
 // print them — raw, case-changed, spaced, chunked, reversed, ROT13, base64/base32/hex/URL/decimal,
 // escaped, XOR-ed — each between markers `[E07/S2 … E07/S2]`, so what survives redaction can be
 // counted per entry. The same lines come from TypeScript (`corpusText`, for unit tests and
-// `npm run bench:secrets`) and from Python (`CORPUS_PY`, for programs that print their environment);
+// `npm run bench -- secrets`) and from Python (`CORPUS_PY`, for programs that print their environment);
 // a test keeps the two equal.
 import { deflateSync } from 'node:zlib';
 import { REDACTED } from '../../src/core/redact/common';

@@ -1,5 +1,5 @@
 // Editor latency, measured inside the extension host on the production (minified) build
-// (`npm run bench:editor`): bundle sizes, activation, the first trace (cold: interpreter discovery,
+// (`npm run bench -- editor`): bundle sizes, activation, the first trace (cold: interpreter discovery,
 // debugpy import) and then the command → first decorations latency on a ~50-event fixture; also what
 // the lazily loaded modules (tokenizer tables, openai SDK) cost when first needed. Prints figures;
 // asserts only that the run worked (target ≤ 1.5 s, see the printed verdict).
