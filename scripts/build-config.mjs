@@ -29,18 +29,18 @@ export function productEntries({ production = false } = {}) {
       entryPoints: ['src/extension/extension.ts'],
       outfile: 'dist/extension.js',
       external: ['vscode'],
-      plugins: [vendorExternal],
+      plugins: [...nodeBundle.plugins, vendorExternal],
     },
     {
       entryPoints: ['src/cli/main.ts'],
       outfile: 'dist/cli.js',
       banner: { js: '#!/usr/bin/env node' },
-      plugins: [vendorExternal],
+      plugins: [...nodeBundle.plugins, vendorExternal],
     },
     {
       entryPoints: ['src/core/replay/adapterMain.ts'],
       outfile: 'dist/replayAdapter.js',
-      plugins: [vendorExternal],
+      plugins: [...nodeBundle.plugins, vendorExternal],
     },
   ].filter((e) => existsSync(path.join(repo, e.entryPoints[0])));
   // Each vendor file is the package's CommonJS entry, exactly what `require(name)` gives in development.

@@ -1,5 +1,6 @@
 // calls: the call tree of a recording — the callers of a step and the calls its frame made, every
 // call of one function (arguments, result, caller), or the tree from the top, depth-limited.
+import * as z from 'zod';
 import {
   BoundedList,
   cut,
@@ -7,20 +8,28 @@ import {
   functionNames,
   gapSentence,
   itemLimit,
-  optInt,
-  optString,
   stepRef,
 } from './format';
+import { fromStep, functionName, limit, stepNumber } from './schema';
 import { eventOfStep } from './state';
 import type { TraceView } from './traceView';
 import { traceView } from './traceView';
-import {
-  MAX_ITEMS,
-  ToolInputError,
-  type ToolAnswerDraft,
-  type ToolArgs,
-  type ToolContext,
-} from './types';
+import { MAX_ITEMS, ToolInputError, type ToolAnswerDraft, type ToolContext } from './types';
+
+export const CALLS_INPUT = z.strictObject({
+  step: stepNumber
+    .describe('A step number: show the call it ran in, its callers and the calls it made.')
+    .optional(),
+  function: functionName.describe('List every call of this function.').optional(),
+  depth: z
+    .int()
+    .min(1)
+    .max(12)
+    .describe('Levels of the tree from the top (default 3; without step and function).')
+    .optional(),
+  from_step: fromStep.optional(),
+  limit: limit.optional(),
+});
 
 /** Consecutive calls of one function listed before the rest of the run is counted. */
 const RUN_HEAD = 4;
@@ -63,13 +72,16 @@ function siteText(view: TraceView, callId: number): string {
   return `called from ${view.frames.get(site.callId)?.file ?? '?'}:${site.line} in ${view.frameLabel(site.callId)}`;
 }
 
-export function calls(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
+export function calls(ctx: ToolContext, args: z.output<typeof CALLS_INPUT>): ToolAnswerDraft {
   const view = traceView(ctx.trace);
-  const step = optInt(args, 'step');
-  const fn = optString(args, 'function');
+  const step = args.step;
+  const fn = args.function;
   if (step !== undefined && fn !== undefined)
     throw new ToolInputError('give step or function, not both');
-  const list = new BoundedList(itemLimit(args, ctx.limits, MAX_ITEMS), ctx.limits.maxChars - 600);
+  const list = new BoundedList(
+    itemLimit(args.limit, ctx.limits, MAX_ITEMS),
+    ctx.limits.maxChars - 600,
+  );
   const out: string[] = [];
   if (step !== undefined) {
     const i = eventOfStep(view, step);
@@ -89,9 +101,9 @@ export function calls(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
     out.push(
       children.length ? `Calls it made (${children.length}):` : 'It made no calls into your code.',
     );
-    listCalls(view, ctx, children, list, 0, 1, view.indexFromStep(optInt(args, 'from_step')));
+    listCalls(view, ctx, children, list, 0, 1, view.indexFromStep(args.from_step));
   } else if (fn !== undefined) {
-    const from = view.indexFromStep(optInt(args, 'from_step'));
+    const from = view.indexFromStep(args.from_step);
     const matching = [...view.frames.values()].filter((f) => functionMatches(f.function, fn));
     if (!matching.length)
       throw new ToolInputError(
@@ -108,11 +120,11 @@ export function calls(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
       );
     }
   } else {
-    const depth = Math.min(Math.max(optInt(args, 'depth') ?? 3, 1), 12);
+    const depth = Math.min(Math.max(args.depth ?? 3, 1), 12);
     out.push(
       `Call tree (${view.frames.size} calls recorded; ${depth} level${depth === 1 ? '' : 's'} shown):`,
     );
-    listCalls(view, ctx, view.roots, list, 0, depth, view.indexFromStep(optInt(args, 'from_step')));
+    listCalls(view, ctx, view.roots, list, 0, depth, view.indexFromStep(args.from_step));
   }
   if (list.items) out.push(list.text());
   const more = list.more('calls');

@@ -2,21 +2,20 @@
 // (see condition.ts for the language), optionally in one function / file and from a step on. The
 // locals of every frame are followed through the run; the condition is tested after each step that
 // changed a name it reads (and once per frame when the search starts), on redacted values only.
+import * as z from 'zod';
 import { localsAt } from '../trace/locals';
 import { conditionNames, evaluate, parseCondition } from './condition';
-import {
-  cut,
-  functionMatches,
-  gapSentence,
-  matchFiles,
-  optInt,
-  optString,
-  reqString,
-  stepRef,
-  whereAt,
-} from './format';
+import { cut, functionMatches, gapSentence, matchFiles, stepRef, whereAt } from './format';
+import { fileName, fromStep, functionName } from './schema';
 import { traceView } from './traceView';
-import type { ToolAnswerDraft, ToolArgs, ToolContext } from './types';
+import type { ToolAnswerDraft, ToolContext } from './types';
+
+export const FIND_FIRST_INPUT = z.strictObject({
+  condition: z.string().max(500).describe("e.g. low > 0 and v == 3, or total contains 'nan'"),
+  function: functionName.optional(),
+  file: fileName.optional(),
+  from_step: fromStep.describe('Search from this step on (to find later occurrences).').optional(),
+});
 
 const PSEUDO = new Set(['__return__', '__yield__', '__exception__']);
 /** Further matching steps named after the first. */
@@ -24,15 +23,18 @@ const ALSO = 5;
 
 const norm = (path: string): string => path.replace(/\s+/g, '');
 
-export function findFirst(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
+export function findFirst(
+  ctx: ToolContext,
+  args: z.output<typeof FIND_FIRST_INPUT>,
+): ToolAnswerDraft {
   const view = traceView(ctx.trace);
-  const source = reqString(args, 'condition');
+  const source = args.condition;
   const cond = parseCondition(source);
   const names = conditionNames(cond);
   const wantsPaths = [...names].some((n) => /[.[]/.test(n));
-  const fn = optString(args, 'function');
-  const files = matchFiles(view, optString(args, 'file'));
-  const start = view.indexFromStep(optInt(args, 'from_step'));
+  const fn = args.function;
+  const files = matchFiles(view, args.file);
+  const start = view.indexFromStep(args.from_step);
   const gap = view.gap;
   const baselines: Record<number, Record<string, string>> = ctx.trace.elided?.frames ?? {};
   const frames = new Map<number, Map<string, string>>();
@@ -108,7 +110,7 @@ export function findFirst(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
   }
   const out: string[] = [];
   const scope = `${fn ? ` in ${fn}` : ''}${files ? ` in ${[...files].join(', ')}` : ''}`;
-  const searched = start > 0 ? ` (searching from step (${optInt(args, 'from_step') ?? 0}) on)` : '';
+  const searched = start > 0 ? ` (searching from step (${args.from_step ?? 0}) on)` : '';
   const first = found[0];
   if (first === undefined) {
     out.push(`\`${source}\` never holds${scope} in the recorded steps${searched}.`);

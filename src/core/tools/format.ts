@@ -2,7 +2,7 @@
 // values cut to a width, and a bounded list that says what it left out and how to page on. Plain
 // text a model reads well and the editor can link: every step appears as `(k)`.
 import { shortenValue } from '../render/changes';
-import { ToolInputError, type ToolArgs, type ToolLimits } from './types';
+import { ToolInputError, type ToolLimits } from './types';
 import type { TraceView } from './traceView';
 
 /** `(k)` for an event with a step; `(after k)` for one that changed nothing. */
@@ -90,38 +90,10 @@ export class BoundedList {
   }
 }
 
-/** Items per answer: the call's `limit` within [1, MAX], else the default. */
-export function itemLimit(args: ToolArgs, limits: ToolLimits, max: number): number {
-  const v = args.limit;
-  if (typeof v === 'number' && Number.isInteger(v) && v > 0) return Math.min(v, max);
+/** Items per answer: the call's `limit` within [1, max], else the default. */
+export function itemLimit(limit: number | undefined, limits: ToolLimits, max: number): number {
+  if (limit !== undefined && Number.isInteger(limit) && limit > 0) return Math.min(limit, max);
   return limits.maxItems;
-}
-
-export function optString(args: ToolArgs, key: string): string | undefined {
-  const v = args[key];
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v !== 'string') throw new ToolInputError(`${key} must be a string`);
-  return v;
-}
-
-export function optInt(args: ToolArgs, key: string): number | undefined {
-  const v = args[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v))
-    throw new ToolInputError(`${key} must be a whole number`);
-  return v;
-}
-
-export function reqString(args: ToolArgs, key: string): string {
-  const v = optString(args, key);
-  if (v === undefined) throw new ToolInputError(`${key} is required`);
-  return v;
-}
-
-export function reqInt(args: ToolArgs, key: string): number {
-  const v = optInt(args, key);
-  if (v === undefined) throw new ToolInputError(`${key} is required`);
-  return v;
 }
 
 /** The sentence on the unrecorded middle of a long run, when there is one. */

@@ -9,15 +9,29 @@ import {
   gapSentence,
   itemLimit,
   matchFiles,
-  optInt,
-  optString,
-  reqString,
   stepRef,
   whereAt,
 } from './format';
 import type { TraceView } from './traceView';
 import { traceView } from './traceView';
-import { MAX_ITEMS, type ToolAnswerDraft, type ToolArgs, type ToolContext } from './types';
+import * as z from 'zod';
+import { fileName, fromStep, functionName, limit, lineNumber } from './schema';
+import { MAX_ITEMS, type ToolAnswerDraft, type ToolContext } from './types';
+
+export const VARIABLE_HISTORY_INPUT = z.strictObject({
+  name: z
+    .string()
+    .max(300)
+    .describe(
+      'Variable name, a path into a value as recorded (memo[3], self.count), or __return__.',
+    ),
+  function: functionName.optional(),
+  file: fileName.optional(),
+  line_from: lineNumber.describe('Only changes made on this line or later.').optional(),
+  line_to: lineNumber.describe('Only changes made on this line or earlier.').optional(),
+  from_step: fromStep.optional(),
+  limit: limit.optional(),
+});
 
 interface Scope {
   files?: Set<string>;
@@ -99,19 +113,25 @@ function changeOf(view: TraceView, ctx: ToolContext, i: number, name: string): s
     .join('; ');
 }
 
-export function variableHistory(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
+export function variableHistory(
+  ctx: ToolContext,
+  args: z.output<typeof VARIABLE_HISTORY_INPUT>,
+): ToolAnswerDraft {
   const view = traceView(ctx.trace);
-  const name = reqString(args, 'name').trim();
-  const fnGiven = optString(args, 'function');
-  const fileGiven = optString(args, 'file');
+  const name = args.name.trim();
+  const fnGiven = args.function;
+  const fileGiven = args.file;
   const scope: Scope = {
     files: matchFiles(view, fileGiven),
     fn: fnGiven,
-    lineFrom: optInt(args, 'line_from'),
-    lineTo: optInt(args, 'line_to'),
+    lineFrom: args.line_from,
+    lineTo: args.line_to,
   };
-  const from = view.indexFromStep(optInt(args, 'from_step'));
-  const list = new BoundedList(itemLimit(args, ctx.limits, MAX_ITEMS), ctx.limits.maxChars - 600);
+  const from = view.indexFromStep(args.from_step);
+  const list = new BoundedList(
+    itemLimit(args.limit, ctx.limits, MAX_ITEMS),
+    ctx.limits.maxChars - 600,
+  );
   const changeLines = new Set<string>();
   const namesSeen = new Set<string>();
   let before = 0;

@@ -1,30 +1,29 @@
 // line_executions: every recorded execution of one source line — its step (or the step before it,
 // when it changed nothing), the call it ran in and what it changed — and how often it ran in the
 // unrecorded gap of a long run.
+import * as z from 'zod';
 import { changesText } from '../render/changes';
-import {
-  BoundedList,
-  cut,
-  itemLimit,
-  matchFiles,
-  optInt,
-  optString,
-  reqInt,
-  stepRef,
-} from './format';
+import { BoundedList, cut, itemLimit, matchFiles, stepRef } from './format';
+import { fileName, fromStep, limit, lineNumber } from './schema';
 import { traceView } from './traceView';
-import {
-  MAX_ITEMS,
-  ToolInputError,
-  type ToolAnswerDraft,
-  type ToolArgs,
-  type ToolContext,
-} from './types';
+import { MAX_ITEMS, ToolInputError, type ToolAnswerDraft, type ToolContext } from './types';
 
-export function lineExecutions(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
+export const LINE_EXECUTIONS_INPUT = z.strictObject({
+  line: lineNumber.describe('1-based line number.'),
+  file: fileName
+    .describe('The file (needed when several recorded files ran that line).')
+    .optional(),
+  from_step: fromStep.optional(),
+  limit: limit.optional(),
+});
+
+export function lineExecutions(
+  ctx: ToolContext,
+  args: z.output<typeof LINE_EXECUTIONS_INPUT>,
+): ToolAnswerDraft {
   const view = traceView(ctx.trace);
-  const line = reqInt(args, 'line');
-  const fileGiven = optString(args, 'file');
+  const line = args.line;
+  const fileGiven = args.file;
   let files = matchFiles(view, fileGiven);
   if (!files) {
     // Without a file: the files where this line ran; more than one is ambiguous.
@@ -55,8 +54,11 @@ export function lineExecutions(ctx: ToolContext, args: ToolArgs): ToolAnswerDraf
       `"${fileGiven ?? ''}" matches several files (${[...files].join(', ')}): give the path as recorded`,
     );
   const file = [...files][0];
-  const from = view.indexFromStep(optInt(args, 'from_step'));
-  const list = new BoundedList(itemLimit(args, ctx.limits, MAX_ITEMS), ctx.limits.maxChars - 600);
+  const from = view.indexFromStep(args.from_step);
+  const list = new BoundedList(
+    itemLimit(args.limit, ctx.limits, MAX_ITEMS),
+    ctx.limits.maxChars - 600,
+  );
   let before = 0;
   let total = 0;
   for (let i = 0; i < view.length && file !== undefined; i++) {

@@ -3,19 +3,32 @@
 // The entry point for agents that did not get the NExT text in their prompt (VS Code tools, MCP).
 import { traceFailure, tracePassed } from '../verify/traceOutcome';
 import { renderNext } from '../render/next';
-import { gapSentence, optInt } from './format';
+import { gapSentence } from './format';
 import { traceView } from './traceView';
-import type { ToolAnswerDraft, ToolArgs, ToolContext } from './types';
+import * as z from 'zod';
+import type { ToolAnswerDraft, ToolContext } from './types';
 
 export const DEFAULT_OVERVIEW_BUDGET = 2500;
 export const MAX_OVERVIEW_BUDGET = 12_000;
 
-export function traceOverview(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
+export const TRACE_OVERVIEW_INPUT = z.strictObject({
+  next_budget: z
+    .int()
+    .min(0)
+    .max(MAX_OVERVIEW_BUDGET)
+    .describe('Tokens of NExT text to include (default 2500; 0: none).')
+    .optional(),
+});
+
+export function traceOverview(
+  ctx: ToolContext,
+  args: z.output<typeof TRACE_OVERVIEW_INPUT>,
+): ToolAnswerDraft {
   const trace = ctx.trace;
   const view = traceView(trace);
   const o = trace.outcome;
   const budget = Math.min(
-    Math.max(optInt(args, 'next_budget') ?? DEFAULT_OVERVIEW_BUDGET, 0),
+    Math.max(args.next_budget ?? DEFAULT_OVERVIEW_BUDGET, 0),
     MAX_OVERVIEW_BUDGET,
   );
   const p = trace.program;

@@ -1,251 +1,100 @@
-// The query tools: names, titles, descriptions for the model and JSON schemas of their inputs. The
-// same definitions are offered in Explain & Fix (function calling), contributed as VS Code
-// language-model tools (scripts/manifest.mjs writes them into package.json) and served over MCP.
-// Adding a tool is adding its spec here.
-import { calls } from './calls';
-import { findFirst } from './findFirst';
-import { variableHistory } from './history';
-import { lineExecutions } from './lines';
-import { MAX_OVERVIEW_BUDGET, traceOverview } from './overview';
-import { searchValues } from './search';
-import { stateAtStep } from './state';
-import { MAX_ITEMS, type JsonSchema, type ToolSpec } from './types';
-import { WHY_MAX_DEPTH, WHY_MAX_STEPS, whyValue } from './why';
+// The query tools: names, titles, descriptions for the model and their inputs (zod schemas declared
+// beside each tool's function; the JSON Schema is derived from them, schema.ts). The same
+// definitions are offered in Explain & Fix (function calling), contributed as VS Code language-model
+// tools (scripts/manifest.mjs writes them into package.json) and served over MCP. Adding a tool is
+// adding its spec here.
+import { calls, CALLS_INPUT } from './calls';
+import { findFirst, FIND_FIRST_INPUT } from './findFirst';
+import { variableHistory, VARIABLE_HISTORY_INPUT } from './history';
+import { lineExecutions, LINE_EXECUTIONS_INPUT } from './lines';
+import { traceOverview, TRACE_OVERVIEW_INPUT } from './overview';
+import { defineTool } from './schema';
+import { searchValues, SEARCH_VALUES_INPUT } from './search';
+import { stateAtStep, STATE_AT_STEP_INPUT } from './state';
+import type { ToolSpec } from './types';
+import { whyValue, WHY_INPUT } from './why';
 
-const fromStep: JsonSchema = {
-  type: 'integer',
-  minimum: 0,
-  description: 'Start listing at this step (to page on from an earlier answer).',
-};
-const limit: JsonSchema = {
-  type: 'integer',
-  minimum: 1,
-  maximum: MAX_ITEMS,
-  description: 'Most items to list (default 40).',
-};
-const fn: JsonSchema = {
-  type: 'string',
-  maxLength: 200,
-  description: 'Only in calls of this function (e.g. "spread" or "Stats.spread").',
-};
-const file: JsonSchema = {
-  type: 'string',
-  maxLength: 500,
-  description: 'Only in this file (path as in the recording, relative to the project root).',
-};
-
-function object(properties: Record<string, JsonSchema>, required: string[] = []): JsonSchema {
-  return {
-    type: 'object',
-    properties,
-    ...(required.length ? { required } : {}),
-    additionalProperties: false,
-  };
-}
-
-export const VARIABLE_HISTORY: ToolSpec = {
+export const VARIABLE_HISTORY: ToolSpec = defineTool({
   name: 'variable_history',
   title: 'Variable History',
   summary: 'Every recorded change of a variable, with step and line.',
   description:
     'Every recorded change of one variable in the run, in step order: assignments, argument bindings, deletions and changes inside values too large to print (e.g. memo[3]=30), each with its step (k), file:line and call (fn#n is the n-th call of fn). Use it to follow a value beyond what the NExT text shows (it shortens long histories to "...(N more)"). Name `__return__` lists return values. Narrow with function, file, line_from/line_to; page with from_step.',
-  inputSchema: object(
-    {
-      name: {
-        type: 'string',
-        maxLength: 300,
-        description:
-          'Variable name, a path into a value as recorded (memo[3], self.count), or __return__.',
-      },
-      function: fn,
-      file,
-      line_from: {
-        type: 'integer',
-        minimum: 1,
-        description: 'Only changes made on this line or later.',
-      },
-      line_to: {
-        type: 'integer',
-        minimum: 1,
-        description: 'Only changes made on this line or earlier.',
-      },
-      from_step: fromStep,
-      limit,
-    },
-    ['name'],
-  ),
+  input: VARIABLE_HISTORY_INPUT,
   run: variableHistory,
-};
+});
 
-export const STATE_AT_STEP: ToolSpec = {
+export const STATE_AT_STEP: ToolSpec = defineTool({
   name: 'state_at_step',
   title: 'State at a Step',
   summary: 'All local variables and the call stack right after a step of the recording.',
   description:
     "The complete state right after one step: every local variable of the frame the step ran in (not only what changed), the source line, and the call stack with each caller's line and locals when it made the call.",
-  inputSchema: object(
-    {
-      step: {
-        type: 'integer',
-        minimum: 0,
-        description: 'Step number k, as written (k) in the NExT text and in tool answers.',
-      },
-    },
-    ['step'],
-  ),
+  input: STATE_AT_STEP_INPUT,
   run: stateAtStep,
-};
+});
 
-export const LINE_EXECUTIONS: ToolSpec = {
+export const LINE_EXECUTIONS: ToolSpec = defineTool({
   name: 'line_executions',
   title: 'Executions of a Line',
   summary: 'Every recorded run of a source line and what it changed.',
   description:
     'Every recorded execution of one source line: its step (or "(after k)" when it changed nothing), the call it ran in and what it changed. Use it for loop bodies and lines whose entries the NExT text cut; it also says how often the line ran in an unrecorded stretch of a long run.',
-  inputSchema: object(
-    {
-      line: { type: 'integer', minimum: 1, description: '1-based line number.' },
-      file: {
-        ...file,
-        description: 'The file (needed when several recorded files ran that line).',
-      },
-      from_step: fromStep,
-      limit,
-    },
-    ['line'],
-  ),
+  input: LINE_EXECUTIONS_INPUT,
   run: lineExecutions,
-};
+});
 
-export const CALLS: ToolSpec = {
+export const CALLS: ToolSpec = defineTool({
   name: 'calls',
   title: 'Call Tree',
   summary:
     'Callers of a step, calls of a function, or the call tree, with arguments and return values.',
   description:
     'The call tree. With step: the callers of that step (innermost first) and the calls its frame made, with arguments, return value or exception and step range. With function: every call of that function and where it was called from. With neither: the tree from the top, `depth` levels deep.',
-  inputSchema: object({
-    step: {
-      type: 'integer',
-      minimum: 0,
-      description: 'A step number: show the call it ran in, its callers and the calls it made.',
-    },
-    function: { ...fn, description: 'List every call of this function.' },
-    depth: {
-      type: 'integer',
-      minimum: 1,
-      maximum: 12,
-      description: 'Levels of the tree from the top (default 3; without step and function).',
-    },
-    from_step: fromStep,
-    limit,
-  }),
+  input: CALLS_INPUT,
   run: calls,
-};
+});
 
-export const FIND_FIRST: ToolSpec = {
+export const FIND_FIRST: ToolSpec = defineTool({
   name: 'find_first',
   title: 'Find First Step Where…',
   summary: 'The first step where a condition on recorded values holds (e.g. total > 5).',
   description:
     "The first step after which a condition on recorded values holds in the frame that ran it, and the next few. Conditions compare recorded reprs: n == 3, n > 10, name != 'abc', items contains 'x', 'x' in items, s startswith 'ab', flag (true unless 0/empty/None/False), __return__ == None, memo[3] == 30, combined with and, or, not and parentheses. Numbers compare as numbers; a name not bound at a step makes its comparison false. Nothing is executed.",
-  inputSchema: object(
-    {
-      condition: {
-        type: 'string',
-        maxLength: 500,
-        description: "e.g. low > 0 and v == 3, or total contains 'nan'",
-      },
-      function: fn,
-      file,
-      from_step: {
-        ...fromStep,
-        description: 'Search from this step on (to find later occurrences).',
-      },
-    },
-    ['condition'],
-  ),
+  input: FIND_FIRST_INPUT,
   run: findFirst,
-};
+});
 
-export const SEARCH_VALUES: ToolSpec = {
+export const SEARCH_VALUES: ToolSpec = defineTool({
   name: 'search_values',
   title: 'Search Recorded Values',
   summary: 'Steps whose recorded values (or printed output) contain a text.',
   description:
     "Steps whose recorded values contain a text (case-insensitive unless case_sensitive), with the matching values, and lines of the program's printed output that contain it. Use it to find where a value (an id, a wrong number, a string) first appeared.",
-  inputSchema: object(
-    {
-      text: {
-        type: 'string',
-        maxLength: 200,
-        description: "Text to look for in the values' reprs.",
-      },
-      name: { type: 'string', maxLength: 300, description: 'Only in the values of this variable.' },
-      function: fn,
-      case_sensitive: { type: 'boolean', description: 'Match case (default false).' },
-      from_step: fromStep,
-      limit,
-    },
-    ['text'],
-  ),
+  input: SEARCH_VALUES_INPUT,
   run: searchValues,
-};
+});
 
-export const TRACE_OVERVIEW: ToolSpec = {
+export const TRACE_OVERVIEW: ToolSpec = defineTool({
   name: 'trace_overview',
   title: 'Trace Overview',
   summary:
     'How the recorded run ended, what ran, and the code annotated with the values it produced.',
   description:
     'What the recording is: the program and how it ended (failure, exception, partial), its size, the functions that ran, and the NExT-annotated source — the code that ran with `# (k) name=value;` after each executed line, k the step number — within next_budget tokens. Start here, then ask the other tools about steps, lines and variables.',
-  inputSchema: object({
-    next_budget: {
-      type: 'integer',
-      minimum: 0,
-      maximum: MAX_OVERVIEW_BUDGET,
-      description: 'Tokens of NExT text to include (default 2500; 0: none).',
-    },
-  }),
+  input: TRACE_OVERVIEW_INPUT,
   run: traceOverview,
-};
+});
 
-export const WHY: ToolSpec = {
+export const WHY: ToolSpec = defineTool({
   name: 'why',
   title: 'Why',
   summary: "The chain of recorded steps and values that produced a variable's value.",
   description:
     'Why a variable has its value at a step: the chain of recorded steps that produced it, nearest first — where it was bound or written (also through another name or frame holding the same object), what that line read, the calls whose returned values it used, the arguments a parameter came from, and the branches that made those lines run — each with its step (k), file:line, what it changed and which later step it feeds. Without step: at the failing point. Use it to find where a wrong value was made.',
-  inputSchema: object(
-    {
-      name: {
-        type: 'string',
-        maxLength: 300,
-        description:
-          'Variable name, a path into what it holds (self.count, rows[0]), or __return__ at a return step.',
-      },
-      step: {
-        type: 'integer',
-        minimum: 0,
-        description: 'The step (k) at which the value is asked about (default: the failing point).',
-      },
-      depth: {
-        type: 'integer',
-        minimum: 1,
-        maximum: WHY_MAX_DEPTH,
-        description: 'Links to follow back at most (default 12).',
-      },
-      limit: {
-        type: 'integer',
-        minimum: 1,
-        maximum: WHY_MAX_STEPS,
-        description: 'Most steps to list (default 20).',
-      },
-    },
-    ['name'],
-  ),
+  input: WHY_INPUT,
   run: whyValue,
-};
+});
 
 /** The tools offered in Explain & Fix (the prompt already holds the NExT text). */
 export const QUERY_TOOLS: readonly ToolSpec[] = [

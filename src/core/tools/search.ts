@@ -1,6 +1,7 @@
 // search_values: recorded values (bindings, changes inside values, return values, exceptions) and
 // printed output that contain a text, in step order; optionally only one variable's values or one
 // function's. Matches redacted values only, so a search cannot probe a secret.
+import * as z from 'zod';
 import { deltaText, type OutputChunk } from '../trace/model';
 import {
   BoundedList,
@@ -8,20 +9,21 @@ import {
   functionMatches,
   gapSentence,
   itemLimit,
-  optInt,
-  optString,
-  reqString,
   stepRef,
   whereAt,
 } from './format';
+import { fromStep, functionName, limit } from './schema';
 import { traceView } from './traceView';
-import {
-  MAX_ITEMS,
-  ToolInputError,
-  type ToolAnswerDraft,
-  type ToolArgs,
-  type ToolContext,
-} from './types';
+import { MAX_ITEMS, ToolInputError, type ToolAnswerDraft, type ToolContext } from './types';
+
+export const SEARCH_VALUES_INPUT = z.strictObject({
+  text: z.string().max(200).describe("Text to look for in the values' reprs."),
+  name: z.string().max(300).describe('Only in the values of this variable.').optional(),
+  function: functionName.optional(),
+  case_sensitive: z.boolean().describe('Match case (default false).').optional(),
+  from_step: fromStep.optional(),
+  limit: limit.optional(),
+});
 
 /** Characters of context kept around a match in a long value. */
 const AROUND = 60;
@@ -36,16 +38,22 @@ function excerpt(value: string, at: number, len: number, width: number): string 
   return `${from > 0 ? '...' : ''}${value.slice(from, to)}${to < value.length ? '...' : ''}`;
 }
 
-export function searchValues(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
+export function searchValues(
+  ctx: ToolContext,
+  args: z.output<typeof SEARCH_VALUES_INPUT>,
+): ToolAnswerDraft {
   const view = traceView(ctx.trace);
-  const text = reqString(args, 'text');
+  const text = args.text;
   if (text.length > 200) throw new ToolInputError('text: at most 200 characters');
   const caseSensitive = args.case_sensitive === true;
   const needle = caseSensitive ? text : text.toLowerCase();
-  const name = optString(args, 'name');
-  const fn = optString(args, 'function');
-  const from = view.indexFromStep(optInt(args, 'from_step'));
-  const list = new BoundedList(itemLimit(args, ctx.limits, MAX_ITEMS), ctx.limits.maxChars - 700);
+  const name = args.name;
+  const fn = args.function;
+  const from = view.indexFromStep(args.from_step);
+  const list = new BoundedList(
+    itemLimit(args.limit, ctx.limits, MAX_ITEMS),
+    ctx.limits.maxChars - 700,
+  );
   const find = (v: string): number => (caseSensitive ? v : v.toLowerCase()).indexOf(needle);
   // Redaction only replaces spans with "<redacted>", so a needle without < or > that is not part of
   // that word is in a redacted value only if it is in the raw one: the raw value is a sound

@@ -1,4 +1,4 @@
-// Answers tool calls over one or more recordings: checks the arguments against the tool's schema
+// Answers tool calls over one or more recordings: checks the arguments against the tool's input
 // (a model's mistakes come back as an answer it can correct, never as an exception), runs the tool,
 // redacts the whole answer like the prompt and bounds it. Every surface — Explain & Fix, the VS Code
 // language-model tools and the MCP server — calls tools through a ToolSession.
@@ -7,6 +7,7 @@ import { redact } from '../redact/redact';
 import type { Trace } from '../trace/model';
 import { ValueRedactor } from './redactValues';
 import { QUERY_TOOLS } from './registry';
+import { parseToolArgs } from './schema';
 import {
   DEFAULT_TOOL_LIMITS,
   QueryBudget,
@@ -91,7 +92,11 @@ export class ToolSession {
     let parsed: ToolArgs;
     const notes: string[] = [];
     try {
-      parsed = checkArgs(tool, parseArgs(args), notes);
+      const { run, ...rest } = parseArgs(args);
+      if (run !== undefined && run !== null && typeof run !== 'string')
+        throw new ToolInputError('run must be a string');
+      parsed = parseToolArgs(tool, rest, notes);
+      if (typeof run === 'string' && run !== '') parsed.run = run;
     } catch (e) {
       return this.failure(
         e instanceof ToolInputError
@@ -181,65 +186,6 @@ function parseArgs(args: unknown): ToolArgs {
   if (typeof args !== 'object' || Array.isArray(args))
     throw new ToolInputError('the arguments must be a JSON object');
   return args as ToolArgs;
-}
-
-/** Checks (and mildly coerces: "7" → 7) the arguments against the tool's schema. */
-function checkArgs(tool: ToolSpec, args: ToolArgs, notes: string[]): ToolArgs {
-  const props = tool.inputSchema.properties ?? {};
-  const out: ToolArgs = {};
-  for (const [k, v] of Object.entries(args)) {
-    const schema = props[k];
-    if (k === 'run') {
-      if (typeof v !== 'string') throw new ToolInputError('run must be a string');
-      out.run = v;
-      continue;
-    }
-    if (!schema) {
-      notes.push(
-        `(ignored unknown argument "${k.slice(0, 40)}"; ${tool.name} takes ${Object.keys(props).join(', ')})`,
-      );
-      continue;
-    }
-    if (v === null) continue;
-    out[k] = coerce(k, v, schema);
-  }
-  for (const r of tool.inputSchema.required ?? [])
-    if (out[r] === undefined || out[r] === '') throw new ToolInputError(`${r} is required`);
-  return out;
-}
-
-function coerce(key: string, v: unknown, s: JsonSchema): unknown {
-  switch (s.type) {
-    case 'integer': {
-      const n = typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v;
-      if (typeof n !== 'number' || !Number.isInteger(n))
-        throw new ToolInputError(`${key} must be a whole number`);
-      if (s.minimum !== undefined && n < s.minimum)
-        throw new ToolInputError(`${key} must be at least ${s.minimum}`);
-      if (s.maximum !== undefined && n > s.maximum)
-        throw new ToolInputError(`${key} must be at most ${s.maximum}`);
-      return n;
-    }
-    case 'boolean':
-      if (v === 'true' || v === 'false') return v === 'true';
-      if (typeof v !== 'boolean') throw new ToolInputError(`${key} must be true or false`);
-      return v;
-    case 'string': {
-      const t = typeof v === 'number' ? String(v) : v;
-      if (typeof t !== 'string') throw new ToolInputError(`${key} must be a string`);
-      if (s.maxLength !== undefined && t.length > s.maxLength)
-        throw new ToolInputError(`${key} is longer than ${s.maxLength} characters`);
-      if (s.enum && !s.enum.includes(t))
-        throw new ToolInputError(`${key} must be one of ${s.enum.join(', ')}`);
-      return t;
-    }
-    case 'array':
-      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
-        throw new ToolInputError(`${key} must be a list of strings`);
-      return v;
-    default:
-      return v;
-  }
 }
 
 /** Step numbers `(k)` / `(after k)` an answer cites, in order of first mention. */

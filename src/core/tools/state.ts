@@ -2,10 +2,16 @@
 // each caller's line and locals at the time. Rebuilt from the recorded changes (trace/locals.ts).
 import { changesText } from '../render/changes';
 import { localsAt } from '../trace/locals';
-import { cut, gapSentence, reqInt, stepRef } from './format';
+import { cut, gapSentence, stepRef } from './format';
 import type { TraceView } from './traceView';
 import { traceView } from './traceView';
-import { ToolInputError, type ToolAnswerDraft, type ToolArgs, type ToolContext } from './types';
+import * as z from 'zod';
+import { stepNumber } from './schema';
+import { ToolInputError, type ToolAnswerDraft, type ToolContext } from './types';
+
+export const STATE_AT_STEP_INPUT = z.strictObject({
+  step: stepNumber.describe('Step number k, as written (k) in the NExT text and in tool answers.'),
+});
 
 /** Stack depth shown (innermost first); deeper callers are counted. */
 const MAX_STACK = 12;
@@ -39,9 +45,12 @@ export function localsText(
   return shown.length ? shown.join('; ') : '(none)';
 }
 
-export function stateAtStep(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
+export function stateAtStep(
+  ctx: ToolContext,
+  args: z.output<typeof STATE_AT_STEP_INPUT>,
+): ToolAnswerDraft {
   const view = traceView(ctx.trace);
-  const step = reqInt(args, 'step');
+  const step = args.step;
   const i = eventOfStep(view, step);
   const e = view.event(i);
   const out: string[] = [];

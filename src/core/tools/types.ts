@@ -1,5 +1,6 @@
 // Types of the trace query tools: what a tool is (name, description, JSON schema of its input, the
 // function over the recording), what it answers, and the bounds every answer keeps.
+import type * as z from 'zod';
 import type { Trace } from '../trace/model';
 import type { ValueRedactor } from './redactValues';
 
@@ -85,6 +86,9 @@ export class QueryBudget {
 
 export type ToolArgs = Record<string, unknown>;
 
+/** A tool's declared input (schema.ts): an object that admits no other fields. */
+export type ToolInput = z.ZodObject<z.ZodRawShape, z.core.$strict>;
+
 export interface ToolSpec {
   /** `snake_case`; what the model calls. */
   name: string;
@@ -94,7 +98,11 @@ export interface ToolSpec {
   summary: string;
   /** For the model: what the tool answers and when to use it. */
   description: string;
+  /** The input, declared once; calls are checked against it (schema.ts parseToolArgs). */
+  input: ToolInput;
+  /** Derived from `input`: what models, MCP clients and package.json are given. */
   inputSchema: JsonSchema;
+  /** Gets arguments `input` has parsed (defineTool types them). */
   run(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft;
 }
 

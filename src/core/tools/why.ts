@@ -5,13 +5,34 @@
 import { changeParts } from '../render/changes';
 import { failingEvent, sliceIndexOf } from '../slice/slice';
 import { why, type WhyLink } from '../slice/why';
-import { cut, optInt, reqString, stepRef, whereAt } from './format';
+import { cut, stepRef, whereAt } from './format';
 import { eventOfStep } from './state';
 import { traceView, type TraceView } from './traceView';
-import { ToolInputError, type ToolAnswerDraft, type ToolArgs, type ToolContext } from './types';
+import * as z from 'zod';
+import { stepNumber } from './schema';
+import { ToolInputError, type ToolAnswerDraft, type ToolContext } from './types';
 
 export const WHY_MAX_STEPS = 60;
 export const WHY_MAX_DEPTH = 40;
+
+export const WHY_INPUT = z.strictObject({
+  name: z
+    .string()
+    .max(300)
+    .describe(
+      'Variable name, a path into what it holds (self.count, rows[0]), or __return__ at a return step.',
+    ),
+  step: stepNumber
+    .describe('The step (k) at which the value is asked about (default: the failing point).')
+    .optional(),
+  depth: z
+    .int()
+    .min(1)
+    .max(WHY_MAX_DEPTH)
+    .describe('Links to follow back at most (default 12).')
+    .optional(),
+  limit: z.int().min(1).max(WHY_MAX_STEPS).describe('Most steps to list (default 20).').optional(),
+});
 
 function linkText(view: TraceView, l: WhyLink): string {
   const link = l.link;
@@ -55,10 +76,10 @@ function didText(view: TraceView, ctx: ToolContext, i: number): string {
   return [code, changes].filter(Boolean).join('  ') || '(no change)';
 }
 
-export function whyValue(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
+export function whyValue(ctx: ToolContext, args: z.output<typeof WHY_INPUT>): ToolAnswerDraft {
   const view = traceView(ctx.trace);
-  const name = reqString(args, 'name').trim();
-  const stepArg = optInt(args, 'step');
+  const name = args.name.trim();
+  const stepArg = args.step;
   const idx = sliceIndexOf(ctx.trace);
   if (!idx.hasUses)
     throw new ToolInputError(
@@ -66,8 +87,8 @@ export function whyValue(ctx: ToolContext, args: ToolArgs): ToolAnswerDraft {
     );
   const event = stepArg === undefined ? failingEvent(ctx.trace, idx) : eventOfStep(view, stepArg);
   if (event < 0) throw new ToolInputError('the recording has no events');
-  const maxSteps = Math.min(optInt(args, 'limit') ?? 20, WHY_MAX_STEPS);
-  const maxDepth = Math.min(optInt(args, 'depth') ?? 12, WHY_MAX_DEPTH);
+  const maxSteps = Math.min(args.limit ?? 20, WHY_MAX_STEPS);
+  const maxDepth = Math.min(args.depth ?? 12, WHY_MAX_DEPTH);
   const answer = why(ctx.trace, { name, event, maxSteps, maxDepth });
   const at = `${stepRef(view, event)} ${whereAt(view, event)}`;
   if (answer.origin < 0) {
