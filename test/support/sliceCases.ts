@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { findDefs } from '../../src/core/model/pyStructure';
+import { findDefs } from '../../src/core/source/pyStructure';
 import { injectBug, sitePackages, workspace } from './realProjects';
 import { libraryWorkspace, type RealLibrary } from './realLibraries';
 

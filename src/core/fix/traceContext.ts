@@ -2,7 +2,7 @@
 // budget), the task statement, the failing command and its real failure text (pytest's own report,
 // or the program's traceback), and whether the run failed at all.
 import { extractTask, type PromptFile } from '../model/prompt';
-import { isPytestFile } from '../render/pySource';
+import { isPytestFile } from '../source/pytest';
 import { selectCode } from '../render/codeExcerpt';
 import { indexTrace, type FrameSummary, type TraceIndex } from '../render/traceIndex';
 import { sliceFocus } from '../slice/focus';

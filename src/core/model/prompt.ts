@@ -6,11 +6,10 @@ import {
   defStartingAt,
   docstringOf,
   findDefs,
-  parseNodeId,
-  samePyFile,
   scanPython,
   type PyDef,
-} from './pyStructure';
+} from '../source/pyStructure';
+import { parseNodeId, samePyFile } from '../source/pytest';
 import { learnSecrets } from '../redact/learnSecrets';
 import { redact } from '../redact/redact';
 

@@ -4,7 +4,7 @@
 
 import type { EventKind, ExceptionInfo, Trace, TraceEvent } from '../trace/model';
 import { changeParts, partText, RETURN_NAME, YIELD_NAME } from './changes';
-import { analyzePython, blockAt, type PySource } from './pySource';
+import { analyzePython, blockAt, type PySource } from '../source/pyStructure';
 import { fitLine, type History } from './valueHistory';
 
 export interface LineDecoration {

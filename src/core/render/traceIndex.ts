@@ -1,6 +1,7 @@
 // One pass over a trace's events gathering what the renderers need: the NExT entries of every line,
 // which lines ran, the frames (calls) with their callers, the exception events, and the per-line
 // counts of the head/tail gap of a long run. Linear in the number of events.
+import { defLineFrom } from '../source/pyStructure';
 import type { Trace, TraceEvent } from '../trace/model';
 import { changeParts, type ChangePart } from './changes';
 
@@ -55,11 +56,7 @@ export interface TraceIndex {
 
 /** A decorated function's code starts at its first decorator; NExT puts the bindings on the `def`. */
 export function defLine(lines: string[] | undefined, first: number): number {
-  if (!lines) return first;
-  for (let i = first - 1; i < Math.min(lines.length, first + 30); i++) {
-    if (/^\s*(async\s+)?def\s/.test(lines[i] ?? '')) return i + 1;
-  }
-  return first;
+  return defLineFrom(lines, first);
 }
 
 function add<K, V>(map: Map<K, V>, key: K, make: () => V): V {

@@ -5,7 +5,7 @@
 // by nearness to them in the call tree, the later-running first.
 import { sliceFocus, type SliceFocus } from '../slice/focus';
 import type { Trace } from '../trace/model';
-import { analyzePython, type PyBlock, type PySource } from './pySource';
+import { analyzePython, type PyBlock, type PySource } from '../source/pyStructure';
 import { defLine, type FrameSummary, type TraceIndex } from './traceIndex';
 
 export interface CodeUnit {

@@ -1,6 +1,7 @@
 // "Explain & Fix" / "Trace" above each pytest test function of a test file.
 import * as vscode from 'vscode';
-import { analyzePython, isPytestFile, pytestFunctions } from '../../core/render/pySource';
+import { analyzePython } from '../../core/source/pyStructure';
+import { isPytestFile, pytestFunctions } from '../../core/source/pytest';
 
 export const TEST_FILE_SELECTOR: vscode.DocumentSelector = [
   { language: 'python', scheme: 'file', pattern: '**/test_*.py' },

@@ -3,7 +3,7 @@
 // ${variables} substituted). Kept free of `vscode` so it is unit-tested directly.
 import * as path from 'node:path';
 import { UserError } from '../../core/errors';
-import { isPytestFile } from '../../core/render/pySource';
+import { isPytestFile } from '../../core/source/pytest';
 import type { RunTarget } from '../../core/trace/options';
 
 export type PlanOrigin =

@@ -6,7 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
-import { analyzePython, isPytestFile, pytestFunctionAt } from '../../core/render/pySource';
+import { analyzePython } from '../../core/source/pyStructure';
+import { isPytestFile, pytestFunctionAt } from '../../core/source/pytest';
 import { isTestInvocation } from '../editor/codeLens';
 import {
   isPythonLaunchConfig,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNodeId } from '../../../src/core/model/pyStructure';
+import { parseNodeId } from '../../../src/core/source/pytest';
 import {
   buildPrompt,
   buildUserPrompt,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildDecorations, neverExecuted } from '../../../src/core/render/decorations';
-import { analyzePython } from '../../../src/core/render/pySource';
+import { analyzePython } from '../../../src/core/source/pyStructure';
 import { parseTrace } from '../../../src/core/trace/json';
 import type { EventKind } from '../../../src/core/trace/model';
 import { calcTrace, loopTrace, zerosTrace } from './sampleTraces';

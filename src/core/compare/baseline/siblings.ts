@@ -4,8 +4,9 @@
 // once, plainly (pytest -rA), to learn which pass; the one most like the failing test is chosen.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseNodeId } from '../../model/pyStructure';
-import { analyzePython, isPytestFile, pytestFunctions } from '../../render/pySource';
+import { parseNodeId } from '../../source/pytest';
+import { analyzePython } from '../../source/pyStructure';
+import { isPytestFile, pytestFunctions } from '../../source/pytest';
 import type { Trace } from '../../trace/model';
 import type { RecordOptions } from '../../trace/options';
 import { runProgram } from '../../verify/runProgram';

@@ -2,7 +2,7 @@
 // without a language tag, cut off or not), the file paths the answer names on or before a fence, in
 // a first-line `# file:` comment or a diff header, else the file whose functions the block defines.
 
-import { findDefs } from '../pyStructure';
+import { findDefs } from '../../source/pyStructure';
 import { dedent } from './splice';
 
 /** No fix needs an answer this long (max_tokens keeps real answers far below it). */

@@ -26,7 +26,7 @@ import {
   stripThinking,
 } from './prose';
 import type { FinishReason } from '../client/provider';
-import { findDefs } from '../pyStructure';
+import { findDefs } from '../../source/pyStructure';
 import { REDACTED, restoreRedacted } from '../../redact/redact';
 import { dedent, hasSpliceableCode, isWholeFile, spliceFragment } from './splice';
 

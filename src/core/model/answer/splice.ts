@@ -1,7 +1,7 @@
 // Puts the code a model returned into the original file. Models return either the whole file or
 // only the changed function(s)/class(es); this decides which, and splices fragments in by name.
 // All texts here use LF line ends.
-import { findDefs, scanPython, topLevelStatements, type PyDef } from '../pyStructure';
+import { findDefs, scanPython, topLevelStatements, type PyDef } from '../../source/pyStructure';
 
 export interface SpliceResult {
   text: string;
@@ -106,7 +106,7 @@ export function spliceFragment(original: string, fragment: string): SpliceResult
   const frag = lines(dedent(fragment.replace(/\n+$/, '')));
   let file = lines(original);
   const fragScanned = scanPython(frag);
-  const fragDefs = findDefs(frag, fragScanned);
+  const fragDefs = findDefs(frag);
   const fragTop = fragDefs.filter((d) => d.parent === undefined);
   const inDef = new Array<boolean>(frag.length).fill(false);
   for (const d of fragTop) for (let i = d.start; i < d.end; i++) inDef[i] = true;

@@ -4,7 +4,7 @@ import {
   findDefs,
   scanPython,
   topLevelStatements,
-} from '../../../src/core/model/pyStructure';
+} from '../../../src/core/source/pyStructure';
 
 const source = `import math
 

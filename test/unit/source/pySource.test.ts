@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  analyzePython,
-  blockAt,
-  isPytestFile,
-  pytestFunctionAt,
-  pytestFunctions,
-} from '../../../src/core/render/pySource';
+import { analyzePython, blockAt } from '../../../src/core/source/pyStructure';
+import { isPytestFile, pytestFunctionAt, pytestFunctions } from '../../../src/core/source/pytest';
 
 const SRC = [
   '"""Module docstring."""', // 1
