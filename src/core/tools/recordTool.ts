@@ -5,50 +5,56 @@
 // it is the surface's business: the editor's recorder flow in VS Code, recordTrace in `tracefix mcp`.
 import { realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../errors';
+import * as z from 'zod';
+import { errorMessage, UserError } from '../errors';
 import type { RunTarget } from '../trace/options';
-import type { JsonSchema } from './types';
+import { jsonSchemaOf, parseToolArgs } from './schema';
+import type { JsonSchema, ToolArgs } from './types';
 
 export const RECORD_TRACE_NAME = 'record_trace';
 export const RECORD_TRACE_TITLE = 'Trace a Test or File';
 export const RECORD_TRACE_SUMMARY =
   'Run a pytest test, a script or a module under the Tracefix recorder (asks first) and show the recording.';
 
-export const RECORD_TRACE_SCHEMA: JsonSchema = {
-  type: 'object',
-  properties: {
-    script: {
-      type: 'string',
-      maxLength: 1000,
-      description: 'A Python script to run, relative to the workspace folder (e.g. "app/main.py").',
-    },
-    test: {
-      type: 'string',
-      maxLength: 1000,
-      description:
-        'A pytest node id or test file, relative to the workspace folder (e.g. "tests/test_stats.py::test_median").',
-    },
-    module: {
-      type: 'string',
-      maxLength: 200,
-      description:
-        'A module of the workspace (its file inside the workspace folder) to run as `python -m MODULE` from there.',
-    },
-    args: {
-      type: 'array',
-      items: { type: 'string' },
-      description:
-        'Arguments for the script or module; refused unless the user allowed program arguments.',
-    },
-  },
-  additionalProperties: false,
-};
+/** Program arguments a model may give (when allowed), and the longest of them. */
+const MAX_PROGRAM_ARGS = 100;
+const MAX_PROGRAM_ARG_CHARS = 1000;
+
+export const RECORD_TRACE_INPUT = z.strictObject({
+  script: z
+    .string()
+    .max(1000)
+    .describe('A Python script to run, relative to the workspace folder (e.g. "app/main.py").')
+    .optional(),
+  test: z
+    .string()
+    .max(1000)
+    .describe(
+      'A pytest node id or test file, relative to the workspace folder (e.g. "tests/test_stats.py::test_median").',
+    )
+    .optional(),
+  module: z
+    .string()
+    .max(200)
+    .describe(
+      'A module of the workspace (its file inside the workspace folder) to run as `python -m MODULE` from there.',
+    )
+    .optional(),
+  args: z
+    .array(z.string().max(MAX_PROGRAM_ARG_CHARS))
+    .max(MAX_PROGRAM_ARGS)
+    .describe(
+      'Arguments for the script or module; refused unless the user allowed program arguments.',
+    )
+    .optional(),
+});
+
+export const RECORD_TRACE_SCHEMA: JsonSchema = jsonSchemaOf(RECORD_TRACE_INPUT);
+const RECORD_TRACE_SCHEMA_WITHOUT_ARGS = jsonSchemaOf(RECORD_TRACE_INPUT.omit({ args: true }));
 
 /** The schema without `args`: what a model is offered while the user has not allowed arguments. */
 export function recordTraceSchema(allowArgs: boolean): JsonSchema {
-  if (allowArgs) return RECORD_TRACE_SCHEMA;
-  const { args: _args, ...properties } = RECORD_TRACE_SCHEMA.properties ?? {};
-  return { ...RECORD_TRACE_SCHEMA, properties };
+  return allowArgs ? RECORD_TRACE_SCHEMA : RECORD_TRACE_SCHEMA_WITHOUT_ARGS;
 }
 
 /** What a model-driven recording may run. */
@@ -115,19 +121,27 @@ export function insideRoot(root: string, given: string, what: string): string {
 
 /** The run target of a record_trace call (paths relative to `root`), checked: one kind, inside the root, existing. */
 export function recordTarget(
-  args: Record<string, unknown>,
+  args: ToolArgs,
   root: string,
   policy: RecordPolicy,
 ): { target: RunTarget; args: string[]; label: string } {
   const tool = policy.tool ?? RECORD_TRACE_NAME;
-  const str = (k: string) =>
-    typeof args[k] === 'string' && args[k].trim() ? args[k].trim() : undefined;
-  const script = str('script');
-  const test = str('test');
-  const module = str('module');
-  const programArgs = Array.isArray(args.args)
-    ? args.args.filter((a): a is string => typeof a === 'string')
-    : [];
+  let input: z.output<typeof RECORD_TRACE_INPUT>;
+  try {
+    // Unknown fields are left out (what is run is only what the schema names).
+    input = parseToolArgs(
+      { name: tool, input: RECORD_TRACE_INPUT, inputSchema: RECORD_TRACE_SCHEMA },
+      args,
+      [],
+    );
+  } catch (e) {
+    throw new UserError('bad-argument', `${tool}: ${errorMessage(e)}.`);
+  }
+  const str = (v: string | undefined) => (v?.trim() ? v.trim() : undefined);
+  const script = str(input.script);
+  const test = str(input.test);
+  const module = str(input.module);
+  const programArgs = input.args ?? [];
   const given = [script, test, module].filter((x) => x !== undefined).length;
   if (given !== 1)
     throw new UserError(

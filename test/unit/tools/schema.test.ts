@@ -1,8 +1,12 @@
 // Tool inputs are declared once as zod schemas: the JSON Schema models, MCP and package.json get is
 // derived from them, and every call is checked against them with one line the model can act on.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMPARE_RUNS } from '../../../src/core/tools/compareRuns';
 import { ToolSession, TRACE_TOOLS } from '../../../src/core/tools';
+import { recordTarget, recordTraceSchema } from '../../../src/core/tools/recordTool';
 import { MAX_STEP_NUMBER } from '../../../src/core/tools/schema';
 import { spreadTrace } from './sampleTrace';
 
@@ -94,5 +98,48 @@ describe('hostile arguments are refused with one line', () => {
     expect(a.text).toContain('(ignored unknown argument "constructor"');
     expect(a.text).toContain('(ignored unknown argument "verbose"');
     expect(a.text).toMatch(/After step \(6\)/);
+  });
+});
+
+describe('record_trace input', () => {
+  const policy = { allowArgs: true, allowHint: 'start with --allow-args' };
+
+  it.each([
+    [{ test: 'x'.repeat(1001) }, 'record_trace: test is longer than 1000 characters.'],
+    [{ script: 'a.py', args: [1] }, 'record_trace: args must be a list of strings.'],
+    [{ script: 'a.py', args: 'a b' }, 'record_trace: args must be a list of strings.'],
+    [{ script: 'a.py', args: Array(101).fill('a') }, 'record_trace: args has more than 100 items.'],
+    [
+      { script: 'a.py', args: ['x'.repeat(1001)] },
+      'record_trace: args is longer than 1000 characters.',
+    ],
+  ])('%j is refused', (args, message) => {
+    expect(() => recordTarget(args, os.tmpdir(), policy)).toThrow(message);
+  });
+
+  it('runs only what the schema names: unknown fields are left out', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'tfx-record-'));
+    try {
+      writeFileSync(path.join(root, 'a.py'), 'print(1)\n');
+      const r = recordTarget({ script: 'a.py', shell: 'rm -rf /', args: ['-v'] }, root, policy);
+      expect(r).toEqual({ target: { kind: 'script', path: 'a.py' }, args: ['-v'], label: 'a.py' });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('the schema offers args only when they are allowed', () => {
+    expect(Object.keys(recordTraceSchema(true).properties ?? {})).toEqual([
+      'script',
+      'test',
+      'module',
+      'args',
+    ]);
+    expect(Object.keys(recordTraceSchema(false).properties ?? {})).toEqual([
+      'script',
+      'test',
+      'module',
+    ]);
+    expect(recordTraceSchema(false).additionalProperties).toBe(false);
   });
 });
