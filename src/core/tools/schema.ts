@@ -87,6 +87,16 @@ export function parseToolArgs(
   throw new ToolInputError(issue ? issueMessage(issue, known, props) : 'the arguments do not fit');
 }
 
+/** A declared input's arguments, checked like a tool call's (a surface's own tools: MCP's
+ * load_trace, record_baseline); unknown fields are left out. */
+export function checkInput<S extends ToolInput>(
+  name: string,
+  input: S,
+  args: ToolArgs,
+): z.output<S> {
+  return parseToolArgs({ name, input, inputSchema: jsonSchemaOf(input) }, args, []) as z.output<S>;
+}
+
 function coerce(v: unknown, field: JsonSchema): unknown {
   if (field.type === 'integer' && typeof v === 'string' && /^\s*-?\d+\s*$/.test(v))
     return Number(v);

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import * as z from 'zod';
 import { CancelledError, UserError, errorMessage, errorStack, isUserError } from '../../errors';
 import {
   BASELINE_SYNTAX,
@@ -17,7 +18,14 @@ import {
   type BaselineSpec,
 } from '../../compare/baseline';
 import { withInterpreter } from '../../compare/baseline/rerun';
-import { COMPARE_RUNS, ToolSession, TRACE_TOOLS, type JsonSchema } from '..';
+import {
+  checkInput,
+  COMPARE_RUNS,
+  jsonSchemaOf,
+  ToolSession,
+  TRACE_TOOLS,
+  type JsonSchema,
+} from '..';
 import {
   insideRoot,
   RECORD_TRACE_DESCRIPTION,
@@ -48,32 +56,25 @@ export interface McpOptions {
   version: string;
 }
 
-const LOAD_SCHEMA: JsonSchema = {
-  type: 'object',
-  properties: {
-    path: {
-      type: 'string',
-      maxLength: 2000,
-      description:
-        'Path of a trace JSON (tracefix trace --format json, or Save Trace… in VS Code), inside the workspace root.',
-    },
-  },
-  required: ['path'],
-  additionalProperties: false,
-};
+const LOAD_INPUT = z.strictObject({
+  path: z
+    .string()
+    .max(2000)
+    .describe(
+      'Path of a trace JSON (tracefix trace --format json, or Save Trace… in VS Code), inside the workspace root.',
+    ),
+});
+const LOAD_SCHEMA = jsonSchemaOf(LOAD_INPUT);
 
-const BASELINE_SCHEMA: JsonSchema = {
-  type: 'object',
-  properties: {
-    baseline: {
-      type: 'string',
-      maxLength: 1000,
-      description: `Which passing run: "git" (the same test at HEAD, run in a temporary export of that commit; the working tree is not touched), "git:REF", "last-pass" (the newest commit where it passes, found by running it), "sibling" (a passing parametrization of the test, or a passing test calling the same function), "test:NODEID", "trace:FILE" (a saved recording inside the workspace), or "auto".`,
-    },
-  },
-  required: ['baseline'],
-  additionalProperties: false,
-};
+const BASELINE_INPUT = z.strictObject({
+  baseline: z
+    .string()
+    .max(1000)
+    .describe(
+      `Which passing run: "git" (the same test at HEAD, run in a temporary export of that commit; the working tree is not touched), "git:REF", "last-pass" (the newest commit where it passes, found by running it), "sibling" (a passing parametrization of the test, or a passing test calling the same function), "test:NODEID", "trace:FILE" (a saved recording inside the workspace), or "auto".`,
+    ),
+});
+const BASELINE_SCHEMA = jsonSchemaOf(BASELINE_INPUT);
 
 /** The query tools over the current recording, and compare_runs once a passing run is recorded. */
 const QUERY_NAMES = new Set([...TRACE_TOOLS, COMPARE_RUNS].map((t) => t.name));
@@ -268,8 +269,15 @@ export class TraceMcp {
   ): Promise<ToolResult> {
     const failing = this.trace;
     if (!failing) return this.error('No recording yet: call record_trace or load_trace first.');
-    const given = typeof args.baseline === 'string' ? args.baseline : '';
-    if (!given) return this.error(`record_baseline: baseline is required (${BASELINE_SYNTAX}).`);
+    let given: string;
+    try {
+      given = checkInput('record_baseline', BASELINE_INPUT, args).baseline;
+    } catch (e) {
+      const required = /is required$/.test(errorMessage(e));
+      return this.error(
+        `record_baseline: ${errorMessage(e)}${required ? ` (${BASELINE_SYNTAX})` : ''}.`,
+      );
+    }
     const spec = parseBaseline(given);
     if (spec.kind === 'none') return this.error('record_baseline: "none" records nothing.');
     const root = await this.root();
@@ -328,8 +336,12 @@ export class TraceMcp {
   }
 
   private async load(args: Record<string, unknown>): Promise<ToolResult> {
-    const given = typeof args.path === 'string' ? args.path : '';
-    if (!given) return this.error('load_trace: path is required.');
+    let given: string;
+    try {
+      given = checkInput('load_trace', LOAD_INPUT, args).path;
+    } catch (e) {
+      return this.error(`load_trace: ${errorMessage(e)}.`);
+    }
     const root = await this.root();
     const file = insideRoot(root, given, 'load_trace');
     return this.loadFile(file);
