@@ -38,7 +38,7 @@ export function jsonSchemaOf(input: z.ZodType): JsonSchema {
 }
 
 /** Steps and lines are bounded like the recorder: no recording holds more steps than the
- * largest --max-steps, nor a file more lines than this (a model's 1e300 is refused, not scanned). */
+ * largest --max-events, nor a file more lines than this (a model's 1e300 is refused, not scanned). */
 export const MAX_STEP_NUMBER = 100_000_000;
 export const MAX_LINE_NUMBER = 10_000_000;
 
