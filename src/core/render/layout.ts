@@ -291,6 +291,27 @@ export class Layouter implements CostModel {
     return cost;
   }
 
+  private origin: CodeUnit | null | undefined;
+
+  /** The unit where the wrong value was made: the first user function (not a dunder, not the failing
+   * unit) whose returned value the slice uses, nearest the failure first. */
+  originUnit(): CodeUnit | undefined {
+    if (this.origin !== undefined) return this.origin ?? undefined;
+    this.origin = null;
+    const failing = this.sliceOrder()[0]?.unit;
+    for (const r of this.set.focus?.returns ?? []) {
+      const layout = this.set.files.get(r.file);
+      const id = layout?.owner[r.line] ?? -1;
+      const u = id >= 0 ? this.set.units.find((x) => x.id === id) : undefined;
+      const simple = u?.name.split('.').pop() ?? '';
+      if (!u || u.kind !== 'def' || u === failing || /^(__\w+__|<.*>)$/.test(simple)) continue;
+      if (u.slice === Infinity) continue;
+      this.origin = u;
+      break;
+    }
+    return this.origin ?? undefined;
+  }
+
   private order: { unit: CodeUnit; line: number }[] | undefined;
 
   /** The slice's lines, nearest the failure first (then in unit priority, later lines first). */

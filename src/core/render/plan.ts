@@ -31,6 +31,8 @@ export interface CostModel {
   ): { lines: number[]; cost: number } | undefined;
   /** The slice's lines, nearest the failure first: each with its unit. */
   sliceOrder?(): { unit: CodeUnit; line: number }[];
+  /** The unit on the slice where the wrong value was made (its lines get room first). */
+  originUnit?(): CodeUnit | undefined;
   /** The lines of `u` a slice line brings: its whole statement (long ones cut). */
   statementLines?(u: CodeUnit, line: number): number[];
   /** What `u` costs shown as these lines (ascending; its header among them) at `level`. */
@@ -86,6 +88,12 @@ export function planUnits(m: CostModel, budget: number): Plan {
   const sliceLevel = m.sliceUnitsWhole ? minFailure : (m.sliceLevel ?? minFailure);
   let walk = emptyWalk();
   const breadth = m.sliceUnitsWhole || budget >= MIN_BREADTH_BUDGET;
+  // The failing line and the slice's lines in the unit that made the wrong value come first, within
+  // half the budget: the walk by distance alone can spend a small budget on the steps that built an
+  // object the origin read before it reaches the origin's own lines.
+  const origin = m.sliceUnitsWhole ? undefined : m.originUnit?.();
+  if (origin)
+    walk = walkSlice(m, sliceLevel, budget / 2, walk, (u, k) => k === 0 || u.id === origin.id);
   if (!m.sliceUnitsWhole) walk = walkSlice(m, sliceLevel, breadth ? budget / 2 : budget, walk);
   if (breadth) walk = firstLinks(m, slice, sliceLevel, budget, walk);
   if (!m.sliceUnitsWhole) walk = walkSlice(m, sliceLevel, budget, walk);
@@ -201,7 +209,13 @@ function mergeLines(a: readonly number[], b: readonly number[]): number[] {
  * unit's header, at `level` (values whole), while they fit `budget`: a unit's window grows line by
  * line, so the nearest links of every unit come before the farther ones of any.
  */
-function walkSlice(m: CostModel, level: number, budget: number, start: SliceWalk): SliceWalk {
+function walkSlice(
+  m: CostModel,
+  level: number,
+  budget: number,
+  start: SliceWalk,
+  only?: (u: CodeUnit, k: number) => boolean,
+): SliceWalk {
   const windows = new Map(start.windows);
   const levels = new Map(start.levels);
   const order = m.sliceOrder?.() ?? [];
@@ -216,6 +230,10 @@ function walkSlice(m: CostModel, level: number, budget: number, start: SliceWalk
       break;
     }
     const { unit: u, line } = order[k]!;
+    if (only && !only(u, k)) {
+      complete = false;
+      continue;
+    }
     const cur = windows.get(u.id);
     const base = cur?.lines ?? headerLines(u);
     const add = m.statementLines(u, line).filter((l) => !base.includes(l));

@@ -15,7 +15,13 @@ export interface SliceFocus {
   calls: Map<string, Map<number, number>>;
   /** callId → the smallest distance of its slice events. */
   frames: Map<number, number>;
+  /** The returns whose values the slice uses, nearest the failure first (at most MAX_RETURNS): the
+   * first of a user function among them is where the wrong value was made (the renderers give it
+   * room first). */
+  returns: { file: string; line: number; event: number }[];
 }
+
+const MAX_RETURNS = 16;
 
 const cache = new WeakMap<Trace, SliceFocus | null>();
 
@@ -48,6 +54,7 @@ export function sliceFocus(trace: Trace): SliceFocus | undefined {
   const frames = new Map<number, number>();
   const calls = new Map<string, Map<number, number>>();
   const store = idx.store;
+  const returns: SliceFocus['returns'] = [];
   for (const e of result.order) {
     const d = result.distance.get(e) as number;
     const callId = store.callIdAt(e);
@@ -58,8 +65,10 @@ export function sliceFocus(trace: Trace): SliceFocus | undefined {
     const line = store.lineAt(e);
     if (!m.has(line)) m.set(line, d);
     if (!frames.has(callId)) frames.set(callId, d);
+    if (returns.length < MAX_RETURNS && result.links.get(e)?.kind === 'return')
+      returns.push({ file, line, event: e });
   }
-  const focus = { result, distance: result.distance, lines, calls, frames };
+  const focus = { result, distance: result.distance, lines, calls, frames, returns };
   cache.set(trace, focus);
   return focus;
 }
