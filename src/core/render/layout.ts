@@ -6,18 +6,12 @@
 // the line and entry boundaries these are cut at), so planning is linear in what could be shown; the
 // chosen text is then counted exactly once, and planned again tighter in the rare case it is over.
 import type { Trace } from '../trace/model';
-import {
-  cutLine,
-  entryText,
-  historyPieces,
-  MAX_LINE_CHARS,
-  pickEntries,
-  type Level,
-} from './lineText';
+import { cutLine, entryText, pickEntries, type Level } from './lineText';
 import { countTokens } from './tokens';
 import type { Entry, TraceIndex } from './traceIndex';
 import type { CodeUnit, FileLayout, UnitSet } from './units';
 import { planUnits, type CostModel, type Plan } from './plan';
+import { emitFiles, emitText } from './layoutEmit';
 
 export interface RenderMode {
   /** 'next': lines carry their `# (k) …;` entries; 'code': plain source. */
@@ -59,13 +53,13 @@ export class Layouter implements CostModel {
   private readonly codeLine = new Map<string, Uint8Array>();
 
   constructor(
-    private readonly trace: Trace,
-    private readonly index: TraceIndex,
-    private readonly set: UnitSet,
-    private readonly mode: RenderMode,
+    readonly trace: Trace,
+    readonly index: TraceIndex,
+    readonly set: UnitSet,
+    readonly mode: RenderMode,
   ) {}
 
-  private layout(file: string): FileLayout {
+  layout(file: string): FileLayout {
     return this.set.files.get(file)!;
   }
 
@@ -106,8 +100,7 @@ export class Layouter implements CostModel {
   }
 
   /** An event's distance from the failure when it is on the slice. */
-  private readonly focus = (index: number): number | undefined =>
-    this.set.focus?.distance.get(index);
+  readonly focus = (index: number): number | undefined => this.set.focus?.distance.get(index);
 
   private spans(file: string): { start: Int32Array; end: Int32Array } {
     let s = this.statementSpan.get(file);
@@ -127,7 +120,7 @@ export class Layouter implements CostModel {
   }
 
   /** Lines holding a statement CPython runs (not blank, comment, docstring or `else:`). */
-  private codeLines(file: string): Uint8Array {
+  codeLines(file: string): Uint8Array {
     let c = this.codeLine.get(file);
     if (!c) {
       const layout = this.layout(file);
@@ -392,149 +385,12 @@ export class Layouter implements CostModel {
   }
 
   /** Writes the chosen units, file by file (files with nothing shown are left out). */
-  emitFiles(plan: Plan): {
-    files: { file: string; text: string; whole: boolean }[];
-    stepsShown: number;
-  } {
-    const assigned = plan.levels;
-    const byFile = new Map<string, CodeUnit[]>();
-    for (const u of this.set.units)
-      if (assigned.has(u.id)) (byFile.get(u.file) ?? byFile.set(u.file, []).get(u.file)!).push(u);
-    const files: { file: string; text: string; whole: boolean }[] = [];
-    let stepsShown = 0;
-    for (const file of this.set.fileOrder) {
-      if (!byFile.has(file)) continue;
-      const layout = this.layout(file);
-      const n = layout.text.length;
-      const visible = new Uint8Array(n + 2);
-      const lineLevel = new Int8Array(n + 2).fill(-1);
-      for (const u of byFile.get(file)!) {
-        const level = assigned.get(u.id)!;
-        for (const l of plan.windows.get(u.id) ?? this.shownLines(u, level)) {
-          visible[l] = 1;
-          if (layout.owner[l] === u.id) lineLevel[l] = level;
-        }
-        for (const l of u.context) visible[l] = 1;
-      }
-      const out: string[] = [];
-      let whole = true;
-      let l = 1;
-      while (l <= n) {
-        if (visible[l]) {
-          const { text, shown } = this.lineText(file, l, lineLevel[l] as number);
-          stepsShown += shown;
-          whole &&= text === layout.text[l - 1];
-          out.push(text);
-          l++;
-          continue;
-        }
-        let end = l;
-        while (end + 1 <= n && !visible[end + 1]) end++;
-        const run = this.hiddenRun(file, l, end, assigned);
-        whole &&= run.length === end - l + 1 && run.every((t, i) => t === layout.text[l - 1 + i]);
-        out.push(...run);
-        l = end + 1;
-      }
-      while (out.length && out[out.length - 1] === '') out.pop();
-      files.push({ file, text: out.join('\n'), whole });
-    }
-    return { files, stepsShown };
+  emitFiles(plan: Plan): ReturnType<typeof emitFiles> {
+    return emitFiles(this, plan);
   }
 
   /** Writes the chosen units as one text, `# ==== file ====` before each file when there are several. */
   emit(plan: Plan): LayoutResult {
-    const assigned = plan.levels;
-    const { files, stepsShown } = this.emitFiles(plan);
-    const multi = files.length > 1;
-    const out: string[] = [];
-    for (const f of files) {
-      if (multi) out.push(`# ==== ${f.file} ====`);
-      out.push(f.text);
-      if (multi) out.push('');
-    }
-    const text = out.join('\n').replace(/\n+$/, '') + '\n';
-    const shown = new Set(files.map((f) => f.file));
-    const unitsLeftOut = this.set.units.filter((u) => !assigned.has(u.id) && u.steps > 0);
-    const filesLeftOut = this.set.fileOrder.filter((f) => !shown.has(f));
-    return {
-      text,
-      tokens: countTokens(text),
-      plan,
-      stepsShown,
-      unitsLeftOut,
-      filesLeftOut,
-      filesShown: [...shown],
-    };
-  }
-
-  private lineText(
-    file: string,
-    line: number,
-    levelIndex: number,
-  ): { text: string; shown: number } {
-    const src = cutLine(this.layout(file).text[line - 1] ?? '');
-    if (!this.mode.annotate || levelIndex < 0) return { text: src, shown: 0 };
-    const list = this.index.entries.get(file)?.get(line) ?? [];
-    const gap = this.index.gapRuns.get(file)?.get(line) ?? 0;
-    if (list.length === 0 && gap === 0) return { text: src, shown: 0 };
-    const { pieces, shown } = historyPieces(
-      list,
-      this.mode.levels[levelIndex]!,
-      gap,
-      this.trace.elided?.at,
-      this.focus,
-    );
-    return { text: `${src}  # ${pieces.join(' ')}`, shown };
-  }
-
-  /** A run of lines not shown: blank lines stay one blank line, one quiet line stays as it is, else a marker. */
-  private hiddenRun(
-    file: string,
-    start: number,
-    end: number,
-    assigned: Map<number, number>,
-  ): string[] {
-    const layout = this.layout(file);
-    const lines = layout.text.slice(start - 1, end);
-    if (lines.every((t) => !t.trim()))
-      return start === 1 ? [] : lines.length <= 2 ? lines.map(() => '') : [''];
-    const entries = this.index.entries.get(file);
-    let steps = 0;
-    let code = false;
-    let inShownUnit = false;
-    const codeLines = this.codeLines(file);
-    for (let l = start; l <= end; l++) {
-      steps += entries?.get(l)?.length ?? 0;
-      code ||= codeLines[l] === 1;
-      const owner = layout.owner[l] as number;
-      inShownUnit ||= owner >= 0 && assigned.has(owner);
-    }
-    // A line or two that did not run cost less as themselves than as a marker.
-    const quiet =
-      steps === 0 &&
-      lines.every((t, i) => layout.ran[start + i] !== 1 && t.length <= MAX_LINE_CHARS);
-    if (quiet && lines.length <= 3 && lines.filter((t) => t.trim()).length <= 2) return lines;
-    const first = lines.find((t) => t.trim()) ?? '';
-    const indent = /^\s*/.exec(first)?.[0] ?? '';
-    const details: string[] = [];
-    let ran = false;
-    for (let l = start; l <= end && !ran; l++) ran = layout.ran[l] === 1;
-    if (steps > 0) details.push(`${steps} step${steps === 1 ? '' : 's'} left out`);
-    else if (inShownUnit && code && !ran)
-      details.push(this.trace.outcome.partial ? 'not recorded' : 'not run');
-    const names = layout.src.blocks.filter(
-      (b) =>
-        b.header >= start &&
-        b.header <= end &&
-        !(b.parent && b.parent.header >= start && b.parent.header <= end),
-    );
-    if (names.length) {
-      const listed = names.slice(0, 3).map((b) => b.name);
-      details.push(
-        names.length > 3 ? `${listed.join(', ')}, +${names.length - 3} more` : listed.join(', '),
-      );
-    }
-    const what = start === end ? `line ${start}` : `lines ${start}-${end}`;
-    return [`${indent}# ... ${what} not shown${details.length ? ` (${details.join('; ')})` : ''}`];
+    return emitText(this, plan);
   }
 }
