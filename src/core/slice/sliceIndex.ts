@@ -3,8 +3,9 @@
 // object), which events wrote into each object (an attribute, its items, or some part), the calls
 // each frame made, and the statement row (reads, writes, controlling line) of every line.
 import type { Trace, UseRow } from '../trace/model';
-import { EventStore } from '../trace/store';
+import type { EventStore } from '../trace/store';
 import { ANY_PART, deltaPart, ITEMS, parsePath, partOf } from './paths';
+import { lastBefore, storeOf, validRow } from './sliceInput';
 
 /** Where a name was bound in one frame: event indices ascending, and the object each bound. */
 interface Defs {
@@ -23,59 +24,6 @@ interface Touches {
 const P_CHANGED = 0;
 const P_DELETED = 1;
 const P_VALUE = 2;
-
-/** Position in ascending `list` of the last element < value (-1 if none). */
-export function lastBefore(list: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((list[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
-}
-
-function storeOf(trace: Trace): EventStore {
-  if (trace.events instanceof EventStore) return trace.events;
-  const store = new EventStore();
-  for (const e of trace.events) {
-    if (!store.frames.has(e.callId))
-      store.addFrame({
-        callId: e.callId,
-        parentCallId: e.parentCallId ?? 0,
-        file: e.file,
-        function: e.function,
-        depth: e.depth,
-        callIndex: e.callIndex,
-      });
-    store.push({
-      kind: e.kind,
-      callId: e.callId,
-      line: e.line,
-      step: e.step,
-      changed: e.changed,
-      deleted: e.deleted ?? null,
-      deltas: e.deltas ?? null,
-      ...(e.value !== undefined ? { value: e.value } : {}),
-      ...(e.exception ? { exception: e.exception } : {}),
-      ids: e.ids ?? null,
-    });
-  }
-  return store;
-}
-
-function validRow(r: unknown): r is UseRow {
-  return (
-    Array.isArray(r) &&
-    r.length === 5 &&
-    Number.isInteger(r[0]) &&
-    Number.isInteger(r[1]) &&
-    Array.isArray(r[2]) &&
-    Array.isArray(r[3]) &&
-    Number.isInteger(r[4])
-  );
-}
 
 export class SliceIndex {
   readonly store: EventStore;
