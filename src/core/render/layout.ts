@@ -11,7 +11,9 @@ import { countTokens } from './tokens';
 import type { Entry, TraceIndex } from './traceIndex';
 import type { CodeUnit, FileLayout, UnitSet } from './units';
 import { planUnits, type CostModel, type Plan } from './plan';
-import { emitFiles, emitText } from './layoutEmit';
+import { emitFiles, emitText, type LayoutResult } from './layoutEmit';
+
+export type { LayoutResult };
 
 export interface RenderMode {
   /** 'next': lines carry their `# (k) …;` entries; 'code': plain source. */
@@ -29,21 +31,6 @@ export interface RenderMode {
 const LONG_STATEMENT = 12;
 const MARKER_TOKENS = 14;
 const FILE_HEADER_TOKENS = 10;
-
-export interface LayoutResult {
-  text: string;
-  /** Exact token count of `text`. */
-  tokens: number;
-  plan: Plan;
-  /** Entries written / recorded. */
-  stepsShown: number;
-  /** Units with entries that were not shown at all. */
-  unitsLeftOut: CodeUnit[];
-  /** Files with code that ran but no line shown. */
-  filesLeftOut: string[];
-  /** Files written, in order. */
-  filesShown: string[];
-}
 
 export class Layouter implements CostModel {
   private readonly srcTokens = new Map<string, Int32Array>();

@@ -1,14 +1,42 @@
 // Writes a planned layout: the chosen units' lines (with their `# (k) …;` entries when annotating),
 // runs of lines not shown as one-line markers, file by file.
 import { countTokens } from './tokens';
-import { cutLine, historyPieces, MAX_LINE_CHARS } from './lineText';
-import type { Layouter, LayoutResult } from './layout';
+import { cutLine, historyPieces, MAX_LINE_CHARS, type Level } from './lineText';
+import type { Trace } from '../trace/model';
+import type { TraceIndex } from './traceIndex';
 import type { Plan } from './plan';
-import type { CodeUnit } from './units';
+import type { CodeUnit, FileLayout, UnitSet } from './units';
+
+/** What writing needs of the layouter (layout.ts). */
+export interface LayoutSource {
+  readonly trace: Trace;
+  readonly index: TraceIndex;
+  readonly set: UnitSet;
+  readonly mode: { annotate: boolean; levels: Level[] };
+  readonly focus: (index: number) => number | undefined;
+  layout(file: string): FileLayout;
+  codeLines(file: string): Uint8Array;
+  shownLines(u: CodeUnit, levelIndex: number): number[];
+}
+
+export interface LayoutResult {
+  text: string;
+  /** Exact token count of `text`. */
+  tokens: number;
+  plan: Plan;
+  /** Entries written / recorded. */
+  stepsShown: number;
+  /** Units with entries that were not shown at all. */
+  unitsLeftOut: CodeUnit[];
+  /** Files with code that ran but no line shown. */
+  filesLeftOut: string[];
+  /** Files written, in order. */
+  filesShown: string[];
+}
 
 /** Writes the chosen units, file by file (files with nothing shown are left out). */
 export function emitFiles(
-  lay: Layouter,
+  lay: LayoutSource,
   plan: Plan,
 ): {
   files: { file: string; text: string; whole: boolean }[];
@@ -60,7 +88,7 @@ export function emitFiles(
 }
 
 /** Writes the chosen units as one text, `# ==== file ====` before each file when there are several. */
-export function emitText(lay: Layouter, plan: Plan): LayoutResult {
+export function emitText(lay: LayoutSource, plan: Plan): LayoutResult {
   const assigned = plan.levels;
   const { files, stepsShown } = emitFiles(lay, plan);
   const multi = files.length > 1;
@@ -86,7 +114,7 @@ export function emitText(lay: Layouter, plan: Plan): LayoutResult {
 }
 
 function lineText(
-  lay: Layouter,
+  lay: LayoutSource,
   file: string,
   line: number,
   levelIndex: number,
@@ -108,7 +136,7 @@ function lineText(
 
 /** A run of lines not shown: blank lines stay one blank line, one quiet line stays as it is, else a marker. */
 function hiddenRun(
-  lay: Layouter,
+  lay: LayoutSource,
   file: string,
   start: number,
   end: number,
