@@ -1,7 +1,8 @@
 // What a repair prompt needs from a recorded run: the code as traced (failure first, within a token
 // budget), the task statement, the failing command and its real failure text (pytest's own report,
 // or the program's traceback), and whether the run failed at all.
-import { extractTask, type PromptFile } from '../model/prompt';
+import type { PromptFile } from '../model/prompt';
+import { extractTask } from './task';
 import { isPytestFile } from '../source/pytest';
 import { selectCode } from '../render/codeExcerpt';
 import { indexTrace, type FrameSummary, type TraceIndex } from '../render/traceIndex';
