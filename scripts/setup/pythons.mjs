@@ -1,7 +1,7 @@
 // The interpreters the recorder is tested on besides Debian's python3 (3.11 with apt's debugpy 1.6):
 // pyenv's CPython 3.11, 3.12 and 3.13 with debugpy 1.8 (bundled/libs, the copy VS Code users get)
 // and pytest installed with `pip --target` into ~/.cache/tracefix/pytest-libs (pure-Python wheels,
-// shared by every version). Used by scripts/test-matrix.mjs.
+// shared by every version). Used by scripts/test/matrix.mjs.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';

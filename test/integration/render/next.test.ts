@@ -24,7 +24,7 @@ import { PROGRAMS } from '../../support/python';
 
 const RENDER = path.join(PROGRAMS, 'render');
 const GOLDEN = path.join(RENDER, 'golden');
-// The interpreter matrix (scripts/test-matrix.mjs) runs these on every Python it tests.
+// The interpreter matrix (scripts/test/matrix.mjs) runs these on every Python it tests.
 const python = process.env.TRACEFIX_TEST_PYTHON ?? '/usr/bin/python3';
 
 describe.each(['deep_change', 'nested_objects', 'separators', 'closures'])(

@@ -2,22 +2,22 @@
 //   1. set-up (scripts/setup/): apt packages, bundled debugpy, code-server, test interpreters, ruff —
 //      installed when possible, otherwise one line naming the command and exit 2;
 //   2. development build; 3. vitest (unit + integration, real Python/debugpy);
-//   3b. the recorder on every interpreter (scripts/test-matrix.mjs);
+//   3b. the recorder on every interpreter (scripts/test/matrix.mjs);
 //   4. the VSIX: production build, vsce package, inspection (scripts/package.mjs);
-//   5. the npm package: npm pack, npm install -g, `tracefix --version`, a trace (scripts/check-npm-install.mjs);
+//   5. the npm package: npm pack, npm install -g, `tracefix --version`, a trace (scripts/test/npm-install.mjs);
 //   6. the vscode layer (scripts/vscode-test/run.mjs): in-host suites and UI smoke, including the
 //      smoke against the VSIX installed with --install-extension.
 // Every layer runs even when an earlier one failed; the last line totals them.
 import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkNpmInstall } from './check-npm-install.mjs';
-import { packageVsix } from './package.mjs';
-import { setup } from './setup/index.mjs';
-import { runMatrix } from './test-matrix.mjs';
-import { runVitest } from './test-report.mjs';
+import { checkNpmInstall } from './npm-install.mjs';
+import { packageVsix } from '../package.mjs';
+import { setup } from '../setup/index.mjs';
+import { runMatrix } from './matrix.mjs';
+import { runVitest } from './report.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const say = (m) => console.log(`\n== ${m}`);
 const total = { passed: 0, failed: 0 };
 const layers = [];

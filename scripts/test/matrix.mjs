@@ -3,15 +3,15 @@
 // 1.8 (bundled/libs, what VS Code's Python Debugger extension ships). Per interpreter: the helper's
 // own pytest tests, and the recorder's integration tests (goldens, limits, outcomes, real projects,
 // rendering of real recordings) with TRACEFIX_PYTHON pointing at it.
-//   node scripts/test-matrix.mjs [--only 3.12] [--skip-debian]
+//   node scripts/test/matrix.mjs [--only 3.12] [--skip-debian]
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { matrixPythons, PYTEST_LIBS } from './setup/pythons.mjs';
-import { failedPytestTests, runVitest } from './test-report.mjs';
+import { matrixPythons, PYTEST_LIBS } from '../setup/pythons.mjs';
+import { failedPytestTests, runVitest } from './report.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
 const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
 const INTEGRATION = [

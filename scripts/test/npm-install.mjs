@@ -4,13 +4,13 @@
 //      and it traces a program with an interpreter that has no debugpy (the package's bundled copy);
 //      and `tracefix bench --model oracle` fixes a HumanEvalFix task from the data the package carries;
 //   3. `npm install -g --prefix <tmp> <repo>` (what `npm install -g .` does: a link) → --version.
-// Prints one line per check and `N passed, N failed`; used by `npm test` (scripts/test.mjs).
+// Prints one line per check and `N passed, N failed`; used by `npm test` (scripts/test/run.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { repo } from './build-config.mjs';
+import { repo } from '../build-config.mjs';
 
 const { version } = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8'));
 
