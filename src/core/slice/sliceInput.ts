@@ -1,7 +1,7 @@
 // What the slice index reads from a recording: its events as an EventStore (a loaded trace's plain
 // events are packed once), statement rows checked for shape, and the binary search its lookups use.
 import type { Trace, UseRow } from '../trace/model';
-import { EventStore } from '../trace/store';
+import { EventStore, packEvents } from '../trace/store';
 
 /** Position in ascending `list` of the last element < value (-1 if none). */
 export function lastBefore(list: readonly number[], value: number): number {
@@ -16,32 +16,7 @@ export function lastBefore(list: readonly number[], value: number): number {
 }
 
 export function storeOf(trace: Trace): EventStore {
-  if (trace.events instanceof EventStore) return trace.events;
-  const store = new EventStore();
-  for (const e of trace.events) {
-    if (!store.frames.has(e.callId))
-      store.addFrame({
-        callId: e.callId,
-        parentCallId: e.parentCallId ?? 0,
-        file: e.file,
-        function: e.function,
-        depth: e.depth,
-        callIndex: e.callIndex,
-      });
-    store.push({
-      kind: e.kind,
-      callId: e.callId,
-      line: e.line,
-      step: e.step,
-      changed: e.changed,
-      deleted: e.deleted ?? null,
-      deltas: e.deltas ?? null,
-      ...(e.value !== undefined ? { value: e.value } : {}),
-      ...(e.exception ? { exception: e.exception } : {}),
-      ids: e.ids ?? null,
-    });
-  }
-  return store;
+  return trace.events instanceof EventStore ? trace.events : packEvents(trace.events);
 }
 
 export function validRow(r: unknown): r is UseRow {

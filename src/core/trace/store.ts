@@ -396,3 +396,38 @@ export class EventStore implements EventSeq {
     );
   }
 }
+
+/** What a plain event (a loaded trace's, a kept one) adds to a store. */
+export function eventInput(e: TraceEvent): EventInput {
+  const input: EventInput = {
+    kind: e.kind,
+    callId: e.callId,
+    line: e.line,
+    step: e.step,
+    changed: e.changed,
+    deleted: e.deleted ?? null,
+    deltas: e.deltas ?? null,
+    ids: e.ids ?? null,
+  };
+  if (e.value !== undefined) input.value = e.value;
+  if (e.exception) input.exception = e.exception;
+  return input;
+}
+
+/** Plain events packed into a store, each frame added at its first event. */
+export function packEvents(events: Iterable<TraceEvent>): EventStore {
+  const store = new EventStore();
+  for (const e of events) {
+    if (!store.frames.has(e.callId))
+      store.addFrame({
+        callId: e.callId,
+        parentCallId: e.parentCallId ?? 0,
+        file: e.file,
+        function: e.function,
+        depth: e.depth,
+        callIndex: e.callIndex,
+      });
+    store.push(eventInput(e));
+  }
+  return store;
+}

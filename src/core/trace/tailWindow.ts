@@ -6,29 +6,13 @@
 // frame's locals: no line that ran is left without a value. Bounded by the code that ran, not by
 // the length of the run.
 import type { Elision, TraceEvent } from './model';
-import { EventStore, type EventInput, type FrameInfo } from './store';
+import { eventInput, EventStore, type EventInput, type FrameInfo } from './store';
 
 /** An execution kept from the middle of the run: its global number, the event, its frame's locals. */
 interface Kept {
   n: number;
   event: TraceEvent;
   locals: Record<string, string>;
-}
-
-function inputOf(e: TraceEvent): EventInput {
-  const input: EventInput = {
-    kind: e.kind,
-    callId: e.callId,
-    line: e.line,
-    step: e.step,
-    changed: e.changed,
-    deleted: e.deleted ?? null,
-    deltas: e.deltas ?? null,
-    ids: e.ids ?? null,
-  };
-  if (e.value !== undefined) input.value = e.value;
-  if (e.exception) input.exception = e.exception;
-  return input;
 }
 
 export interface ElisionWithState extends Elision {
@@ -214,7 +198,7 @@ export class TailWindow {
     const keptLocals: Record<number, Record<string, string>> = {};
     for (const k of middle) {
       keptLocals[this.head.length] = k.locals;
-      this.head.push(inputOf(k.event));
+      this.head.push(eventInput(k.event));
       this.elided--;
       if (k.event.step !== null) this.elidedSteps--;
       if (k.event.kind === 'line') {
