@@ -21,11 +21,10 @@ import {
   expectedMiss,
   marker,
   pyStrRepr,
-  SOURCE_PASSWORD_LINE,
+  CORPUS_ENV_SECRETS as ENV,
+  CORPUS_SOURCE as SOURCE,
 } from '../../test/support/secretsCorpus';
 
-const ENV = CORPUS_SECRETS.filter((s) => s.env).map((s) => s.value);
-const SOURCE = `${SOURCE_PASSWORD_LINE}\n\n\ndef leak(values):\n    for line in corpus_lines(values):\n        print(line)\n`;
 const cases = CORPUS_SECRETS.flatMap((s) => CORPUS_ENCODINGS.map((e) => ({ s, e })));
 
 function promptText(): string {

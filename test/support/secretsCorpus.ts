@@ -19,6 +19,12 @@ export const CORPUS_SECRETS = [
 /** The line of source that assigns S5 (redaction learns it from there). */
 export const SOURCE_PASSWORD_LINE = `PASSWORD = "${CORPUS_SECRETS[4].value}"`;
 
+/** The secrets this environment holds (known to redaction before anything is read). */
+export const CORPUS_ENV_SECRETS = CORPUS_SECRETS.filter((s) => s.env).map((s) => s.value);
+
+/** The program that prints the corpus (leaky.py): the password in its source, the lines printed. */
+export const CORPUS_SOURCE = `${SOURCE_PASSWORD_LINE}\n\n\ndef leak(values):\n    for line in corpus_lines(values):\n        print(line)\n`;
+
 export interface CorpusEncoding {
   id: string;
   name: string;

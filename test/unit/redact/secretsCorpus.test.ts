@@ -17,12 +17,10 @@ import {
   expectedMiss,
   marker,
   pyStrRepr,
-  SOURCE_PASSWORD_LINE,
+  CORPUS_ENV_SECRETS,
+  CORPUS_SOURCE,
 } from '../../support/secretsCorpus';
 import { TraceBuilder } from '../render/traceBuilder';
-
-const ENV_SECRETS = CORPUS_SECRETS.filter((s) => s.env).map((s) => s.value);
-const SOURCE = `${SOURCE_PASSWORD_LINE}\n\n\ndef leak(values):\n    for line in corpus_lines(values):\n        print(line)\n`;
 
 const cases = CORPUS_SECRETS.flatMap((s) =>
   CORPUS_ENCODINGS.map((e) => ({ s, e, label: `${marker(e, s)} ${e.name}` })),
@@ -52,12 +50,12 @@ describe('the secrets corpus', () => {
     const block = corpusText();
     const built = buildPrompt(
       {
-        files: [{ path: 'leaky.py', text: SOURCE }],
+        files: [{ path: 'leaky.py', text: CORPUS_SOURCE }],
         command: 'python -m pytest test_leaky.py',
         error: block,
         previousAttempts: [{ patchSummary: 'print the environment', failure: block }],
       },
-      { secrets: ENV_SECRETS },
+      { secrets: CORPUS_ENV_SECRETS },
     );
     const user = built.request.messages[1]?.content ?? '';
     expect(user).toContain('[E01/S1 ');
@@ -66,7 +64,7 @@ describe('the secrets corpus', () => {
   });
 
   it('none of them reaches a tool answer (search_values, state_at_step) over the output and the values', () => {
-    const b = new TraceBuilder().source('leaky.py', SOURCE);
+    const b = new TraceBuilder().source('leaky.py', CORPUS_SOURCE);
     b.call('leaky.py', 'leak', 4, { values: '{...}' });
     for (const c of cases) b.line(5, { line: pyStrRepr(corpusEntry(c.e, c.s)) });
     const trace = b.build();
@@ -76,8 +74,8 @@ describe('the secrets corpus', () => {
       steps.set(c.label, trace.events.find((ev) => ev.changed.line === repr)?.step ?? -1);
     }
     trace.output = [{ stream: 'stdout', text: `${corpusText()}\n`, afterEvent: 1 }];
-    const known = [...ENV_SECRETS];
-    const secrets = [...known, ...learnSecrets([SOURCE, corpusText()], known)];
+    const known = [...CORPUS_ENV_SECRETS];
+    const secrets = [...known, ...learnSecrets([CORPUS_SOURCE, corpusText()], known)];
     const session = new ToolSession(trace, {
       tools: TRACE_TOOLS,
       secrets,
