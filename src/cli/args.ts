@@ -128,7 +128,6 @@ export type NumberOption = keyof typeof NUMBER_OPTIONS;
 
 const DECIMAL = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 
-/** The value of a number option checked against NUMBER_OPTIONS; a one-line UserError otherwise. */
 /** `--max-events`, or its old name `--max-steps` (it counts events, not steps). */
 export function maxEventsOption(
   value: string | undefined,
@@ -141,6 +140,7 @@ export function maxEventsOption(
     : numberOption('max-steps', oldName);
 }
 
+/** The value of a number option checked against NUMBER_OPTIONS; a one-line UserError otherwise. */
 export function numberOption(name: NumberOption, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const spec: NumberSpec = NUMBER_OPTIONS[name];

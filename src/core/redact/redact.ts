@@ -27,7 +27,8 @@
 // 3. Long random-looking tokens (20+ characters without word separators, letters and at least two
 //    digits, not hexadecimal, few vowels or many capitals before capitals/digits, high character
 //    entropy) — API keys nobody told us the format of. Hex strings (hashes, ids), identifiers made
-//    of words, lower-case paths and anything inside a URL are kept. This is a best-effort fallback
+//    of words, lower-case paths, rooted paths made mostly of words (unless one piece is itself
+//    random) and anything inside a URL are kept. This is a best-effort fallback
 //    (it catches ~85% of random 20-character keys, ~98% at 40); over the CPython stdlib and
 //    typescript.js (330k lines) it redacts nothing (test/integration/model/redactCorpus.test.ts).
 // 4. Credentials in URLs of any scheme (`postgres://user:<redacted>@host`, also a `netloc='u:p@h'`
