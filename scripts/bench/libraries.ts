@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { recordTrace } from '../../src/core/trace/record';
 import type { Trace } from '../../src/core/trace/model';
-import { REAL_LIBRARIES, libraryWorkspace } from '../../test/support/realLibraries';
+import { completed, REAL_LIBRARIES, libraryWorkspace } from '../../test/support/realLibraries';
 
 export interface BenchInterpreter {
   label: string;
@@ -42,15 +42,6 @@ function plainPytest(python: string, root: string, nodeId: string, env: NodeJS.P
   const ms = performance.now() - t0;
   if (r.status !== 1) throw new Error(`plain pytest of ${nodeId} exited ${r.status}: ${r.stdout}`);
   return ms;
-}
-
-/** Whether the trace reaches the test's end: pytest's own report of the failing call is in it. */
-export function completed(t: Trace): boolean {
-  return (
-    !t.outcome.partial &&
-    t.outcome.status === 'exception' &&
-    t.outcome.test?.phases.call === 'failed'
-  );
 }
 
 export async function libraries(

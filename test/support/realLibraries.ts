@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { TraceEvent } from '../../src/core/trace/model';
+import type { Trace, TraceEvent } from '../../src/core/trace/model';
 import { pipPython, wheel } from './realProjects';
 
 export interface PinnedPackage {
@@ -425,6 +425,15 @@ export const REAL_LIBRARIES: readonly RealLibrary[] = [
     failure: /and 33 seconds/,
   },
 ];
+
+/** Whether the trace reaches the test's end: pytest's own report of the failing call is in it. */
+export function completed(t: Trace): boolean {
+  return (
+    !t.outcome.partial &&
+    t.outcome.status === 'exception' &&
+    t.outcome.test?.phases.call === 'failed'
+  );
+}
 
 /** The values the trace recorded for the bug's evidence (in the buggy function's events). */
 export function evidenceValues(lib: RealLibrary, events: Iterable<TraceEvent>): string[] {
