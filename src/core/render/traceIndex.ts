@@ -1,8 +1,10 @@
-// One pass over a trace's events gathering what the renderers need: the NExT entries of every line,
-// which lines ran, the frames (calls) with their callers, the exception events, and the per-line
-// counts of the head/tail gap of a long run. Linear in the number of events.
+// What the renderers need of a trace, derived from its recording model (trace/recordingModel.ts) and
+// kept per trace: the NExT entries of every line (only the events that carry a step are read), which
+// lines ran, the frames (calls) with their callers, the exception events, and the per-line counts of
+// the head/tail gap of a long run.
 import { defLineFrom } from '../source/pyStructure';
 import type { Trace, TraceEvent } from '../trace/model';
+import { recordingModel, type RecordingModel } from '../trace/recordingModel';
 import { changeParts, type ChangePart } from './changes';
 
 /** One `(k) …;` entry of a line: what one step changed there. */
@@ -37,6 +39,8 @@ export interface ExceptionEvent {
 }
 
 export interface TraceIndex {
+  /** The recording model it was made from. */
+  model: RecordingModel;
   /** file → line → entries in step order. */
   entries: Map<string, Map<number, Entry[]>>;
   /** file → lines that carry at least one event (or ran in the unrecorded gap). */
@@ -65,88 +69,85 @@ function add<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   return v;
 }
 
+const indexes = new WeakMap<Trace, TraceIndex>();
+
+/** The index of `trace`, built once (the prompt, its excerpt and the trace context all ask). */
 export function indexTrace(trace: Trace): TraceIndex {
+  const model = recordingModel(trace);
+  let index = indexes.get(trace);
+  if (!index || index.model !== model) indexes.set(trace, (index = buildIndex(trace, model)));
+  return index;
+}
+
+/** The renderers' view, from the recording model: only the events that carry a step are read. */
+function buildIndex(trace: Trace, model: RecordingModel): TraceIndex {
+  traceIndexBuilds.count++;
   const lines = new Map<string, string[]>();
   for (const s of trace.sources)
     if (s.text) lines.set(s.path, s.text.replace(/\r\n?/g, '\n').split('\n'));
-  const entries = new Map<string, Map<number, Entry[]>>();
   const executed = new Map<string, Set<number>>();
+  for (const [file, byLine] of model.byLine) executed.set(file, new Set(byLine.keys()));
   const frames = new Map<number, FrameSummary>();
-  const exceptions: ExceptionEvent[] = [];
-  let last: TraceEvent | undefined;
+  for (const f of model.frames.values()) {
+    const first = f.events[0] as number;
+    const frame: FrameSummary = {
+      callId: f.callId,
+      file: f.file,
+      function: f.function,
+      firstLine: model.lineAt(first),
+      firstIndex: first,
+      lastIndex: f.events[f.events.length - 1] as number,
+      steps: 0,
+    };
+    if (f.parentCallId) frame.parentCallId = f.parentCallId;
+    if (f.callLine !== undefined) frame.calledFromLine = f.callLine;
+    frames.set(f.callId, frame);
+  }
+  const exceptions: ExceptionEvent[] = model.exceptionEvents.map((i) => {
+    const ev = model.event(i);
+    return {
+      index: i,
+      callId: ev.callId,
+      type: ev.exception?.type ?? 'Exception',
+      file: ev.file,
+      line: ev.line,
+    };
+  });
+  const entries = new Map<string, Map<number, Entry[]>>();
   let totalSteps = 0;
-  const gapAt = trace.elided?.at;
-  let gapBefore: number | null = null;
-  let gapAfter: number | null = null;
-  // Calls whose calling line is not known yet: the caller's next line event tells it.
-  const pendingChildren = new Map<number, FrameSummary[]>();
-  for (const ev of trace.events) {
-    last = ev;
-    add(executed, ev.file, () => new Set()).add(ev.line);
-    let frame = frames.get(ev.callId);
-    if (!frame) {
-      frame = {
-        callId: ev.callId,
-        file: ev.file,
-        function: ev.function,
-        firstLine: ev.line,
-        firstIndex: ev.index,
-        lastIndex: ev.index,
-        steps: 0,
-      };
-      if (ev.parentCallId !== undefined) {
-        frame.parentCallId = ev.parentCallId;
-        add(pendingChildren, ev.parentCallId, () => []).push(frame);
-      }
-      frames.set(ev.callId, frame);
-    }
-    frame.lastIndex = ev.index;
-    if (ev.kind === 'line') {
-      const waiting = pendingChildren.get(ev.callId);
-      if (waiting) {
-        for (const child of waiting) child.calledFromLine = ev.line;
-        pendingChildren.delete(ev.callId);
-      }
-    }
-    if (ev.kind === 'exception')
-      exceptions.push({
-        index: ev.index,
-        callId: ev.callId,
-        type: ev.exception?.type ?? 'Exception',
-        file: ev.file,
-        line: ev.line,
-      });
-    if (gapAt !== undefined && ev.step !== null) {
-      if (ev.index < gapAt) gapBefore = ev.step;
-      else if (gapAfter === null) gapAfter = ev.step;
-    }
-    if (ev.step === null) continue;
+  for (const i of model.stepEvents) {
+    const ev = model.event(i);
     const parts = changeParts(ev);
     if (parts.length === 0) continue;
     totalSteps++;
-    frame.steps++;
+    const frame = frames.get(ev.callId);
+    if (frame) frame.steps++;
     const line = ev.kind === 'call' ? defLine(lines.get(ev.file), ev.line) : ev.line;
     add(
       add(entries, ev.file, () => new Map<number, Entry[]>()),
       line,
       (): Entry[] => [],
-    ).push({ step: ev.step, index: ev.index, parts });
+    ).push({ step: ev.step as number, index: ev.index, parts });
   }
-  // The frame's failing line has no line event after its calls when the line raised: use the
-  // exception event's line for calls still pending in a frame that raised.
-  for (const x of exceptions) {
-    const waiting = pendingChildren.get(x.callId);
-    if (waiting)
-      for (const child of waiting) if (child.firstIndex < x.index) child.calledFromLine ??= x.line;
+  const gapRuns = model.gap?.lines ?? new Map<string, Map<number, number>>();
+  for (const [file, counts] of gapRuns) {
+    const set = add(executed, file, () => new Set<number>());
+    for (const line of counts.keys()) set.add(line);
   }
-  const gapRuns = new Map<string, Map<number, number>>();
-  for (const l of trace.elided?.lines ?? []) {
-    if (l.count <= 0) continue;
-    add(gapRuns, l.file, () => new Map()).set(l.line, l.count);
-    add(executed, l.file, () => new Set()).add(l.line);
-  }
-  const index: TraceIndex = { entries, executed, gapRuns, frames, exceptions, lines, totalSteps };
-  if (last) index.last = last;
-  if (trace.elided) index.gapSteps = { before: gapBefore, after: gapAfter };
+  const index: TraceIndex = {
+    model,
+    entries,
+    executed,
+    gapRuns,
+    frames,
+    exceptions,
+    lines,
+    totalSteps,
+  };
+  if (model.length > 0) index.last = model.event(model.length - 1);
+  if (model.gap) index.gapSteps = { before: model.gap.before, after: model.gap.after };
   return index;
 }
+
+/** Builds of the index in this process (the memo test counts them). */
+export const traceIndexBuilds = { count: 0 };

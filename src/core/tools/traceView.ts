@@ -1,22 +1,12 @@
-// One pass over a recording gathering what the query tools look things up by: step → event, the
-// step in force at any event, each frame's events and calls, and the head/tail gap of a long run.
-// Field access goes through the column store's accessors when the events are one (no event objects
-// are made for a scan); hand-made traces (arrays) work the same way, slower.
+// What the query tools look things up by, read from the recording model (trace/recordingModel.ts):
+// step → event, the step in force at any event, each frame's events and calls, the head/tail gap of
+// a long run, and the trace's source lines. Field access goes through the column store's accessors
+// when the events are one (no event objects are made for a scan).
 import type { EventKind, Trace, TraceEvent } from '../trace/model';
-import { EventStore } from '../trace/store';
+import { recordingModel, type RecordedFrame, type RecordingModel } from '../trace/recordingModel';
 
-export interface FrameRow {
-  callId: number;
-  parentCallId: number;
-  file: string;
-  function: string;
-  callIndex: number;
-  depth: number;
-  /** Event indices of this frame, ascending. */
-  events: number[];
-  /** Frames it called, in call order. */
-  children: number[];
-}
+/** A frame as the tools see it: the recording model's (events ascending, children in call order). */
+export type FrameRow = RecordedFrame;
 
 export interface GapView {
   /** Index of the first event after the gap. */
@@ -32,169 +22,72 @@ export interface GapView {
 
 export class TraceView {
   readonly length: number;
-  readonly frames = new Map<number, FrameRow>();
+  readonly frames: ReadonlyMap<number, FrameRow>;
   /** Frames with no user caller, in order. */
-  readonly roots: number[] = [];
+  readonly roots: readonly number[];
   readonly gap: GapView | undefined;
   readonly maxStep: number;
   /** Lowest step recorded (-1: none). */
   readonly minStep: number;
-  private readonly stepIndex = new Map<number, number>();
-  /** Step of the last event at or before i that has one (-1: none yet). */
-  private readonly stepBefore: Int32Array;
-  private readonly store: EventStore | undefined;
+  readonly model: RecordingModel;
 
   constructor(readonly trace: Trace) {
-    const events = trace.events;
-    this.store = events instanceof EventStore ? events : undefined;
-    const n = (this.length = events.length);
-    this.stepBefore = new Int32Array(n);
-    let last = -1;
-    let max = -1;
-    let min = -1;
-    for (let i = 0; i < n; i++) {
-      const step = this.stepAt(i);
-      if (step !== null) {
-        last = step;
-        max = Math.max(max, step);
-        if (min < 0 || step < min) min = step;
-        if (!this.stepIndex.has(step)) this.stepIndex.set(step, i);
-      }
-      this.stepBefore[i] = last;
-      const callId = this.callIdAt(i);
-      let f = this.frames.get(callId);
-      if (!f) {
-        f = this.newFrame(callId, i);
-        this.frames.set(callId, f);
-        const parent = this.frames.get(f.parentCallId);
-        if (parent) parent.children.push(callId);
-        else this.roots.push(callId);
-      }
-      f.events.push(i);
-    }
-    this.maxStep = max;
-    this.minStep = min;
-    this.gap = this.gapView();
-  }
-
-  private newFrame(callId: number, i: number): FrameRow {
-    const info = this.store?.frame(callId);
-    if (info) {
-      return {
-        callId,
-        parentCallId: info.parentCallId,
-        file: info.file,
-        function: info.function,
-        callIndex: info.callIndex,
-        depth: info.depth,
-        events: [],
-        children: [],
-      };
-    }
-    const e = this.event(i);
-    return {
-      callId,
-      parentCallId: e.parentCallId ?? 0,
-      file: e.file,
-      function: e.function,
-      callIndex: e.callIndex,
-      depth: e.depth,
-      events: [],
-      children: [],
-    };
-  }
-
-  private gapView(): GapView | undefined {
-    const g = this.trace.elided;
-    if (!g || g.events <= 0) return undefined;
-    const lines = new Map<string, Map<number, number>>();
-    for (const l of g.lines) {
-      if (l.count <= 0) continue;
-      let m = lines.get(l.file);
-      if (!m) lines.set(l.file, (m = new Map<number, number>()));
-      m.set(l.line, (m.get(l.line) ?? 0) + l.count);
-    }
-    const before = g.at > 0 ? (this.stepBefore[Math.min(g.at, this.length) - 1] ?? -1) : -1;
-    let after: number | null = null;
-    for (let i = g.at; i < this.length && after === null; i++) after = this.stepAt(i);
-    return {
-      at: g.at,
-      events: g.events,
-      steps: g.steps,
-      before: before < 0 ? null : before,
-      after,
-      lines,
-    };
+    const model = (this.model = recordingModel(trace));
+    this.length = model.length;
+    this.frames = model.frames;
+    this.roots = model.roots;
+    this.maxStep = model.maxStep;
+    this.minStep = model.minStep;
+    this.gap = model.gap && model.gap.events > 0 ? model.gap : undefined;
   }
 
   event(i: number): TraceEvent {
-    const e = this.trace.events.at(i);
-    if (!e) throw new RangeError(`no event ${i}`);
-    return e;
+    return this.model.event(i);
   }
 
   kindAt(i: number): EventKind {
-    return this.store ? this.store.kindAt(i) : this.event(i).kind;
+    return this.model.kindAt(i);
   }
 
   callIdAt(i: number): number {
-    return this.store ? this.store.callIdAt(i) : this.event(i).callId;
+    return this.model.callIdAt(i);
   }
 
   lineAt(i: number): number {
-    return this.store ? this.store.lineAt(i) : this.event(i).line;
+    return this.model.lineAt(i);
   }
 
   stepAt(i: number): number | null {
-    return this.store ? this.store.stepAt(i) : (this.trace.events.at(i)?.step ?? null);
+    return this.model.stepAt(i);
   }
 
   fileAt(i: number): string {
-    return this.frames.get(this.callIdAt(i))?.file ?? '?';
+    return this.model.fileAt(i);
   }
 
   /** Changed and deleted names of event i (deleted: value undefined); no deltas. */
   eachChange(i: number, fn: (name: string, value: string | undefined) => void): void {
-    if (this.store) return this.store.eachChange(i, fn);
-    const e = this.event(i);
-    for (const k in e.changed) fn(k, e.changed[k]);
-    for (const d of e.deleted ?? []) fn(d, undefined);
+    this.model.eachChange(i, fn);
   }
 
   /** Index of the event that has step `step` (undefined: no such step recorded). */
   indexOfStep(step: number): number | undefined {
-    return this.stepIndex.get(step);
+    return this.model.indexOfStep(step);
   }
 
   /** The step in force at event i: its own, else the last one before it (null: none yet). */
   stepAtOrBefore(i: number): number | null {
-    const s = i >= 0 && i < this.length ? (this.stepBefore[i] as number) : -1;
-    return s < 0 ? null : s;
+    return this.model.stepAtOrBefore(i);
   }
 
   /** First event index whose step is >= `step`, or at/after the event of that step; `length` if none. */
   indexFromStep(step: number | undefined): number {
-    if (step === undefined || step <= 0) return 0;
-    const exact = this.stepIndex.get(step);
-    if (exact !== undefined) return exact;
-    // The first event after the last one whose step-in-force is below `step`.
-    let lo = 0;
-    let hi = this.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.stepBefore[mid] as number) < step) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.model.indexFromStep(step);
   }
 
   /** Is step `step` inside the unrecorded gap (numbered past, never recorded)? */
   stepInGap(step: number): boolean {
-    const g = this.gap;
-    if (!g || this.stepIndex.has(step)) return false;
-    const lo = g.before ?? -1;
-    const hi = g.after ?? Infinity;
-    return step > lo && step < hi;
+    return this.model.stepInGap(step);
   }
 
   /** `fn#k` (the k-th call of fn), or `<module> of file`. */
@@ -206,28 +99,12 @@ export class TraceView {
 
   /** Last event of frame `callId` at or before index i (-1: none). */
   frameEventAtOrBefore(callId: number, i: number): number {
-    const list = this.frames.get(callId)?.events ?? [];
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((list[mid] as number) <= i) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo > 0 ? (list[lo - 1] as number) : -1;
+    return this.model.frameEventAtOrBefore(callId, i);
   }
 
   /** First event of frame `callId` after index i (-1: none). */
   frameEventAfter(callId: number, i: number): number {
-    const list = this.frames.get(callId)?.events ?? [];
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((list[mid] as number) <= i) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < list.length ? (list[lo] as number) : -1;
+    return this.model.frameEventAfter(callId, i);
   }
 
   /** The line of the caller that made call `callId` (the caller's next event after the call began). */
@@ -260,6 +137,6 @@ const views = new WeakMap<Trace, TraceView>();
 /** The view of `trace`, built once. */
 export function traceView(trace: Trace): TraceView {
   let v = views.get(trace);
-  if (!v) views.set(trace, (v = new TraceView(trace)));
+  if (!v || v.model !== recordingModel(trace)) views.set(trace, (v = new TraceView(trace)));
   return v;
 }
