@@ -1,18 +1,11 @@
-// Frame bookkeeping for the replay: which events belong to which call, and the call stack as it was
-// at any event index, reconstructed from the events alone.
+// Frame bookkeeping for the replay, read from the recording model: which events belong to which
+// call, and the call stack as it was at any event index.
 
 import type { EventSeq } from '../trace/model';
+import type { RecordedFrame, RecordingModel } from '../trace/recordingModel';
 
-export interface FrameRecord {
-  callId: number;
-  function: string;
-  file: string;
-  depth: number;
-  callIndex: number;
-  parentCallId?: number;
-  /** Indices of this frame's events, ascending. */
-  events: number[];
-}
+/** A recorded call: the recording model's frame (parentCallId 0: no recorded caller). */
+export type FrameRecord = RecordedFrame;
 
 /** One frame of the call stack at a position. */
 export interface FrameView {
@@ -35,62 +28,40 @@ export interface FrameView {
 }
 
 export class FrameIndex {
-  private readonly frames = new Map<number, FrameRecord>();
-  private readonly callCounts = new Map<string, number>();
+  private readonly events: EventSeq;
 
-  /** `localsOf(i)`: all locals of event i's frame after it (trace/locals.ts). */
-  constructor(
-    private readonly events: EventSeq,
-    private readonly localsOf: (index: number) => Record<string, string>,
-  ) {
-    events.forEach((e, i) => {
-      let f = this.frames.get(e.callId);
-      if (f === undefined) {
-        f = {
-          callId: e.callId,
-          function: e.function,
-          file: e.file,
-          depth: e.depth,
-          callIndex: e.callIndex,
-          events: [],
-        };
-        if (e.parentCallId !== undefined) f.parentCallId = e.parentCallId;
-        this.frames.set(e.callId, f);
-        const key = `${e.file}\0${e.function}`;
-        this.callCounts.set(key, (this.callCounts.get(key) ?? 0) + 1);
-      }
-      f.events.push(i);
-    });
+  constructor(private readonly model: RecordingModel) {
+    this.events = model.events;
   }
 
   get(callId: number): FrameRecord | undefined {
-    return this.frames.get(callId);
+    return this.model.frames.get(callId);
   }
 
   first(callId: number): number | undefined {
-    return this.frames.get(callId)?.events[0];
+    return this.model.frames.get(callId)?.events[0];
   }
 
   last(callId: number): number | undefined {
-    const ev = this.frames.get(callId)?.events;
+    const ev = this.model.frames.get(callId)?.events;
     return ev?.[ev.length - 1];
   }
 
   /** How many calls of `fn` in `file` the recording holds (to decide whether to label call numbers). */
   callsOf(file: string, fn: string): number {
-    return this.callCounts.get(`${file}\0${fn}`) ?? 0;
+    return this.model.callsOf(file, fn);
   }
 
   /** The frame's last event index at or before `pos`, if any. */
   lastAtOrBefore(callId: number, pos: number): number | undefined {
-    const ev = this.frames.get(callId)?.events ?? [];
-    return ev[firstGreater(ev, pos) - 1];
+    const i = this.model.frameEventAtOrBefore(callId, pos);
+    return i < 0 ? undefined : i;
   }
 
   /** The frame's first event index after `pos`, if any. */
   firstAfter(callId: number, pos: number): number | undefined {
-    const ev = this.frames.get(callId)?.events ?? [];
-    return ev[firstGreater(ev, pos)];
+    const i = this.model.frameEventAfter(callId, pos);
+    return i < 0 ? undefined : i;
   }
 
   /**
@@ -110,7 +81,7 @@ export class FrameIndex {
     const top: FrameView = {
       ...this.base(at.callId),
       line: at.line,
-      locals: this.localsOf(pos),
+      locals: this.model.localsAt(pos),
       stateIndex: pos,
       isTop: true,
     };
@@ -118,17 +89,17 @@ export class FrameIndex {
       top.returnValue = at.value;
     stack.push(top);
     const seen = new Set<number>([at.callId]);
-    let parent = this.frames.get(at.callId)?.parentCallId;
-    while (parent !== undefined && !seen.has(parent) && this.frames.has(parent)) {
+    let parent = this.model.frames.get(at.callId)?.parentCallId;
+    while (parent !== undefined && !seen.has(parent) && this.model.frames.has(parent)) {
       seen.add(parent);
       stack.push(this.callerView(parent, pos));
-      parent = this.frames.get(parent)?.parentCallId;
+      parent = this.model.frames.get(parent)?.parentCallId;
     }
     return stack;
   }
 
   private base(callId: number): Omit<FrameView, 'line' | 'locals' | 'stateIndex' | 'isTop'> {
-    const f = this.frames.get(callId);
+    const f = this.model.frames.get(callId);
     if (f === undefined) throw new Error(`unknown callId ${callId}`);
     return { callId, function: f.function, file: f.file, depth: f.depth, callIndex: f.callIndex };
   }
@@ -141,23 +112,11 @@ export class FrameIndex {
     const view: FrameView = {
       ...this.base(callId),
       line: next?.line ?? state?.line ?? 0,
-      locals: stateIndex === undefined ? {} : this.localsOf(stateIndex),
+      locals: stateIndex === undefined ? {} : this.model.localsAt(stateIndex),
       stateIndex: stateIndex ?? null,
       isTop: false,
     };
     if (next === undefined) view.lineApproximate = true;
     return view;
   }
-}
-
-/** Index of the first element of the ascending array `sorted` greater than `pos` (length if none). */
-function firstGreater(sorted: number[], pos: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sorted[mid] as number) <= pos) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

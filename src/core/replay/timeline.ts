@@ -16,8 +16,8 @@
 //   `entry` at event 0.
 
 import { UserError } from '../errors';
-import { localsAt } from '../trace/locals';
 import type { Elision, EventSeq, ExceptionInfo, TraceEvent } from '../trace/model';
+import { recordingModel, type RecordingModel } from '../trace/recordingModel';
 import { FrameIndex, type FrameView } from './frames';
 
 export type StopReason = 'entry' | 'step' | 'breakpoint' | 'exception' | 'goto' | 'restart' | 'end';
@@ -46,9 +46,8 @@ export class Timeline {
   exceptionFilter = true;
   private pos = 0;
   private readonly breakpoints = new Map<string, Set<number>>();
-  /** file -> line -> indices of the `line` events that executed it. */
-  private readonly executions = new Map<string, Map<number, number[]>>();
   private readonly raisePoints = new Set<number>();
+  private readonly model: RecordingModel;
 
   constructor(
     readonly events: EventSeq,
@@ -59,19 +58,9 @@ export class Timeline {
         'no-trace',
         'The recording holds no events, so there is nothing to replay.',
       );
-    const trace = { events, elided };
-    this.frames = new FrameIndex(events, (i) => localsAt(trace, i));
-    events.forEach((e, i) => {
-      if (e.kind === 'line') {
-        let byLine = this.executions.get(e.file);
-        if (byLine === undefined)
-          this.executions.set(e.file, (byLine = new Map<number, number[]>()));
-        const list = byLine.get(e.line);
-        if (list === undefined) byLine.set(e.line, [i]);
-        else list.push(i);
-      }
-      if (e.kind === 'exception' && !this.isPropagation(i)) this.raisePoints.add(i);
-    });
+    this.model = recordingModel({ events, elided });
+    this.frames = new FrameIndex(this.model);
+    for (const i of this.model.exceptionEvents) if (!this.isPropagation(i)) this.raisePoints.add(i);
   }
 
   /** The event at `index`; undefined outside the recording (never counted from the end). */
@@ -156,7 +145,8 @@ export class Timeline {
 
   /** Forward to the next execution of file:line (breakpoints on the way still stop); undefined if none. */
   runToLine(file: string, line: number): Stop | undefined {
-    const after = (this.executions.get(file)?.get(line) ?? []).some((i) => i > this.pos);
+    const runs = this.model.executionsOf(file, line);
+    const after = runs.length > 0 && (runs[runs.length - 1] as number) > this.pos;
     if (!after) return undefined;
     return this.scan(1, (_i, e) => e.kind === 'line' && e.file === file && e.line === line);
   }
@@ -176,10 +166,9 @@ export class Timeline {
 
   /** Replaces the breakpoints of `file`; a line is verified only if it executed in the recording. */
   setBreakpoints(file: string, lines: readonly number[]): BreakpointResult[] {
-    const executed = this.executions.get(file);
     const active = new Set<number>();
     const results = lines.map((line) => {
-      const verified = executed?.has(line) ?? false;
+      const verified = this.model.executionsOf(file, line).length > 0;
       if (verified) active.add(line);
       return { line, verified };
     });
@@ -189,7 +178,7 @@ export class Timeline {
 
   /** Indices of the `line` events that executed file:line, ascending. */
   executionsOf(file: string, line: number): readonly number[] {
-    return this.executions.get(file)?.get(line) ?? [];
+    return this.model.executionsOf(file, line);
   }
 
   isRaisePoint(index: number): boolean {
