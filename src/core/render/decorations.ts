@@ -3,6 +3,7 @@
 // exception surfaced. The extension turns this into VS Code decorations; tests assert on it directly.
 
 import type { EventKind, ExceptionInfo, Trace, TraceEvent } from '../trace/model';
+import { recordingModel } from '../trace/recordingModel';
 import { changeParts, partText, RETURN_NAME, YIELD_NAME } from './changes';
 import { analyzePython, blockAt, type PySource } from '../source/pyStructure';
 import { fitLine, type History } from './valueHistory';
@@ -49,15 +50,18 @@ export interface DecorationOptions {
 export { RETURN_NAME, YIELD_NAME };
 const EXCEPTION_MARK = '✗';
 
-/** Events grouped by file, then by line, in execution order. */
+/** Events grouped by file, then by line, in execution order (the recording model's grouping). */
 export function eventsByLine(trace: Trace): Map<string, Map<number, TraceEvent[]>> {
+  const model = recordingModel(trace);
   const files = new Map<string, Map<number, TraceEvent[]>>();
-  for (const e of trace.events) {
-    let lines = files.get(e.file);
-    if (!lines) files.set(e.file, (lines = new Map<number, TraceEvent[]>()));
-    const list = lines.get(e.line);
-    if (list) list.push(e);
-    else lines.set(e.line, [e]);
+  for (const [file, byLine] of model.byLine) {
+    const lines = new Map<number, TraceEvent[]>();
+    for (const [line, at] of byLine)
+      lines.set(
+        line,
+        at.map((i) => model.event(i)),
+      );
+    files.set(file, lines);
   }
   return files;
 }

@@ -3,6 +3,7 @@
 // command ids are parameters so this stays free of the editor; the extension trusts exactly those.
 
 import type { Trace, TraceEvent } from '../trace/model';
+import { recordingModel } from '../trace/recordingModel';
 import { changeParts, partText } from './changes';
 
 export interface HoverCommands {
@@ -58,22 +59,17 @@ export interface HoverOptions {
  */
 export function callerEvent(trace: Trace, e: TraceEvent): TraceEvent | undefined {
   if (e.parentCallId === undefined) return undefined;
-  const events = trace.events;
-  for (let i = e.index + 1; i < events.length; i++) {
-    const c = events.at(i)!;
-    if (c.callId === e.parentCallId) return c;
-  }
-  for (let i = e.index - 1; i >= 0; i--) {
-    const c = events.at(i)!;
-    if (c.callId === e.parentCallId) return c;
-  }
-  return undefined;
+  const model = recordingModel(trace);
+  let i = model.frameEventAfter(e.parentCallId, e.index);
+  if (i < 0) i = model.frameEventAtOrBefore(e.parentCallId, e.index - 1);
+  return i < 0 ? undefined : model.event(i);
 }
 
 export function hoverRows(trace: Trace, file: string, line: number): HoverRow[] {
   const rows: HoverRow[] = [];
-  for (const e of trace.events) {
-    if (e.file !== file || e.line !== line) continue;
+  const model = recordingModel(trace);
+  for (const i of model.eventsAt(file, line)) {
+    const e = model.event(i);
     const parts = changeParts(e);
     const changed: [string, string][] = [];
     const deltas: string[] = [];

@@ -171,12 +171,13 @@ export function buildUnits(trace: Trace, index: TraceIndex, options: UnitOptions
   const files = new Map<string, FileLayout>();
   const fileOrder: string[] = [];
   const wantFile = (f: string) => !options.files || options.files.includes(f);
-  for (const ev of trace.events) {
-    if (files.has(ev.file) || !wantFile(ev.file)) continue;
-    const text = index.lines.get(ev.file);
+  // Files in the order their first event ran.
+  for (const file of index.model.byLine.keys()) {
+    if (files.has(file) || !wantFile(file)) continue;
+    const text = index.lines.get(file);
     if (!text) continue;
-    files.set(ev.file, layoutFile(ev.file, text, index.executed.get(ev.file)));
-    fileOrder.push(ev.file);
+    files.set(file, layoutFile(file, text, index.executed.get(file)));
+    fileOrder.push(file);
   }
   // Files known only from the gap of a long run.
   for (const [file, lines] of index.gapRuns) {

@@ -5,6 +5,7 @@
 import { CancelledError, errorMessage, isUserError } from '../../core/errors';
 import type { FixEvent, FixResult, FixRound, ToolCallRecord } from '../../core/fix';
 import type { Trace } from '../../core/trace/model';
+import { recordingModel } from '../../core/trace/recordingModel';
 import type { RunPlan } from '../run/runPlan';
 
 export type RoundPhase = 'tracing' | 'asking' | 'verifying' | 'done';
@@ -95,18 +96,8 @@ export class FixSession {
 
   /** Highest `(k)` step number of the trace: rationale references beyond it are not links. */
   get maxStep(): number {
-    // Once: the view asks on every streamed update, and a long recording has tens of thousands of events.
-    if (this.maxStepCache === undefined) {
-      let max = 0;
-      this.trace.events.forEach((e) => {
-        max = Math.max(max, e.step ?? 0);
-      });
-      this.maxStepCache = max;
-    }
-    return this.maxStepCache;
+    return Math.max(0, recordingModel(this.trace).maxStep);
   }
-
-  private maxStepCache: number | undefined;
 
   private roundState(index: number): RoundState {
     let r = this.rounds.find((x) => x.index === index);

@@ -3,6 +3,7 @@
 // about the latter. A reference followed by a value (`(2) low=1`, "(2) `low = 1`") goes to the run
 // where that step has that value; otherwise to the round's own run. Free of `vscode` (unit-tested).
 import type { Trace, TraceEvent } from '../../core/trace/model';
+import { recordingModel } from '../../core/trace/recordingModel';
 import type { StepResolver } from './markdown';
 
 export interface StepSource {
@@ -13,24 +14,8 @@ export interface StepSource {
   label: string;
 }
 
-const stepIndexes = new WeakMap<Trace, Map<number, number>>();
-
-/** step number → event index, built once per trace. */
-function stepIndex(trace: Trace): Map<number, number> {
-  let m = stepIndexes.get(trace);
-  if (!m) {
-    m = new Map();
-    const found = m;
-    trace.events.forEach((e) => {
-      if (e.step !== null && !found.has(e.step)) found.set(e.step, e.index);
-    });
-    stepIndexes.set(trace, m);
-  }
-  return m;
-}
-
 export function eventOfStep(trace: Trace, step: number): TraceEvent | undefined {
-  const i = stepIndex(trace).get(step);
+  const i = recordingModel(trace).indexOfStep(step);
   return i === undefined ? undefined : trace.events.at(i);
 }
 

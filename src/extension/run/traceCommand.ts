@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CancelledError, errorMessage, isUserError } from '../../core/errors';
 import type { Trace } from '../../core/trace/model';
+import { recordingModel } from '../../core/trace/recordingModel';
 import { recordOptionsFor, type RecordOptions } from '../../core/trace/options';
 import { recordTrace } from '../../core/trace/record';
 import { traceFailure, tracePassed } from '../../core/verify/traceOutcome';
@@ -227,10 +228,11 @@ export class TraceRunner {
   /** Opens the timeline at the exception (or the last event), then Explain & Fix. */
   private async explain(trace: Trace, plan: RunPlan, options: RecordOptions): Promise<void> {
     const exc = trace.outcome.exception;
+    const model = recordingModel(trace);
     const at = exc
-      ? trace.events.findIndex(
-          (e) => e.kind === 'exception' && e.file === exc.file && e.line === exc.line,
-        )
+      ? (model.exceptionEvents.find(
+          (i) => model.fileAt(i) === exc.file && model.lineAt(i) === exc.line,
+        ) ?? -1)
       : -1;
     await this.deps.timeline.show(at >= 0 ? at : trace.events.length - 1);
     await this.deps.explainer.explain(trace, plan, options);

@@ -4,6 +4,7 @@
 import { changeParts, partText } from '../../core/render/changes';
 import { clip } from '../../core/render/valueHistory';
 import { localsAt } from '../../core/trace/locals';
+import { recordingModel } from '../../core/trace/recordingModel';
 import { deltaText, type Trace, type TraceEvent } from '../../core/trace/model';
 import type { ElisionRow, StepDetail, TimelineRow } from './protocol';
 
@@ -56,9 +57,7 @@ export function elisionRowOf(trace: Trace): ElisionRow | undefined {
 
 export function detailOf(trace: Trace, e: TraceEvent): StepDetail {
   const parent =
-    e.parentCallId === undefined
-      ? undefined
-      : trace.events.find((x) => x.callId === e.parentCallId);
+    e.parentCallId === undefined ? undefined : recordingModel(trace).frames.get(e.parentCallId);
   const d: StepDetail = {
     i: e.index,
     k: e.step,
