@@ -11,6 +11,7 @@ import { buildPrompt, type PreviousAttempt, type PromptInput } from '../model/pr
 import { envSecrets, knownSecrets } from '../redact/secretValues';
 import type { ChatMessage } from '../model/client/provider';
 import type { ToolDefinition } from '../tools';
+import { recordingModel } from '../trace/recordingModel';
 import type { Trace } from '../trace/model';
 import type { RecordOptions } from '../trace/options';
 import { recordTrace } from '../trace/record';
@@ -115,10 +116,7 @@ async function prepare(opts: PrepareOptions, emit: (e: FixEvent) => void): Promi
     if (compared.section)
       input = fitPrompt(trace, { ...fitOptions, divergence: compared.section }).input;
   }
-  let maxStep = 0;
-  trace.events.forEach((e) => {
-    maxStep = Math.max(maxStep, e.step ?? 0);
-  });
+  const maxStep = Math.max(0, recordingModel(trace).maxStep);
   return { trace, rec, command, input, maxStep, compared };
 }
 
