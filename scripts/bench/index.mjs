@@ -21,6 +21,11 @@ const BENCHES = {
     build: ['--production'],
     run: ['scripts/vscode-test/run.mjs', '--bench'],
   },
+  model: {
+    about: 'what the readers of one recording (render, tools, replay, editor) cost to index it',
+    build: null,
+    run: ['scripts/bench/model.mjs'],
+  },
   pipeline: {
     about: 'the whole fix pipeline over HumanEvalFix (`tracefix bench`; arguments pass through)',
     build: null,
