@@ -3,6 +3,7 @@
 // object), which events wrote into each object (an attribute, its items, or some part), the calls
 // each frame made, and the statement row (reads, writes, controlling line) of every line.
 import type { Trace, UseRow } from '../trace/model';
+import { recordingModel, type RecordedFrame } from '../trace/recordingModel';
 import type { EventStore } from '../trace/store';
 import { ANY_PART, deltaPart, ITEMS, parsePath, partOf } from './paths';
 import { lastBefore, storeOf, validRow } from './sliceInput';
@@ -28,8 +29,8 @@ const P_VALUE = 2;
 export class SliceIndex {
   readonly store: EventStore;
   readonly length: number;
-  /** callId → its events, ascending. */
-  private readonly frameEvents = new Map<number, number[]>();
+  /** callId → its events, ascending (the recording model's frames). */
+  private readonly frames: ReadonlyMap<number, RecordedFrame>;
   /** Event → its position in its frame's list. */
   private readonly posInFrame: Int32Array;
   /** callId → name → bindings. */
@@ -53,6 +54,7 @@ export class SliceIndex {
 
   constructor(readonly trace: Trace) {
     const store = (this.store = storeOf(trace));
+    this.frames = recordingModel(trace).frames;
     const n = (this.length = store.length);
     this.posInFrame = new Int32Array(n);
     const uses = trace.uses && typeof trace.uses === 'object' ? trace.uses : {};
@@ -71,24 +73,21 @@ export class SliceIndex {
       rows += ok.length;
     }
     this.hasUses = rows > 0;
+    // The frames (in the order they began) and each event's place in its frame, from the model.
+    for (const f of this.frames.values()) {
+      this.newFrame(f.callId);
+      f.events.forEach((i, k) => (this.posInFrame[i] = k));
+    }
     this.build();
   }
 
   private build(): void {
     const store = this.store;
     const bound = new Map<number, Map<string, number>>();
-    const seenFrames = new Set<number>();
     let lastCall = -1;
     let lastFile = '';
     for (let i = 0; i < this.length; i++) {
       const callId = store.callIdAt(i);
-      let list = this.frameEvents.get(callId);
-      if (!list) {
-        this.frameEvents.set(callId, (list = []));
-        this.newFrame(callId, seenFrames);
-      }
-      this.posInFrame[i] = list.length;
-      list.push(i);
       const kind = store.kindAt(i);
       let names = bound.get(callId);
       if (!names) bound.set(callId, (names = new Map<string, number>()));
@@ -143,8 +142,11 @@ export class SliceIndex {
     }
   }
 
-  private newFrame(callId: number, seen: Set<number>): void {
-    seen.add(callId);
+  private frameEvents(callId: number): readonly number[] | undefined {
+    return this.frames.get(callId)?.events;
+  }
+
+  private newFrame(callId: number): void {
     const f = this.store.frame(callId);
     if (!f) return;
     if (f.parentCallId) {
@@ -235,19 +237,19 @@ export class SliceIndex {
 
   /** The events of frame callId, ascending. */
   eventsOf(callId: number): readonly number[] {
-    return this.frameEvents.get(callId) ?? [];
+    return this.frameEvents(callId) ?? [];
   }
 
   /** The frame's event just before event i (-1 if none). */
   prevInFrame(i: number): number {
-    const list = this.frameEvents.get(this.store.callIdAt(i));
+    const list = this.frameEvents(this.store.callIdAt(i));
     const pos = this.posInFrame[i] as number;
     return pos > 0 && list ? (list[pos - 1] as number) : -1;
   }
 
   /** The frame's last event before index i at a line of the statement starting at `start`. */
   lastAtStatement(callId: number, start: number, before: number): number {
-    const list = this.frameEvents.get(callId);
+    const list = this.frameEvents(callId);
     if (!list) return -1;
     const file = this.fileOf(callId);
     for (let k = lastBefore(list, before); k >= 0; k--) {
@@ -313,12 +315,12 @@ export class SliceIndex {
     let hi = kids.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((this.frameEvents.get(kids[mid] as number)?.[0] ?? 0) <= from) lo = mid + 1;
+      if ((this.frameEvents(kids[mid] as number)?.[0] ?? 0) <= from) lo = mid + 1;
       else hi = mid;
     }
     for (let k = lo; k < kids.length; k++) {
       const id = kids[k] as number;
-      const first = this.frameEvents.get(id)?.[0] ?? Infinity;
+      const first = this.frameEvents(id)?.[0] ?? Infinity;
       if (first > i) break;
       out.push(id);
     }
@@ -334,7 +336,7 @@ export class SliceIndex {
     const from = this.prevInFrame(i);
     const out: { event: number; function: string }[] = [];
     for (const g of gens) {
-      const evs = this.frameEvents.get(g);
+      const evs = this.frameEvents(g);
       if (!evs || (evs[0] as number) > from) continue;
       for (let k = lastBefore(evs, i); k >= 0; k--) {
         const e = evs[k] as number;
@@ -352,9 +354,9 @@ export class SliceIndex {
   /** The event of the calling frame whose line made the call of frame callId (-1 if none). */
   callSite(callId: number): number {
     const f = this.store.frame(callId);
-    const first = this.frameEvents.get(callId)?.[0];
+    const first = this.frameEvents(callId)?.[0];
     if (!f?.parentCallId || first === undefined) return -1;
-    const list = this.frameEvents.get(f.parentCallId);
+    const list = this.frameEvents(f.parentCallId);
     if (!list) return -1;
     const k = lastBefore(list, first) + 1;
     return k < list.length ? (list[k] as number) : -1;
