@@ -1,10 +1,11 @@
 // The compact index of one recording that the alignment walks: per event its kind, line, call and
 // the step in force; per call its events (one shared array, sliced by offsets) and the calls it made.
-// One pass over the column store's accessors, no event objects: a 200k-event run indexes in tens of
-// milliseconds.
+// One pass over the column store's accessors, no event objects, for the per-event columns; the calls
+// come from the recording model (trace/recordingModel.ts).
 import { changeParts } from '../render/changes';
 import { defLine } from '../render/traceIndex';
 import type { Delta, EventKind, ExceptionInfo, Trace } from '../trace/model';
+import { recordingModel } from '../trace/recordingModel';
 import { EventStore } from '../trace/store';
 
 export const KIND_CODE: Record<EventKind, number> = {
@@ -55,75 +56,42 @@ export class RunIndex {
     this.callIds = new Int32Array(n);
     this.steps = new Int32Array(n);
     this.stepBefore = new Int32Array(n);
-    // Events per call, counted in an array indexed by call id (ids are dense call numbers).
-    let maxCall = 0;
-    if (store) for (const id of store.frames.keys()) maxCall = Math.max(maxCall, id);
-    const dense = maxCall > 0 && maxCall < 50_000_000;
-    const countArr = dense ? new Int32Array(maxCall + 1) : undefined;
-    const counts = new Map<number, number>();
     let last = -1;
     for (let i = 0; i < n; i++) {
-      let callId: number;
       if (store) {
-        callId = store.callIdAt(i);
+        this.callIds[i] = store.callIdAt(i);
         this.kinds[i] = store.kindCodeAt(i);
         this.lines[i] = store.lineAt(i);
         this.steps[i] = store.stepAt(i) ?? -1;
       } else {
         const e = events.at(i);
-        callId = e?.callId ?? 0;
+        this.callIds[i] = e?.callId ?? 0;
         this.kinds[i] = e ? KIND_CODE[e.kind] : 1;
         this.lines[i] = e?.line ?? 0;
         this.steps[i] = e?.step ?? -1;
       }
-      this.callIds[i] = callId;
       if ((this.steps[i] as number) >= 0) last = this.steps[i] as number;
       this.stepBefore[i] = last;
-      if (countArr && callId >= 0 && callId <= maxCall) {
-        const seen = countArr[callId] as number;
-        countArr[callId] = seen + 1;
-        if (seen === 0) this.newCall(callId, i, store);
-      } else {
-        const c = counts.get(callId);
-        if (c === undefined) {
-          counts.set(callId, 1);
-          this.newCall(callId, i, store);
-        } else counts.set(callId, c + 1);
-      }
     }
-    // Offsets per call, then fill.
-    let at = 0;
-    for (const info of this.calls.values()) {
-      info.from = at;
-      info.to = at;
-      const id = info.callId;
-      at += countArr && id >= 0 && id <= maxCall ? (countArr[id] as number) : (counts.get(id) ?? 0);
-    }
+    // The calls, their callers and their events: the recording model's frame tree, packed.
+    const model = recordingModel(trace);
+    for (const r of model.roots) this.roots.push(r);
     this.frameEvents = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const info = this.calls.get(this.callIds[i] as number) as CallInfo;
-      this.frameEvents[info.to++] = i;
+    let at = 0;
+    for (const f of model.frames.values()) {
+      const from = at;
+      for (const i of f.events) this.frameEvents[at++] = i;
+      this.calls.set(f.callId, {
+        callId: f.callId,
+        parentCallId: f.parentCallId,
+        file: f.file,
+        function: f.function,
+        callIndex: f.callIndex,
+        children: f.children,
+        from,
+        to: at,
+      });
     }
-  }
-
-  private newCall(callId: number, i: number, store: EventStore | undefined): void {
-    const f = store?.frame(callId);
-    const e = f ? undefined : this.trace.events.at(i);
-    const info: CallInfo = {
-      callId,
-      parentCallId: f ? f.parentCallId : (e?.parentCallId ?? 0),
-      file: f?.file ?? e?.file ?? '?',
-      function: f?.function ?? e?.function ?? '?',
-      callIndex: f?.callIndex ?? e?.callIndex ?? 1,
-      children: [],
-      from: 0,
-      to: 0,
-    };
-    this.calls.set(callId, info);
-    // A caller is known before its calls; a frame naming itself as its caller (a damaged file) is a root.
-    const parent = info.parentCallId !== callId ? this.calls.get(info.parentCallId) : undefined;
-    if (parent) parent.children.push(callId);
-    else this.roots.push(callId);
   }
 
   /**

@@ -89,7 +89,8 @@ export class RecordingModel {
       if (!f) {
         f = this.newFrame(callId, store, e ?? (events.at(i) as TraceEvent));
         this.frames.set(callId, f);
-        const parent = this.frames.get(f.parentCallId);
+        // A frame naming itself as its caller (a damaged file) is a root.
+        const parent = f.parentCallId !== callId ? this.frames.get(f.parentCallId) : undefined;
         if (parent) parent.children.push(callId);
         else this.roots.push(callId);
         if (f.parentCallId) {
