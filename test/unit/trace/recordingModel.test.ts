@@ -156,6 +156,18 @@ describe('the recording model', () => {
     expect(m.exceptionEvents).toEqual([2, 3]);
   });
 
+  it('makes a frame that names itself as its caller a root (a damaged file), not a cycle', () => {
+    const m = recordingModel({
+      events: events([
+        { kind: 'call', callId: 1, fn: 'f', line: 1, depth: 0, parent: 1 },
+        { kind: 'line', callId: 1, fn: 'f', line: 2, depth: 0, parent: 1 },
+      ]),
+      elided: undefined,
+    });
+    expect(m.roots).toEqual([1]);
+    expect(m.frames.get(1)?.children).toEqual([]);
+  });
+
   it('holds the gap of a long run: the steps around it, the lines that ran in it, the locals after it', () => {
     const records: RawRecord[] = [
       ['C', 1, 0, 0, 1, '<module>', 0, 0, 'm'],
