@@ -2,6 +2,7 @@
 // to run without raising, and the assertion that failed on the way to it to run and hold: a
 // try/except around either, or an exit before them, must not count as a fix.
 import { splitLines, type Hunk } from '../patch/hunks';
+import { recordingModel } from '../trace/recordingModel';
 import type { Trace } from '../trace/model';
 import type { CheckLine, FailingLine } from '../verify/verdict';
 import type { ProposedPatch } from './patchAdapter';
@@ -26,11 +27,12 @@ export interface OriginalFailure {
  */
 export function originalFailure(trace: Trace): OriginalFailure | undefined {
   const events = trace.events;
+  const raised = recordingModel(trace).exceptionEvents;
   let at = -1;
-  for (let i = events.length - 1; i >= 0; i--) {
-    const ev = events.at(i);
-    if (ev?.kind === 'exception' && ev.exception && ev.depth === 0) {
-      at = i;
+  for (let k = raised.length - 1; k >= 0; k--) {
+    const ev = events.at(raised[k] as number);
+    if (ev?.exception && ev.depth === 0) {
+      at = raised[k] as number;
       break;
     }
   }

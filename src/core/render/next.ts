@@ -6,6 +6,7 @@
 // they made, whose values are never cut — then on the rest by nearness to the failure. Long line
 // histories keep their first entries and the last (`...(N more);`); what was left out is counted.
 import type { Trace } from '../trace/model';
+import { recordingModel } from '../trace/recordingModel';
 import { untracedEnd } from '../trace/outcome';
 import { Layouter, type RenderMode } from './layout';
 import type { Level } from './lineText';
@@ -310,8 +311,6 @@ export function renderNext(trace: Trace, opts: NextOptions = {}): NextRendering 
 
 /** Files in the order they were first entered (files with source text only). */
 export function fileOrder(trace: Trace): string[] {
-  const seen = new Set<string>();
   const withText = new Set(trace.sources.filter((s) => s.text.length > 0).map((s) => s.path));
-  for (const ev of trace.events) if (!seen.has(ev.file)) seen.add(ev.file);
-  return [...seen].filter((f) => withText.has(f));
+  return [...recordingModel(trace).byLine.keys()].filter((f) => withText.has(f));
 }
