@@ -8,6 +8,17 @@ import { FrameLocals, lastAtOrBefore } from './frameLocals';
 import type { Elision, EventKind, EventSeq, Trace, TraceEvent } from './model';
 import { EventStore } from './store';
 
+const KIND_CODE: Record<EventKind, number> = {
+  call: 0,
+  line: 1,
+  return: 2,
+  yield: 3,
+  exception: 4,
+};
+/** The column store's kind numbers (store.ts KINDS order). */
+const LINE = 1;
+const EXCEPTION = 4;
+
 export interface RecordedFrame {
   callId: number;
   /** callId of the calling user frame, 0 when none was recorded. */
@@ -79,44 +90,39 @@ export class RecordingModel {
     let stepNow = -1;
     let max = -1;
     let min = -1;
+    // Consecutive events are mostly of one frame: its record and its file's lines are kept at hand.
+    let f: RecordedFrame | undefined;
+    let lines: Map<number, number[]> | undefined;
     for (let i = 0; i < n; i++) {
       const e = store ? undefined : (events.at(i) as TraceEvent);
       const callId = store ? store.callIdAt(i) : e!.callId;
-      const kind = store ? store.kindAt(i) : e!.kind;
+      const kind = store ? store.kindCodeAt(i) : KIND_CODE[e!.kind];
       const line = store ? store.lineAt(i) : e!.line;
       const step = store ? store.stepAt(i) : e!.step;
-      let f = this.frames.get(callId);
-      if (!f) {
-        f = this.newFrame(callId, store, e ?? (events.at(i) as TraceEvent));
-        this.frames.set(callId, f);
-        // A frame naming itself as its caller (a damaged file) is a root.
-        const parent = f.parentCallId !== callId ? this.frames.get(f.parentCallId) : undefined;
-        if (parent) parent.children.push(callId);
-        else this.roots.push(callId);
-        if (f.parentCallId) {
-          const list = pending.get(f.parentCallId);
-          if (list) list.push(f);
-          else pending.set(f.parentCallId, [f]);
-        }
+      if (f === undefined || f.callId !== callId) {
+        f = this.frames.get(callId);
+        if (!f) f = this.addFrame(callId, store, e ?? (events.at(i) as TraceEvent), pending);
+        lines = this.byLine.get(f.file);
+        if (!lines) this.byLine.set(f.file, (lines = new Map<number, number[]>()));
       }
       f.events.push(i);
-      let lines = this.byLine.get(f.file);
-      if (!lines) this.byLine.set(f.file, (lines = new Map<number, number[]>()));
-      const at = lines.get(line);
+      const at = lines!.get(line);
       if (at) at.push(i);
-      else lines.set(line, [i]);
-      if (kind === 'line') {
-        const waiting = pending.get(callId);
+      else lines!.set(line, [i]);
+      if (kind === LINE) {
+        const waiting = pending.size > 0 ? pending.get(callId) : undefined;
         if (waiting) {
           for (const child of waiting) child.callLine = line;
           pending.delete(callId);
         }
-      } else if (kind === 'exception') this.exceptionEvents.push(i);
+      } else if (kind === EXCEPTION) this.exceptionEvents.push(i);
       if (step !== null) {
         stepNow = step;
-        if (step > max) max = step;
+        if (step > max) {
+          max = step;
+          this.stepIndex.set(step, i);
+        } else if (!this.stepIndex.has(step)) this.stepIndex.set(step, i);
         if (min < 0 || step < min) min = step;
-        if (!this.stepIndex.has(step)) this.stepIndex.set(step, i);
         this.stepEvents.push(i);
       }
       this.stepBefore[i] = stepNow;
@@ -133,25 +139,40 @@ export class RecordingModel {
     this.gap = elided ? this.gapOf(elided) : undefined;
   }
 
-  private newFrame(callId: number, store: EventStore | undefined, e: TraceEvent): RecordedFrame {
-    const info = store?.frame(callId);
-    const f = info ?? {
+  private addFrame(
+    callId: number,
+    store: EventStore | undefined,
+    e: TraceEvent,
+    pending: Map<number, RecordedFrame[]>,
+  ): RecordedFrame {
+    const info = store?.frame(callId) ?? {
       parentCallId: e.parentCallId ?? 0,
       file: e.file,
       function: e.function,
       callIndex: e.callIndex,
       depth: e.depth,
     };
-    return {
+    const f: RecordedFrame = {
       callId,
-      parentCallId: f.parentCallId,
-      file: f.file,
-      function: f.function,
-      callIndex: f.callIndex,
-      depth: f.depth,
+      parentCallId: info.parentCallId,
+      file: info.file,
+      function: info.function,
+      callIndex: info.callIndex,
+      depth: info.depth,
       events: [],
       children: [],
     };
+    this.frames.set(callId, f);
+    // A frame naming itself as its caller (a damaged file) is a root.
+    const parent = f.parentCallId !== callId ? this.frames.get(f.parentCallId) : undefined;
+    if (parent) parent.children.push(callId);
+    else this.roots.push(callId);
+    if (f.parentCallId) {
+      const list = pending.get(f.parentCallId);
+      if (list) list.push(f);
+      else pending.set(f.parentCallId, [f]);
+    }
+    return f;
   }
 
   private gapOf(g: Elision): RecordingGap {
