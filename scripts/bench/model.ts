@@ -10,14 +10,10 @@ import { Timeline } from '../../src/core/replay/timeline';
 import { traceView } from '../../src/core/tools/traceView';
 import { TraceAssembler } from '../../src/core/trace/assemble';
 import { localsAt } from '../../src/core/trace/locals';
-import {
-  DEFAULT_LIMITS,
-  TRACE_SCHEMA,
-  TRACE_SCHEMA_VERSION,
-  type Trace,
-} from '../../src/core/trace/model';
+import { DEFAULT_LIMITS, type Trace } from '../../src/core/trace/model';
 import type { RawRecord } from '../../src/core/trace/records';
 import { RecordingModel, recordingModel } from '../../src/core/trace/recordingModel'; // model-only
+import { traceOfAssembly } from '../../test/support/recordedTrace';
 
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 16_700);
 
@@ -82,27 +78,7 @@ function synthetic(maxEvents: number): Trace {
     ['E', 'exit', 0, 1, null],
   ]);
   asm.finish();
-  return {
-    schema: TRACE_SCHEMA,
-    version: TRACE_SCHEMA_VERSION,
-    engine: 'fast',
-    createdAt: '',
-    limits: { ...DEFAULT_LIMITS, maxSteps: maxEvents },
-    program: { kind: 'script', target: 'prog.py', args: [], cwd: '/x', root: '/x' },
-    interpreter: { path: 'python3', version: '3.12', debugpyVersion: '1.8', debugpyPath: '/' },
-    outcome: {
-      status: 'completed',
-      exitCode: 0,
-      durationMs: 1,
-      startupMs: 1,
-      eventCount: asm.eventCount,
-      partial: false,
-    },
-    sources: [{ path: 'prog.py', text: SOURCE }],
-    events: asm.events,
-    output: [],
-    ...(asm.elided ? { elided: asm.elided } : {}),
-  };
+  return traceOfAssembly(asm, { file: 'prog.py', source: SOURCE, maxEvents });
 }
 
 function heap(): number {

@@ -3,22 +3,18 @@
 // a long run, and the trace's source lines. Field access goes through the column store's accessors
 // when the events are one (no event objects are made for a scan).
 import type { EventKind, Trace, TraceEvent } from '../trace/model';
-import { recordingModel, type RecordedFrame, type RecordingModel } from '../trace/recordingModel';
+import {
+  recordingModel,
+  type RecordedFrame,
+  type RecordingGap,
+  type RecordingModel,
+} from '../trace/recordingModel';
 
 /** A frame as the tools see it: the recording model's (events ascending, children in call order). */
 export type FrameRow = RecordedFrame;
 
-export interface GapView {
-  /** Index of the first event after the gap. */
-  at: number;
-  events: number;
-  steps: number;
-  /** Last step before it and first step after it (null: none recorded there). */
-  before: number | null;
-  after: number | null;
-  /** file → line → executions in the gap. */
-  lines: Map<string, Map<number, number>>;
-}
+/** The events a long run left out between its head and its tail. */
+export type GapView = RecordingGap;
 
 export class TraceView {
   readonly length: number;

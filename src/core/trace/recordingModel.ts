@@ -6,18 +6,10 @@
 // instead of walking the events again.
 import { FrameLocals, lastAtOrBefore } from './frameLocals';
 import type { Elision, EventKind, EventSeq, Trace, TraceEvent } from './model';
-import { EventStore } from './store';
+import { EventStore, KIND_CODE } from './store';
 
-const KIND_CODE: Record<EventKind, number> = {
-  call: 0,
-  line: 1,
-  return: 2,
-  yield: 3,
-  exception: 4,
-};
-/** The column store's kind numbers (store.ts KINDS order). */
-const LINE = 1;
-const EXCEPTION = 4;
+const LINE = KIND_CODE.line;
+const EXCEPTION = KIND_CODE.exception;
 
 export interface RecordedFrame {
   callId: number;

@@ -5,7 +5,8 @@
 import type { Delta, EventKind, EventSeq, ExceptionInfo, TraceEvent } from './model';
 
 export const KINDS: readonly EventKind[] = ['call', 'line', 'return', 'yield', 'exception'];
-const KIND_CODE: Record<EventKind, number> = {
+/** Each kind's number in the store (its index in KINDS). */
+export const KIND_CODE: Readonly<Record<EventKind, number>> = {
   call: 0,
   line: 1,
   return: 2,

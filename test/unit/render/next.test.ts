@@ -3,12 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { renderNext } from '../../../src/core/render/next';
 import { TraceAssembler } from '../../../src/core/trace/assemble';
 import type { RawRecord } from '../../../src/core/trace/records';
-import {
-  DEFAULT_LIMITS,
-  TRACE_SCHEMA,
-  TRACE_SCHEMA_VERSION,
-  type Trace,
-} from '../../../src/core/trace/model';
+import type { Trace } from '../../../src/core/trace/model';
+import { traceOfAssembly } from '../../support/recordedTrace';
 
 const SOURCE = 'i = 0\nwhile i < N:\n    i += 1\n';
 
@@ -25,26 +21,11 @@ function loopTrace(n: number): Trace {
   recs.push(['R', 1, 2, 'r', 'None', 0, 0, 0], ['E', 'exit', 0, 1, null]);
   asm.push(recs);
   asm.finish();
-  return {
-    schema: TRACE_SCHEMA,
-    version: TRACE_SCHEMA_VERSION,
-    engine: 'fast',
-    createdAt: '',
-    limits: DEFAULT_LIMITS,
-    program: { kind: 'script', target: 'loop.py', args: [], cwd: '/x', root: '/x' },
-    interpreter: { path: 'python3', version: '3.11', debugpyVersion: '1.6', debugpyPath: '/' },
-    outcome: {
-      status: 'completed',
-      exitCode: 0,
-      durationMs: 1,
-      startupMs: 1,
-      eventCount: asm.events.length,
-      partial: false,
-    },
-    sources: [{ path: 'loop.py', text: SOURCE }],
-    events: asm.events,
-    output: asm.output,
-  };
+  return traceOfAssembly(asm, {
+    file: 'loop.py',
+    source: SOURCE,
+    interpreter: { version: '3.11', debugpyVersion: '1.6' },
+  });
 }
 
 describe('NExT rendering', () => {

@@ -5,41 +5,17 @@ import { buildFixPrompt } from '../../../src/core/fix/explainAndFix';
 import { traceIndexBuilds } from '../../../src/core/render/traceIndex';
 import { TraceAssembler } from '../../../src/core/trace/assemble';
 import { localsAt } from '../../../src/core/trace/locals';
-import {
-  DEFAULT_LIMITS,
-  TRACE_SCHEMA,
-  TRACE_SCHEMA_VERSION,
-  type Trace,
-} from '../../../src/core/trace/model';
+import type { Trace } from '../../../src/core/trace/model';
 import type { RawRecord } from '../../../src/core/trace/records';
 import { RecordingModel, recordingModel } from '../../../src/core/trace/recordingModel';
 import { FIXTURE_SRC, events, loadFixture } from '../replay/fixtures';
+import { traceOfAssembly } from '../../support/recordedTrace';
 
 function traceOf(records: RawRecord[], source: string, maxEvents = 20_000): Trace {
   const asm = new TraceAssembler(maxEvents);
   asm.push([['F', 0, 'p.py'], ...records, ['E', 'exit', 0, 1, null]]);
   asm.finish();
-  return {
-    schema: TRACE_SCHEMA,
-    version: TRACE_SCHEMA_VERSION,
-    engine: 'fast',
-    createdAt: '',
-    limits: { ...DEFAULT_LIMITS, maxSteps: maxEvents },
-    program: { kind: 'script', target: 'p.py', args: [], cwd: '/x', root: '/x' },
-    interpreter: { path: 'python3', version: '3.12', debugpyVersion: '1.8', debugpyPath: '/' },
-    outcome: {
-      status: 'completed',
-      exitCode: 0,
-      durationMs: 1,
-      startupMs: 1,
-      eventCount: asm.eventCount,
-      partial: false,
-    },
-    sources: [{ path: 'p.py', text: source }],
-    events: asm.events,
-    output: [],
-    ...(asm.elided ? { elided: asm.elided } : {}),
-  };
+  return traceOfAssembly(asm, { file: 'p.py', source, maxEvents });
 }
 
 // 1 def fact(n):            6 def gen():            10 r = fact(3)

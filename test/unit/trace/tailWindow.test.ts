@@ -5,13 +5,9 @@ import { renderNext } from '../../../src/core/render/next';
 import { TraceAssembler } from '../../../src/core/trace/assemble';
 import { traceFromJson, traceToJson } from '../../../src/core/trace/json';
 import { localsAt } from '../../../src/core/trace/locals';
-import {
-  DEFAULT_LIMITS,
-  TRACE_SCHEMA,
-  TRACE_SCHEMA_VERSION,
-  type Trace,
-} from '../../../src/core/trace/model';
+import type { Trace } from '../../../src/core/trace/model';
 import type { RawRecord } from '../../../src/core/trace/records';
+import { traceOfAssembly } from '../../support/recordedTrace';
 
 const SOURCE = 'i = 0\nwhile i < N:\n    if i == 250:\n        mark = i * 10\n    i += 1\n';
 
@@ -33,27 +29,7 @@ function longRun(n: number, maxEvents: number): Trace {
   recs.push(['R', 1, 2, 'r', 'None', 0, 0, 0], ['E', 'exit', 0, 1, null]);
   asm.push(recs);
   asm.finish();
-  return {
-    schema: TRACE_SCHEMA,
-    version: TRACE_SCHEMA_VERSION,
-    engine: 'fast',
-    createdAt: '',
-    limits: { ...DEFAULT_LIMITS, maxSteps: maxEvents },
-    program: { kind: 'script', target: 'loop.py', args: [], cwd: '/x', root: '/x' },
-    interpreter: { path: 'python3', version: '3.12', debugpyVersion: '1.8', debugpyPath: '/' },
-    outcome: {
-      status: 'completed',
-      exitCode: 0,
-      durationMs: 1,
-      startupMs: 1,
-      eventCount: asm.eventCount,
-      partial: false,
-    },
-    sources: [{ path: 'loop.py', text: SOURCE }],
-    events: asm.events,
-    output: [],
-    ...(asm.elided ? { elided: asm.elided } : {}),
-  };
+  return traceOfAssembly(asm, { file: 'loop.py', source: SOURCE, maxEvents });
 }
 
 describe('a long run keeps the middle executions of every line', () => {
